@@ -1,0 +1,111 @@
+// One typed configuration, read from the environment at composition roots only (functions/index.ts,
+// local/start.ts). Everything else receives the parts it needs. Documented in README.md and
+// local.settings.example.json.
+import { InputError } from './errors';
+import type { WorkspaceRef } from './batchai/port';
+
+export interface Config {
+  batchAi: {
+    /** ARM endpoint: https://management.azure.com, or the local engine's URL. */
+    endpoint: string;
+    subscriptionId: string;
+    /** Workspaces the poller watches and the bot defaults to (first one). */
+    workspaces: WorkspaceRef[];
+    /** Default experiment and cluster for commands that do not name one. */
+    defaultExperiment: string;
+    defaultCluster: string;
+    /** Non-empty only for the local engine: a fixed bearer token instead of an Azure AD credential. */
+    localToken?: string;
+  };
+  storage: {
+    /** Connection string for Tables and Queues (AzureWebJobsStorage). */
+    connectionString: string;
+  };
+  bot: {
+    appId: string;
+    appPassword: string;
+    appTenantId: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  };
+  poll: {
+    /** NCRONTAB (six fields) for the poll timer. */
+    schedule: string;
+  };
+  policy: {
+    /** A resize to more nodes than this asks an approver first. */
+    resizeApprovalThreshold: number;
+    /** Minutes a cluster may hold idle nodes before it is scaled to zero. */
+    idleMinutes: number;
+  };
+  logs: {
+    /** Bytes read from the end of stdout.txt for a tail: one ranged request. */
+    tailBytes: number;
+    /** Lines shown in a card. */
+    tailLines: number;
+    linkExpiryMinutes: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, expected: string): string {
+  const v = env[name]?.trim();
+  if (!v) throw new InputError('ConfigMissing', `${name} is not set: expected ${expected}.`);
+  return v;
+}
+
+function int(env: Env, name: string, dflt: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new InputError('ConfigInvalid', `${name}=${raw}: expected a whole number ≥ ${min}.`);
+  }
+  return n;
+}
+
+/** "rg/workspace,rg2/workspace2" → refs. */
+export function parseWorkspaces(raw: string): WorkspaceRef[] {
+  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^([-\w._()]+)\/([-\w]{1,64})$/.exec(s);
+    if (!m) throw new InputError('ConfigInvalid', `BATCHAI_WORKSPACES entry "${s}": expected resourceGroup/workspace.`);
+    return { resourceGroup: m[1], workspace: m[2] };
+  });
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
+  if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
+    throw new InputError('ConfigInvalid', `MicrosoftAppType=${appType}: expected MultiTenant, SingleTenant or UserAssignedMSI.`);
+  }
+  const workspaces = parseWorkspaces(required(env, 'BATCHAI_WORKSPACES', 'resourceGroup/workspace[,...]'));
+  return {
+    batchAi: {
+      endpoint: (env.BATCHAI_ENDPOINT?.trim() || 'https://management.azure.com').replace(/\/+$/, ''),
+      subscriptionId: required(env, 'BATCHAI_SUBSCRIPTION_ID', 'the Azure subscription id'),
+      workspaces,
+      defaultExperiment: env.BATCHAI_DEFAULT_EXPERIMENT?.trim() || 'default',
+      defaultCluster: env.BATCHAI_DEFAULT_CLUSTER?.trim() || '',
+      localToken: env.BATCHAI_LOCAL_TOKEN?.trim() || undefined,
+    },
+    storage: {
+      connectionString: required(env, 'AzureWebJobsStorage', 'a storage connection string (UseDevelopmentStorage=true for Azurite)'),
+    },
+    bot: {
+      appId: env.MicrosoftAppId?.trim() ?? '',
+      appPassword: env.MicrosoftAppPassword?.trim() ?? '',
+      appTenantId: env.MicrosoftAppTenantId?.trim() ?? '',
+      appType: appType as Config['bot']['appType'],
+    },
+    poll: { schedule: env.POLL_SCHEDULE?.trim() || '*/30 * * * * *' },
+    policy: {
+      resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
+      idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),
+    },
+    logs: {
+      tailBytes: int(env, 'LOG_TAIL_BYTES', 4096, 256),
+      tailLines: int(env, 'LOG_TAIL_LINES', 20, 1),
+      linkExpiryMinutes: int(env, 'LINK_EXPIRY_MINUTES', 60, 5),
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// Neutral view models: what an operation or an alert wants to show, with no Teams or Slack JSON in it.
+// cards/ renders each of these for every channel. Times are ISO-8601 strings; durations in seconds.
+import type { CommandKind, JobState, SubscriptionFilter } from './commands';
+
+/** A button: it sends this command text back, as if typed. */
+export interface ActionView {
+  title: string;
+  command: string;
+  style?: 'positive' | 'destructive';
+}
+
+export interface ErrorItem {
+  code: string;
+  message: string;
+}
+
+export interface JobSummaryView {
+  workspace: string;
+  experiment: string;
+  name: string;
+  state: JobState;
+  cluster: string;
+  nodeCount: number;
+  toolType?: string;
+  priority?: string;
+  createdAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  exitCode?: number;
+  errors: ErrorItem[];
+  /** Chat user who submitted it, if known. */
+  submittedBy?: string;
+}
+
+export interface LogTailView {
+  file: string;
+  lines: string[];
+  /** Earlier content exists that is not shown. */
+  truncated: boolean;
+  /** Size of the whole file in bytes. */
+  size: number;
+}
+
+export interface OutputFileView {
+  name: string;
+  url: string;
+  size?: number;
+  isDirectory: boolean;
+}
+
+export interface OutputDirectoryView {
+  id: string;
+  files: OutputFileView[];
+  /** The links stop working at this time. */
+  expiresAt: string;
+  /** More files exist than are listed. */
+  more: boolean;
+}
+
+export interface JobView {
+  kind: 'job';
+  job: JobSummaryView;
+  tails: LogTailView[];
+  outputs: OutputDirectoryView[];
+  actions: ActionView[];
+  /** Shown above the card's facts, e.g. "Submitted", "Terminating…". */
+  headline?: string;
+}
+
+export interface ClusterView {
+  kind: 'cluster';
+  workspace: string;
+  name: string;
+  vmSize: string;
+  vmPriority?: string;
+  allocationState: 'steady' | 'resizing';
+  currentNodeCount: number;
+  nodes: { idle: number; running: number; preparing: number; leaving: number; unusable: number };
+  scale: { mode: 'manual'; targetNodeCount: number } | { mode: 'auto'; min: number; max: number; initial?: number };
+  errors: ErrorItem[];
+  actions: ActionView[];
+  headline?: string;
+}
+
+export interface JobListView {
+  kind: 'job-list';
+  title: string;
+  jobs: JobSummaryView[];
+  /** Jobs matched but not shown (lists are capped). */
+  more: number;
+}
+
+export interface ClusterListView {
+  kind: 'cluster-list';
+  title: string;
+  clusters: Omit<ClusterView, 'kind' | 'actions'>[];
+}
+
+export interface HelpView {
+  kind: 'help';
+  title: string;
+  entries: Array<{ command: CommandKind; usage: string; summary: string; examples: string[] }>;
+}
+
+export interface ErrorView {
+  kind: 'error';
+  title: string;
+  message: string;
+  /** e.g. the usage of the nearest command, or what exists instead. */
+  hint?: string;
+  actions: ActionView[];
+}
+
+export interface ConfirmView {
+  kind: 'confirm';
+  title: string;
+  message: string;
+  confirm: ActionView;
+  cancel: ActionView;
+}
+
+export interface TextView {
+  kind: 'text';
+  title?: string;
+  text: string;
+  facts?: Array<{ title: string; value: string }>;
+  /** Shown monospace, e.g. the request body of a dry run. */
+  code?: string;
+  actions: ActionView[];
+}
+
+export interface TemplateListView {
+  kind: 'template-list';
+  templates: Array<{ name: string; description?: string; parameters: string[] }>;
+}
+
+export interface SubscriptionListView {
+  kind: 'subscription-list';
+  subscriptions: Array<{ id: string; filter: SubscriptionFilter; description: string }>;
+}
+
+/** An alert about a cluster: resized, idle warning, scaled to zero, approval requested. */
+export interface ClusterAlertView {
+  kind: 'cluster-alert';
+  title: string;
+  message: string;
+  cluster: Omit<ClusterView, 'kind' | 'actions'>;
+  actions: ActionView[];
+}
+
+/** Several alerts for one conversation in one tick, as one card. */
+export interface DigestView {
+  kind: 'digest';
+  title: string;
+  items: Array<{ title: string; state?: JobState; text: string; command?: string }>;
+}
+
+export type View =
+  | JobView
+  | ClusterView
+  | JobListView
+  | ClusterListView
+  | HelpView
+  | ErrorView
+  | ConfirmView
+  | TextView
+  | TemplateListView
+  | SubscriptionListView
+  | ClusterAlertView
+  | DigestView;
+
+export type Channel = 'msteams' | 'slack' | 'webchat';
