@@ -1,0 +1,21 @@
+// One plain definition per function: the Azure Functions registration (functions/index.ts → app.*) and the
+// local dev host (local/functions-host/) both consume these, so the same handler runs in both places.
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+
+export type FunctionDefinition =
+  | {
+      name: string;
+      trigger: { type: 'timer'; schedule: string; runOnStartup?: boolean };
+      handler: (timer: Timer, context: InvocationContext) => Promise<void>;
+    }
+  | {
+      name: string;
+      trigger: { type: 'queue'; queueName: string };
+      /** Throwing leaves the message for a retry; after host.json's maxDequeueCount it goes to `<queue>-poison`. */
+      handler: (message: unknown, context: InvocationContext) => Promise<void>;
+    }
+  | {
+      name: string;
+      trigger: { type: 'http'; methods: Array<'GET' | 'POST'>; route: string; authLevel: 'anonymous' | 'function' };
+      handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+    };
