@@ -1,0 +1,33 @@
+// `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
+// to bench/results.json. `npm run bench -- <name>` runs only the named ones.
+import { benchChatLatency } from './chat-latency';
+import { benchListJobs } from './list-jobs';
+import { benchLogTail } from './log-tail';
+import { benchPoll } from './poll';
+import { writeResults } from './report';
+
+const benches: Record<string, () => Promise<void>> = {
+  'log-tail': benchLogTail,
+  'list-jobs': benchListJobs,
+  poll: benchPoll,
+  'chat-latency': benchChatLatency,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in benches));
+  if (unknown.length) {
+    throw new Error(`unknown benchmark ${unknown.join(', ')}: expected one of ${Object.keys(benches).join(', ')}`);
+  }
+  for (const [name, run] of Object.entries(benches)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    console.log(`\n== ${name}`);
+    await run();
+  }
+  console.log(`\nfigures written to ${writeResults()}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
