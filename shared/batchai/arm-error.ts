@@ -1,0 +1,44 @@
+// HTTP error answers → ArmError. ARM bodies are `{"error":{"code","message","target"}}`; a gateway or proxy
+// may answer HTML or plain text instead, which still becomes an ArmError with the status and a readable
+// snippet. Messages name the method and path only: never the query, headers or the bearer token.
+import { ArmError } from '../errors';
+import { isObject, pick } from './parse';
+
+const SNIPPET = 200;
+
+/** Removes anything credential-like a server might echo back (bearer tokens, SAS signatures, keys). */
+export function redact(text: string): string {
+  return text
+    .replace(/(bearer\s+)[-\w.~+/=]+/gi, '$1<redacted>')
+    .replace(/\b(sig|accountkey|password|secret)(["']?\s*[=:]\s*["']?)[^&"'\s,}]+/gi, '$1$2<redacted>');
+}
+
+export function describeRequest(method: string, url: string): string {
+  const u = new URL(url);
+  return `${method} ${u.pathname}`;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // not JSON: the caller falls back to the raw text
+  }
+}
+
+export function armErrorFromResponse(method: string, url: string, status: number, text: string): ArmError {
+  const json = text.trim() ? parseJson(text) : undefined;
+  const body = isObject(json) ? (isObject(pick(json, 'error')) ? (pick(json, 'error') as Record<string, unknown>) : json) : undefined;
+  const code = body && str(pick(body, 'code'));
+  const message = body && str(pick(body, 'message'));
+  if (code || message) {
+    return new ArmError(code ?? `Http${status}`, redact(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
+  }
+  const snippet = redact(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, SNIPPET);
+  const detail = snippet ? `: ${snippet}` : ' with an empty body';
+  return new ArmError(`Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`, status);
+}

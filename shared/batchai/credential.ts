@@ -1,0 +1,21 @@
+// Credentials for ARM: Azure AD (DefaultAzureCredential) for the real service, a fixed token for the local
+// engine, which accepts any bearer token. The choice is made once, from config, at composition roots.
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { InputError } from '../errors';
+import type { Config } from '../config';
+
+export const ARM_SCOPE = 'https://management.azure.com/.default';
+
+export function staticTokenCredential(token: string): TokenCredential {
+  if (!token.trim()) throw new InputError('ConfigInvalid', 'static token is empty: expected any non-empty bearer token.');
+  return {
+    async getToken(): Promise<AccessToken> {
+      return { token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 };
+    },
+  };
+}
+
+export function credentialFor(batchAi: Pick<Config['batchAi'], 'localToken'>): TokenCredential {
+  return batchAi.localToken ? staticTokenCredential(batchAi.localToken) : new DefaultAzureCredential();
+}

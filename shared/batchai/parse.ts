@@ -1,0 +1,104 @@
+// Lenient parsing of Batch AI responses into the wire types (types.ts), driven by the swagger's structure
+// (schema.ts). Lenient where the real service and older proxies were sloppy: key case (`Properties`,
+// `executionstate`), timestamps with trimmed or extra fraction digits or no zone, numbers sent as strings,
+// nulls, absent arrays. Strict where a caller would otherwise read garbage: a resource that is not an object,
+// a list without a `value` array — those are ProtocolErrors that say what was expected.
+import { ProtocolError } from '../errors';
+import { PROPERTY_NAMES, SHAPES, type FieldKind } from './schema';
+
+type JsonObject = Record<string, unknown>;
+
+const CANONICAL = new Map(PROPERTY_NAMES.map((n) => [n.toLowerCase(), n]));
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`;
+}
+
+/** Reads a key case-insensitively (for bodies outside the swagger's definitions, e.g. operation status). */
+export function pick(obj: JsonObject, name: string): unknown {
+  if (name in obj) return obj[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : obj[key];
+}
+
+const HAS_ZONE = /(?:[zZ]|[+-]\d\d:?\d\d)$/;
+
+/** ISO 8601 with milliseconds and 'Z'; ARM times without a zone are UTC. Unparseable text is kept as sent. */
+export function isoTimestamp(s: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(s)) return s;
+  const ms = Date.parse(HAS_ZONE.test(s) ? s : `${s}Z`);
+  return Number.isNaN(ms) ? s : new Date(ms).toISOString();
+}
+
+function field(v: unknown, kind: FieldKind | undefined, where: string): unknown {
+  if (kind === undefined || kind === 'map' || kind === 'any') return v;
+  if (kind === 'date') {
+    if (typeof v !== 'string') throw new ProtocolError(`${where}: expected a date-time string, got ${describe(v)}.`);
+    return isoTimestamp(v);
+  }
+  if (kind === 'num') {
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    if (typeof n !== 'number' || Number.isNaN(n)) throw new ProtocolError(`${where}: expected a number, got ${describe(v)}.`);
+    return n;
+  }
+  if (kind.startsWith('[')) {
+    if (!Array.isArray(v)) throw new ProtocolError(`${where}: expected an array, got ${describe(v)}.`);
+    const item = kind.slice(1, -1);
+    return item ? v.map((x, i) => normalise(x, item, `${where}[${i}]`)) : v;
+  }
+  return normalise(v, kind, where);
+}
+
+/**
+ * Copies `value` as the swagger definition `shape`: keys in the swagger's camelCase, nulls dropped, nested
+ * values normalised, absent arrays as []. `where` names the place for error messages (e.g. "GET .../jobs/x").
+ */
+export function normalise(value: unknown, shape: string, where: string): JsonObject {
+  if (!isObject(value)) throw new ProtocolError(`${where}: expected a JSON object (${shape}), got ${describe(value)}.`);
+  const fields = SHAPES[shape] ?? {};
+  const out: JsonObject = {};
+  for (const [raw, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    const key = CANONICAL.get(raw.toLowerCase()) ?? raw;
+    out[key] = field(v, fields[key], `${where}.${key}`);
+  }
+  for (const [key, kind] of Object.entries(fields)) {
+    if (kind.startsWith('[') && out[key] === undefined) out[key] = [];
+  }
+  return out;
+}
+
+/** One resource of type T (the caller names its swagger definition). */
+export function parseResource<T>(body: unknown, shape: string, where: string): T {
+  return normalise(body, shape, where) as T;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextLink?: string;
+}
+
+/** A list page `{ value: T[], nextLink? }`. */
+export function parsePage<T>(body: unknown, itemShape: string, where: string): Page<T> {
+  const value = isObject(body) ? pick(body, 'value') : undefined;
+  if (!Array.isArray(value)) {
+    throw new ProtocolError(`${where}: expected a list {"value": [${itemShape}, ...], "nextLink"?}, got ${describe(body)}.`);
+  }
+  const next = pick(body as JsonObject, 'nextLink');
+  if (next !== undefined && next !== null && typeof next !== 'string') {
+    throw new ProtocolError(`${where}.nextLink: expected a URL string, got ${describe(next)}.`);
+  }
+  return {
+    items: value.map((x, i) => parseResource<T>(x, itemShape, `${where}.value[${i}]`)),
+    nextLink: next ? next : undefined,
+  };
+}
