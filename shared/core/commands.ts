@@ -45,7 +45,8 @@ export type Command =
   | { kind: 'scale-to-zero'; cluster: string }
   /** `confirmed` is set only by the Confirm button of the confirmation card (or `terminate <job> --yes`). */
   | { kind: 'terminate'; job: JobName; confirmed: boolean }
-  | { kind: 'subscribe'; filter: SubscriptionFilter }
+  /** `mine`: the bot sets `filter.submittedBy` to the chat user's id (the grammar does not know it). */
+  | { kind: 'subscribe'; filter: SubscriptionFilter; mine?: boolean }
   | { kind: 'unsubscribe'; id?: string }
   | { kind: 'subscriptions' }
   | { kind: 'use'; what: 'workspace' | 'experiment'; name: string }

@@ -11,7 +11,7 @@ export interface Example {
   responses: Record<string, { headers?: Record<string, string | number>; body?: unknown }>;
 }
 
-export const EXAMPLES_DIR = join(__dirname, '..', 'fixtures', 'examples');
+export const EXAMPLES_DIR = join(__dirname, '..', '..', 'fixtures', 'batchai-examples');
 
 export function exampleFiles(): string[] {
   return readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();

@@ -1,0 +1,24 @@
+// View → the Bot Framework message activity for a channel: Teams gets an Adaptive Card with Universal
+// Actions, web chat (and the local chat) an Adaptive Card with Action.Submit, Slack Block Kit in channelData.
+import type { Channel, View } from '../shared/core/views';
+import { renderAdaptive, type AdaptiveCardJson } from './adaptive';
+import { layoutView } from './layout';
+import { renderSlack, type SlackBlock } from './slack';
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export interface CardActivity {
+  type: 'message';
+  text: string;
+  attachments?: [{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCardJson }];
+  channelData?: { blocks: SlackBlock[] };
+}
+
+export function toActivity(view: View, channel: Channel): CardActivity {
+  if (channel === 'slack') {
+    const { blocks, text } = renderSlack(view);
+    return { type: 'message', text, channelData: { blocks } };
+  }
+  const content = renderAdaptive(view, channel === 'msteams' ? 'execute' : 'submit');
+  return { type: 'message', text: layoutView(view).summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] };
+}

@@ -1,0 +1,90 @@
+// Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
+import type { ClusterView, ErrorItem, JobSummaryView, JobView, LogTailView, OutputDirectoryView } from '../shared/core/views';
+import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
+import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from './format';
+
+type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
+
+export const jobTitle = (j: JobSummaryView) => (j.experiment ? `${j.experiment}/${j.name}` : j.name);
+
+export function jobFacts(j: JobSummaryView): Array<{ title: string; value: string }> {
+  const facts = [
+    { title: 'State', value: stateLabel(j.state) },
+    { title: 'Cluster', value: j.cluster || '—' },
+    { title: 'Nodes', value: String(j.nodeCount) },
+  ];
+  const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
+  add('Tool', j.toolType);
+  add('Priority', j.priority);
+  add('Created', j.createdAt && formatTime(j.createdAt));
+  add('Started', j.startedAt && formatTime(j.startedAt));
+  add('Ended', j.endedAt && formatTime(j.endedAt));
+  add('Duration', j.durationSeconds === undefined ? undefined : formatDuration(j.durationSeconds));
+  add('Exit code', j.exitCode === undefined ? undefined : String(j.exitCode));
+  add('Submitted by', j.submittedBy);
+  return facts;
+}
+
+export function errorBlocks(errors: ErrorItem[]): Block[] {
+  return errors.map((e) => ({ type: 'text', tone: 'attention', text: clip(e.message ? `${e.code}: ${e.message}` : e.code, MAX_TEXT) }));
+}
+
+function tailBlock(t: LogTailView): Block {
+  const note = t.truncated ? `Showing the end of ${t.file} (${formatBytes(t.size)} in all).` : undefined;
+  const lines = t.lines.length > 0 ? t.lines.map((l) => clip(l, MAX_LINE)) : ['(empty)'];
+  return { type: 'code', label: t.file, lines, hiddenAbove: 0, ...(note ? { note } : {}) };
+}
+
+function outputBlock(d: OutputDirectoryView): Block {
+  const links = d.files.map((f) => ({
+    title: f.isDirectory ? `${f.name}/` : f.name,
+    ...(f.isDirectory ? {} : { url: f.url }),
+    ...(f.size === undefined ? {} : { detail: formatBytes(f.size) }),
+  }));
+  const note = `Links expire ${formatTime(d.expiresAt)}.${d.more ? ' More files exist than are listed.' : ''}`;
+  return { type: 'links', label: `Output ${d.id}`, links, hiddenBelow: 0, note };
+}
+
+export function layoutJob(v: JobView): CardModel {
+  const j = v.job;
+  const blocks: Block[] = [];
+  if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
+  blocks.push({ type: 'text', text: stateLabel(j.state), tone: stateTone(j.state), strong: true });
+  blocks.push({ type: 'facts', facts: jobFacts(j) }, ...errorBlocks(j.errors));
+  blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
+  if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
+  const exit = j.exitCode === undefined ? '' : ` (exit code ${j.exitCode})`;
+  return { title: `Job ${jobTitle(j)}`, summary: `Job ${jobTitle(j)}: ${stateLabel(j.state).toLowerCase()}${exit}`, blocks };
+}
+
+export function scaleText(c: ClusterFacts): string {
+  const s = c.scale;
+  if (s.mode === 'manual') return `manual, ${s.targetNodeCount} node${s.targetNodeCount === 1 ? '' : 's'}`;
+  return `auto, ${s.min}-${s.max} nodes${s.initial === undefined ? '' : ` (initially ${s.initial})`}`;
+}
+
+export function nodesText(c: ClusterFacts): string {
+  const n = c.nodes;
+  const parts = Object.entries(n).filter(([, count]) => count > 0).map(([state, count]) => `${count} ${state}`);
+  return `${c.currentNodeCount}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+export function clusterFacts(c: ClusterFacts): Array<{ title: string; value: string }> {
+  const facts = [
+    { title: 'Allocation', value: c.allocationState },
+    { title: 'Nodes', value: nodesText(c) },
+    { title: 'Scale', value: scaleText(c) },
+    { title: 'VM size', value: c.vmSize || '—' },
+  ];
+  if (c.vmPriority) facts.push({ title: 'Priority', value: c.vmPriority });
+  facts.push({ title: 'Workspace', value: c.workspace });
+  return facts;
+}
+
+export function layoutCluster(v: ClusterView): CardModel {
+  const blocks: Block[] = [];
+  if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
+  blocks.push({ type: 'facts', facts: clusterFacts(v) }, ...errorBlocks(v.errors));
+  if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
+  return { title: `Cluster ${v.name}`, summary: `Cluster ${v.name}: ${v.allocationState}, ${v.currentNodeCount} nodes`, blocks };
+}

@@ -1,0 +1,84 @@
+// View → CardModel for every View kind. One place decides what a card shows; renderers decide how.
+import type { View } from '../shared/core/views';
+import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
+import { formatDuration, stateLabel, stateTone } from './format';
+import { clusterFacts, jobTitle, layoutCluster, layoutJob, nodesText, scaleText } from './layout-resources';
+
+const text = (t: string, extra: Partial<Extract<Block, { type: 'text' }>> = {}): Block => ({ type: 'text', text: clip(t, MAX_TEXT), ...extra });
+const actions = (a: Extract<Block, { type: 'actions' }>['actions']): Block[] => (a.length ? [{ type: 'actions', actions: a }] : []);
+
+export function layoutView(view: View): CardModel {
+  switch (view.kind) {
+    case 'job':
+      return layoutJob(view);
+    case 'cluster':
+      return layoutCluster(view);
+    case 'job-list': {
+      const items = view.jobs.map((j) => ({
+        title: jobTitle(j),
+        text: [stateLabel(j.state), j.cluster, `${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}`, j.durationSeconds === undefined ? '' : formatDuration(j.durationSeconds)]
+          .filter(Boolean).join(' · '),
+        tone: stateTone(j.state),
+        command: `job ${jobTitle(j)}`,
+        commandTitle: 'Open',
+      }));
+      return { title: view.title, summary: `${view.title}: ${view.jobs.length + view.more} jobs`, blocks: [{ type: 'items', items, hiddenBelow: view.more, empty: 'No jobs.' }] };
+    }
+    case 'cluster-list': {
+      const items = view.clusters.map((c) => ({
+        title: c.name,
+        text: `${c.allocationState} · ${nodesText(c)} nodes · ${scaleText(c)} · ${c.vmSize}`,
+        command: `cluster ${c.name}`,
+        commandTitle: 'Open',
+      }));
+      return { title: view.title, summary: `${view.title}: ${view.clusters.length} clusters`, blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No clusters.' }] };
+    }
+    case 'help': {
+      const items = view.entries.map((e) => ({ title: e.usage, text: `${e.summary}${e.examples.length ? ` e.g. ${e.examples.join(' · ')}` : ''}` }));
+      return { title: view.title, summary: view.title, blocks: [{ type: 'items', items, hiddenBelow: 0 }] };
+    }
+    case 'error':
+      return {
+        title: view.title,
+        summary: `${view.title}: ${clip(view.message, 200)}`,
+        blocks: [text(view.message, { tone: 'attention' }), ...(view.hint ? [text(view.hint, { subtle: true })] : []), ...actions(view.actions)],
+      };
+    case 'confirm':
+      return { title: view.title, summary: view.title, blocks: [text(view.message), ...actions([view.confirm, view.cancel])] };
+    case 'text': {
+      const blocks: Block[] = [text(view.text)];
+      if (view.facts?.length) blocks.push({ type: 'facts', facts: view.facts });
+      if (view.code !== undefined) blocks.push({ type: 'code', label: 'Details', lines: view.code.split('\n').map((l) => clip(l, MAX_LINE)), hiddenAbove: 0 });
+      blocks.push(...actions(view.actions));
+      return { title: view.title ?? '', summary: clip(view.title ?? view.text, 200), blocks };
+    }
+    case 'template-list': {
+      const items = view.templates.map((t) => ({
+        title: t.name,
+        text: [t.description, t.parameters.length ? `Parameters: ${t.parameters.join(', ')}` : 'No parameters'].filter(Boolean).join(' — '),
+        command: `template ${t.name}`,
+        commandTitle: 'Show',
+      }));
+      return { title: 'Templates', summary: `${view.templates.length} templates`, blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No templates saved.' }] };
+    }
+    case 'subscription-list': {
+      const items = view.subscriptions.map((s) => ({ title: s.id, text: s.description, command: `unsubscribe ${s.id}`, commandTitle: 'Unsubscribe' }));
+      return {
+        title: 'Subscriptions', summary: `${view.subscriptions.length} subscriptions`,
+        blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No subscriptions in this conversation. Try: subscribe' }],
+      };
+    }
+    case 'cluster-alert':
+      return {
+        title: view.title,
+        summary: `${view.title}: ${clip(view.message, 200)}`,
+        blocks: [text(view.message, { strong: true }), { type: 'facts', facts: clusterFacts(view.cluster) }, ...actions(view.actions)],
+      };
+    case 'digest': {
+      const items = view.items.map((i) => ({
+        title: i.title, text: i.text, ...(i.state ? { tone: stateTone(i.state) } : {}), ...(i.command ? { command: i.command, commandTitle: 'Open' } : {}),
+      }));
+      return { title: view.title, summary: view.title, blocks: [{ type: 'items', items, hiddenBelow: 0 }] };
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// Job templates: a job.json (JobCreateParameters, as `az batchai job create -f` took it) plus typed parameters
+// substituted where `{{name}}` appears in its string values. A plain job.json is a template with none.
+// Loading checks the shape once (parseTemplate); rendering (template-render.ts) checks a person's values.
+import type { JobBaseProperties, ResourceId } from '../batchai/types';
+import { InputError } from '../errors';
+import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from './json-shape';
+import { checkParam, type ParamType, type TemplateParameter } from './template-params';
+import { checkJobProperties } from './template-job-shape';
+
+export type { TemplateParameter, ParamType } from './template-params';
+export { renderTemplate, type RenderOverrides } from './template-render';
+
+/** The job body of a template: cluster and nodeCount may be left to submit time. */
+export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCount'> & { cluster?: ResourceId; nodeCount?: number | string };
+
+export interface Template {
+  name: string;
+  description?: string;
+  parameters: TemplateParameter[];
+  job: { properties: TemplateJobProperties };
+}
+
+/** Placeholders filled from the submit command rather than declared: the cluster id, experiment and job name. */
+export const RESERVED_PLACEHOLDERS = ['cluster', 'experiment', 'job'] as const;
+export const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+
+const TYPES: readonly ParamType[] = ['string', 'int', 'number', 'bool', 'choice'];
+const PARAM_NAME = /^[A-Za-z_]\w{0,63}$/;
+
+function parseParameter(v: unknown, path: string): TemplateParameter {
+  const o = object(v, path);
+  onlyKeys(o, ['name', 'type', 'default', 'pattern', 'values', 'min', 'max', 'description', 'required'], path);
+  const name = string(o.name, `${path}.name`);
+  if (!PARAM_NAME.test(name)) throw shapeError(`${path}.name`, 'a letter or _ then letters, digits or _', name);
+  if ((RESERVED_PLACEHOLDERS as readonly string[]).includes(name)) {
+    throw shapeError(`${path}.name`, `a name other than ${RESERVED_PLACEHOLDERS.join(', ')} (filled from the submit command)`, name);
+  }
+  const type = o.type ?? 'string';
+  if (typeof type !== 'string' || !TYPES.includes(type as ParamType)) throw shapeError(`${path}.type`, `one of ${TYPES.join(', ')}`, type);
+  const p: TemplateParameter = { name, type: type as ParamType };
+  const num = (x: unknown, at: string) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw shapeError(at, 'a number', x);
+    return x;
+  };
+  p.min = optional(o, 'min', path, num);
+  p.max = optional(o, 'max', path, num);
+  p.description = optional(o, 'description', path, string);
+  p.pattern = optional(o, 'pattern', path, (x, at) => {
+    const s = string(x, at);
+    try {
+      new RegExp(s);
+    } catch {
+      throw shapeError(at, 'a valid regular expression', s);
+    }
+    return s;
+  });
+  p.values = optional(o, 'values', path, (x, at) => array(x, at).map((e, i) => string(e, `${at}[${i}]`)));
+  if (p.type === 'choice' && !p.values?.length) throw shapeError(`${path}.values`, 'a non-empty list of allowed values for a choice');
+  p.required = optional(o, 'required', path, (x, at) => {
+    if (typeof x !== 'boolean') throw shapeError(at, 'true or false', x);
+    return x;
+  });
+  if (o.default !== undefined) {
+    const d = o.default;
+    if (typeof d !== 'string' && typeof d !== 'number' && typeof d !== 'boolean') throw shapeError(`${path}.default`, 'a string, number or boolean', d);
+    try {
+      checkParam(p, String(d));
+    } catch (e) {
+      throw shapeError(`${path}.default`, `a valid default: ${(e as Error).message}`);
+    }
+    p.default = d;
+  }
+  for (const k of Object.keys(p) as Array<keyof TemplateParameter>) if (p[k] === undefined) delete p[k];
+  return p;
+}
+
+function placeholders(v: Json, path: string, out: Array<{ name: string; path: string }>): void {
+  if (typeof v === 'string') for (const m of v.matchAll(PLACEHOLDER)) out.push({ name: m[1], path });
+  else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, `${path}[${i}]`, out));
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, `${path}.${k}`, out);
+}
+
+/**
+ * Checks a template file's JSON and returns the template. Accepts a job.json (`{ "$schema"?, "properties" }`),
+ * optionally with `description` and `parameters` beside `properties`. Throws InputError naming the bad field.
+ */
+export function parseTemplate(json: unknown, name: string): Template {
+  if (!/^[-\w]{1,64}$/.test(name)) throw new InputError('TemplateInvalid', `Template name ${JSON.stringify(name)}: expected 1-64 letters, digits, - or _.`);
+  const root: JsonObject = object(json, name);
+  onlyKeys(root, ['$schema', 'name', 'description', 'parameters', 'properties'], name);
+  const properties = checkJobProperties(root.properties, `${name}.properties`);
+  const parameters = root.parameters === undefined ? [] : array(root.parameters, `${name}.parameters`).map((p, i) => parseParameter(p, `${name}.parameters[${i}]`));
+  const seen = new Set<string>();
+  for (const [i, p] of parameters.entries()) {
+    if (seen.has(p.name)) throw shapeError(`${name}.parameters[${i}].name`, 'a name not used by another parameter', p.name);
+    seen.add(p.name);
+  }
+  const used: Array<{ name: string; path: string }> = [];
+  placeholders(root.properties as Json, `${name}.properties`, used);
+  for (const u of used) {
+    if (!seen.has(u.name) && !(RESERVED_PLACEHOLDERS as readonly string[]).includes(u.name)) {
+      throw shapeError(u.path, `only declared parameters in {{ }} (declare "${u.name}" under parameters)`, `{{${u.name}}}`);
+    }
+  }
+  const t: Template = { name, parameters, job: { properties } };
+  const description = optional(root, 'description', name, string);
+  if (description !== undefined) t.description = description;
+  return t;
+}

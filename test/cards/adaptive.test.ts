@@ -1,0 +1,88 @@
+import { renderAdaptive, type AdaptiveElement } from '../../cards/adaptive';
+import { validateAdaptiveCard } from '../../cards/validate';
+import { byteSize, MAX_CARD_BYTES } from '../../cards/fit';
+import type { JobView, View } from '../../shared/core/views';
+import { allViews, tailLines } from './fixtures';
+
+const views = allViews();
+const kinds = Object.keys(views) as Array<View['kind']>;
+
+/** Every element of a card, depth first (body, containers, action sets, select actions). */
+function walk(x: unknown, out: AdaptiveElement[] = []): AdaptiveElement[] {
+  if (Array.isArray(x)) x.forEach((e) => walk(e, out));
+  else if (x && typeof x === 'object') {
+    const o = x as AdaptiveElement;
+    if (typeof o.type === 'string') out.push(o);
+    for (const v of Object.values(o)) walk(v, out);
+  }
+  return out;
+}
+
+describe('renderAdaptive', () => {
+  test.each(kinds.flatMap((k) => [[k, 'execute'], [k, 'submit']] as const))('%s (%s) validates with zero SDK messages', (kind, style) => {
+    const card = renderAdaptive(views[kind], style);
+    expect(card.version).toBe('1.5');
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
+  });
+
+  test('Teams buttons are Action.Execute with verb "command"; web chat buttons are Action.Submit; both carry the command', () => {
+    const teams = walk(renderAdaptive(views.job, 'execute')).filter((e) => e.type.startsWith('Action.'));
+    const web = walk(renderAdaptive(views.job, 'submit')).filter((e) => e.type.startsWith('Action.'));
+    expect(teams.map((a) => [a.type, a.verb, a.data])).toContainEqual(['Action.Execute', 'command', { command: 'job demo_experiment/demo_job' }]);
+    expect(teams.every((a) => a.type === 'Action.Execute')).toBe(true);
+    expect(web.map((a) => [a.type, a.data])).toContainEqual(['Action.Submit', { command: 'logs demo_experiment/demo_job' }]);
+    expect(web.every((a) => a.type === 'Action.Submit')).toBe(true);
+  });
+
+  test('the stdout tail is monospace, one line per TextBlock, escaped, indent kept, and output links are links', () => {
+    const els = walk(renderAdaptive(views.job));
+    const mono = els.filter((e) => e.fontType === 'Monospace').map((e) => e.text);
+    expect(mono).toHaveLength(tailLines.length);
+    expect(mono[2]).toBe('\u00a0\u00a0File "train.py", line 3');
+    expect(mono[3]).toBe('\\*bold\\* \\_x\\_ \\<b\\>\\&amp; \\[link\\](http://x)');
+    const texts = els.map((e) => e.text).filter((t): t is string => typeof t === 'string');
+    expect(texts.some((t) => /^\[stdout\.txt\]\(https:\/\/storage_account_name\.file\.core\.windows\.net\/.*stdout\.txt\?sv=/.test(t))).toBe(true);
+    expect(texts).toContain('Showing the end of stdout.txt (47 KB in all).');
+  });
+
+  test('escapes user text that looks like Markdown lists, headings and date functions', () => {
+    const card = renderAdaptive({ kind: 'error', title: '# not a heading', message: '1. not a list\n- nor this {{DATE(2017-02-14T06:00:00Z)}}', actions: [] });
+    const texts = walk(card).map((e) => e.text);
+    expect(texts).toContain('\\# not a heading');
+    expect(texts).toContain('1\\. not a list\n\\- nor this \\{\\{DATE(2017-02-14T06:00:00Z)\\}\\}');
+  });
+
+  test('a huge tail is trimmed from the top below 28 KB and says so; the last line stays', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `step ${i} ${'x'.repeat(60)}`);
+    const view: JobView = { ...(views.job as JobView), tails: [{ file: 'stdout.txt', lines, truncated: false, size: 400000 }] };
+    const card = renderAdaptive(view, 'execute');
+    expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    const mono = walk(card).filter((e) => e.fontType === 'Monospace').map((e) => e.text);
+    expect(mono[mono.length - 1]).toBe(`step 4999 ${'x'.repeat(60)}`);
+    expect(walk(card).some((e) => typeof e.text === 'string' && /… \d+ earlier lines not shown here\./.test(e.text))).toBe(true);
+  });
+
+  test('a huge job list is cut at the bottom with a count', () => {
+    const job = (views['job-list'] as Extract<View, { kind: 'job-list' }>).jobs[0];
+    const card = renderAdaptive({ kind: 'job-list', title: 'Jobs', jobs: Array.from({ length: 2000 }, (_, i) => ({ ...job, name: `job${i}` })), more: 0 });
+    expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
+    expect(walk(card).some((e) => typeof e.text === 'string' && /… and \d+ more not shown\./.test(e.text))).toBe(true);
+  });
+
+  test.each(['job', 'cluster', 'help', 'error', 'confirm', 'digest'] as const)('Teams snapshot: %s', (kind) => {
+    expect(renderAdaptive(views[kind], 'execute')).toMatchSnapshot();
+  });
+});
+
+describe('validateAdaptiveCard', () => {
+  test('reports what is wrong with a bad card', () => {
+    const messages = validateAdaptiveCard({
+      type: 'AdaptiveCard', version: '1.5',
+      body: [{ type: 'TextBlok', text: 'x' }, { type: 'Image' }], actions: [{ type: 'Action.OpenUrl', title: 'x' }],
+    });
+    expect(messages.length).toBeGreaterThanOrEqual(2);
+    expect(messages.join('\n')).toMatch(/TextBlok/);
+  });
+});
