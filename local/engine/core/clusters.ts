@@ -1,0 +1,190 @@
+// Clusters: nodes are slots on this machine. Scale settings pick a target; allocation moves the node count
+// toward it with a delay (new nodes are 'preparing', removed ones 'leaving'); auto-scale follows the demand of
+// queued and running jobs and gives idle nodes back after an idle window.
+import type { ClusterBaseProperties, NodeStateCounts, ScaleSettings } from '../../../shared/batchai/types';
+import type { Core } from './core';
+import { EngineError } from './errors';
+import { workspaceId, type ClusterKey, type ClusterRec, type WorkspaceKey } from './model';
+import { checkMountVolumes } from './mounts';
+import { scrub } from './secrets';
+import { getWorkspace } from './resources';
+import { stopJobsOfCluster } from './jobs';
+
+export function getCluster(core: Core, k: ClusterKey): ClusterRec {
+  getWorkspace(core, k);
+  const c = core.state.cluster(k);
+  if (!c) throw new EngineError('notFound', 'ClusterNotFound', `The cluster '${k.cluster}' was not found in workspace '${k.ws}'.`);
+  return c;
+}
+
+export function listClusters(core: Core, k: WorkspaceKey): ClusterRec[] {
+  getWorkspace(core, k);
+  const wid = workspaceId(k);
+  return [...core.state.clusters.values()].filter((c) => workspaceId(c) === wid);
+}
+
+export function checkScaleSettings(s: ScaleSettings | undefined): void {
+  if (!s) return;
+  if (s.manual && s.autoScale) throw invalid('scaleSettings names both manual and autoScale: expected one of them.');
+  if (s.manual && s.manual.targetNodeCount < 0) throw invalid('scaleSettings.manual.targetNodeCount must be 0 or more.');
+  if (s.autoScale) {
+    const a = s.autoScale;
+    if (a.minimumNodeCount < 0 || a.maximumNodeCount < 1 || a.minimumNodeCount > a.maximumNodeCount) {
+      throw invalid(`scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`);
+    }
+    const init = a.initialNodeCount ?? 0;
+    if (init < 0 || init > a.maximumNodeCount) throw invalid(`scaleSettings.autoScale.initialNodeCount must be between 0 and maximumNodeCount (${a.maximumNodeCount}).`);
+  }
+}
+
+function invalid(message: string): EngineError {
+  return new EngineError('invalid', 'InvalidRequestContent', message);
+}
+
+/** Creates a cluster (`created: true`) or returns the existing one: a cluster's properties cannot change by PUT. */
+export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperties): { rec: ClusterRec; created: boolean } {
+  const w = getWorkspace(core, k);
+  if (w.provisioningState === 'deleting') throw new EngineError('conflict', 'Conflict', `The workspace '${k.ws}' is being deleted.`);
+  const existing = core.state.cluster(k);
+  if (existing) return { rec: existing, created: false };
+  checkScaleSettings(props.scaleSettings);
+  checkMountVolumes(core.dataDir, props.nodeSetup?.mountVolumes, 'nodeSetup.mountVolumes');
+  const scaleSettings: ScaleSettings = props.scaleSettings?.autoScale
+    ? { autoScale: { ...props.scaleSettings.autoScale, initialNodeCount: props.scaleSettings.autoScale.initialNodeCount ?? 0 } }
+    : { manual: { targetNodeCount: props.scaleSettings?.manual?.targetNodeCount ?? 0, nodeDeallocationOption: props.scaleSettings?.manual?.nodeDeallocationOption ?? 'requeue' } };
+  const now = core.now();
+  const rec: ClusterRec = {
+    ...k,
+    props: { ...scrub(props), vmPriority: props.vmPriority ?? 'dedicated', scaleSettings },
+    creationTime: now,
+    provisioningState: 'creating',
+    provisioningStateTransitionTime: now,
+    allocationState: 'steady',
+    allocationStateTransitionTime: now,
+    currentNodeCount: 0,
+    preparingNodeCount: 0,
+    leavingNodeCount: 0,
+    initialPending: scaleSettings.autoScale !== undefined,
+  };
+  core.state.saveCluster(rec);
+  core.defer(core.timing.operationDelayMs, () => {
+    const cur = core.state.cluster(k);
+    if (cur?.provisioningState === 'creating') core.state.saveCluster({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
+  });
+  return { rec, created: true };
+}
+
+/** PATCH: new scale settings; the allocation toward the new target starts at once ('resizing'). */
+export function updateScale(core: Core, k: ClusterKey, s: ScaleSettings): ClusterRec {
+  const c = getCluster(core, k);
+  checkScaleSettings(s);
+  if (!s.manual && !s.autoScale) throw invalid('scaleSettings: expected manual or autoScale.');
+  const scaleSettings: ScaleSettings = s.autoScale
+    ? { autoScale: { ...s.autoScale, initialNodeCount: s.autoScale.initialNodeCount ?? 0 } }
+    : { manual: { targetNodeCount: s.manual!.targetNodeCount, nodeDeallocationOption: s.manual!.nodeDeallocationOption ?? 'requeue' } };
+  const rec: ClusterRec = { ...c, props: { ...c.props, scaleSettings }, initialPending: false, idleSince: undefined };
+  if (rec.provisioningState === 'succeeded' && desiredNodeCount(core, rec) !== rec.currentNodeCount) {
+    rec.allocationState = 'resizing';
+    rec.allocationStateTransitionTime = core.now();
+  }
+  core.state.saveCluster(rec);
+  core.kick();
+  return rec;
+}
+
+export function deleteCluster(core: Core, k: ClusterKey): void {
+  const c = getCluster(core, k);
+  if (c.provisioningState === 'deleting') return;
+  core.state.saveCluster({ ...c, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
+  stopJobsOfCluster(core, c);
+  core.defer(core.timing.operationDelayMs, () => core.state.deleteCluster(c), () => !core.state.activeJobs(c).length);
+}
+
+/** Nodes busy with running (or terminating) jobs. */
+export function busyNodes(core: Core, c: ClusterKey): number {
+  let n = 0;
+  for (const j of core.state.activeJobs(c)) if (j.executionState === 'running' || j.executionState === 'terminating') n += j.props.nodeCount;
+  return n;
+}
+
+export function idleNodes(core: Core, c: ClusterRec): number {
+  return Math.max(0, c.currentNodeCount - c.preparingNodeCount - c.leavingNodeCount - busyNodes(core, c));
+}
+
+export function nodeStateCounts(core: Core, c: ClusterRec): Required<NodeStateCounts> {
+  const running = Math.min(busyNodes(core, c), c.currentNodeCount);
+  return {
+    idleNodeCount: Math.max(0, c.currentNodeCount - c.preparingNodeCount - c.leavingNodeCount - running),
+    runningNodeCount: running,
+    preparingNodeCount: c.preparingNodeCount,
+    leavingNodeCount: c.leavingNodeCount,
+    unusableNodeCount: 0,
+  };
+}
+
+/** The most nodes the cluster can ever have under its scale settings (a bigger gang job waits forever). */
+export function maxNodes(c: ClusterRec): number {
+  const s = c.props.scaleSettings;
+  return s?.autoScale ? s.autoScale.maximumNodeCount : (s?.manual?.targetNodeCount ?? 0);
+}
+
+/** Manual scale-down: how many busy nodes stand between the cluster and its target (no nodes leave yet). */
+export function scaleDownShortfall(core: Core, c: ClusterRec): number {
+  if (c.props.scaleSettings?.autoScale || c.allocationDoneAt !== undefined) return 0;
+  const excess = c.currentNodeCount - desiredNodeCount(core, c);
+  return excess > 0 ? excess - idleNodes(core, c) : 0;
+}
+
+export function desiredNodeCount(core: Core, c: ClusterRec): number {
+  const s = c.props.scaleSettings;
+  if (!s?.autoScale) return s?.manual?.targetNodeCount ?? 0;
+  const a = s.autoScale;
+  if (c.initialPending) return a.initialNodeCount ?? 0;
+  let demand = 0;
+  for (const j of core.state.activeJobs(c)) if (j.provisioningState !== 'deleting' && j.props.nodeCount <= a.maximumNodeCount) demand += j.props.nodeCount;
+  return Math.min(a.maximumNodeCount, Math.max(a.minimumNodeCount, demand));
+}
+
+/** One allocation step: finish a due resize, or start one toward the target. Returns the record if it changed. */
+export function allocate(core: Core, c: ClusterRec): ClusterRec | undefined {
+  if (c.provisioningState !== 'succeeded') return undefined;
+  const now = core.now();
+  const next: ClusterRec = { ...c };
+  if (next.allocationDoneAt !== undefined) {
+    if (now < next.allocationDoneAt) return undefined;
+    next.currentNodeCount -= next.leavingNodeCount;
+    next.leavingNodeCount = 0;
+    next.preparingNodeCount = 0;
+    next.allocationDoneAt = undefined;
+    next.initialPending = false;
+  }
+  // Auto-scale's first allocation goes to initialNodeCount; once there (or if it is the start), demand rules.
+  if (next.initialPending && next.allocationDoneAt === undefined && next.currentNodeCount === desiredNodeCount(core, next)) next.initialPending = false;
+  const target = desiredNodeCount(core, next);
+  const auto = next.props.scaleSettings?.autoScale !== undefined;
+  if (target > next.currentNodeCount) {
+    next.preparingNodeCount = target - next.currentNodeCount;
+    next.currentNodeCount = target;
+    next.allocationDoneAt = now + core.timing.allocationDelayMs;
+    next.idleSince = undefined;
+  } else if (target < next.currentNodeCount) {
+    // Auto-scale gives nodes back only after they have been idle for a while; manual scale-down is immediate.
+    if (auto && next.idleSince === undefined) next.idleSince = now;
+    const idleLongEnough = !auto || now - (next.idleSince ?? now) >= core.timing.allocationDelayMs;
+    const removable = Math.min(next.currentNodeCount - target, idleNodes(core, next));
+    if (idleLongEnough && removable > 0) {
+      next.leavingNodeCount = removable;
+      next.allocationDoneAt = now + core.timing.allocationDelayMs;
+    }
+  } else {
+    next.idleSince = undefined;
+  }
+  const resizing = next.allocationDoneAt !== undefined || (!auto && target !== next.currentNodeCount);
+  const allocationState = resizing ? 'resizing' : 'steady';
+  if (allocationState !== next.allocationState) {
+    next.allocationState = allocationState;
+    next.allocationStateTransitionTime = now;
+  }
+  if (JSON.stringify(next) === JSON.stringify(c)) return undefined;
+  return next;
+}

@@ -1,0 +1,76 @@
+// The environment and directories a job saw on a node: mount roots, temp dir, input/output aliases, the
+// stdout/stderr directory, user variables and secrets. Paths in the job's definition may reference
+// `$AZ_BATCHAI_...` variables; they are expanded against this environment.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { jobOutputSegment, type ClusterRec, type JobPaths, type JobRec } from './model';
+import { materializeMounts } from './mounts';
+import type { TaskSpec } from './tool-commands';
+
+/** Expands `$NAME` and `${NAME}`; unknown names stay as written so the mistake is visible in the path. */
+export function expandVars(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? whole);
+}
+
+function clusterDir(dataDir: string, c: ClusterRec): string {
+  return join(dataDir, 'nodes', c.sub, c.rg, c.ws, c.cluster);
+}
+
+export function jobDir(dataDir: string, j: JobRec): string {
+  return join(dataDir, 'jobs', j.uuid);
+}
+
+function baseEnv(paths: Omit<JobPaths, 'stdOutErr' | 'outputs'>): Record<string, string> {
+  return {
+    AZ_BATCHAI_MOUNT_ROOT: paths.mountRoot,
+    AZ_BATCHAI_JOB_MOUNT_ROOT: paths.jobMountRoot,
+    AZ_BATCHAI_JOB_TEMP_DIR: paths.tempDir,
+  };
+}
+
+/** Creates the job's mount trees and directories; returns where everything is. */
+export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPaths {
+  const mountRoot = join(clusterDir(dataDir, c), 'mounts');
+  const jobMountRoot = join(jobDir(dataDir, j), 'mounts');
+  const tempDir = join(jobDir(dataDir, j), 'temp');
+  materializeMounts(dataDir, mountRoot, c.props.nodeSetup?.mountVolumes);
+  materializeMounts(dataDir, jobMountRoot, j.props.mountVolumes);
+  mkdirSync(tempDir, { recursive: true });
+  const env = baseEnv({ mountRoot, jobMountRoot, tempDir });
+  const segment = jobOutputSegment(j);
+  const stdOutErr = join(resolve(expandVars(j.props.stdOutErrPathPrefix, env)), segment, 'stdouterr');
+  mkdirSync(stdOutErr, { recursive: true });
+  const outputs: Record<string, string> = {};
+  for (const o of j.props.outputDirectories ?? []) {
+    const dir = join(resolve(expandVars(o.pathPrefix, env)), segment, 'outputs', ...(o.pathSuffix ? [expandVars(o.pathSuffix, env)] : []));
+    mkdirSync(dir, { recursive: true });
+    outputs[o.id] = dir;
+  }
+  return { mountRoot, jobMountRoot, tempDir, stdOutErr, outputs };
+}
+
+/** The environment of one task of the job (tasks differ in role and index). */
+export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpec[]): Record<string, string> {
+  const env: Record<string, string> = { ...baseEnv(paths) };
+  for (const i of j.props.inputDirectories ?? []) env[`AZ_BATCHAI_INPUT_${i.id}`] = expandVars(i.path, env);
+  for (const [id, dir] of Object.entries(paths.outputs)) env[`AZ_BATCHAI_OUTPUT_${id}`] = dir;
+  const hosts = (role: TaskSpec['role']): string =>
+    all.filter((t) => t.role === role).map((t) => `127.0.0.1:${(role === 'ps' ? 2300 : 2222) + t.index}`).join(',');
+  Object.assign(env, {
+    AZ_BATCHAI_NUM_GPUS: '0',
+    AZ_BATCHAI_TASK_INDEX: String(task.index),
+    AZ_BATCHAI_JOB_NAME: j.job,
+    AZ_BATCHAI_STDOUTERR_DIR: paths.stdOutErr,
+    AZ_BATCHAI_MPI_HOST_FILE: join(paths.tempDir, 'hostfile'),
+    AZ_BATCHAI_WORKER_HOSTS: hosts('worker') || hosts('master'),
+    AZ_BATCHAI_PS_HOSTS: hosts('ps'),
+  });
+  for (const v of j.props.environmentVariables ?? []) env[v.name] = v.value;
+  for (const s of j.props.secrets ?? []) if (s.value !== undefined) env[s.name] = s.value;
+  return env;
+}
+
+/** An MPI host file as the service wrote it: one line per node (all of them this machine). */
+export function writeHostFile(paths: JobPaths, nodeCount: number): void {
+  writeFileSync(join(paths.tempDir, 'hostfile'), Array.from({ length: nodeCount }, () => 'localhost slots=1').join('\n') + '\n');
+}

@@ -1,0 +1,99 @@
+// listOutputFiles: the entries of a job's output directory (or 'stdouterr'), with expiring download URLs on the
+// Files endpoint for files that live on a mounted file share. Files elsewhere (blob containers, file servers,
+// the job's temp dir) are listed without a downloadUrl: the service could not hand out a share URL for them.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import type { Core } from './core';
+import { EngineError } from './errors';
+import type { JobKey } from './model';
+import { getJob } from './jobs';
+
+export interface OutputEntry {
+  name: string;
+  fileType: 'file' | 'directory';
+  downloadUrl?: string;
+  contentLength?: number;
+  lastModified?: number;
+}
+
+export interface OutputListOptions {
+  outputDirectoryId: string;
+  directory?: string;
+  linkExpiryInMinutes: number;
+  /** Index of the first entry (the page token). */
+  offset: number;
+  maxResults: number;
+}
+
+function outputRoot(core: Core, k: JobKey, id: string): string {
+  const j = getJob(core, k);
+  if (!j.paths) {
+    throw new EngineError('invalid', 'OutputDirectoryNotAvailable', `The job '${k.job}' has not started yet: its output directories do not exist.`);
+  }
+  if (id.toLowerCase() === 'stdouterr') return j.paths.stdOutErr;
+  const key = Object.keys(j.paths.outputs).find((o) => o.toLowerCase() === id.toLowerCase());
+  if (key === undefined) {
+    const known = ['stdouterr', ...Object.keys(j.paths.outputs)].join(', ');
+    throw new EngineError('invalid', 'OutputDirectoryNotFound', `The job has no output directory '${id}': expected one of ${known}.`);
+  }
+  return j.paths.outputs[key]!;
+}
+
+function inside(base: string, sub: string | undefined): string {
+  const target = resolve(base, sub && sub !== '.' ? sub : '.');
+  if (target !== base && !target.startsWith(base + sep)) {
+    throw new EngineError('invalid', 'InvalidDirectory', `directory '${sub}' must be a path inside the output directory.`);
+  }
+  return target;
+}
+
+/** The share-relative path (`<account>/<share>/<path>`) of a file, if it lives on a mounted file share. */
+function sharePath(core: Core, file: string): string | undefined {
+  let real: string;
+  let root: string;
+  try {
+    real = realpathSync(file);
+    root = realpathSync(core.filesRoot);
+  } catch {
+    return undefined;
+  }
+  if (!real.startsWith(root + sep)) return undefined;
+  const rel = relative(root, real).split(sep);
+  return rel.length >= 3 ? rel.join('/') : undefined;
+}
+
+export function listOutputFiles(core: Core, k: JobKey, o: OutputListOptions): { entries: OutputEntry[]; nextOffset?: number } {
+  const dir = inside(outputRoot(core, k, o.outputDirectoryId), o.directory);
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    throw new EngineError('notFound', 'DirectoryNotFound', `The directory '${o.directory ?? '.'}' does not exist in output directory '${o.outputDirectoryId}'.`);
+  }
+  const page = names.slice(o.offset, o.offset + o.maxResults);
+  const expiresAt = new Date(core.now() + o.linkExpiryInMinutes * 60_000);
+  const entries: OutputEntry[] = [];
+  for (const name of page) {
+    const full = join(dir, name);
+    let st;
+    try {
+      st = statSync(full);
+    } catch {
+      continue; // removed between listing and stat (a job still writing)
+    }
+    if (st.isDirectory()) {
+      entries.push({ name, fileType: 'directory' });
+      continue;
+    }
+    const rel = core.signer ? sharePath(core, full) : undefined;
+    entries.push({
+      name,
+      fileType: 'file',
+      ...(rel && core.signer ? { downloadUrl: core.signer(rel, expiresAt, 'r') } : {}),
+      contentLength: st.size,
+      lastModified: st.mtimeMs,
+    });
+  }
+  const next = o.offset + o.maxResults;
+  return { entries, ...(next < names.length ? { nextOffset: next } : {}) };
+}

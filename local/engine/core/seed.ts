@@ -1,0 +1,51 @@
+// Bulk insertion of finished jobs for benchmarks of listing and polling: no processes, one journal append.
+import { randomUUID } from 'node:crypto';
+import type { Core } from './core';
+import type { ClusterKey, ExperimentKey, JobRec } from './model';
+
+export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, clusterName = 'seed-cluster'): void {
+  const { state } = core;
+  const now = core.now();
+  const tracked = { creationTime: now, provisioningState: 'succeeded' as const, provisioningStateTransitionTime: now };
+  if (!state.workspace(k)) state.saveWorkspace({ sub: k.sub, rg: k.rg, ws: k.ws, location: core.region, ...tracked });
+  if (!state.experiment(k)) state.saveExperiment({ sub: k.sub, rg: k.rg, ws: k.ws, exp: k.exp, ...tracked });
+  const cluster: ClusterKey = { sub: k.sub, rg: k.rg, ws: k.ws, cluster: clusterName.toLowerCase() };
+  if (!state.cluster(cluster)) {
+    state.saveCluster({
+      ...cluster, ...tracked,
+      props: { vmSize: 'STANDARD_NC6', vmPriority: 'dedicated', scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } }, userAccountSettings: { adminUserName: 'seed' } },
+      allocationState: 'steady', allocationStateTransitionTime: now, currentNodeCount: 0, preparingNodeCount: 0, leavingNodeCount: 0,
+    });
+  }
+  const clusterIdText = `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
+  const existing = state.jobsByExperiment.get(`${k.sub}/${k.rg}/${k.ws}/${k.exp}`)?.size ?? 0;
+  const width = String(existing + count).length;
+  const jobs: JobRec[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = now - (count - i) * 1000;
+    jobs.push({
+      ...k,
+      job: `seed-${String(existing + i + 1).padStart(width, '0')}`,
+      uuid: randomUUID(),
+      seq: state.takeSeq(),
+      props: {
+        cluster: { id: clusterIdText },
+        nodeCount: 1,
+        schedulingPriority: 'normal',
+        stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR',
+        customToolkitSettings: { commandLine: 'echo seeded' },
+        constraints: { maxWallClockTime: 'P7D' },
+      },
+      cluster,
+      toolType: 'custom',
+      ...tracked,
+      creationTime: start - 500,
+      executionState: 'succeeded',
+      executionStateTransitionTime: start + 400,
+      startTime: start,
+      endTime: start + 400,
+      exitCode: 0,
+    });
+  }
+  state.saveJobs(jobs);
+}

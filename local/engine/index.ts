@@ -1,0 +1,88 @@
+// The local Batch AI engine: the core (state, clusters, scheduler, processes, persistence) behind the ARM REST
+// facade, plus the Azure Files endpoint over the mounted shares. Listens on 127.0.0.1 only: it runs job command
+// lines on this machine as the user who started it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ExperimentRef } from '../../shared/batchai/port';
+import { startFileService } from '../files';
+import { Core } from './core/core';
+import { seedFinishedJobs } from './core/seed';
+import type { FaultInjector } from './rest/faults';
+import { startArmServer } from './rest/server';
+
+export type { Fault, FaultInjector } from './rest/faults';
+
+export interface EngineOptions {
+  /** State and mounted shares live here; survives restart. */
+  dataDir: string;
+  /** ARM endpoint port; 0 = any free port (default 0). */
+  port?: number;
+  /** Azure Files endpoint port; default 0. */
+  filesPort?: number;
+  /** Default 'eastus'. */
+  region?: string;
+  /** Speeds for tests; defaults are "realistic but short" (allocation ~1.5 s). */
+  timing?: { allocationDelayMs?: number; operationDelayMs?: number; schedulerIntervalMs?: number };
+}
+
+export interface Engine {
+  /** e.g. http://127.0.0.1:PORT (ARM base: `${url}/subscriptions/...`) */
+  url: string;
+  /** Azure Files-compatible endpoint, path style: `${filesUrl}/<account>/<share>/<path>` */
+  filesUrl: string;
+  dataDir: string;
+  /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
+  faults: FaultInjector;
+  /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
+  seedFinishedJobs(ref: ExperimentRef & { subscriptionId: string }, count: number, opts?: { cluster?: string }): Promise<void>;
+  /** Stops servers and kills running job processes (those jobs are recorded failed). */
+  stop(): Promise<void>;
+}
+
+/** The key that signs download URLs, kept in the data dir so links stay valid across restarts. */
+function signingKey(dataDir: string): string {
+  const file = join(dataDir, 'state', 'signing-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  mkdirSync(join(dataDir, 'state'), { recursive: true, mode: 0o700 });
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+export async function startEngine(opts: EngineOptions): Promise<Engine> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(join(dataDir, 'files'), { recursive: true });
+  const core = new Core({ dataDir, timing: opts.timing, region: opts.region });
+  let files;
+  let arm;
+  try {
+    files = await startFileService({ root: join(dataDir, 'files'), port: opts.filesPort ?? 0, signingKey: signingKey(dataDir) });
+    core.signer = files.signUrl.bind(files);
+    arm = await startArmServer(core, opts.port ?? 0);
+  } catch (e) {
+    await files?.stop();
+    await core.stop();
+    throw e;
+  }
+  const fileService = files;
+  const armServer = arm;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: armServer.url,
+    filesUrl: fileService.url,
+    dataDir,
+    faults: armServer.faults,
+    async seedFinishedJobs(ref, count, seedOpts) {
+      const low = (s: string): string => s.toLowerCase();
+      seedFinishedJobs(core, { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) }, count, seedOpts?.cluster);
+    },
+    stop() {
+      stopping ??= (async () => {
+        await core.stop();
+        await Promise.allSettled([armServer.stop(), fileService.stop()]);
+      })();
+      return stopping;
+    },
+  };
+}
