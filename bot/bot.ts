@@ -1,0 +1,131 @@
+// The chat bot: one ActivityHandler over the router. A turn = save the conversation on first contact, find the
+// command text (typed, card button, or Teams Action.Execute), parse, dispatch, answer with a card. Failures of
+// one turn become an error card; a long operation's follow-up keeps updating the answered card after the turn.
+import {
+  ActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue,
+} from 'botbuilder';
+import { toActivity } from '../cards/activity';
+import { parseCommand, isParseFailure } from '../shared/core/grammar';
+import type { Command } from '../shared/core/commands';
+import type { Channel, View } from '../shared/core/views';
+import type { StoredConversation } from '../shared/storage';
+import { DEFAULT_TIMING, type BotDeps, type BotTiming } from './deps';
+import { errorView, parseFailureView, scrub } from './error-view';
+import type { FollowUp, Handler, HandlerContext, Reply, Scope, TurnInfo } from './handler';
+import { handlers } from './router';
+import { resolveScope } from './scope';
+import { executeCommand, messageCommand } from './turn-input';
+
+export function channelOf(channelId: string | undefined): Channel {
+  return channelId === 'msteams' || channelId === 'slack' ? channelId : 'webchat';
+}
+
+function storedConversation(activity: Activity): StoredConversation {
+  return {
+    conversationId: activity.conversation.id,
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    reference: TurnContext.getConversationReference(activity) as Record<string, unknown>,
+  };
+}
+
+export class ChatBot extends ActivityHandler {
+  private readonly timing: BotTiming;
+  private readonly log: (line: string) => void;
+  /** Conversations this instance already saved: an optimization only, the table stays the truth. */
+  private readonly saved = new Set<string>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    this.log = deps.log ?? ((line) => console.error(line));
+    this.onMessage(async (ctx, next) => {
+      const reply = await this.answer(ctx, messageCommand(ctx.activity));
+      const channel = channelOf(ctx.activity.channelId);
+      const sent = await ctx.sendActivity(toActivity(reply.view, channel));
+      if (reply.followUp && sent?.id) this.follow(ctx.activity, sent.id, reply.followUp);
+      await next();
+    });
+    this.onConversationUpdate(async (ctx, next) => {
+      await this.remember(ctx.activity);
+      await next();
+    });
+  }
+
+  /** Teams Universal Actions: the invoke response carries the new card, which replaces the clicked one. */
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const text = executeCommand(value);
+    if (text === undefined) {
+      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: "Expected verb 'command' with data.command." } };
+    }
+    const reply = await this.answer(ctx, text);
+    const activity = toActivity(reply.view, 'msteams');
+    const card = activity.attachments?.[0]?.content as unknown as Record<string, unknown>;
+    if (reply.followUp && ctx.activity.replyToId) this.follow(ctx.activity, ctx.activity.replyToId, reply.followUp);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+  }
+
+  /** Stops follow-ups still polling and waits for them (shutdown, tests). */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async answer(ctx: TurnContext, text: string): Promise<Reply> {
+    const a = ctx.activity;
+    const turn: TurnInfo = { conversationId: a.conversation.id, userId: a.from?.id ?? '', channel: channelOf(a.channelId) };
+    if (a.from?.name) turn.userName = a.from.name;
+    const [, reply] = await Promise.all([this.remember(a), this.dispatch(text, turn)]);
+    return reply;
+  }
+
+  private async dispatch(text: string, turn: TurnInfo): Promise<Reply> {
+    try {
+      const parsed = text ? parseCommand(text) : ({ kind: 'help' } as Command);
+      if (isParseFailure(parsed)) return { view: parseFailureView(parsed) };
+      let scope: Promise<Scope> | undefined;
+      const ctx: HandlerContext = {
+        deps: this.deps,
+        turn,
+        timing: this.timing,
+        scope: () => (scope ??= resolveScope(this.deps.config, this.deps.stores, turn.conversationId)),
+      };
+      // The table pairs each kind with its handler; TypeScript cannot correlate the two through an index.
+      const handler = handlers[parsed.kind] as Handler<Command['kind']>;
+      return await handler(parsed as never, ctx);
+    } catch (e) {
+      return { view: errorView(e, this.log) };
+    }
+  }
+
+  private async remember(activity: Activity): Promise<void> {
+    const id = activity.conversation?.id;
+    if (!id || this.saved.has(id) || !activity.serviceUrl) return;
+    try {
+      await this.deps.stores.conversations.save(storedConversation(activity));
+      this.saved.add(id);
+    } catch (e) {
+      // The answer still goes out; only later alerts to this conversation depend on the row.
+      this.log(`[bot] could not save conversation ${id}: ${scrub(e instanceof Error ? e.message : String(e))}`);
+    }
+  }
+
+  private follow(activity: Activity, activityId: string, followUp: FollowUp): void {
+    const conv = storedConversation(activity);
+    const channel = channelOf(activity.channelId);
+    const update = async (view: View) => this.deps.sender.update(conv, activityId, toActivity(view, channel));
+    const p: Promise<void> = followUp(update, this.abort.signal)
+      .catch((e: unknown) => {
+        if (this.abort.signal.aborted) return;
+        this.log(`[bot] follow-up of ${activityId} failed: ${scrub(e instanceof Error ? e.message : String(e))}`);
+      })
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+}
+
+export function createBot(deps: BotDeps): ChatBot {
+  return new ChatBot(deps);
+}

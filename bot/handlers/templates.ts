@@ -1,0 +1,141 @@
+// `templates`, `template <name>`, `submit <template> [k=v ...]`. Submit checks every value before any Batch AI
+// request (renderTemplate), creates the experiment if missing, PUTs the job without waiting, records who
+// submitted it, answers at once with the job card, and keeps that card in step until the job finishes.
+import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
+import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
+import type { Job } from '../../shared/batchai/types';
+import { commandText } from '../../shared/core/command-text';
+import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
+import { InputError, isNotFound, toError } from '../../shared/errors';
+import type { Handler, HandlerContext } from '../handler';
+import { jobView } from '../job-card';
+import { watchJob } from '../job-watch';
+import { scrub } from '../error-view';
+import { maskSecrets } from '../mask-secrets';
+import { withCluster } from '../not-found';
+
+async function loadTemplate(ctx: HandlerContext, name: string): Promise<Template> {
+  const raw = await ctx.deps.stores.templates.get(name);
+  if (raw === undefined) {
+    const names = (await ctx.deps.stores.templates.list()).map((t) => t.name).sort();
+    const there = names.length ? `Templates: ${names.join(', ')}.` : 'No templates are loaded (npm run templates:load -- templates/).';
+    throw new InputError('TemplateNotFound', `Template ${name} not found. ${there}`);
+  }
+  return parseTemplate(raw, name);
+}
+
+export const templates: Handler<'templates'> = async (_cmd, ctx) => {
+  const rows = await ctx.deps.stores.templates.list();
+  const list = rows.map(({ name, body }) => {
+    try {
+      const t = parseTemplate(body, name);
+      const item: { name: string; description?: string; parameters: string[] } = { name, parameters: t.parameters.map((p) => p.name) };
+      if (t.description) item.description = t.description;
+      return item;
+    } catch (e) {
+      // A row stored by an older loader that no longer parses: listed, but marked, rather than hiding it.
+      return { name, description: `Invalid: ${(e as Error).message}`, parameters: [] };
+    }
+  });
+  list.sort((a, b) => a.name.localeCompare(b.name));
+  return { view: { kind: 'template-list', templates: list } };
+};
+
+export const template: Handler<'template'> = async (cmd, ctx) => {
+  const t = await loadTemplate(ctx, cmd.template);
+  const facts = t.parameters.map((p) => {
+    const allowed = p.values ? ` one of ${p.values.join('|')}` : p.pattern ? ` matching ${p.pattern}` : '';
+    const dflt = p.default === undefined ? ' (required)' : ` = ${String(p.default)}`;
+    return { title: p.name, value: `${p.type}${allowed}${dflt}${p.description ? ` — ${p.description}` : ''}` };
+  });
+  return {
+    view: {
+      kind: 'text',
+      title: `Template ${t.name}`,
+      text: t.description ?? (t.parameters.length ? 'Parameters:' : 'A plain job.json: no parameters.'),
+      facts,
+      code: JSON.stringify(maskSecrets(t.job), null, 2),
+      actions: [
+        { title: 'Dry run', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: true }) },
+        { title: 'Submit', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: false }), style: 'positive' },
+      ],
+    },
+  };
+};
+
+/** `hello-0102-153045-7f3a`: unique enough per experiment, and a valid Batch AI name (≤ 64, [-\w]). */
+function jobName(template: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(4, 14);
+  const suffix = Math.random().toString(16).slice(2, 6);
+  return `${template.slice(0, 40)}-${stamp.slice(0, 4)}-${stamp.slice(4)}-${suffix}`.toLowerCase();
+}
+
+async function ensureExperiment(ctx: HandlerContext, ref: ExperimentRef): Promise<void> {
+  try {
+    await ctx.deps.batchAi.getExperiment(ref);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    await ctx.deps.batchAi.createExperiment(ref);
+  }
+}
+
+const submitHeadline = (j: Job): string => {
+  switch (j.properties?.executionState) {
+    case 'running': return 'Submitted: running';
+    case 'succeeded': return 'Finished';
+    case 'failed': return 'Failed';
+    case 'terminating': return 'Terminating…';
+    default: return 'Submitted';
+  }
+};
+
+export const submit: Handler<'submit'> = async (cmd, ctx) => {
+  const { batchAi, config } = ctx.deps;
+  const t = await loadTemplate(ctx, cmd.template);
+  const scope = await ctx.scope();
+  const ref: JobRef = {
+    ...scope.ref,
+    experiment: cmd.experiment ?? scope.experiment,
+    job: cmd.name ?? jobName(t.name, ctx.deps.now()),
+  };
+  // The template's own cluster wins over the configured default; --cluster wins over both.
+  const clusterName = cmd.cluster ?? (t.job.properties.cluster ? undefined : config.batchAi.defaultCluster || undefined);
+  const cluster = clusterName ? clusterPath(batchAi.subscriptionId, { ...scope.ref, cluster: clusterName }) : undefined;
+  // Every value is checked here, before any request to Batch AI.
+  const body = renderTemplate(t, cmd.params, { cluster, experiment: ref.experiment, name: ref.job });
+  const path = jobPath(batchAi.subscriptionId, ref);
+  if (cmd.dryRun) {
+    return {
+      view: {
+        kind: 'text',
+        title: `Dry run: submit ${t.name}`,
+        text: 'This request would be sent (secrets masked). Nothing was submitted.',
+        facts: [
+          { title: 'Experiment', value: ref.experiment },
+          { title: 'Job', value: ref.job },
+          { title: 'Cluster', value: body.properties?.cluster.id.split('/').pop() ?? '' },
+        ],
+        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(maskSecrets(body), null, 2)}`,
+        actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
+      },
+    };
+  }
+  // A missing cluster is named with the clusters that exist, rather than as the service's 400/404.
+  await Promise.all([
+    ensureExperiment(ctx, ref),
+    clusterName ? withCluster(ctx, clusterName, (c) => batchAi.getCluster(c)) : undefined,
+  ]);
+  const created = await batchAi.createJob(ref, body, { wait: false });
+  const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
+  try {
+    await ctx.deps.stores.submissions.record({ workspace: ref.workspace, experiment: ref.experiment, job: ref.job, ...who });
+  } catch (e) {
+    // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
+    (ctx.deps.log ?? console.error)(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+  }
+  const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
+  return {
+    view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline: 'Submitted', submittedBy }),
+    followUp: watchJob(ctx, ref, created, submitHeadline, submittedBy),
+  };
+};

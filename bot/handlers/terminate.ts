@@ -1,0 +1,35 @@
+// `terminate <job>`: asks to confirm first (a ConfirmView whose button sends `terminate <job> --yes`); once
+// confirmed, one POST terminate answered at once, and the card updates in place when the job has ended.
+import { commandText } from '../../shared/core/command-text';
+import type { Job } from '../../shared/batchai/types';
+import type { Handler } from '../handler';
+import { isFinished, jobView } from '../job-card';
+import { watchJob } from '../job-watch';
+import { withJob } from '../not-found';
+
+const headline = (j: Job) => (isFinished(j) ? `Terminated (${j.properties?.executionState})` : 'Terminating…');
+
+export const terminate: Handler<'terminate'> = (cmd, ctx) =>
+  withJob(ctx, cmd.job, async (ref) => {
+    const { batchAi } = ctx.deps;
+    const job = await batchAi.getJob(ref);
+    const name = { experiment: ref.experiment, job: ref.job };
+    if (isFinished(job)) {
+      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), headline: `Already ${job.properties?.executionState}: nothing to terminate` }) };
+    }
+    if (!cmd.confirmed) {
+      return {
+        view: {
+          kind: 'confirm',
+          title: `Terminate ${ref.experiment}/${ref.job}?`,
+          message: `The job is ${job.properties?.executionState ?? 'active'}. Terminating stops it; what it wrote so far stays in its output directories.`,
+          confirm: { title: 'Terminate', command: commandText({ kind: 'terminate', job: name, confirmed: true }), style: 'destructive' },
+          cancel: { title: 'Cancel', command: commandText({ kind: 'job', job: name }) },
+        },
+      };
+    }
+    await batchAi.terminateJob(ref, { wait: false });
+    const after = await batchAi.getJob(ref);
+    const view = jobView(after, ref.workspace, { now: ctx.deps.now(), headline: headline(after) });
+    return isFinished(after) ? { view } : { view, followUp: watchJob(ctx, ref, after, headline) };
+  });

@@ -1,0 +1,70 @@
+// A missing job or cluster answers with what exists instead ("Job foo not found in experiment bar. Jobs there:
+// a, b, c"), so the person can retype without another command.
+import type { ClusterRef, ExperimentRef, JobRef } from '../shared/batchai/port';
+import type { BatchAi } from '../shared/batchai/port';
+import type { JobName } from '../shared/core/commands';
+import { InputError, isNotFound } from '../shared/errors';
+import type { HandlerContext } from './handler';
+
+const LISTED = 20;
+
+async function names(items: AsyncIterable<{ name?: string }>): Promise<{ shown: string[]; more: number }> {
+  const all: string[] = [];
+  for await (const it of items) if (it.name) all.push(it.name);
+  all.sort();
+  return { shown: all.slice(0, LISTED), more: Math.max(0, all.length - LISTED) };
+}
+
+function listing(label: string, n: { shown: string[]; more: number }): string {
+  if (n.shown.length === 0) return `There are no ${label.toLowerCase()} there yet.`;
+  return `${label} there: ${n.shown.join(', ')}${n.more ? ` and ${n.more} more` : ''}.`;
+}
+
+export async function experimentNotFound(batchAi: BatchAi, ref: ExperimentRef): Promise<InputError> {
+  const experiments = await names(batchAi.listExperiments(ref));
+  return new InputError(
+    'ExperimentNotFound',
+    `Experiment ${ref.experiment} not found in workspace ${ref.workspace}. ${listing('Experiments', experiments)}`,
+  );
+}
+
+export async function jobNotFound(batchAi: BatchAi, ref: JobRef): Promise<InputError> {
+  try {
+    const jobs = await names(batchAi.listJobs(ref, { maxResults: 1000 }));
+    return new InputError('JobNotFound', `Job ${ref.job} not found in experiment ${ref.experiment}. ${listing('Jobs', jobs)}`);
+  } catch (e) {
+    if (isNotFound(e)) return experimentNotFound(batchAi, ref);
+    throw e;
+  }
+}
+
+export async function clusterNotFound(batchAi: BatchAi, ref: ClusterRef): Promise<InputError> {
+  const clusters = await names(batchAi.listClusters(ref));
+  return new InputError('ClusterNotFound', `Cluster ${ref.cluster} not found in workspace ${ref.workspace}. ${listing('Clusters', clusters)}`);
+}
+
+export async function jobRef(ctx: HandlerContext, name: JobName): Promise<JobRef> {
+  const scope = await ctx.scope();
+  return { ...scope.ref, experiment: name.experiment ?? scope.experiment, job: name.job };
+}
+
+/** Runs `fn` on the named job; a 404 becomes a "not found" listing the jobs that exist. */
+export async function withJob<T>(ctx: HandlerContext, name: JobName, fn: (ref: JobRef) => Promise<T>): Promise<T> {
+  const ref = await jobRef(ctx, name);
+  try {
+    return await fn(ref);
+  } catch (e) {
+    if (isNotFound(e)) throw await jobNotFound(ctx.deps.batchAi, ref);
+    throw e;
+  }
+}
+
+export async function withCluster<T>(ctx: HandlerContext, cluster: string, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
+  const ref: ClusterRef = { ...(await ctx.scope()).ref, cluster };
+  try {
+    return await fn(ref);
+  } catch (e) {
+    if (isNotFound(e)) throw await clusterNotFound(ctx.deps.batchAi, ref);
+    throw e;
+  }
+}

@@ -1,0 +1,48 @@
+// Where the command text of an incoming activity comes from: a card button's `value.command` (Action.Submit),
+// a Teams Action.Execute invoke's `value.action.data.command`, or the typed text with mentions of the bot
+// removed. Pure: works on the activity JSON only.
+import type { Activity } from 'botbuilder';
+
+function commandOf(data: unknown): string | undefined {
+  if (data && typeof data === 'object' && typeof (data as { command?: unknown }).command === 'string') {
+    return (data as { command: string }).command;
+  }
+  return undefined;
+}
+
+/** The `data.command` of an Action.Execute invoke whose verb is `command`, else undefined. */
+export function executeCommand(value: unknown): string | undefined {
+  const action = (value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+  if (!action || action.verb !== 'command') return undefined;
+  return commandOf(action.data);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes mentions of the bot: Teams puts `<at>Bot name</at>` in the text (and a `mention` entity naming the
+ * bot's id); Slack puts `<@U123>`. A mention of someone else inside the line is kept, except that a leading
+ * mention is always taken as addressing the bot (Slack's bot user id is not the activity's recipient id).
+ */
+export function stripMentions(activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient'>): string {
+  let text = activity.text ?? '';
+  const botId = activity.recipient?.id;
+  for (const e of activity.entities ?? []) {
+    const mentioned = (e as { mentioned?: { id?: string } }).mentioned;
+    const mentionText = (e as { text?: unknown }).text;
+    if (e.type === 'mention' && botId && mentioned?.id === botId && typeof mentionText === 'string') {
+      text = text.replace(new RegExp(escapeRegExp(mentionText), 'g'), ' ');
+    }
+  }
+  // Leading mentions: `<at>Bot</at>`, `<@U123>` or `<@U123|name>`, possibly several.
+  text = text.replace(/^\s*(?:(?:<at>[^<]*<\/at>|<@[A-Z0-9]+(?:\|[^>]*)?>)\s*)+/i, '');
+  // HTML-ish leftovers from Teams (`&nbsp;`) and collapsed whitespace.
+  return text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** The command text of a message activity: a card button's value wins over the (usually empty) text. */
+export function messageCommand(activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient' | 'value'>): string {
+  return commandOf(activity.value) ?? stripMentions(activity);
+}

@@ -1,0 +1,113 @@
+// `npm run templates:load -- <file or folder> [--name n]`: checks every template file with parseTemplate, and
+// stores them in Table Storage only if all are valid (nothing half-loaded). A folder loads its *.json files,
+// recursively; a file named job.json takes its folder's name (the az batchai samples' layout).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { scrub } from '../bot/error-view';
+import { parseTemplate } from '../shared/core/templates';
+import { InputError } from '../shared/errors';
+import { createStores, type Stores } from '../shared/storage';
+
+export interface LoadedTemplate {
+  name: string;
+  file: string;
+  parameters: string[];
+}
+
+interface Candidate {
+  name: string;
+  file: string;
+}
+
+async function jsonFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await jsonFiles(p)));
+    else if (e.isFile() && e.name.endsWith('.json')) out.push(p);
+  }
+  return out.sort();
+}
+
+function nameOf(file: string): string {
+  const base = basename(file, '.json');
+  return base === 'job' ? basename(dirname(file)) : base;
+}
+
+async function candidates(target: string, name?: string): Promise<Candidate[]> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) throw new InputError('TemplatePathNotFound', `${target}: no such file or folder (expected a template .json file or a folder of them).`);
+  if (info.isFile()) return [{ name: name ?? nameOf(target), file: target }];
+  if (name !== undefined) throw new InputError('TemplateNameWithFolder', `--name ${name}: expected a single file, but ${target} is a folder (names come from file names).`);
+  const files = await jsonFiles(target);
+  if (files.length === 0) throw new InputError('TemplatePathEmpty', `${target}: no .json files in this folder.`);
+  return files.map((file) => ({ name: nameOf(file), file }));
+}
+
+/**
+ * Reads and checks every template under `target`, then stores them all. Throws one InputError listing every
+ * bad file (and stores none) if any file is unreadable, not JSON, invalid, or two files share a name.
+ */
+export async function loadTemplates(stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string } = {}): Promise<LoadedTemplate[]> {
+  const found = await candidates(target, opts.name);
+  const ok: Array<LoadedTemplate & { body: unknown }> = [];
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const c of found) {
+    const rel = relative(process.cwd(), c.file);
+    const shown = rel && !rel.startsWith('..') ? rel : c.file;
+    try {
+      const body: unknown = JSON.parse(await readFile(c.file, 'utf8'));
+      const t = parseTemplate(body, c.name);
+      const other = seen.get(c.name);
+      if (other) throw new InputError('TemplateDuplicate', `the name ${c.name} is also taken by ${other}; rename one file.`);
+      seen.set(c.name, shown);
+      ok.push({ name: c.name, file: shown, parameters: t.parameters.map((p) => p.name), body });
+    } catch (e) {
+      const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : e instanceof Error ? e.message : String(e);
+      problems.push(`${shown}: ${why}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError('TemplatesInvalid', `No templates were loaded: ${problems.length} of ${found.length} file(s) invalid.\n${problems.join('\n')}`);
+  }
+  for (const t of ok) await stores.templates.put(t.name, t.body);
+  return ok.map(({ body: _body, ...t }) => t);
+}
+
+function parseArgs(argv: string[]): { target: string; name?: string } {
+  const rest: string[] = [];
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--name') {
+      name = argv[++i];
+      if (!name) throw new InputError('UsageError', '--name: expected a template name after it.');
+    } else if (argv[i].startsWith('--')) {
+      throw new InputError('UsageError', `${argv[i]}: unknown option (expected --name n).`);
+    } else rest.push(argv[i]);
+  }
+  if (rest.length !== 1) throw new InputError('UsageError', 'Usage: npm run templates:load -- <file or folder> [--name n]');
+  return name === undefined ? { target: rest[0] } : { target: rest[0], name };
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const cs = env.AzureWebJobsStorage?.trim();
+    if (!cs) throw new InputError('ConfigMissing', 'AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite).');
+    const loaded = await loadTemplates(await createStores(cs), args.target, args);
+    for (const t of loaded) {
+      console.log(`loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`);
+    }
+    return 0;
+  } catch (e) {
+    console.error(e instanceof InputError ? e.message : `templates:load failed: ${scrub(e instanceof Error ? e.message : String(e))}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

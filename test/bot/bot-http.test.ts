@@ -1,0 +1,231 @@
+// The bot over HTTP: activities POSTed to the `messages` function (real CloudAdapter), commands run against
+// the REAL engine (jobs run as processes), state in REAL Azurite, replies arriving at a fake channel.
+import type { Activity } from 'botbuilder';
+import { validateAdaptiveCard } from '../../cards/validate';
+import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from './support/bot-stack';
+
+const SECRET = 's3cr3t-never-on-a-card';
+let stack: BotStack;
+const conversations = new Set<string>();
+const invokeBodies: unknown[] = [];
+let n = 0;
+
+function conv(): string {
+  const id = `conv-${++n}`;
+  conversations.add(id);
+  return id;
+}
+
+const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
+const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
+
+beforeAll(async () => {
+  stack = await startBotStack();
+  await stack.services.deps.stores.templates.put('secret-echo', {
+    description: 'Uses a secret without printing it.',
+    properties: {
+      nodeCount: 1,
+      customToolkitSettings: { commandLine: 'echo "token has ${#API_TOKEN} characters"' },
+      secrets: [{ name: 'API_TOKEN', value: SECRET }],
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('help answers with the command list card, and saves the conversation reference on first contact', async () => {
+  const c = conv();
+  const reply = await say(c, 'help');
+  expect(cardText(reply)).toMatch(/submit <template>/);
+  const saved = await stack.services.deps.stores.conversations.get(c);
+  expect(saved).toMatchObject({ conversationId: c, serviceUrl: stack.channel.serviceUrl });
+});
+
+test('Teams: the bot mention is stripped before parsing', async () => {
+  const c = conv();
+  const reply = await say(c, '<at>ChatOps</at> clusters', {
+    channelId: 'msteams',
+    entities: [{ type: 'mention', mentioned: { id: 'bot', name: 'ChatOps' }, text: '<at>ChatOps</at>' }],
+  });
+  expect(cardText(reply)).toMatch(/gpu/);
+  expect(cardText(reply)).not.toMatch(/Not understood/);
+  // A bare mention is a greeting: it gets the help card, not "Empty message".
+  const bare = await say(c, '<at>ChatOps</at>', { channelId: 'msteams' });
+  expect(cardText(bare)).toMatch(/submit <template>/);
+});
+
+test('malformed input gets a usage card naming the closest command', async () => {
+  const c = conv();
+  const typo = await say(c, 'submti hello');
+  expect(cardText(typo)).toMatch(/submit <template>/);
+  expect(buttonCommands(typo)).toContain('help submit');
+  const missingArg = await say(c, 'logs');
+  expect(cardText(missingArg)).toMatch(/logs <job>/);
+});
+
+test('an unknown job: "not found" listing the jobs that exist; an unknown cluster lists clusters', async () => {
+  const c = conv();
+  await stack.engine.seedFinishedJobs({ ...WS, subscriptionId: SUB, experiment: 'seeded' }, 3, { cluster: 'gpu' });
+  const reply = await say(c, 'job seeded/nosuch');
+  expect(cardText(reply)).toMatch(/Job nosuch not found in experiment seeded\. Jobs there: \S+, \S+, \S+\./);
+  const cluster = await say(c, 'cluster cpu');
+  expect(cardText(cluster)).toMatch(/Cluster cpu not found in workspace ws\. Clusters there: gpu\./);
+  const submit = await say(c, 'submit hello --cluster cpu --name never-one');
+  expect(cardText(submit)).toMatch(/Cluster cpu not found in workspace ws\. Clusters there: gpu\./);
+  const experiment = await say(c, 'jobs nosuchexp');
+  expect(cardText(experiment)).toMatch(/Experiment nosuchexp not found in workspace ws\. Experiments there: .*seeded/);
+});
+
+test('submit hello → "Submitted" card, updated in place when it finishes; logs shows its stdout; job refreshes', async () => {
+  const c = conv();
+  const reply = await say(c, 'submit hello greeting=hi-there seconds=1 --name hello-one');
+  expect(cardText(reply)).toMatch(/Submitted/);
+  expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
+  // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
+  const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 30_000);
+  expect(cardText(updated)).toMatch(/line 3/);
+  const logs = await say(c, 'logs hello-one --lines 10');
+  const text = cardText(logs);
+  expect(text).toMatch(/hi-there from hello-one/);
+  expect(text).toMatch(/line 1[\s\S]*line 2[\s\S]*line 3[\s\S]*done/);
+  const job = await press(c, 'job exp/hello-one');
+  expect(cardText(job)).toMatch(/hello-one/);
+  expect(cardText(job)).toMatch(/[Ss]ucceeded/);
+  const mine = await say(c, 'jobs --mine');
+  expect(cardText(mine)).toMatch(/hello-one/);
+});
+
+test('bad template values are refused before anything is sent', async () => {
+  const c = conv();
+  const reply = await say(c, 'submit hello seconds=999 --name refused-one');
+  expect(cardText(reply)).toMatch(/seconds/);
+  const jobs = await say(c, 'jobs');
+  expect(cardText(jobs)).not.toMatch(/refused-one/);
+});
+
+test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
+  const c = conv();
+  const submitted = await say(c, 'submit hello seconds=60 --name long-one');
+  expect(cardText(submitted)).toMatch(/Submitted/);
+  const confirm = await say(c, 'terminate long-one');
+  expect(cardText(confirm)).toMatch(/Terminate exp\/long-one\?/);
+  expect(buttonCommands(confirm)).toEqual(expect.arrayContaining(['terminate exp/long-one --yes', 'job exp/long-one']));
+  const terminating = await press(c, 'terminate exp/long-one --yes');
+  const done = /Terminated/.test(cardText(terminating))
+    ? terminating
+    : await stack.channel.waitFor(c, (a) => a.id === terminating.id && /Terminated/.test(cardText(a)), 30_000);
+  expect(cardText(done)).toMatch(/Terminated \(failed\)|Terminated/);
+  const job = await say(c, 'job long-one');
+  expect(cardText(job)).toMatch(/[Ff]ailed/);
+});
+
+test('resize above the threshold asks to confirm; within it the cluster card updates when steady', async () => {
+  const c = conv();
+  const big = await say(c, 'resize gpu 5');
+  expect(cardText(big)).toMatch(/Resize gpu to 5 nodes\?/);
+  const small = await say(c, 'resize gpu 3');
+  expect(cardText(small)).toMatch(/Resizing to 3 nodes|Resized to 3 nodes/);
+  if (!/Resized/.test(cardText(small))) {
+    await stack.channel.waitFor(c, (a) => a.id === small.id && /Resized to 3 nodes/.test(cardText(a)), 20_000);
+  }
+});
+
+test('Teams Action.Execute: the invoke response carries the new card', async () => {
+  const c = conv();
+  const res = await stack.post(message(c, '', stack.channel.serviceUrl, {
+    type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams',
+    value: { action: { type: 'Action.Execute', verb: 'command', data: { command: 'clusters' } } },
+  }));
+  expect(res.status).toBe(200);
+  invokeBodies.push(res.jsonBody);
+  const body = res.jsonBody as { statusCode: number; type: string; value: Record<string, unknown> };
+  expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+  expect(validateAdaptiveCard(body.value)).toEqual([]);
+  expect(JSON.stringify(body.value)).toMatch(/gpu/);
+});
+
+test('dry run shows the exact request with secrets masked, and sends nothing', async () => {
+  const c = conv();
+  const dry = await say(c, 'submit secret-echo --name dry-one --dry-run');
+  const text = cardText(dry);
+  expect(text).toMatch(/PUT \/subscriptions\/.*\/experiments\/exp\/jobs\/dry-one\?api-version=2018-05-01/);
+  expect(text).toMatch(/API_TOKEN/);
+  expect(text).not.toContain(SECRET);
+  const real = await say(c, 'submit secret-echo --name secret-one');
+  await stack.channel.waitFor(c, (a) => a.id === real.id && /Finished/.test(cardText(a)), 30_000);
+  const logs = await say(c, 'logs secret-one');
+  expect(cardText(logs)).toMatch(/token has 22 characters/);
+});
+
+test('Slack: the <@U…> mention is stripped and the reply is Block Kit in channelData', async () => {
+  const c = conv();
+  const reply = await say(c, '<@U0BOT> templates', { channelId: 'slack' });
+  const blocks = (reply.channelData as { blocks?: unknown[] } | undefined)?.blocks;
+  expect(Array.isArray(blocks) && blocks.length).toBeGreaterThan(0);
+  expect(JSON.stringify(blocks)).toMatch(/hello/);
+  expect(JSON.stringify(blocks)).toMatch(/secret-echo/);
+});
+
+test('Teams Action.Execute on a long operation: the invoke answers at once, then the clicked card is updated in place', async () => {
+  const c = conv();
+  const res = await stack.post(message(c, '', stack.channel.serviceUrl, {
+    type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams', replyToId: 'card-7',
+    value: { action: { type: 'Action.Execute', verb: 'command', data: { command: 'submit hello seconds=0 --name teams-one' } } },
+  }));
+  invokeBodies.push(res.jsonBody);
+  expect(JSON.stringify(res.jsonBody)).toMatch(/Submitted/);
+  const updated = await stack.channel.waitFor(c, (a) => a.id === 'card-7' && /Finished/.test(cardText(a)), 30_000);
+  expect(JSON.stringify(updated)).toMatch(/Action\.Execute/);
+});
+
+test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
+  const c = conv();
+  const submitted = await say(c, 'submit train epochs=1 --name train-one');
+  await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
+  const reply = await say(c, 'outputs train-one MODEL');
+  expect(cardText(reply)).toMatch(/model\.txt/);
+  expect(cardText(reply)).toMatch(/expire/i);
+  const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s)"]*model\.txt[^\s)"]*)/.exec(JSON.stringify(cardOf(reply)))?.[1];
+  expect(url).toBeDefined();
+  const body = await (await fetch(url!.replace(/\\u0026/g, '&'))).text();
+  expect(body).toMatch(/epochs=1/);
+  const none = await say(c, 'outputs train-one NOPE');
+  expect(cardText(none)).toMatch(/has no output directory NOPE\. Its directories: MODEL, stdouterr/);
+});
+
+test('use, subscribe, subscriptions, unsubscribe, templates, jobs --state', async () => {
+  const c = conv();
+  expect(cardText(await say(c, 'use experiment seeded'))).toMatch(/now use experiment seeded/);
+  expect(cardText(await say(c, 'jobs --state succeeded'))).toMatch(/Succeeded jobs in seeded/);
+  expect(cardText(await say(c, 'use workspace nowhere'))).toMatch(/Workspace nowhere is not one this bot manages\. Workspaces: ws\./);
+  const sub = await say(c, 'subscribe --mine --states succeeded,failed');
+  const id = /unsubscribe (\S+)/.exec(buttonCommands(sub).join(' '))?.[1];
+  expect(id).toBeDefined();
+  const [stored] = await stack.services.deps.stores.subscriptions.list(c);
+  expect(stored.filter).toMatchObject({ workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] });
+  expect(cardText(await say(c, 'subscriptions'))).toContain(id!);
+  expect(cardText(await say(c, `unsubscribe ${id}`))).toMatch(/Removed 1 subscription\./);
+  expect(await stack.services.deps.stores.subscriptions.list(c)).toEqual([]);
+  expect(cardText(await say(c, 'approve 7c1e'))).toMatch(/not enabled/);
+  expect(cardText(await say(c, 'template nosuch'))).toMatch(/Template nosuch not found\. Templates: .*hello/);
+});
+
+test('every card reply validates with zero errors, and no template secret appears in any reply', () => {
+  let cards = 0;
+  const all: unknown[] = [...invokeBodies];
+  for (const c of conversations) {
+    for (const a of stack.channel.activities(c)) {
+      all.push(a);
+      const card = cardOf(a);
+      if (!card) continue;
+      cards++;
+      expect({ id: a.id, errors: validateAdaptiveCard(card) }).toEqual({ id: a.id, errors: [] });
+    }
+  }
+  expect(cards).toBeGreaterThan(15);
+  expect(JSON.stringify(all)).not.toContain(SECRET);
+  expect(stack.logLines.join('\n')).not.toContain(SECRET);
+});

@@ -1,0 +1,56 @@
+// What a person sees when a turn fails, and what the log gets: readable, coded, never a secret or a stack.
+import { errorView, parseFailureView, scrub } from '../../bot/error-view';
+import { maskSecrets, secretValues } from '../../bot/mask-secrets';
+import { ArmError, InputError } from '../../shared/errors';
+
+test('scrub masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
+  const s = scrub('GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/');
+  expect(s).not.toMatch(/abc|xyz|eyJ|pw@/);
+  expect(s).toContain('sig=***');
+  expect(s).toContain('AccountKey=***');
+});
+
+test('InputError keeps its message; a *NotFound code is titled "Not found"', () => {
+  const v = errorView(new InputError('JobNotFound', 'Job foo not found in experiment bar. Jobs there: a, b.'), () => undefined);
+  expect(v).toMatchObject({ kind: 'error', title: 'Not found', message: 'Job foo not found in experiment bar. Jobs there: a, b.' });
+});
+
+test('ArmError: busy for 429/5xx, its message and code otherwise', () => {
+  expect(errorView(new ArmError('TooManyRequests', 'Slow down', 429), () => undefined).title).toBe('Batch AI is busy');
+  const v = errorView(new ArmError('Conflict', 'Job exists', 409), () => undefined);
+  expect(v.message).toBe('Job exists (Conflict)');
+});
+
+test('an unknown error: a reference for the person, one scrubbed log line, no stack', () => {
+  const lines: string[] = [];
+  const err = new Error('socket hang up at https://x/y?sig=SECRETSIG');
+  const v = errorView(err, (l) => lines.push(l));
+  const ref = /ref ([0-9a-f]{8})/.exec(v.message)?.[1];
+  expect(ref).toBeDefined();
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(`ref=${ref}`);
+  expect(lines[0]).not.toContain('SECRETSIG');
+  expect(JSON.stringify(v)).not.toMatch(/SECRETSIG|at Object|\.ts:\d+/);
+});
+
+test('a parse failure names the closest command with its usage and a help button', () => {
+  const v = parseFailureView({ kind: 'parse-error', message: 'Unknown command "submti".', suggestion: { command: 'submit', usage: 'submit <template>' } });
+  expect(v.hint).toBe('Closest command: submit <template>');
+  expect(v.actions.map((a) => a.command)).toEqual(['help submit', 'help']);
+});
+
+test('maskSecrets hides job secrets, registry passwords and account keys; secretValues finds them', () => {
+  const body = {
+    properties: {
+      secrets: [{ name: 'TOKEN', value: 'tok-123' }],
+      environmentVariables: [{ name: 'PLAIN', value: 'visible' }],
+      containerSettings: { imageSourceRegistry: { image: 'x', credentials: { username: 'u', password: 'pw-456' } } },
+      mountVolumes: { azureFileShares: [{ accountName: 'a', credentials: { accountKey: 'key-789' } }] },
+    },
+  };
+  const masked = JSON.stringify(maskSecrets(body));
+  for (const s of ['tok-123', 'pw-456', 'key-789']) expect(masked).not.toContain(s);
+  expect(masked).toContain('visible');
+  expect(masked).toContain('"name":"TOKEN"');
+  expect(secretValues(body).sort()).toEqual(['key-789', 'pw-456', 'tok-123']);
+});

@@ -1,0 +1,158 @@
+// The whole chat stack for bot tests and the chat-latency benchmark: the REAL local engine (jobs run as
+// processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, and a fake channel
+// (the only fake: Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import type { Activity } from 'botbuilder';
+import { createBotServices, type BotServices } from '../../../bot/create-bot-services';
+import { createMessagesHandler } from '../../../functions/messages';
+import { startAzurite, type RunningAzurite } from '../../../local/azurite';
+import { startEngine, type Engine } from '../../../local/engine/index';
+import { loadTemplates } from '../../../local/templates-load';
+import { createBatchAiClient } from '../../../shared/batchai/client';
+import { staticTokenCredential } from '../../../shared/batchai/credential';
+import { loadConfig, type Config } from '../../../shared/config';
+import { startFakeChannel, type FakeChannel } from '../../support/fake-channel';
+
+export const SUB = '00000000-0000-0000-0000-0000000000b0';
+export const WS = { resourceGroup: 'rg', workspace: 'ws' };
+/** The file share the cluster mounts at `afs` (templates write stdout.txt under $AZ_BATCHAI_MOUNT_ROOT/afs). */
+const SHARE = {
+  accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs',
+  credentials: { accountKey: 'a2V5LW5vdC1yZWFs' }, relativeMountPath: 'afs',
+};
+
+export interface BotStack {
+  engine: Engine;
+  channel: FakeChannel;
+  services: BotServices;
+  config: Config;
+  logLines: string[];
+  /** Posts an activity to the messages function; returns its HTTP answer. */
+  post(activity: Partial<Activity>): Promise<HttpResponseInit>;
+  /** Sends text (or a card button's value) as a message and waits for the bot's reply to it. */
+  say(conversationId: string, text: string, extra?: Partial<Activity>): Promise<Activity>;
+  stop(): Promise<void>;
+}
+
+let seq = 0;
+
+/** The shipped templates/: three levels up from the sources (jest), four from dist/ (the benchmark). */
+const TEMPLATES = [join(__dirname, '../../../templates'), join(__dirname, '../../../../templates')].find((p) => existsSync(p)) ?? 'templates';
+
+export function message(conversationId: string, text: string, serviceUrl: string, extra: Partial<Activity> = {}): Partial<Activity> {
+  return {
+    type: 'message',
+    id: `in-${++seq}`,
+    channelId: 'webchat',
+    serviceUrl,
+    conversation: { id: conversationId } as Activity['conversation'],
+    from: { id: 'user-ada', name: 'Ada' },
+    recipient: { id: 'bot', name: 'ChatOps' },
+    text,
+    timestamp: new Date(),
+    ...extra,
+  };
+}
+
+export async function startBotStack(opts: { nodes?: number; resizeApprovalThreshold?: number } = {}): Promise<BotStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
+  const started: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const s of started.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [engine, azurite, channel] = await Promise.all([
+      startEngine({ dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 } }),
+      startAzurite() as Promise<RunningAzurite>,
+      startFakeChannel(),
+    ]);
+    started.push(() => engine.stop(), () => azurite.stop(), () => channel.stop());
+    const config = loadConfig({
+      BATCHAI_ENDPOINT: engine.url,
+      BATCHAI_SUBSCRIPTION_ID: SUB,
+      BATCHAI_WORKSPACES: `${WS.resourceGroup}/${WS.workspace}`,
+      BATCHAI_DEFAULT_EXPERIMENT: 'exp',
+      BATCHAI_DEFAULT_CLUSTER: 'gpu',
+      BATCHAI_LOCAL_TOKEN: 'local-engine',
+      AzureWebJobsStorage: azurite.connectionString,
+      RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
+    });
+    const batchAi = createBatchAiClient({
+      endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), pollIntervalMs: 100,
+    });
+    await batchAi.createWorkspace(WS, { location: 'eastus' });
+    await batchAi.createCluster({ ...WS, cluster: 'gpu' }, {
+      properties: {
+        vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: opts.nodes ?? 2 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used-here' },
+        nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+      },
+    });
+    const logLines: string[] = [];
+    const services = await createBotServices(config, {
+      batchAi,
+      timing: { pollMs: 100, followUpMaxMs: 60_000 },
+      log: (l) => logLines.push(l),
+    });
+    started.push(() => services.stop());
+    await loadTemplates(services.deps.stores, TEMPLATES);
+    const handler = createMessagesHandler(async () => services);
+
+    const post = (activity: Partial<Activity>) =>
+      handler(
+        new HttpRequest({
+          method: 'POST', url: 'http://127.0.0.1/api/messages',
+          headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(activity) },
+        }),
+        new InvocationContext({ functionName: 'messages' }),
+      );
+    const say = async (conversationId: string, text: string, extra: Partial<Activity> = {}) => {
+      const a = message(conversationId, text, channel.serviceUrl, extra);
+      const res = await post(a);
+      if (res.status !== 200) throw new Error(`messages answered ${res.status}: ${JSON.stringify(res.jsonBody ?? res.body)}`);
+      return channel.waitFor(conversationId, (r) => r.replyToId === a.id);
+    };
+    return { engine, channel, services, config, logLines, post, say, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The Adaptive Card of a reply, or undefined (e.g. a Slack reply). */
+export function cardOf(a: Partial<Activity>): Record<string, unknown> | undefined {
+  const att = a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive');
+  return att?.content as Record<string, unknown> | undefined;
+}
+
+/** All text shown on a card (for assertions that do not depend on the card's layout). */
+export function cardText(a: Partial<Activity>): string {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(cardOf(a) ?? a.channelData ?? a.text);
+  // Cards escape markdown (`API\_TOKEN`); assertions read the text as shown.
+  return out.join('\n').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+}
+
+/** The `data.command` of every button on a card. */
+export function buttonCommands(a: Partial<Activity>): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.') && o.data && typeof (o.data as { command?: unknown }).command === 'string') {
+      out.push((o.data as { command: string }).command);
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(cardOf(a));
+  return out;
+}
