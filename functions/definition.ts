@@ -19,3 +19,11 @@ export type FunctionDefinition =
       trigger: { type: 'http'; methods: Array<'GET' | 'POST'>; route: string; authLevel: 'anonymous' | 'function' };
       handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
     };
+
+export type TriggerType = FunctionDefinition['trigger']['type'];
+export type DefinitionOf<T extends TriggerType> = Extract<FunctionDefinition, { trigger: { type: T } }>;
+
+/** TypeScript does not narrow a union by a nested discriminant: this guard does it once for every consumer. */
+export function hasTrigger<T extends TriggerType>(def: FunctionDefinition, type: T): def is DefinitionOf<T> {
+  return def.trigger.type === type;
+}

@@ -73,6 +73,14 @@ export function parseWorkspaces(raw: string): WorkspaceRef[] {
   });
 }
 
+/**
+ * The poll timer's NCRONTAB. Separate from loadConfig because a timer's schedule is needed when the function
+ * is defined (module load), before the rest of the configuration is required to be valid.
+ */
+export function pollSchedule(env: Env = process.env): string {
+  return env.POLL_SCHEDULE?.trim() || '*/30 * * * * *';
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
@@ -97,7 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
       appTenantId: env.MicrosoftAppTenantId?.trim() ?? '',
       appType: appType as Config['bot']['appType'],
     },
-    poll: { schedule: env.POLL_SCHEDULE?.trim() || '*/30 * * * * *' },
+    poll: { schedule: pollSchedule(env) },
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
       idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),

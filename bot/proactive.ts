@@ -1,0 +1,65 @@
+// Sends into a stored conversation outside of a turn (alerts, cards updated in place) with
+// continueConversationAsync on its ConversationReference. The connector client already retries a 429 a few
+// times after its Retry-After; when a channel keeps throttling past that, we wait its Retry-After again, a
+// bounded number of times, and then give up by throwing (the queue message is retried later).
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { StoredConversation } from '../shared/storage/index';
+
+export interface AlertSender {
+  send(conv: StoredConversation, activity: Partial<Activity>): Promise<{ id?: string }>;
+  update(conv: StoredConversation, activityId: string, activity: Partial<Activity>): Promise<void>;
+}
+
+export interface ProactiveOptions {
+  /** Extra tries after the connector's own 429 retries gave up (default 2). */
+  throttleRetries?: number;
+  /** Longest Retry-After honoured, in seconds (default 60); a longer one fails at once. */
+  maxRetryAfterSeconds?: number;
+}
+
+function retryAfterMs(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null || !('statusCode' in e) || e.statusCode !== 429) return undefined;
+  const headers = 'response' in e ? (e.response as { headers?: { get?(n: string): string | undefined } } | undefined)?.headers : undefined;
+  const raw = headers?.get?.('retry-after');
+  if (!raw) return 1000;
+  const secs = Number(raw);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? 1000 : Math.max(0, at - Date.now());
+}
+
+export function createProactiveSender(adapter: CloudAdapter, appId: string, opts: ProactiveOptions = {}): AlertSender {
+  const tries = 1 + (opts.throttleRetries ?? 2);
+  const maxWaitMs = (opts.maxRetryAfterSeconds ?? 60) * 1000;
+
+  async function withThrottleRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const wait = retryAfterMs(e);
+        if (wait === undefined || attempt >= tries || wait > maxWaitMs) throw e;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  function inConversation<T>(conv: StoredConversation, fn: (ctx: TurnContext) => Promise<T>): Promise<T> {
+    const reference = conv.reference as Partial<ConversationReference>;
+    return withThrottleRetry(async () => {
+      let out: T | undefined;
+      await adapter.continueConversationAsync(appId, reference, async (ctx) => { out = await fn(ctx); });
+      return out as T;
+    });
+  }
+
+  return {
+    async send(conv, activity) {
+      const r = await inConversation(conv, (ctx) => ctx.sendActivity(activity));
+      return r?.id ? { id: r.id } : {};
+    },
+    async update(conv, activityId, activity) {
+      await inConversation(conv, (ctx) => ctx.updateActivity({ ...activity, id: activityId }));
+    },
+  };
+}

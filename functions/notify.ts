@@ -1,0 +1,19 @@
+// Queue trigger on `events`: one EventBatch → alerts (shared/services/notifier.ts). Any failed delivery
+// throws, so the host retries the message (markers keep the retry from repeating what was sent) and moves it
+// to `events-poison` after host.json's maxDequeueCount.
+import type { FunctionDefinition } from './definition';
+import { EVENTS_QUEUE } from '../shared/storage/index';
+import { getServices, type Services } from './services';
+
+export function createNotifyFunction(services: () => Promise<Pick<Services, 'notifier'>>): Extract<FunctionDefinition, { trigger: { type: 'queue' } }> {
+  return {
+    name: 'notify',
+    trigger: { type: 'queue', queueName: EVENTS_QUEUE },
+    handler: async (message, context) => {
+      const r = await (await services()).notifier.handle(message);
+      context.log(`notify ${r.batchId}: ${r.sent} sent, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`);
+    },
+  };
+}
+
+export const notifyFunction: FunctionDefinition = createNotifyFunction(getServices);

@@ -1,0 +1,80 @@
+// Pure: events → the views an alert card shows (JobView, ClusterAlertView, DigestView). The notifier adds
+// what needs I/O (log tails, output links) before calling these.
+import { commandText } from './command-text';
+import type { BackendEvent, ClusterEvent, JobEvent } from './events';
+import { jobActions, jobNameOf } from './job-view';
+import type { ClusterAlertView, DigestView, JobView, LogTailView, OutputDirectoryView } from './views';
+
+/** Digest cards list at most this many items; the rest are counted in a last line. */
+export const DIGEST_MAX_ITEMS = 20;
+
+const jobName = (e: JobEvent) => `${e.experiment}/${e.job}`;
+
+function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+function jobHeadline(e: JobEvent): string {
+  switch (e.to) {
+    case 'created': return `Job ${jobName(e)} was created`;
+    case 'deleted': return `Job ${jobName(e)} was deleted`;
+    case 'failed': return `Job ${jobName(e)} failed${e.summary.exitCode === undefined ? '' : ` (exit code ${e.summary.exitCode})`}`;
+    default: return `Job ${jobName(e)} ${e.to === 'running' ? 'is running' : e.to}`;
+  }
+}
+
+export function jobAlertView(e: JobEvent, extra: { tails?: LogTailView[]; outputs?: OutputDirectoryView[] } = {}): JobView {
+  const actions = e.to === 'deleted' ? [] : jobActions(e.summary);
+  return { kind: 'job', job: e.summary, tails: extra.tails ?? [], outputs: extra.outputs ?? [], actions, headline: jobHeadline(e) };
+}
+
+function clusterMessage(e: ClusterEvent): string {
+  const nodes = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
+  const now = e.view.currentNodeCount;
+  const was = e.fromNodeCount === undefined || e.fromNodeCount === now ? '' : ` (was ${nodes(e.fromNodeCount)})`;
+  switch (e.change) {
+    case 'created': return `Cluster ${e.cluster} was created with ${nodes(now)}.`;
+    case 'deleted': return `Cluster ${e.cluster} was deleted.`;
+    case 'resizing': return `Cluster ${e.cluster} is resizing: ${nodes(now)} now${was}.`;
+    case 'steady': return `Cluster ${e.cluster} finished resizing: ${nodes(now)}${was}.`;
+    case 'nodes': return `Cluster ${e.cluster} has ${nodes(now)}${was}.`;
+  }
+}
+
+export function clusterAlertView(e: ClusterEvent): ClusterAlertView {
+  const titles: Record<ClusterEvent['change'], string> = {
+    created: 'Cluster created', deleted: 'Cluster deleted', resizing: 'Cluster resizing', steady: 'Cluster resized', nodes: 'Node count changed',
+  };
+  return {
+    kind: 'cluster-alert', title: `${titles[e.change]}: ${e.cluster}`, message: clusterMessage(e), cluster: e.view,
+    actions: e.change === 'deleted' ? [] : [{ title: 'Details', command: `cluster ${e.cluster}` }],
+  };
+}
+
+function digestItem(e: BackendEvent): DigestView['items'][number] {
+  if (e.kind === 'cluster') return { title: `cluster ${e.cluster}`, text: clusterMessage(e), command: commandText({ kind: 'cluster', cluster: e.cluster }) };
+  const s = e.summary;
+  const facts = [
+    e.to,
+    s.exitCode === undefined ? '' : `exit ${s.exitCode}`,
+    duration(s.durationSeconds),
+    s.errors[0] ? `${s.errors[0].code}: ${s.errors[0].message}` : '',
+  ].filter(Boolean);
+  return {
+    title: jobName(e), ...(e.to === 'created' || e.to === 'deleted' ? {} : { state: e.to }),
+    text: facts.join(' · '), ...(e.to === 'deleted' ? {} : { command: commandText({ kind: 'job', job: jobNameOf(s) }) }),
+  };
+}
+
+export function digestView(events: BackendEvent[]): DigestView {
+  const shown = events.slice(0, DIGEST_MAX_ITEMS).map(digestItem);
+  const rest = events.length - shown.length;
+  const where = events[0] ? ` in ${events[0].workspace.workspace}` : '';
+  return {
+    kind: 'digest', title: `${events.length} updates${where}`,
+    items: rest > 0 ? [...shown, { title: `… and ${rest} more`, text: 'Use `jobs` to see them all.' }] : shown,
+  };
+}

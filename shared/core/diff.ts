@@ -1,0 +1,131 @@
+// Pure diff of one workspace: the snapshot rows stored last tick against what the listing returned now →
+// the events to enqueue and the rows to write. Only the fields that make an event are in a row, so a job
+// whose other properties change costs no write.
+import type { WorkspaceRef } from '../batchai/port';
+import type { JobState } from './commands';
+import { eventId, type BackendEvent, type ClusterChange, type ClusterEvent, type JobEvent } from './events';
+import type { ClusterView, JobSummaryView } from './views';
+
+export interface JobRow {
+  kind: 'job';
+  key: string;
+  resourceId: string;
+  experiment: string;
+  job: string;
+  state: JobState;
+  /** executionStateTransitionTime. */
+  at: string;
+  cluster: string;
+  nodeCount: number;
+}
+
+export interface ClusterRow {
+  kind: 'cluster';
+  key: string;
+  resourceId: string;
+  cluster: string;
+  vmSize: string;
+  allocationState: 'steady' | 'resizing';
+  nodeCount: number;
+  /** allocationStateTransitionTime. */
+  at: string;
+}
+
+export type SnapshotRow = JobRow | ClusterRow;
+
+export interface ObservedJob { row: JobRow; createdAt: string; summary: JobSummaryView; outputDirectoryIds: string[] }
+export interface ObservedCluster { row: ClusterRow; view: Omit<ClusterView, 'kind' | 'actions'> }
+
+export interface WorkspaceDiff {
+  events: BackendEvent[];
+  upserts: SnapshotRow[];
+  deletes: SnapshotRow[];
+}
+
+export const jobKey = (experiment: string, job: string): string => `job:${experiment}:${job}`;
+export const clusterKey = (cluster: string): string => `cluster:${cluster}`;
+
+function sameRow(a: SnapshotRow, b: SnapshotRow): boolean {
+  const keys = Object.keys(a) as Array<keyof SnapshotRow>;
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function jobEvent(ws: WorkspaceRef, o: Pick<ObservedJob, 'row' | 'summary' | 'outputDirectoryIds'>, to: JobEvent['to'], at: string, from?: JobState): JobEvent {
+  const { row } = o;
+  return {
+    kind: 'job', id: eventId(row.resourceId, to, at), workspace: ws, resourceId: row.resourceId,
+    experiment: row.experiment, job: row.job, ...(from ? { from } : {}), to, at,
+    summary: o.summary, outputDirectoryIds: o.outputDirectoryIds,
+  };
+}
+
+function clusterEvent(ws: WorkspaceRef, o: ObservedCluster, change: ClusterChange, fromNodeCount?: number): ClusterEvent {
+  const { row } = o;
+  return {
+    kind: 'cluster', id: eventId(row.resourceId, `${change}:${row.nodeCount}`, row.at), workspace: ws,
+    resourceId: row.resourceId, cluster: row.cluster, change,
+    ...(fromNodeCount === undefined ? {} : { fromNodeCount }), at: row.at, view: o.view,
+  };
+}
+
+function jobEvents(ws: WorkspaceRef, prev: JobRow | undefined, o: ObservedJob): JobEvent[] {
+  if (!prev) {
+    const created = jobEvent(ws, o, 'created', o.createdAt || o.row.at);
+    // A job that started or even finished between two ticks still owes its state event.
+    return o.row.state === 'queued' ? [created] : [created, jobEvent(ws, o, o.row.state, o.row.at)];
+  }
+  return prev.state === o.row.state ? [] : [jobEvent(ws, o, o.row.state, o.row.at, prev.state)];
+}
+
+function clusterEvents(ws: WorkspaceRef, prev: ClusterRow | undefined, o: ObservedCluster): ClusterEvent[] {
+  if (!prev) return [clusterEvent(ws, o, 'created')];
+  if (prev.allocationState !== o.row.allocationState) return [clusterEvent(ws, o, o.row.allocationState, prev.nodeCount)];
+  if (prev.nodeCount !== o.row.nodeCount) return [clusterEvent(ws, o, 'nodes', prev.nodeCount)];
+  return [];
+}
+
+function goneEvent(ws: WorkspaceRef, row: SnapshotRow): BackendEvent {
+  if (row.kind === 'job') {
+    const summary: JobSummaryView = {
+      workspace: ws.workspace, experiment: row.experiment, name: row.job, state: row.state,
+      cluster: row.cluster, nodeCount: row.nodeCount, errors: [],
+    };
+    // The deletion time is unknown; the last transition time keeps the id the same on a retried tick.
+    return jobEvent(ws, { row, summary, outputDirectoryIds: [] }, 'deleted', row.at, row.state);
+  }
+  const view: ObservedCluster['view'] = {
+    workspace: ws.workspace, name: row.cluster, vmSize: row.vmSize, allocationState: row.allocationState,
+    currentNodeCount: row.nodeCount, nodes: { idle: 0, running: 0, preparing: 0, leaving: 0, unusable: 0 },
+    scale: { mode: 'manual', targetNodeCount: 0 }, errors: [],
+  };
+  return clusterEvent(ws, { row, view }, 'deleted', row.nodeCount);
+}
+
+/**
+ * `baseline`: the workspace was never polled before — record what is there without announcing every existing
+ * job and cluster as new.
+ */
+export function diffWorkspace(
+  ws: WorkspaceRef,
+  previous: ReadonlyMap<string, SnapshotRow>,
+  observed: { jobs: ObservedJob[]; clusters: ObservedCluster[] },
+  baseline = false,
+): WorkspaceDiff {
+  const out: WorkspaceDiff = { events: [], upserts: [], deletes: [] };
+  const seen = new Set<string>();
+  for (const o of [...observed.clusters, ...observed.jobs]) {
+    const prev = previous.get(o.row.key);
+    seen.add(o.row.key);
+    if (prev && sameRow(prev, o.row)) continue;
+    out.upserts.push(o.row);
+    if (baseline) continue;
+    if ('summary' in o) out.events.push(...jobEvents(ws, prev?.kind === 'job' ? prev : undefined, o));
+    else out.events.push(...clusterEvents(ws, prev?.kind === 'cluster' ? prev : undefined, o));
+  }
+  for (const [key, row] of previous) {
+    if (seen.has(key)) continue;
+    out.deletes.push(row);
+    if (!baseline) out.events.push(goneEvent(ws, row));
+  }
+  return out;
+}

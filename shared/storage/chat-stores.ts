@@ -1,0 +1,94 @@
+// Table-backed stores for what the bot remembers about conversations: references, defaults, templates and
+// who submitted which job. Each row is addressed by encoded keys (keys.ts); values that are objects are JSON.
+import { odata, type TableClient } from '@azure/data-tables';
+import { ProtocolError } from '../errors';
+import { encodeKey, decodeKey } from './keys';
+import { statusOf } from './table';
+import type { StoredConversation, Stores } from './index';
+
+function parseJson(raw: unknown, what: string): unknown {
+  if (typeof raw !== 'string') throw new ProtocolError(`${what}: expected a JSON string column.`);
+  return JSON.parse(raw);
+}
+
+async function getEntity<T extends object>(table: TableClient, pk: string, rk: string): Promise<T | undefined> {
+  try {
+    return await table.getEntity<T>(pk, rk);
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+export function conversationStore(table: TableClient): Stores['conversations'] {
+  return {
+    async save(c) {
+      await table.upsertEntity({
+        partitionKey: encodeKey(c.conversationId), rowKey: 'ref',
+        channelId: c.channelId, serviceUrl: c.serviceUrl, reference: JSON.stringify(c.reference),
+      }, 'Replace');
+    },
+    async get(conversationId) {
+      const e = await getEntity<{ channelId: string; serviceUrl: string; reference: string }>(table, encodeKey(conversationId), 'ref');
+      if (!e) return undefined;
+      const reference = parseJson(e.reference, `conversation ${conversationId}`) as StoredConversation['reference'];
+      return { conversationId, channelId: e.channelId, serviceUrl: e.serviceUrl, reference };
+    },
+  };
+}
+
+export function prefsStore(table: TableClient): Stores['prefs'] {
+  return {
+    async get(conversationId) {
+      const e = await getEntity<{ workspace?: string; experiment?: string }>(table, encodeKey(conversationId), 'prefs');
+      return { ...(e?.workspace ? { workspace: e.workspace } : {}), ...(e?.experiment ? { experiment: e.experiment } : {}) };
+    },
+    async set(conversationId, patch) {
+      const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      await table.upsertEntity({ partitionKey: encodeKey(conversationId), rowKey: 'prefs', ...fields }, 'Merge');
+    },
+  };
+}
+
+export function templateStore(table: TableClient): Stores['templates'] {
+  return {
+    async put(name, body) {
+      await table.upsertEntity({ partitionKey: 'template', rowKey: encodeKey(name), body: JSON.stringify(body) }, 'Replace');
+    },
+    async get(name) {
+      const e = await getEntity<{ body: string }>(table, 'template', encodeKey(name));
+      return e ? parseJson(e.body, `template ${name}`) : undefined;
+    },
+    async list() {
+      const out: Array<{ name: string; body: unknown }> = [];
+      for await (const e of table.listEntities<{ body: string }>({ queryOptions: { filter: odata`PartitionKey eq 'template'` } })) {
+        out.push({ name: decodeKey(e.rowKey ?? ''), body: parseJson(e.body, `template ${e.rowKey}`) });
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name));
+    },
+  };
+}
+
+export function submissionStore(table: TableClient): Stores['submissions'] {
+  const rk = (experiment: string, job: string) => `${encodeKey(experiment)}:${encodeKey(job)}`;
+  return {
+    async record(s) {
+      await table.upsertEntity({
+        partitionKey: encodeKey(s.workspace), rowKey: rk(s.experiment, s.job),
+        experiment: s.experiment, job: s.job, userId: s.userId, ...(s.userName ? { userName: s.userName } : {}),
+      }, 'Replace');
+    },
+    async get(workspace, experiment, job) {
+      const e = await getEntity<{ userId: string; userName?: string }>(table, encodeKey(workspace), rk(experiment, job));
+      return e ? { userId: e.userId, ...(e.userName ? { userName: e.userName } : {}) } : undefined;
+    },
+    async listByUser(workspace, userId) {
+      const out: Array<{ experiment: string; job: string }> = [];
+      const filter = odata`PartitionKey eq ${encodeKey(workspace)} and userId eq ${userId}`;
+      for await (const e of table.listEntities<{ experiment: string; job: string }>({ queryOptions: { filter } })) {
+        out.push({ experiment: e.experiment, job: e.job });
+      }
+      return out;
+    },
+  };
+}

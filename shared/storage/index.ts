@@ -1,0 +1,72 @@
+// Storage ports: the chat side's Stores (contract shared with the bot) and the backend's stores (snapshots,
+// sent markers, poll status, the events queue). The only code importing the Azure storage SDKs.
+import type { SubscriptionFilter } from '../core/commands';
+import { conversationStore, prefsStore, submissionStore, templateStore } from './chat-stores';
+import { eventQueue, type EventQueue } from './event-queue';
+import { markerStore, type MarkerStore } from './marker-store';
+import { pollStatusStore, type PollStatusStore } from './poll-status-store';
+import { snapshotStore, type SnapshotStore } from './snapshot-store';
+import { subscriptionStore } from './subscription-store';
+import { openQueue, openTable, type StorageOptions } from './table';
+
+/** A conversation the bot has seen: enough to send into it later. `reference` is botbuilder's ConversationReference as JSON (shared/ imports no chat SDK). */
+export interface StoredConversation { conversationId: string; channelId: string; serviceUrl: string; reference: Record<string, unknown>; }
+export interface StoredSubscription { id: string; conversationId: string; filter: SubscriptionFilter; createdBy?: string; createdAt: string; }
+export interface Stores {
+  conversations: { save(c: StoredConversation): Promise<void>; get(conversationId: string): Promise<StoredConversation | undefined>; };
+  /** Per-conversation defaults set by `use workspace|experiment`. */
+  prefs: { get(conversationId: string): Promise<{ workspace?: string; experiment?: string }>; set(conversationId: string, patch: { workspace?: string; experiment?: string }): Promise<void>; };
+  subscriptions: {
+    add(conversationId: string, filter: SubscriptionFilter, createdBy?: string): Promise<StoredSubscription>;
+    /** id absent = all of this conversation's subscriptions; returns how many were removed. */
+    remove(conversationId: string, id?: string): Promise<number>;
+    list(conversationId: string): Promise<StoredSubscription[]>;
+    all(): Promise<StoredSubscription[]>;
+  };
+  /** Raw template JSON as loaded; validated with shared/core/templates.ts parseTemplate at load and use. */
+  templates: { put(name: string, body: unknown): Promise<void>; get(name: string): Promise<unknown | undefined>; list(): Promise<Array<{ name: string; body: unknown }>>; };
+  /** Who submitted which job from chat (for `jobs --mine` and subscriptions by submitter). */
+  submissions: { record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>; get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>; listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>; };
+}
+
+/** Creates the tables if missing. connectionString: 'UseDevelopmentStorage=true' or Azurite's explicit form, or a real account. */
+export async function createStores(connectionString: string, opts: StorageOptions = {}): Promise<Stores> {
+  const [conversations, prefs, subscriptions, templates, submissions] = await Promise.all(
+    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions'].map((t) => openTable(connectionString, t, opts)),
+  );
+  return {
+    conversations: conversationStore(conversations),
+    prefs: prefsStore(prefs),
+    subscriptions: subscriptionStore(subscriptions),
+    templates: templateStore(templates),
+    submissions: submissionStore(submissions),
+  };
+}
+
+export interface BackendStores {
+  snapshots: SnapshotStore;
+  pollStatus: PollStatusStore;
+  markers: MarkerStore;
+  events: EventQueue;
+}
+
+export const EVENTS_QUEUE = 'events';
+
+/** Creates the backend's tables and the `events` queue if missing. */
+export async function createBackendStores(connectionString: string, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {
+  const [snapshots, pollstatus, sent] = await Promise.all(['snapshots', 'pollstatus', 'sent'].map((t) => openTable(connectionString, t, opts)));
+  const queue = await openQueue(connectionString, EVENTS_QUEUE);
+  return {
+    snapshots: snapshotStore(snapshots),
+    pollStatus: pollStatusStore(pollstatus),
+    markers: markerStore(sent, { leaseMs: opts.markerLeaseMs }),
+    events: eventQueue(queue),
+  };
+}
+
+export type { StorageOptions } from './table';
+export type { SnapshotStore } from './snapshot-store';
+export type { PollStatusStore, WorkspaceFailure } from './poll-status-store';
+export type { MarkerStore, Claim } from './marker-store';
+export type { EventQueue } from './event-queue';
+export { encodeKey, decodeKey } from './keys';

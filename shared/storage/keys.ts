@@ -1,0 +1,11 @@
+// Table Storage keys may not contain / \ # ? or control characters (and ARM ids are full of `/`): every key
+// built from a name or an id goes through encodeKey, a reversible %XX escape of just those characters.
+const FORBIDDEN = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;
+
+export function encodeKey(raw: string): string {
+  return raw.replace(FORBIDDEN, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+export function decodeKey(key: string): string {
+  return key.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}

@@ -1,0 +1,99 @@
+// Poll + notify end to end on real Azurite, the real engine running real jobs, botbuilder's CloudAdapter and
+// a fake channel: one alert per subscribed conversation with the right tail; digests; no writes when idle;
+// a failing workspace reported once.
+import { createNotifyFunction } from '../../functions/notify';
+import { createPollFunction } from '../../functions/poll';
+import { createHealthFunction } from '../../functions/health';
+import { HttpRequest } from '@azure/functions';
+import { cardText, context, timer, conversation, drain, runJob, setupWorkspace, startStack, type Stack } from './harness';
+
+let stack: Stack;
+let clusterId: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  clusterId = await setupWorkspace(stack.client);
+  const { stores } = stack.services;
+  for (const id of ['conv-a', 'conv-b', 'conv-c']) await stores.conversations.save(conversation(stack.channel, id));
+  await stores.subscriptions.add('conv-a', { workspace: 'ws' });
+  await stores.subscriptions.add('conv-a', { experiment: 'exp', states: ['failed', 'succeeded'] }); // overlaps: still one alert
+  await stores.subscriptions.add('conv-b', { experiment: 'exp', states: ['succeeded', 'failed'] });
+  await stores.subscriptions.add('conv-c', { cluster: 'another' });
+  // Baseline tick: the existing cluster is recorded, not announced.
+  await createPollFunction(async () => stack.services).handler(timer, context());
+}, 60_000);
+
+afterAll(async () => { await stack?.stop(); });
+
+const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
+const poll = () => createPollFunction(async () => stack.services).handler(timer, context());
+
+test('a finished job gives exactly one card per subscribed conversation, with the stdout tail and output links', async () => {
+  await runJob(stack.client, clusterId, 'hello', { lines: 30 });
+  await poll();
+  expect((await notify()).ok).toBeGreaterThan(0);
+  for (const id of ['conv-a', 'conv-b']) {
+    const cards = stack.channel.activities(id);
+    expect(cards).toHaveLength(1);
+    const text = cardText(cards[0]);
+    expect(text).toContain('exp/hello');
+    expect(text).toContain('line-030');
+    expect(text).toContain('line-026');
+    expect(text).not.toContain('line-025'); // LOG_TAIL_LINES=5
+    expect(text).toContain('weights.bin');
+    expect(text).toMatch(/stdout\.txt/);
+    expect(text).not.toContain('a2V5'); // the share key never reaches a card
+  }
+  expect(stack.channel.activities('conv-c')).toHaveLength(0);
+  // Polling and notifying again changes nothing.
+  await poll();
+  await notify();
+  expect(stack.channel.activities('conv-a')).toHaveLength(1);
+});
+
+test('a failed job carries its exit code and the stderr tail', async () => {
+  await runJob(stack.client, clusterId, 'broken', { lines: 3, exitCode: 3 });
+  await poll();
+  await notify();
+  const card = stack.channel.activities('conv-b').find((a) => cardText(a).includes('exp/broken'));
+  expect(cardText(card)).toContain('oops');
+  expect(cardText(card)).toMatch(/exit code 3/);
+});
+
+test('a tick where nothing changed writes nothing to Table Storage and enqueues nothing', async () => {
+  await poll(); // settle anything pending
+  await notify();
+  stack.writes.reset();
+  await poll();
+  expect(stack.writes.requests()).toBe(0);
+  expect((await stack.queue.getProperties()).approximateMessagesCount).toBe(0);
+});
+
+test('more than 3 alerts for one conversation in one tick become one digest card', async () => {
+  const before = stack.channel.activities('conv-b').length;
+  await stack.engine.seedFinishedJobs({ ...{ resourceGroup: 'rg', workspace: 'ws' }, experiment: 'exp', subscriptionId: stack.client.subscriptionId }, 5, { cluster: 'gpu' });
+  await poll();
+  await notify();
+  const added = stack.channel.activities('conv-b').slice(before);
+  expect(added).toHaveLength(1);
+  expect(cardText(added[0])).toContain('5 updates in ws');
+});
+
+test('a failing workspace is reported once when it starts failing and once when it recovers', async () => {
+  const services = await stack.build({}, 'rg/ws,rg/missing');
+  const tick = () => createPollFunction(async () => services).handler(timer, context());
+  stack.logs.length = 0;
+  await tick();
+  await tick();
+  await tick();
+  expect(stack.logs.filter((l) => /workspace rg\/missing is failing/.test(l))).toHaveLength(1);
+  const health = await createHealthFunction(async () => services).handler(new HttpRequest({ url: 'http://x/api/health', method: 'GET' }), context());
+  expect(health.jsonBody).toMatchObject({ status: 'degraded', failingWorkspaces: [{ workspace: 'rg/missing' }] });
+
+  await stack.client.createWorkspace({ resourceGroup: 'rg', workspace: 'missing' }, { location: 'eastus' });
+  await tick();
+  await tick();
+  expect(stack.logs.filter((l) => /workspace rg\/missing recovered/.test(l))).toHaveLength(1);
+  expect((await createHealthFunction(async () => services).handler(new HttpRequest({ url: 'http://x/api/health', method: 'GET' }), context())).jsonBody)
+    .toMatchObject({ status: 'ok', failingWorkspaces: [] });
+});

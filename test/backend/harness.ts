@@ -1,0 +1,141 @@
+// The real backend stack for a test file: Azurite (child process), the local engine running real jobs, the
+// fake channel, and the services of functions/services.ts built from a Config like production's.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { QueueClient } from '@azure/storage-queue';
+import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startEngine, type Engine } from '../../local/engine/index';
+import { decodeQueueMessage } from '../../local/functions-host/queue-message';
+import { createServices, type ServiceOverrides, type Services } from '../../functions/services';
+import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
+import { staticTokenCredential } from '../../shared/batchai/credential';
+import type { JobRef, WorkspaceRef } from '../../shared/batchai/port';
+import type { Job } from '../../shared/batchai/types';
+import { loadConfig } from '../../shared/config';
+import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
+import { createWriteCounter } from '../../shared/storage/write-counter';
+import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
+
+export const SUB = '00000000-0000-0000-0000-0000000000aa';
+export const WS: WorkspaceRef = { resourceGroup: 'rg', workspace: 'ws' };
+const SHARE = { accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs', credentials: { accountKey: 'a2V5' }, relativeMountPath: 'afs' };
+
+export interface Stack {
+  azurite: RunningAzurite;
+  engine: Engine;
+  channel: FakeChannel;
+  client: BatchAiClient;
+  services: Services;
+  writes: ReturnType<typeof createWriteCounter>;
+  logs: string[];
+  queue: QueueClient;
+  build(overrides?: ServiceOverrides, workspaces?: string): Promise<Services>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(workspaces = 'rg/ws'): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
+  const [azurite, engine, channel] = await Promise.all([
+    startAzurite(),
+    startEngine({ dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 } }),
+    startFakeChannel(),
+  ]);
+  const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
+  const writes = createWriteCounter();
+  const logs: string[] = [];
+  const built: Services[] = [];
+  const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
+    const config = loadConfig({
+      BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
+      AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
+    });
+    const s = await createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
+    built.push(s);
+    return s;
+  };
+  const services = await build();
+  return {
+    azurite, engine, channel, client, services, writes, logs, build,
+    queue: new QueueClient(azurite.connectionString, EVENTS_QUEUE),
+    async stop() {
+      await Promise.all(built.map((s) => s.stop()));
+      await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Workspace, experiment `exp` and a steady 2-node cluster `gpu` with the log share mounted. */
+export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = WS): Promise<string> {
+  await client.createWorkspace(ws, { location: 'eastus' });
+  const cluster = await client.createCluster({ ...ws, cluster: 'gpu' }, {
+    properties: {
+      vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 2 } },
+      userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' }, nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+    },
+  });
+  await until('cluster steady', () => client.getCluster({ ...ws, cluster: 'gpu' }), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 2);
+  await client.createExperiment({ ...ws, experiment: 'exp' });
+  return cluster.id!;
+}
+
+export async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs a job to its end on the engine: prints `line-001`…`line-NNN` to stdout, a model file, then exits. */
+export async function runJob(client: BatchAiClient, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<Job> {
+  const ref: JobRef = { ...WS, experiment: 'exp', job };
+  const n = opts.lines ?? 30;
+  const commandLine = `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2; echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
+  await client.createJob(ref, {
+    properties: {
+      cluster: { id: clusterId }, nodeCount: 1, customToolkitSettings: { commandLine },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', outputDirectories: [{ id: 'MODEL', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
+    },
+  });
+  return until(`job ${job} to end`, () => client.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.properties?.executionState ?? ''));
+}
+
+export function conversation(channel: FakeChannel, id: string, channelId = 'webchat'): StoredConversation {
+  return {
+    conversationId: id, channelId, serviceUrl: channel.serviceUrl,
+    reference: { channelId, serviceUrl: channel.serviceUrl, conversation: { id }, bot: { id: 'bot', name: 'bot' }, user: { id: 'u1' } },
+  };
+}
+
+/** Log lines of invocations go to the stack's log (not the console), for assertions. */
+export const contextLines: string[] = [];
+export const context = () => new InvocationContext({ functionName: 'test', logHandler: (_level, ...args) => { contextLines.push(args.map(String).join(' ')); } });
+export const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+
+/**
+ * Delivers every message now in the events queue to `handle`, as the host does: delete on success; on failure
+ * the message becomes visible again at once. Returns how many succeeded and failed.
+ */
+export async function drain(queue: QueueClient, handle: (message: unknown) => Promise<unknown>): Promise<{ ok: number; failed: number }> {
+  let ok = 0;
+  let failed = 0;
+  const { receivedMessageItems: items } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 30 });
+  for (const m of items) {
+    try {
+      await handle(decodeQueueMessage(m.messageText, 'base64'));
+      await queue.deleteMessage(m.messageId, m.popReceipt);
+      ok++;
+    } catch {
+      await queue.updateMessage(m.messageId, m.popReceipt, m.messageText, 0);
+      failed++;
+    }
+  }
+  return { ok, failed };
+}
+
+export const cardText = (a: unknown) => JSON.stringify(a);

@@ -1,0 +1,105 @@
+// Stopping and restarting the host half-way loses no alert and duplicates none; a message that keeps failing
+// ends in the poison queue (moved there by the local Functions dev host, as Azure's host does).
+import { QueueClient } from '@azure/storage-queue';
+import { startFunctionsHost, readHostJson } from '../../local/functions-host/index';
+import { createNotifyFunction } from '../../functions/notify';
+import { createPoller } from '../../shared/services/poller';
+import { parseEventBatch } from '../../shared/core/events';
+import { decodeQueueMessage } from '../../local/functions-host/queue-message';
+import { cardText, context, conversation, drain, runJob, setupWorkspace, startStack, until, WS, type Stack } from './harness';
+
+let stack: Stack;
+let clusterId: string;
+const CONVS = ['conv-a', 'conv-b'];
+
+beforeAll(async () => {
+  stack = await startStack();
+  clusterId = await setupWorkspace(stack.client);
+  const { stores } = stack.services;
+  for (const id of CONVS) await stores.conversations.save(conversation(stack.channel, id));
+  await stores.subscriptions.add('conv-a', { experiment: 'exp' });
+  await stores.subscriptions.add('conv-b', { workspace: 'ws' });
+  await stack.services.poller.tick(); // baseline
+}, 60_000);
+
+afterAll(async () => { await stack?.stop(); });
+
+const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
+const cardsAbout = (conv: string, job: string) => stack.channel.activities(conv).filter((a) => cardText(a).includes(`exp/${job}`));
+const expectOneCardEach = (job: string) => { for (const c of CONVS) expect(cardsAbout(c, job)).toHaveLength(1); };
+
+test('poll died after enqueueing, before writing its snapshot: the retried tick emits the same event ids, one alert each', async () => {
+  await runJob(stack.client, clusterId, 'crash-poll');
+  const dying = createPoller({
+    batchAi: stack.services.batchAi, workspaces: [WS], log: () => {},
+    stores: { ...stack.services.backend, snapshots: { load: (ws) => stack.services.backend.snapshots.load(ws), write: async () => { throw new Error('host stopped'); } } },
+  });
+  expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false, error: 'host stopped' });
+  expect((await stack.services.poller.tick()).workspaces[0]).toMatchObject({ ok: true, messages: 1 });
+
+  const peeked = (await stack.queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => parseEventBatch(decodeQueueMessage(m.messageText, 'base64')));
+  expect(peeked).toHaveLength(2);
+  expect(peeked[1].events.map((e) => e.id)).toEqual(peeked[0].events.map((e) => e.id));
+  expect(peeked[1].batchId).not.toBe(peeked[0].batchId);
+
+  expect(await notify()).toEqual({ ok: 2, failed: 0 });
+  expectOneCardEach('crash-poll');
+});
+
+test('notify died after claiming its markers, before sending: the redelivered message sends once', async () => {
+  await runJob(stack.client, clusterId, 'crash-send');
+  await stack.services.poller.tick();
+  let reached!: () => void;
+  const sendReached = new Promise<void>((r) => { reached = r; });
+  // A sender that never answers: the host process is gone mid-send.
+  const dead = await stack.build({ sender: { send: () => { reached(); return new Promise(() => {}); } } });
+  const { receivedMessageItems: [msg] } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
+  void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
+  await sendReached;
+  // The queue gives the message back after its visibility timeout; a fresh host handles it.
+  await until('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, 5000);
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  expectOneCardEach('crash-send');
+  expect(await notify()).toEqual({ ok: 0, failed: 0 });
+});
+
+test('a send the channel refuses is retried by the queue and delivered once', async () => {
+  await runJob(stack.client, clusterId, 'refused');
+  await stack.services.poller.tick();
+  stack.channel.failNext(403, 1);
+  expect(await notify()).toEqual({ ok: 0, failed: 1 });
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  expectOneCardEach('refused');
+});
+
+test('a message that keeps failing lands in events-poison after 5 tries; moved back, it is delivered once', async () => {
+  const poison = new QueueClient(stack.azurite.connectionString, 'events-poison');
+  await poison.createIfNotExists();
+  const hostJson = readHostJson(`${__dirname}/../../host.json`) as { extensions: { queues: Record<string, unknown> } };
+  expect(hostJson.extensions.queues.maxDequeueCount).toBe(5);
+  // Same settings as host.json, except no wait between tries so the test stays short.
+  const fast = { ...hostJson, extensions: { queues: { ...hostJson.extensions.queues, visibilityTimeout: 0, maxPollingInterval: 50 } } };
+  const host = await startFunctionsHost({
+    definitions: [createNotifyFunction(async () => stack.services)], connectionString: stack.azurite.connectionString,
+    hostJson: fast, httpPort: 0, log: () => {},
+  });
+  try {
+    stack.channel.failNext(403, 1000);
+    const refusedBefore = stack.channel.requests().filter((r) => r.status === 403).length;
+    await runJob(stack.client, clusterId, 'poisoned');
+    await stack.services.poller.tick();
+    await until('a poison message', async () => (await poison.peekMessages()).peekedMessageItems.length, (n) => n === 1, 20_000);
+    // 5 tries × 2 conversations, each refused.
+    expect(stack.channel.requests().filter((r) => r.status === 403).length - refusedBefore).toBe(10);
+    expect(CONVS.map((c) => cardsAbout(c, 'poisoned').length)).toEqual([0, 0]);
+
+    stack.channel.failNext(403, 0);
+    const { receivedMessageItems: [msg] } = await poison.receiveMessages();
+    await stack.queue.sendMessage(msg.messageText);
+    await poison.deleteMessage(msg.messageId, msg.popReceipt);
+    await until('cards after the replay', async () => CONVS.map((c) => cardsAbout(c, 'poisoned').length), (n) => n.every((x) => x === 1));
+  } finally {
+    await host.stop();
+  }
+  expectOneCardEach('poisoned');
+}, 40_000);
