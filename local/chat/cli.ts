@@ -1,0 +1,116 @@
+// `npm run chat -- [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] ["<text>"]`: the terminal
+// client of the local chat. Sends the text (if any), prints the bot's replies, then with --wait whatever else
+// arrives in that conversation (alerts, card updates). Without text or --wait it prints the conversation.
+import { InputError, toError } from '../../shared/errors';
+import { activityToText } from './card-text';
+import { chatClient, type ChatActivity } from './client';
+
+export interface CliOptions {
+  conversation: string;
+  user: string;
+  json: boolean;
+  waitSeconds: number;
+  url: string;
+  text?: string;
+  help: boolean;
+}
+
+export const USAGE = 'usage: npm run chat -- [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat url>] ["<text>"]';
+
+export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = {}): CliOptions {
+  const o: CliOptions = {
+    conversation: 'local', user: 'you', json: false, waitSeconds: 0,
+    url: env.CHAT_URL || 'http://127.0.0.1:3978', help: false,
+  };
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (name: string) => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new InputError('CliUsage', `${name} needs a value. ${USAGE}`);
+      return v;
+    };
+    if (a === '--conversation' || a === '-c') o.conversation = next(a);
+    else if (a === '--user' || a === '-u') o.user = next(a);
+    else if (a === '--url') o.url = next(a);
+    else if (a === '--json') o.json = true;
+    else if (a === '--help' || a === '-h') o.help = true;
+    else if (a === '--wait' || a === '-w') {
+      const raw = next(a);
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < 0) throw new InputError('CliUsage', `--wait ${raw}: expected a number of seconds ≥ 0.`);
+      o.waitSeconds = n;
+    } else if (a.startsWith('--')) throw new InputError('CliUsage', `Unknown option ${a}. ${USAGE}`);
+    else words.push(a);
+  }
+  // Unquoted words are one message: `npm run chat -- submit hello` works as `"submit hello"`.
+  if (words.length > 0) o.text = words.join(' ');
+  return o;
+}
+
+function describe(a: ChatActivity, seen: Set<string>): string {
+  const from = a.from as { name?: string; id?: string; role?: string } | undefined;
+  const who = from?.name ?? from?.id ?? '?';
+  const tags = [
+    seen.has(a.id) ? 'updated' : undefined,
+    a.proactive ? 'alert' : undefined,
+  ].filter(Boolean);
+  const time = typeof a.timestamp === 'string' ? new Date(a.timestamp).toLocaleTimeString() : '';
+  const head = `── ${who} · ${time}${tags.length ? ` · ${tags.join(', ')}` : ''} ──`;
+  const value = a.value as { command?: unknown } | undefined;
+  const body = activityToText(a) || (typeof value?.command === 'string' ? `▸ ${value.command}` : '');
+  return `${head}\n${body}\n`;
+}
+
+export async function runCli(argv: string[], io: { out(s: string): void; err(s: string): void; env?: Record<string, string | undefined> }): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(argv, io.env ?? {});
+  } catch (e) {
+    io.err(toError(e).message);
+    return 2;
+  }
+  if (opts.help) { io.out(USAGE); return 0; }
+  const client = chatClient(opts.url);
+  const seen = new Set<string>();
+  const print = (activities: ChatActivity[], skipOwn?: string) => {
+    for (const a of activities) {
+      if (a.type !== 'message' || a.id === skipOwn) continue;
+      io.out(opts.json ? JSON.stringify(a) : describe(a, seen));
+      seen.add(a.id);
+    }
+  };
+  try {
+    let cursor: number;
+    if (opts.text !== undefined) {
+      const sent = await client.send(opts.conversation, { text: opts.text, user: { id: opts.user, name: opts.user } });
+      const replies = await client.changes(opts.conversation, sent.seq);
+      print(replies.activities, sent.id);
+      cursor = replies.last;
+    } else if (opts.waitSeconds > 0) {
+      cursor = (await client.changes(opts.conversation, Number.MAX_SAFE_INTEGER)).last;
+    } else {
+      print((await client.changes(opts.conversation, 0)).activities);
+      return 0;
+    }
+    const deadline = Date.now() + opts.waitSeconds * 1000;
+    while (Date.now() < deadline) {
+      const wait = Math.min(30, Math.ceil((deadline - Date.now()) / 1000));
+      const next = await client.changes(opts.conversation, cursor, wait);
+      print(next.activities);
+      cursor = next.last;
+    }
+    return 0;
+  } catch (e) {
+    io.err(toError(e).message);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    env: process.env,
+  }).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,161 @@
+// The local chat page: talks to the chat server (same origin), renders the bot's Adaptive Cards with the
+// adaptivecards browser bundle, sends button presses back as `value`, and long-polls for new and updated
+// activities (replies, alerts, cards updated in place). Conversation and user come from the URL hash
+// (#conversation=..&user=..), else localStorage, else defaults.
+(function () {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const list = $('activities');
+  const status = $('status');
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const state = {
+    conversation: hash.get('conversation') || localStorage.getItem('chat.conversation') || 'local',
+    user: hash.get('user') || localStorage.getItem('chat.user') || 'you',
+    last: 0,
+    generation: 0, // bumps when the conversation changes, so a stale long-poll's answer is dropped
+    nodes: new Map(),
+    pending: null,
+  };
+
+  function remember() {
+    localStorage.setItem('chat.conversation', state.conversation);
+    localStorage.setItem('chat.user', state.user);
+    history.replaceState(null, '', '#' + new URLSearchParams({ conversation: state.conversation, user: state.user }));
+    $('conversation').value = state.conversation;
+    $('user').value = state.user;
+  }
+
+  function api(path) {
+    return '/api/conversations/' + encodeURIComponent(state.conversation) + path;
+  }
+
+  async function send(body) {
+    status.textContent = 'sending…';
+    try {
+      const res = await fetch(api('/messages'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(Object.assign({ user: { id: state.user, name: state.user } }, body)),
+      });
+      const answer = await res.json();
+      status.textContent = res.ok ? '' : (answer.error && answer.error.message) || 'HTTP ' + res.status;
+    } catch (e) {
+      status.textContent = 'chat server unreachable: ' + e.message;
+    }
+  }
+
+  function renderCard(content) {
+    const holder = document.createElement('div');
+    holder.className = 'card';
+    try {
+      const card = new AdaptiveCards.AdaptiveCard();
+      card.parse(content);
+      card.onExecuteAction = function (action) {
+        if (action instanceof AdaptiveCards.OpenUrlAction) {
+          window.open(action.url, '_blank', 'noopener');
+        } else if (action instanceof AdaptiveCards.SubmitAction || action instanceof AdaptiveCards.ExecuteAction) {
+          // As Web Chat: the button's data becomes the message's value; the text stays empty.
+          const data = typeof action.data === 'object' && action.data !== null ? action.data : { data: action.data };
+          send({ value: action instanceof AdaptiveCards.ExecuteAction ? Object.assign({ verb: action.verb }, data) : data });
+        }
+      };
+      const rendered = card.render();
+      if (rendered) holder.appendChild(rendered);
+    } catch (e) {
+      holder.className = 'card card-error';
+      holder.textContent = 'Could not render this card: ' + e.message;
+    }
+    return holder;
+  }
+
+  function renderActivity(activity, updated) {
+    const fromUser = activity.from && activity.from.role === 'user';
+    const node = document.createElement('div');
+    node.className = 'activity ' + (fromUser ? 'user' : 'bot');
+    // The chat server marks what the bot sent outside a user's turn: an alert.
+    if (activity.proactive) node.classList.add('alert');
+    if (updated) node.classList.add('updated');
+    node.dataset.id = activity.id;
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    const when = activity.timestamp ? new Date(activity.timestamp).toLocaleTimeString() : '';
+    meta.textContent = ((activity.from && (activity.from.name || activity.from.id)) || '?') + ' · ' + when;
+    node.appendChild(meta);
+    const shown = activity.text || (fromUser && activity.value && activity.value.command ? '▸ ' + activity.value.command : '');
+    if (shown) {
+      const text = document.createElement('div');
+      text.className = 'text';
+      text.textContent = shown;
+      node.appendChild(text);
+    }
+    for (const att of activity.attachments || []) {
+      if (att.contentType === 'application/vnd.microsoft.card.adaptive') node.appendChild(renderCard(att.content));
+      else {
+        const other = document.createElement('div');
+        other.textContent = '[' + (att.name || att.contentType) + ']';
+        node.appendChild(other);
+      }
+    }
+    return node;
+  }
+
+  function show(activities) {
+    for (const activity of activities) {
+      if (activity.type !== 'message') continue;
+      const existing = state.nodes.get(activity.id);
+      const node = renderActivity(activity, Boolean(existing));
+      if (existing) existing.replaceWith(node);
+      else list.appendChild(node);
+      state.nodes.set(activity.id, node);
+      if (!existing) node.scrollIntoView({ block: 'end' });
+    }
+  }
+
+  async function poll() {
+    for (;;) {
+      const generation = state.generation;
+      state.pending = new AbortController();
+      try {
+        const res = await fetch(api('/activities?wait=25&after=' + state.last), { signal: state.pending.signal });
+        const body = await res.json();
+        if (generation !== state.generation) continue;
+        if (!res.ok) throw new Error((body.error && body.error.message) || 'HTTP ' + res.status);
+        state.last = body.last;
+        show(body.activities);
+        if (status.textContent.startsWith('chat server')) status.textContent = '';
+      } catch (e) {
+        if (generation !== state.generation) continue; // aborted by a conversation switch
+        status.textContent = 'chat server unreachable, retrying…';
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  function switchTo(conversation, user) {
+    state.conversation = conversation || state.conversation;
+    state.user = user || state.user;
+    state.last = 0;
+    state.generation++;
+    if (state.pending) state.pending.abort();
+    state.nodes.clear();
+    list.replaceChildren();
+    remember();
+  }
+
+  $('send').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const text = $('text').value.trim();
+    if (!text) return;
+    $('text').value = '';
+    send({ text: text });
+  });
+  $('conversation').addEventListener('change', (ev) => switchTo(ev.target.value.trim(), null));
+  $('user').addEventListener('change', (ev) => { state.user = ev.target.value.trim() || state.user; remember(); });
+  window.addEventListener('hashchange', function () {
+    const h = new URLSearchParams(location.hash.slice(1));
+    if (h.get('conversation') && h.get('conversation') !== state.conversation) switchTo(h.get('conversation'), h.get('user'));
+  });
+
+  remember();
+  poll();
+})();

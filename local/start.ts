@@ -1,0 +1,220 @@
+// `npm start`: the whole product on one machine. Azurite (Tables, Queues), the local Batch AI engine seeded
+// with workspace local/local, experiment `default` and cluster `cpu`, the templates/ folder loaded, the
+// Functions dev host running every function definition, and the local chat. Everything listens on 127.0.0.1;
+// Ctrl-C or SIGTERM stops it all. startLocalStack() is the same thing for tests (free ports, temp data).
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { FunctionDefinition } from '../functions/definition';
+import { createBatchAiClient } from '../shared/batchai/client';
+import { credentialFor } from '../shared/batchai/credential';
+import type { BatchAi } from '../shared/batchai/port';
+import { loadConfig, type Config } from '../shared/config';
+import { isNotFound, toError } from '../shared/errors';
+import { createStores } from '../shared/storage';
+import { startAzurite, type AzuritePorts } from './azurite';
+import { startChatServer } from './chat/server';
+import { repoRoot } from './chat/static-files';
+import { startEngine, type EngineOptions } from './engine';
+import { readHostJson, startFunctionsHost } from './functions-host';
+import { loadTemplates } from './templates-load';
+
+export interface LocalStackOptions {
+  /** .data/ for npm start: azurite/, engine/ and chat/ live below it and survive restarts. */
+  dataDir: string;
+  /** 0 or absent = a free port (Azurite: absent = free ports). */
+  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; functions?: number; chat?: number };
+  /** The poll timer's interval (default 3 s) instead of its NCRONTAB schedule. */
+  pollSeconds?: number;
+  azuriteInMemory?: boolean;
+  engineTiming?: EngineOptions['timing'];
+  /** The environment to start from (default process.env); the local settings are laid over it. */
+  env?: Record<string, string | undefined>;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  config: Config;
+  urls: { chat: string; functions: string; messages: string; engine: string; files: string };
+  stop(): Promise<void>;
+}
+
+const LOCAL_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+const WORKSPACE = { resourceGroup: 'local', workspace: 'local' };
+
+/** The settings that make the product talk to the local parts; everything else comes from `base`. */
+export function localEnv(base: Record<string, string | undefined>, parts: { engineUrl: string; connectionString: string }) {
+  return {
+    ...base,
+    BATCHAI_ENDPOINT: parts.engineUrl,
+    BATCHAI_SUBSCRIPTION_ID: base.BATCHAI_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION,
+    BATCHAI_WORKSPACES: `${WORKSPACE.resourceGroup}/${WORKSPACE.workspace}`,
+    // The engine accepts any bearer token; this one only marks "no Azure AD".
+    BATCHAI_LOCAL_TOKEN: 'local-engine',
+    BATCHAI_DEFAULT_EXPERIMENT: base.BATCHAI_DEFAULT_EXPERIMENT || 'default',
+    BATCHAI_DEFAULT_CLUSTER: base.BATCHAI_DEFAULT_CLUSTER || 'cpu',
+    AzureWebJobsStorage: parts.connectionString,
+    // No app id: the local chat sends unauthenticated activities, as the Bot Framework Emulator does.
+    MicrosoftAppId: '',
+    MicrosoftAppPassword: '',
+    MicrosoftAppTenantId: '',
+  };
+}
+
+async function ensure(get: () => Promise<unknown>, create: () => Promise<unknown>): Promise<void> {
+  try {
+    await get();
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    await create();
+  }
+}
+
+/** Workspace local/local, experiment default, cluster cpu: 2 nodes, an Azure file share mounted at `afs`. */
+async function seedEngine(batchAi: BatchAi, config: Config): Promise<void> {
+  const experiment = { ...WORKSPACE, experiment: config.batchAi.defaultExperiment };
+  const cluster = { ...WORKSPACE, cluster: config.batchAi.defaultCluster };
+  await ensure(() => batchAi.getWorkspace(WORKSPACE), () => batchAi.createWorkspace(WORKSPACE, { location: 'eastus' }));
+  await ensure(() => batchAi.getExperiment(experiment), () => batchAi.createExperiment(experiment));
+  await ensure(() => batchAi.getCluster(cluster), () => batchAi.createCluster(cluster, {
+    properties: {
+      vmSize: 'STANDARD_D2_V2',
+      scaleSettings: { manual: { targetNodeCount: 2 } },
+      userAccountSettings: { adminUserName: 'local' },
+      nodeSetup: {
+        mountVolumes: {
+          azureFileShares: [{
+            accountName: 'local', azureFileUrl: 'https://local.file.core.windows.net/logs',
+            // The engine keeps shares as folders and ignores the key; the API requires one.
+            credentials: { accountKey: 'local' }, relativeMountPath: 'afs',
+          }],
+        },
+      },
+    },
+  }));
+}
+
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const ports = opts.ports ?? {};
+  const stops: Array<[string, () => Promise<void>]> = [];
+  const stopAll = async () => {
+    for (const [name, stop] of stops.splice(0).reverse()) {
+      await stop().catch((e: unknown) => log(`stopping ${name} failed: ${toError(e).message}`));
+    }
+  };
+  try {
+    const azurite = await startAzurite(opts.azuriteInMemory
+      ? { ports: ports.azurite, inMemory: true }
+      : { ports: ports.azurite, inMemory: false, location: join(opts.dataDir, 'azurite') });
+    stops.push(['Azurite', () => azurite.stop()]);
+    const engine = await startEngine({
+      dataDir: join(opts.dataDir, 'engine'), port: ports.engine ?? 0, filesPort: ports.files ?? 0, timing: opts.engineTiming,
+    });
+    stops.push(['engine', () => engine.stop()]);
+
+    // One place: the environment that loadConfig (here and inside every function) reads.
+    Object.assign(process.env, localEnv(opts.env ?? process.env, { engineUrl: engine.url, connectionString: azurite.connectionString }));
+    const config = loadConfig(process.env);
+    const batchAi = createBatchAiClient({
+      endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
+      credential: credentialFor(config.batchAi), pollIntervalMs: 200,
+    });
+    await seedEngine(batchAi, config);
+    const loaded = await loadTemplates(await createStores(config.storage.connectionString), join(repoRoot(), 'templates'));
+    log(`templates: ${loaded.map((t) => t.name).join(', ')}`);
+
+    // Imported only now: function modules read their settings (e.g. POLL_SCHEDULE) from the environment set above.
+    const { definitions } = require('../functions/index') as { definitions: FunctionDefinition[] };
+    const pollMs = (opts.pollSeconds ?? 3) * 1000;
+    const timerOverrides = Object.fromEntries(definitions.filter((d) => d.trigger.type === 'timer' && d.name === 'poll').map((d) => [d.name, pollMs]));
+    const host = await startFunctionsHost({
+      definitions, connectionString: config.storage.connectionString, httpPort: ports.functions ?? 0,
+      hostJson: readHostJson(join(repoRoot(), 'host.json')), timerOverrides, log,
+    });
+    stops.push(['functions host', () => host.stop()]);
+    const messages = `${host.url}/api/messages`;
+    const chat = await startChatServer({ dataDir: join(opts.dataDir, 'chat'), port: ports.chat ?? 0, botUrl: messages, log });
+    stops.push(['chat', () => chat.stop()]);
+    return {
+      config,
+      urls: { chat: chat.url, functions: host.url, messages, engine: engine.url, files: engine.filesUrl },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createServer();
+    s.once('error', () => done(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => done(true)));
+  });
+}
+
+/** The well-known ports when free (Azurite 10000-10002, engine 8480/8481); the chat and the bot must have theirs. */
+async function defaultPorts(env: Record<string, string | undefined>): Promise<NonNullable<LocalStackOptions['ports']>> {
+  const num = (name: string, dflt: number) => {
+    const n = Number(env[name] ?? dflt);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${env[name]}: expected a port number 1-65535.`);
+    return n;
+  };
+  const chat = num('CHAT_PORT', 3978);
+  const functions = num('FUNCTIONS_PORT', 7071);
+  for (const [name, port] of [['CHAT_PORT', chat], ['FUNCTIONS_PORT', functions]] as const) {
+    // Stored conversations point at the chat's URL and the chat at the bot's: these do not move silently.
+    if (!(await portFree(port))) throw new Error(`Port ${port} is taken (is another npm start running?). Stop it, or set ${name}.`);
+  }
+  const azurite = { blob: 10000, queue: 10001, table: 10002 };
+  const azuriteFree = (await Promise.all(Object.values(azurite).map(portFree))).every(Boolean);
+  return {
+    azurite: azuriteFree ? azurite : undefined,
+    engine: (await portFree(8480)) ? 8480 : 0,
+    files: (await portFree(8481)) ? 8481 : 0,
+    functions,
+    chat,
+  };
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const pollSeconds = Number(env.POLL_INTERVAL_SECONDS ?? 3);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 0.1) throw new Error(`POLL_INTERVAL_SECONDS=${env.POLL_INTERVAL_SECONDS}: expected seconds ≥ 0.1.`);
+  const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.data');
+  // Every tick logs a line; show them only when asked.
+  const log = (line: string) => { if (env.VERBOSE || !line.startsWith('[poll] information:')) console.log(line); };
+  const stack = await startLocalStack({ dataDir, ports: await defaultPorts(env), pollSeconds, log });
+  console.log([
+    '',
+    'batchai-chatops is running on this machine (127.0.0.1 only; the engine runs job command lines as you):',
+    `  chat page        ${stack.urls.chat}/`,
+    '  chat CLI         npm run chat -- "help"',
+    `  bot endpoint     ${stack.urls.messages}`,
+    `  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`,
+    `  poll every       ${pollSeconds} s`,
+    `  data             ${dataDir}`,
+    'Ctrl-C stops everything.',
+  ].join('\n'));
+
+  let stopping = false;
+  const shutdown = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${why}: stopping…`);
+    setTimeout(() => { console.error('stop took longer than 20 s; exiting anyway'); process.exit(1); }, 20_000).unref();
+    stack.stop().then(() => process.exit(0), (e: unknown) => { console.error(toError(e).message); process.exit(1); });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  // `npm start` does not forward SIGTERM: if npm goes away, we notice the new parent and stop too.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) shutdown('parent process exited'); }, 1000).unref();
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`start: ${toError(e).message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,78 @@
+// The whole local stack in one process (Azurite, the engine, the functions host with the real definitions,
+// the chat) and a person in Chromium: help → card; subscribe; submit hello → job card; Refresh and Logs
+// buttons; the completion alert arrives with the stdout tail.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startLocalStack, type LocalStack } from '../../local/start';
+import { haveChromium, launch } from './browser';
+
+const suite = haveChromium ? describe : describe.skip;
+
+suite('the local product in a browser', () => {
+  let dataDir: string;
+  let stack: LocalStack;
+  let browser: Browser;
+  let page: Page;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'e2e-'));
+    stack = await startLocalStack({
+      dataDir, pollSeconds: 1, azuriteInMemory: true, log: (l) => logs.push(l),
+      engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
+    });
+    browser = await launch();
+    page = await browser.newPage();
+    await page.goto(`${stack.urls.chat}/#conversation=e2e&user=ann`);
+  }, 60_000);
+  afterAll(async () => {
+    // The host's failures explain a failing step; a passing run stays quiet.
+    const failures = logs.filter((l) => / failed|error:/i.test(l));
+    if (failures.length > 0) console.log(failures.join('\n'));
+    await browser?.close();
+    await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const send = async (text: string) => {
+    await page.fill('#text', text);
+    await page.press('#text', 'Enter');
+  };
+  const bot = (hasText: string | RegExp) => page.locator('.activity.bot', { hasText });
+
+  it('answers help with a card', async () => {
+    await send('help');
+    const card = bot('submit').locator('.ac-adaptiveCard');
+    await card.first().waitFor({ timeout: 15_000 });
+    expect(await card.first().textContent()).toMatch(/subscribe/);
+  });
+
+  it('runs a job from the page: submit, Refresh, the completion alert, Logs', async () => {
+    await send('subscribe');
+    await bot(/Subscribed/).first().waitFor({ timeout: 15_000 });
+
+    await send('submit hello seconds=1');
+    const jobCard = page.locator('.activity.bot:not(.alert)', { hasText: /Job default\/hello-/ }).first();
+    await jobCard.locator('.ac-adaptiveCard').waitFor({ timeout: 15_000 });
+    const jobName = /Job default\/(hello-[\w-]+)/.exec((await jobCard.textContent()) ?? '')?.[1];
+    expect(jobName).toBeDefined();
+
+    const before = await page.locator('.activity.bot').count();
+    await jobCard.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('.activity.user', { hasText: new RegExp(`▸ job \\S*${jobName}`) }).first().waitFor({ timeout: 10_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('.activity.bot').length > n, before, { timeout: 10_000 });
+
+    // The alert: sent by the notify function through the stored conversation reference, with the stdout tail.
+    const alert = page.locator('.activity.alert', { hasText: jobName! }).filter({ hasText: /succeeded/i });
+    await alert.first().waitFor({ timeout: 30_000 });
+    expect(await alert.first().textContent()).toContain(`hello from ${jobName}`);
+
+    await page.locator('.activity.bot', { hasText: jobName! }).first().getByRole('button', { name: 'Logs' }).click();
+    await page.locator('.activity.user', { hasText: new RegExp(`▸ logs \\S*${jobName}`) }).first().waitFor({ timeout: 10_000 });
+    const logsReply = page.locator('.activity.bot:not(.alert)', { hasText: 'line 3' }).last();
+    await logsReply.waitFor({ timeout: 10_000 });
+    expect(await logsReply.textContent()).toContain('done');
+  }, 60_000);
+});

@@ -1,0 +1,220 @@
+// The dev host on real Azurite: timers, queue triggers with retries and poison, HTTP routing, graceful stop.
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { Timer } from '@azure/functions';
+import type { FunctionDefinition } from '../../functions/definition';
+import { startAzurite } from '../../local/azurite';
+import { encodeQueueMessage, startFunctionsHost, type FunctionsHost } from '../../local/functions-host';
+
+type Def<T extends string> = Extract<FunctionDefinition, { trigger: { type: T } }>;
+// Typed builders: an inline union literal gives its handlers no parameter types (the discriminant is nested).
+const timerFn = (d: Def<'timer'>) => d;
+const queueFn = (d: Def<'queue'>) => d;
+const httpFn = (d: Def<'http'>) => d;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+let azurite: Awaited<ReturnType<typeof startAzurite>>;
+let queues: QueueServiceClient;
+const hosts: FunctionsHost[] = [];
+const logs: string[] = [];
+
+async function host(definitions: FunctionDefinition[], extra: Partial<Parameters<typeof startFunctionsHost>[0]> = {}) {
+  const h = await startFunctionsHost({
+    definitions, connectionString: azurite.connectionString, httpPort: 0,
+    hostJson: { extensions: { queues: { visibilityTimeout: '00:00:00', maxPollingInterval: 200 } } },
+    log: (l) => logs.push(l), ...extra,
+  });
+  hosts.push(h);
+  return h;
+}
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+});
+afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.stop())); });
+afterAll(async () => { await azurite?.stop(); });
+
+describe('timers', () => {
+  it('fire on their override interval and never overlap', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const runs: Timer[] = [];
+    const starts: number[] = [];
+    await host([timerFn({
+      name: 'poll', trigger: { type: 'timer', schedule: '0 0 0 1 1 *' },
+      handler: async (t) => {
+        running++; maxRunning = Math.max(maxRunning, running); runs.push(t); starts.push(Date.now());
+        await sleep(120); // longer than the 30 ms interval
+        running--;
+      },
+    })], { timerOverrides: { poll: 30 } });
+    await until('4 runs', () => (runs.length >= 4 ? true : undefined));
+    expect(maxRunning).toBe(1);
+    expect(runs[0].schedule).toEqual({ adjustForDST: false });
+    // Back to back, not piled up: slots missed while a run went on are skipped.
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(115);
+  });
+
+  it('fire on the NCRONTAB schedule, on whole seconds', async () => {
+    const starts: number[] = [];
+    const statuses: Timer['scheduleStatus'][] = [];
+    await host([timerFn({
+      name: 'tick', trigger: { type: 'timer', schedule: '* * * * * *' },
+      handler: async (t) => { starts.push(Date.now()); statuses.push(t.scheduleStatus); },
+    })]);
+    await until('2 ticks', () => (starts.length >= 2 ? true : undefined), 5000);
+    expect(starts[1] - starts[0]).toBeGreaterThan(700);
+    expect(starts[0] % 1000).toBeLessThan(300);
+    expect(statuses[0].next).toMatch(/\.000Z$/);
+  });
+
+  it('run at start when runOnStartup is set, and a throwing run is logged and does not stop the timer', async () => {
+    let n = 0;
+    await host([timerFn({
+      name: 'boom', trigger: { type: 'timer', schedule: '0 0 0 1 1 *', runOnStartup: true },
+      handler: async () => { n++; throw new Error('tick failed'); },
+    })]);
+    await until('first run', () => (n >= 1 ? true : undefined), 1000);
+    await sleep(100);
+    expect(n).toBe(1); // the next run is a year away
+    expect(logs.some((l) => l.includes('[boom] failed: tick failed'))).toBe(true);
+  });
+
+  it('refuse an override for a function that is not a timer', async () => {
+    await expect(host([], { timerOverrides: { nope: 100 } })).rejects.toThrow(/"nope", which is not a timer/);
+  });
+});
+
+describe('queue triggers', () => {
+  it('deliver base64 JSON parsed, with dequeueCount and id, and delete on success', async () => {
+    const q = queues.getQueueClient('deliver');
+    await q.createIfNotExists();
+    const sent = await q.sendMessage(encodeQueueMessage({ event: 'job-succeeded', job: 'job7' }));
+    const got: Array<{ message: unknown; meta: unknown }> = [];
+    await host([queueFn({
+      name: 'notify', trigger: { type: 'queue', queueName: 'deliver' },
+      handler: async (message, ctx) => { got.push({ message, meta: ctx.triggerMetadata }); },
+    })]);
+    await until('delivery', () => got[0]);
+    expect(got[0].message).toEqual({ event: 'job-succeeded', job: 'job7' });
+    expect(got[0].meta).toMatchObject({ id: sent.messageId, dequeueCount: 1 });
+    await until('deletion', async () => ((await q.getProperties()).approximateMessagesCount === 0 ? true : undefined));
+  });
+
+  it('retry a failed message with a higher dequeueCount', async () => {
+    const q = queues.getQueueClient('retry');
+    await q.createIfNotExists();
+    await q.sendMessage(encodeQueueMessage({ n: 1 }));
+    const counts: unknown[] = [];
+    await host([queueFn({
+      name: 'flaky', trigger: { type: 'queue', queueName: 'retry' },
+      handler: async (_m, ctx) => {
+        counts.push(ctx.triggerMetadata?.dequeueCount);
+        if (counts.length === 1) throw new Error('first try fails');
+      },
+    })]);
+    await until('second try', () => (counts.length >= 2 ? true : undefined));
+    expect(counts).toEqual([1, 2]);
+    await until('deletion', async () => ((await q.getProperties()).approximateMessagesCount === 0 ? true : undefined));
+    expect(await queues.getQueueClient('retry-poison').exists()).toBe(false);
+  });
+
+  it('move a message that always fails to <queue>-poison after maxDequeueCount (5) tries', async () => {
+    const q = queues.getQueueClient('always');
+    await q.createIfNotExists();
+    const text = encodeQueueMessage({ bad: true });
+    await q.sendMessage(text);
+    const counts: unknown[] = [];
+    await host([queueFn({
+      name: 'broken', trigger: { type: 'queue', queueName: 'always' },
+      handler: async (_m, ctx) => { counts.push(ctx.triggerMetadata?.dequeueCount); throw new Error('always fails'); },
+    })]);
+    const poison = queues.getQueueClient('always-poison');
+    const moved = await until('poison message', async () => {
+      if (!(await poison.exists())) return undefined;
+      const { peekedMessageItems } = await poison.peekMessages();
+      return peekedMessageItems[0];
+    });
+    expect(moved.messageText).toBe(text);
+    expect(counts).toEqual([1, 2, 3, 4, 5]);
+    expect((await q.peekMessages()).peekedMessageItems).toHaveLength(0);
+    expect(logs.some((l) => l.includes('[broken] failed (try 5/5): always fails; moved to always-poison'))).toBe(true);
+  });
+});
+
+describe('HTTP', () => {
+  const defs: FunctionDefinition[] = [
+    httpFn({ name: 'health', trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
+      handler: async () => ({ jsonBody: { ok: true } }) }),
+    httpFn({ name: 'item', trigger: { type: 'http', methods: ['POST'], route: 'items/{id}/{part?}', authLevel: 'anonymous' },
+      handler: async (req) => ({ status: 201, headers: { 'x-seen': req.params.id }, body: `${req.params.id}/${req.params.part ?? '-'}:${await req.text()}:${req.query.get('q')}` }) }),
+    httpFn({ name: 'crash', trigger: { type: 'http', methods: ['GET'], route: 'crash', authLevel: 'anonymous' },
+      handler: async () => { throw new Error('secret detail'); } }),
+  ];
+
+  it('routes /api/<route> with params, query, body and response headers', async () => {
+    const h = await host(defs);
+    expect(h.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${h.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await health.json()).toEqual({ ok: true });
+    const item = await fetch(`${h.url}/api/items/a%20b?q=1`, { method: 'POST', body: 'hello' });
+    expect(item.status).toBe(201);
+    expect(item.headers.get('x-seen')).toBe('a b');
+    expect(await item.text()).toBe('a b/-:hello:1');
+    expect(await (await fetch(`${h.url}/api/items/x/y`, { method: 'POST' })).text()).toBe('x/y::null');
+  });
+
+  it('answers 404, 405 and a bare 500 (the error goes to the log only)', async () => {
+    const h = await host(defs);
+    expect((await fetch(`${h.url}/api/nothing`)).status).toBe(404);
+    const wrong = await fetch(`${h.url}/api/health`, { method: 'POST' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+    const crash = await fetch(`${h.url}/api/crash`);
+    expect(crash.status).toBe(500);
+    expect(await crash.text()).not.toMatch(/secret/);
+    expect(logs.some((l) => l.includes('[crash] failed: secret detail'))).toBe(true);
+  });
+});
+
+describe('stop', () => {
+  it('waits for running HTTP and queue invocations, then the message is gone (not retried)', async () => {
+    const q = queues.getQueueClient('graceful');
+    await q.createIfNotExists();
+    await q.sendMessage(encodeQueueMessage({ slow: true }));
+    const order: string[] = [];
+    let queueStarted = false;
+    const h = await startFunctionsHost({
+      connectionString: azurite.connectionString, httpPort: 0, log: (l) => logs.push(l),
+      definitions: [
+        httpFn({ name: 'slowHttp', trigger: { type: 'http', methods: ['GET'], route: 'slow', authLevel: 'anonymous' },
+          handler: async () => { await sleep(300); order.push('http done'); return { body: 'finished' }; } }),
+        queueFn({ name: 'slowQueue', trigger: { type: 'queue', queueName: 'graceful' },
+          handler: async () => { queueStarted = true; await sleep(300); order.push('queue done'); } }),
+      ],
+    });
+    await until('queue handler running', () => (queueStarted ? true : undefined));
+    const response = fetch(`${h.url}/api/slow`);
+    await sleep(50);
+    await h.stop();
+    order.push('stopped');
+    expect(order.indexOf('stopped')).toBe(2);
+    expect(await (await response).text()).toBe('finished');
+    expect((await q.peekMessages()).peekedMessageItems).toHaveLength(0);
+    expect((await q.getProperties()).approximateMessagesCount).toBe(0);
+    await expect(fetch(`${h.url}/api/slow`)).rejects.toThrow();
+  });
+});
