@@ -5,6 +5,7 @@ import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
 import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
 import type { Job } from '../../shared/batchai/types';
 import { commandText } from '../../shared/core/command-text';
+import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
 import { InputError, isNotFound, toError } from '../../shared/errors';
 import type { Handler, HandlerContext } from '../handler';
@@ -89,6 +90,26 @@ const submitHeadline = (j: Job): string => {
   }
 };
 
+/**
+ * Whoever submits wants to hear when the job ends, also after the card stops updating: the first submit in a
+ * conversation subscribes it to that person's jobs, unless a subscription there already covers this job.
+ * Returns the new subscription's id, if one was made.
+ */
+async function subscribeSubmitter(ctx: HandlerContext, ref: JobRef, cluster: string): Promise<string | undefined> {
+  const { subscriptions } = ctx.deps.stores;
+  const facts: JobFacts = { workspace: ref, experiment: ref.experiment, job: ref.job, cluster, submittedBy: ctx.turn.userId };
+  try {
+    const existing = await subscriptions.list(ctx.turn.conversationId);
+    if (existing.some((s) => matchesJob(s.filter, facts, 'succeeded') && matchesJob(s.filter, facts, 'failed'))) return undefined;
+    const filter = { workspace: ref.workspace, submittedBy: ctx.turn.userId, states: ['succeeded' as const, 'failed' as const] };
+    return (await subscriptions.add(ctx.turn.conversationId, filter, ctx.turn.userId)).id;
+  } catch (e) {
+    // The job is submitted either way; the card still follows it to the end.
+    (ctx.deps.log ?? console.error)(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+    return undefined;
+  }
+}
+
 export const submit: Handler<'submit'> = async (cmd, ctx) => {
   const { batchAi, config } = ctx.deps;
   const t = await loadTemplate(ctx, cmd.template);
@@ -133,9 +154,13 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
     // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
     (ctx.deps.log ?? console.error)(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
   }
+  const subscription = await subscribeSubmitter(ctx, ref, created.properties?.cluster?.id.split('/').pop() ?? '');
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
+  const headline = subscription
+    ? `Submitted. You will get an alert here when it ends (subscription ${subscription}).`
+    : 'Submitted';
   return {
-    view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline: 'Submitted', submittedBy }),
+    view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline, submittedBy }),
     followUp: watchJob(ctx, ref, created, submitHeadline, submittedBy),
   };
 };

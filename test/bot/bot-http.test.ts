@@ -83,6 +83,10 @@ test('submit hello → "Submitted" card, updated in place when it finishes; logs
   const c = conv();
   const reply = await say(c, 'submit hello greeting=hi-there seconds=1 --name hello-one');
   expect(cardText(reply)).toMatch(/Submitted/);
+  // The first submit subscribes the conversation to the submitter's jobs, so the end arrives as an alert too.
+  const subs = await stack.services.deps.stores.subscriptions.list(c);
+  expect(subs.map((s) => s.filter)).toEqual([{ workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] }]);
+  expect(cardText(reply)).toContain(`subscription ${subs[0].id}`);
   expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
   // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
   const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 30_000);
@@ -96,6 +100,10 @@ test('submit hello → "Submitted" card, updated in place when it finishes; logs
   expect(cardText(job)).toMatch(/[Ss]ucceeded/);
   const mine = await say(c, 'jobs --mine');
   expect(cardText(mine)).toMatch(/hello-one/);
+  // A second submit is covered by that subscription: no second one.
+  const again = await say(c, 'submit hello seconds=1 --name hello-two');
+  expect(cardText(again)).not.toMatch(/subscription s/);
+  expect(await stack.services.deps.stores.subscriptions.list(c)).toHaveLength(1);
 });
 
 test('bad template values are refused before anything is sent', async () => {
