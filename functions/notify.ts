@@ -1,6 +1,7 @@
-// Queue trigger on `events`: one EventBatch → alerts (shared/services/notifier.ts). Any failed delivery
-// throws, so the host retries the message (markers keep the retry from repeating what was sent) and moves it
-// to `events-poison` after host.json's maxDequeueCount.
+// Queue trigger on `events`: one message per workspace tick, referencing its stored event batch → alerts, one
+// digest per conversation for a burst (shared/services/notifier.ts). Any failed delivery throws, so the host
+// retries the message (markers keep the retry from repeating what was sent) and moves it to `events-poison`
+// after host.json's maxDequeueCount.
 import type { FunctionDefinition } from './definition';
 import { EVENTS_QUEUE } from '../shared/storage/index';
 import { getServices, type Services } from './services';
@@ -11,7 +12,9 @@ export function createNotifyFunction(services: () => Promise<Pick<Services, 'not
     trigger: { type: 'queue', queueName: EVENTS_QUEUE },
     handler: async (message, context) => {
       const r = await (await services()).notifier.handle(message);
-      context.log(`notify ${r.batchId}: ${r.sent} sent, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`);
+      context.log(r.gone
+        ? `notify ${r.batchId}: batch already delivered (or past its retention); nothing to send`
+        : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`);
     },
   };
 }

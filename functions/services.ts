@@ -50,7 +50,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     bot: botServices.bot,
     poller: createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log }),
     notifier: createNotifier({
-      stores, markers: backend.markers, batchAi, readTail: (url, size, opts) => readTail(url, size, opts),
+      stores, markers: backend.markers, batches: backend.batches, batchAi, readTail: (url, size, opts) => readTail(url, size, opts),
       render: toActivity, sender, logs: config.logs, log,
     }),
     stop: () => botServices.stop(),

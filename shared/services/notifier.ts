@@ -1,14 +1,21 @@
-// The queue-trigger side: one EventBatch message → the conversations whose subscriptions match → one alert per
-// (conversation, event), or one digest card when a conversation has more than `digestThreshold` in the batch.
-// Exactly-once per conversation rests on the `sent` markers (storage/marker-store.ts): claim, send, mark sent;
-// a failed send releases its markers and the handler throws so the queue retries the message.
+// The queue-trigger side: one events message (a v2 reference to a stored batch, or an inline v1 batch) → the
+// conversations whose subscriptions match → one alert per (conversation, event), or one digest card when a
+// conversation has more than `digestThreshold` in the batch: a workspace's tick is one message, so a burst
+// is one digest per conversation.
+// Exactly-once per conversation rests on the `sent` markers (storage/marker-store.ts), one per (conversation,
+// event id) — also for a digest, whose events are claimed together (owner = batchId), sent as one card and
+// marked sent together. Per event, not per batch: a retried tick stores the same events under a new batchId,
+// and only event-keyed markers see those as already sent. A failed send releases the claims and the handler
+// throws so the queue retries the message; a host that dies mid-send leaves claims its own redelivery takes
+// over. The stored batch is deleted once every matching (conversation, event) is marked sent; until then (a
+// claim held by another delivery, a failure) it stays for the retry, and the poller's sweep bounds its life.
 import type { WorkspaceRef } from '../batchai/port';
 import { clusterAlertView, digestView, jobAlertView } from '../core/alert-view';
-import { parseEventBatch, type BackendEvent, type EventBatch } from '../core/events';
+import { parseEventsMessage, type BackendEvent, type EventsMessage } from '../core/events';
 import { matchesSubscription } from '../core/subscription-match';
 import type { Channel, View } from '../core/views';
 import { toError } from '../errors';
-import type { MarkerStore, StoredConversation, Stores } from '../storage/index';
+import type { EventBatchStore, MarkerStore, StoredConversation, Stores } from '../storage/index';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 
 /** What sends into a conversation (bot/proactive.ts implements it; shared/ imports no chat SDK). */
@@ -19,15 +26,32 @@ export interface AlertPort {
 export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
   stores: Pick<Stores, 'subscriptions' | 'conversations' | 'submissions'>;
   markers: MarkerStore;
+  batches: Pick<EventBatchStore, 'get' | 'delete'>;
   render: (view: View, channel: Channel) => object;
   sender: AlertPort;
   /** More alerts than this for one conversation in one message become one digest (default 3). */
   digestThreshold?: number;
+  /** Marker requests in flight at once per conversation (default 50): a 1,000-event digest is 2,000 requests. */
+  markerConcurrency?: number;
   now?: () => Date;
   log?: (line: string) => void;
 }
 
-export interface NotifyReport { batchId: string; sent: number; alreadySent: number; conversations: number }
+export interface NotifyReport {
+  batchId: string;
+  /** Events in the batch. */
+  events: number;
+  /** (conversation, event) pairs sent by this delivery, and pairs found sent or claimed by another. */
+  sent: number;
+  alreadySent: number;
+  conversations: number;
+  /** Cards sent (a digest is one). */
+  cards: number;
+  /** The referenced batch no longer exists: it was completed (and deleted) by an earlier delivery, or swept. */
+  gone?: true;
+}
+
+interface Delivery { sent: number; alreadySent: number; cards: number; /** Every pair is marked sent. */ complete: boolean }
 
 export class NotifyError extends Error {
   override readonly name = 'NotifyError';
@@ -44,6 +68,7 @@ export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
   const threshold = deps.digestThreshold ?? 3;
+  const markerConcurrency = deps.markerConcurrency ?? 50;
   const content: AlertContentDeps = { ...deps, now, log };
 
   async function submitterOf(e: BackendEvent): Promise<{ userId: string; userName?: string } | undefined> {
@@ -52,12 +77,12 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /** conversation → its matching events, in batch order, each once. */
-  async function route(batch: EventBatch): Promise<Map<string, BackendEvent[]>> {
+  async function route(events: BackendEvent[]): Promise<Map<string, BackendEvent[]>> {
     const subs = await deps.stores.subscriptions.all();
     const out = new Map<string, BackendEvent[]>();
     if (subs.length === 0) return out;
     const needSubmitter = subs.some((s) => s.filter.submittedBy);
-    for (const e of batch.events) {
+    for (const e of events) {
       const submitter = needSubmitter ? await submitterOf(e) : undefined;
       if (submitter && e.kind === 'job') e.summary = { ...e.summary, submittedBy: submitter.userName ?? submitter.userId };
       for (const s of subs) {
@@ -83,15 +108,23 @@ export function createNotifier(deps: NotifierDeps) {
     };
   }
 
-  async function deliver(conversationId: string, events: BackendEvent[], owner: string, viewOf: (e: BackendEvent) => Promise<View>): Promise<{ sent: number; alreadySent: number }> {
+  /** `fn` over `items`, `markerConcurrency` at a time: bounded load on one conversation's marker partition. */
+  async function inSlices<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < items.length; i += markerConcurrency) out.push(...(await Promise.all(items.slice(i, i + markerConcurrency).map(fn))));
+    return out;
+  }
+
+  async function deliver(conversationId: string, events: BackendEvent[], owner: string, viewOf: (e: BackendEvent) => Promise<View>): Promise<Delivery> {
     const conv = await deps.stores.conversations.get(conversationId);
     if (!conv) {
       log(`notify: conversation ${conversationId} has subscriptions but no stored reference; skipped`);
-      return { sent: 0, alreadySent: 0 };
+      return { sent: 0, alreadySent: 0, cards: 0, complete: true };
     }
-    const claims = await Promise.all(events.map(async (e) => ({ e, c: await deps.markers.claim(conversationId, e.id, owner) })));
+    const claims = await inSlices(events, async (e) => ({ e, c: await deps.markers.claim(conversationId, e.id, owner) }));
     const claimed = claims.flatMap(({ e, c }) => (c.status === 'claimed' ? [{ e, etag: c.etag }] : []));
     const alreadySent = claims.length - claimed.length;
+    let complete = claims.every(({ c }) => c.status !== 'busy');
     const channel = channelOf(conv.channelId);
     const groups = claimed.length > threshold ? [claimed] : claimed.map((c) => [c]);
     let sent = 0;
@@ -103,34 +136,55 @@ export function createNotifier(deps: NotifierDeps) {
         activityId = (await deps.sender.send(conv, deps.render(view, channel))).id;
       } catch (err) {
         // Release what was claimed but not sent, so the queue's retry claims and sends it.
-        await Promise.all(groups.slice(i).flat().map((g) => deps.markers.release(conversationId, g.e.id, g.etag)));
+        await inSlices(groups.slice(i).flat(), (g) => deps.markers.release(conversationId, g.e.id, g.etag));
         throw err;
       }
       sent += group.length;
       // Sent but not marked: leave the marker pending (it still blocks other messages) rather than throw,
       // since a retry of this message would take its own pending marker over and send a duplicate.
-      await Promise.all(group.map((g) => deps.markers.markSent(conversationId, g.e.id, g.etag, activityId)
-        .catch((err) => log(`notify: sent ${g.e.id} to ${conversationId} but could not mark it sent: ${toError(err).message}`))));
+      await inSlices(group, (g) => deps.markers.markSent(conversationId, g.e.id, g.etag, activityId).catch((err: unknown) => {
+        complete = false;
+        log(`notify: sent ${g.e.id} to ${conversationId} but could not mark it sent: ${toError(err).message}`);
+      }));
     }
-    return { sent, alreadySent };
+    return { sent, alreadySent, cards: groups.length, complete };
+  }
+
+  /** The message's events: inline (v1) or loaded from the stored batch (v2); undefined when that is gone. */
+  async function eventsOf(message: EventsMessage): Promise<BackendEvent[] | undefined> {
+    if (message.v === 1) return message.events;
+    const events = await deps.batches.get(message.batchId, message.ref.chunks);
+    if (events && events.length !== message.count) {
+      throw new NotifyError(`event batch ${message.batchId}: the message says ${message.count} events, the stored batch has ${events.length}.`);
+    }
+    return events;
   }
 
   return {
-    async handle(message: unknown): Promise<NotifyReport> {
-      const batch = parseEventBatch(message);
+    async handle(raw: unknown): Promise<NotifyReport> {
+      const message = parseEventsMessage(raw);
+      const { batchId } = message;
+      const events = await eventsOf(message);
+      if (!events) {
+        // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
+        log(`notify: batch ${batchId} (${wsKey(message.workspace)}) is gone: already delivered, or older than the retention`);
+        return { batchId, events: 0, sent: 0, alreadySent: 0, conversations: 0, cards: 0, gone: true };
+      }
       const viewOf = viewMaker();
-      const routes = [...(await route(batch))];
-      const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batch.batchId, viewOf)));
+      const routes = [...(await route(events))];
+      const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf)));
       const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : []));
-      failures.forEach((f) => log(`notify: batch ${batch.batchId} (${wsKey(batch.workspace)}) failed for ${f}`));
+      failures.forEach((f) => log(`notify: batch ${batchId} (${wsKey(message.workspace)}) failed for ${f}`));
       if (failures.length > 0) {
         throw new NotifyError(`${failures.length} of ${routes.length} conversations failed; the message will be retried. First: ${failures[0]}`);
       }
-      const ok = results.filter((r): r is PromiseFulfilledResult<{ sent: number; alreadySent: number }> => r.status === 'fulfilled').map((r) => r.value);
-      return {
-        batchId: batch.batchId, conversations: routes.length,
-        sent: ok.reduce((n, r) => n + r.sent, 0), alreadySent: ok.reduce((n, r) => n + r.alreadySent, 0),
-      };
+      const ok = results.filter((r): r is PromiseFulfilledResult<Delivery> => r.status === 'fulfilled').map((r) => r.value);
+      if (message.v === 2 && ok.every((d) => d.complete)) {
+        // The work is done either way: a batch left behind is removed by the poller's sweep.
+        await deps.batches.delete(batchId).catch((e: unknown) => log(`notify: batch ${batchId} delivered but not deleted: ${toError(e).message}`));
+      }
+      const sum = (k: 'sent' | 'alreadySent' | 'cards') => ok.reduce((n, d) => n + d[k], 0);
+      return { batchId, events: events.length, conversations: routes.length, sent: sum('sent'), alreadySent: sum('alreadySent'), cards: sum('cards') };
     },
   };
 }

@@ -1,6 +1,8 @@
 // One poll tick: for every configured workspace, observe (observe.ts), diff against the snapshot rows
-// (core/diff.ts), enqueue the events, then write the changed rows. Enqueue comes first: a crash between the
-// two re-emits the same event ids next tick (dropped by the notifier's markers) instead of losing them.
+// (core/diff.ts), enqueue the events (stored as one batch, one message: storage/event-queue.ts), then write
+// the changed rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick
+// (dropped by the notifier's markers) instead of losing them. At most once per `sweepEveryMs` a tick also
+// deletes stored event batches older than the retention (the ones no completed message cleaned up).
 // Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
 // failing and when it recovers, not every tick.
 import type { WorkspaceRef } from '../batchai/port';
@@ -12,25 +14,32 @@ import { observeWorkspace, type ListingPort } from './observe';
 export interface PollerDeps {
   batchAi: ListingPort;
   workspaces: WorkspaceRef[];
-  stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events'>;
+  stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events' | 'batches'>;
   log?: (line: string) => void;
   now?: () => Date;
   /** Experiments listed at once per workspace (default 8). */
   concurrency?: number;
+  /**
+   * How long a stored event batch is kept when its message did not complete (default 8 days: longer than a
+   * queue message lives, 7 days, so a message replayed from the poison queue still finds its batch).
+   */
+  batchRetentionMs?: number;
+  /** How often a tick sweeps old batches (default 1 h; the first tick of a process always does). */
+  sweepEveryMs?: number;
 }
 
 export interface WorkspaceTick {
   workspace: string;
   ok: boolean;
   events: number;
-  /** Queue messages sent. */
+  /** Queue messages sent (one when there were events). */
   messages: number;
   /** Table transactions submitted for snapshot rows. */
   transactions: number;
   error?: string;
 }
 
-export interface TickReport { at: string; workspaces: WorkspaceTick[] }
+export interface TickReport { at: string; workspaces: WorkspaceTick[]; /** Old event batches deleted by this tick. */ swept: number }
 
 export interface Poller { tick(): Promise<TickReport> }
 
@@ -39,20 +48,38 @@ const wsName = (ws: WorkspaceRef) => `${ws.resourceGroup}/${ws.workspace}`;
 export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
-  const { snapshots, pollStatus, events } = deps.stores;
+  const { snapshots, pollStatus, events, batches } = deps.stores;
+  const retentionMs = deps.batchRetentionMs ?? 8 * 24 * 3600_000;
+  const sweepEveryMs = deps.sweepEveryMs ?? 3600_000;
+  // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
+  let lastSweep = -Infinity;
+
+  async function sweep(at: Date): Promise<number> {
+    if (at.getTime() - lastSweep < sweepEveryMs) return 0;
+    lastSweep = at.getTime();
+    try {
+      const n = await batches.sweep(new Date(at.getTime() - retentionMs));
+      if (n > 0) log(`poll: deleted ${n} event batches older than the retention`);
+      return n;
+    } catch (e) {
+      log(`poll: sweeping old event batches failed (next sweep retries): ${toError(e).message}`);
+      return 0;
+    }
+  }
 
   async function pollWorkspace(ws: WorkspaceRef, at: string): Promise<Omit<WorkspaceTick, 'workspace' | 'ok'>> {
     const observed = await observeWorkspace(deps.batchAi, ws, deps.concurrency ?? 8);
     const previous = await snapshots.load(ws);
     const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
-    const messages = diff.events.length > 0 ? await events.enqueue(ws, diff.events, at) : 0;
+    if (diff.events.length > 0) await events.enqueue(ws, diff.events, at);
     const transactions = await snapshots.write(ws, { upserts: diff.upserts, deletes: diff.deletes, markBaselined: !previous.baselined });
-    return { events: diff.events.length, messages, transactions };
+    return { events: diff.events.length, messages: diff.events.length > 0 ? 1 : 0, transactions };
   }
 
   return {
     async tick() {
-      const at = now().toISOString();
+      const started = now();
+      const at = started.toISOString();
       const failing = new Set((await pollStatus.failing()).map((f) => f.workspace));
       const results = await Promise.all(deps.workspaces.map(async (ws): Promise<WorkspaceTick> => {
         const name = wsName(ws);
@@ -70,7 +97,7 @@ export function createPoller(deps: PollerDeps): Poller {
           return { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error };
         }
       }));
-      return { at, workspaces: results };
+      return { at, workspaces: results, swept: await sweep(started) };
     },
   };
 }

@@ -1,42 +1,28 @@
-// The `events` queue: the poller's side. Messages are base64 JSON (the Functions queue trigger's default
-// encoding). A tick's events for one workspace go in as few messages as fit the 64 KiB limit; the notifier
-// builds at most one digest per conversation per message.
+// The `events` queue: the poller's side. One message per workspace and tick, whatever the burst: the events
+// go to the `eventbatches` table first (event-batch-store.ts), then a small v2 message that references them
+// (the claim-check pattern). Stored before enqueued: the notifier never sees a reference to rows not yet
+// written; a crash between the two leaves rows that nobody references, which the sweep removes, while the
+// retried tick emits the same event ids again under a new batch. Messages are base64 JSON (the Functions
+// queue trigger's default encoding).
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { WorkspaceRef } from '../batchai/port';
-import type { BackendEvent, EventBatch } from '../core/events';
-
-/** 64 KiB of base64 carries 48 KiB of JSON; keep a margin for the envelope. */
-const MAX_JSON_BYTES = 45_000;
+import type { BackendEvent, EventBatchRef } from '../core/events';
+import { EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 
 export interface EventQueue {
-  /** Returns the number of messages sent. */
-  enqueue(workspace: WorkspaceRef, events: BackendEvent[], tickAt: string): Promise<number>;
+  /** Stores the events and enqueues one message referencing them; returns the message. */
+  enqueue(workspace: WorkspaceRef, events: BackendEvent[], tickAt: string): Promise<EventBatchRef>;
 }
 
-export function chunkEvents(workspace: WorkspaceRef, events: BackendEvent[], tickAt: string, maxBytes = MAX_JSON_BYTES): EventBatch[] {
-  const batches: EventBatch[] = [];
-  let current: BackendEvent[] = [];
-  let size = 0;
-  for (const e of events) {
-    const n = Buffer.byteLength(JSON.stringify(e)) + 1;
-    if (current.length > 0 && size + n > maxBytes) { batches.push(batch(current)); current = []; size = 0; }
-    current.push(e);
-    size += n;
-  }
-  if (current.length > 0) batches.push(batch(current));
-  return batches;
-  function batch(evs: BackendEvent[]): EventBatch {
-    return { v: 1, batchId: randomUUID(), workspace, tickAt, events: evs };
-  }
-}
-
-export function eventQueue(queue: QueueClient): EventQueue {
+export function eventQueue(queue: QueueClient, batches: Pick<EventBatchStore, 'put'>): EventQueue {
   return {
     async enqueue(workspace, events, tickAt) {
-      const batches = chunkEvents(workspace, events, tickAt);
-      for (const b of batches) await queue.sendMessage(Buffer.from(JSON.stringify(b)).toString('base64'));
-      return batches.length;
+      const batchId = randomUUID();
+      const { chunks } = await batches.put(batchId, { workspace, tickAt, events });
+      const message: EventBatchRef = { v: 2, batchId, workspace, tickAt, count: events.length, ref: { table: EVENT_BATCHES_TABLE, chunks } };
+      await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      return message;
     },
   };
 }

@@ -1,11 +1,11 @@
 // Poll + notify end to end on real Azurite, the real engine running real jobs, botbuilder's CloudAdapter and
-// a fake channel: one alert per subscribed conversation with the right tail; digests; no writes when idle;
-// a failing workspace reported once.
+// a fake channel: one alert per subscribed conversation with the right tail; one digest per conversation for a
+// burst; no writes when idle; a failing workspace reported once.
 import { createNotifyFunction } from '../../functions/notify';
 import { createPollFunction } from '../../functions/poll';
 import { createHealthFunction } from '../../functions/health';
 import { HttpRequest } from '@azure/functions';
-import { cardText, context, timer, conversation, drain, runJob, setupWorkspace, startStack, type Stack } from './harness';
+import { batchRows, cardText, context, timer, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, type Stack } from './harness';
 
 let stack: Stack;
 let clusterId: string;
@@ -69,14 +69,25 @@ test('a tick where nothing changed writes nothing to Table Storage and enqueues 
   expect((await stack.queue.getProperties()).approximateMessagesCount).toBe(0);
 });
 
-test('more than 3 alerts for one conversation in one tick become one digest card', async () => {
-  const before = stack.channel.activities('conv-b').length;
-  await stack.engine.seedFinishedJobs({ ...{ resourceGroup: 'rg', workspace: 'ws' }, experiment: 'exp', subscriptionId: stack.client.subscriptionId }, 5, { cluster: 'gpu' });
+test('a burst of 200 finished jobs: one queue message, exactly one digest card per subscribed conversation, batch deleted after', async () => {
+  const before = { a: stack.channel.activities('conv-a').length, b: stack.channel.activities('conv-b').length };
+  await stack.engine.seedFinishedJobs({ resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', subscriptionId: stack.client.subscriptionId }, 200, { cluster: 'gpu' });
   await poll();
-  await notify();
-  const added = stack.channel.activities('conv-b').slice(before);
-  expect(added).toHaveLength(1);
-  expect(cardText(added[0])).toContain('5 updates in ws');
+  const [message, ...others] = await peekEvents(stack);
+  expect(others).toHaveLength(0);
+  expect(message.v).toBe(2);
+  expect(message.events.filter((e) => e.kind === 'job' && e.to === 'succeeded')).toHaveLength(200);
+  expect(await batchRows(stack)).not.toEqual([]);
+
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  for (const [id, n] of [['conv-a', before.a], ['conv-b', before.b]] as const) {
+    const added = stack.channel.activities(id).slice(n);
+    expect(added).toHaveLength(1);
+    expect(cardText(added[0])).toContain('200 updates in ws');
+    expect(cardText(added[0])).toContain('… and 180 more');
+  }
+  expect(stack.channel.activities('conv-c')).toHaveLength(0);
+  expect(await batchRows(stack)).toEqual([]);
 });
 
 test('a failing workspace is reported once when it starts failing and once when it recovers', async () => {

@@ -1,10 +1,13 @@
 // The pure core of polling and routing: diff → events, event ids, subscription matching, alert views.
 import { clusterKey, diffWorkspace, jobKey, type ObservedCluster, type ObservedJob, type SnapshotRow } from '../../shared/core/diff';
-import { eventId, parseEventBatch, type JobEvent } from '../../shared/core/events';
+import { eventId, parseEventsMessage, type EventBatch, type EventBatchRef, type JobEvent } from '../../shared/core/events';
 import { matchesSubscription } from '../../shared/core/subscription-match';
 import { clusterAlertView, digestView, jobAlertView, DIGEST_MAX_ITEMS } from '../../shared/core/alert-view';
 import type { JobState } from '../../shared/core/commands';
-import { chunkEvents } from '../../shared/storage/event-queue';
+import { toActivity } from '../../cards/activity';
+import { byteSize, MAX_CARD_BYTES } from '../../cards/fit';
+import { SLACK_MAX_BLOCKS } from '../../cards/slack';
+import { validateAdaptiveCard } from '../../cards/validate';
 
 const ws = { resourceGroup: 'rg', workspace: 'ws' };
 
@@ -122,22 +125,44 @@ describe('alert views', () => {
   });
 });
 
-describe('event messages', () => {
-  const events = diffWorkspace(ws, new Map(), { jobs: Array.from({ length: 400 }, (_, i) => job(`job-${i}`, 'succeeded', 't')), clusters: [] }).events;
+describe('a digest of 1,000 updates', () => {
+  const burst = diffWorkspace(ws, new Map(), { jobs: Array.from({ length: 1000 }, (_, i) => job(`job-${i}`, 'succeeded', 't')), clusters: [] })
+    .events.filter((e) => e.kind === 'job' && e.to === 'succeeded');
 
-  it('chunks a burst into messages under the queue limit and reads them back in every encoding', () => {
-    const batches = chunkEvents(ws, events, 'tick');
-    expect(batches.length).toBeGreaterThan(1);
-    expect(batches.flatMap((b) => b.events)).toHaveLength(800);
-    for (const b of batches) expect(Buffer.from(JSON.stringify(b)).toString('base64').length).toBeLessThan(64 * 1024);
-    const b = batches[0];
-    expect(parseEventBatch(b).batchId).toBe(b.batchId);
-    expect(parseEventBatch(JSON.stringify(b)).events).toHaveLength(b.events.length);
-    expect(parseEventBatch(Buffer.from(JSON.stringify(b)).toString('base64')).workspace).toEqual(ws);
+  it('stays a valid Adaptive Card under the size limit, and within Block Kit limits, with "… and N more"', () => {
+    const view = digestView(burst);
+    expect(view.title).toBe('1000 updates in ws');
+    for (const channel of ['msteams', 'webchat'] as const) {
+      const a = toActivity(view, channel);
+      const card = a.attachments![0].content;
+      expect(validateAdaptiveCard(card)).toEqual([]);
+      expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
+      expect(JSON.stringify(card)).toContain(`… and ${1000 - DIGEST_MAX_ITEMS} more`);
+    }
+    const slack = toActivity(view, 'slack');
+    expect(slack.channelData!.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
+    expect(JSON.stringify(slack)).toContain(`… and ${1000 - DIGEST_MAX_ITEMS} more`);
+  });
+});
+
+describe('event messages', () => {
+  const events = diffWorkspace(ws, new Map(), { jobs: [job('a', 'succeeded', 't')], clusters: [] }).events;
+  const v1: EventBatch = { v: 1, batchId: 'b1', workspace: ws, tickAt: 'tick', events };
+  const v2: EventBatchRef = { v: 2, batchId: 'b2', workspace: ws, tickAt: 'tick', count: 2, ref: { table: 'eventbatches', chunks: 1 } };
+
+  it('reads the v2 reference and the older inline v1 batch, in every encoding', () => {
+    expect(parseEventsMessage(v2)).toEqual(v2);
+    expect(parseEventsMessage(JSON.stringify(v2))).toEqual(v2);
+    expect(parseEventsMessage(Buffer.from(JSON.stringify(v2)).toString('base64'))).toEqual(v2);
+    expect(parseEventsMessage(Buffer.from(JSON.stringify(v1)).toString('base64'))).toEqual(v1);
+    expect(Buffer.from(JSON.stringify(v2)).toString('base64').length).toBeLessThan(1024);
   });
 
-  it('rejects a message that is not an event batch, saying what was expected', () => {
-    expect(() => parseEventBatch('not json at all')).toThrow(/expected JSON/);
-    expect(() => parseEventBatch({ v: 2 })).toThrow(/expected \{v: 1, batchId/);
+  it('rejects a message that is not an events message, saying what was expected', () => {
+    expect(() => parseEventsMessage('not json at all')).toThrow(/expected JSON/);
+    expect(() => parseEventsMessage({ v: 2 })).toThrow(/expected \{v: 2, batchId, workspace, tickAt, count, ref/);
+    expect(() => parseEventsMessage({ ...v2, ref: { table: 'eventbatches', chunks: 0 } })).toThrow(/b2: expected \{v: 2/);
+    expect(() => parseEventsMessage({ ...v2, v: 3 })).toThrow(/or the older \{v: 1/);
+    expect(() => parseEventsMessage({ ...v1, events: [{ kind: 'pod', id: 'x' }] })).toThrow(/b1: expected events of kind job or cluster/);
   });
 });

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TableClient } from '@azure/data-tables';
 import { InvocationContext } from '@azure/functions';
 import { QueueClient } from '@azure/storage-queue';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
@@ -14,7 +15,9 @@ import { staticTokenCredential } from '../../shared/batchai/credential';
 import type { JobRef, WorkspaceRef } from '../../shared/batchai/port';
 import type { Job } from '../../shared/batchai/types';
 import { loadConfig } from '../../shared/config';
+import { parseEventsMessage, type BackendEvent } from '../../shared/core/events';
 import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
+import { EVENT_BATCHES_TABLE } from '../../shared/storage/event-batch-store';
 import { createWriteCounter } from '../../shared/storage/write-counter';
 import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
 
@@ -139,3 +142,21 @@ export async function drain(queue: QueueClient, handle: (message: unknown) => Pr
 }
 
 export const cardText = (a: unknown) => JSON.stringify(a);
+
+/** Every row of the `eventbatches` table, as `batchId/rowKey`. */
+export async function batchRows(stack: Stack): Promise<string[]> {
+  const table = TableClient.fromConnectionString(stack.azurite.connectionString, EVENT_BATCHES_TABLE, { allowInsecureConnection: true });
+  const out: string[] = [];
+  for await (const r of table.listEntities()) out.push(`${r.partitionKey}/${r.rowKey}`);
+  return out;
+}
+
+/** The messages waiting in the events queue (peeked, left there), with the events of each read from its batch. */
+export async function peekEvents(stack: Stack): Promise<Array<{ batchId: string; v: number; events: BackendEvent[] }>> {
+  const { peekedMessageItems: items } = await stack.queue.peekMessages({ numberOfMessages: 32 });
+  return Promise.all(items.map(async (m) => {
+    const msg = parseEventsMessage(decodeQueueMessage(m.messageText, 'base64'));
+    const events = msg.v === 1 ? msg.events : await stack.services.backend.batches.get(msg.batchId, msg.ref.chunks);
+    return { batchId: msg.batchId, v: msg.v, events: events ?? [] };
+  }));
+}

@@ -1,12 +1,15 @@
-// Stopping and restarting the host half-way loses no alert and duplicates none; a message that keeps failing
-// ends in the poison queue (moved there by the local Functions dev host, as Azure's host does).
+// Stopping and restarting the host half-way loses no alert and duplicates none — for single alerts and for a
+// burst's digest; a redelivered or duplicated message sends nothing twice; a batch nobody will read is swept;
+// a message that keeps failing ends in the poison queue (moved there by the local Functions dev host, as
+// Azure's host does).
 import { QueueClient } from '@azure/storage-queue';
 import { startFunctionsHost, readHostJson } from '../../local/functions-host/index';
 import { createNotifyFunction } from '../../functions/notify';
 import { createPoller } from '../../shared/services/poller';
-import { parseEventBatch } from '../../shared/core/events';
+import type { EventBatch } from '../../shared/core/events';
+import { eventQueue } from '../../shared/storage/event-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
-import { cardText, context, conversation, drain, runJob, setupWorkspace, startStack, until, WS, type Stack } from './harness';
+import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, until, WS, type Stack } from './harness';
 
 let stack: Stack;
 let clusterId: string;
@@ -37,7 +40,7 @@ test('poll died after enqueueing, before writing its snapshot: the retried tick 
   expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false, error: 'host stopped' });
   expect((await stack.services.poller.tick()).workspaces[0]).toMatchObject({ ok: true, messages: 1 });
 
-  const peeked = (await stack.queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => parseEventBatch(decodeQueueMessage(m.messageText, 'base64')));
+  const peeked = await peekEvents(stack);
   expect(peeked).toHaveLength(2);
   expect(peeked[1].events.map((e) => e.id)).toEqual(peeked[0].events.map((e) => e.id));
   expect(peeked[1].batchId).not.toBe(peeked[0].batchId);
@@ -70,6 +73,86 @@ test('a send the channel refuses is retried by the queue and delivered once', as
   expect(await notify()).toEqual({ ok: 0, failed: 1 });
   expect(await notify()).toEqual({ ok: 1, failed: 0 });
   expectOneCardEach('refused');
+});
+
+const digestsIn = (conv: string) => stack.channel.activities(conv).filter((a) => /\d+ updates in ws/.test(cardText(a)));
+const burst = (n: number) => stack.engine.seedFinishedJobs({ ...WS, experiment: 'exp', subscriptionId: stack.client.subscriptionId }, n, { cluster: 'gpu' });
+
+test('notify died after claiming a 200-update digest, before sending: the redelivery sends one digest each; a duplicate message sends nothing', async () => {
+  await burst(200);
+  await stack.services.poller.tick();
+  const before = CONVS.map(digestsIn).map((d) => d.length);
+  let reached = 0;
+  let bothReached!: () => void;
+  const stuck = new Promise<void>((r) => { bothReached = r; });
+  const dead = await stack.build({ sender: { send: () => { if (++reached === CONVS.length) bothReached(); return new Promise(() => {}); } } });
+  const { receivedMessageItems: [msg] } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
+  void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
+  await stuck; // both conversations' 200 markers are claimed and pending
+  await until('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, 5000);
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  CONVS.forEach((c, i) => {
+    const added = digestsIn(c).slice(before[i]);
+    expect(added).toHaveLength(1);
+    expect(cardText(added[0])).toContain('200 updates in ws');
+  });
+  expect(await batchRows(stack)).toEqual([]);
+
+  // The queue delivers the same message once more (at-least-once): its batch is gone, nothing is sent.
+  await stack.queue.sendMessage(msg.messageText);
+  stack.logs.length = 0;
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  CONVS.forEach((c, i) => expect(digestsIn(c).length - before[i]).toBe(1));
+  expect(stack.logs.some((l) => /is gone: already delivered/.test(l))).toBe(true);
+});
+
+test('a digest one channel refuses is retried: that conversation gets it once, the other is not sent it again', async () => {
+  await burst(10);
+  await stack.services.poller.tick();
+  const before = CONVS.map(digestsIn).map((d) => d.length);
+  stack.channel.failNext(403, 1);
+  expect(await notify()).toEqual({ ok: 0, failed: 1 });
+  expect(CONVS.map(digestsIn).map((d, i) => d.length - before[i]).sort()).toEqual([0, 1]);
+  expect(await batchRows(stack)).not.toEqual([]); // kept for the retry
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  CONVS.forEach((c, i) => {
+    const added = digestsIn(c).slice(before[i]);
+    expect(added).toHaveLength(1);
+    expect(cardText(added[0])).toContain('10 updates in ws');
+  });
+  expect(await batchRows(stack)).toEqual([]);
+});
+
+test('poll died after storing its batch, before enqueueing: the retried tick delivers once, the sweep removes the orphan', async () => {
+  await runJob(stack.client, clusterId, 'crash-enqueue');
+  // The queue is unreachable (no such queue): the batch is stored, the message never sent.
+  const unreachable = eventQueue(new QueueClient(stack.azurite.connectionString, 'no-such-queue'), stack.services.backend.batches);
+  const dying = createPoller({ batchAi: stack.services.batchAi, workspaces: [WS], log: () => {}, stores: { ...stack.services.backend, events: unreachable } });
+  expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false });
+  const orphans = await batchRows(stack);
+  expect(orphans).not.toEqual([]);
+  expect(await peekEvents(stack)).toEqual([]);
+
+  expect((await stack.services.poller.tick()).workspaces[0]).toMatchObject({ ok: true, messages: 1 });
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  expectOneCardEach('crash-enqueue');
+  expect(await batchRows(stack)).toEqual(orphans); // the delivered batch is gone; the orphan is not referenced
+
+  const sweeper = createPoller({ batchAi: stack.services.batchAi, workspaces: [], stores: stack.services.backend, log: () => {}, batchRetentionMs: 0 });
+  expect((await sweeper.tick()).swept).toBe(1);
+  expect(await batchRows(stack)).toEqual([]);
+});
+
+test('an inline v1 message enqueued before the upgrade is still delivered once', async () => {
+  await runJob(stack.client, clusterId, 'from-v1');
+  await stack.services.poller.tick();
+  const [stored] = await peekEvents(stack);
+  await stack.queue.clearMessages();
+  const v1: EventBatch = { v: 1, batchId: 'old-message', workspace: WS, tickAt: new Date().toISOString(), events: stored.events };
+  await stack.queue.sendMessage(Buffer.from(JSON.stringify(v1)).toString('base64'));
+  expect(await notify()).toEqual({ ok: 1, failed: 0 });
+  expectOneCardEach('from-v1');
+  await stack.services.backend.batches.delete(stored.batchId);
 });
 
 test('a message that keeps failing lands in events-poison after 5 tries; moved back, it is delivered once', async () => {
