@@ -2,12 +2,16 @@
 // programming model. The local dev host (local/functions-host/) runs the same `definitions` without Core Tools.
 import { app } from '@azure/functions';
 import { hasTrigger, type FunctionDefinition } from './definition';
+import { expireApprovalsFunction } from './expire-approvals';
 import { healthFunction } from './health';
+import { idleFunction } from './idle';
 import { messagesFunction } from './messages';
 import { notifyFunction } from './notify';
 import { pollFunction } from './poll';
 
-export const definitions: FunctionDefinition[] = [pollFunction, notifyFunction, messagesFunction, healthFunction];
+export const definitions: FunctionDefinition[] = [
+  pollFunction, notifyFunction, messagesFunction, healthFunction, expireApprovalsFunction, idleFunction,
+];
 
 export function register(defs: FunctionDefinition[] = definitions): void {
   for (const def of defs) {

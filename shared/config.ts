@@ -36,6 +36,12 @@ export interface Config {
     resizeApprovalThreshold: number;
     /** Minutes a cluster may hold idle nodes before it is scaled to zero. */
     idleMinutes: number;
+    /** Chat user ids allowed to approve (never their own request); empty = anyone but the requester. */
+    approvers: string[];
+    /** An approval request nobody answered expires after this many minutes. */
+    approvalTtlMinutes: number;
+    /** Minutes between the idle warning card and the scale-down (time to press "Keep it up"). */
+    idleGraceMinutes: number;
   };
   logs: {
     /** Bytes read from the end of stdout.txt for a tail: one ranged request. */
@@ -81,6 +87,21 @@ export function pollSchedule(env: Env = process.env): string {
   return env.POLL_SCHEDULE?.trim() || '*/30 * * * * *';
 }
 
+/** The expire-approvals timer's NCRONTAB (module-load time, like pollSchedule). Default: every minute. */
+export function expireApprovalsSchedule(env: Env = process.env): string {
+  return env.EXPIRE_APPROVALS_SCHEDULE?.trim() || '0 * * * * *';
+}
+
+/** The idle scale-down timer's NCRONTAB. Default: every minute. */
+export function idleSchedule(env: Env = process.env): string {
+  return env.IDLE_SCHEDULE?.trim() || '0 * * * * *';
+}
+
+/** "u1, u2" → ["u1", "u2"]: chat user ids as the channel sends them in `from.id`. */
+export function parseApprovers(raw: string | undefined): string[] {
+  return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
@@ -109,6 +130,9 @@ export function loadConfig(env: Env = process.env): Config {
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
       idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),
+      approvers: parseApprovers(env.APPROVERS),
+      approvalTtlMinutes: int(env, 'APPROVAL_TTL_MINUTES', 60, 1),
+      idleGraceMinutes: int(env, 'IDLE_GRACE_MINUTES', 10, 1),
     },
     logs: {
       tailBytes: int(env, 'LOG_TAIL_BYTES', 4096, 256),

@@ -1,20 +1,68 @@
-// `approve`, `reject`, `keep-up`: the approval and idle flows (DESIGN flows 4 and 5) are not built yet. Until
-// they are, these answer plainly instead of pretending: a large resize asks its requester to confirm instead.
-import type { Command } from '../../shared/core/commands';
-import type { Handler, Reply } from '../handler';
+// `approve <id>`, `reject <id>` (DESIGN flow 4) and `keep-up <cluster> [hours]` (flow 5).
+// Approve/reject read the request, let core/approval-policy.ts decide, and write the transition with the ETag
+// they read: of two clicks at once one write wins; the other reads the row again and answers "already approved
+// by X". Only the winner of pending → approved runs the scale request, so it runs once.
+import {
+  approvalView, decide, finish, nameOf, scaleSettingsOf, shortTime, type Approval, type Person, type Verdict,
+} from '../../shared/core/approval-policy';
+import { toClusterView } from '../../shared/core/cluster-view';
+import { InputError, ProtocolError, toError } from '../../shared/errors';
+import { scrub } from '../error-view';
+import type { Handler, HandlerContext, Reply } from '../handler';
+import { withCluster } from '../not-found';
+import { applyScale, scaleLabels } from './scale';
 
-function notEnabled(cmd: Command, what: string): Reply {
-  return {
-    view: {
-      kind: 'error',
-      title: 'Not enabled yet',
-      message: `${what} is not enabled in this deployment yet, so \`${cmd.kind}\` did nothing.`,
-      hint: 'Large resizes ask the requester to confirm instead of waiting for an approver.',
-      actions: [{ title: 'Help', command: 'help' }],
-    },
+/** Reads after a lost race before giving up (each loss means someone else's write landed). */
+const MAX_TRIES = 3;
+
+const me = (ctx: HandlerContext): Person => ({ id: ctx.turn.userId, ...(ctx.turn.userName ? { name: ctx.turn.userName } : {}) });
+
+async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<Reply> {
+  const { approvals } = ctx.deps.stores;
+  const log = ctx.deps.log ?? ((line: string) => console.error(line));
+  const record = async (next: Approval) => {
+    // The scale request already ran (or failed): a lost write only leaves the row at `approved`.
+    if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) log(`[bot] approval ${a.id}: could not record ${next.state}`);
   };
+  const labels = scaleLabels(a.request);
+  const prefix = `Approved by ${nameOf(a.decidedBy ?? me(ctx))} (asked by ${nameOf(a.requestedBy)})`;
+  try {
+    const reply = await applyScale(ctx, { ...a.workspace, cluster: a.request.cluster }, scaleSettingsOf(a.request), {
+      pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}`,
+    });
+    await record(finish(a, { ok: true }, ctx.deps.now()));
+    return reply;
+  } catch (e) {
+    await record(finish(a, { ok: false, error: scrub(toError(e).message) }, ctx.deps.now()));
+    throw e;
+  }
 }
 
-export const approve: Handler<'approve'> = async (cmd) => notEnabled(cmd, 'The approval flow');
-export const reject: Handler<'reject'> = async (cmd) => notEnabled(cmd, 'The approval flow');
-export const keepUp: Handler<'keep-up'> = async (cmd) => notEnabled(cmd, 'Idle scale-down');
+async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promise<Reply> {
+  const { approvals } = ctx.deps.stores;
+  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+    const row = await approvals.get(id);
+    if (!row) throw new InputError('ApprovalNotFound', `No approval request ${id}. The id is on the approval card, e.g. approve a1b2c3.`);
+    const now = ctx.deps.now();
+    const d = decide(row.value, verdict, me(ctx), now, ctx.deps.config.policy.approvers);
+    if (!d.ok) return { view: approvalView(row.value, now, d.message) };
+    const etag = await approvals.replace(d.next, row.etag);
+    if (etag === undefined) continue; // someone else's answer landed first: decide again on what it wrote
+    if (d.next.state === 'approved') return execute(ctx, d.next, etag);
+    return { view: approvalView(d.next, now) };
+  }
+  throw new ProtocolError(`approval ${id} kept changing while it was being answered`);
+}
+
+export const approve: Handler<'approve'> = (cmd, ctx) => answer(cmd.approval, 'approve', ctx);
+export const reject: Handler<'reject'> = (cmd, ctx) => answer(cmd.approval, 'reject', ctx);
+
+export const keepUp: Handler<'keep-up'> = (cmd, ctx) =>
+  withCluster(ctx, cmd.cluster, async (ref) => {
+    const cluster = await ctx.deps.batchAi.getCluster(ref);
+    const until = new Date(ctx.deps.now().getTime() + cmd.hours * 3_600_000).toISOString();
+    const by = ctx.turn.userName ?? ctx.turn.userId;
+    await ctx.deps.stores.policies.keepUp(ref, cmd.cluster, until, by);
+    const headline = `Kept up until ${shortTime(until)} by ${by}: no idle scale-down before then.`;
+    return { view: { ...toClusterView(cluster, ref.workspace), headline } };
+  });

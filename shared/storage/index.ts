@@ -1,9 +1,12 @@
 // Storage ports: the chat side's Stores (contract shared with the bot) and the backend's stores (snapshots,
 // sent markers, poll status, the events queue). The only code importing the Azure storage SDKs.
 import type { SubscriptionFilter } from '../core/commands';
+import { approvalStore, type ApprovalStore } from './approval-store';
 import { conversationStore, prefsStore, submissionStore, templateStore } from './chat-stores';
+import { eventBatchStore, EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 import { eventQueue, type EventQueue } from './event-queue';
 import { markerStore, type MarkerStore } from './marker-store';
+import { policyStore, type PolicyStore } from './policy-store';
 import { pollStatusStore, type PollStatusStore } from './poll-status-store';
 import { snapshotStore, type SnapshotStore } from './snapshot-store';
 import { subscriptionStore } from './subscription-store';
@@ -27,12 +30,16 @@ export interface Stores {
   templates: { put(name: string, body: unknown): Promise<void>; get(name: string): Promise<unknown | undefined>; list(): Promise<Array<{ name: string; body: unknown }>>; };
   /** Who submitted which job from chat (for `jobs --mine` and subscriptions by submitter). */
   submissions: { record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>; get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>; listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>; };
+  /** Large scale requests waiting for (or answered by) an approver: the ETag-guarded state machine of flow 4. */
+  approvals: ApprovalStore;
+  /** Per-cluster keep-up and idle scale-down progress (flow 5). */
+  policies: PolicyStore;
 }
 
 /** Creates the tables if missing. connectionString: 'UseDevelopmentStorage=true' or Azurite's explicit form, or a real account. */
 export async function createStores(connectionString: string, opts: StorageOptions = {}): Promise<Stores> {
-  const [conversations, prefs, subscriptions, templates, submissions] = await Promise.all(
-    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions'].map((t) => openTable(connectionString, t, opts)),
+  const [conversations, prefs, subscriptions, templates, submissions, approvals, policies] = await Promise.all(
+    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies'].map((t) => openTable(connectionString, t, opts)),
   );
   return {
     conversations: conversationStore(conversations),
@@ -40,6 +47,8 @@ export async function createStores(connectionString: string, opts: StorageOption
     subscriptions: subscriptionStore(subscriptions),
     templates: templateStore(templates),
     submissions: submissionStore(submissions),
+    approvals: approvalStore(approvals),
+    policies: policyStore(policies),
   };
 }
 
@@ -48,19 +57,23 @@ export interface BackendStores {
   pollStatus: PollStatusStore;
   markers: MarkerStore;
   events: EventQueue;
+  /** The stored event batches the `events` messages reference. */
+  batches: EventBatchStore;
 }
 
 export const EVENTS_QUEUE = 'events';
 
 /** Creates the backend's tables and the `events` queue if missing. */
 export async function createBackendStores(connectionString: string, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {
-  const [snapshots, pollstatus, sent] = await Promise.all(['snapshots', 'pollstatus', 'sent'].map((t) => openTable(connectionString, t, opts)));
+  const [snapshots, pollstatus, sent, eventbatches] = await Promise.all(['snapshots', 'pollstatus', 'sent', EVENT_BATCHES_TABLE].map((t) => openTable(connectionString, t, opts)));
   const queue = await openQueue(connectionString, EVENTS_QUEUE);
+  const batches = eventBatchStore(eventbatches);
   return {
     snapshots: snapshotStore(snapshots),
     pollStatus: pollStatusStore(pollstatus),
     markers: markerStore(sent, { leaseMs: opts.markerLeaseMs }),
-    events: eventQueue(queue),
+    events: eventQueue(queue, batches),
+    batches,
   };
 }
 
@@ -69,4 +82,7 @@ export type { SnapshotStore } from './snapshot-store';
 export type { PollStatusStore, WorkspaceFailure } from './poll-status-store';
 export type { MarkerStore, Claim } from './marker-store';
 export type { EventQueue } from './event-queue';
+export type { ApprovalStore, Versioned } from './approval-store';
+export type { PolicyStore } from './policy-store';
+export type { EventBatchStore } from './event-batch-store';
 export { encodeKey, decodeKey } from './keys';

@@ -130,10 +130,11 @@ test('terminate asks to confirm; Confirm terminates and the card updates in plac
   expect(cardText(job)).toMatch(/[Ff]ailed/);
 });
 
-test('resize above the threshold asks to confirm; within it the cluster card updates when steady', async () => {
+test('resize above the threshold asks for approval; within it the cluster card updates when steady', async () => {
   const c = conv();
   const big = await say(c, 'resize gpu 5');
   expect(cardText(big)).toMatch(/Resize gpu to 5 nodes\?/);
+  expect(buttonCommands(big)).toEqual(expect.arrayContaining([expect.stringMatching(/^approve \S+$/), expect.stringMatching(/^reject \S+$/)]));
   const small = await say(c, 'resize gpu 3');
   expect(cardText(small)).toMatch(/Resizing to 3 nodes|Resized to 3 nodes/);
   if (!/Resized/.test(cardText(small))) {
@@ -217,7 +218,7 @@ test('use, subscribe, subscriptions, unsubscribe, templates, jobs --state', asyn
   expect(cardText(await say(c, 'subscriptions'))).toContain(id!);
   expect(cardText(await say(c, `unsubscribe ${id}`))).toMatch(/Removed 1 subscription\./);
   expect(await stack.services.deps.stores.subscriptions.list(c)).toEqual([]);
-  expect(cardText(await say(c, 'approve 7c1e'))).toMatch(/not enabled/);
+  expect(cardText(await say(c, 'approve 7c1e'))).toMatch(/No approval request 7c1e/);
   expect(cardText(await say(c, 'template nosuch'))).toMatch(/Template nosuch not found\. Templates: .*hello/);
 });
 

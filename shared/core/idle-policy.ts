@@ -1,0 +1,111 @@
+// Pure: idle scale-down (DESIGN flow 5). A cluster holding nodes with no queued, running or terminating job
+// since `idleSince` gets a warning after `idleMinutes`, and is scaled to zero `graceMinutes` after the warning
+// unless someone kept it up. `idleSince` is derived from what the listing shows (the cluster's and its jobs'
+// last transitions, the end of a keep-up), so a retried tick computes the same value and the same decision.
+import type { ScaleSettings } from '../batchai/types';
+import { commandText } from './command-text';
+import type { ClusterAlertView, ClusterView } from './views';
+
+type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
+
+/** The `policies` row of one cluster. */
+export interface ClusterPolicy {
+  keepUpUntil?: string;
+  keepUpBy?: string;
+  /** When the last warning went out, and for which idle period (its idleSince). */
+  warnedAt?: string;
+  warnedFor?: string;
+  scaledAt?: string;
+  scaledFor?: string;
+}
+
+export interface IdleInput {
+  cluster: Pick<ClusterFacts, 'currentNodeCount' | 'allocationState' | 'scale'>;
+  /** Jobs on this cluster that are queued, running or terminating. */
+  activeJobs: number;
+  /** Latest of the cluster's allocation transition and its jobs' state transitions (ISO); absent = unknown. */
+  lastActivity?: string;
+  policy: ClusterPolicy;
+  now: Date;
+  idleMinutes: number;
+  graceMinutes: number;
+}
+
+export type IdleDecision =
+  | { action: 'none'; reason: string }
+  | { action: 'warn'; idleSince: string; scaleAt: string }
+  | { action: 'scale'; idleSince: string; settings: ScaleSettings };
+
+const MINUTE = 60_000;
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** Latest of several ISO times (empty strings and absent values ignored). */
+export function latest(times: Array<string | undefined>): string | undefined {
+  return times.reduce<string | undefined>((acc, t) => later(acc, t || undefined), undefined);
+}
+
+/** What scaling to zero means for this cluster, or why it does not apply. */
+function zeroSettings(scale: ClusterFacts['scale']): ScaleSettings | string {
+  if (scale.mode === 'manual') return scale.targetNodeCount === 0 ? 'already set to zero nodes' : { manual: { targetNodeCount: 0 } };
+  // Auto-scale with min 0 gives idle nodes back by itself; with min > 0 it would hold them forever.
+  if (scale.min === 0) return 'auto-scale with minimum 0 releases idle nodes itself';
+  return { autoScale: { minimumNodeCount: 0, maximumNodeCount: scale.max } };
+}
+
+export function decideIdle(i: IdleInput): IdleDecision {
+  const now = i.now.getTime();
+  if (i.activeJobs > 0) return { action: 'none', reason: `${i.activeJobs} active job${i.activeJobs === 1 ? '' : 's'}` };
+  if (i.cluster.currentNodeCount === 0) return { action: 'none', reason: 'no nodes' };
+  if (i.cluster.allocationState === 'resizing') return { action: 'none', reason: 'resizing' };
+  const settings = zeroSettings(i.cluster.scale);
+  if (typeof settings === 'string') return { action: 'none', reason: settings };
+  const keptUntil = i.policy.keepUpUntil;
+  if (keptUntil && Date.parse(keptUntil) > now) return { action: 'none', reason: `kept up until ${keptUntil}` };
+  // After a keep-up ends, a new idle period starts then: it must last the whole window again.
+  const idleSince = later(i.lastActivity, keptUntil);
+  if (!idleSince) return { action: 'none', reason: 'last activity unknown' };
+  const idleMs = now - Date.parse(idleSince);
+  if (idleMs < i.idleMinutes * MINUTE) return { action: 'none', reason: `idle ${Math.floor(idleMs / MINUTE)} of ${i.idleMinutes} min` };
+  const warnedAt = i.policy.warnedFor === idleSince ? i.policy.warnedAt : undefined;
+  if (!warnedAt) return { action: 'warn', idleSince, scaleAt: new Date(now + i.graceMinutes * MINUTE).toISOString() };
+  const scaleAt = Date.parse(warnedAt) + i.graceMinutes * MINUTE;
+  if (now < scaleAt) return { action: 'none', reason: `warned; scale-down at ${new Date(scaleAt).toISOString()}` };
+  return { action: 'scale', idleSince, settings };
+}
+
+const minutesBetween = (from: string, to: Date) => Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / MINUTE));
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt: string }, now: Date): ClusterAlertView {
+  return {
+    kind: 'cluster-alert',
+    title: `Cluster ${c.name} is idle`,
+    message:
+      `${c.name} holds ${c.currentNodeCount} node${c.currentNodeCount === 1 ? '' : 's'} and has had no running or queued job ` +
+      `for ${minutesBetween(d.idleSince, now)} min. It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.`,
+    cluster: c,
+    actions: [
+      { title: 'Keep it up 1 h', command: commandText({ kind: 'keep-up', cluster: c.name, hours: 1 }), style: 'positive' },
+      { title: 'Scale to zero now', command: commandText({ kind: 'scale-to-zero', cluster: c.name }), style: 'destructive' },
+    ],
+  };
+}
+
+export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date): ClusterAlertView {
+  const how = c.scale.mode === 'auto' ? ` (auto-scale minimum set to 0, maximum stays ${c.scale.max})` : '';
+  const back = c.scale.mode === 'auto' ? c.scale.max : c.currentNodeCount;
+  return {
+    kind: 'cluster-alert',
+    title: `Cluster ${c.name} scaled to zero`,
+    message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.`,
+    cluster: c,
+    actions: c.scale.mode === 'auto'
+      ? [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: c.name }) }]
+      : [{ title: `Resize back to ${back}`, command: commandText({ kind: 'resize', cluster: c.name, nodes: back }) }],
+  };
+}
