@@ -67,3 +67,10 @@ export function getServices(): Promise<Services> {
   });
   return shared;
 }
+
+/** Stops what getServices() built (the bot's card follow-ups): a host that stops must leave nothing running. */
+export async function stopServices(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current) await (await current.catch(() => undefined))?.stop();
+}

@@ -31,7 +31,8 @@ export function startTimer(def: TimerDefinition, opts: { overrideMs?: number; lo
     const wait = slot.getTime() - Date.now();
     // setTimeout holds at most ~24.8 days; a yearly schedule waits in hops.
     if (wait > MAX_TIMEOUT_MS) handle = setTimeout(() => plan(slot), MAX_TIMEOUT_MS);
-    else handle = setTimeout(() => void fire(slot), Math.max(0, wait));
+    // Node's timers may wake a millisecond before the wall clock reaches the slot: never run before the slot.
+    else handle = setTimeout(() => (Date.now() < slot.getTime() ? plan(slot) : void fire(slot)), Math.max(0, wait));
   };
 
   const fire = async (slot: Date) => {
