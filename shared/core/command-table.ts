@@ -143,7 +143,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     build: (p) => ({ kind: 'resize', cluster: str(p.args.cluster), nodes: int(p.args.nodes) }),
   },
   {
-    kind: 'autoscale', verb: 'autoscale', aliases: ['auto-scale'], summary: 'Let a cluster scale between min and max nodes.',
+    kind: 'autoscale', verb: 'autoscale', aliases: ['auto-scale'], summary: 'Let a cluster scale between min and max nodes (a large max needs approval).',
     examples: ['autoscale gpu 0 4'],
     args: [cluster, { name: 'min', type: 'int', range: NODES }, { name: 'max', type: 'int', range: NODES }], flags: [],
     build: (p) => ({ kind: 'autoscale', cluster: str(p.args.cluster), min: int(p.args.min), max: int(p.args.max) }),
