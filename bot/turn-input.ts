@@ -1,5 +1,5 @@
 // Where the command text of an incoming activity comes from: a card button's `value.command` (Action.Submit),
-// a Teams Action.Execute invoke's `value.action.data.command`, or the typed text with mentions of the bot
+// a Teams Action.Execute invoke's `value.action.data.command`, a Slack button's action value, or the typed text with mentions of the bot
 // removed. Pure: works on the activity JSON only.
 import type { Activity } from 'botbuilder';
 
@@ -42,7 +42,20 @@ export function stripMentions(activity: Pick<Partial<Activity>, 'text' | 'entiti
   return text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A Slack Block Kit button press: Azure Bot Service's Slack channel forwards Slack's `block_actions` payload as
+ * `channelData.Payload`; our buttons carry the command as the action's `value`.
+ */
+export function slackButtonCommand(channelData: unknown): string | undefined {
+  const actions = (channelData as { Payload?: { type?: unknown; actions?: unknown } } | undefined)?.Payload?.actions;
+  if (!Array.isArray(actions) || actions.length === 0) return undefined;
+  const value = (actions[0] as { value?: unknown }).value;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The command text of a message activity: a card button's value wins over the (usually empty) text. */
-export function messageCommand(activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient' | 'value'>): string {
-  return commandOf(activity.value) ?? stripMentions(activity);
+export function messageCommand(
+  activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient' | 'value' | 'channelData'>,
+): string {
+  return commandOf(activity.value) ?? slackButtonCommand(activity.channelData) ?? stripMentions(activity);
 }

@@ -176,6 +176,11 @@ test('Slack: the <@U…> mention is stripped and the reply is Block Kit in chann
   expect(Array.isArray(blocks) && blocks.length).toBeGreaterThan(0);
   expect(JSON.stringify(blocks)).toMatch(/hello/);
   expect(JSON.stringify(blocks)).toMatch(/secret-echo/);
+  // Pressing one of those buttons: Slack's block_actions payload, as the Slack channel forwards it.
+  const button = JSON.stringify(blocks).match(/"value":"(template hello)"/);
+  expect(button).not.toBeNull();
+  const pressed = await say(c, '', { channelId: 'slack', channelData: { Payload: { type: 'block_actions', actions: [{ type: 'button', value: button![1] }] } } });
+  expect(JSON.stringify((pressed.channelData as { blocks?: unknown[] }).blocks)).toMatch(/Template hello/);
 });
 
 test('Teams Action.Execute on a long operation: the invoke answers at once, then the clicked card is updated in place', async () => {

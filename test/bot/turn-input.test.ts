@@ -33,3 +33,11 @@ test('Action.Execute: only verb "command" with a string data.command counts', ()
   expect(executeCommand({ action: { verb: 'command', data: { command: 7 } } })).toBeUndefined();
   expect(executeCommand(undefined)).toBeUndefined();
 });
+
+test('Slack: a Block Kit button press (channelData.Payload.actions[0].value) arrives as its command', () => {
+  const payload = { type: 'block_actions', actions: [{ action_id: 'a1', type: 'button', value: 'logs exp/j1' }] };
+  expect(messageCommand({ text: '', channelData: { Payload: payload }, recipient: bot })).toBe('logs exp/j1');
+  // Not a button press: the typed text.
+  expect(messageCommand({ text: '<@U0BOT1> clusters', channelData: { SlackMessage: {} }, recipient: bot })).toBe('clusters');
+  expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [{ value: 3 }] } }, recipient: bot })).toBe('help');
+});
