@@ -3,6 +3,7 @@
 // `executionstate`), timestamps with trimmed or extra fraction digits or no zone, numbers sent as strings,
 // nulls, absent arrays. Strict where a caller would otherwise read garbage: a resource that is not an object,
 // a list without a `value` array — those are ProtocolErrors that say what was expected.
+import { isRecord } from '../core/json-shape';
 import { ProtocolError } from '../errors';
 import { PROPERTY_NAMES, SHAPES, type FieldKind } from './schema';
 
@@ -10,9 +11,7 @@ type JsonObject = Record<string, unknown>;
 
 const CANONICAL = new Map(PROPERTY_NAMES.map((n) => [n.toLowerCase(), n]));
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const isObject: (v: unknown) => v is JsonObject = isRecord;
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { WorkspaceRef } from '../batchai/port';
 import { ProtocolError } from '../errors';
+import { isRecord } from './json-shape';
 import type { JobState } from './commands';
 import type { ClusterView, JobSummaryView } from './views';
 
@@ -76,9 +77,6 @@ export function eventId(resourceId: string, newState: string, at: string): strin
   return createHash('sha256').update(`${resourceId.toLowerCase()}|${newState}|${at}`).digest('hex').slice(0, 32);
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Stored or inline events → BackendEvent[], checking each is a job or cluster event with an id. */
 export function parseEvents(value: unknown, where: string): BackendEvent[] {

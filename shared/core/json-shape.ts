@@ -17,8 +17,13 @@ function describe(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
-export function isObject(v: unknown): v is JsonObject {
+/** A plain object (not null, not an array): the one check every parser of untyped JSON starts with. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return isRecord(v);
 }
 
 export function object(v: unknown, path: string): JsonObject {
