@@ -1,15 +1,16 @@
 // The chat bot: one ActivityHandler over the router. A turn = save the conversation on first contact, find the
 // command text (typed, card button, or Teams Action.Execute), parse, dispatch, answer with a card. Failures of
-// one turn become an error card; a long operation's follow-up keeps updating the answered card after the turn.
+// one turn become an error card. A long operation's follow-up is handed to the `followups` queue before the
+// turn ends (nothing keeps running in this process after it: on Azure Functions it may be frozen or gone).
 import {
   ActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue,
 } from 'botbuilder';
 import { toActivity } from '../cards/activity';
 import { parseCommand, isParseFailure } from '../shared/core/grammar';
 import type { Command } from '../shared/core/commands';
-import type { Channel, View } from '../shared/core/views';
+import type { Channel } from '../shared/core/views';
 import type { StoredConversation } from '../shared/storage';
-import { DEFAULT_TIMING, type BotDeps, type BotTiming } from './deps';
+import type { BotDeps } from './deps';
 import { errorView, parseFailureView, scrub } from './error-view';
 import type { FollowUp, Handler, HandlerContext, Reply, Scope, TurnInfo } from './handler';
 import { handlers } from './router';
@@ -30,22 +31,18 @@ function storedConversation(activity: Activity): StoredConversation {
 }
 
 export class ChatBot extends ActivityHandler {
-  private readonly timing: BotTiming;
   private readonly log: (line: string) => void;
   /** Conversations this instance already saved: an optimization only, the table stays the truth. */
   private readonly saved = new Set<string>();
-  private readonly pending = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
 
   constructor(private readonly deps: BotDeps) {
     super();
-    this.timing = { ...DEFAULT_TIMING, ...deps.timing };
     this.log = deps.log ?? ((line) => console.error(line));
     this.onMessage(async (ctx, next) => {
       const reply = await this.answer(ctx, messageCommand(ctx.activity));
       const channel = channelOf(ctx.activity.channelId);
       const sent = await ctx.sendActivity(toActivity(reply.view, channel));
-      if (reply.followUp && sent?.id) this.follow(ctx.activity, sent.id, reply.followUp);
+      if (reply.followUp && sent?.id) await this.follow(ctx.activity.conversation.id, sent.id, reply.followUp);
       await next();
     });
     this.onConversationUpdate(async (ctx, next) => {
@@ -63,14 +60,8 @@ export class ChatBot extends ActivityHandler {
     const reply = await this.answer(ctx, text);
     const activity = toActivity(reply.view, 'msteams');
     const card = activity.attachments?.[0]?.content as unknown as Record<string, unknown>;
-    if (reply.followUp && ctx.activity.replyToId) this.follow(ctx.activity, ctx.activity.replyToId, reply.followUp);
+    if (reply.followUp && ctx.activity.replyToId) await this.follow(ctx.activity.conversation.id, ctx.activity.replyToId, reply.followUp);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
-  }
-
-  /** Stops follow-ups still polling and waits for them (shutdown, tests). */
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await Promise.allSettled([...this.pending]);
   }
 
   private async answer(ctx: TurnContext, text: string): Promise<Reply> {
@@ -89,7 +80,6 @@ export class ChatBot extends ActivityHandler {
       const ctx: HandlerContext = {
         deps: this.deps,
         turn,
-        timing: this.timing,
         scope: () => (scope ??= resolveScope(this.deps.config, this.deps.stores, turn.conversationId)),
       };
       // The table pairs each kind with its handler; TypeScript cannot correlate the two through an index.
@@ -112,17 +102,15 @@ export class ChatBot extends ActivityHandler {
     }
   }
 
-  private follow(activity: Activity, activityId: string, followUp: FollowUp): void {
-    const conv = storedConversation(activity);
-    const channel = channelOf(activity.channelId);
-    const update = async (view: View) => this.deps.sender.update(conv, activityId, toActivity(view, channel));
-    const p: Promise<void> = followUp(update, this.abort.signal)
-      .catch((e: unknown) => {
-        if (this.abort.signal.aborted) return;
-        this.log(`[bot] follow-up of ${activityId} failed: ${scrub(e instanceof Error ? e.message : String(e))}`);
-      })
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+  /** Hands the answered card to the `followups` queue; the answer already went out, so a failure is only logged. */
+  private async follow(conversationId: string, activityId: string, followUp: FollowUp): Promise<void> {
+    const max = this.deps.now().getTime() + this.deps.config.followUps.maxMinutes * 60_000;
+    const deadline = new Date(Math.max(max, followUp.until ? Date.parse(followUp.until) : 0)).toISOString();
+    try {
+      await this.deps.followUps.start({ target: followUp.target, conversationId, activityId, key: followUp.key, deadline });
+    } catch (e) {
+      this.log(`[bot] could not follow card ${activityId}: ${scrub(e instanceof Error ? e.message : String(e))}`);
+    }
   }
 }
 

@@ -1,28 +1,31 @@
-// The bot's composition root: from one Config to the real Batch AI client, Table stores, CloudAdapter,
-// proactive sender and bot. The messages function (and the local host through it) uses this; tests pass
-// overrides (e.g. short follow-up timings) but the same real parts.
+// The bot's composition root: from one Config to the real Batch AI client, Table stores, the `followups`
+// queue, CloudAdapter, proactive sender, the bot, and the step that the `followups` queue function runs. The
+// messages and followups functions (and the local host through them) use this; tests pass overrides but the
+// same real parts.
 import type { CloudAdapter } from 'botbuilder';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { readTail } from '../shared/storage/file-tail';
+import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createCloudAdapter } from './adapter';
 import { createBot, type ChatBot } from './bot';
 import type { BotDeps } from './deps';
+import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { createProactiveSender } from './proactive';
 
 export interface BotServices {
   bot: ChatBot;
   adapter: CloudAdapter;
   deps: BotDeps;
-  /** Stops follow-ups still running. */
-  stop(): Promise<void>;
+  /** One step of a followed card: what the `followups` queue function runs per message. */
+  followUpStep: FollowUpStep;
 }
 
 export async function createBotServices(
   config: Config,
-  overrides: Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'readTail' | 'now' | 'timing' | 'log'>> = {},
+  overrides: Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'readTail' | 'now' | 'log'>> = {},
 ): Promise<BotServices> {
   const batchAi =
     overrides.batchAi ??
@@ -31,7 +34,10 @@ export async function createBotServices(
       subscriptionId: config.batchAi.subscriptionId,
       credential: credentialFor(config.batchAi),
     });
-  const stores = overrides.stores ?? (await createStores(config.storage.connectionString));
+  const [stores, followUps] = await Promise.all([
+    overrides.stores ?? createStores(config.storage.connectionString),
+    createFollowUpQueue(config.storage.connectionString, { delaySeconds: config.followUps.delaySeconds }),
+  ]);
   const adapter = createCloudAdapter(config.bot);
   const deps: BotDeps = {
     batchAi,
@@ -39,10 +45,9 @@ export async function createBotServices(
     config,
     readTail: overrides.readTail ?? ((url, size, opts) => readTail(url, size, opts)),
     sender: createProactiveSender(adapter, config.bot.appId),
+    followUps,
     now: overrides.now ?? (() => new Date()),
   };
-  if (overrides.timing) deps.timing = overrides.timing;
   if (overrides.log) deps.log = overrides.log;
-  const bot = createBot(deps);
-  return { bot, adapter, deps, stop: () => bot.stop() };
+  return { bot: createBot(deps), adapter, deps, followUpStep: createFollowUpStep(deps) };
 }

@@ -1,32 +1,31 @@
-// A long operation's follow-up: poll a resource until it settles and re-render the answered card whenever
-// what it shows changes. Bounded by BotTiming.followUpMaxMs; aborts with the bot (tests, shutdown).
-import { setTimeout as sleep } from 'node:timers/promises';
+// What a followed card shows: each kind of long operation (a job, a cluster's allocation, an approval request)
+// is a Watch: read the resource, say what the card would show of it (its key), whether it settled, and render
+// it. The `followups` queue function (bot/follow-up-step.ts) looks once per message and updates the card when
+// the key changed; nothing here loops or sleeps.
 import type { View } from '../shared/core/views';
-import type { BotTiming } from './deps';
-import type { FollowUp } from './handler';
+
+/** following: still changing; done: settled (last update); stopped: followed for too long (last update). */
+export type Phase = 'following' | 'done' | 'stopped';
+
+/** Said on a card whose follow-up ran out of time (each kind adds how to see the current state). */
+export const STOPPED_NOTE = 'this card no longer updates';
 
 export interface Watch<T> {
   fetch(): Promise<T>;
   /** What the card shows of `t`: an update is sent only when this changes. */
   key(t: T): string;
   done(t: T): boolean;
-  render(t: T, done: boolean): Promise<View> | View;
+  render(t: T, phase: Phase): Promise<View> | View;
 }
 
-export function watch<T>(timing: BotTiming, w: Watch<T>, initialKey: string): FollowUp {
-  return async (update, signal) => {
-    const deadline = Date.now() + timing.followUpMaxMs;
-    let last = initialKey;
-    while (Date.now() < deadline) {
-      await sleep(timing.pollMs, undefined, { signal });
-      const t = await w.fetch();
-      const done = w.done(t);
-      const key = w.key(t);
-      if (key !== last || done) {
-        last = key;
-        await update(await w.render(t, done));
-      }
-      if (done) return;
-    }
-  };
+/** One look at the followed resource. */
+export interface Observation {
+  key: string;
+  done: boolean;
+  render(phase: Phase): Promise<View> | View;
+}
+
+export async function observe<T>(w: Watch<T>): Promise<Observation> {
+  const t = await w.fetch();
+  return { key: w.key(t), done: w.done(t), render: (phase) => w.render(t, phase) };
 }

@@ -1,9 +1,10 @@
-// The shape every command handler has: a typed command and the turn's context in, a view (and possibly a
-// follow-up that keeps updating that view's card in place) out. Handlers never see botbuilder types.
+// The shape every command handler has: a typed command and the turn's context in, a view (and possibly what
+// to keep following, so that the view's card is updated in place later) out. Handlers never see botbuilder types.
 import type { WorkspaceRef } from '../shared/batchai/port';
 import type { Command, CommandKind } from '../shared/core/commands';
 import type { Channel, View } from '../shared/core/views';
-import type { BotDeps, BotTiming } from './deps';
+import type { FollowUpTarget } from '../shared/storage/followup-queue';
+import type { BotDeps } from './deps';
 
 export interface TurnInfo {
   conversationId: string;
@@ -21,13 +22,20 @@ export interface Scope {
 export interface HandlerContext {
   deps: BotDeps;
   turn: TurnInfo;
-  timing: BotTiming;
   /** Resolved on first call (one Table read), then memoized for the turn. */
   scope(): Promise<Scope>;
 }
 
-/** Runs after the reply was sent; each `update` replaces the reply's card in place. Stops when `signal` aborts. */
-export type FollowUp = (update: (view: View) => Promise<void>, signal: AbortSignal) => Promise<void>;
+/**
+ * What the reply's card keeps showing after the turn: the bot hands it to the `followups` queue, whose function
+ * (functions/followups.ts) updates the card in place whenever `key` (what the card shows now) changes.
+ */
+export interface FollowUp {
+  target: FollowUpTarget;
+  key: string;
+  /** Follow at least until this ISO time (e.g. an approval's expiry), even past the configured maximum. */
+  until?: string;
+}
 
 export interface Reply {
   view: View;

@@ -3,27 +3,53 @@
 import type { JobRef } from '../shared/batchai/port';
 import type { Job } from '../shared/batchai/types';
 import type { LogTailView } from '../shared/core/views';
-import type { FollowUp, HandlerContext } from './handler';
+import type { FollowUpTarget } from '../shared/storage/followup-queue';
+import type { BotDeps } from './deps';
+import type { FollowUp } from './handler';
 import { readJobTail } from './handlers/files';
 import { isFinished, jobView } from './job-card';
-import { watch } from './follow-up';
+import { STOPPED_NOTE, type Watch } from './follow-up';
+
+type JobTarget = Extract<FollowUpTarget, { kind: 'job' }>;
 
 const stateKey = (j: Job) => j.properties?.executionState ?? '';
 
-/** `headline(state)` names the card's headline for a job state (e.g. "Submitted", "Terminated"). */
-export function watchJob(ctx: HandlerContext, ref: JobRef, initial: Job, headline: (j: Job) => string, submittedBy?: string): FollowUp {
-  return watch(ctx.timing, {
-    fetch: () => ctx.deps.batchAi.getJob(ref),
+/** The card's headline for a job state, per command: the follow-up message names the command, not a function. */
+export const JOB_HEADLINES: Record<JobTarget['headline'], (j: Job) => string> = {
+  submit(j) {
+    switch (j.properties?.executionState) {
+      case 'running': return 'Submitted: running';
+      case 'succeeded': return 'Finished';
+      case 'failed': return 'Failed';
+      case 'terminating': return 'Terminating…';
+      default: return 'Submitted';
+    }
+  },
+  terminate: (j) => (isFinished(j) ? `Terminated (${j.properties?.executionState})` : 'Terminating…'),
+};
+
+export function followJob(ref: JobRef, initial: Job, headline: JobTarget['headline'], submittedBy?: string): FollowUp {
+  const job = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, experiment: ref.experiment, job: ref.job };
+  return { target: { kind: 'job', job, headline, ...(submittedBy ? { submittedBy } : {}) }, key: stateKey(initial) };
+}
+
+export function jobWatch(deps: BotDeps, target: JobTarget): Watch<Job> {
+  const ref = target.job;
+  return {
+    fetch: () => deps.batchAi.getJob(ref),
     key: stateKey,
     done: isFinished,
-    render: async (j, done) => {
+    render: async (j, phase) => {
       const tails: LogTailView[] = [];
-      if (done) {
-        const lines = ctx.deps.config.logs.tailLines;
-        tails.push((await readJobTail(ctx, ref, 'stdout.txt', lines)).tail);
-        if (j.properties?.executionState === 'failed') tails.push((await readJobTail(ctx, ref, 'stderr.txt', lines)).tail);
+      if (phase === 'done') {
+        const lines = deps.config.logs.tailLines;
+        tails.push((await readJobTail({ deps }, ref, 'stdout.txt', lines)).tail);
+        if (j.properties?.executionState === 'failed') tails.push((await readJobTail({ deps }, ref, 'stderr.txt', lines)).tail);
       }
-      return jobView(j, ref.workspace, { now: ctx.deps.now(), headline: headline(j), tails, submittedBy });
+      const headline = JOB_HEADLINES[target.headline](j);
+      return jobView(j, ref.workspace, {
+        now: deps.now(), headline: phase === 'stopped' ? `${headline} (${STOPPED_NOTE}: press Refresh)` : headline, tails, submittedBy: target.submittedBy,
+      });
     },
-  }, stateKey(initial));
+  };
 }

@@ -3,6 +3,7 @@
 import { app } from '@azure/functions';
 import { hasTrigger, type FunctionDefinition } from './definition';
 import { expireApprovalsFunction } from './expire-approvals';
+import { followUpsFunction } from './followups';
 import { healthFunction } from './health';
 import { idleFunction } from './idle';
 import { messagesFunction } from './messages';
@@ -10,7 +11,7 @@ import { notifyFunction } from './notify';
 import { pollFunction } from './poll';
 
 export const definitions: FunctionDefinition[] = [
-  pollFunction, notifyFunction, messagesFunction, healthFunction, expireApprovalsFunction, idleFunction,
+  pollFunction, notifyFunction, messagesFunction, healthFunction, expireApprovalsFunction, idleFunction, followUpsFunction,
 ];
 
 export function register(defs: FunctionDefinition[] = definitions): void {

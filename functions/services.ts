@@ -1,6 +1,7 @@
 // The backend's composition root: one Config → the real Batch AI client, Table stores, the events queue, the
-// CloudAdapter and proactive sender (through the bot's own composition root, so there is one of each), the
-// poller and the notifier. Function files get their services from here; tests build them with overrides.
+// CloudAdapter, proactive sender and card follow-up step (through the bot's own composition root, so there is
+// one of each), the poller and the notifier. Function files get their services from here; tests build them
+// with overrides.
 import type { CloudAdapter } from 'botbuilder';
 import { createBotServices, type BotServices } from '../bot/create-bot-services';
 import { toActivity } from '../cards/activity';
@@ -21,8 +22,10 @@ export interface Services {
   adapter: CloudAdapter;
   sender: AlertPort;
   bot: BotServices['bot'];
+  followUpStep: BotServices['followUpStep'];
   poller: Poller;
   notifier: Notifier;
+  /** Nothing runs between invocations (card follow-ups are queue messages): kept for hosts that stop services. */
   stop(): Promise<void>;
 }
 
@@ -48,12 +51,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config, batchAi, stores, backend, sender,
     adapter: botServices.adapter,
     bot: botServices.bot,
+    followUpStep: botServices.followUpStep,
     poller: createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log }),
     notifier: createNotifier({
       stores, markers: backend.markers, batches: backend.batches, batchAi, readTail: (url, size, opts) => readTail(url, size, opts),
       render: toActivity, sender, logs: config.logs, log,
     }),
-    stop: () => botServices.stop(),
+    stop: async () => undefined,
   };
 }
 
@@ -68,7 +72,7 @@ export function getServices(): Promise<Services> {
   return shared;
 }
 
-/** Stops what getServices() built (the bot's card follow-ups): a host that stops must leave nothing running. */
+/** Forgets what getServices() built, so that a restarted host builds it again; stops what it runs (nothing now). */
 export async function stopServices(): Promise<void> {
   const current = shared;
   shared = undefined;

@@ -50,6 +50,12 @@ export interface Config {
     tailLines: number;
     linkExpiryMinutes: number;
   };
+  followUps: {
+    /** Seconds between two checks of a long operation whose card is updated in place (a queue message's delay). */
+    delaySeconds: number;
+    /** A card stops being updated after this many minutes (the card then says to press Refresh). */
+    maxMinutes: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +144,10 @@ export function loadConfig(env: Env = process.env): Config {
       tailBytes: int(env, 'LOG_TAIL_BYTES', 4096, 256),
       tailLines: int(env, 'LOG_TAIL_LINES', 20, 1),
       linkExpiryMinutes: int(env, 'LINK_EXPIRY_MINUTES', 60, 5),
+    },
+    followUps: {
+      delaySeconds: int(env, 'FOLLOWUP_DELAY_SECONDS', 3, 1),
+      maxMinutes: int(env, 'FOLLOWUP_MAX_MINUTES', 30, 1),
     },
   };
 }

@@ -14,7 +14,7 @@ const MAX_FILES = 20;
 /** Upper bound of one ranged read, whatever `--lines` asks for. */
 const MAX_TAIL_BYTES = 256 * 1024;
 
-async function listFiles(ctx: HandlerContext, ref: JobRef, outputDirectoryId: string, max: number): Promise<{ files: File[]; more: boolean }> {
+async function listFiles(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, outputDirectoryId: string, max: number): Promise<{ files: File[]; more: boolean }> {
   const files: File[] = [];
   try {
     for await (const f of ctx.deps.batchAi.listOutputFiles(ref, {
@@ -33,7 +33,7 @@ async function listFiles(ctx: HandlerContext, ref: JobRef, outputDirectoryId: st
 }
 
 /** The tail of stdouterr/<fileName>: one listing, then one ranged read. `found` false: no such file yet. */
-export async function readJobTail(ctx: HandlerContext, ref: JobRef, fileName: string, maxLines: number): Promise<{ tail: LogTailView; found: boolean }> {
+export async function readJobTail(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, fileName: string, maxLines: number): Promise<{ tail: LogTailView; found: boolean }> {
   const { tailBytes, tailLines } = ctx.deps.config.logs;
   const maxBytes = Math.min(MAX_TAIL_BYTES, Math.max(tailBytes, Math.ceil((tailBytes * maxLines) / tailLines)));
   const listed = await listFiles(ctx, ref, STDOUTERR, 100);

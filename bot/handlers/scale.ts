@@ -9,8 +9,10 @@ import {
 } from '../../shared/core/approval-policy';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { ProtocolError, isNotFound } from '../../shared/errors';
-import type { FollowUp, Handler, HandlerContext, Reply } from '../handler';
-import { watch } from '../follow-up';
+import type { FollowUpTarget } from '../../shared/storage/followup-queue';
+import type { BotDeps } from '../deps';
+import { STOPPED_NOTE, type Watch } from '../follow-up';
+import type { Handler, HandlerContext, Reply } from '../handler';
 import { clusterNotFound, withCluster } from '../not-found';
 
 const allocationKey = (c: Cluster) =>
@@ -36,29 +38,36 @@ export async function applyScale(ctx: HandlerContext, ref: ClusterRef, settings:
   const steady = updated.properties?.allocationState !== 'resizing';
   const view = { ...toClusterView(updated, ref.workspace), headline: steady ? what.done : what.pending };
   if (steady) return { view };
-  const followUp = watch(ctx.timing, {
-    fetch: () => ctx.deps.batchAi.getCluster(ref),
+  const cluster = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, cluster: ref.cluster };
+  return { view, followUp: { target: { kind: 'cluster', cluster, ...what }, key: allocationKey(updated) } };
+}
+
+/** The cluster card of a scale request, until the allocation is steady again. */
+export function clusterWatch(deps: BotDeps, target: Extract<FollowUpTarget, { kind: 'cluster' }>): Watch<Cluster> {
+  return {
+    fetch: () => deps.batchAi.getCluster(target.cluster),
     key: allocationKey,
     done: (c) => c.properties?.allocationState === 'steady',
-    render: (c, done) => ({ ...toClusterView(c, ref.workspace), headline: done ? what.done : what.pending }),
-  }, allocationKey(updated));
-  return { view, followUp };
+    render: (c, phase) => {
+      const stopped = `${target.pending} (${STOPPED_NOTE}: send "cluster ${target.cluster.cluster}")`;
+      return { ...toClusterView(c, target.cluster.workspace), headline: phase === 'done' ? target.done : phase === 'stopped' ? stopped : target.pending };
+    },
+  };
 }
 
 /** Keeps the requester's approval card in step with its row: approved, executed, rejected, expired. */
-export function watchApproval(ctx: HandlerContext, id: string): FollowUp {
-  const now = () => ctx.deps.now();
-  const state = (a: Approval) => effectiveState(a, now());
-  return watch(ctx.timing, {
+export function approvalWatch(deps: BotDeps, id: string): Watch<Approval> {
+  const state = (a: Approval) => effectiveState(a, deps.now());
+  return {
     fetch: async () => {
-      const row = await ctx.deps.stores.approvals.get(id);
+      const row = await deps.stores.approvals.get(id);
       if (!row) throw new ProtocolError(`approval ${id} vanished from the approvals table`);
       return row.value;
     },
     key: state,
     done: (a) => isTerminal(state(a)),
-    render: (a) => approvalView(a, now()),
-  }, 'pending');
+    render: (a, phase) => approvalView(a, deps.now(), phase === 'stopped' ? `This request is still ${state(a)}; ${STOPPED_NOTE}.` : undefined),
+  };
 }
 
 async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest): Promise<Reply> {
@@ -77,7 +86,8 @@ async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest): Promise<
   });
   const threshold = ctx.deps.config.policy.resizeApprovalThreshold;
   const note = `${describeRequest(cmd)} goes above the approval threshold of ${threshold} nodes.`;
-  return { view: approvalView(value, now, note), followUp: watchApproval(ctx, value.id) };
+  // Followed at least until it expires: its card then says so.
+  return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
 }
 
 const clusterRef = async (ctx: HandlerContext, cluster: string): Promise<ClusterRef> => ({ ...(await ctx.scope()).ref, cluster });

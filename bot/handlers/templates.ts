@@ -3,14 +3,13 @@
 // submitted it, answers at once with the job card, and keeps that card in step until the job finishes.
 import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
 import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
-import type { Job } from '../../shared/batchai/types';
 import { commandText } from '../../shared/core/command-text';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
 import { InputError, isNotFound, toError } from '../../shared/errors';
 import type { Handler, HandlerContext } from '../handler';
 import { jobView } from '../job-card';
-import { watchJob } from '../job-watch';
+import { followJob } from '../job-watch';
 import { scrub } from '../error-view';
 import { maskSecrets } from '../mask-secrets';
 import { withCluster } from '../not-found';
@@ -79,16 +78,6 @@ async function ensureExperiment(ctx: HandlerContext, ref: ExperimentRef): Promis
     await ctx.deps.batchAi.createExperiment(ref);
   }
 }
-
-const submitHeadline = (j: Job): string => {
-  switch (j.properties?.executionState) {
-    case 'running': return 'Submitted: running';
-    case 'succeeded': return 'Finished';
-    case 'failed': return 'Failed';
-    case 'terminating': return 'Terminating…';
-    default: return 'Submitted';
-  }
-};
 
 /**
  * Whoever submits wants to hear when the job ends, also after the card stops updating: the first submit in a
@@ -161,6 +150,6 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
     : 'Submitted';
   return {
     view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline, submittedBy }),
-    followUp: watchJob(ctx, ref, created, submitHeadline, submittedBy),
+    followUp: followJob(ref, created, 'submit', submittedBy),
   };
 };

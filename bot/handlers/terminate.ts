@@ -1,13 +1,12 @@
 // `terminate <job>`: asks to confirm first (a ConfirmView whose button sends `terminate <job> --yes`); once
 // confirmed, one POST terminate answered at once, and the card updates in place when the job has ended.
 import { commandText } from '../../shared/core/command-text';
-import type { Job } from '../../shared/batchai/types';
 import type { Handler } from '../handler';
 import { isFinished, jobView } from '../job-card';
-import { watchJob } from '../job-watch';
+import { followJob, JOB_HEADLINES } from '../job-watch';
 import { withJob } from '../not-found';
 
-const headline = (j: Job) => (isFinished(j) ? `Terminated (${j.properties?.executionState})` : 'Terminating…');
+const headline = JOB_HEADLINES.terminate;
 
 export const terminate: Handler<'terminate'> = (cmd, ctx) =>
   withJob(ctx, cmd.job, async (ref) => {
@@ -31,5 +30,5 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
     await batchAi.terminateJob(ref, { wait: false });
     const after = await batchAi.getJob(ref);
     const view = jobView(after, ref.workspace, { now: ctx.deps.now(), headline: headline(after) });
-    return isFinished(after) ? { view } : { view, followUp: watchJob(ctx, ref, after, headline) };
+    return isFinished(after) ? { view } : { view, followUp: followJob(ref, after, 'terminate') };
   });

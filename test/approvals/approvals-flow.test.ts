@@ -30,11 +30,10 @@ beforeAll(async () => {
   client = createBatchAiClient({
     endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { batchAi: client, stores: stack.services.deps.stores, timing: { pollMs: 100, followUpMaxMs: 60_000 }, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, { batchAi: client, stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
 }, 60_000);
 
 afterAll(async () => {
-  await bot?.stop();
   await stack?.stop();
 });
 

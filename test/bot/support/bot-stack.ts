@@ -1,15 +1,18 @@
 // The whole chat stack for bot tests and the chat-latency benchmark: the REAL local engine (jobs run as
-// processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, and a fake channel
-// (the only fake: Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
+// processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, the `followups`
+// queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
+// Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../../bot/create-bot-services';
+import { createFollowUpsFunction } from '../../../functions/followups';
 import { createMessagesHandler } from '../../../functions/messages';
 import { startAzurite, type RunningAzurite } from '../../../local/azurite';
 import { startEngine, type Engine } from '../../../local/engine/index';
+import { startFunctionsHost, type FunctionsHost } from '../../../local/functions-host/index';
 import { loadTemplates } from '../../../local/templates-load';
 import { createBatchAiClient } from '../../../shared/batchai/client';
 import { staticTokenCredential } from '../../../shared/batchai/credential';
@@ -27,13 +30,18 @@ const SHARE = {
 export interface BotStack {
   engine: Engine;
   channel: FakeChannel;
-  services: BotServices;
+  /** The running bot's services (replaced by startBot after stopBot). */
+  readonly services: BotServices;
   config: Config;
   logLines: string[];
   /** Posts an activity to the messages function; returns its HTTP answer. */
   post(activity: Partial<Activity>): Promise<HttpResponseInit>;
   /** Sends text (or a card button's value) as a message and waits for the bot's reply to it. */
   say(conversationId: string, text: string, extra?: Partial<Activity>): Promise<Activity>;
+  /** Stops the bot's host (the `followups` function) and drops its services, as a host restart would. */
+  stopBot(): Promise<void>;
+  /** Builds new services and a new host from the same config and storage. */
+  startBot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +87,7 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       BATCHAI_LOCAL_TOKEN: 'local-engine',
       AzureWebJobsStorage: azurite.connectionString,
       RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
+      FOLLOWUP_DELAY_SECONDS: '1',
     });
     const batchAi = createBatchAiClient({
       endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), pollIntervalMs: 100,
@@ -92,14 +101,32 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       },
     });
     const logLines: string[] = [];
-    const services = await createBotServices(config, {
-      batchAi,
-      timing: { pollMs: 100, followUpMaxMs: 60_000 },
-      log: (l) => logLines.push(l),
-    });
-    started.push(() => services.stop());
-    await loadTemplates(services.deps.stores, TEMPLATES);
-    const handler = createMessagesHandler(async () => services);
+    let services: BotServices | undefined;
+    let host: FunctionsHost | undefined;
+    const running = () => {
+      if (!services) throw new Error('the bot is stopped (stopBot): startBot first');
+      return services;
+    };
+    const startBot = async () => {
+      services = await createBotServices(config, { batchAi, log: (l) => logLines.push(l) });
+      host = await startFunctionsHost({
+        definitions: [createFollowUpsFunction(async () => running())],
+        connectionString: config.storage.connectionString,
+        httpPort: 0,
+        // Polled often, so that a follow-up's update arrives soon after its message becomes visible.
+        hostJson: { extensions: { queues: { maxPollingInterval: 100, visibilityTimeout: '00:00:01' } } },
+        log: (l) => logLines.push(l),
+      });
+    };
+    const stopBot = async () => {
+      await host?.stop();
+      host = undefined;
+      services = undefined;
+    };
+    await startBot();
+    started.push(stopBot);
+    await loadTemplates(running().deps.stores, TEMPLATES);
+    const handler = createMessagesHandler(async () => running());
 
     const post = (activity: Partial<Activity>) =>
       handler(
@@ -115,7 +142,10 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       if (res.status !== 200) throw new Error(`messages answered ${res.status}: ${JSON.stringify(res.jsonBody ?? res.body)}`);
       return channel.waitFor(conversationId, (r) => r.replyToId === a.id);
     };
-    return { engine, channel, services, config, logLines, post, say, stop };
+    return {
+      engine, channel, config, logLines, post, say, stopBot, startBot, stop,
+      get services() { return running(); },
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -1,0 +1,71 @@
+// One step of a followed card, run by the `followups` queue function (functions/followups.ts) for each message:
+// look at the resource once, update the card in place if what it shows changed, and hand over to the next
+// step (a delayed message) until the resource settles or the deadline passes.
+//
+// Exactly one successor per step, under redelivery and crashes: the card's row (shared/storage/followup-queue.ts)
+// says which step is due. A step first updates the card (the same content twice is harmless), then claims the
+// row from seq to seq + 1 with its ETag, then enqueues seq + 1. A delivery that finds the row moved on is a
+// duplicate and does nothing; of two concurrent deliveries one claim wins. The one gap, a crash between claim
+// and enqueue, is closed by the claim naming the queue message: only a redelivery of that same message (same
+// id) re-enqueues, and a spare copy this may produce loses the next claim like any other duplicate.
+import { toActivity } from '../cards/activity';
+import { ProtocolError } from '../shared/errors';
+import { channelOf } from '../shared/services/notifier';
+import { parseFollowUpMessage, type FollowUpMessage, type FollowUpTarget } from '../shared/storage/followup-queue';
+import type { BotDeps } from './deps';
+import { observe, type Observation, type Phase } from './follow-up';
+import { approvalWatch, clusterWatch } from './handlers/scale';
+import { jobWatch } from './job-watch';
+
+export type FollowUpOutcome = 'updated' | 'unchanged' | 'done' | 'stopped' | 'duplicate' | 'superseded' | 'recovered';
+
+export interface FollowUpReport { activityId: string; seq: number; outcome: FollowUpOutcome }
+
+/** Runs one message; `deliveryId` is the queue message's id (the same on every redelivery of it). */
+export type FollowUpStep = (message: unknown, deliveryId: string) => Promise<FollowUpReport>;
+
+function observeTarget(deps: BotDeps, target: FollowUpTarget): Promise<Observation> {
+  switch (target.kind) {
+    case 'job': return observe(jobWatch(deps, target));
+    case 'cluster': return observe(clusterWatch(deps, target));
+    case 'approval': return observe(approvalWatch(deps, target.approval));
+  }
+}
+
+const successor = (m: FollowUpMessage, key: string): FollowUpMessage => ({ ...m, seq: m.seq + 1, key });
+
+export function createFollowUpStep(deps: BotDeps): FollowUpStep {
+  const queue = deps.followUps;
+
+  async function update(m: FollowUpMessage, seen: Observation, phase: Phase): Promise<void> {
+    const conv = await deps.stores.conversations.get(m.conversationId);
+    // The bot saves the conversation before it answers: a missing row is worth a retry, then the poison queue.
+    if (!conv) throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
+    await deps.sender.update(conv, m.activityId, toActivity(await seen.render(phase), channelOf(conv.channelId)));
+  }
+
+  return async (raw, deliveryId) => {
+    const m = parseFollowUpMessage(raw);
+    const report = (outcome: FollowUpOutcome): FollowUpReport => ({ activityId: m.activityId, seq: m.seq, outcome });
+    const row = await queue.current(m);
+    if (!row || row.value.chain !== m.chain) return report('superseded');
+    if (row.value.seq === m.seq + 1 && row.value.claimedBy === deliveryId) {
+      // This very message claimed its step before and may have stopped before the successor was enqueued.
+      await queue.enqueue(successor(m, row.value.key));
+      return report('recovered');
+    }
+    if (row.value.seq !== m.seq) return report('duplicate');
+
+    const seen = await observeTarget(deps, m.target);
+    const phase: Phase = seen.done ? 'done' : deps.now().getTime() >= Date.parse(m.deadline) ? 'stopped' : 'following';
+    const changed = seen.key !== m.key || phase !== 'following';
+    if (changed) await update(m, seen, phase);
+    if (phase !== 'following') {
+      await queue.finish(m, row.etag);
+      return report(phase);
+    }
+    if (!(await queue.claim(m, seen.key, deliveryId, row.etag))) return report('duplicate');
+    await queue.enqueue(successor(m, seen.key));
+    return report(changed ? 'updated' : 'unchanged');
+  };
+}
