@@ -136,7 +136,6 @@ export async function benchPoll(): Promise<void> {
     record({ name: 'alert latency p50 (job end → card accepted)', value: lat.length ? percentile(lat, 50) : NaN, unit: 'ms', note });
     record({ name: 'alert latency p99 (job end → card accepted)', value: lat.length ? percentile(lat, 99) : NaN, unit: 'ms', note });
   } finally {
-    await services?.stop();
     await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -25,8 +25,6 @@ export interface Services {
   followUpStep: BotServices['followUpStep'];
   poller: Poller;
   notifier: Notifier;
-  /** Nothing runs between invocations (card follow-ups are queue messages): kept for hosts that stop services. */
-  stop(): Promise<void>;
 }
 
 export interface ServiceOverrides {
@@ -57,7 +55,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       stores, markers: backend.markers, batches: backend.batches, batchAi, readTail: (url, size, opts) => readTail(url, size, opts),
       render: toActivity, sender, logs: config.logs, log,
     }),
-    stop: async () => undefined,
   };
 }
 
@@ -72,9 +69,10 @@ export function getServices(): Promise<Services> {
   return shared;
 }
 
-/** Forgets what getServices() built, so that a restarted host builds it again; stops what it runs (nothing now). */
-export async function stopServices(): Promise<void> {
-  const current = shared;
+/**
+ * Forgets what getServices() built, so that a host started again in the same process (tests, the local stack)
+ * builds it from its own configuration. Nothing runs between invocations, so there is nothing to stop.
+ */
+export function resetServices(): void {
   shared = undefined;
-  if (current) await (await current.catch(() => undefined))?.stop();
 }

@@ -125,8 +125,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // Imported only now: function modules read their settings (e.g. POLL_SCHEDULE) from the environment set above.
     const { definitions } = require('../functions/index') as { definitions: FunctionDefinition[] };
-    const { stopServices } = require('../functions/services') as { stopServices: () => Promise<void> };
-    stops.push(['services', stopServices]);
+    const { resetServices } = require('../functions/services') as { resetServices: () => void };
+    stops.push(['services', async () => resetServices()]);
     const pollMs = (opts.pollSeconds ?? 3) * 1000;
     const timerOverrides = Object.fromEntries(definitions.filter((d) => d.trigger.type === 'timer' && d.name === 'poll').map((d) => [d.name, pollMs]));
     const host = await startFunctionsHost({

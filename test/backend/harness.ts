@@ -48,22 +48,18 @@ export async function startStack(workspaces = 'rg/ws'): Promise<Stack> {
   const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
   const writes = createWriteCounter();
   const logs: string[] = [];
-  const built: Services[] = [];
   const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
     const config = loadConfig({
       BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
       AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
     });
-    const s = await createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
-    built.push(s);
-    return s;
+    return createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
   };
   const services = await build();
   return {
     azurite, engine, channel, client, services, writes, logs, build,
     queue: new QueueClient(azurite.connectionString, EVENTS_QUEUE),
     async stop() {
-      await Promise.all(built.map((s) => s.stop()));
       await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -10,8 +10,6 @@ import { startScriptedServer, type ScriptedServer, type Script } from './support
 const SUB = 'sub-1';
 const TOKEN = 't0ken-secret';
 const WS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws`;
-const JOB = `${WS}/experiments/exp/jobs/job1`;
-const CLUSTER = `${WS}/clusters/gpu`;
 const REF = { resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', job: 'job1' };
 const JOB_PARAMS = { properties: { cluster: { id: 'c' }, nodeCount: 1, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } };
 const jobBody = (name: string, state = 'queued') => ({ id: `${WS}/experiments/exp/jobs/${name}`, name, properties: { executionState: state } });
