@@ -93,7 +93,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     sendJson(res, 200, { id: stored.id, seq });
   };
 
-  const getActivities: Handler = async (req, res, [cid], url) => {
+  const getActivities: Handler = async (_req, res, [cid], url) => {
     const after = Number(url.searchParams.get('after') ?? '0');
     const wait = Number(url.searchParams.get('wait') ?? '0');
     if (!Number.isInteger(after) || after < 0) throw new InputError('QueryInvalid', '"after" must be a whole number ≥ 0 (the "last" of the previous read).');
