@@ -31,8 +31,6 @@ export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
   sender: AlertPort;
   /** More alerts than this for one conversation in one message become one digest (default 3). */
   digestThreshold?: number;
-  /** Marker requests in flight at once per conversation (default 50): a 1,000-event digest is 2,000 requests. */
-  markerConcurrency?: number;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -68,7 +66,6 @@ export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
   const threshold = deps.digestThreshold ?? 3;
-  const markerConcurrency = deps.markerConcurrency ?? 50;
   const content: AlertContentDeps = { ...deps, now, log };
 
   async function submitterOf(e: BackendEvent): Promise<{ userId: string; userName?: string } | undefined> {
@@ -108,23 +105,18 @@ export function createNotifier(deps: NotifierDeps) {
     };
   }
 
-  /** `fn` over `items`, `markerConcurrency` at a time: bounded load on one conversation's marker partition. */
-  async function inSlices<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-    const out: R[] = [];
-    for (let i = 0; i < items.length; i += markerConcurrency) out.push(...(await Promise.all(items.slice(i, i + markerConcurrency).map(fn))));
-    return out;
-  }
-
   async function deliver(conversationId: string, events: BackendEvent[], owner: string, viewOf: (e: BackendEvent) => Promise<View>): Promise<Delivery> {
     const conv = await deps.stores.conversations.get(conversationId);
     if (!conv) {
       log(`notify: conversation ${conversationId} has subscriptions but no stored reference; skipped`);
       return { sent: 0, alreadySent: 0, cards: 0, complete: true };
     }
-    const claims = await inSlices(events, async (e) => ({ e, c: await deps.markers.claim(conversationId, e.id, owner) }));
-    const claimed = claims.flatMap(({ e, c }) => (c.status === 'claimed' ? [{ e, etag: c.etag }] : []));
+    // In transactions of up to 100 markers (the conversation is their partition): a digest's claims and marks
+    // are a few requests, not two per event.
+    const claims = await deps.markers.claimMany(conversationId, events.map((e) => e.id), owner);
+    const claimed = events.flatMap((e, i) => { const c = claims[i]; return c.status === 'claimed' ? [{ e, eventId: e.id, etag: c.etag }] : []; });
     const alreadySent = claims.length - claimed.length;
-    let complete = claims.every(({ c }) => c.status !== 'busy');
+    let complete = claims.every((c) => c.status !== 'busy');
     const channel = channelOf(conv.channelId);
     const groups = claimed.length > threshold ? [claimed] : claimed.map((c) => [c]);
     let sent = 0;
@@ -136,16 +128,16 @@ export function createNotifier(deps: NotifierDeps) {
         activityId = (await deps.sender.send(conv, deps.render(view, channel))).id;
       } catch (err) {
         // Release what was claimed but not sent, so the queue's retry claims and sends it.
-        await inSlices(groups.slice(i).flat(), (g) => deps.markers.release(conversationId, g.e.id, g.etag));
+        await deps.markers.releaseMany(conversationId, groups.slice(i).flat());
         throw err;
       }
       sent += group.length;
       // Sent but not marked: leave the marker pending (it still blocks other messages) rather than throw,
       // since a retry of this message would take its own pending marker over and send a duplicate.
-      await inSlices(group, (g) => deps.markers.markSent(conversationId, g.e.id, g.etag, activityId).catch((err: unknown) => {
+      for (const { eventId, error } of await deps.markers.markSentMany(conversationId, group, activityId)) {
         complete = false;
-        log(`notify: sent ${g.e.id} to ${conversationId} but could not mark it sent: ${toError(err).message}`);
-      }));
+        log(`notify: sent ${eventId} to ${conversationId} but could not mark it sent: ${error.message}`);
+      }
     }
     return { sent, alreadySent, cards: groups.length, complete };
   }

@@ -5,8 +5,11 @@
 //   redelivers that same message, which sees its own batchId and takes the marker over;
 // - a pending marker of another message is left alone (that message is still owed a retry), unless it is
 //   older than the lease (its message probably went to the poison queue): then it is taken over.
+// This file is the one-at-a-time path and the rules; marker-batch.ts claims, marks and releases many markers
+// of one conversation in Table transactions and falls back to this path whenever a transaction conflicts.
 import type { TableClient } from '@azure/data-tables';
 import { encodeKey } from './keys';
+import { batchedMarkers } from './marker-batch';
 import { statusOf } from './table';
 
 export type Claim =
@@ -15,23 +18,54 @@ export type Claim =
   /** Another message holds it and is still within its lease. */
   | { status: 'busy' };
 
+/** A marker this caller claimed: its event id and the ETag its claim returned. */
+export interface ClaimedMarker { eventId: string; etag: string }
+
 export interface MarkerStore {
   claim(conversationId: string, eventId: string, owner: string): Promise<Claim>;
   markSent(conversationId: string, eventId: string, etag: string, activityId?: string): Promise<void>;
   release(conversationId: string, eventId: string, etag: string): Promise<void>;
+  /** `claim` for many events of one conversation, in transactions of up to 100; answers in the order of eventIds. */
+  claimMany(conversationId: string, eventIds: string[], owner: string): Promise<Claim[]>;
+  /** `markSent` for many; resolves with the markers that could not be marked (e.g. a stale ETag), never rejects for those. */
+  markSentMany(conversationId: string, markers: ClaimedMarker[], activityId?: string): Promise<Array<{ eventId: string; error: Error }>>;
+  /** `release` for many: a marker that is gone or no longer held with that ETag is left as it is. */
+  releaseMany(conversationId: string, markers: ClaimedMarker[]): Promise<void>;
 }
 
-interface Marker { state: 'pending' | 'sent'; owner: string; claimedAt: string; activityId?: string }
+/**
+ * `released` is written by batched releases (a transaction cannot carry a delete's ETag); it is free to
+ * claim, and its epoch claimedAt makes it look expired to readers that do not know the state.
+ */
+export interface Marker { state: 'pending' | 'sent' | 'released'; owner: string; claimedAt: string; activityId?: string }
 
-export function markerStore(table: TableClient, opts: { leaseMs?: number; now?: () => number } = {}): MarkerStore {
-  const leaseMs = opts.leaseMs ?? 10 * 60_000;
-  const now = opts.now ?? Date.now;
+/** The marker contents and the takeover rule, with this store's clock and lease. */
+export interface MarkerRules {
+  pending(owner: string): Marker;
+  sent(activityId?: string): Marker;
+  released(): Marker;
+  /** May `owner` take over this existing, not-sent marker? */
+  mayTake(existing: Marker, owner: string): boolean;
+}
+
+export type SingleMarkers = Pick<MarkerStore, 'claim' | 'markSent' | 'release'>;
+
+function markerRules(leaseMs: number, now: () => number): MarkerRules {
+  const at = () => new Date(now()).toISOString();
+  return {
+    pending: (owner) => ({ state: 'pending', owner, claimedAt: at() }),
+    sent: (activityId) => ({ state: 'sent', owner: '', claimedAt: at(), ...(activityId ? { activityId } : {}) }),
+    released: () => ({ state: 'released', owner: '', claimedAt: new Date(0).toISOString() }),
+    mayTake: (existing, owner) => existing.state === 'released' || existing.owner === owner || now() - Date.parse(existing.claimedAt) > leaseMs,
+  };
+}
+
+function singleMarkers(table: TableClient, rules: MarkerRules): SingleMarkers {
   return {
     async claim(conversationId, eventId, owner) {
       const partitionKey = encodeKey(conversationId);
-      const fresh: Marker = { state: 'pending', owner, claimedAt: new Date(now()).toISOString() };
       try {
-        const r = await table.createEntity({ partitionKey, rowKey: eventId, ...fresh });
+        const r = await table.createEntity({ partitionKey, rowKey: eventId, ...rules.pending(owner) });
         return { status: 'claimed', etag: r.etag ?? '*' };
       } catch (e) {
         if (statusOf(e) !== 409) throw e;
@@ -45,10 +79,9 @@ export function markerStore(table: TableClient, opts: { leaseMs?: number; now?: 
         throw e;
       }
       if (existing.state === 'sent') return { status: 'sent' };
-      const stale = now() - Date.parse(existing.claimedAt) > leaseMs;
-      if (existing.owner !== owner && !stale) return { status: 'busy' };
+      if (!rules.mayTake(existing, owner)) return { status: 'busy' };
       try {
-        const r = await table.updateEntity({ partitionKey, rowKey: eventId, ...fresh }, 'Replace', { etag: existing.etag });
+        const r = await table.updateEntity({ partitionKey, rowKey: eventId, ...rules.pending(owner) }, 'Replace', { etag: existing.etag });
         return { status: 'claimed', etag: r.etag ?? '*' };
       } catch (e) {
         if (statusOf(e) === 412) return { status: 'busy' }; // a concurrent delivery of the same message won
@@ -56,8 +89,7 @@ export function markerStore(table: TableClient, opts: { leaseMs?: number; now?: 
       }
     },
     async markSent(conversationId, eventId, etag, activityId) {
-      const marker: Marker = { state: 'sent', owner: '', claimedAt: new Date(now()).toISOString(), ...(activityId ? { activityId } : {}) };
-      await table.updateEntity({ partitionKey: encodeKey(conversationId), rowKey: eventId, ...marker }, 'Replace', { etag });
+      await table.updateEntity({ partitionKey: encodeKey(conversationId), rowKey: eventId, ...rules.sent(activityId) }, 'Replace', { etag });
     },
     async release(conversationId, eventId, etag) {
       try {
@@ -66,5 +98,23 @@ export function markerStore(table: TableClient, opts: { leaseMs?: number; now?: 
         if (statusOf(e) !== 404 && statusOf(e) !== 412) throw e;
       }
     },
+  };
+}
+
+export interface MarkerStoreOptions {
+  leaseMs?: number;
+  now?: () => number;
+  /** Transactions in flight at once for one conversation (default 4). */
+  transactionConcurrency?: number;
+  /** Single-marker requests in flight at once when a slice falls back (default 50). */
+  fallbackConcurrency?: number;
+}
+
+export function markerStore(table: TableClient, opts: MarkerStoreOptions = {}): MarkerStore {
+  const rules = markerRules(opts.leaseMs ?? 10 * 60_000, opts.now ?? Date.now);
+  const single = singleMarkers(table, rules);
+  return {
+    ...single,
+    ...batchedMarkers(table, single, rules, { transactions: opts.transactionConcurrency ?? 4, fallback: opts.fallbackConcurrency ?? 50 }),
   };
 }

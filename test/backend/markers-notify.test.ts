@@ -1,0 +1,45 @@
+// The notifier's digest on batched markers, on the real stack (Azurite, botbuilder's sender, a fake channel):
+// a 250-event digest costs 3 claim and 3 mark transactions; a refused send releases them in 3 and the retry
+// takes them over; a repeat of the events under another batchId writes nothing and sends nothing.
+import type { EventBatch, JobEvent } from '../../shared/core/events';
+import { cardText, conversation, startStack, WS, type Stack } from './harness';
+
+let stack: Stack;
+const CONV = 'conv-digest';
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.services.stores.conversations.save(conversation(stack.channel, CONV));
+  await stack.services.stores.subscriptions.add(CONV, { workspace: 'ws' });
+}, 60_000);
+
+afterAll(async () => { await stack?.stop(); });
+
+function events(n: number): JobEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'job', id: `ev${String(i).padStart(4, '0')}`, workspace: WS, resourceId: `/x/exp/j${i}`, experiment: 'exp', job: `j${i}`,
+    from: 'running', to: 'succeeded', at: 't', outputDirectoryIds: ['stdouterr'],
+    summary: { workspace: 'ws', experiment: 'exp', name: `j${i}`, state: 'succeeded', cluster: 'gpu', nodeCount: 1, exitCode: 0, errors: [] },
+  }));
+}
+const message = (batchId: string, evs: JobEvent[]): EventBatch => ({ v: 1, batchId, workspace: WS, tickAt: 't', events: evs });
+const digests = () => stack.channel.activities(CONV).filter((a) => cardText(a).includes('250 updates in ws'));
+
+test('a refused 250-event digest is released in batch; the retry claims, sends once and marks in batch; a repeat sends nothing', async () => {
+  const burst = events(250);
+  stack.channel.failNext(403, 1);
+  stack.writes.reset();
+  await expect(stack.services.notifier.handle(message('b1', burst))).rejects.toThrow(/1 of 1 conversations failed/);
+  expect(stack.writes.requests()).toBe(6); // 3 claim transactions, 3 release transactions
+  expect(digests()).toHaveLength(0);
+
+  stack.writes.reset();
+  expect(await stack.services.notifier.handle(message('b1', burst))).toMatchObject({ sent: 250, alreadySent: 0, cards: 1 });
+  expect(stack.writes.requests()).toBe(9); // 3 failed inserts, 3 takeovers (after a read each), 3 marks
+  expect(digests()).toHaveLength(1);
+
+  stack.writes.reset();
+  expect(await stack.services.notifier.handle(message('b2', burst))).toMatchObject({ sent: 0, alreadySent: 250, cards: 0 });
+  expect(stack.writes.requests()).toBe(3); // the failed inserts only
+  expect(digests()).toHaveLength(1);
+});
