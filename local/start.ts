@@ -125,8 +125,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // Imported only now: function modules read their settings (e.g. POLL_SCHEDULE) from the environment set above.
     const { definitions } = require('../functions/index') as { definitions: FunctionDefinition[] };
-    const { resetServices } = require('../functions/services') as { resetServices: () => void };
-    stops.push(['services', async () => resetServices()]);
+    const services = require('../functions/services') as typeof import('../functions/services');
+    stops.push(['services', async () => services.resetServices()]);
+    // A workspace's first poll only records what exists (no alerts for history). Take it before anyone can
+    // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.
+    await (await services.getServices()).poller.tick();
     const pollMs = (opts.pollSeconds ?? 3) * 1000;
     const timerOverrides = Object.fromEntries(definitions.filter((d) => d.trigger.type === 'timer' && d.name === 'poll').map((d) => [d.name, pollMs]));
     const host = await startFunctionsHost({
