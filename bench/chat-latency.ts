@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ShareFileClient } from '@azure/storage-file-share';
 import type { ReadTail } from '../bot/deps';
 import { cardText, SUB, WS, startBotStack, type BotStack } from '../test/bot/support/bot-stack';
+import { percentile } from './measure';
 import { record } from './report';
 
 const RUNS = 60;
@@ -28,10 +29,6 @@ const naiveTail: ReadTail = async (url, _size, { maxLines }) => {
   if (lines[lines.length - 1] === '') lines.pop();
   return { lines: lines.slice(-maxLines), truncated: lines.length > maxLines, bytesRead: all.length };
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function latencies(stack: BotStack, conversationId: string, text: string, expect: RegExp): Promise<number[]> {
   const times: number[] = [];

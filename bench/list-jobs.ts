@@ -4,22 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { startEngine } from '../local/engine/index';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { staticTokenCredential } from '../shared/batchai/credential';
+import { countingTransport } from './measure';
 import { record } from './report';
 
 const JOBS = 10_000;
 const NAIVE_SAMPLE = 500;
 const SUB = '00000000-0000-0000-0000-0000000bench';
-
-/** The default transport, counting requests: the figure is what really went over the wire. */
-function countingTransport(): { httpClient: HttpClient; count: () => number } {
-  const inner = createDefaultHttpClient();
-  let n = 0;
-  return { httpClient: { sendRequest: (req) => { n++; return inner.sendRequest(req); } }, count: () => n };
-}
 
 export async function benchListJobs(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-list-jobs-'));

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { startAzurite } from '../local/azurite';
 import { startEngine, type Engine } from '../local/engine/index';
 import { startFunctionsHost } from '../local/functions-host/index';
@@ -18,6 +17,7 @@ import { loadConfig } from '../shared/config';
 import { parseEventsMessage, type BackendEvent } from '../shared/core/events';
 import { createWriteCounter } from '../shared/storage/write-counter';
 import { startFakeChannel } from '../test/support/fake-channel';
+import { countingTransport, percentile } from './measure';
 import { record } from './report';
 
 const SUB = '00000000-0000-0000-0000-0000000b0011';
@@ -25,12 +25,6 @@ const WORKSPACES = 5;
 const EXPERIMENTS_PER_WS = 10;
 const JOBS_PER_EXPERIMENT = 200;
 const BURST = 1_000;
-
-function countingTransport(): { httpClient: HttpClient; count: () => number; reset: () => void } {
-  const inner = createDefaultHttpClient();
-  let n = 0;
-  return { httpClient: { sendRequest: (req) => { n++; return inner.sendRequest(req); } }, count: () => n, reset: () => { n = 0; } };
-}
 
 /** Runs `fn` while sampling RSS every 5 ms; returns its result, duration and the peak RSS above the start. */
 async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakMiB: number }> {
@@ -46,8 +40,6 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
     clearInterval(sampler);
   }
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function seed(engine: Engine): Promise<string[]> {
   const names: string[] = [];
@@ -133,8 +125,8 @@ export async function benchPoll(): Promise<void> {
     const lat = await alertLatency(services, engine, azurite.connectionString, channel.serviceUrl);
     const cards = channel.activities('bench-conv').length;
     const note = `${lat.length}/${BURST} delivered in ${cards} card(s) to the one subscribed conversation; 5 s poll interval; the 1,000 jobs are seeded finished at once (job end = seed time)`;
-    record({ name: 'alert latency p50 (job end → card accepted)', value: lat.length ? percentile(lat, 50) : NaN, unit: 'ms', note });
-    record({ name: 'alert latency p99 (job end → card accepted)', value: lat.length ? percentile(lat, 99) : NaN, unit: 'ms', note });
+    record({ name: 'alert latency p50 (job end → card accepted)', value: percentile(lat, 50), unit: 'ms', note });
+    record({ name: 'alert latency p99 (job end → card accepted)', value: percentile(lat, 99), unit: 'ms', note });
   } finally {
     await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // Azurite (real Table, Queue and Blob services) as a child process: for tests, the benchmark and the local
-// start command. Telemetry is always off: with it on, stopping Azurite took ~19 s (TOOLCHAIN.md).
+// start command. Telemetry is always off: with it on, stopping Azurite took ~19 s (TOOLCHAIN.md). The child
+// stops by itself when its parent dies without stopping it (SIGKILL, a crash).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -64,6 +65,17 @@ async function waitUntilListening(child: ChildProcess, ports: number[], timeoutM
   throw new Error(`Azurite did not listen on ports ${ports.join(', ')} within ${timeoutMs} ms: ${stderr()}`);
 }
 
+/**
+ * Node options for a child that must not outlive `parentPid`, even when the parent dies by SIGKILL and cannot
+ * stop it: a preload notices the child was orphaned (its parent pid is no longer `parentPid`) and sends the
+ * child SIGTERM, which Azurite handles as Ctrl-C. The pid is passed in, not read in the child, so a parent
+ * that dies while the child is still starting is noticed too.
+ */
+export function exitWithParentArgs(parentPid = process.pid): string[] {
+  const watchdog = `const t = setInterval(() => { if (process.ppid !== ${parentPid}) { clearInterval(t); process.kill(process.pid, 'SIGTERM'); } }, 1000); t.unref();`;
+  return ['--import', `data:text/javascript,${encodeURIComponent(watchdog)}`];
+}
+
 export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<RunningAzurite> {
   const ports = opts.ports ?? { blob: await freePort(), queue: await freePort(), table: await freePort() };
   const inMemory = opts.inMemory ?? true;
@@ -71,7 +83,7 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
   if (location) mkdirSync(location, { recursive: true });
   const entry = join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
   const args = [
-    entry, '--disableTelemetry', '--silent', '--skipApiVersionCheck',
+    ...exitWithParentArgs(), entry, '--disableTelemetry', '--silent', '--skipApiVersionCheck',
     '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
     '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
     '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),

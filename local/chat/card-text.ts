@@ -6,7 +6,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
 
 /** Adaptive Cards TextBlocks take a little Markdown: drop the emphasis markers and backslash escapes. */
-export function plainMarkdown(text: string): string {
+function plainMarkdown(text: string): string {
   return text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/\\([\\`*_{}[\]()#+\-.!<>|])/g, '$1');
 }
 

@@ -1,5 +1,6 @@
 // Pure: what a person typed or pressed in the local chat → the Bot Framework message activity a channel would
 // POST to the bot. Button presses arrive as `value` with empty text, as Web Chat sends Action.Submit data.
+import { isRecord } from '../../shared/core/json-shape';
 import { InputError } from '../../shared/errors';
 
 export interface UserInput {
@@ -8,29 +9,28 @@ export interface UserInput {
   user?: { id: string; name?: string };
 }
 
-export const CHANNEL_ID = 'webchat';
+const CHANNEL_ID = 'webchat';
 export const BOT_ACCOUNT = { id: 'bot', name: 'Batch AI bot' };
 
 /** Parses a request body from the page or the CLI; says what was expected. */
 export function parseUserInput(body: unknown): UserInput {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isRecord(body)) {
     throw new InputError('MessageInvalid', 'Expected a JSON object {"text": "..."} or {"value": {...}}.');
   }
-  const { text, value, user } = body as Record<string, unknown>;
+  const { text, value, user } = body;
   if (text !== undefined && typeof text !== 'string') throw new InputError('MessageInvalid', '"text" must be a string.');
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+  if (value !== undefined && !isRecord(value)) {
     throw new InputError('MessageInvalid', '"value" must be an object, e.g. {"command": "job job7"}.');
   }
   if (!text?.trim() && value === undefined) throw new InputError('MessageInvalid', 'Expected "text" (not empty) or "value".');
   if (typeof text === 'string' && text.length > 10_000) throw new InputError('MessageInvalid', '"text" is longer than 10,000 characters.');
   let who: UserInput['user'];
   if (typeof user === 'string') who = { id: user };
-  else if (typeof user === 'object' && user !== null && typeof (user as { id?: unknown }).id === 'string') {
-    const u = user as { id: string; name?: unknown };
-    who = { id: u.id, name: typeof u.name === 'string' ? u.name : undefined };
+  else if (isRecord(user) && typeof user.id === 'string') {
+    who = { id: user.id, name: typeof user.name === 'string' ? user.name : undefined };
   } else if (user !== undefined) throw new InputError('MessageInvalid', '"user" must be a user id string or {"id", "name"}.');
   if (who && !/^[\w\-.@:]{1,100}$/.test(who.id)) throw new InputError('MessageInvalid', `User id "${who.id.slice(0, 40)}": expected letters, digits or - _ . @ :`);
-  return { text, value: value as Record<string, unknown> | undefined, user: who };
+  return { text, value, user: who };
 }
 
 export function buildMessageActivity(

@@ -4,6 +4,7 @@
 // Listens on 127.0.0.1 only: there is no authentication, as in the Bot Framework Emulator.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isRecord } from '../../shared/core/json-shape';
 import { InputError, toError } from '../../shared/errors';
 import { readJson, sendError, sendJson } from './http-util';
 import { buildMessageActivity, BOT_ACCOUNT, parseUserInput } from './inbound';
@@ -45,7 +46,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
 
   const activityBody = async (req: IncomingMessage) => {
     const body = await readJson(req);
-    if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
+    if (!isRecord(body) || typeof body.type !== 'string') {
       throw new InputError('ActivityInvalid', 'Expected an activity: a JSON object with a "type".');
     }
     return body as Record<string, unknown> & { type: string };

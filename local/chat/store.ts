@@ -27,6 +27,12 @@ export function checkConversationId(id: string): string {
   return id;
 }
 
+function wake(conv: Conversation): void {
+  const waiters = [...conv.waiters];
+  conv.waiters.clear();
+  waiters.forEach((w) => w());
+}
+
 export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly dir: string;
@@ -76,9 +82,7 @@ export class ConversationStore {
     // Synchronous append: lines land in the order the channel accepted them, and a 200 means it is on disk.
     appendFileSync(join(this.dir, `${Buffer.from(conversationId).toString('base64url')}.jsonl`), `${JSON.stringify(line)}\n`);
     this.apply(conv, line);
-    const waiters = [...conv.waiters];
-    conv.waiters.clear();
-    waiters.forEach((w) => w());
+    wake(conv);
   }
 
   /** Stores a new activity; `id` is assigned here (unique within the conversation). */
@@ -139,10 +143,6 @@ export class ConversationStore {
 
   /** Wakes every waiting reader (at shutdown). */
   wakeAll(): void {
-    for (const conv of this.conversations.values()) {
-      const waiters = [...conv.waiters];
-      conv.waiters.clear();
-      waiters.forEach((w) => w());
-    }
+    for (const conv of this.conversations.values()) wake(conv);
   }
 }

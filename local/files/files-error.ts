@@ -36,7 +36,7 @@ export class FilesError extends Error {
   }
 }
 
-export function errorBody(err: FilesError, requestId: string, now = new Date()): string {
+function errorBody(err: FilesError, requestId: string, now = new Date()): string {
   const message = `${MESSAGES[err.code] ?? err.code}\nRequestId:${requestId}\nTime:${now.toISOString()}`;
   const extra = Object.entries(err.detail)
     .map(([tag, text]) => `<${tag}>${escapeXml(text)}</${tag}>`)

@@ -38,7 +38,7 @@ function operationOf(q: URLSearchParams, method: string, depth: number): Operati
 }
 
 /** The query without its signature, for log lines. */
-export function redactQuery(q: URLSearchParams): string {
+function redactQuery(q: URLSearchParams): string {
   const copy = new URLSearchParams(q);
   if (copy.has('sig')) copy.set('sig', 'REDACTED');
   const s = copy.toString();

@@ -21,7 +21,7 @@ function sign(key: string, fields: string[]): string {
   return createHmac('sha256', Buffer.from(key, 'utf8')).update(fields.join('\n'), 'utf8').digest('base64');
 }
 
-export function canonicalPath(segments: readonly string[]): string {
+function canonicalPath(segments: readonly string[]): string {
   return '/' + segments.join('/');
 }
 

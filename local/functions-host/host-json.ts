@@ -14,7 +14,7 @@ export interface QueueSettings {
   messageEncoding: 'base64' | 'none';
 }
 
-export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
+const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   maxDequeueCount: 5,
   visibilityTimeoutMs: 0,
   batchSize: 16,

@@ -13,7 +13,7 @@ type HttpDefinition = Extract<FunctionDefinition, { trigger: { type: 'http' } }>
 interface Route { def: HttpDefinition; pattern: RegExp; names: string[] }
 
 /** `jobs/{name}/logs/{n?}` → a RegExp over the path after `/api/`, and the parameter names in order. */
-export function compileRoute(route: string): { pattern: RegExp; names: string[] } {
+function compileRoute(route: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
   const segments = route.replace(/^\/+|\/+$/g, '').split('/').map((seg) => {
     const m = /^\{(\w+)(\?)?\}$/.exec(seg);

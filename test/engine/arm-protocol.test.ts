@@ -1,19 +1,9 @@
 // The ARM habits of the service: long-running operations (202 + Azure-AsyncOperation/Location/Retry-After,
 // InProgress → Succeeded, Location 202 → 204), immediate 200s, error bodies and codes, no nulls, lower-cased
 // names, secrets never echoed.
-import type { Engine } from '../../local/engine';
-import { AFS, arm, EXP, fastEngine, jobBody, removeDir, runJob, setupCluster, SUB, waitFor, WS } from './helpers';
+import { AFS, arm, EXP, jobBody, runJob, setupCluster, SUB, useFastEngine, waitFor, WS } from './helpers';
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await fastEngine();
-});
-
-afterAll(async () => {
-  await engine.stop();
-  removeDir(engine.dataDir);
-});
+const engine = useFastEngine();
 
 function hasNull(v: unknown): boolean {
   if (v === null) return true;

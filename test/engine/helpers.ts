@@ -20,6 +20,25 @@ export async function fastEngine(dataDir = tempDir()): Promise<Engine> {
   return startEngine({ dataDir, timing: FAST });
 }
 
+/**
+ * The fast engine of a whole test file: started in beforeAll (then `setup` runs on it), stopped and its data
+ * dir removed in afterAll. The returned object is filled in by beforeAll (an Engine is a plain object of
+ * closures), so a test file can hold it in a const.
+ */
+export function useFastEngine(setup?: (engine: Engine) => Promise<void>): Engine {
+  const engine = {} as Engine;
+  beforeAll(async () => {
+    Object.assign(engine, await fastEngine());
+    await setup?.(engine);
+  });
+  afterAll(async () => {
+    if (!engine.stop) return; // it never started: beforeAll has reported why
+    await engine.stop();
+    removeDir(engine.dataDir);
+  });
+  return engine;
+}
+
 export interface Answer {
   status: number;
   headers: Headers;

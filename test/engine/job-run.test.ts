@@ -2,20 +2,9 @@
 // AZ_BATCHAI_* environment, output directories, failures, the wall-clock limit and terminate.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../../local/engine';
-import { AFS, arm, EXP, fastEngine, jobBody, removeDir, runJob, setupCluster, SUB, waitFor } from './helpers';
+import { AFS, arm, EXP, jobBody, runJob, setupCluster, SUB, useFastEngine, waitFor } from './helpers';
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await fastEngine();
-  await setupCluster(engine, 'c1', { manual: { targetNodeCount: 2 } }, { nodeSetup: { mountVolumes: AFS } });
-});
-
-afterAll(async () => {
-  await engine.stop();
-  removeDir(engine.dataDir);
-});
+const engine = useFastEngine((e) => setupCluster(e, 'c1', { manual: { targetNodeCount: 2 } }, { nodeSetup: { mountVolumes: AFS } }));
 
 function stdoutDir(job: any): string {
   return join(engine.dataDir, 'files', 'acct', 'share1', job.properties.jobOutputDirectoryPathSegment, 'stdouterr');

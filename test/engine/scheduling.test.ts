@@ -1,18 +1,8 @@
 // Nodes are slots: gang scheduling with schedulingPriority, node state counts that add up, and auto-scale that
 // grows for queued jobs and gives idle nodes back.
-import type { Engine } from '../../local/engine';
-import { arm, EXP, fastEngine, jobBody, removeDir, setupCluster, waitFor, WS } from './helpers';
+import { arm, EXP, jobBody, setupCluster, useFastEngine, waitFor, WS } from './helpers';
 
-let engine: Engine;
-
-beforeAll(async () => {
-  engine = await fastEngine();
-});
-
-afterAll(async () => {
-  await engine.stop();
-  removeDir(engine.dataDir);
-});
+const engine = useFastEngine();
 
 async function state(name: string): Promise<string> {
   return (await arm(engine, 'GET', `${EXP}/jobs/${name}`)).body.properties.executionState;

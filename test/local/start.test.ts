@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chatClient, type ChatActivity } from '../../local/chat/client';
 import { startLocalStack, type LocalStack } from '../../local/start';
-
-interface ChatActivity { text?: string; proactive?: boolean }
 
 let dataDir: string;
 let stack: LocalStack;
@@ -31,14 +30,14 @@ async function say(conversation: string, text: string): Promise<void> {
 }
 
 async function waitForAlert(conversation: string, pattern: RegExp, timeoutMs: number): Promise<ChatActivity> {
+  const client = chatClient(stack.urls.chat);
   const deadline = Date.now() + timeoutMs;
   let after = 0;
   while (Date.now() < deadline) {
-    const res = await fetch(`${stack.urls.chat}/api/conversations/${conversation}/activities?after=${after}&wait=2`);
-    const body = (await res.json()) as { activities: ChatActivity[]; last: number };
-    const alert = body.activities.find((a) => a.proactive && pattern.test(a.text ?? ''));
+    const { activities, last } = await client.changes(conversation, after, 2);
+    const alert = activities.find((a) => a.proactive && typeof a.text === 'string' && pattern.test(a.text));
     if (alert) return alert;
-    after = body.last;
+    after = last;
   }
   throw new Error(`no alert matching ${pattern} within ${timeoutMs} ms`);
 }

@@ -3,7 +3,7 @@
 // queued and running jobs and gives idle nodes back after an idle window.
 import type { ClusterBaseProperties, NodeStateCounts, ScaleSettings } from '../../../shared/batchai/types';
 import type { Core } from './core';
-import { EngineError } from './errors';
+import { deletingConflict, EngineError, invalidContent } from './errors';
 import { workspaceId, type ClusterKey, type ClusterRec, type WorkspaceKey } from './model';
 import { checkMountVolumes } from './mounts';
 import { scrub } from './secrets';
@@ -23,35 +23,35 @@ export function listClusters(core: Core, k: WorkspaceKey): ClusterRec[] {
   return [...core.state.clusters.values()].filter((c) => workspaceId(c) === wid);
 }
 
-export function checkScaleSettings(s: ScaleSettings | undefined): void {
+function checkScaleSettings(s: ScaleSettings | undefined): void {
   if (!s) return;
-  if (s.manual && s.autoScale) throw invalid('scaleSettings names both manual and autoScale: expected one of them.');
-  if (s.manual && s.manual.targetNodeCount < 0) throw invalid('scaleSettings.manual.targetNodeCount must be 0 or more.');
+  if (s.manual && s.autoScale) throw invalidContent('scaleSettings names both manual and autoScale: expected one of them.');
+  if (s.manual && s.manual.targetNodeCount < 0) throw invalidContent('scaleSettings.manual.targetNodeCount must be 0 or more.');
   if (s.autoScale) {
     const a = s.autoScale;
     if (a.minimumNodeCount < 0 || a.maximumNodeCount < 1 || a.minimumNodeCount > a.maximumNodeCount) {
-      throw invalid(`scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`);
+      throw invalidContent(`scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`);
     }
     const init = a.initialNodeCount ?? 0;
-    if (init < 0 || init > a.maximumNodeCount) throw invalid(`scaleSettings.autoScale.initialNodeCount must be between 0 and maximumNodeCount (${a.maximumNodeCount}).`);
+    if (init < 0 || init > a.maximumNodeCount) throw invalidContent(`scaleSettings.autoScale.initialNodeCount must be between 0 and maximumNodeCount (${a.maximumNodeCount}).`);
   }
 }
 
-function invalid(message: string): EngineError {
-  return new EngineError('invalid', 'InvalidRequestContent', message);
+/** Scale settings as stored: exactly one of manual or autoScale, with the service's defaults filled in. */
+function withScaleDefaults(s: ScaleSettings | undefined): ScaleSettings {
+  if (s?.autoScale) return { autoScale: { ...s.autoScale, initialNodeCount: s.autoScale.initialNodeCount ?? 0 } };
+  return { manual: { targetNodeCount: s?.manual?.targetNodeCount ?? 0, nodeDeallocationOption: s?.manual?.nodeDeallocationOption ?? 'requeue' } };
 }
 
 /** Creates a cluster (`created: true`) or returns the existing one: a cluster's properties cannot change by PUT. */
 export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperties): { rec: ClusterRec; created: boolean } {
   const w = getWorkspace(core, k);
-  if (w.provisioningState === 'deleting') throw new EngineError('conflict', 'Conflict', `The workspace '${k.ws}' is being deleted.`);
+  if (w.provisioningState === 'deleting') throw deletingConflict('workspace', k.ws);
   const existing = core.state.cluster(k);
   if (existing) return { rec: existing, created: false };
   checkScaleSettings(props.scaleSettings);
   checkMountVolumes(core.dataDir, props.nodeSetup?.mountVolumes, 'nodeSetup.mountVolumes');
-  const scaleSettings: ScaleSettings = props.scaleSettings?.autoScale
-    ? { autoScale: { ...props.scaleSettings.autoScale, initialNodeCount: props.scaleSettings.autoScale.initialNodeCount ?? 0 } }
-    : { manual: { targetNodeCount: props.scaleSettings?.manual?.targetNodeCount ?? 0, nodeDeallocationOption: props.scaleSettings?.manual?.nodeDeallocationOption ?? 'requeue' } };
+  const scaleSettings = withScaleDefaults(props.scaleSettings);
   const now = core.now();
   const rec: ClusterRec = {
     ...k,
@@ -78,11 +78,8 @@ export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperti
 export function updateScale(core: Core, k: ClusterKey, s: ScaleSettings): ClusterRec {
   const c = getCluster(core, k);
   checkScaleSettings(s);
-  if (!s.manual && !s.autoScale) throw invalid('scaleSettings: expected manual or autoScale.');
-  const scaleSettings: ScaleSettings = s.autoScale
-    ? { autoScale: { ...s.autoScale, initialNodeCount: s.autoScale.initialNodeCount ?? 0 } }
-    : { manual: { targetNodeCount: s.manual!.targetNodeCount, nodeDeallocationOption: s.manual!.nodeDeallocationOption ?? 'requeue' } };
-  const rec: ClusterRec = { ...c, props: { ...c.props, scaleSettings }, initialPending: false, idleSince: undefined };
+  if (!s.manual && !s.autoScale) throw invalidContent('scaleSettings: expected manual or autoScale.');
+  const rec: ClusterRec = { ...c, props: { ...c.props, scaleSettings: withScaleDefaults(s) }, initialPending: false, idleSince: undefined };
   if (rec.provisioningState === 'succeeded' && desiredNodeCount(core, rec) !== rec.currentNodeCount) {
     rec.allocationState = 'resizing';
     rec.allocationStateTransitionTime = core.now();
@@ -101,7 +98,7 @@ export function deleteCluster(core: Core, k: ClusterKey): void {
 }
 
 /** Nodes busy with running (or terminating) jobs. */
-export function busyNodes(core: Core, c: ClusterKey): number {
+function busyNodes(core: Core, c: ClusterKey): number {
   let n = 0;
   for (const j of core.state.activeJobs(c)) if (j.executionState === 'running' || j.executionState === 'terminating') n += j.props.nodeCount;
   return n;
@@ -112,10 +109,9 @@ export function idleNodes(core: Core, c: ClusterRec): number {
 }
 
 export function nodeStateCounts(core: Core, c: ClusterRec): Required<NodeStateCounts> {
-  const running = Math.min(busyNodes(core, c), c.currentNodeCount);
   return {
-    idleNodeCount: Math.max(0, c.currentNodeCount - c.preparingNodeCount - c.leavingNodeCount - running),
-    runningNodeCount: running,
+    idleNodeCount: idleNodes(core, c),
+    runningNodeCount: Math.min(busyNodes(core, c), c.currentNodeCount),
     preparingNodeCount: c.preparingNodeCount,
     leavingNodeCount: c.leavingNodeCount,
     unusableNodeCount: 0,
@@ -135,7 +131,7 @@ export function scaleDownShortfall(core: Core, c: ClusterRec): number {
   return excess > 0 ? excess - idleNodes(core, c) : 0;
 }
 
-export function desiredNodeCount(core: Core, c: ClusterRec): number {
+function desiredNodeCount(core: Core, c: ClusterRec): number {
   const s = c.props.scaleSettings;
   if (!s?.autoScale) return s?.manual?.targetNodeCount ?? 0;
   const a = s.autoScale;

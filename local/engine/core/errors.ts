@@ -12,3 +12,13 @@ export class EngineError extends Error {
     super(message);
   }
 }
+
+/** A request the service would refuse as it stands (ARM: 400 InvalidRequestContent). */
+export function invalidContent(message: string): EngineError {
+  return new EngineError('invalid', 'InvalidRequestContent', message);
+}
+
+/** A change to something that is being deleted, or inside it. */
+export function deletingConflict(kind: string, name: string): EngineError {
+  return new EngineError('conflict', 'Conflict', `The ${kind} '${name}' is being deleted; try again when the deletion has finished.`);
+}

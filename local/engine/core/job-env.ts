@@ -8,7 +8,7 @@ import { materializeMounts } from './mounts';
 import type { TaskSpec } from './tool-commands';
 
 /** Expands `$NAME` and `${NAME}`; unknown names stay as written so the mistake is visible in the path. */
-export function expandVars(text: string, env: Record<string, string>): string {
+function expandVars(text: string, env: Record<string, string>): string {
   return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? whole);
 }
 

@@ -5,11 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatchAIError, JobBaseProperties } from '../../../shared/batchai/types';
 import type { Core } from './core';
-import { EngineError } from './errors';
+import { deletingConflict, EngineError, invalidContent } from './errors';
 import { DEFAULT_MAX_WALL_CLOCK, parseDuration } from './durations';
 import { jobDir, preparePaths } from './job-env';
 import { startJobExecution, type StopReason } from './job-run';
-import { experimentId, isFinished, type ClusterKey, type ClusterRec, type ExperimentKey, type JobKey, type JobRec } from './model';
+import { isFinished, type ClusterKey, type ClusterRec, type ExperimentKey, type JobKey, type JobRec } from './model';
 import { checkMountVolumes } from './mounts';
 import { scrub } from './secrets';
 import { getExperiment } from './resources';
@@ -17,14 +17,14 @@ import { toolOf } from './tool-commands';
 import { byPriority } from './priority';
 
 /** Reads the cluster a job names; lenient about the id's form (examples show `/workspace/` and no workspace). */
-export function parseClusterRef(k: JobKey, id: string): ClusterKey {
+function parseClusterRef(k: JobKey, id: string): ClusterKey {
   const parts = id.split('/').filter(Boolean);
   const after = (...names: string[]): string | undefined => {
     const i = parts.findIndex((p) => names.includes(p.toLowerCase()));
     return i >= 0 ? parts[i + 1]?.toLowerCase() : undefined;
   };
   const cluster = after('clusters', 'cluster');
-  if (!cluster) throw new EngineError('invalid', 'InvalidRequestContent', `cluster.id '${id}' names no cluster: expected .../workspaces/{workspace}/clusters/{cluster}.`);
+  if (!cluster) throw invalidContent(`cluster.id '${id}' names no cluster: expected .../workspaces/{workspace}/clusters/{cluster}.`);
   return { sub: after('subscriptions') ?? k.sub, rg: after('resourcegroups') ?? k.rg, ws: after('workspaces', 'workspace') ?? k.ws, cluster };
 }
 
@@ -37,13 +37,13 @@ export function getJob(core: Core, k: JobKey): JobRec {
 
 export function listJobs(core: Core, k: ExperimentKey): JobRec[] {
   getExperiment(core, k);
-  return [...(core.state.jobsByExperiment.get(experimentId(k))?.values() ?? [])];
+  return core.state.jobsOf(k);
 }
 
 /** Creates a job (`created: true`), or returns the existing job of that name unchanged. */
 export function createJob(core: Core, k: JobKey, props: JobBaseProperties): { rec: JobRec; created: boolean } {
   const exp = getExperiment(core, k);
-  if (exp.provisioningState === 'deleting') throw new EngineError('conflict', 'Conflict', `The experiment '${k.exp}' is being deleted.`);
+  if (exp.provisioningState === 'deleting') throw deletingConflict('experiment', k.exp);
   const existing = core.state.job(k);
   if (existing) return { rec: existing, created: false };
   const cluster = parseClusterRef(k, props.cluster.id);
@@ -51,14 +51,14 @@ export function createJob(core: Core, k: JobKey, props: JobBaseProperties): { re
   if (!c || c.provisioningState === 'deleting') {
     throw new EngineError('notFound', 'ClusterNotFound', `The cluster '${cluster.cluster}' named by cluster.id was not found in workspace '${cluster.ws}'.`);
   }
-  if (props.nodeCount < 1) throw new EngineError('invalid', 'InvalidRequestContent', `nodeCount must be 1 or more, got ${props.nodeCount}.`);
+  if (props.nodeCount < 1) throw invalidContent(`nodeCount must be 1 or more, got ${props.nodeCount}.`);
   const { toolType } = toolOf(props);
   parseDuration(props.constraints?.maxWallClockTime ?? DEFAULT_MAX_WALL_CLOCK);
   checkMountVolumes(core.dataDir, props.mountVolumes, 'mountVolumes');
   const ids = new Set<string>();
   for (const o of props.outputDirectories ?? []) {
     if (ids.has(o.id.toLowerCase()) || o.id.toLowerCase() === 'stdouterr') {
-      throw new EngineError('invalid', 'InvalidRequestContent', `outputDirectories: id '${o.id}' is used twice or is reserved ('stdouterr').`);
+      throw invalidContent(`outputDirectories: id '${o.id}' is used twice or is reserved ('stdouterr').`);
     }
     ids.add(o.id.toLowerCase());
   }
@@ -134,16 +134,17 @@ export function startJob(core: Core, j: JobRec, c: ClusterRec): void {
     (o) => (o.stoppedBy === 'requeued' ? requeue() : done(o.exitCode, o.errors)),
     (e: unknown) => done(undefined, [{ code: 'JobFailed', message: `The job could not be run: ${e instanceof Error ? e.message : String(e)}` }]),
   );
-  function done(code: number | undefined, errors: BatchAIError[] | undefined): void {
+  function release(): void {
     clearTimeout(core.wallClockTimers.get(rec.uuid));
     core.wallClockTimers.delete(rec.uuid);
     core.executions.delete(rec.uuid);
+  }
+  function done(code: number | undefined, errors: BatchAIError[] | undefined): void {
+    release();
     finish(core, rec, code, errors);
   }
   function requeue(): void {
-    clearTimeout(core.wallClockTimers.get(rec.uuid));
-    core.wallClockTimers.delete(rec.uuid);
-    core.executions.delete(rec.uuid);
+    release();
     const cur = core.state.job(rec);
     if (cur?.uuid !== rec.uuid) return;
     const { startTime: _s, paths: _p, ...rest } = cur;

@@ -3,10 +3,10 @@
 import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { MountVolumes } from '../../../shared/batchai/types';
-import { EngineError } from './errors';
+import { invalidContent } from './errors';
 
 /** Where a file share's folder lives: `{dataDir}/files/{account}/{share}` (the Files endpoint serves `files/`). */
-export function fileShareDir(dataDir: string, accountName: string, azureFileUrl: string): string {
+function fileShareDir(dataDir: string, accountName: string, azureFileUrl: string): string {
   let account = accountName;
   let share: string | undefined;
   try {
@@ -16,12 +16,12 @@ export function fileShareDir(dataDir: string, accountName: string, azureFileUrl:
   } catch {
     share = azureFileUrl.split('/').filter(Boolean).pop();
   }
-  if (!share) throw new EngineError('invalid', 'InvalidRequestContent', `azureFileUrl '${azureFileUrl}' names no share: expected https://<account>.file.core.windows.net/<share>.`);
+  if (!share) throw invalidContent(`azureFileUrl '${azureFileUrl}' names no share: expected https://<account>.file.core.windows.net/<share>.`);
   return join(dataDir, 'files', safeSegment(account), safeSegment(share));
 }
 
 function safeSegment(s: string): string {
-  if (!s || s === '.' || s === '..' || /[\\/]/.test(s)) throw new EngineError('invalid', 'InvalidRequestContent', `'${s}' is not a valid account, share or container name.`);
+  if (!s || s === '.' || s === '..' || /[\\/]/.test(s)) throw invalidContent(`'${s}' is not a valid account, share or container name.`);
   return s;
 }
 
@@ -48,7 +48,7 @@ export function checkMountVolumes(dataDir: string, mv: MountVolumes | undefined,
     const root = resolve('/root-check');
     const p = resolve(root, rel);
     if (!rel || p === root || !p.startsWith(root + sep)) {
-      throw new EngineError('invalid', 'InvalidRequestContent', `${where}: relativeMountPath '${rel}' must be a relative path inside the mount root.`);
+      throw invalidContent(`${where}: relativeMountPath '${rel}' must be a relative path inside the mount root.`);
     }
   }
 }

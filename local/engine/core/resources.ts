@@ -1,6 +1,6 @@
 // Workspaces, experiments and file servers: containers and records with no processes behind them.
 // Keys arrive lower-cased from the facade. Deletion cascades to what lives below, as on the service.
-import { EngineError } from './errors';
+import { deletingConflict, EngineError } from './errors';
 import type { Core } from './core';
 import {
   experimentId, workspaceId,
@@ -9,6 +9,7 @@ import {
 import type { FileServerBaseProperties } from '../../../shared/batchai/types';
 import { deleteCluster } from './clusters';
 import { deleteJob } from './jobs';
+import { fileServerId } from './state';
 import { scrub } from './secrets';
 
 export function getWorkspace(core: Core, k: WorkspaceKey): WorkspaceRec {
@@ -38,10 +39,6 @@ export function patchWorkspace(core: Core, k: WorkspaceKey, tags: Record<string,
   const rec = { ...w, ...(tags ? { tags } : {}) };
   core.state.saveWorkspace(rec);
   return rec;
-}
-
-function deletingConflict(kind: string, name: string): EngineError {
-  return new EngineError('conflict', 'Conflict', `The ${kind} '${name}' is being deleted; try again when the deletion has finished.`);
 }
 
 export function deleteWorkspace(core: Core, k: WorkspaceKey): void {
@@ -92,8 +89,7 @@ export function deleteExperiment(core: Core, k: ExperimentKey): void {
   const e = getExperiment(core, k);
   if (e.provisioningState === 'deleting') return;
   core.state.saveExperiment({ ...e, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
-  const jobs = [...(core.state.jobsByExperiment.get(experimentId(k))?.values() ?? [])];
-  for (const j of jobs) deleteJob(core, j);
+  for (const j of core.state.jobsOf(k)) deleteJob(core, j);
   core.defer(core.timing.operationDelayMs, () => core.state.deleteExperiment(k), () => (core.state.jobsByExperiment.get(experimentId(k))?.size ?? 0) === 0);
 }
 
@@ -110,7 +106,7 @@ export function putFileServer(core: Core, k: WorkspaceKey, name: string, props: 
 }
 
 function findFileServer(core: Core, k: WorkspaceKey, name: string): FileServerRec | undefined {
-  return core.state.fileServers.get(`${workspaceId(k)}/fileservers/${name}`);
+  return core.state.fileServers.get(fileServerId({ ...k, name }));
 }
 
 export function getFileServer(core: Core, k: WorkspaceKey, name: string): FileServerRec {

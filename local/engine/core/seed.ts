@@ -1,7 +1,7 @@
 // Bulk insertion of finished jobs for benchmarks of listing and polling: no processes, one journal append.
 import { randomUUID } from 'node:crypto';
 import type { Core } from './core';
-import type { ClusterKey, ExperimentKey, JobRec } from './model';
+import { experimentId, type ClusterKey, type ExperimentKey, type JobRec } from './model';
 
 export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, clusterName = 'seed-cluster'): void {
   const { state } = core;
@@ -18,7 +18,7 @@ export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, cl
     });
   }
   const clusterIdText = `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
-  const existing = state.jobsByExperiment.get(`${k.sub}/${k.rg}/${k.ws}/${k.exp}`)?.size ?? 0;
+  const existing = state.jobsByExperiment.get(experimentId(k))?.size ?? 0;
   const width = String(existing + count).length;
   const jobs: JobRec[] = [];
   for (let i = 0; i < count; i++) {

@@ -2,7 +2,7 @@
 // is the hot path: 10,000 jobs of one experiment) and per cluster (the scheduler's view).
 import { Journal } from './journal';
 import {
-  clusterId, experimentId, jobId, workspaceId,
+  clusterId, experimentId, isFinished, jobId, workspaceId,
   type ClusterKey, type ClusterRec, type ExperimentKey, type ExperimentRec, type FileServerRec, type JobKey,
   type JobRec, type WorkspaceKey, type WorkspaceRec,
 } from './model';
@@ -45,7 +45,7 @@ export class State {
   private trackActive(j: JobRec): void {
     const cid = clusterId(j.cluster);
     let m = this.activeJobsByCluster.get(cid);
-    if (j.executionState === 'succeeded' || j.executionState === 'failed') {
+    if (isFinished(j)) {
       m?.delete(jobId(j));
       return;
     }
@@ -64,6 +64,10 @@ export class State {
   }
   job(k: JobKey): JobRec | undefined {
     return this.jobsByExperiment.get(experimentId(k))?.get(k.job);
+  }
+  /** Jobs of the experiment, in submission order. */
+  jobsOf(k: ExperimentKey): JobRec[] {
+    return [...(this.jobsByExperiment.get(experimentId(k))?.values() ?? [])];
   }
   /** Jobs of the cluster that are not finished, in no particular order. */
   activeJobs(k: ClusterKey): JobRec[] {
@@ -100,7 +104,7 @@ export class State {
     this.journal.delete([`ws:${workspaceId(k)}`]);
   }
   deleteExperiment(k: ExperimentKey): void {
-    this.deleteJobs([...(this.jobsByExperiment.get(experimentId(k))?.values() ?? [])]);
+    this.deleteJobs(this.jobsOf(k));
     this.experiments.delete(experimentId(k));
     this.jobsByExperiment.delete(experimentId(k));
     this.journal.delete([`exp:${experimentId(k)}`]);

@@ -1,7 +1,7 @@
 // What a job runs, per tool: the shell command of each process and its role. Everything runs through `bash -c`
 // so `$AZ_BATCHAI_...` references in script paths and arguments expand as they did on a node.
 import type { JobBaseProperties, ToolType } from '../../../shared/batchai/types';
-import { EngineError } from './errors';
+import { invalidContent } from './errors';
 
 export interface TaskSpec {
   role: 'master' | 'worker' | 'ps';
@@ -19,7 +19,7 @@ const TOOL_KEYS: Array<[keyof JobBaseProperties, ToolType]> = [
 export function toolOf(p: JobBaseProperties): { key: keyof JobBaseProperties; toolType: ToolType } {
   const present = TOOL_KEYS.filter(([k]) => p[k] !== undefined && p[k] !== null);
   if (present.length !== 1) {
-    throw new EngineError('invalid', 'InvalidRequestContent', present.length === 0
+    throw invalidContent(present.length === 0
       ? `The job names no tool: expected exactly one of ${TOOL_KEYS.map(([k]) => k).join(', ')}.`
       : `The job names ${present.length} tools (${present.map(([k]) => k).join(', ')}): expected exactly one.`);
   }
@@ -68,7 +68,7 @@ export function tasksOf(p: JobBaseProperties): TaskSpec[] {
     return replicas(c.processCount ?? n, command);
   }
   const s: PythonTool | undefined = p.pyTorchSettings ?? p.chainerSettings ?? p.horovodSettings ?? p.caffe2Settings;
-  if (!s) throw new EngineError('invalid', 'InvalidRequestContent', 'The job names no tool.');
+  if (!s) throw invalidContent('The job names no tool.');
   return replicas(s.processCount ?? n, python(s));
 }
 

@@ -6,7 +6,7 @@ import { clusterKey, wsKey } from './keys';
 import { pageOf } from './paging';
 import type { Route } from './router';
 import { validateBody } from './validate';
-import { clusterView } from './views';
+import { clusterView, remoteLoginNodes } from './views';
 
 const C = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.BatchAI/workspaces/{workspaceName}/clusters';
 
@@ -48,7 +48,7 @@ export const clusterRoutes: Route[] = [
     method: 'POST', template: `${C}/{clusterName}/listRemoteLoginInformation`,
     handler: (ctx) => {
       const c = getCluster(ctx.core, clusterKey(ctx));
-      return pageOf(ctx, Array.from({ length: c.currentNodeCount }, (_, i) => i), (i) => ({ nodeId: `tvm-local-${c.cluster}_${i + 1}`, ipAddress: '127.0.0.1', port: 50000 + i }));
+      return pageOf(ctx, remoteLoginNodes(c.cluster, c.currentNodeCount), (n) => n);
     },
   },
 ];

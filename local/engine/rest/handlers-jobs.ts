@@ -8,7 +8,7 @@ import { expKey, jobKey } from './keys';
 import { intQuery, nextLink, pageOf, pageWindow } from './paging';
 import type { Route } from './router';
 import { validateBody } from './validate';
-import { iso, jobView } from './views';
+import { iso, jobView, remoteLoginNodes } from './views';
 
 const J = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.BatchAI/workspaces/{workspaceName}/experiments/{experimentName}/jobs';
 
@@ -75,7 +75,7 @@ export const jobRoutes: Route[] = [
     handler: (ctx) => {
       const j = getJob(ctx.core, jobKey(ctx));
       const nodes = j.executionState === 'running' || j.executionState === 'terminating' ? j.props.nodeCount : 0;
-      return pageOf(ctx, Array.from({ length: nodes }, (_, i) => i), (i) => ({ nodeId: `tvm-local-${j.cluster.cluster}_${i + 1}`, ipAddress: '127.0.0.1', port: 50000 + i }));
+      return pageOf(ctx, remoteLoginNodes(j.cluster.cluster, nodes), (n) => n);
     },
   },
 ];

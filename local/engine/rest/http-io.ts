@@ -29,7 +29,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 }
 
 /** Drops nulls and undefined recursively: the service never sent `null`. */
-export function withoutNulls(v: unknown): unknown {
+function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(withoutNulls);
   if (typeof v === 'object' && v !== null) {
     const out: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // Records → ARM JSON as the service answered it: ids with lower-cased names, ISO-8601 UTC times, secrets
 // removed (admin password, storage keys, registry passwords, instrumentation keys, job secret values).
-import type { Cluster, Experiment, FileServer, Job, Workspace } from '../../../shared/batchai/types';
+import type { Cluster, Experiment, FileServer, Job, RemoteLoginInformation, Workspace } from '../../../shared/batchai/types';
 import type { Core } from '../core/core';
 import { nodeStateCounts } from '../core/clusters';
 import { scrub } from '../core/secrets';
@@ -13,13 +13,13 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function rgPath(sub: string, rg: string): string {
+function rgPath(sub: string, rg: string): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.BatchAI`;
 }
-export function workspaceArmId(k: WorkspaceKey): string {
+function workspaceArmId(k: WorkspaceKey): string {
   return `${rgPath(k.sub, k.rg)}/workspaces/${k.ws}`;
 }
-export function clusterArmId(k: ClusterKey): string {
+function clusterArmId(k: ClusterKey): string {
   return `${workspaceArmId(k)}/clusters/${k.cluster}`;
 }
 
@@ -50,6 +50,11 @@ export function fileServerView(f: FileServerRec): FileServer {
       ...tracked(f),
     } as FileServer['properties'],
   };
+}
+
+/** listRemoteLoginInformation: every node is this machine, each with its own port. */
+export function remoteLoginNodes(cluster: string, count: number): RemoteLoginInformation[] {
+  return Array.from({ length: count }, (_, i) => ({ nodeId: `tvm-local-${cluster}_${i + 1}`, ipAddress: '127.0.0.1', port: 50000 + i }));
 }
 
 const DEFAULT_IMAGE = { imageReference: { publisher: 'Canonical', offer: 'UbuntuServer', sku: '16.04-LTS', version: 'latest' } };

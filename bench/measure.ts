@@ -1,0 +1,14 @@
+// Measuring helpers shared by the benchmarks: requests counted on the wire, and percentiles of latencies.
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
+
+/** The default transport, counting requests: a figure is what really went over the wire. */
+export function countingTransport(): { httpClient: HttpClient; count: () => number; reset: () => void } {
+  const inner = createDefaultHttpClient();
+  let n = 0;
+  return { httpClient: { sendRequest: (req) => { n++; return inner.sendRequest(req); } }, count: () => n, reset: () => { n = 0; } };
+}
+
+/** The nearest-rank percentile `p` (0-100] of ascending `sorted`; NaN when there is nothing to rank. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+}
