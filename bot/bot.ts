@@ -8,7 +8,8 @@ import {
 import { toActivity } from '../cards/activity';
 import { parseCommand, isParseFailure } from '../shared/core/grammar';
 import type { Command } from '../shared/core/commands';
-import type { Channel } from '../shared/core/views';
+import { toError } from '../shared/errors';
+import { channelOf } from '../shared/services/notifier';
 import type { StoredConversation } from '../shared/storage';
 import type { BotDeps } from './deps';
 import { errorView, parseFailureView, scrub } from './error-view';
@@ -16,10 +17,6 @@ import type { FollowUp, Handler, HandlerContext, Reply, Scope, TurnInfo } from '
 import { handlers } from './router';
 import { resolveScope } from './scope';
 import { executeCommand, messageCommand } from './turn-input';
-
-export function channelOf(channelId: string | undefined): Channel {
-  return channelId === 'msteams' || channelId === 'slack' ? channelId : 'webchat';
-}
 
 function storedConversation(activity: Activity): StoredConversation {
   return {
@@ -31,13 +28,11 @@ function storedConversation(activity: Activity): StoredConversation {
 }
 
 export class ChatBot extends ActivityHandler {
-  private readonly log: (line: string) => void;
   /** Conversations this instance already saved: an optimization only, the table stays the truth. */
   private readonly saved = new Set<string>();
 
   constructor(private readonly deps: BotDeps) {
     super();
-    this.log = deps.log ?? ((line) => console.error(line));
     this.onMessage(async (ctx, next) => {
       const reply = await this.answer(ctx, messageCommand(ctx.activity));
       const channel = channelOf(ctx.activity.channelId);
@@ -86,7 +81,7 @@ export class ChatBot extends ActivityHandler {
       const handler = handlers[parsed.kind] as Handler<Command['kind']>;
       return await handler(parsed as never, ctx);
     } catch (e) {
-      return { view: errorView(e, this.log) };
+      return { view: errorView(e, this.deps.log) };
     }
   }
 
@@ -98,7 +93,7 @@ export class ChatBot extends ActivityHandler {
       this.saved.add(id);
     } catch (e) {
       // The answer still goes out; only later alerts to this conversation depend on the row.
-      this.log(`[bot] could not save conversation ${id}: ${scrub(e instanceof Error ? e.message : String(e))}`);
+      this.deps.log(`[bot] could not save conversation ${id}: ${scrub(toError(e).message)}`);
     }
   }
 
@@ -109,7 +104,7 @@ export class ChatBot extends ActivityHandler {
     try {
       await this.deps.followUps.start({ target: followUp.target, conversationId, activityId, key: followUp.key, deadline });
     } catch (e) {
-      this.log(`[bot] could not follow card ${activityId}: ${scrub(e instanceof Error ? e.message : String(e))}`);
+      this.deps.log(`[bot] could not follow card ${activityId}: ${scrub(toError(e).message)}`);
     }
   }
 }

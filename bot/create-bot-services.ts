@@ -43,11 +43,11 @@ export async function createBotServices(
     batchAi,
     stores,
     config,
-    readTail: overrides.readTail ?? ((url, size, opts) => readTail(url, size, opts)),
+    readTail: overrides.readTail ?? readTail,
     sender: createProactiveSender(adapter, config.bot.appId),
     followUps,
     now: overrides.now ?? (() => new Date()),
+    log: overrides.log ?? ((line) => console.error(line)),
   };
-  if (overrides.log) deps.log = overrides.log;
   return { bot: createBot(deps), adapter, deps, followUpStep: createFollowUpStep(deps) };
 }

@@ -4,14 +4,11 @@ import type { BatchAi } from '../shared/batchai/port';
 import type { Config } from '../shared/config';
 import type { Stores } from '../shared/storage';
 import type { FollowUpQueue } from '../shared/storage/followup-queue';
+import type { ReadTail } from '../shared/services/alert-content';
 import type { AlertSender } from './proactive';
 
-/** shared/storage/file-tail.ts `readTail`: one ranged read of the end of a file, cut to whole lines. */
-export type ReadTail = (
-  downloadUrl: string,
-  size: number,
-  opts: { maxBytes: number; maxLines: number },
-) => Promise<{ lines: string[]; truncated: boolean; bytesRead: number }>;
+/** shared/storage/file-tail.ts `readTail` in production: one ranged read of the end of a file, cut to whole lines. */
+export type { ReadTail };
 
 export interface BotDeps {
   batchAi: BatchAi;
@@ -23,6 +20,6 @@ export interface BotDeps {
   /** Where a long operation's card is handed over to be followed after the turn (functions/followups.ts). */
   followUps: FollowUpQueue;
   now(): Date;
-  /** Where turn failures are logged (never with secrets); console.error by default. */
-  log?: (line: string) => void;
+  /** Where turn failures are logged (never with secrets); console.error unless the composition root says otherwise. */
+  log: (line: string) => void;
 }

@@ -1,5 +1,5 @@
-// The job card the bot answers with: shared/core's job view plus what only the bot knows (who submitted it
-// from chat, the clock for a running job's duration so far).
+// The job card the bot answers with: shared/core's job view plus who submitted it from chat, which only the
+// bot knows (the Batch AI job does not record it).
 import type { Job } from '../shared/batchai/types';
 import { toJobView } from '../shared/core/job-view';
 import type { JobView } from '../shared/core/views';

@@ -6,7 +6,7 @@ import type { LogTailView } from '../shared/core/views';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';
 import type { BotDeps } from './deps';
 import type { FollowUp } from './handler';
-import { readJobTail } from './handlers/files';
+import { readJobTails } from './handlers/files';
 import { isFinished, jobView } from './job-card';
 import { STOPPED_NOTE, type Watch } from './follow-up';
 
@@ -40,11 +40,10 @@ export function jobWatch(deps: BotDeps, target: JobTarget): Watch<Job> {
     key: stateKey,
     done: isFinished,
     render: async (j, phase) => {
-      const tails: LogTailView[] = [];
+      let tails: LogTailView[] = [];
       if (phase === 'done') {
-        const lines = deps.config.logs.tailLines;
-        tails.push((await readJobTail({ deps }, ref, 'stdout.txt', lines)).tail);
-        if (j.properties?.executionState === 'failed') tails.push((await readJobTail({ deps }, ref, 'stderr.txt', lines)).tail);
+        const files = j.properties?.executionState === 'failed' ? ['stdout.txt', 'stderr.txt'] : ['stdout.txt'];
+        tails = (await readJobTails({ deps }, ref, files, deps.config.logs.tailLines)).map((t) => t.tail);
       }
       const headline = JOB_HEADLINES[target.headline](j);
       return jobView(j, ref.workspace, {

@@ -1,7 +1,6 @@
 // A missing job or cluster answers with what exists instead ("Job foo not found in experiment bar. Jobs there:
 // a, b, c"), so the person can retype without another command.
-import type { ClusterRef, ExperimentRef, JobRef } from '../shared/batchai/port';
-import type { BatchAi } from '../shared/batchai/port';
+import type { BatchAi, ClusterRef, ExperimentRef, JobRef } from '../shared/batchai/port';
 import type { JobName } from '../shared/core/commands';
 import { InputError, isNotFound } from '../shared/errors';
 import type { HandlerContext } from './handler';
@@ -48,23 +47,31 @@ export async function jobRef(ctx: HandlerContext, name: JobName): Promise<JobRef
   return { ...scope.ref, experiment: name.experiment ?? scope.experiment, job: name.job };
 }
 
-/** Runs `fn` on the named job; a 404 becomes a "not found" listing the jobs that exist. */
-export async function withJob<T>(ctx: HandlerContext, name: JobName, fn: (ref: JobRef) => Promise<T>): Promise<T> {
-  const ref = await jobRef(ctx, name);
+export async function clusterRef(ctx: HandlerContext, cluster: string): Promise<ClusterRef> {
+  return { ...(await ctx.scope()).ref, cluster };
+}
+
+async function orNotFound<T>(fn: () => Promise<T>, notFound: () => Promise<InputError>): Promise<T> {
   try {
-    return await fn(ref);
+    return await fn();
   } catch (e) {
-    if (isNotFound(e)) throw await jobNotFound(ctx.deps.batchAi, ref);
+    if (isNotFound(e)) throw await notFound();
     throw e;
   }
 }
 
+/** Runs `fn` on the named job; a 404 becomes a "not found" listing the jobs that exist. */
+export async function withJob<T>(ctx: HandlerContext, name: JobName, fn: (ref: JobRef) => Promise<T>): Promise<T> {
+  const ref = await jobRef(ctx, name);
+  return orNotFound(() => fn(ref), () => jobNotFound(ctx.deps.batchAi, ref));
+}
+
+/** Runs `fn` on `ref`; a 404 becomes a "not found" listing the clusters that exist. */
+export function withClusterRef<T>(batchAi: BatchAi, ref: ClusterRef, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
+  return orNotFound(() => fn(ref), () => clusterNotFound(batchAi, ref));
+}
+
+/** `withClusterRef` on the named cluster of the conversation's workspace. */
 export async function withCluster<T>(ctx: HandlerContext, cluster: string, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
-  const ref: ClusterRef = { ...(await ctx.scope()).ref, cluster };
-  try {
-    return await fn(ref);
-  } catch (e) {
-    if (isNotFound(e)) throw await clusterNotFound(ctx.deps.batchAi, ref);
-    throw e;
-  }
+  return withClusterRef(ctx.deps.batchAi, await clusterRef(ctx, cluster), fn);
 }

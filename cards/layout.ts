@@ -1,4 +1,6 @@
 // View → CardModel for every View kind. One place decides what a card shows; renderers decide how.
+import { commandText } from '../shared/core/command-text';
+import { jobNameOf } from '../shared/core/job-view';
 import type { View } from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatDuration, stateLabel, stateTone } from './format';
@@ -19,7 +21,7 @@ export function layoutView(view: View): CardModel {
         text: [stateLabel(j.state), j.cluster, `${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}`, j.durationSeconds === undefined ? '' : formatDuration(j.durationSeconds)]
           .filter(Boolean).join(' · '),
         tone: stateTone(j.state),
-        command: `job ${jobTitle(j)}`,
+        command: commandText({ kind: 'job', job: jobNameOf(j) }),
         commandTitle: 'Open',
       }));
       return { title: view.title, summary: `${view.title}: ${view.jobs.length + view.more} jobs`, blocks: [{ type: 'items', items, hiddenBelow: view.more, empty: 'No jobs.' }] };
@@ -28,7 +30,7 @@ export function layoutView(view: View): CardModel {
       const items = view.clusters.map((c) => ({
         title: c.name,
         text: `${c.allocationState} · ${nodesText(c)} nodes · ${scaleText(c)} · ${c.vmSize}`,
-        command: `cluster ${c.name}`,
+        command: commandText({ kind: 'cluster', cluster: c.name }),
         commandTitle: 'Open',
       }));
       return { title: view.title, summary: `${view.title}: ${view.clusters.length} clusters`, blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No clusters.' }] };
@@ -56,13 +58,13 @@ export function layoutView(view: View): CardModel {
       const items = view.templates.map((t) => ({
         title: t.name,
         text: [t.description, t.parameters.length ? `Parameters: ${t.parameters.join(', ')}` : 'No parameters'].filter(Boolean).join(' — '),
-        command: `template ${t.name}`,
+        command: commandText({ kind: 'template', template: t.name }),
         commandTitle: 'Show',
       }));
       return { title: 'Templates', summary: `${view.templates.length} templates`, blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No templates saved.' }] };
     }
     case 'subscription-list': {
-      const items = view.subscriptions.map((s) => ({ title: s.id, text: s.description, command: `unsubscribe ${s.id}`, commandTitle: 'Unsubscribe' }));
+      const items = view.subscriptions.map((s) => ({ title: s.id, text: s.description, command: commandText({ kind: 'unsubscribe', id: s.id }), commandTitle: 'Unsubscribe' }));
       return {
         title: 'Subscriptions', summary: `${view.subscriptions.length} subscriptions`,
         blocks: [{ type: 'items', items, hiddenBelow: 0, empty: 'No subscriptions in this conversation. Try: subscribe' }],

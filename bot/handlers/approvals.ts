@@ -19,10 +19,9 @@ const me = (ctx: HandlerContext): Person => ({ id: ctx.turn.userId, ...(ctx.turn
 
 async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<Reply> {
   const { approvals } = ctx.deps.stores;
-  const log = ctx.deps.log ?? ((line: string) => console.error(line));
   const record = async (next: Approval) => {
     // The scale request already ran (or failed): a lost write only leaves the row at `approved`.
-    if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) log(`[bot] approval ${a.id}: could not record ${next.state}`);
+    if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) ctx.deps.log(`[bot] approval ${a.id}: could not record ${next.state}`);
   };
   const labels = scaleLabels(a.request);
   const prefix = `Approved by ${nameOf(a.decidedBy ?? me(ctx))} (asked by ${nameOf(a.requestedBy)})`;

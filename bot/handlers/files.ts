@@ -32,25 +32,29 @@ async function listFiles(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, outputD
   return { files, more: false };
 }
 
-/** The tail of stdouterr/<fileName>: one listing, then one ranged read. `found` false: no such file yet. */
-export async function readJobTail(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, fileName: string, maxLines: number): Promise<{ tail: LogTailView; found: boolean }> {
+type JobTail = { tail: LogTailView; found: boolean };
+
+/** The tails of stdouterr/<name> for each name: one listing, then one ranged read per file. `found` false: no such file yet. */
+export async function readJobTails(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, fileNames: string[], maxLines: number): Promise<JobTail[]> {
   const { tailBytes, tailLines } = ctx.deps.config.logs;
   const maxBytes = Math.min(MAX_TAIL_BYTES, Math.max(tailBytes, Math.ceil((tailBytes * maxLines) / tailLines)));
   const listed = await listFiles(ctx, ref, STDOUTERR, 100);
-  const file = listed.files.find((f) => f.name === fileName);
-  const size = file?.properties?.contentLength ?? 0;
-  if (!file?.downloadUrl || size === 0) return { tail: { file: fileName, lines: [], truncated: false, size }, found: !!file };
-  const t = await ctx.deps.readTail(file.downloadUrl, size, { maxBytes, maxLines });
-  return { tail: { file: fileName, lines: t.lines, truncated: t.truncated, size }, found: true };
+  return Promise.all(fileNames.map(async (fileName): Promise<JobTail> => {
+    const file = listed.files.find((f) => f.name === fileName);
+    const size = file?.properties?.contentLength ?? 0;
+    if (!file?.downloadUrl || size === 0) return { tail: { file: fileName, lines: [], truncated: false, size }, found: !!file };
+    const t = await ctx.deps.readTail(file.downloadUrl, size, { maxBytes, maxLines });
+    return { tail: { file: fileName, lines: t.lines, truncated: t.truncated, size }, found: true };
+  }));
 }
 
 export const logs: Handler<'logs'> = async (cmd, ctx) => {
   const fileName = cmd.stderr ? 'stderr.txt' : 'stdout.txt';
   const view = await withJob(ctx, cmd.job, async (ref) => {
     // The job and its tail are independent: fetch both at once.
-    const [job, { tail, found }] = await Promise.all([
+    const [job, [{ tail, found }]] = await Promise.all([
       ctx.deps.batchAi.getJob(ref),
-      readJobTail(ctx, ref, fileName, cmd.lines ?? ctx.deps.config.logs.tailLines),
+      readJobTails(ctx, ref, [fileName], cmd.lines ?? ctx.deps.config.logs.tailLines),
     ]);
     return jobView(job, ref.workspace, { now: ctx.deps.now(), tails: [tail], headline: found ? undefined : `No ${fileName} yet` });
   });

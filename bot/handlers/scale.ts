@@ -8,12 +8,12 @@ import {
   approvalView, describeRequest, effectiveState, isTerminal, needsApproval, scaleSettingsOf, type Approval, type ScaleRequest,
 } from '../../shared/core/approval-policy';
 import { toClusterView } from '../../shared/core/cluster-view';
-import { ProtocolError, isNotFound } from '../../shared/errors';
+import { ProtocolError } from '../../shared/errors';
 import type { FollowUpTarget } from '../../shared/storage/followup-queue';
 import type { BotDeps } from '../deps';
 import { STOPPED_NOTE, type Watch } from '../follow-up';
 import type { Handler, HandlerContext, Reply } from '../handler';
-import { clusterNotFound, withCluster } from '../not-found';
+import { clusterRef, withCluster, withClusterRef } from '../not-found';
 
 const allocationKey = (c: Cluster) =>
   `${c.properties?.allocationState}:${c.properties?.currentNodeCount}:${JSON.stringify(c.properties?.nodeStateCounts ?? {})}`;
@@ -28,13 +28,7 @@ export function scaleLabels(r: ScaleRequest): ScaleLabels {
 
 /** PATCHes the scale settings of `ref` now (no approval check); a 404 names the clusters that exist. */
 export async function applyScale(ctx: HandlerContext, ref: ClusterRef, settings: ScaleSettings, what: ScaleLabels): Promise<Reply> {
-  let updated: Cluster;
-  try {
-    updated = await ctx.deps.batchAi.updateClusterScale(ref, settings);
-  } catch (e) {
-    if (isNotFound(e)) throw await clusterNotFound(ctx.deps.batchAi, ref);
-    throw e;
-  }
+  const updated = await withClusterRef(ctx.deps.batchAi, ref, (r) => ctx.deps.batchAi.updateClusterScale(r, settings));
   const steady = updated.properties?.allocationState !== 'resizing';
   const view = { ...toClusterView(updated, ref.workspace), headline: steady ? what.done : what.pending };
   if (steady) return { view };
@@ -89,8 +83,6 @@ async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest): Promise<
   // Followed at least until it expires: its card then says so.
   return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
 }
-
-const clusterRef = async (ctx: HandlerContext, cluster: string): Promise<ClusterRef> => ({ ...(await ctx.scope()).ref, cluster });
 
 async function scaleOrAsk(cmd: ScaleRequest, ctx: HandlerContext): Promise<Reply> {
   if (needsApproval(cmd, ctx.deps.config.policy.resizeApprovalThreshold)) return requestApproval(ctx, cmd);

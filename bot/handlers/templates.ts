@@ -3,6 +3,7 @@
 // submitted it, answers at once with the job card, and keeps that card in step until the job finishes.
 import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
 import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
+import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
@@ -94,7 +95,7 @@ async function subscribeSubmitter(ctx: HandlerContext, ref: JobRef, cluster: str
     return (await subscriptions.add(ctx.turn.conversationId, filter, ctx.turn.userId)).id;
   } catch (e) {
     // The job is submitted either way; the card still follows it to the end.
-    (ctx.deps.log ?? console.error)(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+    ctx.deps.log(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
     return undefined;
   }
 }
@@ -123,7 +124,7 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
         facts: [
           { title: 'Experiment', value: ref.experiment },
           { title: 'Job', value: ref.job },
-          { title: 'Cluster', value: body.properties?.cluster.id.split('/').pop() ?? '' },
+          { title: 'Cluster', value: lastSegment(body.properties?.cluster.id) ?? '' },
         ],
         code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(maskSecrets(body), null, 2)}`,
         actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
@@ -141,9 +142,9 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
     await ctx.deps.stores.submissions.record({ workspace: ref.workspace, experiment: ref.experiment, job: ref.job, ...who });
   } catch (e) {
     // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
-    (ctx.deps.log ?? console.error)(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+    ctx.deps.log(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
   }
-  const subscription = await subscribeSubmitter(ctx, ref, created.properties?.cluster?.id.split('/').pop() ?? '');
+  const subscription = await subscribeSubmitter(ctx, ref, lastSegment(created.properties?.cluster?.id) ?? '');
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
   const headline = subscription
     ? `Submitted. You will get an alert here when it ends (subscription ${subscription}).`

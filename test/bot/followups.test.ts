@@ -40,6 +40,22 @@ test('a restart of the host mid-way: the submitted job\'s card still updates in 
   expect(cardText(finished)).toMatch(/line 3[\s\S]*done/);
 });
 
+test('a failed job\'s card ends with the tails of both stdout.txt and stderr.txt', async () => {
+  await stack.services.deps.stores.templates.put('fails', {
+    description: 'Writes a line to each stream and exits 3.',
+    properties: {
+      nodeCount: 1,
+      customToolkitSettings: { commandLine: 'echo "to stdout"; echo "to stderr" >&2; exit 3' },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    },
+  });
+  const c = 'failed-1';
+  const reply = await stack.say(c, 'submit fails --name fails-once');
+  const failed = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Failed/.test(cardText(a)), 20_000);
+  expect(cardText(failed)).toMatch(/stdout\.txt[\s\S]*to stdout[\s\S]*stderr\.txt[\s\S]*to stderr/);
+  expect(cardText(failed)).toMatch(/Exit code[\s\S]*3/);
+});
+
 describe('one step, delivered more than once', () => {
   let svc: BotServices;
   let queue: QueueClient;
