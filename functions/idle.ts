@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { toActivity } from '../cards/activity';
 import type { BatchAi, WorkspaceRef } from '../shared/batchai/port';
 import { idleSchedule } from '../shared/config';
+import { workspaceLabel } from '../shared/core/arm-names';
 import type { ObservedCluster, ObservedJob } from '../shared/core/diff';
 import { eventId, type ClusterEvent } from '../shared/core/events';
 import { decideIdle, idleWarningView, latest, scaledToZeroView, type ClusterPolicy } from '../shared/core/idle-policy';
@@ -125,7 +126,7 @@ export async function idleTick(deps: IdleDeps): Promise<IdleReport> {
       clusters.push(...(await tickWorkspace(t, ws)));
     } catch (e) {
       // One workspace failing to list (Batch AI busy) does not stop the others.
-      t.failures.push(`${ws.resourceGroup}/${ws.workspace}: ${toError(e).message}`);
+      t.failures.push(`${workspaceLabel(ws)}: ${toError(e).message}`);
     }
   }
   return { clusters, failures: t.failures };

@@ -52,7 +52,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     followUpStep: botServices.followUpStep,
     poller: createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log }),
     notifier: createNotifier({
-      stores, markers: backend.markers, batches: backend.batches, batchAi, readTail: (url, size, opts) => readTail(url, size, opts),
+      stores, markers: backend.markers, batches: backend.batches, batchAi, readTail,
       render: toActivity, sender, logs: config.logs, log,
     }),
   };

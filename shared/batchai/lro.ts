@@ -1,8 +1,10 @@
 // ARM long-running operations. An initial 200/201/204 is final. A 202 is followed through
 // Azure-AsyncOperation (a status document: InProgress → Succeeded | Failed | Canceled) or, failing that,
 // Location (202 while running, 200/204 when done), waiting Retry-After between polls (capped), else the
-// configured interval.
+// configured interval. A failed operation's message is redacted like any ARM error (arm-error.ts): it may
+// name a storage URL with its SAS signature, and it reaches cards (an approval that failed) and logs.
 import { ArmError, ProtocolError } from '../errors';
+import { redact } from './arm-error';
 import { retryAfterMs, sleep } from './delay';
 import { isObject, pick } from './parse';
 import type { ArmHttp, ArmResponse } from './pipeline';
@@ -39,7 +41,7 @@ async function pollAsyncOperation(http: ArmHttp, url: string, first: ArmResponse
       const e = isObject(err) ? err : {};
       throw new ArmError(
         str(pick(e, 'code')) ?? (s === 'failed' ? 'OperationFailed' : 'OperationCanceled'),
-        str(pick(e, 'message')) ?? `The long-running operation ended ${status}.`,
+        redact(str(pick(e, 'message')) ?? `The long-running operation ended ${status}.`),
         last.status,
         str(pick(e, 'target')),
       );
@@ -55,14 +57,12 @@ async function pollLocation(http: ArmHttp, url: string, first: ArmResponse, opts
   } while (last.status === 202);
 }
 
-/** Waits for the operation `initial` started; returns false if it was only accepted and `wait` is false. */
-export async function completeLro(http: ArmHttp, initial: ArmResponse, wait: boolean, opts: PollOptions): Promise<boolean> {
-  if (initial.status !== 202) return true;
-  if (!wait) return false;
+/** Waits for the operation `initial` started, unless it is already done or `wait` is false (accepted is enough). */
+export async function completeLro(http: ArmHttp, initial: ArmResponse, wait: boolean, opts: PollOptions): Promise<void> {
+  if (initial.status !== 202 || !wait) return;
   const asyncUrl = initial.headers.get('azure-asyncoperation');
   const location = initial.headers.get('location');
   if (asyncUrl) await pollAsyncOperation(http, asyncUrl, initial, opts);
   else if (location) await pollLocation(http, location, initial, opts);
   else throw new ProtocolError('202 Accepted without an Azure-AsyncOperation or Location header: expected one of them to follow the operation.');
-  return true;
 }

@@ -50,7 +50,7 @@ export function clusterAlertView(e: ClusterEvent): ClusterAlertView {
   };
   return {
     kind: 'cluster-alert', title: `${titles[e.change]}: ${e.cluster}`, message: clusterMessage(e), cluster: e.view,
-    actions: e.change === 'deleted' ? [] : [{ title: 'Details', command: `cluster ${e.cluster}` }],
+    actions: e.change === 'deleted' ? [] : [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: e.cluster }) }],
   };
 }
 

@@ -1,4 +1,10 @@
 // Names from ARM ids: `/subscriptions/…/workspaces/w/experiments/e/jobs/j` → segment after a given type.
+import type { WorkspaceRef } from '../batchai/port';
+
+/** "rg/workspace": how BATCHAI_WORKSPACES names a workspace, and how logs, reports and storage keys show it. */
+export function workspaceLabel(ws: WorkspaceRef): string {
+  return `${ws.resourceGroup}/${ws.workspace}`;
+}
 
 export function segmentAfter(id: string | undefined, type: string): string | undefined {
   if (!id) return undefined;

@@ -4,9 +4,7 @@ import type { Cluster } from '../batchai/types';
 import { commandText } from './command-text';
 import { lastSegment } from './arm-names';
 import { toErrorItems } from './job-view';
-import type { ActionView, ClusterView } from './views';
-
-type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
+import type { ActionView, ClusterFacts, ClusterView } from './views';
 
 export function toClusterFacts(cluster: Cluster, workspace: string): ClusterFacts {
   const p = cluster.properties ?? {};

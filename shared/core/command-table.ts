@@ -217,11 +217,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-const STATE_LIST: Record<string, readonly string[]> = { state: JOB_STATES, states: SUBSCRIPTION_STATES };
+/** The word a line starts with for this row: `use` of `use workspace`. */
+export const verbWord = (spec: CommandSpec): string => spec.verb.split(' ')[0];
+
+/** The rows a line starting with `word` (lower case) may mean, by verb or alias. */
+export function rowsFor(word: string): CommandSpec[] {
+  return COMMANDS.filter((c) => verbWord(c) === word || c.aliases?.includes(word));
+}
 
 function flagUsage(f: FlagSpec): string {
   if (f.type === 'bool') return `[--${f.name}]`;
-  if (f.type === 'state') return `[--${f.name} ${STATE_LIST.state.join('|')}]`;
+  if (f.type === 'state') return `[--${f.name} ${JOB_STATES.join('|')}]`;
   return `[--${f.name} ${f.label ?? f.name}]`;
 }
 

@@ -4,7 +4,7 @@
 import type { WorkspaceRef } from '../batchai/port';
 import type { JobState } from './commands';
 import { eventId, type BackendEvent, type ClusterChange, type ClusterEvent, type JobEvent } from './events';
-import type { ClusterView, JobSummaryView } from './views';
+import type { ClusterFacts, JobSummaryView } from './views';
 
 export interface JobRow {
   kind: 'job';
@@ -34,7 +34,7 @@ export interface ClusterRow {
 export type SnapshotRow = JobRow | ClusterRow;
 
 export interface ObservedJob { row: JobRow; createdAt: string; summary: JobSummaryView; outputDirectoryIds: string[] }
-export interface ObservedCluster { row: ClusterRow; view: Omit<ClusterView, 'kind' | 'actions'> }
+export interface ObservedCluster { row: ClusterRow; view: ClusterFacts }
 
 export interface WorkspaceDiff {
   events: BackendEvent[];

@@ -6,7 +6,7 @@ import type { WorkspaceRef } from '../batchai/port';
 import { ProtocolError } from '../errors';
 import { isRecord } from './json-shape';
 import type { JobState } from './commands';
-import type { ClusterView, JobSummaryView } from './views';
+import type { ClusterFacts, JobSummaryView } from './views';
 
 export type JobTransition = JobState | 'created' | 'deleted';
 export type ClusterChange = 'created' | 'deleted' | 'resizing' | 'steady' | 'nodes';
@@ -37,7 +37,7 @@ export interface ClusterEvent {
   change: ClusterChange;
   fromNodeCount?: number;
   at: string;
-  view: Omit<ClusterView, 'kind' | 'actions'>;
+  view: ClusterFacts;
 }
 
 export type BackendEvent = JobEvent | ClusterEvent;
@@ -76,7 +76,6 @@ export type EventsMessage = EventBatch | EventBatchRef;
 export function eventId(resourceId: string, newState: string, at: string): string {
   return createHash('sha256').update(`${resourceId.toLowerCase()}|${newState}|${at}`).digest('hex').slice(0, 32);
 }
-
 
 /** Stored or inline events → BackendEvent[], checking each is a job or cluster event with an id. */
 export function parseEvents(value: unknown, where: string): BackendEvent[] {

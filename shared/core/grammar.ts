@@ -1,12 +1,12 @@
 // Chat text → typed Command, driven by the one command table (command-table.ts). Every refusal says what was
 // expected and names the closest command with its usage, so the bot can answer with a usage card.
 import type { Command, ParseFailure } from './commands';
-import { COMMANDS, usageOf, type CommandSpec, type FlagSpec, type Parsed } from './command-table';
+import { COMMANDS, rowsFor, usageOf, verbWord, type CommandSpec, type FlagSpec, type Parsed } from './command-table';
 import { checkValue, splitKeyValue } from './grammar-values';
 import { closest } from './edit-distance';
 import { tokenize, type Token } from './tokenize';
 
-const VERBS = [...new Set(COMMANDS.flatMap((c) => [c.verb.split(' ')[0], ...(c.aliases ?? [])]))];
+const VERBS = [...new Set(COMMANDS.flatMap((c) => [verbWord(c), ...(c.aliases ?? [])]))];
 
 const show = (raw: string) => JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
 
@@ -25,7 +25,7 @@ function unknownVerb(verb: string): ParseFailure {
   const usage = usageOf(spec);
   return {
     kind: 'parse-error',
-    message: `Unknown command ${show(verb)}. Did you mean ${spec.verb.split(' ')[0]}? Usage: ${usage}`,
+    message: `Unknown command ${show(verb)}. Did you mean ${verbWord(spec)}? Usage: ${usage}`,
     suggestion: { command: spec.kind, usage },
   };
 }
@@ -33,7 +33,7 @@ function unknownVerb(verb: string): ParseFailure {
 /** Finds the row for the leading words; two-word verbs (`use workspace`) consume a second token. */
 function matchVerb(tokens: Token[]): { spec: CommandSpec; rest: Token[] } | ParseFailure {
   const first = tokens[0].text.toLowerCase();
-  const rows = COMMANDS.filter((c) => c.verb.split(' ')[0] === first || c.aliases?.includes(first));
+  const rows = rowsFor(first);
   if (rows.length === 0) return unknownVerb(first);
   if (rows.length === 1 && !rows[0].verb.includes(' ')) return { spec: rows[0], rest: tokens.slice(1) };
   const second = tokens[1]?.text.toLowerCase();

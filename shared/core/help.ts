@@ -1,6 +1,6 @@
 // Help generated from the command table: the same rows the grammar parses with.
 import type { HelpView } from './views';
-import { COMMANDS, usageOf, type CommandSpec } from './command-table';
+import { COMMANDS, rowsFor, usageOf, verbWord, type CommandSpec } from './command-table';
 import { closest } from './edit-distance';
 
 const entry = (c: CommandSpec) => ({ command: c.kind, usage: usageOf(c), summary: c.summary, examples: [...c.examples] });
@@ -10,10 +10,9 @@ const entry = (c: CommandSpec) => ({ command: c.kind, usage: usageOf(c), summary
 export function helpView(topic?: string): HelpView {
   if (topic === undefined) return { kind: 'help', title: 'Commands', entries: COMMANDS.map(entry) };
   const word = topic.trim().replace(/^\//, '').toLowerCase();
-  const rows = (w: string) => COMMANDS.filter((c) => c.verb.split(' ')[0] === w || c.aliases?.includes(w));
-  const exact = rows(word);
-  if (exact.length > 0) return { kind: 'help', title: `Help: ${exact[0].verb.split(' ')[0]}`, entries: exact.map(entry) };
-  const near = closest(word, [...new Set(COMMANDS.map((c) => c.verb.split(' ')[0]))]);
-  if (near !== undefined) return { kind: 'help', title: `No command "${word}". Did you mean ${near}?`, entries: rows(near).map(entry) };
+  const exact = rowsFor(word);
+  if (exact.length > 0) return { kind: 'help', title: `Help: ${verbWord(exact[0])}`, entries: exact.map(entry) };
+  const near = closest(word, [...new Set(COMMANDS.map(verbWord))]);
+  if (near !== undefined) return { kind: 'help', title: `No command "${word}". Did you mean ${near}?`, entries: rowsFor(near).map(entry) };
   return { kind: 'help', title: `No command "${word}". All commands:`, entries: COMMANDS.map(entry) };
 }

@@ -4,9 +4,7 @@
 // last transitions, the end of a keep-up), so a retried tick computes the same value and the same decision.
 import type { ScaleSettings } from '../batchai/types';
 import { commandText } from './command-text';
-import type { ClusterAlertView, ClusterView } from './views';
-
-type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
+import type { ClusterAlertView, ClusterFacts } from './views';
 
 /** The `policies` row of one cluster. */
 export interface ClusterPolicy {

@@ -2,6 +2,7 @@
 // in ids). Experiment, job and submitter narrow to job events; cluster events are heard through 'cluster'.
 import type { SubscriptionFilter } from './commands';
 import type { WorkspaceRef } from '../batchai/port';
+import { workspaceLabel } from './arm-names';
 import type { BackendEvent, JobTransition } from './events';
 
 export const DEFAULT_STATES: NonNullable<SubscriptionFilter['states']> = ['succeeded', 'failed', 'cluster'];
@@ -9,7 +10,7 @@ export const DEFAULT_STATES: NonNullable<SubscriptionFilter['states']> = ['succe
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function workspaceMatches(filter: string, ws: WorkspaceRef): boolean {
-  return same(filter, ws.workspace) || same(filter, `${ws.resourceGroup}/${ws.workspace}`);
+  return same(filter, ws.workspace) || same(filter, workspaceLabel(ws));
 }
 
 /** `job7` or `exp1/job7`. */

@@ -21,7 +21,8 @@ const FIELDS = [
   'inputDirectories', 'outputDirectories', 'environmentVariables', 'secrets', 'constraints', ...Object.keys(TOOLKITS),
 ];
 
-const WHOLE_PLACEHOLDER = /^\{\{\s*[A-Za-z_]\w*\s*\}\}$/;
+/** A string that is one placeholder and nothing else: it may take a typed (non-string) value. */
+export const WHOLE_PLACEHOLDER = /^\{\{\s*([A-Za-z_]\w*)\s*\}\}$/;
 
 function listOf(o: JsonObject, key: string, path: string, required: string[]): void {
   optional(o, key, path, (v, at) => array(v, at).forEach((e, i) => {

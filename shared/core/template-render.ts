@@ -4,6 +4,7 @@
 import type { JobCreateParameters, ResourceId } from '../batchai/types';
 import { InputError } from '../errors';
 import { isObject, type Json } from './json-shape';
+import { WHOLE_PLACEHOLDER } from './template-job-shape';
 import { resolveParam, type ParamValue } from './template-params';
 import { PLACEHOLDER, type Template } from './templates';
 
@@ -30,7 +31,7 @@ function fill(v: Json, key: string, path: string, values: Resolved, typedNames: 
   if (Array.isArray(v)) return v.map((x, i) => fill(x, key, `${path}[${i}]`, values, typedNames));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, values, typedNames)]));
   if (typeof v !== 'string') return v;
-  const whole = /^\{\{\s*([A-Za-z_]\w*)\s*\}\}$/.exec(v);
+  const whole = WHOLE_PLACEHOLDER.exec(v);
   if (whole && typedNames.has(whole[1])) return values.get(whole[1])?.typed ?? v;
   const shell = SHELL_FIELD.test(key);
   return v.replace(PLACEHOLDER, (_, name: string) => {

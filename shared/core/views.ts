@@ -83,6 +83,9 @@ export interface ClusterView {
   headline?: string;
 }
 
+/** What is known about a cluster, without a card's buttons: lists, alerts and events carry this. */
+export type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
+
 export interface JobListView {
   kind: 'job-list';
   title: string;
@@ -94,7 +97,7 @@ export interface JobListView {
 export interface ClusterListView {
   kind: 'cluster-list';
   title: string;
-  clusters: Omit<ClusterView, 'kind' | 'actions'>[];
+  clusters: ClusterFacts[];
 }
 
 export interface HelpView {
@@ -145,7 +148,7 @@ export interface ClusterAlertView {
   kind: 'cluster-alert';
   title: string;
   message: string;
-  cluster: Omit<ClusterView, 'kind' | 'actions'>;
+  cluster: ClusterFacts;
   actions: ActionView[];
 }
 

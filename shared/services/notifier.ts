@@ -9,8 +9,8 @@
 // throws so the queue retries the message; a host that dies mid-send leaves claims its own redelivery takes
 // over. The stored batch is deleted once every matching (conversation, event) is marked sent; until then (a
 // claim held by another delivery, a failure) it stays for the retry, and the poller's sweep bounds its life.
-import type { WorkspaceRef } from '../batchai/port';
 import { clusterAlertView, digestView, jobAlertView } from '../core/alert-view';
+import { workspaceLabel } from '../core/arm-names';
 import { parseEventsMessage, type BackendEvent, type EventsMessage } from '../core/events';
 import { matchesSubscription } from '../core/subscription-match';
 import type { Channel, View } from '../core/views';
@@ -59,8 +59,6 @@ export class NotifyError extends Error {
 export function channelOf(channelId: string): Channel {
   return channelId === 'msteams' || channelId === 'slack' ? channelId : 'webchat';
 }
-
-const wsKey = (ws: WorkspaceRef) => `${ws.resourceGroup}/${ws.workspace}`;
 
 export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -159,14 +157,14 @@ export function createNotifier(deps: NotifierDeps) {
       const events = await eventsOf(message);
       if (!events) {
         // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
-        log(`notify: batch ${batchId} (${wsKey(message.workspace)}) is gone: already delivered, or older than the retention`);
+        log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: already delivered, or older than the retention`);
         return { batchId, events: 0, sent: 0, alreadySent: 0, conversations: 0, cards: 0, gone: true };
       }
       const viewOf = viewMaker();
       const routes = [...(await route(events))];
       const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf)));
       const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : []));
-      failures.forEach((f) => log(`notify: batch ${batchId} (${wsKey(message.workspace)}) failed for ${f}`));
+      failures.forEach((f) => log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) failed for ${f}`));
       if (failures.length > 0) {
         throw new NotifyError(`${failures.length} of ${routes.length} conversations failed; the message will be retried. First: ${failures[0]}`);
       }

@@ -6,6 +6,7 @@
 // Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
 // failing and when it recovers, not every tick.
 import type { WorkspaceRef } from '../batchai/port';
+import { workspaceLabel } from '../core/arm-names';
 import { diffWorkspace } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
@@ -42,8 +43,6 @@ export interface WorkspaceTick {
 export interface TickReport { at: string; workspaces: WorkspaceTick[]; /** Old event batches deleted by this tick. */ swept: number }
 
 export interface Poller { tick(): Promise<TickReport> }
-
-const wsName = (ws: WorkspaceRef) => `${ws.resourceGroup}/${ws.workspace}`;
 
 export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -82,7 +81,7 @@ export function createPoller(deps: PollerDeps): Poller {
       const at = started.toISOString();
       const failing = new Set((await pollStatus.failing()).map((f) => f.workspace));
       const results = await Promise.all(deps.workspaces.map(async (ws): Promise<WorkspaceTick> => {
-        const name = wsName(ws);
+        const name = workspaceLabel(ws);
         try {
           const r = await pollWorkspace(ws, at);
           if (failing.has(name) && (await pollStatus.recover(ws))) log(`poll: workspace ${name} recovered`);

@@ -5,9 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Approval } from '../core/approval-policy';
 import { ProtocolError } from '../errors';
-import { statusOf } from './table';
-
-export interface Versioned<T> { value: T; etag: string }
+import { getIfExists, statusOf, type Versioned } from './table';
 
 export interface ApprovalStore {
   /** Inserts a new request under a fresh id. */
@@ -48,12 +46,8 @@ export function approvalStore(table: TableClient): ApprovalStore {
       throw new ProtocolError('could not allocate a free approval id after 5 tries');
     },
     async get(id) {
-      try {
-        return toVersioned(await table.getEntity<Row>(PK, id));
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined;
-        throw e;
-      }
+      const e = await getIfExists<Row>(table, PK, id);
+      return e && toVersioned(e);
     },
     async replace(a, etag) {
       try {

@@ -3,21 +3,12 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { ProtocolError } from '../errors';
 import { encodeKey, decodeKey } from './keys';
-import { statusOf } from './table';
+import { getIfExists } from './table';
 import type { StoredConversation, Stores } from './index';
 
 function parseJson(raw: unknown, what: string): unknown {
   if (typeof raw !== 'string') throw new ProtocolError(`${what}: expected a JSON string column.`);
   return JSON.parse(raw);
-}
-
-async function getEntity<T extends object>(table: TableClient, pk: string, rk: string): Promise<T | undefined> {
-  try {
-    return await table.getEntity<T>(pk, rk);
-  } catch (e) {
-    if (statusOf(e) === 404) return undefined;
-    throw e;
-  }
 }
 
 export function conversationStore(table: TableClient): Stores['conversations'] {
@@ -29,7 +20,7 @@ export function conversationStore(table: TableClient): Stores['conversations'] {
       }, 'Replace');
     },
     async get(conversationId) {
-      const e = await getEntity<{ channelId: string; serviceUrl: string; reference: string }>(table, encodeKey(conversationId), 'ref');
+      const e = await getIfExists<{ channelId: string; serviceUrl: string; reference: string }>(table, encodeKey(conversationId), 'ref');
       if (!e) return undefined;
       const reference = parseJson(e.reference, `conversation ${conversationId}`) as StoredConversation['reference'];
       return { conversationId, channelId: e.channelId, serviceUrl: e.serviceUrl, reference };
@@ -40,7 +31,7 @@ export function conversationStore(table: TableClient): Stores['conversations'] {
 export function prefsStore(table: TableClient): Stores['prefs'] {
   return {
     async get(conversationId) {
-      const e = await getEntity<{ workspace?: string; experiment?: string }>(table, encodeKey(conversationId), 'prefs');
+      const e = await getIfExists<{ workspace?: string; experiment?: string }>(table, encodeKey(conversationId), 'prefs');
       return { ...(e?.workspace ? { workspace: e.workspace } : {}), ...(e?.experiment ? { experiment: e.experiment } : {}) };
     },
     async set(conversationId, patch) {
@@ -56,7 +47,7 @@ export function templateStore(table: TableClient): Stores['templates'] {
       await table.upsertEntity({ partitionKey: 'template', rowKey: encodeKey(name), body: JSON.stringify(body) }, 'Replace');
     },
     async get(name) {
-      const e = await getEntity<{ body: string }>(table, 'template', encodeKey(name));
+      const e = await getIfExists<{ body: string }>(table, 'template', encodeKey(name));
       return e ? parseJson(e.body, `template ${name}`) : undefined;
     },
     async list() {
@@ -79,7 +70,7 @@ export function submissionStore(table: TableClient): Stores['submissions'] {
       }, 'Replace');
     },
     async get(workspace, experiment, job) {
-      const e = await getEntity<{ userId: string; userName?: string }>(table, encodeKey(workspace), rk(experiment, job));
+      const e = await getIfExists<{ userId: string; userName?: string }>(table, encodeKey(workspace), rk(experiment, job));
       return e ? { userId: e.userId, ...(e.userName ? { userName: e.userName } : {}) } : undefined;
     },
     async listByUser(workspace, userId) {

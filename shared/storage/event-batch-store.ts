@@ -14,13 +14,11 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { WorkspaceRef } from '../batchai/port';
 import { parseEvents, type BackendEvent } from '../core/events';
 import { ProtocolError } from '../errors';
-import { statusOf } from './table';
+import { statusOf, transactionGroups } from './table';
 
 export const EVENT_BATCHES_TABLE = 'eventbatches';
 const HEAD = 'head';
 export const SLICE_CHARS = 32_000;
-const MAX_ACTIONS = 100;
-const MAX_TRANSACTION_BYTES = 3 * 1024 * 1024;
 
 export interface StoredBatch { workspace: WorkspaceRef; tickAt: string; events: BackendEvent[] }
 
@@ -51,25 +49,6 @@ export function sliceText(text: string, max = SLICE_CHARS): string[] {
 
 const sliceKey = (i: number) => `c${String(i).padStart(5, '0')}`;
 
-/** Actions → transactions within the count and size limits. */
-function transactions(actions: TransactionAction[]): TransactionAction[][] {
-  const out: TransactionAction[][] = [];
-  let current: TransactionAction[] = [];
-  let bytes = 0;
-  for (const a of actions) {
-    const n = Buffer.byteLength(JSON.stringify(a[1])) + 512; // + the multipart part's headers
-    if (current.length > 0 && (current.length === MAX_ACTIONS || bytes + n > MAX_TRANSACTION_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(a);
-    bytes += n;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
 type Row = { partitionKey: string; rowKey: string; data?: unknown };
 
 export function eventBatchStore(table: TableClient): EventBatchStore {
@@ -83,7 +62,7 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
   async function remove(batchId: string): Promise<number> {
     const keys = (await rowKeys(batchId)).sort((a, b) => Number(a === HEAD) - Number(b === HEAD));
     const actions = keys.map((rowKey): TransactionAction => ['delete', { partitionKey: batchId, rowKey }]);
-    for (const t of transactions(actions)) {
+    for (const t of transactionGroups(actions)) {
       try {
         await table.submitTransaction(t);
       } catch (e) {
@@ -108,7 +87,7 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
         ['create', head],
         ...slices.map((data, i): TransactionAction => ['create', { partitionKey: batchId, rowKey: sliceKey(i), data }]),
       ];
-      const groups = transactions(actions);
+      const groups = transactionGroups(actions);
       for (const t of groups) await table.submitTransaction(t);
       return { chunks: slices.length, transactions: groups.length };
     },

@@ -11,8 +11,9 @@ const NEWLINE = 0x0a;
 
 /**
  * `bytes` are the file's content from `offset` to its end. Unless offset is 0, everything up to the first
- * newline is dropped: a line counts as whole only when the newline before it is inside the window. A window with no newline at all is one long line: its end is kept (from the first whole
- * UTF-8 character) rather than showing nothing.
+ * newline is dropped: a line counts as whole only when the newline before it is inside the window. A window
+ * with no newline at all is one long line: its end is kept (from the first whole UTF-8 character) rather than
+ * showing nothing.
  */
 export function tailLines(bytes: Uint8Array, offset: number, maxLines: number): TailLines {
   let start = 0;

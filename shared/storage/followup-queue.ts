@@ -10,9 +10,8 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef, JobRef } from '../batchai/port';
 import { InputError } from '../errors';
-import type { Versioned } from './approval-store';
 import { encodeKey } from './keys';
-import { openQueue, openTable, statusOf } from './table';
+import { getIfExists, openQueue, openTable, statusOf, type Versioned } from './table';
 
 export const FOLLOWUPS_QUEUE = 'followups';
 const FOLLOWUPS_TABLE = 'followups';
@@ -68,13 +67,8 @@ export function followUpQueue(queue: QueueClient, table: TableClient, opts: { de
       return m;
     },
     async current(m) {
-      try {
-        const e = await table.getEntity<ChainRow>(keys(m).partitionKey, keys(m).rowKey);
-        return { value: { chain: e.chain, seq: e.seq, key: e.key, claimedBy: e.claimedBy }, etag: e.etag };
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined;
-        throw e;
-      }
+      const e = await getIfExists<ChainRow>(table, keys(m).partitionKey, keys(m).rowKey);
+      return e && { value: { chain: e.chain, seq: e.seq, key: e.key, claimedBy: e.claimedBy }, etag: e.etag };
     },
     async claim(m, key, by, etag) {
       try {

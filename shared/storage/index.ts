@@ -77,12 +77,12 @@ export async function createBackendStores(connectionString: string, opts: Storag
   };
 }
 
-export type { StorageOptions } from './table';
+export type { StorageOptions, Versioned } from './table';
 export type { SnapshotStore } from './snapshot-store';
 export type { PollStatusStore, WorkspaceFailure } from './poll-status-store';
 export type { MarkerStore, Claim } from './marker-store';
 export type { EventQueue } from './event-queue';
-export type { ApprovalStore, Versioned } from './approval-store';
+export type { ApprovalStore } from './approval-store';
 export type { PolicyStore } from './policy-store';
 export type { EventBatchStore } from './event-batch-store';
 export { encodeKey, decodeKey } from './keys';

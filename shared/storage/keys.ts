@@ -1,5 +1,8 @@
 // Table Storage keys may not contain / \ # ? or control characters (and ARM ids are full of `/`): every key
 // built from a name or an id goes through encodeKey, a reversible %XX escape of just those characters.
+import type { WorkspaceRef } from '../batchai/port';
+import { workspaceLabel } from '../core/arm-names';
+
 const FORBIDDEN = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;
 
 export function encodeKey(raw: string): string {
@@ -9,3 +12,6 @@ export function encodeKey(raw: string): string {
 export function decodeKey(key: string): string {
   return key.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+/** The partition (or row) key of a workspace's rows: its encoded label, which decodeKey turns back. */
+export const workspaceKey = (ws: WorkspaceRef): string => encodeKey(workspaceLabel(ws));

@@ -9,10 +9,8 @@ import { odata, type TableClient, type TableTransactionEntityResponse, type Tran
 import { ProtocolError, toError } from '../errors';
 import { encodeKey } from './keys';
 import type { Claim, ClaimedMarker, Marker, MarkerRules, MarkerStore, SingleMarkers } from './marker-store';
-import { statusOf } from './table';
+import { MAX_TRANSACTION_ACTIONS, statusOf } from './table';
 
-/** A Table transaction holds at most 100 entities, all of one partition. */
-export const TRANSACTION_MAX = 100;
 /** Azure Tables allows 15 comparisons in a filter: the partition's and 14 row keys. */
 const EXACT_READ_MAX = 14;
 /** The transaction failed as a whole because of one entity's state: the single path sorts it out. */
@@ -32,7 +30,7 @@ async function inWaves<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>)
 function slicesOf<T>(items: T[], key: (item: T) => string): T[][] {
   const unique = [...new Map(items.map((x) => [key(x), x] as const)).values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const out: T[][] = [];
-  for (let i = 0; i < unique.length; i += TRANSACTION_MAX) out.push(unique.slice(i, i + TRANSACTION_MAX));
+  for (let i = 0; i < unique.length; i += MAX_TRANSACTION_ACTIONS) out.push(unique.slice(i, i + MAX_TRANSACTION_ACTIONS));
   return out;
 }
 

@@ -10,7 +10,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { encodeKey } from './keys';
 import { batchedMarkers } from './marker-batch';
-import { statusOf } from './table';
+import { getIfExists, statusOf } from './table';
 
 export type Claim =
   | { status: 'claimed'; etag: string }
@@ -70,14 +70,9 @@ function singleMarkers(table: TableClient, rules: MarkerRules): SingleMarkers {
       } catch (e) {
         if (statusOf(e) !== 409) throw e;
       }
-      let existing: Marker & { etag: string };
-      try {
-        existing = await table.getEntity<Marker>(partitionKey, eventId);
-      } catch (e) {
-        // Released between our insert and read: the caller's retry (the queue's) will claim it.
-        if (statusOf(e) === 404) return { status: 'busy' };
-        throw e;
-      }
+      const existing = await getIfExists<Marker>(table, partitionKey, eventId);
+      // Released between our insert and read: the caller's retry (the queue's) will claim it.
+      if (!existing) return { status: 'busy' };
       if (existing.state === 'sent') return { status: 'sent' };
       if (!rules.mayTake(existing, owner)) return { status: 'busy' };
       try {

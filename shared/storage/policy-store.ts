@@ -5,10 +5,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { WorkspaceRef } from '../batchai/port';
 import type { ClusterPolicy } from '../core/idle-policy';
-import { decodeKey, encodeKey } from './keys';
-import { workspaceKey } from './snapshot-store';
-import { statusOf } from './table';
-import type { Versioned } from './approval-store';
+import { decodeKey, encodeKey, workspaceKey } from './keys';
+import { getIfExists, statusOf, type Versioned } from './table';
 
 export interface PolicyStore {
   /** Every cluster row of a workspace (one query), keyed by lower-cased cluster name. */
@@ -45,13 +43,8 @@ export function policyStore(table: TableClient): PolicyStore {
       return out;
     },
     async get(ws, cluster) {
-      try {
-        const e = await table.getEntity<Record<string, unknown>>(workspaceKey(ws), rowKey(cluster));
-        return { value: toPolicy(e), etag: e.etag ?? '*' };
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined;
-        throw e;
-      }
+      const e = await getIfExists<Record<string, unknown>>(table, workspaceKey(ws), rowKey(cluster));
+      return e && { value: toPolicy(e), etag: e.etag ?? '*' };
     },
     async keepUp(ws, cluster, until, by) {
       await table.upsertEntity({ partitionKey: workspaceKey(ws), rowKey: rowKey(cluster), keepUpUntil: until, keepUpBy: by }, 'Merge');

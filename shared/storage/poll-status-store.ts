@@ -2,9 +2,9 @@
 // it starts and once when it ends, not every tick, and the health endpoint can list what is failing.
 import type { TableClient } from '@azure/data-tables';
 import type { WorkspaceRef } from '../batchai/port';
-import { decodeKey } from './keys';
-import { statusOf } from './table';
-import { workspaceKey } from './snapshot-store';
+import { workspaceLabel } from '../core/arm-names';
+import { decodeKey, workspaceKey } from './keys';
+import { getIfExists, statusOf } from './table';
 
 export interface WorkspaceFailure { workspace: string; since: string; error: string }
 
@@ -22,13 +22,8 @@ const PK = 'failing';
 export function pollStatusStore(table: TableClient): PollStatusStore {
   return {
     async get(ws) {
-      try {
-        const e = await table.getEntity<{ since: string; error: string }>(PK, workspaceKey(ws));
-        return { workspace: `${ws.resourceGroup}/${ws.workspace}`, since: e.since, error: e.error };
-      } catch (e) {
-        if (statusOf(e) === 404) return undefined;
-        throw e;
-      }
+      const e = await getIfExists<{ since: string; error: string }>(table, PK, workspaceKey(ws));
+      return e && { workspace: workspaceLabel(ws), since: e.since, error: e.error };
     },
     async startFailing(ws, error) {
       try {

@@ -6,11 +6,10 @@ import type { WorkspaceRef } from '../batchai/port';
 import type { JobState } from '../core/commands';
 import type { SnapshotRow } from '../core/diff';
 import { ProtocolError } from '../errors';
-import { decodeKey, encodeKey } from './keys';
+import { decodeKey, encodeKey, workspaceKey } from './keys';
+import { transactionGroups } from './table';
 
-export const workspaceKey = (ws: WorkspaceRef): string => encodeKey(`${ws.resourceGroup}/${ws.workspace}`);
 const META = 'meta';
-const MAX_ACTIONS = 100;
 
 export interface SnapshotStore {
   /** `baselined` false: the workspace was never polled (no meta row yet). */
@@ -57,12 +56,9 @@ export function snapshotStore(table: TableClient): SnapshotStore {
         ...change.deletes.map((r): TransactionAction => ['delete', { partitionKey, rowKey: encodeKey(r.key) }]),
         ...(change.markBaselined ? [['upsert', { partitionKey, rowKey: META, baselinedAt: new Date().toISOString() }, 'Replace'] as TransactionAction] : []),
       ];
-      let transactions = 0;
-      for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
-        await table.submitTransaction(actions.slice(i, i + MAX_ACTIONS));
-        transactions++;
-      }
-      return transactions;
+      const groups = transactionGroups(actions);
+      for (const t of groups) await table.submitTransaction(t);
+      return groups.length;
     },
   };
 }

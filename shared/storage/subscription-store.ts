@@ -5,7 +5,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { SubscriptionFilter } from '../core/commands';
 import { ProtocolError } from '../errors';
 import { decodeKey, encodeKey } from './keys';
-import { statusOf } from './table';
+import { statusOf, transactionGroups } from './table';
 import type { StoredSubscription, Stores } from './index';
 
 interface Row { partitionKey?: string; rowKey?: string; filter: string; createdBy?: string; createdAt: string }
@@ -49,7 +49,6 @@ export function subscriptionStore(table: TableClient): Stores['subscriptions'] {
     },
     async remove(conversationId, id) {
       const pk = encodeKey(conversationId);
-      const ids = id ? [id] : (await list(conversationId)).map((s) => s.id);
       if (id) {
         try {
           await table.deleteEntity(pk, id);
@@ -59,10 +58,9 @@ export function subscriptionStore(table: TableClient): Stores['subscriptions'] {
           throw e;
         }
       }
-      for (let i = 0; i < ids.length; i += 100) {
-        const actions: TransactionAction[] = ids.slice(i, i + 100).map((rk) => ['delete', { partitionKey: pk, rowKey: rk }]);
-        await table.submitTransaction(actions);
-      }
+      const ids = (await list(conversationId)).map((s) => s.id);
+      const actions = ids.map((rk): TransactionAction => ['delete', { partitionKey: pk, rowKey: rk }]);
+      for (const t of transactionGroups(actions)) await table.submitTransaction(t);
       return ids.length;
     },
     list,

@@ -1,6 +1,5 @@
 // A pipeline policy that counts Table writes (every request that is not a read), for the "nothing written on
-// a tick where nothing changed" check in tests and the benchmark. A transaction ($batch) counts as one request
-//.
+// a tick where nothing changed" check in tests and the benchmark. A transaction ($batch) counts as one request.
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 export interface WriteCounter {

@@ -60,6 +60,14 @@ describe('long-running operations', () => {
     expect(trail()).toEqual(['PUT ~/experiments/exp/jobs/job1', 'GET /ops/2']);
   });
 
+  test('a Failed operation whose message names a SAS URL has its signature redacted', async () => {
+    const client = run((req) => req.method === 'PUT'
+      ? { status: 202, headers: { 'Azure-AsyncOperation': `${server.url}/ops/4` } }
+      : { status: 200, body: { status: 'Failed', error: { code: 'MountFailed', message: 'Cannot mount https://a.file.core.windows.net/s?sv=1&sig=SECRET-SIG (access denied).' } } });
+    const err = await client.createJob(REF, JOB_PARAMS as never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'MountFailed', message: 'Cannot mount https://a.file.core.windows.net/s?sv=1&sig=<redacted> (access denied).' });
+  });
+
   test('Location polling: 202 while running, done on 204', async () => {
     let polls = 0;
     const client = run((req) => req.method === 'DELETE'

@@ -190,12 +190,12 @@ describe('redactJobRequest', () => {
         stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
         secrets: [{ name: 'TOKEN', value: 's3cret' }],
         environmentVariables: [{ name: 'PLAIN', value: 'visible' }],
-        mountVolumes: { azureFileShares: [{ azureFileUrl: 'https://a.file.core.windows.net/s?sv=1&sig=abc%2F', relativeMountPath: 'afs', credentials: { accountKey: 'KEY==' } }] },
+        mountVolumes: { azureFileShares: [{ azureFileUrl: 'https://a.file.core.windows.net/s?sv=1&sig=abc%2F', relativeMountPath: 'afs', credentials: { accountKey: 'KEY==', sasToken: 'SAS-TOKEN' } }] },
         containerSettings: { imageSourceRegistry: { image: 'x', credentials: { username: 'u', password: 'pw' } } },
       },
     }, 't'), {}, { cluster: CLUSTER });
     const text = JSON.stringify(redactJobRequest(body));
-    for (const secret of ['s3cret', 'KEY==', '"pw"', 'abc%2F']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret', 'KEY==', 'SAS-TOKEN', '"pw"', 'abc%2F']) expect(text).not.toContain(secret);
     expect(text).toContain('"visible"');
     expect(text).toContain('"username":"u"');
     expect(text).toContain('sig=***');
