@@ -12,7 +12,8 @@ import { toError } from '../shared/errors';
 import { channelOf } from '../shared/services/notifier';
 import type { StoredConversation } from '../shared/storage';
 import type { BotDeps } from './deps';
-import { errorView, parseFailureView, scrub } from './error-view';
+import { redactText } from '../shared/core/redact';
+import { errorView, parseFailureView } from './error-view';
 import type { FollowUp, Handler, HandlerContext, Reply, Scope, TurnInfo } from './handler';
 import { handlers } from './router';
 import { resolveScope } from './scope';
@@ -93,7 +94,7 @@ export class ChatBot extends ActivityHandler {
       this.saved.add(id);
     } catch (e) {
       // The answer still goes out; only later alerts to this conversation depend on the row.
-      this.deps.log(`[bot] could not save conversation ${id}: ${scrub(toError(e).message)}`);
+      this.deps.log(`[bot] could not save conversation ${id}: ${redactText(toError(e).message)}`);
     }
   }
 
@@ -104,7 +105,7 @@ export class ChatBot extends ActivityHandler {
     try {
       await this.deps.followUps.start({ target: followUp.target, conversationId, activityId, key: followUp.key, deadline });
     } catch (e) {
-      this.deps.log(`[bot] could not follow card ${activityId}: ${scrub(toError(e).message)}`);
+      this.deps.log(`[bot] could not follow card ${activityId}: ${redactText(toError(e).message)}`);
     }
   }
 }

@@ -4,15 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ArmError, InputError, ProtocolError, toError } from '../shared/errors';
 import type { ParseFailure } from '../shared/core/commands';
 import type { ErrorView } from '../shared/core/views';
-
-/** Masks what must not reach a log line: SAS signatures, account keys, bearer tokens, passwords in URLs. */
-export function scrub(text: string): string {
-  return text
-    .replace(/([?&]sig=)[^&\s"']+/gi, '$1***')
-    .replace(/(AccountKey=)[^;\s"']+/gi, '$1***')
-    .replace(/(Bearer\s+)[\w.~+/=-]+/gi, '$1***')
-    .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@');
-}
+import { redactText } from '../shared/core/redact';
 
 const HELP = { title: 'Help', command: 'help' };
 
@@ -28,21 +20,21 @@ export function parseFailureView(f: ParseFailure): ErrorView {
 
 function armView(e: ArmError): ErrorView {
   if (e.statusCode === 429 || e.statusCode >= 500) {
-    return { kind: 'error', title: 'Batch AI is busy', message: `${scrub(e.message)} (${e.code}). Try again in a moment.`, actions: [] };
+    return { kind: 'error', title: 'Batch AI is busy', message: `${redactText(e.message)} (${e.code}). Try again in a moment.`, actions: [] };
   }
   const title = e.statusCode === 404 ? 'Not found' : e.statusCode === 409 ? 'Conflict' : 'Batch AI refused';
-  return { kind: 'error', title, message: `${scrub(e.message)} (${e.code})`, actions: [HELP] };
+  return { kind: 'error', title, message: `${redactText(e.message)} (${e.code})`, actions: [HELP] };
 }
 
 export function errorView(thrown: unknown, log: (line: string) => void): ErrorView {
   const e = toError(thrown);
   if (e instanceof InputError) {
     const title = e.code.endsWith('NotFound') ? 'Not found' : 'Cannot do that';
-    return { kind: 'error', title, message: scrub(e.message), actions: [HELP] };
+    return { kind: 'error', title, message: redactText(e.message), actions: [HELP] };
   }
   if (e instanceof ArmError) return armView(e);
   const ref = randomBytes(4).toString('hex');
   const kind = e instanceof ProtocolError ? 'protocol' : e.name;
-  log(`[bot] turn failed ref=${ref} ${kind}: ${scrub(e.message)}`);
+  log(`[bot] turn failed ref=${ref} ${kind}: ${redactText(e.message)}`);
   return { kind: 'error', title: 'Something went wrong', message: `Something went wrong (ref ${ref}). The bot's log has the details.`, actions: [HELP] };
 }

@@ -1,9 +1,7 @@
 // Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
-import type { ClusterView, ErrorItem, JobSummaryView, JobView, LogTailView, OutputDirectoryView } from '../shared/core/views';
+import type { ClusterFacts, ClusterView, ErrorItem, JobSummaryView, JobView, LogTailView, OutputDirectoryView } from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from './format';
-
-type ClusterFacts = Omit<ClusterView, 'kind' | 'actions'>;
 
 export const jobTitle = (j: JobSummaryView) => (j.experiment ? `${j.experiment}/${j.name}` : j.name);
 

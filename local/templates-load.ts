@@ -3,7 +3,7 @@
 // recursively; a file named job.json takes its folder's name (the az batchai samples' layout).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { scrub } from '../bot/error-view';
+import { redactText } from '../shared/core/redact';
 import { parseTemplate } from '../shared/core/templates';
 import { InputError } from '../shared/errors';
 import { createStores, type Stores } from '../shared/storage';
@@ -101,7 +101,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     }
     return 0;
   } catch (e) {
-    console.error(e instanceof InputError ? e.message : `templates:load failed: ${scrub(e instanceof Error ? e.message : String(e))}`);
+    console.error(e instanceof InputError ? e.message : `templates:load failed: ${redactText(e instanceof Error ? e.message : String(e))}`);
     return 1;
   }
 }

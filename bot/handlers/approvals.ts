@@ -7,7 +7,7 @@ import {
 } from '../../shared/core/approval-policy';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { InputError, ProtocolError, toError } from '../../shared/errors';
-import { scrub } from '../error-view';
+import { redactText } from '../../shared/core/redact';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { withCluster } from '../not-found';
 import { applyScale, scaleLabels } from './scale';
@@ -32,7 +32,7 @@ async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<
     await record(finish(a, { ok: true }, ctx.deps.now()));
     return reply;
   } catch (e) {
-    await record(finish(a, { ok: false, error: scrub(toError(e).message) }, ctx.deps.now()));
+    await record(finish(a, { ok: false, error: redactText(toError(e).message) }, ctx.deps.now()));
     throw e;
   }
 }

@@ -5,14 +5,13 @@ import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
 import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
+import { redactJobRequest, redactText } from '../../shared/core/redact';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
 import { InputError, isNotFound, toError } from '../../shared/errors';
 import type { Handler, HandlerContext } from '../handler';
 import { jobView } from '../job-card';
 import { followJob } from '../job-watch';
-import { scrub } from '../error-view';
-import { maskSecrets } from '../mask-secrets';
 import { withCluster } from '../not-found';
 
 async function loadTemplate(ctx: HandlerContext, name: string): Promise<Template> {
@@ -55,7 +54,7 @@ export const template: Handler<'template'> = async (cmd, ctx) => {
       title: `Template ${t.name}`,
       text: t.description ?? (t.parameters.length ? 'Parameters:' : 'A plain job.json: no parameters.'),
       facts,
-      code: JSON.stringify(maskSecrets(t.job), null, 2),
+      code: JSON.stringify(redactJobRequest(t.job), null, 2),
       actions: [
         { title: 'Dry run', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: true }) },
         { title: 'Submit', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: false }), style: 'positive' },
@@ -95,7 +94,7 @@ async function subscribeSubmitter(ctx: HandlerContext, ref: JobRef, cluster: str
     return (await subscriptions.add(ctx.turn.conversationId, filter, ctx.turn.userId)).id;
   } catch (e) {
     // The job is submitted either way; the card still follows it to the end.
-    ctx.deps.log(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+    ctx.deps.log(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`);
     return undefined;
   }
 }
@@ -126,7 +125,7 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
           { title: 'Job', value: ref.job },
           { title: 'Cluster', value: lastSegment(body.properties?.cluster.id) ?? '' },
         ],
-        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(maskSecrets(body), null, 2)}`,
+        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(redactJobRequest(body), null, 2)}`,
         actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },
     };
@@ -142,7 +141,7 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
     await ctx.deps.stores.submissions.record({ workspace: ref.workspace, experiment: ref.experiment, job: ref.job, ...who });
   } catch (e) {
     // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
-    ctx.deps.log(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${scrub(toError(e).message)}`);
+    ctx.deps.log(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`);
   }
   const subscription = await subscribeSubmitter(ctx, ref, lastSegment(created.properties?.cluster?.id) ?? '');
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;

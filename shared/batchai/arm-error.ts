@@ -3,15 +3,9 @@
 // snippet. Messages name the method and path only: never the query, headers or the bearer token.
 import { ArmError } from '../errors';
 import { isObject, pick } from './parse';
+import { redactText } from '../core/redact';
 
 const SNIPPET = 200;
-
-/** Removes anything credential-like a server might echo back (bearer tokens, SAS signatures, keys). */
-export function redact(text: string): string {
-  return text
-    .replace(/(bearer\s+)[-\w.~+/=]+/gi, '$1<redacted>')
-    .replace(/\b(sig|accountkey|password|secret)(["']?\s*[=:]\s*["']?)[^&"'\s,}]+/gi, '$1$2<redacted>');
-}
 
 export function describeRequest(method: string, url: string): string {
   const u = new URL(url);
@@ -36,9 +30,9 @@ export function armErrorFromResponse(method: string, url: string, status: number
   const code = body && str(pick(body, 'code'));
   const message = body && str(pick(body, 'message'));
   if (code || message) {
-    return new ArmError(code ?? `Http${status}`, redact(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
+    return new ArmError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
   }
-  const snippet = redact(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, SNIPPET);
+  const snippet = redactText(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, SNIPPET);
   const detail = snippet ? `: ${snippet}` : ' with an empty body';
   return new ArmError(`Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`, status);
 }

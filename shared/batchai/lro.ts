@@ -4,10 +4,10 @@
 // configured interval. A failed operation's message is redacted like any ARM error (arm-error.ts): it may
 // name a storage URL with its SAS signature, and it reaches cards (an approval that failed) and logs.
 import { ArmError, ProtocolError } from '../errors';
-import { redact } from './arm-error';
 import { retryAfterMs, sleep } from './delay';
 import { isObject, pick } from './parse';
 import type { ArmHttp, ArmResponse } from './pipeline';
+import { redactText } from '../core/redact';
 
 export interface PollOptions {
   /** Wait between polls when the service gives no Retry-After. */
@@ -41,7 +41,7 @@ async function pollAsyncOperation(http: ArmHttp, url: string, first: ArmResponse
       const e = isObject(err) ? err : {};
       throw new ArmError(
         str(pick(e, 'code')) ?? (s === 'failed' ? 'OperationFailed' : 'OperationCanceled'),
-        redact(str(pick(e, 'message')) ?? `The long-running operation ended ${status}.`),
+        redactText(str(pick(e, 'message')) ?? `The long-running operation ended ${status}.`),
         last.status,
         str(pick(e, 'target')),
       );

@@ -8,10 +8,11 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { ArmError, InputError, ProtocolError } from '../errors';
-import { armErrorFromResponse, describeRequest, redact } from './arm-error';
+import { armErrorFromResponse, describeRequest } from './arm-error';
 import { API_VERSION } from './paths';
 import { armRetryPolicy, type RetryOptions } from './retry';
 import { ARM_SCOPE } from './credential';
+import { redactText } from '../core/redact';
 
 export interface ArmResponse {
   status: number;
@@ -85,7 +86,7 @@ function parseBody(method: string, url: string, status: number, text: string | n
   try {
     return JSON.parse(text);
   } catch {
-    const snippet = redact(text.replace(/\s+/g, ' ').trim()).slice(0, 120);
+    const snippet = redactText(text.replace(/\s+/g, ' ').trim()).slice(0, 120);
     throw new ProtocolError(`${describeRequest(method, url)} answered ${status} with a body that is not JSON: "${snippet}"; expected JSON.`);
   }
 }

@@ -20,3 +20,15 @@ function redact(v: unknown, key: string, inSecrets: boolean): unknown {
 export function redactJobRequest<T>(body: T): T {
   return redact(body, '', false) as T;
 }
+
+/**
+ * Text that may reach a log line or an error message, with what must not: bearer tokens, SAS signatures,
+ * account keys, passwords and secrets in `k=v` / JSON form, and passwords in URLs. The one scrubber for both
+ * what a server echoes back (shared/batchai) and what the bot logs.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/(bearer\s+)[-\w.~+/=]+/gi, `$1${REDACTED}`)
+    .replace(/\b(sig|accountkey|password|secret)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi, `$1$2${REDACTED}`)
+    .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`);
+}

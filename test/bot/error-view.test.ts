@@ -1,10 +1,10 @@
 // What a person sees when a turn fails, and what the log gets: readable, coded, never a secret or a stack.
-import { errorView, parseFailureView, scrub } from '../../bot/error-view';
-import { maskSecrets, secretValues } from '../../bot/mask-secrets';
+import { errorView, parseFailureView } from '../../bot/error-view';
+import { redactJobRequest, redactText } from '../../shared/core/redact';
 import { ArmError, InputError } from '../../shared/errors';
 
-test('scrub masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
-  const s = scrub('GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/');
+test('redactText masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
+  const s = redactText('GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/');
   expect(s).not.toMatch(/abc|xyz|eyJ|pw@/);
   expect(s).toContain('sig=***');
   expect(s).toContain('AccountKey=***');
@@ -39,18 +39,17 @@ test('a parse failure names the closest command with its usage and a help button
   expect(v.actions.map((a) => a.command)).toEqual(['help submit', 'help']);
 });
 
-test('maskSecrets hides job secrets, registry passwords and account keys; secretValues finds them', () => {
+test('the shown request body hides job secrets, registry passwords, account keys and SAS signatures', () => {
   const body = {
     properties: {
       secrets: [{ name: 'TOKEN', value: 'tok-123' }],
-      environmentVariables: [{ name: 'PLAIN', value: 'visible' }],
+      environmentVariables: [{ name: 'PLAIN', value: 'visible' }, { name: 'DATA_URL', value: 'https://a.blob.core.windows.net/c?sv=1&sig=sas-000' }],
       containerSettings: { imageSourceRegistry: { image: 'x', credentials: { username: 'u', password: 'pw-456' } } },
       mountVolumes: { azureFileShares: [{ accountName: 'a', credentials: { accountKey: 'key-789' } }] },
     },
   };
-  const masked = JSON.stringify(maskSecrets(body));
-  for (const s of ['tok-123', 'pw-456', 'key-789']) expect(masked).not.toContain(s);
+  const masked = JSON.stringify(redactJobRequest(body));
+  for (const s of ['tok-123', 'pw-456', 'key-789', 'sas-000']) expect(masked).not.toContain(s);
   expect(masked).toContain('visible');
   expect(masked).toContain('"name":"TOKEN"');
-  expect(secretValues(body).sort()).toEqual(['key-789', 'pw-456', 'tok-123']);
 });
