@@ -6,12 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentRef } from '../../shared/batchai/port';
 import { startFileService } from '../files';
-import { Core } from './core/core';
+import type { Hold, OperationKind } from './core/holds';
 import { seedFinishedJobs } from './core/seed';
 import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
+import { runCore } from './run-core';
 
 export type { Fault, FaultInjector } from './rest/faults';
+export type { Hold, OperationKind } from './core/holds';
 
 export interface EngineOptions {
   /** State and mounted shares live here; survives restart. */
@@ -24,6 +26,8 @@ export interface EngineOptions {
   region?: string;
   /** Speeds for tests; defaults are "realistic but short" (allocation ~1.5 s). */
   timing?: { allocationDelayMs?: number; operationDelayMs?: number; schedulerIntervalMs?: number };
+  /** The engine's clock (ms since the epoch) for every time it records and every delay it waits; default Date.now. */
+  now?: () => number;
 }
 
 export interface Engine {
@@ -36,6 +40,13 @@ export interface Engine {
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
   seedFinishedJobs(ref: ExperimentRef & { subscriptionId: string }, count: number, opts?: { cluster?: string }): Promise<void>;
+  /**
+   * For tests: keeps long-running operations of these kinds (default: all) from completing, so their in-progress
+   * answers (202, InProgress, 'creating', 'terminating', 'resizing') can be observed; `release()` lets them finish.
+   */
+  hold(...kinds: OperationKind[]): Hold;
+  /** For tests: one scheduler pass now, so "nothing started" can be asserted after a pass rather than after a sleep. */
+  tick(): void;
   /** Stops servers and kills running job processes (those jobs are recorded failed). */
   stop(): Promise<void>;
 }
@@ -53,7 +64,8 @@ function signingKey(dataDir: string): string {
 export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(join(dataDir, 'files'), { recursive: true });
-  const core = new Core({ dataDir, timing: opts.timing, region: opts.region });
+  const running = runCore({ dataDir, timing: opts.timing, region: opts.region, now: opts.now });
+  const { core } = running;
   let files;
   let arm;
   try {
@@ -62,7 +74,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     arm = await startArmServer(core, opts.port ?? 0);
   } catch (e) {
     await files?.stop();
-    await core.stop();
+    await running.stop();
     throw e;
   }
   const fileService = files;
@@ -73,13 +85,15 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     filesUrl: fileService.url,
     dataDir,
     faults: armServer.faults,
+    hold: running.hold,
+    tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
       const low = (s: string): string => s.toLowerCase();
       seedFinishedJobs(core, { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) }, count, seedOpts?.cluster);
     },
     stop() {
       stopping ??= (async () => {
-        await core.stop();
+        await running.stop();
         await Promise.allSettled([armServer.stop(), fileService.stop()]);
       })();
       return stopping;

@@ -3,25 +3,11 @@
 // queued and running jobs and gives idle nodes back after an idle window.
 import type { ClusterBaseProperties, NodeStateCounts, ScaleSettings } from '../../../shared/batchai/types';
 import type { Core } from './core';
-import { deletingConflict, EngineError, invalidContent } from './errors';
-import { workspaceId, type ClusterKey, type ClusterRec, type WorkspaceKey } from './model';
+import { deletingConflict, invalidContent } from './errors';
+import { getCluster, getWorkspace } from './lookups';
+import type { ClusterKey, ClusterRec } from './model';
 import { checkMountVolumes } from './mounts';
 import { scrub } from './secrets';
-import { getWorkspace } from './resources';
-import { stopJobsOfCluster } from './jobs';
-
-export function getCluster(core: Core, k: ClusterKey): ClusterRec {
-  getWorkspace(core, k);
-  const c = core.state.cluster(k);
-  if (!c) throw new EngineError('notFound', 'ClusterNotFound', `The cluster '${k.cluster}' was not found in workspace '${k.ws}'.`);
-  return c;
-}
-
-export function listClusters(core: Core, k: WorkspaceKey): ClusterRec[] {
-  getWorkspace(core, k);
-  const wid = workspaceId(k);
-  return [...core.state.clusters.values()].filter((c) => workspaceId(c) === wid);
-}
 
 function checkScaleSettings(s: ScaleSettings | undefined): void {
   if (!s) return;
@@ -67,7 +53,7 @@ export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperti
     initialPending: scaleSettings.autoScale !== undefined,
   };
   core.state.saveCluster(rec);
-  core.defer(core.timing.operationDelayMs, () => {
+  core.defer('create', core.timing.operationDelayMs, () => {
     const cur = core.state.cluster(k);
     if (cur?.provisioningState === 'creating') core.state.saveCluster({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
   });
@@ -87,14 +73,6 @@ export function updateScale(core: Core, k: ClusterKey, s: ScaleSettings): Cluste
   core.state.saveCluster(rec);
   core.kick();
   return rec;
-}
-
-export function deleteCluster(core: Core, k: ClusterKey): void {
-  const c = getCluster(core, k);
-  if (c.provisioningState === 'deleting') return;
-  core.state.saveCluster({ ...c, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
-  stopJobsOfCluster(core, c);
-  core.defer(core.timing.operationDelayMs, () => core.state.deleteCluster(c), () => !core.state.activeJobs(c).length);
 }
 
 /** Nodes busy with running (or terminating) jobs. */
@@ -147,7 +125,7 @@ export function allocate(core: Core, c: ClusterRec): ClusterRec | undefined {
   const now = core.now();
   const next: ClusterRec = { ...c };
   if (next.allocationDoneAt !== undefined) {
-    if (now < next.allocationDoneAt) return undefined;
+    if (now < next.allocationDoneAt || core.holds.isHeld('allocation')) return undefined;
     next.currentNodeCount -= next.leavingNodeCount;
     next.leavingNodeCount = 0;
     next.preparingNodeCount = 0;

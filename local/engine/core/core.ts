@@ -1,12 +1,12 @@
-// The engine's core: state, the clock that moves resources through their states, and the running jobs.
-// Facades (the ARM REST one today, an Azure Batch data-plane one later) call the operations in resources.ts,
-// clusters.ts and jobs.ts with a Core; nothing here knows about HTTP.
+// The engine's core: state, the clock, the pending time-driven transitions and the running jobs. It starts no
+// timer of its own: the wiring (local/engine/run-core.ts) recovers after a restart and runs scheduler passes.
+// Facades (the ARM REST one, an Azure Batch data-plane one) call the operations in lookups.ts, resources.ts,
+// clusters.ts, jobs.ts and cascades.ts with a Core; nothing here knows about HTTP.
 import { join } from 'node:path';
+import { Holds, type OperationKind } from './holds';
 import { Journal } from './journal';
 import type { JobExecution } from './job-run';
 import { State } from './state';
-import { tick } from './scheduler';
-import { recoverAfterRestart } from './recovery';
 
 export interface Timing {
   /** How long nodes take to join or leave a cluster. */
@@ -23,6 +23,7 @@ export const DEFAULT_TIMING: Timing = { allocationDelayMs: 1500, operationDelayM
 export type UrlSigner = (relPath: string, expiresAt: Date, permissions?: 'r' | 'rl') => string;
 
 export interface Deferred {
+  kind: OperationKind;
   at: number;
   /** Checked once due: e.g. a deletion waits until the job's processes are gone. */
   ready?: () => boolean;
@@ -47,9 +48,11 @@ export class Core {
   readonly wallClockTimers = new Map<string, NodeJS.Timeout>();
   /** Time-driven transitions (creating → succeeded, deleting → gone), run by the scheduler when due and ready. */
   readonly deferred: Deferred[] = [];
+  /** Hold points for tests: a held kind of operation does not complete until released. */
+  readonly holds = new Holds();
   signer: UrlSigner | undefined;
-  private interval: NodeJS.Timeout | undefined;
-  private kicked = false;
+  /** Asks for a scheduler pass soon; set by the wiring (a core alone only records the wish). */
+  wake: () => void = () => {};
   private stopped = false;
   readonly now: () => number;
 
@@ -60,35 +63,18 @@ export class Core {
     this.region = opts.region ?? 'eastus';
     this.now = opts.now ?? Date.now;
     this.state = new State(new Journal(join(opts.dataDir, 'state')));
-    recoverAfterRestart(this);
-    this.interval = setInterval(() => this.runTick(), this.timing.schedulerIntervalMs);
   }
 
-  /** Asks for a scheduler pass soon (coalesced), after a change that may let a job start or nodes move. */
+  /** Asks for a scheduler pass, after a change that may let a job start or nodes move. */
   kick(): void {
-    if (this.kicked || this.stopped) return;
-    this.kicked = true;
-    setImmediate(() => {
-      this.kicked = false;
-      this.runTick();
-    });
+    if (!this.stopped) this.wake();
   }
 
-  private runTick(): void {
-    if (this.stopped) return;
-    try {
-      tick(this);
-    } catch (e) {
-      // A scheduler bug must not take the server down; the next tick retries.
-      console.error(`engine scheduler: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  /** Stops the clock and kills every running job; they are recorded as failed ("the engine stopped"). */
+  /** Kills every running job; they are recorded as failed ("the engine stopped"), held or not. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.interval) clearInterval(this.interval);
     for (const t of this.wallClockTimers.values()) clearTimeout(t);
+    this.holds.releaseAll();
     const pending = [...this.executions.values()];
     for (const e of pending) e.stop('engineStopped');
     await Promise.allSettled(pending.map((e) => e.outcome));
@@ -96,9 +82,9 @@ export class Core {
     await new Promise((r) => setImmediate(r));
   }
 
-  /** Runs `run` after `delayMs` (and once `ready` holds), on a scheduler pass. */
-  defer(delayMs: number, run: () => void, ready?: () => boolean): void {
-    this.deferred.push({ at: this.now() + delayMs, run, ready });
+  /** Runs `run` after `delayMs` (and once `ready` holds and no hold of `kind` is left), on a scheduler pass. */
+  defer(kind: OperationKind, delayMs: number, run: () => void, ready?: () => boolean): void {
+    this.deferred.push({ kind, at: this.now() + delayMs, run, ready });
     this.kick();
   }
 

@@ -9,10 +9,10 @@ import { deletingConflict, EngineError, invalidContent } from './errors';
 import { DEFAULT_MAX_WALL_CLOCK, parseDuration } from './durations';
 import { jobDir, preparePaths } from './job-env';
 import { startJobExecution, type StopReason } from './job-run';
-import { isFinished, type ClusterKey, type ClusterRec, type ExperimentKey, type JobKey, type JobRec } from './model';
+import { getExperiment, getJob } from './lookups';
+import { isFinished, type ClusterKey, type ClusterRec, type JobKey, type JobRec } from './model';
 import { checkMountVolumes } from './mounts';
 import { scrub } from './secrets';
-import { getExperiment } from './resources';
 import { toolOf } from './tool-commands';
 import { byPriority } from './priority';
 
@@ -26,18 +26,6 @@ function parseClusterRef(k: JobKey, id: string): ClusterKey {
   const cluster = after('clusters', 'cluster');
   if (!cluster) throw invalidContent(`cluster.id '${id}' names no cluster: expected .../workspaces/{workspace}/clusters/{cluster}.`);
   return { sub: after('subscriptions') ?? k.sub, rg: after('resourcegroups') ?? k.rg, ws: after('workspaces', 'workspace') ?? k.ws, cluster };
-}
-
-export function getJob(core: Core, k: JobKey): JobRec {
-  getExperiment(core, k);
-  const j = core.state.job(k);
-  if (!j) throw new EngineError('notFound', 'JobNotFound', `The job '${k.job}' was not found in experiment '${k.exp}'.`);
-  return j;
-}
-
-export function listJobs(core: Core, k: ExperimentKey): JobRec[] {
-  getExperiment(core, k);
-  return core.state.jobsOf(k);
 }
 
 /** Creates a job (`created: true`), or returns the existing job of that name unchanged. */
@@ -82,7 +70,7 @@ export function createJob(core: Core, k: JobKey, props: JobBaseProperties): { re
     executionStateTransitionTime: now,
   };
   core.state.saveJob(rec);
-  core.defer(core.timing.operationDelayMs, () => {
+  core.defer('create', core.timing.operationDelayMs, () => {
     const cur = core.state.job(k);
     if (cur?.uuid === rec.uuid && cur.provisioningState === 'creating') {
       core.state.saveJob({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
@@ -130,9 +118,10 @@ export function startJob(core: Core, j: JobRec, c: ClusterRec): void {
   const limit = parseDuration(rec.props.constraints?.maxWallClockTime ?? DEFAULT_MAX_WALL_CLOCK);
   // setTimeout holds at most ~24.8 days; a longer limit cannot be reached by a local run anyway.
   if (limit < 2 ** 31 - 1) core.wallClockTimers.set(rec.uuid, setTimeout(() => exec.stop('timedOut'), limit));
+  // While 'jobEnd' is held, the outcome waits (the job stays running or terminating, its nodes busy).
   exec.outcome.then(
-    (o) => (o.stoppedBy === 'requeued' ? requeue() : done(o.exitCode, o.errors)),
-    (e: unknown) => done(undefined, [{ code: 'JobFailed', message: `The job could not be run: ${e instanceof Error ? e.message : String(e)}` }]),
+    (o) => core.holds.whenFree('jobEnd', () => (o.stoppedBy === 'requeued' ? requeue() : done(o.exitCode, o.errors))),
+    (e: unknown) => core.holds.whenFree('jobEnd', () => done(undefined, [{ code: 'JobFailed', message: `The job could not be run: ${e instanceof Error ? e.message : String(e)}` }])),
   );
   function release(): void {
     clearTimeout(core.wallClockTimers.get(rec.uuid));
@@ -183,7 +172,7 @@ export function deleteJob(core: Core, k: JobKey): void {
   stopJob(core, j, 'deleted');
   const cur = core.state.job(k)!;
   core.state.saveJob({ ...cur, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
-  core.defer(core.timing.operationDelayMs, () => {
+  core.defer('delete', core.timing.operationDelayMs, () => {
     const now = core.state.job(k);
     if (now?.uuid === j.uuid) core.state.deleteJobs([now]);
   }, () => !core.executions.has(j.uuid));

@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Core } from './core';
 import { EngineError } from './errors';
 import type { JobKey } from './model';
-import { getJob } from './jobs';
+import { getJob } from './lookups';
 
 export interface OutputEntry {
   name: string;

@@ -1,4 +1,4 @@
-// One scheduler pass: due deferred transitions, cluster allocation, then placement of queued jobs.
+// One scheduler pass: due (and not held) deferred transitions, cluster allocation, then placement of queued jobs.
 // Placement is gang scheduling in strict order (priority high > normal > low, then submission): a job starts
 // only when all its nodes are idle, and a job that does not fit blocks those behind it, so big jobs are not
 // starved by a stream of small ones. Jobs bigger than the cluster can ever be are passed over.
@@ -9,7 +9,7 @@ import { byPriority } from './priority';
 
 function runDeferred(core: Core): void {
   const now = core.now();
-  const due = core.deferred.filter((d) => d.at <= now && (!d.ready || d.ready()));
+  const due = core.deferred.filter((d) => d.at <= now && !core.holds.isHeld(d.kind) && (!d.ready || d.ready()));
   if (due.length === 0) return;
   const dueSet = new Set(due);
   const keep = core.deferred.filter((d) => !dueSet.has(d));

@@ -1,6 +1,8 @@
 // Clusters: PUT is long-running (202), PATCH of the scale settings answers 200 at once, DELETE is long-running.
 import type { ClusterCreateParameters, ClusterUpdateParameters } from '../../../shared/batchai/types';
-import { deleteCluster, getCluster, listClusters, putCluster, updateScale } from '../core/clusters';
+import { deleteCluster } from '../core/cascades';
+import { putCluster, updateScale } from '../core/clusters';
+import { getCluster, listClusters } from '../core/lookups';
 import { ArmHttpError } from './arm-error';
 import { clusterKey, wsKey } from './keys';
 import { pageOf } from './paging';

@@ -1,7 +1,8 @@
 // Jobs: PUT (202, or 200 with the existing job), DELETE and terminate (202, or 200 when already finished),
 // listOutputFiles with signed download URLs, listRemoteLoginInformation.
 import type { JobCreateParameters } from '../../../shared/batchai/types';
-import { createJob, deleteJob, getJob, isJobDone, listJobs, terminateJob } from '../core/jobs';
+import { createJob, deleteJob, isJobDone, terminateJob } from '../core/jobs';
+import { getJob, listJobs } from '../core/lookups';
 import { listOutputFiles } from '../core/outputs';
 import { ArmHttpError } from './arm-error';
 import { expKey, jobKey } from './keys';

@@ -1,9 +1,8 @@
 // Workspaces, experiments, file servers, usages and the provider's operation list.
 import type { FileServerCreateParameters, WorkspaceCreateParameters, WorkspaceUpdateParameters } from '../../../shared/batchai/types';
-import {
-  deleteExperiment, deleteFileServer, deleteWorkspace, getExperiment, getFileServer, getWorkspace, listExperiments,
-  listFileServers, listWorkspaces, patchWorkspace, putExperiment, putFileServer, putWorkspace,
-} from '../core/resources';
+import { deleteExperiment, deleteWorkspace } from '../core/cascades';
+import { getExperiment, getFileServer, getWorkspace, listExperiments, listFileServers, listWorkspaces } from '../core/lookups';
+import { deleteFileServer, patchWorkspace, putExperiment, putFileServer, putWorkspace } from '../core/resources';
 import { expKey, wsKey } from './keys';
 import { pageOf } from './paging';
 import type { Route } from './router';
