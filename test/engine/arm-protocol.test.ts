@@ -22,6 +22,7 @@ test('workspace and experiment PUT answer 200 with the resource at once; names a
 });
 
 test('cluster PUT is a long-running operation: 202, operation result InProgress → Succeeded, Location 202 → 204', async () => {
+  const creation = engine.hold('create');
   const put = await arm(engine, 'PUT', `${WS}/clusters/lro`, {
     properties: { vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } }, userAccountSettings: { adminUserName: 'me', adminUserPassword: 'P@ssw0rd!' }, nodeSetup: { mountVolumes: AFS } },
   });
@@ -38,7 +39,9 @@ test('cluster PUT is a long-running operation: 202, operation result InProgress 
   expect(first.body.status).toBe('InProgress');
   expect(first.body.startTime).toMatch(/Z$/);
   expect((await arm(engine, 'GET', location)).status).toBe(202);
+  expect((await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties.provisioningState).toBe('creating');
 
+  creation.release();
   const done = await waitFor('operation done', async () => {
     const r = await arm(engine, 'GET', asyncOp);
     return r.body.status !== 'InProgress' ? r.body : undefined;
@@ -61,9 +64,15 @@ test('cluster PUT is a long-running operation: 202, operation result InProgress 
 
 test('cluster PATCH answers 200 with allocationState resizing, then the cluster settles at the new size', async () => {
   await waitFor('lro steady', async () => (await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties.allocationState === 'steady');
+  const allocation = engine.hold('allocation');
   const patch = await arm(engine, 'PATCH', `${WS}/clusters/lro`, { properties: { scaleSettings: { manual: { targetNodeCount: 3 } } } });
   expect(patch.status).toBe(200);
   expect(patch.body.properties.allocationState).toBe('resizing');
+  engine.tick();
+  const resizing = (await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties;
+  expect(resizing).toMatchObject({ allocationState: 'resizing', currentNodeCount: 3, nodeStateCounts: { preparingNodeCount: 2, idleNodeCount: 1 } });
+
+  allocation.release();
   const steady = await waitFor('resized', async () => {
     const c = await arm(engine, 'GET', `${WS}/clusters/lro`);
     return c.body.properties.allocationState === 'steady' ? c.body : undefined;
@@ -80,9 +89,13 @@ test('job PUT is 202; PUT of the existing job is 200 with that job; DELETE is 20
   const again = await arm(engine, 'PUT', `${EXP}/jobs/twice`, jobBody('echo twice'));
   expect(again.status).toBe(200);
   expect(again.body.properties.customToolkitSettings.commandLine).toBe('echo once');
+  const deletion = engine.hold('delete');
   const del = await arm(engine, 'DELETE', `${EXP}/jobs/twice`);
   expect(del.status).toBe(202);
   expect(del.headers.get('azure-asyncoperation')).toContain('/operationresults/');
+  expect((await arm(engine, 'GET', del.headers.get('azure-asyncoperation')!)).body.status).toBe('InProgress');
+  expect((await arm(engine, 'GET', `${EXP}/jobs/twice`)).body.properties.provisioningState).toBe('deleting');
+  deletion.release();
   await waitFor('deleted', async () => (await arm(engine, 'GET', `${EXP}/jobs/twice`)).status === 404);
   const op = await arm(engine, 'GET', del.headers.get('azure-asyncoperation')!);
   expect(op.body.status).toBe('Succeeded');

@@ -8,7 +8,7 @@ async function state(name: string): Promise<string> {
   return (await arm(engine, 'GET', `${EXP}/jobs/${name}`)).body.properties.executionState;
 }
 
-async function release(name: string): Promise<void> {
+async function terminate(name: string): Promise<void> {
   expect((await arm(engine, 'POST', `${EXP}/jobs/${name}/terminate`)).status).toBe(202);
   await waitFor(`${name} ended`, async () => (await state(name)) === 'failed');
 }
@@ -25,19 +25,24 @@ test('a gang job waits for all its nodes; higher priority goes first; a smaller 
   await arm(engine, 'PUT', `${EXP}/jobs/small-low`, body(1, 'low'));
   await arm(engine, 'PUT', `${EXP}/jobs/big-high`, body(2, 'high'));
   // One node is idle, but big-high (2 nodes, high) is at the head of the queue: small-low must not overtake it.
-  await new Promise((r) => setTimeout(r, 300));
+  // Once both are created, a scheduler pass that could start small-low has run by the time tick() returns.
+  await waitFor('both created', async () => {
+    const jobs = await Promise.all(['big-high', 'small-low'].map((n) => arm(engine, 'GET', `${EXP}/jobs/${n}`)));
+    return jobs.every((j) => j.body.properties.provisioningState === 'succeeded');
+  });
+  engine.tick();
   expect(await state('big-high')).toBe('queued');
   expect(await state('small-low')).toBe('queued');
 
-  await release('first');
+  await terminate('first');
   await waitFor('big-high running', async () => (await state('big-high')) === 'running');
   expect(await state('small-low')).toBe('queued');
   const c2 = (await arm(engine, 'GET', `${WS}/clusters/gang`)).body.properties;
   expect(c2.nodeStateCounts).toMatchObject({ runningNodeCount: 2, idleNodeCount: 0 });
 
-  await release('big-high');
+  await terminate('big-high');
   await waitFor('small-low running', async () => (await state('small-low')) === 'running');
-  await release('small-low');
+  await terminate('small-low');
 });
 
 test('a job larger than the cluster can ever be stays queued without blocking others', async () => {
@@ -52,23 +57,33 @@ test('auto-scale grows for queued jobs and shrinks to the minimum when idle; cou
   await setupCluster(engine, 'auto', { autoScale: { minimumNodeCount: 0, maximumNodeCount: 3, initialNodeCount: 0 } });
   const cluster = async (): Promise<any> => (await arm(engine, 'GET', `${WS}/clusters/auto`)).body.properties;
   expect((await cluster()).currentNodeCount).toBe(0);
-  await arm(engine, 'PUT', `${EXP}/jobs/grow`, jobBody('sleep 30', { nodeCount: 2, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'auto'));
   const seen: any[] = [];
+  const sample = async (): Promise<any> => {
+    const c = await cluster();
+    seen.push(c);
+    return c;
+  };
+  const growing = engine.hold('allocation');
+  await arm(engine, 'PUT', `${EXP}/jobs/grow`, jobBody('sleep 30', { nodeCount: 2, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'auto'));
+  await waitFor('two nodes preparing', async () => (await sample()).nodeStateCounts.preparingNodeCount === 2);
+  expect(seen.at(-1).allocationState).toBe('resizing');
+  expect(await state('grow')).toBe('queued');
+  growing.release();
   await waitFor('grow running', async () => {
-    seen.push(await cluster());
+    await sample();
     return (await state('grow')) === 'running';
   });
-  expect(seen.some((c) => c.allocationState === 'resizing' && c.nodeStateCounts.preparingNodeCount === 2)).toBe(true);
   const running = await cluster();
   expect(running).toMatchObject({ currentNodeCount: 2, nodeStateCounts: { runningNodeCount: 2 } });
 
-  await release('grow');
+  const shrinking = engine.hold('allocation');
+  await terminate('grow');
+  await waitFor('two nodes leaving', async () => (await sample()).nodeStateCounts.leavingNodeCount === 2);
+  shrinking.release();
   await waitFor('shrunk to 0', async () => {
-    const c = await cluster();
-    seen.push(c);
+    const c = await sample();
     return c.currentNodeCount === 0 && c.allocationState === 'steady';
   });
-  expect(seen.some((c) => c.nodeStateCounts.leavingNodeCount === 2)).toBe(true);
   for (const c of seen) {
     const n = c.nodeStateCounts;
     expect(n.idleNodeCount + n.runningNodeCount + n.preparingNodeCount + n.leavingNodeCount + n.unusableNodeCount).toBe(c.currentNodeCount);
