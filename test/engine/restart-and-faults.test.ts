@@ -2,8 +2,8 @@
 // and fault injection answers 429/500/slowly, programmatically and over /_engine/faults.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../../local/engine';
-import { AFS, arm, EXP, fastEngine, jobBody, removeDir, runJob, setupCluster, SUB, tempDir, waitFor, WS } from './helpers';
+import { startEngine, type Engine } from '../../local/engine';
+import { AFS, arm, EXP, FAST, fastEngine, jobBody, removeDir, runJob, setupCluster, SUB, tempDir, waitFor, WS } from './helpers';
 
 const started: Engine[] = [];
 const dirs: string[] = [];
@@ -75,6 +75,22 @@ test('seedFinishedJobs inserts 10,000 finished jobs that list in pages of 1000 a
   const again = await engineIn(dir);
   const first = await arm(again, 'GET', `${base}?api-version=2018-05-01&maxresults=5`);
   expect(first.body.value.map((j: any) => j.name)).toEqual(['seed-00001', 'seed-00002', 'seed-00003', 'seed-00004', 'seed-00005']);
+});
+
+test('a start that fails half-way (its ARM port taken) rejects and leaves no server or timer behind', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const first = await engineIn(dir);
+  const port = Number(new URL(first.url).port);
+  const servers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = { servers: servers(), timers: timers() };
+  const second = tempDir();
+  dirs.push(second);
+  await expect(startEngine({ dataDir: second, port, timing: FAST })).rejects.toThrow(/EADDRINUSE/);
+  // The files endpoint and the scheduler's timer had started before the ARM port failed.
+  await waitFor('closed', async () => servers() === before.servers);
+  expect(timers()).toBeLessThanOrEqual(before.timers);
 });
 
 test('faults: 429 with Retry-After, 500, slow answers, counted by times; also over HTTP', async () => {
