@@ -35,8 +35,8 @@ export async function createBotServices(
       credential: credentialFor(config.batchAi),
     });
   const [stores, followUps] = await Promise.all([
-    overrides.stores ?? createStores(config.storage.connectionString),
-    createFollowUpQueue(config.storage.connectionString, { delaySeconds: config.followUps.delaySeconds }),
+    overrides.stores ?? createStores(config.storage),
+    createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
   ]);
   const adapter = createCloudAdapter(config.bot);
   const deps: BotDeps = {

@@ -41,7 +41,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const batchAi = overrides.batchAi ?? createBatchAiClient({
     endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId, credential: credentialFor(config.batchAi),
   });
-  const conn = config.storage.connectionString;
+  const conn = config.storage;
   const [stores, backend] = await Promise.all([createStores(conn, overrides.storage), createBackendStores(conn, overrides.storage)]);
   const botServices = await createBotServices(config, { batchAi, stores, log });
   const sender = overrides.sender ?? botServices.deps.sender;

@@ -3,6 +3,7 @@
 // recursively; a file named job.json takes its folder's name (the az batchai samples' layout).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { storageSettings } from '../shared/config';
 import { redactText } from '../shared/core/redact';
 import { parseTemplate } from '../shared/core/templates';
 import { InputError } from '../shared/errors';
@@ -93,9 +94,7 @@ function parseArgs(argv: string[]): { target: string; name?: string } {
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   try {
     const args = parseArgs(argv);
-    const cs = env.AzureWebJobsStorage?.trim();
-    if (!cs) throw new InputError('ConfigMissing', 'AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite).');
-    const loaded = await loadTemplates(await createStores(cs), args.target, args);
+    const loaded = await loadTemplates(await createStores(storageSettings(env)), args.target, args);
     for (const t of loaded) {
       console.log(`loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`);
     }

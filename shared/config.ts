@@ -3,6 +3,7 @@
 // local.settings.example.json.
 import { InputError } from './errors';
 import type { WorkspaceRef } from './batchai/port';
+import type { StorageSettings } from './storage/table';
 
 export interface Config {
   batchAi: {
@@ -17,10 +18,8 @@ export interface Config {
     /** Non-empty only for the local engine: a fixed bearer token instead of an Azure AD credential. */
     localToken?: string;
   };
-  storage: {
-    /** Connection string for Tables and Queues (AzureWebJobsStorage). */
-    connectionString: string;
-  };
+  /** Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an identity). */
+  storage: StorageSettings;
   bot: {
     appId: string;
     appPassword: string;
@@ -108,11 +107,47 @@ export function parseApprovers(raw: string | undefined): string[] {
   return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
-export function loadConfig(env: Env = process.env): Config {
+const STORAGE_PREFIX = 'AzureWebJobsStorage__';
+
+/**
+ * AzureWebJobsStorage as the Functions host reads it: a connection string, or (when that is unset) the
+ * identity-based settings `__accountName` or `__tableServiceUri` + `__queueServiceUri`, with `__clientId` naming a
+ * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code uses no blob.
+ */
+export function storageSettings(env: Env = process.env): StorageSettings {
+  const connectionString = env.AzureWebJobsStorage?.trim();
+  if (connectionString) return { connectionString };
+  const setting = (name: string) => env[STORAGE_PREFIX + name]?.trim() || undefined;
+  const account = setting('accountName');
+  const uri = (service: 'table' | 'queue') => {
+    const explicit = setting(`${service}ServiceUri`);
+    if (explicit) return explicit.replace(/\/+$/, '');
+    if (account) return `https://${account}.${service}.core.windows.net`;
+    throw new InputError('ConfigMissing', `AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite), or ${STORAGE_PREFIX}accountName (or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`);
+  };
+  const identity = { tableServiceUri: uri('table'), queueServiceUri: uri('queue'), clientId: setting('clientId') };
+  return { connectionString: '', identity };
+}
+
+function botSettings(env: Env): Config['bot'] {
   const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
     throw new InputError('ConfigInvalid', `MicrosoftAppType=${appType}: expected MultiTenant, SingleTenant or UserAssignedMSI.`);
   }
+  const bot = {
+    appId: env.MicrosoftAppId?.trim() ?? '',
+    appPassword: env.MicrosoftAppPassword?.trim() ?? '',
+    appTenantId: env.MicrosoftAppTenantId?.trim() ?? '',
+    appType: appType as Config['bot']['appType'],
+  };
+  // The bot signs in as its user-assigned managed identity: the identity's client id, its tenant, and no password.
+  if (appType === 'UserAssignedMSI' && (!bot.appId || !bot.appTenantId || bot.appPassword)) {
+    throw new InputError('ConfigInvalid', 'MicrosoftAppType=UserAssignedMSI: expected MicrosoftAppId (the identity\'s client id) and MicrosoftAppTenantId set, and no MicrosoftAppPassword.');
+  }
+  return bot;
+}
+
+export function loadConfig(env: Env = process.env): Config {
   const workspaces = parseWorkspaces(required(env, 'BATCHAI_WORKSPACES', 'resourceGroup/workspace[,...]'));
   return {
     batchAi: {
@@ -123,15 +158,8 @@ export function loadConfig(env: Env = process.env): Config {
       defaultCluster: env.BATCHAI_DEFAULT_CLUSTER?.trim() || '',
       localToken: env.BATCHAI_LOCAL_TOKEN?.trim() || undefined,
     },
-    storage: {
-      connectionString: required(env, 'AzureWebJobsStorage', 'a storage connection string (UseDevelopmentStorage=true for Azurite)'),
-    },
-    bot: {
-      appId: env.MicrosoftAppId?.trim() ?? '',
-      appPassword: env.MicrosoftAppPassword?.trim() ?? '',
-      appTenantId: env.MicrosoftAppTenantId?.trim() ?? '',
-      appType: appType as Config['bot']['appType'],
-    },
+    storage: storageSettings(env),
+    bot: botSettings(env),
     poll: { schedule: pollSchedule(env) },
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),

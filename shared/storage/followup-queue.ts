@@ -11,7 +11,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef, JobRef } from '../batchai/port';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
-import { getIfExists, openQueue, openTable, statusOf, type Versioned } from './table';
+import { getIfExists, openQueue, openTable, statusOf, type StorageTarget, type Versioned } from './table';
 
 export const FOLLOWUPS_QUEUE = 'followups';
 const FOLLOWUPS_TABLE = 'followups';
@@ -91,8 +91,8 @@ export function followUpQueue(queue: QueueClient, table: TableClient, opts: { de
 }
 
 /** Opens (creating if missing) the `followups` queue and table. */
-export async function createFollowUpQueue(connectionString: string, opts: { delaySeconds: number }): Promise<FollowUpQueue> {
-  const [queue, table] = await Promise.all([openQueue(connectionString, FOLLOWUPS_QUEUE), openTable(connectionString, FOLLOWUPS_TABLE)]);
+export async function createFollowUpQueue(target: StorageTarget, opts: { delaySeconds: number }): Promise<FollowUpQueue> {
+  const [queue, table] = await Promise.all([openQueue(target, FOLLOWUPS_QUEUE), openTable(target, FOLLOWUPS_TABLE)]);
   return followUpQueue(queue, table, opts);
 }
 

@@ -10,7 +10,7 @@ import { policyStore, type PolicyStore } from './policy-store';
 import { pollStatusStore, type PollStatusStore } from './poll-status-store';
 import { snapshotStore, type SnapshotStore } from './snapshot-store';
 import { subscriptionStore } from './subscription-store';
-import { openQueue, openTable, type StorageOptions } from './table';
+import { openQueue, openTable, type StorageOptions, type StorageTarget } from './table';
 
 /** A conversation the bot has seen: enough to send into it later. `reference` is botbuilder's ConversationReference as JSON (shared/ imports no chat SDK). */
 export interface StoredConversation { conversationId: string; channelId: string; serviceUrl: string; reference: Record<string, unknown>; }
@@ -36,10 +36,10 @@ export interface Stores {
   policies: PolicyStore;
 }
 
-/** Creates the tables if missing. connectionString: 'UseDevelopmentStorage=true' or Azurite's explicit form, or a real account. */
-export async function createStores(connectionString: string, opts: StorageOptions = {}): Promise<Stores> {
+/** Creates the tables if missing. */
+export async function createStores(target: StorageTarget, opts: StorageOptions = {}): Promise<Stores> {
   const [conversations, prefs, subscriptions, templates, submissions, approvals, policies] = await Promise.all(
-    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies'].map((t) => openTable(connectionString, t, opts)),
+    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies'].map((t) => openTable(target, t, opts)),
   );
   return {
     conversations: conversationStore(conversations),
@@ -64,9 +64,9 @@ export interface BackendStores {
 export const EVENTS_QUEUE = 'events';
 
 /** Creates the backend's tables and the `events` queue if missing. */
-export async function createBackendStores(connectionString: string, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {
-  const [snapshots, pollstatus, sent, eventbatches] = await Promise.all(['snapshots', 'pollstatus', 'sent', EVENT_BATCHES_TABLE].map((t) => openTable(connectionString, t, opts)));
-  const queue = await openQueue(connectionString, EVENTS_QUEUE);
+export async function createBackendStores(target: StorageTarget, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {
+  const [snapshots, pollstatus, sent, eventbatches] = await Promise.all(['snapshots', 'pollstatus', 'sent', EVENT_BATCHES_TABLE].map((t) => openTable(target, t, opts)));
+  const queue = await openQueue(target, EVENTS_QUEUE);
   const batches = eventBatchStore(eventbatches);
   return {
     snapshots: snapshotStore(snapshots),
@@ -77,7 +77,7 @@ export async function createBackendStores(connectionString: string, opts: Storag
   };
 }
 
-export type { StorageOptions, Versioned } from './table';
+export type { StorageIdentity, StorageOptions, StorageSettings, StorageTarget, Versioned } from './table';
 export type { SnapshotStore } from './snapshot-store';
 export type { PollStatusStore, WorkspaceFailure } from './poll-status-store';
 export type { MarkerStore, Claim } from './marker-store';

@@ -1,6 +1,9 @@
-// The one place that opens Table and Queue clients: connection string → client, tables and queues created if
+// The one place that opens Table and Queue clients: a connection string or the identity-based settings (a
+// managed identity, as the Functions host reads AzureWebJobsStorage__*) → client, tables and queues created if
 // missing, and the same pipeline policies (e.g. a write counter in tests and the benchmark) on every client.
+import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, type TableEntityResult, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
 import { QueueClient, type StoragePipelineOptions } from '@azure/storage-queue';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
@@ -9,18 +12,58 @@ export interface StorageOptions {
   tablePolicies?: PipelinePolicy[];
 }
 
-export async function openTable(connectionString: string, name: string, opts: StorageOptions = {}): Promise<TableClient> {
+/** Identity-based access: service URLs and the user-assigned identity's client id (absent = system-assigned or developer sign-in). */
+export interface StorageIdentity {
+  tableServiceUri: string;
+  queueServiceUri: string;
+  clientId?: string;
+}
+
+/** The storage settings: `identity` when set, else the connection string. */
+export interface StorageSettings {
+  connectionString: string;
+  identity?: StorageIdentity;
+}
+
+/** A connection string ('UseDevelopmentStorage=true', Azurite's explicit form, a real account) or the settings. */
+export type StorageTarget = string | StorageSettings;
+
+// One credential per identity: it caches its tokens, so every table and queue client shares them.
+const credentials = new WeakMap<StorageIdentity, TokenCredential>();
+
+function resolve(target: StorageTarget): { connectionString: string } | { identity: StorageIdentity; credential: TokenCredential } {
+  if (typeof target === 'string') return { connectionString: target };
+  const identity = target.identity;
+  if (!identity) return { connectionString: target.connectionString };
+  let credential = credentials.get(identity);
+  if (!credential) {
+    credential = new DefaultAzureCredential(identity.clientId ? { managedIdentityClientId: identity.clientId } : {});
+    credentials.set(identity, credential);
+  }
+  return { identity, credential };
+}
+
+const insecure = (connectionStringOrUrl: string) =>
+  /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|Endpoint=http:\/\/|^http:\/\//i.test(connectionStringOrUrl);
+
+export async function openTable(target: StorageTarget, name: string, opts: StorageOptions = {}): Promise<TableClient> {
+  const r = resolve(target);
   const options: TableServiceClientOptions = {
-    allowInsecureConnection: /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|Endpoint=http:\/\//i.test(connectionString),
+    allowInsecureConnection: insecure('identity' in r ? r.identity.tableServiceUri : r.connectionString),
     additionalPolicies: (opts.tablePolicies ?? []).map((policy) => ({ policy, position: 'perCall' as const })),
   };
-  const client = TableClient.fromConnectionString(connectionString, name, options);
+  const client = 'identity' in r
+    ? new TableClient(r.identity.tableServiceUri, name, r.credential, options)
+    : TableClient.fromConnectionString(r.connectionString, name, options);
   await client.createTable();
   return client;
 }
 
-export async function openQueue(connectionString: string, name: string, options: StoragePipelineOptions = {}): Promise<QueueClient> {
-  const client = new QueueClient(connectionString, name, options);
+export async function openQueue(target: StorageTarget, name: string, options: StoragePipelineOptions = {}): Promise<QueueClient> {
+  const r = resolve(target);
+  const client = 'identity' in r
+    ? new QueueClient(`${r.identity.queueServiceUri.replace(/\/+$/, '')}/${name}`, r.credential, options)
+    : new QueueClient(r.connectionString, name, options);
   await client.createIfNotExists();
   return client;
 }
