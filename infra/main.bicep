@@ -1,131 +1,181 @@
-// Azure resources for batchai-chatops: a storage account (Tables for state, Queues for events), a Linux
-// Consumption Function App on Node 20 running functions/, Application Insights, and an Azure Bot registration
-// with the Teams and Slack channels pointing at the `messages` function.
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p botAppId=<entra app id> batchAiWorkspaces=<rg/ws>
-// The Function App's managed identity needs "Contributor" (or a custom role with Microsoft.BatchAI/*) on the
-// Batch AI workspaces' resource groups: granting it is left to the operator, on purpose (least privilege).
+// Azure resources for batchai-chatops, one module per concern:
+//   identity        a user-assigned managed identity: the only credential of the app and of the bot
+//   monitoring      Log Analytics + workspace-based Application Insights (identity-authenticated ingestion)
+//   storage         the storage account (host state, our Tables and Queues, the deployment container)
+//   storageRoles    Blob Data Owner, Queue Data Contributor, Table Data Contributor for the identity
+//   functionApp     Flex Consumption (FC1), Node 22, running functions/ as the identity
+//   computeRoles    the identity's role on the compute backend: Batch AI resource groups and/or a Batch account
+//   bot             Azure Bot (UserAssignedMSI) with the Teams channel, and Slack when its parameters are given
+// Deploy (README "Deploy to Azure"):
+//   az deployment group create -g <rg> -f infra/main.bicep -p infra/main.parameters.json
 
-@description('Name prefix for every resource.')
+@description('Name prefix for every resource (letters and digits; the storage account name is derived from it).')
+@minLength(3)
+@maxLength(12)
 param prefix string = 'batchaiops'
+
 param location string = resourceGroup().location
 
-@description('Microsoft Entra app id of the bot (single-tenant app registration).')
-param botAppId string
-
-@description('Comma-separated resourceGroup/workspace pairs the poller watches.')
+@description('Comma-separated resourceGroup/workspace pairs the poller watches (BATCHAI_WORKSPACES); the first is the bot\'s default.')
 param batchAiWorkspaces string
 
-@description('Subscription that holds the Batch AI workspaces.')
+@description('Subscription that holds the Batch AI workspaces (BATCHAI_SUBSCRIPTION_ID).')
 param batchAiSubscriptionId string = subscription().subscriptionId
 
-@description('Poll schedule (NCRONTAB, six fields).')
+@description('Give the identity computeRoleDefinitionId on each Batch AI workspace\'s resource group (in batchAiSubscriptionId). False = the operator grants it.')
+param grantBatchAiRole bool = true
+
+@description('Resource id of an Azure Batch account to give the identity computeRoleDefinitionId on (empty = none).')
+param batchAccountId string = ''
+
+@description('Role definition id (GUID) for the compute backend. Default: Contributor; any role that allows the Batch AI (or Batch) operations the bot runs will do.')
+param computeRoleDefinitionId string = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+
+@description('Poll schedule (NCRONTAB, six fields, seconds first).')
 param pollSchedule string = '*/30 * * * * *'
 
-@description('Slack: client id, client secret and signing secret of the Slack app (empty = no Slack channel).')
+@description('Flex Consumption: the most instances the app may scale out to (40-1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Flex Consumption: memory of each instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Azure Bot pricing tier: F0 (free; Teams and Slack are standard channels) or S1.')
+@allowed(['F0', 'S1'])
+param botSku string = 'F0'
+
+@description('Slack app client id (empty = no Slack channel). See infra/slack.md.')
+param slackClientId string = ''
 @secure()
 param slackClientSecret string = ''
-param slackClientId string = ''
 @secure()
 param slackSigningSecret string = ''
 
+param tags object = {}
+
 var suffix = uniqueString(resourceGroup().id)
+var deploymentContainerName = 'app-package'
+// "rg/ws,rg2/ws2" → the distinct resource groups, where the identity needs its role.
+var batchAiResourceGroups = union(map(split(batchAiWorkspaces, ','), w => trim(split(trim(w), '/')[0])), [])
+// With no Batch account, a well-formed stand-in keeps the (unused) module's scope expression valid.
+var batchAccountParts = split(empty(batchAccountId) ? '${resourceGroup().id}/providers/Microsoft.Batch/batchAccounts/none' : batchAccountId, '/')
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: take('${prefix}${suffix}', 24)
-  location: location
-  sku: { name: 'Standard_LRS' }
-  kind: 'StorageV2'
-  properties: {
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    supportsHttpsTrafficOnly: true
+module identity './modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: '${prefix}-id-${suffix}'
+    location: location
+    tags: tags
   }
 }
 
-resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${prefix}-ai'
-  location: location
-  kind: 'web'
-  properties: { Application_Type: 'Node.JS' }
+module monitoring './modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: '${prefix}-logs-${suffix}'
+    applicationInsightsName: '${prefix}-ai-${suffix}'
+    location: location
+    tags: tags
+    publisherPrincipalId: identity.outputs.principalId
+  }
 }
 
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  name: '${prefix}-plan'
-  location: location
-  sku: { name: 'Y1', tier: 'Dynamic' }
-  kind: 'functionapp'
-  properties: { reserved: true }
+module storage './modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: take(toLower('${prefix}${suffix}'), 24)
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
 }
 
-var storageConnection = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}'
+module storageRoles './modules/storage-roles.bicep' = {
+  name: 'storage-roles'
+  params: {
+    storageAccountName: storage.outputs.name
+    principalId: identity.outputs.principalId
+  }
+}
 
-resource functions 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${prefix}-${suffix}'
-  location: location
-  kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
-  properties: {
-    serverFarmId: plan.id
-    httpsOnly: true
-    siteConfig: {
-      linuxFxVersion: 'Node|20'
-      minTlsVersion: '1.2'
-      appSettings: [
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'node' }
-        { name: 'AzureWebJobsStorage', value: storageConnection }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'BATCHAI_SUBSCRIPTION_ID', value: batchAiSubscriptionId }
-        { name: 'BATCHAI_WORKSPACES', value: batchAiWorkspaces }
-        { name: 'POLL_SCHEDULE', value: pollSchedule }
-        { name: 'MicrosoftAppId', value: botAppId }
-        { name: 'MicrosoftAppType', value: 'SingleTenant' }
-        { name: 'MicrosoftAppTenantId', value: tenant().tenantId }
-        // The bot password is not set here: put it in Key Vault and reference it, or use a federated credential.
-      ]
+module functionApp './modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    planName: '${prefix}-plan-${suffix}'
+    appName: '${prefix}-${suffix}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    appSettings: {
+      BATCHAI_SUBSCRIPTION_ID: batchAiSubscriptionId
+      BATCHAI_WORKSPACES: batchAiWorkspaces
+      POLL_SCHEDULE: pollSchedule
+      MicrosoftAppType: 'UserAssignedMSI'
+      MicrosoftAppId: identity.outputs.clientId
+      MicrosoftAppTenantId: identity.outputs.tenantId
     }
   }
+  // The app starts as soon as it exists: its identity must already hold its storage roles.
+  dependsOn: [storageRoles]
 }
 
-resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
-  name: '${prefix}-bot-${suffix}'
-  location: 'global'
-  kind: 'azurebot'
-  sku: { name: 'S1' }
-  properties: {
+module batchAiRoles './modules/role-on-resource-group.bicep' = [for rg in batchAiResourceGroups: if (grantBatchAiRole) {
+  name: take('compute-role-${rg}', 64)
+  scope: resourceGroup(batchAiSubscriptionId, rg)
+  params: {
+    principalId: identity.outputs.principalId
+    roleDefinitionId: computeRoleDefinitionId
+  }
+}]
+
+module batchAccountRole './modules/role-on-batch-account.bicep' = if (!empty(batchAccountId)) {
+  name: 'compute-role-batch-account'
+  scope: resourceGroup(batchAccountParts[2], batchAccountParts[4])
+  params: {
+    batchAccountName: last(batchAccountParts)
+    principalId: identity.outputs.principalId
+    roleDefinitionId: computeRoleDefinitionId
+  }
+}
+
+module bot './modules/bot.bicep' = {
+  name: 'bot'
+  params: {
+    name: '${prefix}-bot-${suffix}'
     displayName: 'Batch AI'
-    endpoint: 'https://${functions.properties.defaultHostName}/api/messages'
-    msaAppId: botAppId
-    msaAppType: 'SingleTenant'
-    msaAppTenantId: tenant().tenantId
+    messagesEndpoint: 'https://${functionApp.outputs.defaultHostName}/api/messages'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    tenantId: identity.outputs.tenantId
+    sku: botSku
+    tags: tags
+    slackClientId: slackClientId
+    slackClientSecret: slackClientSecret
+    slackSigningSecret: slackSigningSecret
   }
 }
 
-resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
-  parent: bot
-  name: 'MsTeamsChannel'
-  location: 'global'
-  properties: {
-    channelName: 'MsTeamsChannel'
-    properties: { isEnabled: true }
-  }
-}
-
-resource slack 'Microsoft.BotService/botServices/channels@2022-09-15' = if (!empty(slackClientId)) {
-  parent: bot
-  name: 'SlackChannel'
-  location: 'global'
-  properties: {
-    channelName: 'SlackChannel'
-    properties: {
-      isEnabled: true
-      clientId: slackClientId
-      clientSecret: slackClientSecret
-      signingSecret: slackSigningSecret
-    }
-  }
-}
-
-output functionAppName string = functions.name
-output messagesEndpoint string = 'https://${functions.properties.defaultHostName}/api/messages'
-output functionPrincipalId string = functions.identity.principalId
+@description('Publish the package here: az functionapp deployment source config-zip -g <rg> -n <functionAppName> --src dist/package/batchai-chatops.zip')
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output messagesEndpoint string = 'https://${functionApp.outputs.defaultHostName}/api/messages'
+output healthUrl string = 'https://${functionApp.outputs.defaultHostName}/api/health'
+@description('The bot\'s app id (the identity\'s client id): BOT_APP_ID for npm run package:teams.')
+output botAppId string = identity.outputs.clientId
+output botName string = bot.outputs.name
+output tenantId string = identity.outputs.tenantId
+output identityName string = identity.outputs.name
+output identityPrincipalId string = identity.outputs.principalId
+output storageAccountName string = storage.outputs.name
+output applicationInsightsName string = monitoring.outputs.applicationInsightsName
+@description('Slack: the Event Subscriptions request URL (infra/slack.md).')
+output slackEventsUrl string = 'https://slack.botframework.com/api/Events/${bot.outputs.name}'
