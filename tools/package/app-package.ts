@@ -4,7 +4,7 @@
 // tools code never enter it, and the list of entries is written beside the zip (`.entries.txt`).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from '../../local/chat/static-files';
 import { writeZip, zipEntryNames } from './zip';
 
@@ -57,7 +57,6 @@ export function stagedFiles(stage: string): string[] {
 
 /** Zips the staged app and writes the list of its entries beside the zip. */
 export function zipApp(stage: string, out: string): string[] {
-  mkdirSync(resolve(out, '..'), { recursive: true });
   writeZip(out, stagedFiles(stage).map((path) => ({ path, data: readFileSync(join(stage, path)) })));
   const names = zipEntryNames(out);
   writeFileSync(`${out}.entries.txt`, `${names.join('\n')}\n`);

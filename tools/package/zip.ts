@@ -1,5 +1,6 @@
 // Zip archives for the deploy packages, in pure JS (fflate): no `zip` binary is needed on the machine.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 
 export interface ZipEntry { path: string; data: Uint8Array }
@@ -13,6 +14,7 @@ export function writeZip(out: string, entries: ZipEntry[]): void {
     if (e.path in tree) throw new Error(`zip: ${e.path} added twice`);
     tree[e.path] = [e.data, { mtime: FIXED_MTIME }];
   }
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, zipSync(tree, { level: 9 }));
 }
 
