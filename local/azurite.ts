@@ -16,6 +16,8 @@ export interface StartAzuriteOptions {
   inMemory?: boolean;
   /** Workspace folder when not in memory; default a fresh temp dir. */
   location?: string;
+  /** Serve HTTPS with this certificate and accept bearer tokens (Azurite's basic OAuth: claims checked, no signature). */
+  oauth?: { cert: string; key: string };
 }
 
 export interface RunningAzurite {
@@ -28,9 +30,9 @@ export interface RunningAzurite {
 const ACCOUNT = 'devstoreaccount1';
 const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export function azuriteConnectionString(ports: AzuritePorts): string {
-  const ep = (port: number) => `http://127.0.0.1:${port}/${ACCOUNT}`;
-  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
+export function azuriteConnectionString(ports: AzuritePorts, protocol: 'http' | 'https' = 'http'): string {
+  const ep = (port: number) => `${protocol}://127.0.0.1:${port}/${ACCOUNT}`;
+  return `DefaultEndpointsProtocol=${protocol};AccountName=${ACCOUNT};AccountKey=${KEY};` +
     `BlobEndpoint=${ep(ports.blob)};QueueEndpoint=${ep(ports.queue)};TableEndpoint=${ep(ports.table)};`;
 }
 
@@ -89,6 +91,7 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
     '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
     ...(inMemory ? ['--inMemoryPersistence'] : []),
     ...(location ? ['--location', location] : []),
+    ...(opts.oauth ? ['--oauth', 'basic', '--cert', opts.oauth.cert, '--key', opts.oauth.key] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -102,7 +105,7 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
     throw e;
   }
   return {
-    connectionString: azuriteConnectionString(ports),
+    connectionString: azuriteConnectionString(ports, opts.oauth ? 'https' : 'http'),
     ports,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
