@@ -43,3 +43,8 @@ test('its package.json points at the entry point inside the zip and carries no s
 test('writes the list of entries beside the zip', () => {
   expect(readFileSync(join(dir, 'app.zip.entries.txt'), 'utf8').trim().split('\n')).toEqual(names);
 });
+
+test('.funcignore keeps the same code out for those who publish with Core Tools', () => {
+  const ignored = readFileSync(join(__dirname, '../../.funcignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  expect(ignored).toEqual(expect.arrayContaining(['test', 'local', 'bench', 'tools', 'dist/test', 'dist/local', 'dist/bench', 'dist/tools', '*.ts', 'local.settings.json']));
+});
