@@ -1,23 +1,22 @@
 // The bot's composition root: from one Config to the real Batch AI client, Table stores, the `followups`
-// queue, CloudAdapter, proactive sender, the bot, and the step that the `followups` queue function runs. The
-// messages and followups functions (and the local host through them) use this; tests pass overrides but the
-// same real parts.
-import type { CloudAdapter } from 'botbuilder';
+// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the bot, and the step that the
+// `followups` queue function runs. The messages and followups functions (and the local host through them) use
+// this; tests pass overrides but the same real parts.
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { readTail } from '../shared/storage/file-tail';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
-import { createCloudAdapter } from './adapter';
-import { createBot, type ChatBot } from './bot';
+import { createBotFrameworkTransport } from './botframework/adapter';
+import { createBot } from './bot';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
-import { createProactiveSender } from './proactive';
+import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
   bot: ChatBot;
-  adapter: CloudAdapter;
+  transport: ChatTransport;
   deps: BotDeps;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
@@ -38,16 +37,16 @@ export async function createBotServices(
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
   ]);
-  const adapter = createCloudAdapter(config.bot);
+  const transport = createBotFrameworkTransport(config.bot);
   const deps: BotDeps = {
     batchAi,
     stores,
     config,
     readTail: overrides.readTail ?? readTail,
-    sender: createProactiveSender(adapter, config.bot.appId),
+    sender: transport.sender,
     followUps,
     now: overrides.now ?? (() => new Date()),
     log: overrides.log ?? ((line) => console.error(line)),
   };
-  return { bot: createBot(deps), adapter, deps, followUpStep: createFollowUpStep(deps) };
+  return { bot: createBot(deps), transport, deps, followUpStep: createFollowUpStep(deps) };
 }

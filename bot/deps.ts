@@ -5,7 +5,7 @@ import type { Config } from '../shared/config';
 import type { Stores } from '../shared/storage';
 import type { FollowUpQueue } from '../shared/storage/followup-queue';
 import type { ReadTail } from '../shared/services/alert-content';
-import type { AlertSender } from './proactive';
+import type { ConversationSender } from '../shared/services/conversation-sender';
 
 /** shared/storage/file-tail.ts `readTail` in production: one ranged read of the end of a file, cut to whole lines. */
 export type { ReadTail };
@@ -16,7 +16,7 @@ export interface BotDeps {
   config: Pick<Config, 'batchAi' | 'policy' | 'logs' | 'followUps'>;
   readTail: ReadTail;
   /** Updates a card in place after the turn ended (long operations). */
-  sender: AlertSender;
+  sender: ConversationSender;
   /** Where a long operation's card is handed over to be followed after the turn (functions/followups.ts). */
   followUps: FollowUpQueue;
   now(): Date;

@@ -8,9 +8,7 @@
 // duplicate and does nothing; of two concurrent deliveries one claim wins. The one gap, a crash between claim
 // and enqueue, is closed by the claim naming the queue message: only a redelivery of that same message (same
 // id) re-enqueues, and a spare copy this may produce loses the next claim like any other duplicate.
-import { toActivity } from '../cards/activity';
 import { ProtocolError } from '../shared/errors';
-import { channelOf } from '../shared/services/notifier';
 import { parseFollowUpMessage, type FollowUpMessage, type FollowUpTarget } from '../shared/storage/followup-queue';
 import type { BotDeps } from './deps';
 import { observe, type Observation, type Phase } from './follow-up';
@@ -41,7 +39,7 @@ export function createFollowUpStep(deps: BotDeps): FollowUpStep {
     const conv = await deps.stores.conversations.get(m.conversationId);
     // The bot saves the conversation before it answers: a missing row is worth a retry, then the poison queue.
     if (!conv) throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
-    await deps.sender.update(conv, m.activityId, toActivity(await seen.render(phase), channelOf(conv.channelId)));
+    await deps.sender.update(conv, m.activityId, await seen.render(phase));
   }
 
   return async (raw, deliveryId) => {

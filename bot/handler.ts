@@ -1,8 +1,8 @@
 // The shape every command handler has: a typed command and the turn's context in, a view (and possibly what
-// to keep following, so that the view's card is updated in place later) out. Handlers never see botbuilder types.
+// to keep following, so that the view's card is updated in place later) out. Handlers never see a chat SDK's types.
 import type { WorkspaceRef } from '../shared/batchai/port';
 import type { Command, CommandKind } from '../shared/core/commands';
-import type { Channel, View } from '../shared/core/views';
+import type { View } from '../shared/core/views';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';
 import type { BotDeps } from './deps';
 
@@ -10,7 +10,6 @@ export interface TurnInfo {
   conversationId: string;
   userId: string;
   userName?: string;
-  channel: Channel;
 }
 
 /** Where a command acts when it names no workspace/experiment: the conversation's `use` prefs, else config. */

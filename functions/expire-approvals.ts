@@ -2,11 +2,10 @@
 // landing at the same moment wins or loses cleanly), and the conversation that asked gets the expired card.
 // Only the tick that wrote the expiry sends it; a failed send is logged, not retried (the row stays the truth:
 // `approve <id>` answers "expired").
-import { toActivity } from '../cards/activity';
 import { expireApprovalsSchedule } from '../shared/config';
 import { approvalView, expire } from '../shared/core/approval-policy';
 import { toError } from '../shared/errors';
-import { channelOf, type AlertPort } from '../shared/services/notifier';
+import type { AlertPort } from '../shared/services/notifier';
 import type { Stores } from '../shared/storage/index';
 import type { FunctionDefinition } from './definition';
 import { getServices, type Services } from './services';
@@ -36,7 +35,7 @@ export async function expireApprovals(deps: ExpireDeps): Promise<ExpireReport> {
         deps.log(`expire-approvals: ${next.id} expired; conversation ${next.conversationId} has no stored reference`);
         continue;
       }
-      await deps.sender.send(conv, toActivity(approvalView(next, now), channelOf(conv.channelId)));
+      await deps.sender.send(conv, approvalView(next, now));
       report.notified++;
     } catch (e) {
       deps.log(`expire-approvals: ${next.id} expired but the card could not be sent: ${toError(e).message}`);

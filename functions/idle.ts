@@ -7,7 +7,6 @@
 // - scale: the `policies` row is written with the ETag read at the start of the tick (a keep-up pressed since, or a
 //   concurrent tick, makes that write fail and the cluster stays), then one PATCH, then the "scaled" card.
 import { randomUUID } from 'node:crypto';
-import { toActivity } from '../cards/activity';
 import type { BatchAi, WorkspaceRef } from '../shared/batchai/port';
 import { idleSchedule } from '../shared/config';
 import { workspaceLabel } from '../shared/core/arm-names';
@@ -15,9 +14,9 @@ import type { ObservedCluster, ObservedJob } from '../shared/core/diff';
 import { eventId, type ClusterEvent } from '../shared/core/events';
 import { decideIdle, idleWarningView, latest, scaledToZeroView, type ClusterPolicy } from '../shared/core/idle-policy';
 import { matchesSubscription } from '../shared/core/subscription-match';
-import type { Channel, View } from '../shared/core/views';
+import type { View } from '../shared/core/views';
 import { toError } from '../shared/errors';
-import { channelOf, type AlertPort } from '../shared/services/notifier';
+import type { AlertPort } from '../shared/services/notifier';
 import { observeWorkspace, type ListingPort } from '../shared/services/observe';
 import type { MarkerStore, StoredSubscription, Stores, Versioned } from '../shared/storage/index';
 import type { FunctionDefinition } from './definition';
@@ -29,7 +28,6 @@ export interface IdleDeps {
   stores: Pick<Stores, 'policies' | 'subscriptions' | 'conversations'>;
   markers: MarkerStore;
   sender: AlertPort;
-  render: (view: View, channel: Channel) => object;
   policy: { idleMinutes: number; idleGraceMinutes: number };
   now: () => Date;
   log: (line: string) => void;
@@ -62,7 +60,7 @@ async function deliver(t: Tick, ws: WorkspaceRef, c: ObservedCluster, kind: stri
     if (claim.status === 'sent') continue;
     if (claim.status === 'busy') { complete = false; continue; }
     try {
-      const sent = await t.deps.sender.send(conv, t.deps.render(view, channelOf(conv.channelId)));
+      const sent = await t.deps.sender.send(conv, view);
       await t.deps.markers.markSent(conversationId, id, claim.etag, sent.id)
         .catch((e: unknown) => t.deps.log(`idle: sent ${kind} to ${conversationId} but could not mark it: ${toError(e).message}`));
     } catch (e) {
@@ -148,7 +146,7 @@ export function createIdleFunction(
       const s = await services();
       const report = await idleTick({
         batchAi: s.batchAi, workspaces: s.config.batchAi.workspaces, stores: s.stores, markers: s.backend.markers,
-        sender: s.sender, render: toActivity, policy: s.config.policy, now: opts.now ?? (() => new Date()), log: (l) => context.warn(l),
+        sender: s.sender, policy: s.config.policy, now: opts.now ?? (() => new Date()), log: (l) => context.warn(l),
       });
       const acted = report.clusters.filter((c) => c.action !== 'none');
       if (acted.length) context.log(`idle: ${acted.map((c) => `${c.workspace}/${c.cluster} ${c.action} (${c.detail})`).join('; ')}`);

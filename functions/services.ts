@@ -1,10 +1,8 @@
 // The backend's composition root: one Config → the real Batch AI client, Table stores, the events queue, the
-// CloudAdapter, proactive sender and card follow-up step (through the bot's own composition root, so there is
+// chat transport, proactive sender and card follow-up step (through the bot's own composition root, so there is
 // one of each), the poller and the notifier. Function files get their services from here; tests build them
 // with overrides.
-import type { CloudAdapter } from 'botbuilder';
 import { createBotServices, type BotServices } from '../bot/create-bot-services';
-import { toActivity } from '../cards/activity';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { BatchAi } from '../shared/batchai/port';
@@ -19,7 +17,7 @@ export interface Services {
   batchAi: BatchAi;
   stores: Stores;
   backend: BackendStores;
-  adapter: CloudAdapter;
+  transport: BotServices['transport'];
   sender: AlertPort;
   bot: BotServices['bot'];
   followUpStep: BotServices['followUpStep'];
@@ -47,13 +45,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const sender = overrides.sender ?? botServices.deps.sender;
   return {
     config, batchAi, stores, backend, sender,
-    adapter: botServices.adapter,
+    transport: botServices.transport,
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
     poller: createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log }),
     notifier: createNotifier({
       stores, markers: backend.markers, batches: backend.batches, batchAi, readTail,
-      render: toActivity, sender, logs: config.logs, log,
+      sender, logs: config.logs, log,
     }),
   };
 }

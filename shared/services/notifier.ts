@@ -13,21 +13,19 @@ import { clusterAlertView, digestView, jobAlertView } from '../core/alert-view';
 import { workspaceLabel } from '../core/arm-names';
 import { parseEventsMessage, type BackendEvent, type EventsMessage } from '../core/events';
 import { matchesSubscription } from '../core/subscription-match';
-import type { Channel, View } from '../core/views';
+import type { View } from '../core/views';
 import { toError } from '../errors';
-import type { EventBatchStore, MarkerStore, StoredConversation, Stores } from '../storage/index';
+import type { EventBatchStore, MarkerStore, Stores } from '../storage/index';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
+import type { ConversationSender } from './conversation-sender';
 
-/** What sends into a conversation (bot/proactive.ts implements it; shared/ imports no chat SDK). */
-export interface AlertPort {
-  send(conv: StoredConversation, activity: object): Promise<{ id?: string }>;
-}
+/** What alerts need of the proactive port: to post a new message. */
+export type AlertPort = Pick<ConversationSender, 'send'>;
 
 export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
   stores: Pick<Stores, 'subscriptions' | 'conversations' | 'submissions'>;
   markers: MarkerStore;
   batches: Pick<EventBatchStore, 'get' | 'delete'>;
-  render: (view: View, channel: Channel) => object;
   sender: AlertPort;
   /** More alerts than this for one conversation in one message become one digest (default 3). */
   digestThreshold?: number;
@@ -54,10 +52,6 @@ interface Delivery { sent: number; alreadySent: number; cards: number; /** Every
 export class NotifyError extends Error {
   override readonly name = 'NotifyError';
   readonly code = 'NotifyFailed';
-}
-
-export function channelOf(channelId: string): Channel {
-  return channelId === 'msteams' || channelId === 'slack' ? channelId : 'webchat';
 }
 
 export function createNotifier(deps: NotifierDeps) {
@@ -115,7 +109,6 @@ export function createNotifier(deps: NotifierDeps) {
     const claimed = events.flatMap((e, i) => { const c = claims[i]; return c.status === 'claimed' ? [{ e, eventId: e.id, etag: c.etag }] : []; });
     const alreadySent = claims.length - claimed.length;
     let complete = claims.every((c) => c.status !== 'busy');
-    const channel = channelOf(conv.channelId);
     const groups = claimed.length > threshold ? [claimed] : claimed.map((c) => [c]);
     let sent = 0;
     for (let i = 0; i < groups.length; i++) {
@@ -123,7 +116,7 @@ export function createNotifier(deps: NotifierDeps) {
       let activityId: string | undefined;
       try {
         const view = group.length > 1 ? digestView(group.map((g) => g.e)) : await viewOf(group[0].e);
-        activityId = (await deps.sender.send(conv, deps.render(view, channel))).id;
+        activityId = (await deps.sender.send(conv, view)).id;
       } catch (err) {
         // Release what was claimed but not sent, so the queue's retry claims and sends it.
         await deps.markers.releaseMany(conversationId, groups.slice(i).flat());

@@ -12,7 +12,7 @@ import { snapshotStore, type SnapshotStore } from './snapshot-store';
 import { subscriptionStore } from './subscription-store';
 import { openQueue, openTable, type StorageOptions, type StorageTarget } from './table';
 
-/** A conversation the bot has seen: enough to send into it later. `reference` is botbuilder's ConversationReference as JSON (shared/ imports no chat SDK). */
+/** A conversation the bot has seen: enough to send into it later. `reference` is the transport's address of it (Bot Framework: its ConversationReference as JSON; shared/ imports no chat SDK). */
 export interface StoredConversation { conversationId: string; channelId: string; serviceUrl: string; reference: Record<string, unknown>; }
 export interface StoredSubscription { id: string; conversationId: string; filter: SubscriptionFilter; createdBy?: string; createdAt: string; }
 export interface Stores {

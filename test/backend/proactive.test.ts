@@ -1,10 +1,14 @@
-// bot/proactive.ts through botbuilder's real CloudAdapter to a fake channel (Connector wire protocol).
-import { createCloudAdapter } from '../../bot/adapter';
-import { createProactiveSender } from '../../bot/proactive';
+// The Bot Framework transport's proactive sender (bot/botframework/proactive.ts) through botbuilder's real
+// CloudAdapter to a fake channel (Connector wire protocol).
+import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
+import type { ProactiveOptions } from '../../bot/botframework/proactive';
+import type { TextView } from '../../shared/core/views';
 import type { StoredConversation } from '../../shared/storage';
 import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
 
 const bot = { appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' as const };
+const senderOf = (opts?: ProactiveOptions) => createBotFrameworkTransport(bot, opts).sender;
+const text = (t: string): TextView => ({ kind: 'text', text: t, actions: [] });
 
 function conversation(channel: FakeChannel, id: string): StoredConversation {
   return {
@@ -19,19 +23,19 @@ describe('proactive sender', () => {
 
   it('sends into the stored conversation and updates the activity in place', async () => {
     channel = await startFakeChannel();
-    const sender = createProactiveSender(createCloudAdapter(bot), '');
+    const sender = senderOf();
     const conv = conversation(channel, 'conv:1/a');
-    const { id } = await sender.send(conv, { type: 'message', text: 'hello' });
+    const { id } = await sender.send(conv, text('hello'));
     expect(id).toBe('act-1');
-    await sender.update(conv, id!, { type: 'message', text: 'hello again' });
+    await sender.update(conv, id!, text('hello again'));
     expect(channel.activities('conv:1/a').map((a) => [a.id, a.text])).toEqual([['act-1', 'hello'], ['act-1', 'hello again']]);
   });
 
   it('retries a channel answering 429 after its Retry-After, beyond the connector\'s own retries', async () => {
     channel = await startFakeChannel({ failWith429Times: 4, retryAfterSeconds: 1 });
-    const sender = createProactiveSender(createCloudAdapter(bot), '', { throttleRetries: 2 });
+    const sender = senderOf({ throttleRetries: 2 });
     const started = Date.now();
-    await sender.send(conversation(channel, 'c429'), { type: 'message', text: 'throttled' });
+    await sender.send(conversation(channel, 'c429'), text('throttled'));
     const posts = channel.requests().filter((r) => r.method === 'POST');
     expect(posts.map((r) => r.status)).toEqual([429, 429, 429, 429, 200]);
     // Each refused try waited about its Retry-After (1 s) before the next.
@@ -42,8 +46,8 @@ describe('proactive sender', () => {
 
   it('gives up (throws) when the channel keeps throttling past the bound', async () => {
     channel = await startFakeChannel({ failWith429Times: 100, retryAfterSeconds: 0 });
-    const sender = createProactiveSender(createCloudAdapter(bot), '', { throttleRetries: 1 });
-    await expect(sender.send(conversation(channel, 'c'), { type: 'message', text: 'x' })).rejects.toMatchObject({ statusCode: 429 });
+    const sender = senderOf({ throttleRetries: 1 });
+    await expect(sender.send(conversation(channel, 'c'), text('x'))).rejects.toMatchObject({ statusCode: 429 });
     expect(channel.activities('c')).toHaveLength(0);
   });
 });

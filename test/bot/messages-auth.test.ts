@@ -1,8 +1,9 @@
 // The `messages` function authenticates as CloudAdapter does: no app id = local mode (accepted), an app id =
-// the channel's JWT is required (401 without it). Real CloudAdapter, real Functions HttpRequest, fake channel.
+// the channel's JWT is required (401 without it). The real Bot Framework transport (CloudAdapter), real
+// Functions HttpRequest, fake channel; the bot is a neutral echo turn.
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { ActivityHandler } from 'botbuilder';
-import { createCloudAdapter } from '../../bot/adapter';
+import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
+import type { ChatBot } from '../../bot/transport';
 import { createMessagesHandler } from '../../functions/messages';
 import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
 
@@ -10,13 +11,11 @@ let channel: FakeChannel;
 beforeAll(async () => { channel = await startFakeChannel(); });
 afterAll(async () => { await channel?.stop(); });
 
-function echoBot(): ActivityHandler {
-  const bot = new ActivityHandler();
-  bot.onMessage(async (ctx, next) => {
-    await ctx.sendActivity(`echo: ${ctx.activity.text}`);
-    await next();
-  });
-  return bot;
+function echoBot(): ChatBot {
+  return {
+    turn: async (input) => ({ view: { kind: 'text', text: `echo: ${input.text}`, actions: [] }, posted: async () => undefined }),
+    remember: async () => undefined,
+  };
 }
 
 const bot = { appPassword: '', appTenantId: '', appType: 'MultiTenant' as const };
@@ -33,7 +32,7 @@ function activity(conversationId: string) {
 }
 
 test('no app id: an unauthenticated activity is processed and the reply reaches the channel', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), adapter: createCloudAdapter({ ...bot, appId: '' }) }));
+  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
   const res = await handler(request(activity('local')), new InvocationContext());
   expect(res.status).toBe(200);
   const reply = await channel.waitFor('local', (a) => a.replyToId === 'm1');
@@ -41,7 +40,7 @@ test('no app id: an unauthenticated activity is processed and the reply reaches 
 });
 
 test('with an app id: no Authorization header → 401 and nothing is sent', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), adapter: createCloudAdapter({ ...bot, appId: '11111111-2222-3333-4444-555555555555', appPassword: 'pw' }) }));
+  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '11111111-2222-3333-4444-555555555555', appPassword: 'pw' }) }));
   // CloudAdapter logs the refusal itself (console.error); keep the test output quiet and check it did.
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
@@ -55,8 +54,22 @@ test('with an app id: no Authorization header → 401 and nothing is sent', asyn
 });
 
 test('a body that is not JSON → 400 saying what was expected', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), adapter: createCloudAdapter({ ...bot, appId: '' }) }));
+  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
   const res = await handler(request('not json'), new InvocationContext());
   expect(res.status).toBe(400);
   expect(JSON.stringify(res.jsonBody)).toMatch(/Expected a Bot Framework activity as JSON/);
+});
+
+test('invokes: an Action.Execute without the command verb → 400 saying what was expected; other invokes → 501', async () => {
+  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
+  const invoke = (name: string, value: unknown) => JSON.stringify({
+    type: 'invoke', name, id: 'i1', channelId: 'msteams', serviceUrl: channel.serviceUrl, value,
+    conversation: { id: 'invokes' }, from: { id: 'u' }, recipient: { id: 'bot' },
+  });
+  const wrongVerb = await handler(request(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'other', data: {} } })), new InvocationContext());
+  expect(wrongVerb.status).toBe(400);
+  expect(JSON.stringify(wrongVerb.jsonBody)).toMatch(/Expected an Action.Execute with verb 'command'/);
+  const search = await handler(request(invoke('application/search', {})), new InvocationContext());
+  expect(search.status).toBe(501);
+  expect(channel.activities('invokes')).toEqual([]);
 });

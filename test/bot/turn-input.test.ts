@@ -1,5 +1,5 @@
 // Where a turn's command text comes from: typed text (mentions of the bot removed), card buttons, Teams invokes.
-import { executeCommand, messageCommand, stripMentions } from '../../bot/turn-input';
+import { executeCommand, messageCommand, stripMentions } from '../../bot/botframework/turn-input';
 
 const bot = { id: '28:bot-id', name: 'ChatOps' };
 

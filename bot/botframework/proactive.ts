@@ -1,14 +1,12 @@
-// Sends into a stored conversation outside of a turn (alerts, cards updated in place) with
-// continueConversationAsync on its ConversationReference. The connector client already retries a 429 a few
-// times after its Retry-After; when a channel keeps throttling past that, we wait its Retry-After again, a
-// bounded number of times, and then give up by throwing (the queue message is retried later).
-import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { StoredConversation } from '../shared/storage/index';
-
-export interface AlertSender {
-  send(conv: StoredConversation, activity: Partial<Activity>): Promise<{ id?: string }>;
-  update(conv: StoredConversation, activityId: string, activity: Partial<Activity>): Promise<void>;
-}
+// The Bot Framework side of the proactive port (shared/services/conversation-sender.ts): renders the view for
+// the stored conversation's channel and sends or updates it with continueConversationAsync on its
+// ConversationReference. The connector client already retries a 429 a few times after its Retry-After; when a
+// channel keeps throttling past that, we wait its Retry-After again, a bounded number of times, and then give
+// up by throwing (the queue message is retried later).
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { ConversationSender } from '../../shared/services/conversation-sender';
+import type { StoredConversation } from '../../shared/storage/index';
+import { activityFor } from './render';
 
 export interface ProactiveOptions {
   /** Extra tries after the connector's own 429 retries gave up (default 2). */
@@ -28,7 +26,7 @@ function retryAfterMs(e: unknown): number | undefined {
   return Number.isNaN(at) ? 1000 : Math.max(0, at - Date.now());
 }
 
-export function createProactiveSender(adapter: CloudAdapter, appId: string, opts: ProactiveOptions = {}): AlertSender {
+export function createProactiveSender(adapter: CloudAdapter, appId: string, opts: ProactiveOptions = {}): ConversationSender {
   const tries = 1 + (opts.throttleRetries ?? 2);
   const maxWaitMs = (opts.maxRetryAfterSeconds ?? 60) * 1000;
 
@@ -54,12 +52,12 @@ export function createProactiveSender(adapter: CloudAdapter, appId: string, opts
   }
 
   return {
-    async send(conv, activity) {
-      const r = await inConversation(conv, (ctx) => ctx.sendActivity(activity));
+    async send(conv, view) {
+      const r = await inConversation(conv, (ctx) => ctx.sendActivity(activityFor(conv.channelId, view)));
       return r?.id ? { id: r.id } : {};
     },
-    async update(conv, activityId, activity) {
-      await inConversation(conv, (ctx) => ctx.updateActivity({ ...activity, id: activityId }));
+    async update(conv, messageId, view) {
+      await inConversation(conv, (ctx) => ctx.updateActivity({ ...activityFor(conv.channelId, view), id: messageId }));
     },
   };
 }

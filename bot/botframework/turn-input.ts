@@ -1,7 +1,15 @@
 // Where the command text of an incoming activity comes from: a card button's `value.command` (Action.Submit),
 // a Teams Action.Execute invoke's `value.action.data.command`, a Slack button's action value, or the typed text with mentions of the bot
-// removed. Pure: works on the activity JSON only.
-import type { Activity } from 'botbuilder';
+// removed. Pure: works on the activity JSON only (the fields it reads are typed here, so it needs no SDK).
+
+/** The fields of a Bot Framework activity that carry what the user said or pressed. */
+export interface ActivityText {
+  text?: string;
+  entities?: Array<{ type: string; [key: string]: unknown }>;
+  recipient?: { id?: string };
+  value?: unknown;
+  channelData?: unknown;
+}
 
 function commandOf(data: unknown): string | undefined {
   if (data && typeof data === 'object' && typeof (data as { command?: unknown }).command === 'string') {
@@ -26,7 +34,7 @@ function escapeRegExp(s: string): string {
  * bot's id); Slack puts `<@U123>`. A mention of someone else inside the line is kept, except that a leading
  * mention is always taken as addressing the bot (Slack's bot user id is not the activity's recipient id).
  */
-export function stripMentions(activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient'>): string {
+export function stripMentions(activity: Pick<ActivityText, 'text' | 'entities' | 'recipient'>): string {
   let text = activity.text ?? '';
   const botId = activity.recipient?.id;
   for (const e of activity.entities ?? []) {
@@ -54,8 +62,6 @@ export function slackButtonCommand(channelData: unknown): string | undefined {
 }
 
 /** The command text of a message activity: a card button's value wins over the (usually empty) text. */
-export function messageCommand(
-  activity: Pick<Partial<Activity>, 'text' | 'entities' | 'recipient' | 'value' | 'channelData'>,
-): string {
+export function messageCommand(activity: ActivityText): string {
   return commandOf(activity.value) ?? slackButtonCommand(activity.channelData) ?? stripMentions(activity);
 }

@@ -1,0 +1,133 @@
+// The Bot Framework transport (bot/transport.ts): botbuilder's CloudAdapter authenticates each request exactly
+// as under Express (an empty appId is the local/emulator mode: unauthenticated requests are accepted, so the
+// host must listen on 127.0.0.1 only; otherwise the channel's JWT is validated, 401 when it fails), and each
+// activity becomes a neutral turn: a message or card button → bot.turn → the reply rendered for the channel;
+// a Teams Action.Execute invoke → the new card in the invoke response, replacing the clicked one; a
+// conversation update → bot.remember.
+// This file and proactive.ts are the only production code importing botbuilder. Moving to its successor,
+// @microsoft/agents-hosting (CloudAdapter, TurnContext, continueConversation, the same Activity JSON), is a
+// change to these two files and package.json: see ARCHITECTURE.md.
+import {
+  ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext,
+  type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse,
+} from 'botbuilder';
+import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
+import type { Config } from '../../shared/config';
+import type { StoredConversation } from '../../shared/storage/index';
+import type { ChatBot, ChatResponse, ChatTransport, TurnInput } from '../transport';
+import { createProactiveSender, type ProactiveOptions } from './proactive';
+import { activityFor } from './render';
+import { executeCommand, messageCommand } from './turn-input';
+
+/** The one place that builds the CloudAdapter (and so the bot's credential) from configuration. */
+export function createCloudAdapter(bot: Config['bot']): CloudAdapter {
+  const options: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword,
+    MicrosoftAppTenantId: bot.appTenantId,
+    MicrosoftAppType: bot.appType,
+  };
+  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+}
+
+function conversationOf(a: Activity): StoredConversation {
+  return {
+    conversationId: a.conversation.id,
+    channelId: a.channelId,
+    serviceUrl: a.serviceUrl,
+    reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
+  };
+}
+
+function turnInput(a: Activity, text: string): TurnInput {
+  return { text, user: { id: a.from?.id ?? '', ...(a.from?.name ? { name: a.from.name } : {}) }, conversation: conversationOf(a) };
+}
+
+/** Teams Universal Actions: the invoke response carries the new card, which replaces the clicked one. */
+async function adaptiveCardAction(a: Activity, bot: ChatBot): Promise<InvokeResponse> {
+  const text = executeCommand(a.value);
+  if (text === undefined) {
+    const message = "Expected an Action.Execute with verb 'command' and data.command.";
+    return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } } };
+  }
+  const reply = await bot.turn(turnInput(a, text));
+  const card = toActivity(reply.view, 'msteams').attachments?.[0]?.content;
+  if (a.replyToId) await reply.posted(a.replyToId);
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } };
+}
+
+async function runTurn(ctx: TurnContext, bot: ChatBot): Promise<void> {
+  const a = ctx.activity;
+  switch (a.type) {
+    case ActivityTypes.Message: {
+      const reply = await bot.turn(turnInput(a, messageCommand(a)));
+      const sent = await ctx.sendActivity(activityFor(a.channelId, reply.view));
+      if (sent?.id) await reply.posted(sent.id);
+      return;
+    }
+    case ActivityTypes.Invoke: {
+      // Other invokes (search, sign-in) are not ours: 501, as botbuilder's ActivityHandler answers them.
+      const response = a.name === 'adaptiveCard/action' ? await adaptiveCardAction(a, bot) : { status: 501 };
+      await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
+      return;
+    }
+    case ActivityTypes.ConversationUpdate:
+      if (a.conversation?.id && a.serviceUrl) await bot.remember(conversationOf(a));
+      return;
+  }
+}
+
+/** What CloudAdapter.process writes to: the minimal Express/Restify response it accepts. */
+class CollectedResponse {
+  /** Only read by the streaming (socket) path, which an HTTP request does not use. */
+  readonly socket = null;
+  statusCode = 200;
+  body: unknown;
+  readonly headers: Record<string, string> = {};
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+  send(body?: unknown): this {
+    this.body = body;
+    return this;
+  }
+  header(name: string, value: unknown): this {
+    this.headers[name] = String(value);
+    return this;
+  }
+  end(): this {
+    return this;
+  }
+  toResponse(): ChatResponse {
+    const empty = this.body === undefined || this.body === null || this.body === '';
+    return { status: this.statusCode, headers: this.headers, ...(empty ? {} : { body: this.body }) };
+  }
+}
+
+function parseActivity(body: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveOptions = {}): ChatTransport {
+  const adapter = createCloudAdapter(bot);
+  return {
+    sender: createProactiveSender(adapter, bot.appId, opts),
+    async handle(request, chatBot) {
+      const activity = parseActivity(request.body);
+      if (!activity) return { status: 400, body: { error: { code: 'BadRequest', message: 'Expected a Bot Framework activity as JSON.' } } };
+      const res = new CollectedResponse();
+      await adapter.process(
+        { method: request.method, headers: { authorization: request.headers.authorization }, body: activity },
+        res,
+        (ctx) => runTurn(ctx, chatBot),
+      );
+      return res.toResponse();
+    },
+  };
+}
