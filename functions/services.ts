@@ -7,6 +7,8 @@ import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { BatchAi } from '../shared/batchai/port';
 import { loadConfig, type Config } from '../shared/config';
+import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/approval-expiry';
+import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
 import { createPoller, type Poller } from '../shared/services/poller';
 import { createNotifier, type AlertPort, type Notifier } from '../shared/services/notifier';
 import { readTail } from '../shared/storage/file-tail';
@@ -23,6 +25,8 @@ export interface Services {
   followUpStep: BotServices['followUpStep'];
   poller: Poller;
   notifier: Notifier;
+  idle: IdleScaleDown;
+  approvalExpiry: ApprovalExpiry;
 }
 
 export interface ServiceOverrides {
@@ -53,6 +57,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       stores, markers: backend.markers, batches: backend.batches, batchAi, readTail,
       sender, logs: config.logs, log,
     }),
+    idle: createIdleScaleDown({
+      batchAi, workspaces: config.batchAi.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log,
+    }),
+    approvalExpiry: createApprovalExpiry({ stores, sender, log }),
   };
 }
 

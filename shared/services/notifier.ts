@@ -18,6 +18,7 @@ import { toError } from '../errors';
 import type { EventBatchStore, MarkerStore, Stores } from '../storage/index';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
+import { deliverOnce } from './delivery';
 
 /** What alerts need of the proactive port: to post a new message. */
 export type AlertPort = Pick<ConversationSender, 'send'>;
@@ -103,34 +104,14 @@ export function createNotifier(deps: NotifierDeps) {
       log(`notify: conversation ${conversationId} has subscriptions but no stored reference; skipped`);
       return { sent: 0, alreadySent: 0, cards: 0, complete: true };
     }
-    // In transactions of up to 100 markers (the conversation is their partition): a digest's claims and marks
-    // are a few requests, not two per event.
-    const claims = await deps.markers.claimMany(conversationId, events.map((e) => e.id), owner);
-    const claimed = events.flatMap((e, i) => { const c = claims[i]; return c.status === 'claimed' ? [{ e, eventId: e.id, etag: c.etag }] : []; });
-    const alreadySent = claims.length - claimed.length;
-    let complete = claims.every((c) => c.status !== 'busy');
-    const groups = claimed.length > threshold ? [claimed] : claimed.map((c) => [c]);
-    let sent = 0;
-    for (let i = 0; i < groups.length; i++) {
-      const group = groups[i];
-      let activityId: string | undefined;
-      try {
-        const view = group.length > 1 ? digestView(group.map((g) => g.e)) : await viewOf(group[0].e);
-        activityId = (await deps.sender.send(conv, view)).id;
-      } catch (err) {
-        // Release what was claimed but not sent, so the queue's retry claims and sends it.
-        await deps.markers.releaseMany(conversationId, groups.slice(i).flat());
-        throw err;
-      }
-      sent += group.length;
-      // Sent but not marked: leave the marker pending (it still blocks other messages) rather than throw,
-      // since a retry of this message would take its own pending marker over and send a duplicate.
-      for (const { eventId, error } of await deps.markers.markSentMany(conversationId, group, activityId)) {
-        complete = false;
-        log(`notify: sent ${eventId} to ${conversationId} but could not mark it sent: ${error.message}`);
-      }
-    }
-    return { sent, alreadySent, cards: groups.length, complete };
+    const r = await deliverOnce(deps.markers, conversationId, events, owner, {
+      groups: (claimed) => (claimed.length > threshold ? [claimed] : claimed.map((e) => [e])),
+      send: async (group) => (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id,
+      // Left pending, the marker still blocks other messages; a retry of this one would take it over and send a
+      // duplicate, so this is logged and the message completes (the batch stays until the sweep).
+      unmarked: (eventId, error) => log(`notify: sent ${eventId} to ${conversationId} but could not mark it sent: ${error.message}`),
+    });
+    return { sent: r.sent, alreadySent: r.alreadySent, cards: r.messages, complete: r.busy === 0 && r.unmarked === 0 };
   }
 
   /** The message's events: inline (v1) or loaded from the stored batch (v2); undefined when that is gone. */

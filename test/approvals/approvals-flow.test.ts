@@ -5,7 +5,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../bot/create-bot-services';
 import { validateAdaptiveCard } from '../../cards/validate';
-import { expireApprovals } from '../../functions/expire-approvals';
+import { createApprovalExpiry } from '../../shared/services/approval-expiry';
 import { createMessagesHandler } from '../../functions/messages';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
@@ -130,20 +130,20 @@ test('expiry: the timer marks overdue requests expired, sends the card, and appr
   const id = approvalId(request);
   const fresh = approvalId(await say(c, ADA, 'resize gpu 8'));
   const later = new Date(Date.now() + 61 * 60_000);
-  const deps = { stores: stack.services.deps.stores, sender: stack.services.deps.sender, log: (l: string) => stack.logLines.push(l) };
+  const expiry = createApprovalExpiry({ stores: stack.services.deps.stores, sender: stack.services.deps.sender, log: (l: string) => stack.logLines.push(l) });
   // The second request's expiry is pushed out, so at `later` only the first one is due.
   const store = stack.services.deps.stores.approvals;
   const row = (await store.get(fresh))!;
   await store.replace({ ...row.value, expiresAt: new Date(later.getTime() + 3_600_000).toISOString() }, row.etag);
 
-  const report = await expireApprovals({ ...deps, now: () => later });
+  const report = await expiry.run(later);
   expect(report).toEqual({ due: 1, expired: 1, notified: 1 });
   expect((await store.get(id))?.value.state).toBe('expired');
   expect((await store.get(fresh))?.value.state).toBe('pending');
   const notice = await stack.channel.waitFor(c, (a) => a.id !== request.id && /Resize gpu to 7 nodes: expired/.test(cardText(a)));
   expect(cardText(notice)).toMatch(/nobody answered/);
   // A second tick finds nothing left to do for it: one expiry, one card.
-  await expireApprovals({ ...deps, now: () => later });
+  await expiry.run(later);
   expect(stack.channel.activities(c).filter((a) => a.id !== request.id && /gpu to 7 nodes: expired/.test(cardText(a)))).toHaveLength(1);
   expect(cardText(await say(c, BOB, `approve ${id}`))).toMatch(/expired at/);
   await stack.channel.waitFor(c, (a) => a.id === request.id && /nobody answered/.test(cardText(a)), 20_000);

@@ -1,0 +1,49 @@
+// Approval expiry, run by the `expire-approvals` timer (functions/expire-approvals.ts): requests nobody
+// answered in time become `expired` (an ETag-guarded write, so an approve landing at the same moment wins or
+// loses cleanly), and the conversation that asked gets the expired card. Only the tick that wrote the expiry
+// sends it; a failed send is logged, not retried (the row stays the truth: `approve <id>` answers "expired").
+import { approvalView, expire } from '../core/approval-policy';
+import { toError } from '../errors';
+import type { Stores } from '../storage/index';
+import type { AlertPort } from './notifier';
+
+export interface ExpireDeps {
+  stores: Pick<Stores, 'approvals' | 'conversations'>;
+  sender: AlertPort;
+  log: (line: string) => void;
+}
+
+export interface ExpireReport { due: number; expired: number; notified: number }
+
+async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
+  const due = await deps.stores.approvals.due(now);
+  const report: ExpireReport = { due: due.length, expired: 0, notified: 0 };
+  for (const row of due) {
+    const next = expire(row.value, now);
+    if (!next) continue;
+    // Undefined: answered or expired by someone else since the query; their write stands.
+    if ((await deps.stores.approvals.replace(next, row.etag)) === undefined) continue;
+    report.expired++;
+    try {
+      const conv = await deps.stores.conversations.get(next.conversationId);
+      if (!conv) {
+        deps.log(`expire-approvals: ${next.id} expired; conversation ${next.conversationId} has no stored reference`);
+        continue;
+      }
+      await deps.sender.send(conv, approvalView(next, now));
+      report.notified++;
+    } catch (e) {
+      deps.log(`expire-approvals: ${next.id} expired but the card could not be sent: ${toError(e).message}`);
+    }
+  }
+  return report;
+}
+
+export interface ApprovalExpiry {
+  /** Expires every request due at `now` and sends each its expired card. */
+  run(now: Date): Promise<ExpireReport>;
+}
+
+export function createApprovalExpiry(deps: ExpireDeps): ApprovalExpiry {
+  return { run: (now) => expireDue(deps, now) };
+}
