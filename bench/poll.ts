@@ -74,7 +74,7 @@ async function alertLatency(services: Services, engine: Engine, connectionString
     for (const e of events) if (e.kind === 'job' && e.to === 'succeeded') latencies.push(done - seededAt);
   } };
   const host = await startFunctionsHost({
-    definitions: [createPollFunction(async () => services), timed], connectionString, httpPort: 0,
+    definitions: [createPollFunction(async () => services, services.config.schedules.poll), timed], connectionString, httpPort: 0,
     hostJson: { extensions: { queues: { maxPollingInterval: 200 } } }, timerOverrides: { poll: 5000 }, log: () => {},
   });
   try {

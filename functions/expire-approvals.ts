@@ -1,20 +1,17 @@
 // Timer `expire-approvals`: expires approval requests nobody answered in time (shared/services/approval-expiry.ts).
-import { expireApprovalsSchedule } from '../shared/config';
 import type { FunctionDefinition } from './definition';
-import { getServices, type Services } from './services';
+import type { Services } from './services';
 
 export function createExpireApprovalsFunction(
   services: () => Promise<Pick<Services, 'approvalExpiry'>>,
-  opts: { schedule?: string; now?: () => Date } = {},
+  opts: { schedule: string; now?: () => Date },
 ): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
   return {
     name: 'expire-approvals',
-    trigger: { type: 'timer', schedule: opts.schedule ?? expireApprovalsSchedule(), runOnStartup: false },
+    trigger: { type: 'timer', schedule: opts.schedule, runOnStartup: false },
     handler: async (_timer, context) => {
       const r = await (await services()).approvalExpiry.run(opts.now?.() ?? new Date());
       if (r.due > 0) context.log(`expire-approvals: ${r.expired} of ${r.due} due requests expired, ${r.notified} cards sent`);
     },
   };
 }
-
-export const expireApprovalsFunction: FunctionDefinition = createExpireApprovalsFunction(getServices);

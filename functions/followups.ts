@@ -3,9 +3,9 @@
 // the resource settles or the deadline passes, so following survives restarts and never runs between
 // invocations. A failed step throws: the host retries the same message, which is safe (see the step's notes).
 import { ProtocolError } from '../shared/errors';
-import { FOLLOWUPS_QUEUE } from '../shared/storage/followup-queue';
+import { FOLLOWUPS_QUEUE } from '../shared/storage/queue-names';
 import type { FunctionDefinition } from './definition';
-import { getServices, type Services } from './services';
+import type { Services } from './services';
 
 export function createFollowUpsFunction(
   services: () => Promise<Pick<Services, 'followUpStep'>>,
@@ -23,5 +23,3 @@ export function createFollowUpsFunction(
     },
   };
 }
-
-export const followUpsFunction: FunctionDefinition = createFollowUpsFunction(getServices);

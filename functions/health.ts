@@ -3,10 +3,10 @@
 // workspace fails, 503 when storage cannot be read.
 import type { FunctionDefinition } from './definition';
 import { toError } from '../shared/errors';
-import { getServices, type Services } from './services';
+import type { BackendServices } from './backend-services';
 import { setupSummary, type SetupSummary } from './setup-summary';
 
-export function createHealthFunction(services: () => Promise<Pick<Services, 'backend' | 'config'>>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+export function createHealthFunction(services: () => Promise<Pick<BackendServices, 'backend' | 'config'>>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'health',
     trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
@@ -24,5 +24,3 @@ export function createHealthFunction(services: () => Promise<Pick<Services, 'bac
     },
   };
 }
-
-export const healthFunction: FunctionDefinition = createHealthFunction(getServices);

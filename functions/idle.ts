@@ -1,8 +1,7 @@
 // Timer `idle`: one tick of idle scale-down (shared/services/idle.ts). The next tick retries what failed; the
 // invocation fails when a step did, so it shows in the host's monitoring.
-import { idleSchedule } from '../shared/config';
 import type { FunctionDefinition } from './definition';
-import { getServices, type Services } from './services';
+import type { Services } from './services';
 
 export class IdleTickError extends Error {
   override readonly name = 'IdleTickError';
@@ -11,11 +10,11 @@ export class IdleTickError extends Error {
 
 export function createIdleFunction(
   services: () => Promise<Pick<Services, 'idle'>>,
-  opts: { schedule?: string; now?: () => Date } = {},
+  opts: { schedule: string; now?: () => Date },
 ): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
   return {
     name: 'idle',
-    trigger: { type: 'timer', schedule: opts.schedule ?? idleSchedule(), runOnStartup: false },
+    trigger: { type: 'timer', schedule: opts.schedule, runOnStartup: false },
     handler: async (_timer, context) => {
       const report = await (await services()).idle.tick(opts.now?.() ?? new Date());
       const acted = report.clusters.filter((c) => c.action !== 'none');
@@ -24,5 +23,3 @@ export function createIdleFunction(
     },
   };
 }
-
-export const idleFunction: FunctionDefinition = createIdleFunction(getServices);

@@ -1,20 +1,34 @@
-// The Azure Functions entry point (package.json "main"): registers every function definition with the v4
-// programming model. The local dev host (local/functions-host/) runs the same `definitions` without Core Tools.
+// The Azure Functions entry point (package.json "main"). createDefinitions(config) builds every function
+// definition from one loaded configuration; under the Functions worker they are registered with the v4
+// programming model, and the local dev host (local/start.ts) runs the same definitions from its own config.
+// Registration loads no service graph: each function requires its own on its first call
+// (functions/service-provider.ts), so a cold start pays for @azure/functions only.
 import { app } from '@azure/functions';
+import { loadConfig, type Config } from '../shared/config';
 import { hasTrigger, type FunctionDefinition } from './definition';
-import { expireApprovalsFunction } from './expire-approvals';
-import { followUpsFunction } from './followups';
-import { healthFunction } from './health';
-import { idleFunction } from './idle';
-import { messagesFunction } from './messages';
-import { notifyFunction } from './notify';
-import { pollFunction } from './poll';
+import { createExpireApprovalsFunction } from './expire-approvals';
+import { createFollowUpsFunction } from './followups';
+import { createHealthFunction } from './health';
+import { createIdleFunction } from './idle';
+import { createMessagesFunction } from './messages';
+import { createNotifyFunction } from './notify';
+import { createPollFunction } from './poll';
+import { lazyServices, type ServiceProvider } from './service-provider';
 
-export const definitions: FunctionDefinition[] = [
-  pollFunction, notifyFunction, messagesFunction, healthFunction, expireApprovalsFunction, idleFunction, followUpsFunction,
-];
+export function createDefinitions(config: Config, services: ServiceProvider = lazyServices(config)): FunctionDefinition[] {
+  const { schedules } = config;
+  return [
+    createPollFunction(services.backend, schedules.poll),
+    createNotifyFunction(services.all),
+    createMessagesFunction(services.all),
+    createHealthFunction(services.backend),
+    createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
+    createIdleFunction(services.all, { schedule: schedules.idle }),
+    createFollowUpsFunction(services.all),
+  ];
+}
 
-export function register(defs: FunctionDefinition[] = definitions): void {
+export function register(defs: FunctionDefinition[]): void {
   for (const def of defs) {
     if (hasTrigger(def, 'timer')) {
       app.timer(def.name, { schedule: def.trigger.schedule, runOnStartup: def.trigger.runOnStartup, handler: def.handler });
@@ -27,5 +41,6 @@ export function register(defs: FunctionDefinition[] = definitions): void {
   }
 }
 
-// Only the Functions worker registers: importing this module from the dev host or a test must not.
-if (process.env.FUNCTIONS_WORKER_RUNTIME) register();
+// Only the Functions worker registers: importing this module from the dev host or a test must not. A missing
+// or malformed setting fails here, at startup, with the setting's name.
+if (process.env.FUNCTIONS_WORKER_RUNTIME) register(createDefinitions(loadConfig()));

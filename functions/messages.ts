@@ -3,7 +3,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ChatBot, ChatResponse, ChatTransport } from '../bot/transport';
 import type { FunctionDefinition } from './definition';
-import { getServices } from './services';
 
 export interface MessagesServices {
   bot: ChatBot;
@@ -24,9 +23,10 @@ export function createMessagesHandler(services: () => Promise<MessagesServices>)
   };
 }
 
-export const messagesFunction: FunctionDefinition = {
-  name: 'messages',
-  trigger: { type: 'http', methods: ['POST'], route: 'messages', authLevel: 'anonymous' },
-  // The process-wide composition (functions/services.ts): one bot and one transport beside the poller.
-  handler: createMessagesHandler(getServices),
-};
+export function createMessagesFunction(services: () => Promise<MessagesServices>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+  return {
+    name: 'messages',
+    trigger: { type: 'http', methods: ['POST'], route: 'messages', authLevel: 'anonymous' },
+    handler: createMessagesHandler(services),
+  };
+}

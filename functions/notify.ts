@@ -3,8 +3,8 @@
 // retries the message (markers keep the retry from repeating what was sent) and moves it to `events-poison`
 // after host.json's maxDequeueCount.
 import type { FunctionDefinition } from './definition';
-import { EVENTS_QUEUE } from '../shared/storage/index';
-import { getServices, type Services } from './services';
+import { EVENTS_QUEUE } from '../shared/storage/queue-names';
+import type { Services } from './services';
 
 export function createNotifyFunction(services: () => Promise<Pick<Services, 'notifier'>>): Extract<FunctionDefinition, { trigger: { type: 'queue' } }> {
   return {
@@ -18,5 +18,3 @@ export function createNotifyFunction(services: () => Promise<Pick<Services, 'not
     },
   };
 }
-
-export const notifyFunction: FunctionDefinition = createNotifyFunction(getServices);

@@ -1,10 +1,9 @@
 // Timer: one poll tick over every configured workspace (shared/services/poller.ts). A failing workspace does
 // not fail the tick: it is reported once by the poller; the tick fails only when storage itself does.
+import type { BackendServices } from './backend-services';
 import type { FunctionDefinition } from './definition';
-import { pollSchedule } from '../shared/config';
-import { getServices, type Services } from './services';
 
-export function createPollFunction(services: () => Promise<Pick<Services, 'poller'>>, schedule = pollSchedule()): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
+export function createPollFunction(services: () => Promise<Pick<BackendServices, 'poller'>>, schedule: string): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
   return {
     name: 'poll',
     trigger: { type: 'timer', schedule, runOnStartup: false },
@@ -16,5 +15,3 @@ export function createPollFunction(services: () => Promise<Pick<Services, 'polle
     },
   };
 }
-
-export const pollFunction: FunctionDefinition = createPollFunction(getServices);

@@ -4,13 +4,13 @@
 // Ctrl-C or SIGTERM stops it all. startLocalStack() is the same thing for tests (free ports, temp data).
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { FunctionDefinition } from '../functions/definition';
+import { createDefinitions } from '../functions/index';
+import { lazyServices } from '../functions/service-provider';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { BatchAi } from '../shared/batchai/port';
 import { loadConfig, type Config } from '../shared/config';
 import { isNotFound, toError } from '../shared/errors';
-import { createStores } from '../shared/storage';
 import { startAzurite, type AzuritePorts } from './azurite';
 import { startChatServer } from './chat/server';
 import { repoRoot } from './chat/static-files';
@@ -112,26 +112,22 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(['engine', () => engine.stop()]);
 
-    // One place: the environment that loadConfig (here and inside every function) reads.
-    Object.assign(process.env, localEnv(opts.env ?? process.env, { engineUrl: engine.url, connectionString: azurite.connectionString }));
-    const config = loadConfig(process.env);
+    // The product's configuration as a value: nothing here or in the functions reads process.env.
+    const config = loadConfig(localEnv(opts.env ?? process.env, { engineUrl: engine.url, connectionString: azurite.connectionString }));
     const batchAi = createBatchAiClient({
       endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
       credential: credentialFor(config.batchAi), pollIntervalMs: 200,
     });
     await seedEngine(batchAi, config);
-    const loaded = await loadTemplates(await createStores(config.storage.connectionString), join(repoRoot(), 'templates'));
+    const services = lazyServices(config);
+    const { stores, poller } = await services.backend();
+    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'));
     log(`templates: ${loaded.map((t) => t.name).join(', ')}`);
-
-    // Imported only now: function modules read their settings (e.g. POLL_SCHEDULE) from the environment set above.
-    const { definitions } = require('../functions/index') as { definitions: FunctionDefinition[] };
-    const services = require('../functions/services') as typeof import('../functions/services');
-    stops.push(['services', async () => services.resetServices()]);
     // A workspace's first poll only records what exists (no alerts for history). Take it before anyone can
     // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.
-    await (await services.getServices()).poller.tick();
-    const pollMs = (opts.pollSeconds ?? 3) * 1000;
-    const timerOverrides = Object.fromEntries(definitions.filter((d) => d.trigger.type === 'timer' && d.name === 'poll').map((d) => [d.name, pollMs]));
+    await poller.tick();
+    const definitions = createDefinitions(config, services);
+    const timerOverrides = { poll: (opts.pollSeconds ?? 3) * 1000 };
     const host = await startFunctionsHost({
       definitions, connectionString: config.storage.connectionString, httpPort: ports.functions ?? 0,
       hostJson: readHostJson(join(repoRoot(), 'host.json')), timerOverrides, log,

@@ -1,5 +1,6 @@
-// One typed configuration, read from the environment at composition roots only (functions/index.ts,
-// local/start.ts). Everything else receives the parts it needs. Documented in README.md and
+// One typed configuration, read from the environment once, at the composition roots only (functions/index.ts
+// under the Functions worker; local/start.ts builds its own). Everything else receives the parts it needs, as
+// a value: nothing reads the environment when a module loads. Documented in README.md and
 // local.settings.example.json.
 import { InputError } from './errors';
 import type { WorkspaceRef } from './batchai/port';
@@ -26,9 +27,11 @@ export interface Config {
     appTenantId: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   };
-  poll: {
-    /** NCRONTAB (six fields) for the poll timer. */
-    schedule: string;
+  /** NCRONTAB (six fields) of each timer. */
+  schedules: {
+    poll: string;
+    idle: string;
+    expireApprovals: string;
   };
   policy: {
     /** A resize to more nodes than this asks an approver first. */
@@ -82,24 +85,6 @@ export function parseWorkspaces(raw: string): WorkspaceRef[] {
     if (!m) throw new InputError('ConfigInvalid', `BATCHAI_WORKSPACES entry "${s}": expected resourceGroup/workspace.`);
     return { resourceGroup: m[1], workspace: m[2] };
   });
-}
-
-/**
- * The poll timer's NCRONTAB. Separate from loadConfig because a timer's schedule is needed when the function
- * is defined (module load), before the rest of the configuration is required to be valid.
- */
-export function pollSchedule(env: Env = process.env): string {
-  return env.POLL_SCHEDULE?.trim() || '*/30 * * * * *';
-}
-
-/** The expire-approvals timer's NCRONTAB (module-load time, like pollSchedule). Default: every minute. */
-export function expireApprovalsSchedule(env: Env = process.env): string {
-  return env.EXPIRE_APPROVALS_SCHEDULE?.trim() || '0 * * * * *';
-}
-
-/** The idle scale-down timer's NCRONTAB. Default: every minute. */
-export function idleSchedule(env: Env = process.env): string {
-  return env.IDLE_SCHEDULE?.trim() || '0 * * * * *';
 }
 
 /** "u1, u2" → ["u1", "u2"]: chat user ids as the channel sends them in `from.id`. */
@@ -160,7 +145,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     storage: storageSettings(env),
     bot: botSettings(env),
-    poll: { schedule: pollSchedule(env) },
+    schedules: {
+      poll: env.POLL_SCHEDULE?.trim() || '*/30 * * * * *',
+      idle: env.IDLE_SCHEDULE?.trim() || '0 * * * * *',
+      expireApprovals: env.EXPIRE_APPROVALS_SCHEDULE?.trim() || '0 * * * * *',
+    },
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
       idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),

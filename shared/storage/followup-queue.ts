@@ -11,9 +11,10 @@ import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef, JobRef } from '../batchai/port';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
+import { FOLLOWUPS_QUEUE } from './queue-names';
 import { getIfExists, openQueue, openTable, statusOf, type StorageTarget, type Versioned } from './table';
 
-export const FOLLOWUPS_QUEUE = 'followups';
+export { FOLLOWUPS_QUEUE };
 const FOLLOWUPS_TABLE = 'followups';
 
 /** What is followed, and what the card's headline says about it. */

@@ -10,6 +10,7 @@ import { policyStore, type PolicyStore } from './policy-store';
 import { pollStatusStore, type PollStatusStore } from './poll-status-store';
 import { snapshotStore, type SnapshotStore } from './snapshot-store';
 import { subscriptionStore } from './subscription-store';
+import { EVENTS_QUEUE } from './queue-names';
 import { openQueue, openTable, type StorageOptions, type StorageTarget } from './table';
 
 /** A conversation the bot has seen: enough to send into it later. `reference` is the transport's address of it (Bot Framework: its ConversationReference as JSON; shared/ imports no chat SDK). */
@@ -61,7 +62,7 @@ export interface BackendStores {
   batches: EventBatchStore;
 }
 
-export const EVENTS_QUEUE = 'events';
+export { EVENTS_QUEUE };
 
 /** Creates the backend's tables and the `events` queue if missing. */
 export async function createBackendStores(target: StorageTarget, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {

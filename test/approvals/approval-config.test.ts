@@ -1,12 +1,12 @@
 // The settings of flows 4 and 5: approvers, request lifetime, idle grace, and the two timers' schedules.
-import { expireApprovalsSchedule, idleSchedule, loadConfig, parseApprovers } from '../../shared/config';
+import { loadConfig, parseApprovers } from '../../shared/config';
 
 const base = { BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
 test('defaults: anyone but the requester approves, requests live 60 min, 10 min of grace, timers every minute', () => {
   expect(loadConfig(base).policy).toMatchObject({ approvers: [], approvalTtlMinutes: 60, idleGraceMinutes: 10, idleMinutes: 30 });
-  expect(expireApprovalsSchedule({})).toBe('0 * * * * *');
-  expect(idleSchedule({ IDLE_SCHEDULE: '0 */5 * * * *' })).toBe('0 */5 * * * *');
+  expect(loadConfig(base).schedules).toEqual({ poll: '*/30 * * * * *', idle: '0 * * * * *', expireApprovals: '0 * * * * *' });
+  expect(loadConfig({ ...base, IDLE_SCHEDULE: '0 */5 * * * *' }).schedules.idle).toBe('0 */5 * * * *');
 });
 
 test.each([

@@ -20,13 +20,13 @@ beforeAll(async () => {
   await stores.subscriptions.add('conv-b', { experiment: 'exp', states: ['succeeded', 'failed'] });
   await stores.subscriptions.add('conv-c', { cluster: 'another' });
   // Baseline tick: the existing cluster is recorded, not announced.
-  await createPollFunction(async () => stack.services).handler(timer, context());
+  await createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 }, 60_000);
 
 afterAll(async () => { await stack?.stop(); });
 
 const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
-const poll = () => createPollFunction(async () => stack.services).handler(timer, context());
+const poll = () => createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 
 test('a finished job gives exactly one card per subscribed conversation, with the stdout tail and output links', async () => {
   await runJob(stack.client, clusterId, 'hello', { lines: 30 });
@@ -92,7 +92,7 @@ test('a burst of 200 finished jobs: one queue message, exactly one digest card p
 
 test('a failing workspace is reported once when it starts failing and once when it recovers', async () => {
   const services = await stack.build({}, 'rg/ws,rg/missing');
-  const tick = () => createPollFunction(async () => services).handler(timer, context());
+  const tick = () => createPollFunction(async () => services, services.config.schedules.poll).handler(timer, context());
   stack.logs.length = 0;
   await tick();
   await tick();

@@ -4,8 +4,7 @@
 // of their wire protocols; the adapter is botbuilder's own.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCloudAdapter } from '../../bot/adapter';
-import { createProactiveSender } from '../../bot/proactive';
+import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
 import { useFakeIdentityEndpoint } from './support/fake-identity-endpoint';
 
 const CLIENT_ID = '0c2c4f6e-5a7b-4b8e-9d41-1f2e3d4c5b6a';
@@ -29,10 +28,9 @@ beforeAll(async () => {
 afterAll(async () => { await new Promise((r) => channel?.close(r)); });
 
 test('a proactive send carries a token the managed identity got for the Bot Framework', async () => {
-  const adapter = createCloudAdapter({ appId: CLIENT_ID, appTenantId: TENANT_ID, appType: 'UserAssignedMSI', appPassword: '' });
-  const sender = createProactiveSender(adapter, CLIENT_ID);
+  const { sender } = createBotFrameworkTransport({ appId: CLIENT_ID, appTenantId: TENANT_ID, appType: 'UserAssignedMSI', appPassword: '' });
   const reference = { serviceUrl, channelId: 'msteams', conversation: { id: 'conv-1' }, bot: { id: `28:${CLIENT_ID}` }, user: { id: 'u1' } };
-  const sent = await sender.send({ conversationId: 'conv-1', channelId: 'msteams', serviceUrl, reference }, { type: 'message', text: 'job finished' });
+  const sent = await sender.send({ conversationId: 'conv-1', channelId: 'msteams', serviceUrl, reference }, { kind: 'text', text: 'job finished', actions: [] });
   expect(sent).toEqual({ id: 'sent-1' });
 
   expect(identity.requests).toHaveLength(1);

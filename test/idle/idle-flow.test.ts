@@ -27,7 +27,7 @@ afterAll(async () => {
 /** One idle tick as the host runs it, with the clock at `now`. Returns the function's log lines. */
 async function tick(now: number): Promise<string[]> {
   const lines: string[] = [];
-  const fn = createIdleFunction(async () => stack.services, { now: () => new Date(now) });
+  const fn = createIdleFunction(async () => stack.services, { schedule: stack.services.config.schedules.idle, now: () => new Date(now) });
   const ctx = new InvocationContext({ functionName: 'idle', logHandler: (_level, ...args) => { lines.push(args.map(String).join(' ')); } });
   await fn.handler(timer, ctx);
   return lines;

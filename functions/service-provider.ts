@@ -1,0 +1,29 @@
+// What the function definitions get instead of services: the service graphs, each required and built on the
+// first call that needs it, then shared. Registering the functions loads no SDK but @azure/functions (a cold
+// start of a Flex instance pays only that), and the poll and health functions never load the chat SDK.
+import type { Config } from '../shared/config';
+import type { BackendServices } from './backend-services';
+import type { Services } from './services';
+
+export interface ServiceProvider {
+  /** Batch AI client, stores, poller: no chat SDK. */
+  backend(): Promise<BackendServices>;
+  /** Everything, the chat transport included (built on the same backend services). */
+  all(): Promise<Services>;
+}
+
+/** Builds once and shares the result; a failed build is forgotten, so the next call tries again. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let shared: Promise<T> | undefined;
+  return () => (shared ??= build().catch((e: unknown) => {
+    shared = undefined;
+    throw e;
+  }));
+}
+
+export function lazyServices(config: Config): ServiceProvider {
+  // require, not import: the modules (and the SDKs below them) load here, on first use, not with this file.
+  const backend = once(async () => (require('./backend-services') as typeof import('./backend-services')).createBackendServices(config));
+  const all = once(async () => (require('./services') as typeof import('./services')).createServices(config, {}, await backend()));
+  return { backend, all };
+}
