@@ -1,12 +1,14 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
 import { benchChatLatency } from './chat-latency';
+import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
+  'cold-start': benchColdStart,
   'log-tail': benchLogTail,
   'list-jobs': benchListJobs,
   poll: benchPoll,
