@@ -3,7 +3,7 @@
 import { toActivity, type CardActivity } from '../../cards/activity';
 import type { Channel, View } from '../../shared/core/views';
 
-export function channelOf(channelId: string): Channel {
+function channelOf(channelId: string): Channel {
   return channelId === 'msteams' || channelId === 'slack' ? channelId : 'webchat';
 }
 
