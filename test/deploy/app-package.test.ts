@@ -18,7 +18,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('holds the compiled production code, host.json and package.json at the root', () => {
-  expect(names).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/functions/index.js', 'dist/bot/adapter.js', 'dist/cards/activity.js', 'dist/shared/config.js']));
+  expect(names).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/functions/index.js', 'dist/bot/botframework/adapter.js', 'dist/cards/activity.js', 'dist/shared/config.js']));
   expect(names.filter((n) => !n.startsWith('dist/')).sort()).toEqual(['host.json', 'package.json']);
   const top = [...new Set(names.filter((n) => n.startsWith('dist/')).map((n) => n.split('/')[1]))].sort();
   expect(top).toEqual(['bot', 'cards', 'functions', 'shared']);
