@@ -17,7 +17,8 @@
 //   `reply.posted(messageId)` with the posted message's id (Slack: its `ts`) so long operations update it;
 // - its ConversationSender renders and posts/updates from the stored `reference`. Which sender a stored
 //   conversation needs is the transport that stored it: a composition root with two transports routes
-//   send/update on the conversation's `channelId` (each transport stores its own).
+//   send/update on the conversation's `channelId`, so each transport stores a channelId of its own (a native
+//   Slack app not `slack`, which Azure Bot Service's Slack channel already uses).
 // "Continue a conversation" is exactly send/update here: nothing else runs inside a stored conversation.
 import type { View } from '../shared/core/views';
 import type { ConversationSender } from '../shared/services/conversation-sender';
