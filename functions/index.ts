@@ -41,6 +41,22 @@ export function register(defs: FunctionDefinition[]): void {
   }
 }
 
+/**
+ * True inside the Functions worker. Flex Consumption takes the runtime from `functionAppConfig` and refuses
+ * FUNCTIONS_WORKER_RUNTIME as an app setting, so the setting alone cannot tell; the worker always provides the
+ * built-in module `@azure/functions-core` (the check `@azure/functions` itself makes to leave test mode). The
+ * setting still counts, so the bench can register in a plain Node process.
+ */
+function underFunctionsWorker(): boolean {
+  if (process.env.FUNCTIONS_WORKER_RUNTIME) return true;
+  try {
+    require('@azure/functions-core');
+    return true;
+  } catch {
+    return false; // not the worker: a test, the dev host or a script imported this module
+  }
+}
+
 // Only the Functions worker registers: importing this module from the dev host or a test must not. A missing
 // or malformed setting fails here, at startup, with the setting's name.
-if (process.env.FUNCTIONS_WORKER_RUNTIME) register(createDefinitions(loadConfig()));
+if (underFunctionsWorker()) register(createDefinitions(loadConfig()));
