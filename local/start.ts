@@ -42,7 +42,12 @@ const LOCAL_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 const WORKSPACE = { resourceGroup: 'local', workspace: 'local' };
 
 /** The settings that make the product talk to the local parts; everything else comes from `base`. */
-export function localEnv(base: Record<string, string | undefined>, parts: { engineUrl: string; connectionString: string }) {
+export function localEnv(
+  base: Record<string, string | undefined>,
+  parts: { engineUrl: string; connectionString: string; storageAccount: { name: string; key: string } },
+) {
+  // Job files written for az batchai get the engine's storage account, unless one is configured.
+  const account = base.BATCHAI_STORAGE_ACCOUNT ? {} : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
   return {
     ...base,
     BATCHAI_ENDPOINT: parts.engineUrl,
@@ -53,6 +58,7 @@ export function localEnv(base: Record<string, string | undefined>, parts: { engi
     BATCHAI_DEFAULT_EXPERIMENT: base.BATCHAI_DEFAULT_EXPERIMENT || 'default',
     BATCHAI_DEFAULT_CLUSTER: base.BATCHAI_DEFAULT_CLUSTER || 'cpu',
     AzureWebJobsStorage: parts.connectionString,
+    ...account,
     // No app id: the local chat sends unauthenticated activities, as the Bot Framework Emulator does.
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',
@@ -113,7 +119,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(['engine', () => engine.stop()]);
 
     // The product's configuration as a value: nothing here or in the functions reads process.env.
-    const config = loadConfig(localEnv(opts.env ?? process.env, { engineUrl: engine.url, connectionString: azurite.connectionString }));
+    const config = loadConfig(localEnv(opts.env ?? process.env, {
+      engineUrl: engine.url, connectionString: azurite.connectionString, storageAccount: engine.storageAccount,
+    }));
     const batchAi = createBatchAiClient({
       endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
       credential: credentialFor(config.batchAi), pollIntervalMs: 200,
@@ -121,7 +129,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await seedEngine(batchAi, config);
     const services = lazyServices(config);
     const { stores, poller } = await services.backend();
-    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'));
+    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), { storageAccount: config.batchAi.storageAccount });
     log(`templates: ${loaded.map((t) => t.name).join(', ')}`);
     // A workspace's first poll only records what exists (no alerts for history). Take it before anyone can
     // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.

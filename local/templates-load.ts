@@ -1,18 +1,24 @@
 // `npm run templates:load -- <file or folder> [--name n]`: checks every template file with parseTemplate, and
 // stores them in Table Storage only if all are valid (nothing half-loaded). A folder loads its *.json files,
-// recursively; a file named job.json takes its folder's name (the az batchai samples' layout).
+// recursively; a file named job.json takes its folder's name (the az batchai samples' layout). Each file is also
+// checked for what submit will fill in as az batchai did (the storage account and its key): a file needing an
+// account or key that is not configured is refused now, with the setting that would fill it.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { storageSettings } from '../shared/config';
+import { parseStorageAccount, storageSettings, type StorageAccountSetting } from '../shared/config';
+import { fillJobFile } from '../shared/core/job-file-fill';
 import { redactText } from '../shared/core/redact';
 import { parseTemplate } from '../shared/core/templates';
 import { InputError } from '../shared/errors';
 import { createStores, type Stores } from '../shared/storage';
+import { ENGINE_STORAGE_ACCOUNT } from './engine/storage-account';
 
 export interface LoadedTemplate {
   name: string;
   file: string;
   parameters: string[];
+  /** What submit will fill in (job-file-fill.ts), one line per field. */
+  fills: string[];
 }
 
 interface Candidate {
@@ -49,7 +55,9 @@ async function candidates(target: string, name?: string): Promise<Candidate[]> {
  * Reads and checks every template under `target`, then stores them all. Throws one InputError listing every
  * bad file (and stores none) if any file is unreadable, not JSON, invalid, or two files share a name.
  */
-export async function loadTemplates(stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string } = {}): Promise<LoadedTemplate[]> {
+export async function loadTemplates(
+  stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string; storageAccount?: StorageAccountSetting } = {},
+): Promise<LoadedTemplate[]> {
   const found = await candidates(target, opts.name);
   const ok: Array<LoadedTemplate & { body: unknown }> = [];
   const problems: string[] = [];
@@ -62,8 +70,12 @@ export async function loadTemplates(stores: Pick<Stores, 'templates'>, target: s
       const t = parseTemplate(body, c.name);
       const other = seen.get(c.name);
       if (other) throw new InputError('TemplateDuplicate', `the name ${c.name} is also taken by ${other}; rename one file.`);
+      const fill = fillJobFile(t.job, opts.storageAccount);
+      if (fill.missing.length > 0) {
+        throw new InputError('JobFileUnfilled', `submit could not fill it in as az batchai did:\n${fill.missing.map((m) => `  - ${m}`).join('\n')}`);
+      }
       seen.set(c.name, shown);
-      ok.push({ name: c.name, file: shown, parameters: t.parameters.map((p) => p.name), body });
+      ok.push({ name: c.name, file: shown, parameters: t.parameters.map((p) => p.name), fills: fill.filled, body });
     } catch (e) {
       const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : e instanceof Error ? e.message : String(e);
       problems.push(`${shown}: ${why}`);
@@ -94,9 +106,15 @@ function parseArgs(argv: string[]): { target: string; name?: string } {
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   try {
     const args = parseArgs(argv);
-    const loaded = await loadTemplates(await createStores(storageSettings(env)), args.target, args);
+    // Nothing set: the local stack (npm start), i.e. its Azurite and its engine's storage account.
+    const local = !env.AzureWebJobsStorage?.trim() && !Object.keys(env).some((k) => k.startsWith('AzureWebJobsStorage__') && env[k]?.trim());
+    const storage = local ? 'UseDevelopmentStorage=true' : storageSettings(env);
+    const storageAccount = parseStorageAccount(env) ?? (local ? ENGINE_STORAGE_ACCOUNT : undefined);
+    if (local) console.log(`AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)${storageAccount === ENGINE_STORAGE_ACCOUNT ? `, storage account ${storageAccount.name} of the local engine` : ''}.`);
+    const loaded = await loadTemplates(await createStores(storage), args.target, { ...args, storageAccount });
     for (const t of loaded) {
       console.log(`loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`);
+      for (const f of t.fills) console.log(`  submit fills in ${f}`);
     }
     return 0;
   } catch (e) {

@@ -18,6 +18,11 @@ export interface Config {
     defaultCluster: string;
     /** Non-empty only for the local engine: a fixed bearer token instead of an Azure AD credential. */
     localToken?: string;
+    /**
+     * The storage account that fills what `az batchai job create` filled from --storage-account-name/-key:
+     * `<AZURE_BATCHAI_STORAGE_ACCOUNT>` in mount URLs, missing account names and credentials.
+     */
+    storageAccount?: StorageAccountSetting;
   };
   /** Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an identity). */
   storage: StorageSettings;
@@ -60,6 +65,12 @@ export interface Config {
   };
 }
 
+export interface StorageAccountSetting {
+  name: string;
+  /** Absent: job files must bring their own credentials. */
+  key?: string;
+}
+
 type Env = Record<string, string | undefined>;
 
 function required(env: Env, name: string, expected: string): string {
@@ -90,6 +101,20 @@ export function parseWorkspaces(raw: string): WorkspaceRef[] {
 /** "u1, u2" → ["u1", "u2"]: chat user ids as the channel sends them in `from.id`. */
 export function parseApprovers(raw: string | undefined): string[] {
   return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+/** BATCHAI_STORAGE_ACCOUNT / BATCHAI_STORAGE_KEY (what az batchai read from AZURE_BATCHAI_STORAGE_ACCOUNT / _KEY). */
+export function parseStorageAccount(env: Env): StorageAccountSetting | undefined {
+  const name = env.BATCHAI_STORAGE_ACCOUNT?.trim();
+  const key = env.BATCHAI_STORAGE_KEY?.trim();
+  if (!name) {
+    if (key) throw new InputError('ConfigInvalid', 'BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not: expected the name of the account the key belongs to.');
+    return undefined;
+  }
+  if (!/^[a-z0-9]{3,24}$/.test(name)) {
+    throw new InputError('ConfigInvalid', `BATCHAI_STORAGE_ACCOUNT=${name}: expected a storage account name (3-24 lower-case letters and digits).`);
+  }
+  return key ? { name, key } : { name };
 }
 
 const STORAGE_PREFIX = 'AzureWebJobsStorage__';
@@ -142,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       defaultExperiment: env.BATCHAI_DEFAULT_EXPERIMENT?.trim() || 'default',
       defaultCluster: env.BATCHAI_DEFAULT_CLUSTER?.trim() || '',
       localToken: env.BATCHAI_LOCAL_TOKEN?.trim() || undefined,
+      storageAccount: parseStorageAccount(env),
     },
     storage: storageSettings(env),
     bot: botSettings(env),

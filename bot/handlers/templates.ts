@@ -5,6 +5,7 @@ import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
 import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
+import { fillJobFile } from '../../shared/core/job-file-fill';
 import { redactJobRequest, redactText } from '../../shared/core/redact';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
@@ -112,14 +113,23 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
   const clusterName = cmd.cluster ?? (t.job.properties.cluster ? undefined : config.batchAi.defaultCluster || undefined);
   const cluster = clusterName ? clusterPath(batchAi.subscriptionId, { ...scope.ref, cluster: clusterName }) : undefined;
   // Every value is checked here, before any request to Batch AI.
-  const body = renderTemplate(t, cmd.params, { cluster, experiment: ref.experiment, name: ref.job });
+  const rendered = renderTemplate(t, cmd.params, { cluster, experiment: ref.experiment, name: ref.job });
+  // The storage account and its key go in now, as az batchai filled them: never stored in the template.
+  const fill = fillJobFile(rendered, config.batchAi.storageAccount);
+  if (fill.missing.length > 0) {
+    throw new InputError('JobFileUnfilled', `Template ${t.name} cannot be sent as it is:\n${fill.missing.map((m) => `- ${m}`).join('\n')}`);
+  }
+  const body = fill.body;
   const path = jobPath(batchAi.subscriptionId, ref);
   if (cmd.dryRun) {
     return {
       view: {
         kind: 'text',
         title: `Dry run: submit ${t.name}`,
-        text: 'This request would be sent (secrets masked). Nothing was submitted.',
+        text: [
+          'This request would be sent (secrets masked). Nothing was submitted.',
+          ...(fill.filled.length ? ['Filled in as az batchai did:', ...fill.filled.map((f) => `- ${f}`)] : []),
+        ].join('\n'),
         facts: [
           { title: 'Experiment', value: ref.experiment },
           { title: 'Job', value: ref.job },

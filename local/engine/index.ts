@@ -11,6 +11,7 @@ import { seedFinishedJobs } from './core/seed';
 import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
 import { runCore } from './run-core';
+import { ENGINE_STORAGE_ACCOUNT } from './storage-account';
 
 export type { Fault, FaultInjector } from './rest/faults';
 export type { Hold, OperationKind } from './core/holds';
@@ -36,6 +37,8 @@ export interface Engine {
   /** Azure Files-compatible endpoint, path style: `${filesUrl}/<account>/<share>/<path>` */
   filesUrl: string;
   dataDir: string;
+  /** The storage account whose file shares the Files endpoint serves (BATCHAI_STORAGE_ACCOUNT / _KEY locally). */
+  storageAccount: typeof ENGINE_STORAGE_ACCOUNT;
   /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
@@ -84,6 +87,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     url: armServer.url,
     filesUrl: fileService.url,
     dataDir,
+    storageAccount: ENGINE_STORAGE_ACCOUNT,
     faults: armServer.faults,
     hold: running.hold,
     tick: running.tick,

@@ -50,7 +50,8 @@ function checkMounts(p: JsonObject, path: string): void {
   const at = `${path}.mountVolumes`;
   onlyKeys(m, ['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'], at);
   listOf(m, 'azureFileShares', at, ['azureFileUrl', 'relativeMountPath']);
-  listOf(m, 'azureBlobFileSystems', at, ['accountName', 'containerName', 'relativeMountPath']);
+  // accountName may be left out or be <AZURE_BATCHAI_STORAGE_ACCOUNT>: filled at submit (job-file-fill.ts).
+  listOf(m, 'azureBlobFileSystems', at, ['containerName', 'relativeMountPath']);
   listOf(m, 'fileServers', at, ['relativeMountPath']);
   listOf(m, 'unmanagedFileSystems', at, ['mountCommand', 'relativeMountPath']);
 }
