@@ -51,15 +51,15 @@ async function candidates(target: string, name?: string): Promise<Candidate[]> {
   return files.map((file) => ({ name: nameOf(file), file }));
 }
 
+type Checked = LoadedTemplate & { body: unknown };
+
 /**
- * Reads and checks every template under `target`, then stores them all. Throws one InputError listing every
- * bad file (and stores none) if any file is unreadable, not JSON, invalid, or two files share a name.
+ * Reads and checks every template under `target`. Throws one InputError listing every bad file if any file is
+ * unreadable, not JSON, invalid, needs a storage account or key that is not configured, or two share a name.
  */
-export async function loadTemplates(
-  stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string; storageAccount?: StorageAccountSetting } = {},
-): Promise<LoadedTemplate[]> {
+async function checkTemplates(target: string, opts: { name?: string; storageAccount?: StorageAccountSetting }): Promise<Checked[]> {
   const found = await candidates(target, opts.name);
-  const ok: Array<LoadedTemplate & { body: unknown }> = [];
+  const ok: Checked[] = [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const c of found) {
@@ -84,8 +84,19 @@ export async function loadTemplates(
   if (problems.length > 0) {
     throw new InputError('TemplatesInvalid', `No templates were loaded: ${problems.length} of ${found.length} file(s) invalid.\n${problems.join('\n')}`);
   }
-  for (const t of ok) await stores.templates.put(t.name, t.body);
-  return ok.map(({ body: _body, ...t }) => t);
+  return ok;
+}
+
+async function storeTemplates(stores: Pick<Stores, 'templates'>, checked: Checked[]): Promise<LoadedTemplate[]> {
+  for (const t of checked) await stores.templates.put(t.name, t.body);
+  return checked.map(({ body: _body, ...t }) => t);
+}
+
+/** Checks every template under `target` (checkTemplates), then stores them all; none if any is bad. */
+export async function loadTemplates(
+  stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string; storageAccount?: StorageAccountSetting } = {},
+): Promise<LoadedTemplate[]> {
+  return storeTemplates(stores, await checkTemplates(target, opts));
 }
 
 function parseArgs(argv: string[]): { target: string; name?: string } {
@@ -111,7 +122,15 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const storage = local ? 'UseDevelopmentStorage=true' : storageSettings(env);
     const storageAccount = parseStorageAccount(env) ?? (local ? ENGINE_STORAGE_ACCOUNT : undefined);
     if (local) console.log(`AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)${storageAccount === ENGINE_STORAGE_ACCOUNT ? `, storage account ${storageAccount.name} of the local engine` : ''}.`);
-    const loaded = await loadTemplates(await createStores(storage), args.target, { ...args, storageAccount });
+    // Every file is checked before storage is touched: a bad file is reported without waiting for a connection.
+    const checked = await checkTemplates(args.target, { ...args, storageAccount });
+    const stores = await createStores(storage).catch((e: unknown) => {
+      if (local && /ECONNREFUSED/.test(String((e as Error)?.message))) {
+        throw new InputError('AzuriteNotRunning', 'The local Azurite is not running: start the local stack first (npm start), or set AzureWebJobsStorage.');
+      }
+      throw e;
+    });
+    const loaded = await storeTemplates(stores, checked);
     for (const t of loaded) {
       console.log(`loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`);
       for (const f of t.fills) console.log(`  submit fills in ${f}`);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { loadTemplates, main } from '../../local/templates-load';
+import { ACCOUNT_PLACEHOLDER } from '../../shared/core/job-file-fill';
 import { createStores, type Stores } from '../../shared/storage';
+import { seedJobs } from '../fixtures/seed-jobs';
 
 let azurite: RunningAzurite;
 let stores: Stores;
@@ -65,10 +67,45 @@ test('the CLI prints what it loaded, or the error, with exit codes', async () =>
     writeFileSync(file, JSON.stringify(plain));
     expect(await main([file, '--name', 'cli-one'], { AzureWebJobsStorage: azurite.connectionString })).toBe(0);
     expect(out.mock.calls.flat().join('\n')).toMatch(/loaded cli-one from .*cli\.json/);
-    expect(await main([file], {})).toBe(1);
-    expect(err.mock.calls.flat().join('\n')).toMatch(/AzureWebJobsStorage is not set/);
+    // No AzureWebJobsStorage: the local stack's Azurite and engine account (files are checked first).
+    expect(await main([join(dir, 'absent.json')], {})).toBe(1);
+    expect(out.mock.calls.flat().join('\n')).toMatch(/loading into the local Azurite \(UseDevelopmentStorage=true\), storage account local of the local engine/);
+    expect(err.mock.calls.flat().join('\n')).toMatch(/absent\.json: no such file or folder/);
     expect(await main([join(dir, 'missing.json')], { AzureWebJobsStorage: azurite.connectionString })).toBe(1);
     expect(err.mock.calls.flat().join('\n')).toMatch(/missing\.json: no such file or folder/);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+});
+
+test('job files written for az batchai: refused without a storage account, saying which setting fills what; loaded with one', async () => {
+  const out = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    const folder = join(dir, 'seeds');
+    for (const s of seedJobs()) {
+      mkdirSync(join(folder, s.name), { recursive: true });
+      writeFileSync(join(folder, s.name, 'job.json'), JSON.stringify(s.json));
+    }
+    const env = { AzureWebJobsStorage: azurite.connectionString };
+    expect(await main([folder], env)).toBe(1);
+    const refused = err.mock.calls.flat().join('\n');
+    expect(refused).toMatch(/No templates were loaded: 1 of 2 file\(s\) invalid/);
+    expect(refused).toContain(`recipe-chainer-gpu-distributed/job.json: submit could not fill it in as az batchai did:\n  - properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER}, but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT`);
+    expect(await stores.templates.get('recipe-chainer-gpu-distributed')).toBeUndefined();
+
+    const key = 'a2V5LW9mLWRlbW9zdG9yZQ==';
+    expect(await main([folder], { ...env, BATCHAI_STORAGE_ACCOUNT: 'demostore', BATCHAI_STORAGE_KEY: key })).toBe(0);
+    const printed = out.mock.calls.flat().join('\n');
+    expect(printed).toMatch(/loaded recipe-chainer-gpu-distributed from .*job\.json\n  submit fills in properties\.mountVolumes\.azureFileShares\[0\]\.azureFileUrl: storage account demostore in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>/);
+    expect(printed).toContain('submit fills in properties.mountVolumes.azureFileShares[1].credentials: the key of demostore (BATCHAI_STORAGE_KEY)');
+    expect(printed).toMatch(/loaded using-azure-cli-batchai from /);
+    expect(printed).not.toContain(key);
+    // Stored as written: the key is filled at submit, never kept in a template.
+    const stored = JSON.stringify(await stores.templates.get('recipe-chainer-gpu-distributed'));
+    expect(stored).toContain(ACCOUNT_PLACEHOLDER);
+    expect(stored).not.toContain(key);
   } finally {
     out.mockRestore();
     err.mockRestore();

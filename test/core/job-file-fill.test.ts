@@ -64,6 +64,6 @@ test('without a configured account, a placeholder is missing, naming the setting
 });
 
 test('a job without mount volumes is left as it is', () => {
-  const body = { properties: { stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } };
+  const body: { properties: { stdOutErrPathPrefix: string; mountVolumes?: undefined } } = { properties: { stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } };
   expect(fillJobFile(body, undefined)).toEqual({ body, filled: [], missing: [] });
 });

@@ -1,35 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
 import { InputError } from '../../shared/errors';
 import { redactJobRequest } from '../../shared/core/redact';
+import { seedJobs } from '../fixtures/seed-jobs';
 
-const SEEDS = join(__dirname, '..', 'fixtures', 'seeds');
 const TEMPLATES = join(__dirname, '../../templates');
 const CLUSTER = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
-
-/** Every fenced block in the seeds that is a job definition: JSON whose properties say where stdout goes. */
-function seedJobs(): Array<{ file: string; json: unknown }> {
-  const found: Array<{ file: string; json: unknown }> = [];
-  for (const file of readdirSync(SEEDS).filter((f) => f.endsWith('.md'))) {
-    // Only blocks fenced as json: some seeds have stray inline ``` that would pair fences wrongly.
-    for (const m of readFileSync(join(SEEDS, file), 'utf8').matchAll(/^```json[ \t]*\n([\s\S]*?)^```/gm)) {
-      const body = m[1].trim();
-      if (!body.startsWith('{') || !body.includes('stdOutErrPathPrefix')) continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        // Excerpts elide fields with "..." and are not whole job definitions; a whole one must parse.
-        expect(body).toContain('...');
-        continue;
-      }
-      const props = (json as { properties?: Record<string, unknown> }).properties;
-      if (props && typeof props.stdOutErrPathPrefix === 'string') found.push({ file, json });
-    }
-  }
-  return found;
-}
 
 const expectInputError = (f: () => unknown, code: string, ...words: string[]) => {
   let err: unknown;
