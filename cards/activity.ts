@@ -9,7 +9,13 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
 
 export interface CardActivity {
   type: 'message';
-  text: string;
+  /** Slack: the notification and fallback text (Slack shows the blocks, not this). */
+  text?: string;
+  /**
+   * Adaptive Cards: the notification and fallback line. Not `text`: Teams and Web Chat show `text` above the
+   * card, which would say the card's title a second time.
+   */
+  summary?: string;
   attachments?: [{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCardJson }];
   channelData?: { blocks: SlackBlock[] };
 }
@@ -20,5 +26,5 @@ export function toActivity(view: View, channel: Channel): CardActivity {
     return { type: 'message', text, channelData: { blocks } };
   }
   const content = renderAdaptive(view, channel === 'msteams' ? 'execute' : 'submit');
-  return { type: 'message', text: layoutView(view).summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] };
+  return { type: 'message', summary: layoutView(view).summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] };
 }

@@ -1,7 +1,7 @@
 // CardModel → Adaptive Card 1.5 JSON. Teams gets Action.Execute (Universal Actions, verb "command"); web chat
 // gets Action.Submit. Both carry `data: { command }`: the text the bot parses as if typed.
 import type { ActionView, View } from '../shared/core/views';
-import { clip, MAX_TEXT, type Block, type CardModel, type Item, type Tone } from './card-model';
+import { clip, MAX_TEXT, moreLines, type Block, type CardModel, type Item, type Tone } from './card-model';
 import { escapeMarkdown, keepIndent, markdownUrl } from './escape';
 import { byteSize, fitCard, MAX_CARD_BYTES } from './fit';
 import { layoutView } from './layout';
@@ -56,12 +56,19 @@ function block(b: Exclude<Block, { type: 'actions' }>, style: ActionStyle): Adap
     case 'facts':
       return [{ type: 'FactSet', facts: b.facts.map((f) => ({ title: md(f.title), value: md(f.value) })) }];
     case 'code': {
-      const items: AdaptiveElement[] = [textBlock(`**${md(b.label)}**`)];
-      if (b.note) items.push(note(b.note));
-      if (b.hiddenAbove > 0) items.push(note(`… ${b.hiddenAbove} earlier lines not shown here.`));
-      // One monospace TextBlock per line: clients disagree on whether a single \n breaks a line.
-      for (const line of b.lines) items.push(textBlock(keepIndent(escapeMarkdown(line)) || '\u00a0', { fontType: 'Monospace', size: 'Small', spacing: 'None' }));
-      return [{ type: 'Container', style: 'emphasis', items }];
+      // A TextRun is never read as Markdown: log lines and JSON show as written, with no escapes. One
+      // RichTextBlock per line, because clients disagree on whether a single \n breaks a line.
+      const lines = b.lines.map((line) => ({
+        type: 'RichTextBlock', spacing: 'None',
+        inlines: [{ type: 'TextRun', text: keepIndent(line) || '\u00a0', fontType: 'Monospace', size: 'Small' }],
+      }));
+      return [
+        textBlock(`**${md(b.label)}**`, { spacing: 'Medium' }),
+        ...(b.note ? [note(b.note)] : []),
+        ...(b.hiddenAbove > 0 ? [note(moreLines(b.hiddenAbove, ' above'))] : []),
+        { type: 'Container', style: 'emphasis', spacing: 'Small', items: lines },
+        ...(b.hiddenBelow ? [note(moreLines(b.hiddenBelow))] : []),
+      ];
     }
     case 'links': {
       const lines = b.links.map((l) => {
@@ -70,7 +77,7 @@ function block(b: Exclude<Block, { type: 'actions' }>, style: ActionStyle): Adap
         return textBlock(l.detail ? `${linked} · ${md(l.detail)}` : linked, { spacing: 'None' });
       });
       const more = b.hiddenBelow > 0 ? [note(`… and ${b.hiddenBelow} more not shown.`)] : [];
-      return [{ type: 'Container', items: [textBlock(`**${md(b.label)}**`), ...lines, ...more, ...(b.note ? [note(b.note)] : [])] }];
+      return [{ type: 'Container', spacing: 'Medium', items: [textBlock(`**${md(b.label)}**`), ...lines, ...more, ...(b.note ? [note(b.note)] : [])] }];
     }
     case 'items': {
       if (b.items.length === 0 && b.hiddenBelow === 0) return [textBlock(md(b.empty ?? 'Nothing to show.'), { isSubtle: true })];

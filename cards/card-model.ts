@@ -18,8 +18,11 @@ export interface Item {
 export type Block =
   | { type: 'text'; text: string; tone?: Tone; strong?: boolean; subtle?: boolean }
   | { type: 'facts'; facts: Array<{ title: string; value: string }> }
-  /** Monospace lines; `hiddenAbove` counts lines trimmed off the top to fit, `note` says what the source omits. */
-  | { type: 'code'; label: string; lines: string[]; hiddenAbove: number; note?: string }
+  /**
+   * Monospace lines, shown as written (no markup) under their label. `hiddenAbove` / `hiddenBelow` count lines
+   * cut off the top (a log's old lines) or the bottom (a long document); `note` says what the source omits.
+   */
+  | { type: 'code'; label: string; lines: string[]; hiddenAbove: number; hiddenBelow?: number; note?: string }
   | { type: 'links'; label: string; links: Array<{ title: string; url?: string; detail?: string }>; hiddenBelow: number; note?: string }
   | { type: 'items'; items: Item[]; hiddenBelow: number; empty?: string }
   | { type: 'actions'; actions: ActionView[] };
@@ -34,6 +37,13 @@ export interface CardModel {
 /** The most any one line or paragraph may hold before it is cut, so no single value can blow a card's size. */
 export const MAX_LINE = 400;
 export const MAX_TEXT = 2000;
+/** Lines of a document (a request body, a template) shown before "… N more lines". */
+export const MAX_CODE_LINES = 60;
+
+/** "… 1 more line" / "… N more lines": how every card says what it cut. */
+export function moreLines(n: number, where = ''): string {
+  return `… ${n} more line${n === 1 ? '' : 's'}${where}`;
+}
 
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

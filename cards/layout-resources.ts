@@ -5,20 +5,30 @@ import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from '
 
 export const jobTitle = (j: JobSummaryView) => (j.experiment ? `${j.experiment}/${j.name}` : j.name);
 
+/** The job's state, once, with what goes with it: `Succeeded · exit code 0 · 4m 16s`. */
+export function stateLine(j: JobSummaryView): string {
+  return [
+    stateLabel(j.state),
+    j.exitCode === undefined ? undefined : `exit code ${j.exitCode}`,
+    j.durationSeconds === undefined ? undefined : formatDuration(j.durationSeconds),
+  ].filter(Boolean).join(' · ');
+}
+
+/** `2017-09-27 23:36:54 → 23:41:10 UTC`: the end only repeats the date when it differs. */
+function span(start: string, end: string | undefined): string {
+  if (!end) return `since ${formatTime(start)}`;
+  const [a, b] = [formatTime(start), formatTime(end)];
+  return `${a.replace(/ UTC$/, '')} → ${b.slice(0, 10) === a.slice(0, 10) ? b.slice(11) : b}`;
+}
+
+/** Compact facts (the state is on its own line, the name in the title). */
 export function jobFacts(j: JobSummaryView): Array<{ title: string; value: string }> {
-  const facts = [
-    { title: 'State', value: stateLabel(j.state) },
-    { title: 'Cluster', value: j.cluster || '—' },
-    { title: 'Nodes', value: String(j.nodeCount) },
-  ];
+  const facts = [{ title: 'Cluster', value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` }];
   const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
   add('Tool', j.toolType);
-  add('Priority', j.priority);
-  add('Created', j.createdAt && formatTime(j.createdAt));
-  add('Started', j.startedAt && formatTime(j.startedAt));
-  add('Ended', j.endedAt && formatTime(j.endedAt));
-  add('Duration', j.durationSeconds === undefined ? undefined : formatDuration(j.durationSeconds));
-  add('Exit code', j.exitCode === undefined ? undefined : String(j.exitCode));
+  add('Priority', j.priority === 'normal' ? undefined : j.priority);
+  add('Ran', j.startedAt && span(j.startedAt, j.endedAt));
+  add('Created', j.startedAt ? undefined : j.createdAt && formatTime(j.createdAt));
   add('Submitted by', j.submittedBy);
   return facts;
 }
@@ -28,7 +38,7 @@ export function errorBlocks(errors: ErrorItem[]): Block[] {
 }
 
 function tailBlock(t: LogTailView): Block {
-  const note = t.truncated ? `Showing the end of ${t.file} (${formatBytes(t.size)} in all).` : undefined;
+  const note = t.truncated ? `The end of ${t.file} (${formatBytes(t.size)} in all): Logs shows more.` : undefined;
   const lines = t.lines.length > 0 ? t.lines.map((l) => clip(l, MAX_LINE)) : ['(empty)'];
   return { type: 'code', label: t.file, lines, hiddenAbove: 0, ...(note ? { note } : {}) };
 }
@@ -40,14 +50,14 @@ function outputBlock(d: OutputDirectoryView): Block {
     ...(f.size === undefined ? {} : { detail: formatBytes(f.size) }),
   }));
   const note = `Links expire ${formatTime(d.expiresAt)}.${d.more ? ' More files exist than are listed.' : ''}`;
-  return { type: 'links', label: `Output ${d.id}`, links, hiddenBelow: 0, note };
+  return { type: 'links', label: d.id === 'stdouterr' ? 'Logs and output files' : `Output ${d.id}`, links, hiddenBelow: 0, note };
 }
 
 export function layoutJob(v: JobView): CardModel {
   const j = v.job;
   const blocks: Block[] = [];
   if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
-  blocks.push({ type: 'text', text: stateLabel(j.state), tone: stateTone(j.state), strong: true });
+  blocks.push({ type: 'text', text: stateLine(j), tone: stateTone(j.state), strong: true });
   blocks.push({ type: 'facts', facts: jobFacts(j) }, ...errorBlocks(j.errors));
   blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });

@@ -2,7 +2,7 @@
 import { commandText } from '../shared/core/command-text';
 import { jobNameOf } from '../shared/core/job-view';
 import type { View } from '../shared/core/views';
-import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
+import { clip, MAX_CODE_LINES, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatDuration, stateLabel, stateTone } from './format';
 import { clusterFacts, jobTitle, layoutCluster, layoutJob, nodesText, scaleText } from './layout-resources';
 
@@ -50,7 +50,11 @@ export function layoutView(view: View): CardModel {
     case 'text': {
       const blocks: Block[] = [text(view.text)];
       if (view.facts?.length) blocks.push({ type: 'facts', facts: view.facts });
-      if (view.code !== undefined) blocks.push({ type: 'code', label: 'Details', lines: view.code.split('\n').map((l) => clip(l, MAX_LINE)), hiddenAbove: 0 });
+      if (view.code !== undefined) {
+        const lines = view.code.split('\n');
+        const shown = lines.slice(0, MAX_CODE_LINES).map((l) => clip(l, MAX_LINE));
+        blocks.push({ type: 'code', label: view.codeLabel ?? 'Details', lines: shown, hiddenAbove: 0, hiddenBelow: lines.length - shown.length });
+      }
       blocks.push(...actions(view.actions));
       return { title: view.title ?? '', summary: clip(view.title ?? view.text, 200), blocks };
     }

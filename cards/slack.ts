@@ -2,7 +2,7 @@
 // Limits kept here: ≤ 50 blocks, section text ≤ 3,000 chars, ≤ 10 fields per section, header ≤ 150 chars,
 // ≤ 25 elements per actions block, button text ≤ 75 chars. Log tails are trimmed from the top with a note.
 import type { ActionView, View } from '../shared/core/views';
-import { clip, MAX_TEXT, type Block, type CardModel, type Tone } from './card-model';
+import { clip, MAX_TEXT, moreLines, type Block, type CardModel, type Tone } from './card-model';
 import { escapeMrkdwn, slackCodeLine } from './escape';
 import { byteSize, fitCard, MAX_CARD_BYTES } from './fit';
 import { layoutView } from './layout';
@@ -44,11 +44,12 @@ function codeBlocks(b: Extract<Block, { type: 'code' }>): SlackBlock[] {
   while (size > SLACK_MAX_SECTION && start < lines.length - 1) size -= lines[start++].length + 1;
   const kept = lines.slice(start).map((l) => l.slice(0, SLACK_MAX_SECTION - 8));
   const hidden = b.hiddenAbove + start;
-  const notes = [b.note, hidden > 0 ? `… ${hidden} earlier lines not shown here.` : undefined].filter(Boolean).join(' ');
+  const notes = [b.note, hidden > 0 ? moreLines(hidden, ' above') : undefined].filter(Boolean).join(' ');
   return [
     { type: 'section', text: mrkdwn(`*${esc(b.label)}*`) },
     ...(notes ? [context(notes)] : []),
     { type: 'section', text: mrkdwn(`\`\`\`\n${kept.join('\n') || ' '}\n\`\`\``) },
+    ...(b.hiddenBelow ? [context(moreLines(b.hiddenBelow))] : []),
   ];
 }
 

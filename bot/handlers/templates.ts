@@ -56,6 +56,7 @@ export const template: Handler<'template'> = async (cmd, ctx) => {
       text: t.description ?? (t.parameters.length ? 'Parameters:' : 'A plain job.json: no parameters.'),
       facts,
       code: JSON.stringify(redactJobRequest(t.job), null, 2),
+      codeLabel: 'Job definition',
       actions: [
         { title: 'Dry run', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: true }) },
         { title: 'Submit', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: false }), style: 'positive' },
@@ -136,6 +137,7 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
           { title: 'Cluster', value: lastSegment(body.properties?.cluster.id) ?? '' },
         ],
         code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(redactJobRequest(body), null, 2)}`,
+        codeLabel: 'Request',
         actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },
     };

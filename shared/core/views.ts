@@ -130,6 +130,8 @@ export interface TextView {
   facts?: Array<{ title: string; value: string }>;
   /** Shown monospace, e.g. the request body of a dry run. */
   code?: string;
+  /** The label above `code` (default "Details"). */
+  codeLabel?: string;
   actions: ActionView[];
 }
 

@@ -8,7 +8,9 @@ describe('toActivity', () => {
   test('msteams: an Adaptive Card 1.5 with Action.Execute', () => {
     const a = toActivity(view, 'msteams');
     expect(a.type).toBe('message');
-    expect(a.text).toBe('Job demo_experiment/demo_job: succeeded (exit code 0)');
+    // The line goes to `summary` (notifications); `text` would repeat the card's title above it.
+    expect(a.summary).toBe('Job demo_experiment/demo_job: succeeded (exit code 0)');
+    expect(a.text).toBeUndefined();
     expect(a.attachments?.[0].contentType).toBe(ADAPTIVE_CARD_CONTENT_TYPE);
     expect(a.attachments?.[0].content.actions?.[0]).toMatchObject({ type: 'Action.Execute', verb: 'command' });
     expect(validateAdaptiveCard(a.attachments?.[0].content)).toEqual([]);

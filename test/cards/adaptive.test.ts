@@ -35,15 +35,40 @@ describe('renderAdaptive', () => {
     expect(web.every((a) => a.type === 'Action.Submit')).toBe(true);
   });
 
-  test('the stdout tail is monospace, one line per TextBlock, escaped, indent kept, and output links are links', () => {
-    const els = walk(renderAdaptive(views.job));
-    const mono = els.filter((e) => e.fontType === 'Monospace').map((e) => e.text);
-    expect(mono).toHaveLength(tailLines.length);
-    expect(mono[2]).toBe('\u00a0\u00a0File "train.py", line 3');
-    expect(mono[3]).toBe('\\*bold\\* \\_x\\_ \\<b\\>\\&amp; \\[link\\](http://x)');
+  test('the stdout tail is monospace TextRuns, one per line, shown as written (no Markdown escapes), indent kept, label outside', () => {
+    const card = renderAdaptive(views.job);
+    const els = walk(card);
+    const mono = els.filter((e) => e.fontType === 'Monospace');
+    expect(mono.every((e) => e.type === 'TextRun')).toBe(true);
+    expect(mono.map((e) => e.text)).toHaveLength(tailLines.length);
+    expect(mono[2].text).toBe('\u00a0\u00a0File "train.py", line 3');
+    expect(mono[3].text).toBe('*bold* _x_ <b>&amp; [link](http://x)');
     const texts = els.map((e) => e.text).filter((t): t is string => typeof t === 'string');
     expect(texts.some((t) => /^\[stdout\.txt\]\(https:\/\/storage_account_name\.file\.core\.windows\.net\/.*stdout\.txt\?sv=/.test(t))).toBe(true);
-    expect(texts).toContain('Showing the end of stdout.txt (47 KB in all).');
+    expect(texts).toContain('The end of stdout.txt (47 KB in all): Logs shows more.');
+    // The label is a sibling before the emphasis container that holds only the lines.
+    const label = card.body.findIndex((e) => e.text === '**stdout.txt**');
+    expect(card.body.slice(label + 1).find((e) => e.type === 'Container')?.items).toHaveLength(tailLines.length);
+  });
+
+  test('the job card names the job once (title) and its state once, with its colour', () => {
+    const card = renderAdaptive(views.job);
+    const texts = walk(card).map((e) => e.text).filter((t): t is string => typeof t === 'string');
+    expect(texts.filter((t) => t.includes('demo_job'))).toEqual(['Job demo_experiment/demo_job']);
+    const state = walk(card).filter((e) => typeof e.text === 'string' && /Succeeded/.test(e.text));
+    expect(state).toEqual([expect.objectContaining({ text: 'Succeeded · exit code 0 · 4m 16s', color: 'Good', weight: 'Bolder' })]);
+    const facts = walk(card).find((e) => e.type === 'FactSet')?.facts as Array<{ title: string }>;
+    expect(facts.map((f) => f.title)).toEqual(['Cluster', 'Tool', 'Ran']);
+  });
+
+  test('a long document (dry run, template) is cut at the bottom with "… N more lines"', () => {
+    const code = JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => i) }, null, 2);
+    const card = renderAdaptive({ kind: 'text', title: 'Dry run', text: 'x', code, codeLabel: 'Request', actions: [] });
+    const mono = walk(card).filter((e) => e.fontType === 'Monospace').map((e) => e.text);
+    expect(mono.slice(0, 2)).toEqual(['{', '\u00a0\u00a0"items": [']);
+    expect(mono).toHaveLength(60);
+    expect(walk(card).map((e) => e.text)).toContain(`… ${code.split('\n').length - 60} more lines`);
+    expect(walk(card).map((e) => e.text)).toContain('**Request**');
   });
 
   test('escapes user text that looks like Markdown lists, headings and date functions', () => {
@@ -61,7 +86,7 @@ describe('renderAdaptive', () => {
     expect(validateAdaptiveCard(card)).toEqual([]);
     const mono = walk(card).filter((e) => e.fontType === 'Monospace').map((e) => e.text);
     expect(mono[mono.length - 1]).toBe(`step 4999 ${'x'.repeat(60)}`);
-    expect(walk(card).some((e) => typeof e.text === 'string' && /… \d+ earlier lines not shown here\./.test(e.text))).toBe(true);
+    expect(walk(card).some((e) => typeof e.text === 'string' && /^… \d+ more lines above$/.test(e.text))).toBe(true);
   });
 
   test('a huge job list is cut at the bottom with a count', () => {
@@ -71,7 +96,7 @@ describe('renderAdaptive', () => {
     expect(walk(card).some((e) => typeof e.text === 'string' && /… and \d+ more not shown\./.test(e.text))).toBe(true);
   });
 
-  test.each(['job', 'cluster', 'help', 'error', 'confirm', 'digest'] as const)('Teams snapshot: %s', (kind) => {
+  test.each(kinds)('Teams snapshot: %s', (kind) => {
     expect(renderAdaptive(views[kind], 'execute')).toMatchSnapshot();
   });
 });

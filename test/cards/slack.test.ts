@@ -59,7 +59,7 @@ describe('renderSlack', () => {
     const code = texts(blocks).find((t) => t.startsWith('```')) ?? '';
     expect(code.endsWith(`line 399 ${'y'.repeat(40)}\n\`\`\``)).toBe(true);
     expect(code).not.toContain('line 0 ');
-    const note = blocks.find((b) => b.type === 'context' && /earlier lines not shown/.test(b.elements[0].text));
+    const note = blocks.find((b) => b.type === 'context' && /… \d+ more lines above/.test(b.elements[0].text));
     expect(note).toBeDefined();
   });
 
@@ -78,7 +78,7 @@ describe('renderSlack', () => {
     expect(buttons(renderSlack(views['cluster-alert']).blocks).map((b) => b.style)).toEqual(['primary']);
   });
 
-  test.each(['job', 'cluster', 'help', 'error', 'confirm', 'digest'] as const)('Slack snapshot: %s', (kind) => {
+  test.each(kinds)('Slack snapshot: %s', (kind) => {
     expect(renderSlack(views[kind])).toMatchSnapshot();
   });
 });

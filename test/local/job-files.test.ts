@@ -39,7 +39,7 @@ async function say(conversation: string, text: string): Promise<string> {
   const client = chatClient(stack.urls.chat);
   const sent = await client.send(conversation, { text, user: { id: 'ann', name: 'ann' } });
   const { activities } = await client.changes(conversation, sent.seq);
-  return activities.map((a) => activityToText(a as Parameters<typeof activityToText>[0])).join('\n');
+  return activities.map((a) => activityToText(a)).join('\n');
 }
 
 test('the start command configures the engine\'s storage account for job files', () => {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { activityToText } from '../../local/chat/card-text';
 import { chatClient, type ChatActivity } from '../../local/chat/client';
 import { startLocalStack, type LocalStack } from '../../local/start';
 
@@ -35,7 +36,7 @@ async function waitForAlert(conversation: string, pattern: RegExp, timeoutMs: nu
   let after = 0;
   while (Date.now() < deadline) {
     const { activities, last } = await client.changes(conversation, after, 2);
-    const alert = activities.find((a) => a.proactive && typeof a.text === 'string' && pattern.test(a.text));
+    const alert = activities.find((a) => a.proactive && pattern.test(activityToText(a)));
     if (alert) return alert;
     after = last;
   }
@@ -45,5 +46,5 @@ async function waitForAlert(conversation: string, pattern: RegExp, timeoutMs: nu
 test('a job that ends before the first poll tick is announced', async () => {
   await say('fresh', 'submit hello seconds=0 --name first-job');
   const alert = await waitForAlert('fresh', /first-job: succeeded/, 20_000);
-  expect(alert.text).toMatch(/exit code 0/);
+  expect(activityToText(alert)).toMatch(/exit code 0/);
 });
