@@ -3,13 +3,17 @@
 import { isRecord } from '../../shared/core/json-shape';
 import { InputError } from '../../shared/errors';
 
+/** The channel the page plays: Web Chat by default, or Teams or Slack (the bot answers each in its format). */
+export const CHANNELS = ['webchat', 'msteams', 'slack'] as const;
+export type ChatChannel = (typeof CHANNELS)[number];
+
 export interface UserInput {
   text?: string;
   value?: Record<string, unknown>;
   user?: { id: string; name?: string };
+  channel?: ChatChannel;
 }
 
-const CHANNEL_ID = 'webchat';
 export const BOT_ACCOUNT = { id: 'bot', name: 'Batch AI bot' };
 
 /** Parses a request body from the page or the CLI; says what was expected. */
@@ -17,7 +21,10 @@ export function parseUserInput(body: unknown): UserInput {
   if (!isRecord(body)) {
     throw new InputError('MessageInvalid', 'Expected a JSON object {"text": "..."} or {"value": {...}}.');
   }
-  const { text, value, user } = body;
+  const { text, value, user, channel } = body;
+  if (channel !== undefined && !(CHANNELS as readonly unknown[]).includes(channel)) {
+    throw new InputError('MessageInvalid', `"channel" must be one of ${CHANNELS.join(', ')}.`);
+  }
   if (text !== undefined && typeof text !== 'string') throw new InputError('MessageInvalid', '"text" must be a string.');
   if (value !== undefined && !isRecord(value)) {
     throw new InputError('MessageInvalid', '"value" must be an object, e.g. {"command": "job job7"}.');
@@ -30,7 +37,7 @@ export function parseUserInput(body: unknown): UserInput {
     who = { id: user.id, name: typeof user.name === 'string' ? user.name : undefined };
   } else if (user !== undefined) throw new InputError('MessageInvalid', '"user" must be a user id string or {"id", "name"}.');
   if (who && !/^[\w\-.@:]{1,100}$/.test(who.id)) throw new InputError('MessageInvalid', `User id "${who.id.slice(0, 40)}": expected letters, digits or - _ . @ :`);
-  return { text, value, user: who };
+  return { text, value, user: who, ...(channel === undefined ? {} : { channel: channel as ChatChannel }) };
 }
 
 export function buildMessageActivity(
@@ -40,7 +47,7 @@ export function buildMessageActivity(
   const user = input.user ?? { id: 'user' };
   return {
     type: 'message',
-    channelId: CHANNEL_ID,
+    channelId: input.channel ?? 'webchat',
     serviceUrl: ctx.serviceUrl,
     conversation: { id: ctx.conversationId },
     from: { id: user.id, name: user.name ?? user.id, role: 'user' },

@@ -1,5 +1,5 @@
-// The page's files: our own HTML/JS/CSS (local/chat/page/, read from the source tree so that the build needs
-// no copy step) and the adaptivecards browser bundle from node_modules.
+// The page's files: our own HTML/JS/CSS and the Teams host configs (local/chat/page/, read from the source tree
+// so that the build needs no copy step), and the adaptivecards and markdown-it browser bundles from node_modules.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -7,6 +7,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
 };
 
 /** The repository root: the nearest folder above this file with a package.json (works from src and dist). */
@@ -26,7 +27,12 @@ export function staticFiles(): (path: string) => StaticFile | undefined {
     '/': join(page, 'index.html'),
     '/chat.js': join(page, 'chat.js'),
     '/chat.css': join(page, 'chat.css'),
+    '/markdown.js': join(page, 'markdown.js'),
+    '/slack-blocks.js': join(page, 'slack-blocks.js'),
+    '/host-configs/teams-light.json': join(page, 'host-configs', 'teams-light.json'),
+    '/host-configs/teams-dark.json': join(page, 'host-configs', 'teams-dark.json'),
     '/vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),
+    '/vendor/markdown-it.min.js': require.resolve('markdown-it/browser'),
   };
   return (path) => {
     const file = files[path];

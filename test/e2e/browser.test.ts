@@ -68,6 +68,13 @@ suite('the local product in a browser', () => {
     const alert = page.locator('.activity.alert', { hasText: jobName! }).filter({ hasText: /succeeded/i });
     await alert.first().waitFor({ timeout: 30_000 });
     expect(await alert.first().textContent()).toContain(`hello from ${jobName}`);
+    // Markdown rendered as Teams renders it: the output is a link named by its file, and no raw syntax shows.
+    const stdoutLink = alert.first().locator('.ac-adaptiveCard a', { hasText: /^stdout\.txt$/ });
+    expect(await stdoutLink.getAttribute('href')).toMatch(new RegExp(`^${stack.urls.files}/.*/stdout\\.txt\\?.*sig=`));
+    const shown = (await alert.first().locator('.ac-adaptiveCard').textContent()) ?? '';
+    expect(shown).not.toContain('**');
+    expect(shown).not.toContain('](http');
+    expect(shown).not.toMatch(/\\[<>{}[\]_*-]/);
 
     await page.locator('.activity.bot', { hasText: jobName! }).first().getByRole('button', { name: 'Logs' }).click();
     await page.locator('.activity.user', { hasText: new RegExp(`▸ logs \\S*${jobName}`) }).first().waitFor({ timeout: 10_000 });
@@ -75,4 +82,30 @@ suite('the local product in a browser', () => {
     await logsReply.waitFor({ timeout: 10_000 });
     expect(await logsReply.textContent()).toContain('done');
   }, 60_000);
+
+  it('renders the template card\'s JSON as written, in the dark Teams theme', async () => {
+    await page.selectOption('#theme', 'dark');
+    await send('template hello');
+    const card = bot('Template hello').locator('.ac-adaptiveCard').last();
+    await card.waitFor({ timeout: 15_000 });
+    const text = (await card.textContent()) ?? '';
+    expect(text).toContain('"customToolkitSettings": {');
+    expect(text).not.toMatch(/\\[{}<>]/);
+    // The dark host config's default container background (#2d2c2c), as Teams dark shows it.
+    expect(await card.evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(45, 44, 44)');
+    await page.selectOption('#theme', 'light');
+  }, 30_000);
+
+  it('shows a Slack conversation as Block Kit, whose buttons send their command', async () => {
+    await page.goto(`${stack.urls.chat}/#conversation=e2e-slack&user=ann&channel=slack&theme=light`);
+    await send('template hello');
+    const message = page.locator('.activity.bot .sk-message').last();
+    await message.locator('.sk-header', { hasText: 'Template hello' }).waitFor({ timeout: 15_000 });
+    expect(await message.locator('.sk-code').first().textContent()).toContain('"customToolkitSettings": {');
+    await message.getByRole('button', { name: 'Dry run' }).click();
+    const dryRun = page.locator('.activity.bot .sk-message', { hasText: 'Dry run: submit hello' }).last();
+    await dryRun.waitFor({ timeout: 15_000 });
+    expect(await dryRun.locator('.sk-code').first().textContent()).toMatch(/^PUT \/subscriptions\//);
+    expect(await page.locator('.ac-adaptiveCard').count()).toBe(0);
+  }, 30_000);
 });

@@ -1,28 +1,36 @@
 // The local chat page: talks to the chat server (same origin), renders the bot's Adaptive Cards with the
-// adaptivecards browser bundle, sends button presses back as `value`, and long-polls for new and updated
-// activities (replies, alerts, cards updated in place). Conversation and user come from the URL hash
-// (#conversation=..&user=..), else localStorage, else defaults.
+// adaptivecards browser bundle and the Teams host config (light or dark; markdown.js renders their Markdown),
+// or a Slack conversation's Block Kit (slack-blocks.js), sends button presses back as `value`, and long-polls
+// for new and updated activities (replies, alerts, cards updated in place). Conversation, user, channel and
+// theme come from the URL hash (#conversation=..&user=..&channel=..&theme=..), else localStorage, else defaults.
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
   const list = $('activities');
   const status = $('status');
   const hash = new URLSearchParams(location.hash.slice(1));
+  const setting = (name, dflt) => hash.get(name) || localStorage.getItem('chat.' + name) || dflt;
   const state = {
-    conversation: hash.get('conversation') || localStorage.getItem('chat.conversation') || 'local',
-    user: hash.get('user') || localStorage.getItem('chat.user') || 'you',
+    conversation: setting('conversation', 'local'),
+    user: setting('user', 'you'),
+    channel: setting('channel', 'webchat'),
+    theme: setting('theme', 'light'),
+    hostConfigs: {},
     last: 0,
     generation: 0, // bumps when the conversation changes, so a stale long-poll's answer is dropped
     nodes: new Map(),
     pending: null,
   };
 
+  const SETTINGS = ['conversation', 'user', 'channel', 'theme'];
+
   function remember() {
-    localStorage.setItem('chat.conversation', state.conversation);
-    localStorage.setItem('chat.user', state.user);
-    history.replaceState(null, '', '#' + new URLSearchParams({ conversation: state.conversation, user: state.user }));
-    $('conversation').value = state.conversation;
-    $('user').value = state.user;
+    for (const name of SETTINGS) {
+      localStorage.setItem('chat.' + name, state[name]);
+      $(name).value = state[name];
+    }
+    history.replaceState(null, '', '#' + new URLSearchParams(SETTINGS.map((name) => [name, state[name]])));
+    document.body.classList.toggle('dark', state.theme === 'dark');
   }
 
   function api(path) {
@@ -35,7 +43,7 @@
       const res = await fetch(api('/messages'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(Object.assign({ user: { id: state.user, name: state.user } }, body)),
+        body: JSON.stringify(Object.assign({ user: { id: state.user, name: state.user }, channel: state.channel }, body)),
       });
       const answer = await res.json();
       status.textContent = res.ok ? '' : (answer.error && answer.error.message) || 'HTTP ' + res.status;
@@ -49,6 +57,8 @@
     holder.className = 'card';
     try {
       const card = new AdaptiveCards.AdaptiveCard();
+      const hostConfig = state.hostConfigs[state.theme];
+      if (hostConfig) card.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
       card.parse(content);
       card.onExecuteAction = function (action) {
         if (action instanceof AdaptiveCards.OpenUrlAction) {
@@ -81,13 +91,16 @@
     const when = activity.timestamp ? new Date(activity.timestamp).toLocaleTimeString() : '';
     meta.textContent = ((activity.from && (activity.from.name || activity.from.id)) || '?') + ' · ' + when;
     node.appendChild(meta);
-    const shown = activity.text || (fromUser && activity.value && activity.value.command ? '▸ ' + activity.value.command : '');
+    const blocks = activity.channelData && Array.isArray(activity.channelData.blocks) ? activity.channelData.blocks : null;
+    // With blocks, Slack shows them and keeps the text for notifications only.
+    const shown = (!blocks && activity.text) || (fromUser && activity.value && activity.value.command ? '▸ ' + activity.value.command : '');
     if (shown) {
       const text = document.createElement('div');
       text.className = 'text';
       text.textContent = shown;
       node.appendChild(text);
     }
+    if (blocks) node.appendChild(renderSlackBlocks(blocks, (command) => send({ value: { command: command } })));
     for (const att of activity.attachments || []) {
       if (att.contentType === 'application/vnd.microsoft.card.adaptive') node.appendChild(renderCard(att.content));
       else {
@@ -134,6 +147,11 @@
   function switchTo(conversation, user) {
     state.conversation = conversation || state.conversation;
     state.user = user || state.user;
+    rerender();
+  }
+
+  /** Shows the conversation again from its start (after a switch of conversation or theme). */
+  function rerender() {
     state.last = 0;
     state.generation++;
     if (state.pending) state.pending.abort();
@@ -151,11 +169,29 @@
   });
   $('conversation').addEventListener('change', (ev) => switchTo(ev.target.value.trim(), null));
   $('user').addEventListener('change', (ev) => { state.user = ev.target.value.trim() || state.user; remember(); });
+  // The channel applies to what is sent from now on: the bot answers each message in its channel's format.
+  $('channel').addEventListener('change', (ev) => { state.channel = ev.target.value; remember(); });
+  $('theme').addEventListener('change', (ev) => { state.theme = ev.target.value; rerender(); });
   window.addEventListener('hashchange', function () {
     const h = new URLSearchParams(location.hash.slice(1));
-    if (h.get('conversation') && h.get('conversation') !== state.conversation) switchTo(h.get('conversation'), h.get('user'));
+    const changed = SETTINGS.filter((name) => h.get(name) && h.get(name) !== state[name]);
+    if (changed.length === 0) return;
+    for (const name of changed) state[name] = h.get(name);
+    rerender();
   });
 
+  /** The Teams host configs, as the Adaptive Cards designer publishes them; without them cards use the defaults. */
+  async function loadHostConfigs() {
+    for (const theme of ['light', 'dark']) {
+      try {
+        const res = await fetch('/host-configs/teams-' + theme + '.json');
+        if (res.ok) state.hostConfigs[theme] = await res.json();
+      } catch (e) {
+        status.textContent = 'host config ' + theme + ' not loaded: ' + e.message;
+      }
+    }
+  }
+
   remember();
-  poll();
+  loadHostConfigs().then(poll);
 })();
