@@ -1,7 +1,8 @@
 // The follow-up of submit and terminate: keep the answered job card in step with the job until it finishes,
-// then show its stdout tail (and stderr's on failure), as the completion alert does.
+// then show the tail of each process's stdout (and stderr on failure), as the completion alert does.
 import type { JobRef } from '../shared/batchai/port';
 import type { Job } from '../shared/batchai/types';
+import { tailFileNames } from '../shared/core/log-files';
 import type { LogTailView } from '../shared/core/views';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';
 import type { BotDeps } from './deps';
@@ -42,8 +43,8 @@ export function jobWatch(deps: BotDeps, target: JobTarget): Watch<Job> {
     render: async (j, phase) => {
       let tails: LogTailView[] = [];
       if (phase === 'done') {
-        const files = j.properties?.executionState === 'failed' ? ['stdout.txt', 'stderr.txt'] : ['stdout.txt'];
-        tails = (await readJobTails({ deps }, ref, files, deps.config.logs.tailLines)).map((t) => t.tail);
+        const failed = j.properties?.executionState === 'failed';
+        tails = (await readJobTails({ deps }, ref, (listed) => tailFileNames(listed, failed), deps.config.logs.tailLines)).map((t) => t.tail);
       }
       const headline = JOB_HEADLINES[target.headline](j);
       return jobView(j, ref.workspace, {

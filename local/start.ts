@@ -15,6 +15,7 @@ import { startAzurite, type AzuritePorts } from './azurite';
 import { startChatServer } from './chat/server';
 import { repoRoot } from './chat/static-files';
 import { startEngine, type EngineOptions } from './engine';
+import { installExamples } from './example-share';
 import { readHostJson, startFunctionsHost } from './functions-host';
 import { loadTemplates } from './templates-load';
 
@@ -127,6 +128,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       credential: credentialFor(config.batchAi), pollIntervalMs: 200,
     });
     await seedEngine(batchAi, config);
+    installExamples(engine.shareDir(engine.storageAccount.name, 'logs'));
     const services = lazyServices(config);
     const { stores, poller } = await services.backend();
     const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), { storageAccount: config.batchAi.storageAccount });

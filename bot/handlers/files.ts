@@ -34,11 +34,17 @@ async function listFiles(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, outputD
 
 type JobTail = { tail: LogTailView; found: boolean };
 
-/** The tails of stdouterr/<name> for each name: one listing, then one ranged read per file. `found` false: no such file yet. */
-export async function readJobTails(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, fileNames: string[], maxLines: number): Promise<JobTail[]> {
+/**
+ * The tails of stdouterr/<name> for each name (or each name `pick` chooses from the listing): one listing, then
+ * one ranged read per file. `found` false: no such file yet.
+ */
+export async function readJobTails(
+  ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, pick: string[] | ((listed: string[]) => string[]), maxLines: number,
+): Promise<JobTail[]> {
   const { tailBytes, tailLines } = ctx.deps.config.logs;
   const maxBytes = Math.min(MAX_TAIL_BYTES, Math.max(tailBytes, Math.ceil((tailBytes * maxLines) / tailLines)));
   const listed = await listFiles(ctx, ref, STDOUTERR, 100);
+  const fileNames = Array.isArray(pick) ? pick : pick(listed.files.flatMap((f) => (f.name ? [f.name] : [])));
   return Promise.all(fileNames.map(async (fileName): Promise<JobTail> => {
     const file = listed.files.find((f) => f.name === fileName);
     const size = file?.properties?.contentLength ?? 0;

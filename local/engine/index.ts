@@ -39,6 +39,8 @@ export interface Engine {
   dataDir: string;
   /** The storage account whose file shares the Files endpoint serves (BATCHAI_STORAGE_ACCOUNT / _KEY locally). */
   storageAccount: typeof ENGINE_STORAGE_ACCOUNT;
+  /** The folder of an Azure file share of the engine (as mounted by jobs and served by the Files endpoint). */
+  shareDir(account: string, share: string): string;
   /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
@@ -88,6 +90,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     filesUrl: fileService.url,
     dataDir,
     storageAccount: ENGINE_STORAGE_ACCOUNT,
+    shareDir: (account, share) => join(dataDir, 'files', account, share),
     faults: armServer.faults,
     hold: running.hold,
     tick: running.tick,

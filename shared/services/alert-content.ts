@@ -1,9 +1,11 @@
-// The I/O part of a job alert: the tails of stdout.txt (and stderr.txt on failure), each ONE ranged read
+// The I/O part of a job alert: the tails of stdout.txt and each process's stdout (and the stderr files on
+// failure: log-files.ts), each ONE ranged read
 // sized from listOutputFiles' contentLength, and the expiring links of every output directory. Failures here
 // degrade the alert (no tail) rather than block it: the state change is the news.
 import type { BatchAi, JobRef } from '../batchai/port';
 import type { File } from '../batchai/types';
 import type { JobEvent } from '../core/events';
+import { tailFileNames } from '../core/log-files';
 import { toError } from '../errors';
 import type { LogTailView, OutputDirectoryView } from '../core/views';
 
@@ -58,7 +60,7 @@ export async function jobAlertContent(deps: AlertContentDeps, e: JobEvent): Prom
     else deps.log(`notify: cannot list output directory ${ids[i]} of ${e.experiment}/${e.job}: ${toError(r.reason).message}`);
   });
   const std = listed[0].status === 'fulfilled' ? listed[0].value.files : [];
-  const names = e.to === 'failed' ? ['stdout.txt', 'stderr.txt'] : ['stdout.txt'];
+  const names = tailFileNames(std.flatMap((f) => (f.name ? [f.name] : [])), e.to === 'failed');
   const tails: LogTailView[] = [];
   for (const name of names) {
     try {

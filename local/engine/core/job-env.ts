@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jobOutputSegment, type ClusterRec, type JobPaths, type JobRec } from './model';
+import { masterPort, rankEnv } from './mpi-env';
 import { materializeMounts } from './mounts';
 import type { TaskSpec } from './tool-commands';
 
@@ -65,6 +66,11 @@ export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpe
     AZ_BATCHAI_WORKER_HOSTS: hosts('worker') || hosts('master'),
     AZ_BATCHAI_PS_HOSTS: hosts('ps'),
   });
+  // Job preparation is not one of the ranks; it runs as rank 0 of the world it prepares.
+  const rank = Math.max(0, all.findIndex((t) => t.role === task.role && t.index === task.index));
+  Object.assign(env, rankEnv(rank, all.length, j.props.nodeCount, masterPort(j.uuid)));
+  // mpirun-shim.ts's stand-in comes last: an installed mpirun is found first.
+  env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:${join(paths.tempDir, 'bin')}`;
   for (const v of j.props.environmentVariables ?? []) env[v.name] = v.value;
   for (const s of j.props.secrets ?? []) if (s.value !== undefined) env[s.name] = s.value;
   return env;

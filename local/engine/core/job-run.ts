@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BatchAIError } from '../../../shared/batchai/types';
 import type { JobPaths, JobRec } from './model';
 import { taskEnv, writeHostFile } from './job-env';
+import { writeMpirunShim } from './mpirun-shim';
 import { runProcess, type RunningProcess } from './runner';
 import { taskLogNames, tasksOf, type TaskSpec } from './tool-commands';
 
@@ -56,6 +57,7 @@ export function startJobExecution(j: JobRec, paths: JobPaths, cwd: string): JobE
   const outcome = (async (): Promise<JobOutcome> => {
     const tasks = tasksOf(j.props);
     writeHostFile(paths, j.props.nodeCount);
+    writeMpirunShim(paths.tempDir);
     if (j.props.jobPreparation) {
       const code = await run('prep', tasks);
       if (stopped) return { exitCode: code, errors: [STOP_ERRORS[stopped]], stoppedBy: stopped };
