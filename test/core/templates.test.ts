@@ -39,6 +39,16 @@ describe('seed job.json files', () => {
 });
 
 describe('shipped templates', () => {
+  test('ddp-linear runs its script from the cluster share on {{nodes}} nodes (a number), with epochs and lr as arguments', () => {
+    const body = renderTemplate(shipped('ddp-linear'), { nodes: '3', epochs: '7' }, { cluster: CLUSTER });
+    expect(body.properties?.nodeCount).toBe(3);
+    expect(body.properties?.pyTorchSettings).toEqual({
+      pythonScriptFilePath: '$AZ_BATCHAI_MOUNT_ROOT/afs/examples/ddp-linear/train.py',
+      commandLineArgs: '--epochs 7 --lr 0.5 --out $AZ_BATCHAI_OUTPUT_MODEL',
+    });
+    expectInputError(() => renderTemplate(shipped('ddp-linear'), { nodes: '9' }, { cluster: CLUSTER }), 'TemplateBadValue', 'nodes');
+  });
+
   test('hello renders with defaults and with values', () => {
     const t = shipped('hello');
     expect(t.parameters.map((p) => p.name)).toEqual(['greeting', 'seconds']);

@@ -1,6 +1,7 @@
 // Job files as `az batchai job create -f` ran them, on the local default (`npm start`'s stack): every job.json of
 // the seed documents, loaded as a template, is filled with the engine's storage account and key at submit and
-// accepted by the engine; a dry run shows what was filled, with the key masked.
+// accepted by the engine; a dry run shows what was filled, with the key masked. And the shipped distributed
+// example runs to its end with one process per node.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { startLocalStack, type LocalStack } from '../../local/start';
 import { loadTemplates } from '../../local/templates-load';
 import { createStores } from '../../shared/storage';
 import { seedJobs } from '../fixtures/seed-jobs';
+import { waitForActivity } from './support/chat-wait';
 
 let dataDir: string;
 let stack: LocalStack;
@@ -62,3 +64,13 @@ test('a dry run shows what was filled in as az batchai did, with the key masked'
   expect(reply).toContain('"accountKey": "***"');
   expect(reply).not.toContain(key);
 });
+
+test('a distributed framework job (templates/ddp-linear, nodeCount 2) runs to succeeded; its card shows each process\'s log tail', async () => {
+  const reply = await say('ddp', 'submit ddp-linear nodes=2 epochs=5 --name ddp-two');
+  expect(reply).toMatch(/Submitted/);
+  const { text } = await waitForActivity(stack.urls.chat, 'ddp', (t, a) => !a.proactive && t.includes('ddp-two') && /Succeeded|Failed/.test(t), 60_000);
+  expect(text).toMatch(/Succeeded · exit code 0/);
+  expect(text).toMatch(/Cluster\s+cpu · 2 nodes/);
+  expect(text).toMatch(/stdout\.txt\n(.*\n)*rank 0 epoch 5: .*\nrank 0: saved model\.json/);
+  expect(text).toMatch(/stdout-worker-1\.txt\n(.*\n)*rank 1 epoch 5: local loss/);
+}, 90_000);

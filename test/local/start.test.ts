@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activityToText } from '../../local/chat/card-text';
-import { chatClient, type ChatActivity } from '../../local/chat/client';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { waitForActivity } from './support/chat-wait';
 
 let dataDir: string;
 let stack: LocalStack;
@@ -30,21 +29,8 @@ async function say(conversation: string, text: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-async function waitForAlert(conversation: string, pattern: RegExp, timeoutMs: number): Promise<ChatActivity> {
-  const client = chatClient(stack.urls.chat);
-  const deadline = Date.now() + timeoutMs;
-  let after = 0;
-  while (Date.now() < deadline) {
-    const { activities, last } = await client.changes(conversation, after, 2);
-    const alert = activities.find((a) => a.proactive && pattern.test(activityToText(a)));
-    if (alert) return alert;
-    after = last;
-  }
-  throw new Error(`no alert matching ${pattern} within ${timeoutMs} ms`);
-}
-
 test('a job that ends before the first poll tick is announced', async () => {
   await say('fresh', 'submit hello seconds=0 --name first-job');
-  const alert = await waitForAlert('fresh', /first-job: succeeded/, 20_000);
-  expect(activityToText(alert)).toMatch(/exit code 0/);
+  const { text } = await waitForActivity(stack.urls.chat, 'fresh', (t, a) => !!a.proactive && t.includes('first-job') && /Succeeded/.test(t), 20_000);
+  expect(text).toMatch(/exit code 0/);
 });
