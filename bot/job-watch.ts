@@ -15,18 +15,13 @@ type JobTarget = Extract<FollowUpTarget, { kind: 'job' }>;
 
 const stateKey = (j: Job) => j.properties?.executionState ?? '';
 
-/** The card's headline for a job state, per command: the follow-up message names the command, not a function. */
+/**
+ * The card's headline: what the command did, never the state again (the card's state line says that, in its
+ * colour). The follow-up message names the command, not a function.
+ */
 export const JOB_HEADLINES: Record<JobTarget['headline'], (j: Job) => string> = {
-  submit(j) {
-    switch (j.properties?.executionState) {
-      case 'running': return 'Submitted: running';
-      case 'succeeded': return 'Finished';
-      case 'failed': return 'Failed';
-      case 'terminating': return 'Terminating…';
-      default: return 'Submitted';
-    }
-  },
-  terminate: (j) => (isFinished(j) ? `Terminated (${j.properties?.executionState})` : 'Terminating…'),
+  submit: (j) => (isFinished(j) ? 'Finished' : 'Submitted'),
+  terminate: (j) => (isFinished(j) ? 'Terminated' : 'Terminate requested'),
 };
 
 export function followJob(ref: JobRef, initial: Job, headline: JobTarget['headline'], submittedBy?: string): FollowUp {

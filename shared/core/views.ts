@@ -64,7 +64,7 @@ export interface JobView {
   tails: LogTailView[];
   outputs: OutputDirectoryView[];
   actions: ActionView[];
-  /** Shown above the card's facts, e.g. "Submitted", "Terminating…". */
+  /** Shown above the state line: what the command did, e.g. "Submitted", "Terminate requested". */
   headline?: string;
 }
 

@@ -53,7 +53,7 @@ test('a failed job\'s card ends with the tails of both stdout.txt and stderr.txt
   const reply = await stack.say(c, 'submit fails --name fails-once');
   const failed = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Failed/.test(cardText(a)), 20_000);
   expect(cardText(failed)).toMatch(/stdout\.txt[\s\S]*to stdout[\s\S]*stderr\.txt[\s\S]*to stderr/);
-  expect(cardText(failed)).toMatch(/Exit code[\s\S]*3/);
+  expect(cardText(failed)).toMatch(/Failed · exit code 3/);
 });
 
 describe('one step, delivered more than once', () => {
