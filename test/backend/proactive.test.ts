@@ -28,7 +28,7 @@ describe('proactive sender', () => {
     const { id } = await sender.send(conv, text('hello'));
     expect(id).toBe('act-1');
     await sender.update(conv, id!, text('hello again'));
-    expect(channel.activities('conv:1/a').map((a) => [a.id, a.text])).toEqual([['act-1', 'hello'], ['act-1', 'hello again']]);
+    expect(channel.activities('conv:1/a').map((a) => [a.id, a.summary])).toEqual([['act-1', 'hello'], ['act-1', 'hello again']]);
   });
 
   it('retries a channel answering 429 after its Retry-After, beyond the connector\'s own retries', async () => {

@@ -36,7 +36,7 @@ test('no app id: an unauthenticated activity is processed and the reply reaches 
   const res = await handler(request(activity('local')), new InvocationContext());
   expect(res.status).toBe(200);
   const reply = await channel.waitFor('local', (a) => a.replyToId === 'm1');
-  expect(reply.text).toBe('echo: hi');
+  expect(reply.summary).toBe('echo: hi');
 });
 
 test('with an app id: no Authorization header → 401 and nothing is sent', async () => {
