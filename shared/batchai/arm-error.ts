@@ -4,28 +4,16 @@
 import { ArmError } from '../errors';
 import { isObject, pick } from './parse';
 import { redactText } from '../core/redact';
+import { describeRequest, tryJson } from '../http/json-body';
 
 const SNIPPET = 200;
-
-export function describeRequest(method: string, url: string): string {
-  const u = new URL(url);
-  return `${method} ${u.pathname}`;
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v : undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined; // not JSON: the caller falls back to the raw text
-  }
-}
-
 export function armErrorFromResponse(method: string, url: string, status: number, text: string): ArmError {
-  const json = text.trim() ? parseJson(text) : undefined;
+  const json = text.trim() ? tryJson(text) : undefined;
   const body = isObject(json) ? (isObject(pick(json, 'error')) ? (pick(json, 'error') as Record<string, unknown>) : json) : undefined;
   const code = body && str(pick(body, 'code'));
   const message = body && str(pick(body, 'message'));

@@ -12,7 +12,7 @@ import {
 import { createArmHttp } from './pipeline';
 import type { BatchAi, LroOptions, WorkspaceRef } from './port';
 import { resourceOps } from './resource-ops';
-import type { RetryOptions } from './retry';
+import type { RetryOptions } from '../http/retry';
 import type {
   Cluster, Experiment, File, FileServer, FileServerCreateParameters, Job, Operation, RemoteLoginInformation, Usage,
   Workspace, WorkspaceUpdateParameters,

@@ -4,7 +4,7 @@
 // configured interval. A failed operation's message is redacted like any ARM error (arm-error.ts): it may
 // name a storage URL with its SAS signature, and it reaches cards (an approval that failed) and logs.
 import { ArmError, ProtocolError } from '../errors';
-import { retryAfterMs, sleep } from './delay';
+import { retryAfterMs, sleep } from '../http/delay';
 import { isObject, pick } from './parse';
 import type { ArmHttp, ArmResponse } from './pipeline';
 import { redactText } from '../core/redact';

@@ -1,7 +1,7 @@
 // ARM lists as AsyncIterables: one request per page, following nextLink with the same method (the POST
 // lists — listOutputFiles, listRemoteLoginInformation — page by POSTing to nextLink).
 import type { HttpMethods } from '@azure/core-rest-pipeline';
-import { describeRequest } from './arm-error';
+import { describeRequest } from '../http/json-body';
 import { parsePage, type Page } from './parse';
 import type { ArmHttp, SendOptions } from './pipeline';
 

@@ -1,7 +1,7 @@
 // The four shapes every Batch AI call takes: GET a resource, PUT/PATCH one (possibly long-running, then GET
 // it), DELETE or POST an action (possibly long-running, nothing to return).
 import type { HttpMethods } from '@azure/core-rest-pipeline';
-import { describeRequest } from './arm-error';
+import { describeRequest } from '../http/json-body';
 import { completeLro, type PollOptions } from './lro';
 import { parseResource } from './parse';
 import type { ArmHttp } from './pipeline';

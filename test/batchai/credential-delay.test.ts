@@ -2,8 +2,8 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import { credentialFor, staticTokenCredential } from '../../shared/batchai/credential';
-import { retryAfterMs } from '../../shared/batchai/delay';
-import { backoffMs, isRetryableStatus } from '../../shared/batchai/retry';
+import { retryAfterMs } from '../../shared/http/delay';
+import { backoffMs, isRetryableStatus } from '../../shared/http/retry';
 import { InputError } from '../../shared/errors';
 
 test('Retry-After: seconds, HTTP date, and the millisecond headers (which win)', () => {

@@ -1,4 +1,4 @@
-// Retries for ARM calls: 408, 429 and 5xx (not 501/505) and dropped connections, honouring Retry-After,
+// Retries for ARM and Batch data-plane calls: 408, 429 and 5xx (not 501/505) and dropped connections, honouring Retry-After,
 // otherwise exponential backoff with jitter; every wait is capped and the number of retries is bounded.
 // Other 4xx are answers, not accidents, and are returned at once.
 import { isRestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
@@ -12,8 +12,6 @@ export interface RetryOptions {
   /** First backoff step without Retry-After (default 800 ms), doubled on each retry. */
   baseDelayMs?: number;
 }
-
-export const armRetryPolicyName = 'armRetryPolicy';
 
 const TRANSIENT_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'REQUEST_SEND_ERROR',
@@ -32,12 +30,12 @@ export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: numb
   return Math.min(maxDelayMs, exp * (0.8 + 0.4 * random()));
 }
 
-export function armRetryPolicy(opts: RetryOptions = {}): PipelinePolicy {
+export function retryPolicy(opts: RetryOptions = {}): PipelinePolicy {
   const maxRetries = opts.maxRetries ?? 4;
   const maxDelayMs = opts.maxDelayMs ?? 30_000;
   const baseDelayMs = opts.baseDelayMs ?? 800;
   return {
-    name: armRetryPolicyName,
+    name: 'retryPolicy',
     async sendRequest(request, next): Promise<PipelineResponse> {
       for (let attempt = 0; ; attempt++) {
         let response: PipelineResponse;
