@@ -14,6 +14,22 @@ export class ArmError extends Error {
   }
 }
 
+/**
+ * An OData error body `{"code","message":{"lang","value"},"values":[{"key","value"}]}` from the Azure Batch data
+ * plane (or the local engine's Batch facade). `values` carry details such as the reason of a 409.
+ */
+export class BatchError extends Error {
+  override readonly name = 'BatchError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode: number,
+    readonly values: readonly { key?: string; value?: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /** Input from a person or a file (a chat command, a template, a card payload) that does not fit. */
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -39,5 +55,5 @@ export function toError(e: unknown): Error {
 }
 
 export function isNotFound(e: unknown): boolean {
-  return e instanceof ArmError && e.statusCode === 404;
+  return (e instanceof ArmError || e instanceof BatchError) && e.statusCode === 404;
 }

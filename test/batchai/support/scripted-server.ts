@@ -1,6 +1,6 @@
 // A small real HTTP server on 127.0.0.1:0 for client tests: every request is logged (with the time it
 // arrived) and answered by the test's script.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface LoggedRequest {
@@ -8,6 +8,7 @@ export interface LoggedRequest {
   path: string;
   query: URLSearchParams;
   authorization?: string;
+  headers: IncomingHttpHeaders;
   body: string;
   at: number;
 }
@@ -45,7 +46,7 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       const u = new URL(req.url ?? '/', 'http://x');
       const logged: LoggedRequest = {
         method: req.method ?? 'GET', path: u.pathname, query: u.searchParams,
-        authorization: req.headers.authorization, body: await readBody(req), at: Date.now(),
+        authorization: req.headers.authorization, headers: req.headers, body: await readBody(req), at: Date.now(),
       };
       state.log.push(logged);
       let answer: ScriptedAnswer;
