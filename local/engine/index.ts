@@ -4,12 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExperimentRef } from '../../shared/batchai/port';
+import type { ExperimentRef, WorkspaceRef } from '../../shared/batchai/port';
 import { startFileService } from '../files';
 import type { Hold, OperationKind } from './core/holds';
 import { seedFinishedJobs } from './core/seed';
 import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
+import { LOCAL_BATCH_ACCOUNT, LOCAL_BATCH_KEY } from './batch-rest/local-account';
+import { startBatchServer, type BatchServer } from './batch-rest/server';
 import { runCore } from './run-core';
 import { ENGINE_STORAGE_ACCOUNT } from './storage-account';
 
@@ -29,6 +31,20 @@ export interface EngineOptions {
   timing?: { allocationDelayMs?: number; operationDelayMs?: number; schedulerIntervalMs?: number };
   /** The engine's clock (ms since the epoch) for every time it records and every delay it waits; default Date.now. */
   now?: () => number;
+  /**
+   * Also answer the Azure Batch data plane (batch-rest/): one account whose pools are the clusters of
+   * `workspace`. Account and key default to the well-known local ones (batch-rest/local-account.ts).
+   */
+  batch?: { workspace: WorkspaceRef & { subscriptionId: string }; port?: number; account?: string; accountKey?: string };
+}
+
+export interface EngineBatchAccount {
+  /** The account endpoint, e.g. http://127.0.0.1:PORT */
+  url: string;
+  account: string;
+  accountKey: string;
+  /** For tests: resolves once ended tasks' output uploads are done. */
+  settle(): Promise<void>;
 }
 
 export interface Engine {
@@ -41,6 +57,8 @@ export interface Engine {
   storageAccount: typeof ENGINE_STORAGE_ACCOUNT;
   /** The folder of an Azure file share of the engine (as mounted by jobs and served by the Files endpoint). */
   shareDir(account: string, share: string): string;
+  /** The Azure Batch facade, when started with `batch`. */
+  batch?: EngineBatchAccount;
   /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
@@ -73,15 +91,25 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const { core } = running;
   let files;
   let arm;
+  let batch: BatchServer | undefined;
+  const account = opts.batch?.account ?? LOCAL_BATCH_ACCOUNT;
+  const accountKey = opts.batch?.accountKey ?? LOCAL_BATCH_KEY;
   try {
     files = await startFileService({ root: join(dataDir, 'files'), port: opts.filesPort ?? 0, signingKey: signingKey(dataDir) });
     core.signer = files.signUrl.bind(files);
     arm = await startArmServer(core, opts.port ?? 0);
+    if (opts.batch) {
+      const w = opts.batch.workspace;
+      const workspace = { sub: w.subscriptionId.toLowerCase(), rg: w.resourceGroup.toLowerCase(), ws: w.workspace.toLowerCase() };
+      batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch.port });
+    }
   } catch (e) {
+    await arm?.stop();
     await files?.stop();
     await running.stop();
     throw e;
   }
+  const batchServer = batch;
   const fileService = files;
   const armServer = arm;
   let stopping: Promise<void> | undefined;
@@ -92,6 +120,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     storageAccount: ENGINE_STORAGE_ACCOUNT,
     shareDir: (account, share) => join(dataDir, 'files', account, share),
     faults: armServer.faults,
+    batch: batchServer && { url: batchServer.url, account, accountKey, settle: () => batchServer.settle() },
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
@@ -101,7 +130,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     stop() {
       stopping ??= (async () => {
         await running.stop();
-        await Promise.allSettled([armServer.stop(), fileService.stop()]);
+        await Promise.allSettled([armServer.stop(), fileService.stop(), batchServer?.stop()]);
       })();
       return stopping;
     },

@@ -1,0 +1,111 @@
+// Task files: the task directory is where the core wrote the task's stdout.txt and stderr.txt; its working
+// directory is `wd/`. Reads honour `ocp-range: bytes=a-b` (or `bytes=a-`) and answer only those bytes, so a
+// tail of a large stdout.txt costs what it returns. Paths may use / or \ and never leave the task directory.
+import { closeSync, openSync, readdirSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { BatchHttpError, notFound } from './batch-http-error';
+import { coreJobOf, type BatchFacade, type BatchRequest, type Handler } from './facade';
+import { jobOf, taskOf } from './handlers-jobs';
+import type { Reply } from './http-io';
+import { listReply } from './replies';
+
+function taskDir(f: BatchFacade, r: BatchRequest): { dir: string; base: string } {
+  const j = jobOf(f, r.params.jobId);
+  const t = taskOf(j, r.params.taskId);
+  const dir = coreJobOf(f, t)?.paths?.stdOutErr;
+  if (!dir) throw notFound('File', r.params.filePath ?? '');
+  return { dir, base: `${f.baseUrl}/jobs/${j.id}/tasks/${t.id}/files` };
+}
+
+function fileIn(dir: string, filePath: string): { path: string; stat: Stats } {
+  const path = resolve(dir, filePath.replace(/\\/g, '/'));
+  if (path !== dir && !path.startsWith(dir + sep)) throw notFound('File', filePath);
+  try {
+    return { path, stat: statSync(path) };
+  } catch {
+    throw notFound('File', filePath);
+  }
+}
+
+function headersOf(stat: Stats, url: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/octet-stream',
+    'Last-Modified': stat.mtime.toUTCString(),
+    'ocp-creation-time': stat.birthtime.toUTCString(),
+    'ocp-batch-file-isdirectory': String(stat.isDirectory()),
+    'ocp-batch-file-url': url,
+    'ocp-batch-file-mode': (stat.mode & 0o777).toString(8).padStart(6, '0'),
+  };
+}
+
+function readRange(path: string, start: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buf, done, length - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileReply(f: BatchFacade, r: BatchRequest, head: boolean): Reply {
+  const { dir, base } = taskDir(f, r);
+  const { path, stat } = fileIn(dir, r.params.filePath);
+  const url = `${base}/${r.params.filePath}`;
+  const headers: Record<string, string | number> = headersOf(stat, url);
+  if (stat.isDirectory() || head) return { status: 200, headers: { ...headers, 'Content-Length': stat.isDirectory() ? 0 : stat.size } };
+  const range = r.headers['ocp-range'];
+  if (typeof range !== 'string') return { status: 200, headers, bytes: readRange(path, 0, stat.size) };
+  const m = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
+  const start = m ? Number(m[1]) : NaN;
+  const end = m && m[2] ? Math.min(Number(m[2]), stat.size - 1) : stat.size - 1;
+  if (!m || start > end || start >= stat.size) {
+    throw new BatchHttpError(416, 'InvalidRange', `The range specified is invalid for the current size of the resource: ${range} (size ${stat.size}).`, [], { 'Content-Range': `bytes */${stat.size}` });
+  }
+  return { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}` }, bytes: readRange(path, start, end - start + 1) };
+}
+
+function walk(dir: string, recursive: boolean): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return recursive && statSync(p).isDirectory() ? [p, ...walk(p, true)] : [p];
+  });
+}
+
+const listFiles: Handler = (f, r) => {
+  const { dir, base } = taskDir(f, r);
+  const recursive = r.url.searchParams.get('recursive') === 'true';
+  const entries = walk(dir, recursive).map((p) => {
+    const name = relative(dir, p).split(sep).join('/');
+    const stat = statSync(p);
+    return {
+      name, url: `${base}/${name}`, isDirectory: stat.isDirectory(),
+      properties: stat.isDirectory() ? undefined : {
+        creationTime: stat.birthtime.toISOString(), lastModified: stat.mtime.toISOString(), contentLength: String(stat.size),
+        contentType: 'application/octet-stream', fileMode: (stat.mode & 0o777).toString(8).padStart(6, '0'),
+      },
+    };
+  });
+  return listReply(f, r, 'files', entries);
+};
+
+export const fileRoutes: Array<[string, string, Handler]> = [
+  ['GET', '/jobs/{jobId}/tasks/{taskId}/files', listFiles],
+  ['GET', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => fileReply(f, r, false)],
+  ['HEAD', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => fileReply(f, r, true)],
+  ['DELETE', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => {
+    const { dir } = taskDir(f, r);
+    const { path, stat } = fileIn(dir, r.params.filePath);
+    if (stat.isDirectory() && r.url.searchParams.get('recursive') !== 'true') {
+      throw new BatchHttpError(409, 'DirectoryNotEmpty', 'The directory is not empty: delete it with recursive=true.');
+    }
+    rmSync(path, { recursive: true, force: true });
+    return { status: 200 };
+  }],
+];

@@ -1,0 +1,55 @@
+// Reading requests and writing answers for the Batch facade: JSON bodies as the service writes them
+// (`application/json;odata=minimalmetadata`), file bytes, and OData error bodies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BatchHttpError } from './batch-http-error';
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string | number>;
+  json?: unknown;
+  bytes?: Buffer;
+}
+
+export function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BatchHttpError(400, 'InvalidRequestBody', 'The specified Request Body is not syntactically valid: expected JSON.');
+  }
+}
+
+export function errorReply(e: BatchHttpError, baseUrl: string, requestId: string): Reply {
+  return {
+    status: e.status,
+    headers: { ...e.headers, 'request-id': requestId },
+    json: {
+      'odata.metadata': `${baseUrl}/$metadata#Microsoft.Azure.Batch.Protocol.Entities.Container.errors/@Element`,
+      code: e.code,
+      message: { lang: 'en-US', value: `${e.message}\nRequestId:${requestId}\nTime:${new Date().toISOString()}` },
+      ...(e.values.length ? { values: e.values } : {}),
+    },
+  };
+}
+
+export function send(res: ServerResponse, r: Reply, head: boolean): void {
+  const headers: Record<string, string | number> = { ...r.headers };
+  let body: Buffer | undefined = r.bytes;
+  if (r.json !== undefined) {
+    body = Buffer.from(JSON.stringify(r.json));
+    headers['Content-Type'] = 'application/json;odata=minimalmetadata';
+  }
+  if (body && headers['Content-Length'] === undefined) headers['Content-Length'] = body.length;
+  res.writeHead(r.status, headers);
+  res.end(head ? undefined : body);
+}

@@ -1,0 +1,50 @@
+// Answers shared by the Batch handlers: lists with $filter/$select/paging, creations (201) and accepted
+// changes (202) with the headers the service sends, and the conditional headers (If-Match, If-None-Match).
+import { isRecord } from '../../../shared/core/json-shape';
+import { BatchHttpError } from './batch-http-error';
+import type { BatchFacade, BatchRequest } from './facade';
+import type { Reply } from './http-io';
+import { page, parseFilter, select } from './odata';
+
+export function record(body: unknown, name: string): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (!isRecord(body)) throw new BatchHttpError(400, 'InvalidRequestBody', `The specified Request Body is not syntactically valid: ${name}: expected a JSON object.`);
+  return body;
+}
+
+export function listReply(f: BatchFacade, r: BatchRequest, set: string, items: object[]): Reply {
+  const keep = parseFilter(r.url.searchParams.get('$filter'));
+  const chosen = (items as Record<string, unknown>[]).filter(keep);
+  const p = page(chosen, r.url, f.baseUrl);
+  const value = p.items.map((e) => select(e, r.url.searchParams.get('$select')));
+  return { status: 200, json: { 'odata.metadata': `${f.baseUrl}/$metadata#${set}`, value, ...(p.nextLink ? { 'odata.nextLink': p.nextLink } : {}) } };
+}
+
+function serviceHeaders(f: BatchFacade, path: string): Record<string, string> {
+  return { DataServiceId: `${f.baseUrl}${path}`, 'Last-Modified': new Date(f.core.now()).toUTCString() };
+}
+
+export function created(f: BatchFacade, path: string): Reply {
+  return { status: 201, headers: { ...serviceHeaders(f, path), Location: `${f.baseUrl}${path}` } };
+}
+
+export function accepted(f: BatchFacade, path: string): Reply {
+  return { status: 202, headers: serviceHeaders(f, path) };
+}
+
+/**
+ * If-Match (a write, or a read that must see this version) → 412 ConditionNotMet when the ETag differs;
+ * If-None-Match on a read → 304 when it is the same. Returns the view for chaining.
+ */
+export function requireMatch<T extends { eTag?: string }>(r: BatchRequest, view: T, isRead = false): T {
+  const ifMatch = r.headers['if-match'];
+  if (typeof ifMatch === 'string' && ifMatch !== '*' && ifMatch.replace(/"/g, '') !== view.eTag) {
+    throw new BatchHttpError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
+  }
+  const ifNone = r.headers['if-none-match'];
+  if (typeof ifNone === 'string' && (ifNone === '*' || ifNone.replace(/"/g, '') === view.eTag)) {
+    if (isRead) throw new BatchHttpError(304, 'NotModified', 'The entity has not changed.', [], view.eTag ? { ETag: view.eTag } : {});
+    throw new BatchHttpError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
+  }
+  return view;
+}
