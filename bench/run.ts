@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
+import { benchAzureBatch } from './azure-batch';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   'list-jobs': benchListJobs,
   poll: benchPoll,
   'chat-latency': benchChatLatency,
+  'azure-batch': benchAzureBatch,
 };
 
 async function main(): Promise<void> {

@@ -45,6 +45,8 @@ export interface EngineBatchAccount {
   accountKey: string;
   /** For tests: resolves once ended tasks' output uploads are done. */
   settle(): Promise<void>;
+  /** For benchmarks: finished jobs (one succeeded task each) over `pools`, without running them. */
+  seedFinishedJobs(count: number, pools: readonly string[]): void;
 }
 
 export interface Engine {
@@ -120,7 +122,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     storageAccount: ENGINE_STORAGE_ACCOUNT,
     shareDir: (account, share) => join(dataDir, 'files', account, share),
     faults: armServer.faults,
-    batch: batchServer && { url: batchServer.url, account, accountKey, settle: () => batchServer.settle() },
+    batch: batchServer && {
+      url: batchServer.url, account, accountKey, settle: () => batchServer.settle(), seedFinishedJobs: batchServer.seedFinishedJobs,
+    },
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {

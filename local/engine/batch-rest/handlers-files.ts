@@ -1,7 +1,7 @@
 // Task files: the task directory is where the core wrote the task's stdout.txt and stderr.txt; its working
-// directory is `wd/`. Reads honour `ocp-range: bytes=a-b` (or `bytes=a-`) and answer only those bytes, so a
+// directory is `wd/`. Reads honour `ocp-range: bytes=a-b` (or `bytes=a-`) and stream only those bytes, so a
 // tail of a large stdout.txt costs what it returns. Paths may use / or \ and never leave the task directory.
-import { closeSync, openSync, readdirSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { BatchHttpError, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type BatchRequest, type Handler } from './facade';
@@ -38,22 +38,6 @@ function headersOf(stat: Stats, url: string): Record<string, string> {
   };
 }
 
-function readRange(path: string, start: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  const fd = openSync(path, 'r');
-  try {
-    let done = 0;
-    while (done < length) {
-      const n = readSync(fd, buf, done, length - done, start + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function fileReply(f: BatchFacade, r: BatchRequest, head: boolean): Reply {
   const { dir, base } = taskDir(f, r);
   const { path, stat } = fileIn(dir, r.params.filePath);
@@ -61,14 +45,14 @@ function fileReply(f: BatchFacade, r: BatchRequest, head: boolean): Reply {
   const headers: Record<string, string | number> = headersOf(stat, url);
   if (stat.isDirectory() || head) return { status: 200, headers: { ...headers, 'Content-Length': stat.isDirectory() ? 0 : stat.size } };
   const range = r.headers['ocp-range'];
-  if (typeof range !== 'string') return { status: 200, headers, bytes: readRange(path, 0, stat.size) };
+  if (typeof range !== 'string') return { status: 200, headers, file: { path, start: 0, end: stat.size - 1 } };
   const m = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
   const start = m ? Number(m[1]) : NaN;
   const end = m && m[2] ? Math.min(Number(m[2]), stat.size - 1) : stat.size - 1;
   if (!m || start > end || start >= stat.size) {
     throw new BatchHttpError(416, 'InvalidRange', `The range specified is invalid for the current size of the resource: ${range} (size ${stat.size}).`, [], { 'Content-Range': `bytes */${stat.size}` });
   }
-  return { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}` }, bytes: readRange(path, start, end - start + 1) };
+  return { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}` }, file: { path, start, end } };
 }
 
 function walk(dir: string, recursive: boolean): string[] {

@@ -112,7 +112,7 @@ function taskCounts(f: BatchFacade, j: StoredJob) {
 }
 
 export const jobRoutes: Array<[string, string, Handler]> = [
-  ['GET', '/jobs', (f, r) => listReply(f, r, 'jobs', [...f.store.jobs.values()].map((j) => jobView(f, j)))],
+  ['GET', '/jobs', (f, r) => listReply(f, r, 'jobs', [...f.store.jobs.values()], (j) => jobView(f, j))],
   ['POST', '/jobs', addJob],
   ['GET', '/jobs/{jobId}', (f, r) => entityReply(f, 'jobs', requireMatch(r, jobView(f, jobOf(f, r.params.jobId)), true))],
   ['PATCH', '/jobs/{jobId}', updateJob],
@@ -133,7 +133,7 @@ export const jobRoutes: Array<[string, string, Handler]> = [
   }],
   ['GET', '/jobs/{jobId}/tasks', (f, r) => {
     const j = jobOf(f, r.params.jobId);
-    return listReply(f, r, 'tasks', j.tasks.map((t) => taskView(f, j, t)));
+    return listReply(f, r, 'tasks', j.tasks, (t) => taskView(f, j, t));
   }],
   ['POST', '/jobs/{jobId}/tasks', addTask],
   ['GET', '/jobs/{jobId}/tasks/{taskId}', (f, r) => {

@@ -144,7 +144,7 @@ function pools(f: BatchFacade): ClusterRec[] {
 }
 
 export const poolRoutes: Array<[string, string, Handler]> = [
-  ['GET', '/pools', (f, r: BatchRequest) => listReply(f, r, 'pools', pools(f).map((c) => poolView(f, c)))],
+  ['GET', '/pools', (f, r: BatchRequest) => listReply(f, r, 'pools', pools(f), (c) => poolView(f, c))],
   ['POST', '/pools', addPool],
   ['GET', '/pools/{poolId}', (f, r) => {
     const v = poolView(f, poolOf(f, r.params.poolId));
@@ -163,5 +163,5 @@ export const poolRoutes: Array<[string, string, Handler]> = [
   ['POST', '/pools/{poolId}/disableautoscale', disableAutoScale],
   ['POST', '/pools/{poolId}/evaluateautoscale', evaluateAutoScale],
   ['POST', '/pools/{poolId}/removenodes', removeNodes],
-  ['GET', '/nodecounts', (f, r) => listReply(f, r, 'poolNodeCounts', pools(f).map((c) => nodeCountsView(f, c) as unknown as Record<string, unknown>))],
+  ['GET', '/nodecounts', (f, r) => listReply(f, r, 'poolNodeCounts', pools(f), (c) => nodeCountsView(f, c))],
 ];

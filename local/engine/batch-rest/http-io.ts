@@ -1,5 +1,6 @@
 // Reading requests and writing answers for the Batch facade: JSON bodies as the service writes them
 // (`application/json;odata=minimalmetadata`), file bytes, and OData error bodies.
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatchHttpError } from './batch-http-error';
 
@@ -7,7 +8,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string | number>;
   json?: unknown;
-  bytes?: Buffer;
+  /** A byte range of a file, streamed (a 1 GiB stdout.txt is never held in memory). */
+  file?: { path: string; start: number; end: number };
 }
 
 export function readRawBody(req: IncomingMessage): Promise<Buffer> {
@@ -44,12 +46,18 @@ export function errorReply(e: BatchHttpError, baseUrl: string, requestId: string
 
 export function send(res: ServerResponse, r: Reply, head: boolean): void {
   const headers: Record<string, string | number> = { ...r.headers };
-  let body: Buffer | undefined = r.bytes;
-  if (r.json !== undefined) {
-    body = Buffer.from(JSON.stringify(r.json));
-    headers['Content-Type'] = 'application/json;odata=minimalmetadata';
+  if (r.file) {
+    headers['Content-Length'] = r.file.end - r.file.start + 1;
+    res.writeHead(r.status, headers);
+    if (head || r.file.end < r.file.start) return void res.end();
+    createReadStream(r.file.path, { start: r.file.start, end: r.file.end }).on('error', () => res.destroy()).pipe(res);
+    return;
   }
-  if (body && headers['Content-Length'] === undefined) headers['Content-Length'] = body.length;
+  const body = r.json === undefined ? undefined : Buffer.from(JSON.stringify(r.json));
+  if (body) {
+    headers['Content-Type'] = 'application/json;odata=minimalmetadata';
+    headers['Content-Length'] = body.length;
+  }
   res.writeHead(r.status, headers);
   res.end(head ? undefined : body);
 }

@@ -12,11 +12,13 @@ export function record(body: unknown, name: string): Record<string, unknown> {
   return body;
 }
 
-export function listReply(f: BatchFacade, r: BatchRequest, set: string, items: object[]): Reply {
-  const keep = parseFilter(r.url.searchParams.get('$filter'));
-  const chosen = (items as Record<string, unknown>[]).filter(keep);
+/** `view` runs only for the items a page needs (all of them when there is a $filter to apply). */
+export function listReply<T>(f: BatchFacade, r: BatchRequest, set: string, items: T[], view: (t: T) => object = (t) => t as object): Reply {
+  const filter = r.url.searchParams.get('$filter');
+  const keep = parseFilter(filter);
+  const chosen: unknown[] = filter ? items.map(view).filter((v) => keep(v as Record<string, unknown>)) : items;
   const p = page(chosen, r.url, f.baseUrl);
-  const value = p.items.map((e) => select(e, r.url.searchParams.get('$select')));
+  const value = p.items.map((e) => select((filter ? e : view(e as T)) as Record<string, unknown>, r.url.searchParams.get('$select')));
   return { status: 200, json: { 'odata.metadata': `${f.baseUrl}/$metadata#${set}`, value, ...(p.nextLink ? { 'odata.nextLink': p.nextLink } : {}) } };
 }
 

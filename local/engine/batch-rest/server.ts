@@ -18,6 +18,7 @@ import { jobRoutes } from './handlers-jobs';
 import { poolRoutes } from './handlers-pools';
 import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io';
 import { BATCH_API_VERSIONS } from './local-account';
+import { seedFinishedBatchJobs } from './seed';
 import { BatchStore } from './store';
 import { reconcile } from './task-runs';
 
@@ -35,6 +36,8 @@ export interface BatchServer {
   url: string;
   /** Resolves once the uploads of tasks that have ended are done (tests; shutdown). */
   settle(): Promise<void>;
+  /** For benchmarks: `count` finished jobs (one succeeded task each) spread over `pools` (created if missing). */
+  seedFinishedJobs(count: number, pools: readonly string[]): void;
   stop(): Promise<void>;
 }
 
@@ -144,6 +147,7 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
   return {
     url: f.baseUrl,
     settle,
+    seedFinishedJobs: (count, pools) => seedFinishedBatchJobs(f, count, pools),
     async stop() {
       clearInterval(timer);
       await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,7 @@ function priorityOf(p: number | undefined): 'low' | 'normal' | 'high' {
   return (p ?? 0) > 200 ? 'high' : (p ?? 0) < -200 ? 'low' : 'normal';
 }
 
-function exports(vars: Record<string, string>): string {
+function exportLines(vars: Record<string, string>): string {
   return Object.entries(vars).map(([k, v]) => `export ${k}=${v}`).join('\n');
 }
 
@@ -30,7 +30,7 @@ function exports(vars: Record<string, string>): string {
 function nodeScript(f: BatchFacade, j: StoredJob, t: StoredTask, nodes: number, command: string, prep: boolean): string {
   const q = shellQuote;
   return [
-    exports({
+    exportLines({
       AZ_BATCH_ACCOUNT_NAME: q(f.account), AZ_BATCH_ACCOUNT_URL: q(f.baseUrl), AZ_BATCH_POOL_ID: q(poolIdOf(j)),
       AZ_BATCH_JOB_ID: q(j.id), AZ_BATCH_TASK_ID: q(prep ? 'jobpreparation' : t.id), AZ_BATCH_NODE_ID: LOCAL_NODE_ID,
       AZ_BATCH_HOST_LIST: Array.from({ length: nodes }, () => '127.0.0.1').join(','), AZ_BATCH_MASTER_NODE: '127.0.0.1:6105',
