@@ -12,6 +12,7 @@ import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
 import { LOCAL_BATCH_ACCOUNT, LOCAL_BATCH_KEY } from './batch-rest/local-account';
 import { startBatchServer, type BatchServer } from './batch-rest/server';
+import { BATCH_ENDPOINT_TAG } from '../../shared/azurebatch/discovery';
 import { runCore } from './run-core';
 import { ENGINE_STORAGE_ACCOUNT } from './storage-account';
 
@@ -99,11 +100,15 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   try {
     files = await startFileService({ root: join(dataDir, 'files'), port: opts.filesPort ?? 0, signingKey: signingKey(dataDir) });
     core.signer = files.signUrl.bind(files);
-    arm = await startArmServer(core, opts.port ?? 0);
-    if (opts.batch) {
-      const w = opts.batch.workspace;
+    const w = opts.batch?.workspace;
+    // The Batch account shows in ARM's generic resource list, its URL in a tag since it is not Azure's.
+    arm = await startArmServer(core, opts.port ?? 0, () => (batch && w ? [{
+      id: `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${account}`,
+      name: account, type: 'Microsoft.Batch/batchAccounts', location: core.region, tags: { [BATCH_ENDPOINT_TAG]: batch.url },
+    }] : []));
+    if (w) {
       const workspace = { sub: w.subscriptionId.toLowerCase(), rg: w.resourceGroup.toLowerCase(), ws: w.workspace.toLowerCase() };
-      batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch.port });
+      batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch?.port });
     }
   } catch (e) {
     await arm?.stop();

@@ -12,6 +12,7 @@ import { workspaceRoutes } from './handlers-workspaces';
 import { faultFromJson, Faults } from './faults';
 import { Operations } from './operations';
 import { match, type RequestCtx, type Route } from './router';
+import { GENERIC_RESOURCES_PATH, listGenericResources, type GenericResource } from './generic-resources';
 
 export interface ArmServer {
   url: string;
@@ -31,7 +32,8 @@ const ROUTES: Route[] = [...operationRoutes(), ...workspaceRoutes, ...clusterRou
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function startArmServer(core: Core, port = 0): Promise<ArmServer> {
+/** `resources`: what else the subscription holds for the generic resource list (the engine's Batch account). */
+export async function startArmServer(core: Core, port = 0, resources: () => GenericResource[] = () => []): Promise<ArmServer> {
   const faults = new Faults();
   const ops = new Operations(core.now);
   let baseUrl = '';
@@ -68,6 +70,8 @@ export async function startArmServer(core: Core, port = 0): Promise<ArmServer> {
         'WWW-Authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
       });
     }
+    const generic = GENERIC_RESOURCES_PATH.exec(path);
+    if (generic && method === 'GET') return listGenericResources(core, generic[1]!, url.searchParams, resources());
     const query = new Map<string, string>();
     for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
     const apiVersion = query.get('api-version');
