@@ -75,7 +75,10 @@ afterEach(async () => {
 
 async function pool(id: string, nodes = 1): Promise<string> {
   await client.createPool({ id, vmSize: 'standard_d2s_v3', targetDedicatedNodes: nodes });
-  await waitFor(`pool ${id} steady`, async () => (await client.getPool(id)).currentDedicatedNodes === nodes || undefined);
+  await waitFor(`pool ${id} steady`, async () => {
+    const p = await client.getPool(id);
+    return p.allocationState === 'steady' && p.currentDedicatedNodes === nodes;
+  });
   const first = client.listNodes(id)[Symbol.asyncIterator]();
   return String((await first.next()).value?.id ?? '');
 }

@@ -1,0 +1,169 @@
+// The Azure Batch backend behind the operations the product uses today (the Batch AI port's shapes), so that
+// the bot, poller and notifier can run on Batch pools: workspace = account, cluster = pool, experiment = a job
+// metadata label, job = one Batch job with one task (shared/core/batch-job.ts). Limits, written down:
+// - listJobs lists the account's jobs once with $select and filters by experiment here (Batch cannot filter
+//   on metadata); active jobs cost one task GET each, since only the task tells queued from running.
+// - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
+//   409 from a resize already under way stops it and retries once.
+import type { BatchAi, ClusterRef, JobRef, WorkspaceRef } from '../batchai/port';
+import type { Cluster, Experiment, Job, JobCreateParameters, ScaleSettings } from '../batchai/types';
+import { autoScaleFormula } from '../core/autoscale-formula';
+import { BATCH_TASK_ID, translateJob } from '../core/batch-job';
+import { BatchError, InputError, isNotFound } from '../errors';
+import type { BatchClient } from './client';
+import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-batchai';
+import type { BatchJob, BatchTask, NodeDeallocationOption, PoolNodeCounts } from './types';
+
+export interface AzureBatchAccount extends AccountRef {
+  client: BatchClient;
+}
+
+export interface AzureBatchAdapterOptions {
+  accounts: AzureBatchAccount[];
+  /** The blob container outputs upload to: a write SAS URL (local), or a plain URL with the pools' identity. */
+  outputContainer: () => Promise<{ url: string; identity?: string }>;
+}
+
+export type ComputeOperations = Pick<BatchAi,
+  'listClusters' | 'getCluster' | 'updateClusterScale' | 'listExperiments' | 'getExperiment' | 'createExperiment' |
+  'listJobs' | 'getJob' | 'createJob' | 'terminateJob' | 'deleteJob'> & {
+  /** The last `maxBytes` of the job's stdout.txt or stderr.txt: at most two requests. */
+  readLogTail(ref: JobRef, file: 'stdout.txt' | 'stderr.txt', maxBytes: number): Promise<{ text: string; size: number }>;
+};
+
+/** What a tick diffs; everything else stays on the service. */
+export const JOB_FIELDS = ['id', 'state', 'stateTransitionTime', 'creationTime', 'priority', 'poolInfo', 'executionInfo', 'metadata', 'constraints'];
+
+const DEALLOCATION: Record<string, NodeDeallocationOption> = { requeue: 'requeue', terminate: 'terminate', waitforjobcompletion: 'taskcompletion' };
+
+export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOperations {
+  function accountOf(ref: WorkspaceRef): AzureBatchAccount {
+    const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
+    if (!a) {
+      throw new BatchError('AccountNotFound', `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`, 404);
+    }
+    return a;
+  }
+
+  async function taskOf(a: AzureBatchAccount, jobId: string): Promise<BatchTask | undefined> {
+    try {
+      return await a.client.getTask(jobId, BATCH_TASK_ID);
+    } catch (e) {
+      if (isNotFound(e)) return undefined; // a job whose task is not added yet (or was created elsewhere)
+      throw e;
+    }
+  }
+
+  async function getCluster(ref: ClusterRef): Promise<Cluster> {
+    const a = accountOf(ref);
+    const pool = await a.client.getPool(ref.cluster);
+    const counts: PoolNodeCounts[] = [];
+    for await (const c of a.client.listPoolNodeCounts({ filter: `poolId eq '${pool.id}'` })) counts.push(c);
+    return clusterOf(a, pool, counts[0]);
+  }
+
+  async function resize(a: AzureBatchAccount, poolId: string, body: object, deallocation: NodeDeallocationOption): Promise<void> {
+    try {
+      await a.client.resizePool(poolId, { ...body, nodeDeallocationOption: deallocation });
+    } catch (e) {
+      if (!(e instanceof BatchError) || e.statusCode !== 409) throw e;
+      const pool = await a.client.getPool(poolId);
+      if (pool.enableAutoScale) await a.client.disablePoolAutoScale(poolId);
+      else await a.client.stopPoolResize(poolId);
+      await a.client.resizePool(poolId, { ...body, nodeDeallocationOption: deallocation });
+    }
+  }
+
+  async function getJob(ref: JobRef): Promise<Job> {
+    const a = accountOf(ref);
+    const job = await a.client.getJob(ref.job);
+    if ((experimentOf(job) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) {
+      throw new BatchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
+    }
+    return jobOf(a, job, await taskOf(a, ref.job));
+  }
+
+  return {
+    async *listClusters(ref) {
+      const a = accountOf(ref);
+      const counts = new Map<string, PoolNodeCounts>();
+      for await (const c of a.client.listPoolNodeCounts()) counts.set(c.poolId, c);
+      for await (const p of a.client.listPools()) yield clusterOf(a, p, counts.get(p.id));
+    },
+    getCluster,
+    async updateClusterScale(ref, s: ScaleSettings) {
+      const a = accountOf(ref);
+      const pool = await a.client.getPool(ref.cluster);
+      const low = lowPriorityPool(pool);
+      if (s.manual) {
+        if (pool.enableAutoScale) await a.client.disablePoolAutoScale(pool.id);
+        const target = s.manual.targetNodeCount;
+        const body = low ? { targetDedicatedNodes: 0, targetLowPriorityNodes: target } : { targetDedicatedNodes: target };
+        await resize(a, pool.id, body, DEALLOCATION[s.manual.nodeDeallocationOption ?? 'requeue']);
+      } else if (s.autoScale) {
+        const formula = autoScaleFormula({ min: s.autoScale.minimumNodeCount, max: s.autoScale.maximumNodeCount }, low);
+        await a.client.enablePoolAutoScale(pool.id, { autoScaleFormula: formula, autoScaleEvaluationInterval: 'PT5M' });
+        const run = await a.client.evaluatePoolAutoScale(pool.id, formula);
+        if (run.error) throw new BatchError(run.error.code ?? 'AutoScaleEvaluationFailed', run.error.message ?? 'The auto-scale formula did not evaluate.', 400);
+      } else {
+        throw new InputError('InvalidOption', 'scaleSettings: expected manual or autoScale.');
+      }
+      return getCluster(ref);
+    },
+
+    async *listExperiments(ref) {
+      const a = accountOf(ref);
+      const seen = new Set<string>();
+      for await (const j of a.client.listJobs({ select: ['id', 'metadata'] })) {
+        const e = experimentOf(j) ?? 'default';
+        if (!seen.has(e)) {
+          seen.add(e);
+          yield { name: e, properties: { provisioningState: 'succeeded' } } satisfies Experiment;
+        }
+      }
+    },
+    // An experiment is a label on jobs: it exists as soon as it is named.
+    getExperiment: async (ref) => ({ name: ref.experiment, properties: { provisioningState: 'succeeded' } }),
+    createExperiment: async (ref) => ({ name: ref.experiment, properties: { provisioningState: 'succeeded' } }),
+
+    async *listJobs(ref) {
+      const a = accountOf(ref);
+      for await (const j of a.client.listJobs({ select: JOB_FIELDS })) {
+        if ((experimentOf(j) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) continue;
+        yield jobOf(a, j as BatchJob, j.state === 'active' ? await taskOf(a, j.id) : undefined);
+      }
+    },
+    getJob,
+    async createJob(ref, params: JobCreateParameters) {
+      const a = accountOf(ref);
+      if (!params.properties) throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
+      const out = await o.outputContainer();
+      const { job, task } = translateJob(params.properties, {
+        jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
+        outputContainerUrl: out.url, outputIdentity: out.identity,
+      });
+      await a.client.createJob(job);
+      try {
+        await a.client.createTask(job.id, task);
+      } catch (e) {
+        // Nothing half-done: a job without its task would never end.
+        await a.client.deleteJob(job.id).catch(() => undefined);
+        throw e;
+      }
+      return getJob(ref);
+    },
+    async terminateJob(ref) {
+      try {
+        await accountOf(ref).client.terminateJob(ref.job);
+      } catch (e) {
+        // Already ended: Batch AI answered such a terminate with success too.
+        if (!(e instanceof BatchError && e.code === 'JobCompleted')) throw e;
+      }
+    },
+    deleteJob: async (ref) => accountOf(ref).client.deleteJob(ref.job),
+    async readLogTail(ref, file, maxBytes) {
+      const t = await accountOf(ref).client.readTaskFileTail(ref.job, BATCH_TASK_ID, file, maxBytes);
+      return { text: t.bytes.toString('utf8'), size: t.size };
+    },
+  };
+}
