@@ -32,6 +32,8 @@ export function parseJson(raw: Buffer): unknown {
 }
 
 export function errorReply(e: BatchHttpError, baseUrl: string, requestId: string): Reply {
+  // 304 Not Modified is an answer, not an error: it has no body.
+  if (e.status === 304) return { status: 304, headers: { ...e.headers, 'request-id': requestId } };
   return {
     status: e.status,
     headers: { ...e.headers, 'request-id': requestId },
