@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../local/engine/index';
+import { createAzureBatchAdapter } from '../shared/azurebatch/adapter';
 import { createBatchClient, type BatchClient } from '../shared/azurebatch/client';
 import { countingTransport } from './measure';
 import { record } from './report';
@@ -60,6 +61,16 @@ export async function benchAzureBatch(): Promise<void> {
     const naiveMs = performance.now() - t0;
     record({ name: 'Azure Batch quiet tick, 10,000 jobs in 5 pools: requests', value: tickRequests, unit: 'requests', naive: wire.count(), note: 'naive: a task GET per job' });
     record({ name: 'Azure Batch quiet tick, 10,000 jobs in 5 pools: time', value: tickMs, unit: 'ms', naive: naiveMs });
+
+    // The same tick as the poller asks it of the backend: clusters, experiments, then each experiment's jobs.
+    const compute = createAzureBatchAdapter({
+      accounts: [{ subscriptionId: 'bench', resourceGroup: 'bench', account: b.account, client }], outputContainer: async () => ({ url: 'unused' }),
+    });
+    const ws = { resourceGroup: 'bench', workspace: b.account };
+    wire.reset();
+    await drain(compute.listClusters(ws));
+    for (const e of await drain(compute.listExperiments(ws))) await drain(compute.listJobs({ ...ws, experiment: e.name! }));
+    record({ name: 'Azure Batch poll through the port (10 experiments): requests', value: wire.count(), unit: 'requests', note: 'one jobs listing shared by all experiments' });
 
     // The task makes its stdout.txt 1 GiB (sparse: no disk) and writes a last line after it.
     await client.createPool({ id: 'tail', vmSize: 'standard_d2s_v3', targetDedicatedNodes: 1 });

@@ -1,8 +1,10 @@
 // The Azure Batch backend behind the operations the product uses today (the Batch AI port's shapes), so that
 // the bot, poller and notifier can run on Batch pools: workspace = account, cluster = pool, experiment = a job
 // metadata label, job = one Batch job with one task (shared/core/batch-job.ts). Limits, written down:
-// - listJobs lists the account's jobs once with $select and filters by experiment here (Batch cannot filter
-//   on metadata); active jobs cost one task GET each, since only the task tells queued from running.
+// - the account's jobs are listed once per poll (one paged list with $select, shared by listExperiments and
+//   every experiment's listJobs for `listingTtlMs`, dropped on any write) and filtered by experiment here:
+//   Batch cannot filter on metadata. Active jobs cost one task GET each: only the task tells queued from
+//   running. Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import type { BatchAi, ClusterRef, JobRef, WorkspaceRef } from '../batchai/port';
@@ -22,6 +24,9 @@ export interface AzureBatchAdapterOptions {
   accounts: AzureBatchAccount[];
   /** The blob container outputs upload to: a write SAS URL (local), or a plain URL with the pools' identity. */
   outputContainer: () => Promise<{ url: string; identity?: string }>;
+  /** How long one listing of an account's jobs serves a poll's calls (default 2000 ms). */
+  listingTtlMs?: number;
+  now?: () => number;
 }
 
 export type ComputeOperations = Pick<BatchAi,
@@ -36,7 +41,15 @@ export const JOB_FIELDS = ['id', 'state', 'stateTransitionTime', 'creationTime',
 
 const DEALLOCATION: Record<string, NodeDeallocationOption> = { requeue: 'requeue', terminate: 'terminate', waitforjobcompletion: 'taskcompletion' };
 
+interface Listing {
+  at: number;
+  jobs: Promise<BatchJob[]>;
+  tasks: Map<string, Promise<BatchTask | undefined>>;
+}
+
 export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOperations {
+  const now = o.now ?? Date.now;
+  const listings = new Map<string, Listing>();
   function accountOf(ref: WorkspaceRef): AzureBatchAccount {
     const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
     if (!a) {
@@ -52,6 +65,32 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       if (isNotFound(e)) return undefined; // a job whose task is not added yet (or was created elsewhere)
       throw e;
     }
+  }
+
+  function listing(a: AzureBatchAccount): Listing {
+    const cur = listings.get(a.account);
+    if (cur && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
+    const jobs = (async () => {
+      const out: BatchJob[] = [];
+      for await (const j of a.client.listJobs({ select: JOB_FIELDS })) out.push(j);
+      return out;
+    })();
+    const next: Listing = { at: now(), jobs, tasks: new Map() };
+    listings.set(a.account, next);
+    jobs.catch(() => listings.delete(a.account));
+    return next;
+  }
+
+  /** The task of an active job, once per listing. */
+  function listedTask(a: AzureBatchAccount, l: Listing, jobId: string): Promise<BatchTask | undefined> {
+    let t = l.tasks.get(jobId);
+    if (!t) l.tasks.set(jobId, (t = taskOf(a, jobId)));
+    return t;
+  }
+
+  async function write<T>(a: AzureBatchAccount, fn: () => Promise<T>): Promise<T> {
+    listings.delete(a.account);
+    return fn();
   }
 
   async function getCluster(ref: ClusterRef): Promise<Cluster> {
@@ -114,7 +153,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     async *listExperiments(ref) {
       const a = accountOf(ref);
       const seen = new Set<string>();
-      for await (const j of a.client.listJobs({ select: ['id', 'metadata'] })) {
+      for (const j of await listing(a).jobs) {
         const e = experimentOf(j) ?? 'default';
         if (!seen.has(e)) {
           seen.add(e);
@@ -128,9 +167,10 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
 
     async *listJobs(ref) {
       const a = accountOf(ref);
-      for await (const j of a.client.listJobs({ select: JOB_FIELDS })) {
+      const l = listing(a);
+      for (const j of await l.jobs) {
         if ((experimentOf(j) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) continue;
-        yield jobOf(a, j as BatchJob, j.state === 'active' ? await taskOf(a, j.id) : undefined);
+        yield jobOf(a, j, j.state === 'active' ? await listedTask(a, l, j.id) : undefined);
       }
     },
     getJob,
@@ -142,7 +182,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
         jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
         outputContainerUrl: out.url, outputIdentity: out.identity,
       });
-      await a.client.createJob(job);
+      await write(a, () => a.client.createJob(job));
       try {
         await a.client.createTask(job.id, task);
       } catch (e) {
@@ -153,14 +193,18 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       return getJob(ref);
     },
     async terminateJob(ref) {
+      const a = accountOf(ref);
       try {
-        await accountOf(ref).client.terminateJob(ref.job);
+        await write(a, () => a.client.terminateJob(ref.job));
       } catch (e) {
         // Already ended: Batch AI answered such a terminate with success too.
         if (!(e instanceof BatchError && e.code === 'JobCompleted')) throw e;
       }
     },
-    deleteJob: async (ref) => accountOf(ref).client.deleteJob(ref.job),
+    deleteJob: async (ref) => {
+      const a = accountOf(ref);
+      await write(a, () => a.client.deleteJob(ref.job));
+    },
     async readLogTail(ref, file, maxBytes) {
       const t = await accountOf(ref).client.readTaskFileTail(ref.job, BATCH_TASK_ID, file, maxBytes);
       return { text: t.bytes.toString('utf8'), size: t.size };

@@ -13,11 +13,13 @@ import { isNotFound } from '../../shared/errors';
 import { startEngine, type Engine } from '../../local/engine';
 import { useAzurite } from '../support/azurite';
 import { FAST, removeDir, tempDir, waitFor } from '../engine/helpers';
+import { countingHttpClient } from '../batchai/support/counting-http-client';
 
 const azurite = useAzurite();
 const WS = { resourceGroup: 'local', workspace: 'local' };
 let engine: Engine;
 let compute: ComputeOperations;
+let makeAdapter: (ttlMs: number) => { compute: ComputeOperations; sent: { method: string; url: string }[] };
 
 beforeAll(async () => {
   engine = await startEngine({ dataDir: tempDir(), timing: FAST, batch: { workspace: { subscriptionId: 'sub', resourceGroup: 'local', workspace: 'local' } } });
@@ -26,7 +28,16 @@ beforeAll(async () => {
   const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('outputs');
   await blobs.create();
   const url = await blobs.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwl'), expiresOn: new Date(Date.now() + 3_600_000) });
-  compute = createAzureBatchAdapter({ accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client }], outputContainer: async () => ({ url }) });
+  makeAdapter = (ttlMs) => {
+    const wire = countingHttpClient();
+    const counted = createBatchClient({ endpoint: b.url, auth: { accountName: b.account, accountKey: b.accountKey }, httpClient: wire.httpClient });
+    const adapter = createAzureBatchAdapter({
+      accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client: counted }], outputContainer: async () => ({ url }), listingTtlMs: ttlMs,
+    });
+    return { compute: adapter, sent: wire.sent };
+  };
+  // Every call sees the service as it is now: no listing is reused between the polls of these tests.
+  compute = makeAdapter(0).compute;
   await client.createPool({ id: 'cpu', vmSize: 'standard_d2s_v3', targetDedicatedNodes: 1 });
   await waitFor('pool cpu steady', async () => {
     const p = await client.getPool('cpu');
@@ -93,6 +104,16 @@ test('scale: auto-scale with the generated formula, then a manual resize (auto-s
   const manual = await compute.updateClusterScale(ref, { manual: { targetNodeCount: 2 } });
   expect(manual.properties?.scaleSettings).toEqual({ manual: { targetNodeCount: 2 } });
   await waitFor('2 nodes', async () => (await compute.getCluster(ref)).properties?.currentNodeCount === 2 || undefined);
+});
+
+test('one poll (experiments, then the jobs of each) lists the jobs of the account once', async () => {
+  const { compute: polled, sent } = makeAdapter(60_000);
+  const experiments: string[] = [];
+  for await (const e of polled.listExperiments(WS)) experiments.push(e.name!);
+  expect(experiments.sort()).toEqual(['demo']);
+  for (const e of experiments) for await (const _ of polled.listJobs({ ...WS, experiment: e })) { /* drained */ }
+  expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /jobs']);
+  expect(new URL(sent[0].url).searchParams.get('$select')).toContain('executionInfo');
 });
 
 test('an account that is not configured is not found', async () => {
