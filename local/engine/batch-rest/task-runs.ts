@@ -104,8 +104,8 @@ export function completeJob(f: BatchFacade, j: StoredJob, reason: string): void 
   for (const t of j.tasks) if (!t.outcome) stopTask(f, t);
 }
 
-function outcomeOf(c: JobRec, uploadError: string | undefined): TaskOutcome {
-  const endTime = c.endTime ?? Date.now();
+function outcomeOf(c: JobRec, uploadError: string | undefined, now: number): TaskOutcome {
+  const endTime = c.endTime ?? now;
   if (uploadError) return { endTime, exitCode: c.exitCode, result: 'failure', failure: { category: 'usererror', code: 'FileUploadError', message: uploadError } };
   if (c.executionState === 'succeeded') return { endTime, exitCode: c.exitCode ?? 0, result: 'success' };
   const code = c.errors?.[0]?.code;
@@ -156,7 +156,7 @@ export function reconcile(f: BatchFacade, pending: Map<string, Promise<void>>): 
       const dir = join(c.paths?.stdOutErr ?? '', 'wd');
       const files = c.paths ? t.options.outputFiles ?? [] : [];
       pending.set(t.coreJob, uploadOutputFiles(dir, files, c.executionState === 'succeeded').then((r) => {
-        t.outcome = outcomeOf(c, r.error);
+        t.outcome = outcomeOf(c, r.error, f.core.now());
         t.lastModified = f.core.now();
         applyJobRules(f, j, t, c);
         finishTermination(f, j);
