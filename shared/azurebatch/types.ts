@@ -82,8 +82,12 @@ export interface NodeStateCounts {
   unknown: number;
   unusable: number;
   waitingForStartTask: number;
+  /** From api-version 2024-07-01.20.0 on. */
+  deallocated?: number;
+  deallocating?: number;
+  upgradingOS?: number;
   total: number;
-  [key: string]: number;
+  [key: string]: number | undefined;
 }
 
 export interface PoolNodeCounts {

@@ -42,21 +42,22 @@ function resolve(schema: Json): Json {
   return schema;
 }
 
-/** Keys the answer has that the schema does not define, as paths. */
+/** Where the answer breaks the schema: keys it does not define, and required keys that are missing. */
 function undefinedKeys(value: unknown, schema: Json, at: string): string[] {
   const s = resolve(schema);
   if (Array.isArray(value)) return s.items ? value.flatMap((v, i) => undefinedKeys(v, s.items as Json, `${at}[${i}]`)) : [];
   if (typeof value !== 'object' || value === null) return [];
   const props = (s.properties ?? {}) as Record<string, Json>;
   if (!s.properties && s.additionalProperties) return [];
-  return Object.entries(value as Json).flatMap(([k, v]) => {
+  const missing = ((s.required ?? []) as string[]).filter((k) => !(k in (value as Json))).map((k) => `${at}.${k} (required)`);
+  return [...missing, ...Object.entries(value as Json).flatMap(([k, v]) => {
     if (k.startsWith('odata.')) return [];
     return props[k] ? undefinedKeys(v, props[k], `${at}.${k}`) : [`${at}.${k}`];
-  });
+  })];
 }
 
-test('the shape check finds a property the schema does not define, nested too', () => {
-  expect(undefinedKeys({ id: 'p', madeUp: 1, executionInfo: { poolId: 'p', extra: 2 } }, { $ref: '#/definitions/BatchJob' }, '$')).toEqual(['$.madeUp', '$.executionInfo.extra']);
+test('the shape check finds a property the schema does not define, nested too, and a missing required one', () => {
+  expect(undefinedKeys({ id: 'p', madeUp: 1, executionInfo: { poolId: 'p', extra: 2 } }, { $ref: '#/definitions/BatchJob' }, '$')).toEqual(['$.poolInfo (required)', '$.madeUp', '$.executionInfo.startTime (required)', '$.executionInfo.extra']);
 });
 
 let engine: Engine;
@@ -144,3 +145,15 @@ test.each(batchExampleFiles())('%s', async (file) => {
   // Headers the spec's example shows for files come back too (size, directory flag, times).
   for (const h of Object.keys(expected.headers)) if (/^ocp-batch-file|Content-Length|Last-Modified/i.test(h)) expect(r.headers.get(h)).toBeDefined();
 }, 30_000);
+
+test('node counts speak the requested version: deallocated/deallocating only from 2024-07-01.20.0 on', async () => {
+  await pool('p1');
+  const counts = async (version: string) => {
+    const r = await http.send('GET', '/nodecounts', { query: { 'api-version': version } });
+    return Object.keys(((r.body as Json).value as Json[])[0].dedicated as Json);
+  };
+  expect(await counts('2025-06-01.21.0')).toEqual(expect.arrayContaining(['deallocated', 'deallocating', 'upgradingOS']));
+  expect(await counts('2024-07-01.20.0')).toContain('deallocated');
+  expect(await counts('2024-02-01.19.0')).not.toContain('deallocated');
+  expect(await counts('2022-10-01.16.0')).toEqual(expect.arrayContaining(['idle', 'running', 'upgradingOS']));
+});

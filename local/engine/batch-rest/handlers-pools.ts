@@ -163,5 +163,5 @@ export const poolRoutes: Array<[string, string, Handler]> = [
   ['POST', '/pools/{poolId}/disableautoscale', disableAutoScale],
   ['POST', '/pools/{poolId}/evaluateautoscale', evaluateAutoScale],
   ['POST', '/pools/{poolId}/removenodes', removeNodes],
-  ['GET', '/nodecounts', (f, r) => listReply(f, r, 'poolNodeCounts', pools(f), (c) => nodeCountsView(f, c))],
+  ['GET', '/nodecounts', (f, r) => listReply(f, r, 'poolNodeCounts', pools(f), (c) => nodeCountsView(f, c, r.apiVersion))],
 ];

@@ -68,22 +68,28 @@ export function poolView(f: BatchFacade, c: ClusterRec): BatchPool {
   });
 }
 
-function counts(partial: Partial<NodeStateCounts>): NodeStateCounts {
+/** Nodes can be deallocated (and counted so) from this api-version on. */
+const DEALLOCATION_VERSION = '2024-07-01.20.0';
+
+function counts(partial: Partial<NodeStateCounts>, apiVersion: string): NodeStateCounts {
   const zero: NodeStateCounts = {
     creating: 0, idle: 0, offline: 0, preempted: 0, rebooting: 0, reimaging: 0, running: 0, starting: 0,
-    startTaskFailed: 0, leavingPool: 0, unknown: 0, unusable: 0, waitingForStartTask: 0, total: 0,
+    startTaskFailed: 0, leavingPool: 0, unknown: 0, unusable: 0, waitingForStartTask: 0, upgradingOS: 0, total: 0,
   };
-  return { ...zero, upgradingOS: 0, ...partial } as NodeStateCounts;
+  // Versions are dates first, so they compare as text.
+  const deallocation = apiVersion >= DEALLOCATION_VERSION ? { deallocated: 0, deallocating: 0 } : {};
+  return { ...zero, ...deallocation, ...partial };
 }
 
-export function nodeCountsView(f: BatchFacade, c: ClusterRec): PoolNodeCounts {
+export function nodeCountsView(f: BatchFacade, c: ClusterRec, apiVersion: string): PoolNodeCounts {
   const n = nodeStateCounts(f.core, c);
   const these = counts({
     idle: n.idleNodeCount, running: n.runningNodeCount, starting: n.preparingNodeCount, leavingPool: n.leavingNodeCount,
     unusable: n.unusableNodeCount, total: c.currentNodeCount,
-  });
+  }, apiVersion);
   const low = c.props.vmPriority === 'lowpriority';
-  return { poolId: c.cluster, dedicated: low ? counts({}) : these, lowPriority: low ? these : counts({}) };
+  const none = counts({}, apiVersion);
+  return { poolId: c.cluster, dedicated: low ? none : these, lowPriority: low ? these : none };
 }
 
 export function jobView(f: BatchFacade, j: StoredJob): BatchJob {
