@@ -1,0 +1,133 @@
+// The local Slack: one 127.0.0.1 server that is Slack's Web API for the app (web-api-fake.ts, under /api/) and
+// Slack's side of the conversation for a person (under /_local/): it records what the person writes, then
+// tells the app the way Slack does, signed with the app's signing secret: a DM or a mention through the Events
+// API, `/batchai …` as a slash command, a button press as `block_actions`. `npm run chat -- --channel slack`
+// and the tests talk to the app this way.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InputError, toError } from '../../shared/errors';
+import { readJson, sendError, sendJson } from '../chat/http-util';
+import { blockActionsBody, eventBody, slashCommandBody, type SlackWho } from './payloads';
+import { signSlackRequest } from './signer';
+import { createSlackApiFake, type SlackApiFake, type SlackApiFakeOptions, type SlackMessage } from './web-api-fake';
+
+export interface LocalSlackOptions extends SlackApiFakeOptions {
+  signingSecret: string;
+  /** The app's request URL (`…/api/slack/events`); can be given later with connect(). */
+  appUrl?: string;
+  port?: number;
+}
+
+export interface Delivery { status: number; body: string }
+
+export interface LocalSlack {
+  /** Base URL; the Web API is `${url}/api/` (the app's SLACK_API_URL). */
+  url: string;
+  apiUrl: string;
+  fake: SlackApiFake;
+  connect(appUrl: string): void;
+  /** A DM (channel id D…) or, in a channel (C…), a mention of the bot; `/batchai …` is the slash command. */
+  say(who: SlackWho, text: string): Promise<Delivery>;
+  /** Presses the button whose value (the command) or title is `button` on message `ts`. */
+  press(who: SlackWho, ts: string, button: string): Promise<Delivery>;
+  stop(): Promise<void>;
+}
+
+interface Button { action_id: string; value: string; text: { text: string } }
+
+function buttonsOf(m: SlackMessage): Button[] {
+  const out: Button[] = [];
+  for (const b of m.blocks as Array<{ elements?: unknown[]; accessory?: unknown }>) {
+    for (const el of [...(b.elements ?? []), b.accessory]) {
+      if ((el as { type?: string } | undefined)?.type === 'button') out.push(el as Button);
+    }
+  }
+  return out;
+}
+
+const isId = (v: unknown, first: string): v is string => typeof v === 'string' && new RegExp(`^[${first}][A-Z0-9]+$`).test(v);
+
+function whoOf(body: unknown, team: string): SlackWho {
+  const b = (body ?? {}) as { user?: unknown; channel?: unknown; team?: unknown };
+  if (!isId(b.user, 'UW') || !isId(b.channel, 'CDG')) {
+    throw new InputError('BadRequest', 'Expected {user: "U…", channel: "C…" or "D…", text} (Slack ids: capital letters and digits).');
+  }
+  return { team: isId(b.team, 'TE') ? b.team : team, user: b.user, channel: b.channel };
+}
+
+export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSlack> {
+  const fake = createSlackApiFake(opts);
+  const now = opts.now ?? Date.now;
+  let appUrl = opts.appUrl;
+  let n = 0;
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ids = () => ({ responseUrl: `${url}/_local/response/${++n}`, triggerId: `${n}.local.trigger` });
+
+  async function deliver(body: string, type: 'json' | 'form'): Promise<Delivery> {
+    if (!appUrl) throw new InputError('NotConnected', 'The local Slack has no app URL yet (connect(appUrl)).');
+    const res = await fetch(appUrl, { method: 'POST', headers: { ...signSlackRequest(opts.signingSecret, body, type, now()) }, body });
+    return { status: res.status, body: await res.text() };
+  }
+
+  const slack: LocalSlack = {
+    url, apiUrl: `${url}/api/`, fake,
+    connect(u) { appUrl = u; },
+    async say(who, text) {
+      const slash = /^\/batchai(?:\s+|$)/.exec(text);
+      if (slash) return deliver(slashCommandBody(who, text.slice(slash[0].length).trim(), ids()), 'form');
+      const m = fake.addUserMessage(who.channel, who.user, who.channel.startsWith('D') ? text : `<@${fake.identity.botUserId}> ${text}`);
+      const kind = who.channel.startsWith('D') ? 'dm' : 'mention';
+      return deliver(eventBody(who, text, { kind, ts: m.ts, botUserId: fake.identity.botUserId, eventId: `Ev${++n}`, eventTime: Math.floor(now() / 1000) }), 'json');
+    },
+    async press(who, ts, button) {
+      const m = fake.message(who.channel, ts);
+      if (!m) throw new InputError('NotFound', `No message ${ts} in ${who.channel}.`);
+      const b = buttonsOf(m).find((x) => x.value === button || x.text.text === button);
+      if (!b) throw new InputError('NotFound', `Message ${ts} has no button "${button}"; it has: ${buttonsOf(m).map((x) => x.text.text).join(', ') || 'none'}.`);
+      const body = blockActionsBody(who, m, { action_id: b.action_id, value: b.value, text: b.text.text }, { ...ids(), actionTs: String(now() / 1000) });
+      return deliver(body, 'form');
+    },
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+
+  async function local(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const u = new URL(req.url ?? '/', url);
+    if (req.method === 'GET' && path === '/_local/history') {
+      const channel = u.searchParams.get('channel') ?? '';
+      return sendJson(res, 200, { ok: true, messages: fake.messages(channel) });
+    }
+    if (req.method === 'POST' && (path === '/_local/say' || path === '/_local/press')) {
+      const body = (await readJson(req)) as { text?: unknown; ts?: unknown; button?: unknown } | undefined;
+      const who = whoOf(body, fake.identity.team);
+      if (path === '/_local/say') {
+        if (typeof body?.text !== 'string' || !body.text.trim()) throw new InputError('BadRequest', 'Expected a non-empty "text".');
+        return sendJson(res, 200, { ok: true, app: await slack.say(who, body.text) });
+      }
+      if (typeof body?.ts !== 'string' || typeof body.button !== 'string') throw new InputError('BadRequest', 'Expected "ts" (the message) and "button" (its title or command).');
+      return sendJson(res, 200, { ok: true, app: await slack.press(who, body.ts, body.button) });
+    }
+    // Slash commands may be answered on their response_url; this app posts with chat.postMessage instead.
+    if (req.method === 'POST' && path.startsWith('/_local/response/')) return sendJson(res, 200, { ok: true });
+    sendError(res, 404, 'NotFound', `${req.method} ${path} is not a route of the local Slack.`);
+  }
+
+  server.on('request', (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    void (async () => {
+      if (await fake.handle(req, res, path)) return;
+      await local(req, res, path);
+    })().catch((e: unknown) => {
+      const err = toError(e);
+      if (!res.headersSent) sendError(res, err instanceof InputError ? 400 : 500, (err as { code?: string }).code ?? 'Error', err.message);
+    });
+  });
+  return slack;
+}
