@@ -57,6 +57,15 @@ export interface Config {
     tailLines: number;
     linkExpiryMinutes: number;
   };
+  /** The Slack app on Slack's own protocol; absent when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set. */
+  slack?: {
+    /** Verifies that a request to /api/slack/events comes from Slack. */
+    signingSecret: string;
+    /** `xoxb-…`: posts and updates messages. */
+    botToken: string;
+    /** Slack's Web API (https://slack.com/api/), or the local Slack. */
+    apiUrl: string;
+  };
   followUps: {
     /** Seconds between two checks of a long operation whose card is updated in place (a queue message's delay). */
     delaySeconds: number;
@@ -139,6 +148,17 @@ export function storageSettings(env: Env = process.env): StorageSettings {
   return { connectionString: '', identity };
 }
 
+/** Both Slack secrets, or neither (the Slack app is off). */
+export function slackConfig(env: Env): Config['slack'] {
+  const signingSecret = env.SLACK_SIGNING_SECRET?.trim() ?? '';
+  const botToken = env.SLACK_BOT_TOKEN?.trim() ?? '';
+  if (!signingSecret && !botToken) return undefined;
+  if (!signingSecret || !botToken) {
+    throw new InputError('ConfigInvalid', 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both (the Slack app on) or neither (off).');
+  }
+  return { signingSecret, botToken, apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/' };
+}
+
 function botSettings(env: Env): Config['bot'] {
   const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
@@ -159,6 +179,7 @@ function botSettings(env: Env): Config['bot'] {
 
 export function loadConfig(env: Env = process.env): Config {
   const workspaces = parseWorkspaces(required(env, 'BATCHAI_WORKSPACES', 'resourceGroup/workspace[,...]'));
+  const slack = slackConfig(env);
   return {
     batchAi: {
       endpoint: (env.BATCHAI_ENDPOINT?.trim() || 'https://management.azure.com').replace(/\/+$/, ''),
@@ -188,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       tailLines: int(env, 'LOG_TAIL_LINES', 20, 1),
       linkExpiryMinutes: int(env, 'LINK_EXPIRY_MINUTES', 60, 5),
     },
+    ...(slack ? { slack } : {}),
     followUps: {
       delaySeconds: int(env, 'FOLLOWUP_DELAY_SECONDS', 3, 1),
       maxMinutes: int(env, 'FOLLOWUP_MAX_MINUTES', 30, 1),

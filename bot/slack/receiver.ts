@@ -1,0 +1,54 @@
+// Bolt's Receiver seam (init/start/stop) for a host that hands us one request and wants one response back, as
+// the Azure Functions HTTP trigger does: there is no server to start, and nothing may run after the response
+// (on a Consumption plan the process can be frozen), so the response is sent once bolt has processed the
+// event, carrying what the listener passed to ack(). The listeners therefore finish their work (one command,
+// one post) well inside Slack's 3 seconds; anything longer goes to the `followups` queue.
+import { ReceiverMultipleAckError, type App, type Receiver } from '@slack/bolt';
+import type { ChatResponse } from '../transport';
+import type { SlackBody } from './body';
+
+export interface Delivery {
+  body: SlackBody;
+  retryNum?: number;
+  retryReason?: string;
+  /** Reaches the listeners as `context.<name>`. */
+  custom: Record<string, unknown>;
+}
+
+export class RequestReceiver implements Receiver {
+  private app: App | undefined;
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  // Nothing listens on its own: the host calls dispatch() per request.
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Runs bolt on one verified request; 404 when no listener acknowledged it (nothing of ours handles it). */
+  async dispatch(d: Delivery): Promise<ChatResponse> {
+    if (!this.app) throw new Error('RequestReceiver: init(app) was not called (construct the App with this receiver).');
+    let acked = false;
+    let answer: unknown;
+    await this.app.processEvent({
+      body: d.body,
+      ack: async (response?: unknown) => {
+        if (acked) throw new ReceiverMultipleAckError();
+        acked = true;
+        answer = response;
+      },
+      ...(d.retryNum !== undefined ? { retryNum: d.retryNum } : {}),
+      ...(d.retryReason ? { retryReason: d.retryReason } : {}),
+      customProperties: d.custom,
+    });
+    if (!acked) return { status: 404, body: '' };
+    if (answer === undefined || answer === null || answer === '') return { status: 200, body: '' };
+    return typeof answer === 'string' ? { status: 200, body: answer } : { status: 200, headers: { 'content-type': 'application/json' }, body: answer };
+  }
+}
