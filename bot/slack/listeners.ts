@@ -12,6 +12,10 @@ import type { ConversationSender } from '../../shared/services/conversation-send
 import type { ChatBot } from '../transport';
 import { slackConversation } from './conversation';
 
+/** What the app subscribes to (infra/slack/manifest.json must say the same; its test checks). */
+export const SLASH_COMMAND = '/batchai';
+export const HANDLED_EVENTS = ['app_mention', 'message.im'] as const;
+
 /** The bot of the request being processed, passed by the transport as bolt's custom context property. */
 export const BOT_CONTEXT_KEY = 'chatBot';
 
@@ -65,7 +69,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await run({ team: context.teamId, channel: message.channel, user: message.user, text: withoutLeadingMentions(message.text ?? ''), bot: botOf(context) });
   });
 
-  app.command('/batchai', async ({ command, ack, context }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const failed = await run({ team: command.team_id, channel: command.channel_id, user: command.user_id, text: command.text.trim(), bot: botOf(context) });
     await ack(failed
       ? { response_type: 'ephemeral', text: `I could not post in this channel (${redactText(failed.message)}). Add the app to the channel, or send me a direct message.` }
