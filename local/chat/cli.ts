@@ -1,7 +1,10 @@
 // `npm run chat -- [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] ["<text>"]`: the terminal
 // client of the local chat. Sends the text (if any), prints the bot's replies, then with --wait whatever else
 // arrives in that conversation (alerts, card updates). Without text or --wait it prints the conversation.
+// `--channel slack` does the same through the local Slack (local/slack/chat-slack.ts), and `--press <button>`
+// presses a button of the newest Slack message that has it.
 import { InputError, toError } from '../../shared/errors';
+import { runSlackChat } from '../slack/chat-slack';
 import { activityToText } from './card-text';
 import { chatClient, type ChatActivity } from './client';
 
@@ -13,14 +16,19 @@ export interface CliOptions {
   url: string;
   text?: string;
   help: boolean;
+  channel: 'webchat' | 'slack';
+  /** Slack only: the title or command of the button to press. */
+  press?: string;
 }
 
-export const USAGE = 'usage: npm run chat -- [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat url>] ["<text>"]';
+export const USAGE = 'usage: npm run chat -- [--channel webchat|slack] [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat or local Slack url>] ["<text>" | --press <button>]';
+
+/** The local Slack's ids: a DM (D…) with user U0LOCAL in team T0LOCAL unless --conversation/--user say otherwise. */
+const SLACK_DEFAULTS = { team: 'T0LOCAL', user: 'U0LOCAL', channel: 'D0LOCAL' };
 
 export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = {}): CliOptions {
   const o: CliOptions = {
-    conversation: 'local', user: 'you', json: false, waitSeconds: 0,
-    url: env.CHAT_URL || 'http://127.0.0.1:3978', help: false,
+    conversation: '', user: '', json: false, waitSeconds: 0, url: '', help: false, channel: 'webchat',
   };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -33,6 +41,12 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     if (a === '--conversation' || a === '-c') o.conversation = next(a);
     else if (a === '--user' || a === '-u') o.user = next(a);
     else if (a === '--url') o.url = next(a);
+    else if (a === '--press') o.press = next(a);
+    else if (a === '--channel') {
+      const c = next(a);
+      if (c !== 'webchat' && c !== 'slack') throw new InputError('CliUsage', `--channel ${c}: expected webchat or slack.`);
+      o.channel = c;
+    }
     else if (a === '--json') o.json = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--wait' || a === '-w') {
@@ -45,6 +59,13 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   }
   // Unquoted words are one message: `npm run chat -- submit hello` works as `"submit hello"`.
   if (words.length > 0) o.text = words.join(' ');
+  if (o.press !== undefined && (o.channel !== 'slack' || o.text !== undefined)) {
+    throw new InputError('CliUsage', `--press goes with --channel slack and no text. ${USAGE}`);
+  }
+  const slack = o.channel === 'slack';
+  o.conversation ||= slack ? SLACK_DEFAULTS.channel : 'local';
+  o.user ||= slack ? SLACK_DEFAULTS.user : 'you';
+  o.url ||= (slack ? env.SLACK_URL : env.CHAT_URL) || (slack ? 'http://127.0.0.1:3979' : 'http://127.0.0.1:3978');
   return o;
 }
 
@@ -71,6 +92,15 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
     return 2;
   }
   if (opts.help) { io.out(USAGE); return 0; }
+  if (opts.channel === 'slack') {
+    try {
+      await runSlackChat({ ...opts, team: SLACK_DEFAULTS.team, channel: opts.conversation }, { out: io.out, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+      return 0;
+    } catch (e) {
+      io.err(toError(e).message);
+      return 1;
+    }
+  }
   const client = chatClient(opts.url);
   const seen = new Set<string>();
   const print = (activities: ChatActivity[], skipOwn?: string) => {

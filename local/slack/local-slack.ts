@@ -28,8 +28,8 @@ export interface LocalSlack {
   connect(appUrl: string): void;
   /** A DM (channel id D…) or, in a channel (C…), a mention of the bot; `/batchai …` is the slash command. */
   say(who: SlackWho, text: string): Promise<Delivery>;
-  /** Presses the button whose value (the command) or title is `button` on message `ts`. */
-  press(who: SlackWho, ts: string, button: string): Promise<Delivery>;
+  /** Presses the button whose value (the command) or title is `button` on message `ts` (default: the newest that has one). */
+  press(who: SlackWho, button: string, ts?: string): Promise<Delivery>;
   stop(): Promise<void>;
 }
 
@@ -84,11 +84,12 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       const kind = who.channel.startsWith('D') ? 'dm' : 'mention';
       return deliver(eventBody(who, text, { kind, ts: m.ts, botUserId: fake.identity.botUserId, eventId: `Ev${++n}`, eventTime: Math.floor(now() / 1000) }), 'json');
     },
-    async press(who, ts, button) {
-      const m = fake.message(who.channel, ts);
-      if (!m) throw new InputError('NotFound', `No message ${ts} in ${who.channel}.`);
-      const b = buttonsOf(m).find((x) => x.value === button || x.text.text === button);
-      if (!b) throw new InputError('NotFound', `Message ${ts} has no button "${button}"; it has: ${buttonsOf(m).map((x) => x.text.text).join(', ') || 'none'}.`);
+    async press(who, button, ts) {
+      const matches = (x: Button) => x.value === button || x.text.text === button;
+      const m = ts ? fake.message(who.channel, ts) : fake.messages(who.channel).reverse().find((x) => buttonsOf(x).some(matches));
+      if (!m) throw new InputError('NotFound', ts ? `No message ${ts} in ${who.channel}.` : `No message in ${who.channel} has a button "${button}".`);
+      const b = buttonsOf(m).find(matches);
+      if (!b) throw new InputError('NotFound', `Message ${m.ts} has no button "${button}"; it has: ${buttonsOf(m).map((x) => x.text.text).join(', ') || 'none'}.`);
       const body = blockActionsBody(who, m, { action_id: b.action_id, value: b.value, text: b.text.text }, { ...ids(), actionTs: String(now() / 1000) });
       return deliver(body, 'form');
     },
@@ -111,8 +112,10 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
         if (typeof body?.text !== 'string' || !body.text.trim()) throw new InputError('BadRequest', 'Expected a non-empty "text".');
         return sendJson(res, 200, { ok: true, app: await slack.say(who, body.text) });
       }
-      if (typeof body?.ts !== 'string' || typeof body.button !== 'string') throw new InputError('BadRequest', 'Expected "ts" (the message) and "button" (its title or command).');
-      return sendJson(res, 200, { ok: true, app: await slack.press(who, body.ts, body.button) });
+      if (typeof body?.button !== 'string' || (body.ts !== undefined && typeof body.ts !== 'string')) {
+        throw new InputError('BadRequest', 'Expected "button" (its title or command) and optionally "ts" (the message; default the newest with that button).');
+      }
+      return sendJson(res, 200, { ok: true, app: await slack.press(who, body.button, body.ts as string | undefined) });
     }
     // Slash commands may be answered on their response_url; this app posts with chat.postMessage instead.
     if (req.method === 'POST' && path.startsWith('/_local/response/')) return sendJson(res, 200, { ok: true });
