@@ -5,19 +5,18 @@ type Json = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
 
+const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 /** mrkdwn → plain: links as `title (url)`, emphasis markers dropped, entities decoded. */
 function plain(mrkdwn: string): string {
-  return mrkdwn
-    .replace(/<([^|>]+)\|([^>]*)>/g, '$2 ($1)')
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:])/g, '$1$2')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return decode(mrkdwn.replace(/<([^|>]+)\|([^>]*)>/g, '$2 ($1)').replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:])/gm, '$1$2'));
 }
 
 function textLines(t: unknown): string[] {
   const text = str((t as Json | undefined)?.text);
   if (!text) return [];
   const fence = /^```\n?([\s\S]*?)\n?```$/.exec(text);
-  if (fence) return fence[1].split('\n').map((l) => `    ${plain(l)}`);
+  if (fence) return fence[1].split('\n').map((l) => `    ${decode(l)}`);
   return plain(text).split('\n');
 }
 
