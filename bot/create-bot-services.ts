@@ -1,6 +1,7 @@
 // The bot's composition root: from one Config to the real Batch AI client, Table stores, the `followups`
-// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the bot, and the step that the
-// `followups` queue function runs. The messages and followups functions (and the local host through them) use
+// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the Slack app transport when its
+// secrets are set, one sender routing each conversation to the transport that stored it, the bot, and the
+// step that the `followups` queue function runs. The messages and followups functions (and the local host through them) use
 // this; tests pass overrides but the same real parts.
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
@@ -12,20 +13,27 @@ import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
+import { routeByChannel } from './route-sender';
+import { SLACK_APP_CHANNEL } from './slack/conversation';
+import { createSlackTransport, type SlackTransportOptions } from './slack/transport';
 import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
   bot: ChatBot;
   transport: ChatTransport;
+  /** The Slack app (Slack's own protocol); undefined unless SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set. */
+  slack?: ChatTransport;
   deps: BotDeps;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
 }
 
-export async function createBotServices(
-  config: Config,
-  overrides: Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'readTail' | 'now' | 'log'>> = {},
-): Promise<BotServices> {
+export type BotOverrides = Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'readTail' | 'now' | 'log'>> & {
+  /** The Slack transport's clocks (tests replay old requests and run 429 storms without waiting). */
+  slack?: Pick<SlackTransportOptions, 'now' | 'clock'>;
+};
+
+export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
   const batchAi =
     overrides.batchAi ??
     createBatchAiClient({
@@ -38,15 +46,16 @@ export async function createBotServices(
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
   ]);
   const transport = createBotFrameworkTransport(config.bot);
+  const slack = config.slack && createSlackTransport({ slack: config.slack, ...overrides.slack, ...(overrides.log ? { log: overrides.log } : {}) });
   const deps: BotDeps = {
     batchAi,
     stores,
     config,
     readTail: overrides.readTail ?? readTail,
-    sender: transport.sender,
+    sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
     now: overrides.now ?? (() => new Date()),
     log: overrides.log ?? ((line) => console.error(line)),
   };
-  return { bot: createBot(deps), transport, deps, followUpStep: createFollowUpStep(deps) };
+  return { bot: createBot(deps), transport, ...(slack ? { slack } : {}), deps, followUpStep: createFollowUpStep(deps) };
 }

@@ -14,6 +14,7 @@ import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
 import { createPollFunction } from './poll';
 import { lazyServices, type ServiceProvider } from './service-provider';
+import { createSlackFunction } from './slack';
 
 export function createDefinitions(config: Config, services: ServiceProvider = lazyServices(config)): FunctionDefinition[] {
   const { schedules } = config;
@@ -21,6 +22,7 @@ export function createDefinitions(config: Config, services: ServiceProvider = la
     createPollFunction(services.backend, schedules.poll),
     createNotifyFunction(services.all),
     createMessagesFunction(services.all),
+    createSlackFunction(services.all),
     createHealthFunction(services.backend),
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),

@@ -1,7 +1,8 @@
 // HTTP trigger `messages`: the Bot Framework endpoint. Hands the Functions v4 request to the chat transport
 // (bot/transport.ts), which authenticates it, runs the bot's turn and says what to answer.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { ChatBot, ChatResponse, ChatTransport } from '../bot/transport';
+import type { ChatBot, ChatTransport } from '../bot/transport';
+import { toChatRequest, toHttpResponse } from './chat-http';
 import type { FunctionDefinition } from './definition';
 
 export interface MessagesServices {
@@ -9,17 +10,11 @@ export interface MessagesServices {
   transport: ChatTransport;
 }
 
-function toInit(r: ChatResponse): HttpResponseInit {
-  const init: HttpResponseInit = { status: r.status, ...(r.headers ? { headers: r.headers } : {}) };
-  if (r.body === undefined) return init;
-  return typeof r.body === 'string' ? { ...init, body: r.body } : { ...init, jsonBody: r.body };
-}
-
 export function createMessagesHandler(services: () => Promise<MessagesServices>) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const body = await request.text();
+    const chatRequest = await toChatRequest(request);
     const { bot, transport } = await services();
-    return toInit(await transport.handle({ method: request.method, headers: Object.fromEntries(request.headers), body }, bot));
+    return toHttpResponse(await transport.handle(chatRequest, bot));
   };
 }
 

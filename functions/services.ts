@@ -2,7 +2,7 @@
 // bot and its transport, proactive sender and card follow-up step (through the bot's own composition root, so
 // there is one of each), the notifier, idle scale-down and approval expiry. Loaded on the first call of a
 // function that needs it (functions/service-provider.ts); tests and the bench build it with overrides.
-import { createBotServices, type BotServices } from '../bot/create-bot-services';
+import { createBotServices, type BotOverrides, type BotServices } from '../bot/create-bot-services';
 import type { Config } from '../shared/config';
 import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/approval-expiry';
 import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
@@ -12,6 +12,7 @@ import { createBackendServices, defaultLog, type BackendOverrides, type BackendS
 
 export interface Services extends BackendServices {
   transport: BotServices['transport'];
+  slack?: BotServices['slack'];
   sender: AlertPort;
   bot: BotServices['bot'];
   followUpStep: BotServices['followUpStep'];
@@ -23,6 +24,8 @@ export interface Services extends BackendServices {
 export interface ServiceOverrides extends BackendOverrides {
   /** Replaces the proactive sender of alerts and notices (tests that simulate a crash mid-send). */
   sender?: AlertPort;
+  /** The Slack transport's clocks (see createBotServices). */
+  slack?: BotOverrides['slack'];
 }
 
 /** `base`: the backend's services when already built (the lazy provider shares them with poll and health). */
@@ -30,12 +33,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const log = overrides.log ?? defaultLog;
   const backendServices = base ?? (await createBackendServices(config, overrides));
   const { batchAi, stores, backend } = backendServices;
-  const botServices = await createBotServices(config, { batchAi, stores, log });
+  const botServices = await createBotServices(config, { batchAi, stores, log, ...(overrides.slack ? { slack: overrides.slack } : {}) });
   const sender = overrides.sender ?? botServices.deps.sender;
   return {
     ...backendServices,
     sender,
     transport: botServices.transport,
+    ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
     notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, batchAi, readTail, sender, logs: config.logs, log }),

@@ -44,8 +44,8 @@ export interface SlackApiFake {
   message(channel: string, ts: string): SlackMessage | undefined;
   /** Records a message a person wrote (the local Slack does, before it tells the app). */
   addUserMessage(channel: string, user: string, text: string): SlackMessage;
-  /** The next `times` calls (of `method`, or any) answer 429 with Retry-After `retryAfterSeconds`. */
-  throttle(times: number, retryAfterSeconds: number, method?: string): void;
+  /** After `skip` more calls pass, the next `times` calls (of `method`, or any) answer 429 with Retry-After `retryAfterSeconds`. */
+  throttle(times: number, retryAfterSeconds: number, method?: string, skip?: number): void;
   /** Resolves with `find()`'s first defined value, checked after every call; rejects after `timeoutMs`. */
   waitFor<T>(find: () => T | undefined, timeoutMs?: number): Promise<T>;
 }
@@ -78,7 +78,7 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
   const calls: SlackCall[] = [];
   const lastPost = new Map<string, number>();
   const waiters = new Set<() => void>();
-  let throttle = { times: 0, retryAfter: 1, method: undefined as string | undefined };
+  let throttle = { times: 0, retryAfter: 1, method: undefined as string | undefined, skip: 0 };
   let seq = 0;
 
   // Unique, increasing message timestamps in Slack's "seconds.micro" form.
@@ -132,8 +132,11 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
 
   function answer(method: string, args: Args, token: string | undefined): Answer {
     if (throttle.times > 0 && (!throttle.method || throttle.method === method)) {
-      throttle.times--;
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(throttle.retryAfter) } };
+      if (throttle.skip > 0) throttle.skip--;
+      else {
+        throttle.times--;
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(throttle.retryAfter) } };
+      }
     }
     const run = methods[method];
     if (!run) return fail('unknown_method');
@@ -172,8 +175,8 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       waiters.forEach((w) => w());
       return m;
     },
-    throttle(times, retryAfterSeconds, method) {
-      throttle = { times, retryAfter: retryAfterSeconds, method };
+    throttle(times, retryAfterSeconds, method, skip = 0) {
+      throttle = { times, retryAfter: retryAfterSeconds, method, skip };
     },
     waitFor(findFn, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
