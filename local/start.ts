@@ -1,7 +1,9 @@
 // `npm start`: the whole product on one machine. Azurite (Tables, Queues), the local Batch AI engine seeded
 // with workspace local/local, experiment `default` and cluster `cpu`, the templates/ folder loaded, the
-// Functions dev host running every function definition, and the local chat. Everything listens on 127.0.0.1;
-// Ctrl-C or SIGTERM stops it all. startLocalStack() is the same thing for tests (free ports, temp data).
+// Functions dev host running every function definition, the local chat, and the local Slack (Slack's Web API
+// and its signed requests to /api/slack/events, with a signing secret made for this run). Everything listens
+// on 127.0.0.1; Ctrl-C or SIGTERM stops it all. startLocalStack() is the same thing for tests (free ports, temp data).
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDefinitions } from '../functions/index';
@@ -16,6 +18,7 @@ import { startChatServer } from './chat/server';
 import { repoRoot } from './chat/static-files';
 import { startEngine, type EngineOptions } from './engine';
 import { installExamples } from './example-share';
+import { startLocalSlack } from './slack/local-slack';
 import { readHostJson, startFunctionsHost } from './functions-host';
 import { loadTemplates } from './templates-load';
 
@@ -23,7 +26,7 @@ export interface LocalStackOptions {
   /** .data/ for npm start: azurite/, engine/ and chat/ live below it and survive restarts. */
   dataDir: string;
   /** 0 or absent = a free port (Azurite: absent = free ports). */
-  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; functions?: number; chat?: number };
+  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; functions?: number; chat?: number; slack?: number };
   /** The poll timer's interval (default 3 s) instead of its NCRONTAB schedule. */
   pollSeconds?: number;
   azuriteInMemory?: boolean;
@@ -35,17 +38,22 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   config: Config;
-  urls: { chat: string; functions: string; messages: string; engine: string; files: string };
+  urls: { chat: string; functions: string; messages: string; engine: string; files: string; slack: string; slackEvents: string };
   stop(): Promise<void>;
 }
 
 const LOCAL_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+/** The local Slack accepts this bot token only; the app gets it as SLACK_BOT_TOKEN. */
+const LOCAL_SLACK_TOKEN = 'xoxb-local-slack';
 const WORKSPACE = { resourceGroup: 'local', workspace: 'local' };
 
 /** The settings that make the product talk to the local parts; everything else comes from `base`. */
 export function localEnv(
   base: Record<string, string | undefined>,
-  parts: { engineUrl: string; connectionString: string; storageAccount: { name: string; key: string } },
+  parts: {
+    engineUrl: string; connectionString: string; storageAccount: { name: string; key: string };
+    slack: { apiUrl: string; signingSecret: string };
+  },
 ) {
   // Job files written for az batchai get the engine's storage account, unless one is configured.
   const account = base.BATCHAI_STORAGE_ACCOUNT ? {} : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
@@ -64,6 +72,10 @@ export function localEnv(
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',
     MicrosoftAppTenantId: '',
+    // The Slack app talks to the local Slack, which signs its requests with this run's secret.
+    SLACK_SIGNING_SECRET: parts.slack.signingSecret,
+    SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
+    SLACK_API_URL: parts.slack.apiUrl,
   };
 }
 
@@ -118,10 +130,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       dataDir: join(opts.dataDir, 'engine'), port: ports.engine ?? 0, filesPort: ports.files ?? 0, timing: opts.engineTiming,
     });
     stops.push(['engine', () => engine.stop()]);
+    const signingSecret = randomBytes(24).toString('hex');
+    const slack = await startLocalSlack({ botToken: LOCAL_SLACK_TOKEN, signingSecret, port: ports.slack ?? 0 });
+    stops.push(['local Slack', () => slack.stop()]);
 
     // The product's configuration as a value: nothing here or in the functions reads process.env.
     const config = loadConfig(localEnv(opts.env ?? process.env, {
       engineUrl: engine.url, connectionString: azurite.connectionString, storageAccount: engine.storageAccount,
+      slack: { apiUrl: slack.apiUrl, signingSecret },
     }));
     const batchAi = createBatchAiClient({
       endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
@@ -144,11 +160,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(['functions host', () => host.stop()]);
     const messages = `${host.url}/api/messages`;
+    const slackEvents = `${host.url}/api/slack/events`;
+    slack.connect(slackEvents);
     const chat = await startChatServer({ dataDir: join(opts.dataDir, 'chat'), port: ports.chat ?? 0, botUrl: messages, log });
     stops.push(['chat', () => chat.stop()]);
     return {
       config,
-      urls: { chat: chat.url, functions: host.url, messages, engine: engine.url, files: engine.filesUrl },
+      urls: { chat: chat.url, functions: host.url, messages, engine: engine.url, files: engine.filesUrl, slack: slack.url, slackEvents },
       stop: stopAll,
     };
   } catch (e) {
@@ -174,7 +192,8 @@ async function defaultPorts(env: Record<string, string | undefined>): Promise<No
   };
   const chat = num('CHAT_PORT', 3978);
   const functions = num('FUNCTIONS_PORT', 7071);
-  for (const [name, port] of [['CHAT_PORT', chat], ['FUNCTIONS_PORT', functions]] as const) {
+  const slack = num('SLACK_PORT', 3979);
+  for (const [name, port] of [['CHAT_PORT', chat], ['FUNCTIONS_PORT', functions], ['SLACK_PORT', slack]] as const) {
     // Stored conversations point at the chat's URL and the chat at the bot's: these do not move silently.
     if (!(await portFree(port))) throw new Error(`Port ${port} is taken (is another npm start running?). Stop it, or set ${name}.`);
   }
@@ -186,6 +205,7 @@ async function defaultPorts(env: Record<string, string | undefined>): Promise<No
     files: (await portFree(8481)) ? 8481 : 0,
     functions,
     chat,
+    slack,
   };
 }
 
@@ -203,6 +223,7 @@ async function main(): Promise<void> {
     `  chat page        ${stack.urls.chat}/`,
     '  chat CLI         npm run chat -- "help"',
     `  bot endpoint     ${stack.urls.messages}`,
+    `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
     `  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`,
     `  poll every       ${pollSeconds} s`,
     `  data             ${dataDir}`,

@@ -3,11 +3,11 @@
 // The local Slack (web-api-fake.ts) and tests use it; the app verifies with bolt's verifySlackRequest.
 import { createHmac } from 'node:crypto';
 
-export interface SignedHeaders {
+export type SignedHeaders = {
   'content-type': string;
   'x-slack-signature': string;
   'x-slack-request-timestamp': string;
-}
+};
 
 export function slackSignature(signingSecret: string, timestampSeconds: number, rawBody: string): string {
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}:${rawBody}`).digest('hex')}`;

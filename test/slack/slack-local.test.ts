@@ -1,0 +1,104 @@
+// The Slack app on the local stack as `npm start` runs it: the local Slack signs each request to
+// /api/slack/events on the Functions dev host; the real bot submits to the real engine; the `followups` queue
+// updates the same message with chat.update; the poller and notifier post the completion alert with
+// chat.postMessage; `npm run chat -- --channel slack` prints it all as text, and --press presses a button.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../local/chat/cli';
+import { eventBody } from '../../local/slack/payloads';
+import { signSlackRequest } from '../../local/slack/signer';
+import type { SlackMessage } from '../../local/slack/web-api-fake';
+import { startLocalStack, type LocalStack } from '../../local/start';
+
+let dataDir: string;
+let stack: LocalStack;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'slack-local-'));
+  stack = await startLocalStack({
+    dataDir, pollSeconds: 1, azuriteInMemory: true, log: () => {},
+    engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function chat(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['--channel', 'slack', '--url', stack.urls.slack, ...argv], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function history(channel: string): Promise<SlackMessage[]> {
+  const res = await fetch(`${stack.urls.slack}/_local/history?channel=${channel}`);
+  return ((await res.json()) as { messages: SlackMessage[] }).messages;
+}
+
+/** Polls the local Slack's record of the channel until `find` finds something (the follow-ups and alerts run on timers). */
+async function until<T>(channel: string, find: (ms: SlackMessage[]) => T | undefined, timeoutMs = 30_000): Promise<T> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    const found = find(await history(channel));
+    if (found !== undefined) return found;
+  }
+  throw new Error(`nothing matched in ${channel} within ${timeoutMs} ms: ${JSON.stringify((await history(channel)).map((m) => [m.ts, m.edits, m.text]))}`);
+}
+
+test('a DM "submit": the card, its update in place to Succeeded, the completion alert; a button press runs its command', async () => {
+  const r = await chat('submit hello seconds=0 --name slack-first');
+  expect(r).toMatchObject({ code: 0, err: '' });
+  expect(r.out).toMatch(/── batchai · .* ──\n== .*slack-first.* ==/);
+  expect(r.out).toMatch(/\[Refresh\]/);
+
+  const [card] = (await history('D0LOCAL')).filter((m) => m.bot);
+  await until('D0LOCAL', (ms) => ms.find((m) => m.ts === card.ts && m.edits > 0 && /Succeeded/.test(JSON.stringify(m.blocks))));
+  const alert = await until('D0LOCAL', (ms) => ms.find((m) => m.bot && m.ts !== card.ts && /slack-first/.test(m.text)));
+  expect(alert.text).toMatch(/succeeded/i);
+  // The submission belongs to the Slack user: `jobs --mine` is theirs.
+  const mine = await chat('jobs --mine');
+  expect(mine.out).toMatch(/slack-first/);
+
+  const before = (await history('D0LOCAL')).length;
+  const pressed = await chat('--press', 'Logs');
+  expect(pressed).toMatchObject({ code: 0, err: '' });
+  expect(pressed.out).toMatch(/· updated ──/);
+  const after = await history('D0LOCAL');
+  // Replaced in place: no new message.
+  expect(after).toHaveLength(before);
+  expect(after.some((m) => m.edits > 0 && /stdout\.txt/.test(JSON.stringify(m.blocks)))).toBe(true);
+}, 60_000);
+
+test('a mention in a channel and the slash command answer in that channel', async () => {
+  const mention = await chat('--conversation', 'C0GENERAL', 'clusters');
+  expect(mention.out).toMatch(/cpu/);
+  const slash = await chat('--conversation', 'C0GENERAL', '/batchai templates');
+  expect(slash.out).toMatch(/hello/);
+  const texts = (await history('C0GENERAL')).map((m) => [m.bot, m.text]);
+  expect(texts).toHaveLength(3); // the person's mention, two answers (a slash command is not shown in the channel)
+});
+
+describe('the endpoint refuses what Slack did not sign just now: 401, and nothing runs', () => {
+  const body = eventBody({ team: 'T0LOCAL', user: 'U0LOCAL', channel: 'D0EVIL' }, 'submit hello', {
+    kind: 'dm', ts: '1.000001', botUserId: 'U0LOCALBOT', eventId: 'Ev0', eventTime: 1,
+  });
+  const post = (headers: Record<string, string>) => fetch(stack.urls.slackEvents, { method: 'POST', headers, body });
+
+  test('another secret', async () => {
+    expect((await post(signSlackRequest('not-the-secret', body, 'json'))).status).toBe(401);
+    expect(await history('D0EVIL')).toEqual([]);
+  });
+
+  test('the right secret, signed six minutes ago', async () => {
+    const secret = stack.config.slack?.signingSecret ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{48}$/);
+    expect((await post(signSlackRequest(secret, body, 'json', Date.now() - 6 * 60_000))).status).toBe(401);
+    expect(await history('D0EVIL')).toEqual([]);
+    // The same body signed now goes through: the refusals above were about the signature alone.
+    expect((await post(signSlackRequest(secret, body, 'json'))).status).toBe(200);
+    expect((await history('D0EVIL')).filter((m) => m.bot)).toHaveLength(1);
+  });
+});
