@@ -59,9 +59,10 @@ export function createSlackTransport(opts: SlackTransportOptions): ChatTransport
   const { signingSecret, botToken, apiUrl } = opts.slack;
   const sender = createSlackSender({ client: opts.client ?? createSlackClient(botToken, apiUrl), ...(opts.clock ? { clock: opts.clock } : {}) });
   const receiver = new RequestReceiver();
-  // The token's bot user id is looked up once (auth.test) on the first request, then cached by bolt.
+  // One workspace token and no auth.test round trip on a cold start (the ack budget is 3 s): bolt's ignoreSelf
+  // would need the bot's ids, and the DM listener drops the bot's own messages itself.
   const app = new App({
-    receiver, token: botToken, tokenVerificationEnabled: false, deferInitialization: true,
+    receiver, authorize: async () => ({ botToken }), ignoreSelf: false, deferInitialization: true,
     clientOptions: { slackApiUrl: apiUrl }, logger: boltLogger(log),
   });
   registerListeners(app, { sender, apiUrl, log });
