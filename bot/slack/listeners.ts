@@ -25,7 +25,7 @@ export interface ListenerDeps {
   log: (line: string) => void;
 }
 
-interface Turn { team: string; channel: string; user: string; text: string; bot: ChatBot; replace?: string }
+interface Turn { team: string; channel: string; user: string; userName?: string; text: string; bot: ChatBot; replace?: string }
 
 /** `<@U123> submit hello` → `submit hello`: leading mentions (of the bot) go, the rest is the command. */
 export function withoutLeadingMentions(text: string): string {
@@ -42,7 +42,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   /** Runs one turn and posts (or puts in place of `replace`) its answer; a failure to post is logged and returned. */
   async function run(t: Turn): Promise<Error | undefined> {
     const conversation = slackConversation({ team: t.team, channel: t.channel }, deps.apiUrl);
-    const reply = await t.bot.turn({ text: t.text, user: { id: t.user }, conversation });
+    const reply = await t.bot.turn({ text: t.text, user: { id: t.user, ...(t.userName ? { name: t.userName } : {}) }, conversation });
     try {
       let ts = t.replace;
       if (ts) await deps.sender.update(conversation, ts, reply.view);
@@ -70,7 +70,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
-    const failed = await run({ team: command.team_id, channel: command.channel_id, user: command.user_id, text: command.text.trim(), bot: botOf(context) });
+    const failed = await run({
+      team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name, text: command.text.trim(), bot: botOf(context),
+    });
     await ack(failed
       ? { response_type: 'ephemeral', text: `I could not post in this channel (${redactText(failed.message)}). Add the app to the channel, or send me a direct message.` }
       : undefined);
@@ -83,6 +85,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const channel = (body.container?.channel_id as string | undefined) ?? body.channel?.id;
     const team = context.teamId ?? body.user.team_id;
     if (typeof value !== 'string' || !ts || !channel || !team) return;
-    await run({ team, channel, user: body.user.id, text: value, bot: botOf(context), replace: ts });
+    await run({ team, channel, user: body.user.id, userName: body.user.username ?? body.user.name, text: value, bot: botOf(context), replace: ts });
   });
 }

@@ -12,13 +12,13 @@ const env = {
 
 test('every function once, with the schedules, queues and routes of the config it was given', () => {
   const defs = createDefinitions(loadConfig(env));
-  expect(defs.map((d) => d.name).sort()).toEqual(['expire-approvals', 'followups', 'health', 'idle', 'messages', 'notify', 'poll']);
+  expect(defs.map((d) => d.name).sort()).toEqual(['expire-approvals', 'followups', 'health', 'idle', 'messages', 'notify', 'poll', 'slack']);
   const timers = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])));
   expect(timers).toEqual({ poll: '*/7 * * * * *', idle: '0 */9 * * * *', 'expire-approvals': '0 */2 * * * *' });
   const queues = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])));
   expect(queues).toEqual({ notify: 'events', followups: 'followups' });
   const routes = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])));
-  expect(routes).toEqual({ messages: 'POST messages', health: 'GET health' });
+  expect(routes).toEqual({ messages: 'POST messages', slack: 'POST slack/events', health: 'GET health' });
 });
 
 test('defining the functions builds no services: a provider that cannot build is only reached by a call', async () => {

@@ -82,7 +82,7 @@ test('the slash command runs its text, acks with an empty 200, and posts the ans
   const bot = recordingBot();
   const r = await transport.handle(requests.command(CHANNEL, 'submit hello greeting=hi', clock.now()), bot);
   expect(r).toEqual({ status: 200, body: '' });
-  expect(bot.inputs[0]).toMatchObject({ text: 'submit hello greeting=hi', user: { id: 'U0ALICE' } });
+  expect(bot.inputs[0]).toMatchObject({ text: 'submit hello greeting=hi', user: { id: 'U0ALICE', name: 'U0ALICE' } });
   expect(slack.fake.messages('C0GENERAL').map((m) => m.text)).toEqual(['You said: submit hello greeting=hi']);
 });
 
