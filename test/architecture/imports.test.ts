@@ -8,6 +8,7 @@ const ROOT = resolve(__dirname, '../..');
 const LAYERS = ['shared', 'cards', 'bot', 'functions', 'local'];
 const PRODUCTION = ['shared', 'cards', 'bot', 'functions'];
 const BOTBUILDER_FILES = ['bot/botframework/adapter.ts', 'bot/botframework/proactive.ts'];
+const SLACK_SDK_FOLDER = 'bot/slack/';
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
@@ -55,4 +56,10 @@ test('each layer imports only itself and the layers below it; production never i
 test('botbuilder is imported by the Bot Framework transport only', () => {
   const importers = PRODUCTION.flatMap(sources).filter((f) => specifiers(f).some((s) => target(f, s).pkg?.startsWith('botbuilder')));
   expect(importers.sort()).toEqual(BOTBUILDER_FILES);
+});
+
+test('@slack/* is imported by the Slack app transport only', () => {
+  const importers = PRODUCTION.flatMap(sources).filter((f) => specifiers(f).some((s) => target(f, s).pkg?.startsWith('@slack/')));
+  expect(importers.length).toBeGreaterThan(0);
+  expect(importers.filter((f) => !f.startsWith(SLACK_SDK_FOLDER))).toEqual([]);
 });
