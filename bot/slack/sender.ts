@@ -1,13 +1,12 @@
 // The Slack app's side of the proactive port (shared/services/conversation-sender.ts): renders the view as
 // Block Kit (cards/slack.ts) and posts it with chat.postMessage, or replaces a message with chat.update, with
-// the bot token; a message's id is its `ts`. Posts to one channel are paced to one per second (pacer.ts). A 429 is
-// honoured: the channel waits its Retry-After and the call is tried again, a bounded number of times; then the
-// send throws, so that the caller (the notifier, a follow-up step) releases its claim and its queue retries.
-// Nothing else is retried here: a post whose outcome is unknown (a dropped connection) is left to the queue,
-// whose markers say what was sent.
+// the bot token; a message's id is its `ts`. Calls for one channel are paced to one per second (pacer.ts).
+// A 429 is honoured: the channel waits its Retry-After and the call is tried again, a bounded number of
+// times; then the send throws, so that the caller (the notifier, a follow-up step) releases its claim and its
+// queue retries. Nothing else is retried here: a post whose outcome is unknown (a dropped connection) is left
+// to the queue, whose markers say what was sent.
 import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
 import { renderSlack } from '../../cards/slack';
-import type { View } from '../../shared/core/views';
 import { ProtocolError } from '../../shared/errors';
 import type { ConversationSender } from '../../shared/services/conversation-sender';
 import type { StoredConversation } from '../../shared/storage/index';
@@ -33,9 +32,6 @@ const realClock: PacerClock = { now: () => Date.now(), sleep: (ms) => new Promis
 function isRateLimited(e: unknown): e is WebAPIRateLimitedError {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === ErrorCode.RateLimitedError;
 }
-
-/** The notification text (shown where blocks cannot be: notifications, some clients) and the blocks. */
-const messageOf = (view: View) => renderSlack(view);
 
 function targetOf(conv: StoredConversation) {
   const t = slackTarget(conv);
@@ -65,12 +61,12 @@ export function createSlackSender(opts: SlackSenderOptions): ConversationSender 
   return {
     async send(conv, view) {
       const { channel } = targetOf(conv);
-      const r = await paced(channel, () => opts.client.chat.postMessage({ channel, ...messageOf(view) }));
+      const r = await paced(channel, () => opts.client.chat.postMessage({ channel, ...renderSlack(view) }));
       return r.ts ? { id: r.ts } : {};
     },
     async update(conv, ts, view) {
       const { channel } = targetOf(conv);
-      await paced(channel, () => opts.client.chat.update({ channel, ts, ...messageOf(view) }));
+      await paced(channel, () => opts.client.chat.update({ channel, ts, ...renderSlack(view) }));
     },
   };
 }
