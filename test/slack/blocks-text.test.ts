@@ -8,7 +8,7 @@ test('a job card reads as text: header, facts aligned, the log tail indented, li
   const text = slackMessageToText(renderSlack(allViews().job));
   const lines = text.split('\n');
   expect(lines[0]).toMatch(/^== .+ ==$/);
-  expect(text).toMatch(/\n {2}State +Succeeded\n/);
+  expect(text).toMatch(/\n {2}Cluster +demo_cluster · 1 node\n {2}Tool +custom\n/);
   expect(text).toContain('\n    epoch 2 loss=1.02');
   // Log lines are shown as written (the entities Slack needs are decoded again).
   expect(text).toContain('    *bold* _x_ <b>&amp; [link](http://x)');
