@@ -1,5 +1,7 @@
 // Typed template parameters: declaring them and checking a value against one. The same check runs on a
-// template's defaults when it is loaded and on a person's values before anything is submitted.
+// template's defaults when it is loaded and on a person's values before anything is submitted. A pattern runs
+// on RE2 (no backtracking: linear in the value's length) and only on values of bounded length.
+import { RE2JS } from 're2js';
 import { InputError } from '../errors';
 
 export type ParamType = 'string' | 'int' | 'number' | 'bool' | 'choice';
@@ -18,6 +20,27 @@ export interface TemplateParameter {
   description?: string;
   /** No default: the person must give a value. */
   required?: boolean;
+  /** The value may start with `-` where it lands in a command line (it may then read as an option). */
+  allowOption?: boolean;
+}
+
+/** The longest value any parameter takes: patterns and checks never see more. */
+export const MAX_VALUE_LENGTH = 1000;
+/** The longest pattern a template may declare. */
+export const MAX_PATTERN_LENGTH = 500;
+
+const compiled = new Map<string, RE2JS>();
+
+/** The whole-value matcher of a pattern (RE2 syntax: no lookaround or backreferences); throws if invalid. */
+export function compilePattern(pattern: string): RE2JS {
+  let re = compiled.get(pattern);
+  if (!re) {
+    if (pattern.length > MAX_PATTERN_LENGTH) throw new Error(`longer than ${MAX_PATTERN_LENGTH} characters`);
+    re = RE2JS.compile(pattern);
+    // Templates are few; the cache only spares recompiling on every submit.
+    compiled.set(pattern, re);
+  }
+  return re;
 }
 
 /** Strings with no declared pattern: no spaces, no shell characters. */
@@ -44,6 +67,7 @@ function inBounds(p: TemplateParameter, n: number): boolean {
 }
 
 export function checkParam(p: TemplateParameter, raw: string): ParamValue {
+  if (raw.length > MAX_VALUE_LENGTH) throw bad(p, `at most ${MAX_VALUE_LENGTH} characters`, `${raw.slice(0, 20)}…`);
   switch (p.type) {
     case 'int': {
       const n = /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -65,7 +89,7 @@ export function checkParam(p: TemplateParameter, raw: string): ParamValue {
       if (!p.values?.includes(raw)) throw bad(p, `one of ${(p.values ?? []).join(', ')}`, raw);
       return { text: raw, typed: raw };
     case 'string': {
-      const ok = p.pattern ? new RegExp(`^(?:${p.pattern})$`).test(raw) : DEFAULT_STRING_PATTERN.test(raw);
+      const ok = p.pattern ? compilePattern(p.pattern).matches(raw) : DEFAULT_STRING_PATTERN.test(raw);
       if (!ok) {
         throw bad(p, p.pattern ? `a value matching ${p.pattern}` : 'letters, digits and . , : / = + - _ only (no spaces)', raw);
       }

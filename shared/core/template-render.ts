@@ -1,10 +1,13 @@
 // Template + a person's values → the JobCreateParameters body to PUT. Every value is checked before anything
-// is built, and a value that lands in a command line must be shell-inert: it can fill a slot, never add a
-// command, a redirection, a substitution or an option.
+// is built. A value that lands in a command line becomes one quoted word: it can fill a slot, never add a
+// command, a redirection or a substitution, and an option only where the template allows it. A value that
+// lands in a path stays inside the directory the template put it under.
 import type { JobCreateParameters, ResourceId } from '../batchai/types';
 import { InputError } from '../errors';
 import { isObject, type Json } from './json-shape';
 import { WHOLE_PLACEHOLDER } from './template-job-shape';
+import { placeholderContexts, quoteFor } from './shell-quote';
+import { isPathField, isShellField } from './template-fields';
 import { resolveParam, type ParamValue } from './template-params';
 import { PLACEHOLDER, type Template } from './templates';
 
@@ -17,44 +20,54 @@ export interface RenderOverrides {
   name?: string;
 }
 
-/** Fields whose text a shell or an argv reads: a value placed there is held to SHELL_SAFE. */
-const SHELL_FIELD = /(commandLine|CommandLineArgs|FilePath|InterpreterPath|^mountCommand|^mountOptions)$/;
-const SHELL_SAFE = /^[\w.,:/=+@%-]*$/;
+/** A path piece: letters, digits, `.`, `-`, `_` and `/`; relative, never climbing out with `..`. */
+const PATH_SAFE = /^[\w./-]*$/;
 
 function unsafe(name: string, value: string, path: string, why: string): InputError {
-  return new InputError('TemplateUnsafeValue', `Parameter ${name}: ${JSON.stringify(value)} cannot go into ${path}: ${why}.`);
+  return new InputError('TemplateUnsafeValue', `Parameter ${name}: ${JSON.stringify(value.slice(0, 80))} cannot go into ${path}: ${why}.`);
 }
 
-type Resolved = Map<string, ParamValue & { fromPerson: boolean }>;
+type Resolved = Map<string, ParamValue & { allowOption?: boolean }>;
+
+function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }, key: string, path: string): void {
+  const text = value.text;
+  if (/[\x00-\x1f\x7f]/.test(text) && (isShellField(key) || isPathField(key))) throw unsafe(name, text, path, 'expected printable text (no control characters)');
+  if (isShellField(key) && text.startsWith('-') && !value.allowOption) {
+    throw unsafe(name, text, path, 'expected a value not starting with - (it would read as an option; the template can allow it with "allowOption": true)');
+  }
+  if (isPathField(key) && (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))) {
+    throw unsafe(name, text, path, "expected a relative path of letters, digits, . - _ and / (no '..', no leading /)");
+  }
+}
 
 function fill(v: Json, key: string, path: string, values: Resolved, typedNames: Set<string>): Json {
   if (Array.isArray(v)) return v.map((x, i) => fill(x, key, `${path}[${i}]`, values, typedNames));
   if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, values, typedNames)]));
   if (typeof v !== 'string') return v;
   const whole = WHOLE_PLACEHOLDER.exec(v);
-  if (whole && typedNames.has(whole[1])) return values.get(whole[1])?.typed ?? v;
-  const shell = SHELL_FIELD.test(key);
+  if (whole && typedNames.has(whole[1]!)) return values.get(whole[1]!)?.typed ?? v;
+  // Checked when the template was loaded: every placeholder here has a quoting context.
+  const contexts = isShellField(key) ? placeholderContexts(v) : [];
+  let n = 0;
   return v.replace(PLACEHOLDER, (_, name: string) => {
     const value = values.get(name);
+    const context = contexts[n++]?.context;
     if (!value) {
       const flag = { cluster: '--cluster', experiment: '--experiment', job: '--name' }[name] ?? name;
       throw new InputError('TemplateMissingParameter', `${path} uses {{${name}}}, which has no value: expected ${flag} when submitting.`);
     }
-    if (shell && value.fromPerson) {
-      if (!SHELL_SAFE.test(value.text)) throw unsafe(name, value.text, path, 'expected letters, digits and . , : / = + - _ @ % only (no spaces or shell characters)');
-      if (value.text.startsWith('-') && typeof value.typed === 'string') throw unsafe(name, value.text, path, 'expected a value not starting with - (it would read as an option)');
-    }
-    return value.text;
+    checkPlaced(name, value, key, path);
+    return context ? quoteFor(value.text, context) : value.text;
   });
 }
 
 function reserved(overrides: RenderOverrides): Resolved {
   const m: Resolved = new Map();
   const cluster = typeof overrides.cluster === 'string' ? overrides.cluster : overrides.cluster?.id;
-  // ARM ids and chat names were validated where they came from; they still pass the shell check below.
-  if (cluster) m.set('cluster', { text: cluster, typed: cluster, fromPerson: true });
-  if (overrides.experiment) m.set('experiment', { text: overrides.experiment, typed: overrides.experiment, fromPerson: true });
-  if (overrides.name) m.set('job', { text: overrides.name, typed: overrides.name, fromPerson: true });
+  // ARM ids and chat names were validated where they came from; they are quoted and checked like any value.
+  if (cluster) m.set('cluster', { text: cluster, typed: cluster });
+  if (overrides.experiment) m.set('experiment', { text: overrides.experiment, typed: overrides.experiment });
+  if (overrides.name) m.set('job', { text: overrides.name, typed: overrides.name });
   return m;
 }
 
@@ -76,8 +89,8 @@ export function renderTemplate(t: Template, values: Record<string, string>, over
     if (!v) {
       throw new InputError('TemplateMissingParameter', `Template ${t.name} needs ${p.name}${p.description ? ` (${p.description})` : ''}: give ${p.name}=<${p.type}>.`);
     }
-    // A template author's own default is trusted like the rest of the template text; a person's value is not.
-    resolved.set(p.name, { ...v, fromPerson: values[p.name] !== undefined });
+    // A default is quoted like a person's value: a word is a word, whoever chose it.
+    resolved.set(p.name, p.allowOption ? { ...v, allowOption: true } : v);
     if (p.type !== 'string' && p.type !== 'choice') typedNames.add(p.name);
   }
   const properties = fill(t.job.properties as unknown as Json, 'properties', 'properties', resolved, typedNames) as Record<string, Json>;

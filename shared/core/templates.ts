@@ -4,8 +4,10 @@
 import type { JobBaseProperties, ResourceId } from '../batchai/types';
 import { InputError } from '../errors';
 import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from './json-shape';
-import { checkParam, type ParamType, type TemplateParameter } from './template-params';
+import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type TemplateParameter } from './template-params';
 import { checkJobProperties } from './template-job-shape';
+import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
+import { isShellField } from './template-fields';
 
 export type { TemplateParameter, ParamType } from './template-params';
 export { renderTemplate, type RenderOverrides } from './template-render';
@@ -29,7 +31,7 @@ const PARAM_NAME = /^[A-Za-z_]\w{0,63}$/;
 
 function parseParameter(v: unknown, path: string): TemplateParameter {
   const o = object(v, path);
-  onlyKeys(o, ['name', 'type', 'default', 'pattern', 'values', 'min', 'max', 'description', 'required'], path);
+  onlyKeys(o, ['name', 'type', 'default', 'pattern', 'values', 'min', 'max', 'description', 'required', 'allowOption'], path);
   const name = string(o.name, `${path}.name`);
   if (!PARAM_NAME.test(name)) throw shapeError(`${path}.name`, 'a letter or _ then letters, digits or _', name);
   if ((RESERVED_PLACEHOLDERS as readonly string[]).includes(name)) {
@@ -48,18 +50,20 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   p.pattern = optional(o, 'pattern', path, (x, at) => {
     const s = string(x, at);
     try {
-      new RegExp(s);
-    } catch {
-      throw shapeError(at, 'a valid regular expression', s);
+      compilePattern(s);
+    } catch (e) {
+      throw shapeError(at, `a valid RE2 regular expression of at most ${MAX_PATTERN_LENGTH} characters (no lookaround or backreferences): ${(e as Error).message}`, s.slice(0, 80));
     }
     return s;
   });
   p.values = optional(o, 'values', path, (x, at) => array(x, at).map((e, i) => string(e, `${at}[${i}]`)));
   if (p.type === 'choice' && !p.values?.length) throw shapeError(`${path}.values`, 'a non-empty list of allowed values for a choice');
-  p.required = optional(o, 'required', path, (x, at) => {
+  const flag = (x: unknown, at: string) => {
     if (typeof x !== 'boolean') throw shapeError(at, 'true or false', x);
     return x;
-  });
+  };
+  p.required = optional(o, 'required', path, flag);
+  p.allowOption = optional(o, 'allowOption', path, flag);
   if (o.default !== undefined) {
     const d = o.default;
     if (typeof d !== 'string' && typeof d !== 'number' && typeof d !== 'boolean') throw shapeError(`${path}.default`, 'a string, number or boolean', d);
@@ -74,10 +78,19 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   return p;
 }
 
-function placeholders(v: Json, path: string, out: Array<{ name: string; path: string }>): void {
-  if (typeof v === 'string') for (const m of v.matchAll(PLACEHOLDER)) out.push({ name: m[1], path });
-  else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, `${path}[${i}]`, out));
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, `${path}.${k}`, out);
+function placeholders(v: Json, key: string, path: string, out: Array<{ name: string; path: string }>): void {
+  if (typeof v === 'string') {
+    for (const m of v.matchAll(PLACEHOLDER)) out.push({ name: m[1]!, path });
+    if (isShellField(key)) {
+      try {
+        placeholderContexts(v);
+      } catch (e) {
+        if (!(e instanceof UnquotablePlaceholder)) throw e;
+        throw shapeError(path, `placeholders where a value can be quoted as one word, not ${e.message}`);
+      }
+    }
+  } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, out));
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, out);
 }
 
 /**
@@ -96,7 +109,7 @@ export function parseTemplate(json: unknown, name: string): Template {
     seen.add(p.name);
   }
   const used: Array<{ name: string; path: string }> = [];
-  placeholders(root.properties as Json, `${name}.properties`, used);
+  placeholders(root.properties as Json, 'properties', `${name}.properties`, used);
   for (const u of used) {
     if (!seen.has(u.name) && !(RESERVED_PLACEHOLDERS as readonly string[]).includes(u.name)) {
       throw shapeError(u.path, `only declared parameters in {{ }} (declare "${u.name}" under parameters)`, `{{${u.name}}}`);
