@@ -1,6 +1,7 @@
 // The backend's composition root without any chat SDK: one Config → the real Batch AI client, Table stores,
 // the backend's stores and queue, and the poller. The poll and health functions need only this (so their
 // first call never loads botbuilder); functions/services.ts adds the chat side on top of it.
+import { redactText } from '../shared/core/redact';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { credentialFor } from '../shared/batchai/credential';
 import type { BatchAi } from '../shared/batchai/port';
@@ -24,6 +25,8 @@ export interface BackendOverrides {
 }
 
 export const defaultLog = (line: string) => console.log(line);
+/** Every log line of the app passes the one text redactor, whatever error text it carries. */
+export const redacting = (sink: (line: string) => void) => (line: string) => sink(redactText(line));
 
 export async function createBackendServices(config: Config, overrides: BackendOverrides = {}): Promise<BackendServices> {
   const batchAi = overrides.batchAi ?? createBatchAiClient({
@@ -31,6 +34,6 @@ export async function createBackendServices(config: Config, overrides: BackendOv
   });
   const conn = config.storage;
   const [stores, backend] = await Promise.all([createStores(conn, overrides.storage), createBackendStores(conn, overrides.storage)]);
-  const poller = createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log: overrides.log ?? defaultLog });
+  const poller = createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log: redacting(overrides.log ?? defaultLog) });
   return { config, batchAi, stores, backend, poller };
 }

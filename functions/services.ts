@@ -8,7 +8,7 @@ import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/ap
 import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
 import { createNotifier, type AlertPort, type Notifier } from '../shared/services/notifier';
 import { readTail } from '../shared/storage/file-tail';
-import { createBackendServices, defaultLog, type BackendOverrides, type BackendServices } from './backend-services';
+import { createBackendServices, defaultLog, redacting, type BackendOverrides, type BackendServices } from './backend-services';
 
 export interface Services extends BackendServices {
   transport: BotServices['transport'];
@@ -30,7 +30,7 @@ export interface ServiceOverrides extends BackendOverrides {
 
 /** `base`: the backend's services when already built (the lazy provider shares them with poll and health). */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}, base?: BackendServices): Promise<Services> {
-  const log = overrides.log ?? defaultLog;
+  const log = redacting(overrides.log ?? defaultLog);
   const backendServices = base ?? (await createBackendServices(config, overrides));
   const { batchAi, stores, backend } = backendServices;
   const botServices = await createBotServices(config, { batchAi, stores, log, ...(overrides.slack ? { slack: overrides.slack } : {}) });

@@ -6,9 +6,9 @@ import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/core/job-file-fill';
-import { redactJobRequest, redactText } from '../../shared/core/redact';
+import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
-import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
+import { parseTemplate, renderTemplate, secretParameters, secretValues, type Template } from '../../shared/core/templates';
 import { InputError, isNotFound, toError } from '../../shared/errors';
 import type { Handler, HandlerContext } from '../handler';
 import { jobView } from '../job-card';
@@ -44,9 +44,10 @@ export const templates: Handler<'templates'> = async (_cmd, ctx) => {
 
 export const template: Handler<'template'> = async (cmd, ctx) => {
   const t = await loadTemplate(ctx, cmd.template);
+  const secret = secretParameters(t);
   const facts = t.parameters.map((p) => {
     const allowed = p.values ? ` one of ${p.values.join('|')}` : p.pattern ? ` matching ${p.pattern}` : '';
-    const dflt = p.default === undefined ? ' (required)' : ` = ${String(p.default)}`;
+    const dflt = p.default === undefined ? ' (required)' : ` = ${secret.has(p.name) ? REDACTED : String(p.default)}`;
     return { title: p.name, value: `${p.type}${allowed}${dflt}${p.description ? ` — ${p.description}` : ''}` };
   });
   return {
@@ -55,7 +56,7 @@ export const template: Handler<'template'> = async (cmd, ctx) => {
       title: `Template ${t.name}`,
       text: t.description ?? (t.parameters.length ? 'Parameters:' : 'A plain job.json: no parameters.'),
       facts,
-      code: JSON.stringify(redactJobRequest(t.job), null, 2),
+      code: JSON.stringify(redactJobRequest(t.job, secretValues(t, {})), null, 2),
       codeLabel: 'Job definition',
       actions: [
         { title: 'Dry run', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: true }) },
@@ -136,7 +137,7 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
           { title: 'Job', value: ref.job },
           { title: 'Cluster', value: lastSegment(body.properties?.cluster.id) ?? '' },
         ],
-        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(redactJobRequest(body), null, 2)}`,
+        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(redactJobRequest(body, secretValues(t, cmd.params)), null, 2)}`,
         codeLabel: 'Request',
         actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },

@@ -1,34 +1,53 @@
-// Secrets never reach a card: a dry run or a template view shows the request body with every secret value
-// replaced (job `secrets`, keys, passwords, tokens, and the `sig` of a SAS URL).
+// Secrets never reach a card, a log line or an error text. Two redactors, by key and by value: a shown request
+// body (dry run, template view) loses every secret-keyed value and every secret inside any other string; text
+// (logs, error messages, what a server echoes) loses what looks like a credential wherever it stands.
 
 export const REDACTED = '***';
 /** Keys whose string value is a secret wherever they appear in a Batch AI request (keys, passwords, tokens). */
-const SECRET_KEY = /^(password|accountKey|instrumentationKey|adminUserPassword|sasToken|key)$/i;
+const SECRET_KEY = /^(password|accountKey|instrumentationKey|adminUserPassword|sasToken|key|connectionString)$/i;
 
-function redact(v: unknown, key: string, inSecrets: boolean): unknown {
-  if (Array.isArray(v)) return v.map((x) => redact(x, key, inSecrets));
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k, inSecrets || k === 'secrets')]));
-  }
+/** True when a string at `key` (inside a `secrets` list or not) is a secret by its key alone. */
+export function isSecretField(key: string, inSecrets: boolean): boolean {
   // Inside `secrets: [{ name, value }]` the value is the secret; the name is what the job reads it as.
-  if (typeof v === 'string' && (SECRET_KEY.test(key) || (inSecrets && key === 'value'))) return REDACTED;
-  // A SAS signature in a URL is a credential too.
-  return typeof v === 'string' ? v.replace(/([?&]sig=)[^&]+/gi, `$1${REDACTED}`) : v;
+  return SECRET_KEY.test(key) || (inSecrets && key === 'value');
 }
 
-/** A job request body (or a template's job) as it may be shown. */
-export function redactJobRequest<T>(body: T): T {
-  return redact(body, '', false) as T;
+/** `text` with every occurrence of the given secret values masked (values under 3 characters are left alone). */
+export function maskValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of values) if (v.length >= 3) out = out.split(v).join(REDACTED);
+  return out;
+}
+
+function redact(v: unknown, key: string, inSecrets: boolean, values: readonly string[]): unknown {
+  if (Array.isArray(v)) return v.map((x) => redact(x, key, inSecrets, values));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k, inSecrets || k === 'secrets', values)]));
+  }
+  if (typeof v !== 'string') return v;
+  return isSecretField(key, inSecrets) ? REDACTED : redactText(maskValues(v, values));
 }
 
 /**
- * Text that may reach a log line or an error message, with what must not: bearer tokens, SAS signatures,
- * account keys, passwords and secrets in `k=v` / JSON form, and passwords in URLs. The one scrubber for both
- * what a server echoes back (shared/batchai) and what the bot logs.
+ * A job request body (or a template's job) as it may be shown. `values` are secrets known by value (what a
+ * template parameter that fills a secret was given): masked wherever else they were placed too.
+ */
+export function redactJobRequest<T>(body: T, values: readonly string[] = []): T {
+  return redact(body, '', false, values) as T;
+}
+
+/**
+ * Text that may reach a log line or an error message, with what must not: bearer and basic credentials, SAS
+ * signatures (also URL-encoded), account keys and passwords in connection strings, `k=v`, `--k v` and JSON
+ * form, and passwords in URLs. The one scrubber for what a server echoes back (shared/batchai), what the bot
+ * logs and what a card shows of a failure.
  */
 export function redactText(text: string): string {
   return text
-    .replace(/(bearer\s+)[-\w.~+/=]+/gi, `$1${REDACTED}`)
-    .replace(/\b(sig|accountkey|password|secret)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi, `$1$2${REDACTED}`)
+    .replace(/\b(bearer|basic)(\s+)[-\w.~+/=]+/gi, `$1$2${REDACTED}`)
+    .replace(/\b(sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi, `$1$2${REDACTED}`)
+    // URL-encoded inside another URL's query: `%26sig%3D…` (a digit may precede the name).
+    .replace(/(?<![a-z])(sig|accountkey|password|token)(%3D)(?:(?!%26)[^&\s"',;}])+/gi, `$1$2${REDACTED}`)
+    .replace(/(--?(?:password|passwd|secret|token|account-key|sas-token)[\s=]+)(?!-)\S+/gi, `$1${REDACTED}`)
     .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`);
 }

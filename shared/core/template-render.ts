@@ -9,7 +9,8 @@ import { WHOLE_PLACEHOLDER } from './template-job-shape';
 import { placeholderContexts, quoteFor } from './shell-quote';
 import { isPathField, isShellField } from './template-fields';
 import { resolveParam, type ParamValue } from './template-params';
-import { PLACEHOLDER, type Template } from './templates';
+import { maskValues } from './redact';
+import { PLACEHOLDER, secretParameters, type Template } from './templates';
 
 export interface RenderOverrides {
   /** The cluster's ARM id (or ResourceId); fills `properties.cluster` and `{{cluster}}`. */
@@ -76,6 +77,26 @@ function reserved(overrides: RenderOverrides): Resolved {
  * allowed values, shell safety) and returns the request body. Throws InputError before building anything.
  */
 export function renderTemplate(t: Template, values: Record<string, string>, overrides: RenderOverrides = {}): JobCreateParameters {
+  try {
+    return render(t, values, overrides);
+  } catch (e) {
+    // A refused value that fills a secret is not echoed back into the conversation.
+    if (!(e instanceof InputError)) throw e;
+    const secrets = secretValues(t, values);
+    throw secrets.length ? new InputError(e.code, maskValues(e.message, secrets)) : e;
+  }
+}
+
+/** The texts of the parameters that fill a secret (the person's value or the default): masked wherever shown. */
+export function secretValues(t: Template, values: Record<string, string>): string[] {
+  const names = secretParameters(t);
+  return t.parameters.filter((p) => names.has(p.name)).flatMap((p) => {
+    const v = values[p.name] ?? (p.default === undefined ? undefined : String(p.default));
+    return v === undefined ? [] : [v];
+  });
+}
+
+function render(t: Template, values: Record<string, string>, overrides: RenderOverrides): JobCreateParameters {
   const declared = new Set(t.parameters.map((p) => p.name));
   const unknown = Object.keys(values).filter((k) => !declared.has(k));
   if (unknown.length > 0) {

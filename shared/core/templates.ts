@@ -8,9 +8,10 @@ import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type Te
 import { checkJobProperties } from './template-job-shape';
 import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
 import { isShellField } from './template-fields';
+import { isSecretField } from './redact';
 
 export type { TemplateParameter, ParamType } from './template-params';
-export { renderTemplate, type RenderOverrides } from './template-render';
+export { renderTemplate, secretValues, type RenderOverrides } from './template-render';
 
 /** The job body of a template: cluster and nodeCount may be left to submit time. */
 export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCount'> & { cluster?: ResourceId; nodeCount?: number | string };
@@ -70,12 +71,26 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
     try {
       checkParam(p, String(d));
     } catch (e) {
-      throw shapeError(`${path}.default`, `a valid default: ${(e as Error).message}`);
+      // Without the value: a default may be a secret's, and this message can reach the templates card.
+      throw shapeError(`${path}.default`, `a valid default: ${(e as Error).message.replace(/, got .*$/s, '')}`);
     }
     p.default = d;
   }
   for (const k of Object.keys(p) as Array<keyof TemplateParameter>) if (p[k] === undefined) delete p[k];
   return p;
+}
+
+/** Parameters placed in a secret (a `secrets[].value`, a key, a password): their values are never shown. */
+export function secretParameters(t: Template): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown, key: string, inSecrets: boolean): void => {
+    if (typeof v === 'string') {
+      if (isSecretField(key, inSecrets)) for (const m of v.matchAll(PLACEHOLDER)) out.add(m[1]!);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key, inSecrets));
+    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, k, inSecrets || k === 'secrets');
+  };
+  walk(t.job.properties, 'properties', false);
+  return out;
 }
 
 function placeholders(v: Json, key: string, path: string, out: Array<{ name: string; path: string }>): void {

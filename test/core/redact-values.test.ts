@@ -1,0 +1,70 @@
+// Redaction by value as well as by key: what a template card, a dry run or an error text may show.
+import { redactJobRequest, redactText } from '../../shared/core/redact';
+import { parseTemplate, renderTemplate, secretParameters, secretValues } from '../../shared/core/templates';
+import { template as templateHandler } from '../../bot/handlers/templates';
+import type { HandlerContext } from '../../bot/handler';
+
+const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
+const JSON_T = {
+  parameters: [
+    { name: 'token', default: 'tok-default-1', pattern: '[\\w-]+' },
+    { name: 'msg', default: 'hi' },
+  ],
+  properties: {
+    customToolkitSettings: { commandLine: 'echo {{msg}}' },
+    stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    secrets: [{ name: 'TOKEN', value: '{{token}}' }],
+    environmentVariables: [
+      { name: 'COPY', value: 'x-{{token}}' },
+      { name: 'CONN', value: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=conn-key-2==;EndpointSuffix=core.windows.net' },
+      { name: 'URL', value: 'https://h/p?u=https%3A%2F%2Fa%2Fb%3Fsv%3D1%26sig%3Denc-sig-3%26se%3D2' },
+    ],
+    mountVolumes: { unmanagedFileSystems: [{ mountCommand: 'mount -t cifs //s/x -o username=u,password=mount-pw-4', relativeMountPath: 'x' }] },
+  },
+};
+const SECRETS = ['tok-default-1', 'conn-key-2', 'enc-sig-3', 'mount-pw-4'];
+
+test('a parameter that fills secrets[].value is a secret parameter', () => {
+  expect([...secretParameters(parseTemplate(JSON_T, 't'))]).toEqual(['token']);
+});
+
+test('a dry-run body shows none of the secrets, by key or by value', () => {
+  const t = parseTemplate(JSON_T, 't');
+  const body = renderTemplate(t, {}, { cluster: CLUSTER });
+  const shown = JSON.stringify(redactJobRequest(body, secretValues(t, {})));
+  for (const s of SECRETS) expect(shown).not.toContain(s);
+  expect(shown).toContain('AccountName=a');
+  expect(shown).toContain('username=u');
+  const given = renderTemplate(t, { token: 'person-tok-5' }, { cluster: CLUSTER });
+  expect(JSON.stringify(redactJobRequest(given, secretValues(t, { token: 'person-tok-5' })))).not.toContain('person-tok-5');
+});
+
+test('a refused secret value is not echoed in the error', () => {
+  const t = parseTemplate(JSON_T, 't');
+  expect(() => renderTemplate(t, { token: 'bad secret!' }, { cluster: CLUSTER })).toThrow(/token: expected a value matching/);
+  try {
+    renderTemplate(t, { token: 'bad secret!' }, { cluster: CLUSTER });
+  } catch (e) {
+    expect((e as Error).message).not.toContain('bad secret!');
+  }
+});
+
+test('a bad default is named without its value', () => {
+  const bad = { ...JSON_T, parameters: [{ name: 'token', default: 'no spaces allowed' }, { name: 'msg' }] };
+  expect(() => parseTemplate(bad, 't')).toThrow(/t\.parameters\[0\]\.default/);
+  expect(() => parseTemplate(bad, 't')).not.toThrow(/no spaces allowed/);
+});
+
+test('redactText: bearer, basic, URL-encoded sig, --password, JSON and connection strings', () => {
+  const s = redactText('Authorization: Bearer b-1 Basic YmFzaWM= q=%26sig%3Dsig-2%26se%3D1 --password pw-3 {"password": "pw-4"} AccountKey=k-5;');
+  for (const x of ['b-1', 'YmFzaWM', 'sig-2', 'pw-3', 'pw-4', 'k-5']) expect(s).not.toContain(x);
+  expect(s).toContain('%26se%3D1');
+});
+
+test('the template card masks a default that fills a secret and every secret in the job', async () => {
+  const ctx = { deps: { stores: { templates: { get: async () => JSON_T, list: async () => [] } } } } as unknown as HandlerContext;
+  const reply = await templateHandler({ kind: 'template', template: 't' }, ctx);
+  const shown = JSON.stringify(reply.view);
+  for (const s of SECRETS) expect(shown).not.toContain(s);
+  expect(shown).toContain('= ***');
+});
