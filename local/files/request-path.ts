@@ -58,6 +58,9 @@ export async function resolveInShare(root: string, segments: readonly string[]):
   const shareReal = await realpath(shareDir).catch(() => {
     throw new FilesError(404, 'ShareNotFound');
   });
+  // The share folder itself must be a real folder under the root: a link a job made beside the shares
+  // (`<account>/evil -> /`) is not a share.
+  if (shareReal !== join(await realpath(root), segments[0]!, segments[1]!)) throw new FilesError(404, 'ShareNotFound');
   const target = join(shareDir, ...segments.slice(2));
   let real: string;
   try {

@@ -133,3 +133,11 @@ test('signUrl refuses paths that are not plain names, with a clear InputError', 
   expect(() => f.service.signUrl(`${ACCOUNT}/${SHARE}`, later, 'r')).toThrow(/<account>\/<share>\/<file>/);
   expect(() => f.service.signUrl(`${ACCOUNT}/${SHARE}/x`, new Date(NaN))).toThrow(/valid Date/);
 });
+
+test('a link beside the shares (`<account>/evil -> /`, which a job can make through its mount) is not a share', async () => {
+  await symlink('/', join(f.root, ACCOUNT, 'evil'));
+  const url = f.service.signUrl(`${ACCOUNT}/evil/etc/hostname`, new Date(Date.now() + 60_000), 'r');
+  const r = await fetch(url);
+  expect(r.status).toBe(404);
+  expect(r.headers.get('x-ms-error-code')).toBe('ShareNotFound');
+});

@@ -1,8 +1,8 @@
 // The environment and directories a job saw on a node: mount roots, temp dir, input/output aliases, the
 // stdout/stderr directory, user variables and secrets. Paths in the job's definition may reference
 // `$AZ_BATCHAI_...` variables; they are expanded against this environment.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { jobOutputSegment, type ClusterRec, type JobPaths, type JobRec } from './model';
 import { masterPort, rankEnv } from './mpi-env';
 import { materializeMounts } from './mounts';
@@ -29,6 +29,21 @@ function baseEnv(paths: Omit<JobPaths, 'stdOutErr' | 'outputs'>): Record<string,
   };
 }
 
+/**
+ * Creates `dir` only if it lands inside the data directory once links are followed: the REST facade checked
+ * the text of the path, but a link that an earlier job made on a share could still point elsewhere.
+ */
+function mkdirInside(dataDir: string, dir: string): void {
+  let existing = dir;
+  while (!existsSync(existing)) existing = dirname(existing);
+  const root = realpathSync(dataDir);
+  const real = realpathSync(existing);
+  if (real !== root && !real.startsWith(root + sep)) {
+    throw new Error(`${dir} leads outside the engine's data directory (through a link); nothing was created there.`);
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
 /** Creates the job's mount trees and directories; returns where everything is. */
 export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPaths {
   const mountRoot = join(clusterDir(dataDir, c), 'mounts');
@@ -40,11 +55,11 @@ export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPath
   const env = baseEnv({ mountRoot, jobMountRoot, tempDir });
   const segment = jobOutputSegment(j);
   const stdOutErr = join(resolve(expandVars(j.props.stdOutErrPathPrefix, env)), segment, 'stdouterr');
-  mkdirSync(stdOutErr, { recursive: true });
+  mkdirInside(dataDir, stdOutErr);
   const outputs: Record<string, string> = {};
   for (const o of j.props.outputDirectories ?? []) {
     const dir = join(resolve(expandVars(o.pathPrefix, env)), segment, 'outputs', ...(o.pathSuffix ? [expandVars(o.pathSuffix, env)] : []));
-    mkdirSync(dir, { recursive: true });
+    mkdirInside(dataDir, dir);
     outputs[o.id] = dir;
   }
   return { mountRoot, jobMountRoot, tempDir, stdOutErr, outputs };

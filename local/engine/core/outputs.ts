@@ -39,12 +39,24 @@ function outputRoot(core: Core, k: JobKey, id: string): string {
   return j.paths.outputs[key]!;
 }
 
-function inside(base: string, sub: string | undefined): string {
+const within = (p: string, base: string): boolean => p === base || p.startsWith(base + sep);
+
+/** The directory to list, proven inside the output directory both as text and after links are followed. */
+function inside(base: string, sub: string | undefined): { dir: string; baseReal: string } {
   const target = resolve(base, sub && sub !== '.' ? sub : '.');
-  if (target !== base && !target.startsWith(base + sep)) {
-    throw new EngineError('invalid', 'InvalidDirectory', `directory '${sub}' must be a path inside the output directory.`);
+  const refuse = () => new EngineError('invalid', 'InvalidDirectory', `directory '${sub}' must be a path inside the output directory.`);
+  if (!within(target, base)) throw refuse();
+  let baseReal: string;
+  let real: string;
+  try {
+    baseReal = realpathSync(base);
+    real = realpathSync(target);
+  } catch {
+    throw new EngineError('notFound', 'DirectoryNotFound', `The directory '${sub ?? '.'}' does not exist in the output directory.`);
   }
-  return target;
+  // A job can leave a link to another share or outside the data directory: it is not part of its output.
+  if (!within(real, baseReal)) throw refuse();
+  return { dir: real, baseReal };
 }
 
 /** The share-relative path (`<account>/<share>/<path>`) of a file, if it lives on a mounted file share. */
@@ -63,7 +75,7 @@ function sharePath(core: Core, file: string): string | undefined {
 }
 
 export function listOutputFiles(core: Core, k: JobKey, o: OutputListOptions): { entries: OutputEntry[]; nextOffset?: number } {
-  const dir = inside(outputRoot(core, k, o.outputDirectoryId), o.directory);
+  const { dir, baseReal } = inside(outputRoot(core, k, o.outputDirectoryId), o.directory);
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -74,13 +86,15 @@ export function listOutputFiles(core: Core, k: JobKey, o: OutputListOptions): { 
   const expiresAt = new Date(core.now() + o.linkExpiryInMinutes * 60_000);
   const entries: OutputEntry[] = [];
   for (const name of page) {
-    const full = join(dir, name);
+    let full: string;
     let st;
     try {
+      full = realpathSync(join(dir, name));
       st = statSync(full);
     } catch {
-      continue; // removed between listing and stat (a job still writing)
+      continue; // removed between listing and stat (a job still writing), or a dangling link
     }
+    if (!within(full, baseReal)) continue; // a link out of the output directory is not listed, let alone signed
     if (st.isDirectory()) {
       entries.push({ name, fileType: 'directory' });
       continue;

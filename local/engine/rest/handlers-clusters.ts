@@ -4,6 +4,7 @@ import { deleteCluster } from '../core/cascades';
 import { putCluster, updateScale } from '../core/clusters';
 import { getCluster, listClusters } from '../core/lookups';
 import { ArmHttpError } from './arm-error';
+import { checkClusterPaths } from './body-paths';
 import { clusterKey, wsKey } from './keys';
 import { pageOf } from './paging';
 import type { Route } from './router';
@@ -19,6 +20,7 @@ export const clusterRoutes: Route[] = [
     method: 'PUT', template: `${C}/{clusterName}`,
     handler: (ctx) => {
       const body = validateBody<ClusterCreateParameters>(ctx.body, 'ClusterCreateParameters');
+      checkClusterPaths(body);
       const k = clusterKey(ctx);
       const { rec, created } = putCluster(ctx.core, k, body.properties!);
       if (!created) return { status: 200, body: clusterView(ctx.core, rec) };

@@ -5,6 +5,7 @@ import { createJob, deleteJob, isJobDone, terminateJob } from '../core/jobs';
 import { getJob, listJobs } from '../core/lookups';
 import { listOutputFiles } from '../core/outputs';
 import { ArmHttpError } from './arm-error';
+import { checkJobPaths } from './body-paths';
 import { expKey, jobKey } from './keys';
 import { intQuery, nextLink, pageOf, pageWindow } from './paging';
 import type { Route } from './router';
@@ -20,6 +21,7 @@ export const jobRoutes: Route[] = [
     method: 'PUT', template: `${J}/{jobName}`,
     handler: (ctx) => {
       const body = validateBody<JobCreateParameters>(ctx.body, 'JobCreateParameters');
+      checkJobPaths(body);
       const k = jobKey(ctx);
       const { rec, created } = createJob(ctx.core, k, body.properties!);
       if (!created) return { status: 200, body: jobView(rec) };

@@ -27,18 +27,37 @@ export interface Route {
 }
 
 const NAME = /^[-\w_]{1,64}$/;
+/** Subscription ids, locations and operation ids: no separators, no dots, nothing to decode into a path. */
+const TOKEN = /^[-\w]{1,128}$/;
 const RESOURCE_GROUP = /^[-\w._()]{1,90}$/;
 const NAME_PARAMS: Record<string, string> = {
   workspaceName: 'workspace', experimentName: 'experiment', jobName: 'job', clusterName: 'cluster', fileServerName: 'file server',
 };
 
+/** A refused segment as it may be echoed: short, printable. */
+function shown(value: string): string {
+  return JSON.stringify(value.slice(0, 100)).slice(1, -1);
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ArmHttpError(400, 'InvalidRequestUri', `The path segment '${shown(segment)}' is not valid percent-encoding.`);
+  }
+}
+
 function checkParam(name: string, value: string): string {
   if (name === 'resourceGroupName' && (!RESOURCE_GROUP.test(value) || value.endsWith('.'))) {
-    throw new ArmHttpError(400, 'InvalidResourceGroupName', `The resource group name '${value}' is invalid: expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.`);
+    throw new ArmHttpError(400, 'InvalidResourceGroupName', `The resource group name '${shown(value)}' is invalid: expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.`);
   }
   const kind = NAME_PARAMS[name];
   if (kind && !NAME.test(value)) {
-    throw new ArmHttpError(400, 'InvalidResourceName', `The ${kind} name '${value}' is invalid: expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).`);
+    throw new ArmHttpError(400, 'InvalidResourceName', `The ${kind} name '${shown(value)}' is invalid: expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).`);
+  }
+  if (!kind && name !== 'resourceGroupName' && !TOKEN.test(value)) {
+    const code = name === 'subscriptionId' ? 'InvalidSubscriptionId' : 'InvalidRequestUri';
+    throw new ArmHttpError(400, code, `The ${name} '${shown(value)}' is invalid: expected 1-128 letters, digits, '-' or '_'.`);
   }
   return value.toLowerCase();
 }
@@ -60,7 +79,7 @@ export function match(routes: Route[], method: string, path: string): Match | 'w
     for (let i = 0; i < tpl.length && ok; i++) {
       const t = tpl[i]!;
       const s = segs[i]!;
-      if (t.startsWith('{')) raw[t.slice(1, -1)] = decodeURIComponent(s);
+      if (t.startsWith('{')) raw[t.slice(1, -1)] = decode(s);
       else ok = t.toLowerCase() === s.toLowerCase();
     }
     if (!ok) continue;

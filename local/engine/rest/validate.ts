@@ -2,6 +2,7 @@
 // expected, as the service's InvalidRequestContent answers did. Unknown properties are ignored (ARM did too).
 import { definitions, type SchemaNode } from './request-schema';
 import { ArmHttpError } from './arm-error';
+import { INTEGER_LIMITS } from './limits';
 
 function resolve(node: SchemaNode): Exclude<SchemaNode, string> {
   if (typeof node !== 'string') return node;
@@ -31,8 +32,13 @@ function check(value: unknown, node: SchemaNode, path: string): void {
       return;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(path, `must be an integer, got ${typeName(value)}`);
-      if (s.min !== undefined && value < s.min) throw bad(path, `must be at least ${s.min}`);
-      if (s.max !== undefined && value > s.max) throw bad(path, `must be at most ${s.max}`);
+      {
+        const limit = INTEGER_LIMITS[path.slice(path.lastIndexOf('.') + 1)];
+        const min = s.min ?? limit?.min;
+        const max = s.max ?? limit?.max ?? 2147483647;
+        if (min !== undefined && value < min) throw bad(path, `must be at least ${min}, got ${value}`);
+        if (value > max) throw bad(path, `must be at most ${max}, got ${value}${limit ? ' (the local engine\'s limit)' : ''}`);
+      }
       return;
     case 'number':
       if (typeof value !== 'number') throw bad(path, `must be a number, got ${typeName(value)}`);

@@ -1,0 +1,18 @@
+// Integer limits of request bodies, by property name, checked with the schema (validate.ts). The service's
+// limits were quota-bound per subscription; these are the local engine's, low enough that a hostile body
+// (`targetNodeCount: 2147483647`) is a 400 and never an allocation of that size.
+export const MAX_NODES = 100;
+export const MAX_PROCESSES = 64;
+
+export const INTEGER_LIMITS: Record<string, { min: number; max: number }> = {
+  nodeCount: { min: 1, max: MAX_NODES },
+  targetNodeCount: { min: 0, max: MAX_NODES },
+  minimumNodeCount: { min: 0, max: MAX_NODES },
+  maximumNodeCount: { min: 0, max: MAX_NODES },
+  initialNodeCount: { min: 0, max: MAX_NODES },
+  processCount: { min: 1, max: MAX_PROCESSES },
+  workerCount: { min: 0, max: MAX_PROCESSES },
+  parameterServerCount: { min: 0, max: MAX_PROCESSES },
+  diskSizeInGB: { min: 1, max: 4095 },
+  diskCount: { min: 1, max: 64 },
+};
