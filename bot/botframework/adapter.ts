@@ -15,6 +15,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
 import type { Config } from '../../shared/config';
 import type { StoredConversation } from '../../shared/storage/index';
 import type { ChatBot, ChatResponse, ChatTransport, TurnInput } from '../transport';
+import { activityShapeProblem } from './activity-shape';
 import { createProactiveSender, type ProactiveOptions } from './proactive';
 import { activityFor } from './render';
 import { executeCommand, messageCommand } from './turn-input';
@@ -121,6 +122,8 @@ export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveO
     async handle(request, chatBot) {
       const activity = parseActivity(request.body);
       if (!activity) return { status: 400, body: { error: { code: 'BadRequest', message: 'Expected a Bot Framework activity as JSON.' } } };
+      const problem = activityShapeProblem(activity);
+      if (problem) return { status: 400, body: { error: { code: 'BadRequest', message: `Expected ${problem}.` } } };
       const res = new CollectedResponse();
       await adapter.process(
         { method: request.method, headers: { authorization: request.headers.authorization }, body: activity },

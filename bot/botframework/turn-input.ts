@@ -20,7 +20,7 @@ function commandOf(data: unknown): string | undefined {
 
 /** The `data.command` of an Action.Execute invoke whose verb is `command`, else undefined. */
 export function executeCommand(value: unknown): string | undefined {
-  const action = (value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+  const action = (value as { action?: { verb?: unknown; data?: unknown } | null } | null | undefined)?.action;
   if (!action || action.verb !== 'command') return undefined;
   return commandOf(action.data);
 }
@@ -35,10 +35,12 @@ function escapeRegExp(s: string): string {
  * mention is always taken as addressing the bot (Slack's bot user id is not the activity's recipient id).
  */
 export function stripMentions(activity: Pick<ActivityText, 'text' | 'entities' | 'recipient'>): string {
-  let text = activity.text ?? '';
+  // Channels send JSON: a number as text, or null where an entity should be, is ignored rather than a crash.
+  let text = typeof activity.text === 'string' ? activity.text : '';
   const botId = activity.recipient?.id;
-  for (const e of activity.entities ?? []) {
-    const mentioned = (e as { mentioned?: { id?: string } }).mentioned;
+  const entities: unknown[] = Array.isArray(activity.entities) ? activity.entities : [];
+  for (const e of entities.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object')) {
+    const mentioned = (e as { mentioned?: { id?: string } | null }).mentioned;
     const mentionText = (e as { text?: unknown }).text;
     if (e.type === 'mention' && botId && mentioned?.id === botId && typeof mentionText === 'string') {
       text = text.replace(new RegExp(escapeRegExp(mentionText), 'g'), ' ');
@@ -55,9 +57,9 @@ export function stripMentions(activity: Pick<ActivityText, 'text' | 'entities' |
  * `channelData.Payload`; our buttons carry the command as the action's `value`.
  */
 export function slackButtonCommand(channelData: unknown): string | undefined {
-  const actions = (channelData as { Payload?: { type?: unknown; actions?: unknown } } | undefined)?.Payload?.actions;
+  const actions = (channelData as { Payload?: { type?: unknown; actions?: unknown } | null } | null | undefined)?.Payload?.actions;
   if (!Array.isArray(actions) || actions.length === 0) return undefined;
-  const value = (actions[0] as { value?: unknown }).value;
+  const value = (actions[0] as { value?: unknown } | null)?.value;
   return typeof value === 'string' ? value : undefined;
 }
 

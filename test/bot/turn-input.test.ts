@@ -41,3 +41,12 @@ test('Slack: a Block Kit button press (channelData.Payload.actions[0].value) arr
   expect(messageCommand({ text: '<@U0BOT1> clusters', channelData: { SlackMessage: {} }, recipient: bot })).toBe('clusters');
   expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [{ value: 3 }] } }, recipient: bot })).toBe('help');
 });
+
+test('odd shapes are ignored, not a crash: non-string text, null entities, a null Slack action', () => {
+  expect(stripMentions({ text: 42 as unknown as string, recipient: bot })).toBe('');
+  expect(stripMentions({ text: 'help', entities: [null as never, { type: 'mention', mentioned: null } as never], recipient: bot })).toBe('help');
+  expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [null] } }, recipient: bot })).toBe('help');
+  expect(messageCommand({ text: 'help', channelData: { Payload: null }, recipient: bot })).toBe('help');
+  expect(executeCommand({ action: null })).toBeUndefined();
+  expect(executeCommand(null)).toBeUndefined();
+});
