@@ -38,7 +38,7 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   if ((RESERVED_PLACEHOLDERS as readonly string[]).includes(name)) {
     throw shapeError(`${path}.name`, `a name other than ${RESERVED_PLACEHOLDERS.join(', ')} (filled from the submit command)`, name);
   }
-  const type = o.type ?? 'string';
+  const type = o.type === undefined ? 'string' : o.type;
   if (typeof type !== 'string' || !TYPES.includes(type as ParamType)) throw shapeError(`${path}.type`, `one of ${TYPES.join(', ')}`, type);
   const p: TemplateParameter = { name, type: type as ParamType };
   const num = (x: unknown, at: string) => {

@@ -53,7 +53,7 @@ export interface RawResponse {
  * A request whose path goes on the wire exactly as given: fetch and the SDK normalise `..` and `%2e%2e`
  * away on the client, so traversal attempts need this.
  */
-export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method, path, headers }, (res) => {
@@ -63,7 +63,7 @@ export function rawRequest(baseUrl: string, method: string, path: string, header
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

@@ -30,6 +30,17 @@ function operationRoutes(): Route[] {
 
 const ROUTES: Route[] = [...operationRoutes(), ...workspaceRoutes, ...clusterRoutes, ...jobRoutes];
 
+/**
+ * URL parsing folds `.` and `..` segments (also `%2e%2e`) into their parent, so `.../jobs/%2e%2e` would
+ * address the experiment: a path with such a segment is refused as written, before it is parsed.
+ */
+function refuseDotSegments(rawUrl: string): void {
+  const path = rawUrl.split('?')[0]!;
+  if (path.split('/').some((s) => /^(\.|%2e){1,2}$/i.test(s))) {
+    throw new ArmHttpError(400, 'InvalidRequestUri', "The request path has a '.' or '..' segment (encoded or not): expected resource names only.");
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `resources`: what else the subscription holds for the generic resource list (the engine's Batch account). */
@@ -55,6 +66,7 @@ export async function startArmServer(core: Core, port = 0, resources: () => Gene
   }
 
   async function answer(req: IncomingMessage): Promise<Reply> {
+    refuseDotSegments(req.url ?? '/');
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
