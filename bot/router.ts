@@ -1,6 +1,8 @@
 // The dispatch table: every command kind has exactly one handler (the type makes a missing one a compile error).
 import type { HandlerTable } from './handler';
 import { approve, keepUp, reject } from './handlers/approvals';
+import { audit } from './handlers/audit';
+import { roles, rolesGrant, rolesRevoke } from './handlers/roles';
 import { cluster, clusters } from './handlers/clusters';
 import { logs, outputs } from './handlers/files';
 import { help } from './handlers/help';
@@ -33,4 +35,8 @@ export const handlers: HandlerTable = {
   approve,
   reject,
   'keep-up': keepUp,
+  roles,
+  'roles-grant': rolesGrant,
+  'roles-revoke': rolesRevoke,
+  audit,
 };

@@ -5,6 +5,7 @@
 import { InputError } from './errors';
 import type { WorkspaceRef } from './batchai/port';
 import type { StorageSettings } from './storage/table';
+import { isRole, ROLES, type Role } from './core/roles';
 
 export interface Config {
   batchAi: {
@@ -49,6 +50,10 @@ export interface Config {
     approvalTtlMinutes: number;
     /** Minutes between the idle warning card and the scale-down (time to press "Keep it up"). */
     idleGraceMinutes: number;
+    /** Chat user ids that are always admin (bootstrap: they grant the other roles). */
+    admins: string[];
+    /** The role of everyone without a grant: operator locally (no app id), viewer once an app id is set. */
+    defaultRole: Role;
   };
   logs: {
     /** Bytes read from the end of stdout.txt for a tail: one ranged request. */
@@ -124,6 +129,13 @@ export function parseStorageAccount(env: Env): StorageAccountSetting | undefined
     throw new InputError('ConfigInvalid', `BATCHAI_STORAGE_ACCOUNT=${name}: expected a storage account name (3-24 lower-case letters and digits).`);
   }
   return key ? { name, key } : { name };
+}
+
+function defaultRole(env: Env, appId: string): Role {
+  const raw = env.DEFAULT_ROLE?.trim().toLowerCase();
+  if (!raw) return appId ? 'viewer' : 'operator';
+  if (!isRole(raw)) throw new InputError('ConfigInvalid', `DEFAULT_ROLE=${raw}: expected one of ${ROLES.join(', ')}.`);
+  return raw;
 }
 
 const STORAGE_PREFIX = 'AzureWebJobsStorage__';
@@ -203,6 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
       approvers: parseApprovers(env.APPROVERS),
       approvalTtlMinutes: int(env, 'APPROVAL_TTL_MINUTES', 60, 1),
       idleGraceMinutes: int(env, 'IDLE_GRACE_MINUTES', 10, 1),
+      admins: parseApprovers(env.ADMINS),
+      defaultRole: defaultRole(env, env.MicrosoftAppId?.trim() ?? ''),
     },
     logs: {
       tailBytes: int(env, 'LOG_TAIL_BYTES', 4096, 256),

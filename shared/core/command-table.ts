@@ -1,9 +1,10 @@
 // The one table of chat commands. The grammar (grammar.ts) parses from it, help (help.ts) is generated from it,
 // and usage lines are derived from each row's argument spec, so a command cannot drift from its help.
 import type { Command, CommandKind, JobName, JobState } from './commands';
+import type { Role } from './roles';
 
-export type ArgType = 'name' | 'job' | 'id' | 'topic' | 'int' | 'kv';
-export type FlagType = 'bool' | 'name' | 'job' | 'int' | 'state' | 'states';
+export type ArgType = 'name' | 'job' | 'id' | 'topic' | 'int' | 'kv' | 'user' | 'role';
+export type FlagType = 'bool' | 'name' | 'job' | 'int' | 'state' | 'states' | 'user';
 
 export interface ArgSpec {
   name: string;
@@ -43,6 +44,10 @@ export interface CommandSpec {
   build(p: Parsed): Command;
   /** A rule across values (min ≤ max): returns "expected …" when broken, else undefined. */
   check?(p: Parsed): string | undefined;
+  /** The least role that may run it (roles.ts); approve/reject ask roles.ts approvalRole instead. */
+  role: Role;
+  /** Changes something (a cluster, a job, a request, a grant): one audit row before, completed after. */
+  audited?: boolean;
 }
 
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed'];
@@ -57,24 +62,26 @@ const job = (v: Value | undefined) => v as JobName;
 const bool = (v: Value | undefined) => v === true;
 
 const cluster: ArgSpec = { name: 'cluster', type: 'name' };
+const user: ArgSpec = { name: 'user', type: 'user' };
+const workspaceFlag: FlagSpec = { name: 'workspace', type: 'name', label: 'w' };
 const jobArg: ArgSpec = { name: 'job', type: 'job' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
-    kind: 'help', verb: 'help', summary: 'List the commands, or show one in detail.',
+    kind: 'help', role: 'viewer', verb: 'help', summary: 'List the commands, or show one in detail.',
     examples: ['help', 'help submit'], args: [{ name: 'topic', type: 'topic', optional: true, label: 'command' }], flags: [],
     build: (p) => (p.args.topic === undefined ? { kind: 'help' } : { kind: 'help', topic: str(p.args.topic) }),
   },
   {
-    kind: 'clusters', verb: 'clusters', summary: 'List the clusters of the workspace with their node counts.',
+    kind: 'clusters', role: 'viewer', verb: 'clusters', summary: 'List the clusters of the workspace with their node counts.',
     examples: ['clusters'], args: [], flags: [], build: () => ({ kind: 'clusters' }),
   },
   {
-    kind: 'cluster', verb: 'cluster', summary: 'Show one cluster: allocation state, nodes, scale settings.',
+    kind: 'cluster', role: 'viewer', verb: 'cluster', summary: 'Show one cluster: allocation state, nodes, scale settings.',
     examples: ['cluster gpu'], args: [cluster], flags: [], build: (p) => ({ kind: 'cluster', cluster: str(p.args.cluster) }),
   },
   {
-    kind: 'jobs', verb: 'jobs', summary: 'List jobs, optionally of one experiment, in one state, or only yours.',
+    kind: 'jobs', role: 'viewer', verb: 'jobs', summary: 'List jobs, optionally of one experiment, in one state, or only yours.',
     examples: ['jobs', 'jobs mnist --state running', 'jobs --mine'],
     args: [{ name: 'experiment', type: 'name', optional: true }],
     flags: [{ name: 'state', type: 'state' }, { name: 'mine', type: 'bool' }],
@@ -86,11 +93,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'job', verb: 'job', summary: 'Show one job: state, times, exit code, output tail.',
+    kind: 'job', role: 'viewer', verb: 'job', summary: 'Show one job: state, times, exit code, output tail.',
     examples: ['job job7', 'job mnist/job7'], args: [jobArg], flags: [], build: (p) => ({ kind: 'job', job: job(p.args.job) }),
   },
   {
-    kind: 'logs', verb: 'logs', summary: "Show the last lines of a job's stdout.txt (or stderr.txt).",
+    kind: 'logs', role: 'viewer', verb: 'logs', summary: "Show the last lines of a job's stdout.txt (or stderr.txt).",
     examples: ['logs job7', 'logs mnist/job7 --lines 100 --stderr'], args: [jobArg],
     flags: [{ name: 'lines', type: 'int', label: 'N', range: [1, 500] }, { name: 'stderr', type: 'bool' }],
     build: (p) => {
@@ -100,7 +107,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'outputs', verb: 'outputs', summary: "List links to a job's output files (the links expire).",
+    kind: 'outputs', role: 'viewer', verb: 'outputs', summary: "List links to a job's output files (the links expire).",
     examples: ['outputs job7', 'outputs job7 MODEL'],
     args: [jobArg, { name: 'directory', type: 'name', optional: true, label: 'directory id' }], flags: [],
     build: (p) => {
@@ -110,16 +117,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'templates', verb: 'templates', summary: 'List the saved job templates.',
+    kind: 'templates', role: 'viewer', verb: 'templates', summary: 'List the saved job templates.',
     examples: ['templates'], args: [], flags: [], build: () => ({ kind: 'templates' }),
   },
   {
-    kind: 'template', verb: 'template', summary: 'Show one template and its parameters.',
+    kind: 'template', role: 'viewer', verb: 'template', summary: 'Show one template and its parameters.',
     examples: ['template hello'], args: [{ name: 'template', type: 'name', label: 'name' }], flags: [],
     build: (p) => ({ kind: 'template', template: str(p.args.template) }),
   },
   {
-    kind: 'submit', verb: 'submit', summary: 'Submit a job from a template; --dry-run shows the request instead.',
+    kind: 'submit', role: 'operator', audited: true, verb: 'submit', summary: 'Submit a job from a template; --dry-run shows the request instead.',
     examples: ['submit hello', 'submit train epochs=5 lr=0.01 --cluster gpu', 'submit hello greeting="hi there" --dry-run'],
     args: [{ name: 'template', type: 'name' }, { name: 'params', type: 'kv', optional: true, label: 'key=value ...' }],
     flags: [
@@ -138,28 +145,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'resize', verb: 'resize', summary: 'Set a cluster to a fixed number of nodes (large resizes need approval).',
+    kind: 'resize', role: 'operator', audited: true, verb: 'resize', summary: 'Set a cluster to a fixed number of nodes (large resizes need approval).',
     examples: ['resize gpu 4'], args: [cluster, { name: 'nodes', type: 'int', range: NODES }], flags: [],
     build: (p) => ({ kind: 'resize', cluster: str(p.args.cluster), nodes: int(p.args.nodes) }),
   },
   {
-    kind: 'autoscale', verb: 'autoscale', aliases: ['auto-scale'], summary: 'Let a cluster scale between min and max nodes (a large max needs approval).',
+    kind: 'autoscale', role: 'operator', audited: true, verb: 'autoscale', aliases: ['auto-scale'], summary: 'Let a cluster scale between min and max nodes (a large max needs approval).',
     examples: ['autoscale gpu 0 4'],
     args: [cluster, { name: 'min', type: 'int', range: NODES }, { name: 'max', type: 'int', range: NODES }], flags: [],
     build: (p) => ({ kind: 'autoscale', cluster: str(p.args.cluster), min: int(p.args.min), max: int(p.args.max) }),
     check: (p) => (int(p.args.min) > int(p.args.max) ? `expected <min> (${int(p.args.min)}) not above <max> (${int(p.args.max)})` : undefined),
   },
   {
-    kind: 'scale-to-zero', verb: 'scale-to-zero', summary: 'Resize a cluster to zero nodes.',
+    kind: 'scale-to-zero', role: 'operator', audited: true, verb: 'scale-to-zero', summary: 'Resize a cluster to zero nodes.',
     examples: ['scale-to-zero gpu'], args: [cluster], flags: [], build: (p) => ({ kind: 'scale-to-zero', cluster: str(p.args.cluster) }),
   },
   {
-    kind: 'terminate', verb: 'terminate', summary: 'Stop a queued or running job (asks to confirm unless --yes).',
+    kind: 'terminate', role: 'operator', audited: true, verb: 'terminate', summary: 'Stop a queued or running job (asks to confirm unless --yes).',
     examples: ['terminate job7', 'terminate mnist/job7 --yes'], args: [jobArg], flags: [{ name: 'yes', type: 'bool' }],
     build: (p) => ({ kind: 'terminate', job: job(p.args.job), confirmed: bool(p.flags.yes) }),
   },
   {
-    kind: 'subscribe', verb: 'subscribe', summary: 'Get alerts in this conversation for jobs and clusters that match.',
+    kind: 'subscribe', role: 'operator', verb: 'subscribe', summary: 'Get alerts in this conversation for jobs and clusters that match.',
     examples: ['subscribe', 'subscribe --experiment mnist --states succeeded,failed', 'subscribe --mine'], args: [],
     flags: [
       { name: 'experiment', type: 'name', label: 'e' }, { name: 'cluster', type: 'name', label: 'c' },
@@ -182,38 +189,73 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'unsubscribe', verb: 'unsubscribe', summary: 'Stop a subscription (all of this conversation\'s without an id).',
+    kind: 'unsubscribe', role: 'operator', verb: 'unsubscribe', summary: 'Stop a subscription (all of this conversation\'s without an id).',
     examples: ['unsubscribe', 'unsubscribe 3f2a'], args: [{ name: 'id', type: 'id', optional: true }], flags: [],
     build: (p) => (p.args.id === undefined ? { kind: 'unsubscribe' } : { kind: 'unsubscribe', id: str(p.args.id) }),
   },
   {
-    kind: 'subscriptions', verb: 'subscriptions', summary: "List this conversation's subscriptions.",
+    kind: 'subscriptions', role: 'viewer', verb: 'subscriptions', summary: "List this conversation's subscriptions.",
     examples: ['subscriptions'], args: [], flags: [], build: () => ({ kind: 'subscriptions' }),
   },
   {
-    kind: 'use', verb: 'use workspace', summary: 'Set the default workspace for this conversation.',
+    kind: 'use', role: 'viewer', verb: 'use workspace', summary: 'Set the default workspace for this conversation.',
     examples: ['use workspace demo'], args: [{ name: 'name', type: 'name', label: 'w' }], flags: [],
     build: (p) => ({ kind: 'use', what: 'workspace', name: str(p.args.name) }),
   },
   {
-    kind: 'use', verb: 'use experiment', summary: 'Set the default experiment for this conversation.',
+    kind: 'use', role: 'viewer', verb: 'use experiment', summary: 'Set the default experiment for this conversation.',
     examples: ['use experiment mnist'], args: [{ name: 'name', type: 'name', label: 'e' }], flags: [],
     build: (p) => ({ kind: 'use', what: 'experiment', name: str(p.args.name) }),
   },
   {
-    kind: 'approve', verb: 'approve', summary: 'Approve a pending request (not your own).',
+    kind: 'approve', role: 'approver', audited: true, verb: 'approve', summary: 'Approve a pending request (not your own).',
     examples: ['approve 7c1e'], args: [{ name: 'approval', type: 'id', label: 'id' }], flags: [],
     build: (p) => ({ kind: 'approve', approval: str(p.args.approval) }),
   },
   {
-    kind: 'reject', verb: 'reject', summary: 'Reject a pending request.',
+    kind: 'reject', role: 'approver', audited: true, verb: 'reject', summary: 'Reject a pending request.',
     examples: ['reject 7c1e'], args: [{ name: 'approval', type: 'id', label: 'id' }], flags: [],
     build: (p) => ({ kind: 'reject', approval: str(p.args.approval) }),
   },
   {
-    kind: 'keep-up', verb: 'keep-up', summary: 'Keep an idle cluster up for some hours more (default 1).',
+    kind: 'keep-up', role: 'operator', audited: true, verb: 'keep-up', summary: 'Keep an idle cluster up for some hours more (default 1).',
     examples: ['keep-up gpu', 'keep-up gpu 3'], args: [cluster, { name: 'hours', type: 'int', optional: true, range: [1, 72] }], flags: [],
     build: (p) => ({ kind: 'keep-up', cluster: str(p.args.cluster), hours: p.args.hours === undefined ? 1 : int(p.args.hours) }),
+  },
+  {
+    kind: 'roles', verb: 'roles', role: 'admin', summary: 'List who holds which role (settings and grants).',
+    examples: ['roles'], args: [], flags: [], build: () => ({ kind: 'roles' }),
+  },
+  {
+    kind: 'roles-grant', verb: 'roles grant', role: 'admin', audited: true, summary: 'Give someone a role, everywhere or in one workspace.',
+    examples: ['roles grant eve operator', 'roles grant 29:1abc approver --workspace demo'],
+    args: [user, { name: 'role', type: 'role' }], flags: [workspaceFlag],
+    build: (p) => {
+      const c: Command = { kind: 'roles-grant', user: str(p.args.user), role: str(p.args.role) as Role };
+      if (p.flags.workspace !== undefined) c.workspace = str(p.flags.workspace);
+      return c;
+    },
+  },
+  {
+    kind: 'roles-revoke', verb: 'roles revoke', role: 'admin', audited: true, summary: "Take back someone's grant (global, or of one workspace).",
+    examples: ['roles revoke eve', 'roles revoke eve --workspace demo'], args: [user], flags: [workspaceFlag],
+    build: (p) => {
+      const c: Command = { kind: 'roles-revoke', user: str(p.args.user) };
+      if (p.flags.workspace !== undefined) c.workspace = str(p.flags.workspace);
+      return c;
+    },
+  },
+  {
+    kind: 'audit', verb: 'audit', role: 'approver', summary: 'Show the latest changes: who ran what, on what, with what result.',
+    examples: ['audit', 'audit 50 --user eve', 'audit --cluster gpu'],
+    args: [{ name: 'count', type: 'int', optional: true, label: 'n', range: [1, 200] }],
+    flags: [{ name: 'user', type: 'user', label: 'u' }, { name: 'cluster', type: 'name', label: 'c' }],
+    build: (p) => {
+      const c: Command = { kind: 'audit', count: p.args.count === undefined ? 20 : int(p.args.count) };
+      if (p.flags.user !== undefined) c.user = str(p.flags.user);
+      if (p.flags.cluster !== undefined) c.cluster = str(p.flags.cluster);
+      return c;
+    },
   },
 ];
 

@@ -38,6 +38,10 @@ function words(c: Command): Array<string | number> {
     case 'use': return ['use', c.what, c.name];
     case 'approve': case 'reject': return [c.kind, c.approval];
     case 'keep-up': return ['keep-up', c.cluster, c.hours];
+    case 'roles': return ['roles'];
+    case 'roles-grant': return ['roles', 'grant', c.user, c.role, ...flag('workspace', c.workspace)];
+    case 'roles-revoke': return ['roles', 'revoke', c.user, ...flag('workspace', c.workspace)];
+    case 'audit': return ['audit', c.count, ...flag('user', c.user), ...flag('cluster', c.cluster)];
   }
 }
 

@@ -1,5 +1,6 @@
 // The typed command union: what a chat line (or a card button) means once parsed. The grammar
 // (grammar.ts) produces these; the bot dispatches on `kind` from a table of handlers.
+import type { Role } from './roles';
 
 export type JobState = 'queued' | 'running' | 'terminating' | 'succeeded' | 'failed';
 
@@ -53,7 +54,12 @@ export type Command =
   | { kind: 'approve'; approval: string }
   | { kind: 'reject'; approval: string }
   /** From the idle warning card: keep the cluster up for `hours` more. */
-  | { kind: 'keep-up'; cluster: string; hours: number };
+  | { kind: 'keep-up'; cluster: string; hours: number }
+  | { kind: 'roles' }
+  /** `workspace` absent = a global grant. */
+  | { kind: 'roles-grant'; user: string; role: Role; workspace?: string }
+  | { kind: 'roles-revoke'; user: string; workspace?: string }
+  | { kind: 'audit'; count: number; user?: string; cluster?: string };
 
 export type CommandKind = Command['kind'];
 

@@ -1,10 +1,13 @@
 // Checks one raw argument or flag value against its declared type. Returns the typed value, or what was
 // expected (the grammar wraps that into the command's ParseFailure).
 import type { JobName } from './commands';
+import { isRole, ROLES } from './roles';
 import { JOB_STATES, SUBSCRIPTION_STATES, type ArgType, type FlagType, type Value } from './command-table';
 
 const NAME = /^[-\w]{1,64}$/;
 const ID = /^[-\w.]{1,128}$/;
+/** A chat user id as channels send it: Teams `29:1abc…` or an AAD object id, Slack `U123`, local names. */
+const USER = /^[-\w.:@]{1,128}$/;
 const KEY_VALUE = /^([A-Za-z_][\w-]{0,63})=([\s\S]*)$/;
 
 export type Checked = { ok: true; value: Value } | { ok: false; expected: string };
@@ -54,6 +57,10 @@ export function checkValue(type: ArgType | FlagType, raw: string, range?: [numbe
       return KEY_VALUE.test(raw) ? ok(raw) : expected('key=value (a parameter name, =, then its value)');
     case 'bool':
       return ok(true);
+    case 'user':
+      return USER.test(raw) ? ok(raw) : expected("a user id (letters, digits, - _ . : @)");
+    case 'role':
+      return isRole(raw.toLowerCase()) ? ok(raw.toLowerCase()) : expected(`one of ${ROLES.join(', ')}`);
   }
 }
 

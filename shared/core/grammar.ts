@@ -39,6 +39,9 @@ function matchVerb(tokens: Token[]): { spec: CommandSpec; rest: Token[] } | Pars
   const second = tokens[1]?.text.toLowerCase();
   const spec = rows.find((r) => r.verb.split(' ')[1] === second);
   if (spec) return { spec, rest: tokens.slice(2) };
+  // `roles` alone beside `roles grant`: the one-word row takes the line.
+  const single = rows.find((r) => !r.verb.includes(' '));
+  if (single) return { spec: single, rest: tokens.slice(1) };
   const near = second === undefined ? undefined : closest(second, rows.map((r) => r.verb.split(' ')[1]));
   const best = rows.find((r) => r.verb.split(' ')[1] === near) ?? rows[0];
   const choices = rows.map((r) => usageOf(r)).join(' or ');

@@ -2,6 +2,8 @@
 // sent markers, poll status, the events queue). The only code importing the Azure storage SDKs.
 import type { SubscriptionFilter } from '../core/commands';
 import { approvalStore, type ApprovalStore } from './approval-store';
+import { auditStore, type AuditStore } from './audit-store';
+import { roleStore, type RoleStore } from './role-store';
 import { conversationStore, prefsStore, submissionStore, templateStore } from './chat-stores';
 import { eventBatchStore, EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 import { eventQueue, type EventQueue } from './event-queue';
@@ -35,12 +37,16 @@ export interface Stores {
   approvals: ApprovalStore;
   /** Per-cluster keep-up and idle scale-down progress (flow 5). */
   policies: PolicyStore;
+  /** Role grants (core/roles.ts), global or per workspace. */
+  roles: RoleStore;
+  /** One row per mutating command and approval step, first record kept. */
+  audit: AuditStore;
 }
 
 /** Creates the tables if missing. */
 export async function createStores(target: StorageTarget, opts: StorageOptions = {}): Promise<Stores> {
-  const [conversations, prefs, subscriptions, templates, submissions, approvals, policies] = await Promise.all(
-    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies'].map((t) => openTable(target, t, opts)),
+  const [conversations, prefs, subscriptions, templates, submissions, approvals, policies, roles, audit] = await Promise.all(
+    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies', 'roles', 'audit'].map((t) => openTable(target, t, opts)),
   );
   return {
     conversations: conversationStore(conversations),
@@ -50,6 +56,8 @@ export async function createStores(target: StorageTarget, opts: StorageOptions =
     submissions: submissionStore(submissions),
     approvals: approvalStore(approvals),
     policies: policyStore(policies),
+    roles: roleStore(roles),
+    audit: auditStore(audit),
   };
 }
 
@@ -85,5 +93,7 @@ export type { MarkerStore, Claim } from './marker-store';
 export type { EventQueue } from './event-queue';
 export type { ApprovalStore } from './approval-store';
 export type { PolicyStore } from './policy-store';
+export type { RoleStore } from './role-store';
+export type { AuditStore, AuditEntry, AuditResult } from './audit-store';
 export type { EventBatchStore } from './event-batch-store';
 export { encodeKey, decodeKey } from './keys';

@@ -5,8 +5,8 @@
 // (all cases); the HTTP doors (engine, Files, the messages endpoint) take their cases over real HTTP.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { executeCommand, messageCommand } from '../../bot/turn-input';
-import { activityShapeProblem } from '../../bot/activity-shape';
+import { executeCommand, messageCommand } from '../../bot/botframework/turn-input';
+import { activityShapeProblem } from '../../bot/botframework/activity-shape';
 import type { Engine } from '../../local/engine';
 import { isParseFailure, parseCommand } from '../../shared/core/grammar';
 import { parseTemplate, renderTemplate } from '../../shared/core/templates';

@@ -65,7 +65,7 @@ export function message(conversationId: string, text: string, serviceUrl: string
   };
 }
 
-export async function startBotStack(opts: { nodes?: number; resizeApprovalThreshold?: number } = {}): Promise<BotStack> {
+export async function startBotStack(opts: { nodes?: number; resizeApprovalThreshold?: number; env?: Record<string, string> } = {}): Promise<BotStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
   const started: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
   const stop = async () => {
@@ -88,6 +88,7 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       AzureWebJobsStorage: azurite.connectionString,
       RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
       FOLLOWUP_DELAY_SECONDS: '1',
+      ...opts.env,
     });
     const batchAi = createBatchAiClient({
       endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), pollIntervalMs: 100,

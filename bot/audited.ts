@@ -1,0 +1,51 @@
+// The audit trail around a mutating command: the row is written before the handler sends anything and
+// completed after with the outcome (ok, failed with its code, or waiting for an approval). A failed audit
+// write stops the command: an operation that cannot be recorded is not run.
+import { commandText } from '../shared/core/command-text';
+import type { Command } from '../shared/core/commands';
+import type { AuditResult } from '../shared/storage';
+import { ArmError, InputError, toError } from '../shared/errors';
+import type { HandlerContext, Reply } from './handler';
+
+/** What a command acts on, for the row (and `audit --cluster`). */
+function targetOf(cmd: Command): { target: string; cluster?: string } {
+  switch (cmd.kind) {
+    case 'resize': case 'autoscale': case 'scale-to-zero': case 'keep-up': return { target: cmd.cluster, cluster: cmd.cluster };
+    case 'terminate': return { target: cmd.job.experiment ? `${cmd.job.experiment}/${cmd.job.job}` : cmd.job.job };
+    case 'submit': return cmd.cluster ? { target: cmd.template, cluster: cmd.cluster } : { target: cmd.template };
+    case 'approve': case 'reject': return { target: cmd.approval };
+    case 'roles-grant': case 'roles-revoke': return { target: cmd.user };
+    default: return { target: '' };
+  }
+}
+
+export async function audited(cmd: Command, ctx: HandlerContext, workspace: string, run: () => Promise<Reply>, refused?: string): Promise<Reply | undefined> {
+  const { audit } = ctx.deps.stores;
+  const now = () => ctx.deps.now().toISOString();
+  const start = {
+    at: now(), userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
+    command: commandText(cmd), kind: cmd.kind, ...targetOf(cmd), workspace, conversationId: ctx.turn.conversationId,
+  };
+  if (refused) {
+    await audit.start({ ...start, result: 'refused', errorCode: refused });
+    return undefined;
+  }
+  const id = await audit.start(start);
+  let reply: Reply;
+  try {
+    reply = await run();
+  } catch (e) {
+    const err = toError(e);
+    const code = err instanceof InputError || err instanceof ArmError ? err.code : err.name;
+    await audit.complete(id, { result: 'failed', at: now(), errorCode: code }).catch(() => undefined);
+    throw e;
+  }
+  // A scale request above the threshold answers with its approval card, which follows the request's row.
+  const target = reply.followUp?.target;
+  const approvalId = target?.kind === 'approval' ? target.approval : cmd.kind === 'approve' || cmd.kind === 'reject' ? cmd.approval : undefined;
+  const result: AuditResult = reply.view.kind === 'error' ? 'failed' : target?.kind === 'approval' && cmd.kind !== 'approve' && cmd.kind !== 'reject' ? 'pending-approval' : 'ok';
+  await audit.complete(id, { result, at: now(), ...(approvalId ? { approvalId } : {}) }).catch((e: unknown) => {
+    ctx.deps.log(`[bot] audit ${id}: could not complete: ${toError(e).message}`);
+  });
+  return reply;
+}
