@@ -51,6 +51,12 @@ const GOOD: Array<[string, Command]> = [
   ['reject 7c1e', { kind: 'reject', approval: '7c1e' }],
   ['keep-up gpu', { kind: 'keep-up', cluster: 'gpu', hours: 1 }],
   ['keep-up gpu 3', { kind: 'keep-up', cluster: 'gpu', hours: 3 }],
+  ['roles', { kind: 'roles' }],
+  ['roles grant eve Operator', { kind: 'roles-grant', user: 'eve', role: 'operator' }],
+  ['roles grant 29:1abc-DEF approver --workspace demo', { kind: 'roles-grant', user: '29:1abc-DEF', role: 'approver', workspace: 'demo' }],
+  ['roles revoke eve --workspace demo', { kind: 'roles-revoke', user: 'eve', workspace: 'demo' }],
+  ['audit', { kind: 'audit', count: 20 }],
+  ['audit 50 --user U123 --cluster gpu', { kind: 'audit', count: 50, user: 'U123', cluster: 'gpu' }],
   // Forms: leading slash, case, extra whitespace.
   ['/jobs', { kind: 'jobs', mine: false }],
   ['  RESIZE   gpu\t 8  ', { kind: 'resize', cluster: 'gpu', nodes: 8 }],
@@ -115,6 +121,11 @@ const BAD: Array<[string, CommandKind | undefined, string[]]> = [
   ['reject a b', 'reject', ['unexpected "b"']],
   ['keep-up gpu 0', 'keep-up', ['from 1 to 72']],
   ['keep-up', 'keep-up', ['missing <cluster>']],
+  ['roles grant eve boss', 'roles-grant', ['one of viewer, operator, approver, admin']],
+  ['roles grant "e ve" operator', 'roles-grant', ['a user id']],
+  ['roles revoke', 'roles-revoke', ['missing <user>']],
+  ['roles list', 'roles', ['roles']],
+  ['audit 0', 'audit', ['from 1 to 200']],
 ];
 
 describe('parseCommand', () => {
