@@ -54,6 +54,10 @@ export interface Config {
     admins: string[];
     /** The role of everyone without a grant: operator locally (no app id), viewer once an app id is set. */
     defaultRole: Role;
+    /** A scale request estimated above this many USD per hour waits for an approver too; unset = no budget. */
+    approvalBudgetPerHour?: number;
+    /** A price table (JSON, core/prices.ts shape) over the shipped one. */
+    pricesFile?: string;
   };
   logs: {
     /** Bytes read from the end of stdout.txt for a tail: one ranged request. */
@@ -131,12 +135,23 @@ export function parseStorageAccount(env: Env): StorageAccountSetting | undefined
   return key ? { name, key } : { name };
 }
 
+function money(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new InputError('ConfigInvalid', `${name}=${raw}: expected an amount in USD ≥ 0, e.g. 25.`);
+  return n;
+}
+
 function defaultRole(env: Env, appId: string): Role {
   const raw = env.DEFAULT_ROLE?.trim().toLowerCase();
   if (!raw) return appId ? 'viewer' : 'operator';
   if (!isRole(raw)) throw new InputError('ConfigInvalid', `DEFAULT_ROLE=${raw}: expected one of ${ROLES.join(', ')}.`);
   return raw;
 }
+
+/** `{ key: value }`, or nothing when value is undefined (the config has no undefined fields). */
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
 
 const STORAGE_PREFIX = 'AzureWebJobsStorage__';
 
@@ -217,6 +232,8 @@ export function loadConfig(env: Env = process.env): Config {
       idleGraceMinutes: int(env, 'IDLE_GRACE_MINUTES', 10, 1),
       admins: parseApprovers(env.ADMINS),
       defaultRole: defaultRole(env, env.MicrosoftAppId?.trim() ?? ''),
+      ...optional('approvalBudgetPerHour', money(env, 'APPROVAL_BUDGET_PER_HOUR')),
+      ...optional('pricesFile', env.PRICES_FILE?.trim() || undefined),
     },
     logs: {
       tailBytes: int(env, 'LOG_TAIL_BYTES', 4096, 256),

@@ -5,8 +5,10 @@
 import type { ClusterRef } from '../../shared/batchai/port';
 import type { Cluster, ScaleSettings } from '../../shared/batchai/types';
 import {
-  approvalView, describeRequest, effectiveState, isTerminal, needsApproval, scaleSettingsOf, type Approval, type ScaleRequest,
+  approvalReason, approvalView, effectiveState, isTerminal, requestedNodes, scaleSettingsOf, type Approval, type ScaleRequest,
 } from '../../shared/core/approval-policy';
+import { estimate as estimateOf, type CostEstimate } from '../../shared/core/prices';
+import { priceTable } from '../../shared/prices-file';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { ProtocolError } from '../../shared/errors';
 import type { FollowUpTarget } from '../../shared/storage/followup-queue';
@@ -64,9 +66,7 @@ export function approvalWatch(deps: BotDeps, id: string): Watch<Approval> {
   };
 }
 
-async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest): Promise<Reply> {
-  // Nobody should be asked to approve a resize of a cluster that does not exist.
-  const ref = await withCluster(ctx, cmd.cluster, async (r) => { await ctx.deps.batchAi.getCluster(r); return r; });
+async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest, ref: ClusterRef, note: string, estimate: CostEstimate): Promise<Reply> {
   const { resourceGroup, workspace } = ref;
   const now = ctx.deps.now();
   const { value } = await ctx.deps.stores.approvals.create({
@@ -77,16 +77,26 @@ async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest): Promise<
     conversationId: ctx.turn.conversationId,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + ctx.deps.config.policy.approvalTtlMinutes * 60_000).toISOString(),
+    estimate,
   });
-  const threshold = ctx.deps.config.policy.resizeApprovalThreshold;
-  const note = `${describeRequest(cmd)} goes above the approval threshold of ${threshold} nodes.`;
   // Followed at least until it expires: its card then says so.
   return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
 }
 
+/** Nodes the cluster may hold now: its manual target, or its auto-scale maximum. */
+const nodesNow = (c: Cluster): number => {
+  const s = c.properties?.scaleSettings;
+  return s?.autoScale ? s.autoScale.maximumNodeCount : (s?.manual?.targetNodeCount ?? c.properties?.currentNodeCount ?? 0);
+};
+
 async function scaleOrAsk(cmd: ScaleRequest, ctx: HandlerContext): Promise<Reply> {
-  if (needsApproval(cmd, ctx.deps.config.policy.resizeApprovalThreshold)) return requestApproval(ctx, cmd);
-  return applyScale(ctx, await clusterRef(ctx, cmd.cluster), scaleSettingsOf(cmd), scaleLabels(cmd));
+  const { policy } = ctx.deps.config;
+  // One read of the cluster: it must exist before anyone is asked, and its VM size prices the request.
+  const { ref, cluster } = await withCluster(ctx, cmd.cluster, async (r) => ({ ref: r, cluster: await ctx.deps.batchAi.getCluster(r) }));
+  const estimate = estimateOf(priceTable(policy.pricesFile), cluster.properties?.vmSize ?? 'unknown', undefined, nodesNow(cluster), requestedNodes(cmd));
+  const reason = approvalReason(cmd, policy.resizeApprovalThreshold, { estimate, ...(policy.approvalBudgetPerHour === undefined ? {} : { budgetPerHour: policy.approvalBudgetPerHour }) });
+  if (reason) return requestApproval(ctx, cmd, ref, reason, estimate);
+  return applyScale(ctx, ref, scaleSettingsOf(cmd), scaleLabels(cmd));
 }
 
 export const resize: Handler<'resize'> = scaleOrAsk;

@@ -6,6 +6,7 @@ import type { WorkspaceRef } from '../batchai/port';
 import type { ScaleSettings } from '../batchai/types';
 import type { Command } from './commands';
 import { commandText } from './command-text';
+import { costText, type CostEstimate } from './prices';
 import type { TextView } from './views';
 
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
@@ -28,6 +29,8 @@ export interface Approval {
   /** When the approved operation was executed (or failed), and why it failed. */
   finishedAt?: string;
   error?: string;
+  /** Nodes before → after, VM size and cost per hour, as estimated when asked. */
+  estimate?: CostEstimate;
 }
 
 export type Verdict = 'approve' | 'reject';
@@ -46,8 +49,19 @@ export function requestedNodes(r: ScaleRequest): number {
   return r.kind === 'resize' ? r.nodes : r.max;
 }
 
-export function needsApproval(r: ScaleRequest, threshold: number): boolean {
-  return requestedNodes(r) > threshold;
+export function needsApproval(r: ScaleRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): boolean {
+  return approvalReason(r, threshold, cost) !== undefined;
+}
+
+/** Why a request waits for an approver: above the node threshold, or above the hourly budget; else undefined. */
+export function approvalReason(r: ScaleRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): string | undefined {
+  if (requestedNodes(r) > threshold) return `${describeRequest(r)} goes above the approval threshold of ${threshold} nodes.`;
+  const perHour = cost?.estimate.perHour;
+  const budget = cost?.budgetPerHour;
+  if (perHour !== undefined && budget !== undefined && perHour > budget) {
+    return `${describeRequest(r)} would cost ${costText(cost!.estimate)}, above the budget of $${budget.toFixed(2)}/h.`;
+  }
+  return undefined;
 }
 
 export function scaleSettingsOf(r: ScaleRequest): ScaleSettings {
@@ -135,6 +149,9 @@ export function approvalView(a: Approval, now: Date, note?: string): TextView {
     { title: 'Requested by', value: nameOf(a.requestedBy) },
     { title: 'Requested at', value: shortTime(a.createdAt) },
   ];
+  if (a.estimate) {
+    facts.push({ title: 'Nodes', value: `${a.estimate.before} → ${a.estimate.after}` }, { title: 'VM size', value: a.estimate.vmSize }, { title: 'Cost', value: costText(a.estimate) });
+  }
   if (state === 'pending') facts.push({ title: 'Expires', value: shortTime(a.expiresAt) });
   else if (a.decidedBy) facts.push({ title: 'Answered by', value: nameOf(a.decidedBy) });
   const actions: TextView['actions'] =
