@@ -1,5 +1,7 @@
 // Read commands for clusters: `clusters` (one list call) and `cluster <name>` (one GET).
 import { toClusterView } from '../../shared/core/cluster-view';
+import { costNow } from '../../shared/core/prices';
+import { priceTable } from '../../shared/prices-file';
 import type { ClusterListView, ClusterView } from '../../shared/core/views';
 import type { Handler } from '../handler';
 import { withCluster } from '../not-found';
@@ -12,7 +14,10 @@ export const clusters: Handler<'clusters'> = async (_cmd, ctx) => {
     items.push(rest);
   }
   items.sort((a, b) => a.name.localeCompare(b.name));
-  return { view: { kind: 'cluster-list', title: `Clusters in ${ref.workspace}`, clusters: items } };
+  const table = priceTable(ctx.deps.config.policy.pricesFile);
+  const perHour = costNow(table, items);
+  const cost = perHour === undefined ? '' : ` — $${perHour.toFixed(2)}/h now (prices of ${table.takenOn})`;
+  return { view: { kind: 'cluster-list', title: `Clusters in ${ref.workspace}${cost}`, clusters: items } };
 };
 
 export const cluster: Handler<'cluster'> = async (cmd, ctx) => {

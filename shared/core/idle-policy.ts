@@ -2,6 +2,7 @@
 // since `idleSince` gets a warning after `idleMinutes`, and is scaled to zero `graceMinutes` after the warning
 // unless someone kept it up. `idleSince` is derived from what the listing shows (the cluster's and its jobs'
 // last transitions, the end of a keep-up), so a retried tick computes the same value and the same decision.
+import { costText, estimate, SHIPPED_PRICES, type PriceTable } from './prices';
 import type { ScaleSettings } from '../batchai/types';
 import { commandText } from './command-text';
 import type { ClusterAlertView, ClusterFacts } from './views';
@@ -79,13 +80,20 @@ export function decideIdle(i: IdleInput): IdleDecision {
 const minutesBetween = (from: string, to: Date) => Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / MINUTE));
 const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
 
-export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt: string }, now: Date): ClusterAlertView {
+/** " Its 2 idle nodes cost $1.80/h (…)." — what waiting costs, from the price table. */
+function idleCost(c: ClusterFacts, table: PriceTable, verb: string): string {
+  const e = estimate(table, c.vmSize, undefined, c.currentNodeCount, c.currentNodeCount);
+  return e.perHour === undefined ? '' : ` ${verb} ${costText(e)}.`;
+}
+
+export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt: string }, now: Date, table: PriceTable = SHIPPED_PRICES): ClusterAlertView {
   return {
     kind: 'cluster-alert',
     title: `Cluster ${c.name} is idle`,
     message:
       `${c.name} holds ${c.currentNodeCount} node${c.currentNodeCount === 1 ? '' : 's'} and has had no running or queued job ` +
-      `for ${minutesBetween(d.idleSince, now)} min. It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.`,
+      `for ${minutesBetween(d.idleSince, now)} min. It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.` +
+      idleCost(c, table, `Its idle node${c.currentNodeCount === 1 ? '' : 's'} cost`),
     cluster: c,
     actions: [
       { title: 'Keep it up 1 h', command: commandText({ kind: 'keep-up', cluster: c.name, hours: 1 }), style: 'positive' },
@@ -94,13 +102,13 @@ export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt
   };
 }
 
-export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date): ClusterAlertView {
+export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date, table: PriceTable = SHIPPED_PRICES): ClusterAlertView {
   const how = c.scale.mode === 'auto' ? ` (auto-scale minimum set to 0, maximum stays ${c.scale.max})` : '';
   const back = c.scale.mode === 'auto' ? c.scale.max : c.currentNodeCount;
   return {
     kind: 'cluster-alert',
     title: `Cluster ${c.name} scaled to zero`,
-    message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.`,
+    message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.${idleCost(c, table, 'This saves')}`,
     cluster: c,
     actions: c.scale.mode === 'auto'
       ? [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: c.name }) }]

@@ -68,6 +68,12 @@ export function costText(e: CostEstimate): string {
   return `$${e.perHour.toFixed(2)}/h ($${(e.perHour * 24).toFixed(2)}/day, prices of ${e.takenOn})`;
 }
 
+/** What the nodes of these clusters cost per hour now; undefined when no size is in the table. */
+export function costNow(table: PriceTable, clusters: ReadonlyArray<{ vmSize: string; currentNodeCount: number }>): number | undefined {
+  const known = clusters.map((c) => ({ c, price: pricePerNodeHour(table, c.vmSize) })).filter((x) => x.price !== undefined);
+  return known.length ? Math.round(known.reduce((sum, x) => sum + x.price! * x.c.currentNodeCount, 0) * 100) / 100 : undefined;
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The shipped table with a file's entries over it; throws saying what was expected. */

@@ -12,6 +12,7 @@ import type { BatchAi, WorkspaceRef } from '../batchai/port';
 import { workspaceLabel } from '../core/arm-names';
 import type { ObservedCluster, ObservedJob } from '../core/diff';
 import { eventId, type ClusterEvent } from '../core/events';
+import { priceTable } from '../prices-file';
 import { decideIdle, idleWarningView, latest, scaledToZeroView, type ClusterPolicy } from '../core/idle-policy';
 import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
@@ -27,7 +28,7 @@ export interface IdleDeps {
   stores: Pick<Stores, 'policies' | 'subscriptions' | 'conversations'>;
   markers: MarkerStore;
   sender: AlertPort;
-  policy: { idleMinutes: number; idleGraceMinutes: number };
+  policy: { idleMinutes: number; idleGraceMinutes: number; pricesFile?: string };
   log: (line: string) => void;
 }
 
@@ -85,7 +86,7 @@ async function tickCluster(t: Tick, ws: WorkspaceRef, c: ObservedCluster, jobs: 
   });
   if (d.action === 'none') return { action: 'none', detail: d.reason };
   if (d.action === 'warn') {
-    const complete = await deliver(t, ws, c, 'idle-warning', d.idleSince, idleWarningView(c.view, d, now));
+    const complete = await deliver(t, ws, c, 'idle-warning', d.idleSince, idleWarningView(c.view, d, now, priceTable(deps.policy.pricesFile)));
     const recorded = complete && (await deps.stores.policies.update(ws, name, { warnedAt: now.toISOString(), warnedFor: d.idleSince }, row?.etag));
     return recorded ? { action: 'warn', detail: `scale-down at ${d.scaleAt}` } : { action: 'skipped', detail: 'warning not yet delivered everywhere, or the row changed' };
   }
@@ -93,7 +94,7 @@ async function tickCluster(t: Tick, ws: WorkspaceRef, c: ObservedCluster, jobs: 
     return { action: 'skipped', detail: 'the policy row changed since it was read (keep-up or another tick)' };
   }
   await deps.batchAi.updateClusterScale({ ...ws, cluster: name }, d.settings);
-  await deliver(t, ws, c, 'idle-scaled', d.idleSince, scaledToZeroView(c.view, d.idleSince, now));
+  await deliver(t, ws, c, 'idle-scaled', d.idleSince, scaledToZeroView(c.view, d.idleSince, now, priceTable(deps.policy.pricesFile)));
   return { action: 'scale', detail: `idle since ${d.idleSince}` };
 }
 

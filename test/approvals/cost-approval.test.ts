@@ -1,7 +1,7 @@
 // Cost-aware approvals, pure: the price table, the estimate on the card, and a request above the hourly budget
 // waiting for an approver even under the node threshold.
 import { approvalReason, approvalView, type Approval } from '../../shared/core/approval-policy';
-import { costText, estimate, mergePrices, pricePerNodeHour, SHIPPED_PRICES } from '../../shared/core/prices';
+import { costNow, costText, estimate, mergePrices, pricePerNodeHour, SHIPPED_PRICES } from '../../shared/core/prices';
 
 test('the shipped table prices every series the issue names, with its date and source', () => {
   for (const size of ['Standard_NC6', 'Standard_NC6s_v2', 'Standard_NC24s_v3', 'Standard_ND24s', 'Standard_ND40rs_v2', 'Standard_NV12', 'Standard_D4s_v3', 'Standard_F8s_v2']) {
@@ -45,4 +45,9 @@ test('the approval card shows before → after, VM size, cost per hour and per d
   expect(facts).toMatchObject({ Nodes: '1 → 3', 'VM size': 'STANDARD_NC6', 'Requested by': 'Eve', Expires: '2026-12-01 11:00 UTC' });
   expect(facts.Cost).toBe('$2.70/h ($64.80/day, prices of 2020-01)');
   expect(costText(estimate(SHIPPED_PRICES, 'odd', undefined, 0, 2))).toBe('price unknown for odd');
+});
+
+test('the cost of clusters now: nodes × price, unknown sizes left out', () => {
+  expect(costNow(SHIPPED_PRICES, [{ vmSize: 'STANDARD_NC6', currentNodeCount: 2 }, { vmSize: 'standard_d2_v2', currentNodeCount: 1 }, { vmSize: 'odd', currentNodeCount: 9 }])).toBe(1.91);
+  expect(costNow(SHIPPED_PRICES, [{ vmSize: 'odd', currentNodeCount: 9 }])).toBeUndefined();
 });

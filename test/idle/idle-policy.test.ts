@@ -60,9 +60,12 @@ describe('cards', () => {
     const v = idleWarningView(c, { idleSince: ago(42), scaleAt: '2024-05-01T12:10:00.000Z' }, NOW);
     expect(v.message).toMatch(/no running or queued job for 42 min\. It will be scaled to zero at 12:10 UTC/);
     expect(v.actions[0]).toEqual({ title: 'Keep it up 1 h', command: 'keep-up gpu 1', style: 'positive' });
+    expect(v.message).toMatch(/Its idle nodes cost \$1\.80\/h \(\$43\.20\/day, prices of 2020-01\)\./);
   });
   test('scaled to zero offers the way back', () => {
     expect(scaledToZeroView(c, ago(55), NOW).actions).toEqual([{ title: 'Resize back to 2', command: 'resize gpu 2' }]);
+    expect(scaledToZeroView(c, ago(55), NOW).message).toMatch(/This saves \$1\.80\/h/);
+    expect(scaledToZeroView({ ...c, vmSize: 'odd_size' }, ago(55), NOW).message).not.toMatch(/saves/);
     const auto = scaledToZeroView({ ...c, scale: { mode: 'auto', min: 1, max: 4 } }, ago(55), NOW);
     expect(auto.message).toMatch(/auto-scale minimum set to 0, maximum stays 4/);
   });
