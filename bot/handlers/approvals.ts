@@ -11,6 +11,7 @@ import { redactText } from '../../shared/core/redact';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { withCluster } from '../not-found';
 import { applyScale, scaleLabels } from './scale';
+import { submitApproved } from './templates';
 
 /** Reads after a lost race before giving up (each loss means someone else's write landed). */
 const MAX_TRIES = 3;
@@ -23,12 +24,16 @@ async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<
     // The scale request already ran (or failed): a lost write only leaves the row at `approved`.
     if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) ctx.deps.log(`[bot] approval ${a.id}: could not record ${next.state}`);
   };
-  const labels = scaleLabels(a.request);
+  const r = a.request;
   const prefix = `Approved by ${nameOf(a.decidedBy ?? me(ctx))} (asked by ${nameOf(a.requestedBy)})`;
   try {
-    const reply = await applyScale(ctx, { ...a.workspace, cluster: a.request.cluster }, scaleSettingsOf(a.request), {
-      pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}`,
-    });
+    let reply: Reply;
+    if (r.kind === 'submit') {
+      reply = await submitApproved(a, r, ctx);
+    } else {
+      const labels = scaleLabels(r);
+      reply = await applyScale(ctx, { ...a.workspace, cluster: r.cluster }, scaleSettingsOf(r), { pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}` });
+    }
     await record(finish(a, { ok: true }, ctx.deps.now()));
     return reply;
   } catch (e) {

@@ -7,13 +7,14 @@ import type { Cluster, ScaleSettings } from '../../shared/batchai/types';
 import {
   approvalReason, approvalView, effectiveState, isTerminal, requestedNodes, scaleSettingsOf, type Approval, type ScaleRequest,
 } from '../../shared/core/approval-policy';
-import { estimate as estimateOf, type CostEstimate } from '../../shared/core/prices';
+import { estimate as estimateOf } from '../../shared/core/prices';
 import { priceTable } from '../../shared/prices-file';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { ProtocolError } from '../../shared/errors';
 import type { FollowUpTarget } from '../../shared/storage/followup-queue';
 import type { BotDeps } from '../deps';
 import { STOPPED_NOTE, type Watch } from '../follow-up';
+import { costRule, requestApproval } from '../approval-request';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { clusterRef, withCluster, withClusterRef } from '../not-found';
 
@@ -66,23 +67,6 @@ export function approvalWatch(deps: BotDeps, id: string): Watch<Approval> {
   };
 }
 
-async function requestApproval(ctx: HandlerContext, cmd: ScaleRequest, ref: ClusterRef, note: string, estimate: CostEstimate): Promise<Reply> {
-  const { resourceGroup, workspace } = ref;
-  const now = ctx.deps.now();
-  const { value } = await ctx.deps.stores.approvals.create({
-    state: 'pending',
-    request: cmd,
-    workspace: { resourceGroup, workspace },
-    requestedBy: { id: ctx.turn.userId, ...(ctx.turn.userName ? { name: ctx.turn.userName } : {}) },
-    conversationId: ctx.turn.conversationId,
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + ctx.deps.config.policy.approvalTtlMinutes * 60_000).toISOString(),
-    estimate,
-  });
-  // Followed at least until it expires: its card then says so.
-  return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
-}
-
 /** Nodes the cluster may hold now: its manual target, or its auto-scale maximum. */
 const nodesNow = (c: Cluster): number => {
   const s = c.properties?.scaleSettings;
@@ -94,7 +78,7 @@ async function scaleOrAsk(cmd: ScaleRequest, ctx: HandlerContext): Promise<Reply
   // One read of the cluster: it must exist before anyone is asked, and its VM size prices the request.
   const { ref, cluster } = await withCluster(ctx, cmd.cluster, async (r) => ({ ref: r, cluster: await ctx.deps.batchAi.getCluster(r) }));
   const estimate = estimateOf(priceTable(policy.pricesFile), cluster.properties?.vmSize ?? 'unknown', undefined, nodesNow(cluster), requestedNodes(cmd));
-  const reason = approvalReason(cmd, policy.resizeApprovalThreshold, { estimate, ...(policy.approvalBudgetPerHour === undefined ? {} : { budgetPerHour: policy.approvalBudgetPerHour }) });
+  const reason = approvalReason(cmd, policy.resizeApprovalThreshold, costRule(ctx, estimate));
   if (reason) return requestApproval(ctx, cmd, ref, reason, estimate);
   return applyScale(ctx, ref, scaleSettingsOf(cmd), scaleLabels(cmd));
 }

@@ -10,7 +10,12 @@ import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import { parseTemplate, renderTemplate, secretParameters, secretValues, type Template } from '../../shared/core/templates';
 import { InputError, isNotFound, toError } from '../../shared/errors';
-import type { Handler, HandlerContext } from '../handler';
+import { approvalReason, type Approval, type SubmitRequest } from '../../shared/core/approval-policy';
+import type { Command } from '../../shared/core/commands';
+import { estimate } from '../../shared/core/prices';
+import { priceTable } from '../../shared/prices-file';
+import { costRule, requestApproval } from '../approval-request';
+import type { Handler, HandlerContext, Reply, TurnInfo } from '../handler';
 import { jobView } from '../job-card';
 import { followJob } from '../job-watch';
 import { withCluster } from '../not-found';
@@ -102,7 +107,18 @@ async function subscribeSubmitter(ctx: HandlerContext, ref: JobRef, cluster: str
   }
 }
 
-export const submit: Handler<'submit'> = async (cmd, ctx) => {
+export const submit: Handler<'submit'> = (cmd, ctx) => submitJob(cmd, ctx, false);
+
+/** Runs an approved submit as its requester, in the workspace, experiment and conversation it was asked in. */
+export function submitApproved(a: Approval, request: SubmitRequest, ctx: HandlerContext): Promise<Reply> {
+  const turn: TurnInfo = { ...ctx.turn, userId: a.requestedBy.id, conversationId: a.conversationId };
+  if (a.requestedBy.name) turn.userName = a.requestedBy.name;
+  else delete turn.userName;
+  const { nodes: _nodes, ...cmd } = request;
+  return submitJob(cmd, { ...ctx, turn, scope: async () => ({ ref: a.workspace, experiment: request.experiment }) }, true);
+}
+
+async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: HandlerContext, approved: boolean): Promise<Reply> {
   const { batchAi, config } = ctx.deps;
   const t = await loadTemplate(ctx, cmd.template);
   const scope = await ctx.scope();
@@ -143,11 +159,20 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
       },
     };
   }
-  // A missing cluster is named with the clusters that exist, rather than as the service's 400/404.
-  await Promise.all([
-    ensureExperiment(ctx, ref),
-    clusterName ? withCluster(ctx, clusterName, (c) => batchAi.getCluster(c)) : undefined,
-  ]);
+  // A missing cluster is named with the clusters that exist, rather than as the service's 400/404. A cluster
+  // the template names by id may live elsewhere: then it is not priced, and only the node threshold applies.
+  const clusterOf = lastSegment(body.properties?.cluster.id) ?? '';
+  const found = clusterName
+    ? await withCluster(ctx, clusterName, (c) => batchAi.getCluster(c))
+    : await batchAi.getCluster({ ...scope.ref, cluster: clusterOf }).catch(() => undefined);
+  if (!approved) {
+    const nodes = body.properties?.nodeCount ?? 1;
+    const request: SubmitRequest = { ...cmd, dryRun: false, name: ref.job, experiment: ref.experiment, cluster: clusterOf, nodes };
+    const cost = estimate(priceTable(config.policy.pricesFile), found?.properties?.vmSize ?? 'unknown', undefined, 0, nodes);
+    const reason = approvalReason(request, config.policy.resizeApprovalThreshold, costRule(ctx, cost));
+    if (reason) return requestApproval(ctx, request, { ...scope.ref, cluster: clusterOf }, reason, cost);
+  }
+  await ensureExperiment(ctx, ref);
   const created = await batchAi.createJob(ref, body, { wait: false });
   const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
   try {
@@ -165,4 +190,4 @@ export const submit: Handler<'submit'> = async (cmd, ctx) => {
     view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline, submittedBy }),
     followUp: followJob(ref, created, 'submit', submittedBy),
   };
-};
+}

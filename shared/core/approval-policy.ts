@@ -11,12 +11,15 @@ import type { TextView } from './views';
 
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
 export type ScaleRequest = Extract<Command, { kind: 'resize' | 'autoscale' }>;
+/** A submit waiting for approval: its job name, experiment and cluster are fixed when asked. */
+export type SubmitRequest = Extract<Command, { kind: 'submit' }> & { name: string; experiment: string; cluster: string; nodes: number };
+export type ApprovalRequest = ScaleRequest | SubmitRequest;
 export interface Person { id: string; name?: string }
 
 export interface Approval {
   id: string;
   state: ApprovalState;
-  request: ScaleRequest;
+  request: ApprovalRequest;
   /** Where the request acts: fixed when asked, whatever the approver's conversation defaults to. */
   workspace: WorkspaceRef;
   requestedBy: Person;
@@ -45,16 +48,16 @@ export const isTerminal = (s: ApprovalState): boolean => TERMINAL.includes(s);
 export const nameOf = (p: Person): string => p.name || p.id;
 
 /** The nodes a request can reach: what the threshold is compared with. */
-export function requestedNodes(r: ScaleRequest): number {
-  return r.kind === 'resize' ? r.nodes : r.max;
+export function requestedNodes(r: ApprovalRequest): number {
+  return r.kind === 'resize' || r.kind === 'submit' ? r.nodes : r.max;
 }
 
-export function needsApproval(r: ScaleRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): boolean {
+export function needsApproval(r: ApprovalRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): boolean {
   return approvalReason(r, threshold, cost) !== undefined;
 }
 
 /** Why a request waits for an approver: above the node threshold, or above the hourly budget; else undefined. */
-export function approvalReason(r: ScaleRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): string | undefined {
+export function approvalReason(r: ApprovalRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): string | undefined {
   if (requestedNodes(r) > threshold) return `${describeRequest(r)} goes above the approval threshold of ${threshold} nodes.`;
   const perHour = cost?.estimate.perHour;
   const budget = cost?.budgetPerHour;
@@ -70,8 +73,9 @@ export function scaleSettingsOf(r: ScaleRequest): ScaleSettings {
     : { autoScale: { minimumNodeCount: r.min, maximumNodeCount: r.max } };
 }
 
-/** "Resize gpu to 5 nodes", "Auto-scale gpu 0–12 nodes". */
-export function describeRequest(r: ScaleRequest): string {
+/** "Resize gpu to 5 nodes", "Auto-scale gpu 0–12 nodes", "Submit train as exp/t-1 on gpu (4 nodes)". */
+export function describeRequest(r: ApprovalRequest): string {
+  if (r.kind === 'submit') return `Submit ${r.template} as ${r.experiment}/${r.name} on ${r.cluster} (${r.nodes} node${r.nodes === 1 ? '' : 's'})`;
   return r.kind === 'resize' ? `Resize ${r.cluster} to ${r.nodes} node${r.nodes === 1 ? '' : 's'}` : `Auto-scale ${r.cluster} ${r.min}–${r.max} nodes`;
 }
 
