@@ -11,8 +11,14 @@ let channel: FakeChannel;
 let post: (body: unknown) => Promise<HttpResponseInit>;
 beforeAll(async () => {
   channel = await startFakeChannel();
-  // Only `help` runs here, which reads no store; saving the conversation is the one store call of a turn.
-  const deps = { stores: { conversations: { save: async () => undefined } }, log: () => undefined, now: () => new Date() } as unknown as BotDeps;
+  // Only `help` runs here: it reads the conversation's prefs and the role grants; saving the conversation is
+  // the turn's one write.
+  const deps = {
+    stores: { conversations: { save: async () => undefined }, prefs: { get: async () => ({}) }, roles: { list: async () => [] } },
+    config: { batchAi: { workspaces: [{ resourceGroup: 'rg', workspace: 'ws' }], defaultExperiment: 'exp' }, policy: { admins: [], approvers: [], defaultRole: 'operator' } },
+    log: () => undefined,
+    now: () => new Date(),
+  } as unknown as BotDeps;
   const handler = createMessagesHandler(async () => ({ bot: createBot(deps), transport: createBotFrameworkTransport({ appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' }) }));
   post = (body) => handler(new HttpRequest({
     method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(body) },
