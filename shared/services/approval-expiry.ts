@@ -8,7 +8,7 @@ import type { Stores } from '../storage/index';
 import type { AlertPort } from './notifier';
 
 export interface ExpireDeps {
-  stores: Pick<Stores, 'approvals' | 'conversations'>;
+  stores: Pick<Stores, 'approvals' | 'conversations' | 'audit'>;
   sender: AlertPort;
   log: (line: string) => void;
 }
@@ -24,6 +24,12 @@ async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
     // Undefined: answered or expired by someone else since the query; their write stands.
     if ((await deps.stores.approvals.replace(next, row.etag)) === undefined) continue;
     report.expired++;
+    // An approval step like approve and reject: the timer is its actor.
+    await deps.stores.audit.start({
+      at: now.toISOString(), userId: 'expire-approvals', command: `expire ${next.id}`, kind: 'expire', target: next.id,
+      ...(next.request.cluster ? { cluster: next.request.cluster } : {}), workspace: next.workspace.workspace.toLowerCase(),
+      conversationId: next.conversationId, result: 'ok', approvalId: next.id,
+    }).catch((e: unknown) => deps.log(`expire-approvals: ${next.id} expired but its audit row could not be written: ${toError(e).message}`));
     try {
       const conv = await deps.stores.conversations.get(next.conversationId);
       if (!conv) {

@@ -27,7 +27,8 @@ export interface AuditEntry {
   errorCode?: string;
 }
 
-export type AuditStart = Omit<AuditEntry, 'id' | 'result' | 'completedAt' | 'approvalId' | 'errorCode'> & { result?: AuditResult; errorCode?: string };
+/** The first record; a step recorded whole (a refusal, an expiry) gives its result and ids at once. */
+export type AuditStart = Omit<AuditEntry, 'id' | 'result' | 'completedAt'> & { result?: AuditResult };
 
 export interface AuditStore {
   /** Inserts the first record; returns its id. */

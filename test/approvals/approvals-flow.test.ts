@@ -139,6 +139,8 @@ test('expiry: the timer marks overdue requests expired, sends the card, and appr
   const report = await expiry.run(later);
   expect(report).toEqual({ due: 1, expired: 1, notified: 1 });
   expect((await store.get(id))?.value.state).toBe('expired');
+  const steps = (await stack.services.deps.stores.audit.latest(50)).filter((e) => e.approvalId === id).map((e) => `${e.kind} ${e.result}`);
+  expect(steps).toEqual(expect.arrayContaining(['expire ok', 'resize pending-approval']));
   expect((await store.get(fresh))?.value.state).toBe('pending');
   const notice = await stack.channel.waitFor(c, (a) => a.id !== request.id && /Resize gpu to 7 nodes: expired/.test(cardText(a)));
   expect(cardText(notice)).toMatch(/nobody answered/);
