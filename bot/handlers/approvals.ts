@@ -10,6 +10,8 @@ import { InputError, ProtocolError, toError } from '../../shared/errors';
 import { redactText } from '../../shared/core/redact';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { withCluster } from '../not-found';
+import { approvalRole, atLeast, effectiveRole } from '../../shared/core/roles';
+import { accessOf, refusal, specOf } from '../access';
 import { applyScale, scaleLabels } from './scale';
 import { submitApproved } from './templates';
 
@@ -48,7 +50,13 @@ async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promis
     const row = await approvals.get(id);
     if (!row) throw new InputError('ApprovalNotFound', `No approval request ${id}. The id is on the approval card, e.g. approve a1b2c3.`);
     const now = ctx.deps.now();
-    // Who may answer at all (the approver role, which APPROVERS grants) was checked before this handler ran.
+    // The gate checked the role in this conversation's workspace; the request may act in another one.
+    const access = await accessOf(ctx);
+    const there = row.value.workspace.workspace.toLowerCase();
+    const role = effectiveRole(ctx.turn.userId, there, access.policy, access.grants);
+    const need = approvalRole(access.policy, access.grants);
+    if (!atLeast(role, need)) return { view: refusal(specOf({ kind: verdict, approval: id }), { ...access, workspace: there, role }, ctx.turn.userId, need) };
+    // Who may answer at all (the approver role, which APPROVERS grants) is checked above; decide keeps the rest.
     const d = decide(row.value, verdict, me(ctx), now, []);
     if (!d.ok) return { view: approvalView(row.value, now, d.message) };
     const etag = await approvals.replace(d.next, row.etag);

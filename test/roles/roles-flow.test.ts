@@ -5,7 +5,8 @@ import { cardText, startBotStack, type BotStack } from '../bot/support/bot-stack
 
 let stack: BotStack;
 beforeAll(async () => {
-  stack = await startBotStack({ nodes: 2, env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer' } });
+  // A second managed workspace (never created on the engine) only to scope a grant to it.
+  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer', BATCHAI_WORKSPACES: 'rg/ws,rg/other' } });
 }, 60_000);
 afterAll(async () => { await stack?.stop(); });
 
@@ -45,4 +46,16 @@ test('refused → help without resize → granted → resize runs → audit show
 
   // Viewers and operators do not read the audit.
   expect(cardText(await as('eve', 'c-eve', 'audit'))).toMatch(/audit needs the approver role/);
+}, 60_000);
+
+test('an approver of another workspace cannot approve a request here, whatever their conversation uses', async () => {
+  expect(cardText(await as('boss', 'c-boss', 'roles grant olga approver --workspace other'))).toMatch(/olga is approver in other now/);
+  await as('olga', 'c-olga', 'use workspace other');
+  const asked = cardText(await as('eve', 'c-eve', 'resize gpu 5'));
+  const id = /\ba[0-9a-f]{6}\b/.exec(asked)?.[0];
+  expect(id).toBeDefined();
+  const refused = cardText(await as('olga', 'c-olga', `approve ${id}`));
+  expect(refused).toMatch(/approve needs the approver role .*olga has viewer in workspace ws/);
+  expect(await nodes()).not.toBe(5);
+  expect(cardText(await as('boss', 'c-boss', `approve ${id}`))).toMatch(/Approved by boss/);
 }, 60_000);
