@@ -19,18 +19,22 @@ function targetOf(cmd: Command): { target: string; cluster?: string } {
   }
 }
 
-export async function audited(cmd: Command, ctx: HandlerContext, workspace: string, run: () => Promise<Reply>, refused?: string): Promise<Reply | undefined> {
-  const { audit } = ctx.deps.stores;
-  const now = () => ctx.deps.now().toISOString();
-  const start = {
-    at: now(), userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
+function firstRecord(cmd: Command, ctx: HandlerContext, workspace: string) {
+  return {
+    at: ctx.deps.now().toISOString(), userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
     command: commandText(cmd), kind: cmd.kind, ...targetOf(cmd), workspace, conversationId: ctx.turn.conversationId,
   };
-  if (refused) {
-    await audit.start({ ...start, result: 'refused', errorCode: refused });
-    return undefined;
-  }
-  const id = await audit.start(start);
+}
+
+/** A change that was not run (the person lacks the role): one complete row. */
+export async function auditRefusal(cmd: Command, ctx: HandlerContext, workspace: string, code: string): Promise<void> {
+  await ctx.deps.stores.audit.start({ ...firstRecord(cmd, ctx, workspace), result: 'refused', errorCode: code });
+}
+
+export async function audited(cmd: Command, ctx: HandlerContext, workspace: string, run: () => Promise<Reply>): Promise<Reply> {
+  const { audit } = ctx.deps.stores;
+  const now = () => ctx.deps.now().toISOString();
+  const id = await audit.start(firstRecord(cmd, ctx, workspace));
   let reply: Reply;
   try {
     reply = await run();

@@ -10,14 +10,10 @@ import type { StoredConversation } from '../shared/storage';
 import type { BotDeps } from './deps';
 import { errorView, parseFailureView } from './error-view';
 import type { FollowUp, Handler, HandlerContext, Reply, Scope, TurnInfo } from './handler';
-import { accessOf, mayRun, refusal, specOf } from './access';
-import { audited } from './audited';
+import { runGuarded } from './gate';
 import { handlers } from './router';
 import { resolveScope } from './scope';
 import type { ChatBot, TurnInput, TurnReply } from './transport';
-
-/** A dry run and an unconfirmed terminate change nothing: they are not audit rows. */
-const isChange = (c: Command): boolean => !(c.kind === 'submit' && c.dryRun) && !(c.kind === 'terminate' && !c.confirmed);
 
 export function createBot(deps: BotDeps): ChatBot {
   /** Conversations this instance already saved: an optimization only, the table stays the truth. */
@@ -47,18 +43,7 @@ export function createBot(deps: BotDeps): ChatBot {
       };
       // The table pairs each kind with its handler; TypeScript cannot correlate the two through an index.
       const handler = handlers[parsed.kind] as Handler<Command['kind']>;
-      const run = () => handler(parsed as never, ctx);
-      const spec = specOf(parsed);
-      // Reading needs no roles-table read unless the least role is above viewer (help filters by role itself).
-      if (spec.role === 'viewer' && !spec.audited) return await run();
-      const access = await accessOf(ctx);
-      const allowed = mayRun(spec, access);
-      const recorded = spec.audited && isChange(parsed);
-      if (!allowed) {
-        if (recorded) await audited(parsed, ctx, access.workspace, run, 'RoleRequired');
-        return { view: refusal(spec, access, turn.userId) };
-      }
-      return recorded ? ((await audited(parsed, ctx, access.workspace, run)) as Reply) : await run();
+      return await runGuarded(parsed, ctx, () => handler(parsed as never, ctx));
     } catch (e) {
       return { view: errorView(e, deps.log) };
     }

@@ -117,7 +117,7 @@ export function parseWorkspaces(raw: string): WorkspaceRef[] {
 }
 
 /** "u1, u2" → ["u1", "u2"]: chat user ids as the channel sends them in `from.id`. */
-export function parseApprovers(raw: string | undefined): string[] {
+export function parseUserIds(raw: string | undefined): string[] {
   return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
@@ -227,10 +227,10 @@ export function loadConfig(env: Env = process.env): Config {
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
       idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),
-      approvers: parseApprovers(env.APPROVERS),
+      approvers: parseUserIds(env.APPROVERS),
       approvalTtlMinutes: int(env, 'APPROVAL_TTL_MINUTES', 60, 1),
       idleGraceMinutes: int(env, 'IDLE_GRACE_MINUTES', 10, 1),
-      admins: parseApprovers(env.ADMINS),
+      admins: parseUserIds(env.ADMINS),
       defaultRole: defaultRole(env, env.MicrosoftAppId?.trim() ?? ''),
       ...optional('approvalBudgetPerHour', money(env, 'APPROVAL_BUDGET_PER_HOUR')),
       ...optional('pricesFile', env.PRICES_FILE?.trim() || undefined),

@@ -1,5 +1,5 @@
 // The settings of flows 4 and 5: approvers, request lifetime, idle grace, and the two timers' schedules.
-import { loadConfig, parseApprovers } from '../../shared/config';
+import { loadConfig, parseUserIds } from '../../shared/config';
 
 const base = { BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
@@ -15,7 +15,7 @@ test.each([
   ['', []],
   [undefined, []],
 ])('APPROVERS=%j → %j', (raw, expected) => {
-  expect(parseApprovers(raw)).toEqual(expected);
+  expect(parseUserIds(raw)).toEqual(expected);
 });
 
 test('bad numbers say what was expected', () => {
