@@ -69,5 +69,5 @@ test.each([[[1, 2]], [null], ['text'], [7]])('a JSON body that is no object (%j)
 test('an invoke with an action of another verb gets the bot\'s own 400, not a 500', async () => {
   const res = await post({ ...base('inv'), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'other' } } });
   expect(res.status).toBe(400);
-  expect(JSON.stringify(res.jsonBody)).toContain("Expected verb 'command'");
+  expect(JSON.stringify(res.jsonBody)).toContain("with verb 'command'");
 });
