@@ -3,7 +3,7 @@
 // `executionstate`), timestamps with trimmed or extra fraction digits or no zone, numbers sent as strings,
 // nulls, absent arrays. Strict where a caller would otherwise read garbage: a resource that is not an object,
 // a list without a `value` array — those are ProtocolErrors that say what was expected.
-import { isRecord } from '../core/json-shape';
+import { describeAnswer, isRecord } from '../core/json-shape';
 import { ProtocolError } from '../errors';
 import { PROPERTY_NAMES, SHAPES, type FieldKind } from './schema';
 
@@ -12,14 +12,6 @@ type JsonObject = Record<string, unknown>;
 const CANONICAL = new Map(PROPERTY_NAMES.map((n) => [n.toLowerCase(), n]));
 
 export const isObject: (v: unknown) => v is JsonObject = isRecord;
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const s = JSON.stringify(v);
-  return `${typeof v} ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`;
-}
 
 /** Reads a key case-insensitively (for bodies outside the swagger's definitions, e.g. operation status). */
 export function pick(obj: JsonObject, name: string): unknown {
@@ -41,16 +33,16 @@ export function isoTimestamp(s: string): string {
 function field(v: unknown, kind: FieldKind | undefined, where: string): unknown {
   if (kind === undefined || kind === 'map' || kind === 'any') return v;
   if (kind === 'date') {
-    if (typeof v !== 'string') throw new ProtocolError(`${where}: expected a date-time string, got ${describe(v)}.`);
+    if (typeof v !== 'string') throw new ProtocolError(`${where}: expected a date-time string, got ${describeAnswer(v)}.`);
     return isoTimestamp(v);
   }
   if (kind === 'num') {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || Number.isNaN(n)) throw new ProtocolError(`${where}: expected a number, got ${describe(v)}.`);
+    if (typeof n !== 'number' || Number.isNaN(n)) throw new ProtocolError(`${where}: expected a number, got ${describeAnswer(v)}.`);
     return n;
   }
   if (kind.startsWith('[')) {
-    if (!Array.isArray(v)) throw new ProtocolError(`${where}: expected an array, got ${describe(v)}.`);
+    if (!Array.isArray(v)) throw new ProtocolError(`${where}: expected an array, got ${describeAnswer(v)}.`);
     const item = kind.slice(1, -1);
     return item ? v.map((x, i) => normalise(x, item, `${where}[${i}]`)) : v;
   }
@@ -62,7 +54,7 @@ function field(v: unknown, kind: FieldKind | undefined, where: string): unknown 
  * values normalised, absent arrays as []. `where` names the place for error messages (e.g. "GET .../jobs/x").
  */
 export function normalise(value: unknown, shape: string, where: string): JsonObject {
-  if (!isObject(value)) throw new ProtocolError(`${where}: expected a JSON object (${shape}), got ${describe(value)}.`);
+  if (!isObject(value)) throw new ProtocolError(`${where}: expected a JSON object (${shape}), got ${describeAnswer(value)}.`);
   const fields = SHAPES[shape] ?? {};
   const out: JsonObject = {};
   for (const [raw, v] of Object.entries(value)) {
@@ -90,11 +82,11 @@ export interface Page<T> {
 export function parsePage<T>(body: unknown, itemShape: string, where: string): Page<T> {
   const value = isObject(body) ? pick(body, 'value') : undefined;
   if (!Array.isArray(value)) {
-    throw new ProtocolError(`${where}: expected a list {"value": [${itemShape}, ...], "nextLink"?}, got ${describe(body)}.`);
+    throw new ProtocolError(`${where}: expected a list {"value": [${itemShape}, ...], "nextLink"?}, got ${describeAnswer(body)}.`);
   }
   const next = pick(body as JsonObject, 'nextLink');
   if (next !== undefined && next !== null && typeof next !== 'string') {
-    throw new ProtocolError(`${where}.nextLink: expected a URL string, got ${describe(next)}.`);
+    throw new ProtocolError(`${where}.nextLink: expected a URL string, got ${describeAnswer(next)}.`);
   }
   return {
     items: value.map((x, i) => parseResource<T>(x, itemShape, `${where}.value[${i}]`)),

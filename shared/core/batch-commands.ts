@@ -3,6 +3,7 @@
 // `$AZ_BATCHAI_...` references of existing job.json files expand as they did on a Batch AI node. Distributed
 // tools start under `mpirun` on the primary of a multi-instance task, over the hosts Batch lists in
 // $AZ_BATCH_HOST_LIST (the hostfile Batch AI offered as $AZ_BATCHAI_MPI_HOST_FILE).
+import { pythonCommand, type PythonTool } from '../core/python-command';
 import type { JobBaseProperties } from '../batchai/types';
 import { InputError } from '../errors';
 
@@ -41,15 +42,8 @@ export const HOSTFILE = '$AZ_BATCH_TASK_WORKING_DIR/hostfile';
 /** Writes the MPI hostfile from Batch's comma-separated host list. */
 export const HOSTFILE_SETUP = `tr ',' '\\n' <<< "$AZ_BATCH_HOST_LIST" > "${HOSTFILE}"; export AZ_BATCHAI_MPI_HOST_FILE="${HOSTFILE}"`;
 
-interface PythonTool {
-  pythonScriptFilePath?: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
 function python(s: PythonTool, args = s.commandLineArgs): string {
-  return [s.pythonInterpreterPath || 'python', s.pythonScriptFilePath, args].filter(Boolean).join(' ');
+  return pythonCommand(s, args, 'python');
 }
 
 /** `command` on `processes` ranks: plain when one process on one node, else mpirun over the hostfile. */

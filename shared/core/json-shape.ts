@@ -17,6 +17,15 @@ function describe(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
+/** A service's answer as an error message shows it: its kind and the start of its JSON. */
+export function describeAnswer(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`;
+}
+
 /** A plain object (not null, not an array): the one check every parser of untyped JSON starts with. */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

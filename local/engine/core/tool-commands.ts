@@ -1,5 +1,6 @@
 // What a job runs, per tool: the shell command of each process and its role. Everything runs through `bash -c`
 // so `$AZ_BATCHAI_...` references in script paths and arguments expand as they did on a node.
+import { pythonCommand, type PythonTool } from '../../../shared/core/python-command';
 import type { JobBaseProperties, ToolType } from '../../../shared/batchai/types';
 import { invalidContent } from './errors';
 
@@ -28,15 +29,8 @@ export function toolOf(p: JobBaseProperties): { key: keyof JobBaseProperties; to
   return { key, toolType };
 }
 
-interface PythonTool {
-  pythonScriptFilePath?: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
 function python(s: PythonTool, args = s.commandLineArgs): string {
-  return [s.pythonInterpreterPath || 'python3', s.pythonScriptFilePath, args].filter(Boolean).join(' ');
+  return pythonCommand(s, args, 'python3');
 }
 
 function replicas(count: number, command: string): TaskSpec[] {
