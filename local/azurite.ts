@@ -2,7 +2,6 @@
 // start command. Telemetry is always off: with it on, stopping Azurite took ~19 s (TOOLCHAIN.md). The child
 // stops by itself when its parent dies without stopping it (SIGKILL, a crash).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { join } from 'node:path';
 export interface AzuritePorts { blob: number; queue: number; table: number }
 
 export interface StartAzuriteOptions {
-  /** Fixed ports; free ones by default (Azurite does not accept port 0 for every service). */
+  /** Fixed ports (npm start: 10000-10002); by default each service binds a free port (0) and reports it. */
   ports?: AzuritePorts;
   /** Default true: nothing on disk. */
   inMemory?: boolean;
@@ -36,35 +35,37 @@ export function azuriteConnectionString(ports: AzuritePorts, protocol: 'http' | 
     `BlobEndpoint=${ep(ports.blob)};QueueEndpoint=${ep(ports.queue)};TableEndpoint=${ep(ports.table)};`;
 }
 
-function freePort(): Promise<number> {
+/** Azurite prints one such line per service once it listens; with port 0 it names the port it got. */
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g;
+
+/**
+ * Waits for the child to report all three ports. Fails with what the child said if it exits first (a fixed
+ * port taken: EADDRINUSE) or does not report within `timeoutMs`.
+ */
+function waitForPorts(child: ChildProcess, timeoutMs: number, output: () => string): Promise<AzuritePorts> {
   return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    const found: Partial<AzuritePorts> = {};
+    const onData = () => {
+      for (const [, service, port] of output().matchAll(LISTENING)) found[service.toLowerCase() as keyof AzuritePorts] = Number(port);
+      if (found.blob && found.queue && found.table) finish(() => resolve(found as AzuritePorts));
+    };
+    // 'close', not 'exit': by then all it wrote (the reason it stopped) has been read.
+    const onClose = (code: number | null, signal: string | null) => finish(() => reject(new Error(
+      `Azurite exited (${signal ?? `code ${code}`}) before it listened on all its ports: ${output().trim() || 'no output'}`)));
+    const onError = (e: Error) => finish(() => reject(new Error(`Azurite could not be started: ${e.message}`)));
+    const timer = setTimeout(() => finish(() => reject(new Error(
+      `Azurite did not report its ports within ${timeoutMs} ms: ${output().trim() || 'no output'}`))), timeoutMs);
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('close', onClose);
+      child.off('error', onError);
+      settle();
+    };
+    child.stdout?.on('data', onData);
+    child.once('close', onClose);
+    child.once('error', onError);
   });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function waitUntilListening(child: ChildProcess, ports: number[], timeoutMs: number, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode} before it was ready: ${stderr()}`);
-    const ok = await Promise.all(ports.map(canConnect));
-    if (ok.every(Boolean)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Azurite did not listen on ports ${ports.join(', ')} within ${timeoutMs} ms: ${stderr()}`);
 }
 
 /**
@@ -79,7 +80,8 @@ export function exitWithParentArgs(parentPid = process.pid): string[] {
 }
 
 export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<RunningAzurite> {
-  const ports = opts.ports ?? { blob: await freePort(), queue: await freePort(), table: await freePort() };
+  // Port 0: each service binds a free port itself and reports it (nothing picks a port and binds it later).
+  const ports = opts.ports ?? { blob: 0, queue: 0, table: 0 };
   const inMemory = opts.inMemory ?? true;
   const location = opts.location ?? (inMemory ? undefined : mkdtempSync(join(tmpdir(), 'azurite-')));
   if (location) mkdirSync(location, { recursive: true });
@@ -93,26 +95,28 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
     ...(location ? ['--location', location] : []),
     ...(opts.oauth ? ['--oauth', 'basic', '--cert', opts.oauth.cert, '--key', opts.oauth.key] : []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000); });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Both streams are read to the end (a full pipe would stall the child); the tail explains a failed start.
+  let output = '';
+  const keep = (d: Buffer) => { output = (output + d.toString()).slice(-4000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  let bound: AzuritePorts;
   try {
-    await waitUntilListening(child, [ports.blob, ports.queue, ports.table], 20_000, () => err);
+    bound = await waitForPorts(child, 30_000, () => output);
   } catch (e) {
-    child.kill('SIGKILL');
+    // Half started (some services listening, one failed) or slow: nothing is left running.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
     throw e;
   }
-  return {
-    connectionString: azuriteConnectionString(ports, opts.oauth ? 'https' : 'http'),
-    ports,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { connectionString: azuriteConnectionString(bound, opts.oauth ? 'https' : 'http'), ports: bound, stop };
 }

@@ -1,14 +1,10 @@
 // Jest helper: one Azurite child process per test file (started in beforeAll, stopped in afterAll).
 import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { useStarted } from './use-started';
 
 export function useAzurite(): { readonly connectionString: string } {
-  let azurite: RunningAzurite | undefined;
-  beforeAll(async () => { azurite = await startAzurite(); }, 30_000);
-  afterAll(async () => { await azurite?.stop(); });
+  const azurite = useStarted<RunningAzurite>('Azurite', () => startAzurite(), (a) => a.stop());
   return {
-    get connectionString() {
-      if (!azurite) throw new Error('useAzurite: Azurite is not running (use it inside tests, after beforeAll).');
-      return azurite.connectionString;
-    },
+    get connectionString() { return azurite.current.connectionString; },
   };
 }
