@@ -20,6 +20,8 @@ import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
 import { EVENT_BATCHES_TABLE } from '../../shared/storage/event-batch-store';
 import { createWriteCounter } from '../../shared/storage/write-counter';
 import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
+import { startOrStop } from '../support/stoppers';
+import { waitFor } from '../support/wait-for';
 
 export const SUB = '00000000-0000-0000-0000-0000000000aa';
 export const WS: WorkspaceRef = { resourceGroup: 'rg', workspace: 'ws' };
@@ -39,31 +41,31 @@ export interface Stack {
 }
 
 export async function startStack(workspaces = 'rg/ws'): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
-  const [azurite, engine, channel] = await Promise.all([
-    startAzurite(),
-    startEngine({ dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 } }),
-    startFakeChannel(),
-  ]);
-  const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
-  const writes = createWriteCounter();
-  const logs: string[] = [];
-  const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
-    const config = loadConfig({
-      BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
-      AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
-    });
-    return createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
-  };
-  const services = await build();
-  return {
-    azurite, engine, channel, client, services, writes, logs, build,
-    queue: new QueueClient(azurite.connectionString, EVENTS_QUEUE),
-    async stop() {
-      await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startOrStop(async (stoppers) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
+    stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+    const [azurite, engine, channel] = await Promise.all([
+      stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
+      stoppers.track('engine', startEngine({ dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 } }), (e) => e.stop()),
+      stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
+    ]);
+    const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
+    const writes = createWriteCounter();
+    const logs: string[] = [];
+    const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
+      const config = loadConfig({
+        BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
+        AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
+      });
+      return createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
+    };
+    const services = await build();
+    return {
+      azurite, engine, channel, client, services, writes, logs, build,
+      queue: new QueueClient(azurite.connectionString, EVENTS_QUEUE),
+      stop: () => stoppers.stopAll(),
+    };
+  });
 }
 
 /** Workspace, experiment `exp` and a steady 2-node cluster `gpu` with the log share mounted. */
@@ -75,19 +77,9 @@ export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = W
       userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' }, nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
     },
   });
-  await until('cluster steady', () => client.getCluster({ ...ws, cluster: 'gpu' }), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 2);
+  await waitFor('cluster steady', () => client.getCluster({ ...ws, cluster: 'gpu' }), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 2);
   await client.createExperiment({ ...ws, experiment: 'exp' });
   return cluster.id!;
-}
-
-export async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Runs a job to its end on the engine: prints `line-001`…`line-NNN` to stdout, a model file, then exits. */
@@ -101,7 +93,7 @@ export async function runJob(client: BatchAiClient, clusterId: string, job: stri
       stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', outputDirectories: [{ id: 'MODEL', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
     },
   });
-  return until(`job ${job} to end`, () => client.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.properties?.executionState ?? ''));
+  return waitFor(`job ${job} to end`, () => client.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.properties?.executionState ?? ''));
 }
 
 export function conversation(channel: FakeChannel, id: string, channelId = 'webchat'): StoredConversation {

@@ -9,7 +9,8 @@ import { createPoller } from '../../shared/services/poller';
 import type { EventBatch } from '../../shared/core/events';
 import { eventQueue } from '../../shared/storage/event-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
-import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, until, WS, type Stack } from './harness';
+import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, WS, type Stack } from './harness';
+import { waitFor } from '../support/wait-for';
 
 let stack: Stack;
 let clusterId: string;
@@ -60,7 +61,7 @@ test('notify died after claiming its markers, before sending: the redelivered me
   void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
   await sendReached;
   // The queue gives the message back after its visibility timeout; a fresh host handles it.
-  await until('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, 5000);
+  await waitFor('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, { timeoutMs: 5000 });
   expect(await notify()).toEqual({ ok: 1, failed: 0 });
   expectOneCardEach('crash-send');
   expect(await notify()).toEqual({ ok: 0, failed: 0 });
@@ -89,7 +90,7 @@ test('notify died after claiming a 200-update digest, before sending: the redeli
   const { receivedMessageItems: [msg] } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
   void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
   await stuck; // both conversations' 200 markers are claimed and pending
-  await until('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, 5000);
+  await waitFor('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, { timeoutMs: 5000 });
   expect(await notify()).toEqual({ ok: 1, failed: 0 });
   CONVS.forEach((c, i) => {
     const added = digestsIn(c).slice(before[i]);
@@ -171,7 +172,7 @@ test('a message that keeps failing lands in events-poison after 5 tries; moved b
     const refusedBefore = stack.channel.requests().filter((r) => r.status === 403).length;
     await runJob(stack.client, clusterId, 'poisoned');
     await stack.services.poller.tick();
-    await until('a poison message', async () => (await poison.peekMessages()).peekedMessageItems.length, (n) => n === 1, 20_000);
+    await waitFor('a poison message', async () => (await poison.peekMessages()).peekedMessageItems.length, (n) => n === 1, { timeoutMs: 20_000 });
     // 5 tries × 2 conversations, each refused.
     expect(stack.channel.requests().filter((r) => r.status === 403).length - refusedBefore).toBe(10);
     expect(CONVS.map((c) => cardsAbout(c, 'poisoned').length)).toEqual([0, 0]);
@@ -180,7 +181,7 @@ test('a message that keeps failing lands in events-poison after 5 tries; moved b
     const { receivedMessageItems: [msg] } = await poison.receiveMessages();
     await stack.queue.sendMessage(msg.messageText);
     await poison.deleteMessage(msg.messageId, msg.popReceipt);
-    await until('cards after the replay', async () => CONVS.map((c) => cardsAbout(c, 'poisoned').length), (n) => n.every((x) => x === 1));
+    await waitFor('cards after the replay', async () => CONVS.map((c) => cardsAbout(c, 'poisoned').length), (n) => n.every((x) => x === 1));
   } finally {
     await host.stop();
   }

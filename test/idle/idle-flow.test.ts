@@ -6,7 +6,8 @@ import type { Activity } from 'botbuilder';
 import { validateAdaptiveCard } from '../../cards/validate';
 import { createIdleFunction } from '../../functions/idle';
 import { createMessagesHandler } from '../../functions/messages';
-import { conversation, setupWorkspace, startStack, timer, until, WS, type Stack } from '../backend/harness';
+import { conversation, setupWorkspace, startStack, timer, WS, type Stack } from '../backend/harness';
+import { waitFor } from '../support/wait-for';
 
 const MIN = 60_000;
 const SHARE = { accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs', credentials: { accountKey: 'a2V5' }, relativeMountPath: 'afs' };
@@ -82,7 +83,7 @@ test('without keep-up: warned again after it ends, then scaled to zero after the
   const scaled = await stack.channel.waitFor(conv, (a) => /Cluster gpu scaled to zero/.test(JSON.stringify(a)));
   expect(JSON.stringify(scaled)).toContain('"command":"resize gpu 2"');
   expect(validateAdaptiveCard(scaled.attachments?.[0]?.content)).toEqual([]);
-  await until('gpu at zero', gpu, (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 0);
+  await waitFor('gpu at zero', gpu, (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 0);
   expect((await gpu()).properties?.scaleSettings?.manual?.targetNodeCount).toBe(0);
   await tick(keptUntil + 42 * MIN);
   await tick(keptUntil + 90 * MIN);
@@ -97,15 +98,15 @@ test('a running job keeps its cluster up; an idle auto-scale cluster with min 1 
       userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' }, nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
     },
   });
-  await until('cpu steady', () => stack.client.getCluster(cpu), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
+  await waitFor('cpu steady', () => stack.client.getCluster(cpu), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
   const job = { ...WS, experiment: 'exp', job: 'busy-one' };
   await stack.client.createJob(job, { properties: { cluster: { id: created.id! }, nodeCount: 1, customToolkitSettings: { commandLine: 'sleep 30' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } });
-  await until('job running', () => stack.client.getJob(job), (j) => j.properties?.executionState === 'running');
+  await waitFor('job running', () => stack.client.getJob(job), (j) => j.properties?.executionState === 'running');
   expect((await tick(Date.now() + 120 * MIN)).join('\n')).not.toMatch(/cpu (warn|scale)/);
   expect(cards(/Cluster cpu is idle/)).toHaveLength(0);
 
   await stack.client.terminateJob(job);
-  await until('job ended', () => stack.client.getJob(job), (j) => j.properties?.executionState === 'failed' || j.properties?.executionState === 'succeeded');
+  await waitFor('job ended', () => stack.client.getJob(job), (j) => j.properties?.executionState === 'failed' || j.properties?.executionState === 'succeeded');
   const t1 = Date.now();
   expect((await tick(t1 + 31 * MIN)).join('\n')).toMatch(/ws\/cpu warn/);
   expect((await tick(t1 + 42 * MIN)).join('\n')).toMatch(/ws\/cpu scale/);
@@ -118,7 +119,7 @@ test('a warning the channel refused is not recorded: the next tick sends it, onc
   await stack.client.createCluster(tpu, {
     properties: { vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } }, userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' } },
   });
-  await until('tpu steady', () => stack.client.getCluster(tpu), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
+  await waitFor('tpu steady', () => stack.client.getCluster(tpu), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
   const t = Date.now();
   stack.channel.failNext(500, 100);
   await expect(tick(t + 31 * MIN)).rejects.toThrow(/step\(s\) failed/);

@@ -3,7 +3,7 @@
 // value it read, so a failure says what did not happen instead of "exceeded timeout of 30000 ms".
 
 export interface WaitForOptions {
-  /** Default 10 s. */
+  /** Default 15 s: half of jest's per-test timeout. */
   timeoutMs?: number;
   /** Pause between reads; default 50 ms. */
   intervalMs?: number;
@@ -16,7 +16,7 @@ export async function waitFor<T>(
   done: (value: T) => boolean = (value) => Boolean(value),
   opts: WaitForOptions = {},
 ): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -10,7 +10,7 @@ import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../../bot/create-bot-services';
 import { createFollowUpsFunction } from '../../../functions/followups';
 import { createMessagesHandler } from '../../../functions/messages';
-import { startAzurite, type RunningAzurite } from '../../../local/azurite';
+import { startAzurite } from '../../../local/azurite';
 import { startEngine, type Engine } from '../../../local/engine/index';
 import { startFunctionsHost, type FunctionsHost } from '../../../local/functions-host/index';
 import { loadTemplates } from '../../../local/templates-load';
@@ -18,6 +18,7 @@ import { createBatchAiClient } from '../../../shared/batchai/client';
 import { staticTokenCredential } from '../../../shared/batchai/credential';
 import { loadConfig, type Config } from '../../../shared/config';
 import { startFakeChannel, type FakeChannel } from '../../support/fake-channel';
+import { startOrStop } from '../../support/stoppers';
 
 export const SUB = '00000000-0000-0000-0000-0000000000b0';
 export const WS = { resourceGroup: 'rg', workspace: 'ws' };
@@ -66,18 +67,14 @@ export function message(conversationId: string, text: string, serviceUrl: string
 }
 
 export async function startBotStack(opts: { nodes?: number; resizeApprovalThreshold?: number; env?: Record<string, string> } = {}): Promise<BotStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
-  const started: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
-  const stop = async () => {
-    for (const s of started.reverse()) await s().catch(() => undefined);
-  };
-  try {
+  return startOrStop(async (stoppers) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
+    stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     const [engine, azurite, channel] = await Promise.all([
-      startEngine({ dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 } }),
-      startAzurite() as Promise<RunningAzurite>,
-      startFakeChannel(),
+      stoppers.track('engine', startEngine({ dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 } }), (e) => e.stop()),
+      stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
+      stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
-    started.push(() => engine.stop(), () => azurite.stop(), () => channel.stop());
     const config = loadConfig({
       BATCHAI_ENDPOINT: engine.url,
       BATCHAI_SUBSCRIPTION_ID: SUB,
@@ -124,8 +121,8 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       host = undefined;
       services = undefined;
     };
+    stoppers.add('bot host', stopBot);
     await startBot();
-    started.push(stopBot);
     await loadTemplates(running().deps.stores, TEMPLATES);
     const handler = createMessagesHandler(async () => running());
 
@@ -144,13 +141,11 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       return channel.waitFor(conversationId, (r) => r.replyToId === a.id);
     };
     return {
-      engine, channel, config, logLines, post, say, stopBot, startBot, stop,
+      engine, channel, config, logLines, post, say, stopBot, startBot,
+      stop: () => stoppers.stopAll(),
       get services() { return running(); },
     };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  });
 }
 
 /** The Adaptive Card of a reply, or undefined (e.g. a Slack reply). */
