@@ -11,6 +11,7 @@ import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/cl
 import { staticTokenCredential } from '../../shared/batchai/credential';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
 import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../bot/support/bot-stack';
+import { useStarted } from '../support/use-started';
 
 const ADA = { id: 'user-ada', name: 'Ada' };
 const BOB = { id: 'user-bob', name: 'Bob' };
@@ -23,8 +24,10 @@ let client: BatchAiClient;
 let sent: SentRequest[];
 let n = 0;
 
+const started = useStarted('bot stack', () => startBotStack({ nodes: 2, resizeApprovalThreshold: 3 }), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3 });
+  stack = started.current;
   const counting = countingHttpClient();
   sent = counting.sent;
   client = createBatchAiClient({
@@ -32,10 +35,6 @@ beforeAll(async () => {
   });
   bot = await createBotServices(stack.config, { batchAi: client, stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
 }, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 const handler = () => createMessagesHandler(async () => bot);
 const post = (activity: Partial<Activity>) =>

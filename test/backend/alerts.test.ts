@@ -6,12 +6,15 @@ import { createPollFunction } from '../../functions/poll';
 import { createHealthFunction } from '../../functions/health';
 import { HttpRequest } from '@azure/functions';
 import { batchRows, cardText, context, timer, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, type Stack } from './harness';
+import { useStarted } from '../support/use-started';
 
 let stack: Stack;
 let clusterId: string;
 
+const started = useStarted('backend stack', () => startStack(), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = started.current;
   clusterId = await setupWorkspace(stack.client);
   const { stores } = stack.services;
   for (const id of ['conv-a', 'conv-b', 'conv-c']) await stores.conversations.save(conversation(stack.channel, id));
@@ -22,8 +25,6 @@ beforeAll(async () => {
   // Baseline tick: the existing cluster is recorded, not announced.
   await createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 }, 60_000);
-
-afterAll(async () => { await stack?.stop(); });
 
 const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
 const poll = () => createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());

@@ -3,17 +3,18 @@
 // takes them over; a repeat of the events under another batchId writes nothing and sends nothing.
 import type { EventBatch, JobEvent } from '../../shared/core/events';
 import { cardText, conversation, startStack, WS, type Stack } from './harness';
+import { useStarted } from '../support/use-started';
 
 let stack: Stack;
 const CONV = 'conv-digest';
 
+const started = useStarted('backend stack', () => startStack(), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = started.current;
   await stack.services.stores.conversations.save(conversation(stack.channel, CONV));
   await stack.services.stores.subscriptions.add(CONV, { workspace: 'ws' });
 }, 60_000);
-
-afterAll(async () => { await stack?.stop(); });
 
 function events(n: number): JobEvent[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -11,13 +11,16 @@ import { eventQueue } from '../../shared/storage/event-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, WS, type Stack } from './harness';
 import { waitFor } from '../support/wait-for';
+import { useStarted } from '../support/use-started';
 
 let stack: Stack;
 let clusterId: string;
 const CONVS = ['conv-a', 'conv-b'];
 
+const started = useStarted('backend stack', () => startStack(), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = started.current;
   clusterId = await setupWorkspace(stack.client);
   const { stores } = stack.services;
   for (const id of CONVS) await stores.conversations.save(conversation(stack.channel, id));
@@ -25,8 +28,6 @@ beforeAll(async () => {
   await stores.subscriptions.add('conv-b', { workspace: 'ws' });
   await stack.services.poller.tick(); // baseline
 }, 60_000);
-
-afterAll(async () => { await stack?.stop(); });
 
 const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
 const cardsAbout = (conv: string, job: string) => stack.channel.activities(conv).filter((a) => cardText(a).includes(`exp/${job}`));

@@ -10,6 +10,7 @@ import { staticTokenCredential } from '../../shared/batchai/credential';
 import type { ClusterRef, JobRef } from '../../shared/batchai/port';
 import type { Job } from '../../shared/batchai/types';
 import { isNotFound } from '../../shared/errors';
+import { waitFor } from '../support/wait-for';
 import { countingHttpClient, type SentRequest } from './support/counting-http-client';
 
 const SUB = '00000000-0000-0000-0000-00000000beef';
@@ -42,16 +43,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 function jobParams(clusterId: string, commandLine: string) {
   return {
     properties: {
@@ -75,14 +66,14 @@ test('workspace → cluster → experiment → job → logs → terminate → de
     },
   });
   expect(created.id).toMatch(/\/clusters\/gpu$/);
-  const steady = await until('cluster steady', () => client.getCluster(CLUSTER),
+  const steady = await waitFor('cluster steady', () => client.getCluster(CLUSTER),
     (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
   expect(steady.properties?.nodeStateCounts?.idleNodeCount).toBe(1);
 
   await client.createExperiment(EXP);
   const hello: JobRef = { ...EXP, job: 'hello' };
   await client.createJob(hello, jobParams(created.id!, 'echo hello; sleep 1'));
-  const done = await until('hello to finish', () => client.getJob(hello), finished);
+  const done = await waitFor('hello to finish', () => client.getJob(hello), finished);
   expect(done.properties?.executionState).toBe('succeeded');
   expect(done.properties?.executionInfo?.exitCode).toBe(0);
 
@@ -97,9 +88,9 @@ test('workspace → cluster → experiment → job → logs → terminate → de
 
   const long: JobRef = { ...EXP, job: 'long' };
   await client.createJob(long, jobParams(created.id!, 'sleep 60'));
-  await until('long to run', () => client.getJob(long), (j) => j.properties?.executionState === 'running');
+  await waitFor('long to run', () => client.getJob(long), (j) => j.properties?.executionState === 'running');
   await client.terminateJob(long);
-  const ended = await until('long to end', () => client.getJob(long), finished);
+  const ended = await waitFor('long to end', () => client.getJob(long), finished);
   expect(ended.properties?.executionState).toBe('failed');
   expect(ended.properties?.executionInfo?.errors?.map((e) => e.code)).toContain('JobTerminated');
 

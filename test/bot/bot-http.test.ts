@@ -3,6 +3,7 @@
 import type { Activity } from 'botbuilder';
 import { validateAdaptiveCard } from '../../cards/validate';
 import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from './support/bot-stack';
+import { useStarted } from '../support/use-started';
 
 const SECRET = 's3cr3t-never-on-a-card';
 let stack: BotStack;
@@ -19,8 +20,10 @@ function conv(): string {
 const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
 const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
 
+const started = useStarted('bot stack', () => startBotStack(), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startBotStack();
+  stack = started.current;
   await stack.services.deps.stores.templates.put('secret-echo', {
     description: 'Uses a secret without printing it.',
     properties: {
@@ -31,10 +34,6 @@ beforeAll(async () => {
     },
   });
 }, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 test('help answers with the command list card, and saves the conversation reference on first contact', async () => {
   const c = conv();
@@ -89,7 +88,7 @@ test('submit hello → "Submitted" card, updated in place when it finishes; logs
   expect(cardText(reply)).toContain(`subscription ${subs[0].id}`);
   expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
   // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
-  const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 30_000);
+  const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 20_000);
   expect(cardText(updated)).toMatch(/line 3/);
   const logs = await say(c, 'logs hello-one --lines 10');
   const text = cardText(logs);
@@ -124,7 +123,7 @@ test('terminate asks to confirm; Confirm terminates and the card updates in plac
   const terminating = await press(c, 'terminate exp/long-one --yes');
   const done = /Terminated/.test(cardText(terminating))
     ? terminating
-    : await stack.channel.waitFor(c, (a) => a.id === terminating.id && /Terminated/.test(cardText(a)), 30_000);
+    : await stack.channel.waitFor(c, (a) => a.id === terminating.id && /Terminated/.test(cardText(a)), 20_000);
   expect(cardText(done)).toMatch(/Terminated \(failed\)|Terminated/);
   const job = await say(c, 'job long-one');
   expect(cardText(job)).toMatch(/[Ff]ailed/);
@@ -164,7 +163,7 @@ test('dry run shows the exact request with secrets masked, and sends nothing', a
   expect(text).toMatch(/API_TOKEN/);
   expect(text).not.toContain(SECRET);
   const real = await say(c, 'submit secret-echo --name secret-one');
-  await stack.channel.waitFor(c, (a) => a.id === real.id && /Finished/.test(cardText(a)), 30_000);
+  await stack.channel.waitFor(c, (a) => a.id === real.id && /Finished/.test(cardText(a)), 20_000);
   const logs = await say(c, 'logs secret-one');
   expect(cardText(logs)).toMatch(/token has 22 characters/);
 });
@@ -191,14 +190,14 @@ test('Teams Action.Execute on a long operation: the invoke answers at once, then
   }));
   invokeBodies.push(res.jsonBody);
   expect(JSON.stringify(res.jsonBody)).toMatch(/Submitted/);
-  const updated = await stack.channel.waitFor(c, (a) => a.id === 'card-7' && /Finished/.test(cardText(a)), 30_000);
+  const updated = await stack.channel.waitFor(c, (a) => a.id === 'card-7' && /Finished/.test(cardText(a)), 20_000);
   expect(JSON.stringify(updated)).toMatch(/Action\.Execute/);
 });
 
 test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
   const c = conv();
   const submitted = await say(c, 'submit train epochs=1 --name train-one');
-  await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
+  await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 20_000);
   const reply = await say(c, 'outputs train-one MODEL');
   expect(cardText(reply)).toMatch(/model\.txt/);
   expect(cardText(reply)).toMatch(/expire/i);

@@ -7,16 +7,14 @@ import type { FollowUpReport } from '../../bot/follow-up-step';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import { FOLLOWUPS_QUEUE, type FollowUpMessage } from '../../shared/storage/followup-queue';
 import { cardText, startBotStack, WS, type BotStack } from './support/bot-stack';
+import { useStarted } from '../support/use-started';
+import { waitFor } from '../support/wait-for';
 
 let stack: BotStack;
 
-beforeAll(async () => {
-  stack = await startBotStack();
-}, 60_000);
+const started = useStarted('bot stack', () => startBotStack(), (s) => s.stop());
 
-afterAll(async () => {
-  await stack?.stop();
-});
+beforeAll(() => { stack = started.current; });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,10 +26,7 @@ test('a restart of the host mid-way: the submitted job\'s card still updates in 
   // The job ends while no bot runs: only what is stored (the queue message, the row) can bring the card there.
   const job = { ...WS, experiment: 'exp', job: 'across-restart' };
   const client = (await createBotServices(stack.config)).deps.batchAi;
-  for (let end = Date.now() + 20_000; (await client.getJob(job)).properties?.executionState !== 'succeeded';) {
-    if (Date.now() > end) throw new Error('the job did not finish');
-    await sleep(100);
-  }
+  await waitFor('the job to succeed', () => client.getJob(job), (j) => j.properties?.executionState === 'succeeded');
   await sleep(1500);
   expect(stack.channel.activities(c).filter((a) => a.id === reply.id && /Finished/.test(cardText(a)))).toEqual([]);
 

@@ -2,24 +2,22 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { loadTemplates, main } from '../../local/templates-load';
 import { ACCOUNT_PLACEHOLDER } from '../../shared/core/job-file-fill';
 import { createStores, type Stores } from '../../shared/storage';
 import { seedJobs } from '../fixtures/seed-jobs';
+import { useAzurite } from '../support/azurite';
 
-let azurite: RunningAzurite;
+const azurite = useAzurite();
 let stores: Stores;
 let dir: string;
 
 beforeAll(async () => {
-  azurite = await startAzurite();
   stores = await createStores(azurite.connectionString);
   dir = mkdtempSync(join(tmpdir(), 'templates-load-'));
 });
 
 afterAll(async () => {
-  await azurite?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

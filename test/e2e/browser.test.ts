@@ -6,23 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { useStarted } from '../support/use-started';
 import { haveChromium, launch } from './browser';
 
 const suite = haveChromium ? describe : describe.skip;
 
 suite('the local product in a browser', () => {
-  let dataDir: string;
+  let dataDir = '';
+  const logs: string[] = [];
+  const started = useStarted('local stack', () => startLocalStack({
+    dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'e2e-'))), pollSeconds: 1, azuriteInMemory: true, log: (l) => logs.push(l),
+    engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
+  }), (stack) => stack.stop());
   let stack: LocalStack;
   let browser: Browser;
   let page: Page;
-  const logs: string[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'e2e-'));
-    stack = await startLocalStack({
-      dataDir, pollSeconds: 1, azuriteInMemory: true, log: (l) => logs.push(l),
-      engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
-    });
+    stack = started.current;
     browser = await launch();
     page = await browser.newPage();
     await page.goto(`${stack.urls.chat}/#conversation=e2e&user=ann`);
@@ -32,8 +33,7 @@ suite('the local product in a browser', () => {
     const failures = logs.filter((l) => / failed|error:/i.test(l));
     if (failures.length > 0) console.log(failures.join('\n'));
     await browser?.close();
-    await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const send = async (text: string) => {

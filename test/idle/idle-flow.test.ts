@@ -8,22 +8,21 @@ import { createIdleFunction } from '../../functions/idle';
 import { createMessagesHandler } from '../../functions/messages';
 import { conversation, setupWorkspace, startStack, timer, WS, type Stack } from '../backend/harness';
 import { waitFor } from '../support/wait-for';
+import { useStarted } from '../support/use-started';
 
 const MIN = 60_000;
 const SHARE = { accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs', credentials: { accountKey: 'a2V5' }, relativeMountPath: 'afs' };
 let stack: Stack;
 const conv = 'idle-team';
 
+const started = useStarted('backend stack', () => startStack(), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = started.current;
   await setupWorkspace(stack.client);
   await stack.services.stores.conversations.save(conversation(stack.channel, conv));
   await stack.services.stores.subscriptions.add(conv, { workspace: WS.workspace });
 }, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 /** One idle tick as the host runs it, with the clock at `now`. Returns the function's log lines. */
 async function tick(now: number): Promise<string[]> {

@@ -2,8 +2,9 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { Timer } from '@azure/functions';
 import type { FunctionDefinition } from '../../functions/definition';
-import { startAzurite } from '../../local/azurite';
 import { encodeQueueMessage, startFunctionsHost, type FunctionsHost } from '../../local/functions-host';
+import { useAzurite } from '../support/azurite';
+import { waitFor } from '../support/wait-for';
 
 type Def<T extends string> = Extract<FunctionDefinition, { trigger: { type: T } }>;
 // Typed builders: an inline union literal gives its handlers no parameter types (the discriminant is nested).
@@ -13,17 +14,7 @@ const httpFn = (d: Def<'http'>) => d;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-let azurite: Awaited<ReturnType<typeof startAzurite>>;
+const azurite = useAzurite();
 let queues: QueueServiceClient;
 const hosts: FunctionsHost[] = [];
 const logs: string[] = [];
@@ -38,12 +29,10 @@ async function host(definitions: FunctionDefinition[], extra: Partial<Parameters
   return h;
 }
 
-beforeAll(async () => {
-  azurite = await startAzurite();
+beforeAll(() => {
   queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
 });
 afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.stop())); });
-afterAll(async () => { await azurite?.stop(); });
 
 describe('timers', () => {
   it('fire on their override interval and never overlap', async () => {
@@ -59,7 +48,7 @@ describe('timers', () => {
         running--;
       },
     })], { timerOverrides: { poll: 30 } });
-    await until('4 runs', () => (runs.length >= 4 ? true : undefined));
+    await waitFor('4 runs', () => runs.length >= 4);
     expect(maxRunning).toBe(1);
     expect(runs[0].schedule).toEqual({ adjustForDST: false });
     // Back to back, not piled up: slots missed while a run went on are skipped.
@@ -73,7 +62,7 @@ describe('timers', () => {
       name: 'tick', trigger: { type: 'timer', schedule: '* * * * * *' },
       handler: async (t) => { starts.push(Date.now()); statuses.push(t.scheduleStatus); },
     })]);
-    await until('2 ticks', () => (starts.length >= 2 ? true : undefined), 5000);
+    await waitFor('2 ticks', () => starts.length >= 2, undefined, { timeoutMs: 5000 });
     expect(starts[1] - starts[0]).toBeGreaterThan(700);
     expect(starts[0] % 1000).toBeLessThan(300);
     expect(statuses[0].next).toMatch(/\.000Z$/);
@@ -85,7 +74,7 @@ describe('timers', () => {
       name: 'boom', trigger: { type: 'timer', schedule: '0 0 0 1 1 *', runOnStartup: true },
       handler: async () => { n++; throw new Error('tick failed'); },
     })]);
-    await until('first run', () => (n >= 1 ? true : undefined), 1000);
+    await waitFor('first run', () => n >= 1, undefined, { timeoutMs: 1000 });
     await sleep(100);
     expect(n).toBe(1); // the next run is a year away
     expect(logs.some((l) => l.includes('[boom] failed: tick failed'))).toBe(true);
@@ -106,10 +95,10 @@ describe('queue triggers', () => {
       name: 'notify', trigger: { type: 'queue', queueName: 'deliver' },
       handler: async (message, ctx) => { got.push({ message, meta: ctx.triggerMetadata }); },
     })]);
-    await until('delivery', () => got[0]);
+    await waitFor('delivery', () => got[0]);
     expect(got[0].message).toEqual({ event: 'job-succeeded', job: 'job7' });
     expect(got[0].meta).toMatchObject({ id: sent.messageId, dequeueCount: 1 });
-    await until('deletion', async () => ((await q.getProperties()).approximateMessagesCount === 0 ? true : undefined));
+    await waitFor('deletion', async () => (await q.getProperties()).approximateMessagesCount === 0);
   });
 
   it('retry a failed message with a higher dequeueCount', async () => {
@@ -124,9 +113,9 @@ describe('queue triggers', () => {
         if (counts.length === 1) throw new Error('first try fails');
       },
     })]);
-    await until('second try', () => (counts.length >= 2 ? true : undefined));
+    await waitFor('second try', () => counts.length >= 2);
     expect(counts).toEqual([1, 2]);
-    await until('deletion', async () => ((await q.getProperties()).approximateMessagesCount === 0 ? true : undefined));
+    await waitFor('deletion', async () => (await q.getProperties()).approximateMessagesCount === 0);
     expect(await queues.getQueueClient('retry-poison').exists()).toBe(false);
   });
 
@@ -141,7 +130,7 @@ describe('queue triggers', () => {
       handler: async (_m, ctx) => { counts.push(ctx.triggerMetadata?.dequeueCount); throw new Error('always fails'); },
     })]);
     const poison = queues.getQueueClient('always-poison');
-    const moved = await until('poison message', async () => {
+    const moved = await waitFor('poison message', async () => {
       if (!(await poison.exists())) return undefined;
       const { peekedMessageItems } = await poison.peekMessages();
       return peekedMessageItems[0];
@@ -206,7 +195,7 @@ describe('stop', () => {
           handler: async () => { queueStarted = true; await sleep(300); order.push('queue done'); } }),
       ],
     });
-    await until('queue handler running', () => (queueStarted ? true : undefined));
+    await waitFor('queue handler running', () => queueStarted);
     const response = fetch(`${h.url}/api/slow`);
     await sleep(50);
     await h.stop();

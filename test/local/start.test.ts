@@ -5,22 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../local/start';
 import { waitForActivity } from './support/chat-wait';
+import { useStarted } from '../support/use-started';
 
-let dataDir: string;
+let dataDir = '';
+const started = useStarted('local stack', () => startLocalStack({
+  dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'start-'))), pollSeconds: 4, azuriteInMemory: true, log: () => {},
+  engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
+}), (stack) => stack.stop());
 let stack: LocalStack;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'start-'));
-  stack = await startLocalStack({
-    dataDir, pollSeconds: 4, azuriteInMemory: true, log: () => {},
-    engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+beforeAll(() => { stack = started.current; });
+afterAll(() => { if (dataDir) rmSync(dataDir, { recursive: true, force: true }); });
 
 async function say(conversation: string, text: string): Promise<void> {
   const res = await fetch(`${stack.urls.chat}/api/conversations/${conversation}/messages`, {

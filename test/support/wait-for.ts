@@ -9,7 +9,10 @@ export interface WaitForOptions {
   intervalMs?: number;
 }
 
-/** Reads until `done(value)` holds (by default: the value is truthy) and returns that value. */
+/** Reads until the value is truthy, and returns it. */
+export function waitFor<T>(what: string, read: () => T | Promise<T>, done?: undefined, opts?: WaitForOptions): Promise<NonNullable<T>>;
+/** Reads until `done(value)` holds, and returns that value. */
+export function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, opts?: WaitForOptions): Promise<T>;
 export async function waitFor<T>(
   what: string,
   read: () => T | Promise<T>,
