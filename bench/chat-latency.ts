@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { ShareFileClient } from '@azure/storage-file-share';
 import type { ReadTail } from '../bot/deps';
-import { cardText, SUB, WS, startBotStack, type BotStack } from '../test/bot/support/bot-stack';
+import { cardText, SUB, WS, startBotStack, type BotStack } from '../local/harness/bot-stack';
 import { percentile } from './measure';
 import { record } from './report';
 

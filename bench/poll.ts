@@ -16,7 +16,7 @@ import { staticTokenCredential } from '../shared/batchai/credential';
 import { loadConfig } from '../shared/config';
 import { parseEventsMessage, type BackendEvent } from '../shared/core/events';
 import { createWriteCounter } from '../shared/storage/write-counter';
-import { startFakeChannel } from '../test/support/fake-channel';
+import { startFakeChannel } from '../local/harness/fake-channel';
 import { countingTransport, percentile } from './measure';
 import { record } from './report';
 

@@ -10,7 +10,7 @@ import { createMessagesHandler } from '../../functions/messages';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
-import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../bot/support/bot-stack';
+import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 
 const ADA = { id: 'user-ada', name: 'Ada' };

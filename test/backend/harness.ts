@@ -19,8 +19,8 @@ import { parseEventsMessage, type BackendEvent } from '../../shared/core/events'
 import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
 import { EVENT_BATCHES_TABLE } from '../../shared/storage/event-batch-store';
 import { createWriteCounter } from '../../shared/storage/write-counter';
-import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
-import { startOrStop } from '../support/stoppers';
+import { startFakeChannel, type FakeChannel } from '../../local/harness/fake-channel';
+import { startOrStop } from '../../local/harness/stoppers';
 import { waitFor } from '../support/wait-for';
 
 export const SUB = '00000000-0000-0000-0000-0000000000aa';

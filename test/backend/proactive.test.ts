@@ -4,7 +4,7 @@ import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
 import type { ProactiveOptions } from '../../bot/botframework/proactive';
 import type { TextView } from '../../shared/core/views';
 import type { StoredConversation } from '../../shared/storage';
-import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
+import { startFakeChannel, type FakeChannel } from '../../local/harness/fake-channel';
 
 const bot = { appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' as const };
 const senderOf = (opts?: ProactiveOptions) => createBotFrameworkTransport(bot, opts).sender;

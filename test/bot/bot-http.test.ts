@@ -2,7 +2,7 @@
 // the REAL engine (jobs run as processes), state in REAL Azurite, replies arriving at a fake channel.
 import type { Activity } from 'botbuilder';
 import { validateAdaptiveCard } from '../../cards/validate';
-import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from './support/bot-stack';
+import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 
 const SECRET = 's3cr3t-never-on-a-card';

@@ -6,7 +6,7 @@ import { createBotServices, type BotServices } from '../../bot/create-bot-servic
 import type { FollowUpReport } from '../../bot/follow-up-step';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import { FOLLOWUPS_QUEUE, type FollowUpMessage } from '../../shared/storage/followup-queue';
-import { cardText, startBotStack, WS, type BotStack } from './support/bot-stack';
+import { cardText, startBotStack, WS, type BotStack } from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 import { waitFor } from '../support/wait-for';
 

@@ -5,7 +5,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
 import type { ChatBot } from '../../bot/transport';
 import { createMessagesHandler } from '../../functions/messages';
-import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
+import { startFakeChannel, type FakeChannel } from '../../local/harness/fake-channel';
 
 let channel: FakeChannel;
 beforeAll(async () => { channel = await startFakeChannel(); });

@@ -1,24 +1,25 @@
-// The whole chat stack for bot tests and the chat-latency benchmark: the REAL local engine (jobs run as
+// The whole chat stack for bot tests and the chat-latency benchmark (a harness, not part of the product): the REAL local engine (jobs run as
 // processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, the `followups`
 // queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
 // Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Activity } from 'botbuilder';
-import { createBotServices, type BotServices } from '../../../bot/create-bot-services';
-import { createFollowUpsFunction } from '../../../functions/followups';
-import { createMessagesHandler } from '../../../functions/messages';
-import { startAzurite } from '../../../local/azurite';
-import { startEngine, type Engine } from '../../../local/engine/index';
-import { startFunctionsHost, type FunctionsHost } from '../../../local/functions-host/index';
-import { loadTemplates } from '../../../local/templates-load';
-import { createBatchAiClient } from '../../../shared/batchai/client';
-import { staticTokenCredential } from '../../../shared/batchai/credential';
-import { loadConfig, type Config } from '../../../shared/config';
-import { startFakeChannel, type FakeChannel } from '../../support/fake-channel';
-import { startOrStop } from '../../support/stoppers';
+import { createBotServices, type BotServices } from '../../bot/create-bot-services';
+import { createFollowUpsFunction } from '../../functions/followups';
+import { createMessagesHandler } from '../../functions/messages';
+import { startAzurite } from '../azurite';
+import { repoRoot } from '../chat/static-files';
+import { startEngine, type Engine } from '../engine/index';
+import { startFunctionsHost, type FunctionsHost } from '../functions-host/index';
+import { loadTemplates } from '../templates-load';
+import { createBatchAiClient } from '../../shared/batchai/client';
+import { staticTokenCredential } from '../../shared/batchai/credential';
+import { loadConfig, type Config } from '../../shared/config';
+import { startFakeChannel, type FakeChannel } from './fake-channel';
+import { startOrStop } from './stoppers';
 
 export const SUB = '00000000-0000-0000-0000-0000000000b0';
 export const WS = { resourceGroup: 'rg', workspace: 'ws' };
@@ -47,9 +48,6 @@ export interface BotStack {
 }
 
 let seq = 0;
-
-/** The shipped templates/: three levels up from the sources (jest), four from dist/ (the benchmark). */
-const TEMPLATES = [join(__dirname, '../../../templates'), join(__dirname, '../../../../templates')].find((p) => existsSync(p)) ?? 'templates';
 
 export function message(conversationId: string, text: string, serviceUrl: string, extra: Partial<Activity> = {}): Partial<Activity> {
   return {
@@ -123,7 +121,7 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
     };
     stoppers.add('bot host', stopBot);
     await startBot();
-    await loadTemplates(running().deps.stores, TEMPLATES);
+    await loadTemplates(running().deps.stores, join(repoRoot(), 'templates'));
     const handler = createMessagesHandler(async () => running());
 
     const post = (activity: Partial<Activity>) =>

@@ -1,6 +1,7 @@
-// What a harness started, to stop in reverse order, including what was still starting when something else
-// failed: with `Promise.all([a(), b()])`, b may still be starting when a rejects, and must be stopped once it
-// is up. Every stop runs even when one fails; the failures are reported together at the end.
+// What a harness (tests, benchmarks: local/harness/) started, to stop in reverse order, including what was
+// still starting when something else failed: with `Promise.all([a(), b()])`, b may still be starting when a
+// rejects, and must be stopped once it is up. Every stop runs even when one fails; the failures are reported
+// together at the end.
 
 export interface Stoppers {
   /** Registers the stop of something being started; returns the start's promise. */
