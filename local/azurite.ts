@@ -111,7 +111,8 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
   };
   let bound: AzuritePorts;
   try {
-    bound = await waitForPorts(child, 30_000, () => output);
+    // Ready in 2-3 s on an idle machine; several starting at once on a loaded 2-core machine took over 30 s.
+    bound = await waitForPorts(child, 60_000, () => output);
   } catch (e) {
     // Half started (some services listening, one failed) or slow: nothing is left running.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

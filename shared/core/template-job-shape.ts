@@ -2,7 +2,7 @@
 // person gets wrong in a hand-written job.json — a missing toolkit, a misspelt field, a wrong type — and
 // leaves what `az batchai` filled in at submit time (cluster, storage account name and key) optional.
 import { array, object, onlyKeys, optional, shapeError, string, type JsonObject } from './json-shape';
-import type { TemplateJobProperties } from './templates';
+import type { TemplateJobProperties } from './template-types';
 
 const TOOLKITS: Record<string, { required: string[] }> = {
   cntkSettings: { required: [] },

@@ -10,7 +10,8 @@ import { placeholderContexts, quoteFor } from './shell-quote';
 import { isPathField, isShellField } from './template-fields';
 import { resolveParam, type ParamValue } from './template-params';
 import { maskValues } from './redact';
-import { PLACEHOLDER, secretParameters, type Template } from './templates';
+import { secretParameters } from './template-secrets';
+import { PLACEHOLDER, type Template } from './template-types';
 
 export interface RenderOverrides {
   /** The cluster's ARM id (or ResourceId); fills `properties.cluster` and `{{cluster}}`. */

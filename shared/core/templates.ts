@@ -1,31 +1,18 @@
 // Job templates: a job.json (JobCreateParameters, as `az batchai job create -f` took it) plus typed parameters
 // substituted where `{{name}}` appears in its string values. A plain job.json is a template with none.
 // Loading checks the shape once (parseTemplate); rendering (template-render.ts) checks a person's values.
-import type { JobBaseProperties, ResourceId } from '../batchai/types';
 import { InputError } from '../errors';
 import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from './json-shape';
 import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type TemplateParameter } from './template-params';
 import { checkJobProperties } from './template-job-shape';
 import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
 import { isShellField } from './template-fields';
-import { isSecretField } from './redact';
+import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template } from './template-types';
 
 export type { TemplateParameter, ParamType } from './template-params';
 export { renderTemplate, secretValues, type RenderOverrides } from './template-render';
-
-/** The job body of a template: cluster and nodeCount may be left to submit time. */
-export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCount'> & { cluster?: ResourceId; nodeCount?: number | string };
-
-export interface Template {
-  name: string;
-  description?: string;
-  parameters: TemplateParameter[];
-  job: { properties: TemplateJobProperties };
-}
-
-/** Placeholders filled from the submit command rather than declared: the cluster id, experiment and job name. */
-export const RESERVED_PLACEHOLDERS = ['cluster', 'experiment', 'job'] as const;
-export const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+export { secretParameters } from './template-secrets';
+export { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template, type TemplateJobProperties } from './template-types';
 
 const TYPES: readonly ParamType[] = ['string', 'int', 'number', 'bool', 'choice'];
 const PARAM_NAME = /^[A-Za-z_]\w{0,63}$/;
@@ -78,19 +65,6 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   }
   for (const k of Object.keys(p) as Array<keyof TemplateParameter>) if (p[k] === undefined) delete p[k];
   return p;
-}
-
-/** Parameters placed in a secret (a `secrets[].value`, a key, a password): their values are never shown. */
-export function secretParameters(t: Template): Set<string> {
-  const out = new Set<string>();
-  const walk = (v: unknown, key: string, inSecrets: boolean): void => {
-    if (typeof v === 'string') {
-      if (isSecretField(key, inSecrets)) for (const m of v.matchAll(PLACEHOLDER)) out.add(m[1]!);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key, inSecrets));
-    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, k, inSecrets || k === 'secrets');
-  };
-  walk(t.job.properties, 'properties', false);
-  return out;
 }
 
 function placeholders(v: Json, key: string, path: string, out: Array<{ name: string; path: string }>): void {

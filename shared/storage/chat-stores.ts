@@ -4,7 +4,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { ProtocolError } from '../errors';
 import { encodeKey, decodeKey } from './keys';
 import { getIfExists } from './table';
-import type { StoredConversation, Stores } from './index';
+import type { StoredConversation, Stores } from './store-types';
 
 function parseJson(raw: unknown, what: string): unknown {
   if (typeof raw !== 'string') throw new ProtocolError(`${what}: expected a JSON string column.`);

@@ -8,7 +8,7 @@
 import { odata, type TableClient, type TableTransactionEntityResponse, type TransactionAction } from '@azure/data-tables';
 import { ProtocolError, toError } from '../errors';
 import { encodeKey } from './keys';
-import type { Claim, ClaimedMarker, Marker, MarkerRules, MarkerStore, SingleMarkers } from './marker-store';
+import type { Claim, ClaimedMarker, Marker, MarkerRules, MarkerStore, SingleMarkers } from './marker-types';
 import { MAX_TRANSACTION_ACTIONS, statusOf } from './table';
 
 /** Azure Tables allows 15 comparisons in a filter: the partition's and 14 row keys. */

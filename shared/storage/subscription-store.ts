@@ -6,7 +6,7 @@ import type { SubscriptionFilter } from '../core/commands';
 import { ProtocolError } from '../errors';
 import { decodeKey, encodeKey } from './keys';
 import { statusOf, transactionGroups } from './table';
-import type { StoredSubscription, Stores } from './index';
+import type { StoredSubscription, Stores } from './store-types';
 
 interface Row { partitionKey?: string; rowKey?: string; filter: string; createdBy?: string; createdAt: string }
 

@@ -1,65 +1,115 @@
-// The import rules of ARCHITECTURE.md, read from the sources: layers import only downwards (shared ← cards ←
-// bot ← functions ← local), production code never imports local/, test/ or bench/, and botbuilder is imported
-// by the Bot Framework transport's two files only.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// The import rules of ARCHITECTURE.md, read from the sources (test/architecture/import-graph.ts): layers import
+// only downwards (shared ← cards ← bot ← functions ← local), so production code never imports local/, test/,
+// bench/ or tools/; botbuilder is imported by the Bot Framework transport's two files only, @slack/* by the
+// Slack app transport only; and no import circle anywhere in production code or local/ (a circle that is only
+// types is still a circle: move the types down a level).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importCircles, importGraph } from './import-graph';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = join(__dirname, '../..');
 const LAYERS = ['shared', 'cards', 'bot', 'functions', 'local'];
 const PRODUCTION = ['shared', 'cards', 'bot', 'functions'];
 const BOTBUILDER_FILES = ['bot/botframework/adapter.ts', 'bot/botframework/proactive.ts'];
 const SLACK_SDK_FOLDER = 'bot/slack/';
 
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Every module a file names in an import, export … from, require() or import(). */
-function specifiers(file: string): string[] {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const out: string[] = [];
-  for (const m of text.matchAll(/(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) out.push(m[1]);
-  return out;
-}
-
-/** The top folder a relative import lands in, or the package name. */
-function target(file: string, spec: string): { folder?: string; pkg?: string } {
-  if (!spec.startsWith('.')) return { pkg: spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] };
-  return { folder: relative(ROOT, resolve(ROOT, dirname(file), spec)).split(/[\\/]/)[0] };
-}
-
-const files = PRODUCTION.flatMap(sources).concat(sources('local'));
+const { graph, packages, unresolved } = importGraph(ROOT, LAYERS);
+const circles = importCircles(graph);
+const layerOf = (path: string) => LAYERS.indexOf(path.split('/')[0]);
+/** The production files importing a package whose name starts with `prefix`. */
+const productionImportersOf = (prefix: string) => [...packages]
+  .filter(([file, names]) => PRODUCTION.includes(file.split('/')[0]) && names.some((n) => n.startsWith(prefix)))
+  .map(([file]) => file).sort();
 
 test('the rules see the code: every layer has files, and imports are found', () => {
-  for (const layer of LAYERS) expect(files.some((f) => f.startsWith(`${layer}/`))).toBe(true);
-  expect(specifiers('functions/index.ts')).toContain('./service-provider');
+  for (const layer of LAYERS) expect([...graph.keys()].some((f) => f.startsWith(`${layer}/`))).toBe(true);
+  expect(graph.get('functions/index.ts')).toContain('functions/service-provider.ts');
 });
 
-test('each layer imports only itself and the layers below it; production never imports local/, test/ or bench/', () => {
-  const wrong: string[] = [];
-  for (const file of files) {
-    const layer = LAYERS.indexOf(file.split('/')[0]);
-    for (const spec of specifiers(file)) {
-      const { folder } = target(file, spec);
-      if (folder === undefined) continue;
-      const to = LAYERS.indexOf(folder);
-      if (to === -1 || to > layer) wrong.push(`${file} → ${spec}`);
-    }
-  }
+test('every relative import resolves to a file', () => {
+  expect(unresolved).toEqual([]);
+});
+
+test('each layer imports only itself and the layers below it; production never imports local/, test/, bench/ or tools/', () => {
+  const wrong = [...graph].flatMap(([file, targets]) => {
+    const layer = layerOf(file);
+    return targets.filter((t) => layerOf(t) === -1 || layerOf(t) > layer).map((t) => `${file} → ${t}`);
+  });
   expect(wrong).toEqual([]);
 });
 
 test('botbuilder is imported by the Bot Framework transport only', () => {
-  const importers = PRODUCTION.flatMap(sources).filter((f) => specifiers(f).some((s) => target(f, s).pkg?.startsWith('botbuilder')));
-  expect(importers.sort()).toEqual(BOTBUILDER_FILES);
+  expect(productionImportersOf('botbuilder')).toEqual(BOTBUILDER_FILES);
 });
 
 test('@slack/* is imported by the Slack app transport only', () => {
-  const importers = PRODUCTION.flatMap(sources).filter((f) => specifiers(f).some((s) => target(f, s).pkg?.startsWith('@slack/')));
+  const importers = productionImportersOf('@slack/');
   expect(importers.length).toBeGreaterThan(0);
   expect(importers.filter((f) => !f.startsWith(SLACK_SDK_FOLDER))).toEqual([]);
+});
+
+test('no import circle in production code or local/', () => {
+  expect(circles.map((c) => c.join(' → '))).toEqual([]);
+});
+
+// What starts servers or child processes: a unit-lane test that reaches one of these belongs to the
+// integration lane (test/lanes.js), or the unit lane stops running in seconds.
+const STARTS_THINGS = [/^local\/azurite\.ts$/, /^local\/start\.ts$/, /^local\/harness\//, /^local\/engine\/index\.ts$/,
+  /^local\/functions-host\/index\.ts$/, /^local\/chat\/server\.ts$/, /^local\/files\/index\.ts$/, /^test\/support\/(azurite|use-started)\.ts$/];
+
+test('unit-lane tests reach no code that starts a server or a child process', () => {
+  const { UNIT } = require('../lanes') as { UNIT: string[] };
+  const { graph: all } = importGraph(ROOT, [...PRODUCTION, 'local', 'test']);
+  const unitFiles = [...all.keys()].filter((f) => f.endsWith('.test.ts') && UNIT.some((u) => f === `test/${u}` || (u.endsWith('/') && f.startsWith(`test/${u}`))));
+  expect(unitFiles.length).toBeGreaterThan(10);
+  const wrong = unitFiles.flatMap((file) => {
+    const seen = new Set<string>();
+    const walk = (f: string): void => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      (all.get(f) ?? []).forEach(walk);
+    };
+    walk(file);
+    return [...seen].filter((f) => STARTS_THINGS.some((re) => re.test(f))).map((f) => `${file} reaches ${f}`);
+  });
+  expect(wrong).toEqual([]);
+});
+
+describe('the circle finder', () => {
+  const graphOf = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
+
+  test('finds a type-only circle, a longer circle and a self-import, and nothing in a tree', () => {
+    expect(importCircles(graphOf({ 'a.ts': ['b.ts'], 'b.ts': ['a.ts'], 'c.ts': ['a.ts'] }))).toEqual([['a.ts', 'b.ts', 'a.ts']]);
+    expect(importCircles(graphOf({ 'x.ts': ['y.ts'], 'y.ts': ['z.ts'], 'z.ts': ['x.ts', 'w.ts'], 'w.ts': [] }))).toEqual([['x.ts', 'y.ts', 'z.ts', 'x.ts']]);
+    expect(importCircles(graphOf({ 's.ts': ['s.ts'] }))).toEqual([['s.ts', 's.ts']]);
+    expect(importCircles(graphOf({ 'r.ts': ['l.ts', 'm.ts'], 'l.ts': ['m.ts'], 'm.ts': [] }))).toEqual([]);
+  });
+
+  test('reads import, import type, export-from, side-effect import, import() and require(), not comments', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-graph-'));
+    try {
+      mkdirSync(join(dir, 'src/sub'), { recursive: true });
+      const files: Record<string, string> = {
+        'src/main.ts': [
+          "import { a } from './a';",
+          "import type { B } from './b';",
+          "export * from './sub';",
+          "import './side';",
+          "const later = () => import('./lazy');",
+          "const old = require('./old');",
+          "import { x } from 'some-package';",
+          "// import { no } from './commented';",
+          "/* export { no } from './block-commented'; */",
+        ].join('\n'),
+        'src/a.ts': '', 'src/b.ts': '', 'src/sub/index.ts': '', 'src/side.ts': '', 'src/lazy.ts': '', 'src/old.ts': '',
+      };
+      for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+      const read = importGraph(dir, ['src']);
+      expect(read.graph.get('src/main.ts')).toEqual(['src/a.ts', 'src/b.ts', 'src/lazy.ts', 'src/old.ts', 'src/side.ts', 'src/sub/index.ts']);
+      expect(read.unresolved).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,7 @@ export interface Started<T> {
   readonly current: T;
 }
 
-export function useStarted<T>(name: string, start: () => Promise<T>, stop: (started: T) => Promise<void>, timeoutMs = 60_000): Started<T> {
+export function useStarted<T>(name: string, start: () => Promise<T>, stop: (started: T) => Promise<void>, timeoutMs = 90_000): Started<T> {
   let starting: Promise<T> | undefined;
   let started: T | undefined;
   beforeAll(async () => {
