@@ -17,6 +17,7 @@ import { loadConfig } from '../shared/config';
 import { parseEventsMessage, type BackendEvent } from '../shared/core/events';
 import { createWriteCounter } from '../shared/storage/write-counter';
 import { startFakeChannel } from '../local/harness/fake-channel';
+import { createStoppers } from '../local/harness/stoppers';
 import { countingTransport, percentile } from './measure';
 import { record } from './report';
 
@@ -92,11 +93,17 @@ async function alertLatency(services: Services, engine: Engine, connectionString
 export async function benchPoll(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-poll-'));
   // The channel is the tests' fake Bot Framework Connector (wire protocol only): Teams cannot run here.
-  const [azurite, engine, channel] = await Promise.all([startAzurite(), startEngine({ dataDir }), startFakeChannel()]);
+  const stoppers = createStoppers();
+  stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   const arm = countingTransport();
   const writes = createWriteCounter();
   let services: Services | undefined;
   try {
+    const [azurite, engine, channel] = await Promise.all([
+      stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
+      stoppers.track('engine', startEngine({ dataDir }), (e) => e.stop()),
+      stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
+    ]);
     const workspaces = await seed(engine);
     const config = loadConfig({
       BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: workspaces.join(','), BATCHAI_LOCAL_TOKEN: 'bench',
@@ -128,7 +135,6 @@ export async function benchPoll(): Promise<void> {
     record({ name: 'alert latency p50 (job end → card accepted)', value: percentile(lat, 50), unit: 'ms', note });
     record({ name: 'alert latency p99 (job end → card accepted)', value: percentile(lat, 99), unit: 'ms', note });
   } finally {
-    await Promise.all([azurite.stop(), engine.stop(), channel.stop()]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await stoppers.stopAll();
   }
 }
