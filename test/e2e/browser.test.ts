@@ -17,7 +17,12 @@ suite('the local product in a browser', () => {
   const started = useStarted('local stack', () => startLocalStack({
     dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'e2e-'))), pollSeconds: 1, azuriteInMemory: true, log: (l) => logs.push(l),
     engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
-  }), (stack) => stack.stop());
+  }), async (stack) => {
+    // The host's failures explain a failing step (a passing run stays quiet); the stop's own noise is not one.
+    const failures = logs.filter((l) => / failed|error:/i.test(l));
+    if (failures.length > 0) console.log(failures.join('\n'));
+    await stack.stop();
+  });
   let stack: LocalStack;
   let browser: Browser;
   let page: Page;
@@ -29,9 +34,6 @@ suite('the local product in a browser', () => {
     await page.goto(`${stack.urls.chat}/#conversation=e2e&user=ann`);
   }, 60_000);
   afterAll(async () => {
-    // The host's failures explain a failing step; a passing run stays quiet.
-    const failures = logs.filter((l) => / failed|error:/i.test(l));
-    if (failures.length > 0) console.log(failures.join('\n'));
     await browser?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
