@@ -10,18 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableClient } from '@azure/data-tables';
-import { startAzurite, type RunningAzurite } from '../../local/azurite';
+import { startAzurite } from '../../local/azurite';
 import { storageSettings } from '../../shared/config';
 import { createStores } from '../../shared/storage';
 import { fakeJwt, useFakeIdentityEndpoint } from './support/fake-identity-endpoint';
+import { useStarted } from '../support/use-started';
 
 const CLIENT_ID = '0c2c4f6e-5a7b-4b8e-9d41-1f2e3d4c5b6a';
 const identity = useFakeIdentityEndpoint();
-let dir: string;
-let azurite: RunningAzurite | undefined;
+let dir = '';
 let trustLocalCert: PipelinePolicy;
 
-beforeAll(async () => {
+const azurite = useStarted('Azurite over HTTPS', () => {
   dir = mkdtempSync(join(tmpdir(), 'storage-identity-'));
   const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
@@ -29,20 +29,19 @@ beforeAll(async () => {
   // The certificate is made here: the clients trust it (and only it), as a real client trusts Azure's.
   const agent = new Agent({ ca: readFileSync(cert) });
   trustLocalCert = { name: 'trust-local-certificate', sendRequest: (request, next) => next(Object.assign(request, { agent })) };
-  azurite = await startAzurite({ oauth: { cert, key } });
-}, 30_000);
+  return startAzurite({ oauth: { cert, key } });
+}, (a) => a.stop());
 
-afterAll(async () => {
-  await azurite?.stop();
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const tableServiceUri = () => `https://127.0.0.1:${azurite!.ports.table}/devstoreaccount1`;
+const tableServiceUri = () => `https://127.0.0.1:${azurite.current.ports.table}/devstoreaccount1`;
 
 test('the chat stores create their tables, write and read, signed in as the user-assigned identity', async () => {
   const settings = storageSettings({
     AzureWebJobsStorage__tableServiceUri: tableServiceUri(),
-    AzureWebJobsStorage__queueServiceUri: `https://127.0.0.1:${azurite!.ports.queue}/devstoreaccount1`,
+    AzureWebJobsStorage__queueServiceUri: `https://127.0.0.1:${azurite.current.ports.queue}/devstoreaccount1`,
     AzureWebJobsStorage__clientId: CLIENT_ID,
     AzureWebJobsStorage__credential: 'managedidentity',
   });
