@@ -10,7 +10,9 @@ const { resultsPath } = require('./results-path');
 const EXIT_GRACE_MS = 15_000;
 
 class ProgressReporter {
-  constructor() {
+  constructor(globalConfig) {
+    // In watch mode jest stays up between runs by design.
+    this.guardExit = !globalConfig.watch && !globalConfig.watchAll;
     this.file = resultsPath('progress.json');
     this.running = {};
     this.write();
@@ -47,6 +49,7 @@ class ProgressReporter {
   }
 
   onRunComplete() {
+    if (!this.guardExit) return;
     const guard = setTimeout(() => {
       console.error(`jest: still running ${EXIT_GRACE_MS / 1000} s after the tests finished: a test left a server, a child process or a timer open (find it with --detectOpenHandles). Failing the run.`);
       process.exit(1);
