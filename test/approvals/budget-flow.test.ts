@@ -1,7 +1,7 @@
 // On the real stack: a resize or a submit under the node threshold but above APPROVAL_BUDGET_PER_HOUR waits
 // for an approver, and its card carries the estimate; under the budget it runs at once. An approved submit
 // runs as its requester.
-import { cardText, startBotStack, type BotStack } from '../bot/support/bot-stack';
+import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 
 let stack: BotStack;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
 import { createBot } from '../../bot/bot';
 import type { BotDeps } from '../../bot/deps';
 import { createMessagesHandler } from '../../functions/messages';
-import { startFakeChannel, type FakeChannel } from '../support/fake-channel';
+import { startFakeChannel, type FakeChannel } from '../../local/harness/fake-channel';
 
 let channel: FakeChannel;
 let post: (body: unknown) => Promise<HttpResponseInit>;

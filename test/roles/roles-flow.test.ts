@@ -1,7 +1,7 @@
 // The "done when", end to end on the real stack (engine, Azurite, CloudAdapter, fake channel): with
 // ADMINS=boss and DEFAULT_ROLE=viewer, eve's resize is refused naming the role; her help lacks resize; boss
 // grants her operator; her resize runs; boss's audit lists it with her id and the result.
-import { cardText, startBotStack, type BotStack } from '../bot/support/bot-stack';
+import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 
 let stack: BotStack;
 beforeAll(async () => {

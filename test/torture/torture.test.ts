@@ -11,7 +11,7 @@ import type { Engine } from '../../local/engine';
 import { isParseFailure, parseCommand } from '../../shared/core/grammar';
 import { parseTemplate, renderTemplate } from '../../shared/core/templates';
 import { InputError } from '../../shared/errors';
-import { cardText, startBotStack, type BotStack } from '../bot/support/bot-stack';
+import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import { AFS, arm, EXP, fastEngine, removeDir, runJob, setupCluster, tempDir, WS } from '../engine/helpers';
 import { rawRequest } from '../files/fixture';
 import { badActionActivities, badChatLines, badEngineRequests, badFilePaths, badTemplateFiles, badTemplateValues, mulberry32 } from './generate';
