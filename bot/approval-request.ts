@@ -1,8 +1,12 @@
 // Turning a request that needs an approver into a pending row and its card (DESIGN flow 4): shared by the
-// scale commands and submit. The card follows the row until it is answered, expires or has run.
+// scale commands and submit. The card follows the row until it is answered, expires or has run; approvers get
+// the card in their own conversations (shared/services/approval-cards.ts).
 import type { ClusterRef } from '../shared/batchai/port';
 import { approvalView, type ApprovalRequest } from '../shared/core/approval-policy';
 import type { CostEstimate } from '../shared/core/prices';
+import { redactText } from '../shared/core/redact';
+import { toError } from '../shared/errors';
+import { tellApprovers } from '../shared/services/approval-cards';
 import type { HandlerContext, Reply } from './handler';
 
 export async function requestApproval(ctx: HandlerContext, request: ApprovalRequest, ref: ClusterRef, note: string, estimate: CostEstimate): Promise<Reply> {
@@ -18,6 +22,10 @@ export async function requestApproval(ctx: HandlerContext, request: ApprovalRequ
     expiresAt: new Date(now.getTime() + ctx.deps.config.policy.approvalTtlMinutes * 60_000).toISOString(),
     estimate,
   });
+  // The request stands once stored: not reaching an approver is logged (each failure by tellApprovers itself).
+  const { admins, approvers, defaultRole } = ctx.deps.config.policy;
+  await tellApprovers(ctx.deps, { admins, approvers, defaultRole }, value, now, note)
+    .catch((e: unknown) => ctx.deps.log(`[approvals] ${value.id}: approvers could not be told: ${redactText(toError(e).message)}`));
   // Followed at least until it expires: its card then says so.
   return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
 }

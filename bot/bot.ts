@@ -1,9 +1,10 @@
-// The chat bot, free of any chat SDK: a turn = save the conversation on first contact, parse the command text,
-// dispatch it through the router, answer with a view. Failures of one turn become an error view. A long
+// The chat bot, free of any chat SDK: a turn = save the conversation on first contact, note it as where the
+// person talks now, parse the command text, dispatch it through the router, answer with a view. Failures of one turn become an error view. A long
 // operation's follow-up is handed to the `followups` queue once the transport says where the reply went
 // (nothing keeps running in this process after it: on Azure Functions it may be frozen or gone).
 import { parseCommand, isParseFailure } from '../shared/core/grammar';
 import type { Command } from '../shared/core/commands';
+import { conversationKind } from '../shared/core/reach';
 import { redactText } from '../shared/core/redact';
 import { toError } from '../shared/errors';
 import type { StoredConversation } from '../shared/storage';
@@ -28,6 +29,17 @@ export function createBot(deps: BotDeps): ChatBot {
     } catch (e) {
       // The answer still goes out; only later alerts to this conversation depend on the row.
       deps.log(`[bot] could not save conversation ${id}: ${redactText(toError(e).message)}`);
+    }
+  }
+
+  /** Where this person talks to the bot now: how an approval request reaches them later (core/reach.ts). */
+  async function notePerson(input: TurnInput): Promise<void> {
+    const { user, conversation } = input;
+    if (!user.id || !conversation.conversationId) return;
+    try {
+      await deps.stores.people.seen(user.id, conversationKind(input.personal === true), conversation.conversationId, deps.now());
+    } catch (e) {
+      deps.log(`[bot] could not note where ${user.id} talks: ${redactText(toError(e).message)}`);
     }
   }
 
@@ -64,7 +76,7 @@ export function createBot(deps: BotDeps): ChatBot {
     const conversationId = input.conversation.conversationId;
     const info: TurnInfo = { conversationId, userId: input.user.id };
     if (input.user.name) info.userName = input.user.name;
-    const [, reply] = await Promise.all([remember(input.conversation), dispatch(input.text, info)]);
+    const [, , reply] = await Promise.all([remember(input.conversation), notePerson(input), dispatch(input.text, info)]);
     const { followUp } = reply;
     return {
       view: reply.view,

@@ -30,6 +30,8 @@ export interface TurnInput {
   /** What the user asked: the typed text with mentions of the bot removed, or the command a card button carries. Empty = help. */
   text: string;
   user: { id: string; name?: string };
+  /** The conversation is the person's 1:1 with the bot (Teams `personal`, a Slack DM): where to tell them things. */
+  personal?: boolean;
   /** Where the turn happens, as the transport stores it: saved on first contact so alerts can reach it later. */
   conversation: StoredConversation;
 }

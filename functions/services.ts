@@ -44,6 +44,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     followUpStep: botServices.followUpStep,
     notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, batchAi, readTail, sender, logs: config.logs, log }),
     idle: createIdleScaleDown({ batchAi, workspaces: config.batchAi.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log }),
-    approvalExpiry: createApprovalExpiry({ stores, sender, log }),
+    // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
+    approvalExpiry: createApprovalExpiry({ stores, sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) }, log }),
   };
 }

@@ -41,7 +41,10 @@ function conversationOf(a: Activity): StoredConversation {
 }
 
 function turnInput(a: Activity, text: string): TurnInput {
-  return { text, user: { id: a.from?.id ?? '', ...(a.from?.name ? { name: a.from.name } : {}) }, conversation: conversationOf(a) };
+  return {
+    text, user: { id: a.from?.id ?? '', ...(a.from?.name ? { name: a.from.name } : {}) }, conversation: conversationOf(a),
+    personal: a.conversation?.conversationType === 'personal',
+  };
 }
 
 /** Teams Universal Actions: the invoke response carries the new card, which replaces the clicked one. */

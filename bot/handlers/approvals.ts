@@ -1,7 +1,8 @@
 // `approve <id>`, `reject <id>` (DESIGN flow 4) and `keep-up <cluster> [hours]` (flow 5).
 // Approve/reject read the request, let core/approval-policy.ts decide, and write the transition with the ETag
 // they read: of two clicks at once one write wins; the other reads the row again and answers "already approved
-// by X". Only the winner of pending → approved runs the scale request, so it runs once.
+// by X". Only the winner of pending → approved runs the scale request, so it runs once. Each written state is
+// shown on every approver's card of the request (shared/services/approval-cards.ts).
 import {
   approvalView, decide, finish, nameOf, scaleSettingsOf, shortTime, type Approval, type Person, type Verdict,
 } from '../../shared/core/approval-policy';
@@ -14,6 +15,7 @@ import { approvalRole, atLeast, effectiveRole } from '../../shared/core/roles';
 import { accessOf, refusal, specOf } from '../access';
 import { applyScale, scaleLabels } from './scale';
 import { submitApproved } from './templates';
+import { updateApprovalCards } from '../../shared/services/approval-cards';
 
 /** Reads after a lost race before giving up (each loss means someone else's write landed). */
 const MAX_TRIES = 3;
@@ -25,6 +27,7 @@ async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<
   const record = async (next: Approval) => {
     // The scale request already ran (or failed): a lost write only leaves the row at `approved`.
     if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) ctx.deps.log(`[bot] approval ${a.id}: could not record ${next.state}`);
+    else await updateApprovalCards(ctx.deps, next, ctx.deps.now());
   };
   const r = a.request;
   const prefix = `Approved by ${nameOf(a.decidedBy ?? me(ctx))} (asked by ${nameOf(a.requestedBy)})`;
@@ -61,6 +64,7 @@ async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promis
     if (!d.ok) return { view: approvalView(row.value, now, d.message) };
     const etag = await approvals.replace(d.next, row.etag);
     if (etag === undefined) continue; // someone else's answer landed first: decide again on what it wrote
+    await updateApprovalCards(ctx.deps, d.next, now);
     if (d.next.state === 'approved') return execute(ctx, d.next, etag);
     return { view: approvalView(d.next, now) };
   }

@@ -27,6 +27,9 @@ export interface ListenerDeps {
 
 interface Turn { team: string; channel: string; user: string; userName?: string; text: string; bot: ChatBot; replace?: string }
 
+/** Slack names a direct message (an im) channel with a leading D; channels start with C, private ones with G. */
+const isDirectMessage = (channel: string) => channel.startsWith('D');
+
 /** `<@U123> submit hello` → `submit hello`: leading mentions (of the bot) go, the rest is the command. */
 export function withoutLeadingMentions(text: string): string {
   return text.replace(/^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>\s*)+/, '').replace(/\s+/g, ' ').trim();
@@ -42,7 +45,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   /** Runs one turn and posts (or puts in place of `replace`) its answer; a failure to post is logged and returned. */
   async function run(t: Turn): Promise<Error | undefined> {
     const conversation = slackConversation({ team: t.team, channel: t.channel }, deps.apiUrl);
-    const reply = await t.bot.turn({ text: t.text, user: { id: t.user, ...(t.userName ? { name: t.userName } : {}) }, conversation });
+    const user = { id: t.user, ...(t.userName ? { name: t.userName } : {}) };
+    const reply = await t.bot.turn({ text: t.text, user, conversation, personal: isDirectMessage(t.channel) });
     try {
       let ts = t.replace;
       if (ts) await deps.sender.update(conversation, ts, reply.view);

@@ -2,14 +2,16 @@
 // answered in time become `expired` (an ETag-guarded write, so an approve landing at the same moment wins or
 // loses cleanly), and the conversation that asked gets the expired card. Only the tick that wrote the expiry
 // sends it; a failed send is logged, not retried (the row stays the truth: `approve <id>` answers "expired").
+// Every approver's card of the request is updated in place to say it expired.
 import { approvalView, expire } from '../core/approval-policy';
 import { toError } from '../errors';
 import type { Stores } from '../storage/index';
-import type { AlertPort } from './notifier';
+import { updateApprovalCards } from './approval-cards';
+import type { ConversationSender } from './conversation-sender';
 
 export interface ExpireDeps {
-  stores: Pick<Stores, 'approvals' | 'conversations' | 'audit'>;
-  sender: AlertPort;
+  stores: Pick<Stores, 'approvals' | 'approvalCards' | 'conversations' | 'audit'>;
+  sender: ConversationSender;
   log: (line: string) => void;
 }
 
@@ -30,6 +32,7 @@ async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
       ...(next.request.cluster ? { cluster: next.request.cluster } : {}), workspace: next.workspace.workspace.toLowerCase(),
       conversationId: next.conversationId, result: 'ok', approvalId: next.id,
     }).catch((e: unknown) => deps.log(`expire-approvals: ${next.id} expired but its audit row could not be written: ${toError(e).message}`));
+    await updateApprovalCards(deps, next, now);
     try {
       const conv = await deps.stores.conversations.get(next.conversationId);
       if (!conv) {

@@ -1,12 +1,14 @@
 // Storage ports: the chat side's Stores (contract shared with the bot) and the backend's stores (snapshots,
 // sent markers, poll status, the events queue). The only code importing the Azure storage SDKs.
 import { approvalStore } from './approval-store';
+import { approvalCardStore } from './approval-card-store';
 import { auditStore } from './audit-store';
 import { roleStore } from './role-store';
 import { conversationStore, prefsStore, submissionStore, templateStore } from './chat-stores';
 import { eventBatchStore, EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 import { eventQueue, type EventQueue } from './event-queue';
 import { markerStore, type MarkerStore } from './marker-store';
+import { peopleStore } from './people-store';
 import { policyStore } from './policy-store';
 import { pollStatusStore, type PollStatusStore } from './poll-status-store';
 import { snapshotStore, type SnapshotStore } from './snapshot-store';
@@ -19,8 +21,8 @@ export type { StoredConversation, StoredSubscription, Stores } from './store-typ
 
 /** Creates the tables if missing. */
 export async function createStores(target: StorageTarget, opts: StorageOptions = {}): Promise<Stores> {
-  const [conversations, prefs, subscriptions, templates, submissions, approvals, policies, roles, audit] = await Promise.all(
-    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'policies', 'roles', 'audit'].map((t) => openTable(target, t, opts)),
+  const [conversations, prefs, subscriptions, templates, submissions, approvals, approvalcards, people, policies, roles, audit] = await Promise.all(
+    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'approvalcards', 'people', 'policies', 'roles', 'audit'].map((t) => openTable(target, t, opts)),
   );
   return {
     conversations: conversationStore(conversations),
@@ -29,6 +31,8 @@ export async function createStores(target: StorageTarget, opts: StorageOptions =
     templates: templateStore(templates),
     submissions: submissionStore(submissions),
     approvals: approvalStore(approvals),
+    approvalCards: approvalCardStore(approvalcards),
+    people: peopleStore(people),
     policies: policyStore(policies),
     roles: roleStore(roles),
     audit: auditStore(audit),
@@ -67,6 +71,8 @@ export type { MarkerStore, Claim } from './marker-store';
 export type { EventQueue } from './event-queue';
 export type { ApprovalStore } from './approval-store';
 export type { PolicyStore } from './policy-store';
+export type { PeopleStore } from './people-store';
+export type { ApprovalCard, ApprovalCardStore } from './approval-card-store';
 export type { RoleStore } from './role-store';
 export type { AuditStore, AuditEntry, AuditResult } from './audit-store';
 export type { EventBatchStore } from './event-batch-store';

@@ -1,7 +1,9 @@
 // The chat-side stores' types, below index.ts (which builds them) and the files that implement them.
 import type { SubscriptionFilter } from '../core/commands';
+import type { ApprovalCardStore } from './approval-card-store';
 import type { ApprovalStore } from './approval-store';
 import type { AuditStore } from './audit-store';
+import type { PeopleStore } from './people-store';
 import type { PolicyStore } from './policy-store';
 import type { RoleStore } from './role-store';
 
@@ -25,6 +27,10 @@ export interface Stores {
   submissions: { record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>; get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>; listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>; };
   /** Large scale requests waiting for (or answered by) an approver: the ETag-guarded state machine of flow 4. */
   approvals: ApprovalStore;
+  /** The cards a request was sent as to approvers' conversations (updated in place with it). */
+  approvalCards: ApprovalCardStore;
+  /** Where each person last talked to the bot (personal and channel), to tell them outside their turn. */
+  people: PeopleStore;
   /** Per-cluster keep-up and idle scale-down progress (flow 5). */
   policies: PolicyStore;
   /** Role grants (core/roles.ts), global or per workspace. */
