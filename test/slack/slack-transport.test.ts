@@ -55,7 +55,7 @@ test('a mention in a channel runs its text for that person and posts the answer 
   const r = await transport.handle(requests.mention(CHANNEL, 'jobs --mine', clock.now()), bot);
   expect(r.status).toBe(200);
   expect(bot.inputs).toEqual([{
-    text: 'jobs --mine', user: { id: 'U0ALICE' },
+    text: 'jobs --mine', user: { id: 'U0ALICE' }, personal: false,
     conversation: { conversationId: 'slack:T0TEAM:C0GENERAL', channelId: 'slack-app', serviceUrl: slack.apiUrl, reference: { team: 'T0TEAM', channel: 'C0GENERAL' } },
   }]);
   const [post] = slack.fake.messages('C0GENERAL');
@@ -74,7 +74,8 @@ test('a direct message runs; the bot\'s own message in the DM does not', async (
   own.event.bot_id = 'B0LOCALBOT';
   own.event.user = 'U0LOCALBOT';
   expect((await transport.handle(signed(JSON.stringify(own), 'json', clock.now()), bot)).status).toBe(200);
-  expect(bot.inputs.map((i) => [i.text, i.conversation.conversationId])).toEqual([['clusters', 'slack:T0TEAM:D0ALICE']]);
+  // A DM is the person's own conversation with the bot: where approval requests reach them.
+  expect(bot.inputs.map((i) => [i.text, i.conversation.conversationId, i.personal])).toEqual([['clusters', 'slack:T0TEAM:D0ALICE', true]]);
   expect(slack.fake.messages('D0ALICE').map((m) => m.text)).toEqual(['You said: clusters']);
 });
 
