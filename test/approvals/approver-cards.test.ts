@@ -69,6 +69,17 @@ async function updatedTo(c: string, card: Activity, re: RegExp): Promise<Activit
   return updated;
 }
 
+test('the latest conversation of each kind is kept per person', async () => {
+  const people = stack.services.deps.stores.people;
+  expect(await people.get(BOB.id)).toEqual({ personal: BOB_DM, channel: BOB_TEAM });
+  expect(await people.get(OLGA.id)).toEqual({ channel: OLGA_TEAM });
+  await say('team-other', OLGA, 'help');
+  expect(await people.get(OLGA.id)).toEqual({ channel: 'team-other' });
+  await say(OLGA_TEAM, OLGA, 'help');
+  expect(await people.get(OLGA.id)).toEqual({ channel: OLGA_TEAM });
+  expect(await people.get('boss')).toEqual({});
+});
+
 test('an approver learns of the request in their personal chat, approves there once, and every card is updated in place', async () => {
   const request = await say(ADA_ROOM, ADA, 'resize gpu 5');
   const id = approvalId(request);
