@@ -11,7 +11,8 @@ import { createBatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
 import { createApprovalExpiry } from '../../shared/services/approval-expiry';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
-import { buttonCommands, cardText, message, startBotStack, SUB, type BotStack } from '../bot/support/bot-stack';
+import { buttonCommands, cardText, message, startBotStack, SUB, type BotStack } from '../../local/harness/bot-stack';
+import { useStarted } from '../support/use-started';
 
 const ADA = { id: 'user-ada', name: 'Ada' };
 const BOB = { id: 'user-bob', name: 'Bob' };
@@ -27,8 +28,10 @@ let stack: BotStack;
 let bot: BotServices;
 let sent: SentRequest[];
 
+const started = useStarted('bot stack', () => startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', APPROVERS: `${BOB.id},${OLGA.id}` } }), (s) => s.stop());
+
 beforeAll(async () => {
-  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', APPROVERS: `${BOB.id},${OLGA.id}` } });
+  stack = started.current;
   const counting = countingHttpClient();
   sent = counting.sent;
   const batchAi = createBatchAiClient({
@@ -40,10 +43,6 @@ beforeAll(async () => {
   await say(BOB_TEAM, BOB, 'help');
   await say(OLGA_TEAM, OLGA, 'help');
 }, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 const handler = () => createMessagesHandler(async () => bot);
 
