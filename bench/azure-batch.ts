@@ -62,9 +62,13 @@ export async function benchAzureBatch(): Promise<void> {
     record({ name: 'Azure Batch quiet tick, 10,000 jobs in 5 pools: requests', value: tickRequests, unit: 'requests', naive: wire.count(), note: 'naive: a task GET per job' });
     record({ name: 'Azure Batch quiet tick, 10,000 jobs in 5 pools: time', value: tickMs, unit: 'ms', naive: naiveMs });
 
+    // The tick writes nothing and links nothing.
+    const unused = () => { throw new Error('the bench tick touches no output blobs'); };
+    const unusedOutputs = { uploadTarget: unused, list: unused, link: unused };
     // The same tick as the poller asks it of the backend: clusters, experiments, then each experiment's jobs.
     const compute = createAzureBatchAdapter({
-      accounts: [{ subscriptionId: 'bench', resourceGroup: 'bench', account: b.account, client }], outputContainer: async () => ({ url: 'unused' }),
+      subscriptionId: 'bench',
+      accounts: [{ subscriptionId: 'bench', resourceGroup: 'bench', account: b.account, client }], outputs: unusedOutputs,
     });
     const ws = { resourceGroup: 'bench', workspace: b.account };
     wire.reset();

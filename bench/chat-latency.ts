@@ -3,7 +3,7 @@
 // p99 ≤ 300 ms. Beside `logs`: the naive tail (download the whole stdout.txt, keep the last lines).
 import { performance } from 'node:perf_hooks';
 import { ShareFileClient } from '@azure/storage-file-share';
-import type { ReadTail } from '../bot/deps';
+import type { readTail } from '../shared/storage/file-tail';
 import { cardText, SUB, WS, startBotStack, type BotStack } from '../local/harness/bot-stack';
 import { percentile } from './measure';
 import { record } from './report';
@@ -20,7 +20,7 @@ const CHATTY = {
   },
 };
 
-const naiveTail: ReadTail = async (url, _size, { maxLines }) => {
+const naiveTail: typeof readTail = async (url, _size, { maxLines }) => {
   const body = (await new ShareFileClient(url).download()).readableStreamBody;
   const chunks: Buffer[] = [];
   for await (const c of body!) chunks.push(c as Buffer);
@@ -61,10 +61,11 @@ export async function benchChatLatency(): Promise<void> {
       const t = await latencies(stack, c, text, expect);
       const verb = text.split(' ')[0];
       if (verb === 'logs') {
-        const ranged = stack.services.deps.readTail;
-        stack.services.deps.readTail = naiveTail;
+        const port = stack.services.deps.batchAi;
+        const ranged = port.readTail;
+        port.readTail = (_ref, f, o) => naiveTail(f.downloadUrl!, f.properties?.contentLength ?? 0, o);
         const naive = await latencies(stack, c, text, expect);
-        stack.services.deps.readTail = ranged;
+        port.readTail = ranged;
         record({ name: `chat ${verb} (1.9 MB stdout): p50`, value: percentile(t, 50), unit: 'ms', naive: percentile(naive, 50), note: 'goal ≤ 100; naive = whole-file download' });
         record({ name: `chat ${verb} (1.9 MB stdout): p99`, value: percentile(t, 99), unit: 'ms', naive: percentile(naive, 99), note: 'goal ≤ 300' });
       } else {

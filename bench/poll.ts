@@ -20,6 +20,7 @@ import { startFakeChannel } from '../local/harness/fake-channel';
 import { createStoppers } from '../local/harness/stoppers';
 import { countingTransport, percentile } from './measure';
 import { record } from './report';
+import { batchAiCompute } from '../shared/compute/batchai-compute';
 
 const SUB = '00000000-0000-0000-0000-0000000b0011';
 const WORKSPACES = 5;
@@ -110,7 +111,7 @@ export async function benchPoll(): Promise<void> {
       AzureWebJobsStorage: azurite.connectionString,
     });
     const batchAi = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: arm.httpClient });
-    services = await createServices(config, { batchAi, storage: { tablePolicies: [writes.policy] }, log: () => {} });
+    services = await createServices(config, { batchAi: batchAiCompute(batchAi), storage: { tablePolicies: [writes.policy] }, log: () => {} });
     const jobs = WORKSPACES * EXPERIMENTS_PER_WS * JOBS_PER_EXPERIMENT;
 
     const baseline = await measured(() => services!.poller.tick());

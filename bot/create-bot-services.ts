@@ -1,13 +1,11 @@
-// The bot's composition root: from one Config to the real Batch AI client, Table stores, the `followups`
+// The bot's composition root: from one Config to the compute port (COMPUTE_BACKEND), Table stores, the `followups`
 // queue, the Bot Framework transport (CloudAdapter and its proactive sender), the Slack app transport when its
 // secrets are set, one sender routing each conversation to the transport that stored it, the bot, and the
 // step that the `followups` queue function runs. The messages and followups functions (and the local host through them) use
 // this; tests pass overrides but the same real parts.
-import { createBatchAiClient } from '../shared/batchai/client';
-import { credentialFor } from '../shared/batchai/credential';
+import { createCompute } from '../shared/compute/create-compute';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
-import { readTail } from '../shared/storage/file-tail';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
@@ -28,19 +26,13 @@ export interface BotServices {
   followUpStep: FollowUpStep;
 }
 
-export type BotOverrides = Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'readTail' | 'now' | 'log'>> & {
+export type BotOverrides = Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'now' | 'log'>> & {
   /** The Slack transport's clocks (tests replay old requests and run 429 storms without waiting). */
   slack?: Pick<SlackTransportOptions, 'now' | 'clock'>;
 };
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const batchAi =
-    overrides.batchAi ??
-    createBatchAiClient({
-      endpoint: config.batchAi.endpoint,
-      subscriptionId: config.batchAi.subscriptionId,
-      credential: credentialFor(config.batchAi),
-    });
+  const batchAi = overrides.batchAi ?? (await createCompute(config));
   const [stores, followUps] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
@@ -51,7 +43,6 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     batchAi,
     stores,
     config,
-    readTail: overrides.readTail ?? readTail,
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
     now: overrides.now ?? (() => new Date()),

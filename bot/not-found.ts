@@ -1,6 +1,7 @@
 // A missing job or cluster answers with what exists instead ("Job foo not found in experiment bar. Jobs there:
 // a, b, c"), so the person can retype without another command.
-import type { BatchAi, ClusterRef, ExperimentRef, JobRef } from '../shared/batchai/port';
+import type { ClusterRef, ExperimentRef, JobRef } from '../shared/batchai/port';
+import type { ComputePort } from '../shared/compute/port';
 import type { JobName } from '../shared/core/commands';
 import { InputError, isNotFound } from '../shared/errors';
 import type { HandlerContext } from './handler';
@@ -19,7 +20,7 @@ function listing(label: string, n: { shown: string[]; more: number }): string {
   return `${label} there: ${n.shown.join(', ')}${n.more ? ` and ${n.more} more` : ''}.`;
 }
 
-export async function experimentNotFound(batchAi: BatchAi, ref: ExperimentRef): Promise<InputError> {
+export async function experimentNotFound(batchAi: ComputePort, ref: ExperimentRef): Promise<InputError> {
   const experiments = await names(batchAi.listExperiments(ref));
   return new InputError(
     'ExperimentNotFound',
@@ -27,7 +28,7 @@ export async function experimentNotFound(batchAi: BatchAi, ref: ExperimentRef): 
   );
 }
 
-export async function jobNotFound(batchAi: BatchAi, ref: JobRef): Promise<InputError> {
+export async function jobNotFound(batchAi: ComputePort, ref: JobRef): Promise<InputError> {
   try {
     const jobs = await names(batchAi.listJobs(ref, { maxResults: 1000 }));
     return new InputError('JobNotFound', `Job ${ref.job} not found in experiment ${ref.experiment}. ${listing('Jobs', jobs)}`);
@@ -37,7 +38,7 @@ export async function jobNotFound(batchAi: BatchAi, ref: JobRef): Promise<InputE
   }
 }
 
-export async function clusterNotFound(batchAi: BatchAi, ref: ClusterRef): Promise<InputError> {
+export async function clusterNotFound(batchAi: ComputePort, ref: ClusterRef): Promise<InputError> {
   const clusters = await names(batchAi.listClusters(ref));
   return new InputError('ClusterNotFound', `Cluster ${ref.cluster} not found in workspace ${ref.workspace}. ${listing('Clusters', clusters)}`);
 }
@@ -67,7 +68,7 @@ export async function withJob<T>(ctx: HandlerContext, name: JobName, fn: (ref: J
 }
 
 /** Runs `fn` on `ref`; a 404 becomes a "not found" listing the clusters that exist. */
-export function withClusterRef<T>(batchAi: BatchAi, ref: ClusterRef, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
+export function withClusterRef<T>(batchAi: ComputePort, ref: ClusterRef, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
   return orNotFound(() => fn(ref), () => clusterNotFound(batchAi, ref));
 }
 

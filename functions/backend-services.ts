@@ -1,24 +1,23 @@
-// The backend's composition root without any chat SDK: one Config → the real Batch AI client, Table stores,
+// The backend's composition root without any chat SDK: one Config → the compute port (COMPUTE_BACKEND), Table stores,
 // the backend's stores and queue, and the poller. The poll and health functions need only this (so their
 // first call never loads botbuilder); functions/services.ts adds the chat side on top of it.
 import { redactText } from '../shared/core/redact';
-import { createBatchAiClient } from '../shared/batchai/client';
-import { credentialFor } from '../shared/batchai/credential';
-import type { BatchAi } from '../shared/batchai/port';
+import { createCompute } from '../shared/compute/create-compute';
+import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
 import { createPoller, type Poller } from '../shared/services/poller';
 import { createBackendStores, createStores, type BackendStores, type StorageOptions, type Stores } from '../shared/storage/index';
 
 export interface BackendServices {
   config: Config;
-  batchAi: BatchAi;
+  batchAi: ComputePort;
   stores: Stores;
   backend: BackendStores;
   poller: Poller;
 }
 
 export interface BackendOverrides {
-  batchAi?: BatchAi;
+  batchAi?: ComputePort;
   /** e.g. a Table write counter. */
   storage?: StorageOptions;
   log?: (line: string) => void;
@@ -29,9 +28,7 @@ export const defaultLog = (line: string) => console.log(line);
 export const redacting = (sink: (line: string) => void) => (line: string) => sink(redactText(line));
 
 export async function createBackendServices(config: Config, overrides: BackendOverrides = {}): Promise<BackendServices> {
-  const batchAi = overrides.batchAi ?? createBatchAiClient({
-    endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId, credential: credentialFor(config.batchAi),
-  });
+  const batchAi = overrides.batchAi ?? (await createCompute(config));
   const conn = config.storage;
   const [stores, backend] = await Promise.all([createStores(conn, overrides.storage), createBackendStores(conn, overrides.storage)]);
   const poller = createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log: redacting(overrides.log ?? defaultLog) });

@@ -7,7 +7,6 @@ import type { Config } from '../shared/config';
 import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/approval-expiry';
 import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
 import { createNotifier, type AlertPort, type Notifier } from '../shared/services/notifier';
-import { readTail } from '../shared/storage/file-tail';
 import { createBackendServices, defaultLog, redacting, type BackendOverrides, type BackendServices } from './backend-services';
 
 export interface Services extends BackendServices {
@@ -42,7 +41,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
-    notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, batchAi, readTail, sender, logs: config.logs, log }),
+    notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, batchAi, sender, logs: config.logs, log }),
     idle: createIdleScaleDown({ batchAi, workspaces: config.batchAi.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log }),
     // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
     approvalExpiry: createApprovalExpiry({ stores, sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) }, log }),

@@ -25,6 +25,8 @@ export interface Config {
      */
     storageAccount?: StorageAccountSetting;
   };
+  /** Which compute service the workspaces (BATCHAI_WORKSPACES) live on. */
+  compute: ComputeSettings;
   /** Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an identity). */
   storage: StorageSettings;
   bot: {
@@ -87,6 +89,28 @@ export interface StorageAccountSetting {
   name: string;
   /** Absent: job files must bring their own credentials. */
   key?: string;
+}
+
+/**
+ * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at BATCHAI_ENDPOINT.
+ * COMPUTE_BACKEND=azurebatch: every workspace is a Batch account (BATCHAI_WORKSPACES = resourceGroup/account)
+ * whose data-plane endpoint AZURE_BATCH_ACCOUNTS names, or ARM's resource list finds (`*`).
+ */
+export type ComputeSettings =
+  | { backend: 'batchai' }
+  | {
+    backend: 'azurebatch';
+    /** Account name → endpoint; `discover` = find them through ARM (AZURE_BATCH_ACCOUNTS=*). */
+    accounts: AzureBatchAccountSetting[] | 'discover';
+    /** AZURE_BATCH_ACCOUNT_KEY: Shared Key (the local engine's well-known key); absent = Azure AD. */
+    accountKey?: string;
+    /** AZURE_BATCH_OUTPUT_CONTAINER_URL + AZURE_BATCH_OUTPUT_IDENTITY; absent = container `batch-outputs` of AzureWebJobsStorage (a connection string with a key). */
+    output?: { containerUrl: string; identity: string };
+  };
+
+export interface AzureBatchAccountSetting {
+  account: string;
+  endpoint: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -153,6 +177,53 @@ function defaultRole(env: Env, appId: string): Role {
 /** `{ key: value }`, or nothing when value is undefined (the config has no undefined fields). */
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
 
+const BATCH_HOST = /^([a-z0-9]{3,24})\.[a-z0-9-]+\.batch\.azure\.com$/i;
+
+/** "https://acct.region.batch.azure.com, local=http://127.0.0.1:8482" → accounts; `*` → discover. */
+export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'discover' {
+  if (raw.trim() === '*') return 'discover';
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new InputError('ConfigInvalid', 'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *.');
+  return entries.map((s) => {
+    const named = /^([a-z0-9]{3,24})=(.+)$/i.exec(s);
+    let url: URL;
+    try {
+      url = new URL(named ? named[2] : s);
+    } catch {
+      throw new InputError('ConfigInvalid', `AZURE_BATCH_ACCOUNTS entry "${s}": expected an endpoint such as https://<account>.<region>.batch.azure.com (or <account>=<url> for another host).`);
+    }
+    const host = BATCH_HOST.exec(url.hostname);
+    const account = named?.[1] ?? host?.[1];
+    if (!account) {
+      throw new InputError('ConfigInvalid', `AZURE_BATCH_ACCOUNTS entry "${s}": ${url.hostname} is not <account>.<region>.batch.azure.com; name the account as <account>=${url.origin}.`);
+    }
+    return { account: account.toLowerCase(), endpoint: url.origin };
+  });
+}
+
+export function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings {
+  const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
+  if (backend === 'batchai') return { backend };
+  if (backend !== 'azurebatch') throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
+  const accounts = parseBatchAccounts(required(env, 'AZURE_BATCH_ACCOUNTS', 'Batch account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *'));
+  if (accounts !== 'discover') {
+    const missing = workspaces.filter((w) => !accounts.some((a) => a.account === w.workspace.toLowerCase()));
+    if (missing.length > 0) {
+      throw new InputError('ConfigInvalid', `BATCHAI_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`);
+    }
+  }
+  const containerUrl = env.AZURE_BATCH_OUTPUT_CONTAINER_URL?.trim();
+  const identity = env.AZURE_BATCH_OUTPUT_IDENTITY?.trim();
+  if (!!containerUrl !== !!identity) {
+    throw new InputError('ConfigInvalid', 'AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together: expected the output container\'s URL and the resource id of the pools\' user-assigned identity that uploads to it.');
+  }
+  return {
+    backend, accounts,
+    accountKey: env.AZURE_BATCH_ACCOUNT_KEY?.trim() || undefined,
+    ...(containerUrl && identity ? { output: { containerUrl: containerUrl.replace(/\/+$/, ''), identity } } : {}),
+  };
+}
+
 const STORAGE_PREFIX = 'AzureWebJobsStorage__';
 
 /**
@@ -217,6 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
       localToken: env.BATCHAI_LOCAL_TOKEN?.trim() || undefined,
       storageAccount: parseStorageAccount(env),
     },
+    compute: computeSettings(env, workspaces),
     storage: storageSettings(env),
     bot: botSettings(env),
     schedules: {

@@ -1,5 +1,5 @@
-// `logs` and `outputs`: read a job's files through Batch AI's listOutputFiles. A tail is one ranged read of the
-// end of stdout.txt (readTail), never a download of the whole file; links expire and the card says until when.
+// `logs` and `outputs`: read a job's files through the compute port's listOutputFiles. A tail is one ranged read of the
+// end of stdout.txt (the port's readTail), never a download of the whole file; links expire and the card says until when.
 import type { JobRef } from '../../shared/batchai/port';
 import type { File } from '../../shared/batchai/types';
 import { InputError, isNotFound } from '../../shared/errors';
@@ -48,8 +48,8 @@ export async function readJobTails(
   return Promise.all(fileNames.map(async (fileName): Promise<JobTail> => {
     const file = listed.files.find((f) => f.name === fileName);
     const size = file?.properties?.contentLength ?? 0;
-    if (!file?.downloadUrl || size === 0) return { tail: { file: fileName, lines: [], truncated: false, size }, found: !!file };
-    const t = await ctx.deps.readTail(file.downloadUrl, size, { maxBytes, maxLines });
+    if (!file || size === 0) return { tail: { file: fileName, lines: [], truncated: false, size }, found: !!file };
+    const t = await ctx.deps.batchAi.readTail(ref, file, { maxBytes, maxLines });
     return { tail: { file: fileName, lines: t.lines, truncated: t.truncated, size }, found: true };
   }));
 }

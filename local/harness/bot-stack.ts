@@ -2,6 +2,7 @@
 // processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, the `followups`
 // queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
 // Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
+import { batchAiCompute } from '../../shared/compute/batchai-compute';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +105,7 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       return services;
     };
     const startBot = async () => {
-      services = await createBotServices(config, { batchAi, log: (l) => logLines.push(l) });
+      services = await createBotServices(config, { batchAi: batchAiCompute(batchAi), log: (l) => logLines.push(l) });
       host = await startFunctionsHost({
         definitions: [createFollowUpsFunction(async () => running())],
         connectionString: config.storage.connectionString,

@@ -7,13 +7,16 @@
 //   running. Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
-import type { BatchAi, ClusterRef, JobRef, WorkspaceRef } from '../batchai/port';
-import type { Cluster, Experiment, Job, JobCreateParameters, ScaleSettings } from '../batchai/types';
+import type { ClusterRef, JobRef, ListOutputFilesOptions, WorkspaceRef } from '../batchai/port';
+import type { Cluster, Experiment, File, Job, JobCreateParameters, ScaleSettings } from '../batchai/types';
+import type { ComputePort } from '../compute/port';
+import { tailLines } from '../storage/file-tail-lines';
 import { autoScaleFormula } from '../core/autoscale-formula';
-import { BATCH_TASK_ID, translateJob } from '../core/batch-job';
+import { BATCH_TASK_ID, STDOUTERR_ID, translateJob } from '../core/batch-job';
 import { BatchError, InputError, isNotFound } from '../errors';
 import type { BatchClient } from './client';
 import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-batchai';
+import type { OutputBlobs } from './output-blobs';
 import type { BatchJob, BatchTask, NodeDeallocationOption, PoolNodeCounts } from './types';
 
 export interface AzureBatchAccount extends AccountRef {
@@ -21,20 +24,22 @@ export interface AzureBatchAccount extends AccountRef {
 }
 
 export interface AzureBatchAdapterOptions {
+  /** The subscription the accounts (workspaces) are named under in cluster ids. */
+  subscriptionId: string;
   accounts: AzureBatchAccount[];
-  /** The blob container outputs upload to: a write SAS URL (local), or a plain URL with the pools' identity. */
-  outputContainer: () => Promise<{ url: string; identity?: string }>;
+  /** The blob container outputs upload to (a write SAS URL locally, a plain URL with the pools' identity in Azure) and its links. */
+  outputs: OutputBlobs;
   /** How long one listing of an account's jobs serves a poll's calls (default 2000 ms). */
   listingTtlMs?: number;
   now?: () => number;
 }
 
-export type ComputeOperations = Pick<BatchAi,
-  'listClusters' | 'getCluster' | 'updateClusterScale' | 'listExperiments' | 'getExperiment' | 'createExperiment' |
-  'listJobs' | 'getJob' | 'createJob' | 'terminateJob' | 'deleteJob'> & {
-  /** The last `maxBytes` of the job's stdout.txt or stderr.txt: at most two requests. */
-  readLogTail(ref: JobRef, file: 'stdout.txt' | 'stderr.txt', maxBytes: number): Promise<{ text: string; size: number }>;
+export type ComputeOperations = ComputePort & {
+  deleteJob(ref: JobRef): Promise<void>;
 };
+
+/** The task's own logs at its directory's top: stdout.txt, stderr.txt (and a distributed job's per-process ones). */
+const STD_FILE = /^std[^/\\]*\.txt$/;
 
 /** What a tick diffs; everything else stays on the service. */
 export const JOB_FIELDS = ['id', 'state', 'stateTransitionTime', 'creationTime', 'priority', 'poolInfo', 'executionInfo', 'metadata', 'constraints'];
@@ -122,7 +127,31 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     return jobOf(a, job, await taskOf(a, ref.job));
   }
 
+  /**
+   * 'stdouterr': the task's log files as the Batch file API lists them (sizes while it runs), linked to the
+   * blobs they are uploaded to when the task ends; an output directory: the blobs uploaded below it.
+   */
+  async function* listOutputFiles(a: AzureBatchAccount, ref: JobRef, opts: ListOutputFilesOptions): AsyncIterable<File> {
+    const expiryMinutes = opts.linkExpiryInMinutes ?? 60;
+    const max = opts.maxResults ?? 1000;
+    const sub = opts.directory ? `/${opts.directory.replace(/^\/+|\/+$/g, '')}` : '';
+    if (opts.outputDirectoryId.toLowerCase() === STDOUTERR_ID) {
+      for await (const f of a.client.listTaskFiles(ref.job, BATCH_TASK_ID)) {
+        if (f.isDirectory || !f.name || !STD_FILE.test(f.name)) continue;
+        const url = await o.outputs.link(`${ref.job}/${STDOUTERR_ID}/${f.name}`, expiryMinutes);
+        yield { name: f.name, fileType: 'file', downloadUrl: url, properties: { contentLength: f.properties?.contentLength ?? 0 } };
+      }
+      return;
+    }
+    const prefix = `${ref.job}/outputs/${opts.outputDirectoryId}${sub}`;
+    for await (const b of o.outputs.list(prefix, { expiryMinutes, max })) {
+      yield { name: b.name, fileType: 'file', downloadUrl: b.url, properties: { contentLength: b.size } };
+    }
+  }
+
   return {
+    backend: 'azurebatch',
+    subscriptionId: o.subscriptionId,
     async *listClusters(ref) {
       const a = accountOf(ref);
       const counts = new Map<string, PoolNodeCounts>();
@@ -177,7 +206,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     async createJob(ref, params: JobCreateParameters) {
       const a = accountOf(ref);
       if (!params.properties) throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
-      const out = await o.outputContainer();
+      const out = await o.outputs.uploadTarget();
       const { job, task } = translateJob(params.properties, {
         jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
         outputContainerUrl: out.url, outputIdentity: out.identity,
@@ -205,9 +234,12 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       const a = accountOf(ref);
       await write(a, () => a.client.deleteJob(ref.job));
     },
-    async readLogTail(ref, file, maxBytes) {
-      const t = await accountOf(ref).client.readTaskFileTail(ref.job, BATCH_TASK_ID, file, maxBytes);
-      return { text: t.bytes.toString('utf8'), size: t.size };
+    listOutputFiles: (ref, opts) => listOutputFiles(accountOf(ref), ref, opts),
+    // Through the Batch file API, by byte range: HEAD for the size, one ranged GET (the file may still grow).
+    async readTail(ref, file, opts) {
+      if (!file.name) return { lines: [], truncated: false };
+      const t = await accountOf(ref).client.readTaskFileTail(ref.job, BATCH_TASK_ID, file.name, opts.maxBytes);
+      return tailLines(t.bytes, t.size - t.bytes.length, opts.maxLines);
     },
   };
 }

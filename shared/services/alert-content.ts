@@ -2,19 +2,16 @@
 // failure: log-files.ts), each ONE ranged read
 // sized from listOutputFiles' contentLength, and the expiring links of every output directory. Failures here
 // degrade the alert (no tail) rather than block it: the state change is the news.
-import type { BatchAi, JobRef } from '../batchai/port';
+import type { JobRef } from '../batchai/port';
 import type { File } from '../batchai/types';
+import type { ComputePort } from '../compute/port';
 import type { JobEvent } from '../core/events';
 import { tailFileNames } from '../core/log-files';
 import { toError } from '../errors';
 import type { LogTailView, OutputDirectoryView } from '../core/views';
 
-export type ReadTail = (downloadUrl: string, size: number, opts: { maxBytes: number; maxLines: number }) =>
-  Promise<{ lines: string[]; truncated: boolean }>;
-
 export interface AlertContentDeps {
-  batchAi: Pick<BatchAi, 'listOutputFiles'>;
-  readTail: ReadTail;
+  batchAi: Pick<ComputePort, 'listOutputFiles' | 'readTail'>;
   logs: { tailBytes: number; tailLines: number; linkExpiryMinutes: number };
   now: () => Date;
   log: (line: string) => void;
@@ -40,11 +37,11 @@ async function listDir(deps: AlertContentDeps, ref: JobRef, id: string, expiresA
   return { dir, files };
 }
 
-async function tailOf(deps: AlertContentDeps, files: File[], name: string): Promise<LogTailView | undefined> {
+async function tailOf(deps: AlertContentDeps, ref: JobRef, files: File[], name: string): Promise<LogTailView | undefined> {
   const f = files.find((x) => x.name === name && x.fileType !== 'directory');
-  if (!f?.downloadUrl) return undefined;
+  if (!f) return undefined;
   const size = f.properties?.contentLength ?? 0;
-  const t = await deps.readTail(f.downloadUrl, size, { maxBytes: deps.logs.tailBytes, maxLines: deps.logs.tailLines });
+  const t = await deps.batchAi.readTail(ref, f, { maxBytes: deps.logs.tailBytes, maxLines: deps.logs.tailLines });
   return { file: name, lines: t.lines, truncated: t.truncated, size };
 }
 
@@ -64,7 +61,7 @@ export async function jobAlertContent(deps: AlertContentDeps, e: JobEvent): Prom
   const tails: LogTailView[] = [];
   for (const name of names) {
     try {
-      const t = await tailOf(deps, std, name);
+      const t = await tailOf(deps, ref, std, name);
       if (t) tails.push(t);
     } catch (err) {
       deps.log(`notify: cannot read the tail of ${name} of ${e.experiment}/${e.job}: ${toError(err).message}`);

@@ -8,7 +8,8 @@
 // - scale: the `policies` row is written with the ETag read at the start of the tick (a keep-up pressed since, or a
 //   concurrent tick, makes that write fail and the cluster stays), then one PATCH, then the "scaled" card.
 import { randomUUID } from 'node:crypto';
-import type { BatchAi, WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../batchai/port';
+import type { ComputePort } from '../compute/port';
 import { workspaceLabel } from '../core/arm-names';
 import type { ObservedCluster, ObservedJob } from '../core/diff';
 import { eventId, type ClusterEvent } from '../core/events';
@@ -23,7 +24,7 @@ import type { AlertPort } from './notifier';
 import { observeWorkspace, type ListingPort } from './observe';
 
 export interface IdleDeps {
-  batchAi: ListingPort & Pick<BatchAi, 'updateClusterScale'>;
+  batchAi: ListingPort & Pick<ComputePort, 'updateClusterScale'>;
   workspaces: WorkspaceRef[];
   stores: Pick<Stores, 'policies' | 'subscriptions' | 'conversations'>;
   markers: MarkerStore;

@@ -1,12 +1,13 @@
 // What the poller sees of one workspace, with one request per list page: clusters (1), experiments (1) and
 // the jobs of each experiment (1 per page of up to 1000) — never a GET per job.
-import type { BatchAi, WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../batchai/port';
+import type { ComputePort } from '../compute/port';
 import type { Cluster, Job } from '../batchai/types';
 import { toClusterFacts } from '../core/cluster-view';
 import { clusterKey, jobKey, type ObservedCluster, type ObservedJob } from '../core/diff';
 import { toJobSummary } from '../core/job-view';
 
-export type ListingPort = Pick<BatchAi, 'listClusters' | 'listExperiments' | 'listJobs'>;
+export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs'>;
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

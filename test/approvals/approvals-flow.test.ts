@@ -1,6 +1,7 @@
 // The approval flow end to end: the REAL engine (the cluster really resizes), REAL Azurite (the ETag-guarded
 // approvals table), botbuilder's real CloudAdapter behind the `messages` function, a fake channel. The bot here
 // uses a Batch AI client over a counting transport, so "executes once" is counted in PATCH requests.
+import { batchAiCompute } from '../../shared/compute/batchai-compute';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../bot/create-bot-services';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   client = createBatchAiClient({
     endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { batchAi: client, stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, { batchAi: batchAiCompute(client), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
 }, 60_000);
 
 const handler = () => createMessagesHandler(async () => bot);

@@ -4,10 +4,10 @@
 // disabled before a manual resize), terminate ends a running job, and unknown accounts are "not found".
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BlobServiceClient, ContainerSASPermissions } from '@azure/storage-blob';
 import { createAzureBatchAdapter, type ComputeOperations } from '../../shared/azurebatch/adapter';
 import { createBatchClient } from '../../shared/azurebatch/client';
-import type { Job } from '../../shared/batchai/types';
+import { createOutputBlobs } from '../../shared/azurebatch/output-blobs';
+import type { File, Job } from '../../shared/batchai/types';
 import { parseTemplate, renderTemplate } from '../../shared/core/templates';
 import { isNotFound } from '../../shared/errors';
 import { startEngine, type Engine } from '../../local/engine';
@@ -25,14 +25,13 @@ beforeAll(async () => {
   engine = await startEngine({ dataDir: tempDir(), timing: FAST, batch: { workspace: { subscriptionId: 'sub', resourceGroup: 'local', workspace: 'local' } } });
   const b = engine.batch!;
   const client = createBatchClient({ endpoint: b.url, auth: { accountName: b.account, accountKey: b.accountKey }, retry: { maxRetries: 0 } });
-  const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('outputs');
-  await blobs.create();
-  const url = await blobs.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwl'), expiresOn: new Date(Date.now() + 3_600_000) });
+  const outputs = createOutputBlobs({ connectionString: azurite.connectionString, container: 'outputs' });
   makeAdapter = (ttlMs) => {
     const wire = countingHttpClient();
     const counted = createBatchClient({ endpoint: b.url, auth: { accountName: b.account, accountKey: b.accountKey }, httpClient: wire.httpClient });
     const adapter = createAzureBatchAdapter({
-      accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client: counted }], outputContainer: async () => ({ url }), listingTtlMs: ttlMs,
+      subscriptionId: 'sub',
+      accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client: counted }], outputs, listingTtlMs: ttlMs,
     });
     return { compute: adapter, sent: wire.sent };
   };
@@ -79,8 +78,15 @@ test('a submitted template runs and reads back as a Batch AI job; its stdout tai
   expect(done.properties).toMatchObject({ toolType: 'custom', nodeCount: 1, executionInfo: { exitCode: 0, errors: [] }, cluster: { id: expect.stringMatching(/\/clusters\/cpu$/) } });
   expect((await jobsOf('demo')).map((j) => [j.name, j.properties?.executionState])).toEqual([['hello-1', 'succeeded']]);
   expect(await jobsOf('other')).toEqual([]);
-  const tail = await compute.readLogTail(ref, 'stdout.txt', 4096);
-  expect(tail.text).toBe('hi from hello-1\nline 1\nline 2\nline 3\ndone\n');
+  const std: File[] = [];
+  for await (const f of compute.listOutputFiles(ref, { outputDirectoryId: 'stdouterr', linkExpiryInMinutes: 10 })) std.push(f);
+  expect(std.map((f) => f.name).sort()).toEqual(['stderr.txt', 'stdout.txt']);
+  const stdout = std.find((f) => f.name === 'stdout.txt')!;
+  const tail = await compute.readTail(ref, stdout, { maxBytes: 4096, maxLines: 3 });
+  expect(tail).toEqual({ lines: ['line 2', 'line 3', 'done'], truncated: true });
+  // The link is a read SAS to the blob the task uploaded when it ended.
+  expect(stdout.downloadUrl).toMatch(/\/outputs\/hello-1\/stdouterr\/stdout\.txt\?.*sig=/);
+  expect(await (await fetch(stdout.downloadUrl!)).text()).toBe('hi from hello-1\nline 1\nline 2\nline 3\ndone\n');
   expect(isNotFound(await compute.getJob({ ...ref, experiment: 'other' }).catch((e: unknown) => e))).toBe(true);
 });
 
