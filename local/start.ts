@@ -1,8 +1,11 @@
-// `npm start`: the whole product on one machine. Azurite (Tables, Queues), the local Batch AI engine seeded
+// `npm start`: the whole product on one machine. Azurite (Tables, Queues, Blobs), the local Batch AI engine seeded
 // with workspace local/local, experiment `default` and cluster `cpu`, the templates/ folder loaded, the
 // Functions dev host running every function definition, the local chat, and the local Slack (Slack's Web API
-// and its signed requests to /api/slack/events, with a signing secret made for this run). Everything listens
-// on 127.0.0.1; Ctrl-C or SIGTERM stops it all. startLocalStack() is the same thing for tests (free ports, temp data).
+// and its signed requests to /api/slack/events, with a signing secret made for this run). With
+// COMPUTE_BACKEND=azurebatch the product talks to the engine's Azure Batch facade instead: account `local` (the
+// well-known local key), whose pools are that workspace's clusters (pool `cpu`), outputs uploaded to Azurite's
+// Blob service. Everything listens on 127.0.0.1; Ctrl-C or SIGTERM stops it all. startLocalStack() is the same
+// thing for tests (free ports, temp data).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -26,7 +29,7 @@ export interface LocalStackOptions {
   /** .data/ for npm start: azurite/, engine/ and chat/ live below it and survive restarts. */
   dataDir: string;
   /** 0 or absent = a free port (Azurite: absent = free ports). */
-  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; functions?: number; chat?: number; slack?: number };
+  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; batch?: number; functions?: number; chat?: number; slack?: number };
   /** The poll timer's interval (default 3 s) instead of its NCRONTAB schedule. */
   pollSeconds?: number;
   azuriteInMemory?: boolean;
@@ -39,6 +42,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   config: Config;
   urls: { chat: string; functions: string; messages: string; engine: string; files: string; slack: string; slackEvents: string };
+  /** With COMPUTE_BACKEND=azurebatch: the engine's Batch account the product uses. */
+  batchAccount?: { account: string; url: string; key: string };
+  /** Names of the templates loaded from templates/. */
+  templates: string[];
   stop(): Promise<void>;
 }
 
@@ -53,8 +60,12 @@ export function localEnv(
   parts: {
     engineUrl: string; connectionString: string; storageAccount: { name: string; key: string };
     slack: { apiUrl: string; signingSecret: string };
+    batch?: { account: string; url: string; key: string };
   },
 ) {
+  const compute = parts.batch
+    ? { COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${parts.batch.account}=${parts.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: parts.batch.key }
+    : { COMPUTE_BACKEND: 'batchai' };
   // Job files written for az batchai get the engine's storage account, unless one is configured.
   const account = base.BATCHAI_STORAGE_ACCOUNT ? {} : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
   return {
@@ -68,6 +79,7 @@ export function localEnv(
     BATCHAI_DEFAULT_CLUSTER: base.BATCHAI_DEFAULT_CLUSTER || 'cpu',
     AzureWebJobsStorage: parts.connectionString,
     ...account,
+    ...compute,
     // No app id: the local chat sends unauthenticated activities, as the Bot Framework Emulator does.
     MicrosoftAppId: '',
     MicrosoftAppPassword: '',
@@ -126,23 +138,29 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ? { ports: ports.azurite, inMemory: true }
       : { ports: ports.azurite, inMemory: false, location: join(opts.dataDir, 'azurite') });
     stops.push(['Azurite', () => azurite.stop()]);
+    const env = opts.env ?? process.env;
+    const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
+    if (backend !== 'batchai' && backend !== 'azurebatch') throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
     const engine = await startEngine({
       dataDir: join(opts.dataDir, 'engine'), port: ports.engine ?? 0, filesPort: ports.files ?? 0, timing: opts.engineTiming,
+      batch: backend === 'azurebatch' ? { workspace: { subscriptionId: env.BATCHAI_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION, ...WORKSPACE }, port: ports.batch ?? 0 } : undefined,
     });
     stops.push(['engine', () => engine.stop()]);
+    const batchAccount = engine.batch && { account: engine.batch.account, url: engine.batch.url, key: engine.batch.accountKey };
     const signingSecret = randomBytes(24).toString('hex');
     const slack = await startLocalSlack({ botToken: LOCAL_SLACK_TOKEN, signingSecret, port: ports.slack ?? 0 });
     stops.push(['local Slack', () => slack.stop()]);
 
     // The product's configuration as a value: nothing here or in the functions reads process.env.
-    const config = loadConfig(localEnv(opts.env ?? process.env, {
+    const config = loadConfig(localEnv(env, {
       engineUrl: engine.url, connectionString: azurite.connectionString, storageAccount: engine.storageAccount,
-      slack: { apiUrl: slack.apiUrl, signingSecret },
+      slack: { apiUrl: slack.apiUrl, signingSecret }, batch: batchAccount,
     }));
     const batchAi = createBatchAiClient({
       endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
       credential: credentialFor(config.batchAi), pollIntervalMs: 200,
     });
+    // Through the engine's Batch AI API on either backend: its Batch facade shows the cluster as pool `cpu`.
     await seedEngine(batchAi, config);
     installExamples(engine.shareDir(engine.storageAccount.name, 'logs'));
     const services = lazyServices(config);
@@ -167,6 +185,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     return {
       config,
       urls: { chat: chat.url, functions: host.url, messages, engine: engine.url, files: engine.filesUrl, slack: slack.url, slackEvents },
+      batchAccount,
+      templates: loaded.map((t) => t.name),
       stop: stopAll,
     };
   } catch (e) {
@@ -183,7 +203,7 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** The well-known ports when free (Azurite 10000-10002, engine 8480/8481); the chat and the bot must have theirs. */
+/** The well-known ports when free (Azurite 10000-10002, engine 8480/8481, its Batch facade 8482); the chat and the bot must have theirs. */
 async function defaultPorts(env: Record<string, string | undefined>): Promise<NonNullable<LocalStackOptions['ports']>> {
   const num = (name: string, dflt: number) => {
     const n = Number(env[name] ?? dflt);
@@ -203,6 +223,7 @@ async function defaultPorts(env: Record<string, string | undefined>): Promise<No
     azurite: azuriteFree ? azurite : undefined,
     engine: (await portFree(8480)) ? 8480 : 0,
     files: (await portFree(8481)) ? 8481 : 0,
+    batch: (await portFree(8482)) ? 8482 : 0,
     functions,
     chat,
     slack,
@@ -224,7 +245,14 @@ async function main(): Promise<void> {
     '  chat CLI         npm run chat -- "help"',
     `  bot endpoint     ${stack.urls.messages}`,
     `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
-    `  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`,
+    `  backend          ${stack.config.compute.backend === 'azurebatch' ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)' : 'Batch AI (COMPUTE_BACKEND=batchai)'}`,
+    ...(stack.batchAccount
+      ? [
+        `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  (pool cpu, experiment default; outputs in Azurite's Blob service)`,
+        `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
+      ]
+      : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),
+    `  templates        ${stack.templates.join(', ')}`,
     `  poll every       ${pollSeconds} s`,
     `  data             ${dataDir}`,
     'Ctrl-C stops everything.',

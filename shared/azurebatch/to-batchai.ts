@@ -3,7 +3,7 @@
 // cluster = pool, experiment = the job's `batchai-experiment` metadata.
 import type { Cluster, Job, ToolType } from '../batchai/types';
 import { autoScaleBounds } from '../core/autoscale-formula';
-import { EXPERIMENT_METADATA, TOOL_METADATA } from '../core/batch-job';
+import { EXPERIMENT_METADATA, OUTPUTS_METADATA, TOOL_METADATA } from '../core/batch-job';
 import type { BatchJob, BatchPool, BatchTask, NodeStateCounts, PoolNodeCounts } from './types';
 
 export interface AccountRef {
@@ -97,6 +97,8 @@ export function jobOf(a: AccountRef, j: BatchJob, t?: BatchTask): Job {
       executionState: state,
       executionStateTransitionTime: state === 'running' && t?.stateTransitionTime ? t.stateTransitionTime : j.stateTransitionTime,
       constraints: j.constraints?.maxWallClockTime ? { maxWallClockTime: j.constraints.maxWallClockTime } : undefined,
+      // Where they were uploaded is the blob layout (shared/core/batch-job.ts), not a path on a node.
+      outputDirectories: (j.metadata?.find((m) => m.name === OUTPUTS_METADATA)?.value ?? '').split(',').filter(Boolean).map((id) => ({ id, pathPrefix: '' })),
       executionInfo: {
         startTime: t?.executionInfo?.startTime,
         endTime: j.state === 'completed' ? j.executionInfo?.endTime ?? j.stateTransitionTime : undefined,

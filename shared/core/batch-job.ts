@@ -11,9 +11,10 @@ import { bashCommandLine, expandingQuote, HOSTFILE_SETUP, toolCommand, toolKeyOf
 
 /** The one task of a translated job. */
 export const BATCH_TASK_ID = 'main';
-/** Job metadata names: the Batch AI experiment a job belongs to, and the tool it runs. */
+/** Job metadata names: the Batch AI experiment a job belongs to, the tool it runs, its output directory ids. */
 export const EXPERIMENT_METADATA = 'batchai-experiment';
 export const TOOL_METADATA = 'batchai-tool';
+export const OUTPUTS_METADATA = 'batchai-outputs';
 /** Blob folder (below the job's) that receives stdout.txt and stderr.txt, as Batch AI's output directory id. */
 export const STDOUTERR_ID = 'stdouterr';
 
@@ -126,7 +127,11 @@ export function translateJob(p: JobBaseProperties, t: BatchTarget): TranslatedJo
     poolInfo: { poolId: t.poolId },
     onAllTasksComplete: 'terminatejob',
     onTaskFailure: 'performexitoptionsjobaction',
-    metadata: [{ name: EXPERIMENT_METADATA, value: t.experiment }, { name: TOOL_METADATA, value: tool }],
+    // The job list alone (one paged request a tick) then tells what an ended job's alert links to.
+    metadata: [
+      { name: EXPERIMENT_METADATA, value: t.experiment }, { name: TOOL_METADATA, value: tool },
+      ...(p.outputDirectories?.length ? [{ name: OUTPUTS_METADATA, value: p.outputDirectories.map((d) => d.id).join(',') }] : []),
+    ],
     jobPreparationTask: p.jobPreparation ? {
       commandLine: bashCommandLine([...prelude(p, false), p.jobPreparation.commandLine].join('\n')),
       environmentSettings: env,

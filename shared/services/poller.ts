@@ -4,16 +4,19 @@
 // (dropped by the notifier's markers) instead of losing them. At most once per `sweepEveryMs` a tick also
 // deletes stored event batches older than the retention (the ones no completed message cleaned up).
 // Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
-// failing and when it recovers, not every tick.
+// failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
+// Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
 import type { WorkspaceRef } from '../batchai/port';
+import type { ComputePort } from '../compute/port';
+import type { JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { diffWorkspace } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
-import { observeWorkspace, type ListingPort } from './observe';
+import { observeJob, observeWorkspace, type ListingPort } from './observe';
 
 export interface PollerDeps {
-  batchAi: ListingPort;
+  batchAi: ListingPort & Pick<ComputePort, 'getJob'>;
   workspaces: WorkspaceRef[];
   stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events' | 'batches'>;
   log?: (line: string) => void;
@@ -70,9 +73,21 @@ export function createPoller(deps: PollerDeps): Poller {
     const observed = await observeWorkspace(deps.batchAi, ws, deps.concurrency ?? 8);
     const previous = await snapshots.load(ws);
     const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
-    if (diff.events.length > 0) await events.enqueue(ws, diff.events, at);
+    if (diff.events.length > 0) await events.enqueue(ws, await Promise.all(diff.events.map((e) => withEndDetails(ws, e))), at);
     const transactions = await snapshots.write(ws, { upserts: diff.upserts, deletes: diff.deletes, markBaselined: !previous.baselined });
     return { events: diff.events.length, messages: diff.events.length > 0 ? 1 : 0, transactions };
+  }
+
+  async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
+    if (e.kind !== 'job' || (e.to !== 'succeeded' && e.to !== 'failed') || e.summary.exitCode !== undefined) return e;
+    try {
+      const o = observeJob(await deps.batchAi.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment);
+      return { ...e, summary: { ...o.summary, state: e.summary.state }, outputDirectoryIds: o.outputDirectoryIds } satisfies JobEvent;
+    } catch (err) {
+      // The ending is the news: announce it as listed rather than hold it back.
+      log(`poll: cannot read how ${e.experiment}/${e.job} ended: ${toError(err).message}`);
+      return e;
+    }
   }
 
   return {

@@ -71,7 +71,9 @@ test('the shipped hello template: one task, ends the job itself, uploads stdout/
 });
 
 test('the shipped train template writes its MODEL output where outputFiles uploads it from', () => {
-  const { task } = translateJob(template('train', { epochs: '1', lr: '0.1' }), TARGET);
+  const { job, task } = translateJob(template('train', { epochs: '1', lr: '0.1' }), TARGET);
+  // The job list alone tells an alert which output directories to link.
+  expect(job.metadata).toContainEqual({ name: 'batchai-outputs', value: 'MODEL' });
   expect(task.outputFiles?.[1]).toMatchObject({ filePattern: 'outputs/MODEL/**/*', destination: { container: { path: 'train-1/outputs/MODEL' } } });
   const ran = runOnNode(task.commandLine.replace('sleep 0.5', 'true'), task.environmentSettings!);
   try {

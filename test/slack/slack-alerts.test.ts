@@ -7,9 +7,9 @@ import { slackConversation } from '../../bot/slack/conversation';
 import { createSlackClient, createSlackSender } from '../../bot/slack/sender';
 import { createBatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
+import { batchAiCompute } from '../../shared/compute/batchai-compute';
 import type { ClusterEvent, EventBatch } from '../../shared/core/events';
 import { createNotifier } from '../../shared/services/notifier';
-import { readTail } from '../../shared/storage/file-tail';
 import { createBackendStores, createStores } from '../../shared/storage/index';
 import { startLocalSlack, type LocalSlack } from '../../local/slack/local-slack';
 import { useAzurite } from '../support/azurite';
@@ -45,8 +45,8 @@ async function setup(channel: string, workspace: string) {
   const notifier = createNotifier({
     stores, markers: backend.markers, batches: backend.batches,
     // Cluster alerts read nothing from Batch AI; a client of nowhere proves it.
-    batchAi: createBatchAiClient({ endpoint: 'http://127.0.0.1:9', subscriptionId: 's', credential: staticTokenCredential('t') }),
-    readTail, logs: { tailBytes: 4096, tailLines: 5, linkExpiryMinutes: 60 },
+    batchAi: batchAiCompute(createBatchAiClient({ endpoint: 'http://127.0.0.1:9', subscriptionId: 's', credential: staticTokenCredential('t') })),
+    logs: { tailBytes: 4096, tailLines: 5, linkExpiryMinutes: 60 },
     sender: createSlackSender({ client: createSlackClient(BOT_TOKEN, slack.apiUrl), clock }),
     // One card per alert, so that a burst is many posts to one channel.
     digestThreshold: 100, log: (l) => logs.push(l),
