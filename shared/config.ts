@@ -185,7 +185,8 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (entries.length === 0) throw new InputError('ConfigInvalid', 'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *.');
   return entries.map((s) => {
-    const named = /^([a-z0-9]{3,24})=(.+)$/i.exec(s);
+    // A named entry is for a host that is not Azure's (the local engine): its account is named like a workspace.
+    const named = /^([a-z0-9][-a-z0-9]{0,63})=(.+)$/i.exec(s);
     let url: URL;
     try {
       url = new URL(named ? named[2] : s);

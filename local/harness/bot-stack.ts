@@ -1,8 +1,8 @@
 // The whole chat stack for bot tests and the chat-latency benchmark (a harness, not part of the product): the REAL local engine (jobs run as
 // processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function, the `followups`
 // queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
-// Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
-import { batchAiCompute } from '../../shared/compute/batchai-compute';
+// Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests. `backend: 'azurebatch'`: the
+// same stack with the product on the engine's Azure Batch facade (account = the workspace, pool = cluster gpu).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { startFunctionsHost, type FunctionsHost } from '../functions-host/index'
 import { loadTemplates } from '../templates-load';
 import { createBatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
+import { batchAiCompute } from '../../shared/compute/batchai-compute';
+import type { ComputeBackend } from '../../shared/compute/port';
 import { loadConfig, type Config } from '../../shared/config';
 import { startFakeChannel, type FakeChannel } from './fake-channel';
 import { startOrStop } from './stoppers';
@@ -65,12 +67,17 @@ export function message(conversationId: string, text: string, serviceUrl: string
   };
 }
 
-export async function startBotStack(opts: { nodes?: number; resizeApprovalThreshold?: number; env?: Record<string, string> } = {}): Promise<BotStack> {
+export async function startBotStack(
+  opts: { nodes?: number; resizeApprovalThreshold?: number; env?: Record<string, string>; backend?: ComputeBackend } = {},
+): Promise<BotStack> {
   return startOrStop(async (stoppers) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
     stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     const [engine, azurite, channel] = await Promise.all([
-      stoppers.track('engine', startEngine({ dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 } }), (e) => e.stop()),
+      stoppers.track('engine', startEngine({
+        dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
+        batch: opts.backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
+      }), (e) => e.stop()),
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
@@ -84,6 +91,9 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       AzureWebJobsStorage: azurite.connectionString,
       RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
       FOLLOWUP_DELAY_SECONDS: '1',
+      ...(engine.batch ? {
+        COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+      } : {}),
       ...opts.env,
     });
     const batchAi = createBatchAiClient({
@@ -105,7 +115,10 @@ export async function startBotStack(opts: { nodes?: number; resizeApprovalThresh
       return services;
     };
     const startBot = async () => {
-      services = await createBotServices(config, { batchAi: batchAiCompute(batchAi), log: (l) => logLines.push(l) });
+      // Azure Batch: the compute port from the config, as production builds it. Batch AI: the same client with a
+      // short LRO poll interval.
+      const compute = opts.backend === 'azurebatch' ? {} : { batchAi: batchAiCompute(batchAi) };
+      services = await createBotServices(config, { ...compute, log: (l) => logLines.push(l) });
       host = await startFunctionsHost({
         definitions: [createFollowUpsFunction(async () => running())],
         connectionString: config.storage.connectionString,

@@ -18,7 +18,6 @@ function conv(): string {
 }
 
 const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
-const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
 
 const started = useStarted('bot stack', () => startBotStack(), (s) => s.stop());
 
@@ -78,67 +77,12 @@ test('an unknown job: "not found" listing the jobs that exist; an unknown cluste
   expect(cardText(experiment)).toMatch(/Experiment nosuchexp not found in workspace ws\. Experiments there: .*seeded/);
 });
 
-test('submit hello → "Submitted" card, updated in place when it finishes; logs shows its stdout; job refreshes', async () => {
-  const c = conv();
-  const reply = await say(c, 'submit hello greeting=hi-there seconds=1 --name hello-one');
-  expect(cardText(reply)).toMatch(/Submitted/);
-  // The first submit subscribes the conversation to the submitter's jobs, so the end arrives as an alert too.
-  const subs = await stack.services.deps.stores.subscriptions.list(c);
-  expect(subs.map((s) => s.filter)).toEqual([{ workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] }]);
-  expect(cardText(reply)).toContain(`subscription ${subs[0].id}`);
-  expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
-  // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
-  const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 20_000);
-  expect(cardText(updated)).toMatch(/line 3/);
-  const logs = await say(c, 'logs hello-one --lines 10');
-  const text = cardText(logs);
-  expect(text).toMatch(/hi-there from hello-one/);
-  expect(text).toMatch(/line 1[\s\S]*line 2[\s\S]*line 3[\s\S]*done/);
-  const job = await press(c, 'job exp/hello-one');
-  expect(cardText(job)).toMatch(/hello-one/);
-  expect(cardText(job)).toMatch(/[Ss]ucceeded/);
-  const mine = await say(c, 'jobs --mine');
-  expect(cardText(mine)).toMatch(/hello-one/);
-  // A second submit is covered by that subscription: no second one.
-  const again = await say(c, 'submit hello seconds=1 --name hello-two');
-  expect(cardText(again)).not.toMatch(/subscription s/);
-  expect(await stack.services.deps.stores.subscriptions.list(c)).toHaveLength(1);
-});
-
 test('bad template values are refused before anything is sent', async () => {
   const c = conv();
   const reply = await say(c, 'submit hello seconds=999 --name refused-one');
   expect(cardText(reply)).toMatch(/seconds/);
   const jobs = await say(c, 'jobs');
   expect(cardText(jobs)).not.toMatch(/refused-one/);
-});
-
-test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
-  const c = conv();
-  const submitted = await say(c, 'submit hello seconds=60 --name long-one');
-  expect(cardText(submitted)).toMatch(/Submitted/);
-  const confirm = await say(c, 'terminate long-one');
-  expect(cardText(confirm)).toMatch(/Terminate exp\/long-one\?/);
-  expect(buttonCommands(confirm)).toEqual(expect.arrayContaining(['terminate exp/long-one --yes', 'job exp/long-one']));
-  const terminating = await press(c, 'terminate exp/long-one --yes');
-  const done = /Terminated/.test(cardText(terminating))
-    ? terminating
-    : await stack.channel.waitFor(c, (a) => a.id === terminating.id && /Terminated/.test(cardText(a)), 20_000);
-  expect(cardText(done)).toMatch(/Terminated \(failed\)|Terminated/);
-  const job = await say(c, 'job long-one');
-  expect(cardText(job)).toMatch(/[Ff]ailed/);
-});
-
-test('resize above the threshold asks for approval; within it the cluster card updates when steady', async () => {
-  const c = conv();
-  const big = await say(c, 'resize gpu 5');
-  expect(cardText(big)).toMatch(/Resize gpu to 5 nodes\?/);
-  expect(buttonCommands(big)).toEqual(expect.arrayContaining([expect.stringMatching(/^approve \S+$/), expect.stringMatching(/^reject \S+$/)]));
-  const small = await say(c, 'resize gpu 3');
-  expect(cardText(small)).toMatch(/Resizing to 3 nodes|Resized to 3 nodes/);
-  if (!/Resized/.test(cardText(small))) {
-    await stack.channel.waitFor(c, (a) => a.id === small.id && /Resized to 3 nodes/.test(cardText(a)), 20_000);
-  }
 });
 
 test('Teams Action.Execute: the invoke response carries the new card', async () => {

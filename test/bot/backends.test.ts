@@ -1,0 +1,92 @@
+// The end-to-end chat flows on both compute backends (COMPUTE_BACKEND): the same bot, the same commands and
+// the same cards against the engine's Batch AI ARM API and its Azure Batch data plane. Activities go to the
+// `messages` function (real CloudAdapter), jobs run as processes, cards update in place through `followups`.
+import type { Activity } from 'botbuilder';
+import type { ComputeBackend } from '../../shared/compute/port';
+import { buttonCommands, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
+
+describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
+  let stack: BotStack;
+  let n = 0;
+  const conv = () => `${backend}-${++n}`;
+  const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
+  const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
+
+  beforeAll(async () => {
+    stack = await startBotStack({ backend });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test('submit hello → "Submitted" card, updated in place when it finishes; logs shows its stdout; job refreshes', async () => {
+    const c = conv();
+    const reply = await say(c, 'submit hello greeting=hi-there seconds=1 --name hello-one');
+    expect(cardText(reply)).toMatch(/Submitted/);
+    // The first submit subscribes the conversation to the submitter's jobs, so the end arrives as an alert too.
+    const subs = await stack.services.deps.stores.subscriptions.list(c);
+    expect(subs.map((s) => s.filter)).toEqual([{ workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] }]);
+    expect(cardText(reply)).toContain(`subscription ${subs[0].id}`);
+    expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
+    // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
+    const updated = await stack.channel.waitFor(c, (a) => a.id === reply.id && /Finished/.test(cardText(a)), 30_000);
+    expect(cardText(updated)).toMatch(/line 3/);
+    const logs = await say(c, 'logs hello-one --lines 10');
+    const text = cardText(logs);
+    expect(text).toMatch(/hi-there from hello-one/);
+    expect(text).toMatch(/line 1[\s\S]*line 2[\s\S]*line 3[\s\S]*done/);
+    const job = await press(c, 'job exp/hello-one');
+    expect(cardText(job)).toMatch(/hello-one/);
+    expect(cardText(job)).toMatch(/[Ss]ucceeded/);
+    const mine = await say(c, 'jobs --mine');
+    expect(cardText(mine)).toMatch(/hello-one/);
+    // A second submit is covered by that subscription: no second one.
+    const again = await say(c, 'submit hello seconds=1 --name hello-two');
+    expect(cardText(again)).not.toMatch(/subscription s/);
+    expect(await stack.services.deps.stores.subscriptions.list(c)).toHaveLength(1);
+  });
+
+  test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
+    const c = conv();
+    const submitted = await say(c, 'submit hello seconds=60 --name long-one');
+    expect(cardText(submitted)).toMatch(/Submitted/);
+    const confirm = await say(c, 'terminate long-one');
+    expect(cardText(confirm)).toMatch(/Terminate exp\/long-one\?/);
+    expect(buttonCommands(confirm)).toEqual(expect.arrayContaining(['terminate exp/long-one --yes', 'job exp/long-one']));
+    const terminating = await press(c, 'terminate exp/long-one --yes');
+    const done = /Terminated/.test(cardText(terminating))
+      ? terminating
+      : await stack.channel.waitFor(c, (a) => a.id === terminating.id && /Terminated/.test(cardText(a)), 30_000);
+    expect(cardText(done)).toMatch(/Terminated \(failed\)|Terminated/);
+    const job = await say(c, 'job long-one');
+    expect(cardText(job)).toMatch(/[Ff]ailed/);
+  });
+
+  test('resize above the threshold asks for approval; within it the cluster card updates when steady', async () => {
+    const c = conv();
+    const big = await say(c, 'resize gpu 5');
+    expect(cardText(big)).toMatch(/Resize gpu to 5 nodes\?/);
+    expect(buttonCommands(big)).toEqual(expect.arrayContaining([expect.stringMatching(/^approve \S+$/), expect.stringMatching(/^reject \S+$/)]));
+    const small = await say(c, 'resize gpu 3');
+    expect(cardText(small)).toMatch(/Resizing to 3 nodes|Resized to 3 nodes/);
+    if (!/Resized/.test(cardText(small))) {
+      await stack.channel.waitFor(c, (a) => a.id === small.id && /Resized to 3 nodes/.test(cardText(a)), 20_000);
+    }
+  });
+
+  test('autoscale sets the bounds (the cluster card says so); scale-to-zero leaves no node', async () => {
+    const c = conv();
+    const auto = await say(c, 'autoscale gpu 0 2');
+    const autoDone = /Auto-scale 0–2 nodes/.test(cardText(auto))
+      ? auto
+      : await stack.channel.waitFor(c, (a) => a.id === auto.id && /Auto-scale 0–2 nodes/.test(cardText(a)), 20_000);
+    expect(cardText(autoDone)).toMatch(/\nScale\nauto, 0-2 nodes/);
+    const zero = await say(c, 'scale-to-zero gpu');
+    if (!/Scaled to zero/.test(cardText(zero))) {
+      await stack.channel.waitFor(c, (a) => a.id === zero.id && /Scaled to zero/.test(cardText(a)), 20_000);
+    }
+    const cluster = await say(c, 'cluster gpu');
+    expect(cardText(cluster)).toMatch(/Allocation\nsteady\nNodes\n0\nScale\nmanual, 0 nodes\n/);
+  });
+});
