@@ -7,7 +7,9 @@ export interface SetupSummary {
     | { auth: 'connection string' }
     | { auth: 'managed identity'; clientId?: string; tableServiceUri: string; queueServiceUri: string };
   bot: { auth: Config['bot']['appType'] | 'none (local mode)'; appId?: string; tenantId?: string };
-  backend: { api: 'Microsoft.BatchAI'; endpoint: string; auth: 'DefaultAzureCredential' | 'local token' };
+  backend:
+    | { api: 'Microsoft.BatchAI'; endpoint: string; auth: 'DefaultAzureCredential' | 'local token' }
+    | { api: 'Azure Batch'; accounts: string[] | 'discovered through ARM'; auth: 'DefaultAzureCredential' | 'local token' | 'shared key' };
 }
 
 // Only the origin: an endpoint URL never carries anything else worth showing (and could carry userinfo).
@@ -19,7 +21,18 @@ const origin = (url: string) => {
   }
 };
 
-export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'batchAi'>): SetupSummary {
+function backendSummary(config: Pick<Config, 'batchAi' | 'compute'>): SetupSummary['backend'] {
+  const tokenAuth = config.batchAi.localToken ? 'local token' : 'DefaultAzureCredential';
+  const c = config.compute;
+  if (c.backend === 'batchai') return { api: 'Microsoft.BatchAI', endpoint: origin(config.batchAi.endpoint), auth: tokenAuth };
+  return {
+    api: 'Azure Batch',
+    accounts: c.accounts === 'discover' ? 'discovered through ARM' : c.accounts.map((a) => `${a.account} ${origin(a.endpoint)}`),
+    auth: c.accountKey ? 'shared key' : tokenAuth,
+  };
+}
+
+export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'batchAi' | 'compute'>): SetupSummary {
   const { identity } = config.storage;
   const { appId, appTenantId, appType } = config.bot;
   return {
@@ -27,6 +40,6 @@ export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'batchAi'>
       ? { auth: 'managed identity', clientId: identity.clientId, tableServiceUri: origin(identity.tableServiceUri), queueServiceUri: origin(identity.queueServiceUri) }
       : { auth: 'connection string' },
     bot: appId ? { auth: appType, appId, ...(appTenantId ? { tenantId: appTenantId } : {}) } : { auth: 'none (local mode)' },
-    backend: { api: 'Microsoft.BatchAI', endpoint: origin(config.batchAi.endpoint), auth: config.batchAi.localToken ? 'local token' : 'DefaultAzureCredential' },
+    backend: backendSummary(config),
   };
 }

@@ -16,7 +16,7 @@ import { BATCH_TASK_ID, STDOUTERR_ID, translateJob } from '../core/batch-job';
 import { BatchError, InputError, isNotFound } from '../errors';
 import type { BatchClient } from './client';
 import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-batchai';
-import type { OutputBlobs } from './output-blobs';
+import type { OutputBlobs } from '../storage/output-blobs';
 import type { BatchJob, BatchTask, NodeDeallocationOption, PoolNodeCounts } from './types';
 
 export interface AzureBatchAccount extends AccountRef {

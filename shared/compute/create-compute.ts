@@ -4,7 +4,7 @@
 import { createAzureBatchAdapter } from '../azurebatch/adapter';
 import { createBatchClient } from '../azurebatch/client';
 import { discoverBatchAccounts } from '../azurebatch/discovery';
-import { createOutputBlobs, type OutputStorage } from '../azurebatch/output-blobs';
+import { createOutputBlobs, type OutputStorage } from '../storage/output-blobs';
 import { createBatchAiClient } from '../batchai/client';
 import { credentialFor } from '../batchai/credential';
 import type { AzureBatchAccountSetting, Config } from '../config';

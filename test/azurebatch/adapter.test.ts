@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAzureBatchAdapter, type ComputeOperations } from '../../shared/azurebatch/adapter';
 import { createBatchClient } from '../../shared/azurebatch/client';
-import { createOutputBlobs } from '../../shared/azurebatch/output-blobs';
+import { createOutputBlobs } from '../../shared/storage/output-blobs';
 import type { File, Job } from '../../shared/batchai/types';
 import { parseTemplate, renderTemplate } from '../../shared/core/templates';
 import { isNotFound } from '../../shared/errors';

@@ -84,4 +84,13 @@ describe('/api/health setup summary', () => {
     expect(body).toContain('"endpoint":"https://arm.example.test"');
     for (const secret of [key, 'AccountKey', 'app-password-value', 'endpoint-secret', 'local-token-value']) expect(body).not.toContain(secret);
   });
+
+  it('on Azure Batch: the accounts and how it signs in, never the key', async () => {
+    const batchKey = 'YmF0Y2gtYWNjb3VudC1rZXktdmFsdWU=';
+    const res = await health({
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true', BATCHAI_WORKSPACES: 'rg/team1', COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: 'https://team1.westeurope.batch.azure.com', AZURE_BATCH_ACCOUNT_KEY: batchKey,
+    });
+    expect((res.jsonBody as { setup: { backend: unknown } }).setup.backend).toEqual({ api: 'Azure Batch', accounts: ['team1 https://team1.westeurope.batch.azure.com'], auth: 'shared key' });
+    expect(JSON.stringify(res.jsonBody)).not.toContain(batchKey);
+  });
 });
