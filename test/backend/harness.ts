@@ -1,5 +1,7 @@
 // The real backend stack for a test file: Azurite (child process), the local engine running real jobs, the
-// fake channel, and the services of functions/services.ts built from a Config like production's.
+// fake channel, and the services of functions/services.ts built from a Config like production's. With backend
+// 'azurebatch' the services use the engine's Azure Batch facade (account = workspace `ws`, pools = its clusters);
+// `client` (Batch AI ARM on the same engine) still sets up and inspects clusters.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { staticTokenCredential } from '../../shared/batchai/credential';
 import type { JobRef, WorkspaceRef } from '../../shared/batchai/port';
 import type { Job } from '../../shared/batchai/types';
 import { loadConfig } from '../../shared/config';
+import type { ComputeBackend } from '../../shared/compute/port';
 import { parseEventsMessage, type BackendEvent } from '../../shared/core/events';
 import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
 import { EVENT_BATCHES_TABLE } from '../../shared/storage/event-batch-store';
@@ -40,13 +43,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(workspaces = 'rg/ws'): Promise<Stack> {
+export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend = 'batchai'): Promise<Stack> {
   return startOrStop(async (stoppers) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
     stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     const [azurite, engine, channel] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
-      stoppers.track('engine', startEngine({ dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 } }), (e) => e.stop()),
+      stoppers.track('engine', startEngine({
+        dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 },
+        batch: backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
+      }), (e) => e.stop()),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
     const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
@@ -56,6 +62,7 @@ export async function startStack(workspaces = 'rg/ws'): Promise<Stack> {
       const config = loadConfig({
         BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
         AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
+        ...(engine.batch ? { COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey } : {}),
       });
       return createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
     };

@@ -2,6 +2,7 @@
 // ETag every entity carries: a digest of the entity, so it changes whenever anything a client sees changes.
 import { createHash } from 'node:crypto';
 import type { BatchJob, BatchPool, BatchTask, NodeStateCounts, PoolNodeCounts, TaskState } from '../../../shared/azurebatch/types';
+import { autoScaleFormula } from '../../../shared/core/autoscale-formula';
 import { nodeStateCounts } from '../core/clusters';
 import { isFinished, type ClusterRec } from '../core/model';
 import { coreJobOf, poolIdOf, type BatchFacade } from './facade';
@@ -55,7 +56,9 @@ export function poolView(f: BatchFacade, c: ClusterRec): BatchPool {
     targetDedicatedNodes: low ? 0 : target,
     targetLowPriorityNodes: low ? target : 0,
     enableAutoScale: auto,
-    autoScaleFormula: auto ? extra?.autoScaleFormula : undefined,
+    // A cluster auto-scaled through Batch AI has no formula of its own: a Batch pool always shows one, so it
+    // shows the product's formula for the cluster's bounds.
+    autoScaleFormula: auto ? extra?.autoScaleFormula ?? (scale?.autoScale && autoScaleFormula({ min: scale.autoScale.minimumNodeCount, max: scale.autoScale.maximumNodeCount }, low)) : undefined,
     autoScaleEvaluationInterval: auto ? (extra?.autoScaleEvaluationInterval ?? 'PT15M') : undefined,
     enableInterNodeCommunication: true,
     taskSlotsPerNode: 1,
