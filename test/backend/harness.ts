@@ -89,8 +89,11 @@ export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = W
   return cluster.id!;
 }
 
-/** Runs a job to its end on the engine: prints `line-001`…`line-NNN` to stdout, a model file, then exits. */
-export async function runJob(client: BatchAiClient, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<Job> {
+/**
+ * Runs a job to its end through `client` (the compute port, or the Batch AI client): prints `line-001`…`line-NNN`
+ * to stdout, a model file, then exits.
+ */
+export async function runJob(client: Pick<BatchAiClient, 'createJob' | 'getJob'>, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<Job> {
   const ref: JobRef = { ...WS, experiment: 'exp', job };
   const n = opts.lines ?? 30;
   const commandLine = `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2; echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
