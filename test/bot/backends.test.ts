@@ -75,6 +75,20 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     }
   });
 
+  test('a second user approves the large resize: it runs, and both cards update in place', async () => {
+    const c = conv();
+    const bob = { from: { id: 'user-bob', name: 'Bob' } };
+    const request = await say(c, 'resize gpu 4');
+    expect(cardText(request)).toMatch(/Resize gpu to 4 nodes\?/);
+    const id = buttonCommands(request).find((b) => b.startsWith('approve '))!.split(' ')[1];
+    expect(cardText(await press(c, `approve ${id}`))).toMatch(/someone else must approve/);
+    const approved = await stack.say(c, '', { ...bob, value: { command: `approve ${id}` } });
+    expect(cardText(approved)).toMatch(/Approved by Bob \(asked by Ada\): Resiz/);
+    await stack.channel.waitFor(c, (a) => a.id === approved.id && /Approved by Bob \(asked by Ada\): Resized to 4 nodes/.test(cardText(a)), 20_000);
+    await stack.channel.waitFor(c, (a) => a.id === request.id && /Approved by Bob and done/.test(cardText(a)), 20_000);
+    expect(cardText(await say(c, 'cluster gpu'))).toMatch(/Allocation\nsteady\nNodes\n4 \(4 idle\)\n/);
+  });
+
   test('autoscale sets the bounds (the cluster card says so); scale-to-zero leaves no node', async () => {
     const c = conv();
     const auto = await say(c, 'autoscale gpu 0 2');
