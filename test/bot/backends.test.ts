@@ -3,7 +3,7 @@
 // `messages` function (real CloudAdapter), jobs run as processes, cards update in place through `followups`.
 import type { Activity } from 'botbuilder';
 import type { ComputeBackend } from '../../shared/compute/port';
-import { buttonCommands, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
+import { buttonCommands, cardOf, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 
 describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   let stack: BotStack;
@@ -102,5 +102,22 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     }
     const cluster = await say(c, 'cluster gpu');
     expect(cardText(cluster)).toMatch(/Allocation\nsteady\nNodes\n0\nScale\nmanual, 0 nodes\n/);
+  });
+
+  test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
+    const c = conv();
+    const submitted = await say(c, 'submit train epochs=1 --name train-one');
+    await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
+    // The engine's Batch facade uploads outputs just after the task ends (the service does so before).
+    await stack.engine.batch?.settle();
+    const reply = await say(c, 'outputs train-one MODEL');
+    expect(cardText(reply)).toMatch(/model\.txt/);
+    expect(cardText(reply)).toMatch(/expire/i);
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s)"]*model\.txt[^\s)"]*)/.exec(JSON.stringify(cardOf(reply)))?.[1];
+    expect(url).toBeDefined();
+    const body = await (await fetch(url!.replace(/\\u0026/g, '&'))).text();
+    expect(body).toMatch(/epochs=1/);
+    const none = await say(c, 'outputs train-one NOPE');
+    expect(cardText(none)).toMatch(/has no output directory NOPE\. Its directories: MODEL, stdouterr/);
   });
 });

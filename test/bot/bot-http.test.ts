@@ -138,21 +138,6 @@ test('Teams Action.Execute on a long operation: the invoke answers at once, then
   expect(JSON.stringify(updated)).toMatch(/Action\.Execute/);
 });
 
-test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
-  const c = conv();
-  const submitted = await say(c, 'submit train epochs=1 --name train-one');
-  await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 20_000);
-  const reply = await say(c, 'outputs train-one MODEL');
-  expect(cardText(reply)).toMatch(/model\.txt/);
-  expect(cardText(reply)).toMatch(/expire/i);
-  const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s)"]*model\.txt[^\s)"]*)/.exec(JSON.stringify(cardOf(reply)))?.[1];
-  expect(url).toBeDefined();
-  const body = await (await fetch(url!.replace(/\\u0026/g, '&'))).text();
-  expect(body).toMatch(/epochs=1/);
-  const none = await say(c, 'outputs train-one NOPE');
-  expect(cardText(none)).toMatch(/has no output directory NOPE\. Its directories: MODEL, stdouterr/);
-});
-
 test('use, subscribe, subscriptions, unsubscribe, templates, jobs --state', async () => {
   const c = conv();
   expect(cardText(await say(c, 'use experiment seeded'))).toMatch(/now use experiment seeded/);
