@@ -47,7 +47,8 @@ export interface EngineBatchAccount {
   /** For tests: resolves once ended tasks' output uploads are done. */
   settle(): Promise<void>;
   /** For benchmarks: finished jobs (one succeeded task each) over `pools`, without running them. */
-  seedFinishedJobs(count: number, pools: readonly string[]): void;
+  /** Finished Batch jobs in `experiment` (default: spread over exp0..exp9). */
+  seedFinishedJobs(count: number, pools: readonly string[], experiment?: string): void;
 }
 
 export interface Engine {

@@ -1,9 +1,9 @@
 // The Azure Batch backend behind the operations the product uses today (the Batch AI port's shapes), so that
 // the bot, poller and notifier can run on Batch pools: workspace = account, cluster = pool, experiment = a job
 // metadata label, job = one Batch job with one task (shared/core/batch-job.ts). Limits, written down:
-// - the account's jobs are listed once per poll (one paged list with $select, shared by listExperiments and
-//   every experiment's listJobs for `listingTtlMs`, dropped on any write) and filtered by experiment here:
-//   Batch cannot filter on metadata. Active jobs cost one task GET each: only the task tells queued from
+// - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
+//   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
+//   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET each: only the task tells queued from
 //   running. Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
@@ -72,9 +72,10 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     }
   }
 
-  function listing(a: AzureBatchAccount): Listing {
+  /** `fresh`: a new listing whatever its age (a poll starts with listExperiments, so each poll reads the service). */
+  function listing(a: AzureBatchAccount, fresh = false): Listing {
     const cur = listings.get(a.account);
-    if (cur && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
+    if (cur && !fresh && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
     const jobs = (async () => {
       const out: BatchJob[] = [];
       for await (const j of a.client.listJobs({ select: JOB_FIELDS })) out.push(j);
@@ -182,7 +183,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     async *listExperiments(ref) {
       const a = accountOf(ref);
       const seen = new Set<string>();
-      for (const j of await listing(a).jobs) {
+      for (const j of await listing(a, true).jobs) {
         const e = experimentOf(j) ?? 'default';
         if (!seen.has(e)) {
           seen.add(e);

@@ -13,7 +13,7 @@ import { workspaceLabel } from '../core/arm-names';
 import { diffWorkspace } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
-import { observeJob, observeWorkspace, type ListingPort } from './observe';
+import { mapLimit, observeJob, observeWorkspace, type ListingPort } from './observe';
 
 export interface PollerDeps {
   batchAi: ListingPort & Pick<ComputePort, 'getJob'>;
@@ -21,7 +21,7 @@ export interface PollerDeps {
   stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events' | 'batches'>;
   log?: (line: string) => void;
   now?: () => Date;
-  /** Experiments listed at once per workspace (default 8). */
+  /** Experiments listed (and ended jobs read) at once per workspace (default 8). */
   concurrency?: number;
   /**
    * How long a stored event batch is kept when its message did not complete (default 8 days: longer than a
@@ -73,7 +73,7 @@ export function createPoller(deps: PollerDeps): Poller {
     const observed = await observeWorkspace(deps.batchAi, ws, deps.concurrency ?? 8);
     const previous = await snapshots.load(ws);
     const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
-    if (diff.events.length > 0) await events.enqueue(ws, await Promise.all(diff.events.map((e) => withEndDetails(ws, e))), at);
+    if (diff.events.length > 0) await events.enqueue(ws, await mapLimit(diff.events, deps.concurrency ?? 8, (e) => withEndDetails(ws, e)), at);
     const transactions = await snapshots.write(ws, { upserts: diff.upserts, deletes: diff.deletes, markBaselined: !previous.baselined });
     return { events: diff.events.length, messages: diff.events.length > 0 ? 1 : 0, transactions };
   }

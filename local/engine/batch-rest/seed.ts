@@ -3,7 +3,7 @@
 import { clusterKey, coreJobName, type BatchFacade } from './facade';
 import type { StoredJob } from './store';
 
-export function seedFinishedBatchJobs(f: BatchFacade, count: number, pools: readonly string[]): void {
+export function seedFinishedBatchJobs(f: BatchFacade, count: number, pools: readonly string[], experiment?: string): void {
   const now = f.core.now();
   for (const p of pools) {
     const k = clusterKey(f, p);
@@ -23,7 +23,7 @@ export function seedFinishedBatchJobs(f: BatchFacade, count: number, pools: read
       terminateReason: 'AllTasksComplete',
       options: {
         id, poolInfo: { poolId: pools[i % pools.length] }, onAllTasksComplete: 'terminatejob', onTaskFailure: 'performexitoptionsjobaction',
-        metadata: [{ name: 'batchai-experiment', value: `exp${i % 10}` }],
+        metadata: [{ name: 'batchai-experiment', value: experiment ?? `exp${i % 10}` }],
       },
       tasks: [{
         id: 'main', options: { id: 'main', commandLine: '/bin/bash -c \'echo seeded\'' }, creationTime: at - 500, lastModified: at + 400,

@@ -37,7 +37,7 @@ export interface BatchServer {
   /** Resolves once the uploads of tasks that have ended are done (tests; shutdown). */
   settle(): Promise<void>;
   /** For benchmarks: `count` finished jobs (one succeeded task each) spread over `pools` (created if missing). */
-  seedFinishedJobs(count: number, pools: readonly string[]): void;
+  seedFinishedJobs(count: number, pools: readonly string[], experiment?: string): void;
   stop(): Promise<void>;
 }
 
@@ -147,7 +147,7 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
   return {
     url: f.baseUrl,
     settle,
-    seedFinishedJobs: (count, pools) => seedFinishedBatchJobs(f, count, pools),
+    seedFinishedJobs: (count, pools, experiment) => seedFinishedBatchJobs(f, count, pools, experiment),
     async stop() {
       clearInterval(timer);
       await new Promise<void>((resolve, reject) => {
