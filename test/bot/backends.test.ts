@@ -4,6 +4,7 @@
 import type { Activity } from 'botbuilder';
 import type { ComputeBackend } from '../../shared/compute/port';
 import { buttonCommands, cardOf, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
+import { useStarted } from '../support/use-started';
 
 describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   let stack: BotStack;
@@ -12,12 +13,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
   const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
 
-  beforeAll(async () => {
-    stack = await startBotStack({ backend });
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
+  const started = useStarted('bot stack', () => startBotStack({ backend }), (s) => s.stop());
+  beforeAll(() => {
+    stack = started.current;
   });
 
   test('submit hello → "Submitted" card, updated in place when it finishes; logs shows its stdout; job refreshes', async () => {
@@ -63,6 +61,22 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cardText(job)).toMatch(/[Ff]ailed/);
   });
 
+  test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
+    const c = conv();
+    const submitted = await say(c, 'submit train epochs=1 --name train-one');
+    await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
+    // The engine's Batch facade uploads outputs just after the task ends (the service does so before).
+    await stack.engine.batch?.settle();
+    const reply = await say(c, 'outputs train-one MODEL');
+    expect(cardText(reply)).toMatch(/model\.txt/);
+    expect(cardText(reply)).toMatch(/expire/i);
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s)"]*model\.txt[^\s)"]*)/.exec(JSON.stringify(cardOf(reply)))?.[1];
+    expect(url).toBeDefined();
+    const body = await (await fetch(url!.replace(/\\u0026/g, '&'))).text();
+    expect(body).toMatch(/epochs=1/);
+    const none = await say(c, 'outputs train-one NOPE');
+    expect(cardText(none)).toMatch(/has no output directory NOPE\. Its directories: MODEL, stdouterr/);
+  });
   test('resize above the threshold asks for approval; within it the cluster card updates when steady', async () => {
     const c = conv();
     const big = await say(c, 'resize gpu 5');
@@ -102,22 +116,5 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     }
     const cluster = await say(c, 'cluster gpu');
     expect(cardText(cluster)).toMatch(/Allocation\nsteady\nNodes\n0\nScale\nmanual, 0 nodes\n/);
-  });
-
-  test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
-    const c = conv();
-    const submitted = await say(c, 'submit train epochs=1 --name train-one');
-    await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
-    // The engine's Batch facade uploads outputs just after the task ends (the service does so before).
-    await stack.engine.batch?.settle();
-    const reply = await say(c, 'outputs train-one MODEL');
-    expect(cardText(reply)).toMatch(/model\.txt/);
-    expect(cardText(reply)).toMatch(/expire/i);
-    const url = /(http:\/\/127\.0\.0\.1:\d+\/[^\s)"]*model\.txt[^\s)"]*)/.exec(JSON.stringify(cardOf(reply)))?.[1];
-    expect(url).toBeDefined();
-    const body = await (await fetch(url!.replace(/\\u0026/g, '&'))).text();
-    expect(body).toMatch(/epochs=1/);
-    const none = await say(c, 'outputs train-one NOPE');
-    expect(cardText(none)).toMatch(/has no output directory NOPE\. Its directories: MODEL, stdouterr/);
   });
 });
