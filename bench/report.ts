@@ -1,6 +1,6 @@
 // Every benchmark figure goes through here: printed beside the naive way's figure (and their ratio) and
 // collected into bench/results.json so that later runs can be compared.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Figure {
@@ -24,8 +24,15 @@ export function record(f: Figure): void {
   console.log(`${f.name.padEnd(58)} ${fmt(f.value).padStart(12)} ${f.unit}${naive}${f.note ? `   (${f.note})` : ''}`);
 }
 
+/**
+ * Writes this run's figures into bench/results.json. A run of some benchmarks (`npm run bench -- cold-start`)
+ * replaces only the figures it measured: the others keep their last measured values.
+ */
 export function writeResults(dir = __dirname.replace(/[\\/]dist[\\/]bench$/, '/bench')): string {
   const file = join(dir, 'results.json');
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, figures }, null, 2) + '\n');
+  const measured = new Set(figures.map((f) => f.name));
+  const earlier: Figure[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures : [];
+  const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures];
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: all }, null, 2) + '\n');
   return file;
 }
