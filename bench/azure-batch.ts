@@ -2,6 +2,7 @@
 // requests of a quiet poll tick for 10,000 finished jobs in 5 pools (pools, node counts, and the jobs list with
 // $select of the fields a tick diffs, 1,000 a page) beside the naive tick (one task GET per job); and requests
 // and bytes for a 4 KiB tail of a 1 GiB stdout.txt (HEAD + one ocp-range GET) beside reading the whole file.
+import { collect } from '../shared/core/collect';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,21 +17,16 @@ const POOLS = ['pool0', 'pool1', 'pool2', 'pool3', 'pool4'];
 const TICK_FIELDS = ['id', 'state', 'stateTransitionTime', 'executionInfo', 'poolInfo', 'metadata'];
 const GIB = 1024 ** 3;
 
-async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 async function quietTick(c: BatchClient): Promise<void> {
-  await drain(c.listPools());
-  await drain(c.listPoolNodeCounts());
-  await drain(c.listJobs({ select: TICK_FIELDS }));
+  await collect(c.listPools());
+  await collect(c.listPoolNodeCounts());
+  await collect(c.listJobs({ select: TICK_FIELDS }));
 }
 
 async function naiveTick(c: BatchClient): Promise<void> {
-  await drain(c.listPools());
-  for (const j of await drain(c.listJobs())) await c.getTask(j.id, 'main');
+  await collect(c.listPools());
+  for (const j of await collect(c.listJobs())) await c.getTask(j.id, 'main');
 }
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
@@ -72,8 +68,8 @@ export async function benchAzureBatch(): Promise<void> {
     });
     const ws = { resourceGroup: 'bench', workspace: b.account };
     wire.reset();
-    await drain(compute.listClusters(ws));
-    for (const e of await drain(compute.listExperiments(ws))) await drain(compute.listJobs({ ...ws, experiment: e.name! }));
+    await collect(compute.listClusters(ws));
+    for (const e of await collect(compute.listExperiments(ws))) await collect(compute.listJobs({ ...ws, experiment: e.name! }));
     record({ name: 'Azure Batch poll through the port (10 experiments): requests', value: wire.count(), unit: 'requests', note: 'one jobs listing shared by all experiments' });
 
     // The task makes its stdout.txt 1 GiB (sparse: no disk) and writes a last line after it.

@@ -7,6 +7,7 @@
 //   running. Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
+import { collect } from '../core/collect';
 import type { ClusterRef, JobRef, ListOutputFilesOptions, WorkspaceRef } from '../batchai/port';
 import type { Cluster, Experiment, File, Job, JobCreateParameters, ScaleSettings } from '../batchai/types';
 import type { ComputePort } from '../compute/port';
@@ -76,11 +77,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   function listing(a: AzureBatchAccount, fresh = false): Listing {
     const cur = listings.get(a.account);
     if (cur && !fresh && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
-    const jobs = (async () => {
-      const out: BatchJob[] = [];
-      for await (const j of a.client.listJobs({ select: JOB_FIELDS })) out.push(j);
-      return out;
-    })();
+    const jobs = collect(a.client.listJobs({ select: JOB_FIELDS }));
     const next: Listing = { at: now(), jobs, tasks: new Map() };
     listings.set(a.account, next);
     jobs.catch(() => listings.delete(a.account));
@@ -102,9 +99,8 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   async function getCluster(ref: ClusterRef): Promise<Cluster> {
     const a = accountOf(ref);
     const pool = await a.client.getPool(ref.cluster);
-    const counts: PoolNodeCounts[] = [];
-    for await (const c of a.client.listPoolNodeCounts({ filter: `poolId eq '${pool.id}'` })) counts.push(c);
-    return clusterOf(a, pool, counts[0]);
+    const [counts] = await collect(a.client.listPoolNodeCounts({ filter: `poolId eq '${pool.id}'` }));
+    return clusterOf(a, pool, counts);
   }
 
   async function resize(a: AzureBatchAccount, poolId: string, body: object, deallocation: NodeDeallocationOption): Promise<void> {

@@ -2,6 +2,7 @@
 // filtered by resource type, with @azure/arm-resources. A Batch account's data-plane endpoint is
 // `https://<name>.<location>.batch.azure.com`; an account that is not Azure's (the local engine) names its URL
 // in the tag BATCH_ENDPOINT_TAG instead.
+import { collect } from '../core/collect';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { WorkspaceRef } from '../batchai/port';
@@ -43,9 +44,7 @@ async function listByType(o: DiscoveryOptions, type: string): Promise<Listed[]> 
     const noToken = () => new ArmError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401);
     client.pipeline.addPolicy(bearerPolicy(url, o.credential, ARM_SCOPE, noToken), { phase: 'Sign' });
   }
-  const out: Listed[] = [];
-  for await (const r of client.resources.list({ filter: `resourceType eq '${type}'` })) out.push(r);
-  return out;
+  return collect(client.resources.list({ filter: `resourceType eq '${type}'` }));
 }
 
 function resourceGroupOf(id: string | undefined): string {

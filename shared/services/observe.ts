@@ -1,5 +1,6 @@
 // What the poller sees of one workspace, with one request per list page: clusters (1), experiments (1) and
 // the jobs of each experiment (1 per page of up to 1000) — never a GET per job.
+import { collect } from '../core/collect';
 import type { WorkspaceRef } from '../batchai/port';
 import type { ComputePort } from '../compute/port';
 import type { Cluster, Job } from '../batchai/types';
@@ -8,12 +9,6 @@ import { clusterKey, jobKey, type ObservedCluster, type ObservedJob } from '../c
 import { toJobSummary } from '../core/job-view';
 
 export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs'>;
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

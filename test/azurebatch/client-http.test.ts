@@ -1,5 +1,6 @@
 // The Batch client over real HTTP: Shared Key as the service checks it, bearer tokens for the Batch scope,
 // OData paging with $select/$filter, OData errors → BatchError, If-Match, and ranged tails.
+import { collect } from '../../shared/core/collect';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { createBatchClient } from '../../shared/azurebatch/client';
 import { BATCH_SCOPE } from '../../shared/azurebatch/pipeline';
@@ -16,11 +17,6 @@ beforeEach(() => { server.log.length = 0; });
 const keyed = () => createBatchClient({ endpoint: server.url, auth: { accountName: 'local', accountKey: KEY }, retry: { maxRetries: 0 } });
 const headerPairs = (r: LoggedRequest): [string, string][] =>
   Object.entries(r.headers).filter(([k]) => k !== 'authorization').map(([k, v]) => [k, String(v)]);
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 test('the string to sign: verb, the eleven standard headers, sorted ocp-* headers, /account/path and sorted query', () => {
   const s = batchStringToSign('acct', {
@@ -58,7 +54,7 @@ test('bearer tokens are asked for the Batch scope', async () => {
     },
   };
   server.script = () => ({ status: 200, body: { value: [] } });
-  await all(createBatchClient({ endpoint: server.url, auth: { credential } }).listPools());
+  await collect(createBatchClient({ endpoint: server.url, auth: { credential } }).listPools());
   expect(scopes).toEqual([BATCH_SCOPE]);
   expect(server.log[0].authorization).toBe('Bearer tok');
 });
@@ -67,7 +63,7 @@ test('lists follow odata.nextLink; $select, $filter and maxresults go with the f
   server.script = (req) => req.query.get('page') === '2'
     ? { status: 200, body: { value: [{ id: 'j2', state: 'completed' }] } }
     : { status: 200, body: { 'odata.metadata': 'x', value: [{ id: 'j1', state: 'active' }], 'odata.nextLink': `${server.url}/jobs?api-version=2025-06-01.21.0&page=2` } };
-  const jobs = await all(keyed().listJobs({ select: ['id', 'state'], filter: "state eq 'active'", maxResults: 1 }));
+  const jobs = await collect(keyed().listJobs({ select: ['id', 'state'], filter: "state eq 'active'", maxResults: 1 }));
   expect(jobs.map((j) => j.id)).toEqual(['j1', 'j2']);
   expect([...server.log[0].query]).toEqual(expect.arrayContaining([['$select', 'id,state'], ['$filter', "state eq 'active'"], ['maxresults', '1']]));
   expect(server.log[1].query.get('$select')).toBeNull();
@@ -76,7 +72,7 @@ test('lists follow odata.nextLink; $select, $filter and maxresults go with the f
 
 test('a nextLink to another origin is refused before anything is sent there', async () => {
   server.script = () => ({ status: 200, body: { value: [], 'odata.nextLink': 'https://evil.example/jobs' } });
-  await expect(all(keyed().listJobs())).rejects.toThrow(ProtocolError);
+  await expect(collect(keyed().listJobs())).rejects.toThrow(ProtocolError);
   expect(server.log).toHaveLength(1);
 });
 

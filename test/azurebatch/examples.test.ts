@@ -1,6 +1,7 @@
 // Every Azure Batch example in the fixtures (2025-06-01.21.0, and older ones where the 2025 example is
 // missing), replayed over real HTTP to the real client: the request must be the example's (method, path,
 // body, api-version 2025-06-01.21.0, Shared Key signed), and the example's response must parse.
+import { collect } from '../../shared/core/collect';
 import { createBatchClient, type BatchClient } from '../../shared/azurebatch/client';
 import type {
   AutoScaleRun, BatchJob, BatchNode, BatchObject, BatchPool, BatchTask, FileProperties, NodeFile, PoolNodeCounts,
@@ -11,11 +12,6 @@ import { startScriptedServer, type ScriptedServer } from '../batchai/support/scr
 import { batchExampleFiles, fillPath, loadBatchExample } from './support/batch-examples';
 
 type P = Record<string, string>;
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 interface Case {
   method: string;
@@ -31,7 +27,7 @@ const FILE = '/jobs/{jobId}/tasks/{taskId}/files/{filePath}';
 
 const CASES: Record<string, Case> = {
   'Applications_ListApplications.json': {
-    method: 'GET', path: '/applications', call: (c) => all(c.listApplications()),
+    method: 'GET', path: '/applications', call: (c) => collect(c.listApplications()),
     check: (a: BatchObject[]) => expect(a).toEqual([{ id: 'my_application_id', versions: ['v1.0'], displayName: 'my_display_name' }]),
   },
   'Certificates_CreateCertificate.json': { method: 'POST', path: '/certificates', call: (c, _p, b) => c.createCertificate(b), check: none },
@@ -40,14 +36,14 @@ const CASES: Record<string, Case> = {
   },
   'JobSchedules_CreateJobSchedule_Basic.json': { method: 'POST', path: '/jobschedules', call: (c, _p, b) => c.createJobSchedule(b), check: none },
   'JobSchedules_ListJobSchedules.json': {
-    method: 'GET', path: '/jobschedules', call: (c) => all(c.listJobSchedules()),
+    method: 'GET', path: '/jobschedules', call: (c) => collect(c.listJobSchedules()),
     check: (s: BatchObject[]) => expect(s.map((x) => x.id)).toEqual(['jobSchedule1', 'jobSchedule2']),
   },
   'JobSchedules_TerminateJobSchedule.json': {
     method: 'POST', path: '/jobschedules/{jobScheduleId}/terminate', call: (c, p) => c.terminateJobSchedule(p.jobScheduleId), check: none,
   },
   'Jobs_ListJobPreparationAndReleaseTaskStatus.json': {
-    method: 'GET', path: '/jobs/{jobId}/jobpreparationandreleasetaskstatus', call: (c, p) => all(c.listJobPreparationAndReleaseTaskStatus(p.jobId)),
+    method: 'GET', path: '/jobs/{jobId}/jobpreparationandreleasetaskstatus', call: (c, p) => collect(c.listJobPreparationAndReleaseTaskStatus(p.jobId)),
     check: (s: BatchObject[]) => expect(s[0]).toMatchObject({ poolId: 'poolId', jobPreparationTaskExecutionInfo: { state: 'completed', exitCode: 0 } }),
   },
   'Jobs_TerminateJob.json': {
@@ -64,11 +60,11 @@ const CASES: Record<string, Case> = {
     check: (s: BatchObject) => expect(s).toEqual({ remoteLoginIPAddress: '1.1.1.1', remoteLoginPort: 50000 }),
   },
   'Nodes_ListNodeExtensions.json': {
-    method: 'GET', path: `${NODE}/extensions`, call: (c, p) => all(c.listNodeExtensions(p.poolId, p.nodeId)),
+    method: 'GET', path: `${NODE}/extensions`, call: (c, p) => collect(c.listNodeExtensions(p.poolId, p.nodeId)),
     check: (x: BatchObject[]) => expect(x).toHaveLength(2),
   },
   'Nodes_ListNodes.json': {
-    method: 'GET', path: '/pools/{poolId}/nodes', call: (c, p) => all(c.listNodes(p.poolId)),
+    method: 'GET', path: '/pools/{poolId}/nodes', call: (c, p) => collect(c.listNodes(p.poolId)),
     check: (n: BatchNode[]) => expect(n.map((x) => x.state)).toEqual(['idle', 'idle', 'idle']),
   },
   'Nodes_ReplaceNodeUser.json': {
@@ -93,7 +89,7 @@ const CASES: Record<string, Case> = {
     check: (x: BatchPool) => expect(x.virtualMachineConfiguration).toHaveProperty('securityProfile'),
   },
   'Pools_ListPools_Basic.json': {
-    method: 'GET', path: '/pools', call: (c) => all(c.listPools()),
+    method: 'GET', path: '/pools', call: (c) => collect(c.listPools()),
     check: (x: BatchPool[]) => expect(x.map((y) => [y.id, y.state])).toEqual([['testPool', 'active']]),
   },
   'Pools_PoolExists.json': { method: 'HEAD', path: '/pools/{poolId}', call: (c, p) => c.poolExists(p.poolId), check: (r: boolean) => expect(r).toBe(true) },
@@ -121,11 +117,11 @@ const CASES: Record<string, Case> = {
     check: (f: FileProperties) => expect(f).toMatchObject({ contentLength: 17, isDirectory: false, creationTime: 'Fri, 17 Feb 2017 00:00:00 GMT' }),
   },
   'Tasks_ListTaskFiles.json': {
-    method: 'GET', path: '/jobs/{jobId}/tasks/{taskId}/files', call: (c, p) => all(c.listTaskFiles(p.jobId, p.taskId, { recursive: false })),
+    method: 'GET', path: '/jobs/{jobId}/tasks/{taskId}/files', call: (c, p) => collect(c.listTaskFiles(p.jobId, p.taskId, { recursive: false })),
     check: (f: NodeFile[]) => expect(f.map((x) => [x.name, x.properties?.contentLength])).toEqual([['startup\\ProcessEnv.cmd', 1813], ['startup\\stderr.txt', 0]]),
   },
   'Tasks_ListTasks.json': {
-    method: 'GET', path: '/jobs/{jobId}/tasks', call: (c, p) => all(c.listTasks(p.jobId)),
+    method: 'GET', path: '/jobs/{jobId}/tasks', call: (c, p) => collect(c.listTasks(p.jobId)),
     check: (t: BatchTask[]) => expect(t.map((x) => x.id)).toEqual(['task1', 'task2']),
   },
   'Tasks_ReplaceTask.json': { method: 'PUT', path: '/jobs/{jobId}/tasks/{taskId}', call: (c, p, b) => c.replaceTask(p.jobId, p.taskId, b), check: none },
@@ -135,7 +131,7 @@ const CASES: Record<string, Case> = {
     check: (j: BatchJob) => expect(j).toMatchObject({ state: 'completed', executionInfo: { terminateReason: 'UserTerminate' }, poolInfo: { poolId: 'poolId' } }),
   },
   'older/2024-02-01.19.0/Jobs_ListJobs.json': {
-    method: 'GET', path: '/jobs', call: (c) => all(c.listJobs()),
+    method: 'GET', path: '/jobs', call: (c) => collect(c.listJobs()),
     check: (j: BatchJob[]) => expect(j.map((x) => [x.id, x.state])).toEqual([['jobId', 'active']]),
   },
   'older/2024-02-01.19.0/Pools_EvaluatePoolAutoscale.json': {
@@ -144,7 +140,7 @@ const CASES: Record<string, Case> = {
     check: (r: AutoScaleRun) => expect(r).toEqual({ timestamp: '2016-11-22T19:39:28.5246331Z', results: '$TargetDedicated=1;$NodeDeallocationOption=requeue' }),
   },
   'older/2024-02-01.19.0/Pools_ListPoolNodeCounts.json': {
-    method: 'GET', path: '/nodecounts', call: (c) => all(c.listPoolNodeCounts()),
+    method: 'GET', path: '/nodecounts', call: (c) => collect(c.listPoolNodeCounts()),
     check: (n: PoolNodeCounts[]) => expect(n.map((x) => [x.poolId, x.dedicated?.idle, x.lowPriority?.running])).toEqual([['pool1', 0, 2], ['pool2', 1, 0], ['pool3', 5, 4]]),
   },
   'older/2024-02-01.19.0/Pools_StopPoolResize.json': { method: 'POST', path: '/pools/{poolId}/stopresize', call: (c, p) => c.stopPoolResize(p.poolId), check: none },
@@ -152,7 +148,7 @@ const CASES: Record<string, Case> = {
     method: 'POST', path: '/jobs/{jobId}/tasks/{taskId}/terminate', call: (c, p) => c.terminateTask(p.jobId, p.taskId), check: none,
   },
   'older/2024-07-01.20.0/AccountListSupportedImages.json': {
-    method: 'GET', path: '/supportedimages', call: (c) => all(c.listSupportedImages()),
+    method: 'GET', path: '/supportedimages', call: (c) => collect(c.listSupportedImages()),
     check: (i: SupportedImage[]) => expect(i[0]).toMatchObject({ nodeAgentSKUId: 'batch.node.centos 7', osType: 'linux' }),
   },
   'older/2024-07-01.20.0/JobAdd_Basic.json': { method: 'POST', path: '/jobs', call: (c, _p, b) => c.createJob(b), check: none },

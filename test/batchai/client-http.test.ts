@@ -1,5 +1,6 @@
 // The client against a scripted HTTP server on 127.0.0.1: long-running operations, paging, retries, errors,
 // lenient parsing, name validation, and where the token may go.
+import { collect } from '../../shared/core/collect';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createBatchAiClient, type BatchAiClientOptions } from '../../shared/batchai/client';
@@ -28,11 +29,6 @@ function run(script: Script, opts: Partial<BatchAiClientOptions> = {}) {
   });
 }
 const trail = () => server.log.map((r) => `${r.method} ${r.path.replace(WS, '~')}`);
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 describe('long-running operations', () => {
   test('Azure-AsyncOperation: waits Retry-After, polls to Succeeded, then GETs the resource', async () => {
@@ -96,14 +92,14 @@ describe('paging', () => {
       const next = page < 3 ? `${server.url}${WS}/experiments/exp/jobs?api-version=2018-05-01&maxresults=1000&skiptoken=${page + 1}` : undefined;
       return { status: 200, body: { value: [jobBody(`j${page}a`), jobBody(`j${page}b`)], nextLink: next } };
     });
-    const jobs = await all(client.listJobs(REF));
+    const jobs = await collect(client.listJobs(REF));
     expect(jobs.map((j) => j.name)).toEqual(['j1a', 'j1b', 'j2a', 'j2b', 'j3a', 'j3b']);
     expect(server.log.map((r) => [r.query.get('maxresults'), r.query.get('skiptoken')])).toEqual([['1000', null], ['1000', '2'], ['1000', '3']]);
   });
 
   test('listOutputFiles is a POST with its query parameters', async () => {
     const client = run(() => ({ status: 200, body: { value: [{ name: 'stdout.txt', fileType: 'file', properties: { contentLength: 12 } }] } }));
-    const files = await all(client.listOutputFiles(REF, { outputDirectoryId: 'stdouterr', directory: 'sub', linkExpiryInMinutes: 15, maxResults: 50 }));
+    const files = await collect(client.listOutputFiles(REF, { outputDirectoryId: 'stdouterr', directory: 'sub', linkExpiryInMinutes: 15, maxResults: 50 }));
     expect(files[0]).toEqual({ name: 'stdout.txt', fileType: 'file', properties: { contentLength: 12 } });
     const q = server.log[0].query;
     expect([server.log[0].method, q.get('outputdirectoryid'), q.get('directory'), q.get('linkexpiryinminutes'), q.get('maxresults')])
@@ -115,7 +111,7 @@ describe('paging', () => {
     const other = await startScriptedServer(() => ({ status: 200, body: { value: [] } }));
     try {
       const client = run(() => ({ status: 200, body: { value: [jobBody('a')], nextLink: `${other.url}${WS}/experiments/exp/jobs?skiptoken=2` } }));
-      await expect(all(client.listJobs(REF))).rejects.toThrow(ProtocolError);
+      await expect(collect(client.listJobs(REF))).rejects.toThrow(ProtocolError);
       expect(other.log).toHaveLength(0);
     } finally {
       await other.close();
@@ -206,7 +202,7 @@ describe('lenient parsing', () => {
 
   test('not the expected shape at all → ProtocolError saying what was expected', async () => {
     let client = run(() => ({ status: 200, body: { items: [] } }));
-    await expect(all(client.listJobs(REF))).rejects.toThrow(/GET .*\/jobs: expected a list \{"value": \[Job, \.\.\.\]/);
+    await expect(collect(client.listJobs(REF))).rejects.toThrow(/GET .*\/jobs: expected a list \{"value": \[Job, \.\.\.\]/);
     client = run(() => ({ status: 200, body: [1, 2] }));
     await expect(client.getJob(REF)).rejects.toThrow(/expected a JSON object \(Job\), got an array/);
     client = run(() => ({ status: 200, body: { properties: { nodeCount: 'two' } } }));
@@ -247,7 +243,7 @@ describe('names and endpoints', () => {
     };
     run(() => ({ status: 200, body: { value: [{ name: { value: 'gpu' }, currentValue: 1, limit: 2 }] } }));
     const client = createBatchAiClient({ endpoint: server.url.replace('http:', 'https:'), subscriptionId: SUB, credential, httpClient });
-    expect(await all(client.listUsages('eastus'))).toEqual([{ name: { value: 'gpu' }, currentValue: 1, limit: 2 }]);
+    expect(await collect(client.listUsages('eastus'))).toEqual([{ name: { value: 'gpu' }, currentValue: 1, limit: 2 }]);
     expect(server.log[0].authorization).toBe('Bearer aad-token');
     expect(scopes).toEqual(['https://management.azure.com/.default']);
   });

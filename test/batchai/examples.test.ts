@@ -1,5 +1,6 @@
 // Every 2018-05-01 swagger example, replayed over real HTTP to the real client: request path/method/body as
 // the example states, responses as the example gives them (202 → poll → final → GET for PUTs).
+import { collect } from '../../shared/core/collect';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/batchai/credential';
 import type { Cluster, Experiment, File, FileServer, Job, Operation, RemoteLoginInformation, Usage, Workspace } from '../../shared/batchai/types';
@@ -19,11 +20,6 @@ const exp = (p: P) => ({ ...ws(p), experiment: p.experimentName });
 const job = (p: P) => ({ ...exp(p), job: p.jobName });
 const cl = (p: P) => ({ ...ws(p), cluster: p.clusterName });
 const fsr = (p: P) => ({ ...ws(p), fileServer: p.fileServerName });
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 interface Case {
   method: string;
@@ -36,7 +32,7 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   'ListOperation.json': {
-    method: 'GET', path: '/providers/Microsoft.BatchAI/operations', call: (c) => all(c.listOperations()),
+    method: 'GET', path: '/providers/Microsoft.BatchAI/operations', call: (c) => collect(c.listOperations()),
     check: (ops: Operation[]) => {
       expect(ops).toHaveLength(26);
       expect(ops[0]).toMatchObject({ name: 'Microsoft.BatchAI/workspaces/read', origin: 'user,system', display: { provider: 'Microsoft Batch AI' } });
@@ -45,7 +41,7 @@ const CASES: Record<string, Case> = {
   },
   'ListUsages.json': {
     method: 'GET', path: '/subscriptions/{subscriptionId}/providers/Microsoft.BatchAI/locations/{location}/usages',
-    call: (c, p) => all(c.listUsages(p.location)),
+    call: (c, p) => collect(c.listUsages(p.location)),
     check: (u: Usage[]) => {
       expect(u).toHaveLength(17);
       expect(u[0]).toEqual({ currentValue: 5, limit: 20, unit: 'Count', name: { value: 'Clusters', localizedValue: 'Clusters' } });
@@ -53,11 +49,11 @@ const CASES: Record<string, Case> = {
     },
   },
   'ListWorkspace.json': {
-    method: 'GET', path: '/subscriptions/{subscriptionId}/providers/Microsoft.BatchAI/workspaces', call: (c) => all(c.listWorkspaces()),
+    method: 'GET', path: '/subscriptions/{subscriptionId}/providers/Microsoft.BatchAI/workspaces', call: (c) => collect(c.listWorkspaces()),
     check: (w: Workspace[]) => expect(w.map((x) => [x.name, x.location, x.properties?.provisioningState])).toEqual([['demo_workspace', 'eastus', 'succeeded']]),
   },
   'ListWorkspaceByResourceGroup.json': {
-    method: 'GET', path: `${RG}/workspaces`, call: (c, p) => all(c.listWorkspacesByResourceGroup(p.resourceGroupName)),
+    method: 'GET', path: `${RG}/workspaces`, call: (c, p) => collect(c.listWorkspacesByResourceGroup(p.resourceGroupName)),
     check: (w: Workspace[]) => expect(w[0]).toMatchObject({ name: 'demo_workspace', type: 'Microsoft.BatchAI/Workspaces' }),
   },
   'PutWorkspace.json': {
@@ -74,7 +70,7 @@ const CASES: Record<string, Case> = {
     check: (w: Workspace) => expect(w).toMatchObject({ name: 'demo_workspace', location: 'eastus', properties: { provisioningState: 'succeeded' } }),
   },
   'ListExperimentByWorkspace.json': {
-    method: 'GET', path: `${WS}/experiments`, call: (c, p) => all(c.listExperiments(ws(p))),
+    method: 'GET', path: `${WS}/experiments`, call: (c, p) => collect(c.listExperiments(ws(p))),
     check: (e: Experiment[]) => expect(e.map((x) => x.name)).toEqual(['demo_experiment']),
   },
   'PutExperiment.json': {
@@ -88,7 +84,7 @@ const CASES: Record<string, Case> = {
     check: (e: Experiment) => expect(e.properties).toEqual({ creationTime: '2017-09-27T22:27:52.611Z', provisioningState: 'succeeded', provisioningStateTransitionTime: '2017-09-27T22:28:08.327Z' }),
   },
   'ListJobByExperiment.json': {
-    method: 'GET', path: `${EXP}/jobs`, call: (c, p) => all(c.listJobs(exp(p))),
+    method: 'GET', path: `${EXP}/jobs`, call: (c, p) => collect(c.listJobs(exp(p))),
     check: (j: Job[]) => {
       expect(j).toHaveLength(1);
       expect(j[0].properties).toMatchObject({ executionState: 'running', nodeCount: 1, toolType: 'custom', environmentVariables: [], secrets: [] });
@@ -107,7 +103,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'ListOutputFiles.json': {
-    method: 'POST', path: `${JOB}/listOutputFiles`, call: (c, p) => all(c.listOutputFiles(job(p), { outputDirectoryId: p.outputdirectoryid })),
+    method: 'POST', path: `${JOB}/listOutputFiles`, call: (c, p) => collect(c.listOutputFiles(job(p), { outputDirectoryId: p.outputdirectoryid })),
     check: (f: File[]) => {
       expect(f.map((x) => x.name)).toEqual(['stderr-job_prep.txt', 'stdout-job_prep.txt', 'stderr.txt', 'stdout.txt', 'counters']);
       expect(f[3].properties).toEqual({ contentLength: 32, lastModified: '2017-09-28T00:22:19.000Z' });
@@ -115,7 +111,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'JobListRemoteLoginInfo.json': {
-    method: 'POST', path: `${JOB}/listRemoteLoginInformation`, call: (c, p) => all(c.listJobRemoteLoginInformation(job(p))),
+    method: 'POST', path: `${JOB}/listRemoteLoginInformation`, call: (c, p) => collect(c.listJobRemoteLoginInformation(job(p))),
     check: (r: RemoteLoginInformation[]) => expect(r).toEqual([{ nodeId: 'tvm-3601533753_1-20170719t162906z', ipAddress: '13.84.190.124', port: 50000 }]),
   },
   'TerminateJob.json': { method: 'POST', path: `${JOB}/terminate`, call: (c, p) => c.terminateJob(job(p)), check: (r: undefined) => expect(r).toBeUndefined() },
@@ -129,7 +125,7 @@ const CASES: Record<string, Case> = {
     check: (f: FileServer) => expect(f).toMatchObject({ name: 'fileservercedd134b', properties: { provisioningState: 'succeeded', vmSize: 'STANDARD_NC6' } }),
   },
   'ListFileServerByWorkspace.json': {
-    method: 'GET', path: `${WS}/fileServers`, call: (c, p) => all(c.listFileServers(ws(p))),
+    method: 'GET', path: `${WS}/fileServers`, call: (c, p) => collect(c.listFileServers(ws(p))),
     check: (f: FileServer[]) => expect(f[0].properties?.dataDisks?.storageAccountType).toBe('Standard_LRS'),
   },
   'PutCluster.json': {
@@ -147,11 +143,11 @@ const CASES: Record<string, Case> = {
     check: (k: Cluster) => expect(k.properties).toMatchObject({ allocationState: 'resizing', currentNodeCount: 0, nodeStateCounts: { idleNodeCount: 0 } }),
   },
   'ClusterListRemoteLoginInfo.json': {
-    method: 'POST', path: `${CL}/listRemoteLoginInformation`, call: (c, p) => all(c.listClusterRemoteLoginInformation(cl(p))),
+    method: 'POST', path: `${CL}/listRemoteLoginInformation`, call: (c, p) => collect(c.listClusterRemoteLoginInformation(cl(p))),
     check: (r: RemoteLoginInformation[]) => expect(r.map((x) => x.port)).toEqual([50000, 50001]),
   },
   'ListClusterByWorkspace.json': {
-    method: 'GET', path: `${WS}/clusters`, call: (c, p) => all(c.listClusters(ws(p))),
+    method: 'GET', path: `${WS}/clusters`, call: (c, p) => collect(c.listClusters(ws(p))),
     check: (k: Cluster[]) => expect(k.map((x) => [x.name, x.properties?.vmPriority])).toEqual([['demo_cluster', 'dedicated']]),
   },
 };
