@@ -2,18 +2,12 @@
 // `{"error": {"code", "message"}}`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../../shared/errors';
+import { readBodyText } from '../http-body';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new InputError('BodyTooLarge', 'Request body is larger than 1 MiB.');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBodyText(req, MAX_BODY_BYTES, () => new InputError('BodyTooLarge', 'Request body is larger than 1 MiB.'));
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);

@@ -1,9 +1,10 @@
 // A fake Bot Framework channel (what Teams/Slack/Web Chat look like to a bot's connector client): a node:http
 // server speaking the Connector wire protocol, keeping every activity it received. Fakes only the cloud side
 // that cannot run here; the bot side under test is the real botbuilder CloudAdapter.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
+import { readBodyText } from '../http-body';
 
 export interface FakeChannelOptions {
   /** The first N sends answer 429 Too Many Requests with Retry-After. */
@@ -22,12 +23,6 @@ export interface FakeChannel {
   stop(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<FakeChannel> {
   const received = new Map<string, Activity[]>();
   const log: Array<{ method: string; path: string; status: number; at: number }> = [];
@@ -43,7 +38,7 @@ export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<F
         log.push({ method: req.method ?? '', path, status, at: Date.now() });
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
       };
-      const body = await readBody(req);
+      const body = await readBodyText(req);
       if (!m || (req.method !== 'POST' && req.method !== 'PUT') || (req.method === 'PUT' && !m[2])) {
         return answer(404, { error: { code: 'NotFound', message: `${req.method} ${path} is not a Connector route` } });
       }

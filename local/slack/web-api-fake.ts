@@ -4,6 +4,7 @@
 // throttled. Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral. Every call is recorded
 // for tests. Fakes only the cloud side that cannot run here: the SDKs under test are the real ones.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyText } from '../http-body';
 
 export interface SlackIdentity { team: string; botUserId: string; botId: string }
 
@@ -60,12 +61,6 @@ function parseArgs(raw: string, contentType: string): Args {
   const out: Args = {};
   for (const [k, v] of new URLSearchParams(raw)) out[k] = JSON_FIELDS.has(k) ? JSON.parse(v) : v;
   return out;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const ok = (body: Record<string, unknown>): Answer => ({ status: 200, body: { ok: true, ...body } });
@@ -150,7 +145,7 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
     async handle(req, res, path) {
       const m = /^\/api\/([\w.]+)$/.exec(path);
       if (!m) return false;
-      const raw = await readBody(req);
+      const raw = await readBodyText(req);
       let args: Args;
       try {
         args = parseArgs(raw, req.headers['content-type'] ?? '');

@@ -140,6 +140,16 @@ test('api-versions from 2022-10-01.16.0 on are answered; others get an OData err
   expect(await bad.json()).toMatchObject({ code: 'InvalidQueryParameterValue', message: { lang: 'en-US' } });
 });
 
+test('a body above 4 MiB is refused with 413 RequestBodyTooLarge and creates nothing', async () => {
+  const big = JSON.stringify({ id: 'too-big', poolInfo: { poolId: 'cpu' }, metadata: [{ name: 'x', value: 'x'.repeat(5 * 1024 * 1024) }] });
+  const res = await fetch(`${engine.batch!.url}/jobs?api-version=2025-06-01.21.0`, {
+    method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: big,
+  });
+  expect(res.status).toBe(413);
+  expect(await res.json()).toMatchObject({ code: 'RequestBodyTooLarge' });
+  await expect(client.getJob('too-big')).rejects.toMatchObject({ code: 'JobNotFound' });
+});
+
 test('lists page with odata.nextLink and filter with $filter', async () => {
   const ids: string[] = [];
   for await (const j of client.listJobs({ maxResults: 1, select: ['id'] })) ids.push(j.id);

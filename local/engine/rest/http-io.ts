@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ArmHttpError } from './arm-error';
+import { readBodyText } from '../../http-body';
 
 export interface Reply {
   status: number;
@@ -12,14 +13,8 @@ export interface Reply {
 const MAX_BODY = 4 * 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const tooLarge = () => new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
+  const text = (await readBodyText(req, MAX_BODY, tooLarge)).trim();
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
