@@ -2,14 +2,15 @@
 // policy and either bearer auth (Azure AD, scope of the Batch resource) or the account's Shared Key.
 // Answers ≥ 400 become BatchError; JSON bodies are parsed; file reads come back as bytes.
 import {
-  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, isRestError,
+  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
   type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline, type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { BatchError, InputError } from '../errors';
 import { bearerPolicy, parseEndpoint, resolveOnOrigin } from '../http/endpoint';
-import { describeRequest, parseJsonBody } from '../http/json-body';
+import { parseJsonBody } from '../http/json-body';
 import { retryPolicy, type RetryOptions } from '../http/retry';
+import { sendOrUnreachable } from '../http/send';
 import { batchErrorFromResponse } from './batch-error';
 import { sharedKeyPolicy } from './shared-key';
 
@@ -113,15 +114,7 @@ export function createBatchHttp(opts: BatchHttpOptions): BatchHttp {
         allowInsecureConnection: base.protocol === 'http:',
         streamResponseStatusCodes: o.binary ? new Set([200, 206]) : undefined,
       });
-      let response;
-      try {
-        response = await pipeline.sendRequest(httpClient, request);
-      } catch (e) {
-        if (isRestError(e) && e.response === undefined && e.code) {
-          throw new BatchError('ServiceUnreachable', `${describeRequest(method, url)}: could not reach ${base.origin} (${e.code}).`, 0);
-        }
-        throw e;
-      }
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => new BatchError('ServiceUnreachable', m, 0));
       if (response.status >= 400) {
         const errorCode = response.headers.get('x-ms-error-code') ?? undefined;
         throw batchErrorFromResponse(method, url, response.status, response.bodyAsText ?? '', errorCode);

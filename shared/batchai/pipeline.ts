@@ -2,14 +2,15 @@
 // Answers ≥ 400 become ArmError here; 2xx bodies are JSON-parsed. Absolute URLs from the service (nextLink,
 // Azure-AsyncOperation, Location) must stay on the endpoint's origin (../http/endpoint.ts).
 import {
-  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, isRestError,
+  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
   type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { ArmError } from '../errors';
 import { bearerPolicy, parseEndpoint, resolveOnOrigin } from '../http/endpoint';
-import { describeRequest, parseJsonBody } from '../http/json-body';
+import { parseJsonBody } from '../http/json-body';
 import { retryPolicy, type RetryOptions } from '../http/retry';
+import { sendOrUnreachable } from '../http/send';
 import { armErrorFromResponse } from './arm-error';
 import { API_VERSION } from './paths';
 import { ARM_SCOPE } from './credential';
@@ -74,15 +75,7 @@ export function createArmHttp(opts: ArmHttpOptions): ArmHttp {
         abortSignal: sendOpts.abortSignal,
         allowInsecureConnection: base.protocol === 'http:',
       });
-      let response;
-      try {
-        response = await pipeline.sendRequest(httpClient, request);
-      } catch (e) {
-        if (isRestError(e) && e.response === undefined && e.code) {
-          throw new ArmError('ServiceUnreachable', `${describeRequest(method, url)}: could not reach ${base.origin} (${e.code}).`, 0);
-        }
-        throw e;
-      }
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => new ArmError('ServiceUnreachable', m, 0));
       if (response.status >= 400) throw armErrorFromResponse(method, url, response.status, response.bodyAsText ?? '');
       return { status: response.status, headers: response.headers, body: parseJsonBody(method, url, response.status, response.bodyAsText) };
     },

@@ -118,3 +118,13 @@ test('the tail of an empty file costs one request', async () => {
   await expect(keyed().readTaskFileTail('j', 't', 'stderr.txt', 4096)).resolves.toMatchObject({ size: 0, requests: 1 });
   expect(server.log).toHaveLength(1);
 });
+
+test('an account that cannot be reached → BatchError ServiceUnreachable naming the path, never the query', async () => {
+  const gone = await startScriptedServer(() => ({ status: 200 }));
+  const url = gone.url;
+  await gone.close();
+  const client = createBatchClient({ endpoint: url, auth: { accountName: 'local', accountKey: KEY }, retry: { maxRetries: 0 } });
+  const e = await client.getTaskFileProperties('job-1', 'task-1', 'stdout.txt').then(() => undefined, (err: unknown) => err);
+  expect(e).toMatchObject({ name: 'BatchError', code: 'ServiceUnreachable', statusCode: 0 });
+  expect((e as Error).message).toMatch(/^HEAD \/jobs\/job-1\/tasks\/task-1\/files\/stdout\.txt: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\.$/);
+});
