@@ -76,9 +76,19 @@ export function placeholderContexts(text: string): Array<{ name: string; context
   return out;
 }
 
+/** The text of a single-quoted word: every `'` closes the quote, adds an escaped one and reopens. */
+function insideSingleQuotes(value: string): string {
+  return value.replace(/'/g, `'\\''`);
+}
+
+/** A string as one single-quoted shell word, whatever it contains. */
+export function shellQuote(s: string): string {
+  return `'${insideSingleQuotes(s)}'`;
+}
+
 /** `value` as literal text in `context`: one word when bare, the same characters when inside quotes. */
 export function quoteFor(value: string, context: ShellContext): string {
-  if (context === 'single') return value.replace(/'/g, `'\\''`);
+  if (context === 'single') return insideSingleQuotes(value);
   if (context === 'double') return value.replace(/[\\"$`]/g, '\\$&');
-  return INERT.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return INERT.test(value) ? value : shellQuote(value);
 }
