@@ -3,31 +3,10 @@
 // `$AZ_BATCHAI_...` references of existing job.json files expand as they did on a Batch AI node. Distributed
 // tools start under `mpirun` on the primary of a multi-instance task, over the hosts Batch lists in
 // $AZ_BATCH_HOST_LIST (the hostfile Batch AI offered as $AZ_BATCHAI_MPI_HOST_FILE).
-import { pythonCommand, type PythonTool } from '../core/python-command';
+import { pythonCommand, type PythonTool } from './python-command';
 import type { JobBaseProperties } from '../batchai/types';
-import { InputError } from '../errors';
-
-export const TOOL_KEYS = [
-  'customToolkitSettings', 'pyTorchSettings', 'tensorFlowSettings', 'horovodSettings', 'customMpiSettings',
-  'chainerSettings', 'cntkSettings', 'caffeSettings', 'caffe2Settings',
-] as const;
-export type ToolKey = (typeof TOOL_KEYS)[number];
-
-/** The one tool a job names. */
-export function toolKeyOf(p: JobBaseProperties): ToolKey {
-  const present = TOOL_KEYS.filter((k) => p[k] !== undefined && p[k] !== null);
-  if (present.length !== 1) {
-    throw new InputError('JobNotTranslatable', present.length === 0
-      ? `The job names no tool: expected exactly one of ${TOOL_KEYS.join(', ')}.`
-      : `The job names ${present.length} tools (${present.join(', ')}): expected exactly one.`);
-  }
-  return present[0];
-}
-
-/** A string as one single-quoted shell word. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { toolKeyOf } from './job-tool';
+import { shellQuote } from './shell-quote';
 
 /** A double-quoted shell word that still expands `$VAR` (paths in job.json refer to $AZ_BATCHAI_...). */
 export function expandingQuote(s: string): string {

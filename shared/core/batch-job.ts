@@ -7,7 +7,8 @@ import type {
   BatchJobCreateOptions, BatchTaskCreateOptions, ContainerSettings, EnvironmentSetting, OutputFile,
 } from '../azurebatch/types';
 import { InputError } from '../errors';
-import { bashCommandLine, expandingQuote, HOSTFILE_SETUP, toolCommand, toolKeyOf } from './batch-commands';
+import { bashCommandLine, expandingQuote, HOSTFILE_SETUP, toolCommand } from './batch-commands';
+import { toolKeyOf } from './job-tool';
 
 /** The one task of a translated job. */
 export const BATCH_TASK_ID = 'main';

@@ -2,6 +2,8 @@
 // so `$AZ_BATCHAI_...` references in script paths and arguments expand as they did on a node.
 import { pythonCommand, type PythonTool } from '../../../shared/core/python-command';
 import type { JobBaseProperties, ToolType } from '../../../shared/batchai/types';
+import { toolKeyOf, type ToolKey } from '../../../shared/core/job-tool';
+import { InputError } from '../../../shared/errors';
 import { invalidContent } from './errors';
 
 export interface TaskSpec {
@@ -10,23 +12,23 @@ export interface TaskSpec {
   command: string;
 }
 
-const TOOL_KEYS: Array<[keyof JobBaseProperties, ToolType]> = [
-  ['cntkSettings', 'cntk'], ['pyTorchSettings', 'custom'], ['tensorFlowSettings', 'tensorflow'], ['caffeSettings', 'caffe'],
-  ['caffe2Settings', 'caffe2'], ['chainerSettings', 'chainer'], ['customToolkitSettings', 'custom'],
-  ['customMpiSettings', 'custommpi'], ['horovodSettings', 'horovod'],
-];
+// The 2018-05-01 ToolType enum has no 'pytorch'; the service reported PyTorch jobs as 'custom'.
+const TOOL_TYPE: Record<ToolKey, ToolType> = {
+  cntkSettings: 'cntk', pyTorchSettings: 'custom', tensorFlowSettings: 'tensorflow', caffeSettings: 'caffe',
+  caffe2Settings: 'caffe2', chainerSettings: 'chainer', customToolkitSettings: 'custom',
+  customMpiSettings: 'custommpi', horovodSettings: 'horovod',
+};
 
 /** The one tool setting a job names, and the toolType the service reported for it. */
-export function toolOf(p: JobBaseProperties): { key: keyof JobBaseProperties; toolType: ToolType } {
-  const present = TOOL_KEYS.filter(([k]) => p[k] !== undefined && p[k] !== null);
-  if (present.length !== 1) {
-    throw invalidContent(present.length === 0
-      ? `The job names no tool: expected exactly one of ${TOOL_KEYS.map(([k]) => k).join(', ')}.`
-      : `The job names ${present.length} tools (${present.map(([k]) => k).join(', ')}): expected exactly one.`);
+export function toolOf(p: JobBaseProperties): { key: ToolKey; toolType: ToolType } {
+  let key: ToolKey;
+  try {
+    key = toolKeyOf(p);
+  } catch (e) {
+    // The same rule, answered as the service answered a bad body.
+    throw e instanceof InputError ? invalidContent(e.message) : e;
   }
-  const [key, toolType] = present[0]!;
-  // The 2018-05-01 ToolType enum has no 'pytorch'; the service reported PyTorch jobs as 'custom'.
-  return { key, toolType };
+  return { key, toolType: TOOL_TYPE[key] };
 }
 
 function python(s: PythonTool, args = s.commandLineArgs): string {
