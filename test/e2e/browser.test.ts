@@ -88,7 +88,9 @@ suite('the local product in a browser', () => {
   it('renders the template card\'s JSON as written, in the dark Teams theme', async () => {
     await page.selectOption('#theme', 'dark');
     await send('template hello');
-    const card = bot('Template hello').locator('.ac-adaptiveCard').last();
+    // A case-sensitive title: the help card (already on the page) says "e.g. template hello", which a plain
+    // string would match too, and reading it before the template card arrived was a race.
+    const card = bot(/Template hello/).locator('.ac-adaptiveCard').last();
     await card.waitFor({ timeout: 15_000 });
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('"customToolkitSettings": {');
