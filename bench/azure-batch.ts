@@ -60,7 +60,7 @@ export async function benchAzureBatch(): Promise<void> {
 
     // The tick writes nothing and links nothing.
     const unused = () => { throw new Error('the bench tick touches no output blobs'); };
-    const unusedOutputs = { uploadTarget: unused, list: unused, link: unused };
+    const unusedOutputs = { containerUrl: 'unused', uploadTarget: unused, list: unused, link: unused };
     // The same tick as the poller asks it of the backend: clusters, experiments, then each experiment's jobs.
     const compute = createAzureBatchAdapter({
       subscriptionId: 'bench',
@@ -69,7 +69,7 @@ export async function benchAzureBatch(): Promise<void> {
     const ws = { resourceGroup: 'bench', workspace: b.account };
     wire.reset();
     await collect(compute.listClusters(ws));
-    for (const e of await collect(compute.listExperiments(ws))) await collect(compute.listJobs({ ...ws, experiment: e.name! }));
+    for (const e of await collect(compute.listExperiments(ws))) await collect(compute.listJobs({ ...ws, experiment: e }));
     record({ name: 'Azure Batch poll through the port (10 experiments): requests', value: wire.count(), unit: 'requests', note: 'one jobs listing shared by all experiments' });
 
     // The task makes its stdout.txt 1 GiB (sparse: no disk) and writes a last line after it.

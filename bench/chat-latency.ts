@@ -61,9 +61,9 @@ export async function benchChatLatency(): Promise<void> {
       const t = await latencies(stack, c, text, expect);
       const verb = text.split(' ')[0];
       if (verb === 'logs') {
-        const port = stack.services.deps.batchAi;
+        const port = stack.services.deps.compute;
         const ranged = port.readTail;
-        port.readTail = (_ref, f, o) => naiveTail(f.downloadUrl!, f.properties?.contentLength ?? 0, o);
+        port.readTail = (_ref, f, o) => naiveTail(f.url ?? "", f.size ?? 0, o);
         const naive = await latencies(stack, c, text, expect);
         port.readTail = ranged;
         record({ name: `chat ${verb} (1.9 MB stdout): p50`, value: percentile(t, 50), unit: 'ms', naive: percentile(naive, 50), note: 'goal ≤ 100; naive = whole-file download' });

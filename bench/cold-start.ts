@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { startAzurite } from '../local/azurite';
 import { startEngine } from '../local/engine/index';
 import { createBatchAiClient } from '../shared/batchai/client';
-import { staticTokenCredential } from '../shared/batchai/credential';
+import { staticTokenCredential } from '../shared/http/credential';
 import { percentile } from './measure';
 import { record } from './report';
 

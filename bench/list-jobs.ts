@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../local/engine/index';
 import { createBatchAiClient } from '../shared/batchai/client';
-import { staticTokenCredential } from '../shared/batchai/credential';
+import { staticTokenCredential } from '../shared/http/credential';
 import { countingTransport } from './measure';
 import { record } from './report';
 

@@ -12,7 +12,7 @@ import { createNotifyFunction } from '../functions/notify';
 import { createPollFunction } from '../functions/poll';
 import { createServices, type Services } from '../functions/services';
 import { createBatchAiClient } from '../shared/batchai/client';
-import { staticTokenCredential } from '../shared/batchai/credential';
+import { staticTokenCredential } from '../shared/http/credential';
 import { loadConfig } from '../shared/config';
 import { parseEventsMessage, type BackendEvent } from '../shared/core/events';
 import { createWriteCounter } from '../shared/storage/write-counter';
@@ -20,7 +20,7 @@ import { startFakeChannel } from '../local/harness/fake-channel';
 import { createStoppers } from '../local/harness/stoppers';
 import { countingTransport, percentile } from './measure';
 import { record } from './report';
-import { batchAiCompute } from '../shared/compute/batchai-compute';
+import { batchAiCompute } from '../shared/batchai/compute';
 
 const SUB = '00000000-0000-0000-0000-0000000b0011';
 const WORKSPACES = 5;
@@ -110,8 +110,8 @@ export async function benchPoll(): Promise<void> {
       BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: workspaces.join(','), BATCHAI_LOCAL_TOKEN: 'bench',
       AzureWebJobsStorage: azurite.connectionString,
     });
-    const batchAi = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: arm.httpClient });
-    services = await createServices(config, { batchAi: batchAiCompute(batchAi), storage: { tablePolicies: [writes.policy] }, log: () => {} });
+    const compute = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: arm.httpClient });
+    services = await createServices(config, { compute: batchAiCompute(compute), storage: { tablePolicies: [writes.policy] }, log: () => {} });
     const jobs = WORKSPACES * EXPERIMENTS_PER_WS * JOBS_PER_EXPERIMENT;
 
     const baseline = await measured(() => services!.poller.tick());

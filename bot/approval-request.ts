@@ -1,7 +1,7 @@
 // Turning a request that needs an approver into a pending row and its card (DESIGN flow 4): shared by the
 // scale commands and submit. The card follows the row until it is answered, expires or has run; approvers get
 // the card in their own conversations (shared/services/approval-cards.ts).
-import type { ClusterRef } from '../shared/batchai/port';
+import type { ClusterRef } from '../shared/compute/model';
 import { approvalView, type ApprovalRequest } from '../shared/core/approval-policy';
 import type { CostEstimate } from '../shared/core/prices';
 import { redactText } from '../shared/core/redact';

@@ -4,7 +4,7 @@
 import { commandText } from '../shared/core/command-text';
 import type { Command } from '../shared/core/commands';
 import type { AuditResult } from '../shared/storage';
-import { ArmError, InputError, toError } from '../shared/errors';
+import { CodedError, toError } from '../shared/errors';
 import type { HandlerContext, Reply } from './handler';
 
 /** What a command acts on, for the row (and `audit --cluster`). */
@@ -40,7 +40,7 @@ export async function audited(cmd: Command, ctx: HandlerContext, workspace: stri
     reply = await run();
   } catch (e) {
     const err = toError(e);
-    const code = err instanceof InputError || err instanceof ArmError ? err.code : err.name;
+    const code = err instanceof CodedError ? err.code : err.name;
     await audit.complete(id, { result: 'failed', at: now(), errorCode: code }).catch(() => undefined);
     throw e;
   }

@@ -3,7 +3,7 @@
 // secrets are set, one sender routing each conversation to the transport that stored it, the bot, and the
 // step that the `followups` queue function runs. The messages and followups functions (and the local host through them) use
 // this; tests pass overrides but the same real parts.
-import { createCompute } from '../shared/compute/create-compute';
+import { createCompute } from '../shared/create-compute';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
@@ -26,13 +26,13 @@ export interface BotServices {
   followUpStep: FollowUpStep;
 }
 
-export type BotOverrides = Partial<Pick<BotDeps, 'batchAi' | 'stores' | 'now' | 'log'>> & {
+export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 'log'>> & {
   /** The Slack transport's clocks (tests replay old requests and run 429 storms without waiting). */
   slack?: Pick<SlackTransportOptions, 'now' | 'clock'>;
 };
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const batchAi = overrides.batchAi ?? (await createCompute(config));
+  const compute = overrides.compute ?? (await createCompute(config));
   const [stores, followUps] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
@@ -40,7 +40,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
   const transport = createBotFrameworkTransport(config.bot);
   const slack = config.slack && createSlackTransport({ slack: config.slack, ...overrides.slack, ...(overrides.log ? { log: overrides.log } : {}) });
   const deps: BotDeps = {
-    batchAi,
+    compute,
     stores,
     config,
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,

@@ -8,9 +8,9 @@ import type { ConversationSender } from '../shared/services/conversation-sender'
 
 export interface BotDeps {
   /** The compute port (shared/compute/port.ts): Batch AI or Azure Batch, log tails included. */
-  batchAi: ComputePort;
+  compute: ComputePort;
   stores: Stores;
-  config: Pick<Config, 'batchAi' | 'policy' | 'logs' | 'followUps'>;
+  config: Pick<Config, 'compute' | 'policy' | 'logs' | 'followUps'>;
   /** Updates a card in place after the turn ended (long operations). */
   sender: ConversationSender;
   /** Where a long operation's card is handed over to be followed after the turn (functions/followups.ts). */

@@ -1,7 +1,7 @@
 // One place that turns whatever a turn threw into a card a person can act on: coded errors keep their message,
 // anything else becomes "Something went wrong (ref …)" plus one log line, scrubbed of secrets. Never a stack.
 import { randomBytes } from 'node:crypto';
-import { ArmError, InputError, ProtocolError, toError } from '../shared/errors';
+import { ComputeError, InputError, ProtocolError, toError } from '../shared/errors';
 import type { ParseFailure } from '../shared/core/commands';
 import type { ErrorView } from '../shared/core/views';
 import { redactText } from '../shared/core/redact';
@@ -18,12 +18,19 @@ export function parseFailureView(f: ParseFailure): ErrorView {
   return view;
 }
 
-function armView(e: ArmError): ErrorView {
-  if (e.statusCode === 429 || e.statusCode >= 500) {
-    return { kind: 'error', title: 'Batch AI is busy', message: `${redactText(e.message)} (${e.code}). Try again in a moment.`, actions: [] };
+const SERVICE: Record<ComputeError['backend'], string> = { batchai: 'Batch AI', azurebatch: 'Azure Batch' };
+
+/** Every backend's refusal on one card: the service's own code and message, and whether to try again. */
+function computeView(e: ComputeError): ErrorView {
+  const service = SERVICE[e.backend];
+  const detail = e.values.find((v) => v.key === 'Reason' || v.key === 'reason')?.value;
+  const message = `${redactText(e.message)}${detail ? ` ${redactText(detail)}` : ''} (${e.code})`;
+  if (e.retryable) {
+    const title = e.status === 0 ? `${service} cannot be reached` : `${service} is busy`;
+    return { kind: 'error', title, message: `${message}. Try again in a moment.`, actions: [] };
   }
-  const title = e.statusCode === 404 ? 'Not found' : e.statusCode === 409 ? 'Conflict' : 'Batch AI refused';
-  return { kind: 'error', title, message: `${redactText(e.message)} (${e.code})`, actions: [HELP] };
+  const title = e.status === 404 ? 'Not found' : e.status === 409 ? 'Conflict' : `${service} refused`;
+  return { kind: 'error', title, message, actions: [HELP] };
 }
 
 export function errorView(thrown: unknown, log: (line: string) => void): ErrorView {
@@ -32,7 +39,7 @@ export function errorView(thrown: unknown, log: (line: string) => void): ErrorVi
     const title = e.code.endsWith('NotFound') ? 'Not found' : 'Cannot do that';
     return { kind: 'error', title, message: redactText(e.message), actions: [HELP] };
   }
-  if (e instanceof ArmError) return armView(e);
+  if (e instanceof ComputeError) return computeView(e);
   const ref = randomBytes(4).toString('hex');
   const kind = e instanceof ProtocolError ? 'protocol' : e.name;
   log(`[bot] turn failed ref=${ref} ${kind}: ${redactText(e.message)}`);

@@ -1,6 +1,6 @@
 // The shape every command handler has: a typed command and the turn's context in, a view (and possibly what
 // to keep following, so that the view's card is updated in place later) out. Handlers never see a chat SDK's types.
-import type { WorkspaceRef } from '../shared/batchai/port';
+import type { WorkspaceRef } from '../shared/compute/model';
 import type { Command, CommandKind } from '../shared/core/commands';
 import type { View } from '../shared/core/views';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';

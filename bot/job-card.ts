@@ -1,11 +1,11 @@
 // The job card the bot answers with: shared/core's job view plus who submitted it from chat, which only the
-// bot knows (the Batch AI job does not record it).
-import type { Job } from '../shared/batchai/types';
+// bot knows (the compute services do not record it).
+import { type ComputeJob, isFinalState } from '../shared/compute/model';
 import { toJobView } from '../shared/core/job-view';
 import type { JobView } from '../shared/core/views';
 
 export function jobView(
-  job: Job,
+  job: ComputeJob,
   workspace: string,
   extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { submittedBy?: string; now?: Date } = {},
 ): JobView {
@@ -15,7 +15,4 @@ export function jobView(
   return view;
 }
 
-export function isFinished(job: Job): boolean {
-  const s = job.properties?.executionState;
-  return s === 'succeeded' || s === 'failed';
-}
+export const isFinished = (job: ComputeJob): boolean => isFinalState(job.state);

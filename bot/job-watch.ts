@@ -1,7 +1,6 @@
 // The follow-up of submit and terminate: keep the answered job card in step with the job until it finishes,
 // then show the tail of each process's stdout (and stderr on failure), as the completion alert does.
-import type { JobRef } from '../shared/batchai/port';
-import type { Job } from '../shared/batchai/types';
+import type { ComputeJob, JobRef } from '../shared/compute/model';
 import { tailFileNames } from '../shared/core/log-files';
 import type { LogTailView } from '../shared/core/views';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';
@@ -13,32 +12,32 @@ import { STOPPED_NOTE, type Watch } from './follow-up';
 
 type JobTarget = Extract<FollowUpTarget, { kind: 'job' }>;
 
-const stateKey = (j: Job) => j.properties?.executionState ?? '';
+const stateKey = (j: ComputeJob) => j.state;
 
 /**
  * The card's headline: what the command did, never the state again (the card's state line says that, in its
  * colour). The follow-up message names the command, not a function.
  */
-export const JOB_HEADLINES: Record<JobTarget['headline'], (j: Job) => string> = {
+export const JOB_HEADLINES: Record<JobTarget['headline'], (j: ComputeJob) => string> = {
   submit: (j) => (isFinished(j) ? 'Finished' : 'Submitted'),
   terminate: (j) => (isFinished(j) ? 'Terminated' : 'Terminate requested'),
 };
 
-export function followJob(ref: JobRef, initial: Job, headline: JobTarget['headline'], submittedBy?: string): FollowUp {
+export function followJob(ref: JobRef, initial: ComputeJob, headline: JobTarget['headline'], submittedBy?: string): FollowUp {
   const job = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, experiment: ref.experiment, job: ref.job };
   return { target: { kind: 'job', job, headline, ...(submittedBy ? { submittedBy } : {}) }, key: stateKey(initial) };
 }
 
-export function jobWatch(deps: BotDeps, target: JobTarget): Watch<Job> {
+export function jobWatch(deps: BotDeps, target: JobTarget): Watch<ComputeJob> {
   const ref = target.job;
   return {
-    fetch: () => deps.batchAi.getJob(ref),
+    fetch: () => deps.compute.getJob(ref),
     key: stateKey,
     done: isFinished,
     render: async (j, phase) => {
       let tails: LogTailView[] = [];
       if (phase === 'done') {
-        const failed = j.properties?.executionState === 'failed';
+        const failed = j.state === 'failed';
         tails = (await readJobTails({ deps }, ref, (listed) => tailFileNames(listed, failed), deps.config.logs.tailLines)).map((t) => t.tail);
       }
       const headline = JOB_HEADLINES[target.headline](j);

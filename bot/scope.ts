@@ -1,6 +1,6 @@
 // Which workspace and experiment a command acts on when it names none: the conversation's `use` prefs, else the
 // configured defaults. Workspaces are restricted to the configured ones (the bot's credential is scoped to them).
-import type { WorkspaceRef } from '../shared/batchai/port';
+import type { WorkspaceRef } from '../shared/compute/model';
 import type { Config } from '../shared/config';
 import { InputError } from '../shared/errors';
 import type { Stores } from '../shared/storage';
@@ -24,12 +24,12 @@ export function requireWorkspace(workspaces: WorkspaceRef[], name: string): Work
 }
 
 export async function resolveScope(
-  config: Pick<Config, 'batchAi'>,
+  config: Pick<Config, 'compute'>,
   stores: Pick<Stores, 'prefs'>,
   conversationId: string,
 ): Promise<Scope> {
   const prefs = await stores.prefs.get(conversationId);
-  const { workspaces, defaultExperiment } = config.batchAi;
+  const { workspaces, defaultExperiment } = config.compute;
   // A pref naming a workspace that was since removed from config falls back to the default, not an error.
   const ref = (prefs.workspace && findWorkspace(workspaces, prefs.workspace)) || workspaces[0];
   return { ref, experiment: prefs.experiment || defaultExperiment };

@@ -2,7 +2,7 @@
 // the backend's stores and queue, and the poller. The poll and health functions need only this (so their
 // first call never loads botbuilder); functions/services.ts adds the chat side on top of it.
 import { redactText } from '../shared/core/redact';
-import { createCompute } from '../shared/compute/create-compute';
+import { createCompute } from '../shared/create-compute';
 import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
 import { createPoller, type Poller } from '../shared/services/poller';
@@ -10,14 +10,14 @@ import { createBackendStores, createStores, type BackendStores, type StorageOpti
 
 export interface BackendServices {
   config: Config;
-  batchAi: ComputePort;
+  compute: ComputePort;
   stores: Stores;
   backend: BackendStores;
   poller: Poller;
 }
 
 export interface BackendOverrides {
-  batchAi?: ComputePort;
+  compute?: ComputePort;
   /** e.g. a Table write counter. */
   storage?: StorageOptions;
   log?: (line: string) => void;
@@ -28,9 +28,9 @@ export const defaultLog = (line: string) => console.log(line);
 export const redacting = (sink: (line: string) => void) => (line: string) => sink(redactText(line));
 
 export async function createBackendServices(config: Config, overrides: BackendOverrides = {}): Promise<BackendServices> {
-  const batchAi = overrides.batchAi ?? (await createCompute(config));
+  const compute = overrides.compute ?? (await createCompute(config));
   const conn = config.storage;
   const [stores, backend] = await Promise.all([createStores(conn, overrides.storage), createBackendStores(conn, overrides.storage)]);
-  const poller = createPoller({ batchAi, workspaces: config.batchAi.workspaces, stores: backend, log: redacting(overrides.log ?? defaultLog) });
-  return { config, batchAi, stores, backend, poller };
+  const poller = createPoller({ compute, workspaces: config.compute.workspaces, stores: backend, log: redacting(overrides.log ?? defaultLog) });
+  return { config, compute, stores, backend, poller };
 }

@@ -31,8 +31,8 @@ export interface ServiceOverrides extends BackendOverrides {
 export async function createServices(config: Config, overrides: ServiceOverrides = {}, base?: BackendServices): Promise<Services> {
   const log = redacting(overrides.log ?? defaultLog);
   const backendServices = base ?? (await createBackendServices(config, overrides));
-  const { batchAi, stores, backend } = backendServices;
-  const botServices = await createBotServices(config, { batchAi, stores, log, ...(overrides.slack ? { slack: overrides.slack } : {}) });
+  const { compute, stores, backend } = backendServices;
+  const botServices = await createBotServices(config, { compute, stores, log, ...(overrides.slack ? { slack: overrides.slack } : {}) });
   const sender = overrides.sender ?? botServices.deps.sender;
   return {
     ...backendServices,
@@ -41,8 +41,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
-    notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, batchAi, sender, logs: config.logs, log }),
-    idle: createIdleScaleDown({ batchAi, workspaces: config.batchAi.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log }),
+    notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, compute, sender, logs: config.logs, log }),
+    idle: createIdleScaleDown({ compute, workspaces: config.compute.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log }),
     // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
     approvalExpiry: createApprovalExpiry({ stores, sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) }, log }),
   };

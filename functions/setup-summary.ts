@@ -21,10 +21,10 @@ const origin = (url: string) => {
   }
 };
 
-function backendSummary(config: Pick<Config, 'batchAi' | 'compute'>): SetupSummary['backend'] {
-  const tokenAuth = config.batchAi.localToken ? 'local token' : 'DefaultAzureCredential';
+function backendSummary(config: Pick<Config, 'compute'>): SetupSummary['backend'] {
+  const tokenAuth = config.compute.localToken ? 'local token' : 'DefaultAzureCredential';
   const c = config.compute;
-  if (c.backend === 'batchai') return { api: 'Microsoft.BatchAI', endpoint: origin(config.batchAi.endpoint), auth: tokenAuth };
+  if (c.backend === 'batchai') return { api: 'Microsoft.BatchAI', endpoint: origin(config.compute.endpoint), auth: tokenAuth };
   return {
     api: 'Azure Batch',
     accounts: c.accounts === 'discover' ? 'discovered through ARM' : c.accounts.map((a) => `${a.account} ${origin(a.endpoint)}`),
@@ -32,7 +32,7 @@ function backendSummary(config: Pick<Config, 'batchAi' | 'compute'>): SetupSumma
   };
 }
 
-export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'batchAi' | 'compute'>): SetupSummary {
+export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute'>): SetupSummary {
   const { identity } = config.storage;
   const { appId, appTenantId, appType } = config.bot;
   return {

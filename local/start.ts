@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { createDefinitions } from '../functions/index';
 import { lazyServices } from '../functions/service-provider';
 import { createBatchAiClient } from '../shared/batchai/client';
-import { credentialFor } from '../shared/batchai/credential';
+import { credentialFor } from '../shared/http/credential';
 import type { BatchAi } from '../shared/batchai/port';
 import { loadConfig, type Config } from '../shared/config';
 import { isNotFound, toError } from '../shared/errors';
@@ -102,8 +102,8 @@ async function ensure(get: () => Promise<unknown>, create: () => Promise<unknown
 
 /** Workspace local/local, experiment default, cluster cpu: 2 nodes, an Azure file share mounted at `afs`. */
 async function seedEngine(batchAi: BatchAi, config: Config): Promise<void> {
-  const experiment = { ...WORKSPACE, experiment: config.batchAi.defaultExperiment };
-  const cluster = { ...WORKSPACE, cluster: config.batchAi.defaultCluster };
+  const experiment = { ...WORKSPACE, experiment: config.compute.defaultExperiment };
+  const cluster = { ...WORKSPACE, cluster: config.compute.defaultCluster };
   await ensure(() => batchAi.getWorkspace(WORKSPACE), () => batchAi.createWorkspace(WORKSPACE, { location: 'eastus' }));
   await ensure(() => batchAi.getExperiment(experiment), () => batchAi.createExperiment(experiment));
   await ensure(() => batchAi.getCluster(cluster), () => batchAi.createCluster(cluster, {
@@ -157,15 +157,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       slack: { apiUrl: slack.apiUrl, signingSecret }, batch: batchAccount,
     }));
     const batchAi = createBatchAiClient({
-      endpoint: config.batchAi.endpoint, subscriptionId: config.batchAi.subscriptionId,
-      credential: credentialFor(config.batchAi), pollIntervalMs: 200,
+      endpoint: config.compute.endpoint, subscriptionId: config.compute.subscriptionId,
+      credential: credentialFor(config.compute), pollIntervalMs: 200,
     });
     // Through the engine's Batch AI API on either backend: its Batch facade shows the cluster as pool `cpu`.
     await seedEngine(batchAi, config);
     installExamples(engine.shareDir(engine.storageAccount.name, 'logs'));
     const services = lazyServices(config);
     const { stores, poller } = await services.backend();
-    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), { storageAccount: config.batchAi.storageAccount });
+    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), { storageAccount: config.compute.storageAccount });
     log(`templates: ${loaded.map((t) => t.name).join(', ')}`);
     // A workspace's first poll only records what exists (no alerts for history). Take it before anyone can
     // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.

@@ -6,9 +6,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { parseStorageAccount, storageSettings, type StorageAccountSetting } from '../shared/config';
-import { fillJobFile } from '../shared/core/job-file-fill';
+import { fillJobFile } from '../shared/templates/job-file-fill';
 import { redactText } from '../shared/core/redact';
-import { parseTemplate } from '../shared/core/templates';
+import { parseTemplate } from '../shared/templates/templates';
 import { InputError } from '../shared/errors';
 import { createStores, type Stores } from '../shared/storage';
 import { ENGINE_STORAGE_ACCOUNT } from './engine/storage-account';

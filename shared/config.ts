@@ -3,30 +3,15 @@
 // a value: nothing reads the environment when a module loads. Documented in README.md and
 // local.settings.example.json.
 import { InputError } from './errors';
-import type { WorkspaceRef } from './batchai/port';
+import type { WorkspaceRef } from './compute/model';
 import type { StorageSettings } from './storage/table';
 import { isRole, ROLES, type Role } from './core/roles';
 
 export interface Config {
-  batchAi: {
-    /** ARM endpoint: https://management.azure.com, or the local engine's URL. */
-    endpoint: string;
-    subscriptionId: string;
-    /** Workspaces the poller watches and the bot defaults to (first one). */
-    workspaces: WorkspaceRef[];
-    /** Default experiment and cluster for commands that do not name one. */
-    defaultExperiment: string;
-    defaultCluster: string;
-    /** Non-empty only for the local engine: a fixed bearer token instead of an Azure AD credential. */
-    localToken?: string;
-    /**
-     * The storage account that fills what `az batchai job create` filled from --storage-account-name/-key:
-     * `<AZURE_BATCHAI_STORAGE_ACCOUNT>` in mount URLs, missing account names and credentials.
-     */
-    storageAccount?: StorageAccountSetting;
-  };
-  /** Which compute service the workspaces (BATCHAI_WORKSPACES) live on. */
-  compute: ComputeSettings;
+  /** Which compute service the workspaces live on, and where. */
+  compute: ComputeSettings & ComputeCommon;
+  /** Old setting names found in the environment, each with the name that replaces it (shown on /api/health). */
+  deprecatedSettings: Array<{ name: string; use: string }>;
   /** Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an identity). */
   storage: StorageSettings;
   bot: {
@@ -85,6 +70,24 @@ export interface Config {
   };
 }
 
+export interface ComputeCommon {
+  /** ARM endpoint: https://management.azure.com, or the local engine's URL. */
+  endpoint: string;
+  subscriptionId: string;
+  /** Workspaces (Batch AI workspaces, Batch accounts) the poller watches and the bot defaults to (first one). */
+  workspaces: WorkspaceRef[];
+  /** Default experiment and cluster for commands that do not name one. */
+  defaultExperiment: string;
+  defaultCluster: string;
+  /** Non-empty only for the local engine: a fixed bearer token instead of an Azure AD credential. */
+  localToken?: string;
+  /**
+   * The storage account that fills what `az batchai job create` filled from --storage-account-name/-key:
+   * `<AZURE_BATCHAI_STORAGE_ACCOUNT>` in mount URLs, missing account names and credentials.
+   */
+  storageAccount?: StorageAccountSetting;
+}
+
 export interface StorageAccountSetting {
   name: string;
   /** Absent: job files must bring their own credentials. */
@@ -92,8 +95,8 @@ export interface StorageAccountSetting {
 }
 
 /**
- * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at BATCHAI_ENDPOINT.
- * COMPUTE_BACKEND=azurebatch: every workspace is a Batch account (BATCHAI_WORKSPACES = resourceGroup/account)
+ * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at COMPUTE_ARM_ENDPOINT.
+ * COMPUTE_BACKEND=azurebatch: every workspace is a Batch account (COMPUTE_WORKSPACES = resourceGroup/account)
  * whose data-plane endpoint AZURE_BATCH_ACCOUNTS names, or ARM's resource list finds (`*`).
  */
 export type ComputeSettings =
@@ -115,9 +118,40 @@ export interface AzureBatchAccountSetting {
 
 type Env = Record<string, string | undefined>;
 
+/** The settings renamed when the product stopped being Batch AI only: new name → the old one, still read. */
+export const RENAMED_SETTINGS: Readonly<Record<string, string>> = {
+  COMPUTE_WORKSPACES: 'BATCHAI_WORKSPACES',
+  COMPUTE_SUBSCRIPTION_ID: 'BATCHAI_SUBSCRIPTION_ID',
+  COMPUTE_ARM_ENDPOINT: 'BATCHAI_ENDPOINT',
+  COMPUTE_DEFAULT_EXPERIMENT: 'BATCHAI_DEFAULT_EXPERIMENT',
+  COMPUTE_DEFAULT_CLUSTER: 'BATCHAI_DEFAULT_CLUSTER',
+  COMPUTE_LOCAL_TOKEN: 'BATCHAI_LOCAL_TOKEN',
+};
+
+/**
+ * The environment with every old setting name read as its new one. Both names with different values is an
+ * error rather than a silent choice: one of them is stale.
+ */
+export function withRenamedSettings(env: Env): { env: Env; deprecated: Config['deprecatedSettings'] } {
+  const out: Env = { ...env };
+  const deprecated: Config['deprecatedSettings'] = [];
+  for (const [name, old] of Object.entries(RENAMED_SETTINGS)) {
+    const oldValue = env[old]?.trim();
+    if (!oldValue) continue;
+    deprecated.push({ name: old, use: name });
+    const newValue = env[name]?.trim();
+    if (newValue && newValue !== oldValue) {
+      throw new InputError('ConfigInvalid', `${old} and ${name} are both set, to different values: expected only ${name} (${old} is its old name).`);
+    }
+    out[name] = oldValue;
+  }
+  return { env: out, deprecated };
+}
+
 function required(env: Env, name: string, expected: string): string {
   const v = env[name]?.trim();
-  if (!v) throw new InputError('ConfigMissing', `${name} is not set: expected ${expected}.`);
+  const old = RENAMED_SETTINGS[name];
+  if (!v) throw new InputError('ConfigMissing', `${name}${old ? ` (formerly ${old})` : ''} is not set: expected ${expected}.`);
   return v;
 }
 
@@ -135,7 +169,7 @@ function int(env: Env, name: string, dflt: number, min: number): number {
 export function parseWorkspaces(raw: string): WorkspaceRef[] {
   return raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
     const m = /^([-\w._()]+)\/([-\w]{1,64})$/.exec(s);
-    if (!m) throw new InputError('ConfigInvalid', `BATCHAI_WORKSPACES entry "${s}": expected resourceGroup/workspace.`);
+    if (!m) throw new InputError('ConfigInvalid', `COMPUTE_WORKSPACES entry "${s}": expected resourceGroup/workspace (or resourceGroup/account).`);
     return { resourceGroup: m[1], workspace: m[2] };
   });
 }
@@ -202,7 +236,7 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
   });
 }
 
-export function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings {
+function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings {
   const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
   if (backend === 'batchai') return { backend };
   if (backend !== 'azurebatch') throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
@@ -210,7 +244,7 @@ export function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSe
   if (accounts !== 'discover') {
     const missing = workspaces.filter((w) => !accounts.some((a) => a.account === w.workspace.toLowerCase()));
     if (missing.length > 0) {
-      throw new InputError('ConfigInvalid', `BATCHAI_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`);
+      throw new InputError('ConfigInvalid', `COMPUTE_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`);
     }
   }
   const containerUrl = env.AZURE_BATCH_OUTPUT_CONTAINER_URL?.trim();
@@ -276,20 +310,22 @@ function botSettings(env: Env): Config['bot'] {
   return bot;
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const workspaces = parseWorkspaces(required(env, 'BATCHAI_WORKSPACES', 'resourceGroup/workspace[,...]'));
+export function loadConfig(given: Env = process.env): Config {
+  const { env, deprecated } = withRenamedSettings(given);
+  const workspaces = parseWorkspaces(required(env, 'COMPUTE_WORKSPACES', 'resourceGroup/workspace[,...]'));
   const slack = slackConfig(env);
   return {
-    batchAi: {
-      endpoint: (env.BATCHAI_ENDPOINT?.trim() || 'https://management.azure.com').replace(/\/+$/, ''),
-      subscriptionId: required(env, 'BATCHAI_SUBSCRIPTION_ID', 'the Azure subscription id'),
+    compute: {
+      ...computeSettings(env, workspaces),
+      endpoint: (env.COMPUTE_ARM_ENDPOINT?.trim() || 'https://management.azure.com').replace(/\/+$/, ''),
+      subscriptionId: required(env, 'COMPUTE_SUBSCRIPTION_ID', 'the Azure subscription id'),
       workspaces,
-      defaultExperiment: env.BATCHAI_DEFAULT_EXPERIMENT?.trim() || 'default',
-      defaultCluster: env.BATCHAI_DEFAULT_CLUSTER?.trim() || '',
-      localToken: env.BATCHAI_LOCAL_TOKEN?.trim() || undefined,
+      defaultExperiment: env.COMPUTE_DEFAULT_EXPERIMENT?.trim() || 'default',
+      defaultCluster: env.COMPUTE_DEFAULT_CLUSTER?.trim() || '',
+      localToken: env.COMPUTE_LOCAL_TOKEN?.trim() || undefined,
       storageAccount: parseStorageAccount(env),
     },
-    compute: computeSettings(env, workspaces),
+    deprecatedSettings: deprecated,
     storage: storageSettings(env),
     bot: botSettings(env),
     schedules: {

@@ -4,7 +4,7 @@
 // by X". Only the winner of pending → approved runs the scale request, so it runs once. Each written state is
 // shown on every approver's card of the request (shared/services/approval-cards.ts).
 import {
-  approvalView, decide, finish, nameOf, scaleSettingsOf, shortTime, type Approval, type Person, type Verdict,
+  approvalView, decide, finish, nameOf, scaleModeOf, shortTime, type Approval, type Person, type Verdict,
 } from '../../shared/core/approval-policy';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { InputError, ProtocolError, toError } from '../../shared/errors';
@@ -37,7 +37,7 @@ async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<
       reply = await submitApproved(a, r, ctx);
     } else {
       const labels = scaleLabels(r);
-      reply = await applyScale(ctx, { ...a.workspace, cluster: r.cluster }, scaleSettingsOf(r), { pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}` });
+      reply = await applyScale(ctx, { ...a.workspace, cluster: r.cluster }, scaleModeOf(r), { pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}` });
     }
     await record(finish(a, { ok: true }, ctx.deps.now()));
     return reply;
@@ -76,7 +76,7 @@ export const reject: Handler<'reject'> = (cmd, ctx) => answer(cmd.approval, 'rej
 
 export const keepUp: Handler<'keep-up'> = (cmd, ctx) =>
   withCluster(ctx, cmd.cluster, async (ref) => {
-    const cluster = await ctx.deps.batchAi.getCluster(ref);
+    const cluster = await ctx.deps.compute.getCluster(ref);
     const until = new Date(ctx.deps.now().getTime() + cmd.hours * 3_600_000).toISOString();
     const by = ctx.turn.userName ?? ctx.turn.userId;
     await ctx.deps.stores.policies.keepUp(ref, cmd.cluster, until, by);

@@ -9,7 +9,7 @@ import { withCluster } from '../not-found';
 export const clusters: Handler<'clusters'> = async (_cmd, ctx) => {
   const { ref } = await ctx.scope();
   const items: ClusterListView['clusters'] = [];
-  for await (const c of ctx.deps.batchAi.listClusters(ref)) {
+  for await (const c of ctx.deps.compute.listClusters(ref)) {
     const { kind: _kind, actions: _actions, ...rest } = toClusterView(c, ref.workspace);
     items.push(rest);
   }
@@ -22,7 +22,7 @@ export const clusters: Handler<'clusters'> = async (_cmd, ctx) => {
 
 export const cluster: Handler<'cluster'> = async (cmd, ctx) => {
   const view: ClusterView = await withCluster(ctx, cmd.cluster, async (ref) =>
-    toClusterView(await ctx.deps.batchAi.getCluster(ref), ref.workspace),
+    toClusterView(await ctx.deps.compute.getCluster(ref), ref.workspace),
   );
   return { view };
 };

@@ -1,7 +1,7 @@
 // `logs` and `outputs`: read a job's files through the compute port's listOutputFiles. A tail is one ranged read of the
 // end of stdout.txt (the port's readTail), never a download of the whole file; links expire and the card says until when.
-import type { JobRef } from '../../shared/batchai/port';
-import type { File } from '../../shared/batchai/types';
+import type { JobRef, OutputFile } from '../../shared/compute/model';
+import { toOutputFileView } from '../../shared/core/job-view';
 import { InputError, isNotFound } from '../../shared/errors';
 import type { LogTailView, OutputDirectoryView } from '../../shared/core/views';
 import type { Handler, HandlerContext } from '../handler';
@@ -14,10 +14,10 @@ const MAX_FILES = 20;
 /** Upper bound of one ranged read, whatever `--lines` asks for. */
 const MAX_TAIL_BYTES = 256 * 1024;
 
-async function listFiles(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, outputDirectoryId: string, max: number): Promise<{ files: File[]; more: boolean }> {
-  const files: File[] = [];
+async function listFiles(ctx: Pick<HandlerContext, 'deps'>, ref: JobRef, outputDirectoryId: string, max: number): Promise<{ files: OutputFile[]; more: boolean }> {
+  const files: OutputFile[] = [];
   try {
-    for await (const f of ctx.deps.batchAi.listOutputFiles(ref, {
+    for await (const f of ctx.deps.compute.listOutputFiles(ref, {
       outputDirectoryId,
       linkExpiryInMinutes: ctx.deps.config.logs.linkExpiryMinutes,
       maxResults: max + 1,
@@ -47,9 +47,9 @@ export async function readJobTails(
   const fileNames = Array.isArray(pick) ? pick : pick(listed.files.flatMap((f) => (f.name ? [f.name] : [])));
   return Promise.all(fileNames.map(async (fileName): Promise<JobTail> => {
     const file = listed.files.find((f) => f.name === fileName);
-    const size = file?.properties?.contentLength ?? 0;
+    const size = file?.size ?? 0;
     if (!file || size === 0) return { tail: { file: fileName, lines: [], truncated: false, size }, found: !!file };
-    const t = await ctx.deps.batchAi.readTail(ref, file, { maxBytes, maxLines });
+    const t = await ctx.deps.compute.readTail(ref, file, { maxBytes, maxLines });
     return { tail: { file: fileName, lines: t.lines, truncated: t.truncated, size }, found: true };
   }));
 }
@@ -59,7 +59,7 @@ export const logs: Handler<'logs'> = async (cmd, ctx) => {
   const view = await withJob(ctx, cmd.job, async (ref) => {
     // The job and its tail are independent: fetch both at once.
     const [job, [{ tail, found }]] = await Promise.all([
-      ctx.deps.batchAi.getJob(ref),
+      ctx.deps.compute.getJob(ref),
       readJobTails(ctx, ref, [fileName], cmd.lines ?? ctx.deps.config.logs.tailLines),
     ]);
     return jobView(job, ref.workspace, { now: ctx.deps.now(), tails: [tail], headline: found ? undefined : `No ${fileName} yet` });
@@ -69,8 +69,8 @@ export const logs: Handler<'logs'> = async (cmd, ctx) => {
 
 export const outputs: Handler<'outputs'> = async (cmd, ctx) => {
   const view = await withJob(ctx, cmd.job, async (ref) => {
-    const job = await ctx.deps.batchAi.getJob(ref);
-    const ids = [...(job.properties?.outputDirectories ?? []).map((d) => d.id), STDOUTERR];
+    const job = await ctx.deps.compute.getJob(ref);
+    const ids = [...job.outputDirectoryIds, STDOUTERR];
     if (cmd.directory && !ids.some((id) => id.toLowerCase() === cmd.directory?.toLowerCase())) {
       throw new InputError('OutputDirectoryNotFound', `Job ${ref.job} has no output directory ${cmd.directory}. Its directories: ${ids.join(', ')}.`);
     }
@@ -83,12 +83,7 @@ export const outputs: Handler<'outputs'> = async (cmd, ctx) => {
           id,
           expiresAt,
           more,
-          files: files.map((f) => ({
-            name: f.name ?? '',
-            url: f.downloadUrl ?? '',
-            size: f.properties?.contentLength,
-            isDirectory: f.fileType === 'directory',
-          })),
+          files: files.map(toOutputFileView),
         };
       }),
     );

@@ -1,7 +1,6 @@
 // Read commands for jobs: `jobs [experiment] [--state s] [--mine]` (one list call per experiment involved) and
 // `job <name>` (one GET, plus the submitter from Table Storage).
-import type { ExperimentRef } from '../../shared/batchai/port';
-import type { Job } from '../../shared/batchai/types';
+import type { ComputeJob, ExperimentRef } from '../../shared/compute/model';
 import { toJobSummary } from '../../shared/core/job-view';
 import type { JobSummaryView } from '../../shared/core/views';
 import type { Handler, HandlerContext } from '../handler';
@@ -13,13 +12,13 @@ import { isNotFound } from '../../shared/errors';
 const MAX_LISTED = 25;
 
 /** `named`: the person named the experiment, so a missing one is "not found"; the default one may not exist yet. */
-async function listExperimentJobs(ctx: HandlerContext, ref: ExperimentRef, named: boolean): Promise<Job[]> {
-  const jobs: Job[] = [];
+async function listExperimentJobs(ctx: HandlerContext, ref: ExperimentRef, named: boolean): Promise<ComputeJob[]> {
+  const jobs: ComputeJob[] = [];
   try {
-    for await (const j of ctx.deps.batchAi.listJobs(ref, { maxResults: 1000 })) jobs.push(j);
+    for await (const j of ctx.deps.compute.listJobs(ref)) jobs.push(j);
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    if (named) throw await experimentNotFound(ctx.deps.batchAi, ref);
+    if (named) throw await experimentNotFound(ctx.deps.compute, ref);
   }
   return jobs;
 }
@@ -44,7 +43,7 @@ export const jobs: Handler<'jobs'> = async (cmd, ctx) => {
     const lists = await Promise.all(
       [...byExp.keys()].map(async (experiment) =>
         (await listExperimentJobs(ctx, { ...ws, experiment }, false))
-          .filter((j) => j.name && byExp.get(experiment)?.has(j.name)),
+          .filter((j) => byExp.get(experiment)?.has(j.name)),
       ),
     );
     found = lists.flat().map((j) => toJobSummary(j, ws.workspace, now));
@@ -62,7 +61,7 @@ export const jobs: Handler<'jobs'> = async (cmd, ctx) => {
 export const job: Handler<'job'> = async (cmd, ctx) => {
   const view = await withJob(ctx, cmd.job, async (ref) => {
     const [j, sub] = await Promise.all([
-      ctx.deps.batchAi.getJob(ref),
+      ctx.deps.compute.getJob(ref),
       ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job),
     ]);
     return jobView(j, ref.workspace, { now: ctx.deps.now(), submittedBy: sub?.userName ?? sub?.userId });

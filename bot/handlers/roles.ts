@@ -7,7 +7,7 @@ import { requireWorkspace } from '../scope';
 
 /** A --workspace must be one the bot manages: a grant for a typo would silently grant nothing. */
 function workspaceName(ctx: HandlerContext, name: string | undefined): string | undefined {
-  return name === undefined ? undefined : requireWorkspace(ctx.deps.config.batchAi.workspaces, name).workspace.toLowerCase();
+  return name === undefined ? undefined : requireWorkspace(ctx.deps.config.compute.workspaces, name).workspace.toLowerCase();
 }
 
 async function rolesView(ctx: HandlerContext, headline?: string): Promise<TextView> {

@@ -1,11 +1,10 @@
-// `resize`, `autoscale`, `scale-to-zero`: one PATCH of scaleSettings, answered at once with the cluster card;
+// `resize`, `autoscale`, `scale-to-zero`: one change of the cluster's scale mode, answered at once with the cluster card;
 // a follow-up updates that card in place when the allocation is steady again. A request that could reach more
 // nodes than the approval threshold is not run: it becomes an approval request (DESIGN flow 4) answered with
 // the approval card, which follows the request's row until it is answered, expires or has run.
-import type { ClusterRef } from '../../shared/batchai/port';
-import type { Cluster, ScaleSettings } from '../../shared/batchai/types';
+import type { ClusterRef, ComputeCluster, ScaleMode } from '../../shared/compute/model';
 import {
-  approvalReason, approvalView, effectiveState, isTerminal, requestedNodes, scaleSettingsOf, type Approval, type ScaleRequest,
+  approvalReason, approvalView, effectiveState, isTerminal, requestedNodes, scaleModeOf, type Approval, type ScaleRequest,
 } from '../../shared/core/approval-policy';
 import { estimate as estimateOf } from '../../shared/core/prices';
 import { priceTable } from '../../shared/prices-file';
@@ -18,8 +17,7 @@ import { costRule, requestApproval } from '../approval-request';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { clusterRef, withCluster, withClusterRef } from '../not-found';
 
-const allocationKey = (c: Cluster) =>
-  `${c.properties?.allocationState}:${c.properties?.currentNodeCount}:${JSON.stringify(c.properties?.nodeStateCounts ?? {})}`;
+const allocationKey = (c: ComputeCluster) => `${c.allocationState}:${c.currentNodeCount}:${JSON.stringify(c.nodes)}`;
 
 export interface ScaleLabels { pending: string; done: string }
 
@@ -29,10 +27,10 @@ export function scaleLabels(r: ScaleRequest): ScaleLabels {
     : { pending: `Setting auto-scale ${r.min}–${r.max} nodes…`, done: `Auto-scale ${r.min}–${r.max} nodes` };
 }
 
-/** PATCHes the scale settings of `ref` now (no approval check); a 404 names the clusters that exist. */
-export async function applyScale(ctx: HandlerContext, ref: ClusterRef, settings: ScaleSettings, what: ScaleLabels): Promise<Reply> {
-  const updated = await withClusterRef(ctx.deps.batchAi, ref, (r) => ctx.deps.batchAi.updateClusterScale(r, settings));
-  const steady = updated.properties?.allocationState !== 'resizing';
+/** Sets the scale mode of `ref` now (no approval check); a 404 names the clusters that exist. */
+export async function applyScale(ctx: HandlerContext, ref: ClusterRef, scale: ScaleMode, what: ScaleLabels): Promise<Reply> {
+  const updated = await withClusterRef(ctx.deps.compute, ref, (r) => ctx.deps.compute.scaleCluster(r, scale));
+  const steady = updated.allocationState !== 'resizing';
   const view = { ...toClusterView(updated, ref.workspace), headline: steady ? what.done : what.pending };
   if (steady) return { view };
   const cluster = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, cluster: ref.cluster };
@@ -40,11 +38,11 @@ export async function applyScale(ctx: HandlerContext, ref: ClusterRef, settings:
 }
 
 /** The cluster card of a scale request, until the allocation is steady again. */
-export function clusterWatch(deps: BotDeps, target: Extract<FollowUpTarget, { kind: 'cluster' }>): Watch<Cluster> {
+export function clusterWatch(deps: BotDeps, target: Extract<FollowUpTarget, { kind: 'cluster' }>): Watch<ComputeCluster> {
   return {
-    fetch: () => deps.batchAi.getCluster(target.cluster),
+    fetch: () => deps.compute.getCluster(target.cluster),
     key: allocationKey,
-    done: (c) => c.properties?.allocationState === 'steady',
+    done: (c) => c.allocationState === 'steady',
     render: (c, phase) => {
       const stopped = `${target.pending} (${STOPPED_NOTE}: send "cluster ${target.cluster.cluster}")`;
       return { ...toClusterView(c, target.cluster.workspace), headline: phase === 'done' ? target.done : phase === 'stopped' ? stopped : target.pending };
@@ -68,23 +66,20 @@ export function approvalWatch(deps: BotDeps, id: string): Watch<Approval> {
 }
 
 /** Nodes the cluster may hold now: its manual target, or its auto-scale maximum. */
-const nodesNow = (c: Cluster): number => {
-  const s = c.properties?.scaleSettings;
-  return s?.autoScale ? s.autoScale.maximumNodeCount : (s?.manual?.targetNodeCount ?? c.properties?.currentNodeCount ?? 0);
-};
+const nodesNow = (c: ComputeCluster): number => (c.scale.mode === 'auto' ? c.scale.max : c.scale.targetNodeCount);
 
 async function scaleOrAsk(cmd: ScaleRequest, ctx: HandlerContext): Promise<Reply> {
   const { policy } = ctx.deps.config;
   // One read of the cluster: it must exist before anyone is asked, and its VM size prices the request.
-  const { ref, cluster } = await withCluster(ctx, cmd.cluster, async (r) => ({ ref: r, cluster: await ctx.deps.batchAi.getCluster(r) }));
-  const estimate = estimateOf(priceTable(policy.pricesFile), cluster.properties?.vmSize ?? 'unknown', undefined, nodesNow(cluster), requestedNodes(cmd));
+  const { ref, cluster } = await withCluster(ctx, cmd.cluster, async (r) => ({ ref: r, cluster: await ctx.deps.compute.getCluster(r) }));
+  const estimate = estimateOf(priceTable(policy.pricesFile), cluster.vmSize || 'unknown', undefined, nodesNow(cluster), requestedNodes(cmd));
   const reason = approvalReason(cmd, policy.resizeApprovalThreshold, costRule(ctx, estimate));
   if (reason) return requestApproval(ctx, cmd, ref, reason, estimate);
-  return applyScale(ctx, ref, scaleSettingsOf(cmd), scaleLabels(cmd));
+  return applyScale(ctx, ref, scaleModeOf(cmd), scaleLabels(cmd));
 }
 
 export const resize: Handler<'resize'> = scaleOrAsk;
 export const autoscale: Handler<'autoscale'> = scaleOrAsk;
 
 export const scaleToZero: Handler<'scale-to-zero'> = async (cmd, ctx) =>
-  applyScale(ctx, await clusterRef(ctx, cmd.cluster), { manual: { targetNodeCount: 0 } }, { pending: 'Scaling to zero…', done: 'Scaled to zero' });
+  applyScale(ctx, await clusterRef(ctx, cmd.cluster), { mode: 'manual', targetNodeCount: 0 }, { pending: 'Scaling to zero…', done: 'Scaled to zero' });

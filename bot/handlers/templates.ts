@@ -1,15 +1,15 @@
-// `templates`, `template <name>`, `submit <template> [k=v ...]`. Submit checks every value before any Batch AI
-// request (renderTemplate), creates the experiment if missing, PUTs the job without waiting, records who
-// submitted it, answers at once with the job card, and keeps that card in step until the job finishes.
-import type { ExperimentRef, JobRef } from '../../shared/batchai/port';
-import { API_VERSION, clusterPath, jobPath } from '../../shared/batchai/paths';
+// `templates`, `template <name>`, `submit <template> [k=v ...]`. Submit checks every value before any request to
+// the compute service (renderTemplate), creates the experiment if missing, submits the job without waiting,
+// records who submitted it, answers at once with the job card, and keeps that card in step until the job ends.
+import type { JobRef } from '../../shared/compute/model';
+import { clusterPath } from '../../shared/templates/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
-import { fillJobFile } from '../../shared/core/job-file-fill';
+import { fillJobFile } from '../../shared/templates/job-file-fill';
 import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
-import { parseTemplate, renderTemplate, secretParameters, secretValues, type Template } from '../../shared/core/templates';
-import { InputError, isNotFound, toError } from '../../shared/errors';
+import { parseTemplate, renderTemplate, secretParameters, secretValues, type Template } from '../../shared/templates/templates';
+import { InputError, toError } from '../../shared/errors';
 import { approvalReason, type Approval, type SubmitRequest } from '../../shared/core/approval-policy';
 import type { Command } from '../../shared/core/commands';
 import { estimate } from '../../shared/core/prices';
@@ -78,15 +78,6 @@ function jobName(template: string, now: Date): string {
   return `${template.slice(0, 40)}-${stamp.slice(0, 4)}-${stamp.slice(4)}-${suffix}`.toLowerCase();
 }
 
-async function ensureExperiment(ctx: HandlerContext, ref: ExperimentRef): Promise<void> {
-  try {
-    await ctx.deps.batchAi.getExperiment(ref);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    await ctx.deps.batchAi.createExperiment(ref);
-  }
-}
-
 /**
  * Whoever submits wants to hear when the job ends, also after the card stops updating: the first submit in a
  * conversation subscribes it to that person's jobs, unless a subscription there already covers this job.
@@ -119,7 +110,7 @@ export function submitApproved(a: Approval, request: SubmitRequest, ctx: Handler
 }
 
 async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: HandlerContext, approved: boolean): Promise<Reply> {
-  const { batchAi, config } = ctx.deps;
+  const { compute, config } = ctx.deps;
   const t = await loadTemplate(ctx, cmd.template);
   const scope = await ctx.scope();
   const ref: JobRef = {
@@ -128,33 +119,37 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     job: cmd.name ?? jobName(t.name, ctx.deps.now()),
   };
   // The template's own cluster wins over the configured default; --cluster wins over both.
-  const clusterName = cmd.cluster ?? (t.job.properties.cluster ? undefined : config.batchAi.defaultCluster || undefined);
-  const cluster = clusterName ? clusterPath(batchAi.subscriptionId, { ...scope.ref, cluster: clusterName }) : undefined;
-  // Every value is checked here, before any request to Batch AI.
+  const clusterName = cmd.cluster ?? (t.job.properties.cluster ? undefined : config.compute.defaultCluster || undefined);
+  const cluster = clusterName ? clusterPath(compute.subscriptionId, { ...scope.ref, cluster: clusterName }) : undefined;
+  // Every value is checked here, before any request to the compute service.
   const rendered = renderTemplate(t, cmd.params, { cluster, experiment: ref.experiment, name: ref.job });
   // The storage account and its key go in now, as az batchai filled them: never stored in the template.
-  const fill = fillJobFile(rendered, config.batchAi.storageAccount);
+  const fill = fillJobFile(rendered, config.compute.storageAccount);
   if (fill.missing.length > 0) {
     throw new InputError('JobFileUnfilled', `Template ${t.name} cannot be sent as it is:\n${fill.missing.map((m) => `- ${m}`).join('\n')}`);
   }
   const body = fill.body;
-  const path = jobPath(batchAi.subscriptionId, ref);
   if (cmd.dryRun) {
+    // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
+    const secrets = [...secretValues(t, cmd.params), ...(body.properties?.secrets ?? []).flatMap((s) => s.value ?? [])];
+    const requests = compute.describeSubmit(ref, body).requests.map(
+      (r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`,
+    );
     return {
       view: {
         kind: 'text',
         title: `Dry run: submit ${t.name}`,
         text: [
-          'This request would be sent (secrets masked). Nothing was submitted.',
+          `${requests.length === 1 ? 'This request' : 'These requests'} would be sent to ${compute.labels.service} (secrets masked). Nothing was submitted.`,
           ...(fill.filled.length ? ['Filled in as az batchai did:', ...fill.filled.map((f) => `- ${f}`)] : []),
         ].join('\n'),
         facts: [
           { title: 'Experiment', value: ref.experiment },
           { title: 'Job', value: ref.job },
-          { title: 'Cluster', value: lastSegment(body.properties?.cluster.id) ?? '' },
+          { title: compute.labels.cluster, value: lastSegment(body.properties?.cluster.id) ?? '' },
         ],
-        code: `PUT ${path}?api-version=${API_VERSION}\n${JSON.stringify(redactJobRequest(body, secretValues(t, cmd.params)), null, 2)}`,
-        codeLabel: 'Request',
+        code: requests.join('\n\n'),
+        codeLabel: requests.length === 1 ? 'Request' : 'Requests',
         actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },
     };
@@ -163,17 +158,17 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
   // the template names by id may live elsewhere: then it is not priced, and only the node threshold applies.
   const clusterOf = lastSegment(body.properties?.cluster.id) ?? '';
   const found = clusterName
-    ? await withCluster(ctx, clusterName, (c) => batchAi.getCluster(c))
-    : await batchAi.getCluster({ ...scope.ref, cluster: clusterOf }).catch(() => undefined);
+    ? await withCluster(ctx, clusterName, (c) => compute.getCluster(c))
+    : await compute.getCluster({ ...scope.ref, cluster: clusterOf }).catch(() => undefined);
   if (!approved) {
     const nodes = body.properties?.nodeCount ?? 1;
     const request: SubmitRequest = { ...cmd, dryRun: false, name: ref.job, experiment: ref.experiment, cluster: clusterOf, nodes };
-    const cost = estimate(priceTable(config.policy.pricesFile), found?.properties?.vmSize ?? 'unknown', undefined, 0, nodes);
+    const cost = estimate(priceTable(config.policy.pricesFile), found?.vmSize || 'unknown', undefined, 0, nodes);
     const reason = approvalReason(request, config.policy.resizeApprovalThreshold, costRule(ctx, cost));
     if (reason) return requestApproval(ctx, request, { ...scope.ref, cluster: clusterOf }, reason, cost);
   }
-  await ensureExperiment(ctx, ref);
-  const created = await batchAi.createJob(ref, body, { wait: false });
+  await compute.ensureExperiment(ref);
+  const created = await compute.submitJob(ref, body);
   const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
   try {
     await ctx.deps.stores.submissions.record({ workspace: ref.workspace, experiment: ref.experiment, job: ref.job, ...who });
@@ -181,7 +176,7 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
     ctx.deps.log(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`);
   }
-  const subscription = await subscribeSubmitter(ctx, ref, lastSegment(created.properties?.cluster?.id) ?? '');
+  const subscription = await subscribeSubmitter(ctx, ref, created.cluster);
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
   const headline = subscription
     ? `Submitted. You will get an alert here when it ends (subscription ${subscription}).`

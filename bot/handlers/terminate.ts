@@ -12,11 +12,11 @@ const headline = JOB_HEADLINES.terminate;
 
 export const terminate: Handler<'terminate'> = (cmd, ctx) =>
   withJob(ctx, cmd.job, async (ref) => {
-    const { batchAi } = ctx.deps;
-    const job = await batchAi.getJob(ref);
+    const { compute } = ctx.deps;
+    const job = await compute.getJob(ref);
     const name = { experiment: ref.experiment, job: ref.job };
     if (isFinished(job)) {
-      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), headline: `Already ${job.properties?.executionState}: nothing to terminate` }) };
+      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), headline: `Already ${job.state}: nothing to terminate` }) };
     }
     // An operator stops their own jobs; someone else's (or one submitted outside chat) takes an admin.
     const submitter = await ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job);
@@ -33,14 +33,14 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
         view: {
           kind: 'confirm',
           title: `Terminate ${ref.experiment}/${ref.job}?`,
-          message: `The job is ${job.properties?.executionState ?? 'active'}. Terminating stops it; what it wrote so far stays in its output directories.`,
+          message: `The job is ${job.state}. Terminating stops it; what it wrote so far stays in its output directories.`,
           confirm: { title: 'Terminate', command: commandText({ kind: 'terminate', job: name, confirmed: true }), style: 'destructive' },
           cancel: { title: 'Cancel', command: commandText({ kind: 'job', job: name }) },
         },
       };
     }
-    await batchAi.terminateJob(ref, { wait: false });
-    const after = await batchAi.getJob(ref);
+    await compute.terminateJob(ref);
+    const after = await compute.getJob(ref);
     const view = jobView(after, ref.workspace, { now: ctx.deps.now(), headline: headline(after) });
     return isFinished(after) ? { view } : { view, followUp: followJob(ref, after, 'terminate') };
   });

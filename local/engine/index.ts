@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExperimentRef, WorkspaceRef } from '../../shared/batchai/port';
+import type { ExperimentRef, WorkspaceRef } from '../../shared/compute/model';
 import { startFileService } from '../files';
 import type { Hold, OperationKind } from './core/holds';
 import { seedFinishedJobs } from './core/seed';

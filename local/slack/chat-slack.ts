@@ -27,7 +27,7 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
     throw new InputError('SlackUnreachable', `No local Slack at ${new URL(url).origin}: start it with npm start.`);
   }
   const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-  if (!res.ok) throw new InputError(body?.error?.code ?? 'HttpError', body?.error?.message ?? `HTTP ${res.status} from ${url}`);
+  if (!res.ok) throw new InputError('SlackAppRefused', `${body?.error?.code ?? `HTTP ${res.status}`}: ${body?.error?.message ?? `from ${url}`}`);
   return body as T;
 }
 

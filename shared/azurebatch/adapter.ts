@@ -1,6 +1,5 @@
-// The Azure Batch backend behind the operations the product uses today (the Batch AI port's shapes), so that
-// the bot, poller and notifier can run on Batch pools: workspace = account, cluster = pool, experiment = a job
-// metadata label, job = one Batch job with one task (shared/core/batch-job.ts). Limits, written down:
+// The compute port on Azure Batch: workspace = account, cluster = pool, experiment = a job metadata label, job =
+// one Batch job with one task (batch-job.ts translates the Batch AI job.json a template gives). Limits, written down:
 // - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
 //   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
 //   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET each: only the task tells queued from
@@ -8,17 +7,23 @@
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';
-import type { ClusterRef, JobRef, ListOutputFilesOptions, WorkspaceRef } from '../batchai/port';
-import type { Cluster, Experiment, File, Job, JobCreateParameters, ScaleSettings } from '../batchai/types';
+import type {
+  ClusterRef, ComputeCluster, ComputeJob, JobRef, ListOutputFilesOptions, OutputFile, WorkspaceRef,
+} from '../compute/model';
 import type { ComputePort } from '../compute/port';
+import type { JobCreateParameters } from '../templates/job-file';
 import { tailLines } from '../storage/file-tail-lines';
 import { autoScaleFormula } from '../core/autoscale-formula';
-import { BATCH_TASK_ID, STDOUTERR_ID, translateJob } from '../core/batch-job';
-import { BatchError, InputError, isNotFound } from '../errors';
+import { BATCH_TASK_ID, STDOUTERR_ID, translateJob } from './batch-job';
+import { ComputeError, InputError, isNotFound } from '../errors';
+import { batchError } from './batch-error';
 import type { BatchClient } from './client';
-import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-batchai';
+import { BATCH_API_VERSION } from './pipeline';
+import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-model';
 import type { OutputBlobs } from '../storage/output-blobs';
 import type { BatchJob, BatchTask, NodeDeallocationOption, PoolNodeCounts } from './types';
+
+export const AZURE_BATCH_LABELS = { service: 'Azure Batch', workspace: 'Account', cluster: 'Pool' } as const;
 
 export interface AzureBatchAccount extends AccountRef {
   client: BatchClient;
@@ -45,7 +50,6 @@ const STD_FILE = /^std[^/\\]*\.txt$/;
 /** What a tick diffs; everything else stays on the service. */
 export const JOB_FIELDS = ['id', 'state', 'stateTransitionTime', 'creationTime', 'priority', 'poolInfo', 'executionInfo', 'metadata', 'constraints'];
 
-const DEALLOCATION: Record<string, NodeDeallocationOption> = { requeue: 'requeue', terminate: 'terminate', waitforjobcompletion: 'taskcompletion' };
 
 interface Listing {
   at: number;
@@ -59,7 +63,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   function accountOf(ref: WorkspaceRef): AzureBatchAccount {
     const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
     if (!a) {
-      throw new BatchError('AccountNotFound', `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`, 404);
+      throw batchError('AccountNotFound', `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`, 404);
     }
     return a;
   }
@@ -91,12 +95,21 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     return t;
   }
 
+  /** The Batch job and task a Batch AI job.json becomes (refused up front where it cannot be mapped). */
+  function translate(ref: JobRef, params: JobCreateParameters, out: { url: string; identity?: string }) {
+    if (!params.properties) throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
+    return translateJob(params.properties, {
+      jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
+      outputContainerUrl: out.url, outputIdentity: out.identity,
+    });
+  }
+
   async function write<T>(a: AzureBatchAccount, fn: () => Promise<T>): Promise<T> {
     listings.delete(a.account);
     return fn();
   }
 
-  async function getCluster(ref: ClusterRef): Promise<Cluster> {
+  async function getCluster(ref: ClusterRef): Promise<ComputeCluster> {
     const a = accountOf(ref);
     const pool = await a.client.getPool(ref.cluster);
     const [counts] = await collect(a.client.listPoolNodeCounts({ filter: `poolId eq '${pool.id}'` }));
@@ -107,7 +120,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     try {
       await a.client.resizePool(poolId, { ...body, nodeDeallocationOption: deallocation });
     } catch (e) {
-      if (!(e instanceof BatchError) || e.statusCode !== 409) throw e;
+      if (!(e instanceof ComputeError) || e.status !== 409) throw e;
       const pool = await a.client.getPool(poolId);
       if (pool.enableAutoScale) await a.client.disablePoolAutoScale(poolId);
       else await a.client.stopPoolResize(poolId);
@@ -115,11 +128,11 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     }
   }
 
-  async function getJob(ref: JobRef): Promise<Job> {
+  async function getJob(ref: JobRef): Promise<ComputeJob> {
     const a = accountOf(ref);
     const job = await a.client.getJob(ref.job);
     if ((experimentOf(job) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) {
-      throw new BatchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
+      throw batchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
     }
     return jobOf(a, job, await taskOf(a, ref.job));
   }
@@ -128,7 +141,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
    * 'stdouterr': the task's log files as the Batch file API lists them (sizes while it runs), linked to the
    * blobs they are uploaded to when the task ends; an output directory: the blobs uploaded below it.
    */
-  async function* listOutputFiles(a: AzureBatchAccount, ref: JobRef, opts: ListOutputFilesOptions): AsyncIterable<File> {
+  async function* listOutputFiles(a: AzureBatchAccount, ref: JobRef, opts: ListOutputFilesOptions): AsyncIterable<OutputFile> {
     const expiryMinutes = opts.linkExpiryInMinutes ?? 60;
     const max = opts.maxResults ?? 1000;
     const sub = opts.directory ? `/${opts.directory.replace(/^\/+|\/+$/g, '')}` : '';
@@ -136,18 +149,19 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       for await (const f of a.client.listTaskFiles(ref.job, BATCH_TASK_ID)) {
         if (f.isDirectory || !f.name || !STD_FILE.test(f.name)) continue;
         const url = await o.outputs.link(`${ref.job}/${STDOUTERR_ID}/${f.name}`, expiryMinutes);
-        yield { name: f.name, fileType: 'file', downloadUrl: url, properties: { contentLength: f.properties?.contentLength ?? 0 } };
+        yield { name: f.name, isDirectory: false, url, size: f.properties?.contentLength ?? 0 };
       }
       return;
     }
     const prefix = `${ref.job}/outputs/${opts.outputDirectoryId}${sub}`;
     for await (const b of o.outputs.list(prefix, { expiryMinutes, max })) {
-      yield { name: b.name, fileType: 'file', downloadUrl: b.url, properties: { contentLength: b.size } };
+      yield { name: b.name, isDirectory: false, url: b.url, size: b.size };
     }
   }
 
   return {
     backend: 'azurebatch',
+    labels: AZURE_BATCH_LABELS,
     subscriptionId: o.subscriptionId,
     async *listClusters(ref) {
       const a = accountOf(ref);
@@ -156,22 +170,23 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       for await (const p of a.client.listPools()) yield clusterOf(a, p, counts.get(p.id));
     },
     getCluster,
-    async updateClusterScale(ref, s: ScaleSettings) {
+    async scaleCluster(ref, s) {
       const a = accountOf(ref);
       const pool = await a.client.getPool(ref.cluster);
       const low = lowPriorityPool(pool);
-      if (s.manual) {
+      if (s.mode === 'manual') {
         if (pool.enableAutoScale) await a.client.disablePoolAutoScale(pool.id);
-        const target = s.manual.targetNodeCount;
+        const target = s.targetNodeCount;
         const body = low ? { targetDedicatedNodes: 0, targetLowPriorityNodes: target } : { targetDedicatedNodes: target };
-        await resize(a, pool.id, body, DEALLOCATION[s.manual.nodeDeallocationOption ?? 'requeue']);
-      } else if (s.autoScale) {
-        const formula = autoScaleFormula({ min: s.autoScale.minimumNodeCount, max: s.autoScale.maximumNodeCount }, low);
+        // Running tasks go back to the queue, as Batch AI's default deallocation option did.
+        await resize(a, pool.id, body, 'requeue');
+      } else if (s.mode === 'auto') {
+        const formula = autoScaleFormula({ min: s.min, max: s.max }, low);
         await a.client.enablePoolAutoScale(pool.id, { autoScaleFormula: formula, autoScaleEvaluationInterval: 'PT5M' });
         const run = await a.client.evaluatePoolAutoScale(pool.id, formula);
-        if (run.error) throw new BatchError(run.error.code ?? 'AutoScaleEvaluationFailed', run.error.message ?? 'The auto-scale formula did not evaluate.', 400);
+        if (run.error) throw batchError(run.error.code ?? 'AutoScaleEvaluationFailed', run.error.message ?? 'The auto-scale formula did not evaluate.', 400);
       } else {
-        throw new InputError('InvalidOption', 'scaleSettings: expected manual or autoScale.');
+        throw new InputError('InvalidOption', 'scale: expected mode manual or auto.');
       }
       return getCluster(ref);
     },
@@ -183,13 +198,13 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
         const e = experimentOf(j) ?? 'default';
         if (!seen.has(e)) {
           seen.add(e);
-          yield { name: e, properties: { provisioningState: 'succeeded' } } satisfies Experiment;
+          yield e;
         }
       }
     },
     // An experiment is a label on jobs: it exists as soon as it is named.
-    getExperiment: async (ref) => ({ name: ref.experiment, properties: { provisioningState: 'succeeded' } }),
-    createExperiment: async (ref) => ({ name: ref.experiment, properties: { provisioningState: 'succeeded' } }),
+    getExperiment: async () => undefined,
+    ensureExperiment: async () => undefined,
 
     async *listJobs(ref) {
       const a = accountOf(ref);
@@ -200,14 +215,19 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       }
     },
     getJob,
-    async createJob(ref, params: JobCreateParameters) {
+    describeSubmit(ref, params) {
+      const { job, task } = translate(ref, params, { url: o.outputs.containerUrl });
       const a = accountOf(ref);
-      if (!params.properties) throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
-      const out = await o.outputs.uploadTarget();
-      const { job, task } = translateJob(params.properties, {
-        jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
-        outputContainerUrl: out.url, outputIdentity: out.identity,
-      });
+      return {
+        requests: [
+          { method: 'POST', path: `${a.client.endpoint}/jobs?api-version=${BATCH_API_VERSION}`, body: job },
+          { method: 'POST', path: `${a.client.endpoint}/jobs/${job.id}/tasks?api-version=${BATCH_API_VERSION}`, body: task },
+        ],
+      };
+    },
+    async submitJob(ref, params) {
+      const a = accountOf(ref);
+      const { job, task } = translate(ref, params, await o.outputs.uploadTarget());
       await write(a, () => a.client.createJob(job));
       try {
         await a.client.createTask(job.id, task);
@@ -224,7 +244,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
         await write(a, () => a.client.terminateJob(ref.job));
       } catch (e) {
         // Already ended: Batch AI answered such a terminate with success too.
-        if (!(e instanceof BatchError && e.code === 'JobCompleted')) throw e;
+        if (!(e instanceof ComputeError && e.code === 'JobCompleted')) throw e;
       }
     },
     deleteJob: async (ref) => {

@@ -1,7 +1,7 @@
-// HTTP error answers of the Batch data plane → BatchError. The service answers OData error bodies
+// HTTP error answers of the Batch data plane → ComputeError. The service answers OData error bodies
 // `{"code","message":{"lang","value"},"values":[{"key","value"}]}`; a gateway may answer HTML or text (or a HEAD
 // has no body), which still becomes a BatchError with the status and, for text, a redacted snippet.
-import { BatchError } from '../errors';
+import { ComputeError } from '../errors';
 import { isRecord } from '../core/json-shape';
 import { redactText } from '../core/redact';
 import { describeRequest, tryJson } from '../http/json-body';
@@ -16,17 +16,22 @@ function details(v: unknown): { key?: string; value?: string }[] {
 }
 
 /** `errorCode` is the `x-ms-error-code`-style header a HEAD answer carries instead of a body, if any. */
-export function batchErrorFromResponse(method: string, url: string, status: number, text: string, errorCode?: string): BatchError {
+/** An Azure Batch error answer in the port's one error shape. */
+export function batchError(code: string, message: string, status: number, values?: readonly { key?: string; value?: string }[]): ComputeError {
+  return new ComputeError(code, message, status, { backend: 'azurebatch', values });
+}
+
+export function batchErrorFromResponse(method: string, url: string, status: number, text: string, errorCode?: string): ComputeError {
   const json = text.trim() ? tryJson(text) : undefined;
   if (isRecord(json)) {
     const message = isRecord(json.message) ? str(json.message.value) : str(json.message);
     const code = str(json.code);
     if (code || message) {
       const values = details(json.values);
-      return new BatchError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, values);
+      return batchError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, values);
     }
   }
   const snippet = redactText(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 200);
   const detail = snippet ? `: ${snippet}` : ' with an empty body';
-  return new BatchError(errorCode ?? `Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without a Batch error body${detail}`, status);
+  return batchError(errorCode ?? `Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without a Batch error body${detail}`, status);
 }

@@ -1,7 +1,7 @@
 // The typed client for the Azure Batch data plane, api-version 2025-06-01.21.0: pools, node counts, jobs,
 // tasks, task files, plus the swagger operations the product does not use yet (kept so every example of the
 // spec is reachable). Transport and auth: pipeline.ts; lists: paging.ts; files: task-files.ts.
-// Every method throws BatchError (shared/errors.ts) for an error answer; a 412 is `ConditionNotMet`.
+// Every method throws ComputeError (shared/errors.ts) for an error answer; a 412 is `ConditionNotMet`.
 import type { HttpMethods } from '@azure/core-rest-pipeline';
 import { isNotFound } from '../errors';
 import { describeRequest } from '../http/json-body';

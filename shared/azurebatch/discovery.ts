@@ -5,9 +5,9 @@
 import { collect } from '../core/collect';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
-import type { WorkspaceRef } from '../batchai/port';
-import { ARM_SCOPE } from '../batchai/credential';
-import { ArmError, ProtocolError } from '../errors';
+import type { WorkspaceRef } from '../compute/model';
+import { ARM_SCOPE } from '../http/credential';
+import { ComputeError, ProtocolError } from '../errors';
 import { bearerPolicy, parseEndpoint } from '../http/endpoint';
 
 export const BATCH_ENDPOINT_TAG = 'chatops-batch-endpoint';
@@ -41,7 +41,7 @@ async function listByType(o: DiscoveryOptions, type: string): Promise<Listed[]> 
   if (url.protocol === 'http:') {
     // The SDK's bearer policy refuses http; the local engine on loopback gets the shared loopback one.
     client.pipeline.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
-    const noToken = () => new ArmError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401);
+    const noToken = () => new ComputeError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401, { backend: 'azurebatch' });
     client.pipeline.addPolicy(bearerPolicy(url, o.credential, ARM_SCOPE, noToken), { phase: 'Sign' });
   }
   return collect(client.resources.list({ filter: `resourceType eq '${type}'` }));

@@ -1,17 +1,17 @@
 // The one place that sends HTTP to the Batch data plane: @azure/core-rest-pipeline with the shared retry
 // policy and either bearer auth (Azure AD, scope of the Batch resource) or the account's Shared Key.
-// Answers ≥ 400 become BatchError; JSON bodies are parsed; file reads come back as bytes.
+// Answers ≥ 400 become ComputeError; JSON bodies are parsed; file reads come back as bytes.
 import {
   createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
   type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline, type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
-import { BatchError, InputError } from '../errors';
+import { InputError } from '../errors';
 import { bearerPolicy, parseEndpoint, resolveOnOrigin } from '../http/endpoint';
 import { parseJsonBody } from '../http/json-body';
 import { retryPolicy, type RetryOptions } from '../http/retry';
 import { sendOrUnreachable } from '../http/send';
-import { batchErrorFromResponse } from './batch-error';
+import { batchError, batchErrorFromResponse } from './batch-error';
 import { sharedKeyPolicy } from './shared-key';
 
 export const BATCH_API_VERSION = '2025-06-01.21.0';
@@ -64,7 +64,7 @@ export function accountNameOf(endpoint: URL, given?: string): string {
 
 function authPolicy(url: URL, auth: BatchAuth): PipelinePolicy {
   if ('credential' in auth) {
-    const noToken = () => new BatchError('AuthenticationFailed', 'The credential returned no token for the Batch scope.', 401);
+    const noToken = () => batchError('AuthenticationFailed', 'The credential returned no token for the Batch scope.', 401);
     return bearerPolicy(url, auth.credential, BATCH_SCOPE, noToken);
   }
   return sharedKeyPolicy(accountNameOf(url, auth.accountName), auth.accountKey);
@@ -114,7 +114,7 @@ export function createBatchHttp(opts: BatchHttpOptions): BatchHttp {
         allowInsecureConnection: base.protocol === 'http:',
         streamResponseStatusCodes: o.binary ? new Set([200, 206]) : undefined,
       });
-      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => new BatchError('ServiceUnreachable', m, 0));
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => batchError('ServiceUnreachable', m, 0));
       if (response.status >= 400) {
         const errorCode = response.headers.get('x-ms-error-code') ?? undefined;
         throw batchErrorFromResponse(method, url, response.status, response.bodyAsText ?? '', errorCode);

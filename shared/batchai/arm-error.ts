@@ -1,7 +1,7 @@
-// HTTP error answers → ArmError. ARM bodies are `{"error":{"code","message","target"}}`; a gateway or proxy
+// HTTP error answers → ComputeError. ARM bodies are `{"error":{"code","message","target"}}`; a gateway or proxy
 // may answer HTML or plain text instead, which still becomes an ArmError with the status and a readable
 // snippet. Messages name the method and path only: never the query, headers or the bearer token.
-import { ArmError } from '../errors';
+import { ComputeError } from '../errors';
 import { isObject, pick } from './parse';
 import { redactText } from '../core/redact';
 import { describeRequest, tryJson } from '../http/json-body';
@@ -12,15 +12,20 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v : undefined;
 }
 
-export function armErrorFromResponse(method: string, url: string, status: number, text: string): ArmError {
+/** A Batch AI error answer in the port's one error shape. */
+export function armError(code: string, message: string, status: number, target?: string): ComputeError {
+  return new ComputeError(code, message, status, { backend: 'batchai', target });
+}
+
+export function armErrorFromResponse(method: string, url: string, status: number, text: string): ComputeError {
   const json = text.trim() ? tryJson(text) : undefined;
   const body = isObject(json) ? (isObject(pick(json, 'error')) ? (pick(json, 'error') as Record<string, unknown>) : json) : undefined;
   const code = body && str(pick(body, 'code'));
   const message = body && str(pick(body, 'message'));
   if (code || message) {
-    return new ArmError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
+    return armError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
   }
   const snippet = redactText(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, SNIPPET);
   const detail = snippet ? `: ${snippet}` : ' with an empty body';
-  return new ArmError(`Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`, status);
+  return armError(`Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`, status);
 }

@@ -8,9 +8,10 @@ import { listAll } from './paging';
 import {
   clusterPath, experimentPath, fileServerPath, jobPath, resourceGroupPath, subscriptionProviderPath, usagesPath,
   workspacePath,
-} from './paths';
+} from '../templates/batchai-paths';
 import { createArmHttp } from './pipeline';
-import type { BatchAi, LroOptions, WorkspaceRef } from './port';
+import type { WorkspaceRef } from '../compute/model';
+import type { BatchAi, LroOptions } from './port';
 import { resourceOps } from './resource-ops';
 import type { RetryOptions } from '../http/retry';
 import type {

@@ -3,7 +3,8 @@
 // Location (202 while running, 200/204 when done), waiting Retry-After between polls (capped), else the
 // configured interval. A failed operation's message is redacted like any ARM error (arm-error.ts): it may
 // name a storage URL with its SAS signature, and it reaches cards (an approval that failed) and logs.
-import { ArmError, ProtocolError } from '../errors';
+import { ProtocolError } from '../errors';
+import { armError } from './arm-error';
 import { retryAfterMs, sleep } from '../http/delay';
 import { isObject, pick } from './parse';
 import type { ArmHttp, ArmResponse } from './pipeline';
@@ -39,7 +40,7 @@ async function pollAsyncOperation(http: ArmHttp, url: string, first: ArmResponse
     if (s === 'failed' || s === 'canceled' || s === 'cancelled') {
       const err = pick(last.body as Record<string, unknown>, 'error');
       const e = isObject(err) ? err : {};
-      throw new ArmError(
+      throw armError(
         str(pick(e, 'code')) ?? (s === 'failed' ? 'OperationFailed' : 'OperationCanceled'),
         redactText(str(pick(e, 'message')) ?? `The long-running operation ended ${status}.`),
         last.status,

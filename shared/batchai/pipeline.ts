@@ -1,19 +1,19 @@
 // The one place that sends HTTP to ARM: @azure/core-rest-pipeline with our retry policy and bearer auth.
-// Answers ≥ 400 become ArmError here; 2xx bodies are JSON-parsed. Absolute URLs from the service (nextLink,
+// Answers ≥ 400 become ComputeError here; 2xx bodies are JSON-parsed. Absolute URLs from the service (nextLink,
 // Azure-AsyncOperation, Location) must stay on the endpoint's origin (../http/endpoint.ts).
 import {
   createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
   type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
-import { ArmError } from '../errors';
+
 import { bearerPolicy, parseEndpoint, resolveOnOrigin } from '../http/endpoint';
 import { parseJsonBody } from '../http/json-body';
 import { retryPolicy, type RetryOptions } from '../http/retry';
 import { sendOrUnreachable } from '../http/send';
-import { armErrorFromResponse } from './arm-error';
-import { API_VERSION } from './paths';
-import { ARM_SCOPE } from './credential';
+import { armError, armErrorFromResponse } from './arm-error';
+import { API_VERSION } from '../templates/batchai-paths';
+import { ARM_SCOPE } from '../http/credential';
 
 export interface ArmResponse {
   status: number;
@@ -45,7 +45,7 @@ function buildPipeline(url: URL, opts: ArmHttpOptions): Pipeline {
   const pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'batchai-chatops' } });
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   pipeline.addPolicy(retryPolicy(opts.retry), { phase: 'Retry' });
-  const noToken = () => new ArmError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401);
+  const noToken = () => armError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401);
   pipeline.addPolicy(bearerPolicy(url, opts.credential, ARM_SCOPE, noToken), { phase: 'Sign' });
   return pipeline;
 }
@@ -75,7 +75,7 @@ export function createArmHttp(opts: ArmHttpOptions): ArmHttp {
         abortSignal: sendOpts.abortSignal,
         allowInsecureConnection: base.protocol === 'http:',
       });
-      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => new ArmError('ServiceUnreachable', m, 0));
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => armError('ServiceUnreachable', m, 0));
       if (response.status >= 400) throw armErrorFromResponse(method, url, response.status, response.bodyAsText ?? '');
       return { status: response.status, headers: response.headers, body: parseJsonBody(method, url, response.status, response.bodyAsText) };
     },

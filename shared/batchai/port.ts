@@ -1,37 +1,15 @@
 // The one interface the rest of the product uses to reach Batch AI. `client.ts` implements it over ARM REST
 // (the real service or the local engine: only endpoint and credential differ); tests may pass the real client
-// pointed at the engine. Every method throws `ArmError` (shared/errors.ts) for an ARM error body.
+// pointed at the engine. Every method throws `ComputeError` (shared/errors.ts) for an ARM error body.
 import type {
   Cluster, ClusterCreateParameters, Experiment, File, FileServer, Job, JobCreateParameters,
   RemoteLoginInformation, ScaleSettings, Usage, Workspace, WorkspaceCreateParameters,
 } from './types';
+import type { ClusterRef, ExperimentRef, JobRef, WorkspaceRef } from '../compute/model';
 
-/** Names a workspace: every call below it needs these three. */
-export interface WorkspaceRef {
-  resourceGroup: string;
-  workspace: string;
-}
-
-export interface ExperimentRef extends WorkspaceRef {
-  experiment: string;
-}
-
-export interface JobRef extends ExperimentRef {
-  job: string;
-}
-
-export interface ClusterRef extends WorkspaceRef {
-  cluster: string;
-}
-
-export interface ListOutputFilesOptions {
-  /** Output directory id; 'stdouterr' is the job's stdout.txt / stderr.txt. */
-  outputDirectoryId: string;
-  /** Sub-path below the output directory. */
-  directory?: string;
-  linkExpiryInMinutes?: number;
-  maxResults?: number;
-}
+/** Batch AI's listOutputFiles query (the port's own options, as Batch AI names them). */
+export type { ListOutputFilesOptions } from '../compute/model';
+import type { ListOutputFilesOptions } from '../compute/model';
 
 /** Options every long-running call accepts. */
 export interface LroOptions {

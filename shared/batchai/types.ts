@@ -2,6 +2,9 @@
 // (definitions → interfaces, allOf → extends). They describe the JSON on the wire: resource properties stay
 // nested under `properties`, as the service sent them. Every field the service may omit is optional.
 
+import type { CNTKsettings, Caffe2Settings, CaffeSettings, ChainerSettings, ContainerSettings, CustomMpiSettings, CustomToolkitSettings, EnvironmentVariable, EnvironmentVariableWithSecretValue, HorovodSettings, InputDirectory, JobPreparation, KeyVaultSecretReference, MountVolumes, NameValuePair, OutputDirectory, PyTorchSettings, ResourceId, TensorFlowSettings, ToolType } from '../templates/job-file';
+export type { AzureBlobFileSystemReference, AzureFileShareReference, AzureStorageCredentialsInfo, CNTKsettings, Caffe2Settings, CaffeSettings, ChainerSettings, ContainerSettings, CustomMpiSettings, CustomToolkitSettings, EnvironmentVariable, EnvironmentVariableWithSecretValue, FileServerReference, HorovodSettings, ImageSourceRegistry, InputDirectory, JobBaseProperties, JobCreateParameters, JobPreparation, KeyVaultSecretReference, MountVolumes, NameValuePair, OutputDirectory, PrivateRegistryCredentials, PyTorchSettings, ResourceId, TensorFlowSettings, ToolType, UnmanagedFileSystemReference } from '../templates/job-file';
+
 export interface UsageName {
   readonly value?: string;
   readonly localizedValue?: string;
@@ -36,11 +39,6 @@ export interface DataDisks {
   cachingType?: "none" | "readonly" | "readwrite";
   diskCount: number;
   storageAccountType: "Standard_LRS" | "Premium_LRS";
-}
-
-export interface KeyVaultSecretReference {
-  sourceVault: ResourceId;
-  secretUrl: string;
 }
 
 export interface MountSettings {
@@ -190,36 +188,6 @@ export interface ClusterListResult {
   readonly nextLink?: string;
 }
 
-export interface JobBaseProperties {
-  schedulingPriority?: "low" | "normal" | "high";
-  cluster: ResourceId;
-  mountVolumes?: MountVolumes;
-  nodeCount: number;
-  containerSettings?: ContainerSettings;
-  cntkSettings?: CNTKsettings;
-  pyTorchSettings?: PyTorchSettings;
-  tensorFlowSettings?: TensorFlowSettings;
-  caffeSettings?: CaffeSettings;
-  caffe2Settings?: Caffe2Settings;
-  chainerSettings?: ChainerSettings;
-  customToolkitSettings?: CustomToolkitSettings;
-  customMpiSettings?: CustomMpiSettings;
-  horovodSettings?: HorovodSettings;
-  jobPreparation?: JobPreparation;
-  stdOutErrPathPrefix: string;
-  inputDirectories?: InputDirectory[];
-  outputDirectories?: OutputDirectory[];
-  environmentVariables?: EnvironmentVariable[];
-  secrets?: EnvironmentVariableWithSecretValue[];
-  constraints?: {
-    maxWallClockTime?: string;
-  };
-}
-
-export interface JobCreateParameters {
-  properties?: JobBaseProperties;
-}
-
 export interface JobProperties {
   schedulingPriority?: "low" | "normal" | "high";
   cluster?: ResourceId;
@@ -296,10 +264,6 @@ export interface FileListResult {
   readonly nextLink?: string;
 }
 
-export interface ResourceId {
-  id: string;
-}
-
 export interface Resource {
   readonly id?: string;
   readonly name?: string;
@@ -312,161 +276,6 @@ export interface ProxyResource {
   readonly id?: string;
   readonly name?: string;
   readonly type?: string;
-}
-
-export type ToolType = "cntk" | "tensorflow" | "caffe" | "caffe2" | "chainer" | "horovod" | "custommpi" | "custom";
-
-export interface NameValuePair {
-  name?: string;
-  value?: string;
-}
-
-export interface EnvironmentVariable {
-  name: string;
-  value: string;
-}
-
-export interface EnvironmentVariableWithSecretValue {
-  name: string;
-  value?: string;
-  valueSecretReference?: KeyVaultSecretReference;
-}
-
-export interface ImageSourceRegistry {
-  serverUrl?: string;
-  image: string;
-  credentials?: PrivateRegistryCredentials;
-}
-
-export interface PrivateRegistryCredentials {
-  username: string;
-  password?: string;
-  passwordSecretReference?: KeyVaultSecretReference;
-}
-
-export interface ContainerSettings {
-  imageSourceRegistry: ImageSourceRegistry;
-  shmSize?: string;
-}
-
-export interface InputDirectory {
-  id: string;
-  path: string;
-}
-
-export interface OutputDirectory {
-  id: string;
-  pathPrefix: string;
-  pathSuffix?: string;
-}
-
-export interface AzureStorageCredentialsInfo {
-  accountKey?: string;
-  accountKeySecretReference?: KeyVaultSecretReference;
-}
-
-export interface AzureFileShareReference {
-  accountName: string;
-  azureFileUrl: string;
-  credentials: AzureStorageCredentialsInfo;
-  relativeMountPath: string;
-  fileMode?: string;
-  directoryMode?: string;
-}
-
-export interface AzureBlobFileSystemReference {
-  accountName: string;
-  containerName: string;
-  credentials: AzureStorageCredentialsInfo;
-  relativeMountPath: string;
-  mountOptions?: string;
-}
-
-export interface FileServerReference {
-  fileServer: ResourceId;
-  sourceDirectory?: string;
-  relativeMountPath: string;
-  mountOptions?: string;
-}
-
-export interface UnmanagedFileSystemReference {
-  mountCommand: string;
-  relativeMountPath: string;
-}
-
-export interface MountVolumes {
-  azureFileShares?: AzureFileShareReference[];
-  azureBlobFileSystems?: AzureBlobFileSystemReference[];
-  fileServers?: FileServerReference[];
-  unmanagedFileSystems?: UnmanagedFileSystemReference[];
-}
-
-export interface CNTKsettings {
-  languageType?: string;
-  configFilePath?: string;
-  pythonScriptFilePath?: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
-export interface CaffeSettings {
-  configFilePath?: string;
-  pythonScriptFilePath?: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
-export interface Caffe2Settings {
-  pythonScriptFilePath: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-}
-
-export interface ChainerSettings {
-  pythonScriptFilePath: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
-export interface CustomToolkitSettings {
-  commandLine?: string;
-}
-
-export interface CustomMpiSettings {
-  commandLine: string;
-  processCount?: number;
-}
-
-export interface JobPreparation {
-  commandLine: string;
-}
-
-export interface PyTorchSettings {
-  pythonScriptFilePath: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-  communicationBackend?: string;
-}
-
-export interface HorovodSettings {
-  pythonScriptFilePath: string;
-  pythonInterpreterPath?: string;
-  commandLineArgs?: string;
-  processCount?: number;
-}
-
-export interface TensorFlowSettings {
-  pythonScriptFilePath: string;
-  pythonInterpreterPath?: string;
-  masterCommandLineArgs?: string;
-  workerCommandLineArgs?: string;
-  parameterServerCommandLineArgs?: string;
-  workerCount?: number;
-  parameterServerCount?: number;
 }
 
 export interface CloudError {

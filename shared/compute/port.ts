@@ -1,32 +1,43 @@
 // The one compute port the bot, the poller, the notifier, idle scale-down and approvals use: clusters, jobs,
-// submit, terminate, scale, output files and log tails, in the Batch AI shapes the views and diff read.
-// Two implementations: Batch AI (batchai-compute.ts: the ARM client + tails through Azure Files URLs) and
-// Azure Batch (azurebatch-compute.ts: pools/jobs/tasks + tails through the Batch file API, links to blobs).
-import type { BatchAi, JobRef } from '../batchai/port';
-import type { File } from '../batchai/types';
+// submit, terminate, scale, output files and log tails, in the port's own model (model.ts). Each backend folder
+// maps its service into it: shared/batchai/compute.ts (ARM REST + tails through Azure Files URLs) and
+// shared/azurebatch/adapter.ts (pools/jobs/tasks + tails through the Batch file API, links to blobs).
+// Every method throws ComputeError (shared/errors.ts) for the service's errors, with the service's code.
+import type { JobCreateParameters } from '../templates/job-file';
+import type {
+  BackendLabels, ClusterRef, ComputeBackend, ComputeCluster, ComputeJob, ExperimentRef, JobRef,
+  ListOutputFilesOptions, LogTail, OutputFile, ScaleMode, SubmitDescription, TailOptions, WorkspaceRef,
+} from './model';
 
-export type ComputeBackend = 'batchai' | 'azurebatch';
-
-export interface TailOptions {
-  /** How much of the end of the file to fetch (one ranged read of at most this many bytes). */
-  maxBytes: number;
-  /** At most this many lines are returned (the last ones). */
-  maxLines: number;
-}
-
-export interface LogTail {
-  lines: string[];
-  /** Earlier content exists that is not in `lines`. */
-  truncated: boolean;
-}
-
-export type ComputePort = Pick<BatchAi,
-  'listClusters' | 'getCluster' | 'updateClusterScale' |
-  'listExperiments' | 'getExperiment' | 'createExperiment' |
-  'listJobs' | 'getJob' | 'createJob' | 'terminateJob' | 'listOutputFiles'> & {
+export interface ComputePort {
   readonly backend: ComputeBackend;
+  readonly labels: BackendLabels;
   /** Where job files' cluster ids point (/subscriptions/<id>/…). */
   readonly subscriptionId: string;
+
+  listClusters(ws: WorkspaceRef): AsyncIterable<ComputeCluster>;
+  getCluster(ref: ClusterRef): Promise<ComputeCluster>;
+  /** Sets the scale mode and answers the cluster as the service shows it right after (often still resizing). */
+  scaleCluster(ref: ClusterRef, scale: ScaleMode): Promise<ComputeCluster>;
+
+  /** The experiment labels the workspace's jobs are filed under. */
+  listExperiments(ws: WorkspaceRef): AsyncIterable<string>;
+  /** Throws a 404 ComputeError when the experiment does not exist (where experiments are resources). */
+  getExperiment(ref: ExperimentRef): Promise<void>;
+  /** Makes sure jobs can be filed under the experiment (creates it where it is a resource). */
+  ensureExperiment(ref: ExperimentRef): Promise<void>;
+
+  /** One request per page, following the service's paging; never a GET per job. */
+  listJobs(ref: ExperimentRef): AsyncIterable<ComputeJob>;
+  getJob(ref: JobRef): Promise<ComputeJob>;
+  /** The requests submitJob would send for this Batch AI job.json (the template input of every backend). */
+  describeSubmit(ref: JobRef, job: JobCreateParameters): SubmitDescription;
+  /** Submits without waiting for the job to start; answers the job as the service shows it then. */
+  submitJob(ref: JobRef, job: JobCreateParameters): Promise<ComputeJob>;
+  /** Asks the service to stop the job, without waiting for it to stop; a job already ended is no error. */
+  terminateJob(ref: JobRef): Promise<void>;
+
+  listOutputFiles(ref: JobRef, opts: ListOutputFilesOptions): AsyncIterable<OutputFile>;
   /** The end of `file` (as listOutputFiles listed it under 'stdouterr'), never a download of the whole file. */
-  readTail(ref: JobRef, file: File, opts: TailOptions): Promise<LogTail>;
-};
+  readTail(ref: JobRef, file: OutputFile, opts: TailOptions): Promise<LogTail>;
+}

@@ -2,8 +2,8 @@
 // becomes a pending approval; pending → approved | rejected | expired; approved → executed | failed.
 // Storage writes each transition with an ETag, so two clicks at once make one transition and the loser reads
 // the winner's state back through `decide` ("already approved by X").
-import type { WorkspaceRef } from '../batchai/port';
-import type { ScaleSettings } from '../batchai/types';
+import type { WorkspaceRef } from '../compute/model';
+import type { ScaleMode } from '../compute/model';
 import type { Command } from './commands';
 import { commandText } from './command-text';
 import { costText, type CostEstimate } from './prices';
@@ -67,10 +67,8 @@ export function approvalReason(r: ApprovalRequest, threshold: number, cost?: { e
   return undefined;
 }
 
-export function scaleSettingsOf(r: ScaleRequest): ScaleSettings {
-  return r.kind === 'resize'
-    ? { manual: { targetNodeCount: r.nodes } }
-    : { autoScale: { minimumNodeCount: r.min, maximumNodeCount: r.max } };
+export function scaleModeOf(r: ScaleRequest): ScaleMode {
+  return r.kind === 'resize' ? { mode: 'manual', targetNodeCount: r.nodes } : { mode: 'auto', min: r.min, max: r.max };
 }
 
 /** "Resize gpu to 5 nodes", "Auto-scale gpu 0–12 nodes", "Submit train as exp/t-1 on gpu (4 nodes)". */

@@ -1,31 +1,21 @@
-// Wire Cluster → the neutral cluster view. Lenient with absent fields; actions are concrete commands because
-// a button sends text as if typed (there is no "ask for a number" in a command).
-import type { Cluster } from '../batchai/types';
+// The port's cluster → the neutral cluster view. Actions are concrete commands because a button sends text as
+// if typed (there is no "ask for a number" in a command).
+import type { ComputeCluster } from '../compute/model';
 import { commandText } from './command-text';
-import { lastSegment } from './arm-names';
-import { toErrorItems } from './job-view';
 import type { ActionView, ClusterFacts, ClusterView } from './views';
 
-export function toClusterFacts(cluster: Cluster, workspace: string): ClusterFacts {
-  const p = cluster.properties ?? {};
-  const n = p.nodeStateCounts ?? {};
-  const auto = p.scaleSettings?.autoScale;
+export function toClusterFacts(c: ComputeCluster, workspace: string): ClusterFacts {
   const facts: ClusterFacts = {
     workspace,
-    name: cluster.name ?? lastSegment(cluster.id) ?? '',
-    vmSize: p.vmSize ?? '',
-    allocationState: p.allocationState ?? 'steady',
-    currentNodeCount: p.currentNodeCount ?? 0,
-    nodes: {
-      idle: n.idleNodeCount ?? 0, running: n.runningNodeCount ?? 0, preparing: n.preparingNodeCount ?? 0,
-      leaving: n.leavingNodeCount ?? 0, unusable: n.unusableNodeCount ?? 0,
-    },
-    scale: auto
-      ? { mode: 'auto', min: auto.minimumNodeCount, max: auto.maximumNodeCount, ...(auto.initialNodeCount === undefined ? {} : { initial: auto.initialNodeCount }) }
-      : { mode: 'manual', targetNodeCount: p.scaleSettings?.manual?.targetNodeCount ?? p.currentNodeCount ?? 0 },
-    errors: toErrorItems(p.errors),
+    name: c.name,
+    vmSize: c.vmSize,
+    allocationState: c.allocationState,
+    currentNodeCount: c.currentNodeCount,
+    nodes: c.nodes,
+    scale: c.scale,
+    errors: c.errors,
   };
-  if (p.vmPriority) facts.vmPriority = p.vmPriority;
+  if (c.vmPriority) facts.vmPriority = c.vmPriority;
   return facts;
 }
 
@@ -42,7 +32,7 @@ export function clusterActions(c: ClusterFacts): ActionView[] {
   return actions;
 }
 
-export function toClusterView(cluster: Cluster, workspace: string): ClusterView {
+export function toClusterView(cluster: ComputeCluster, workspace: string): ClusterView {
   const facts = toClusterFacts(cluster, workspace);
   return { kind: 'cluster', ...facts, actions: clusterActions(facts) };
 }

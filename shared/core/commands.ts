@@ -2,7 +2,8 @@
 // (grammar.ts) produces these; the bot dispatches on `kind` from a table of handlers.
 import type { Role } from './roles';
 
-export type JobState = 'queued' | 'running' | 'terminating' | 'succeeded' | 'failed';
+export type { JobState } from '../compute/model';
+import type { JobState } from '../compute/model';
 
 /** A job named in chat: `job7` (the conversation's default experiment) or `exp1/job7`. */
 export interface JobName {

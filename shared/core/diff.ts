@@ -1,7 +1,7 @@
 // Pure diff of one workspace: the snapshot rows stored last tick against what the listing returned now →
 // the events to enqueue and the rows to write. Only the fields that make an event are in a row, so a job
 // whose other properties change costs no write.
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { JobState } from './commands';
 import { eventId, type BackendEvent, type ClusterChange, type ClusterEvent, type JobEvent } from './events';
 import type { ClusterFacts, JobSummaryView } from './views';

@@ -2,7 +2,7 @@
 // An event's id is a hash of (resource id, new state, transition time), so a retried tick that sees the same
 // transition produces the same id and the notifier's (conversation, event id) markers drop the repeat.
 import { createHash } from 'node:crypto';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import { ProtocolError } from '../errors';
 import { isRecord } from './json-shape';
 import type { JobState } from './commands';

@@ -3,7 +3,7 @@
 // unless someone kept it up. `idleSince` is derived from what the listing shows (the cluster's and its jobs'
 // last transitions, the end of a keep-up), so a retried tick computes the same value and the same decision.
 import { costText, estimate, SHIPPED_PRICES, type PriceTable } from './prices';
-import type { ScaleSettings } from '../batchai/types';
+import type { ScaleMode } from '../compute/model';
 import { commandText } from './command-text';
 import type { ClusterAlertView, ClusterFacts } from './views';
 
@@ -33,7 +33,7 @@ export interface IdleInput {
 export type IdleDecision =
   | { action: 'none'; reason: string }
   | { action: 'warn'; idleSince: string; scaleAt: string }
-  | { action: 'scale'; idleSince: string; settings: ScaleSettings };
+  | { action: 'scale'; idleSince: string; scale: ScaleMode };
 
 const MINUTE = 60_000;
 
@@ -49,11 +49,11 @@ export function latest(times: Array<string | undefined>): string | undefined {
 }
 
 /** What scaling to zero means for this cluster, or why it does not apply. */
-function zeroSettings(scale: ClusterFacts['scale']): ScaleSettings | string {
-  if (scale.mode === 'manual') return scale.targetNodeCount === 0 ? 'already set to zero nodes' : { manual: { targetNodeCount: 0 } };
+function zeroScale(scale: ScaleMode): ScaleMode | string {
+  if (scale.mode === 'manual') return scale.targetNodeCount === 0 ? 'already set to zero nodes' : { mode: 'manual', targetNodeCount: 0 };
   // Auto-scale with min 0 gives idle nodes back by itself; with min > 0 it would hold them forever.
   if (scale.min === 0) return 'auto-scale with minimum 0 releases idle nodes itself';
-  return { autoScale: { minimumNodeCount: 0, maximumNodeCount: scale.max } };
+  return { mode: 'auto', min: 0, max: scale.max };
 }
 
 export function decideIdle(i: IdleInput): IdleDecision {
@@ -61,8 +61,8 @@ export function decideIdle(i: IdleInput): IdleDecision {
   if (i.activeJobs > 0) return { action: 'none', reason: `${i.activeJobs} active job${i.activeJobs === 1 ? '' : 's'}` };
   if (i.cluster.currentNodeCount === 0) return { action: 'none', reason: 'no nodes' };
   if (i.cluster.allocationState === 'resizing') return { action: 'none', reason: 'resizing' };
-  const settings = zeroSettings(i.cluster.scale);
-  if (typeof settings === 'string') return { action: 'none', reason: settings };
+  const scale = zeroScale(i.cluster.scale);
+  if (typeof scale === 'string') return { action: 'none', reason: scale };
   const keptUntil = i.policy.keepUpUntil;
   if (keptUntil && Date.parse(keptUntil) > now) return { action: 'none', reason: `kept up until ${keptUntil}` };
   // After a keep-up ends, a new idle period starts then: it must last the whole window again.
@@ -74,7 +74,7 @@ export function decideIdle(i: IdleInput): IdleDecision {
   if (!warnedAt) return { action: 'warn', idleSince, scaleAt: new Date(now + i.graceMinutes * MINUTE).toISOString() };
   const scaleAt = Date.parse(warnedAt) + i.graceMinutes * MINUTE;
   if (now < scaleAt) return { action: 'none', reason: `warned; scale-down at ${new Date(scaleAt).toISOString()}` };
-  return { action: 'scale', idleSince, settings };
+  return { action: 'scale', idleSince, scale };
 }
 
 const minutesBetween = (from: string, to: Date) => Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / MINUTE));

@@ -1,38 +1,35 @@
-// Wire Job → the neutral job views cards render. Lenient: every field the service may omit is optional here.
-import type { BatchAIError, Job } from '../batchai/types';
+// The port's job → the neutral job views cards render.
+import type { ComputeJob, OutputFile } from '../compute/model';
 import type { JobName } from './commands';
 import { commandText } from './command-text';
-import { lastSegment, secondsBetween, segmentAfter } from './arm-names';
-import type { ActionView, ErrorItem, JobSummaryView, JobView } from './views';
-
-export function toErrorItems(errors: BatchAIError[] | undefined): ErrorItem[] {
-  return (errors ?? []).map((e) => ({ code: e.code ?? 'Error', message: e.message ?? '' }));
-}
+import { secondsBetween } from './arm-names';
+import type { ActionView, JobSummaryView, JobView, OutputFileView } from './views';
 
 /** `now` gives a running job its duration so far; without it only finished jobs have one. */
-export function toJobSummary(job: Job, workspace: string, now?: Date): JobSummaryView {
-  const p = job.properties ?? {};
-  const info = p.executionInfo ?? {};
-  const state = p.executionState ?? 'queued';
+export function toJobSummary(job: ComputeJob, workspace: string, now?: Date): JobSummaryView {
   const summary: JobSummaryView = {
     workspace,
-    experiment: segmentAfter(job.id, 'experiments') ?? '',
-    name: job.name ?? lastSegment(job.id) ?? '',
-    state,
-    cluster: lastSegment(p.cluster?.id) ?? '',
-    nodeCount: p.nodeCount ?? 1,
-    errors: toErrorItems(info.errors),
+    experiment: job.experiment,
+    name: job.name,
+    state: job.state,
+    cluster: job.cluster,
+    nodeCount: job.nodeCount,
+    errors: job.errors,
   };
-  if (p.toolType) summary.toolType = p.toolType;
-  if (p.schedulingPriority) summary.priority = p.schedulingPriority;
-  if (p.creationTime) summary.createdAt = p.creationTime;
-  if (info.startTime) summary.startedAt = info.startTime;
-  if (info.endTime) summary.endedAt = info.endTime;
-  const running = state === 'running' || state === 'terminating';
-  const duration = secondsBetween(info.startTime, info.endTime ?? (running ? now : undefined));
+  if (job.toolType) summary.toolType = job.toolType;
+  if (job.priority) summary.priority = job.priority;
+  if (job.createdAt) summary.createdAt = job.createdAt;
+  if (job.startedAt) summary.startedAt = job.startedAt;
+  if (job.endedAt) summary.endedAt = job.endedAt;
+  const running = job.state === 'running' || job.state === 'terminating';
+  const duration = secondsBetween(job.startedAt, job.endedAt ?? (running ? now : undefined));
   if (duration !== undefined) summary.durationSeconds = duration;
-  if (info.exitCode !== undefined) summary.exitCode = info.exitCode;
+  if (job.exitCode !== undefined) summary.exitCode = job.exitCode;
   return summary;
+}
+
+export function toOutputFileView(f: OutputFile): OutputFileView {
+  return { name: f.name, url: f.url ?? '', isDirectory: f.isDirectory, ...(f.size === undefined ? {} : { size: f.size }) };
 }
 
 export function jobNameOf(s: JobSummaryView): JobName {
@@ -53,7 +50,7 @@ export function jobActions(s: JobSummaryView): ActionView[] {
   return actions;
 }
 
-export function toJobView(job: Job, workspace: string, extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { now?: Date } = {}): JobView {
+export function toJobView(job: ComputeJob, workspace: string, extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { now?: Date } = {}): JobView {
   const summary = toJobSummary(job, workspace, extra.now);
   const view: JobView = { kind: 'job', job: summary, tails: extra.tails ?? [], outputs: extra.outputs ?? [], actions: jobActions(summary) };
   if (extra.headline) view.headline = extra.headline;

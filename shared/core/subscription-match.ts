@@ -1,7 +1,7 @@
 // Pure: does a subscription's filter match an event? Names compare case-insensitively (ARM lower-cases names
 // in ids). Experiment, job and submitter narrow to job events; cluster events are heard through 'cluster'.
 import type { SubscriptionFilter } from './commands';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import { workspaceLabel } from './arm-names';
 import type { BackendEvent, JobTransition } from './events';
 

@@ -1,5 +1,6 @@
 // Neutral view models: what an operation or an alert wants to show, with no Teams or Slack JSON in it.
 // cards/ renders each of these for every channel. Times are ISO-8601 strings; durations in seconds.
+import type { NodeCounts, ScaleMode, ServiceError } from '../compute/model';
 import type { CommandKind, JobState, SubscriptionFilter } from './commands';
 
 /** A button: it sends this command text back, as if typed. */
@@ -9,10 +10,7 @@ export interface ActionView {
   style?: 'positive' | 'destructive';
 }
 
-export interface ErrorItem {
-  code: string;
-  message: string;
-}
+export type ErrorItem = ServiceError;
 
 export interface JobSummaryView {
   workspace: string;
@@ -76,8 +74,8 @@ export interface ClusterView {
   vmPriority?: string;
   allocationState: 'steady' | 'resizing';
   currentNodeCount: number;
-  nodes: { idle: number; running: number; preparing: number; leaving: number; unusable: number };
-  scale: { mode: 'manual'; targetNodeCount: number } | { mode: 'auto'; min: number; max: number; initial?: number };
+  nodes: NodeCounts;
+  scale: ScaleMode;
   errors: ErrorItem[];
   actions: ActionView[];
   headline?: string;

@@ -2,16 +2,16 @@
 // failure: log-files.ts), each ONE ranged read
 // sized from listOutputFiles' contentLength, and the expiring links of every output directory. Failures here
 // degrade the alert (no tail) rather than block it: the state change is the news.
-import type { JobRef } from '../batchai/port';
-import type { File } from '../batchai/types';
+import type { JobRef, OutputFile } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { JobEvent } from '../core/events';
 import { tailFileNames } from '../core/log-files';
 import { toError } from '../errors';
+import { toOutputFileView } from '../core/job-view';
 import type { LogTailView, OutputDirectoryView } from '../core/views';
 
 export interface AlertContentDeps {
-  batchAi: Pick<ComputePort, 'listOutputFiles' | 'readTail'>;
+  compute: Pick<ComputePort, 'listOutputFiles' | 'readTail'>;
   logs: { tailBytes: number; tailLines: number; linkExpiryMinutes: number };
   now: () => Date;
   log: (line: string) => void;
@@ -20,28 +20,25 @@ export interface AlertContentDeps {
 /** Files listed per output directory on a card. */
 const MAX_FILES = 20;
 
-async function listDir(deps: AlertContentDeps, ref: JobRef, id: string, expiresAt: string): Promise<{ dir: OutputDirectoryView; files: File[] }> {
-  const files: File[] = [];
+async function listDir(deps: AlertContentDeps, ref: JobRef, id: string, expiresAt: string): Promise<{ dir: OutputDirectoryView; files: OutputFile[] }> {
+  const files: OutputFile[] = [];
   let more = false;
-  for await (const f of deps.batchAi.listOutputFiles(ref, { outputDirectoryId: id, linkExpiryInMinutes: deps.logs.linkExpiryMinutes, maxResults: MAX_FILES })) {
+  for await (const f of deps.compute.listOutputFiles(ref, { outputDirectoryId: id, linkExpiryInMinutes: deps.logs.linkExpiryMinutes, maxResults: MAX_FILES })) {
     if (files.length === MAX_FILES) { more = true; break; }
     files.push(f);
   }
   const dir: OutputDirectoryView = {
     id, expiresAt, more,
-    files: files.filter((f) => f.name).map((f) => ({
-      name: f.name!, url: f.downloadUrl ?? '', isDirectory: f.fileType === 'directory',
-      ...(f.properties?.contentLength === undefined ? {} : { size: f.properties.contentLength }),
-    })),
+    files: files.filter((f) => f.name).map(toOutputFileView),
   };
   return { dir, files };
 }
 
-async function tailOf(deps: AlertContentDeps, ref: JobRef, files: File[], name: string): Promise<LogTailView | undefined> {
-  const f = files.find((x) => x.name === name && x.fileType !== 'directory');
+async function tailOf(deps: AlertContentDeps, ref: JobRef, files: OutputFile[], name: string): Promise<LogTailView | undefined> {
+  const f = files.find((x) => x.name === name && !x.isDirectory);
   if (!f) return undefined;
-  const size = f.properties?.contentLength ?? 0;
-  const t = await deps.batchAi.readTail(ref, f, { maxBytes: deps.logs.tailBytes, maxLines: deps.logs.tailLines });
+  const size = f.size ?? 0;
+  const t = await deps.compute.readTail(ref, f, { maxBytes: deps.logs.tailBytes, maxLines: deps.logs.tailLines });
   return { file: name, lines: t.lines, truncated: t.truncated, size };
 }
 

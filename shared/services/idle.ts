@@ -8,7 +8,7 @@
 // - scale: the `policies` row is written with the ETag read at the start of the tick (a keep-up pressed since, or a
 //   concurrent tick, makes that write fail and the cluster stays), then one PATCH, then the "scaled" card.
 import { randomUUID } from 'node:crypto';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import { workspaceLabel } from '../core/arm-names';
 import type { ObservedCluster, ObservedJob } from '../core/diff';
@@ -24,7 +24,7 @@ import type { AlertPort } from './notifier';
 import { observeWorkspace, type ListingPort } from './observe';
 
 export interface IdleDeps {
-  batchAi: ListingPort & Pick<ComputePort, 'updateClusterScale'>;
+  compute: ListingPort & Pick<ComputePort, 'scaleCluster'>;
   workspaces: WorkspaceRef[];
   stores: Pick<Stores, 'policies' | 'subscriptions' | 'conversations'>;
   markers: MarkerStore;
@@ -94,13 +94,13 @@ async function tickCluster(t: Tick, ws: WorkspaceRef, c: ObservedCluster, jobs: 
   if (!(await deps.stores.policies.update(ws, name, { scaledAt: now.toISOString(), scaledFor: d.idleSince }, row?.etag))) {
     return { action: 'skipped', detail: 'the policy row changed since it was read (keep-up or another tick)' };
   }
-  await deps.batchAi.updateClusterScale({ ...ws, cluster: name }, d.settings);
+  await deps.compute.scaleCluster({ ...ws, cluster: name }, d.scale);
   await deliver(t, ws, c, 'idle-scaled', d.idleSince, scaledToZeroView(c.view, d.idleSince, now, priceTable(deps.policy.pricesFile)));
   return { action: 'scale', detail: `idle since ${d.idleSince}` };
 }
 
 async function tickWorkspace(t: Tick, ws: WorkspaceRef): Promise<ClusterOutcome[]> {
-  const [observed, policies] = await Promise.all([observeWorkspace(t.deps.batchAi, ws, 8), t.deps.stores.policies.list(ws)]);
+  const [observed, policies] = await Promise.all([observeWorkspace(t.deps.compute, ws, 8), t.deps.stores.policies.list(ws)]);
   const out: ClusterOutcome[] = [];
   for (const c of observed.clusters) {
     const name = c.row.cluster;

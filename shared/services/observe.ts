@@ -1,9 +1,9 @@
 // What the poller sees of one workspace, with one request per list page: clusters (1), experiments (1) and
 // the jobs of each experiment (1 per page of up to 1000) — never a GET per job.
 import { collect } from '../core/collect';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
+import type { ComputeCluster, ComputeJob } from '../compute/model';
 import type { ComputePort } from '../compute/port';
-import type { Cluster, Job } from '../batchai/types';
 import { toClusterFacts } from '../core/cluster-view';
 import { clusterKey, jobKey, type ObservedCluster, type ObservedJob } from '../core/diff';
 import { toJobSummary } from '../core/job-view';
@@ -24,42 +24,49 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
   return out;
 }
 
-export function observeJob(job: Job, ws: WorkspaceRef, experiment: string): ObservedJob {
-  const p = job.properties ?? {};
-  const summary = toJobSummary(job, ws.workspace);
-  const name = job.name ?? summary.name;
+/** `experiment`: the one the listing was for (a job filed under it, whatever its id says). */
+export function observeJob(job: ComputeJob, ws: WorkspaceRef, experiment: string): ObservedJob {
+  const summary = { ...toJobSummary(job, ws.workspace), experiment };
   return {
     row: {
-      kind: 'job', key: jobKey(experiment, name),
-      resourceId: job.id ?? `${ws.resourceGroup}/${ws.workspace}/${experiment}/${name}`,
-      experiment, job: name, state: summary.state,
-      at: p.executionStateTransitionTime ?? p.creationTime ?? '', cluster: summary.cluster, nodeCount: summary.nodeCount,
+      kind: 'job',
+      key: jobKey(experiment, job.name),
+      resourceId: job.id || `${ws.resourceGroup}/${ws.workspace}/${experiment}/${job.name}`,
+      experiment,
+      job: job.name,
+      state: job.state,
+      at: job.stateChangedAt ?? job.createdAt ?? '',
+      cluster: job.cluster,
+      nodeCount: job.nodeCount,
     },
-    createdAt: p.creationTime ?? '',
+    createdAt: job.createdAt ?? '',
     summary,
-    outputDirectoryIds: (p.outputDirectories ?? []).map((d) => d.id),
+    outputDirectoryIds: job.outputDirectoryIds,
   };
 }
 
-export function observeCluster(cluster: Cluster, ws: WorkspaceRef): ObservedCluster {
+export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef): ObservedCluster {
   const view = toClusterFacts(cluster, ws.workspace);
-  const p = cluster.properties ?? {};
   return {
     row: {
-      kind: 'cluster', key: clusterKey(view.name), resourceId: cluster.id ?? `${ws.resourceGroup}/${ws.workspace}/${view.name}`,
-      cluster: view.name, vmSize: view.vmSize, allocationState: view.allocationState, nodeCount: view.currentNodeCount,
-      at: p.allocationStateTransitionTime ?? p.creationTime ?? '',
+      kind: 'cluster',
+      key: clusterKey(cluster.name),
+      resourceId: cluster.id || `${ws.resourceGroup}/${ws.workspace}/${cluster.name}`,
+      cluster: cluster.name,
+      vmSize: cluster.vmSize,
+      allocationState: cluster.allocationState,
+      nodeCount: cluster.currentNodeCount,
+      at: cluster.allocationChangedAt ?? cluster.createdAt ?? '',
     },
     view,
   };
 }
 
 export async function observeWorkspace(
-  batchAi: ListingPort, ws: WorkspaceRef, concurrency: number,
+  compute: ListingPort, ws: WorkspaceRef, concurrency: number,
 ): Promise<{ jobs: ObservedJob[]; clusters: ObservedCluster[] }> {
-  const [clusters, experiments] = await Promise.all([collect(batchAi.listClusters(ws)), collect(batchAi.listExperiments(ws))]);
-  const names = experiments.map((e) => e.name).filter((n): n is string => !!n);
-  const perExperiment = await mapLimit(names, concurrency, async (experiment) =>
-    (await collect(batchAi.listJobs({ ...ws, experiment }, { maxResults: 1000 }))).map((j) => observeJob(j, ws, experiment)));
+  const [clusters, experiments] = await Promise.all([collect(compute.listClusters(ws)), collect(compute.listExperiments(ws))]);
+  const perExperiment = await mapLimit(experiments, concurrency, async (experiment) =>
+    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment)));
   return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws)) };
 }

@@ -6,7 +6,7 @@
 // Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
 // failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
 // Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
@@ -16,7 +16,7 @@ import type { BackendStores } from '../storage/index';
 import { mapLimit, observeJob, observeWorkspace, type ListingPort } from './observe';
 
 export interface PollerDeps {
-  batchAi: ListingPort & Pick<ComputePort, 'getJob'>;
+  compute: ListingPort & Pick<ComputePort, 'getJob'>;
   workspaces: WorkspaceRef[];
   stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events' | 'batches'>;
   log?: (line: string) => void;
@@ -70,7 +70,7 @@ export function createPoller(deps: PollerDeps): Poller {
   }
 
   async function pollWorkspace(ws: WorkspaceRef, at: string): Promise<Omit<WorkspaceTick, 'workspace' | 'ok'>> {
-    const observed = await observeWorkspace(deps.batchAi, ws, deps.concurrency ?? 8);
+    const observed = await observeWorkspace(deps.compute, ws, deps.concurrency ?? 8);
     const previous = await snapshots.load(ws);
     const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
     if (diff.events.length > 0) await events.enqueue(ws, await mapLimit(diff.events, deps.concurrency ?? 8, (e) => withEndDetails(ws, e)), at);
@@ -81,7 +81,7 @@ export function createPoller(deps: PollerDeps): Poller {
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
     if (e.kind !== 'job' || (e.to !== 'succeeded' && e.to !== 'failed') || e.summary.exitCode !== undefined) return e;
     try {
-      const o = observeJob(await deps.batchAi.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment);
+      const o = observeJob(await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment);
       return { ...e, summary: { ...o.summary, state: e.summary.state }, outputDirectoryIds: o.outputDirectoryIds } satisfies JobEvent;
     } catch (err) {
       // The ending is the news: announce it as listed rather than hold it back.

@@ -11,7 +11,7 @@
 //   later tick) removes what is left after the retention: batches of a poller that died before enqueueing,
 //   and of messages that never completed (poison).
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import { parseEvents, type BackendEvent } from '../core/events';
 import { ProtocolError } from '../errors';
 import { statusOf, transactionGroups } from './table';

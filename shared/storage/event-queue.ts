@@ -6,7 +6,7 @@
 // queue trigger's default encoding).
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { BackendEvent, EventBatchRef } from '../core/events';
 import { EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { TableClient } from '@azure/data-tables';
-import type { ClusterRef, JobRef } from '../batchai/port';
+import type { ClusterRef, JobRef } from '../compute/model';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
 import { FOLLOWUPS_QUEUE } from './queue-names';

@@ -1,6 +1,6 @@
 // Table Storage keys may not contain / \ # ? or control characters (and ARM ids are full of `/`): every key
 // built from a name or an id goes through encodeKey, a reversible %XX escape of just those characters.
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import { workspaceLabel } from '../core/arm-names';
 
 const FORBIDDEN = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;

@@ -21,6 +21,8 @@ export interface OutputBlob {
 }
 
 export interface OutputBlobs {
+  /** The container's URL without any signature: what a dry run may show. */
+  readonly containerUrl: string;
   /** Where a new job's task uploads to (the `outputFiles` container). */
   uploadTarget(): Promise<{ url: string; identity?: string }>;
   /** Blobs below `prefix/`, each with a read link that expires after `expiryMinutes`. */
@@ -65,6 +67,7 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
   }
 
   return {
+    containerUrl: container.url,
     async uploadTarget() {
       if (!local) return { url: container.url, identity: s.identity };
       await (created ??= container.createIfNotExists().catch((e: unknown) => { created = undefined; throw e; }));

@@ -3,7 +3,7 @@
 // ClusterPolicy). The idle tick writes with the ETag it read, so a keep-up pressed meanwhile (which changes the
 // ETag) or a concurrent tick makes its write fail instead of scaling a cluster someone just asked to keep.
 import { odata, type TableClient } from '@azure/data-tables';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { ClusterPolicy } from '../core/idle-policy';
 import { decodeKey, encodeKey, workspaceKey } from './keys';
 import { getIfExists, statusOf, type Versioned } from './table';

@@ -1,7 +1,7 @@
 // The `pollstatus` table: one row per workspace that is failing to poll, so a failure is reported once when
 // it starts and once when it ends, not every tick, and the health endpoint can list what is failing.
 import type { TableClient } from '@azure/data-tables';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import { workspaceLabel } from '../core/arm-names';
 import { decodeKey, workspaceKey } from './keys';
 import { getIfExists, statusOf } from './table';

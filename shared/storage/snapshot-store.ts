@@ -2,7 +2,7 @@
 // (`job:{experiment}:{job}`) and cluster (`cluster:{name}`), plus a `meta` row saying the workspace had its
 // first (baseline) tick. Writes go in transactions of at most 100 actions, all within the one partition.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { WorkspaceRef } from '../batchai/port';
+import type { WorkspaceRef } from '../compute/model';
 import type { JobState } from '../core/commands';
 import type { SnapshotRow } from '../core/diff';
 import { ProtocolError } from '../errors';

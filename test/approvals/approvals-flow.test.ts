@@ -1,7 +1,7 @@
 // The approval flow end to end: the REAL engine (the cluster really resizes), REAL Azurite (the ETag-guarded
 // approvals table), botbuilder's real CloudAdapter behind the `messages` function, a fake channel. The bot here
 // uses a Batch AI client over a counting transport, so "executes once" is counted in PATCH requests.
-import { batchAiCompute } from '../../shared/compute/batchai-compute';
+import { batchAiCompute } from '../../shared/batchai/compute';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../bot/create-bot-services';
@@ -9,7 +9,7 @@ import { validateAdaptiveCard } from '../../cards/validate';
 import { createApprovalExpiry } from '../../shared/services/approval-expiry';
 import { createMessagesHandler } from '../../functions/messages';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
+import { staticTokenCredential } from '../../shared/http/credential';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
 import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   client = createBatchAiClient({
     endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { batchAi: batchAiCompute(client), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, { compute: batchAiCompute(client), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
 }, 60_000);
 
 const handler = () => createMessagesHandler(async () => bot);

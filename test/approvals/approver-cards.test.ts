@@ -8,8 +8,8 @@ import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../bot/create-bot-services';
 import { createMessagesHandler } from '../../functions/messages';
 import { createBatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
-import { batchAiCompute } from '../../shared/compute/batchai-compute';
+import { staticTokenCredential } from '../../shared/http/credential';
+import { batchAiCompute } from '../../shared/batchai/compute';
 import { createApprovalExpiry } from '../../shared/services/approval-expiry';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
 import { buttonCommands, cardText, message, startBotStack, SUB, type BotStack } from '../../local/harness/bot-stack';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const batchAi = createBatchAiClient({
     endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { batchAi: batchAiCompute(batchAi), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, { compute: batchAiCompute(batchAi), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
   // Where Bob and Olga talk: Bob's personal chat wins over the channel he used after it.
   await say(BOB_DM, BOB, 'help', true);
   await say(BOB_TEAM, BOB, 'help');

@@ -2,6 +2,7 @@
 // for an approver, and its card carries the estimate; under the budget it runs at once. An approved submit
 // runs as its requester.
 import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
+import type { ScaleMode } from '../../shared/compute/model';
 
 let stack: BotStack;
 beforeAll(async () => {
@@ -11,8 +12,9 @@ beforeAll(async () => {
 afterAll(async () => { await stack?.stop(); });
 
 const ws = { resourceGroup: 'rg', workspace: 'ws' };
-const nodes = async () => (await stack.services.deps.batchAi.getCluster({ ...ws, cluster: 'gpu' })).properties?.scaleSettings?.manual?.targetNodeCount;
-const jobExists = (job: string) => stack.services.deps.batchAi.getJob({ ...ws, experiment: 'exp', job }).then(() => true, () => false);
+const manualTarget = (s: ScaleMode) => (s.mode === 'manual' ? s.targetNodeCount : undefined);
+const nodes = async () => manualTarget((await stack.services.deps.compute.getCluster({ ...ws, cluster: 'gpu' })).scale);
+const jobExists = (job: string) => stack.services.deps.compute.getJob({ ...ws, experiment: 'exp', job }).then(() => true, () => false);
 
 test('a resize to 3 nodes ($2.70/h) waits for an approver; to 1 node ($0.90/h) it runs', async () => {
   const asked = cardText(await stack.say('budget', 'resize gpu 3'));

@@ -1,11 +1,11 @@
 // The Batch client over real HTTP: Shared Key as the service checks it, bearer tokens for the Batch scope,
-// OData paging with $select/$filter, OData errors → BatchError, If-Match, and ranged tails.
+// OData paging with $select/$filter, OData errors → ComputeError, If-Match, and ranged tails.
 import { collect } from '../../shared/core/collect';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { createBatchClient } from '../../shared/azurebatch/client';
 import { BATCH_SCOPE } from '../../shared/azurebatch/pipeline';
 import { batchSignature, batchStringToSign, verifySharedKey } from '../../shared/azurebatch/shared-key';
-import { BatchError, ProtocolError } from '../../shared/errors';
+import { ComputeError, ProtocolError } from '../../shared/errors';
 import { startScriptedServer, type LoggedRequest, type ScriptedAnswer, type ScriptedServer } from '../batchai/support/scripted-server';
 
 const KEY = Buffer.from('a local key of thirty-two bytes!').toString('base64');
@@ -76,14 +76,14 @@ test('a nextLink to another origin is refused before anything is sent there', as
   expect(server.log).toHaveLength(1);
 });
 
-test('OData error bodies become BatchError with code, message and values; If-Match is sent', async () => {
+test('OData error bodies become ComputeError with code, message and values; If-Match is sent', async () => {
   server.script = () => ({
     status: 412,
     body: { 'odata.metadata': 'x', code: 'ConditionNotMet', message: { lang: 'en-US', value: 'The condition specified using HTTP conditional header(s) is not met.' }, values: [{ key: 'RequestId', value: 'r1' }] },
   });
   const err = await keyed().resizePool('p1', { targetDedicatedNodes: 2 }, { ifMatch: '0x1' }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(BatchError);
-  expect(err).toMatchObject({ code: 'ConditionNotMet', statusCode: 412, values: [{ key: 'RequestId', value: 'r1' }] });
+  expect(err).toBeInstanceOf(ComputeError);
+  expect(err).toMatchObject({ code: 'ConditionNotMet', status: 412, backend: 'azurebatch', values: [{ key: 'RequestId', value: 'r1' }] });
   expect(server.log[0].headers['if-match']).toBe('0x1');
   expect(JSON.parse(server.log[0].body)).toEqual({ targetDedicatedNodes: 2 });
   expect(server.log[0].headers['content-type']).toBe('application/json; odata=minimalmetadata');
@@ -91,8 +91,8 @@ test('OData error bodies become BatchError with code, message and values; If-Mat
 
 test('a gateway page is still a coded error, redacted', async () => {
   server.script = () => ({ status: 502, body: '<html><body>Bad gateway sig=SECRET</body></html>' });
-  const err = await keyed().getJob('j').catch((e: unknown) => e) as BatchError;
-  expect(err).toMatchObject({ code: 'Http502', statusCode: 502 });
+  const err = await keyed().getJob('j').catch((e: unknown) => e) as ComputeError;
+  expect(err).toMatchObject({ code: 'Http502', status: 502, backend: 'azurebatch' });
   expect(err.message).toContain('GET /jobs/j answered HTTP 502');
   expect(err.message).not.toContain('SECRET');
 });
@@ -119,12 +119,12 @@ test('the tail of an empty file costs one request', async () => {
   expect(server.log).toHaveLength(1);
 });
 
-test('an account that cannot be reached → BatchError ServiceUnreachable naming the path, never the query', async () => {
+test('an account that cannot be reached → ComputeError ServiceUnreachable naming the path, never the query', async () => {
   const gone = await startScriptedServer(() => ({ status: 200 }));
   const url = gone.url;
   await gone.close();
   const client = createBatchClient({ endpoint: url, auth: { accountName: 'local', accountKey: KEY }, retry: { maxRetries: 0 } });
   const e = await client.getTaskFileProperties('job-1', 'task-1', 'stdout.txt').then(() => undefined, (err: unknown) => err);
-  expect(e).toMatchObject({ name: 'BatchError', code: 'ServiceUnreachable', statusCode: 0 });
+  expect(e).toMatchObject({ name: 'ComputeError', code: 'ServiceUnreachable', status: 0, backend: 'azurebatch' });
   expect((e as Error).message).toMatch(/^HEAD \/jobs\/job-1\/tasks\/task-1\/files\/stdout\.txt: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\.$/);
 });

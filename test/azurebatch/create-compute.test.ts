@@ -3,8 +3,8 @@
 // reads the workspace's clusters as pools; a workspace that is no Batch account, or outputs with nowhere to
 // go, fail with what was expected.
 import { createBatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
-import { createCompute } from '../../shared/compute/create-compute';
+import { staticTokenCredential } from '../../shared/http/credential';
+import { createCompute } from '../../shared/create-compute';
 import { loadConfig } from '../../shared/config';
 import { startEngine, type Engine } from '../../local/engine';
 import { useAzurite } from '../support/azurite';

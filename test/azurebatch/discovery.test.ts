@@ -2,7 +2,7 @@
 // list: the Batch account (its local URL in a tag) and the Batch AI workspaces, each by resource type.
 import { createBatchClient } from '../../shared/azurebatch/client';
 import { accountOf, discoverBatchAccounts, discoverBatchAiWorkspaces } from '../../shared/azurebatch/discovery';
-import { staticTokenCredential } from '../../shared/batchai/credential';
+import { staticTokenCredential } from '../../shared/http/credential';
 import { startEngine, type Engine } from '../../local/engine';
 import { arm, FAST, removeDir, tempDir } from '../engine/helpers';
 

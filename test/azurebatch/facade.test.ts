@@ -7,9 +7,9 @@ import { BlobServiceClient, ContainerSASPermissions } from '@azure/storage-blob'
 import { createBatchClient, type BatchClient } from '../../shared/azurebatch/client';
 import type { BatchJob } from '../../shared/azurebatch/types';
 import { autoScaleFormula } from '../../shared/core/autoscale-formula';
-import { translateJob } from '../../shared/core/batch-job';
-import { parseTemplate, renderTemplate } from '../../shared/core/templates';
-import { BatchError } from '../../shared/errors';
+import { translateJob } from '../../shared/azurebatch/batch-job';
+import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
+import { ComputeError } from '../../shared/errors';
 import { startEngine, type Engine } from '../../local/engine';
 import { useAzurite } from '../support/azurite';
 import { FAST, removeDir, tempDir, waitFor } from '../engine/helpers';
@@ -105,8 +105,8 @@ test('auto-scale: resize is refused while it is on; evaluate, disable, then resi
   const pool = await client.getPool('cpu');
   expect(pool).toMatchObject({ enableAutoScale: true, autoScaleEvaluationInterval: 'PT5M' });
   const err = await client.resizePool('cpu', { targetDedicatedNodes: 1 }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(BatchError);
-  expect(err).toMatchObject({ statusCode: 409 });
+  expect(err).toBeInstanceOf(ComputeError);
+  expect(err).toMatchObject({ status: 409, backend: 'azurebatch' });
   const run = await client.evaluatePoolAutoScale('cpu', autoScaleFormula({ min: 1, max: 3 }));
   expect(run.results).toContain('$TargetDedicatedNodes=1');
   await client.disablePoolAutoScale('cpu');
@@ -120,12 +120,12 @@ test('auto-scale: resize is refused while it is on; evaluate, disable, then resi
 test('If-Match with a stale ETag is refused with 412 ConditionNotMet; the current one is accepted', async () => {
   const before = await client.getPool('cpu');
   await client.resizePool('cpu', { targetDedicatedNodes: 2 }, { ifMatch: before.eTag });
-  await expect(client.resizePool('cpu', { targetDedicatedNodes: 2 }, { ifMatch: '0xSTALE' })).rejects.toMatchObject({ statusCode: 412, code: 'ConditionNotMet' });
+  await expect(client.resizePool('cpu', { targetDedicatedNodes: 2 }, { ifMatch: '0xSTALE' })).rejects.toMatchObject({ status: 412, backend: 'azurebatch', code: 'ConditionNotMet' });
 });
 
 test('authentication: a wrong key is 403 AuthenticationFailed, a bearer token is accepted', async () => {
   const wrong = createBatchClient({ endpoint: engine.batch!.url, auth: { accountName: 'local', accountKey: Buffer.from('nope').toString('base64') }, retry: { maxRetries: 0 } });
-  await expect(wrong.getPool('cpu')).rejects.toMatchObject({ statusCode: 403, code: 'AuthenticationFailed' });
+  await expect(wrong.getPool('cpu')).rejects.toMatchObject({ status: 403, backend: 'azurebatch', code: 'AuthenticationFailed' });
   const bearer = createBatchClient({ endpoint: engine.batch!.url, auth: { credential: { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) } } });
   await expect(bearer.poolExists('cpu')).resolves.toBe(true);
 });
@@ -157,5 +157,5 @@ test('lists page with odata.nextLink and filter with $filter', async () => {
   const done: string[] = [];
   for await (const j of client.listJobs({ filter: "state eq 'completed' and startswith(id, 'tr')" })) done.push(j.id);
   expect(done).toEqual(['train-1']);
-  await expect(client.getJob('nope')).rejects.toMatchObject({ statusCode: 404, code: 'JobNotFound' });
+  await expect(client.getJob('nope')).rejects.toMatchObject({ status: 404, backend: 'azurebatch', code: 'JobNotFound' });
 });

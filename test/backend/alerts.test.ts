@@ -6,7 +6,7 @@ import { createNotifyFunction } from '../../functions/notify';
 import { createPollFunction } from '../../functions/poll';
 import { createHealthFunction } from '../../functions/health';
 import { HttpRequest } from '@azure/functions';
-import type { ComputeBackend } from '../../shared/compute/port';
+import type { ComputeBackend } from '../../shared/compute/model';
 import { batchRows, cardText, context, timer, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, type Stack } from './harness';
 import { useStarted } from '../support/use-started';
 
@@ -36,7 +36,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const poll = () => createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 
   test('a finished job gives exactly one card per subscribed conversation, with the stdout tail and output links', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'hello', { lines: 30 });
+    await runJob(stack.services.compute, clusterId, 'hello', { lines: 30 });
     // The engine's Batch facade uploads outputs just after the task ends (the service does so before).
     await stack.engine.batch?.settle();
     await poll();
@@ -61,7 +61,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   });
 
   test('a failed job carries its exit code and the stderr tail', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'broken', { lines: 3, exitCode: 3 });
+    await runJob(stack.services.compute, clusterId, 'broken', { lines: 3, exitCode: 3 });
     await poll();
     await notify();
     const card = stack.channel.activities('conv-b').find((a) => cardText(a).includes('exp/broken'));

@@ -13,11 +13,10 @@ import { startEngine, type Engine } from '../../local/engine/index';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import { createServices, type ServiceOverrides, type Services } from '../../functions/services';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
-import type { JobRef, WorkspaceRef } from '../../shared/batchai/port';
-import type { Job } from '../../shared/batchai/types';
+import { staticTokenCredential } from '../../shared/http/credential';
+import type { ComputeBackend, ComputeJob, JobRef, WorkspaceRef } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
 import { loadConfig } from '../../shared/config';
-import type { ComputeBackend } from '../../shared/compute/port';
 import { parseEventsMessage, type BackendEvent } from '../../shared/core/events';
 import { EVENTS_QUEUE, type StoredConversation } from '../../shared/storage';
 import { EVENT_BATCHES_TABLE } from '../../shared/storage/event-batch-store';
@@ -90,20 +89,20 @@ export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = W
 }
 
 /**
- * Runs a job to its end through `client` (the compute port, or the Batch AI client): prints `line-001`…`line-NNN`
+ * Runs a job to its end through the compute port: prints `line-001`…`line-NNN`
  * to stdout, a model file, then exits.
  */
-export async function runJob(client: Pick<BatchAiClient, 'createJob' | 'getJob'>, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<Job> {
+export async function runJob(compute: Pick<ComputePort, 'submitJob' | 'getJob'>, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<ComputeJob> {
   const ref: JobRef = { ...WS, experiment: 'exp', job };
   const n = opts.lines ?? 30;
   const commandLine = `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2; echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
-  await client.createJob(ref, {
+  await compute.submitJob(ref, {
     properties: {
       cluster: { id: clusterId }, nodeCount: 1, customToolkitSettings: { commandLine },
       stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', outputDirectories: [{ id: 'MODEL', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
     },
   });
-  return waitFor(`job ${job} to end`, () => client.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.properties?.executionState ?? ''));
+  return waitFor(`job ${job} to end`, () => compute.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.state));
 }
 
 export function conversation(channel: FakeChannel, id: string, channelId = 'webchat'): StoredConversation {

@@ -9,7 +9,7 @@ import { createPoller } from '../../shared/services/poller';
 import type { EventBatch } from '../../shared/core/events';
 import { eventQueue } from '../../shared/storage/event-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
-import type { ComputeBackend } from '../../shared/compute/port';
+import type { ComputeBackend } from '../../shared/compute/model';
 import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, WS, type Stack } from './harness';
 import { waitFor } from '../support/wait-for';
 import { useStarted } from '../support/use-started';
@@ -36,9 +36,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const expectOneCardEach = (job: string) => { for (const c of CONVS) expect(cardsAbout(c, job)).toHaveLength(1); };
 
   test('poll died after enqueueing, before writing its snapshot: the retried tick emits the same event ids, one alert each', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'crash-poll');
+    await runJob(stack.services.compute, clusterId, 'crash-poll');
     const dying = createPoller({
-      batchAi: stack.services.batchAi, workspaces: [WS], log: () => {},
+      compute: stack.services.compute, workspaces: [WS], log: () => {},
       stores: { ...stack.services.backend, snapshots: { load: (ws) => stack.services.backend.snapshots.load(ws), write: async () => { throw new Error('host stopped'); } } },
     });
     expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false, error: 'host stopped' });
@@ -54,7 +54,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   });
 
   test('notify died after claiming its markers, before sending: the redelivered message sends once', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'crash-send');
+    await runJob(stack.services.compute, clusterId, 'crash-send');
     await stack.services.poller.tick();
     let reached!: () => void;
     const sendReached = new Promise<void>((r) => { reached = r; });
@@ -71,7 +71,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   });
 
   test('a send the channel refuses is retried by the queue and delivered once', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'refused');
+    await runJob(stack.services.compute, clusterId, 'refused');
     await stack.services.poller.tick();
     stack.channel.failNext(403, 1);
     expect(await notify()).toEqual({ ok: 0, failed: 1 });
@@ -131,10 +131,10 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   });
 
   test('poll died after storing its batch, before enqueueing: the retried tick delivers once, the sweep removes the orphan', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'crash-enqueue');
+    await runJob(stack.services.compute, clusterId, 'crash-enqueue');
     // The queue is unreachable (no such queue): the batch is stored, the message never sent.
     const unreachable = eventQueue(new QueueClient(stack.azurite.connectionString, 'no-such-queue'), stack.services.backend.batches);
-    const dying = createPoller({ batchAi: stack.services.batchAi, workspaces: [WS], log: () => {}, stores: { ...stack.services.backend, events: unreachable } });
+    const dying = createPoller({ compute: stack.services.compute, workspaces: [WS], log: () => {}, stores: { ...stack.services.backend, events: unreachable } });
     expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false });
     const orphans = await batchRows(stack);
     expect(orphans).not.toEqual([]);
@@ -145,13 +145,13 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expectOneCardEach('crash-enqueue');
     expect(await batchRows(stack)).toEqual(orphans); // the delivered batch is gone; the orphan is not referenced
 
-    const sweeper = createPoller({ batchAi: stack.services.batchAi, workspaces: [], stores: stack.services.backend, log: () => {}, batchRetentionMs: 0 });
+    const sweeper = createPoller({ compute: stack.services.compute, workspaces: [], stores: stack.services.backend, log: () => {}, batchRetentionMs: 0 });
     expect((await sweeper.tick()).swept).toBe(1);
     expect(await batchRows(stack)).toEqual([]);
   });
 
   test('an inline v1 message enqueued before the upgrade is still delivered once', async () => {
-    await runJob(stack.services.batchAi, clusterId, 'from-v1');
+    await runJob(stack.services.compute, clusterId, 'from-v1');
     await stack.services.poller.tick();
     const [stored] = await peekEvents(stack);
     await stack.queue.clearMessages();
@@ -176,7 +176,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     try {
       stack.channel.failNext(403, 1000);
       const refusedBefore = stack.channel.requests().filter((r) => r.status === 403).length;
-      await runJob(stack.services.batchAi, clusterId, 'poisoned');
+      await runJob(stack.services.compute, clusterId, 'poisoned');
       await stack.services.poller.tick();
       await waitFor('a poison message', async () => (await poison.peekMessages()).peekedMessageItems.length, (n) => n === 1, { timeoutMs: 20_000 });
       // 5 tries × 2 conversations, each refused.

@@ -4,8 +4,8 @@ import { collect } from '../../shared/core/collect';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createBatchAiClient, type BatchAiClientOptions } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
-import { ArmError, InputError, isNotFound, ProtocolError } from '../../shared/errors';
+import { staticTokenCredential } from '../../shared/http/credential';
+import { ComputeError, InputError, isNotFound, ProtocolError } from '../../shared/errors';
 import { startScriptedServer, type ScriptedServer, type Script } from './support/scripted-server';
 
 const SUB = 'sub-1';
@@ -46,12 +46,12 @@ describe('long-running operations', () => {
     expect(server.log[1].at - server.log[0].at).toBeGreaterThanOrEqual(950);
   });
 
-  test('a Failed operation throws ArmError with the operation error', async () => {
+  test('a Failed operation throws ComputeError with the operation error', async () => {
     const client = run((req) => req.method === 'PUT'
       ? { status: 202, headers: { 'Azure-AsyncOperation': `${server.url}/ops/2` } }
       : { status: 200, body: { Status: 'Failed', error: { code: 'ClusterNotFound', message: 'Cluster gpu does not exist.' } } });
     const err = await client.createJob(REF, JOB_PARAMS as never).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ArmError);
+    expect(err).toBeInstanceOf(ComputeError);
     expect(err).toMatchObject({ code: 'ClusterNotFound', message: 'Cluster gpu does not exist.' });
     expect(trail()).toEqual(['PUT ~/experiments/exp/jobs/job1', 'GET /ops/2']);
   });
@@ -135,42 +135,42 @@ describe('retries', () => {
     expect(server.log).toHaveLength(2);
   });
 
-  test('retries exhausted → ArmError from the last answer', async () => {
+  test('retries exhausted → ComputeError from the last answer', async () => {
     const client = run(() => ({ status: 500, body: armError('InternalServerError', 'boom') }), { retry: { maxRetries: 2, baseDelayMs: 5 } });
-    await expect(client.getJob(REF)).rejects.toMatchObject({ name: 'ArmError', code: 'InternalServerError', message: 'boom', statusCode: 500 });
+    await expect(client.getJob(REF)).rejects.toMatchObject({ name: 'ComputeError', code: 'InternalServerError', message: 'boom', status: 500, backend: 'batchai' });
     expect(server.log).toHaveLength(3);
   });
 
-  test('a service that cannot be reached → ArmError ServiceUnreachable after the retries', async () => {
+  test('a service that cannot be reached → ComputeError ServiceUnreachable after the retries', async () => {
     const gone = await startScriptedServer(() => ({ status: 200 }));
     const url = gone.url;
     await gone.close();
     const client = createBatchAiClient({ endpoint: url, subscriptionId: SUB, credential: staticTokenCredential(TOKEN), retry: { maxRetries: 1, baseDelayMs: 5 } });
-    await expect(client.getJob(REF)).rejects.toMatchObject({ name: 'ArmError', code: 'ServiceUnreachable', statusCode: 0 });
+    await expect(client.getJob(REF)).rejects.toMatchObject({ name: 'ComputeError', code: 'ServiceUnreachable', status: 0, backend: 'batchai' });
   });
 });
 
 describe('errors', () => {
-  test('ARM error body → ArmError with code, message, status, target; 4xx is not retried', async () => {
+  test('ARM error body → ComputeError with code, message, status, target; 4xx is not retried', async () => {
     const client = run(() => ({ status: 404, body: armError('ResourceNotFound', 'The job job1 was not found.', 'job1') }));
     const err = await client.getJob(REF).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ResourceNotFound', message: 'The job job1 was not found.', statusCode: 404, target: 'job1' });
+    expect(err).toMatchObject({ code: 'ResourceNotFound', message: 'The job job1 was not found.', status: 404, backend: 'batchai', target: 'job1' });
     expect(isNotFound(err)).toBe(true);
     expect(server.log).toHaveLength(1);
   });
 
-  test('a non-JSON 502 still gives an ArmError with the status and a readable message, without the token', async () => {
+  test('a non-JSON 502 still gives an ComputeError with the status and a readable message, without the token', async () => {
     const client = run(() => ({ status: 502, body: `<html><body><h1>502 Bad Gateway</h1><p>Authorization: Bearer ${TOKEN}</p></body></html>` }), { retry: { maxRetries: 0 } });
-    const err = (await client.getJob(REF).catch((e: unknown) => e)) as ArmError;
-    expect(err).toBeInstanceOf(ArmError);
-    expect([err.code, err.statusCode]).toEqual(['Http502', 502]);
+    const err = (await client.getJob(REF).catch((e: unknown) => e)) as ComputeError;
+    expect(err).toBeInstanceOf(ComputeError);
+    expect([err.code, err.status]).toEqual(['Http502', 502]);
     expect(err.message).toMatch(/^GET \/subscriptions\/sub-1\/.*\/jobs\/job1 answered HTTP 502 without an ARM error body: 502 Bad Gateway/);
     expect(err.message).not.toContain(TOKEN);
   });
 
   test('an ARM message that echoes the token is redacted', async () => {
     const client = run(() => ({ status: 401, body: armError('InvalidAuthenticationToken', `Token Bearer ${TOKEN} is not valid.`) }));
-    const err = (await client.getJob(REF).catch((e: unknown) => e)) as ArmError;
+    const err = (await client.getJob(REF).catch((e: unknown) => e)) as ComputeError;
     expect(err.code).toBe('InvalidAuthenticationToken');
     expect(err.message).toBe('Token Bearer *** is not valid.');
   });

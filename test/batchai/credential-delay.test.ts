@@ -1,7 +1,7 @@
 // Pure pieces: Retry-After parsing, backoff bounds, credential choice.
 import { DefaultAzureCredential } from '@azure/identity';
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
-import { credentialFor, staticTokenCredential } from '../../shared/batchai/credential';
+import { credentialFor, staticTokenCredential } from '../../shared/http/credential';
 import { retryAfterMs } from '../../shared/http/delay';
 import { backoffMs, isRetryableStatus } from '../../shared/http/retry';
 import { InputError } from '../../shared/errors';

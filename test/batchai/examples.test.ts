@@ -2,7 +2,7 @@
 // the example states, responses as the example gives them (202 → poll → final → GET for PUTs).
 import { collect } from '../../shared/core/collect';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
+import { staticTokenCredential } from '../../shared/http/credential';
 import type { Cluster, Experiment, File, FileServer, Job, Operation, RemoteLoginInformation, Usage, Workspace } from '../../shared/batchai/types';
 import { exampleFiles, fillTemplate, loadExample, replay } from './support/example-replay';
 import { startScriptedServer, type ScriptedServer } from './support/scripted-server';

@@ -2,7 +2,7 @@
 // the same cards against the engine's Batch AI ARM API and its Azure Batch data plane. Activities go to the
 // `messages` function (real CloudAdapter), jobs run as processes, cards update in place through `followups`.
 import type { Activity } from 'botbuilder';
-import type { ComputeBackend } from '../../shared/compute/port';
+import type { ComputeBackend } from '../../shared/compute/model';
 import { buttonCommands, cardOf, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 

@@ -1,7 +1,7 @@
 // What a person sees when a turn fails, and what the log gets: readable, coded, never a secret or a stack.
 import { errorView, parseFailureView } from '../../bot/error-view';
 import { redactJobRequest, redactText } from '../../shared/core/redact';
-import { ArmError, InputError } from '../../shared/errors';
+import { ComputeError, InputError } from '../../shared/errors';
 
 test('redactText masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
   const s = redactText('GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/');
@@ -15,10 +15,30 @@ test('InputError keeps its message; a *NotFound code is titled "Not found"', () 
   expect(v).toMatchObject({ kind: 'error', title: 'Not found', message: 'Job foo not found in experiment bar. Jobs there: a, b.' });
 });
 
-test('ArmError: busy for 429/5xx, its message and code otherwise', () => {
-  expect(errorView(new ArmError('TooManyRequests', 'Slow down', 429), () => undefined).title).toBe('Batch AI is busy');
-  const v = errorView(new ArmError('Conflict', 'Job exists', 409), () => undefined);
-  expect(v.message).toBe('Job exists (Conflict)');
+test('ComputeError: busy for 429/5xx, unreachable for no answer, its message and code otherwise', () => {
+  const batchAi = { backend: 'batchai' } as const;
+  expect(errorView(new ComputeError('TooManyRequests', 'Slow down', 429, batchAi), () => undefined).title).toBe('Batch AI is busy');
+  expect(errorView(new ComputeError('ServiceUnreachable', 'No answer', 0, batchAi), () => undefined).title).toBe(
+    'Batch AI cannot be reached',
+  );
+  const v = errorView(new ComputeError('Conflict', 'Job exists', 409, batchAi), () => undefined);
+  expect(v).toMatchObject({ title: 'Conflict', message: 'Job exists (Conflict)' });
+});
+
+test('ComputeError from Azure Batch: the service named, its code, message and reason; never "Something went wrong"', () => {
+  const lines: string[] = [];
+  const e = new ComputeError('PoolResizing', 'The specified pool is resizing.', 409, {
+    backend: 'azurebatch',
+    values: [{ key: 'Reason', value: 'A resize is under way.' }],
+  });
+  expect(errorView(e, (l) => lines.push(l))).toMatchObject({
+    title: 'Conflict',
+    message: 'The specified pool is resizing. A resize is under way. (PoolResizing)',
+  });
+  expect(errorView(new ComputeError('Forbidden', 'No access', 403, { backend: 'azurebatch' }), () => undefined).title).toBe(
+    'Azure Batch refused',
+  );
+  expect(lines).toEqual([]);
 });
 
 test('an unknown error: a reference for the person, one scrubbed log line, no stack', () => {

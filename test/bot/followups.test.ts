@@ -25,8 +25,8 @@ test('a restart of the host mid-way: the submitted job\'s card still updates in 
   await stack.stopBot();
   // The job ends while no bot runs: only what is stored (the queue message, the row) can bring the card there.
   const job = { ...WS, experiment: 'exp', job: 'across-restart' };
-  const client = (await createBotServices(stack.config)).deps.batchAi;
-  await waitFor('the job to succeed', () => client.getJob(job), (j) => j.properties?.executionState === 'succeeded');
+  const client = (await createBotServices(stack.config)).deps.compute;
+  await waitFor('the job to succeed', () => client.getJob(job), (j) => j.state === 'succeeded');
   await sleep(1500);
   expect(stack.channel.activities(c).filter((a) => a.id === reply.id && /Finished/.test(cardText(a)))).toEqual([]);
 

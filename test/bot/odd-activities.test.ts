@@ -15,7 +15,7 @@ beforeAll(async () => {
   // the turn's one write.
   const deps = {
     stores: { conversations: { save: async () => undefined }, prefs: { get: async () => ({}) }, roles: { list: async () => [] } },
-    config: { batchAi: { workspaces: [{ resourceGroup: 'rg', workspace: 'ws' }], defaultExperiment: 'exp' }, policy: { admins: [], approvers: [], defaultRole: 'operator' } },
+    config: { compute: { workspaces: [{ resourceGroup: 'rg', workspace: 'ws' }], defaultExperiment: 'exp' }, policy: { admins: [], approvers: [], defaultRole: 'operator' } },
     log: () => undefined,
     now: () => new Date(),
   } as unknown as BotDeps;

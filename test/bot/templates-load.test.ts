@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplates, main } from '../../local/templates-load';
-import { ACCOUNT_PLACEHOLDER } from '../../shared/core/job-file-fill';
+import { ACCOUNT_PLACEHOLDER } from '../../shared/templates/job-file-fill';
 import { createStores, type Stores } from '../../shared/storage';
 import { seedJobs } from '../fixtures/seed-jobs';
 import { useAzurite } from '../support/azurite';

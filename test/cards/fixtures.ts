@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-// One View of every kind, built from the real swagger example responses through the view builders.
+// One View of every kind, built from the real swagger example responses through the Batch AI adapter's mapping
+// into the compute model and the view builders.
 import { readFileSync } from 'node:fs';
+import { clusterFromBatchAi, jobFromBatchAi } from '../../shared/batchai/compute';
 import type { Cluster, File, Job } from '../../shared/batchai/types';
 import { toClusterFacts, toClusterView } from '../../shared/core/cluster-view';
 import { helpView } from '../../shared/core/help';
@@ -29,7 +31,7 @@ export const tailLines = ['epoch 1 loss=2.31', 'epoch 2 loss=1.02', '  File "tra
 export function allViews(): Record<View['kind'], View> {
   const ws = 'demo_workspace';
   return {
-    job: toJobView(finished, ws, {
+    job: toJobView(jobFromBatchAi(finished), ws, {
       headline: 'Job finished',
       tails: [{ file: 'stdout.txt', lines: tailLines, truncated: true, size: 48213 }],
       outputs: [{
@@ -39,9 +41,9 @@ export function allViews(): Record<View['kind'], View> {
         files: files.map((f) => ({ name: f.name ?? '', url: f.downloadUrl ?? '', isDirectory: f.fileType === 'directory', ...(f.properties?.contentLength === undefined ? {} : { size: f.properties.contentLength }) })),
       }],
     }),
-    cluster: { ...toClusterView(cluster, ws), headline: 'Resizing to 1 node' },
-    'job-list': { kind: 'job-list', title: 'Jobs in demo_experiment', jobs: [...jobs, getJob].map((j) => toJobSummary(j, ws)), more: 3 },
-    'cluster-list': { kind: 'cluster-list', title: 'Clusters', clusters: clusters.map((c) => toClusterFacts(c, ws)) },
+    cluster: { ...toClusterView(clusterFromBatchAi(cluster), ws), headline: 'Resizing to 1 node' },
+    'job-list': { kind: 'job-list', title: 'Jobs in demo_experiment', jobs: [...jobs, getJob].map((j) => toJobSummary(jobFromBatchAi(j), ws)), more: 3 },
+    'cluster-list': { kind: 'cluster-list', title: 'Clusters', clusters: clusters.map((c) => toClusterFacts(clusterFromBatchAi(c), ws)) },
     help: helpView(),
     error: {
       kind: 'error', title: 'Not a command', message: 'Unknown command "resise". Did you mean resize?', hint: 'resize <cluster> <nodes>',
@@ -66,7 +68,7 @@ export function allViews(): Record<View['kind'], View> {
     },
     'cluster-alert': {
       kind: 'cluster-alert', title: 'Cluster demo_cluster is idle', message: 'No jobs for 30 minutes: it will be scaled to zero in 10 minutes.',
-      cluster: toClusterFacts(cluster, ws), actions: [{ title: 'Keep it up 1 h', command: 'keep-up demo_cluster 1', style: 'positive' }],
+      cluster: toClusterFacts(clusterFromBatchAi(cluster), ws), actions: [{ title: 'Keep it up 1 h', command: 'keep-up demo_cluster 1', style: 'positive' }],
     },
     digest: {
       kind: 'digest', title: '3 updates',

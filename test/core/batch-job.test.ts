@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobBaseProperties } from '../../shared/batchai/types';
-import { translateJob, type BatchTarget } from '../../shared/core/batch-job';
-import { parseTemplate, renderTemplate } from '../../shared/core/templates';
+import { translateJob, type BatchTarget } from '../../shared/azurebatch/batch-job';
+import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
 import { InputError } from '../../shared/errors';
 import { seedJobs } from '../fixtures/seed-jobs';
 

@@ -1,6 +1,6 @@
 // What submit fills into a job file as `az batchai job create --storage-account-name/-key` did, and what it
 // cannot fill without a setting.
-import { ACCOUNT_PLACEHOLDER, fillJobFile, KEY_PLACEHOLDER } from '../../shared/core/job-file-fill';
+import { ACCOUNT_PLACEHOLDER, fillJobFile, KEY_PLACEHOLDER } from '../../shared/templates/job-file-fill';
 
 const ACCOUNT = { name: 'teamstore', key: 'a2V5LW9mLXRlYW1zdG9yZQ==' };
 const share = (extra: Record<string, unknown> = {}) => ({

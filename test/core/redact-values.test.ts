@@ -1,6 +1,6 @@
 // Redaction by value as well as by key: what a template card, a dry run or an error text may show.
 import { redactJobRequest, redactText } from '../../shared/core/redact';
-import { parseTemplate, renderTemplate, secretParameters, secretValues } from '../../shared/core/templates';
+import { parseTemplate, renderTemplate, secretParameters, secretValues } from '../../shared/templates/templates';
 import { template as templateHandler } from '../../bot/handlers/templates';
 import type { HandlerContext } from '../../bot/handler';
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { parseTemplate, renderTemplate } from '../../shared/core/templates';
+import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
 import { InputError } from '../../shared/errors';
 
 const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';

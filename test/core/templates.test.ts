@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate, renderTemplate, type Template } from '../../shared/core/templates';
+import { parseTemplate, renderTemplate, type Template } from '../../shared/templates/templates';
 import { InputError } from '../../shared/errors';
 import { redactJobRequest } from '../../shared/core/redact';
 import { seedJobs } from '../fixtures/seed-jobs';

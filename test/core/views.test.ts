@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Cluster, Job } from '../../shared/batchai/types';
+import { clusterFromBatchAi, jobFromBatchAi } from '../../shared/batchai/compute';
 import { jobActions, toJobSummary, toJobView } from '../../shared/core/job-view';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { helpView } from '../../shared/core/help';
@@ -9,15 +10,19 @@ import { COMMANDS } from '../../shared/core/command-table';
 
 const EXAMPLES = join(__dirname, '..', 'fixtures', 'batchai-examples');
 const example = <T>(file: string): T => JSON.parse(readFileSync(`${EXAMPLES}/${file}`, 'utf8')).responses['200'].body as T;
+// Batch AI's wire shapes through its adapter's mapping into the compute model, then the views.
+const summaryOf = (j: Job, ws: string, now?: Date) => toJobSummary(jobFromBatchAi(j), ws, now);
+const jobViewOf = (j: Job, ws: string) => toJobView(jobFromBatchAi(j), ws);
+const clusterViewOf = (c: Cluster, ws: string) => toClusterView(clusterFromBatchAi(c), ws);
 
 describe('toJobSummary', () => {
   test('from the GetJob example (running)', () => {
     const job = example<Job>('GetJob.json');
-    expect(toJobSummary(job, 'demo_workspace')).toEqual({
+    expect(summaryOf(job, 'demo_workspace')).toEqual({
       workspace: 'demo_workspace', experiment: 'demo_experiment', name: 'demo_job', state: 'running', cluster: 'demo_cluster',
       nodeCount: 1, toolType: 'custom', priority: 'normal', createdAt: '2017-09-27T23:36:52.611Z', startedAt: '2017-09-27T23:36:54.115Z', errors: [],
     });
-    expect(toJobSummary(job, 'w', new Date('2017-09-27T23:38:54.115Z')).durationSeconds).toBe(120);
+    expect(summaryOf(job, 'w', new Date('2017-09-27T23:38:54.115Z')).durationSeconds).toBe(120);
   });
 
   test('a finished job has its duration, exit code and errors', () => {
@@ -28,25 +33,25 @@ describe('toJobSummary', () => {
         executionInfo: { startTime: '2018-01-01T00:00:00Z', endTime: '2018-01-01T00:01:30Z', exitCode: 2, errors: [{ code: 'JobFailed', message: 'exit 2' }] },
       },
     };
-    const s = toJobSummary(job, 'w', new Date('2030-01-01T00:00:00Z'));
+    const s = summaryOf(job, 'w', new Date('2030-01-01T00:00:00Z'));
     expect(s).toMatchObject({ name: 'j', experiment: 'e', state: 'failed', durationSeconds: 90, exitCode: 2, errors: [{ code: 'JobFailed', message: 'exit 2' }] });
   });
 
   test('is lenient with an empty job', () => {
-    expect(toJobSummary({}, 'w')).toEqual({ workspace: 'w', experiment: '', name: '', state: 'queued', cluster: '', nodeCount: 1, errors: [] });
+    expect(summaryOf({}, 'w')).toEqual({ workspace: 'w', experiment: '', name: '', state: 'queued', cluster: '', nodeCount: 1, errors: [] });
   });
 
   test('every job in ListJobByExperiment becomes a summary', () => {
     const list = example<{ value: Job[] }>('ListJobByExperiment.json').value;
     expect(list.length).toBeGreaterThan(0);
-    for (const j of list) expect(toJobSummary(j, 'w').name).toBe(j.name);
+    for (const j of list) expect(summaryOf(j, 'w').name).toBe(j.name);
   });
 });
 
 describe('job actions', () => {
   test('Terminate only while queued or running, and every action parses', () => {
     const job = example<Job>('GetJob.json');
-    const running = toJobView(job, 'w');
+    const running = jobViewOf(job, 'w');
     expect(running.actions.map((a) => a.title)).toEqual(['Refresh', 'Logs', 'Outputs', 'Terminate']);
     expect(running.actions.map((a) => a.command)).toEqual([
       'job demo_experiment/demo_job', 'logs demo_experiment/demo_job', 'outputs demo_experiment/demo_job', 'terminate demo_experiment/demo_job',
@@ -59,7 +64,7 @@ describe('job actions', () => {
 
 describe('toClusterView', () => {
   test('from the GetCluster example (manual scale)', () => {
-    const v = toClusterView(example<Cluster>('GetCluster.json'), 'demo_workspace');
+    const v = clusterViewOf(example<Cluster>('GetCluster.json'), 'demo_workspace');
     expect(v).toMatchObject({
       kind: 'cluster', name: 'demo_cluster', vmSize: 'STANDARD_NC6', vmPriority: 'dedicated', allocationState: 'resizing', currentNodeCount: 0,
       nodes: { idle: 0, running: 0, preparing: 0, leaving: 0, unusable: 0 }, scale: { mode: 'manual', targetNodeCount: 1 }, errors: [],
@@ -69,14 +74,14 @@ describe('toClusterView', () => {
   });
 
   test('auto-scale settings and no Scale to zero for an empty cluster', () => {
-    const v = toClusterView({ name: 'c', properties: { scaleSettings: { autoScale: { minimumNodeCount: 0, maximumNodeCount: 0 } } } }, 'w');
+    const v = clusterViewOf({ name: 'c', properties: { scaleSettings: { autoScale: { minimumNodeCount: 0, maximumNodeCount: 0 } } } }, 'w');
     expect(v.scale).toEqual({ mode: 'auto', min: 0, max: 0 });
     expect(v.actions.map((a) => a.title)).toEqual(['Resize to 1', 'Auto-scale 0-1']);
   });
 
   test('every cluster in ListClusterByWorkspace becomes a view', () => {
     const list = example<{ value: Cluster[] }>('ListClusterByWorkspace.json').value;
-    for (const c of list) expect(toClusterView(c, 'w').name).toBe(c.name);
+    for (const c of list) expect(clusterViewOf(c, 'w').name).toBe(c.name);
   });
 });
 

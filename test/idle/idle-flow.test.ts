@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import { validateAdaptiveCard } from '../../cards/validate';
 import { createIdleFunction } from '../../functions/idle';
 import { createMessagesHandler } from '../../functions/messages';
-import type { ComputeBackend } from '../../shared/compute/port';
+import type { ComputeBackend } from '../../shared/compute/model';
 import { conversation, setupWorkspace, startStack, timer, WS, type Stack } from '../backend/harness';
 import { waitFor } from '../support/wait-for';
 import { useStarted } from '../support/use-started';
@@ -103,14 +103,14 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await waitFor('cpu steady', () => stack.client.getCluster(cpu), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
     const job = { ...WS, experiment: 'exp', job: 'busy-one' };
     // Through the compute port: a Batch job on Azure Batch, a Batch AI job on Batch AI.
-    const compute = stack.services.batchAi;
-    await compute.createJob(job, { properties: { cluster: { id: created.id! }, nodeCount: 1, customToolkitSettings: { commandLine: 'sleep 30' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } });
-    await waitFor('job running', () => compute.getJob(job), (j) => j.properties?.executionState === 'running');
+    const compute = stack.services.compute;
+    await compute.submitJob(job, { properties: { cluster: { id: created.id! }, nodeCount: 1, customToolkitSettings: { commandLine: 'sleep 30' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } });
+    await waitFor('job running', () => compute.getJob(job), (j) => j.state === 'running');
     expect((await tick(Date.now() + 120 * MIN)).join('\n')).not.toMatch(/cpu (warn|scale)/);
     expect(cards(/Cluster cpu is idle/)).toHaveLength(0);
 
     await compute.terminateJob(job);
-    await waitFor('job ended', () => compute.getJob(job), (j) => j.properties?.executionState === 'failed' || j.properties?.executionState === 'succeeded');
+    await waitFor('job ended', () => compute.getJob(job), (j) => j.state === 'failed' || j.state === 'succeeded');
     const t1 = Date.now();
     expect((await tick(t1 + 31 * MIN)).join('\n')).toMatch(/ws\/cpu warn/);
     expect((await tick(t1 + 42 * MIN)).join('\n')).toMatch(/ws\/cpu scale/);

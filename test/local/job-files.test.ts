@@ -28,7 +28,7 @@ beforeAll(async () => {
     mkdirSync(join(folder, s.name), { recursive: true });
     writeFileSync(join(folder, s.name, 'job.json'), JSON.stringify(s.json));
   }
-  await loadTemplates(await createStores(stack.config.storage.connectionString), folder, { storageAccount: stack.config.batchAi.storageAccount });
+  await loadTemplates(await createStores(stack.config.storage.connectionString), folder, { storageAccount: stack.config.compute.storageAccount });
 }, 60_000);
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ async function say(conversation: string, text: string): Promise<string> {
 }
 
 test('the start command configures the engine\'s storage account for job files', () => {
-  expect(stack.config.batchAi.storageAccount).toEqual({ name: 'local', key: expect.any(String) });
+  expect(stack.config.compute.storageAccount).toEqual({ name: 'local', key: expect.any(String) });
 });
 
 test.each(seeds.map((s) => [s.name]))('seed %s submits for real: the card shows the job, not a refusal', async (name) => {
@@ -56,7 +56,7 @@ test.each(seeds.map((s) => [s.name]))('seed %s submits for real: the card shows 
 });
 
 test('a dry run shows what was filled in as az batchai did, with the key masked', async () => {
-  const key = stack.config.batchAi.storageAccount?.key ?? 'no key configured';
+  const key = stack.config.compute.storageAccount?.key ?? 'no key configured';
   const reply = await say('seed-dry-run', 'submit recipe-chainer-gpu-distributed --dry-run');
   expect(reply).toContain('Filled in as az batchai did:');
   expect(reply).toContain('properties.mountVolumes.azureFileShares[0].azureFileUrl: storage account local in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>');

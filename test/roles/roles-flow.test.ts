@@ -2,6 +2,7 @@
 // ADMINS=boss and DEFAULT_ROLE=viewer, eve's resize is refused naming the role; her help lacks resize; boss
 // grants her operator; her resize runs; boss's audit lists it with her id and the result.
 import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
+import type { ScaleMode } from '../../shared/compute/model';
 
 let stack: BotStack;
 beforeAll(async () => {
@@ -11,7 +12,8 @@ beforeAll(async () => {
 afterAll(async () => { await stack?.stop(); });
 
 const as = (user: string, conversation: string, text: string) => stack.say(conversation, text, { from: { id: user, name: user } });
-const nodes = async () => (await stack.services.deps.batchAi.getCluster({ resourceGroup: 'rg', workspace: 'ws', cluster: 'gpu' })).properties?.scaleSettings?.manual?.targetNodeCount;
+const manualTarget = (s: ScaleMode) => (s.mode === 'manual' ? s.targetNodeCount : undefined);
+const nodes = async () => manualTarget((await stack.services.deps.compute.getCluster({ resourceGroup: 'rg', workspace: 'ws', cluster: 'gpu' })).scale);
 
 test('refused → help without resize → granted → resize runs → audit shows it', async () => {
   const refused = cardText(await as('eve', 'c-eve', 'resize gpu 1'));

@@ -6,8 +6,8 @@
 import { slackConversation } from '../../bot/slack/conversation';
 import { createSlackClient, createSlackSender } from '../../bot/slack/sender';
 import { createBatchAiClient } from '../../shared/batchai/client';
-import { staticTokenCredential } from '../../shared/batchai/credential';
-import { batchAiCompute } from '../../shared/compute/batchai-compute';
+import { staticTokenCredential } from '../../shared/http/credential';
+import { batchAiCompute } from '../../shared/batchai/compute';
 import type { ClusterEvent, EventBatch } from '../../shared/core/events';
 import { createNotifier } from '../../shared/services/notifier';
 import { createBackendStores, createStores } from '../../shared/storage/index';
@@ -45,7 +45,7 @@ async function setup(channel: string, workspace: string) {
   const notifier = createNotifier({
     stores, markers: backend.markers, batches: backend.batches,
     // Cluster alerts read nothing from Batch AI; a client of nowhere proves it.
-    batchAi: batchAiCompute(createBatchAiClient({ endpoint: 'http://127.0.0.1:9', subscriptionId: 's', credential: staticTokenCredential('t') })),
+    compute: batchAiCompute(createBatchAiClient({ endpoint: 'http://127.0.0.1:9', subscriptionId: 's', credential: staticTokenCredential('t') })),
     logs: { tailBytes: 4096, tailLines: 5, linkExpiryMinutes: 60 },
     sender: createSlackSender({ client: createSlackClient(BOT_TOKEN, slack.apiUrl), clock }),
     // One card per alert, so that a burst is many posts to one channel.

@@ -9,12 +9,13 @@ import { executeCommand, messageCommand } from '../../bot/botframework/turn-inpu
 import { activityShapeProblem } from '../../bot/botframework/activity-shape';
 import type { Engine } from '../../local/engine';
 import { isParseFailure, parseCommand } from '../../shared/core/grammar';
-import { parseTemplate, renderTemplate } from '../../shared/core/templates';
+import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
 import { InputError } from '../../shared/errors';
 import { cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import { AFS, arm, EXP, fastEngine, removeDir, runJob, setupCluster, tempDir, WS } from '../engine/helpers';
 import { rawRequest } from '../files/fixture';
 import { badActionActivities, badChatLines, badEngineRequests, badFilePaths, badTemplateFiles, badTemplateValues, mulberry32 } from './generate';
+import type { ScaleMode } from '../../shared/compute/model';
 
 const SEED = 20261202;
 /** What a person must never see: stack frames, JS error class names, source or module paths. */
@@ -162,9 +163,10 @@ describe('the messages endpoint over HTTP (a sample)', () => {
   afterAll(async () => { await stack?.stop(); });
 
   test('bad chat lines and card actions: an error or help card, never a 5xx, never an operation', async () => {
-    const { batchAi } = stack.services.deps;
+    const { compute } = stack.services.deps;
     const ws = { resourceGroup: 'rg', workspace: 'ws' };
-    const nodes = async () => (await batchAi.getCluster({ ...ws, cluster: 'gpu' })).properties?.scaleSettings?.manual?.targetNodeCount;
+    const manualTarget = (s: ScaleMode) => (s.mode === 'manual' ? s.targetNodeCount : undefined);
+    const nodes = async () => manualTarget((await compute.getCluster({ ...ws, cluster: 'gpu' })).scale);
     const before = await nodes();
     const samples = [
       ...chatLines.slice(0, 80).map((text) => ({ channel: 'chat text', activity: { type: 'message', text } as Record<string, unknown> })),
@@ -191,7 +193,7 @@ describe('the messages endpoint over HTTP (a sample)', () => {
     expect(await nodes()).toBe(before);
     const jobs: unknown[] = [];
     try {
-      for await (const j of batchAi.listJobs({ ...ws, experiment: 'exp' })) jobs.push(j);
+      for await (const j of compute.listJobs({ ...ws, experiment: 'exp' })) jobs.push(j);
     } catch {
       // No experiment at all: nothing was submitted either.
     }

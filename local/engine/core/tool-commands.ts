@@ -2,7 +2,7 @@
 // so `$AZ_BATCHAI_...` references in script paths and arguments expand as they did on a node.
 import { pythonCommand, type PythonTool } from '../../../shared/core/python-command';
 import type { JobBaseProperties, ToolType } from '../../../shared/batchai/types';
-import { toolKeyOf, type ToolKey } from '../../../shared/core/job-tool';
+import { toolKeyOf, type ToolKey } from '../../../shared/templates/job-tool';
 import { InputError } from '../../../shared/errors';
 import { invalidContent } from './errors';
 

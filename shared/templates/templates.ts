@@ -2,10 +2,10 @@
 // substituted where `{{name}}` appears in its string values. A plain job.json is a template with none.
 // Loading checks the shape once (parseTemplate); rendering (template-render.ts) checks a person's values.
 import { InputError } from '../errors';
-import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from './json-shape';
+import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from '../core/json-shape';
 import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type TemplateParameter } from './template-params';
 import { checkJobProperties } from './template-job-shape';
-import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
+import { placeholderContexts, UnquotablePlaceholder } from '../core/shell-quote';
 import { isShellField } from './template-fields';
 import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template } from './template-types';
 

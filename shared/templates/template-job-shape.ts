@@ -1,7 +1,7 @@
 // The shape check for a template's `properties` (JobBaseProperties of Batch AI 2018-05-01). It checks what a
 // person gets wrong in a hand-written job.json — a missing toolkit, a misspelt field, a wrong type — and
 // leaves what `az batchai` filled in at submit time (cluster, storage account name and key) optional.
-import { array, object, onlyKeys, optional, shapeError, string, type JsonObject } from './json-shape';
+import { array, object, onlyKeys, optional, shapeError, string, type JsonObject } from '../core/json-shape';
 import type { TemplateJobProperties } from './template-types';
 
 const TOOLKITS: Record<string, { required: string[] }> = {

@@ -4,7 +4,7 @@
 // `<AZURE_BATCHAI_STORAGE_KEY>`. One pure function says what it fills and what it cannot: templates:load shows
 // it per file (and refuses what cannot be filled), submit applies it, so a key never lives in a template.
 import type { StorageAccountSetting } from '../config';
-import type { MountVolumes } from '../batchai/types';
+import type { MountVolumes } from './job-file';
 
 export const ACCOUNT_PLACEHOLDER = '<AZURE_BATCHAI_STORAGE_ACCOUNT>';
 export const KEY_PLACEHOLDER = '<AZURE_BATCHAI_STORAGE_KEY>';

@@ -1,7 +1,7 @@
 // Which template parameters fill a secret, below templates.ts (loading) and template-render.ts (which masks
 // their values), so that neither imports the other for it.
-import { isObject } from './json-shape';
-import { isSecretField } from './redact';
+import { isObject } from '../core/json-shape';
+import { isSecretField } from '../core/redact';
 import { PLACEHOLDER, type Template } from './template-types';
 
 /** Parameters placed in a secret (a `secrets[].value`, a key, a password): their values are never shown. */

@@ -5,10 +5,10 @@
 import type { EnvironmentVariableWithSecretValue, JobBaseProperties } from '../batchai/types';
 import type {
   BatchJobCreateOptions, BatchTaskCreateOptions, ContainerSettings, EnvironmentSetting, OutputFile,
-} from '../azurebatch/types';
+} from './types';
 import { InputError } from '../errors';
 import { bashCommandLine, expandingQuote, HOSTFILE_SETUP, toolCommand } from './batch-commands';
-import { toolKeyOf } from './job-tool';
+import { toolKeyOf } from '../templates/job-tool';
 
 /** The one task of a translated job. */
 export const BATCH_TASK_ID = 'main';

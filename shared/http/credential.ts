@@ -1,4 +1,4 @@
-// Credentials for ARM: Azure AD (DefaultAzureCredential) for the real service, a fixed token for the local
+// Credentials for ARM and the compute services: Azure AD (DefaultAzureCredential) for the real service, a fixed token for the local
 // engine, which accepts any bearer token. The choice is made once, from config, at composition roots.
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -16,6 +16,6 @@ export function staticTokenCredential(token: string): TokenCredential {
   };
 }
 
-export function credentialFor(batchAi: Pick<Config['batchAi'], 'localToken'>): TokenCredential {
-  return batchAi.localToken ? staticTokenCredential(batchAi.localToken) : new DefaultAzureCredential();
+export function credentialFor(compute: Pick<Config['compute'], 'localToken'>): TokenCredential {
+  return compute.localToken ? staticTokenCredential(compute.localToken) : new DefaultAzureCredential();
 }

@@ -1,8 +1,9 @@
-// ARM paths of Microsoft.BatchAI 2018-05-01. Names are checked here, before anything is sent, against the
-// swagger's patterns, so a bad name from a chat command gets a message saying what was expected instead of
-// an ARM 400 (or, worse, a path that means something else once a '/' slips into it).
+// ARM paths of Microsoft.BatchAI 2018-05-01: the Batch AI client's URLs, and the cluster ids a job.json names (the
+// template input of every backend). Names are checked here, before anything is sent, against the swagger's
+// patterns, so a bad name from a chat command gets a message saying what was expected instead of an ARM 400 (or,
+// worse, a path that means something else once a '/' slips into it).
 import { InputError } from '../errors';
-import type { ClusterRef, ExperimentRef, JobRef, WorkspaceRef } from './port';
+import type { ClusterRef, ExperimentRef, JobRef, WorkspaceRef } from '../compute/model';
 
 export const API_VERSION = '2018-05-01';
 

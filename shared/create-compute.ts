@@ -1,0 +1,69 @@
+// The compute port a Config asks for (COMPUTE_BACKEND): the Batch AI ARM client, or the Azure Batch accounts
+// that the workspaces name (listed in AZURE_BATCH_ACCOUNTS, or found through ARM with `*`), their outputs in
+// a blob container. The one place the composition roots build compute from, and so the one module outside the
+// backend folders that imports them.
+import { createAzureBatchAdapter } from './azurebatch/adapter';
+import { createBatchClient } from './azurebatch/client';
+import { discoverBatchAccounts } from './azurebatch/discovery';
+import { createBatchAiClient } from './batchai/client';
+import { batchAiCompute } from './batchai/compute';
+import type { ComputePort } from './compute/port';
+import type { AzureBatchAccountSetting, Config } from './config';
+import { InputError } from './errors';
+import { credentialFor } from './http/credential';
+import { createOutputBlobs, type OutputStorage } from './storage/output-blobs';
+
+export type ComputeConfig = Pick<Config, 'compute' | 'storage'>;
+
+export interface ComputeOptions {
+  /** How often a long-running Batch AI call is polled (the local engine answers fast). */
+  pollIntervalMs?: number;
+}
+
+export async function createCompute(config: ComputeConfig, o: ComputeOptions = {}): Promise<ComputePort> {
+  const { compute, storage } = config;
+  const credential = credentialFor(compute);
+  const { endpoint, subscriptionId } = compute;
+  if (compute.backend === 'batchai') {
+    return batchAiCompute(createBatchAiClient({ endpoint, subscriptionId, credential, pollIntervalMs: o.pollIntervalMs }));
+  }
+  const listed: Array<AzureBatchAccountSetting & { resourceGroup?: string }> =
+    compute.accounts === 'discover'
+      ? (await discoverBatchAccounts({ credential, subscriptionId, armEndpoint: endpoint })).map((a) => ({
+          account: a.name.toLowerCase(),
+          endpoint: a.endpoint,
+          resourceGroup: a.resourceGroup,
+        }))
+      : compute.accounts;
+  const accounts = compute.workspaces.map((w) => {
+    const a = listed.find(
+      (x) =>
+        x.account === w.workspace.toLowerCase() &&
+        (!x.resourceGroup || x.resourceGroup.toLowerCase() === w.resourceGroup.toLowerCase()),
+    );
+    if (!a) {
+      const found = listed.map((x) => x.account).join(', ') || 'none';
+      throw new InputError(
+        'ConfigInvalid',
+        `Workspace ${w.resourceGroup}/${w.workspace}: no Batch account of that name in subscription ${subscriptionId} (found: ${found}).`,
+      );
+    }
+    const auth = compute.accountKey ? { accountName: a.account, accountKey: compute.accountKey } : { credential };
+    return {
+      subscriptionId,
+      resourceGroup: w.resourceGroup,
+      account: w.workspace,
+      client: createBatchClient({ endpoint: a.endpoint, auth }),
+    };
+  });
+  let output: OutputStorage;
+  if (compute.output) output = { ...compute.output, credential };
+  else if (storage.connectionString) output = { connectionString: storage.connectionString, container: 'batch-outputs' };
+  else {
+    throw new InputError(
+      'ConfigMissing',
+      'COMPUTE_BACKEND=azurebatch with identity-based storage: expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY (where the pools upload job outputs).',
+    );
+  }
+  return createAzureBatchAdapter({ subscriptionId, accounts, outputs: createOutputBlobs(output) });
+}
