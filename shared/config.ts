@@ -4,6 +4,9 @@
 // local.settings.example.json.
 import { InputError } from './errors';
 import type { WorkspaceRef } from './compute/model';
+import type { StorageAccountSetting } from './templates/job-file-fill';
+
+export type { StorageAccountSetting } from './templates/job-file-fill';
 import type { StorageSettings } from './storage/table';
 import { isRole, ROLES, type Role } from './core/roles';
 
@@ -88,11 +91,6 @@ export interface ComputeCommon {
   storageAccount?: StorageAccountSetting;
 }
 
-export interface StorageAccountSetting {
-  name: string;
-  /** Absent: job files must bring their own credentials. */
-  key?: string;
-}
 
 /**
  * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at COMPUTE_ARM_ENDPOINT.

@@ -2,7 +2,7 @@
 // the compute service (renderTemplate), creates the experiment if missing, submits the job without waiting,
 // records who submitted it, answers at once with the job card, and keeps that card in step until the job ends.
 import type { JobRef } from '../../shared/compute/model';
-import { clusterPath } from '../../shared/templates/batchai-paths';
+import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/templates/job-file-fill';

@@ -11,7 +11,7 @@ import type {
   ClusterRef, ComputeCluster, ComputeJob, JobRef, ListOutputFilesOptions, OutputFile, WorkspaceRef,
 } from '../compute/model';
 import type { ComputePort } from '../compute/port';
-import type { JobCreateParameters } from '../templates/job-file';
+import type { JobCreateParameters } from '../compute/job-file';
 import { tailLines } from '../storage/file-tail-lines';
 import { autoScaleFormula } from '../core/autoscale-formula';
 import { BATCH_TASK_ID, STDOUTERR_ID, translateJob } from './batch-job';

@@ -4,9 +4,9 @@
 // tools start under `mpirun` on the primary of a multi-instance task, over the hosts Batch lists in
 // $AZ_BATCH_HOST_LIST (the hostfile Batch AI offered as $AZ_BATCHAI_MPI_HOST_FILE).
 import { pythonCommand, type PythonTool } from '../core/python-command';
-import type { JobBaseProperties } from '../batchai/types';
+import type { JobBaseProperties } from '../compute/job-file';
 import { toolKeyOf } from '../templates/job-tool';
-import { shellQuote } from '../core/shell-quote';
+import { shellQuote } from '../templates/shell-quote';
 
 /** A double-quoted shell word that still expands `$VAR` (paths in job.json refer to $AZ_BATCHAI_...). */
 export function expandingQuote(s: string): string {

@@ -2,7 +2,7 @@
 // Batch AI job = one Batch job with one task, a multi-instance task when nodeCount > 1. The job ends by itself
 // (onAllTasksComplete: terminatejob; a failing task's exit options terminate it), so the job list alone tells
 // a poll which jobs ended and how. What cannot map is refused here, before anything is sent.
-import type { EnvironmentVariableWithSecretValue, JobBaseProperties } from '../batchai/types';
+import type { EnvironmentVariableWithSecretValue, JobBaseProperties } from '../compute/job-file';
 import type {
   BatchJobCreateOptions, BatchTaskCreateOptions, ContainerSettings, EnvironmentSetting, OutputFile,
 } from './types';

@@ -2,7 +2,7 @@
 // task, when read) → ComputeJob. Workspace = Batch account,
 // cluster = pool, experiment = the job's `batchai-experiment` metadata.
 import type { ComputeCluster, ComputeJob, JobState } from '../compute/model';
-import type { ToolType } from '../templates/job-file';
+import type { ToolType } from '../compute/job-file';
 import { autoScaleBounds } from '../core/autoscale-formula';
 import { EXPERIMENT_METADATA, OUTPUTS_METADATA, TOOL_METADATA } from './batch-job';
 import type { BatchJob, BatchPool, BatchTask, NodeStateCounts, PoolNodeCounts } from './types';

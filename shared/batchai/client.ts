@@ -8,7 +8,7 @@ import { listAll } from './paging';
 import {
   clusterPath, experimentPath, fileServerPath, jobPath, resourceGroupPath, subscriptionProviderPath, usagesPath,
   workspacePath,
-} from '../templates/batchai-paths';
+} from '../core/batchai-paths';
 import { createArmHttp } from './pipeline';
 import type { WorkspaceRef } from '../compute/model';
 import type { BatchAi, LroOptions } from './port';

@@ -5,7 +5,7 @@ import type { ComputePort } from '../compute/port';
 import { lastSegment, segmentAfter } from '../core/arm-names';
 import { isNotFound } from '../errors';
 import { readTail as readFileTail } from '../storage/file-tail';
-import { API_VERSION, jobPath } from '../templates/batchai-paths';
+import { API_VERSION, jobPath } from '../core/batchai-paths';
 import type { BatchAi } from './port';
 import type { BatchAIError, Cluster, File, Job, ScaleSettings } from './types';
 

@@ -12,7 +12,7 @@ import { parseJsonBody } from '../http/json-body';
 import { retryPolicy, type RetryOptions } from '../http/retry';
 import { sendOrUnreachable } from '../http/send';
 import { armError, armErrorFromResponse } from './arm-error';
-import { API_VERSION } from '../templates/batchai-paths';
+import { API_VERSION } from '../core/batchai-paths';
 import { ARM_SCOPE } from '../http/credential';
 
 export interface ArmResponse {

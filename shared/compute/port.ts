@@ -3,7 +3,7 @@
 // maps its service into it: shared/batchai/compute.ts (ARM REST + tails through Azure Files URLs) and
 // shared/azurebatch/adapter.ts (pools/jobs/tasks + tails through the Batch file API, links to blobs).
 // Every method throws ComputeError (shared/errors.ts) for the service's errors, with the service's code.
-import type { JobCreateParameters } from '../templates/job-file';
+import type { JobCreateParameters } from './job-file';
 import type {
   BackendLabels, ClusterRef, ComputeBackend, ComputeCluster, ComputeJob, ExperimentRef, JobRef,
   ListOutputFilesOptions, LogTail, OutputFile, ScaleMode, SubmitDescription, TailOptions, WorkspaceRef,

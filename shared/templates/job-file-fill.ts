@@ -3,8 +3,7 @@
 // of an Azure file share (taken from its URL's host), and credentials left out or given as
 // `<AZURE_BATCHAI_STORAGE_KEY>`. One pure function says what it fills and what it cannot: templates:load shows
 // it per file (and refuses what cannot be filled), submit applies it, so a key never lives in a template.
-import type { StorageAccountSetting } from '../config';
-import type { MountVolumes } from './job-file';
+import type { MountVolumes } from '../compute/job-file';
 
 export const ACCOUNT_PLACEHOLDER = '<AZURE_BATCHAI_STORAGE_ACCOUNT>';
 export const KEY_PLACEHOLDER = '<AZURE_BATCHAI_STORAGE_KEY>';
@@ -25,6 +24,13 @@ const NO_ACCOUNT = `no storage account is configured: expected BATCHAI_STORAGE_A
 /** `https://acct.file.core.windows.net/share` → `acct`; the text before the first dot of the host. */
 function urlAccount(url: string): string | undefined {
   return /^https?:\/\/([^./]+)\./i.exec(url)?.[1];
+}
+
+/** The account BATCHAI_STORAGE_ACCOUNT / _KEY name: what `az batchai job create` filled job files with. */
+export interface StorageAccountSetting {
+  name: string;
+  /** Absent: job files must bring their own credentials. */
+  key?: string;
 }
 
 function fillMount(m: Mount, at: string, account: StorageAccountSetting | undefined, out: { filled: string[]; missing: string[] }): void {

@@ -1,6 +1,6 @@
 // The one tool a Batch AI job names (exactly one of the nine *Settings), for the engine and the Azure Batch
 // translation alike.
-import type { JobBaseProperties } from './job-file';
+import type { JobBaseProperties } from '../compute/job-file';
 import { InputError } from '../errors';
 
 export const TOOL_KEYS = [

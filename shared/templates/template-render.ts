@@ -2,11 +2,11 @@
 // is built. A value that lands in a command line becomes one quoted word: it can fill a slot, never add a
 // command, a redirection or a substitution, and an option only where the template allows it. A value that
 // lands in a path stays inside the directory the template put it under.
-import type { JobCreateParameters, ResourceId } from './job-file';
+import type { JobCreateParameters, ResourceId } from '../compute/job-file';
 import { InputError } from '../errors';
 import { isObject, type Json } from '../core/json-shape';
 import { WHOLE_PLACEHOLDER } from './template-job-shape';
-import { placeholderContexts, quoteFor } from '../core/shell-quote';
+import { placeholderContexts, quoteFor } from './shell-quote';
 import { isPathField, isShellField } from './template-fields';
 import { resolveParam, type ParamValue } from './template-params';
 import { maskValues } from '../core/redact';

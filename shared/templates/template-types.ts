@@ -1,6 +1,6 @@
 // A template's types and placeholder syntax, below templates.ts (loading), template-job-shape.ts (the job's
 // shape) and template-render.ts (filling it in): none of them imports another for these.
-import type { JobBaseProperties, ResourceId } from './job-file';
+import type { JobBaseProperties, ResourceId } from '../compute/job-file';
 import type { TemplateParameter } from './template-params';
 
 /** The job body of a template: cluster and nodeCount may be left to submit time. */

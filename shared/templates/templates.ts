@@ -5,7 +5,7 @@ import { InputError } from '../errors';
 import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from '../core/json-shape';
 import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type TemplateParameter } from './template-params';
 import { checkJobProperties } from './template-job-shape';
-import { placeholderContexts, UnquotablePlaceholder } from '../core/shell-quote';
+import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
 import { isShellField } from './template-fields';
 import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template } from './template-types';
 

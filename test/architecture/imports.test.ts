@@ -1,12 +1,13 @@
 // The import rules of ARCHITECTURE.md, read from the sources (test/architecture/import-graph.ts): layers import
 // only downwards (shared ← cards ← bot ← functions ← local), so production code never imports local/, test/,
 // bench/ or tools/; botbuilder is imported by the Bot Framework transport's two files only, @slack/* by the
-// Slack app transport only; and no import circle anywhere in production code or local/ (a circle that is only
-// types is still a circle: move the types down a level).
+// Slack app transport only; no import circle anywhere in production code or local/ (a circle that is only
+// types is still a circle: move the types down a level), and none between the folders of shared/ either; the
+// product outside the backend folders reads the compute port's own model, never a backend's wire shapes.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importCircles, importGraph } from './import-graph';
+import { importCircles, importGraph, type ImportGraph } from './import-graph';
 
 const ROOT = join(__dirname, '../..');
 const LAYERS = ['shared', 'cards', 'bot', 'functions', 'local'];
@@ -51,6 +52,34 @@ test('@slack/* is imported by the Slack app transport only', () => {
 
 test('no import circle in production code or local/', () => {
   expect(circles.map((c) => c.join(' → '))).toEqual([]);
+});
+
+/** The backend folders: each maps one compute service into the port's model (shared/compute/model.ts). */
+const BACKENDS = ['shared/batchai/', 'shared/azurebatch/', 'shared/azureml/'];
+const BACKEND_FREE = ['shared/core/', 'shared/services/', 'shared/storage/', 'shared/templates/', 'shared/compute/', 'bot/', 'cards/'];
+
+test('core, services, storage, templates, the port, the bot and the cards import no backend folder', () => {
+  const wrong = [...graph]
+    .filter(([file]) => BACKEND_FREE.some((f) => file.startsWith(f)))
+    .flatMap(([file, targets]) => targets.filter((t) => BACKENDS.some((b) => t.startsWith(b))).map((t) => `${file} → ${t}`));
+  expect(wrong).toEqual([]);
+  // The rule sees the backends: the one composition root that builds them imports them.
+  expect(graph.get('shared/create-compute.ts')?.filter((t) => BACKENDS.some((b) => t.startsWith(b))).length).toBeGreaterThan(1);
+});
+
+/** `shared/core/x.ts` → `shared/core`; a file at shared's top is a folder of its own (`shared/config.ts`). */
+const folderOf = (file: string) => (file.startsWith('shared/') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0]);
+
+test('no import circle between the folders of production code', () => {
+  const folders: ImportGraph = new Map();
+  for (const [file, targets] of graph) {
+    if (!PRODUCTION.includes(file.split('/')[0])) continue;
+    const from = folderOf(file);
+    const to = new Set([...(folders.get(from) ?? []), ...targets.map(folderOf).filter((t) => t !== from)]);
+    folders.set(from, [...to].sort());
+  }
+  expect(folders.get('shared/core')).toContain('shared/compute');
+  expect(importCircles(folders).map((c) => c.join(' → '))).toEqual([]);
 });
 
 // What starts servers or child processes: a unit-lane test that reaches one of these belongs to the

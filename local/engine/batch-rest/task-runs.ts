@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { JobBaseProperties } from '../../../shared/batchai/types';
 import type { EnvironmentSetting, ExitConditions, ExitOptions } from '../../../shared/azurebatch/types';
-import { shellQuote } from '../../../shared/core/shell-quote';
+import { shellQuote } from '../../../shared/templates/shell-quote';
 import { EngineError } from '../core/errors';
 import { createJob, deleteJob, terminateJob } from '../core/jobs';
 import { isFinished, type JobRec } from '../core/model';

@@ -3,7 +3,7 @@
 // (.../operationstatuses/{id}: 202 while running, 204 when done). Status is read from the core's state when
 // asked, so it is always current. Operations live in memory: after a restart their URLs answer 404.
 import { randomUUID } from 'node:crypto';
-import { API_VERSION } from '../../../shared/templates/batchai-paths';
+import { API_VERSION } from '../../../shared/core/batchai-paths';
 import { ArmHttpError } from './arm-error';
 import type { Reply } from './http-io';
 import { iso } from './views';

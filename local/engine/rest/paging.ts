@@ -1,6 +1,6 @@
 // List answers: `{value, nextLink?}` pages of at most `maxresults` (1-1000, default 1000), continued by a
 // nextLink carrying `$skiptoken` (an offset), as the service's lists were.
-import { API_VERSION } from '../../../shared/templates/batchai-paths';
+import { API_VERSION } from '../../../shared/core/batchai-paths';
 import { ArmHttpError } from './arm-error';
 import type { Reply } from './http-io';
 import type { RequestCtx } from './router';

@@ -2,7 +2,7 @@
 // authentication (any bearer token), api-version, route, body, handler; every failure is an ARM error body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_VERSION } from '../../../shared/templates/batchai-paths';
+import { API_VERSION } from '../../../shared/core/batchai-paths';
 import type { Core } from '../core/core';
 import { ArmHttpError, toArmError } from './arm-error';
 import { errorReply, readJsonBody, send, type Reply } from './http-io';

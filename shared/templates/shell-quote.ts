@@ -2,7 +2,7 @@
 // is quoted depends on where the template put the placeholder: bare, inside '…', or inside "…" (also within
 // $( )). Places where no quoting can make it literal (backticks, $'…', a here-document, right after a
 // backslash) are refused when the template is loaded, so rendering never has to guess.
-import { PLACEHOLDER } from '../templates/template-types';
+import { PLACEHOLDER } from './template-types';
 
 export type ShellContext = 'bare' | 'single' | 'double';
 type Frame = 'bare' | 'sub' | 'single' | 'double' | 'backtick' | 'ansi' | 'heredoc';

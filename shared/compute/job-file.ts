@@ -1,6 +1,7 @@
-// Batch AI's job.json (REST 2018-05-01 JobCreateParameters): the template input format for every backend, so
-// job files written for `az batchai` keep working. Each backend translates it (or refuses up front what it
-// cannot map); the types are here, with the templates, not in a backend folder.
+// Batch AI's job.json (REST 2018-05-01 JobCreateParameters): what a template renders and what every backend's
+// submit takes, so job files written for `az batchai` keep working. Each backend translates it (or refuses up
+// front what it cannot map). The types live with the port they are the input of; the templates that produce
+// them (shared/templates/) sit above it.
 
 export interface KeyVaultSecretReference {
   sourceVault: ResourceId;
