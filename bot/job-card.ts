@@ -7,7 +7,7 @@ import type { JobView } from '../shared/core/views';
 export function jobView(
   job: ComputeJob,
   workspace: string,
-  extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { submittedBy?: string; now?: Date } = {},
+  extra: Parameters<typeof toJobView>[2] & { submittedBy?: string } = {},
 ): JobView {
   const { submittedBy, ...rest } = extra;
   const view = toJobView(job, workspace, rest);

@@ -42,7 +42,7 @@ export function jobWatch(deps: BotDeps, target: JobTarget): Watch<ComputeJob> {
       }
       const headline = JOB_HEADLINES[target.headline](j);
       return jobView(j, ref.workspace, {
-        now: deps.now(), headline: phase === 'stopped' ? `${headline} (${STOPPED_NOTE}: press Refresh)` : headline, tails, submittedBy: target.submittedBy,
+        now: deps.now(), labels: deps.compute.labels, headline: phase === 'stopped' ? `${headline} (${STOPPED_NOTE}: press Refresh)` : headline, tails, submittedBy: target.submittedBy,
       });
     },
   };

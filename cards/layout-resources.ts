@@ -1,5 +1,8 @@
 // Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
-import type { ClusterFacts, ClusterView, ErrorItem, JobSummaryView, JobView, LogTailView, OutputDirectoryView } from '../shared/core/views';
+import {
+  type ClusterFacts, type ClusterView, type ErrorItem, type JobSummaryView, type JobView, labelsOf, type LogTailView,
+  type OutputDirectoryView,
+} from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from './format';
 
@@ -23,7 +26,7 @@ function span(start: string, end: string | undefined): string {
 
 /** Compact facts (the state is on its own line, the name in the title). */
 export function jobFacts(j: JobSummaryView): Array<{ title: string; value: string }> {
-  const facts = [{ title: 'Cluster', value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` }];
+  const facts = [{ title: labelsOf(j).cluster, value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` }];
   const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
   add('Tool', j.toolType);
   add('Priority', j.priority === 'normal' ? undefined : j.priority);
@@ -85,7 +88,7 @@ export function clusterFacts(c: ClusterFacts): Array<{ title: string; value: str
     { title: 'VM size', value: c.vmSize || '—' },
   ];
   if (c.vmPriority) facts.push({ title: 'Priority', value: c.vmPriority });
-  facts.push({ title: 'Workspace', value: c.workspace });
+  facts.push({ title: labelsOf(c).workspace, value: c.workspace });
   return facts;
 }
 
@@ -94,5 +97,6 @@ export function layoutCluster(v: ClusterView): CardModel {
   if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
   blocks.push({ type: 'facts', facts: clusterFacts(v) }, ...errorBlocks(v.errors));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
-  return { title: `Cluster ${v.name}`, summary: `Cluster ${v.name}: ${v.allocationState}, ${v.currentNodeCount} nodes`, blocks };
+  const { cluster } = labelsOf(v);
+  return { title: `${cluster} ${v.name}`, summary: `${cluster} ${v.name}: ${v.allocationState}, ${v.currentNodeCount} nodes`, blocks };
 }

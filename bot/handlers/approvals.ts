@@ -81,5 +81,5 @@ export const keepUp: Handler<'keep-up'> = (cmd, ctx) =>
     const by = ctx.turn.userName ?? ctx.turn.userId;
     await ctx.deps.stores.policies.keepUp(ref, cmd.cluster, until, by);
     const headline = `Kept up until ${shortTime(until)} by ${by}: no idle scale-down before then.`;
-    return { view: { ...toClusterView(cluster, ref.workspace), headline } };
+    return { view: { ...toClusterView(cluster, ref.workspace, ctx.deps.compute.labels), headline } };
   });

@@ -62,7 +62,7 @@ export const logs: Handler<'logs'> = async (cmd, ctx) => {
       ctx.deps.compute.getJob(ref),
       readJobTails(ctx, ref, [fileName], cmd.lines ?? ctx.deps.config.logs.tailLines),
     ]);
-    return jobView(job, ref.workspace, { now: ctx.deps.now(), tails: [tail], headline: found ? undefined : `No ${fileName} yet` });
+    return jobView(job, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, tails: [tail], headline: found ? undefined : `No ${fileName} yet` });
   });
   return { view };
 };
@@ -87,7 +87,7 @@ export const outputs: Handler<'outputs'> = async (cmd, ctx) => {
         };
       }),
     );
-    return jobView(job, ref.workspace, { now: ctx.deps.now(), outputs: dirs });
+    return jobView(job, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, outputs: dirs });
   });
   return { view };
 };

@@ -46,10 +46,10 @@ export const jobs: Handler<'jobs'> = async (cmd, ctx) => {
           .filter((j) => byExp.get(experiment)?.has(j.name)),
       ),
     );
-    found = lists.flat().map((j) => toJobSummary(j, ws.workspace, now));
+    found = lists.flat().map((j) => toJobSummary(j, ws.workspace, now, ctx.deps.compute.labels));
   } else {
     const experiment = cmd.experiment ?? scope.experiment;
-    found = (await listExperimentJobs(ctx, { ...ws, experiment }, cmd.experiment !== undefined)).map((j) => toJobSummary(j, ws.workspace, now));
+    found = (await listExperimentJobs(ctx, { ...ws, experiment }, cmd.experiment !== undefined)).map((j) => toJobSummary(j, ws.workspace, now, ctx.deps.compute.labels));
   }
   if (cmd.state) found = found.filter((j) => j.state === cmd.state);
   found.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
@@ -64,7 +64,7 @@ export const job: Handler<'job'> = async (cmd, ctx) => {
       ctx.deps.compute.getJob(ref),
       ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job),
     ]);
-    return jobView(j, ref.workspace, { now: ctx.deps.now(), submittedBy: sub?.userName ?? sub?.userId });
+    return jobView(j, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, submittedBy: sub?.userName ?? sub?.userId });
   });
   return { view };
 };

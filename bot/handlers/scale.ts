@@ -31,7 +31,7 @@ export function scaleLabels(r: ScaleRequest): ScaleLabels {
 export async function applyScale(ctx: HandlerContext, ref: ClusterRef, scale: ScaleMode, what: ScaleLabels): Promise<Reply> {
   const updated = await withClusterRef(ctx.deps.compute, ref, (r) => ctx.deps.compute.scaleCluster(r, scale));
   const steady = updated.allocationState !== 'resizing';
-  const view = { ...toClusterView(updated, ref.workspace), headline: steady ? what.done : what.pending };
+  const view = { ...toClusterView(updated, ref.workspace, ctx.deps.compute.labels), headline: steady ? what.done : what.pending };
   if (steady) return { view };
   const cluster = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, cluster: ref.cluster };
   return { view, followUp: { target: { kind: 'cluster', cluster, ...what }, key: allocationKey(updated) } };
@@ -45,7 +45,7 @@ export function clusterWatch(deps: BotDeps, target: Extract<FollowUpTarget, { ki
     done: (c) => c.allocationState === 'steady',
     render: (c, phase) => {
       const stopped = `${target.pending} (${STOPPED_NOTE}: send "cluster ${target.cluster.cluster}")`;
-      return { ...toClusterView(c, target.cluster.workspace), headline: phase === 'done' ? target.done : phase === 'stopped' ? stopped : target.pending };
+      return { ...toClusterView(c, target.cluster.workspace, deps.compute.labels), headline: phase === 'done' ? target.done : phase === 'stopped' ? stopped : target.pending };
     },
   };
 }

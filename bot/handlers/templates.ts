@@ -182,7 +182,7 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     ? `Submitted. You will get an alert here when it ends (subscription ${subscription}).`
     : 'Submitted';
   return {
-    view: jobView(created, ref.workspace, { now: ctx.deps.now(), headline, submittedBy }),
+    view: jobView(created, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline, submittedBy }),
     followUp: followJob(ref, created, 'submit', submittedBy),
   };
 }

@@ -16,7 +16,7 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
     const job = await compute.getJob(ref);
     const name = { experiment: ref.experiment, job: ref.job };
     if (isFinished(job)) {
-      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), headline: `Already ${job.state}: nothing to terminate` }) };
+      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline: `Already ${job.state}: nothing to terminate` }) };
     }
     // An operator stops their own jobs; someone else's (or one submitted outside chat) takes an admin.
     const submitter = await ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job);
@@ -41,6 +41,6 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
     }
     await compute.terminateJob(ref);
     const after = await compute.getJob(ref);
-    const view = jobView(after, ref.workspace, { now: ctx.deps.now(), headline: headline(after) });
+    const view = jobView(after, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline: headline(after) });
     return isFinished(after) ? { view } : { view, followUp: followJob(ref, after, 'terminate') };
   });

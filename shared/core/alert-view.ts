@@ -3,7 +3,7 @@
 import { commandText } from './command-text';
 import type { BackendEvent, ClusterEvent, JobEvent } from './events';
 import { jobActions, jobNameOf } from './job-view';
-import type { ClusterAlertView, DigestView, JobView, LogTailView, OutputDirectoryView } from './views';
+import { type ClusterAlertView, type DigestView, type JobView, labelsOf, type LogTailView, type OutputDirectoryView } from './views';
 
 /** Digest cards list at most this many items; the rest are counted in a last line. */
 export const DIGEST_MAX_ITEMS = 20;
@@ -35,18 +35,21 @@ function clusterMessage(e: ClusterEvent): string {
   const nodes = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
   const now = e.view.currentNodeCount;
   const was = e.fromNodeCount === undefined || e.fromNodeCount === now ? '' : ` (was ${nodes(e.fromNodeCount)})`;
+  const it = `${labelsOf(e.view).cluster} ${e.cluster}`;
   switch (e.change) {
-    case 'created': return `Cluster ${e.cluster} was created with ${nodes(now)}.`;
-    case 'deleted': return `Cluster ${e.cluster} was deleted.`;
-    case 'resizing': return `Cluster ${e.cluster} is resizing: ${nodes(now)} now${was}.`;
-    case 'steady': return `Cluster ${e.cluster} finished resizing: ${nodes(now)}${was}.`;
-    case 'nodes': return `Cluster ${e.cluster} has ${nodes(now)}${was}.`;
+    case 'created': return `${it} was created with ${nodes(now)}.`;
+    case 'deleted': return `${it} was deleted.`;
+    case 'resizing': return `${it} is resizing: ${nodes(now)} now${was}.`;
+    case 'steady': return `${it} finished resizing: ${nodes(now)}${was}.`;
+    case 'nodes': return `${it} has ${nodes(now)}${was}.`;
   }
 }
 
 export function clusterAlertView(e: ClusterEvent): ClusterAlertView {
+  const { cluster } = labelsOf(e.view);
   const titles: Record<ClusterEvent['change'], string> = {
-    created: 'Cluster created', deleted: 'Cluster deleted', resizing: 'Cluster resizing', steady: 'Cluster resized', nodes: 'Node count changed',
+    created: `${cluster} created`, deleted: `${cluster} deleted`, resizing: `${cluster} resizing`, steady: `${cluster} resized`,
+    nodes: 'Node count changed',
   };
   return {
     kind: 'cluster-alert', title: `${titles[e.change]}: ${e.cluster}`, message: clusterMessage(e), cluster: e.view,

@@ -2,11 +2,12 @@
 // if typed (there is no "ask for a number" in a command).
 import type { ComputeCluster } from '../compute/model';
 import { commandText } from './command-text';
-import type { ActionView, ClusterFacts, ClusterView } from './views';
+import { type ActionView, type ClusterFacts, type ClusterView, labelled, type ResourceLabels } from './views';
 
-export function toClusterFacts(c: ComputeCluster, workspace: string): ClusterFacts {
+export function toClusterFacts(c: ComputeCluster, workspace: string, labels?: ResourceLabels): ClusterFacts {
   const facts: ClusterFacts = {
     workspace,
+    ...labelled(labels),
     name: c.name,
     vmSize: c.vmSize,
     allocationState: c.allocationState,
@@ -32,7 +33,7 @@ export function clusterActions(c: ClusterFacts): ActionView[] {
   return actions;
 }
 
-export function toClusterView(cluster: ComputeCluster, workspace: string): ClusterView {
-  const facts = toClusterFacts(cluster, workspace);
+export function toClusterView(cluster: ComputeCluster, workspace: string, labels?: ResourceLabels): ClusterView {
+  const facts = toClusterFacts(cluster, workspace, labels);
   return { kind: 'cluster', ...facts, actions: clusterActions(facts) };
 }

@@ -5,7 +5,7 @@
 import { costText, estimate, SHIPPED_PRICES, type PriceTable } from './prices';
 import type { ScaleMode } from '../compute/model';
 import { commandText } from './command-text';
-import type { ClusterAlertView, ClusterFacts } from './views';
+import { type ClusterAlertView, type ClusterFacts, labelsOf } from './views';
 
 /** The `policies` row of one cluster. */
 export interface ClusterPolicy {
@@ -89,7 +89,7 @@ function idleCost(c: ClusterFacts, table: PriceTable, verb: string): string {
 export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt: string }, now: Date, table: PriceTable = SHIPPED_PRICES): ClusterAlertView {
   return {
     kind: 'cluster-alert',
-    title: `Cluster ${c.name} is idle`,
+    title: `${labelsOf(c).cluster} ${c.name} is idle`,
     message:
       `${c.name} holds ${c.currentNodeCount} node${c.currentNodeCount === 1 ? '' : 's'} and has had no running or queued job ` +
       `for ${minutesBetween(d.idleSince, now)} min. It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.` +
@@ -107,7 +107,7 @@ export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date, 
   const back = c.scale.mode === 'auto' ? c.scale.max : c.currentNodeCount;
   return {
     kind: 'cluster-alert',
-    title: `Cluster ${c.name} scaled to zero`,
+    title: `${labelsOf(c).cluster} ${c.name} scaled to zero`,
     message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.${idleCost(c, table, 'This saves')}`,
     cluster: c,
     actions: c.scale.mode === 'auto'

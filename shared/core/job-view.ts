@@ -3,12 +3,13 @@ import type { ComputeJob, OutputFile } from '../compute/model';
 import type { JobName } from './commands';
 import { commandText } from './command-text';
 import { secondsBetween } from './arm-names';
-import type { ActionView, JobSummaryView, JobView, OutputFileView } from './views';
+import { type ActionView, type JobSummaryView, type JobView, labelled, type OutputFileView, type ResourceLabels } from './views';
 
 /** `now` gives a running job its duration so far; without it only finished jobs have one. */
-export function toJobSummary(job: ComputeJob, workspace: string, now?: Date): JobSummaryView {
+export function toJobSummary(job: ComputeJob, workspace: string, now?: Date, labels?: ResourceLabels): JobSummaryView {
   const summary: JobSummaryView = {
     workspace,
+    ...labelled(labels),
     experiment: job.experiment,
     name: job.name,
     state: job.state,
@@ -50,8 +51,12 @@ export function jobActions(s: JobSummaryView): ActionView[] {
   return actions;
 }
 
-export function toJobView(job: ComputeJob, workspace: string, extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { now?: Date } = {}): JobView {
-  const summary = toJobSummary(job, workspace, extra.now);
+export function toJobView(
+  job: ComputeJob,
+  workspace: string,
+  extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { now?: Date; labels?: ResourceLabels } = {},
+): JobView {
+  const summary = toJobSummary(job, workspace, extra.now, extra.labels);
   const view: JobView = { kind: 'job', job: summary, tails: extra.tails ?? [], outputs: extra.outputs ?? [], actions: jobActions(summary) };
   if (extra.headline) view.headline = extra.headline;
   return view;

@@ -12,8 +12,26 @@ export interface ActionView {
 
 export type ErrorItem = ServiceError;
 
+/** What the backend calls a workspace and a cluster ("Account" and "Pool" on Azure Batch). */
+export interface ResourceLabels {
+  workspace: string;
+  cluster: string;
+}
+
+/** Batch AI's names: a view without `labels` uses these. */
+export const DEFAULT_LABELS: ResourceLabels = { workspace: 'Workspace', cluster: 'Cluster' };
+
+export const labelsOf = (v: { labels?: ResourceLabels }): ResourceLabels => v.labels ?? DEFAULT_LABELS;
+
+/** `{ labels }` where they differ from the default, so Batch AI's views (and rows stored from them) stay as they were. */
+export function labelled(labels: ResourceLabels | undefined): { labels?: ResourceLabels } {
+  if (!labels || (labels.workspace === DEFAULT_LABELS.workspace && labels.cluster === DEFAULT_LABELS.cluster)) return {};
+  return { labels: { workspace: labels.workspace, cluster: labels.cluster } };
+}
+
 export interface JobSummaryView {
   workspace: string;
+  labels?: ResourceLabels;
   experiment: string;
   name: string;
   state: JobState;
@@ -69,6 +87,7 @@ export interface JobView {
 export interface ClusterView {
   kind: 'cluster';
   workspace: string;
+  labels?: ResourceLabels;
   name: string;
   vmSize: string;
   vmPriority?: string;

@@ -7,8 +7,9 @@ import type { ComputePort } from '../compute/port';
 import { toClusterFacts } from '../core/cluster-view';
 import { clusterKey, jobKey, type ObservedCluster, type ObservedJob } from '../core/diff';
 import { toJobSummary } from '../core/job-view';
+import type { ResourceLabels } from '../core/views';
 
-export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs'>;
+export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs' | 'labels'>;
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -25,8 +26,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 }
 
 /** `experiment`: the one the listing was for (a job filed under it, whatever its id says). */
-export function observeJob(job: ComputeJob, ws: WorkspaceRef, experiment: string): ObservedJob {
-  const summary = { ...toJobSummary(job, ws.workspace), experiment };
+export function observeJob(job: ComputeJob, ws: WorkspaceRef, experiment: string, labels?: ResourceLabels): ObservedJob {
+  const summary = { ...toJobSummary(job, ws.workspace, undefined, labels), experiment };
   return {
     row: {
       kind: 'job',
@@ -45,8 +46,8 @@ export function observeJob(job: ComputeJob, ws: WorkspaceRef, experiment: string
   };
 }
 
-export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef): ObservedCluster {
-  const view = toClusterFacts(cluster, ws.workspace);
+export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef, labels?: ResourceLabels): ObservedCluster {
+  const view = toClusterFacts(cluster, ws.workspace, labels);
   return {
     row: {
       kind: 'cluster',
@@ -67,6 +68,6 @@ export async function observeWorkspace(
 ): Promise<{ jobs: ObservedJob[]; clusters: ObservedCluster[] }> {
   const [clusters, experiments] = await Promise.all([collect(compute.listClusters(ws)), collect(compute.listExperiments(ws))]);
   const perExperiment = await mapLimit(experiments, concurrency, async (experiment) =>
-    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment)));
-  return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws)) };
+    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment, compute.labels)));
+  return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws, compute.labels)) };
 }

@@ -81,7 +81,7 @@ export function createPoller(deps: PollerDeps): Poller {
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
     if (e.kind !== 'job' || (e.to !== 'succeeded' && e.to !== 'failed') || e.summary.exitCode !== undefined) return e;
     try {
-      const o = observeJob(await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment);
+      const o = observeJob(await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment, deps.compute.labels);
       return { ...e, summary: { ...o.summary, state: e.summary.state }, outputDirectoryIds: o.outputDirectoryIds } satisfies JobEvent;
     } catch (err) {
       // The ending is the news: announce it as listed rather than hold it back.
