@@ -36,7 +36,7 @@ async function median(args: string[], env: Record<string, string>): Promise<{ ms
 }
 
 export async function benchColdStart(): Promise<void> {
-  const worker = { FUNCTIONS_WORKER_RUNTIME: 'node', BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: SUB, AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+  const worker = { FUNCTIONS_WORKER_RUNTIME: 'node', COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: SUB, AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
   const lazy = await median(['register', 'lazy'], worker);
   const eager = await median(['register', 'eager'], worker);
   record({ name: 'cold start: register functions', value: Math.round(lazy.ms), unit: 'ms', naive: Math.round(eager.ms), note: `median of ${RUNS} fresh processes; goal ≤ 300` });
@@ -50,7 +50,7 @@ export async function benchColdStart(): Promise<void> {
       const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine') });
       await client.createWorkspace({ resourceGroup: 'rg', workspace: 'ws' }, { location: 'eastus' });
       const env = {
-        BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_LOCAL_TOKEN: 'local-engine',
+        COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_LOCAL_TOKEN: 'local-engine',
         AzureWebJobsStorage: azurite.connectionString,
       };
       for (const name of FUNCTIONS) {

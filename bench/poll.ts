@@ -107,7 +107,7 @@ export async function benchPoll(): Promise<void> {
     ]);
     const workspaces = await seed(engine);
     const config = loadConfig({
-      BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: workspaces.join(','), BATCHAI_LOCAL_TOKEN: 'bench',
+      COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: workspaces.join(','), COMPUTE_LOCAL_TOKEN: 'bench',
       AzureWebJobsStorage: azurite.connectionString,
     });
     const compute = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: arm.httpClient });

@@ -10,6 +10,8 @@ export interface SetupSummary {
   backend:
     | { api: 'Microsoft.BatchAI'; endpoint: string; auth: 'DefaultAzureCredential' | 'local token' }
     | { api: 'Azure Batch'; accounts: string[] | 'discovered through ARM'; auth: 'DefaultAzureCredential' | 'local token' | 'shared key' };
+  /** Old setting names this instance was given, each with the name to use instead (they still work). */
+  deprecatedSettings?: string[];
 }
 
 // Only the origin: an endpoint URL never carries anything else worth showing (and could carry userinfo).
@@ -32,7 +34,7 @@ function backendSummary(config: Pick<Config, 'compute'>): SetupSummary['backend'
   };
 }
 
-export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute'>): SetupSummary {
+export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute' | 'deprecatedSettings'>): SetupSummary {
   const { identity } = config.storage;
   const { appId, appTenantId, appType } = config.bot;
   return {
@@ -41,5 +43,8 @@ export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute'>
       : { auth: 'connection string' },
     bot: appId ? { auth: appType, appId, ...(appTenantId ? { tenantId: appTenantId } : {}) } : { auth: 'none (local mode)' },
     backend: backendSummary(config),
+    ...(config.deprecatedSettings.length
+      ? { deprecatedSettings: config.deprecatedSettings.map((d) => `${d.name}: use ${d.use}`) }
+      : {}),
   };
 }

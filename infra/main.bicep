@@ -16,10 +16,10 @@ param prefix string = 'batchaiops'
 
 param location string = resourceGroup().location
 
-@description('Comma-separated resourceGroup/workspace pairs the poller watches (BATCHAI_WORKSPACES); the first is the bot\'s default.')
+@description('Comma-separated resourceGroup/workspace pairs the poller watches (COMPUTE_WORKSPACES); the first is the bot\'s default.')
 param batchAiWorkspaces string
 
-@description('Subscription that holds the Batch AI workspaces (BATCHAI_SUBSCRIPTION_ID).')
+@description('Subscription that holds the Batch AI workspaces (COMPUTE_SUBSCRIPTION_ID).')
 param batchAiSubscriptionId string = subscription().subscriptionId
 
 @description('Give the identity computeRoleDefinitionId on each Batch AI workspace\'s resource group (in batchAiSubscriptionId). False = the operator grants it.')
@@ -116,8 +116,8 @@ module functionApp './modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     appSettings: {
-      BATCHAI_SUBSCRIPTION_ID: batchAiSubscriptionId
-      BATCHAI_WORKSPACES: batchAiWorkspaces
+      COMPUTE_SUBSCRIPTION_ID: batchAiSubscriptionId
+      COMPUTE_WORKSPACES: batchAiWorkspaces
       POLL_SCHEDULE: pollSchedule
       MicrosoftAppType: 'UserAssignedMSI'
       MicrosoftAppId: identity.outputs.clientId

@@ -70,13 +70,13 @@ export function localEnv(
   const account = base.BATCHAI_STORAGE_ACCOUNT ? {} : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
   return {
     ...base,
-    BATCHAI_ENDPOINT: parts.engineUrl,
-    BATCHAI_SUBSCRIPTION_ID: base.BATCHAI_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION,
-    BATCHAI_WORKSPACES: `${WORKSPACE.resourceGroup}/${WORKSPACE.workspace}`,
+    COMPUTE_ARM_ENDPOINT: parts.engineUrl,
+    COMPUTE_SUBSCRIPTION_ID: base.COMPUTE_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION,
+    COMPUTE_WORKSPACES: `${WORKSPACE.resourceGroup}/${WORKSPACE.workspace}`,
     // The engine accepts any bearer token; this one only marks "no Azure AD".
-    BATCHAI_LOCAL_TOKEN: 'local-engine',
-    BATCHAI_DEFAULT_EXPERIMENT: base.BATCHAI_DEFAULT_EXPERIMENT || 'default',
-    BATCHAI_DEFAULT_CLUSTER: base.BATCHAI_DEFAULT_CLUSTER || 'cpu',
+    COMPUTE_LOCAL_TOKEN: 'local-engine',
+    COMPUTE_DEFAULT_EXPERIMENT: base.COMPUTE_DEFAULT_EXPERIMENT || 'default',
+    COMPUTE_DEFAULT_CLUSTER: base.COMPUTE_DEFAULT_CLUSTER || 'cpu',
     AzureWebJobsStorage: parts.connectionString,
     ...account,
     ...compute,
@@ -143,7 +143,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     if (backend !== 'batchai' && backend !== 'azurebatch') throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
     const engine = await startEngine({
       dataDir: join(opts.dataDir, 'engine'), port: ports.engine ?? 0, filesPort: ports.files ?? 0, timing: opts.engineTiming,
-      batch: backend === 'azurebatch' ? { workspace: { subscriptionId: env.BATCHAI_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION, ...WORKSPACE }, port: ports.batch ?? 0 } : undefined,
+      batch: backend === 'azurebatch' ? { workspace: { subscriptionId: env.COMPUTE_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION, ...WORKSPACE }, port: ports.batch ?? 0 } : undefined,
     });
     stops.push(['engine', () => engine.stop()]);
     const batchAccount = engine.batch && { account: engine.batch.account, url: engine.batch.url, key: engine.batch.accountKey };

@@ -82,12 +82,12 @@ export async function startBotStack(
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
     const config = loadConfig({
-      BATCHAI_ENDPOINT: engine.url,
-      BATCHAI_SUBSCRIPTION_ID: SUB,
-      BATCHAI_WORKSPACES: `${WS.resourceGroup}/${WS.workspace}`,
-      BATCHAI_DEFAULT_EXPERIMENT: 'exp',
-      BATCHAI_DEFAULT_CLUSTER: 'gpu',
-      BATCHAI_LOCAL_TOKEN: 'local-engine',
+      COMPUTE_ARM_ENDPOINT: engine.url,
+      COMPUTE_SUBSCRIPTION_ID: SUB,
+      COMPUTE_WORKSPACES: `${WS.resourceGroup}/${WS.workspace}`,
+      COMPUTE_DEFAULT_EXPERIMENT: 'exp',
+      COMPUTE_DEFAULT_CLUSTER: 'gpu',
+      COMPUTE_LOCAL_TOKEN: 'local-engine',
       AzureWebJobsStorage: azurite.connectionString,
       RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
       FOLLOWUP_DELAY_SECONDS: '1',

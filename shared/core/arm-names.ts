@@ -1,7 +1,7 @@
 // Names from ARM ids: `/subscriptions/…/workspaces/w/experiments/e/jobs/j` → segment after a given type.
 import type { WorkspaceRef } from '../compute/model';
 
-/** "rg/workspace": how BATCHAI_WORKSPACES names a workspace, and how logs, reports and storage keys show it. */
+/** "rg/workspace": how COMPUTE_WORKSPACES names a workspace, and how logs, reports and storage keys show it. */
 export function workspaceLabel(ws: WorkspaceRef): string {
   return `${ws.resourceGroup}/${ws.workspace}`;
 }

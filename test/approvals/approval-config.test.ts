@@ -1,7 +1,7 @@
 // The settings of flows 4 and 5: approvers, request lifetime, idle grace, and the two timers' schedules.
 import { loadConfig, parseUserIds } from '../../shared/config';
 
-const base = { BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
 test('defaults: anyone but the requester approves, requests live 60 min, 10 min of grace, timers every minute', () => {
   expect(loadConfig(base).policy).toMatchObject({ approvers: [], approvalTtlMinutes: 60, idleGraceMinutes: 10, idleMinutes: 30 });

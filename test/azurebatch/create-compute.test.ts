@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const env = (over: Record<string, string> = {}) => ({
-  BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: 'rg/team1', BATCHAI_LOCAL_TOKEN: 't',
+  COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: 'rg/team1', COMPUTE_LOCAL_TOKEN: 't',
   AzureWebJobsStorage: azurite.connectionString, COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: '*', AZURE_BATCH_ACCOUNT_KEY: engine.batch!.accountKey,
   ...over,
 });
@@ -52,7 +52,7 @@ test('COMPUTE_BACKEND=batchai (the default) is the Batch AI client', async () =>
 });
 
 test('a workspace that is no Batch account of the subscription, and identity storage without an output container, are refused', async () => {
-  await expect(createCompute(loadConfig(env({ BATCHAI_WORKSPACES: 'rg/other' })))).rejects.toThrow(/Workspace rg\/other: no Batch account of that name in subscription .* \(found: team1\)/);
+  await expect(createCompute(loadConfig(env({ COMPUTE_WORKSPACES: 'rg/other' })))).rejects.toThrow(/Workspace rg\/other: no Batch account of that name in subscription .* \(found: team1\)/);
   const identityStorage = { AzureWebJobsStorage: '', AzureWebJobsStorage__accountName: 'acct' };
   await expect(createCompute(loadConfig(env(identityStorage)))).rejects.toThrow(/expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY/);
 });

@@ -59,7 +59,7 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
     const logs: string[] = [];
     const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
       const config = loadConfig({
-        BATCHAI_ENDPOINT: engine.url, BATCHAI_SUBSCRIPTION_ID: SUB, BATCHAI_WORKSPACES: ws, BATCHAI_LOCAL_TOKEN: 'local',
+        COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: ws, COMPUTE_LOCAL_TOKEN: 'local',
         AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
         ...(engine.batch ? { COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey } : {}),
       });

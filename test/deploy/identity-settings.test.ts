@@ -5,7 +5,7 @@ import { loadConfig, storageSettings } from '../../shared/config';
 import { createHealthFunction } from '../../functions/health';
 import type { Services } from '../../functions/services';
 
-const base = { BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub' };
+const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub' };
 const CLIENT_ID = '0c2c4f6e-5a7b-4b8e-9d41-1f2e3d4c5b6a';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -83,12 +83,16 @@ describe('/api/health setup summary', () => {
     expect(body).toContain('"auth":"connection string"');
     expect(body).toContain('"endpoint":"https://arm.example.test"');
     for (const secret of [key, 'AccountKey', 'app-password-value', 'endpoint-secret', 'local-token-value']) expect(body).not.toContain(secret);
+    // Set by their old names: reported as deprecated, with the names to use (and never their values).
+    expect((res.jsonBody as { setup: { deprecatedSettings?: string[] } }).setup.deprecatedSettings).toEqual([
+      'BATCHAI_ENDPOINT: use COMPUTE_ARM_ENDPOINT', 'BATCHAI_LOCAL_TOKEN: use COMPUTE_LOCAL_TOKEN',
+    ]);
   });
 
   it('on Azure Batch: the accounts and how it signs in, never the key', async () => {
     const batchKey = 'YmF0Y2gtYWNjb3VudC1rZXktdmFsdWU=';
     const res = await health({
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true', BATCHAI_WORKSPACES: 'rg/team1', COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: 'https://team1.westeurope.batch.azure.com', AZURE_BATCH_ACCOUNT_KEY: batchKey,
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true', COMPUTE_WORKSPACES: 'rg/team1', COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: 'https://team1.westeurope.batch.azure.com', AZURE_BATCH_ACCOUNT_KEY: batchKey,
     });
     expect((res.jsonBody as { setup: { backend: unknown } }).setup.backend).toEqual({ api: 'Azure Batch', accounts: ['team1 https://team1.westeurope.batch.azure.com'], auth: 'shared key' });
     expect(JSON.stringify(res.jsonBody)).not.toContain(batchKey);

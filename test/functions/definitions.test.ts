@@ -6,7 +6,7 @@ import { createDefinitions } from '../../functions/index';
 import { loadConfig } from '../../shared/config';
 
 const env = {
-  BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   POLL_SCHEDULE: '*/7 * * * * *', IDLE_SCHEDULE: '0 */9 * * * *', EXPIRE_APPROVALS_SCHEDULE: '0 */2 * * * *',
 };
 

@@ -7,7 +7,7 @@ import type { ScaleMode } from '../../shared/compute/model';
 let stack: BotStack;
 beforeAll(async () => {
   // A second managed workspace (never created on the engine) only to scope a grant to it.
-  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer', BATCHAI_WORKSPACES: 'rg/ws,rg/other' } });
+  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer', COMPUTE_WORKSPACES: 'rg/ws,rg/other' } });
 }, 60_000);
 afterAll(async () => { await stack?.stop(); });
 

@@ -31,7 +31,7 @@ test('approving needs the approver role only once someone is named for it', () =
 });
 
 test('ADMINS and DEFAULT_ROLE: operator without an app id, viewer with one, a bad role refused', () => {
-  const base = { BATCHAI_SUBSCRIPTION_ID: 's', BATCHAI_WORKSPACES: 'rg/ws', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+  const base = { COMPUTE_SUBSCRIPTION_ID: 's', COMPUTE_WORKSPACES: 'rg/ws', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
   expect(loadConfig(base).policy).toMatchObject({ admins: [], defaultRole: 'operator' });
   expect(loadConfig({ ...base, MicrosoftAppId: 'app' }).policy.defaultRole).toBe('viewer');
   expect(loadConfig({ ...base, ADMINS: 'boss, 29:1abc', DEFAULT_ROLE: 'Approver' }).policy).toMatchObject({ admins: ['boss', '29:1abc'], defaultRole: 'approver' });

@@ -4,7 +4,7 @@ import { createSlackHandler } from '../../functions/slack';
 import { loadConfig } from '../../shared/config';
 import type { ChatBot } from '../../bot/transport';
 
-const base = { BATCHAI_WORKSPACES: 'rg/ws', BATCHAI_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
 
 test('both Slack secrets turn the app on, with Slack\'s Web API unless SLACK_API_URL says otherwise', () => {
   expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', apiUrl: 'https://slack.com/api/' });
