@@ -45,6 +45,40 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(await stack.services.deps.stores.subscriptions.list(c)).toHaveLength(1);
   });
 
+  test('submit --dry-run shows the request this backend would send, and submits nothing', async () => {
+    const c = conv();
+    const reply = await say(c, 'submit hello greeting=dry seconds=1 --name dry-one --dry-run');
+    const text = cardText(reply);
+    expect(text).toMatch(/Nothing was submitted/);
+    if (backend === 'batchai') {
+      expect(text).toMatch(/would be sent to Batch AI/);
+      expect(text).toMatch(/PUT \/subscriptions\/[^\s]*\/providers\/Microsoft\.BatchAI\/workspaces\/ws\/experiments\/exp\/jobs\/dry-one\?api-version=2018-05-01/);
+      expect(text).not.toMatch(/api-version=2025-06-01/);
+    } else {
+      expect(text).toMatch(/would be sent to Azure Batch/);
+      expect(text).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/jobs\?api-version=2025-06-01\.21\.0/);
+      expect(text).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/jobs\/dry-one\/tasks\?api-version=2025-06-01\.21\.0/);
+      expect(text).not.toMatch(/Microsoft\.BatchAI|2018-05-01|sig=/);
+    }
+    expect(cardText(await say(c, 'job dry-one'))).toMatch(/not found/);
+  });
+
+  // Batch AI's job PUT is idempotent (a second submit of a name answers the job that exists); Batch refuses it.
+  const onAzureBatch = (name: string, fn: jest.ProvidesCallback) => {
+    if (backend === 'azurebatch') test(name, fn);
+  };
+  onAzureBatch('a 409 from Azure Batch shows its code and message on the card and in audit, not "Something went wrong"', async () => {
+    const c = conv();
+    expect(cardText(await say(c, 'submit hello seconds=1 --name twice-one'))).toMatch(/Submitted/);
+    const refused = cardText(await say(c, 'submit hello seconds=1 --name twice-one'));
+    expect(refused).toMatch(/Conflict/);
+    expect(refused).toMatch(/JobExists/);
+    expect(refused).toMatch(/already exists/);
+    expect(refused).not.toMatch(/Something went wrong/);
+    const rows = await stack.services.deps.stores.audit.latest(10);
+    expect(rows.find((r) => r.command.includes('twice-one') && r.result === 'failed')).toMatchObject({ errorCode: 'JobExists' });
+  });
+
   test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
     const c = conv();
     const submitted = await say(c, 'submit hello seconds=60 --name long-one');
