@@ -17,6 +17,8 @@ const SHARE = { accountName: 'acct', azureFileUrl: 'https://acct.file.core.windo
 describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   let stack: Stack;
   const conv = 'idle-team';
+  // What the backend calls a cluster, as its cards say: a Batch account's clusters are pools.
+  const CLUSTER = backend === 'azurebatch' ? 'Pool' : 'Cluster';
 
   const started = useStarted('backend stack', () => startStack('rg/ws', backend), (s) => s.stop());
 
@@ -55,22 +57,22 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   test('idle cluster → warning card once (retried tick sends nothing more) → keep-up prevents the scale-down', async () => {
     const t0 = Date.now();
     expect((await tick(t0 + 5 * MIN)).join('\n')).not.toMatch(/gpu (warn|scale)/);
-    expect(cards(/Cluster gpu is idle/)).toHaveLength(0);
+    expect(cards(new RegExp(`${CLUSTER} gpu is idle`))).toHaveLength(0);
 
     expect((await tick(t0 + 31 * MIN)).join('\n')).toMatch(/ws\/gpu warn/);
-    const warning = await stack.channel.waitFor(conv, (a) => /Cluster gpu is idle/.test(JSON.stringify(a)));
+    const warning = await stack.channel.waitFor(conv, (a) => new RegExp(`${CLUSTER} gpu is idle`).test(JSON.stringify(a)));
     expect(JSON.stringify(warning)).toContain('"command":"keep-up gpu 1"');
     expect(JSON.stringify(warning)).toContain('Keep it up 1 h');
     expect(validateAdaptiveCard(warning.attachments?.[0]?.content)).toEqual([]);
     await tick(t0 + 31 * MIN);
     await tick(t0 + 32 * MIN);
-    expect(cards(/Cluster gpu is idle/)).toHaveLength(1);
+    expect(cards(new RegExp(`${CLUSTER} gpu is idle`))).toHaveLength(1);
 
     const kept = await press('keep-up gpu 1');
     expect(JSON.stringify(kept)).toMatch(/Kept up until .* by Ada/);
     expect(await tick(t0 + 45 * MIN)).toEqual([]);
     expect((await gpu()).properties).toMatchObject({ currentNodeCount: 2, scaleSettings: { manual: { targetNodeCount: 2 } } });
-    expect(cards(/Cluster gpu scaled to zero/)).toHaveLength(0);
+    expect(cards(new RegExp(`${CLUSTER} gpu scaled to zero`))).toHaveLength(0);
   });
 
   test('without keep-up: warned again after it ends, then scaled to zero after the grace period, and the card is sent once', async () => {
@@ -78,18 +80,18 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     // The keep-up ended: a new idle period starts then and must last the whole window before a warning.
     expect((await tick(keptUntil + 20 * MIN)).join('\n')).not.toMatch(/gpu warn/);
     expect((await tick(keptUntil + 31 * MIN)).join('\n')).toMatch(/ws\/gpu warn/);
-    expect(cards(/Cluster gpu is idle/)).toHaveLength(2);
+    expect(cards(new RegExp(`${CLUSTER} gpu is idle`))).toHaveLength(2);
     expect((await tick(keptUntil + 35 * MIN)).join('\n')).not.toMatch(/gpu scale/);
 
     expect((await tick(keptUntil + 42 * MIN)).join('\n')).toMatch(/ws\/gpu scale/);
-    const scaled = await stack.channel.waitFor(conv, (a) => /Cluster gpu scaled to zero/.test(JSON.stringify(a)));
+    const scaled = await stack.channel.waitFor(conv, (a) => new RegExp(`${CLUSTER} gpu scaled to zero`).test(JSON.stringify(a)));
     expect(JSON.stringify(scaled)).toContain('"command":"resize gpu 2"');
     expect(validateAdaptiveCard(scaled.attachments?.[0]?.content)).toEqual([]);
     await waitFor('gpu at zero', gpu, (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 0);
     expect((await gpu()).properties?.scaleSettings?.manual?.targetNodeCount).toBe(0);
     await tick(keptUntil + 42 * MIN);
     await tick(keptUntil + 90 * MIN);
-    expect(cards(/Cluster gpu scaled to zero/)).toHaveLength(1);
+    expect(cards(new RegExp(`${CLUSTER} gpu scaled to zero`))).toHaveLength(1);
   });
 
   test('a running job keeps its cluster up; an idle auto-scale cluster with min 1 gets min 0, max kept', async () => {
@@ -107,14 +109,14 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await compute.submitJob(job, { properties: { cluster: { id: created.id! }, nodeCount: 1, customToolkitSettings: { commandLine: 'sleep 30' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } });
     await waitFor('job running', () => compute.getJob(job), (j) => j.state === 'running');
     expect((await tick(Date.now() + 120 * MIN)).join('\n')).not.toMatch(/cpu (warn|scale)/);
-    expect(cards(/Cluster cpu is idle/)).toHaveLength(0);
+    expect(cards(new RegExp(`${CLUSTER} cpu is idle`))).toHaveLength(0);
 
     await compute.terminateJob(job);
     await waitFor('job ended', () => compute.getJob(job), (j) => j.state === 'failed' || j.state === 'succeeded');
     const t1 = Date.now();
     expect((await tick(t1 + 31 * MIN)).join('\n')).toMatch(/ws\/cpu warn/);
     expect((await tick(t1 + 42 * MIN)).join('\n')).toMatch(/ws\/cpu scale/);
-    await stack.channel.waitFor(conv, (a) => /Cluster cpu scaled to zero/.test(JSON.stringify(a)));
+    await stack.channel.waitFor(conv, (a) => new RegExp(`${CLUSTER} cpu scaled to zero`).test(JSON.stringify(a)));
     expect((await stack.client.getCluster(cpu)).properties?.scaleSettings).toEqual({ autoScale: { minimumNodeCount: 0, maximumNodeCount: 2, initialNodeCount: 0 } });
   });
 
@@ -131,7 +133,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     stack.channel.failNext(500, 0);
     expect((await tick(t + 32 * MIN)).join('\n')).toMatch(/ws\/tpu warn/);
     await tick(t + 33 * MIN);
-    expect(cards(/Cluster tpu is idle/)).toHaveLength(1);
+    expect(cards(new RegExp(`${CLUSTER} tpu is idle`))).toHaveLength(1);
   });
 
   test('the policies row is ETag-guarded: a keep-up since the read makes the write fail; insert-if-absent', async () => {
