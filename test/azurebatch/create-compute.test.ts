@@ -38,16 +38,16 @@ test('AZURE_BATCH_ACCOUNTS=*: the account is found through ARM and its pools are
   const compute = await createCompute(loadConfig(env()));
   expect(compute.backend).toBe('azurebatch');
   const names: string[] = [];
-  for await (const c of compute.listClusters(WS)) names.push(c.name!);
+  for await (const c of compute.listClusters(WS)) names.push(c.name);
   expect(names).toEqual(['gpu']);
-  expect((await compute.getCluster({ ...WS, cluster: 'gpu' })).id).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/team1/clusters/gpu`);
+  expect((await compute.getCluster({ ...WS, cluster: 'gpu' })).id).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/team1/pools/gpu`);
 });
 
 test('COMPUTE_BACKEND=batchai (the default) is the Batch AI client', async () => {
   const compute = await createCompute(loadConfig(env({ COMPUTE_BACKEND: '' })));
   expect(compute.backend).toBe('batchai');
   const names: string[] = [];
-  for await (const c of compute.listClusters(WS)) names.push(c.name!);
+  for await (const c of compute.listClusters(WS)) names.push(c.name);
   expect(names).toEqual(['gpu']);
 });
 
