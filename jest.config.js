@@ -14,9 +14,18 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: unitMatch },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...unitIgnore] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...unitIgnore],
+    },
   ],
   // Per test (and hook): a test waiting on something that never comes fails by name instead of holding the run.
   testTimeout: 30_000,
-  reporters: ['default', '<rootDir>/test/support/reporters/summary-reporter.js', '<rootDir>/test/support/reporters/progress-reporter.js'],
+  reporters: [
+    'default',
+    '<rootDir>/test/support/reporters/summary-reporter.js',
+    '<rootDir>/test/support/reporters/progress-reporter.js',
+  ],
 };

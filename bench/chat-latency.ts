@@ -36,7 +36,8 @@ async function latencies(stack: BotStack, conversationId: string, text: string, 
     const t0 = performance.now();
     const reply = await stack.say(conversationId, text);
     const ms = performance.now() - t0;
-    if (!expect.test(cardText(reply))) throw new Error(`"${text}" answered unexpectedly: ${cardText(reply).slice(0, 300)}`);
+    if (!expect.test(cardText(reply)))
+      throw new Error(`"${text}" answered unexpectedly: ${cardText(reply).slice(0, 300)}`);
     if (i >= WARMUP) times.push(ms);
   }
   return times.sort((a, b) => a - b);
@@ -63,11 +64,23 @@ export async function benchChatLatency(): Promise<void> {
       if (verb === 'logs') {
         const port = stack.services.deps.compute;
         const ranged = port.readTail;
-        port.readTail = (_ref, f, o) => naiveTail(f.url ?? "", f.size ?? 0, o);
+        port.readTail = (_ref, f, o) => naiveTail(f.url ?? '', f.size ?? 0, o);
         const naive = await latencies(stack, c, text, expect);
         port.readTail = ranged;
-        record({ name: `chat ${verb} (1.9 MB stdout): p50`, value: percentile(t, 50), unit: 'ms', naive: percentile(naive, 50), note: 'goal ≤ 100; naive = whole-file download' });
-        record({ name: `chat ${verb} (1.9 MB stdout): p99`, value: percentile(t, 99), unit: 'ms', naive: percentile(naive, 99), note: 'goal ≤ 300' });
+        record({
+          name: `chat ${verb} (1.9 MB stdout): p50`,
+          value: percentile(t, 50),
+          unit: 'ms',
+          naive: percentile(naive, 50),
+          note: 'goal ≤ 100; naive = whole-file download',
+        });
+        record({
+          name: `chat ${verb} (1.9 MB stdout): p99`,
+          value: percentile(t, 99),
+          unit: 'ms',
+          naive: percentile(naive, 99),
+          note: 'goal ≤ 300',
+        });
       } else {
         record({ name: `chat ${verb}: p50`, value: percentile(t, 50), unit: 'ms', note: 'goal ≤ 100' });
         record({ name: `chat ${verb}: p99`, value: percentile(t, 99), unit: 'ms', note: 'goal ≤ 300' });

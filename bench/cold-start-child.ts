@@ -12,29 +12,76 @@ import type { FunctionDefinition } from '../functions/definition';
 // Required where used, never above the clock's start: a module loaded here would hide its cost from `register`.
 const functionsSdk = () => require('@azure/functions') as typeof import('@azure/functions');
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 /** An input each function accepts and handles to the end without a chat channel: nothing is sent anywhere. */
 function firstInput(def: FunctionDefinition): { input: unknown; context: InvocationContext } {
   const { HttpRequest, InvocationContext } = functionsSdk();
-  const context = new InvocationContext({ functionName: def.name, triggerMetadata: { id: 'bench-1' }, logHandler: () => undefined });
+  const context = new InvocationContext({
+    functionName: def.name,
+    triggerMetadata: { id: 'bench-1' },
+    logHandler: () => undefined,
+  });
   const at = new Date().toISOString();
   const workspace = { resourceGroup: 'rg', workspace: 'ws' };
   switch (def.name) {
     // A batch that is not stored: the notifier reads it, finds it gone, and is done.
-    case 'notify': return { context, input: { v: 2, batchId: 'bench-gone', workspace, tickAt: at, count: 0, ref: { table: 'eventbatches', chunks: 1 } } };
+    case 'notify':
+      return {
+        context,
+        input: {
+          v: 2,
+          batchId: 'bench-gone',
+          workspace,
+          tickAt: at,
+          count: 0,
+          ref: { table: 'eventbatches', chunks: 1 },
+        },
+      };
     // A follow-up whose card row does not exist: superseded, nothing to update.
-    case 'followups': return { context, input: {
-      v: 1, chain: 'bench', seq: 0, conversationId: 'bench', activityId: 'bench', key: '', deadline: at,
-      target: { kind: 'job', job: { ...workspace, experiment: 'exp', job: 'bench' }, headline: 'submit' },
-    } };
+    case 'followups':
+      return {
+        context,
+        input: {
+          v: 1,
+          chain: 'bench',
+          seq: 0,
+          conversationId: 'bench',
+          activityId: 'bench',
+          key: '',
+          deadline: at,
+          target: { kind: 'job', job: { ...workspace, experiment: 'exp', job: 'bench' }, headline: 'submit' },
+        },
+      };
     // The bot added to a conversation: the turn saves it and answers nothing.
-    case 'messages': return { context, input: new HttpRequest({
-      method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json' },
-      body: { string: JSON.stringify({ type: 'conversationUpdate', id: 'u1', channelId: 'webchat', serviceUrl: 'http://127.0.0.1:9', conversation: { id: 'bench' }, from: { id: 'u' }, recipient: { id: 'bot' } }) },
-    }) };
-    case 'health': return { context, input: new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }) };
-    default: return { context, input: timer };
+    case 'messages':
+      return {
+        context,
+        input: new HttpRequest({
+          method: 'POST',
+          url: 'http://127.0.0.1/api/messages',
+          headers: { 'content-type': 'application/json' },
+          body: {
+            string: JSON.stringify({
+              type: 'conversationUpdate',
+              id: 'u1',
+              channelId: 'webchat',
+              serviceUrl: 'http://127.0.0.1:9',
+              conversation: { id: 'bench' },
+              from: { id: 'u' },
+              recipient: { id: 'bot' },
+            }),
+          },
+        }),
+      };
+    case 'health':
+      return { context, input: new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }) };
+    default:
+      return { context, input: timer };
   }
 }
 
@@ -42,7 +89,10 @@ async function main(argv: string[]): Promise<Record<string, number>> {
   const [what, arg] = argv;
   const t0 = performance.now();
   if (what === 'register') {
-    if (!process.env.FUNCTIONS_WORKER_RUNTIME) throw new Error('register: expected FUNCTIONS_WORKER_RUNTIME to be set (the entry point registers only under the worker)');
+    if (!process.env.FUNCTIONS_WORKER_RUNTIME)
+      throw new Error(
+        'register: expected FUNCTIONS_WORKER_RUNTIME to be set (the entry point registers only under the worker)',
+      );
     if (arg === 'eager') {
       require('../functions/backend-services');
       require('../functions/services');
@@ -60,16 +110,28 @@ async function main(argv: string[]): Promise<Record<string, number>> {
     const { input, context } = firstInput(def);
     const t1 = performance.now();
     // The union's handlers each take their own trigger input; firstInput made the one this function takes.
-    const result: unknown = await (def.handler as (i: unknown, c: InvocationContext) => Promise<unknown>)(input, context);
+    const result: unknown = await (def.handler as (i: unknown, c: InvocationContext) => Promise<unknown>)(
+      input,
+      context,
+    );
     const status = (result as { status?: number } | undefined)?.status;
     if (status !== undefined && status >= 400) throw new Error(`first-call ${arg}: answered ${status}`);
     const ms = performance.now() - t1;
-    return { ms, botbuilderLoaded: Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]botbuilder[\\/]/.test(k)) ? 1 : 0 };
+    return {
+      ms,
+      botbuilderLoaded: Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]botbuilder[\\/]/.test(k)) ? 1 : 0,
+    };
   }
   throw new Error(`expected register lazy|eager or first-call <function>, got ${argv.join(' ')}`);
 }
 
 main(process.argv.slice(2)).then(
-  (r) => { process.stdout.write(`${JSON.stringify(r)}\n`); process.exit(0); },
-  (e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exit(1); },
+  (r) => {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exit(0);
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
 );

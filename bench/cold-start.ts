@@ -23,7 +23,10 @@ const FUNCTIONS = ['poll', 'health', 'notify', 'messages', 'followups', 'idle', 
 const WITHOUT_CHAT_SDK = new Set(['poll', 'health']);
 
 async function child(args: string[], env: Record<string, string>): Promise<Record<string, number>> {
-  const { stdout } = await run(process.execPath, [CHILD, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+  const { stdout } = await run(process.execPath, [CHILD, ...args], {
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
   const last = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as Record<string, number>;
 }
@@ -31,32 +34,67 @@ async function child(args: string[], env: Record<string, string>): Promise<Recor
 async function median(args: string[], env: Record<string, string>): Promise<{ ms: number; rssMiB: number }> {
   const runs: Array<Record<string, number>> = [];
   for (let i = 0; i < RUNS; i++) runs.push(await child(args, env));
-  const of = (k: string) => percentile(runs.map((r) => r[k]).sort((a, b) => a - b), 50);
+  const of = (k: string) =>
+    percentile(
+      runs.map((r) => r[k]).sort((a, b) => a - b),
+      50,
+    );
   return { ms: of('ms'), rssMiB: of('rssMiB') };
 }
 
 export async function benchColdStart(): Promise<void> {
-  const worker = { FUNCTIONS_WORKER_RUNTIME: 'node', COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: SUB, AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+  const worker = {
+    FUNCTIONS_WORKER_RUNTIME: 'node',
+    COMPUTE_WORKSPACES: 'rg/ws',
+    COMPUTE_SUBSCRIPTION_ID: SUB,
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  };
   const lazy = await median(['register', 'lazy'], worker);
   const eager = await median(['register', 'eager'], worker);
-  record({ name: 'cold start: register functions', value: Math.round(lazy.ms), unit: 'ms', naive: Math.round(eager.ms), note: `median of ${RUNS} fresh processes; goal ≤ 300` });
-  record({ name: 'cold start: process memory after registering', value: Math.round(lazy.rssMiB), unit: 'MiB', naive: Math.round(eager.rssMiB) });
+  record({
+    name: 'cold start: register functions',
+    value: Math.round(lazy.ms),
+    unit: 'ms',
+    naive: Math.round(eager.ms),
+    note: `median of ${RUNS} fresh processes; goal ≤ 300`,
+  });
+  record({
+    name: 'cold start: process memory after registering',
+    value: Math.round(lazy.rssMiB),
+    unit: 'MiB',
+    naive: Math.round(eager.rssMiB),
+  });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cold-start-'));
   const azurite = await startAzurite();
   try {
     const engine = await startEngine({ dataDir });
     try {
-      const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine') });
+      const client = createBatchAiClient({
+        endpoint: engine.url,
+        subscriptionId: SUB,
+        credential: staticTokenCredential('local-engine'),
+      });
       await client.createWorkspace({ resourceGroup: 'rg', workspace: 'ws' }, { location: 'eastus' });
       const env = {
-        COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_LOCAL_TOKEN: 'local-engine',
+        COMPUTE_ARM_ENDPOINT: engine.url,
+        COMPUTE_SUBSCRIPTION_ID: SUB,
+        COMPUTE_WORKSPACES: 'rg/ws',
+        COMPUTE_LOCAL_TOKEN: 'local-engine',
         AzureWebJobsStorage: azurite.connectionString,
       };
       for (const name of FUNCTIONS) {
         const { ms, botbuilderLoaded } = await child(['first-call', name], env);
-        if (WITHOUT_CHAT_SDK.has(name) && botbuilderLoaded) throw new Error(`the first call of ${name} loaded botbuilder: its service graph should not need the chat SDK`);
-        record({ name: `cold start: first call of ${name}`, value: Math.round(ms), unit: 'ms', note: 'fresh process: loads its services, opens its tables' });
+        if (WITHOUT_CHAT_SDK.has(name) && botbuilderLoaded)
+          throw new Error(
+            `the first call of ${name} loaded botbuilder: its service graph should not need the chat SDK`,
+          );
+        record({
+          name: `cold start: first call of ${name}`,
+          value: Math.round(ms),
+          unit: 'ms',
+          note: 'fresh process: loads its services, opens its tables',
+        });
       }
     } finally {
       await engine.stop();

@@ -22,7 +22,10 @@ export async function benchListJobs(): Promise<void> {
     await engine.seedFinishedJobs({ ...ref, subscriptionId: SUB }, JOBS);
     const transport = countingTransport();
     const client = createBatchAiClient({
-      endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: transport.httpClient,
+      endpoint: engine.url,
+      subscriptionId: SUB,
+      credential: staticTokenCredential('bench'),
+      httpClient: transport.httpClient,
     });
 
     const t0 = performance.now();
@@ -39,7 +42,13 @@ export async function benchListJobs(): Promise<void> {
 
     const note = `naive = one GET per job, sequential, measured on ${NAIVE_SAMPLE} jobs and extrapolated linearly to ${JOBS}`;
     record({ name: `list ${JOBS} jobs (pages of 1000): time`, value: listMs, unit: 'ms', naive: naiveMs, note });
-    record({ name: `list ${JOBS} jobs (pages of 1000): requests`, value: listRequests, unit: 'requests', naive: JOBS, note });
+    record({
+      name: `list ${JOBS} jobs (pages of 1000): requests`,
+      value: listRequests,
+      unit: 'requests',
+      naive: JOBS,
+      note,
+    });
   } finally {
     await engine.stop();
     rmSync(dataDir, { recursive: true, force: true });

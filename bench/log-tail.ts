@@ -17,7 +17,10 @@ const REL = 'benchaccount/logs/job1/stdouterr/stdout.txt';
 async function makeLog(root: string): Promise<string> {
   const path = join(root, REL);
   await mkdir(join(path, '..'), { recursive: true });
-  const lines = Array.from({ length: 300 }, (_, i) => `epoch 99 step ${i} loss ${(1 / (i + 1)).toFixed(6)} lr 0.001\n`).join('');
+  const lines = Array.from(
+    { length: 300 },
+    (_, i) => `epoch 99 step ${i} loss ${(1 / (i + 1)).toFixed(6)} lr 0.001\n`,
+  ).join('');
   const file = await open(path, 'w');
   try {
     await file.truncate(SIZE);
@@ -44,7 +47,8 @@ export async function benchLogTail(): Promise<void> {
 
     const [tail, tailMs] = await timed(() => readTail(url, SIZE, { maxBytes: TAIL_BYTES, maxLines: 50 }));
     const tailRequests = requests;
-    if (tail.lines[tail.lines.length - 1] !== lastLine) throw new Error(`readTail returned the wrong tail: ${JSON.stringify(tail.lines.slice(-1))}`);
+    if (tail.lines[tail.lines.length - 1] !== lastLine)
+      throw new Error(`readTail returned the wrong tail: ${JSON.stringify(tail.lines.slice(-1))}`);
 
     requests = 0;
     const [naiveBytes, naiveMs] = await timed(async () => {
@@ -55,8 +59,20 @@ export async function benchLogTail(): Promise<void> {
     });
     const naiveRequests = requests;
 
-    record({ name: 'log tail of 1 GiB stdout.txt: bytes transferred', value: tail.bytesRead, unit: 'bytes', naive: naiveBytes, note: 'goal ≤ 8192' });
-    record({ name: 'log tail of 1 GiB stdout.txt: requests', value: tailRequests, unit: 'requests', naive: naiveRequests, note: 'goal 1' });
+    record({
+      name: 'log tail of 1 GiB stdout.txt: bytes transferred',
+      value: tail.bytesRead,
+      unit: 'bytes',
+      naive: naiveBytes,
+      note: 'goal ≤ 8192',
+    });
+    record({
+      name: 'log tail of 1 GiB stdout.txt: requests',
+      value: tailRequests,
+      unit: 'requests',
+      naive: naiveRequests,
+      note: 'goal 1',
+    });
     record({ name: 'log tail of 1 GiB stdout.txt: time', value: tailMs, unit: 'ms', naive: naiveMs });
   } finally {
     await service.stop();

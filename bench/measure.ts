@@ -5,7 +5,18 @@ import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipel
 export function countingTransport(): { httpClient: HttpClient; count: () => number; reset: () => void } {
   const inner = createDefaultHttpClient();
   let n = 0;
-  return { httpClient: { sendRequest: (req) => { n++; return inner.sendRequest(req); } }, count: () => n, reset: () => { n = 0; } };
+  return {
+    httpClient: {
+      sendRequest: (req) => {
+        n++;
+        return inner.sendRequest(req);
+      },
+    },
+    count: () => n,
+    reset: () => {
+      n = 0;
+    },
+  };
 }
 
 /** The nearest-rank percentile `p` (0-100] of ascending `sorted`; NaN when there is nothing to rank. */

@@ -32,7 +32,9 @@ const BURST = 1_000;
 async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakMiB: number }> {
   const base = process.memoryUsage().rss;
   let peak = base;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
   const t0 = performance.now();
   try {
     const value = await fn();
@@ -48,15 +50,26 @@ async function seed(engine: Engine): Promise<string[]> {
   for (let w = 0; w < WORKSPACES; w++) {
     names.push(`bench/ws${w}`);
     for (let e = 0; e < EXPERIMENTS_PER_WS; e++) {
-      await engine.seedFinishedJobs({ subscriptionId: SUB, resourceGroup: 'bench', workspace: `ws${w}`, experiment: `exp${e}` }, JOBS_PER_EXPERIMENT, { cluster: 'gpu' });
+      await engine.seedFinishedJobs(
+        { subscriptionId: SUB, resourceGroup: 'bench', workspace: `ws${w}`, experiment: `exp${e}` },
+        JOBS_PER_EXPERIMENT,
+        { cluster: 'gpu' },
+      );
     }
   }
   return names;
 }
 
-async function alertLatency(services: Services, engine: Engine, connectionString: string, serviceUrl: string): Promise<number[]> {
+async function alertLatency(
+  services: Services,
+  engine: Engine,
+  connectionString: string,
+  serviceUrl: string,
+): Promise<number[]> {
   await services.stores.conversations.save({
-    conversationId: 'bench-conv', channelId: 'webchat', serviceUrl,
+    conversationId: 'bench-conv',
+    channelId: 'webchat',
+    serviceUrl,
     reference: { channelId: 'webchat', serviceUrl, conversation: { id: 'bench-conv' }, bot: { id: 'bot' } },
   });
   await services.stores.subscriptions.add('bench-conv', { workspace: 'ws0', experiment: 'burst' });
@@ -66,23 +79,34 @@ async function alertLatency(services: Services, engine: Engine, connectionString
   // Which events a message carries, read before the handler (which deletes the stored batch when done).
   const eventsOf = async (message: unknown): Promise<BackendEvent[]> => {
     const m = parseEventsMessage(message);
-    return m.v === 1 ? m.events : (await services.backend.batches.get(m.batchId, m.ref.chunks)) ?? [];
+    return m.v === 1 ? m.events : ((await services.backend.batches.get(m.batchId, m.ref.chunks)) ?? []);
   };
   // Wraps the real handler: when it returns, every card of the message has been accepted by the channel.
-  const timed = { ...notify, handler: async (message: unknown, ctx: Parameters<typeof notify.handler>[1]) => {
-    const events = await eventsOf(message);
-    await notify.handler(message, ctx);
-    const done = Date.now();
-    for (const e of events) if (e.kind === 'job' && e.to === 'succeeded') latencies.push(done - seededAt);
-  } };
+  const timed = {
+    ...notify,
+    handler: async (message: unknown, ctx: Parameters<typeof notify.handler>[1]) => {
+      const events = await eventsOf(message);
+      await notify.handler(message, ctx);
+      const done = Date.now();
+      for (const e of events) if (e.kind === 'job' && e.to === 'succeeded') latencies.push(done - seededAt);
+    },
+  };
   const host = await startFunctionsHost({
-    definitions: [createPollFunction(async () => services, services.config.schedules.poll), timed], connectionString, httpPort: 0,
-    hostJson: { extensions: { queues: { maxPollingInterval: 200 } } }, timerOverrides: { poll: 5000 }, log: () => {},
+    definitions: [createPollFunction(async () => services, services.config.schedules.poll), timed],
+    connectionString,
+    httpPort: 0,
+    hostJson: { extensions: { queues: { maxPollingInterval: 200 } } },
+    timerOverrides: { poll: 5000 },
+    log: () => {},
   });
   try {
     await new Promise((r) => setTimeout(r, 1200)); // land the burst at an arbitrary point of the 5 s cycle
     seededAt = Date.now();
-    await engine.seedFinishedJobs({ subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment: 'burst' }, BURST, { cluster: 'gpu' });
+    await engine.seedFinishedJobs(
+      { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment: 'burst' },
+      BURST,
+      { cluster: 'gpu' },
+    );
     const deadline = Date.now() + 60_000;
     while (latencies.length < BURST && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   } finally {
@@ -107,15 +131,32 @@ export async function benchPoll(): Promise<void> {
     ]);
     const workspaces = await seed(engine);
     const config = loadConfig({
-      COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: workspaces.join(','), COMPUTE_LOCAL_TOKEN: 'bench',
+      COMPUTE_ARM_ENDPOINT: engine.url,
+      COMPUTE_SUBSCRIPTION_ID: SUB,
+      COMPUTE_WORKSPACES: workspaces.join(','),
+      COMPUTE_LOCAL_TOKEN: 'bench',
       AzureWebJobsStorage: azurite.connectionString,
     });
-    const compute = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('bench'), httpClient: arm.httpClient });
-    services = await createServices(config, { compute: batchAiCompute(compute), storage: { tablePolicies: [writes.policy] }, log: () => {} });
+    const compute = createBatchAiClient({
+      endpoint: engine.url,
+      subscriptionId: SUB,
+      credential: staticTokenCredential('bench'),
+      httpClient: arm.httpClient,
+    });
+    services = await createServices(config, {
+      compute: batchAiCompute(compute),
+      storage: { tablePolicies: [writes.policy] },
+      log: () => {},
+    });
     const jobs = WORKSPACES * EXPERIMENTS_PER_WS * JOBS_PER_EXPERIMENT;
 
     const baseline = await measured(() => services!.poller.tick());
-    record({ name: 'poll: first tick (baseline, writes every row)', value: baseline.ms, unit: 'ms', note: `${writes.requests()} Table transactions for ${jobs} jobs` });
+    record({
+      name: 'poll: first tick (baseline, writes every row)',
+      value: baseline.ms,
+      unit: 'ms',
+      note: `${writes.requests()} Table transactions for ${jobs} jobs`,
+    });
 
     arm.reset();
     writes.reset();
@@ -123,10 +164,18 @@ export async function benchPoll(): Promise<void> {
     if (idle.value.workspaces.some((w) => !w.ok)) throw new Error(`a workspace failed: ${JSON.stringify(idle.value)}`);
     const experiments = WORKSPACES * EXPERIMENTS_PER_WS;
     record({
-      name: 'poll: ARM requests per tick', value: arm.count(), unit: 'requests', naive: jobs + 2 * WORKSPACES,
+      name: 'poll: ARM requests per tick',
+      value: arm.count(),
+      unit: 'requests',
+      naive: jobs + 2 * WORKSPACES,
       note: `goal ${experiments} + extra pages + ${2 * WORKSPACES}; naive = one GET per job + the 2 lists per workspace`,
     });
-    record({ name: 'poll: Table writes on a tick where nothing changed', value: writes.requests(), unit: 'requests', note: 'goal 0' });
+    record({
+      name: 'poll: Table writes on a tick where nothing changed',
+      value: writes.requests(),
+      unit: 'requests',
+      note: 'goal 0',
+    });
     record({ name: 'poll: tick time (10,000 jobs, nothing changed)', value: idle.ms, unit: 'ms' });
     record({ name: 'poll: peak memory during that tick (RSS delta)', value: idle.peakMiB, unit: 'MiB' });
 

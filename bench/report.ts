@@ -20,7 +20,10 @@ function fmt(n: number): string {
 
 export function record(f: Figure): void {
   figures.push(f);
-  const naive = f.naive === undefined ? '' : `   naive: ${fmt(f.naive)} ${f.unit}   ratio: ${f.value === 0 ? '∞' : fmt(f.naive / f.value)}×`;
+  const naive =
+    f.naive === undefined
+      ? ''
+      : `   naive: ${fmt(f.naive)} ${f.unit}   ratio: ${f.value === 0 ? '∞' : fmt(f.naive / f.value)}×`;
   console.log(`${f.name.padEnd(58)} ${fmt(f.value).padStart(12)} ${f.unit}${naive}${f.note ? `   (${f.note})` : ''}`);
 }
 
@@ -31,8 +34,13 @@ export function record(f: Figure): void {
 export function writeResults(dir = __dirname.replace(/[\\/]dist[\\/]bench$/, '/bench')): string {
   const file = join(dir, 'results.json');
   const measured = new Set(figures.map((f) => f.name));
-  const earlier: Figure[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures : [];
+  const earlier: Figure[] = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures
+    : [];
   const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures];
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: all }, null, 2) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: all }, null, 2) + '\n',
+  );
   return file;
 }

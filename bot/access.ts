@@ -2,7 +2,15 @@
 // that says which role a command needs and who holds it. One roles-table read per turn that needs it.
 import type { Command } from '../shared/core/commands';
 import { COMMANDS, type CommandSpec } from '../shared/core/command-table';
-import { approvalRole, atLeast, effectiveRole, holders, type Role, type RoleGrant, type RolePolicy } from '../shared/core/roles';
+import {
+  approvalRole,
+  atLeast,
+  effectiveRole,
+  holders,
+  type Role,
+  type RoleGrant,
+  type RolePolicy,
+} from '../shared/core/roles';
 import type { ErrorView } from '../shared/core/views';
 import type { HandlerContext } from './handler';
 
@@ -37,7 +45,9 @@ export function mayRun(spec: CommandSpec, a: Access): boolean {
 
 export function refusal(spec: CommandSpec, a: Access, userId: string, need: Role = neededRole(spec, a)): ErrorView {
   const who = holders(need, a.workspace, a.policy, a.grants);
-  const ask = who.length ? `${who.length === 1 ? 'It is held by' : 'They are held by'} ${who.join(', ')}.` : 'Nobody is named for it yet (ADMINS setting).';
+  const ask = who.length
+    ? `${who.length === 1 ? 'It is held by' : 'They are held by'} ${who.join(', ')}.`
+    : 'Nobody is named for it yet (ADMINS setting).';
   return {
     kind: 'error',
     title: 'Not allowed',

@@ -9,7 +9,13 @@ import { toError } from '../shared/errors';
 import { tellApprovers } from '../shared/services/approval-cards';
 import type { HandlerContext, Reply } from './handler';
 
-export async function requestApproval(ctx: HandlerContext, request: ApprovalRequest, ref: ClusterRef, note: string, estimate: CostEstimate): Promise<Reply> {
+export async function requestApproval(
+  ctx: HandlerContext,
+  request: ApprovalRequest,
+  ref: ClusterRef,
+  note: string,
+  estimate: CostEstimate,
+): Promise<Reply> {
   const { resourceGroup, workspace } = ref;
   const now = ctx.deps.now();
   const { value } = await ctx.deps.stores.approvals.create({
@@ -24,14 +30,21 @@ export async function requestApproval(ctx: HandlerContext, request: ApprovalRequ
   });
   // The request stands once stored: not reaching an approver is logged (each failure by tellApprovers itself).
   const { admins, approvers, defaultRole } = ctx.deps.config.policy;
-  await tellApprovers(ctx.deps, { admins, approvers, defaultRole }, value, now, note)
-    .catch((e: unknown) => ctx.deps.log(`[approvals] ${value.id}: approvers could not be told: ${redactText(toError(e).message)}`));
+  await tellApprovers(ctx.deps, { admins, approvers, defaultRole }, value, now, note).catch((e: unknown) =>
+    ctx.deps.log(`[approvals] ${value.id}: approvers could not be told: ${redactText(toError(e).message)}`),
+  );
   // Followed at least until it expires: its card then says so.
-  return { view: approvalView(value, now, note), followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt } };
+  return {
+    view: approvalView(value, now, note),
+    followUp: { target: { kind: 'approval', approval: value.id }, key: 'pending', until: value.expiresAt },
+  };
 }
 
 /** The budget part of the approval rule, as approval-policy's approvalReason takes it. */
-export function costRule(ctx: HandlerContext, estimate: CostEstimate): { estimate: CostEstimate; budgetPerHour?: number } {
+export function costRule(
+  ctx: HandlerContext,
+  estimate: CostEstimate,
+): { estimate: CostEstimate; budgetPerHour?: number } {
   const budget = ctx.deps.config.policy.approvalBudgetPerHour;
   return budget === undefined ? { estimate } : { estimate, budgetPerHour: budget };
 }

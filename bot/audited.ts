@@ -10,19 +10,36 @@ import type { HandlerContext, Reply } from './handler';
 /** What a command acts on, for the row (and `audit --cluster`). */
 function targetOf(cmd: Command): { target: string; cluster?: string } {
   switch (cmd.kind) {
-    case 'resize': case 'autoscale': case 'scale-to-zero': case 'keep-up': return { target: cmd.cluster, cluster: cmd.cluster };
-    case 'terminate': return { target: cmd.job.experiment ? `${cmd.job.experiment}/${cmd.job.job}` : cmd.job.job };
-    case 'submit': return cmd.cluster ? { target: cmd.template, cluster: cmd.cluster } : { target: cmd.template };
-    case 'approve': case 'reject': return { target: cmd.approval };
-    case 'roles-grant': case 'roles-revoke': return { target: cmd.user };
-    default: return { target: '' };
+    case 'resize':
+    case 'autoscale':
+    case 'scale-to-zero':
+    case 'keep-up':
+      return { target: cmd.cluster, cluster: cmd.cluster };
+    case 'terminate':
+      return { target: cmd.job.experiment ? `${cmd.job.experiment}/${cmd.job.job}` : cmd.job.job };
+    case 'submit':
+      return cmd.cluster ? { target: cmd.template, cluster: cmd.cluster } : { target: cmd.template };
+    case 'approve':
+    case 'reject':
+      return { target: cmd.approval };
+    case 'roles-grant':
+    case 'roles-revoke':
+      return { target: cmd.user };
+    default:
+      return { target: '' };
   }
 }
 
 function firstRecord(cmd: Command, ctx: HandlerContext, workspace: string) {
   return {
-    at: ctx.deps.now().toISOString(), userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
-    command: commandText(cmd), kind: cmd.kind, ...targetOf(cmd), workspace, conversationId: ctx.turn.conversationId,
+    at: ctx.deps.now().toISOString(),
+    userId: ctx.turn.userId,
+    ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
+    command: commandText(cmd),
+    kind: cmd.kind,
+    ...targetOf(cmd),
+    workspace,
+    conversationId: ctx.turn.conversationId,
   };
 }
 
@@ -31,7 +48,12 @@ export async function auditRefusal(cmd: Command, ctx: HandlerContext, workspace:
   await ctx.deps.stores.audit.start({ ...firstRecord(cmd, ctx, workspace), result: 'refused', errorCode: code });
 }
 
-export async function audited(cmd: Command, ctx: HandlerContext, workspace: string, run: () => Promise<Reply>): Promise<Reply> {
+export async function audited(
+  cmd: Command,
+  ctx: HandlerContext,
+  workspace: string,
+  run: () => Promise<Reply>,
+): Promise<Reply> {
   const { audit } = ctx.deps.stores;
   const now = () => ctx.deps.now().toISOString();
   const id = await audit.start(firstRecord(cmd, ctx, workspace));
@@ -46,8 +68,18 @@ export async function audited(cmd: Command, ctx: HandlerContext, workspace: stri
   }
   // A scale request above the threshold answers with its approval card, which follows the request's row.
   const target = reply.followUp?.target;
-  const approvalId = target?.kind === 'approval' ? target.approval : cmd.kind === 'approve' || cmd.kind === 'reject' ? cmd.approval : undefined;
-  const result: AuditResult = reply.view.kind === 'error' ? 'failed' : target?.kind === 'approval' && cmd.kind !== 'approve' && cmd.kind !== 'reject' ? 'pending-approval' : 'ok';
+  const approvalId =
+    target?.kind === 'approval'
+      ? target.approval
+      : cmd.kind === 'approve' || cmd.kind === 'reject'
+        ? cmd.approval
+        : undefined;
+  const result: AuditResult =
+    reply.view.kind === 'error'
+      ? 'failed'
+      : target?.kind === 'approval' && cmd.kind !== 'approve' && cmd.kind !== 'reject'
+        ? 'pending-approval'
+        : 'ok';
   await audit.complete(id, { result, at: now(), ...(approvalId ? { approvalId } : {}) }).catch((e: unknown) => {
     ctx.deps.log(`[bot] audit ${id}: could not complete: ${toError(e).message}`);
   });

@@ -37,7 +37,12 @@ export function createBot(deps: BotDeps): ChatBot {
     const { user, conversation } = input;
     if (!user.id || !conversation.conversationId) return;
     try {
-      await deps.stores.people.seen(user.id, conversationKind(input.personal === true), conversation.conversationId, deps.now());
+      await deps.stores.people.seen(
+        user.id,
+        conversationKind(input.personal === true),
+        conversation.conversationId,
+        deps.now(),
+      );
     } catch (e) {
       deps.log(`[bot] could not note where ${user.id} talks: ${redactText(toError(e).message)}`);
     }
@@ -76,11 +81,17 @@ export function createBot(deps: BotDeps): ChatBot {
     const conversationId = input.conversation.conversationId;
     const info: TurnInfo = { conversationId, userId: input.user.id };
     if (input.user.name) info.userName = input.user.name;
-    const [, , reply] = await Promise.all([remember(input.conversation), notePerson(input), dispatch(input.text, info)]);
+    const [, , reply] = await Promise.all([
+      remember(input.conversation),
+      notePerson(input),
+      dispatch(input.text, info),
+    ]);
     const { followUp } = reply;
     return {
       view: reply.view,
-      posted: async (messageId) => { if (followUp) await follow(conversationId, messageId, followUp); },
+      posted: async (messageId) => {
+        if (followUp) await follow(conversationId, messageId, followUp);
+      },
     };
   }
 

@@ -38,7 +38,9 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
   ]);
   const transport = createBotFrameworkTransport(config.bot);
-  const slack = config.slack && createSlackTransport({ slack: config.slack, ...overrides.slack, ...(overrides.log ? { log: overrides.log } : {}) });
+  const slack =
+    config.slack &&
+    createSlackTransport({ slack: config.slack, ...overrides.slack, ...(overrides.log ? { log: overrides.log } : {}) });
   const deps: BotDeps = {
     compute,
     stores,

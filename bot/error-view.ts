@@ -43,5 +43,10 @@ export function errorView(thrown: unknown, log: (line: string) => void): ErrorVi
   const ref = randomBytes(4).toString('hex');
   const kind = e instanceof ProtocolError ? 'protocol' : e.name;
   log(`[bot] turn failed ref=${ref} ${kind}: ${redactText(e.message)}`);
-  return { kind: 'error', title: 'Something went wrong', message: `Something went wrong (ref ${ref}). The bot's log has the details.`, actions: [HELP] };
+  return {
+    kind: 'error',
+    title: 'Something went wrong',
+    message: `Something went wrong (ref ${ref}). The bot's log has the details.`,
+    actions: [HELP],
+  };
 }

@@ -17,16 +17,23 @@ import { jobWatch } from './job-watch';
 
 export type FollowUpOutcome = 'updated' | 'unchanged' | 'done' | 'stopped' | 'duplicate' | 'superseded' | 'recovered';
 
-export interface FollowUpReport { activityId: string; seq: number; outcome: FollowUpOutcome }
+export interface FollowUpReport {
+  activityId: string;
+  seq: number;
+  outcome: FollowUpOutcome;
+}
 
 /** Runs one message; `deliveryId` is the queue message's id (the same on every redelivery of it). */
 export type FollowUpStep = (message: unknown, deliveryId: string) => Promise<FollowUpReport>;
 
 function observeTarget(deps: BotDeps, target: FollowUpTarget): Promise<Observation> {
   switch (target.kind) {
-    case 'job': return observe(jobWatch(deps, target));
-    case 'cluster': return observe(clusterWatch(deps, target));
-    case 'approval': return observe(approvalWatch(deps, target.approval));
+    case 'job':
+      return observe(jobWatch(deps, target));
+    case 'cluster':
+      return observe(clusterWatch(deps, target));
+    case 'approval':
+      return observe(approvalWatch(deps, target.approval));
   }
 }
 
@@ -38,7 +45,8 @@ export function createFollowUpStep(deps: BotDeps): FollowUpStep {
   async function update(m: FollowUpMessage, seen: Observation, phase: Phase): Promise<void> {
     const conv = await deps.stores.conversations.get(m.conversationId);
     // The bot saves the conversation before it answers: a missing row is worth a retry, then the poison queue.
-    if (!conv) throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
+    if (!conv)
+      throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
     await deps.sender.update(conv, m.activityId, await seen.render(phase));
   }
 

@@ -6,7 +6,8 @@ import { audited, auditRefusal } from './audited';
 import type { HandlerContext, Reply } from './handler';
 
 /** A dry run and an unconfirmed terminate change nothing: they are not audit rows. */
-const isChange = (c: Command): boolean => !(c.kind === 'submit' && c.dryRun) && !(c.kind === 'terminate' && !c.confirmed);
+const isChange = (c: Command): boolean =>
+  !(c.kind === 'submit' && c.dryRun) && !(c.kind === 'terminate' && !c.confirmed);
 
 export async function runGuarded(cmd: Command, ctx: HandlerContext, run: () => Promise<Reply>): Promise<Reply> {
   const spec = specOf(cmd);

@@ -41,6 +41,9 @@ export interface Reply {
   followUp?: FollowUp;
 }
 
-export type Handler<K extends CommandKind> = (cmd: Extract<Command, { kind: K }>, ctx: HandlerContext) => Promise<Reply>;
+export type Handler<K extends CommandKind> = (
+  cmd: Extract<Command, { kind: K }>,
+  ctx: HandlerContext,
+) => Promise<Reply>;
 
 export type HandlerTable = { [K in CommandKind]: Handler<K> };

@@ -23,7 +23,12 @@ export const JOB_HEADLINES: Record<JobTarget['headline'], (j: ComputeJob) => str
   terminate: (j) => (isFinished(j) ? 'Terminated' : 'Terminate requested'),
 };
 
-export function followJob(ref: JobRef, initial: ComputeJob, headline: JobTarget['headline'], submittedBy?: string): FollowUp {
+export function followJob(
+  ref: JobRef,
+  initial: ComputeJob,
+  headline: JobTarget['headline'],
+  submittedBy?: string,
+): FollowUp {
   const job = { resourceGroup: ref.resourceGroup, workspace: ref.workspace, experiment: ref.experiment, job: ref.job };
   return { target: { kind: 'job', job, headline, ...(submittedBy ? { submittedBy } : {}) }, key: stateKey(initial) };
 }
@@ -38,11 +43,17 @@ export function jobWatch(deps: BotDeps, target: JobTarget): Watch<ComputeJob> {
       let tails: LogTailView[] = [];
       if (phase === 'done') {
         const failed = j.state === 'failed';
-        tails = (await readJobTails({ deps }, ref, (listed) => tailFileNames(listed, failed), deps.config.logs.tailLines)).map((t) => t.tail);
+        tails = (
+          await readJobTails({ deps }, ref, (listed) => tailFileNames(listed, failed), deps.config.logs.tailLines)
+        ).map((t) => t.tail);
       }
       const headline = JOB_HEADLINES[target.headline](j);
       return jobView(j, ref.workspace, {
-        now: deps.now(), labels: deps.compute.labels, headline: phase === 'stopped' ? `${headline} (${STOPPED_NOTE}: press Refresh)` : headline, tails, submittedBy: target.submittedBy,
+        now: deps.now(),
+        labels: deps.compute.labels,
+        headline: phase === 'stopped' ? `${headline} (${STOPPED_NOTE}: press Refresh)` : headline,
+        tails,
+        submittedBy: target.submittedBy,
       });
     },
   };

@@ -31,7 +31,10 @@ export async function experimentNotFound(compute: ComputePort, ref: ExperimentRe
 export async function jobNotFound(compute: ComputePort, ref: JobRef): Promise<InputError> {
   try {
     const jobs = await names(compute.listJobs(ref));
-    return new InputError('JobNotFound', `Job ${ref.job} not found in experiment ${ref.experiment}. ${listing('Jobs', jobs)}`);
+    return new InputError(
+      'JobNotFound',
+      `Job ${ref.job} not found in experiment ${ref.experiment}. ${listing('Jobs', jobs)}`,
+    );
   } catch (e) {
     if (isNotFound(e)) return experimentNotFound(compute, ref);
     throw e;
@@ -42,7 +45,10 @@ export async function clusterNotFound(compute: ComputePort, ref: ClusterRef): Pr
   const clusters = await names(compute.listClusters(ref));
   const { cluster, workspace } = compute.labels;
   const where = `${workspace.toLowerCase()} ${ref.workspace}`;
-  return new InputError('ClusterNotFound', `${cluster} ${ref.cluster} not found in ${where}. ${listing(`${cluster}s`, clusters)}`);
+  return new InputError(
+    'ClusterNotFound',
+    `${cluster} ${ref.cluster} not found in ${where}. ${listing(`${cluster}s`, clusters)}`,
+  );
 }
 
 export async function jobRef(ctx: HandlerContext, name: JobName): Promise<JobRef> {
@@ -66,15 +72,29 @@ async function orNotFound<T>(fn: () => Promise<T>, notFound: () => Promise<Input
 /** Runs `fn` on the named job; a 404 becomes a "not found" listing the jobs that exist. */
 export async function withJob<T>(ctx: HandlerContext, name: JobName, fn: (ref: JobRef) => Promise<T>): Promise<T> {
   const ref = await jobRef(ctx, name);
-  return orNotFound(() => fn(ref), () => jobNotFound(ctx.deps.compute, ref));
+  return orNotFound(
+    () => fn(ref),
+    () => jobNotFound(ctx.deps.compute, ref),
+  );
 }
 
 /** Runs `fn` on `ref`; a 404 becomes a "not found" listing the clusters that exist. */
-export function withClusterRef<T>(compute: ComputePort, ref: ClusterRef, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
-  return orNotFound(() => fn(ref), () => clusterNotFound(compute, ref));
+export function withClusterRef<T>(
+  compute: ComputePort,
+  ref: ClusterRef,
+  fn: (ref: ClusterRef) => Promise<T>,
+): Promise<T> {
+  return orNotFound(
+    () => fn(ref),
+    () => clusterNotFound(compute, ref),
+  );
 }
 
 /** `withClusterRef` on the named cluster of the conversation's workspace. */
-export async function withCluster<T>(ctx: HandlerContext, cluster: string, fn: (ref: ClusterRef) => Promise<T>): Promise<T> {
+export async function withCluster<T>(
+  ctx: HandlerContext,
+  cluster: string,
+  fn: (ref: ClusterRef) => Promise<T>,
+): Promise<T> {
   return withClusterRef(ctx.deps.compute, await clusterRef(ctx, cluster), fn);
 }

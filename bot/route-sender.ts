@@ -3,7 +3,10 @@
 import type { ConversationSender } from '../shared/services/conversation-sender';
 
 /** `byChannel[conv.channelId]` when there is one, else `fallback`. */
-export function routeByChannel(byChannel: Record<string, ConversationSender>, fallback: ConversationSender): ConversationSender {
+export function routeByChannel(
+  byChannel: Record<string, ConversationSender>,
+  fallback: ConversationSender,
+): ConversationSender {
   const pick = (channelId: string) => byChannel[channelId] ?? fallback;
   return {
     send: (conv, view) => pick(conv.channelId).send(conv, view),

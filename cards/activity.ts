@@ -26,5 +26,9 @@ export function toActivity(view: View, channel: Channel): CardActivity {
     return { type: 'message', text, channelData: { blocks } };
   }
   const content = renderAdaptive(view, channel === 'msteams' ? 'execute' : 'submit');
-  return { type: 'message', summary: layoutView(view).summary, attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }] };
+  return {
+    type: 'message',
+    summary: layoutView(view).summary,
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content }],
+  };
 }

@@ -18,12 +18,20 @@ export interface AdaptiveCardJson {
 
 export type ActionStyle = 'execute' | 'submit';
 
-const COLOR: Record<Tone, string> = { default: 'Default', good: 'Good', warning: 'Warning', attention: 'Attention', accent: 'Accent' };
+const COLOR: Record<Tone, string> = {
+  default: 'Default',
+  good: 'Good',
+  warning: 'Warning',
+  attention: 'Attention',
+  accent: 'Accent',
+};
 const md = (t: string) => escapeMarkdown(clip(t, MAX_TEXT));
 
 function action(a: ActionView, style: ActionStyle): AdaptiveElement {
   const base = { title: a.title, data: { command: a.command }, ...(a.style ? { style: a.style } : {}) };
-  return style === 'execute' ? { type: 'Action.Execute', verb: 'command', ...base } : { type: 'Action.Submit', ...base };
+  return style === 'execute'
+    ? { type: 'Action.Execute', verb: 'command', ...base }
+    : { type: 'Action.Submit', ...base };
 }
 
 function textBlock(text: string, props: Record<string, unknown> = {}): AdaptiveElement {
@@ -59,7 +67,8 @@ function block(b: Exclude<Block, { type: 'actions' }>, style: ActionStyle): Adap
       // A TextRun is never read as Markdown: log lines and JSON show as written, with no escapes. One
       // RichTextBlock per line, because clients disagree on whether a single \n breaks a line.
       const lines = b.lines.map((line) => ({
-        type: 'RichTextBlock', spacing: 'None',
+        type: 'RichTextBlock',
+        spacing: 'None',
         inlines: [{ type: 'TextRun', text: keepIndent(line) || '\u00a0', fontType: 'Monospace', size: 'Small' }],
       }));
       return [
@@ -77,10 +86,17 @@ function block(b: Exclude<Block, { type: 'actions' }>, style: ActionStyle): Adap
         return textBlock(l.detail ? `${linked} · ${md(l.detail)}` : linked, { spacing: 'None' });
       });
       const more = b.hiddenBelow > 0 ? [note(`… and ${b.hiddenBelow} more not shown.`)] : [];
-      return [{ type: 'Container', spacing: 'Medium', items: [textBlock(`**${md(b.label)}**`), ...lines, ...more, ...(b.note ? [note(b.note)] : [])] }];
+      return [
+        {
+          type: 'Container',
+          spacing: 'Medium',
+          items: [textBlock(`**${md(b.label)}**`), ...lines, ...more, ...(b.note ? [note(b.note)] : [])],
+        },
+      ];
     }
     case 'items': {
-      if (b.items.length === 0 && b.hiddenBelow === 0) return [textBlock(md(b.empty ?? 'Nothing to show.'), { isSubtle: true })];
+      if (b.items.length === 0 && b.hiddenBelow === 0)
+        return [textBlock(md(b.empty ?? 'Nothing to show.'), { isSubtle: true })];
       const more = b.hiddenBelow > 0 ? [note(`… and ${b.hiddenBelow} more not shown.`)] : [];
       return [...b.items.map((i) => item(i, style)), ...more];
     }
@@ -96,7 +112,12 @@ function render(m: CardModel, style: ActionStyle): AdaptiveCardJson {
     if (b.type === 'actions') actions.push(...b.actions.map((a) => action(a, style)));
     else body.push(...block(b, style));
   }
-  const card: AdaptiveCardJson = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body };
+  const card: AdaptiveCardJson = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+  };
   if (actions.length) card.actions = actions;
   if (style === 'execute') card.msteams = { width: 'Full' };
   return card;
@@ -104,5 +125,9 @@ function render(m: CardModel, style: ActionStyle): AdaptiveCardJson {
 
 /** An Adaptive Card 1.5 for the view, trimmed below 28 KB. `execute` for Teams, `submit` elsewhere. */
 export function renderAdaptive(view: View, style: ActionStyle = 'submit'): AdaptiveCardJson {
-  return fitCard(layoutView(view), (m) => render(m, style), (card) => byteSize(card) < MAX_CARD_BYTES);
+  return fitCard(
+    layoutView(view),
+    (m) => render(m, style),
+    (card) => byteSize(card) < MAX_CARD_BYTES,
+  );
 }

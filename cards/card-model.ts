@@ -23,7 +23,13 @@ export type Block =
    * cut off the top (a log's old lines) or the bottom (a long document); `note` says what the source omits.
    */
   | { type: 'code'; label: string; lines: string[]; hiddenAbove: number; hiddenBelow?: number; note?: string }
-  | { type: 'links'; label: string; links: Array<{ title: string; url?: string; detail?: string }>; hiddenBelow: number; note?: string }
+  | {
+      type: 'links';
+      label: string;
+      links: Array<{ title: string; url?: string; detail?: string }>;
+      hiddenBelow: number;
+      note?: string;
+    }
   | { type: 'items'; items: Item[]; hiddenBelow: number; empty?: string }
   | { type: 'actions'; actions: ActionView[] };
 

@@ -5,12 +5,14 @@
  * an entity or a `{{DATE()}}` function, and what turns a line into a list, heading or quote.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*[\]~<>{}&]/g, '\\$&')
-    // An underscore between letters or digits never starts emphasis (job_7): leave it, fewer backslashes.
-    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
-    .replace(/^(\s*)([#+\-=|])/gm, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/gm, '$1$2\\$3');
+  return (
+    text
+      .replace(/[\\`*[\]~<>{}&]/g, '\\$&')
+      // An underscore between letters or digits never starts emphasis (job_7): leave it, fewer backslashes.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      .replace(/^(\s*)([#+\-=|])/gm, '$1\\$2')
+      .replace(/^(\s*)(\d+)([.)])/gm, '$1$2\\$3')
+  );
 }
 
 /** Slack mrkdwn: only &, < and > are control characters (they would form links and mentions). */

@@ -31,11 +31,19 @@ export function formatTime(iso: string): string {
 }
 
 const LABEL: Record<JobState, string> = {
-  queued: 'Queued', running: 'Running', terminating: 'Terminating', succeeded: 'Succeeded', failed: 'Failed',
+  queued: 'Queued',
+  running: 'Running',
+  terminating: 'Terminating',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
   terminated: 'Terminated',
 };
 const TONE: Record<JobState, Tone> = {
-  queued: 'default', running: 'accent', terminating: 'warning', succeeded: 'good', failed: 'attention',
+  queued: 'default',
+  running: 'accent',
+  terminating: 'warning',
+  succeeded: 'good',
+  failed: 'attention',
   terminated: 'warning',
 };
 

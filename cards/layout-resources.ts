@@ -1,6 +1,12 @@
 // Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
 import {
-  type ClusterFacts, type ClusterView, type ErrorItem, type JobSummaryView, type JobView, labelsOf, type LogTailView,
+  type ClusterFacts,
+  type ClusterView,
+  type ErrorItem,
+  type JobSummaryView,
+  type JobView,
+  labelsOf,
+  type LogTailView,
   type OutputDirectoryView,
 } from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
@@ -14,7 +20,9 @@ export function stateLine(j: JobSummaryView): string {
     stateLabel(j.state),
     j.exitCode === undefined ? undefined : `exit code ${j.exitCode}`,
     j.durationSeconds === undefined ? undefined : formatDuration(j.durationSeconds),
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** `2017-09-27 23:36:54 → 23:41:10 UTC`: the end only repeats the date when it differs. */
@@ -26,7 +34,9 @@ function span(start: string, end: string | undefined): string {
 
 /** Compact facts (the state is on its own line, the name in the title). */
 export function jobFacts(j: JobSummaryView): Array<{ title: string; value: string }> {
-  const facts = [{ title: labelsOf(j).cluster, value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` }];
+  const facts = [
+    { title: labelsOf(j).cluster, value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` },
+  ];
   const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
   add('Tool', j.toolType);
   add('Priority', j.priority === 'normal' ? undefined : j.priority);
@@ -37,7 +47,11 @@ export function jobFacts(j: JobSummaryView): Array<{ title: string; value: strin
 }
 
 export function errorBlocks(errors: ErrorItem[]): Block[] {
-  return errors.map((e) => ({ type: 'text', tone: 'attention', text: clip(e.message ? `${e.code}: ${e.message}` : e.code, MAX_TEXT) }));
+  return errors.map((e) => ({
+    type: 'text',
+    tone: 'attention',
+    text: clip(e.message ? `${e.code}: ${e.message}` : e.code, MAX_TEXT),
+  }));
 }
 
 function tailBlock(t: LogTailView): Block {
@@ -53,7 +67,13 @@ function outputBlock(d: OutputDirectoryView): Block {
     ...(f.size === undefined ? {} : { detail: formatBytes(f.size) }),
   }));
   const note = `Links expire ${formatTime(d.expiresAt)}.${d.more ? ' More files exist than are listed.' : ''}`;
-  return { type: 'links', label: d.id === 'stdouterr' ? 'Logs and output files' : `Output ${d.id}`, links, hiddenBelow: 0, note };
+  return {
+    type: 'links',
+    label: d.id === 'stdouterr' ? 'Logs and output files' : `Output ${d.id}`,
+    links,
+    hiddenBelow: 0,
+    note,
+  };
 }
 
 export function layoutJob(v: JobView): CardModel {
@@ -65,7 +85,11 @@ export function layoutJob(v: JobView): CardModel {
   blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
   const exit = j.exitCode === undefined ? '' : ` (exit code ${j.exitCode})`;
-  return { title: `Job ${jobTitle(j)}`, summary: `Job ${jobTitle(j)}: ${stateLabel(j.state).toLowerCase()}${exit}`, blocks };
+  return {
+    title: `Job ${jobTitle(j)}`,
+    summary: `Job ${jobTitle(j)}: ${stateLabel(j.state).toLowerCase()}${exit}`,
+    blocks,
+  };
 }
 
 export function scaleText(c: ClusterFacts): string {
@@ -76,7 +100,9 @@ export function scaleText(c: ClusterFacts): string {
 
 export function nodesText(c: ClusterFacts): string {
   const n = c.nodes;
-  const parts = Object.entries(n).filter(([, count]) => count > 0).map(([state, count]) => `${count} ${state}`);
+  const parts = Object.entries(n)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`);
   return `${c.currentNodeCount}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
@@ -98,5 +124,9 @@ export function layoutCluster(v: ClusterView): CardModel {
   blocks.push({ type: 'facts', facts: clusterFacts(v) }, ...errorBlocks(v.errors));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
   const { cluster } = labelsOf(v);
-  return { title: `${cluster} ${v.name}`, summary: `${cluster} ${v.name}: ${v.allocationState}, ${v.currentNodeCount} nodes`, blocks };
+  return {
+    title: `${cluster} ${v.name}`,
+    summary: `${cluster} ${v.name}: ${v.allocationState}, ${v.currentNodeCount} nodes`,
+    blocks,
+  };
 }

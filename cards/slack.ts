@@ -8,7 +8,13 @@ import { byteSize, fitCard, MAX_CARD_BYTES } from './fit';
 import { layoutView } from './layout';
 
 export type SlackText = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
-export type SlackButton = { type: 'button'; text: SlackText; value: string; action_id: string; style?: 'primary' | 'danger' };
+export type SlackButton = {
+  type: 'button';
+  text: SlackText;
+  value: string;
+  action_id: string;
+  style?: 'primary' | 'danger';
+};
 export type SlackBlock =
   | { type: 'header'; text: SlackText }
   | { type: 'section'; text?: SlackText; fields?: SlackText[]; accessory?: SlackButton }
@@ -19,7 +25,13 @@ export type SlackBlock =
 export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION = 3000;
 
-const TONE_MARK: Record<Tone, string> = { default: '', good: ':white_check_mark: ', warning: ':warning: ', attention: ':x: ', accent: ':arrows_counterclockwise: ' };
+const TONE_MARK: Record<Tone, string> = {
+  default: '',
+  good: ':white_check_mark: ',
+  warning: ':warning: ',
+  attention: ':x: ',
+  accent: ':arrows_counterclockwise: ',
+};
 const mrkdwn = (text: string): SlackText => ({ type: 'mrkdwn', text });
 const esc = (t: string) => escapeMrkdwn(clip(t, MAX_TEXT));
 const context = (text: string): SlackBlock => ({ type: 'context', elements: [mrkdwn(esc(text))] });
@@ -32,7 +44,11 @@ function buttonFactory() {
     text: { type: 'plain_text', text: clip(a.title, 75), emoji: true },
     value: a.command,
     action_id: `command-${n++}`,
-    ...(a.style === 'destructive' ? { style: 'danger' as const } : a.style === 'positive' ? { style: 'primary' as const } : {}),
+    ...(a.style === 'destructive'
+      ? { style: 'danger' as const }
+      : a.style === 'positive'
+        ? { style: 'primary' as const }
+        : {}),
   });
 }
 
@@ -69,7 +85,10 @@ function linkBlocks(b: Extract<Block, { type: 'links' }>): SlackBlock[] {
     size += line.length + 1;
   }
   const more = hidden > 0 ? `\n… and ${hidden} more not shown.` : '';
-  return [{ type: 'section', text: mrkdwn(`*${esc(b.label)}*\n${lines.join('\n')}${more}`) }, ...(b.note ? [context(b.note)] : [])];
+  return [
+    { type: 'section', text: mrkdwn(`*${esc(b.label)}*\n${lines.join('\n')}${more}`) },
+    ...(b.note ? [context(b.note)] : []),
+  ];
 }
 
 function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[] {
@@ -81,7 +100,10 @@ function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[
     case 'facts': {
       const out: SlackBlock[] = [];
       for (let i = 0; i < b.facts.length; i += 10) {
-        out.push({ type: 'section', fields: b.facts.slice(i, i + 10).map((f) => mrkdwn(`*${esc(f.title)}*\n${esc(f.value)}`)) });
+        out.push({
+          type: 'section',
+          fields: b.facts.slice(i, i + 10).map((f) => mrkdwn(`*${esc(f.title)}*\n${esc(f.value)}`)),
+        });
       }
       return out;
     }
@@ -100,7 +122,8 @@ function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[
     }
     case 'actions': {
       const out: SlackBlock[] = [];
-      for (let i = 0; i < b.actions.length; i += 25) out.push({ type: 'actions', elements: b.actions.slice(i, i + 25).map(button) });
+      for (let i = 0; i < b.actions.length; i += 25)
+        out.push({ type: 'actions', elements: b.actions.slice(i, i + 25).map(button) });
       return out;
     }
   }
@@ -108,12 +131,18 @@ function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[
 
 function render(m: CardModel): { blocks: SlackBlock[]; text: string } {
   const button = buttonFactory();
-  const blocks: SlackBlock[] = m.title ? [{ type: 'header', text: { type: 'plain_text', text: clip(m.title, 150), emoji: true } }] : [];
+  const blocks: SlackBlock[] = m.title
+    ? [{ type: 'header', text: { type: 'plain_text', text: clip(m.title, 150), emoji: true } }]
+    : [];
   for (const b of m.blocks) blocks.push(...blocksOf(b, button));
   return { blocks, text: escapeMrkdwn(m.summary) };
 }
 
 /** Block Kit for the view plus its notification text, trimmed to Slack's limits. */
 export function renderSlack(view: View): { blocks: SlackBlock[]; text: string } {
-  return fitCard(layoutView(view), render, (out) => out.blocks.length <= SLACK_MAX_BLOCKS && byteSize(out) < MAX_CARD_BYTES);
+  return fitCard(
+    layoutView(view),
+    render,
+    (out) => out.blocks.length <= SLACK_MAX_BLOCKS && byteSize(out) < MAX_CARD_BYTES,
+  );
 }

@@ -6,7 +6,13 @@ import { createCompute } from '../shared/create-compute';
 import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
 import { createPoller, type Poller } from '../shared/services/poller';
-import { createBackendStores, createStores, type BackendStores, type StorageOptions, type Stores } from '../shared/storage/index';
+import {
+  createBackendStores,
+  createStores,
+  type BackendStores,
+  type StorageOptions,
+  type Stores,
+} from '../shared/storage/index';
 
 export interface BackendServices {
   config: Config;
@@ -27,10 +33,21 @@ export const defaultLog = (line: string) => console.log(line);
 /** Every log line of the app passes the one text redactor, whatever error text it carries. */
 export const redacting = (sink: (line: string) => void) => (line: string) => sink(redactText(line));
 
-export async function createBackendServices(config: Config, overrides: BackendOverrides = {}): Promise<BackendServices> {
+export async function createBackendServices(
+  config: Config,
+  overrides: BackendOverrides = {},
+): Promise<BackendServices> {
   const compute = overrides.compute ?? (await createCompute(config));
   const conn = config.storage;
-  const [stores, backend] = await Promise.all([createStores(conn, overrides.storage), createBackendStores(conn, overrides.storage)]);
-  const poller = createPoller({ compute, workspaces: config.compute.workspaces, stores: backend, log: redacting(overrides.log ?? defaultLog) });
+  const [stores, backend] = await Promise.all([
+    createStores(conn, overrides.storage),
+    createBackendStores(conn, overrides.storage),
+  ]);
+  const poller = createPoller({
+    compute,
+    workspaces: config.compute.workspaces,
+    stores: backend,
+    log: redacting(overrides.log ?? defaultLog),
+  });
   return { config, compute, stores, backend, poller };
 }

@@ -11,7 +11,8 @@ export function createExpireApprovalsFunction(
     trigger: { type: 'timer', schedule: opts.schedule, runOnStartup: false },
     handler: async (_timer, context) => {
       const r = await (await services()).approvalExpiry.run(opts.now?.() ?? new Date());
-      if (r.due > 0) context.log(`expire-approvals: ${r.expired} of ${r.due} due requests expired, ${r.notified} cards sent`);
+      if (r.due > 0)
+        context.log(`expire-approvals: ${r.expired} of ${r.due} due requests expired, ${r.notified} cards sent`);
     },
   };
 }

@@ -6,7 +6,9 @@ import { toError } from '../shared/errors';
 import type { BackendServices } from './backend-services';
 import { setupSummary, type SetupSummary } from './setup-summary';
 
-export function createHealthFunction(services: () => Promise<Pick<BackendServices, 'backend' | 'config'>>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+export function createHealthFunction(
+  services: () => Promise<Pick<BackendServices, 'backend' | 'config'>>,
+): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'health',
     trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
@@ -16,10 +18,16 @@ export function createHealthFunction(services: () => Promise<Pick<BackendService
         const s = await services();
         setup = setupSummary(s.config);
         const failing = await s.backend.pollStatus.failing();
-        return { status: 200, jsonBody: { status: failing.length ? 'degraded' : 'ok', failingWorkspaces: failing, setup } };
+        return {
+          status: 200,
+          jsonBody: { status: failing.length ? 'degraded' : 'ok', failingWorkspaces: failing, setup },
+        };
       } catch (e) {
         context.error(`health: ${toError(e).message}`);
-        return { status: 503, jsonBody: { status: 'unavailable', error: 'storage is not reachable', ...(setup ? { setup } : {}) } };
+        return {
+          status: 503,
+          jsonBody: { status: 'unavailable', error: 'storage is not reachable', ...(setup ? { setup } : {}) },
+        };
       }
     },
   };

@@ -18,8 +18,12 @@ export function createIdleFunction(
     handler: async (_timer, context) => {
       const report = await (await services()).idle.tick(opts.now?.() ?? new Date());
       const acted = report.clusters.filter((c) => c.action !== 'none');
-      if (acted.length) context.log(`idle: ${acted.map((c) => `${c.workspace}/${c.cluster} ${c.action} (${c.detail})`).join('; ')}`);
-      if (report.failures.length) throw new IdleTickError(`idle: ${report.failures.length} step(s) failed; the next tick retries. First: ${report.failures[0]}`);
+      if (acted.length)
+        context.log(`idle: ${acted.map((c) => `${c.workspace}/${c.cluster} ${c.action} (${c.detail})`).join('; ')}`);
+      if (report.failures.length)
+        throw new IdleTickError(
+          `idle: ${report.failures.length} step(s) failed; the next tick retries. First: ${report.failures[0]}`,
+        );
     },
   };
 }

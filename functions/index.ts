@@ -16,7 +16,10 @@ import { createPollFunction } from './poll';
 import { lazyServices, type ServiceProvider } from './service-provider';
 import { createSlackFunction } from './slack';
 
-export function createDefinitions(config: Config, services: ServiceProvider = lazyServices(config)): FunctionDefinition[] {
+export function createDefinitions(
+  config: Config,
+  services: ServiceProvider = lazyServices(config),
+): FunctionDefinition[] {
   const { schedules } = config;
   return [
     createPollFunction(services.backend, schedules.poll),
@@ -33,9 +36,17 @@ export function createDefinitions(config: Config, services: ServiceProvider = la
 export function register(defs: FunctionDefinition[]): void {
   for (const def of defs) {
     if (hasTrigger(def, 'timer')) {
-      app.timer(def.name, { schedule: def.trigger.schedule, runOnStartup: def.trigger.runOnStartup, handler: def.handler });
+      app.timer(def.name, {
+        schedule: def.trigger.schedule,
+        runOnStartup: def.trigger.runOnStartup,
+        handler: def.handler,
+      });
     } else if (hasTrigger(def, 'queue')) {
-      app.storageQueue(def.name, { queueName: def.trigger.queueName, connection: 'AzureWebJobsStorage', handler: def.handler });
+      app.storageQueue(def.name, {
+        queueName: def.trigger.queueName,
+        connection: 'AzureWebJobsStorage',
+        handler: def.handler,
+      });
     } else if (hasTrigger(def, 'http')) {
       const { methods, route, authLevel } = def.trigger;
       app.http(def.name, { methods, route, authLevel, handler: def.handler });

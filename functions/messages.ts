@@ -18,7 +18,9 @@ export function createMessagesHandler(services: () => Promise<MessagesServices>)
   };
 }
 
-export function createMessagesFunction(services: () => Promise<MessagesServices>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+export function createMessagesFunction(
+  services: () => Promise<MessagesServices>,
+): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'messages',
     trigger: { type: 'http', methods: ['POST'], route: 'messages', authLevel: 'anonymous' },

@@ -6,15 +6,19 @@ import type { FunctionDefinition } from './definition';
 import { EVENTS_QUEUE } from '../shared/storage/queue-names';
 import type { Services } from './services';
 
-export function createNotifyFunction(services: () => Promise<Pick<Services, 'notifier'>>): Extract<FunctionDefinition, { trigger: { type: 'queue' } }> {
+export function createNotifyFunction(
+  services: () => Promise<Pick<Services, 'notifier'>>,
+): Extract<FunctionDefinition, { trigger: { type: 'queue' } }> {
   return {
     name: 'notify',
     trigger: { type: 'queue', queueName: EVENTS_QUEUE },
     handler: async (message, context) => {
       const r = await (await services()).notifier.handle(message);
-      context.log(r.gone
-        ? `notify ${r.batchId}: batch already delivered (or past its retention); nothing to send`
-        : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`);
+      context.log(
+        r.gone
+          ? `notify ${r.batchId}: batch already delivered (or past its retention); nothing to send`
+          : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`,
+      );
     },
   };
 }

@@ -3,7 +3,10 @@
 import type { BackendServices } from './backend-services';
 import type { FunctionDefinition } from './definition';
 
-export function createPollFunction(services: () => Promise<Pick<BackendServices, 'poller'>>, schedule: string): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
+export function createPollFunction(
+  services: () => Promise<Pick<BackendServices, 'poller'>>,
+  schedule: string,
+): Extract<FunctionDefinition, { trigger: { type: 'timer' } }> {
   return {
     name: 'poll',
     trigger: { type: 'timer', schedule, runOnStartup: false },
@@ -11,7 +14,9 @@ export function createPollFunction(services: () => Promise<Pick<BackendServices,
       const report = await (await services()).poller.tick();
       const events = report.workspaces.reduce((n, w) => n + w.events, 0);
       const failed = report.workspaces.filter((w) => !w.ok).map((w) => w.workspace);
-      context.log(`poll ${report.at}: ${report.workspaces.length} workspaces, ${events} events${failed.length ? `, failing: ${failed.join(', ')}` : ''}`);
+      context.log(
+        `poll ${report.at}: ${report.workspaces.length} workspaces, ${events} events${failed.length ? `, failing: ${failed.join(', ')}` : ''}`,
+      );
     },
   };
 }

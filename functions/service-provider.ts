@@ -15,15 +15,20 @@ export interface ServiceProvider {
 /** Builds once and shares the result; a failed build is forgotten, so the next call tries again. */
 function once<T>(build: () => Promise<T>): () => Promise<T> {
   let shared: Promise<T> | undefined;
-  return () => (shared ??= build().catch((e: unknown) => {
-    shared = undefined;
-    throw e;
-  }));
+  return () =>
+    (shared ??= build().catch((e: unknown) => {
+      shared = undefined;
+      throw e;
+    }));
 }
 
 export function lazyServices(config: Config): ServiceProvider {
   // require, not import: the modules (and the SDKs below them) load here, on first use, not with this file.
-  const backend = once(async () => (require('./backend-services') as typeof import('./backend-services')).createBackendServices(config));
-  const all = once(async () => (require('./services') as typeof import('./services')).createServices(config, {}, await backend()));
+  const backend = once(async () =>
+    (require('./backend-services') as typeof import('./backend-services')).createBackendServices(config),
+  );
+  const all = once(async () =>
+    (require('./services') as typeof import('./services')).createServices(config, {}, await backend()),
+  );
   return { backend, all };
 }

@@ -7,7 +7,13 @@ import type { Config } from '../shared/config';
 import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/approval-expiry';
 import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
 import { createNotifier, type AlertPort, type Notifier } from '../shared/services/notifier';
-import { createBackendServices, defaultLog, redacting, type BackendOverrides, type BackendServices } from './backend-services';
+import {
+  createBackendServices,
+  defaultLog,
+  redacting,
+  type BackendOverrides,
+  type BackendServices,
+} from './backend-services';
 
 export interface Services extends BackendServices {
   transport: BotServices['transport'];
@@ -28,11 +34,20 @@ export interface ServiceOverrides extends BackendOverrides {
 }
 
 /** `base`: the backend's services when already built (the lazy provider shares them with poll and health). */
-export async function createServices(config: Config, overrides: ServiceOverrides = {}, base?: BackendServices): Promise<Services> {
+export async function createServices(
+  config: Config,
+  overrides: ServiceOverrides = {},
+  base?: BackendServices,
+): Promise<Services> {
   const log = redacting(overrides.log ?? defaultLog);
   const backendServices = base ?? (await createBackendServices(config, overrides));
   const { compute, stores, backend } = backendServices;
-  const botServices = await createBotServices(config, { compute, stores, log, ...(overrides.slack ? { slack: overrides.slack } : {}) });
+  const botServices = await createBotServices(config, {
+    compute,
+    stores,
+    log,
+    ...(overrides.slack ? { slack: overrides.slack } : {}),
+  });
   const sender = overrides.sender ?? botServices.deps.sender;
   return {
     ...backendServices,
@@ -41,9 +56,29 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
-    notifier: createNotifier({ stores, markers: backend.markers, batches: backend.batches, compute, sender, logs: config.logs, log }),
-    idle: createIdleScaleDown({ compute, workspaces: config.compute.workspaces, stores, markers: backend.markers, sender, policy: config.policy, log }),
+    notifier: createNotifier({
+      stores,
+      markers: backend.markers,
+      batches: backend.batches,
+      compute,
+      sender,
+      logs: config.logs,
+      log,
+    }),
+    idle: createIdleScaleDown({
+      compute,
+      workspaces: config.compute.workspaces,
+      stores,
+      markers: backend.markers,
+      sender,
+      policy: config.policy,
+      log,
+    }),
     // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
-    approvalExpiry: createApprovalExpiry({ stores, sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) }, log }),
+    approvalExpiry: createApprovalExpiry({
+      stores,
+      sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) },
+      log,
+    }),
   };
 }

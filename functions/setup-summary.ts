@@ -9,7 +9,11 @@ export interface SetupSummary {
   bot: { auth: Config['bot']['appType'] | 'none (local mode)'; appId?: string; tenantId?: string };
   backend:
     | { api: 'Microsoft.BatchAI'; endpoint: string; auth: 'DefaultAzureCredential' | 'local token' }
-    | { api: 'Azure Batch'; accounts: string[] | 'discovered through ARM'; auth: 'DefaultAzureCredential' | 'local token' | 'shared key' };
+    | {
+        api: 'Azure Batch';
+        accounts: string[] | 'discovered through ARM';
+        auth: 'DefaultAzureCredential' | 'local token' | 'shared key';
+      };
   /** Old setting names this instance was given, each with the name to use instead (they still work). */
   deprecatedSettings?: string[];
 }
@@ -26,10 +30,14 @@ const origin = (url: string) => {
 function backendSummary(config: Pick<Config, 'compute'>): SetupSummary['backend'] {
   const tokenAuth = config.compute.localToken ? 'local token' : 'DefaultAzureCredential';
   const c = config.compute;
-  if (c.backend === 'batchai') return { api: 'Microsoft.BatchAI', endpoint: origin(config.compute.endpoint), auth: tokenAuth };
+  if (c.backend === 'batchai')
+    return { api: 'Microsoft.BatchAI', endpoint: origin(config.compute.endpoint), auth: tokenAuth };
   return {
     api: 'Azure Batch',
-    accounts: c.accounts === 'discover' ? 'discovered through ARM' : c.accounts.map((a) => `${a.account} ${origin(a.endpoint)}`),
+    accounts:
+      c.accounts === 'discover'
+        ? 'discovered through ARM'
+        : c.accounts.map((a) => `${a.account} ${origin(a.endpoint)}`),
     auth: c.accountKey ? 'shared key' : tokenAuth,
   };
 }
@@ -39,9 +47,16 @@ export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute' 
   const { appId, appTenantId, appType } = config.bot;
   return {
     storage: identity
-      ? { auth: 'managed identity', clientId: identity.clientId, tableServiceUri: origin(identity.tableServiceUri), queueServiceUri: origin(identity.queueServiceUri) }
+      ? {
+          auth: 'managed identity',
+          clientId: identity.clientId,
+          tableServiceUri: origin(identity.tableServiceUri),
+          queueServiceUri: origin(identity.queueServiceUri),
+        }
       : { auth: 'connection string' },
-    bot: appId ? { auth: appType, appId, ...(appTenantId ? { tenantId: appTenantId } : {}) } : { auth: 'none (local mode)' },
+    bot: appId
+      ? { auth: appType, appId, ...(appTenantId ? { tenantId: appTenantId } : {}) }
+      : { auth: 'none (local mode)' },
     backend: backendSummary(config),
     ...(config.deprecatedSettings.length
       ? { deprecatedSettings: config.deprecatedSettings.map((d) => `${d.name}: use ${d.use}`) }

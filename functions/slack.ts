@@ -17,13 +17,23 @@ export function createSlackHandler(services: () => Promise<SlackServices>) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const { bot, slack } = await services();
     if (!slack) {
-      return { status: 404, jsonBody: { error: { code: 'SlackAppOff', message: 'The Slack app is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.' } } };
+      return {
+        status: 404,
+        jsonBody: {
+          error: {
+            code: 'SlackAppOff',
+            message: 'The Slack app is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.',
+          },
+        },
+      };
     }
     return toHttpResponse(await slack.handle(await toChatRequest(request), bot));
   };
 }
 
-export function createSlackFunction(services: () => Promise<SlackServices>): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+export function createSlackFunction(
+  services: () => Promise<SlackServices>,
+): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'slack',
     trigger: { type: 'http', methods: ['POST'], route: 'slack/events', authLevel: 'anonymous' },

@@ -6,7 +6,11 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface AzuritePorts { blob: number; queue: number; table: number }
+export interface AzuritePorts {
+  blob: number;
+  queue: number;
+  table: number;
+}
 
 export interface StartAzuriteOptions {
   /** Fixed ports (npm start: 10000-10002); by default each service binds a free port (0) and reports it. */
@@ -31,8 +35,10 @@ const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ
 
 export function azuriteConnectionString(ports: AzuritePorts, protocol: 'http' | 'https' = 'http'): string {
   const ep = (port: number) => `${protocol}://127.0.0.1:${port}/${ACCOUNT}`;
-  return `DefaultEndpointsProtocol=${protocol};AccountName=${ACCOUNT};AccountKey=${KEY};` +
-    `BlobEndpoint=${ep(ports.blob)};QueueEndpoint=${ep(ports.queue)};TableEndpoint=${ep(ports.table)};`;
+  return (
+    `DefaultEndpointsProtocol=${protocol};AccountName=${ACCOUNT};AccountKey=${KEY};` +
+    `BlobEndpoint=${ep(ports.blob)};QueueEndpoint=${ep(ports.queue)};TableEndpoint=${ep(ports.table)};`
+  );
 }
 
 /** Azurite prints one such line per service once it listens; with port 0 it names the port it got. */
@@ -46,15 +52,29 @@ function waitForPorts(child: ChildProcess, timeoutMs: number, output: () => stri
   return new Promise((resolve, reject) => {
     const found: Partial<AzuritePorts> = {};
     const onData = () => {
-      for (const [, service, port] of output().matchAll(LISTENING)) found[service.toLowerCase() as keyof AzuritePorts] = Number(port);
+      for (const [, service, port] of output().matchAll(LISTENING))
+        found[service.toLowerCase() as keyof AzuritePorts] = Number(port);
       if (found.blob && found.queue && found.table) finish(() => resolve(found as AzuritePorts));
     };
     // 'close', not 'exit': by then all it wrote (the reason it stopped) has been read.
-    const onClose = (code: number | null, signal: string | null) => finish(() => reject(new Error(
-      `Azurite exited (${signal ?? `code ${code}`}) before it listened on all its ports: ${output().trim() || 'no output'}`)));
+    const onClose = (code: number | null, signal: string | null) =>
+      finish(() =>
+        reject(
+          new Error(
+            `Azurite exited (${signal ?? `code ${code}`}) before it listened on all its ports: ${output().trim() || 'no output'}`,
+          ),
+        ),
+      );
     const onError = (e: Error) => finish(() => reject(new Error(`Azurite could not be started: ${e.message}`)));
-    const timer = setTimeout(() => finish(() => reject(new Error(
-      `Azurite did not report its ports within ${timeoutMs} ms: ${output().trim() || 'no output'}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new Error(`Azurite did not report its ports within ${timeoutMs} ms: ${output().trim() || 'no output'}`),
+          ),
+        ),
+      timeoutMs,
+    );
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       child.stdout?.off('data', onData);
@@ -87,10 +107,23 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
   if (location) mkdirSync(location, { recursive: true });
   const entry = join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
   const args = [
-    ...exitWithParentArgs(), entry, '--disableTelemetry', '--silent', '--skipApiVersionCheck',
-    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
-    '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
-    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
+    ...exitWithParentArgs(),
+    entry,
+    '--disableTelemetry',
+    '--silent',
+    '--skipApiVersionCheck',
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(ports.blob),
+    '--queueHost',
+    '127.0.0.1',
+    '--queuePort',
+    String(ports.queue),
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(ports.table),
     ...(inMemory ? ['--inMemoryPersistence'] : []),
     ...(location ? ['--location', location] : []),
     ...(opts.oauth ? ['--oauth', 'basic', '--cert', opts.oauth.cert, '--key', opts.oauth.key] : []),
@@ -98,7 +131,9 @@ export async function startAzurite(opts: StartAzuriteOptions = {}): Promise<Runn
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Both streams are read to the end (a full pipe would stall the child); the tail explains a failed start.
   let output = '';
-  const keep = (d: Buffer) => { output = (output + d.toString()).slice(-4000); };
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

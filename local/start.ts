@@ -29,7 +29,15 @@ export interface LocalStackOptions {
   /** .data/ for npm start: azurite/, engine/ and chat/ live below it and survive restarts. */
   dataDir: string;
   /** 0 or absent = a free port (Azurite: absent = free ports). */
-  ports?: { azurite?: AzuritePorts; engine?: number; files?: number; batch?: number; functions?: number; chat?: number; slack?: number };
+  ports?: {
+    azurite?: AzuritePorts;
+    engine?: number;
+    files?: number;
+    batch?: number;
+    functions?: number;
+    chat?: number;
+    slack?: number;
+  };
   /** The poll timer's interval (default 3 s) instead of its NCRONTAB schedule. */
   pollSeconds?: number;
   azuriteInMemory?: boolean;
@@ -41,7 +49,15 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   config: Config;
-  urls: { chat: string; functions: string; messages: string; engine: string; files: string; slack: string; slackEvents: string };
+  urls: {
+    chat: string;
+    functions: string;
+    messages: string;
+    engine: string;
+    files: string;
+    slack: string;
+    slackEvents: string;
+  };
   /** With COMPUTE_BACKEND=azurebatch: the engine's Batch account the product uses. */
   batchAccount?: { account: string; url: string; key: string };
   /** Names of the templates loaded from templates/. */
@@ -58,16 +74,24 @@ const WORKSPACE = { resourceGroup: 'local', workspace: 'local' };
 export function localEnv(
   base: Record<string, string | undefined>,
   parts: {
-    engineUrl: string; connectionString: string; storageAccount: { name: string; key: string };
+    engineUrl: string;
+    connectionString: string;
+    storageAccount: { name: string; key: string };
     slack: { apiUrl: string; signingSecret: string };
     batch?: { account: string; url: string; key: string };
   },
 ) {
   const compute = parts.batch
-    ? { COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${parts.batch.account}=${parts.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: parts.batch.key }
+    ? {
+        COMPUTE_BACKEND: 'azurebatch',
+        AZURE_BATCH_ACCOUNTS: `${parts.batch.account}=${parts.batch.url}`,
+        AZURE_BATCH_ACCOUNT_KEY: parts.batch.key,
+      }
     : { COMPUTE_BACKEND: 'batchai' };
   // Job files written for az batchai get the engine's storage account, unless one is configured.
-  const account = base.BATCHAI_STORAGE_ACCOUNT ? {} : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
+  const account = base.BATCHAI_STORAGE_ACCOUNT
+    ? {}
+    : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
   return {
     ...base,
     COMPUTE_ARM_ENDPOINT: parts.engineUrl,
@@ -104,24 +128,38 @@ async function ensure(get: () => Promise<unknown>, create: () => Promise<unknown
 async function seedEngine(batchAi: BatchAi, config: Config): Promise<void> {
   const experiment = { ...WORKSPACE, experiment: config.compute.defaultExperiment };
   const cluster = { ...WORKSPACE, cluster: config.compute.defaultCluster };
-  await ensure(() => batchAi.getWorkspace(WORKSPACE), () => batchAi.createWorkspace(WORKSPACE, { location: 'eastus' }));
-  await ensure(() => batchAi.getExperiment(experiment), () => batchAi.createExperiment(experiment));
-  await ensure(() => batchAi.getCluster(cluster), () => batchAi.createCluster(cluster, {
-    properties: {
-      vmSize: 'STANDARD_D2_V2',
-      scaleSettings: { manual: { targetNodeCount: 2 } },
-      userAccountSettings: { adminUserName: 'local' },
-      nodeSetup: {
-        mountVolumes: {
-          azureFileShares: [{
-            accountName: 'local', azureFileUrl: 'https://local.file.core.windows.net/logs',
-            // The engine keeps shares as folders and ignores the key; the API requires one.
-            credentials: { accountKey: 'local' }, relativeMountPath: 'afs',
-          }],
+  await ensure(
+    () => batchAi.getWorkspace(WORKSPACE),
+    () => batchAi.createWorkspace(WORKSPACE, { location: 'eastus' }),
+  );
+  await ensure(
+    () => batchAi.getExperiment(experiment),
+    () => batchAi.createExperiment(experiment),
+  );
+  await ensure(
+    () => batchAi.getCluster(cluster),
+    () =>
+      batchAi.createCluster(cluster, {
+        properties: {
+          vmSize: 'STANDARD_D2_V2',
+          scaleSettings: { manual: { targetNodeCount: 2 } },
+          userAccountSettings: { adminUserName: 'local' },
+          nodeSetup: {
+            mountVolumes: {
+              azureFileShares: [
+                {
+                  accountName: 'local',
+                  azureFileUrl: 'https://local.file.core.windows.net/logs',
+                  // The engine keeps shares as folders and ignores the key; the API requires one.
+                  credentials: { accountKey: 'local' },
+                  relativeMountPath: 'afs',
+                },
+              ],
+            },
+          },
         },
-      },
-    },
-  }));
+      }),
+  );
 }
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
@@ -134,38 +172,63 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
   };
   try {
-    const azurite = await startAzurite(opts.azuriteInMemory
-      ? { ports: ports.azurite, inMemory: true }
-      : { ports: ports.azurite, inMemory: false, location: join(opts.dataDir, 'azurite') });
+    const azurite = await startAzurite(
+      opts.azuriteInMemory
+        ? { ports: ports.azurite, inMemory: true }
+        : { ports: ports.azurite, inMemory: false, location: join(opts.dataDir, 'azurite') },
+    );
     stops.push(['Azurite', () => azurite.stop()]);
     const env = opts.env ?? process.env;
     const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
-    if (backend !== 'batchai' && backend !== 'azurebatch') throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
+    if (backend !== 'batchai' && backend !== 'azurebatch')
+      throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
     const engine = await startEngine({
-      dataDir: join(opts.dataDir, 'engine'), port: ports.engine ?? 0, filesPort: ports.files ?? 0, timing: opts.engineTiming,
-      batch: backend === 'azurebatch' ? { workspace: { subscriptionId: env.COMPUTE_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION, ...WORKSPACE }, port: ports.batch ?? 0 } : undefined,
+      dataDir: join(opts.dataDir, 'engine'),
+      port: ports.engine ?? 0,
+      filesPort: ports.files ?? 0,
+      timing: opts.engineTiming,
+      batch:
+        backend === 'azurebatch'
+          ? {
+              workspace: { subscriptionId: env.COMPUTE_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION, ...WORKSPACE },
+              port: ports.batch ?? 0,
+            }
+          : undefined,
     });
     stops.push(['engine', () => engine.stop()]);
-    const batchAccount = engine.batch && { account: engine.batch.account, url: engine.batch.url, key: engine.batch.accountKey };
+    const batchAccount = engine.batch && {
+      account: engine.batch.account,
+      url: engine.batch.url,
+      key: engine.batch.accountKey,
+    };
     const signingSecret = randomBytes(24).toString('hex');
     const slack = await startLocalSlack({ botToken: LOCAL_SLACK_TOKEN, signingSecret, port: ports.slack ?? 0 });
     stops.push(['local Slack', () => slack.stop()]);
 
     // The product's configuration as a value: nothing here or in the functions reads process.env.
-    const config = loadConfig(localEnv(env, {
-      engineUrl: engine.url, connectionString: azurite.connectionString, storageAccount: engine.storageAccount,
-      slack: { apiUrl: slack.apiUrl, signingSecret }, batch: batchAccount,
-    }));
+    const config = loadConfig(
+      localEnv(env, {
+        engineUrl: engine.url,
+        connectionString: azurite.connectionString,
+        storageAccount: engine.storageAccount,
+        slack: { apiUrl: slack.apiUrl, signingSecret },
+        batch: batchAccount,
+      }),
+    );
     const batchAi = createBatchAiClient({
-      endpoint: config.compute.endpoint, subscriptionId: config.compute.subscriptionId,
-      credential: credentialFor(config.compute), pollIntervalMs: 200,
+      endpoint: config.compute.endpoint,
+      subscriptionId: config.compute.subscriptionId,
+      credential: credentialFor(config.compute),
+      pollIntervalMs: 200,
     });
     // Through the engine's Batch AI API on either backend: its Batch facade shows the cluster as pool `cpu`.
     await seedEngine(batchAi, config);
     installExamples(engine.shareDir(engine.storageAccount.name, 'logs'));
     const services = lazyServices(config);
     const { stores, poller } = await services.backend();
-    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), { storageAccount: config.compute.storageAccount });
+    const loaded = await loadTemplates(stores, join(repoRoot(), 'templates'), {
+      storageAccount: config.compute.storageAccount,
+    });
     log(`templates: ${loaded.map((t) => t.name).join(', ')}`);
     // A workspace's first poll only records what exists (no alerts for history). Take it before anyone can
     // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.
@@ -173,18 +236,35 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const definitions = createDefinitions(config, services);
     const timerOverrides = { poll: (opts.pollSeconds ?? 3) * 1000 };
     const host = await startFunctionsHost({
-      definitions, connectionString: config.storage.connectionString, httpPort: ports.functions ?? 0,
-      hostJson: readHostJson(join(repoRoot(), 'host.json')), timerOverrides, log,
+      definitions,
+      connectionString: config.storage.connectionString,
+      httpPort: ports.functions ?? 0,
+      hostJson: readHostJson(join(repoRoot(), 'host.json')),
+      timerOverrides,
+      log,
     });
     stops.push(['functions host', () => host.stop()]);
     const messages = `${host.url}/api/messages`;
     const slackEvents = `${host.url}/api/slack/events`;
     slack.connect(slackEvents);
-    const chat = await startChatServer({ dataDir: join(opts.dataDir, 'chat'), port: ports.chat ?? 0, botUrl: messages, log });
+    const chat = await startChatServer({
+      dataDir: join(opts.dataDir, 'chat'),
+      port: ports.chat ?? 0,
+      botUrl: messages,
+      log,
+    });
     stops.push(['chat', () => chat.stop()]);
     return {
       config,
-      urls: { chat: chat.url, functions: host.url, messages, engine: engine.url, files: engine.filesUrl, slack: slack.url, slackEvents },
+      urls: {
+        chat: chat.url,
+        functions: host.url,
+        messages,
+        engine: engine.url,
+        files: engine.filesUrl,
+        slack: slack.url,
+        slackEvents,
+      },
       batchAccount,
       templates: loaded.map((t) => t.name),
       stop: stopAll,
@@ -207,15 +287,21 @@ function portFree(port: number): Promise<boolean> {
 async function defaultPorts(env: Record<string, string | undefined>): Promise<NonNullable<LocalStackOptions['ports']>> {
   const num = (name: string, dflt: number) => {
     const n = Number(env[name] ?? dflt);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${env[name]}: expected a port number 1-65535.`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new Error(`${name}=${env[name]}: expected a port number 1-65535.`);
     return n;
   };
   const chat = num('CHAT_PORT', 3978);
   const functions = num('FUNCTIONS_PORT', 7071);
   const slack = num('SLACK_PORT', 3979);
-  for (const [name, port] of [['CHAT_PORT', chat], ['FUNCTIONS_PORT', functions], ['SLACK_PORT', slack]] as const) {
+  for (const [name, port] of [
+    ['CHAT_PORT', chat],
+    ['FUNCTIONS_PORT', functions],
+    ['SLACK_PORT', slack],
+  ] as const) {
     // Stored conversations point at the chat's URL and the chat at the bot's: these do not move silently.
-    if (!(await portFree(port))) throw new Error(`Port ${port} is taken (is another npm start running?). Stop it, or set ${name}.`);
+    if (!(await portFree(port)))
+      throw new Error(`Port ${port} is taken (is another npm start running?). Stop it, or set ${name}.`);
   }
   const azurite = { blob: 10000, queue: 10001, table: 10002 };
   const azuriteFree = (await Promise.all(Object.values(azurite).map(portFree))).every(Boolean);
@@ -233,43 +319,59 @@ async function defaultPorts(env: Record<string, string | undefined>): Promise<No
 async function main(): Promise<void> {
   const env = process.env;
   const pollSeconds = Number(env.POLL_INTERVAL_SECONDS ?? 3);
-  if (!Number.isFinite(pollSeconds) || pollSeconds < 0.1) throw new Error(`POLL_INTERVAL_SECONDS=${env.POLL_INTERVAL_SECONDS}: expected seconds ≥ 0.1.`);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 0.1)
+    throw new Error(`POLL_INTERVAL_SECONDS=${env.POLL_INTERVAL_SECONDS}: expected seconds ≥ 0.1.`);
   const dataDir = resolve(env.LOCAL_DATA_DIR ?? '.data');
   // Every tick logs a line; show them only when asked.
-  const log = (line: string) => { if (env.VERBOSE || !line.startsWith('[poll] information:')) console.log(line); };
+  const log = (line: string) => {
+    if (env.VERBOSE || !line.startsWith('[poll] information:')) console.log(line);
+  };
   const stack = await startLocalStack({ dataDir, ports: await defaultPorts(env), pollSeconds, log });
-  console.log([
-    '',
-    'batchai-chatops is running on this machine (127.0.0.1 only; the engine runs job command lines as you):',
-    `  chat page        ${stack.urls.chat}/`,
-    '  chat CLI         npm run chat -- "help"',
-    `  bot endpoint     ${stack.urls.messages}`,
-    `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
-    `  backend          ${stack.config.compute.backend === 'azurebatch' ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)' : 'Batch AI (COMPUTE_BACKEND=batchai)'}`,
-    ...(stack.batchAccount
-      ? [
-        `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  (pool cpu, experiment default; outputs in Azurite's Blob service)`,
-        `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
-      ]
-      : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),
-    `  templates        ${stack.templates.join(', ')}`,
-    `  poll every       ${pollSeconds} s`,
-    `  data             ${dataDir}`,
-    'Ctrl-C stops everything.',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      'batchai-chatops is running on this machine (127.0.0.1 only; the engine runs job command lines as you):',
+      `  chat page        ${stack.urls.chat}/`,
+      '  chat CLI         npm run chat -- "help"',
+      `  bot endpoint     ${stack.urls.messages}`,
+      `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
+      `  backend          ${stack.config.compute.backend === 'azurebatch' ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)' : 'Batch AI (COMPUTE_BACKEND=batchai)'}`,
+      ...(stack.batchAccount
+        ? [
+            `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  (pool cpu, experiment default; outputs in Azurite's Blob service)`,
+            `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
+          ]
+        : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),
+      `  templates        ${stack.templates.join(', ')}`,
+      `  poll every       ${pollSeconds} s`,
+      `  data             ${dataDir}`,
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  );
 
   let stopping = false;
   const shutdown = (why: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${why}: stopping…`);
-    setTimeout(() => { console.error('stop took longer than 20 s; exiting anyway'); process.exit(1); }, 20_000).unref();
-    stack.stop().then(() => process.exit(0), (e: unknown) => { console.error(toError(e).message); process.exit(1); });
+    setTimeout(() => {
+      console.error('stop took longer than 20 s; exiting anyway');
+      process.exit(1);
+    }, 20_000).unref();
+    stack.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(toError(e).message);
+        process.exit(1);
+      },
+    );
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // `npm start` does not forward SIGTERM: if npm goes away, we notice the new parent and stop too.
   const parent = process.ppid;
-  setInterval(() => { if (process.ppid !== parent) shutdown('parent process exited'); }, 1000).unref();
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent process exited');
+  }, 1000).unref();
 }
 
 if (require.main === module) {

@@ -43,9 +43,17 @@ function nameOf(file: string): string {
 
 async function candidates(target: string, name?: string): Promise<Candidate[]> {
   const info = await stat(target).catch(() => undefined);
-  if (!info) throw new InputError('TemplatePathNotFound', `${target}: no such file or folder (expected a template .json file or a folder of them).`);
+  if (!info)
+    throw new InputError(
+      'TemplatePathNotFound',
+      `${target}: no such file or folder (expected a template .json file or a folder of them).`,
+    );
   if (info.isFile()) return [{ name: name ?? nameOf(target), file: target }];
-  if (name !== undefined) throw new InputError('TemplateNameWithFolder', `--name ${name}: expected a single file, but ${target} is a folder (names come from file names).`);
+  if (name !== undefined)
+    throw new InputError(
+      'TemplateNameWithFolder',
+      `--name ${name}: expected a single file, but ${target} is a folder (names come from file names).`,
+    );
   const files = await jsonFiles(target);
   if (files.length === 0) throw new InputError('TemplatePathEmpty', `${target}: no .json files in this folder.`);
   return files.map((file) => ({ name: nameOf(file), file }));
@@ -57,7 +65,10 @@ type Checked = LoadedTemplate & { body: unknown };
  * Reads and checks every template under `target`. Throws one InputError listing every bad file if any file is
  * unreadable, not JSON, invalid, needs a storage account or key that is not configured, or two share a name.
  */
-async function checkTemplates(target: string, opts: { name?: string; storageAccount?: StorageAccountSetting }): Promise<Checked[]> {
+async function checkTemplates(
+  target: string,
+  opts: { name?: string; storageAccount?: StorageAccountSetting },
+): Promise<Checked[]> {
   const found = await candidates(target, opts.name);
   const ok: Checked[] = [];
   const problems: string[] = [];
@@ -69,20 +80,28 @@ async function checkTemplates(target: string, opts: { name?: string; storageAcco
       const body: unknown = JSON.parse(await readFile(c.file, 'utf8'));
       const t = parseTemplate(body, c.name);
       const other = seen.get(c.name);
-      if (other) throw new InputError('TemplateDuplicate', `the name ${c.name} is also taken by ${other}; rename one file.`);
+      if (other)
+        throw new InputError('TemplateDuplicate', `the name ${c.name} is also taken by ${other}; rename one file.`);
       const fill = fillJobFile(t.job, opts.storageAccount);
       if (fill.missing.length > 0) {
-        throw new InputError('JobFileUnfilled', `submit could not fill it in as az batchai did:\n${fill.missing.map((m) => `  - ${m}`).join('\n')}`);
+        throw new InputError(
+          'JobFileUnfilled',
+          `submit could not fill it in as az batchai did:\n${fill.missing.map((m) => `  - ${m}`).join('\n')}`,
+        );
       }
       seen.set(c.name, shown);
       ok.push({ name: c.name, file: shown, parameters: t.parameters.map((p) => p.name), fills: fill.filled, body });
     } catch (e) {
-      const why = e instanceof SyntaxError ? `not valid JSON (${e.message})` : e instanceof Error ? e.message : String(e);
+      const why =
+        e instanceof SyntaxError ? `not valid JSON (${e.message})` : e instanceof Error ? e.message : String(e);
       problems.push(`${shown}: ${why}`);
     }
   }
   if (problems.length > 0) {
-    throw new InputError('TemplatesInvalid', `No templates were loaded: ${problems.length} of ${found.length} file(s) invalid.\n${problems.join('\n')}`);
+    throw new InputError(
+      'TemplatesInvalid',
+      `No templates were loaded: ${problems.length} of ${found.length} file(s) invalid.\n${problems.join('\n')}`,
+    );
   }
   return ok;
 }
@@ -94,7 +113,9 @@ async function storeTemplates(stores: Pick<Stores, 'templates'>, checked: Checke
 
 /** Checks every template under `target` (checkTemplates), then stores them all; none if any is bad. */
 export async function loadTemplates(
-  stores: Pick<Stores, 'templates'>, target: string, opts: { name?: string; storageAccount?: StorageAccountSetting } = {},
+  stores: Pick<Stores, 'templates'>,
+  target: string,
+  opts: { name?: string; storageAccount?: StorageAccountSetting } = {},
 ): Promise<LoadedTemplate[]> {
   return storeTemplates(stores, await checkTemplates(target, opts));
 }
@@ -110,7 +131,8 @@ function parseArgs(argv: string[]): { target: string; name?: string } {
       throw new InputError('UsageError', `${argv[i]}: unknown option (expected --name n).`);
     } else rest.push(argv[i]);
   }
-  if (rest.length !== 1) throw new InputError('UsageError', 'Usage: npm run templates:load -- <file or folder> [--name n]');
+  if (rest.length !== 1)
+    throw new InputError('UsageError', 'Usage: npm run templates:load -- <file or folder> [--name n]');
   return name === undefined ? { target: rest[0] } : { target: rest[0], name };
 }
 
@@ -118,26 +140,40 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     const args = parseArgs(argv);
     // Nothing set: the local stack (npm start), i.e. its Azurite and its engine's storage account.
-    const local = !env.AzureWebJobsStorage?.trim() && !Object.keys(env).some((k) => k.startsWith('AzureWebJobsStorage__') && env[k]?.trim());
+    const local =
+      !env.AzureWebJobsStorage?.trim() &&
+      !Object.keys(env).some((k) => k.startsWith('AzureWebJobsStorage__') && env[k]?.trim());
     const storage = local ? 'UseDevelopmentStorage=true' : storageSettings(env);
     const storageAccount = parseStorageAccount(env) ?? (local ? ENGINE_STORAGE_ACCOUNT : undefined);
-    if (local) console.log(`AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)${storageAccount === ENGINE_STORAGE_ACCOUNT ? `, storage account ${storageAccount.name} of the local engine` : ''}.`);
+    if (local)
+      console.log(
+        `AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)${storageAccount === ENGINE_STORAGE_ACCOUNT ? `, storage account ${storageAccount.name} of the local engine` : ''}.`,
+      );
     // Every file is checked before storage is touched: a bad file is reported without waiting for a connection.
     const checked = await checkTemplates(args.target, { ...args, storageAccount });
     const stores = await createStores(storage).catch((e: unknown) => {
       if (local && /ECONNREFUSED/.test(String((e as Error)?.message))) {
-        throw new InputError('AzuriteNotRunning', 'The local Azurite is not running: start the local stack first (npm start), or set AzureWebJobsStorage.');
+        throw new InputError(
+          'AzuriteNotRunning',
+          'The local Azurite is not running: start the local stack first (npm start), or set AzureWebJobsStorage.',
+        );
       }
       throw e;
     });
     const loaded = await storeTemplates(stores, checked);
     for (const t of loaded) {
-      console.log(`loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`);
+      console.log(
+        `loaded ${t.name} from ${t.file}${t.parameters.length ? ` (parameters: ${t.parameters.join(', ')})` : ''}`,
+      );
       for (const f of t.fills) console.log(`  submit fills in ${f}`);
     }
     return 0;
   } catch (e) {
-    console.error(e instanceof InputError ? e.message : `templates:load failed: ${redactText(e instanceof Error ? e.message : String(e))}`);
+    console.error(
+      e instanceof InputError
+        ? e.message
+        : `templates:load failed: ${redactText(e instanceof Error ? e.message : String(e))}`,
+    );
     return 1;
   }
 }

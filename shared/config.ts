@@ -91,7 +91,6 @@ export interface ComputeCommon {
   storageAccount?: StorageAccountSetting;
 }
 
-
 /**
  * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at COMPUTE_ARM_ENDPOINT.
  * COMPUTE_BACKEND=azurebatch: every workspace is a Batch account (COMPUTE_WORKSPACES = resourceGroup/account)
@@ -100,14 +99,14 @@ export interface ComputeCommon {
 export type ComputeSettings =
   | { backend: 'batchai' }
   | {
-    backend: 'azurebatch';
-    /** Account name → endpoint; `discover` = find them through ARM (AZURE_BATCH_ACCOUNTS=*). */
-    accounts: AzureBatchAccountSetting[] | 'discover';
-    /** AZURE_BATCH_ACCOUNT_KEY: Shared Key (the local engine's well-known key); absent = Azure AD. */
-    accountKey?: string;
-    /** AZURE_BATCH_OUTPUT_CONTAINER_URL + AZURE_BATCH_OUTPUT_IDENTITY; absent = container `batch-outputs` of AzureWebJobsStorage (a connection string with a key). */
-    output?: { containerUrl: string; identity: string };
-  };
+      backend: 'azurebatch';
+      /** Account name → endpoint; `discover` = find them through ARM (AZURE_BATCH_ACCOUNTS=*). */
+      accounts: AzureBatchAccountSetting[] | 'discover';
+      /** AZURE_BATCH_ACCOUNT_KEY: Shared Key (the local engine's well-known key); absent = Azure AD. */
+      accountKey?: string;
+      /** AZURE_BATCH_OUTPUT_CONTAINER_URL + AZURE_BATCH_OUTPUT_IDENTITY; absent = container `batch-outputs` of AzureWebJobsStorage (a connection string with a key). */
+      output?: { containerUrl: string; identity: string };
+    };
 
 export interface AzureBatchAccountSetting {
   account: string;
@@ -139,7 +138,10 @@ export function withRenamedSettings(env: Env): { env: Env; deprecated: Config['d
     deprecated.push({ name: old, use: name });
     const newValue = env[name]?.trim();
     if (newValue && newValue !== oldValue) {
-      throw new InputError('ConfigInvalid', `${old} and ${name} are both set, to different values: expected only ${name} (${old} is its old name).`);
+      throw new InputError(
+        'ConfigInvalid',
+        `${old} and ${name} are both set, to different values: expected only ${name} (${old} is its old name).`,
+      );
     }
     out[name] = oldValue;
   }
@@ -149,7 +151,11 @@ export function withRenamedSettings(env: Env): { env: Env; deprecated: Config['d
 function required(env: Env, name: string, expected: string): string {
   const v = env[name]?.trim();
   const old = RENAMED_SETTINGS[name];
-  if (!v) throw new InputError('ConfigMissing', `${name}${old ? ` (formerly ${old})` : ''} is not set: expected ${expected}.`);
+  if (!v)
+    throw new InputError(
+      'ConfigMissing',
+      `${name}${old ? ` (formerly ${old})` : ''} is not set: expected ${expected}.`,
+    );
   return v;
 }
 
@@ -165,16 +171,31 @@ function int(env: Env, name: string, dflt: number, min: number): number {
 
 /** "rg/workspace,rg2/workspace2" → refs. */
 export function parseWorkspaces(raw: string): WorkspaceRef[] {
-  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^([-\w._()]+)\/([-\w]{1,64})$/.exec(s);
-    if (!m) throw new InputError('ConfigInvalid', `COMPUTE_WORKSPACES entry "${s}": expected resourceGroup/workspace (or resourceGroup/account).`);
-    return { resourceGroup: m[1], workspace: m[2] };
-  });
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^([-\w._()]+)\/([-\w]{1,64})$/.exec(s);
+      if (!m)
+        throw new InputError(
+          'ConfigInvalid',
+          `COMPUTE_WORKSPACES entry "${s}": expected resourceGroup/workspace (or resourceGroup/account).`,
+        );
+      return { resourceGroup: m[1], workspace: m[2] };
+    });
 }
 
 /** "u1, u2" → ["u1", "u2"]: chat user ids as the channel sends them in `from.id`. */
 export function parseUserIds(raw: string | undefined): string[] {
-  return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (raw ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** BATCHAI_STORAGE_ACCOUNT / BATCHAI_STORAGE_KEY (what az batchai read from AZURE_BATCHAI_STORAGE_ACCOUNT / _KEY). */
@@ -182,11 +203,18 @@ export function parseStorageAccount(env: Env): StorageAccountSetting | undefined
   const name = env.BATCHAI_STORAGE_ACCOUNT?.trim();
   const key = env.BATCHAI_STORAGE_KEY?.trim();
   if (!name) {
-    if (key) throw new InputError('ConfigInvalid', 'BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not: expected the name of the account the key belongs to.');
+    if (key)
+      throw new InputError(
+        'ConfigInvalid',
+        'BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not: expected the name of the account the key belongs to.',
+      );
     return undefined;
   }
   if (!/^[a-z0-9]{3,24}$/.test(name)) {
-    throw new InputError('ConfigInvalid', `BATCHAI_STORAGE_ACCOUNT=${name}: expected a storage account name (3-24 lower-case letters and digits).`);
+    throw new InputError(
+      'ConfigInvalid',
+      `BATCHAI_STORAGE_ACCOUNT=${name}: expected a storage account name (3-24 lower-case letters and digits).`,
+    );
   }
   return key ? { name, key } : { name };
 }
@@ -195,7 +223,8 @@ function money(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new InputError('ConfigInvalid', `${name}=${raw}: expected an amount in USD ≥ 0, e.g. 25.`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new InputError('ConfigInvalid', `${name}=${raw}: expected an amount in USD ≥ 0, e.g. 25.`);
   return n;
 }
 
@@ -207,15 +236,23 @@ function defaultRole(env: Env, appId: string): Role {
 }
 
 /** `{ key: value }`, or nothing when value is undefined (the config has no undefined fields). */
-const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
 const BATCH_HOST = /^([a-z0-9]{3,24})\.[a-z0-9-]+\.batch\.azure\.com$/i;
 
 /** "https://acct.region.batch.azure.com, local=http://127.0.0.1:8482" → accounts; `*` → discover. */
 export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'discover' {
   if (raw.trim() === '*') return 'discover';
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (entries.length === 0) throw new InputError('ConfigInvalid', 'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *.');
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    throw new InputError(
+      'ConfigInvalid',
+      'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *.',
+    );
   return entries.map((s) => {
     // A named entry is for a host that is not Azure's (the local engine): its account is named like a workspace.
     const named = /^([a-z0-9][-a-z0-9]{0,63})=(.+)$/i.exec(s);
@@ -223,12 +260,18 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
     try {
       url = new URL(named ? named[2] : s);
     } catch {
-      throw new InputError('ConfigInvalid', `AZURE_BATCH_ACCOUNTS entry "${s}": expected an endpoint such as https://<account>.<region>.batch.azure.com (or <account>=<url> for another host).`);
+      throw new InputError(
+        'ConfigInvalid',
+        `AZURE_BATCH_ACCOUNTS entry "${s}": expected an endpoint such as https://<account>.<region>.batch.azure.com (or <account>=<url> for another host).`,
+      );
     }
     const host = BATCH_HOST.exec(url.hostname);
     const account = named?.[1] ?? host?.[1];
     if (!account) {
-      throw new InputError('ConfigInvalid', `AZURE_BATCH_ACCOUNTS entry "${s}": ${url.hostname} is not <account>.<region>.batch.azure.com; name the account as <account>=${url.origin}.`);
+      throw new InputError(
+        'ConfigInvalid',
+        `AZURE_BATCH_ACCOUNTS entry "${s}": ${url.hostname} is not <account>.<region>.batch.azure.com; name the account as <account>=${url.origin}.`,
+      );
     }
     return { account: account.toLowerCase(), endpoint: url.origin };
   });
@@ -237,21 +280,35 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
 function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings {
   const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
   if (backend === 'batchai') return { backend };
-  if (backend !== 'azurebatch') throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
-  const accounts = parseBatchAccounts(required(env, 'AZURE_BATCH_ACCOUNTS', 'Batch account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *'));
+  if (backend !== 'azurebatch')
+    throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
+  const accounts = parseBatchAccounts(
+    required(
+      env,
+      'AZURE_BATCH_ACCOUNTS',
+      'Batch account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *',
+    ),
+  );
   if (accounts !== 'discover') {
     const missing = workspaces.filter((w) => !accounts.some((a) => a.account === w.workspace.toLowerCase()));
     if (missing.length > 0) {
-      throw new InputError('ConfigInvalid', `COMPUTE_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`);
+      throw new InputError(
+        'ConfigInvalid',
+        `COMPUTE_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`,
+      );
     }
   }
   const containerUrl = env.AZURE_BATCH_OUTPUT_CONTAINER_URL?.trim();
   const identity = env.AZURE_BATCH_OUTPUT_IDENTITY?.trim();
   if (!!containerUrl !== !!identity) {
-    throw new InputError('ConfigInvalid', 'AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together: expected the output container\'s URL and the resource id of the pools\' user-assigned identity that uploads to it.');
+    throw new InputError(
+      'ConfigInvalid',
+      "AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together: expected the output container's URL and the resource id of the pools' user-assigned identity that uploads to it.",
+    );
   }
   return {
-    backend, accounts,
+    backend,
+    accounts,
     accountKey: env.AZURE_BATCH_ACCOUNT_KEY?.trim() || undefined,
     ...(containerUrl && identity ? { output: { containerUrl: containerUrl.replace(/\/+$/, ''), identity } } : {}),
   };
@@ -273,7 +330,10 @@ export function storageSettings(env: Env = process.env): StorageSettings {
     const explicit = setting(`${service}ServiceUri`);
     if (explicit) return explicit.replace(/\/+$/, '');
     if (account) return `https://${account}.${service}.core.windows.net`;
-    throw new InputError('ConfigMissing', `AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite), or ${STORAGE_PREFIX}accountName (or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`);
+    throw new InputError(
+      'ConfigMissing',
+      `AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite), or ${STORAGE_PREFIX}accountName (or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`,
+    );
   };
   const identity = { tableServiceUri: uri('table'), queueServiceUri: uri('queue'), clientId: setting('clientId') };
   return { connectionString: '', identity };
@@ -285,7 +345,10 @@ export function slackConfig(env: Env): Config['slack'] {
   const botToken = env.SLACK_BOT_TOKEN?.trim() ?? '';
   if (!signingSecret && !botToken) return undefined;
   if (!signingSecret || !botToken) {
-    throw new InputError('ConfigInvalid', 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both (the Slack app on) or neither (off).');
+    throw new InputError(
+      'ConfigInvalid',
+      'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both (the Slack app on) or neither (off).',
+    );
   }
   return { signingSecret, botToken, apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/' };
 }
@@ -293,7 +356,10 @@ export function slackConfig(env: Env): Config['slack'] {
 function botSettings(env: Env): Config['bot'] {
   const appType = env.MicrosoftAppType?.trim() || 'MultiTenant';
   if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType)) {
-    throw new InputError('ConfigInvalid', `MicrosoftAppType=${appType}: expected MultiTenant, SingleTenant or UserAssignedMSI.`);
+    throw new InputError(
+      'ConfigInvalid',
+      `MicrosoftAppType=${appType}: expected MultiTenant, SingleTenant or UserAssignedMSI.`,
+    );
   }
   const bot = {
     appId: env.MicrosoftAppId?.trim() ?? '',
@@ -303,7 +369,10 @@ function botSettings(env: Env): Config['bot'] {
   };
   // The bot signs in as its user-assigned managed identity: the identity's client id, its tenant, and no password.
   if (appType === 'UserAssignedMSI' && (!bot.appId || !bot.appTenantId || bot.appPassword)) {
-    throw new InputError('ConfigInvalid', 'MicrosoftAppType=UserAssignedMSI: expected MicrosoftAppId (the identity\'s client id) and MicrosoftAppTenantId set, and no MicrosoftAppPassword.');
+    throw new InputError(
+      'ConfigInvalid',
+      "MicrosoftAppType=UserAssignedMSI: expected MicrosoftAppId (the identity's client id) and MicrosoftAppTenantId set, and no MicrosoftAppPassword.",
+    );
   }
   return bot;
 }

@@ -25,7 +25,9 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
   const credential = credentialFor(compute);
   const { endpoint, subscriptionId } = compute;
   if (compute.backend === 'batchai') {
-    return batchAiCompute(createBatchAiClient({ endpoint, subscriptionId, credential, pollIntervalMs: o.pollIntervalMs }));
+    return batchAiCompute(
+      createBatchAiClient({ endpoint, subscriptionId, credential, pollIntervalMs: o.pollIntervalMs }),
+    );
   }
   const listed: Array<AzureBatchAccountSetting & { resourceGroup?: string }> =
     compute.accounts === 'discover'
@@ -58,7 +60,8 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
   });
   let output: OutputStorage;
   if (compute.output) output = { ...compute.output, credential };
-  else if (storage.connectionString) output = { connectionString: storage.connectionString, container: 'batch-outputs' };
+  else if (storage.connectionString)
+    output = { connectionString: storage.connectionString, container: 'batch-outputs' };
   else {
     throw new InputError(
       'ConfigMissing',

@@ -18,12 +18,12 @@ const UNIT = [
   'config.test.ts',
 ];
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 module.exports = {
   UNIT,
   /** jest testMatch globs for the unit lane. */
   unitMatch: UNIT.map((p) => `<rootDir>/test/${p.endsWith('/') ? `${p}**/*.test.ts` : p}`),
   /** jest testPathIgnorePatterns (regexes) that leave the unit lane out of the integration lane. */
-  unitIgnore: UNIT.map((p) => `<rootDir>/test/${escape(p)}${p.endsWith('/') ? '' : '$'}`),
+  unitIgnore: UNIT.map((p) => `<rootDir>/test/${escapeRegExp(p)}${p.endsWith('/') ? '' : '$'}`),
 };

@@ -11,7 +11,11 @@ export function activityShapeProblem(body: unknown): string | undefined {
   if (!isObject(body.conversation) || typeof body.conversation.id !== 'string' || !body.conversation.id) {
     return 'an activity with "conversation": { "id": "<string>" }';
   }
-  if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl) || !URL.canParse(body.serviceUrl)) {
+  if (
+    typeof body.serviceUrl !== 'string' ||
+    !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl) ||
+    !URL.canParse(body.serviceUrl)
+  ) {
     return 'an activity with an http(s) "serviceUrl"';
   }
   if (body.from !== undefined && body.from !== null && (!isObject(body.from) || typeof body.from.id !== 'string')) {
@@ -19,7 +23,8 @@ export function activityShapeProblem(body: unknown): string | undefined {
   }
   if (body.type === 'invoke' && body.name === 'adaptiveCard/action') {
     const value = body.value;
-    if (!isObject(value) || !isObject(value.action)) return 'an adaptiveCard/action invoke with "value": { "action": { ... } }';
+    if (!isObject(value) || !isObject(value.action))
+      return 'an adaptiveCard/action invoke with "value": { "action": { ... } }';
   }
   return undefined;
 }

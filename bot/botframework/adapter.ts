@@ -8,8 +8,13 @@
 // @microsoft/agents-hosting (CloudAdapter, TurnContext, continueConversation, the same Activity JSON), is a
 // change to these two files and package.json: see ARCHITECTURE.md.
 import {
-  ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext,
-  type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse,
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TurnContext,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
 } from 'botbuilder';
 import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
 import type { Config } from '../../shared/config';
@@ -42,7 +47,9 @@ function conversationOf(a: Activity): StoredConversation {
 
 function turnInput(a: Activity, text: string): TurnInput {
   return {
-    text, user: { id: a.from?.id ?? '', ...(a.from?.name ? { name: a.from.name } : {}) }, conversation: conversationOf(a),
+    text,
+    user: { id: a.from?.id ?? '', ...(a.from?.name ? { name: a.from.name } : {}) },
+    conversation: conversationOf(a),
     personal: a.conversation?.conversationType === 'personal',
   };
 }
@@ -52,7 +59,10 @@ async function adaptiveCardAction(a: Activity, bot: ChatBot): Promise<InvokeResp
   const text = executeCommand(a.value);
   if (text === undefined) {
     const message = "Expected an Action.Execute with verb 'command' and data.command.";
-    return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } } };
+    return {
+      status: 400,
+      body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } },
+    };
   }
   const reply = await bot.turn(turnInput(a, text));
   const card = toActivity(reply.view, 'msteams').attachments?.[0]?.content;
@@ -124,7 +134,11 @@ export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveO
     sender: createProactiveSender(adapter, bot.appId, opts),
     async handle(request, chatBot) {
       const activity = parseActivity(request.body);
-      if (!activity) return { status: 400, body: { error: { code: 'BadRequest', message: 'Expected a Bot Framework activity as JSON.' } } };
+      if (!activity)
+        return {
+          status: 400,
+          body: { error: { code: 'BadRequest', message: 'Expected a Bot Framework activity as JSON.' } },
+        };
       const problem = activityShapeProblem(activity);
       if (problem) return { status: 400, body: { error: { code: 'BadRequest', message: `Expected ${problem}.` } } };
       const res = new CollectedResponse();

@@ -17,7 +17,10 @@ export interface ProactiveOptions {
 
 function retryAfterMs(e: unknown): number | undefined {
   if (typeof e !== 'object' || e === null || !('statusCode' in e) || e.statusCode !== 429) return undefined;
-  const headers = 'response' in e ? (e.response as { headers?: { get?(n: string): string | undefined } } | undefined)?.headers : undefined;
+  const headers =
+    'response' in e
+      ? (e.response as { headers?: { get?(n: string): string | undefined } } | undefined)?.headers
+      : undefined;
   const raw = headers?.get?.('retry-after');
   if (!raw) return 1000;
   const secs = Number(raw);
@@ -26,7 +29,11 @@ function retryAfterMs(e: unknown): number | undefined {
   return Number.isNaN(at) ? 1000 : Math.max(0, at - Date.now());
 }
 
-export function createProactiveSender(adapter: CloudAdapter, appId: string, opts: ProactiveOptions = {}): ConversationSender {
+export function createProactiveSender(
+  adapter: CloudAdapter,
+  appId: string,
+  opts: ProactiveOptions = {},
+): ConversationSender {
   const tries = 1 + (opts.throttleRetries ?? 2);
   const maxWaitMs = (opts.maxRetryAfterSeconds ?? 60) * 1000;
 
@@ -46,7 +53,9 @@ export function createProactiveSender(adapter: CloudAdapter, appId: string, opts
     const reference = conv.reference as Partial<ConversationReference>;
     return withThrottleRetry(async () => {
       let out: T | undefined;
-      await adapter.continueConversationAsync(appId, reference, async (ctx) => { out = await fn(ctx); });
+      await adapter.continueConversationAsync(appId, reference, async (ctx) => {
+        out = await fn(ctx);
+      });
       return out as T;
     });
   }

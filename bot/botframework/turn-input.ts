@@ -21,7 +21,7 @@ function commandOf(data: unknown): string | undefined {
 /** The `data.command` of an Action.Execute invoke whose verb is `command`, else undefined. */
 export function executeCommand(value: unknown): string | undefined {
   const action = (value as { action?: { verb?: unknown; data?: unknown } | null } | null | undefined)?.action;
-  if (!action || action.verb !== 'command') return undefined;
+  if (action?.verb !== 'command') return undefined;
   return commandOf(action.data);
 }
 
@@ -49,7 +49,10 @@ export function stripMentions(activity: Pick<ActivityText, 'text' | 'entities' |
   // Leading mentions: `<at>Bot</at>`, `<@U123>` or `<@U123|name>`, possibly several.
   text = text.replace(/^\s*(?:(?:<at>[^<]*<\/at>|<@[A-Z0-9]+(?:\|[^>]*)?>)\s*)+/i, '');
   // HTML-ish leftovers from Teams (`&nbsp;`) and collapsed whitespace.
-  return text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -57,7 +60,8 @@ export function stripMentions(activity: Pick<ActivityText, 'text' | 'entities' |
  * `channelData.Payload`; our buttons carry the command as the action's `value`.
  */
 export function slackButtonCommand(channelData: unknown): string | undefined {
-  const actions = (channelData as { Payload?: { type?: unknown; actions?: unknown } | null } | null | undefined)?.Payload?.actions;
+  const actions = (channelData as { Payload?: { type?: unknown; actions?: unknown } | null } | null | undefined)
+    ?.Payload?.actions;
   if (!Array.isArray(actions) || actions.length === 0) return undefined;
   const value = (actions[0] as { value?: unknown } | null)?.value;
   return typeof value === 'string' ? value : undefined;

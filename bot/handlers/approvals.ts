@@ -4,7 +4,15 @@
 // by X". Only the winner of pending → approved runs the scale request, so it runs once. Each written state is
 // shown on every approver's card of the request (shared/services/approval-cards.ts).
 import {
-  approvalView, decide, finish, nameOf, scaleModeOf, shortTime, type Approval, type Person, type Verdict,
+  approvalView,
+  decide,
+  finish,
+  nameOf,
+  scaleModeOf,
+  shortTime,
+  type Approval,
+  type Person,
+  type Verdict,
 } from '../../shared/core/approval-policy';
 import { toClusterView } from '../../shared/core/cluster-view';
 import { InputError, ProtocolError, toError } from '../../shared/errors';
@@ -20,13 +28,17 @@ import { updateApprovalCards } from '../../shared/services/approval-cards';
 /** Reads after a lost race before giving up (each loss means someone else's write landed). */
 const MAX_TRIES = 3;
 
-const me = (ctx: HandlerContext): Person => ({ id: ctx.turn.userId, ...(ctx.turn.userName ? { name: ctx.turn.userName } : {}) });
+const me = (ctx: HandlerContext): Person => ({
+  id: ctx.turn.userId,
+  ...(ctx.turn.userName ? { name: ctx.turn.userName } : {}),
+});
 
 async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<Reply> {
   const { approvals } = ctx.deps.stores;
   const record = async (next: Approval) => {
     // The scale request already ran (or failed): a lost write only leaves the row at `approved`.
-    if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined) ctx.deps.log(`[bot] approval ${a.id}: could not record ${next.state}`);
+    if ((await approvals.replace(next, etag).catch(() => undefined)) === undefined)
+      ctx.deps.log(`[bot] approval ${a.id}: could not record ${next.state}`);
     else await updateApprovalCards(ctx.deps, next, ctx.deps.now());
   };
   const r = a.request;
@@ -37,7 +49,10 @@ async function execute(ctx: HandlerContext, a: Approval, etag: string): Promise<
       reply = await submitApproved(a, r, ctx);
     } else {
       const labels = scaleLabels(r);
-      reply = await applyScale(ctx, { ...a.workspace, cluster: r.cluster }, scaleModeOf(r), { pending: `${prefix}: ${labels.pending}`, done: `${prefix}: ${labels.done}` });
+      reply = await applyScale(ctx, { ...a.workspace, cluster: r.cluster }, scaleModeOf(r), {
+        pending: `${prefix}: ${labels.pending}`,
+        done: `${prefix}: ${labels.done}`,
+      });
     }
     await record(finish(a, { ok: true }, ctx.deps.now()));
     return reply;
@@ -51,14 +66,26 @@ async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promis
   const { approvals } = ctx.deps.stores;
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     const row = await approvals.get(id);
-    if (!row) throw new InputError('ApprovalNotFound', `No approval request ${id}. The id is on the approval card, e.g. approve a1b2c3.`);
+    if (!row)
+      throw new InputError(
+        'ApprovalNotFound',
+        `No approval request ${id}. The id is on the approval card, e.g. approve a1b2c3.`,
+      );
     const now = ctx.deps.now();
     // The gate checked the role in this conversation's workspace; the request may act in another one.
     const access = await accessOf(ctx);
     const there = row.value.workspace.workspace.toLowerCase();
     const role = effectiveRole(ctx.turn.userId, there, access.policy, access.grants);
     const need = approvalRole(access.policy, access.grants);
-    if (!atLeast(role, need)) return { view: refusal(specOf({ kind: verdict, approval: id }), { ...access, workspace: there, role }, ctx.turn.userId, need) };
+    if (!atLeast(role, need))
+      return {
+        view: refusal(
+          specOf({ kind: verdict, approval: id }),
+          { ...access, workspace: there, role },
+          ctx.turn.userId,
+          need,
+        ),
+      };
     // Who may answer at all (the approver role, which APPROVERS grants) is checked above; decide keeps the rest.
     const d = decide(row.value, verdict, me(ctx), now, []);
     if (!d.ok) return { view: approvalView(row.value, now, d.message) };

@@ -10,7 +10,11 @@ const line = (e: AuditEntry): string =>
 
 export const audit: Handler<'audit'> = async (cmd, ctx) => {
   const rows = (await ctx.deps.stores.audit.latest(SCAN))
-    .filter((e) => (cmd.user === undefined || e.userId === cmd.user) && (cmd.cluster === undefined || e.cluster?.toLowerCase() === cmd.cluster.toLowerCase()))
+    .filter(
+      (e) =>
+        (cmd.user === undefined || e.userId === cmd.user) &&
+        (cmd.cluster === undefined || e.cluster?.toLowerCase() === cmd.cluster.toLowerCase()),
+    )
     .slice(0, cmd.count);
   const filters = [cmd.user && `by ${cmd.user}`, cmd.cluster && `on ${cmd.cluster}`].filter(Boolean).join(' ');
   return {

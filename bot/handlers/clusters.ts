@@ -17,7 +17,13 @@ export const clusters: Handler<'clusters'> = async (_cmd, ctx) => {
   const table = priceTable(ctx.deps.config.policy.pricesFile);
   const perHour = costNow(table, items);
   const cost = perHour === undefined ? '' : ` — $${perHour.toFixed(2)}/h now (prices of ${table.takenOn})`;
-  return { view: { kind: 'cluster-list', title: `${ctx.deps.compute.labels.cluster}s in ${ref.workspace}${cost}`, clusters: items } };
+  return {
+    view: {
+      kind: 'cluster-list',
+      title: `${ctx.deps.compute.labels.cluster}s in ${ref.workspace}${cost}`,
+      clusters: items,
+    },
+  };
 };
 
 export const cluster: Handler<'cluster'> = async (cmd, ctx) => {

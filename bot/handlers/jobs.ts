@@ -23,7 +23,11 @@ async function listExperimentJobs(ctx: HandlerContext, ref: ExperimentRef, named
   return jobs;
 }
 
-async function mineByExperiment(ctx: HandlerContext, workspace: string, experiment?: string): Promise<Map<string, Set<string>>> {
+async function mineByExperiment(
+  ctx: HandlerContext,
+  workspace: string,
+  experiment?: string,
+): Promise<Map<string, Set<string>>> {
   const mine = await ctx.deps.stores.submissions.listByUser(workspace, ctx.turn.userId);
   const byExp = new Map<string, Set<string>>();
   for (const s of mine) {
@@ -42,20 +46,25 @@ export const jobs: Handler<'jobs'> = async (cmd, ctx) => {
     const byExp = await mineByExperiment(ctx, ws.workspace, cmd.experiment);
     const lists = await Promise.all(
       [...byExp.keys()].map(async (experiment) =>
-        (await listExperimentJobs(ctx, { ...ws, experiment }, false))
-          .filter((j) => byExp.get(experiment)?.has(j.name)),
+        (await listExperimentJobs(ctx, { ...ws, experiment }, false)).filter((j) => byExp.get(experiment)?.has(j.name)),
       ),
     );
     found = lists.flat().map((j) => toJobSummary(j, ws.workspace, now, ctx.deps.compute.labels));
   } else {
     const experiment = cmd.experiment ?? scope.experiment;
-    found = (await listExperimentJobs(ctx, { ...ws, experiment }, cmd.experiment !== undefined)).map((j) => toJobSummary(j, ws.workspace, now, ctx.deps.compute.labels));
+    found = (await listExperimentJobs(ctx, { ...ws, experiment }, cmd.experiment !== undefined)).map((j) =>
+      toJobSummary(j, ws.workspace, now, ctx.deps.compute.labels),
+    );
   }
   if (cmd.state) found = found.filter((j) => j.state === cmd.state);
   found.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
-  const where = cmd.mine ? `submitted by you${cmd.experiment ? ` in ${cmd.experiment}` : ''}` : `in ${cmd.experiment ?? scope.experiment}`;
+  const where = cmd.mine
+    ? `submitted by you${cmd.experiment ? ` in ${cmd.experiment}` : ''}`
+    : `in ${cmd.experiment ?? scope.experiment}`;
   const title = `${cmd.state ? `${cmd.state[0].toUpperCase()}${cmd.state.slice(1)} jobs` : 'Jobs'} ${where}`;
-  return { view: { kind: 'job-list', title, jobs: found.slice(0, MAX_LISTED), more: Math.max(0, found.length - MAX_LISTED) } };
+  return {
+    view: { kind: 'job-list', title, jobs: found.slice(0, MAX_LISTED), more: Math.max(0, found.length - MAX_LISTED) },
+  };
 };
 
 export const job: Handler<'job'> = async (cmd, ctx) => {
@@ -64,7 +73,11 @@ export const job: Handler<'job'> = async (cmd, ctx) => {
       ctx.deps.compute.getJob(ref),
       ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job),
     ]);
-    return jobView(j, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, submittedBy: sub?.userName ?? sub?.userId });
+    return jobView(j, ref.workspace, {
+      now: ctx.deps.now(),
+      labels: ctx.deps.compute.labels,
+      submittedBy: sub?.userName ?? sub?.userId,
+    });
   });
   return { view };
 };

@@ -8,7 +8,14 @@ export const use: Handler<'use'> = async (cmd, ctx) => {
   if (cmd.what === 'workspace') {
     const ws = requireWorkspace(deps.config.compute.workspaces, cmd.name);
     await deps.stores.prefs.set(turn.conversationId, { workspace: `${ws.resourceGroup}/${ws.workspace}` });
-    return { view: { kind: 'text', title: 'Workspace set', text: `Commands in this conversation now act on workspace ${ws.workspace}.`, actions: [{ title: 'Clusters', command: 'clusters' }] } };
+    return {
+      view: {
+        kind: 'text',
+        title: 'Workspace set',
+        text: `Commands in this conversation now act on workspace ${ws.workspace}.`,
+        actions: [{ title: 'Clusters', command: 'clusters' }],
+      },
+    };
   }
   const { ref } = await ctx.scope();
   let note = '';
@@ -20,5 +27,12 @@ export const use: Handler<'use'> = async (cmd, ctx) => {
     note = ` It does not exist yet in ${ref.workspace}; the first submit creates it.`;
   }
   await deps.stores.prefs.set(turn.conversationId, { experiment: cmd.name });
-  return { view: { kind: 'text', title: 'Experiment set', text: `Commands in this conversation now use experiment ${cmd.name}.${note}`, actions: [{ title: 'Jobs', command: 'jobs' }] } };
+  return {
+    view: {
+      kind: 'text',
+      title: 'Experiment set',
+      text: `Commands in this conversation now use experiment ${cmd.name}.${note}`,
+      actions: [{ title: 'Jobs', command: 'jobs' }],
+    },
+  };
 };

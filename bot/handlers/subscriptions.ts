@@ -36,9 +36,13 @@ export const unsubscribe: Handler<'unsubscribe'> = async (cmd, ctx) => {
   const removed = await ctx.deps.stores.subscriptions.remove(ctx.turn.conversationId, cmd.id);
   const text =
     removed === 0
-      ? cmd.id ? `No subscription ${cmd.id} in this conversation.` : 'This conversation had no subscriptions.'
+      ? cmd.id
+        ? `No subscription ${cmd.id} in this conversation.`
+        : 'This conversation had no subscriptions.'
       : `Removed ${removed} subscription${removed === 1 ? '' : 's'}.`;
-  return { view: { kind: 'text', title: 'Unsubscribe', text, actions: [{ title: 'Subscriptions', command: 'subscriptions' }] } };
+  return {
+    view: { kind: 'text', title: 'Unsubscribe', text, actions: [{ title: 'Subscriptions', command: 'subscriptions' }] },
+  };
 };
 
 export const subscriptions: Handler<'subscriptions'> = async (_cmd, ctx) => {
@@ -46,7 +50,11 @@ export const subscriptions: Handler<'subscriptions'> = async (_cmd, ctx) => {
   return {
     view: {
       kind: 'subscription-list',
-      subscriptions: subs.map((s) => ({ id: s.id, filter: s.filter, description: describeFilter(s.filter, ctx.turn.userId) })),
+      subscriptions: subs.map((s) => ({
+        id: s.id,
+        filter: s.filter,
+        description: describeFilter(s.filter, ctx.turn.userId),
+      })),
     },
   };
 };

@@ -8,7 +8,13 @@ import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/templates/job-file-fill';
 import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
-import { parseTemplate, renderTemplate, secretParameters, secretValues, type Template } from '../../shared/templates/templates';
+import {
+  parseTemplate,
+  renderTemplate,
+  secretParameters,
+  secretValues,
+  type Template,
+} from '../../shared/templates/templates';
 import { InputError, toError } from '../../shared/errors';
 import { approvalReason, type Approval, type SubmitRequest } from '../../shared/core/approval-policy';
 import type { Command } from '../../shared/core/commands';
@@ -24,7 +30,9 @@ async function loadTemplate(ctx: HandlerContext, name: string): Promise<Template
   const raw = await ctx.deps.stores.templates.get(name);
   if (raw === undefined) {
     const names = (await ctx.deps.stores.templates.list()).map((t) => t.name).sort();
-    const there = names.length ? `Templates: ${names.join(', ')}.` : 'No templates are loaded (npm run templates:load -- templates/).';
+    const there = names.length
+      ? `Templates: ${names.join(', ')}.`
+      : 'No templates are loaded (npm run templates:load -- templates/).';
     throw new InputError('TemplateNotFound', `Template ${name} not found. ${there}`);
   }
   return parseTemplate(raw, name);
@@ -35,7 +43,10 @@ export const templates: Handler<'templates'> = async (_cmd, ctx) => {
   const list = rows.map(({ name, body }) => {
     try {
       const t = parseTemplate(body, name);
-      const item: { name: string; description?: string; parameters: string[] } = { name, parameters: t.parameters.map((p) => p.name) };
+      const item: { name: string; description?: string; parameters: string[] } = {
+        name,
+        parameters: t.parameters.map((p) => p.name),
+      };
       if (t.description) item.description = t.description;
       return item;
     } catch (e) {
@@ -65,7 +76,11 @@ export const template: Handler<'template'> = async (cmd, ctx) => {
       codeLabel: 'Job definition',
       actions: [
         { title: 'Dry run', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: true }) },
-        { title: 'Submit', command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: false }), style: 'positive' },
+        {
+          title: 'Submit',
+          command: commandText({ kind: 'submit', template: t.name, params: {}, dryRun: false }),
+          style: 'positive',
+        },
       ],
     },
   };
@@ -85,15 +100,28 @@ function jobName(template: string, now: Date): string {
  */
 async function subscribeSubmitter(ctx: HandlerContext, ref: JobRef, cluster: string): Promise<string | undefined> {
   const { subscriptions } = ctx.deps.stores;
-  const facts: JobFacts = { workspace: ref, experiment: ref.experiment, job: ref.job, cluster, submittedBy: ctx.turn.userId };
+  const facts: JobFacts = {
+    workspace: ref,
+    experiment: ref.experiment,
+    job: ref.job,
+    cluster,
+    submittedBy: ctx.turn.userId,
+  };
   try {
     const existing = await subscriptions.list(ctx.turn.conversationId);
-    if (existing.some((s) => matchesJob(s.filter, facts, 'succeeded') && matchesJob(s.filter, facts, 'failed'))) return undefined;
-    const filter = { workspace: ref.workspace, submittedBy: ctx.turn.userId, states: ['succeeded' as const, 'failed' as const] };
+    if (existing.some((s) => matchesJob(s.filter, facts, 'succeeded') && matchesJob(s.filter, facts, 'failed')))
+      return undefined;
+    const filter = {
+      workspace: ref.workspace,
+      submittedBy: ctx.turn.userId,
+      states: ['succeeded' as const, 'failed' as const],
+    };
     return (await subscriptions.add(ctx.turn.conversationId, filter, ctx.turn.userId)).id;
   } catch (e) {
     // The job is submitted either way; the card still follows it to the end.
-    ctx.deps.log(`[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`);
+    ctx.deps.log(
+      `[bot] could not subscribe the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`,
+    );
     return undefined;
   }
 }
@@ -106,10 +134,18 @@ export function submitApproved(a: Approval, request: SubmitRequest, ctx: Handler
   if (a.requestedBy.name) turn.userName = a.requestedBy.name;
   else delete turn.userName;
   const { nodes: _nodes, ...cmd } = request;
-  return submitJob(cmd, { ...ctx, turn, scope: async () => ({ ref: a.workspace, experiment: request.experiment }) }, true);
+  return submitJob(
+    cmd,
+    { ...ctx, turn, scope: async () => ({ ref: a.workspace, experiment: request.experiment }) },
+    true,
+  );
 }
 
-async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: HandlerContext, approved: boolean): Promise<Reply> {
+async function submitJob(
+  cmd: Extract<Command, { kind: 'submit' }>,
+  ctx: HandlerContext,
+  approved: boolean,
+): Promise<Reply> {
   const { compute, config } = ctx.deps;
   const t = await loadTemplate(ctx, cmd.template);
   const scope = await ctx.scope();
@@ -119,22 +155,26 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     job: cmd.name ?? jobName(t.name, ctx.deps.now()),
   };
   // The template's own cluster wins over the configured default; --cluster wins over both.
-  const clusterName = cmd.cluster ?? (t.job.properties.cluster ? undefined : config.compute.defaultCluster || undefined);
+  const clusterName =
+    cmd.cluster ?? (t.job.properties.cluster ? undefined : config.compute.defaultCluster || undefined);
   const cluster = clusterName ? clusterPath(compute.subscriptionId, { ...scope.ref, cluster: clusterName }) : undefined;
   // Every value is checked here, before any request to the compute service.
   const rendered = renderTemplate(t, cmd.params, { cluster, experiment: ref.experiment, name: ref.job });
   // The storage account and its key go in now, as az batchai filled them: never stored in the template.
   const fill = fillJobFile(rendered, config.compute.storageAccount);
   if (fill.missing.length > 0) {
-    throw new InputError('JobFileUnfilled', `Template ${t.name} cannot be sent as it is:\n${fill.missing.map((m) => `- ${m}`).join('\n')}`);
+    throw new InputError(
+      'JobFileUnfilled',
+      `Template ${t.name} cannot be sent as it is:\n${fill.missing.map((m) => `- ${m}`).join('\n')}`,
+    );
   }
   const body = fill.body;
   if (cmd.dryRun) {
     // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
     const secrets = [...secretValues(t, cmd.params), ...(body.properties?.secrets ?? []).flatMap((s) => s.value ?? [])];
-    const requests = compute.describeSubmit(ref, body).requests.map(
-      (r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`,
-    );
+    const requests = compute
+      .describeSubmit(ref, body)
+      .requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`);
     return {
       view: {
         kind: 'text',
@@ -150,7 +190,9 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
         ],
         code: requests.join('\n\n'),
         codeLabel: requests.length === 1 ? 'Request' : 'Requests',
-        actions: [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
+        actions: [
+          { title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' },
+        ],
       },
     };
   }
@@ -162,7 +204,14 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     : await compute.getCluster({ ...scope.ref, cluster: clusterOf }).catch(() => undefined);
   if (!approved) {
     const nodes = body.properties?.nodeCount ?? 1;
-    const request: SubmitRequest = { ...cmd, dryRun: false, name: ref.job, experiment: ref.experiment, cluster: clusterOf, nodes };
+    const request: SubmitRequest = {
+      ...cmd,
+      dryRun: false,
+      name: ref.job,
+      experiment: ref.experiment,
+      cluster: clusterOf,
+      nodes,
+    };
     const cost = estimate(priceTable(config.policy.pricesFile), found?.vmSize || 'unknown', undefined, 0, nodes);
     const reason = approvalReason(request, config.policy.resizeApprovalThreshold, costRule(ctx, cost));
     if (reason) return requestApproval(ctx, request, { ...scope.ref, cluster: clusterOf }, reason, cost);
@@ -171,10 +220,17 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
   const created = await compute.submitJob(ref, body);
   const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
   try {
-    await ctx.deps.stores.submissions.record({ workspace: ref.workspace, experiment: ref.experiment, job: ref.job, ...who });
+    await ctx.deps.stores.submissions.record({
+      workspace: ref.workspace,
+      experiment: ref.experiment,
+      job: ref.job,
+      ...who,
+    });
   } catch (e) {
     // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
-    ctx.deps.log(`[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`);
+    ctx.deps.log(
+      `[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`,
+    );
   }
   const subscription = await subscribeSubmitter(ctx, ref, created.cluster);
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
@@ -182,7 +238,12 @@ async function submitJob(cmd: Extract<Command, { kind: 'submit' }>, ctx: Handler
     ? `Submitted. You will get an alert here when it ends (subscription ${subscription}).`
     : 'Submitted';
   return {
-    view: jobView(created, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline, submittedBy }),
+    view: jobView(created, ref.workspace, {
+      now: ctx.deps.now(),
+      labels: ctx.deps.compute.labels,
+      headline,
+      submittedBy,
+    }),
     followUp: followJob(ref, created, 'submit', submittedBy),
   };
 }

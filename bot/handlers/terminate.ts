@@ -16,7 +16,13 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
     const job = await compute.getJob(ref);
     const name = { experiment: ref.experiment, job: ref.job };
     if (isFinished(job)) {
-      return { view: jobView(job, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline: `Already ${job.state}: nothing to terminate` }) };
+      return {
+        view: jobView(job, ref.workspace, {
+          now: ctx.deps.now(),
+          labels: ctx.deps.compute.labels,
+          headline: `Already ${job.state}: nothing to terminate`,
+        }),
+      };
     }
     // An operator stops their own jobs; someone else's (or one submitted outside chat) takes an admin.
     const submitter = await ctx.deps.stores.submissions.get(ref.workspace, ref.experiment, ref.job);
@@ -34,13 +40,21 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
           kind: 'confirm',
           title: `Terminate ${ref.experiment}/${ref.job}?`,
           message: `The job is ${job.state}. Terminating stops it; what it wrote so far stays in its output directories.`,
-          confirm: { title: 'Terminate', command: commandText({ kind: 'terminate', job: name, confirmed: true }), style: 'destructive' },
+          confirm: {
+            title: 'Terminate',
+            command: commandText({ kind: 'terminate', job: name, confirmed: true }),
+            style: 'destructive',
+          },
           cancel: { title: 'Cancel', command: commandText({ kind: 'job', job: name }) },
         },
       };
     }
     await compute.terminateJob(ref);
     const after = await compute.getJob(ref);
-    const view = jobView(after, ref.workspace, { now: ctx.deps.now(), labels: ctx.deps.compute.labels, headline: headline(after) });
+    const view = jobView(after, ref.workspace, {
+      now: ctx.deps.now(),
+      labels: ctx.deps.compute.labels,
+      headline: headline(after),
+    });
     return isFinished(after) ? { view } : { view, followUp: followJob(ref, after, 'terminate') };
   });

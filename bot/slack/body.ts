@@ -15,5 +15,8 @@ export function parseSlackBody(raw: string, contentType: string | undefined): Sl
   } catch {
     // Reported below with what was expected.
   }
-  throw new InputError('BadRequest', 'Expected a Slack request: a JSON event, or a form (slash command, or `payload` with an interaction).');
+  throw new InputError(
+    'BadRequest',
+    'Expected a Slack request: a JSON event, or a form (slash command, or `payload` with an interaction).',
+  );
 }

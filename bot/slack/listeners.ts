@@ -25,14 +25,25 @@ export interface ListenerDeps {
   log: (line: string) => void;
 }
 
-interface Turn { team: string; channel: string; user: string; userName?: string; text: string; bot: ChatBot; replace?: string }
+interface Turn {
+  team: string;
+  channel: string;
+  user: string;
+  userName?: string;
+  text: string;
+  bot: ChatBot;
+  replace?: string;
+}
 
 /** Slack names a direct message (an im) channel with a leading D; channels start with C, private ones with G. */
 const isDirectMessage = (channel: string) => channel.startsWith('D');
 
 /** `<@U123> submit hello` → `submit hello`: leading mentions (of the bot) go, the rest is the command. */
 export function withoutLeadingMentions(text: string): string {
-  return text.replace(/^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>\s*)+/, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/^\s*(?:<@[A-Z0-9]+(?:\|[^>]*)?>\s*)+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function botOf(context: Record<string, unknown>): ChatBot {
@@ -62,24 +73,47 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.event('app_mention', async ({ event, context }) => {
     if (!context.teamId || !event.user) return;
-    await run({ team: context.teamId, channel: event.channel, user: event.user, text: withoutLeadingMentions(event.text), bot: botOf(context) });
+    await run({
+      team: context.teamId,
+      channel: event.channel,
+      user: event.user,
+      text: withoutLeadingMentions(event.text),
+      bot: botOf(context),
+    });
   });
 
   app.message(async ({ message, context }) => {
     // Only what a person wrote in a DM: channel messages reach us as app_mention; edits, joins and our own
     // posts (bot_id) have a subtype or a bot id.
-    if (message.channel_type !== 'im' || message.subtype !== undefined || 'bot_id' in message && message.bot_id) return;
+    if (message.channel_type !== 'im' || message.subtype !== undefined || ('bot_id' in message && message.bot_id))
+      return;
     if (!context.teamId || !message.user) return;
-    await run({ team: context.teamId, channel: message.channel, user: message.user, text: withoutLeadingMentions(message.text ?? ''), bot: botOf(context) });
+    await run({
+      team: context.teamId,
+      channel: message.channel,
+      user: message.user,
+      text: withoutLeadingMentions(message.text ?? ''),
+      bot: botOf(context),
+    });
   });
 
   app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const failed = await run({
-      team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name, text: command.text.trim(), bot: botOf(context),
+      team: command.team_id,
+      channel: command.channel_id,
+      user: command.user_id,
+      userName: command.user_name,
+      text: command.text.trim(),
+      bot: botOf(context),
     });
-    await ack(failed
-      ? { response_type: 'ephemeral', text: `I could not post in this channel (${redactText(failed.message)}). Add the app to the channel, or send me a direct message.` }
-      : undefined);
+    await ack(
+      failed
+        ? {
+            response_type: 'ephemeral',
+            text: `I could not post in this channel (${redactText(failed.message)}). Add the app to the channel, or send me a direct message.`,
+          }
+        : undefined,
+    );
   });
 
   app.action({ type: 'block_actions' }, async ({ ack, body, action, context }) => {
@@ -89,6 +123,14 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const channel = (body.container?.channel_id as string | undefined) ?? body.channel?.id;
     const team = context.teamId ?? body.user.team_id;
     if (typeof value !== 'string' || !ts || !channel || !team) return;
-    await run({ team, channel, user: body.user.id, userName: body.user.username ?? body.user.name, text: value, bot: botOf(context), replace: ts });
+    await run({
+      team,
+      channel,
+      user: body.user.id,
+      userName: body.user.username ?? body.user.name,
+      text: value,
+      bot: botOf(context),
+      replace: ts,
+    });
   });
 }

@@ -19,20 +19,24 @@ export function createPacer(intervalMs: number, clock: PacerClock): Pacer {
   const tails = new Map<string, Promise<unknown>>();
   return {
     run(key, fn) {
-      const turn = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-        const wait = (nextAt.get(key) ?? 0) - clock.now();
-        if (wait > 0) await clock.sleep(wait);
-        try {
-          return await fn();
-        } finally {
-          nextAt.set(key, Math.max(nextAt.get(key) ?? 0, clock.now() + intervalMs));
-        }
-      });
+      const turn = (tails.get(key) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(async () => {
+          const wait = (nextAt.get(key) ?? 0) - clock.now();
+          if (wait > 0) await clock.sleep(wait);
+          try {
+            return await fn();
+          } finally {
+            nextAt.set(key, Math.max(nextAt.get(key) ?? 0, clock.now() + intervalMs));
+          }
+        });
       tails.set(key, turn);
       // Only the chain of a busy channel is kept; its next slot (one number) stays for the interval rule.
-      void turn.catch(() => undefined).then(() => {
-        if (tails.get(key) === turn) tails.delete(key);
-      });
+      void turn
+        .catch(() => undefined)
+        .then(() => {
+          if (tails.get(key) === turn) tails.delete(key);
+        });
       return turn;
     },
     holdOff(key, ms) {

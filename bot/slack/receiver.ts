@@ -49,6 +49,8 @@ export class RequestReceiver implements Receiver {
     });
     if (!acked) return { status: 404, body: '' };
     if (answer === undefined || answer === null || answer === '') return { status: 200, body: '' };
-    return typeof answer === 'string' ? { status: 200, body: answer } : { status: 200, headers: { 'content-type': 'application/json' }, body: answer };
+    return typeof answer === 'string'
+      ? { status: 200, body: answer }
+      : { status: 200, headers: { 'content-type': 'application/json' }, body: answer };
   }
 }

@@ -8,7 +8,7 @@ import { App, LogLevel, type Logger } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../shared/config';
 import { redactText } from '../../shared/core/redact';
-import { InputError, toError } from '../../shared/errors';
+import { type InputError, toError } from '../../shared/errors';
 import type { ChatRequest, ChatResponse, ChatTransport } from '../transport';
 import { parseSlackBody, type SlackBody } from './body';
 import { BOT_CONTEXT_KEY, registerListeners } from './listeners';
@@ -31,13 +31,16 @@ export interface SlackTransportOptions {
 /** Bolt's logger on ours: warnings and errors only, secrets masked (bolt logs no tokens, but error text may echo input). */
 function boltLogger(log: (line: string) => void): Logger {
   let level = LogLevel.WARN;
-  const line = (msg: unknown[]) => log(`[slack] ${redactText(msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' '))}`);
+  const line = (msg: unknown[]) =>
+    log(`[slack] ${redactText(msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' '))}`);
   return {
     debug: () => undefined,
     info: () => undefined,
     warn: (...msg) => line(msg),
     error: (...msg) => line(msg),
-    setLevel: (l) => { level = l; },
+    setLevel: (l) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => undefined,
   };
@@ -57,18 +60,29 @@ export function createSlackTransport(opts: SlackTransportOptions): ChatTransport
   const log = opts.log ?? ((line: string) => console.error(line));
   const now = opts.now ?? Date.now;
   const { signingSecret, botToken, apiUrl } = opts.slack;
-  const sender = createSlackSender({ client: opts.client ?? createSlackClient(botToken, apiUrl), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const sender = createSlackSender({
+    client: opts.client ?? createSlackClient(botToken, apiUrl),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const receiver = new RequestReceiver();
   // One workspace token and no auth.test round trip on a cold start (the ack budget is 3 s): bolt's ignoreSelf
   // would need the bot's ids, and the DM listener drops the bot's own messages itself.
   const app = new App({
-    receiver, authorize: async () => ({ botToken }), ignoreSelf: false, deferInitialization: true,
-    clientOptions: { slackApiUrl: apiUrl }, logger: boltLogger(log),
+    receiver,
+    authorize: async () => ({ botToken }),
+    ignoreSelf: false,
+    deferInitialization: true,
+    clientOptions: { slackApiUrl: apiUrl },
+    logger: boltLogger(log),
   });
   registerListeners(app, { sender, apiUrl, log });
   let ready: Promise<void> | undefined;
 
-  async function dispatch(body: SlackBody, request: ChatRequest, bot: Parameters<ChatTransport['handle']>[1]): Promise<ChatResponse> {
+  async function dispatch(
+    body: SlackBody,
+    request: ChatRequest,
+    bot: Parameters<ChatTransport['handle']>[1],
+  ): Promise<ChatResponse> {
     ready ??= app.init().catch((e: unknown) => {
       ready = undefined;
       throw e;
@@ -96,7 +110,8 @@ export function createSlackTransport(opts: SlackTransportOptions): ChatTransport
       if (body.type === 'url_verification') return { status: 200, body: { challenge: body.challenge } };
       // A redelivered event: the first delivery is still running (or ran) and answers; running it again would
       // submit twice. Slack stops resending once told not to.
-      if (body.type === 'event_callback' && retryOf(request).retryNum) return { status: 200, headers: { 'x-slack-no-retry': '1' }, body: '' };
+      if (body.type === 'event_callback' && retryOf(request).retryNum)
+        return { status: 200, headers: { 'x-slack-no-retry': '1' }, body: '' };
       try {
         return await dispatch(body, request, bot);
       } catch (e) {

@@ -3,7 +3,8 @@
 type Json = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
+const arr = (v: unknown): Json[] =>
+  Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : [];
 
 /** Adaptive Cards TextBlocks take a little Markdown: drop the emphasis markers and backslash escapes. */
 function plainMarkdown(text: string): string {
@@ -40,7 +41,11 @@ function elementLines(el: Json): string[] {
     case 'ColumnSet':
       return arr(el.columns).flatMap((c) => itemsLines(c.items));
     case 'Table':
-      return arr(el.rows).map((r) => arr(r.cells).map((c) => itemsLines(c.items).join(' ').trim()).join(' | '));
+      return arr(el.rows).map((r) =>
+        arr(r.cells)
+          .map((c) => itemsLines(c.items).join(' ').trim())
+          .join(' | '),
+      );
     case 'Image':
       return [`[image${el.altText ? `: ${str(el.altText)}` : ''}]`];
     case 'ActionSet':

@@ -21,14 +21,21 @@ export interface CliOptions {
   press?: string;
 }
 
-export const USAGE = 'usage: npm run chat -- [--channel webchat|slack] [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat or local Slack url>] ["<text>" | --press <button>]';
+export const USAGE =
+  'usage: npm run chat -- [--channel webchat|slack] [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat or local Slack url>] ["<text>" | --press <button>]';
 
 /** The local Slack's ids: a DM (D…) with user U0LOCAL in team T0LOCAL unless --conversation/--user say otherwise. */
 const SLACK_DEFAULTS = { team: 'T0LOCAL', user: 'U0LOCAL', channel: 'D0LOCAL' };
 
 export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = {}): CliOptions {
   const o: CliOptions = {
-    conversation: '', user: '', json: false, waitSeconds: 0, url: '', help: false, channel: 'webchat',
+    conversation: '',
+    user: '',
+    json: false,
+    waitSeconds: 0,
+    url: '',
+    help: false,
+    channel: 'webchat',
   };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -44,15 +51,16 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     else if (a === '--press') o.press = next(a);
     else if (a === '--channel') {
       const c = next(a);
-      if (c !== 'webchat' && c !== 'slack') throw new InputError('CliUsage', `--channel ${c}: expected webchat or slack.`);
+      if (c !== 'webchat' && c !== 'slack')
+        throw new InputError('CliUsage', `--channel ${c}: expected webchat or slack.`);
       o.channel = c;
-    }
-    else if (a === '--json') o.json = true;
+    } else if (a === '--json') o.json = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a === '--wait' || a === '-w') {
       const raw = next(a);
       const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0) throw new InputError('CliUsage', `--wait ${raw}: expected a number of seconds ≥ 0.`);
+      if (!Number.isFinite(n) || n < 0)
+        throw new InputError('CliUsage', `--wait ${raw}: expected a number of seconds ≥ 0.`);
       o.waitSeconds = n;
     } else if (a.startsWith('--')) throw new InputError('CliUsage', `Unknown option ${a}. ${USAGE}`);
     else words.push(a);
@@ -72,10 +80,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
 function describe(a: ChatActivity, seen: Set<string>): string {
   const from = a.from as { name?: string; id?: string; role?: string } | undefined;
   const who = from?.name ?? from?.id ?? '?';
-  const tags = [
-    seen.has(a.id) ? 'updated' : undefined,
-    a.proactive ? 'alert' : undefined,
-  ].filter(Boolean);
+  const tags = [seen.has(a.id) ? 'updated' : undefined, a.proactive ? 'alert' : undefined].filter(Boolean);
   const time = typeof a.timestamp === 'string' ? new Date(a.timestamp).toLocaleTimeString() : '';
   const head = `── ${who} · ${time}${tags.length ? ` · ${tags.join(', ')}` : ''} ──`;
   const value = a.value as { command?: unknown } | undefined;
@@ -83,7 +88,10 @@ function describe(a: ChatActivity, seen: Set<string>): string {
   return `${head}\n${body}\n`;
 }
 
-export async function runCli(argv: string[], io: { out(s: string): void; err(s: string): void; env?: Record<string, string | undefined> }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: { out(s: string): void; err(s: string): void; env?: Record<string, string | undefined> },
+): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseCliArgs(argv, io.env ?? {});
@@ -91,10 +99,16 @@ export async function runCli(argv: string[], io: { out(s: string): void; err(s: 
     io.err(toError(e).message);
     return 2;
   }
-  if (opts.help) { io.out(USAGE); return 0; }
+  if (opts.help) {
+    io.out(USAGE);
+    return 0;
+  }
   if (opts.channel === 'slack') {
     try {
-      await runSlackChat({ ...opts, team: SLACK_DEFAULTS.team, channel: opts.conversation }, { out: io.out, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+      await runSlackChat(
+        { ...opts, team: SLACK_DEFAULTS.team, channel: opts.conversation },
+        { out: io.out, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      );
       return 0;
     } catch (e) {
       io.err(toError(e).message);
@@ -142,5 +156,7 @@ if (require.main === module) {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
-  }).then((code) => { process.exitCode = code; });
+  }).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -9,7 +9,11 @@ export class ChatUnreachableError extends Error {
 
 export class ChatRequestError extends Error {
   override readonly name = 'ChatRequestError';
-  constructor(readonly code: string, message: string, readonly status: number) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -31,15 +35,22 @@ export function chatClient(baseUrl: string): ChatClient {
     }
     const body = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
     if (!res.ok) {
-      throw new ChatRequestError(body?.error?.code ?? 'HttpError', body?.error?.message ?? `HTTP ${res.status} from ${path}`, res.status);
+      throw new ChatRequestError(
+        body?.error?.code ?? 'HttpError',
+        body?.error?.message ?? `HTTP ${res.status} from ${path}`,
+        res.status,
+      );
     }
     return body as T;
   };
   const conv = (id: string) => `/api/conversations/${encodeURIComponent(id)}`;
   return {
-    send: (id, input) => call(`${conv(id)}/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input),
-    }),
+    send: (id, input) =>
+      call(`${conv(id)}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      }),
     changes: (id, after, waitSeconds = 0) => call(`${conv(id)}/activities?after=${after}&wait=${waitSeconds}`),
   };
 }

@@ -7,7 +7,11 @@ import { readBodyText } from '../http-body';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBodyText(req, MAX_BODY_BYTES, () => new InputError('BodyTooLarge', 'Request body is larger than 1 MiB.'));
+  const text = await readBodyText(
+    req,
+    MAX_BODY_BYTES,
+    () => new InputError('BodyTooLarge', 'Request body is larger than 1 MiB.'),
+  );
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);

@@ -25,18 +25,23 @@ export function parseUserInput(body: unknown): UserInput {
   if (channel !== undefined && !(CHANNELS as readonly unknown[]).includes(channel)) {
     throw new InputError('MessageInvalid', `"channel" must be one of ${CHANNELS.join(', ')}.`);
   }
-  if (text !== undefined && typeof text !== 'string') throw new InputError('MessageInvalid', '"text" must be a string.');
+  if (text !== undefined && typeof text !== 'string')
+    throw new InputError('MessageInvalid', '"text" must be a string.');
   if (value !== undefined && !isRecord(value)) {
     throw new InputError('MessageInvalid', '"value" must be an object, e.g. {"command": "job job7"}.');
   }
-  if (!text?.trim() && value === undefined) throw new InputError('MessageInvalid', 'Expected "text" (not empty) or "value".');
-  if (typeof text === 'string' && text.length > 10_000) throw new InputError('MessageInvalid', '"text" is longer than 10,000 characters.');
+  if (!text?.trim() && value === undefined)
+    throw new InputError('MessageInvalid', 'Expected "text" (not empty) or "value".');
+  if (typeof text === 'string' && text.length > 10_000)
+    throw new InputError('MessageInvalid', '"text" is longer than 10,000 characters.');
   let who: UserInput['user'];
   if (typeof user === 'string') who = { id: user };
   else if (isRecord(user) && typeof user.id === 'string') {
     who = { id: user.id, name: typeof user.name === 'string' ? user.name : undefined };
-  } else if (user !== undefined) throw new InputError('MessageInvalid', '"user" must be a user id string or {"id", "name"}.');
-  if (who && !/^[\w\-.@:]{1,100}$/.test(who.id)) throw new InputError('MessageInvalid', `User id "${who.id.slice(0, 40)}": expected letters, digits or - _ . @ :`);
+  } else if (user !== undefined)
+    throw new InputError('MessageInvalid', '"user" must be a user id string or {"id", "name"}.');
+  if (who && !/^[\w\-.@:]{1,100}$/.test(who.id))
+    throw new InputError('MessageInvalid', `User id "${who.id.slice(0, 40)}": expected letters, digits or - _ . @ :`);
   return { text, value, user: who, ...(channel === undefined ? {} : { channel: channel as ChatChannel }) };
 }
 

@@ -56,7 +56,10 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const activity = await activityBody(req);
     const proactive = !inTurn.get(cid);
     const stored = store.add(cid, {
-      ...activity, from: activity.from ?? BOT_ACCOUNT, ...(replyToId ? { replyToId } : {}), ...(proactive ? { proactive } : {}),
+      ...activity,
+      from: activity.from ?? BOT_ACCOUNT,
+      ...(replyToId ? { replyToId } : {}),
+      ...(proactive ? { proactive } : {}),
     });
     sendJson(res, 200, { id: stored.id });
   };
@@ -76,14 +79,21 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     inTurn.set(cid, (inTurn.get(cid) ?? 0) + 1);
     try {
       const answer = await fetch(botUrl, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stored),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(stored),
         signal: AbortSignal.any([AbortSignal.timeout(BOT_TIMEOUT_MS), closing.signal]),
       });
       status = answer.status;
       await answer.arrayBuffer();
     } catch (e) {
       log(`chat: the bot at ${botUrl} is unreachable: ${toError(e).message}`);
-      return sendError(res, 502, 'BotUnreachable', `No answer from the bot at ${botUrl}: is the functions host running (npm start)?`);
+      return sendError(
+        res,
+        502,
+        'BotUnreachable',
+        `No answer from the bot at ${botUrl}: is the functions host running (npm start)?`,
+      );
     } finally {
       const n = (inTurn.get(cid) ?? 1) - 1;
       if (n > 0) inTurn.set(cid, n);
@@ -97,8 +107,10 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
   const getActivities: Handler = async (_req, res, [cid], url) => {
     const after = Number(url.searchParams.get('after') ?? '0');
     const wait = Number(url.searchParams.get('wait') ?? '0');
-    if (!Number.isInteger(after) || after < 0) throw new InputError('QueryInvalid', '"after" must be a whole number ≥ 0 (the "last" of the previous read).');
-    if (!Number.isFinite(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new InputError('QueryInvalid', `"wait" must be 0-${MAX_WAIT_SECONDS} seconds.`);
+    if (!Number.isInteger(after) || after < 0)
+      throw new InputError('QueryInvalid', '"after" must be a whole number ≥ 0 (the "last" of the previous read).');
+    if (!Number.isFinite(wait) || wait < 0 || wait > MAX_WAIT_SECONDS)
+      throw new InputError('QueryInvalid', `"wait" must be 0-${MAX_WAIT_SECONDS} seconds.`);
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const changes = await store.waitForChanges(cid, after, wait * 1000, AbortSignal.any([gone.signal, closing.signal]));
@@ -117,7 +129,8 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const method = req.method ?? 'GET';
     if (method === 'GET') {
       const file = files(url.pathname);
-      if (file) return void res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
+      if (file)
+        return void res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(file.body);
       if (url.pathname === '/api/health') return sendJson(res, 200, { ok: true, botUrl });
     }
     for (const [m, re, handler] of routes) {

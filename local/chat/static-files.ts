@@ -18,7 +18,10 @@ export function repoRoot(): string {
   throw new Error(`Cannot find the repository root (with local/chat/page) above ${__dirname}.`);
 }
 
-export interface StaticFile { body: Buffer; type: string }
+export interface StaticFile {
+  body: Buffer;
+  type: string;
+}
 
 export function staticFiles(): (path: string) => StaticFile | undefined {
   const root = repoRoot();

@@ -9,8 +9,17 @@ import { InputError } from '../../shared/errors';
 /** An activity as stored: the bot's own, plus the channel's id, timestamp, and `proactive: true` on alerts. */
 export type ChatActivity = Record<string, unknown> & { id: string; type: string; proactive?: boolean };
 
-interface Entry { activity: ChatActivity; pos: number; seq: number }
-interface Conversation { entries: Map<string, Entry>; seq: number; nextPos: number; waiters: Set<() => void> }
+interface Entry {
+  activity: ChatActivity;
+  pos: number;
+  seq: number;
+}
+interface Conversation {
+  entries: Map<string, Entry>;
+  seq: number;
+  nextPos: number;
+  waiters: Set<() => void>;
+}
 type LogLine = { op: 'add' | 'replace'; activity: ChatActivity };
 
 export interface Changes {
@@ -22,7 +31,10 @@ export interface Changes {
 /** Conversation ids as channels use them (Teams ids hold `:` `@` `;`); nothing that could walk a path. */
 export function checkConversationId(id: string): string {
   if (!/^[\w\-.:@;|=+,]{1,200}$/.test(id)) {
-    throw new InputError('ConversationIdInvalid', `Conversation id "${id.slice(0, 50)}": expected 1-200 letters, digits or - _ . : @ ; | = + ,`);
+    throw new InputError(
+      'ConversationIdInvalid',
+      `Conversation id "${id.slice(0, 50)}": expected 1-200 letters, digits or - _ . : @ ; | = + ,`,
+    );
   }
   return id;
 }
@@ -70,9 +82,10 @@ export class ConversationStore {
   private apply(conv: Conversation, line: LogLine): Entry {
     conv.seq++;
     const existing = conv.entries.get(line.activity.id);
-    const entry = existing && line.op === 'replace'
-      ? { activity: line.activity, pos: existing.pos, seq: conv.seq }
-      : { activity: line.activity, pos: conv.nextPos++, seq: conv.seq };
+    const entry =
+      existing && line.op === 'replace'
+        ? { activity: line.activity, pos: existing.pos, seq: conv.seq }
+        : { activity: line.activity, pos: conv.nextPos++, seq: conv.seq };
     conv.entries.set(line.activity.id, entry);
     return entry;
   }
@@ -80,7 +93,10 @@ export class ConversationStore {
   private write(conversationId: string, line: LogLine): void {
     const conv = this.conversation(conversationId);
     // Synchronous append: lines land in the order the channel accepted them, and a 200 means it is on disk.
-    appendFileSync(join(this.dir, `${Buffer.from(conversationId).toString('base64url')}.jsonl`), `${JSON.stringify(line)}\n`);
+    appendFileSync(
+      join(this.dir, `${Buffer.from(conversationId).toString('base64url')}.jsonl`),
+      `${JSON.stringify(line)}\n`,
+    );
     this.apply(conv, line);
     wake(conv);
   }
@@ -99,7 +115,11 @@ export class ConversationStore {
   }
 
   /** Replaces an activity in place (a card updated by the bot); undefined if there is no such activity. */
-  replace(conversationId: string, activityId: string, activity: Record<string, unknown> & { type: string }): ChatActivity | undefined {
+  replace(
+    conversationId: string,
+    activityId: string,
+    activity: Record<string, unknown> & { type: string },
+  ): ChatActivity | undefined {
     const previous = this.conversations.get(conversationId)?.entries.get(activityId);
     if (!previous) return undefined;
     const stored: ChatActivity = {
@@ -133,7 +153,12 @@ export class ConversationStore {
     if (now.activities.length > 0 || waitMs <= 0) return now;
     const conv = this.conversation(checkConversationId(conversationId));
     await new Promise<void>((resolve) => {
-      const done = () => { clearTimeout(timer); conv.waiters.delete(done); signal?.removeEventListener('abort', done); resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        conv.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
       const timer = setTimeout(done, waitMs);
       conv.waiters.add(done);
       signal?.addEventListener('abort', done);

@@ -36,7 +36,12 @@ export interface EngineOptions {
    * Also answer the Azure Batch data plane (batch-rest/): one account whose pools are the clusters of
    * `workspace`. Account and key default to the well-known local ones (batch-rest/local-account.ts).
    */
-  batch?: { workspace: WorkspaceRef & { subscriptionId: string }; port?: number; account?: string; accountKey?: string };
+  batch?: {
+    workspace: WorkspaceRef & { subscriptionId: string };
+    port?: number;
+    account?: string;
+    accountKey?: string;
+  };
 }
 
 export interface EngineBatchAccount {
@@ -66,7 +71,11 @@ export interface Engine {
   /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
-  seedFinishedJobs(ref: ExperimentRef & { subscriptionId: string }, count: number, opts?: { cluster?: string }): Promise<void>;
+  seedFinishedJobs(
+    ref: ExperimentRef & { subscriptionId: string },
+    count: number,
+    opts?: { cluster?: string },
+  ): Promise<void>;
   /**
    * For tests: keeps long-running operations of these kinds (default: all) from completing, so their in-progress
    * answers (202, InProgress, 'creating', 'terminating', 'resizing') can be observed; `release()` lets them finish.
@@ -99,16 +108,33 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const account = opts.batch?.account ?? LOCAL_BATCH_ACCOUNT;
   const accountKey = opts.batch?.accountKey ?? LOCAL_BATCH_KEY;
   try {
-    files = await startFileService({ root: join(dataDir, 'files'), port: opts.filesPort ?? 0, signingKey: signingKey(dataDir) });
+    files = await startFileService({
+      root: join(dataDir, 'files'),
+      port: opts.filesPort ?? 0,
+      signingKey: signingKey(dataDir),
+    });
     core.signer = files.signUrl.bind(files);
     const w = opts.batch?.workspace;
     // The Batch account shows in ARM's generic resource list, its URL in a tag since it is not Azure's.
-    arm = await startArmServer(core, opts.port ?? 0, () => (batch && w ? [{
-      id: `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${account}`,
-      name: account, type: 'Microsoft.Batch/batchAccounts', location: core.region, tags: { [BATCH_ENDPOINT_TAG]: batch.url },
-    }] : []));
+    arm = await startArmServer(core, opts.port ?? 0, () =>
+      batch && w
+        ? [
+            {
+              id: `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${account}`,
+              name: account,
+              type: 'Microsoft.Batch/batchAccounts',
+              location: core.region,
+              tags: { [BATCH_ENDPOINT_TAG]: batch.url },
+            },
+          ]
+        : [],
+    );
     if (w) {
-      const workspace = { sub: w.subscriptionId.toLowerCase(), rg: w.resourceGroup.toLowerCase(), ws: w.workspace.toLowerCase() };
+      const workspace = {
+        sub: w.subscriptionId.toLowerCase(),
+        rg: w.resourceGroup.toLowerCase(),
+        ws: w.workspace.toLowerCase(),
+      };
       batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch?.port });
     }
   } catch (e) {
@@ -129,13 +155,22 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     shareDir: (account, share) => join(dataDir, 'files', account, share),
     faults: armServer.faults,
     batch: batchServer && {
-      url: batchServer.url, account, accountKey, settle: () => batchServer.settle(), seedFinishedJobs: batchServer.seedFinishedJobs,
+      url: batchServer.url,
+      account,
+      accountKey,
+      settle: () => batchServer.settle(),
+      seedFinishedJobs: batchServer.seedFinishedJobs,
     },
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
       const low = (s: string): string => s.toLowerCase();
-      seedFinishedJobs(core, { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) }, count, seedOpts?.cluster);
+      seedFinishedJobs(
+        core,
+        { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) },
+        count,
+        seedOpts?.cluster,
+      );
     },
     stop() {
       stopping ??= (async () => {

@@ -4,9 +4,19 @@
 import { startEngine } from './index';
 
 /** The Batch account's pools are the clusters of this workspace (as `npm start` seeds it). */
-const BATCH_WORKSPACE = { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'local', workspace: 'local' };
+const BATCH_WORKSPACE = {
+  subscriptionId: '00000000-0000-0000-0000-000000000000',
+  resourceGroup: 'local',
+  workspace: 'local',
+};
 
-function parseArgs(argv: string[]): { port: number; filesPort: number; dataDir: string; region?: string; batch?: { port: number; workspace: typeof BATCH_WORKSPACE } } {
+function parseArgs(argv: string[]): {
+  port: number;
+  filesPort: number;
+  dataDir: string;
+  region?: string;
+  batch?: { port: number; workspace: typeof BATCH_WORKSPACE };
+} {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -16,12 +26,21 @@ function parseArgs(argv: string[]): { port: number; filesPort: number; dataDir: 
   const num = (name: string, def: number): number => {
     if (out[name] === undefined) return def;
     const n = Number(out[name]);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number (0-65535), got '${out[name]}'`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new Error(`--${name} must be a port number (0-65535), got '${out[name]}'`);
     return n;
   };
-  for (const k of Object.keys(out)) if (!['port', 'files-port', 'data', 'region', 'batch-port'].includes(k)) throw new Error(`unknown option --${k}`);
-  const batch = out['batch-port'] === undefined ? undefined : { port: num('batch-port', 0), workspace: BATCH_WORKSPACE };
-  return { port: num('port', 0), filesPort: num('files-port', 0), dataDir: out.data ?? '.engine-data', region: out.region, batch };
+  for (const k of Object.keys(out))
+    if (!['port', 'files-port', 'data', 'region', 'batch-port'].includes(k)) throw new Error(`unknown option --${k}`);
+  const batch =
+    out['batch-port'] === undefined ? undefined : { port: num('batch-port', 0), workspace: BATCH_WORKSPACE };
+  return {
+    port: num('port', 0),
+    filesPort: num('files-port', 0),
+    dataDir: out.data ?? '.engine-data',
+    region: out.region,
+    batch,
+  };
 }
 
 async function main(): Promise<void> {
@@ -29,23 +48,30 @@ async function main(): Promise<void> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`engine: ${(e as Error).message}\nusage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>]`);
+    console.error(
+      `engine: ${(e as Error).message}\nusage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>]`,
+    );
     process.exit(2);
   }
   const engine = await startEngine(args);
   console.log(`Batch AI engine: ${engine.url}  (ARM, api-version 2018-05-01, any bearer token)`);
   console.log(`Azure Files endpoint: ${engine.filesUrl}`);
   if (engine.batch) {
-    console.log(`Azure Batch account '${engine.batch.account}': ${engine.batch.url}  (pools = clusters of workspace local/local)`);
+    console.log(
+      `Azure Batch account '${engine.batch.account}': ${engine.batch.url}  (pools = clusters of workspace local/local)`,
+    );
     console.log(`  Shared Key: ${engine.batch.accountKey}  (well-known local key; any bearer token works too)`);
   }
   console.log(`data: ${engine.dataDir}  (runs job command lines as this user; listens on 127.0.0.1 only)`);
   const shutdown = (signal: string): void => {
     console.log(`engine: ${signal}, stopping`);
-    engine.stop().then(() => process.exit(0), (e: unknown) => {
-      console.error(`engine: stop failed: ${String(e)}`);
-      process.exit(1);
-    });
+    engine.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(`engine: stop failed: ${String(e)}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

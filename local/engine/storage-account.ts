@@ -4,4 +4,7 @@
 // BATCHAI_STORAGE_KEY) make complete requests. It opens nothing: download links are signed by the engine.
 import type { StorageAccountSetting } from '../../shared/config';
 
-export const ENGINE_STORAGE_ACCOUNT: Required<StorageAccountSetting> = { name: 'local', key: 'bG9jYWwtZW5naW5lLWFjY291bnQta2V5' };
+export const ENGINE_STORAGE_ACCOUNT: Required<StorageAccountSetting> = {
+  name: 'local',
+  key: 'bG9jYWwtZW5naW5lLWFjY291bnQta2V5',
+};

@@ -4,7 +4,9 @@ import type { Stats } from 'node:fs';
 
 /** Opaque, changes whenever the content may have: modification time (100 ns ticks) and size. */
 export function etagOf(stats: Stats): string {
-  return `"0x${Math.round(stats.mtimeMs * 1e4).toString(16).toUpperCase()}${stats.size.toString(16).toUpperCase()}"`;
+  return `"0x${Math.round(stats.mtimeMs * 1e4)
+    .toString(16)
+    .toUpperCase()}${stats.size.toString(16).toUpperCase()}"`;
 }
 
 /** Azure's 7-digit fraction form, e.g. 2024-01-02T03:04:05.1230000Z. */

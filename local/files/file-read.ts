@@ -37,7 +37,9 @@ export async function fileReply(req: IncomingMessage, target: Resolved): Promise
     }
     const start = range?.start ?? 0;
     const end = range?.end ?? stats.size - 1;
-    const contentRange: Record<string, string> = range ? { 'Content-Range': `bytes ${start}-${end}/${stats.size}` } : {};
+    const contentRange: Record<string, string> = range
+      ? { 'Content-Range': `bytes ${start}-${end}/${stats.size}` }
+      : {};
     return {
       status: range ? 206 : 200,
       headers: { ...headers, ...contentRange, 'Content-Length': end - start + 1 },

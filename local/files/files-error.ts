@@ -8,7 +8,8 @@ const MESSAGES: Record<string, string> = {
     'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
   AuthorizationFailure: 'This request is not authorized to perform this operation.',
   AuthorizationPermissionMismatch: 'This request is not authorized to perform this operation using this permission.',
-  AuthorizationResourceTypeMismatch: 'This request is not authorized to perform this operation using this resource type.',
+  AuthorizationResourceTypeMismatch:
+    'This request is not authorized to perform this operation using this resource type.',
   ResourceNotFound: 'The specified resource does not exist.',
   ParentNotFound: 'The specified parent path does not exist.',
   ShareNotFound: 'The specified share does not exist.',
@@ -48,7 +49,12 @@ export function errorReply(err: FilesError, isHead: boolean, requestId: string):
   const body = isHead ? '' : errorBody(err, requestId);
   return {
     status: err.status,
-    headers: { ...err.headers, 'x-ms-error-code': err.code, 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) },
+    headers: {
+      ...err.headers,
+      'x-ms-error-code': err.code,
+      'Content-Type': 'application/xml',
+      'Content-Length': Buffer.byteLength(body),
+    },
     body: isHead ? undefined : body,
   };
 }

@@ -37,7 +37,8 @@ export async function startFileService(opts: FileServiceOptions): Promise<FileSe
   const rootReal = await realpath(opts.root).catch(() => {
     throw new InputError('InvalidFilesRoot', `The files root ${opts.root} does not exist.`);
   });
-  if (!(await stat(rootReal)).isDirectory()) throw new InputError('InvalidFilesRoot', `The files root ${opts.root} is not a directory.`);
+  if (!(await stat(rootReal)).isDirectory())
+    throw new InputError('InvalidFilesRoot', `The files root ${opts.root} is not a directory.`);
 
   const ctx = { rootReal, signingKey: opts.signingKey, baseUrl: '', log: opts.log, now: () => new Date() };
   const server = createServer((req, res) => void handleRequest(ctx, req, res));
@@ -55,10 +56,16 @@ export async function startFileService(opts: FileServiceOptions): Promise<FileSe
       try {
         segments = parseRelPath(relPath);
       } catch {
-        throw new InputError('InvalidPath', `Expected "<account>/<share>/<path>" made of plain names (no "..", "." or empty parts), got "${relPath}".`);
+        throw new InputError(
+          'InvalidPath',
+          `Expected "<account>/<share>/<path>" made of plain names (no "..", "." or empty parts), got "${relPath}".`,
+        );
       }
       if (segments.length < (permissions === 'rl' ? 2 : 3)) {
-        throw new InputError('InvalidPath', `Expected "<account>/<share>${permissions === 'rl' ? '[/<dir>]' : '/<file>'}", got "${relPath}".`);
+        throw new InputError(
+          'InvalidPath',
+          `Expected "<account>/<share>${permissions === 'rl' ? '[/<dir>]' : '/<file>'}", got "${relPath}".`,
+        );
       }
       if (Number.isNaN(expiresAt.getTime())) throw new InputError('InvalidExpiry', 'expiresAt must be a valid Date.');
       const path = segments.map(encodeURIComponent).join('/');

@@ -21,14 +21,29 @@ const MAX_RESULTS = 5000;
 const INCLUDES = ['timestamps', 'etag', 'attributes', 'permissionkey'];
 
 const badParam = (name: string, value: string, expected: string): FilesError =>
-  new FilesError(400, 'InvalidQueryParameterValue', { QueryParameterName: name, QueryParameterValue: value, Reason: expected });
+  new FilesError(400, 'InvalidQueryParameterValue', {
+    QueryParameterName: name,
+    QueryParameterValue: value,
+    Reason: expected,
+  });
 
 export function parseListQuery(q: URLSearchParams, extendedInfoHeader: string | undefined): ListQuery {
   const max = q.get('maxresults');
-  if (max !== null && !/^[1-9]\d{0,9}$/.test(max)) throw badParam('maxresults', max, 'Expected a whole number of at least 1.');
-  const include = new Set((q.get('include') ?? '').split(',').filter(Boolean).map((s) => s.trim().toLowerCase()));
+  if (max !== null && !/^[1-9]\d{0,9}$/.test(max))
+    throw badParam('maxresults', max, 'Expected a whole number of at least 1.');
+  const include = new Set(
+    (q.get('include') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((s) => s.trim().toLowerCase()),
+  );
   for (const i of include) {
-    if (!INCLUDES.includes(i)) throw badParam('include', q.get('include') ?? '', 'Expected a comma list of Timestamps, ETag, Attributes, PermissionKey.');
+    if (!INCLUDES.includes(i))
+      throw badParam(
+        'include',
+        q.get('include') ?? '',
+        'Expected a comma list of Timestamps, ETag, Attributes, PermissionKey.',
+      );
   }
   return {
     prefix: q.get('prefix') ?? '',

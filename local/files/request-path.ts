@@ -71,7 +71,9 @@ export async function resolveInShare(root: string, segments: readonly string[]):
     throw new FilesError(404, parentExists ? 'ResourceNotFound' : 'ParentNotFound');
   }
   if (!isInside(real, shareReal)) {
-    throw new FilesError(403, 'AuthorizationFailure', { Detail: 'The path leads outside its share (through a symbolic link).' });
+    throw new FilesError(403, 'AuthorizationFailure', {
+      Detail: 'The path leads outside its share (through a symbolic link).',
+    });
   }
   return { real, stats: await stat(real) };
 }

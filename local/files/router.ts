@@ -48,15 +48,26 @@ function redactQuery(q: URLSearchParams): string {
 async function serve(ctx: RouterContext, req: IncomingMessage, rawPath: string, url: URL): Promise<Reply> {
   const method = req.method ?? '';
   if (method !== 'GET' && method !== 'HEAD') {
-    throw new FilesError(405, 'UnsupportedHttpVerb', { Detail: 'This endpoint is read-only: GET and HEAD only.' }, { Allow: 'GET, HEAD' });
+    throw new FilesError(
+      405,
+      'UnsupportedHttpVerb',
+      { Detail: 'This endpoint is read-only: GET and HEAD only.' },
+      { Allow: 'GET, HEAD' },
+    );
   }
   const segments = parsePath(rawPath);
   if (segments.length < 2) throw new FilesError(400, 'InvalidUri', { Detail: 'Expected /<account>/<share>[/<path>].' });
   const op = operationOf(url.searchParams, method, segments.length);
   const grant = verifySas(ctx.signingKey, segments, url.searchParams, ctx.now());
   const need = op === 'list' ? 'l' : 'r';
-  if (!grant.permissions.includes(need)) throw new FilesError(403, 'AuthorizationPermissionMismatch', { Detail: `This operation needs sp to include ${need}.` });
-  if (op !== 'file' && grant.resource === 'f') throw new FilesError(403, 'AuthorizationResourceTypeMismatch', { Detail: 'A file SAS (sr=f) cannot be used on a directory.' });
+  if (!grant.permissions.includes(need))
+    throw new FilesError(403, 'AuthorizationPermissionMismatch', {
+      Detail: `This operation needs sp to include ${need}.`,
+    });
+  if (op !== 'file' && grant.resource === 'f')
+    throw new FilesError(403, 'AuthorizationResourceTypeMismatch', {
+      Detail: 'A file SAS (sr=f) cannot be used on a directory.',
+    });
   const target = await resolveInShare(ctx.rootReal, segments);
   if (op === 'file') return fileReply(req, target);
   if (op === 'directory-properties') return directoryPropertiesReply(target);
@@ -73,7 +84,11 @@ async function serve(ctx: RouterContext, req: IncomingMessage, rawPath: string, 
     },
     parseListQuery(url.searchParams, [req.headers['x-ms-file-extended-info']].flat()[0]),
   );
-  return { status: 200, headers: { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) }, body: xml };
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml) },
+    body: xml,
+  };
 }
 
 export async function handleRequest(ctx: RouterContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -96,7 +111,9 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
   res.writeHead(reply.status, {
     'x-ms-request-id': requestId,
     'x-ms-version': [req.headers['x-ms-version']].flat()[0] ?? DEFAULT_VERSION,
-    ...(req.headers['x-ms-client-request-id'] ? { 'x-ms-client-request-id': [req.headers['x-ms-client-request-id']].flat()[0]! } : {}),
+    ...(req.headers['x-ms-client-request-id']
+      ? { 'x-ms-client-request-id': [req.headers['x-ms-client-request-id']].flat()[0]! }
+      : {}),
     ...reply.headers,
   });
   if (typeof reply.body !== 'object') {

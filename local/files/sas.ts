@@ -26,7 +26,12 @@ function canonicalPath(segments: readonly string[]): string {
 }
 
 /** The SAS query for `segments` (account, share, path...). A directory SAS gets sr=d, a file SAS sr=f. */
-export function sasQuery(key: string, segments: readonly string[], expiresAt: Date, permissions: SasPermissions): URLSearchParams {
+export function sasQuery(
+  key: string,
+  segments: readonly string[],
+  expiresAt: Date,
+  permissions: SasPermissions,
+): URLSearchParams {
   const se = expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const sr = permissions === 'rl' ? 'd' : 'f';
   const fields = [permissions, se, canonicalPath(segments), sr, SAS_VERSION];
@@ -40,13 +45,16 @@ export function sasQuery(key: string, segments: readonly string[], expiresAt: Da
   return q;
 }
 
-const denied = (why: string): FilesError => new FilesError(403, 'AuthenticationFailed', { AuthenticationErrorDetail: why });
+const denied = (why: string): FilesError =>
+  new FilesError(403, 'AuthenticationFailed', { AuthenticationErrorDetail: why });
 
 /** Checks the SAS of a request for `segments`; throws 403 AuthenticationFailed saying what is wrong. */
 export function verifySas(key: string, segments: readonly string[], query: URLSearchParams, now: Date): SasGrant {
   const [sv, se, sp, sr, sig] = ['sv', 'se', 'sp', 'sr', 'sig'].map((k) => query.get(k));
   if (!sv || !se || !sp || !sr || !sig) {
-    throw denied('A shared access signature (sv, se, sp, sr, sig query parameters) is required: this endpoint serves signed URLs only.');
+    throw denied(
+      'A shared access signature (sv, se, sp, sr, sig query parameters) is required: this endpoint serves signed URLs only.',
+    );
   }
   if (sr !== 'f' && sr !== 'd') throw denied(`sr must be f (file) or d (directory), not ${sr}.`);
   let signedSegments = segments;
@@ -54,7 +62,8 @@ export function verifySas(key: string, segments: readonly string[], query: URLSe
   if (sr === 'd') {
     const sdd = query.get('sdd') ?? '';
     const depth = /^\d{1,3}$/.test(sdd) ? Number(sdd) : NaN;
-    if (!(depth + 2 <= segments.length)) throw denied(`sdd must be the signed directory's depth below the share (at most ${segments.length - 2} here).`);
+    if (!(depth + 2 <= segments.length))
+      throw denied(`sdd must be the signed directory's depth below the share (at most ${segments.length - 2} here).`);
     signedSegments = segments.slice(0, depth + 2);
     fields.push(sdd);
   }

@@ -12,6 +12,7 @@ export function escapeXml(s: string): string {
 
 // Characters outside the XML 1.0 Char production (surrogates aside, see above), plus CR, which XML parsers
 // turn into LF and so would change the name.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches the control characters XML forbids
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]/;
 
 /** `<tag>name</tag>`, or `<tag Encoded="true">percent-encoded</tag>` when XML cannot carry the name. */

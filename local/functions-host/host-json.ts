@@ -27,7 +27,11 @@ const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
 export function parseTimeSpan(raw: unknown, name: string): number {
   if (typeof raw === 'number' && raw >= 0) return raw;
   const m = typeof raw === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(raw) : null;
-  if (!m) throw new InputError('HostJsonInvalid', `host.json ${name}=${JSON.stringify(raw)}: expected "hh:mm:ss" or milliseconds.`);
+  if (!m)
+    throw new InputError(
+      'HostJsonInvalid',
+      `host.json ${name}=${JSON.stringify(raw)}: expected "hh:mm:ss" or milliseconds.`,
+    );
   const [, d, h, min, s, frac] = m;
   const secs = Number(d ?? 0) * 86400 + Number(h) * 3600 + Number(min) * 60 + Number(s);
   return secs * 1000 + Number((frac ?? '0').padEnd(3, '0'));
@@ -35,7 +39,10 @@ export function parseTimeSpan(raw: unknown, name: string): number {
 
 function positiveInt(raw: unknown, name: string, max: number): number {
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > max) {
-    throw new InputError('HostJsonInvalid', `host.json ${name}=${JSON.stringify(raw)}: expected a whole number 1-${max}.`);
+    throw new InputError(
+      'HostJsonInvalid',
+      `host.json ${name}=${JSON.stringify(raw)}: expected a whole number 1-${max}.`,
+    );
   }
   return raw;
 }
@@ -47,15 +54,22 @@ export function queueSettings(hostJson: unknown): QueueSettings {
   const p = 'extensions.queues.';
   // The Storage queue API returns at most 32 messages per receive.
   if (ext.batchSize !== undefined) s.batchSize = positiveInt(ext.batchSize, `${p}batchSize`, 32);
-  s.newBatchThreshold = ext.newBatchThreshold !== undefined
-    ? positiveInt(ext.newBatchThreshold, `${p}newBatchThreshold`, 1000)
-    : Math.max(1, Math.floor(s.batchSize / 2));
-  if (ext.maxDequeueCount !== undefined) s.maxDequeueCount = positiveInt(ext.maxDequeueCount, `${p}maxDequeueCount`, 1000);
-  if (ext.visibilityTimeout !== undefined) s.visibilityTimeoutMs = parseTimeSpan(ext.visibilityTimeout, `${p}visibilityTimeout`);
-  if (ext.maxPollingInterval !== undefined) s.maxPollingIntervalMs = parseTimeSpan(ext.maxPollingInterval, `${p}maxPollingInterval`);
+  s.newBatchThreshold =
+    ext.newBatchThreshold !== undefined
+      ? positiveInt(ext.newBatchThreshold, `${p}newBatchThreshold`, 1000)
+      : Math.max(1, Math.floor(s.batchSize / 2));
+  if (ext.maxDequeueCount !== undefined)
+    s.maxDequeueCount = positiveInt(ext.maxDequeueCount, `${p}maxDequeueCount`, 1000);
+  if (ext.visibilityTimeout !== undefined)
+    s.visibilityTimeoutMs = parseTimeSpan(ext.visibilityTimeout, `${p}visibilityTimeout`);
+  if (ext.maxPollingInterval !== undefined)
+    s.maxPollingIntervalMs = parseTimeSpan(ext.maxPollingInterval, `${p}maxPollingInterval`);
   if (ext.messageEncoding !== undefined) {
     if (ext.messageEncoding !== 'base64' && ext.messageEncoding !== 'none') {
-      throw new InputError('HostJsonInvalid', `host.json ${p}messageEncoding=${JSON.stringify(ext.messageEncoding)}: expected "base64" or "none".`);
+      throw new InputError(
+        'HostJsonInvalid',
+        `host.json ${p}messageEncoding=${JSON.stringify(ext.messageEncoding)}: expected "base64" or "none".`,
+      );
     }
     s.messageEncoding = ext.messageEncoding;
   }

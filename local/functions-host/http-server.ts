@@ -10,17 +10,24 @@ import { createContext, type HostLog, type InFlight } from './invocation';
 
 type HttpDefinition = Extract<FunctionDefinition, { trigger: { type: 'http' } }>;
 
-interface Route { def: HttpDefinition; pattern: RegExp; names: string[] }
+interface Route {
+  def: HttpDefinition;
+  pattern: RegExp;
+  names: string[];
+}
 
 /** `jobs/{name}/logs/{n?}` → a RegExp over the path after `/api/`, and the parameter names in order. */
 function compileRoute(route: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
-  const segments = route.replace(/^\/+|\/+$/g, '').split('/').map((seg) => {
-    const m = /^\{(\w+)(\?)?\}$/.exec(seg);
-    if (!m) return { re: `/${seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}` };
-    names.push(m[1]);
-    return { re: m[2] ? '(?:/([^/]+))?' : '/([^/]+)' };
-  });
+  const segments = route
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .map((seg) => {
+      const m = /^\{(\w+)(\?)?\}$/.exec(seg);
+      if (!m) return { re: `/${seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}` };
+      names.push(m[1]);
+      return { re: m[2] ? '(?:/([^/]+))?' : '/([^/]+)' };
+    });
   return { pattern: new RegExp(`^${segments.map((s) => s.re).join('')}/?$`, 'i'), names };
 }
 
@@ -53,25 +60,41 @@ function plain(res: ServerResponse, status: number, text: string, extra: Record<
 export async function startHttpServer(
   defs: HttpDefinition[],
   opts: { port: number; log: HostLog; inFlight: InFlight },
-): Promise<{ url: string; /** Stops accepting, lets running requests finish, closes. */ close(): Promise<void> }> {
+): Promise<{ url: string /** Stops accepting, lets running requests finish, closes. */; close(): Promise<void> }> {
   const routes: Route[] = defs.map((def) => ({ def, ...compileRoute(def.trigger.route) }));
 
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const sub = url.pathname.startsWith('/api/') ? url.pathname.slice(4) : undefined;
-    const matches = sub === undefined ? [] : routes.flatMap((r) => {
-      const m = r.pattern.exec(sub);
-      return m ? [{ r, m }] : [];
-    });
-    if (matches.length === 0) return plain(res, 404, `No function at ${url.pathname}. Routes: ${routes.map((r) => `/api/${r.def.trigger.route}`).join(', ')}`);
+    const matches =
+      sub === undefined
+        ? []
+        : routes.flatMap((r) => {
+            const m = r.pattern.exec(sub);
+            return m ? [{ r, m }] : [];
+          });
+    if (matches.length === 0)
+      return plain(
+        res,
+        404,
+        `No function at ${url.pathname}. Routes: ${routes.map((r) => `/api/${r.def.trigger.route}`).join(', ')}`,
+      );
     const method = (req.method ?? 'GET').toUpperCase();
     const hit = matches.find(({ r }) => (r.def.trigger.methods as string[]).includes(method));
-    if (!hit) return plain(res, 405, `${method} not allowed`, { allow: matches.flatMap(({ r }) => r.def.trigger.methods).join(', ') });
+    if (!hit)
+      return plain(res, 405, `${method} not allowed`, {
+        allow: matches.flatMap(({ r }) => r.def.trigger.methods).join(', '),
+      });
     const params: Record<string, string> = {};
-    hit.r.names.forEach((n, i) => { if (hit.m[i + 1] !== undefined) params[n] = decodeURIComponent(hit.m[i + 1]); });
+    hit.r.names.forEach((n, i) => {
+      if (hit.m[i + 1] !== undefined) params[n] = decodeURIComponent(hit.m[i + 1]);
+    });
     const body = await readBody(req);
     const request = new HttpRequest({
-      method, url: url.toString(), headers: headersOf(req), params,
+      method,
+      url: url.toString(),
+      headers: headersOf(req),
+      params,
       body: body.length > 0 ? { string: body.toString('utf8') } : undefined,
     });
     const { def } = hit.r;

@@ -40,7 +40,8 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
   const log = opts.log ?? ((line: string) => console.log(line));
   const names = new Set<string>();
   for (const d of opts.definitions) {
-    if (names.has(d.name)) throw new InputError('DuplicateFunction', `Two functions are named "${d.name}": names must be unique.`);
+    if (names.has(d.name))
+      throw new InputError('DuplicateFunction', `Two functions are named "${d.name}": names must be unique.`);
     names.add(d.name);
   }
   for (const name of Object.keys(opts.timerOverrides ?? {})) {
@@ -48,16 +49,24 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
     if (!byTrigger(opts.definitions, 'timer').some((d) => d.name === name)) {
       throw new InputError('UnknownTimer', `timerOverrides names "${name}", which is not a timer function.`);
     }
-    if (!Number.isFinite(ms) || ms < 10) throw new InputError('TimerOverrideInvalid', `timerOverrides.${name}=${ms}: expected milliseconds ≥ 10.`);
+    if (!Number.isFinite(ms) || ms < 10)
+      throw new InputError('TimerOverrideInvalid', `timerOverrides.${name}=${ms}: expected milliseconds ≥ 10.`);
   }
   const queues = byTrigger(opts.definitions, 'queue');
   if (queues.length > 0 && !opts.connectionString) {
-    throw new InputError('ConfigMissing', `Queue functions (${queues.map((q) => q.name).join(', ')}) need connectionString (AzureWebJobsStorage).`);
+    throw new InputError(
+      'ConfigMissing',
+      `Queue functions (${queues.map((q) => q.name).join(', ')}) need connectionString (AzureWebJobsStorage).`,
+    );
   }
   const settings = queueSettings(opts.hostJson ?? {});
   const inFlight = new InFlight();
 
-  const http = await startHttpServer(byTrigger(opts.definitions, 'http'), { port: opts.httpPort ?? 7071, log, inFlight });
+  const http = await startHttpServer(byTrigger(opts.definitions, 'http'), {
+    port: opts.httpPort ?? 7071,
+    log,
+    inFlight,
+  });
   const queueRunners: QueueRunner[] = [];
   const timers: TimerRunner[] = [];
   const stopTriggers = () => {
@@ -66,7 +75,9 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
   };
   try {
     for (const def of queues) {
-      queueRunners.push(await startQueueListener(def, { connectionString: opts.connectionString!, settings, log, inFlight }));
+      queueRunners.push(
+        await startQueueListener(def, { connectionString: opts.connectionString!, settings, log, inFlight }),
+      );
     }
     for (const def of byTrigger(opts.definitions, 'timer')) {
       timers.push(startTimer(def, { overrideMs: opts.timerOverrides?.[def.name], log, inFlight }));

@@ -6,7 +6,11 @@ import type { TriggerMetadata } from '@azure/functions';
 
 export type HostLog = (line: string) => void;
 
-export function createContext(functionName: string, log: HostLog, triggerMetadata?: TriggerMetadata): InvocationContext {
+export function createContext(
+  functionName: string,
+  log: HostLog,
+  triggerMetadata?: TriggerMetadata,
+): InvocationContext {
   return new InvocationContext({
     invocationId: randomUUID(),
     functionName,

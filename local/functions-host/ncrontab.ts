@@ -10,9 +10,7 @@
 import { InputError } from '../../shared/errors';
 
 /** `interval` is the local host's own fixed period (POLL_INTERVAL_SECONDS); NCRONTAB text never yields it. */
-export type Schedule =
-  | { kind: 'cron'; fields: CronFields }
-  | { kind: 'interval'; ms: number };
+export type Schedule = { kind: 'cron'; fields: CronFields } | { kind: 'interval'; ms: number };
 
 export interface CronFields {
   seconds: Set<number>;
@@ -23,10 +21,28 @@ export interface CronFields {
   weekdays: Set<number>;
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-interface FieldSpec { name: string; min: number; max: number; names?: string[] }
+interface FieldSpec {
+  name: string;
+  min: number;
+  max: number;
+  names?: string[];
+}
 
 const SPECS: FieldSpec[] = [
   { name: 'second', min: 0, max: 59 },
@@ -53,9 +69,12 @@ function value(token: string, spec: FieldSpec, expr: string): number {
   const lower = token.toLowerCase();
   const byName = token && spec.names ? spec.names.findIndex((n) => n.startsWith(lower)) : -1;
   if (byName >= 0) return byName + spec.min;
-  throw bad(expr, spec.names
-    ? `"${token}" is neither a number nor a ${spec.name} name in the ${spec.name} field`
-    : `"${token}" is not a number in the ${spec.name} field`);
+  throw bad(
+    expr,
+    spec.names
+      ? `"${token}" is neither a number nor a ${spec.name} name in the ${spec.name} field`
+      : `"${token}" is not a number in the ${spec.name} field`,
+  );
 }
 
 function parseField(text: string, spec: FieldSpec, expr: string): Set<number> {

@@ -12,7 +12,7 @@ function decodeBase64(text: string): string | undefined {
  * forgot to encode (raw JSON contains `{`, never valid base64) still gets through instead of being poisoned.
  */
 export function decodeQueueMessage(text: string, encoding: QueueSettings['messageEncoding']): unknown {
-  const plain = encoding === 'base64' ? decodeBase64(text) ?? text : text;
+  const plain = encoding === 'base64' ? (decodeBase64(text) ?? text) : text;
   try {
     return JSON.parse(plain);
   } catch {

@@ -21,7 +21,12 @@ export interface QueueRunner {
   stop(): void;
 }
 
-interface Options { connectionString: string; settings: QueueSettings; log: HostLog; inFlight: InFlight }
+interface Options {
+  connectionString: string;
+  settings: QueueSettings;
+  log: HostLog;
+  inFlight: InFlight;
+}
 
 export async function startQueueListener(def: QueueDefinition, opts: Options): Promise<QueueRunner> {
   const service = QueueServiceClient.fromConnectionString(opts.connectionString);
@@ -32,10 +37,14 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
   let stopped = false;
   let active = 0;
   let wake: (() => void) | undefined;
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(t); resolve(); };
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
 
   const handle = async (msg: DequeuedMessageItem) => {
     if (msg.dequeueCount > settings.maxDequeueCount) {
@@ -65,9 +74,16 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
       await queue.deleteMessage(msg.messageId, popReceipt);
     } else if (msg.dequeueCount >= settings.maxDequeueCount) {
       await moveToPoison(queue, poison, msg, popReceipt);
-      log(`[${def.name}] failed (try ${msg.dequeueCount}/${settings.maxDequeueCount}): ${failure.message}; moved to ${poison.name}`);
+      log(
+        `[${def.name}] failed (try ${msg.dequeueCount}/${settings.maxDequeueCount}): ${failure.message}; moved to ${poison.name}`,
+      );
     } else {
-      await queue.updateMessage(msg.messageId, popReceipt, msg.messageText, Math.round(settings.visibilityTimeoutMs / 1000));
+      await queue.updateMessage(
+        msg.messageId,
+        popReceipt,
+        msg.messageText,
+        Math.round(settings.visibilityTimeoutMs / 1000),
+      );
       log(`[${def.name}] failed (try ${msg.dequeueCount}/${settings.maxDequeueCount}): ${failure.message}; will retry`);
     }
   };
@@ -78,7 +94,10 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
       // The message stays in the queue and comes back after its lease: nothing is lost.
       log(`[${def.name}] could not settle message ${msg.messageId}: ${toError(e).message}`);
     });
-    void done.finally(() => { active--; wake?.(); });
+    void done.finally(() => {
+      active--;
+      wake?.();
+    });
   };
 
   const loop = async () => {
@@ -86,20 +105,29 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
     let outage = false;
     while (!stopped) {
       // As the runtime: fetch a new batch only when the running ones drop to newBatchThreshold.
-      if (active > settings.newBatchThreshold) { await sleep(settings.maxPollingIntervalMs); continue; }
+      if (active > settings.newBatchThreshold) {
+        await sleep(settings.maxPollingIntervalMs);
+        continue;
+      }
       try {
         const { receivedMessageItems } = await queue.receiveMessages({
-          numberOfMessages: settings.batchSize, visibilityTimeout: LEASE_SECONDS,
+          numberOfMessages: settings.batchSize,
+          visibilityTimeout: LEASE_SECONDS,
         });
         if (outage) log(`[${def.name}] queue ${queue.name} reachable again`);
         outage = false;
         if (stopped) {
           // Received after stop() was called: give them straight back.
-          await Promise.allSettled(receivedMessageItems.map((m) => queue.updateMessage(m.messageId, m.popReceipt, m.messageText, 0)));
+          await Promise.allSettled(
+            receivedMessageItems.map((m) => queue.updateMessage(m.messageId, m.popReceipt, m.messageText, 0)),
+          );
           break;
         }
         receivedMessageItems.forEach(runOne);
-        if (receivedMessageItems.length > 0) { idle = FIRST_IDLE_DELAY_MS; continue; }
+        if (receivedMessageItems.length > 0) {
+          idle = FIRST_IDLE_DELAY_MS;
+          continue;
+        }
       } catch (e) {
         if (!outage) log(`[${def.name}] cannot receive from ${queue.name}: ${toError(e).message}`);
         outage = true;
@@ -122,15 +150,20 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
 function renewLease(queue: QueueClient, msg: DequeuedMessageItem, log: HostLog): { end(): Promise<string> } {
   let popReceipt = msg.popReceipt;
   let chain: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    chain = chain.then(async () => {
-      try {
-        popReceipt = (await queue.updateMessage(msg.messageId, popReceipt, msg.messageText, LEASE_SECONDS)).popReceipt ?? popReceipt;
-      } catch (e) {
-        log(`lease renewal of message ${msg.messageId} failed: ${toError(e).message}`);
-      }
-    });
-  }, (LEASE_SECONDS * 1000) / 2);
+  const timer = setInterval(
+    () => {
+      chain = chain.then(async () => {
+        try {
+          popReceipt =
+            (await queue.updateMessage(msg.messageId, popReceipt, msg.messageText, LEASE_SECONDS)).popReceipt ??
+            popReceipt;
+        } catch (e) {
+          log(`lease renewal of message ${msg.messageId} failed: ${toError(e).message}`);
+        }
+      });
+    },
+    (LEASE_SECONDS * 1000) / 2,
+  );
   return {
     async end() {
       clearInterval(timer);
@@ -140,7 +173,12 @@ function renewLease(queue: QueueClient, msg: DequeuedMessageItem, log: HostLog):
   };
 }
 
-async function moveToPoison(queue: QueueClient, poison: QueueClient, msg: DequeuedMessageItem, popReceipt: string): Promise<void> {
+async function moveToPoison(
+  queue: QueueClient,
+  poison: QueueClient,
+  msg: DequeuedMessageItem,
+  popReceipt: string,
+): Promise<void> {
   await poison.createIfNotExists();
   // The original text, unchanged, as the runtime does: a poison message can be re-queued as it is.
   await poison.sendMessage(msg.messageText);

@@ -18,10 +18,12 @@ export interface TimerRunner {
   stop(): void;
 }
 
-export function startTimer(def: TimerDefinition, opts: { overrideMs?: number; log: HostLog; inFlight: InFlight }): TimerRunner {
-  const schedule: Schedule = opts.overrideMs !== undefined
-    ? { kind: 'interval', ms: opts.overrideMs }
-    : parseSchedule(def.trigger.schedule);
+export function startTimer(
+  def: TimerDefinition,
+  opts: { overrideMs?: number; log: HostLog; inFlight: InFlight },
+): TimerRunner {
+  const schedule: Schedule =
+    opts.overrideMs !== undefined ? { kind: 'interval', ms: opts.overrideMs } : parseSchedule(def.trigger.schedule);
   let stopped = false;
   let handle: NodeJS.Timeout | undefined;
   let last: Date | undefined;

@@ -28,8 +28,10 @@ export const SUB = '00000000-0000-0000-0000-0000000000b0';
 export const WS = { resourceGroup: 'rg', workspace: 'ws' };
 /** The file share the cluster mounts at `afs` (templates write stdout.txt under $AZ_BATCHAI_MOUNT_ROOT/afs). */
 const SHARE = {
-  accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs',
-  credentials: { accountKey: 'a2V5LW5vdC1yZWFs' }, relativeMountPath: 'afs',
+  accountName: 'acct',
+  azureFileUrl: 'https://acct.file.core.windows.net/logs',
+  credentials: { accountKey: 'a2V5LW5vdC1yZWFs' },
+  relativeMountPath: 'afs',
 };
 
 export interface BotStack {
@@ -52,7 +54,12 @@ export interface BotStack {
 
 let seq = 0;
 
-export function message(conversationId: string, text: string, serviceUrl: string, extra: Partial<Activity> = {}): Partial<Activity> {
+export function message(
+  conversationId: string,
+  text: string,
+  serviceUrl: string,
+  extra: Partial<Activity> = {},
+): Partial<Activity> {
   return {
     type: 'message',
     id: `in-${++seq}`,
@@ -68,16 +75,29 @@ export function message(conversationId: string, text: string, serviceUrl: string
 }
 
 export async function startBotStack(
-  opts: { nodes?: number; resizeApprovalThreshold?: number; env?: Record<string, string>; backend?: ComputeBackend } = {},
+  opts: {
+    nodes?: number;
+    resizeApprovalThreshold?: number;
+    env?: Record<string, string>;
+    backend?: ComputeBackend;
+  } = {},
 ): Promise<BotStack> {
   return startOrStop(async (stoppers) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bot-stack-'));
     stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     const [engine, azurite, channel] = await Promise.all([
-      stoppers.track('engine', startEngine({
-        dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
-        batch: opts.backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
-      }), (e) => e.stop()),
+      stoppers.track(
+        'engine',
+        startEngine({
+          dataDir,
+          timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
+          batch:
+            opts.backend === 'azurebatch'
+              ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace }
+              : undefined,
+        }),
+        (e) => e.stop(),
+      ),
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
@@ -91,22 +111,33 @@ export async function startBotStack(
       AzureWebJobsStorage: azurite.connectionString,
       RESIZE_APPROVAL_THRESHOLD: String(opts.resizeApprovalThreshold ?? 3),
       FOLLOWUP_DELAY_SECONDS: '1',
-      ...(engine.batch ? {
-        COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
-      } : {}),
+      ...(engine.batch
+        ? {
+            COMPUTE_BACKEND: 'azurebatch',
+            AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`,
+            AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+          }
+        : {}),
       ...opts.env,
     });
     const batchAi = createBatchAiClient({
-      endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), pollIntervalMs: 100,
+      endpoint: engine.url,
+      subscriptionId: SUB,
+      credential: staticTokenCredential('local-engine'),
+      pollIntervalMs: 100,
     });
     await batchAi.createWorkspace(WS, { location: 'eastus' });
-    await batchAi.createCluster({ ...WS, cluster: 'gpu' }, {
-      properties: {
-        vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: opts.nodes ?? 2 } },
-        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used-here' },
-        nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+    await batchAi.createCluster(
+      { ...WS, cluster: 'gpu' },
+      {
+        properties: {
+          vmSize: 'STANDARD_NC6',
+          scaleSettings: { manual: { targetNodeCount: opts.nodes ?? 2 } },
+          userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used-here' },
+          nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+        },
       },
-    });
+    );
     const logLines: string[] = [];
     let services: BotServices | undefined;
     let host: FunctionsHost | undefined;
@@ -141,21 +172,33 @@ export async function startBotStack(
     const post = (activity: Partial<Activity>) =>
       handler(
         new HttpRequest({
-          method: 'POST', url: 'http://127.0.0.1/api/messages',
-          headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(activity) },
+          method: 'POST',
+          url: 'http://127.0.0.1/api/messages',
+          headers: { 'content-type': 'application/json' },
+          body: { string: JSON.stringify(activity) },
         }),
         new InvocationContext({ functionName: 'messages' }),
       );
     const say = async (conversationId: string, text: string, extra: Partial<Activity> = {}) => {
       const a = message(conversationId, text, channel.serviceUrl, extra);
       const res = await post(a);
-      if (res.status !== 200) throw new Error(`messages answered ${res.status}: ${JSON.stringify(res.jsonBody ?? res.body)}`);
+      if (res.status !== 200)
+        throw new Error(`messages answered ${res.status}: ${JSON.stringify(res.jsonBody ?? res.body)}`);
       return channel.waitFor(conversationId, (r) => r.replyToId === a.id);
     };
     return {
-      engine, channel, config, logLines, post, say, stopBot, startBot,
+      engine,
+      channel,
+      config,
+      logLines,
+      post,
+      say,
+      stopBot,
+      startBot,
       stop: () => stoppers.stopAll(),
-      get services() { return running(); },
+      get services() {
+        return running();
+      },
     };
   });
 }
@@ -183,10 +226,18 @@ export function cardText(a: Partial<Activity>): string {
 export function buttonCommands(a: Partial<Activity>): string[] {
   const out: string[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Action.') && o.data && typeof (o.data as { command?: unknown }).command === 'string') {
+    if (
+      typeof o.type === 'string' &&
+      o.type.startsWith('Action.') &&
+      o.data &&
+      typeof (o.data as { command?: unknown }).command === 'string'
+    ) {
       out.push((o.data as { command: string }).command);
     }
     Object.values(o).forEach(walk);

@@ -44,8 +44,18 @@ export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<F
       }
       if (failure.times > 0) {
         failure.times--;
-        const headers: Record<string, string> = failure.status === 429 ? { 'retry-after': String(failure.retryAfter) } : {};
-        return answer(failure.status, { error: { code: failure.status === 429 ? 'TooManyRequests' : 'ServiceError', message: 'fake channel refused' } }, headers);
+        const headers: Record<string, string> =
+          failure.status === 429 ? { 'retry-after': String(failure.retryAfter) } : {};
+        return answer(
+          failure.status,
+          {
+            error: {
+              code: failure.status === 429 ? 'TooManyRequests' : 'ServiceError',
+              message: 'fake channel refused',
+            },
+          },
+          headers,
+        );
       }
       const conversationId = decodeURIComponent(m[1]);
       let activity: Activity;
@@ -69,7 +79,9 @@ export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<F
     serviceUrl: `http://127.0.0.1:${port}`,
     activities: (id) => [...(received.get(id) ?? [])],
     requests: () => [...log],
-    failNext(status, times, retryAfterSeconds = 1) { failure = { status, times, retryAfter: retryAfterSeconds }; },
+    failNext(status, times, retryAfterSeconds = 1) {
+      failure = { status, times, retryAfter: retryAfterSeconds };
+    },
     waitFor(conversationId, predicate, timeoutMs = 10_000) {
       return new Promise<Activity>((resolve, reject) => {
         const check = () => {
@@ -80,18 +92,25 @@ export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<F
           resolve(hit);
           return true;
         };
-        const onChange = () => { check(); };
+        const onChange = () => {
+          check();
+        };
         const timer = setTimeout(() => {
           waiters.delete(onChange);
-          reject(new Error(`fake channel: no matching activity in ${conversationId} within ${timeoutMs} ms (got ${(received.get(conversationId) ?? []).length})`));
+          reject(
+            new Error(
+              `fake channel: no matching activity in ${conversationId} within ${timeoutMs} ms (got ${(received.get(conversationId) ?? []).length})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(onChange);
         check();
       });
     },
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
   };
 }

@@ -16,11 +16,17 @@ export function createStoppers(): Stoppers {
   const stops: Array<[string, () => Promise<void> | void]> = [];
   return {
     track(name, starting, stop) {
-      stops.push([name, async () => {
-        // A start that failed has nothing to stop; its own error is reported by whoever awaited it.
-        const started = await starting.then((v) => ({ v }), () => undefined);
-        if (started) await stop(started.v);
-      }]);
+      stops.push([
+        name,
+        async () => {
+          // A start that failed has nothing to stop; its own error is reported by whoever awaited it.
+          const started = await starting.then(
+            (v) => ({ v }),
+            () => undefined,
+          );
+          if (started) await stop(started.v);
+        },
+      ]);
       return starting;
     },
     add(name, stop) {
@@ -50,7 +56,9 @@ export async function startOrStop<T>(start: (stoppers: Stoppers) => Promise<T>):
     return await start(stoppers);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    await stoppers.stopAll().catch((stopErr: Error) => { err.message += ` (and then ${stopErr.message})`; });
+    await stoppers.stopAll().catch((stopErr: Error) => {
+      err.message += ` (and then ${stopErr.message})`;
+    });
     throw err;
   }
 }

@@ -3,13 +3,16 @@
 type Json = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
+const arr = (v: unknown): Json[] =>
+  Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : [];
 
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** mrkdwn → plain: links as `title (url)`, emphasis markers dropped, entities decoded. */
 function plain(mrkdwn: string): string {
-  return decode(mrkdwn.replace(/<([^|>]+)\|([^>]*)>/g, '$2 ($1)').replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:])/gm, '$1$2'));
+  return decode(
+    mrkdwn.replace(/<([^|>]+)\|([^>]*)>/g, '$2 ($1)').replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:])/gm, '$1$2'),
+  );
 }
 
 function textLines(t: unknown): string[] {
@@ -29,15 +32,27 @@ function blockLines(b: Json): string[] {
     case 'section': {
       const fields = arr(b.fields).map((f) => plain(str(f.text)).split('\n'));
       const width = Math.max(0, ...fields.map(([title]) => title.length));
-      const lines = [...textLines(b.text), ...fields.map(([title, ...value]) => `  ${title.padEnd(width)}  ${value.join(' ')}`)];
+      const lines = [
+        ...textLines(b.text),
+        ...fields.map(([title, ...value]) => `  ${title.padEnd(width)}  ${value.join(' ')}`),
+      ];
       const accessory = b.accessory as Json | undefined;
       if (accessory?.type === 'button') lines.push(`  ${button(accessory)}`);
       return lines;
     }
     case 'context':
-      return [arr(b.elements).map((e) => plain(str(e.text))).join(' ')];
+      return [
+        arr(b.elements)
+          .map((e) => plain(str(e.text)))
+          .join(' '),
+      ];
     case 'actions':
-      return [arr(b.elements).filter((e) => e.type === 'button').map(button).join(' ')];
+      return [
+        arr(b.elements)
+          .filter((e) => e.type === 'button')
+          .map(button)
+          .join(' '),
+      ];
     case 'divider':
       return ['───'];
     default:

@@ -17,7 +17,10 @@ export interface SlackChatOptions {
   json: boolean;
 }
 
-interface Io { out(s: string): void; sleep(ms: number): Promise<void> }
+interface Io {
+  out(s: string): void;
+  sleep(ms: number): Promise<void>;
+}
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -27,13 +30,19 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
     throw new InputError('SlackUnreachable', `No local Slack at ${new URL(url).origin}: start it with npm start.`);
   }
   const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-  if (!res.ok) throw new InputError('SlackAppRefused', `${body?.error?.code ?? `HTTP ${res.status}`}: ${body?.error?.message ?? `from ${url}`}`);
+  if (!res.ok)
+    throw new InputError(
+      'SlackAppRefused',
+      `${body?.error?.code ?? `HTTP ${res.status}`}: ${body?.error?.message ?? `from ${url}`}`,
+    );
   return body as T;
 }
 
 export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
   const base = o.url.replace(/\/+$/, '');
-  const history = async () => (await call<{ messages: SlackMessage[] }>(`${base}/_local/history?channel=${encodeURIComponent(o.channel)}`)).messages;
+  const history = async () =>
+    (await call<{ messages: SlackMessage[] }>(`${base}/_local/history?channel=${encodeURIComponent(o.channel)}`))
+      .messages;
   // ts → edits already printed: a message shows again (marked updated) when chat.update changed it.
   const printed = new Map<string, number>();
   const print = (messages: SlackMessage[]) => {
@@ -41,7 +50,11 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
       if (!m.bot || printed.get(m.ts) === m.edits) continue;
       const tag = printed.has(m.ts) ? ' · updated' : '';
       printed.set(m.ts, m.edits);
-      io.out(o.json ? JSON.stringify(m) : `── batchai · ${new Date(Number(m.ts) * 1000).toLocaleTimeString()}${tag} ──\n${slackMessageToText(m)}\n`);
+      io.out(
+        o.json
+          ? JSON.stringify(m)
+          : `── batchai · ${new Date(Number(m.ts) * 1000).toLocaleTimeString()}${tag} ──\n${slackMessageToText(m)}\n`,
+      );
     }
   };
   const before = await history();
@@ -50,11 +63,18 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
 
   const who = { team: o.team, user: o.user, channel: o.channel };
   if (o.text !== undefined || o.press !== undefined) {
-    const [path, body] = o.press !== undefined ? ['press', { ...who, button: o.press }] : ['say', { ...who, text: o.text }];
+    const [path, body] =
+      o.press !== undefined ? ['press', { ...who, button: o.press }] : ['say', { ...who, text: o.text }];
     const r = await call<{ app: { status: number; body: string } }>(`${base}/_local/${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
-    if (r.app.status !== 200) throw new InputError('SlackAppRefused', `The app answered HTTP ${r.app.status}${r.app.body ? `: ${r.app.body}` : ''}.`);
+    if (r.app.status !== 200)
+      throw new InputError(
+        'SlackAppRefused',
+        `The app answered HTTP ${r.app.status}${r.app.body ? `: ${r.app.body}` : ''}.`,
+      );
     // An ephemeral answer (e.g. the slash command could not post) is for this person only: show it as such.
     const ephemeral = /^\{/.test(r.app.body) ? (JSON.parse(r.app.body) as { text?: string }).text : undefined;
     if (ephemeral) io.out(`── batchai · only you ──\n${ephemeral}\n`);

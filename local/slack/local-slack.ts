@@ -18,7 +18,10 @@ export interface LocalSlackOptions extends SlackApiFakeOptions {
   port?: number;
 }
 
-export interface Delivery { status: number; body: string }
+export interface Delivery {
+  status: number;
+  body: string;
+}
 
 export interface LocalSlack {
   /** Base URL; the Web API is `${url}/api/` (the app's SLACK_API_URL). */
@@ -33,7 +36,11 @@ export interface LocalSlack {
   stop(): Promise<void>;
 }
 
-interface Button { action_id: string; value: string; text: { text: string } }
+interface Button {
+  action_id: string;
+  value: string;
+  text: { text: string };
+}
 
 function buttonsOf(m: SlackMessage): Button[] {
   const out: Button[] = [];
@@ -45,12 +52,16 @@ function buttonsOf(m: SlackMessage): Button[] {
   return out;
 }
 
-const isId = (v: unknown, first: string): v is string => typeof v === 'string' && new RegExp(`^[${first}][A-Z0-9]+$`).test(v);
+const isId = (v: unknown, first: string): v is string =>
+  typeof v === 'string' && new RegExp(`^[${first}][A-Z0-9]+$`).test(v);
 
 function whoOf(body: unknown, team: string): SlackWho {
   const b = (body ?? {}) as { user?: unknown; channel?: unknown; team?: unknown };
   if (!isId(b.user, 'UW') || !isId(b.channel, 'CDG')) {
-    throw new InputError('BadRequest', 'Expected {user: "U…", channel: "C…" or "D…", text} (Slack ids: capital letters and digits).');
+    throw new InputError(
+      'BadRequest',
+      'Expected {user: "U…", channel: "C…" or "D…", text} (Slack ids: capital letters and digits).',
+    );
   }
   return { team: isId(b.team, 'TE') ? b.team : team, user: b.user, channel: b.channel };
 }
@@ -70,33 +81,77 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
 
   async function deliver(body: string, type: 'json' | 'form'): Promise<Delivery> {
     if (!appUrl) throw new InputError('NotConnected', 'The local Slack has no app URL yet (connect(appUrl)).');
-    const res = await fetch(appUrl, { method: 'POST', headers: { ...signSlackRequest(opts.signingSecret, body, type, now()) }, body });
+    const res = await fetch(appUrl, {
+      method: 'POST',
+      headers: { ...signSlackRequest(opts.signingSecret, body, type, now()) },
+      body,
+    });
     return { status: res.status, body: await res.text() };
   }
 
   const slack: LocalSlack = {
-    url, apiUrl: `${url}/api/`, fake,
-    connect(u) { appUrl = u; },
+    url,
+    apiUrl: `${url}/api/`,
+    fake,
+    connect(u) {
+      appUrl = u;
+    },
     async say(who, text) {
       const slash = /^\/batchai(?:\s+|$)/.exec(text);
       if (slash) return deliver(slashCommandBody(who, text.slice(slash[0].length).trim(), ids()), 'form');
-      const m = fake.addUserMessage(who.channel, who.user, who.channel.startsWith('D') ? text : `<@${fake.identity.botUserId}> ${text}`);
+      const m = fake.addUserMessage(
+        who.channel,
+        who.user,
+        who.channel.startsWith('D') ? text : `<@${fake.identity.botUserId}> ${text}`,
+      );
       const kind = who.channel.startsWith('D') ? 'dm' : 'mention';
-      return deliver(eventBody(who, text, { kind, ts: m.ts, botUserId: fake.identity.botUserId, eventId: `Ev${++n}`, eventTime: Math.floor(now() / 1000) }), 'json');
+      return deliver(
+        eventBody(who, text, {
+          kind,
+          ts: m.ts,
+          botUserId: fake.identity.botUserId,
+          eventId: `Ev${++n}`,
+          eventTime: Math.floor(now() / 1000),
+        }),
+        'json',
+      );
     },
     async press(who, button, ts) {
       const matches = (x: Button) => x.value === button || x.text.text === button;
-      const m = ts ? fake.message(who.channel, ts) : fake.messages(who.channel).reverse().find((x) => buttonsOf(x).some(matches));
-      if (!m) throw new InputError('NotFound', ts ? `No message ${ts} in ${who.channel}.` : `No message in ${who.channel} has a button "${button}".`);
+      const m = ts
+        ? fake.message(who.channel, ts)
+        : fake
+            .messages(who.channel)
+            .reverse()
+            .find((x) => buttonsOf(x).some(matches));
+      if (!m)
+        throw new InputError(
+          'NotFound',
+          ts ? `No message ${ts} in ${who.channel}.` : `No message in ${who.channel} has a button "${button}".`,
+        );
       const b = buttonsOf(m).find(matches);
-      if (!b) throw new InputError('NotFound', `Message ${m.ts} has no button "${button}"; it has: ${buttonsOf(m).map((x) => x.text.text).join(', ') || 'none'}.`);
-      const body = blockActionsBody(who, m, { action_id: b.action_id, value: b.value, text: b.text.text }, { ...ids(), actionTs: String(now() / 1000) });
+      if (!b)
+        throw new InputError(
+          'NotFound',
+          `Message ${m.ts} has no button "${button}"; it has: ${
+            buttonsOf(m)
+              .map((x) => x.text.text)
+              .join(', ') || 'none'
+          }.`,
+        );
+      const body = blockActionsBody(
+        who,
+        m,
+        { action_id: b.action_id, value: b.value, text: b.text.text },
+        { ...ids(), actionTs: String(now() / 1000) },
+      );
       return deliver(body, 'form');
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   async function local(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -109,11 +164,15 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       const body = (await readJson(req)) as { text?: unknown; ts?: unknown; button?: unknown } | undefined;
       const who = whoOf(body, fake.identity.team);
       if (path === '/_local/say') {
-        if (typeof body?.text !== 'string' || !body.text.trim()) throw new InputError('BadRequest', 'Expected a non-empty "text".');
+        if (typeof body?.text !== 'string' || !body.text.trim())
+          throw new InputError('BadRequest', 'Expected a non-empty "text".');
         return sendJson(res, 200, { ok: true, app: await slack.say(who, body.text) });
       }
       if (typeof body?.button !== 'string' || (body.ts !== undefined && typeof body.ts !== 'string')) {
-        throw new InputError('BadRequest', 'Expected "button" (its title or command) and optionally "ts" (the message; default the newest with that button).');
+        throw new InputError(
+          'BadRequest',
+          'Expected "button" (its title or command) and optionally "ts" (the message; default the newest with that button).',
+        );
       }
       return sendJson(res, 200, { ok: true, app: await slack.press(who, body.button, body.ts as string | undefined) });
     }
@@ -129,7 +188,8 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       await local(req, res, path);
     })().catch((e: unknown) => {
       const err = toError(e);
-      if (!res.headersSent) sendError(res, err instanceof InputError ? 400 : 500, (err as { code?: string }).code ?? 'Error', err.message);
+      if (!res.headersSent)
+        sendError(res, err instanceof InputError ? 400 : 500, (err as { code?: string }).code ?? 'Error', err.message);
     });
   });
   return slack;

@@ -14,7 +14,12 @@ export function slackSignature(signingSecret: string, timestampSeconds: number, 
 }
 
 /** Headers for `rawBody` signed at `nowMs` (default: now); JSON for events, form-encoded for commands and actions. */
-export function signSlackRequest(signingSecret: string, rawBody: string, contentType: 'json' | 'form', nowMs = Date.now()): SignedHeaders {
+export function signSlackRequest(
+  signingSecret: string,
+  rawBody: string,
+  contentType: 'json' | 'form',
+  nowMs = Date.now(),
+): SignedHeaders {
   const ts = Math.floor(nowMs / 1000);
   return {
     'content-type': contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',

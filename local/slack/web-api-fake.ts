@@ -6,7 +6,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyText } from '../http-body';
 
-export interface SlackIdentity { team: string; botUserId: string; botId: string }
+export interface SlackIdentity {
+  team: string;
+  botUserId: string;
+  botId: string;
+}
 
 export interface SlackMessage {
   channel: string;
@@ -21,7 +25,13 @@ export interface SlackMessage {
   thread_ts?: string;
 }
 
-export interface SlackCall { method: string; args: Record<string, unknown>; status: number; error?: string; at: number }
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  status: number;
+  error?: string;
+  at: number;
+}
 
 export interface SlackApiFakeOptions {
   /** The bot token calls must carry (`xoxb-...`); others get `invalid_auth`. */
@@ -89,25 +99,44 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
   };
   const find = (channel: string, ts: string) => byChannel.get(channel)?.find((m) => m.ts === ts);
   const view = (m: SlackMessage) => ({
-    type: 'message', ts: m.ts, text: m.text, blocks: m.blocks,
+    type: 'message',
+    ts: m.ts,
+    text: m.text,
+    blocks: m.blocks,
     ...(m.bot ? { user: identity.botUserId, bot_id: identity.botId } : { user: m.user }),
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
   });
-  const hasContent = (a: Args) => (typeof a.text === 'string' && a.text.length > 0) || (Array.isArray(a.blocks) && a.blocks.length > 0);
+  const hasContent = (a: Args) =>
+    (typeof a.text === 'string' && a.text.length > 0) || (Array.isArray(a.blocks) && a.blocks.length > 0);
 
   const methods: Record<string, (a: Args) => Answer> = {
-    'auth.test': () => ok({ url: 'https://local.slack.invalid/', team: 'local', user: 'batchai', team_id: identity.team, user_id: identity.botUserId, bot_id: identity.botId }),
+    'auth.test': () =>
+      ok({
+        url: 'https://local.slack.invalid/',
+        team: 'local',
+        user: 'batchai',
+        team_id: identity.team,
+        user_id: identity.botUserId,
+        bot_id: identity.botId,
+      }),
     'chat.postMessage': (a) => {
       const channel = a.channel;
       if (typeof channel !== 'string' || !channel) return fail('channel_not_found');
       if (!hasContent(a)) return fail('no_text');
       if (opts.strictChannelRate) {
         const last = lastPost.get(channel);
-        if (last !== undefined && now() - last < 1000) return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
+        if (last !== undefined && now() - last < 1000)
+          return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
         lastPost.set(channel, now());
       }
       const m = store({
-        channel, ts: nextTs(), text: String(a.text ?? ''), blocks: (a.blocks as unknown[]) ?? [], user: identity.botUserId, bot: true, edits: 0,
+        channel,
+        ts: nextTs(),
+        text: String(a.text ?? ''),
+        blocks: (a.blocks as unknown[]) ?? [],
+        user: identity.botUserId,
+        bot: true,
+        edits: 0,
         ...(typeof a.thread_ts === 'string' ? { thread_ts: a.thread_ts } : {}),
       });
       return ok({ channel, ts: m.ts, message: view(m) });
@@ -122,7 +151,10 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       m.edits++;
       return ok({ channel: m.channel, ts: m.ts, text: m.text, message: view(m) });
     },
-    'chat.postEphemeral': (a) => (typeof a.channel === 'string' && typeof a.user === 'string' && hasContent(a) ? ok({ message_ts: nextTs() }) : fail('invalid_arguments')),
+    'chat.postEphemeral': (a) =>
+      typeof a.channel === 'string' && typeof a.user === 'string' && hasContent(a)
+        ? ok({ message_ts: nextTs() })
+        : fail('invalid_arguments'),
   };
 
   function answer(method: string, args: Args, token: string | undefined): Answer {
@@ -130,7 +162,11 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       if (throttle.skip > 0) throttle.skip--;
       else {
         throttle.times--;
-        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(throttle.retryAfter) } };
+        return {
+          status: 429,
+          body: { ok: false, error: 'ratelimited' },
+          headers: { 'retry-after': String(throttle.retryAfter) },
+        };
       }
     }
     const run = methods[method];
@@ -150,15 +186,28 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       try {
         args = parseArgs(raw, req.headers['content-type'] ?? '');
       } catch {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'invalid_json' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: 'invalid_json' }));
         return true;
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
       delete args.token;
-      const a = req.method === 'POST' ? answer(m[1], args, token) : { status: 405, body: { ok: false, error: 'method_not_supported_for_channel_type' } };
-      calls.push({ method: m[1], args, status: a.status, ...(a.body.ok ? {} : { error: String(a.body.error) }), at: now() });
-      res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', ...a.headers }).end(JSON.stringify(a.body));
+      const a =
+        req.method === 'POST'
+          ? answer(m[1], args, token)
+          : { status: 405, body: { ok: false, error: 'method_not_supported_for_channel_type' } };
+      calls.push({
+        method: m[1],
+        args,
+        status: a.status,
+        ...(a.body.ok ? {} : { error: String(a.body.error) }),
+        at: now(),
+      });
+      res
+        .writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', ...a.headers })
+        .end(JSON.stringify(a.body));
       waiters.forEach((w) => w());
       return true;
     },
@@ -183,7 +232,11 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`slack fake: nothing matched within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}:${c.status}${c.error ? `:${c.error}` : ''}`).join(', ') || 'none'}`));
+          reject(
+            new Error(
+              `slack fake: nothing matched within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}:${c.status}${c.error ? `:${c.error}` : ''}`).join(', ') || 'none'}`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

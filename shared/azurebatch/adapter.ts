@@ -8,7 +8,13 @@
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';
 import type {
-  ClusterRef, ComputeCluster, ComputeJob, JobRef, ListOutputFilesOptions, OutputFile, WorkspaceRef,
+  ClusterRef,
+  ComputeCluster,
+  ComputeJob,
+  JobRef,
+  ListOutputFilesOptions,
+  OutputFile,
+  WorkspaceRef,
 } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { JobCreateParameters } from '../compute/job-file';
@@ -48,8 +54,17 @@ export type ComputeOperations = ComputePort & {
 const STD_FILE = /^std[^/\\]*\.txt$/;
 
 /** What a tick diffs; everything else stays on the service. */
-export const JOB_FIELDS = ['id', 'state', 'stateTransitionTime', 'creationTime', 'priority', 'poolInfo', 'executionInfo', 'metadata', 'constraints'];
-
+export const JOB_FIELDS = [
+  'id',
+  'state',
+  'stateTransitionTime',
+  'creationTime',
+  'priority',
+  'poolInfo',
+  'executionInfo',
+  'metadata',
+  'constraints',
+];
 
 interface Listing {
   at: number;
@@ -63,7 +78,11 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   function accountOf(ref: WorkspaceRef): AzureBatchAccount {
     const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
     if (!a) {
-      throw batchError('AccountNotFound', `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`, 404);
+      throw batchError(
+        'AccountNotFound',
+        `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`,
+        404,
+      );
     }
     return a;
   }
@@ -97,10 +116,14 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
 
   /** The Batch job and task a Batch AI job.json becomes (refused up front where it cannot be mapped). */
   function translate(ref: JobRef, params: JobCreateParameters, out: { url: string; identity?: string }) {
-    if (!params.properties) throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
+    if (!params.properties)
+      throw new InputError('InvalidOption', 'The job has no properties: expected a Batch AI job.json body.');
     return translateJob(params.properties, {
-      jobId: ref.job, poolId: poolIdOf(params.properties.cluster.id), experiment: ref.experiment,
-      outputContainerUrl: out.url, outputIdentity: out.identity,
+      jobId: ref.job,
+      poolId: poolIdOf(params.properties.cluster.id),
+      experiment: ref.experiment,
+      outputContainerUrl: out.url,
+      outputIdentity: out.identity,
     });
   }
 
@@ -116,7 +139,12 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     return clusterOf(a, pool, counts);
   }
 
-  async function resize(a: AzureBatchAccount, poolId: string, body: object, deallocation: NodeDeallocationOption): Promise<void> {
+  async function resize(
+    a: AzureBatchAccount,
+    poolId: string,
+    body: object,
+    deallocation: NodeDeallocationOption,
+  ): Promise<void> {
     try {
       await a.client.resizePool(poolId, { ...body, nodeDeallocationOption: deallocation });
     } catch (e) {
@@ -141,7 +169,11 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
    * 'stdouterr': the task's log files as the Batch file API lists them (sizes while it runs), linked to the
    * blobs they are uploaded to when the task ends; an output directory: the blobs uploaded below it.
    */
-  async function* listOutputFiles(a: AzureBatchAccount, ref: JobRef, opts: ListOutputFilesOptions): AsyncIterable<OutputFile> {
+  async function* listOutputFiles(
+    a: AzureBatchAccount,
+    ref: JobRef,
+    opts: ListOutputFilesOptions,
+  ): AsyncIterable<OutputFile> {
     const expiryMinutes = opts.linkExpiryInMinutes ?? 60;
     const max = opts.maxResults ?? 1000;
     const sub = opts.directory ? `/${opts.directory.replace(/^\/+|\/+$/g, '')}` : '';
@@ -177,14 +209,21 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       if (s.mode === 'manual') {
         if (pool.enableAutoScale) await a.client.disablePoolAutoScale(pool.id);
         const target = s.targetNodeCount;
-        const body = low ? { targetDedicatedNodes: 0, targetLowPriorityNodes: target } : { targetDedicatedNodes: target };
+        const body = low
+          ? { targetDedicatedNodes: 0, targetLowPriorityNodes: target }
+          : { targetDedicatedNodes: target };
         // Running tasks go back to the queue, as Batch AI's default deallocation option did.
         await resize(a, pool.id, body, 'requeue');
       } else if (s.mode === 'auto') {
         const formula = autoScaleFormula({ min: s.min, max: s.max }, low);
         await a.client.enablePoolAutoScale(pool.id, { autoScaleFormula: formula, autoScaleEvaluationInterval: 'PT5M' });
         const run = await a.client.evaluatePoolAutoScale(pool.id, formula);
-        if (run.error) throw batchError(run.error.code ?? 'AutoScaleEvaluationFailed', run.error.message ?? 'The auto-scale formula did not evaluate.', 400);
+        if (run.error)
+          throw batchError(
+            run.error.code ?? 'AutoScaleEvaluationFailed',
+            run.error.message ?? 'The auto-scale formula did not evaluate.',
+            400,
+          );
       } else {
         throw new InputError('InvalidOption', 'scale: expected mode manual or auto.');
       }
@@ -221,7 +260,11 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
       return {
         requests: [
           { method: 'POST', path: `${a.client.endpoint}/jobs?api-version=${BATCH_API_VERSION}`, body: job },
-          { method: 'POST', path: `${a.client.endpoint}/jobs/${job.id}/tasks?api-version=${BATCH_API_VERSION}`, body: task },
+          {
+            method: 'POST',
+            path: `${a.client.endpoint}/jobs/${job.id}/tasks?api-version=${BATCH_API_VERSION}`,
+            body: task,
+          },
         ],
       };
     },

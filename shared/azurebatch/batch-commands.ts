@@ -50,30 +50,45 @@ function tensorFlow(p: JobBaseProperties): string {
 export function toolCommand(p: JobBaseProperties): string {
   const n = p.nodeCount;
   switch (toolKeyOf(p)) {
-    case 'customToolkitSettings': return p.customToolkitSettings!.commandLine || 'true';
+    case 'customToolkitSettings':
+      return p.customToolkitSettings!.commandLine || 'true';
     // The user's own mpirun line, with the hostfile Batch AI provided.
-    case 'customMpiSettings': return p.customMpiSettings!.commandLine;
+    case 'customMpiSettings':
+      return p.customMpiSettings!.commandLine;
     case 'pyTorchSettings': {
       const s = p.pyTorchSettings!;
-      const backend = s.communicationBackend ? `export AZ_BATCHAI_PYTORCH_BACKEND=${shellQuote(s.communicationBackend)}; ` : '';
+      const backend = s.communicationBackend
+        ? `export AZ_BATCHAI_PYTORCH_BACKEND=${shellQuote(s.communicationBackend)}; `
+        : '';
       // Batch AI's init method pointed at the master: Batch names it as ip:port in $AZ_BATCH_MASTER_NODE.
-      const init = n > 1 || (s.processCount ?? 1) > 1 ? 'export AZ_BATCHAI_PYTORCH_INIT_METHOD="tcp://${AZ_BATCH_MASTER_NODE:-127.0.0.1:6105}"; ' : '';
+      const init =
+        n > 1 || (s.processCount ?? 1) > 1
+          ? 'export AZ_BATCHAI_PYTORCH_INIT_METHOD="tcp://${AZ_BATCH_MASTER_NODE:-127.0.0.1:6105}"; '
+          : '';
       return `${backend}${init}${mpi(s.processCount ?? n, n, python(s))}`;
     }
-    case 'tensorFlowSettings': return tensorFlow(p);
-    case 'horovodSettings': return mpi(p.horovodSettings!.processCount ?? n, n, python(p.horovodSettings!));
-    case 'chainerSettings': return mpi(p.chainerSettings!.processCount ?? n, n, python(p.chainerSettings!));
+    case 'tensorFlowSettings':
+      return tensorFlow(p);
+    case 'horovodSettings':
+      return mpi(p.horovodSettings!.processCount ?? n, n, python(p.horovodSettings!));
+    case 'chainerSettings':
+      return mpi(p.chainerSettings!.processCount ?? n, n, python(p.chainerSettings!));
     case 'cntkSettings': {
       const c = p.cntkSettings!;
       const brain = (c.languageType ?? 'Python').toLowerCase() === 'brainscript';
-      const command = brain ? ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' ') : python(c);
+      const command = brain
+        ? ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' ')
+        : python(c);
       return mpi(c.processCount ?? n, n, command);
     }
     case 'caffeSettings': {
       const c = p.caffeSettings!;
-      const command = c.configFilePath ? ['caffe train', `--solver=${c.configFilePath}`, c.commandLineArgs].filter(Boolean).join(' ') : python(c);
+      const command = c.configFilePath
+        ? ['caffe train', `--solver=${c.configFilePath}`, c.commandLineArgs].filter(Boolean).join(' ')
+        : python(c);
       return mpi(c.processCount ?? n, n, command);
     }
-    case 'caffe2Settings': return python(p.caffe2Settings!);
+    case 'caffe2Settings':
+      return python(p.caffe2Settings!);
   }
 }

@@ -4,7 +4,11 @@
 // a poll which jobs ended and how. What cannot map is refused here, before anything is sent.
 import type { EnvironmentVariableWithSecretValue, JobBaseProperties } from '../compute/job-file';
 import type {
-  BatchJobCreateOptions, BatchTaskCreateOptions, ContainerSettings, EnvironmentSetting, OutputFile,
+  BatchJobCreateOptions,
+  BatchTaskCreateOptions,
+  ContainerSettings,
+  EnvironmentSetting,
+  OutputFile,
 } from './types';
 import { InputError } from '../errors';
 import { bashCommandLine, expandingQuote, HOSTFILE_SETUP, toolCommand } from './batch-commands';
@@ -42,29 +46,46 @@ function refuse(message: string): never {
 
 function checkMappable(p: JobBaseProperties): void {
   const m = p.mountVolumes;
-  const kinds = m ? (['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'] as const).filter((k) => (m[k]?.length ?? 0) > 0) : [];
+  const kinds = m
+    ? (['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'] as const).filter(
+        (k) => (m[k]?.length ?? 0) > 0,
+      )
+    : [];
   if (kinds.length > 0) {
-    refuse(`mountVolumes.${kinds.join(', mountVolumes.')}: Azure Batch mounts file systems per pool, not per job. `
-      + 'Remove mountVolumes from the job and add the share to the pool\'s mountConfiguration; it then appears under '
-      + '$AZ_BATCH_NODE_MOUNTS_DIR/<relativeMountPath>, which $AZ_BATCHAI_MOUNT_ROOT and $AZ_BATCHAI_JOB_MOUNT_ROOT point to.');
+    refuse(
+      `mountVolumes.${kinds.join(', mountVolumes.')}: Azure Batch mounts file systems per pool, not per job. ` +
+        "Remove mountVolumes from the job and add the share to the pool's mountConfiguration; it then appears under " +
+        '$AZ_BATCH_NODE_MOUNTS_DIR/<relativeMountPath>, which $AZ_BATCHAI_MOUNT_ROOT and $AZ_BATCHAI_JOB_MOUNT_ROOT point to.',
+    );
   }
   const vaulted = (p.secrets ?? []).filter((s) => s.valueSecretReference && s.value === undefined);
   if (vaulted.length > 0) {
-    refuse(`secrets ${vaulted.map((s) => s.name).join(', ')}: Key Vault references do not exist for Batch tasks. `
-      + 'Give the value in the job (it reaches the task\'s environment settings), or read the secret inside the job with the pool\'s managed identity.');
+    refuse(
+      `secrets ${vaulted.map((s) => s.name).join(', ')}: Key Vault references do not exist for Batch tasks. ` +
+        "Give the value in the job (it reaches the task's environment settings), or read the secret inside the job with the pool's managed identity.",
+    );
   }
   if (p.containerSettings?.imageSourceRegistry.credentials?.passwordSecretReference) {
-    refuse('containerSettings.imageSourceRegistry.credentials.passwordSecretReference: Batch takes the registry password itself '
-      + '(or the pool\'s identity): give credentials.password, or grant the pool\'s identity AcrPull and drop the credentials.');
+    refuse(
+      'containerSettings.imageSourceRegistry.credentials.passwordSecretReference: Batch takes the registry password itself ' +
+        "(or the pool's identity): give credentials.password, or grant the pool's identity AcrPull and drop the credentials.",
+    );
   }
-  if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1) refuse(`nodeCount=${p.nodeCount}: expected a whole number of at least 1.`);
+  if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1)
+    refuse(`nodeCount=${p.nodeCount}: expected a whole number of at least 1.`);
   for (const d of p.outputDirectories ?? []) {
-    if (!/^[A-Za-z0-9_]+$/.test(d.id)) refuse(`outputDirectories id ${JSON.stringify(d.id)}: expected letters, digits and _ (it names $AZ_BATCHAI_OUTPUT_<id>).`);
+    if (!/^[A-Za-z0-9_]+$/.test(d.id))
+      refuse(
+        `outputDirectories id ${JSON.stringify(d.id)}: expected letters, digits and _ (it names $AZ_BATCHAI_OUTPUT_<id>).`,
+      );
   }
 }
 
 function environment(p: JobBaseProperties, t: BatchTarget): EnvironmentSetting[] {
-  const secrets = (p.secrets ?? []).map((s: EnvironmentVariableWithSecretValue) => ({ name: s.name, value: s.value ?? '' }));
+  const secrets = (p.secrets ?? []).map((s: EnvironmentVariableWithSecretValue) => ({
+    name: s.name,
+    value: s.value ?? '',
+  }));
   return [
     { name: 'AZ_BATCHAI_JOB_NAME', value: t.jobId },
     ...(p.environmentVariables ?? []).map((v) => ({ name: v.name, value: v.value })),
@@ -81,7 +102,9 @@ function prelude(p: JobBaseProperties, distributed: boolean): string[] {
   ];
   for (const d of p.inputDirectories ?? []) lines.push(`export AZ_BATCHAI_INPUT_${d.id}=${expandingQuote(d.path)}`);
   for (const d of p.outputDirectories ?? []) {
-    lines.push(`export AZ_BATCHAI_OUTPUT_${d.id}="$AZ_BATCH_TASK_WORKING_DIR/outputs/${d.id}"; mkdir -p "$AZ_BATCHAI_OUTPUT_${d.id}"`);
+    lines.push(
+      `export AZ_BATCHAI_OUTPUT_${d.id}="$AZ_BATCH_TASK_WORKING_DIR/outputs/${d.id}"; mkdir -p "$AZ_BATCHAI_OUTPUT_${d.id}"`,
+    );
   }
   if (distributed) lines.push(HOSTFILE_SETUP);
   return lines;
@@ -95,20 +118,28 @@ function container(p: JobBaseProperties): ContainerSettings | undefined {
   return {
     imageName: r.image,
     containerRunOptions: c.shmSize ? `--shm-size=${c.shmSize}` : undefined,
-    registry: r.credentials ? { registryServer: server, username: r.credentials.username, password: r.credentials.password } : undefined,
+    registry: r.credentials
+      ? { registryServer: server, username: r.credentials.username, password: r.credentials.password }
+      : undefined,
   };
 }
 
 function outputFiles(p: JobBaseProperties, t: BatchTarget): OutputFile[] {
   const to = (path: string) => ({
-    container: { containerUrl: t.outputContainerUrl, path, identityReference: t.outputIdentity ? { resourceId: t.outputIdentity } : undefined },
+    container: {
+      containerUrl: t.outputContainerUrl,
+      path,
+      identityReference: t.outputIdentity ? { resourceId: t.outputIdentity } : undefined,
+    },
   });
   const upload = { uploadCondition: 'taskcompletion' as const };
   return [
     // stdout.txt and stderr.txt live in the task directory, one above the working directory.
     { filePattern: '../std*.txt', destination: to(`${t.jobId}/${STDOUTERR_ID}`), uploadOptions: upload },
     ...(p.outputDirectories ?? []).map((d) => ({
-      filePattern: `outputs/${d.id}/**/*`, destination: to(`${t.jobId}/outputs/${d.id}`), uploadOptions: upload,
+      filePattern: `outputs/${d.id}/**/*`,
+      destination: to(`${t.jobId}/outputs/${d.id}`),
+      uploadOptions: upload,
     })),
   ];
 }
@@ -130,15 +161,20 @@ export function translateJob(p: JobBaseProperties, t: BatchTarget): TranslatedJo
     onTaskFailure: 'performexitoptionsjobaction',
     // The job list alone (one paged request a tick) then tells what an ended job's alert links to.
     metadata: [
-      { name: EXPERIMENT_METADATA, value: t.experiment }, { name: TOOL_METADATA, value: tool },
-      ...(p.outputDirectories?.length ? [{ name: OUTPUTS_METADATA, value: p.outputDirectories.map((d) => d.id).join(',') }] : []),
+      { name: EXPERIMENT_METADATA, value: t.experiment },
+      { name: TOOL_METADATA, value: tool },
+      ...(p.outputDirectories?.length
+        ? [{ name: OUTPUTS_METADATA, value: p.outputDirectories.map((d) => d.id).join(',') }]
+        : []),
     ],
-    jobPreparationTask: p.jobPreparation ? {
-      commandLine: bashCommandLine([...prelude(p, false), p.jobPreparation.commandLine].join('\n')),
-      environmentSettings: env,
-      containerSettings,
-      waitForSuccess: true,
-    } : undefined,
+    jobPreparationTask: p.jobPreparation
+      ? {
+          commandLine: bashCommandLine([...prelude(p, false), p.jobPreparation.commandLine].join('\n')),
+          environmentSettings: env,
+          containerSettings,
+          waitForSuccess: true,
+        }
+      : undefined,
   };
   const task: BatchTaskCreateOptions = {
     id: BATCH_TASK_ID,
@@ -153,11 +189,13 @@ export function translateJob(p: JobBaseProperties, t: BatchTarget): TranslatedJo
       preProcessingError: { jobAction: 'terminate' },
       fileUploadError: { jobAction: 'terminate' },
     },
-    multiInstanceSettings: distributed ? {
-      numberOfInstances: p.nodeCount,
-      // mpirun on the primary reaches the others itself; each node only has to be up.
-      coordinationCommandLine: bashCommandLine('echo "node $AZ_BATCH_NODE_ID ready"'),
-    } : undefined,
+    multiInstanceSettings: distributed
+      ? {
+          numberOfInstances: p.nodeCount,
+          // mpirun on the primary reaches the others itself; each node only has to be up.
+          coordinationCommandLine: bashCommandLine('echo "node $AZ_BATCH_NODE_ID ready"'),
+        }
+      : undefined,
   };
   return { job: dropUndefined(job), task: dropUndefined(task) };
 }

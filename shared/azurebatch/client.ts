@@ -10,8 +10,18 @@ import { parseEntity } from './parse';
 import { createBatchHttp, type BatchHttpOptions } from './pipeline';
 import { taskFileOps } from './task-files';
 import type {
-  AutoScaleRun, BatchJob, BatchJobCreateOptions, BatchNode, BatchObject, BatchPool, BatchTask,
-  BatchTaskCreateOptions, EnableAutoScaleOptions, PoolNodeCounts, PoolResizeOptions, SupportedImage,
+  AutoScaleRun,
+  BatchJob,
+  BatchJobCreateOptions,
+  BatchNode,
+  BatchObject,
+  BatchPool,
+  BatchTask,
+  BatchTaskCreateOptions,
+  EnableAutoScaleOptions,
+  PoolNodeCounts,
+  PoolResizeOptions,
+  SupportedImage,
   TaskCountsResult,
 } from './types';
 
@@ -40,8 +50,18 @@ export function createBatchClient(opts: BatchClientOptions) {
     return parseEntity<T>(r.body, what, describeRequest('GET', http.endpoint + path));
   }
 
-  async function act(method: HttpMethods, path: string, body?: unknown, o: WriteOptions & { query?: Record<string, string | boolean | undefined> } = {}): Promise<void> {
-    await http.send(method, path, { body, query: o.query, headers: { 'If-Match': o.ifMatch }, abortSignal: o.abortSignal });
+  async function act(
+    method: HttpMethods,
+    path: string,
+    body?: unknown,
+    o: WriteOptions & { query?: Record<string, string | boolean | undefined> } = {},
+  ): Promise<void> {
+    await http.send(method, path, {
+      body,
+      query: o.query,
+      headers: { 'If-Match': o.ifMatch },
+      abortSignal: o.abortSignal,
+    });
   }
 
   async function post<T>(path: string, body: unknown, what: string): Promise<T> {
@@ -81,11 +101,15 @@ export function createBatchClient(opts: BatchClientOptions) {
     /** Runs a formula against the pool without applying it (the pool must have auto-scale enabled). */
     evaluatePoolAutoScale: (id: string, autoScaleFormula: string) =>
       post<AutoScaleRun>(`${pool(id)}/evaluateautoscale`, { autoScaleFormula }, 'AutoScaleRun'),
-    removeNodes: (id: string, body: { nodeList: string[]; resizeTimeout?: string; nodeDeallocationOption?: string }, o?: WriteOptions) =>
-      act('POST', `${pool(id)}/removenodes`, body, o),
+    removeNodes: (
+      id: string,
+      body: { nodeList: string[]; resizeTimeout?: string; nodeDeallocationOption?: string },
+      o?: WriteOptions,
+    ) => act('POST', `${pool(id)}/removenodes`, body, o),
     /** Node counts by state for every pool of the account, in one list. */
     listPoolNodeCounts: (o?: ListOptions) => listAll<PoolNodeCounts>(http, '/nodecounts', 'BatchPoolNodeCounts', o),
-    listSupportedImages: (o?: ListOptions) => listAll<SupportedImage>(http, '/supportedimages', 'BatchSupportedImage', o),
+    listSupportedImages: (o?: ListOptions) =>
+      listAll<SupportedImage>(http, '/supportedimages', 'BatchSupportedImage', o),
 
     listNodes: (poolId: string, o?: ListOptions) => listAll<BatchNode>(http, `${pool(poolId)}/nodes`, 'BatchNode', o),
     getNode: (poolId: string, nodeId: string, o?: GetOptions) => get<BatchNode>(node(poolId, nodeId), 'BatchNode', o),
@@ -103,18 +127,28 @@ export function createBatchClient(opts: BatchClientOptions) {
     getJob: (id: string, o?: GetOptions) => get<BatchJob>(job(id), 'BatchJob', o),
     updateJob: (id: string, body: BatchObject, o?: WriteOptions) => act('PATCH', job(id), body, o),
     terminateJob: (id: string, o: WriteOptions & { reason?: string; force?: boolean } = {}) =>
-      act('POST', `${job(id)}/terminate`, o.reason === undefined ? undefined : { terminateReason: o.reason },
-        { ...o, query: { force: o.force } }),
-    deleteJob: (id: string, o: WriteOptions & { force?: boolean } = {}) => act('DELETE', job(id), undefined, { ...o, query: { force: o.force } }),
+      act('POST', `${job(id)}/terminate`, o.reason === undefined ? undefined : { terminateReason: o.reason }, {
+        ...o,
+        query: { force: o.force },
+      }),
+    deleteJob: (id: string, o: WriteOptions & { force?: boolean } = {}) =>
+      act('DELETE', job(id), undefined, { ...o, query: { force: o.force } }),
     getJobTaskCounts: (id: string) => get<TaskCountsResult>(`${job(id)}/taskcounts`, 'BatchTaskCountsResult'),
     listJobPreparationAndReleaseTaskStatus: (id: string, o?: ListOptions) =>
-      listAll<BatchObject>(http, `${job(id)}/jobpreparationandreleasetaskstatus`, 'BatchJobPreparationAndReleaseTaskStatus', o),
+      listAll<BatchObject>(
+        http,
+        `${job(id)}/jobpreparationandreleasetaskstatus`,
+        'BatchJobPreparationAndReleaseTaskStatus',
+        o,
+      ),
 
     createTask: (jobId: string, body: BatchTaskCreateOptions) => act('POST', `${job(jobId)}/tasks`, body),
     listTasks: (jobId: string, o?: ListOptions) => listAll<BatchTask>(http, `${job(jobId)}/tasks`, 'BatchTask', o),
     getTask: (jobId: string, taskId: string, o?: GetOptions) => get<BatchTask>(task(jobId, taskId), 'BatchTask', o),
-    replaceTask: (jobId: string, taskId: string, body: BatchObject, o?: WriteOptions) => act('PUT', task(jobId, taskId), body, o),
-    terminateTask: (jobId: string, taskId: string, o?: WriteOptions) => act('POST', `${task(jobId, taskId)}/terminate`, undefined, o),
+    replaceTask: (jobId: string, taskId: string, body: BatchObject, o?: WriteOptions) =>
+      act('PUT', task(jobId, taskId), body, o),
+    terminateTask: (jobId: string, taskId: string, o?: WriteOptions) =>
+      act('POST', `${task(jobId, taskId)}/terminate`, undefined, o),
     deleteTask: (jobId: string, taskId: string, o?: WriteOptions) => act('DELETE', task(jobId, taskId), undefined, o),
     ...taskFileOps(http),
 
@@ -123,7 +157,8 @@ export function createBatchClient(opts: BatchClientOptions) {
     deleteCertificate: (algorithm: string, thumbprint: string) => act('DELETE', certificate(algorithm, thumbprint)),
     listJobSchedules: (o?: ListOptions) => listAll<BatchObject>(http, '/jobschedules', 'BatchJobSchedule', o),
     createJobSchedule: (body: BatchObject) => act('POST', '/jobschedules', body),
-    terminateJobSchedule: (id: string, o?: WriteOptions) => act('POST', `/jobschedules/${e(id)}/terminate`, undefined, o),
+    terminateJobSchedule: (id: string, o?: WriteOptions) =>
+      act('POST', `/jobschedules/${e(id)}/terminate`, undefined, o),
   };
 }
 

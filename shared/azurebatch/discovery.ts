@@ -36,12 +36,16 @@ interface Listed {
 async function listByType(o: DiscoveryOptions, type: string): Promise<Listed[]> {
   const url = parseEndpoint(o.armEndpoint ?? 'https://management.azure.com', 'ARM', 'https://management.azure.com');
   const client = new ResourceManagementClient(o.credential, o.subscriptionId, {
-    endpoint: url.origin, allowInsecureConnection: url.protocol === 'http:',
+    endpoint: url.origin,
+    allowInsecureConnection: url.protocol === 'http:',
   });
   if (url.protocol === 'http:') {
     // The SDK's bearer policy refuses http; the local engine on loopback gets the shared loopback one.
     client.pipeline.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
-    const noToken = () => new ComputeError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401, { backend: 'azurebatch' });
+    const noToken = () =>
+      new ComputeError('AuthenticationFailed', 'The credential returned no token for the ARM scope.', 401, {
+        backend: 'azurebatch',
+      });
     client.pipeline.addPolicy(bearerPolicy(url, o.credential, ARM_SCOPE, noToken), { phase: 'Sign' });
   }
   return collect(client.resources.list({ filter: `resourceType eq '${type}'` }));
@@ -49,7 +53,10 @@ async function listByType(o: DiscoveryOptions, type: string): Promise<Listed[]> 
 
 function resourceGroupOf(id: string | undefined): string {
   const rg = /\/resourceGroups\/([^/]+)\//i.exec(id ?? '')?.[1];
-  if (!rg) throw new ProtocolError(`ARM listed a resource without a resource group in its id (${JSON.stringify(id)}): expected /subscriptions/…/resourceGroups/<rg>/providers/….`);
+  if (!rg)
+    throw new ProtocolError(
+      `ARM listed a resource without a resource group in its id (${JSON.stringify(id)}): expected /subscriptions/…/resourceGroups/<rg>/providers/….`,
+    );
   return rg;
 }
 
@@ -57,7 +64,12 @@ function resourceGroupOf(id: string | undefined): string {
 export function accountOf(r: Listed): DiscoveredAccount {
   const name = r.name ?? '';
   const location = (r.location ?? '').replace(/\s+/g, '').toLowerCase();
-  return { name, resourceGroup: resourceGroupOf(r.id), location, endpoint: r.tags?.[BATCH_ENDPOINT_TAG] ?? `https://${name}.${location}.batch.azure.com` };
+  return {
+    name,
+    resourceGroup: resourceGroupOf(r.id),
+    location,
+    endpoint: r.tags?.[BATCH_ENDPOINT_TAG] ?? `https://${name}.${location}.batch.azure.com`,
+  };
 }
 
 export async function discoverBatchAccounts(o: DiscoveryOptions): Promise<DiscoveredAccount[]> {
@@ -65,5 +77,8 @@ export async function discoverBatchAccounts(o: DiscoveryOptions): Promise<Discov
 }
 
 export async function discoverBatchAiWorkspaces(o: DiscoveryOptions): Promise<WorkspaceRef[]> {
-  return (await listByType(o, 'Microsoft.BatchAI/workspaces')).map((r) => ({ resourceGroup: resourceGroupOf(r.id), workspace: r.name ?? '' }));
+  return (await listByType(o, 'Microsoft.BatchAI/workspaces')).map((r) => ({
+    resourceGroup: resourceGroupOf(r.id),
+    workspace: r.name ?? '',
+  }));
 }

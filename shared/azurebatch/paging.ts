@@ -36,7 +36,11 @@ export async function* listAll<T>(
   while (target) {
     const query = first ? { ...listQuery(o), ...extraQuery } : undefined;
     const r = await http.send('GET', target, { query, abortSignal: o.abortSignal });
-    const page: Page<T> = parsePage<T>(r.body, what, describeRequest('GET', /^https?:\/\//i.test(target) ? target : http.endpoint + target));
+    const page: Page<T> = parsePage<T>(
+      r.body,
+      what,
+      describeRequest('GET', /^https?:\/\//i.test(target) ? target : http.endpoint + target),
+    );
     yield* page.items;
     target = page.nextLink;
     first = false;

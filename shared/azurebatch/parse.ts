@@ -6,7 +6,8 @@ import { ProtocolError } from '../errors';
 import type { NodeFile } from './types';
 
 export function parseEntity<T>(body: unknown, what: string, where: string): T {
-  if (!isRecord(body)) throw new ProtocolError(`${where}: expected a JSON object (${what}), got ${describeAnswer(body)}.`);
+  if (!isRecord(body))
+    throw new ProtocolError(`${where}: expected a JSON object (${what}), got ${describeAnswer(body)}.`);
   return body as T;
 }
 
@@ -18,7 +19,9 @@ export interface Page<T> {
 export function parsePage<T>(body: unknown, what: string, where: string): Page<T> {
   const value = isRecord(body) ? body.value : undefined;
   if (!Array.isArray(value)) {
-    throw new ProtocolError(`${where}: expected a list {"value": [${what}, ...], "odata.nextLink"?}, got ${describeAnswer(body)}.`);
+    throw new ProtocolError(
+      `${where}: expected a list {"value": [${what}, ...], "odata.nextLink"?}, got ${describeAnswer(body)}.`,
+    );
   }
   const next = (body as Record<string, unknown>)['odata.nextLink'];
   if (next !== undefined && next !== null && typeof next !== 'string') {
@@ -32,6 +35,7 @@ export function normaliseNodeFile(f: NodeFile, where: string): NodeFile {
   const raw: unknown = f.properties?.contentLength;
   if (raw === undefined || typeof raw === 'number') return f;
   const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (Number.isNaN(n)) throw new ProtocolError(`${where}.properties.contentLength: expected a byte count, got ${describeAnswer(raw)}.`);
+  if (Number.isNaN(n))
+    throw new ProtocolError(`${where}.properties.contentLength: expected a byte count, got ${describeAnswer(raw)}.`);
   return { ...f, properties: { ...f.properties, contentLength: n } };
 }

@@ -2,8 +2,15 @@
 // policy and either bearer auth (Azure AD, scope of the Batch resource) or the account's Shared Key.
 // Answers ≥ 400 become ComputeError; JSON bodies are parsed; file reads come back as bytes.
 import {
-  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
-  type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline, type PipelinePolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type HttpHeaders,
+  type HttpMethods,
+  type Pipeline,
+  type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 import { InputError } from '../errors';
@@ -57,14 +64,18 @@ export function accountNameOf(endpoint: URL, given?: string): string {
   if (given?.trim()) return given.trim();
   const label = endpoint.hostname.split('.')[0];
   if (/^\d+$/.test(label) || !endpoint.hostname.includes('.')) {
-    throw new InputError('ConfigInvalid', `Batch endpoint ${endpoint.origin} does not name the account: give the account name with its key.`);
+    throw new InputError(
+      'ConfigInvalid',
+      `Batch endpoint ${endpoint.origin} does not name the account: give the account name with its key.`,
+    );
   }
   return label;
 }
 
 function authPolicy(url: URL, auth: BatchAuth): PipelinePolicy {
   if ('credential' in auth) {
-    const noToken = () => batchError('AuthenticationFailed', 'The credential returned no token for the Batch scope.', 401);
+    const noToken = () =>
+      batchError('AuthenticationFailed', 'The credential returned no token for the Batch scope.', 401);
     return bearerPolicy(url, auth.credential, BATCH_SCOPE, noToken);
   }
   return sharedKeyPolicy(accountNameOf(url, auth.accountName), auth.accountKey);
@@ -108,21 +119,34 @@ export function createBatchHttp(opts: BatchHttpOptions): BatchHttp {
       for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers.set(k, v);
       if (o.body !== undefined) headers.set('Content-Type', ODATA_JSON);
       const request = createPipelineRequest({
-        url, method, headers,
+        url,
+        method,
+        headers,
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
         abortSignal: o.abortSignal,
         allowInsecureConnection: base.protocol === 'http:',
         streamResponseStatusCodes: o.binary ? new Set([200, 206]) : undefined,
       });
-      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => batchError('ServiceUnreachable', m, 0));
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) =>
+        batchError('ServiceUnreachable', m, 0),
+      );
       if (response.status >= 400) {
         const errorCode = response.headers.get('x-ms-error-code') ?? undefined;
         throw batchErrorFromResponse(method, url, response.status, response.bodyAsText ?? '', errorCode);
       }
       if (o.binary && method !== 'HEAD') {
-        return { status: response.status, headers: response.headers, body: undefined, bytes: await readAll(response.readableStreamBody) };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: undefined,
+          bytes: await readAll(response.readableStreamBody),
+        };
       }
-      return { status: response.status, headers: response.headers, body: parseJsonBody(method, url, response.status, response.bodyAsText) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: parseJsonBody(method, url, response.status, response.bodyAsText),
+      };
     },
   };
 }

@@ -7,8 +7,17 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { InputError } from '../errors';
 
 const STANDARD_HEADERS = [
-  'content-encoding', 'content-language', 'content-length', 'content-md5', 'content-type', 'date',
-  'if-modified-since', 'if-match', 'if-none-match', 'if-unmodified-since', 'range',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-md5',
+  'content-type',
+  'date',
+  'if-modified-since',
+  'if-match',
+  'if-none-match',
+  'if-unmodified-since',
+  'range',
 ];
 
 export interface SignableRequest {
@@ -30,22 +39,31 @@ export function batchStringToSign(account: string, req: SignableRequest, zeroLen
     const v = headers.get(h) ?? '';
     return h === 'content-length' && v === '0' && zeroLengthAsEmpty ? '' : v;
   });
-  const ocp = [...headers.keys()].filter((k) => k.startsWith('ocp-')).sort()
-    .map((k) => `${k}:${headers.get(k)}\n`).join('');
+  const ocp = [...headers.keys()]
+    .filter((k) => k.startsWith('ocp-'))
+    .sort()
+    .map((k) => `${k}:${headers.get(k)}\n`)
+    .join('');
   const url = new URL(req.url);
   const params = new Map<string, string[]>();
   for (const [k, v] of url.searchParams) {
     const key = k.toLowerCase();
     params.set(key, [...(params.get(key) ?? []), v]);
   }
-  const query = [...params.keys()].sort().map((k) => `\n${k}:${params.get(k)!.join(',')}`).join('');
+  const query = [...params.keys()]
+    .sort()
+    .map((k) => `\n${k}:${params.get(k)!.join(',')}`)
+    .join('');
   return `${req.method.toUpperCase()}\n${standard.join('\n')}\n${ocp}/${account}${url.pathname}${query}`;
 }
 
 function keyBytes(accountKey: string): Buffer {
   const bytes = Buffer.from(accountKey, 'base64');
   if (!accountKey.trim() || bytes.length === 0) {
-    throw new InputError('ConfigInvalid', 'Batch account key is empty or not base64: expected the key shown under the account\'s "Keys".');
+    throw new InputError(
+      'ConfigInvalid',
+      'Batch account key is empty or not base64: expected the key shown under the account\'s "Keys".',
+    );
   }
   return bytes;
 }
@@ -55,7 +73,12 @@ export function batchSignature(accountKey: string, stringToSign: string): string
 }
 
 /** The facade's check: `authorization` is the header as received. */
-export function verifySharedKey(account: string, accountKey: string, req: SignableRequest, authorization: string): boolean {
+export function verifySharedKey(
+  account: string,
+  accountKey: string,
+  req: SignableRequest,
+  authorization: string,
+): boolean {
   const m = /^SharedKey ([^:\s]+):(\S+)$/.exec(authorization.trim());
   if (!m || m[1] !== account) return false;
   const given = Buffer.from(m[2], 'base64');
@@ -66,13 +89,18 @@ export function verifySharedKey(account: string, accountKey: string, req: Signab
 }
 
 /** Signs every request; sets `ocp-date` (the signed date) and the body's Content-Length first. */
-export function sharedKeyPolicy(account: string, accountKey: string, now: () => Date = () => new Date()): PipelinePolicy {
+export function sharedKeyPolicy(
+  account: string,
+  accountKey: string,
+  now: () => Date = () => new Date(),
+): PipelinePolicy {
   keyBytes(accountKey);
   return {
     name: 'batchSharedKeyPolicy',
     async sendRequest(request, next) {
       request.headers.set('ocp-date', now().toUTCString());
-      if (typeof request.body === 'string') request.headers.set('Content-Length', String(Buffer.byteLength(request.body)));
+      if (typeof request.body === 'string')
+        request.headers.set('Content-Length', String(Buffer.byteLength(request.body)));
       const signed = batchStringToSign(account, { method: request.method, url: request.url, headers: request.headers });
       request.headers.set('Authorization', `SharedKey ${account}:${batchSignature(accountKey, signed)}`);
       return next(request);

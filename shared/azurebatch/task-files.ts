@@ -29,14 +29,17 @@ export interface FileTail {
 
 /** `a/b\c.txt` → its path below `/files/` with each segment encoded (Batch paths use either separator). */
 export function filePathSegment(filePath: string): string {
-  if (!filePath.trim()) throw new InputError('InvalidOption', 'file path is empty: expected a path such as stdout.txt.');
+  if (!filePath.trim())
+    throw new InputError('InvalidOption', 'file path is empty: expected a path such as stdout.txt.');
   return filePath.split('/').map(encodeURIComponent).join('/');
 }
 
 function propertiesOf(headers: { get(name: string): string | undefined }, where: string): FileProperties {
   const length = headers.get('content-length');
   if (length === undefined || !/^\d+$/.test(length)) {
-    throw new ProtocolError(`${where}: expected a Content-Length header with the file size, got ${JSON.stringify(length)}.`);
+    throw new ProtocolError(
+      `${where}: expected a Content-Length header with the file size, got ${JSON.stringify(length)}.`,
+    );
   }
   return {
     contentLength: Number(length),
@@ -51,13 +54,17 @@ function propertiesOf(headers: { get(name: string): string | undefined }, where:
 
 function checkRange(r: ByteRange): string {
   if (!Number.isInteger(r.start) || !Number.isInteger(r.end) || r.start < 0 || r.end < r.start) {
-    throw new InputError('InvalidOption', `byte range ${r.start}-${r.end}: expected whole numbers with 0 <= start <= end.`);
+    throw new InputError(
+      'InvalidOption',
+      `byte range ${r.start}-${r.end}: expected whole numbers with 0 <= start <= end.`,
+    );
   }
   return `bytes=${r.start}-${r.end}`;
 }
 
 export function taskFileOps(http: BatchHttp) {
-  const base = (jobId: string, taskId: string) => `/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(taskId)}/files`;
+  const base = (jobId: string, taskId: string) =>
+    `/jobs/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(taskId)}/files`;
 
   async function getProperties(jobId: string, taskId: string, filePath: string): Promise<FileProperties> {
     const path = `${base(jobId, taskId)}/${filePathSegment(filePath)}`;
@@ -71,12 +78,19 @@ export function taskFileOps(http: BatchHttp) {
     const bytes = r.bytes ?? Buffer.alloc(0);
     // A ranged answer's Content-Length is the range's; the whole size is in Content-Range when sent.
     const total = /\/(\d+)$/.exec(r.headers.get('content-range') ?? '')?.[1];
-    const properties = propertiesOf({ get: (n) => (n === 'content-length' ? String(bytes.length) : r.headers.get(n)) }, `GET ${path}`);
+    const properties = propertiesOf(
+      { get: (n) => (n === 'content-length' ? String(bytes.length) : r.headers.get(n)) },
+      `GET ${path}`,
+    );
     return { properties: total ? { ...properties, contentLength: Number(total) } : properties, bytes };
   }
 
   return {
-    listTaskFiles(jobId: string, taskId: string, o: { recursive?: boolean; filter?: string; maxResults?: number } = {}): AsyncIterable<NodeFile> {
+    listTaskFiles(
+      jobId: string,
+      taskId: string,
+      o: { recursive?: boolean; filter?: string; maxResults?: number } = {},
+    ): AsyncIterable<NodeFile> {
       const where = `GET ${base(jobId, taskId)}`;
       const items = listAll<NodeFile>(http, base(jobId, taskId), 'NodeFile', o, { recursive: o.recursive });
       return (async function* () {
@@ -85,8 +99,15 @@ export function taskFileOps(http: BatchHttp) {
     },
     getTaskFileProperties: getProperties,
     getTaskFile: get,
-    async deleteTaskFile(jobId: string, taskId: string, filePath: string, o: { recursive?: boolean } = {}): Promise<void> {
-      await http.send('DELETE', `${base(jobId, taskId)}/${filePathSegment(filePath)}`, { query: { recursive: o.recursive } });
+    async deleteTaskFile(
+      jobId: string,
+      taskId: string,
+      filePath: string,
+      o: { recursive?: boolean } = {},
+    ): Promise<void> {
+      await http.send('DELETE', `${base(jobId, taskId)}/${filePathSegment(filePath)}`, {
+        query: { recursive: o.recursive },
+      });
     },
     /** The last `maxBytes` of a file: HEAD for the size, then one ranged GET (none for an empty file). */
     async readTaskFileTail(jobId: string, taskId: string, filePath: string, maxBytes: number): Promise<FileTail> {

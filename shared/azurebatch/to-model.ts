@@ -24,7 +24,8 @@ export function poolIdOf(clusterId: string): string {
   return m ? m[1] : clusterId;
 }
 
-const sum = (c: NodeStateCounts | undefined, keys: (keyof NodeStateCounts)[]): number => keys.reduce<number>((n, k) => n + (c?.[k] ?? 0), 0);
+const sum = (c: NodeStateCounts | undefined, keys: (keyof NodeStateCounts)[]): number =>
+  keys.reduce<number>((n, k) => n + (c?.[k] ?? 0), 0);
 
 export function lowPriorityPool(p: BatchPool): boolean {
   return (p.targetLowPriorityNodes ?? 0) > 0 || (p.currentLowPriorityNodes ?? 0) > 0;
@@ -64,8 +65,15 @@ export function experimentOf(j: Pick<BatchJob, 'metadata'>): string | undefined 
 }
 
 const TOOL_TYPES: Record<string, ToolType> = {
-  cntkSettings: 'cntk', tensorFlowSettings: 'tensorflow', caffeSettings: 'caffe', caffe2Settings: 'caffe2', chainerSettings: 'chainer',
-  horovodSettings: 'horovod', customMpiSettings: 'custommpi', customToolkitSettings: 'custom', pyTorchSettings: 'custom',
+  cntkSettings: 'cntk',
+  tensorFlowSettings: 'tensorflow',
+  caffeSettings: 'caffe',
+  caffe2Settings: 'caffe2',
+  chainerSettings: 'chainer',
+  horovodSettings: 'horovod',
+  customMpiSettings: 'custommpi',
+  customToolkitSettings: 'custom',
+  pyTorchSettings: 'custom',
 };
 
 /** The job's state (and its task's when known: queued vs running needs the task). */

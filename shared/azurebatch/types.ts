@@ -132,7 +132,9 @@ export interface UserIdentity {
 
 export interface OutputFile {
   filePattern: string;
-  destination: { container: { containerUrl: string; path?: string; identityReference?: BatchObject; uploadHeaders?: BatchObject[] } };
+  destination: {
+    container: { containerUrl: string; path?: string; identityReference?: BatchObject; uploadHeaders?: BatchObject[] };
+  };
   uploadOptions: { uploadCondition: 'tasksuccess' | 'taskfailure' | 'taskcompletion' };
 }
 
@@ -278,7 +280,13 @@ export interface NodeFile {
   name?: string;
   url?: string;
   isDirectory?: boolean;
-  properties?: { creationTime?: string; lastModified?: string; contentLength?: number; contentType?: string; fileMode?: string };
+  properties?: {
+    creationTime?: string;
+    lastModified?: string;
+    contentLength?: number;
+    contentType?: string;
+    fileMode?: string;
+  };
 }
 
 /** What the HEAD and GET of a task file tell in headers. */

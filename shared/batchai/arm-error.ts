@@ -19,13 +19,31 @@ export function armError(code: string, message: string, status: number, target?:
 
 export function armErrorFromResponse(method: string, url: string, status: number, text: string): ComputeError {
   const json = text.trim() ? tryJson(text) : undefined;
-  const body = isObject(json) ? (isObject(pick(json, 'error')) ? (pick(json, 'error') as Record<string, unknown>) : json) : undefined;
+  const body = isObject(json)
+    ? isObject(pick(json, 'error'))
+      ? (pick(json, 'error') as Record<string, unknown>)
+      : json
+    : undefined;
   const code = body && str(pick(body, 'code'));
   const message = body && str(pick(body, 'message'));
   if (code || message) {
-    return armError(code ?? `Http${status}`, redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`), status, body && str(pick(body, 'target')));
+    return armError(
+      code ?? `Http${status}`,
+      redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`),
+      status,
+      body && str(pick(body, 'target')),
+    );
   }
-  const snippet = redactText(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, SNIPPET);
+  const snippet = redactText(
+    text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ).slice(0, SNIPPET);
   const detail = snippet ? `: ${snippet}` : ' with an empty body';
-  return armError(`Http${status}`, `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`, status);
+  return armError(
+    `Http${status}`,
+    `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`,
+    status,
+  );
 }

@@ -6,7 +6,13 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { InputError } from '../errors';
 import { listAll } from './paging';
 import {
-  clusterPath, experimentPath, fileServerPath, jobPath, resourceGroupPath, subscriptionProviderPath, usagesPath,
+  clusterPath,
+  experimentPath,
+  fileServerPath,
+  jobPath,
+  resourceGroupPath,
+  subscriptionProviderPath,
+  usagesPath,
   workspacePath,
 } from '../core/batchai-paths';
 import { createArmHttp } from './pipeline';
@@ -15,8 +21,17 @@ import type { BatchAi, LroOptions } from './port';
 import { resourceOps } from './resource-ops';
 import type { RetryOptions } from '../http/retry';
 import type {
-  Cluster, Experiment, File, FileServer, FileServerCreateParameters, Job, Operation, RemoteLoginInformation, Usage,
-  Workspace, WorkspaceUpdateParameters,
+  Cluster,
+  Experiment,
+  File,
+  FileServer,
+  FileServerCreateParameters,
+  Job,
+  Operation,
+  RemoteLoginInformation,
+  Usage,
+  Workspace,
+  WorkspaceUpdateParameters,
 } from './types';
 
 export interface BatchAiClientOptions {
@@ -61,7 +76,8 @@ export function createBatchAiClient(opts: BatchAiClientOptions): BatchAiClient {
     subscriptionId: sub,
 
     listWorkspaces: () => listAll<Workspace>(http, 'GET', `${subscriptionProviderPath(sub)}/workspaces`, 'Workspace'),
-    listWorkspacesByResourceGroup: (rg) => listAll<Workspace>(http, 'GET', `${resourceGroupPath(sub, rg)}/workspaces`, 'Workspace'),
+    listWorkspacesByResourceGroup: (rg) =>
+      listAll<Workspace>(http, 'GET', `${resourceGroupPath(sub, rg)}/workspaces`, 'Workspace'),
     getWorkspace: (ref) => ops.get<Workspace>(workspacePath(sub, ref), 'Workspace'),
     createWorkspace: (ref, params, o) => ops.write<Workspace>('PUT', workspacePath(sub, ref), params, 'Workspace', o),
     updateWorkspace: (ref, params) => ops.write<Workspace>('PATCH', workspacePath(sub, ref), params, 'Workspace'),
@@ -78,12 +94,19 @@ export function createBatchAiClient(opts: BatchAiClientOptions): BatchAiClient {
     updateClusterScale: (ref, scaleSettings) =>
       ops.write<Cluster>('PATCH', clusterPath(sub, ref), { properties: { scaleSettings } }, 'Cluster'),
     deleteCluster: (ref, o) => ops.act('DELETE', clusterPath(sub, ref), o),
-    listClusterRemoteLoginInformation: (ref) => listAll<RemoteLoginInformation>(
-      http, 'POST', `${clusterPath(sub, ref)}/listRemoteLoginInformation`, 'RemoteLoginInformation'),
+    listClusterRemoteLoginInformation: (ref) =>
+      listAll<RemoteLoginInformation>(
+        http,
+        'POST',
+        `${clusterPath(sub, ref)}/listRemoteLoginInformation`,
+        'RemoteLoginInformation',
+      ),
 
     listJobs: (ref, o) => {
       const path = `${experimentPath(sub, ref)}/jobs`;
-      return listAll<Job>(http, 'GET', path, 'Job', { maxresults: bounded('maxResults', o?.maxResults, 1, 1000) ?? 1000 });
+      return listAll<Job>(http, 'GET', path, 'Job', {
+        maxresults: bounded('maxResults', o?.maxResults, 1, 1000) ?? 1000,
+      });
     },
     getJob: (ref) => ops.get<Job>(jobPath(sub, ref), 'Job'),
     createJob: (ref, params, o) => ops.write<Job>('PUT', jobPath(sub, ref), params, 'Job', o),
@@ -91,7 +114,10 @@ export function createBatchAiClient(opts: BatchAiClientOptions): BatchAiClient {
     terminateJob: (ref, o) => ops.act('POST', `${jobPath(sub, ref)}/terminate`, o),
     listOutputFiles: (ref, o) => {
       if (!o?.outputDirectoryId?.trim()) {
-        throw new InputError('InvalidOption', "outputDirectoryId is empty: expected an output directory id such as 'stdouterr'.");
+        throw new InputError(
+          'InvalidOption',
+          "outputDirectoryId is empty: expected an output directory id such as 'stdouterr'.",
+        );
       }
       return listAll<File>(http, 'POST', `${jobPath(sub, ref)}/listOutputFiles`, 'File', {
         outputdirectoryid: o.outputDirectoryId,
@@ -100,12 +126,18 @@ export function createBatchAiClient(opts: BatchAiClientOptions): BatchAiClient {
         maxresults: bounded('maxResults', o.maxResults, 1, 1000),
       });
     },
-    listJobRemoteLoginInformation: (ref) => listAll<RemoteLoginInformation>(
-      http, 'POST', `${jobPath(sub, ref)}/listRemoteLoginInformation`, 'RemoteLoginInformation'),
+    listJobRemoteLoginInformation: (ref) =>
+      listAll<RemoteLoginInformation>(
+        http,
+        'POST',
+        `${jobPath(sub, ref)}/listRemoteLoginInformation`,
+        'RemoteLoginInformation',
+      ),
 
     listFileServers: (ref) => listAll<FileServer>(http, 'GET', `${workspacePath(sub, ref)}/fileServers`, 'FileServer'),
     getFileServer: (ref) => ops.get<FileServer>(fileServerPath(sub, ref), 'FileServer'),
-    createFileServer: (ref, params, o) => ops.write<FileServer>('PUT', fileServerPath(sub, ref), params, 'FileServer', o),
+    createFileServer: (ref, params, o) =>
+      ops.write<FileServer>('PUT', fileServerPath(sub, ref), params, 'FileServer', o),
     deleteFileServer: (ref, o) => ops.act('DELETE', fileServerPath(sub, ref), o),
 
     listUsages: (location) => listAll<Usage>(http, 'GET', usagesPath(sub, location), 'Usage'),

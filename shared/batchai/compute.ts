@@ -120,7 +120,9 @@ export function batchAiCompute(client: BatchAi, readTail = readFileTail): Comput
     },
     getJob: async (ref) => jobFromBatchAi(await client.getJob(ref)),
     describeSubmit: (ref, job) => ({
-      requests: [{ method: 'PUT', path: `${jobPath(client.subscriptionId, ref)}?api-version=${API_VERSION}`, body: job }],
+      requests: [
+        { method: 'PUT', path: `${jobPath(client.subscriptionId, ref)}?api-version=${API_VERSION}`, body: job },
+      ],
     }),
     submitJob: async (ref, job) => jobFromBatchAi(await client.createJob(ref, job, { wait: false })),
     terminateJob: (ref) => client.terminateJob(ref, { wait: false }),

@@ -33,7 +33,9 @@ async function pollAsyncOperation(http: ArmHttp, url: string, first: ArmResponse
     last = await http.send('GET', url, { abortSignal: opts.abortSignal });
     const status = isObject(last.body) ? str(pick(last.body, 'status')) : undefined;
     if (!status) {
-      throw new ProtocolError(`Azure-AsyncOperation status: expected {"status": "InProgress" | "Succeeded" | "Failed" | "Canceled"}, got ${JSON.stringify(last.body) ?? 'an empty body'}.`);
+      throw new ProtocolError(
+        `Azure-AsyncOperation status: expected {"status": "InProgress" | "Succeeded" | "Failed" | "Canceled"}, got ${JSON.stringify(last.body) ?? 'an empty body'}.`,
+      );
     }
     const s = status.toLowerCase();
     if (s === 'succeeded') return;
@@ -59,11 +61,19 @@ async function pollLocation(http: ArmHttp, url: string, first: ArmResponse, opts
 }
 
 /** Waits for the operation `initial` started, unless it is already done or `wait` is false (accepted is enough). */
-export async function completeLro(http: ArmHttp, initial: ArmResponse, wait: boolean, opts: PollOptions): Promise<void> {
+export async function completeLro(
+  http: ArmHttp,
+  initial: ArmResponse,
+  wait: boolean,
+  opts: PollOptions,
+): Promise<void> {
   if (initial.status !== 202 || !wait) return;
   const asyncUrl = initial.headers.get('azure-asyncoperation');
   const location = initial.headers.get('location');
   if (asyncUrl) await pollAsyncOperation(http, asyncUrl, initial, opts);
   else if (location) await pollLocation(http, location, initial, opts);
-  else throw new ProtocolError('202 Accepted without an Azure-AsyncOperation or Location header: expected one of them to follow the operation.');
+  else
+    throw new ProtocolError(
+      '202 Accepted without an Azure-AsyncOperation or Location header: expected one of them to follow the operation.',
+    );
 }

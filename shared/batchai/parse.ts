@@ -33,12 +33,14 @@ export function isoTimestamp(s: string): string {
 function field(v: unknown, kind: FieldKind | undefined, where: string): unknown {
   if (kind === undefined || kind === 'map' || kind === 'any') return v;
   if (kind === 'date') {
-    if (typeof v !== 'string') throw new ProtocolError(`${where}: expected a date-time string, got ${describeAnswer(v)}.`);
+    if (typeof v !== 'string')
+      throw new ProtocolError(`${where}: expected a date-time string, got ${describeAnswer(v)}.`);
     return isoTimestamp(v);
   }
   if (kind === 'num') {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || Number.isNaN(n)) throw new ProtocolError(`${where}: expected a number, got ${describeAnswer(v)}.`);
+    if (typeof n !== 'number' || Number.isNaN(n))
+      throw new ProtocolError(`${where}: expected a number, got ${describeAnswer(v)}.`);
     return n;
   }
   if (kind.startsWith('[')) {
@@ -54,7 +56,8 @@ function field(v: unknown, kind: FieldKind | undefined, where: string): unknown 
  * values normalised, absent arrays as []. `where` names the place for error messages (e.g. "GET .../jobs/x").
  */
 export function normalise(value: unknown, shape: string, where: string): JsonObject {
-  if (!isObject(value)) throw new ProtocolError(`${where}: expected a JSON object (${shape}), got ${describeAnswer(value)}.`);
+  if (!isObject(value))
+    throw new ProtocolError(`${where}: expected a JSON object (${shape}), got ${describeAnswer(value)}.`);
   const fields = SHAPES[shape] ?? {};
   const out: JsonObject = {};
   for (const [raw, v] of Object.entries(value)) {
@@ -82,7 +85,9 @@ export interface Page<T> {
 export function parsePage<T>(body: unknown, itemShape: string, where: string): Page<T> {
   const value = isObject(body) ? pick(body, 'value') : undefined;
   if (!Array.isArray(value)) {
-    throw new ProtocolError(`${where}: expected a list {"value": [${itemShape}, ...], "nextLink"?}, got ${describeAnswer(body)}.`);
+    throw new ProtocolError(
+      `${where}: expected a list {"value": [${itemShape}, ...], "nextLink"?}, got ${describeAnswer(body)}.`,
+    );
   }
   const next = pick(body as JsonObject, 'nextLink');
   if (next !== undefined && next !== null && typeof next !== 'string') {

@@ -2,8 +2,14 @@
 // Answers ≥ 400 become ComputeError here; 2xx bodies are JSON-parsed. Absolute URLs from the service (nextLink,
 // Azure-AsyncOperation, Location) must stay on the endpoint's origin (../http/endpoint.ts).
 import {
-  createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest,
-  type HttpClient, type HttpHeaders, type HttpMethods, type Pipeline,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type HttpHeaders,
+  type HttpMethods,
+  type Pipeline,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
 
@@ -70,14 +76,22 @@ export function createArmHttp(opts: ArmHttpOptions): ArmHttp {
       const headers = createHttpHeaders({ Accept: 'application/json' });
       if (sendOpts.body !== undefined) headers.set('Content-Type', 'application/json');
       const request = createPipelineRequest({
-        url, method, headers,
+        url,
+        method,
+        headers,
         body: sendOpts.body === undefined ? undefined : JSON.stringify(sendOpts.body),
         abortSignal: sendOpts.abortSignal,
         allowInsecureConnection: base.protocol === 'http:',
       });
-      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) => armError('ServiceUnreachable', m, 0));
+      const response = await sendOrUnreachable(pipeline, httpClient, request, (m) =>
+        armError('ServiceUnreachable', m, 0),
+      );
       if (response.status >= 400) throw armErrorFromResponse(method, url, response.status, response.bodyAsText ?? '');
-      return { status: response.status, headers: response.headers, body: parseJsonBody(method, url, response.status, response.bodyAsText) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: parseJsonBody(method, url, response.status, response.bodyAsText),
+      };
     },
   };
 }

@@ -2,8 +2,18 @@
 // (the real service or the local engine: only endpoint and credential differ); tests may pass the real client
 // pointed at the engine. Every method throws `ComputeError` (shared/errors.ts) for an ARM error body.
 import type {
-  Cluster, ClusterCreateParameters, Experiment, File, FileServer, Job, JobCreateParameters,
-  RemoteLoginInformation, ScaleSettings, Usage, Workspace, WorkspaceCreateParameters,
+  Cluster,
+  ClusterCreateParameters,
+  Experiment,
+  File,
+  FileServer,
+  Job,
+  JobCreateParameters,
+  RemoteLoginInformation,
+  ScaleSettings,
+  Usage,
+  Workspace,
+  WorkspaceCreateParameters,
 } from './types';
 import type { ClusterRef, ExperimentRef, JobRef, WorkspaceRef } from '../compute/model';
 

@@ -25,9 +25,16 @@ export function resourceOps(http: ArmHttp, poll: Omit<PollOptions, 'abortSignal'
 
   return {
     get,
-    async write<T>(method: 'PUT' | 'PATCH', path: string, body: unknown, shape: string, opts: LroOptions = {}): Promise<T> {
+    async write<T>(
+      method: 'PUT' | 'PATCH',
+      path: string,
+      body: unknown,
+      shape: string,
+      opts: LroOptions = {},
+    ): Promise<T> {
       const r = await http.send(method, path, { body, abortSignal: opts.abortSignal });
-      if ((r.status === 200 || r.status === 201) && r.body !== undefined) return parseResource<T>(r.body, shape, where(method, path));
+      if ((r.status === 200 || r.status === 201) && r.body !== undefined)
+        return parseResource<T>(r.body, shape, where(method, path));
       await completeLro(http, r, opts.wait !== false, { ...poll, abortSignal: opts.abortSignal });
       return get<T>(path, shape, opts.abortSignal);
     },

@@ -2,8 +2,59 @@
 // (definitions → interfaces, allOf → extends). They describe the JSON on the wire: resource properties stay
 // nested under `properties`, as the service sent them. Every field the service may omit is optional.
 
-import type { CNTKsettings, Caffe2Settings, CaffeSettings, ChainerSettings, ContainerSettings, CustomMpiSettings, CustomToolkitSettings, EnvironmentVariable, EnvironmentVariableWithSecretValue, HorovodSettings, InputDirectory, JobPreparation, KeyVaultSecretReference, MountVolumes, NameValuePair, OutputDirectory, PyTorchSettings, ResourceId, TensorFlowSettings, ToolType } from '../compute/job-file';
-export type { AzureBlobFileSystemReference, AzureFileShareReference, AzureStorageCredentialsInfo, CNTKsettings, Caffe2Settings, CaffeSettings, ChainerSettings, ContainerSettings, CustomMpiSettings, CustomToolkitSettings, EnvironmentVariable, EnvironmentVariableWithSecretValue, FileServerReference, HorovodSettings, ImageSourceRegistry, InputDirectory, JobBaseProperties, JobCreateParameters, JobPreparation, KeyVaultSecretReference, MountVolumes, NameValuePair, OutputDirectory, PrivateRegistryCredentials, PyTorchSettings, ResourceId, TensorFlowSettings, ToolType, UnmanagedFileSystemReference } from '../compute/job-file';
+import type {
+  CNTKsettings,
+  Caffe2Settings,
+  CaffeSettings,
+  ChainerSettings,
+  ContainerSettings,
+  CustomMpiSettings,
+  CustomToolkitSettings,
+  EnvironmentVariable,
+  EnvironmentVariableWithSecretValue,
+  HorovodSettings,
+  InputDirectory,
+  JobPreparation,
+  KeyVaultSecretReference,
+  MountVolumes,
+  NameValuePair,
+  OutputDirectory,
+  PyTorchSettings,
+  ResourceId,
+  TensorFlowSettings,
+  ToolType,
+} from '../compute/job-file';
+export type {
+  AzureBlobFileSystemReference,
+  AzureFileShareReference,
+  AzureStorageCredentialsInfo,
+  CNTKsettings,
+  Caffe2Settings,
+  CaffeSettings,
+  ChainerSettings,
+  ContainerSettings,
+  CustomMpiSettings,
+  CustomToolkitSettings,
+  EnvironmentVariable,
+  EnvironmentVariableWithSecretValue,
+  FileServerReference,
+  HorovodSettings,
+  ImageSourceRegistry,
+  InputDirectory,
+  JobBaseProperties,
+  JobCreateParameters,
+  JobPreparation,
+  KeyVaultSecretReference,
+  MountVolumes,
+  NameValuePair,
+  OutputDirectory,
+  PrivateRegistryCredentials,
+  PyTorchSettings,
+  ResourceId,
+  TensorFlowSettings,
+  ToolType,
+  UnmanagedFileSystemReference,
+} from '../compute/job-file';
 
 export interface UsageName {
   readonly value?: string;
@@ -11,7 +62,7 @@ export interface UsageName {
 }
 
 export interface Usage {
-  readonly unit?: "Count";
+  readonly unit?: 'Count';
   readonly currentValue?: number;
   readonly limit?: number;
   readonly name?: UsageName;
@@ -36,9 +87,9 @@ export interface FileServerListResult {
 
 export interface DataDisks {
   diskSizeInGB: number;
-  cachingType?: "none" | "readonly" | "readwrite";
+  cachingType?: 'none' | 'readonly' | 'readwrite';
   diskCount: number;
-  storageAccountType: "Standard_LRS" | "Premium_LRS";
+  storageAccountType: 'Standard_LRS' | 'Premium_LRS';
 }
 
 export interface MountSettings {
@@ -64,7 +115,7 @@ export interface FileServerProperties {
   readonly mountSettings?: MountSettings;
   readonly provisioningStateTransitionTime?: string;
   readonly creationTime?: string;
-  readonly provisioningState?: "creating" | "updating" | "deleting" | "succeeded" | "failed";
+  readonly provisioningState?: 'creating' | 'updating' | 'deleting' | 'succeeded' | 'failed';
 }
 
 export interface FileServer extends ProxyResource {
@@ -73,7 +124,7 @@ export interface FileServer extends ProxyResource {
 
 export interface ClusterBaseProperties {
   vmSize: string;
-  vmPriority?: "dedicated" | "lowpriority";
+  vmPriority?: 'dedicated' | 'lowpriority';
   scaleSettings?: ScaleSettings;
   virtualMachineConfiguration?: VirtualMachineConfiguration;
   nodeSetup?: NodeSetup;
@@ -85,7 +136,7 @@ export interface ClusterUpdateProperties {
   scaleSettings?: ScaleSettings;
 }
 
-export type DeallocationOption = "requeue" | "terminate" | "waitforjobcompletion";
+export type DeallocationOption = 'requeue' | 'terminate' | 'waitforjobcompletion';
 
 export interface ScaleSettings {
   manual?: ManualScaleSettings;
@@ -163,16 +214,16 @@ export interface ClusterUpdateParameters {
 
 export interface ClusterProperties {
   vmSize?: string;
-  vmPriority?: "dedicated" | "lowpriority";
+  vmPriority?: 'dedicated' | 'lowpriority';
   scaleSettings?: ScaleSettings;
   virtualMachineConfiguration?: VirtualMachineConfiguration;
   nodeSetup?: NodeSetup;
   userAccountSettings?: UserAccountSettings;
   subnet?: ResourceId;
   readonly creationTime?: string;
-  readonly provisioningState?: "creating" | "succeeded" | "failed" | "deleting";
+  readonly provisioningState?: 'creating' | 'succeeded' | 'failed' | 'deleting';
   readonly provisioningStateTransitionTime?: string;
-  readonly allocationState?: "steady" | "resizing";
+  readonly allocationState?: 'steady' | 'resizing';
   readonly allocationStateTransitionTime?: string;
   readonly errors?: BatchAIError[];
   readonly currentNodeCount?: number;
@@ -189,7 +240,7 @@ export interface ClusterListResult {
 }
 
 export interface JobProperties {
-  schedulingPriority?: "low" | "normal" | "high";
+  schedulingPriority?: 'low' | 'normal' | 'high';
   cluster?: ResourceId;
   mountVolumes?: MountVolumes;
   nodeCount?: number;
@@ -215,9 +266,9 @@ export interface JobProperties {
     maxWallClockTime?: string;
   };
   readonly creationTime?: string;
-  readonly provisioningState?: "creating" | "deleting" | "succeeded" | "failed";
+  readonly provisioningState?: 'creating' | 'deleting' | 'succeeded' | 'failed';
   readonly provisioningStateTransitionTime?: string;
-  readonly executionState?: "queued" | "running" | "terminating" | "succeeded" | "failed";
+  readonly executionState?: 'queued' | 'running' | 'terminating' | 'succeeded' | 'failed';
   readonly executionStateTransitionTime?: string;
   executionInfo?: {
     readonly startTime?: string;
@@ -254,7 +305,7 @@ export interface FileProperties {
 
 export interface File {
   readonly name?: string;
-  readonly fileType?: "file" | "directory";
+  readonly fileType?: 'file' | 'directory';
   readonly downloadUrl?: string;
   properties?: FileProperties;
 }
@@ -328,7 +379,7 @@ export interface WorkspaceUpdateParameters {
 
 export interface WorkspaceProperties {
   readonly creationTime?: string;
-  readonly provisioningState?: "creating" | "deleting" | "succeeded" | "failed";
+  readonly provisioningState?: 'creating' | 'deleting' | 'succeeded' | 'failed';
   readonly provisioningStateTransitionTime?: string;
 }
 
@@ -343,11 +394,10 @@ export interface ExperimentListResult {
 
 export interface ExperimentProperties {
   readonly creationTime?: string;
-  readonly provisioningState?: "creating" | "deleting" | "succeeded" | "failed";
+  readonly provisioningState?: 'creating' | 'deleting' | 'succeeded' | 'failed';
   readonly provisioningStateTransitionTime?: string;
 }
 
 export interface Experiment extends ProxyResource {
   properties?: ExperimentProperties;
 }
-

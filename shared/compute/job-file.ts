@@ -9,7 +9,7 @@ export interface KeyVaultSecretReference {
 }
 
 export interface JobBaseProperties {
-  schedulingPriority?: "low" | "normal" | "high";
+  schedulingPriority?: 'low' | 'normal' | 'high';
   cluster: ResourceId;
   mountVolumes?: MountVolumes;
   nodeCount: number;
@@ -42,7 +42,7 @@ export interface ResourceId {
   id: string;
 }
 
-export type ToolType = "cntk" | "tensorflow" | "caffe" | "caffe2" | "chainer" | "horovod" | "custommpi" | "custom";
+export type ToolType = 'cntk' | 'tensorflow' | 'caffe' | 'caffe2' | 'chainer' | 'horovod' | 'custommpi' | 'custom';
 
 export interface NameValuePair {
   name?: string;
@@ -196,4 +196,3 @@ export interface TensorFlowSettings {
   workerCount?: number;
   parameterServerCount?: number;
 }
-

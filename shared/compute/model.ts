@@ -29,7 +29,9 @@ export interface ClusterRef extends WorkspaceRef {
 export type JobState = 'queued' | 'running' | 'terminating' | 'succeeded' | 'failed' | 'terminated';
 
 /** How a cluster sizes itself: a fixed node count, or between min and max with the service's auto-scale. */
-export type ScaleMode = { mode: 'manual'; targetNodeCount: number } | { mode: 'auto'; min: number; max: number; initial?: number };
+export type ScaleMode =
+  | { mode: 'manual'; targetNodeCount: number }
+  | { mode: 'auto'; min: number; max: number; initial?: number };
 
 export interface NodeCounts {
   idle: number;

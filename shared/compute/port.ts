@@ -5,8 +5,20 @@
 // Every method throws ComputeError (shared/errors.ts) for the service's errors, with the service's code.
 import type { JobCreateParameters } from './job-file';
 import type {
-  BackendLabels, ClusterRef, ComputeBackend, ComputeCluster, ComputeJob, ExperimentRef, JobRef,
-  ListOutputFilesOptions, LogTail, OutputFile, ScaleMode, SubmitDescription, TailOptions, WorkspaceRef,
+  BackendLabels,
+  ClusterRef,
+  ComputeBackend,
+  ComputeCluster,
+  ComputeJob,
+  ExperimentRef,
+  JobRef,
+  ListOutputFilesOptions,
+  LogTail,
+  OutputFile,
+  ScaleMode,
+  SubmitDescription,
+  TailOptions,
+  WorkspaceRef,
 } from './model';
 
 export interface ComputePort {

@@ -3,7 +3,14 @@
 import { commandText } from './command-text';
 import type { BackendEvent, ClusterEvent, JobEvent } from './events';
 import { jobActions, jobNameOf } from './job-view';
-import { type ClusterAlertView, type DigestView, type JobView, labelsOf, type LogTailView, type OutputDirectoryView } from './views';
+import {
+  type ClusterAlertView,
+  type DigestView,
+  type JobView,
+  labelsOf,
+  type LogTailView,
+  type OutputDirectoryView,
+} from './views';
 
 /** Digest cards list at most this many items; the rest are counted in a last line. */
 export const DIGEST_MAX_ITEMS = 20;
@@ -19,16 +26,30 @@ function duration(seconds: number | undefined): string {
 
 function jobHeadline(e: JobEvent): string {
   switch (e.to) {
-    case 'created': return `Job ${jobName(e)} was created`;
-    case 'deleted': return `Job ${jobName(e)} was deleted`;
-    case 'failed': return `Job ${jobName(e)} failed${e.summary.exitCode === undefined ? '' : ` (exit code ${e.summary.exitCode})`}`;
-    default: return `Job ${jobName(e)} ${e.to === 'running' ? 'is running' : e.to}`;
+    case 'created':
+      return `Job ${jobName(e)} was created`;
+    case 'deleted':
+      return `Job ${jobName(e)} was deleted`;
+    case 'failed':
+      return `Job ${jobName(e)} failed${e.summary.exitCode === undefined ? '' : ` (exit code ${e.summary.exitCode})`}`;
+    default:
+      return `Job ${jobName(e)} ${e.to === 'running' ? 'is running' : e.to}`;
   }
 }
 
-export function jobAlertView(e: JobEvent, extra: { tails?: LogTailView[]; outputs?: OutputDirectoryView[] } = {}): JobView {
+export function jobAlertView(
+  e: JobEvent,
+  extra: { tails?: LogTailView[]; outputs?: OutputDirectoryView[] } = {},
+): JobView {
   const actions = e.to === 'deleted' ? [] : jobActions(e.summary);
-  return { kind: 'job', job: e.summary, tails: extra.tails ?? [], outputs: extra.outputs ?? [], actions, headline: jobHeadline(e) };
+  return {
+    kind: 'job',
+    job: e.summary,
+    tails: extra.tails ?? [],
+    outputs: extra.outputs ?? [],
+    actions,
+    headline: jobHeadline(e),
+  };
 }
 
 function clusterMessage(e: ClusterEvent): string {
@@ -37,28 +58,47 @@ function clusterMessage(e: ClusterEvent): string {
   const was = e.fromNodeCount === undefined || e.fromNodeCount === now ? '' : ` (was ${nodes(e.fromNodeCount)})`;
   const it = `${labelsOf(e.view).cluster} ${e.cluster}`;
   switch (e.change) {
-    case 'created': return `${it} was created with ${nodes(now)}.`;
-    case 'deleted': return `${it} was deleted.`;
-    case 'resizing': return `${it} is resizing: ${nodes(now)} now${was}.`;
-    case 'steady': return `${it} finished resizing: ${nodes(now)}${was}.`;
-    case 'nodes': return `${it} has ${nodes(now)}${was}.`;
+    case 'created':
+      return `${it} was created with ${nodes(now)}.`;
+    case 'deleted':
+      return `${it} was deleted.`;
+    case 'resizing':
+      return `${it} is resizing: ${nodes(now)} now${was}.`;
+    case 'steady':
+      return `${it} finished resizing: ${nodes(now)}${was}.`;
+    case 'nodes':
+      return `${it} has ${nodes(now)}${was}.`;
   }
 }
 
 export function clusterAlertView(e: ClusterEvent): ClusterAlertView {
   const { cluster } = labelsOf(e.view);
   const titles: Record<ClusterEvent['change'], string> = {
-    created: `${cluster} created`, deleted: `${cluster} deleted`, resizing: `${cluster} resizing`, steady: `${cluster} resized`,
+    created: `${cluster} created`,
+    deleted: `${cluster} deleted`,
+    resizing: `${cluster} resizing`,
+    steady: `${cluster} resized`,
     nodes: 'Node count changed',
   };
   return {
-    kind: 'cluster-alert', title: `${titles[e.change]}: ${e.cluster}`, message: clusterMessage(e), cluster: e.view,
-    actions: e.change === 'deleted' ? [] : [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: e.cluster }) }],
+    kind: 'cluster-alert',
+    title: `${titles[e.change]}: ${e.cluster}`,
+    message: clusterMessage(e),
+    cluster: e.view,
+    actions:
+      e.change === 'deleted'
+        ? []
+        : [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: e.cluster }) }],
   };
 }
 
 function digestItem(e: BackendEvent): DigestView['items'][number] {
-  if (e.kind === 'cluster') return { title: `cluster ${e.cluster}`, text: clusterMessage(e), command: commandText({ kind: 'cluster', cluster: e.cluster }) };
+  if (e.kind === 'cluster')
+    return {
+      title: `cluster ${e.cluster}`,
+      text: clusterMessage(e),
+      command: commandText({ kind: 'cluster', cluster: e.cluster }),
+    };
   const s = e.summary;
   const facts = [
     e.to,
@@ -67,8 +107,10 @@ function digestItem(e: BackendEvent): DigestView['items'][number] {
     s.errors[0] ? `${s.errors[0].code}: ${s.errors[0].message}` : '',
   ].filter(Boolean);
   return {
-    title: jobName(e), ...(e.to === 'created' || e.to === 'deleted' ? {} : { state: e.to }),
-    text: facts.join(' · '), ...(e.to === 'deleted' ? {} : { command: commandText({ kind: 'job', job: jobNameOf(s) }) }),
+    title: jobName(e),
+    ...(e.to === 'created' || e.to === 'deleted' ? {} : { state: e.to }),
+    text: facts.join(' · '),
+    ...(e.to === 'deleted' ? {} : { command: commandText({ kind: 'job', job: jobNameOf(s) }) }),
   };
 }
 
@@ -77,7 +119,8 @@ export function digestView(events: BackendEvent[]): DigestView {
   const rest = events.length - shown.length;
   const where = events[0] ? ` in ${events[0].workspace.workspace}` : '';
   return {
-    kind: 'digest', title: `${events.length} updates${where}`,
+    kind: 'digest',
+    title: `${events.length} updates${where}`,
     items: rest > 0 ? [...shown, { title: `… and ${rest} more`, text: 'Use `jobs` to see them all.' }] : shown,
   };
 }

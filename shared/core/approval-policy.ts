@@ -12,9 +12,17 @@ import type { TextView } from './views';
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
 export type ScaleRequest = Extract<Command, { kind: 'resize' | 'autoscale' }>;
 /** A submit waiting for approval: its job name, experiment and cluster are fixed when asked. */
-export type SubmitRequest = Extract<Command, { kind: 'submit' }> & { name: string; experiment: string; cluster: string; nodes: number };
+export type SubmitRequest = Extract<Command, { kind: 'submit' }> & {
+  name: string;
+  experiment: string;
+  cluster: string;
+  nodes: number;
+};
 export type ApprovalRequest = ScaleRequest | SubmitRequest;
-export interface Person { id: string; name?: string }
+export interface Person {
+  id: string;
+  name?: string;
+}
 
 export interface Approval {
   id: string;
@@ -52,13 +60,22 @@ export function requestedNodes(r: ApprovalRequest): number {
   return r.kind === 'resize' || r.kind === 'submit' ? r.nodes : r.max;
 }
 
-export function needsApproval(r: ApprovalRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): boolean {
+export function needsApproval(
+  r: ApprovalRequest,
+  threshold: number,
+  cost?: { estimate: CostEstimate; budgetPerHour?: number },
+): boolean {
   return approvalReason(r, threshold, cost) !== undefined;
 }
 
 /** Why a request waits for an approver: above the node threshold, or above the hourly budget; else undefined. */
-export function approvalReason(r: ApprovalRequest, threshold: number, cost?: { estimate: CostEstimate; budgetPerHour?: number }): string | undefined {
-  if (requestedNodes(r) > threshold) return `${describeRequest(r)} goes above the approval threshold of ${threshold} nodes.`;
+export function approvalReason(
+  r: ApprovalRequest,
+  threshold: number,
+  cost?: { estimate: CostEstimate; budgetPerHour?: number },
+): string | undefined {
+  if (requestedNodes(r) > threshold)
+    return `${describeRequest(r)} goes above the approval threshold of ${threshold} nodes.`;
   const perHour = cost?.estimate.perHour;
   const budget = cost?.budgetPerHour;
   if (perHour !== undefined && budget !== undefined && perHour > budget) {
@@ -73,8 +90,11 @@ export function scaleModeOf(r: ScaleRequest): ScaleMode {
 
 /** "Resize gpu to 5 nodes", "Auto-scale gpu 0–12 nodes", "Submit train as exp/t-1 on gpu (4 nodes)". */
 export function describeRequest(r: ApprovalRequest): string {
-  if (r.kind === 'submit') return `Submit ${r.template} as ${r.experiment}/${r.name} on ${r.cluster} (${r.nodes} node${r.nodes === 1 ? '' : 's'})`;
-  return r.kind === 'resize' ? `Resize ${r.cluster} to ${r.nodes} node${r.nodes === 1 ? '' : 's'}` : `Auto-scale ${r.cluster} ${r.min}–${r.max} nodes`;
+  if (r.kind === 'submit')
+    return `Submit ${r.template} as ${r.experiment}/${r.name} on ${r.cluster} (${r.nodes} node${r.nodes === 1 ? '' : 's'})`;
+  return r.kind === 'resize'
+    ? `Resize ${r.cluster} to ${r.nodes} node${r.nodes === 1 ? '' : 's'}`
+    : `Auto-scale ${r.cluster} ${r.min}–${r.max} nodes`;
 }
 
 /** A pending request past its expiry is expired, even before the timer wrote it so. */
@@ -104,17 +124,32 @@ export function decide(a: Approval, verdict: Verdict, by: Person, now: Date, app
     const next = expire(a, now);
     // Expired by time but still stored pending: the caller writes the expiry and shows it.
     if (next) return { ok: true, next };
-    return { ok: false, code: 'Expired', message: `Request ${a.id} expired at ${shortTime(a.expiresAt)} without an answer.` };
+    return {
+      ok: false,
+      code: 'Expired',
+      message: `Request ${a.id} expired at ${shortTime(a.expiresAt)} without an answer.`,
+    };
   }
   if (state !== 'pending') return alreadyDecided(a);
   const isRequester = by.id === a.requestedBy.id;
   if (verdict === 'approve' && isRequester) {
-    return { ok: false, code: 'SelfApproval', message: `You asked for this, so someone else must approve request ${a.id}. You may reject it to cancel.` };
+    return {
+      ok: false,
+      code: 'SelfApproval',
+      message: `You asked for this, so someone else must approve request ${a.id}. You may reject it to cancel.`,
+    };
   }
   if (!isRequester && approvers.length > 0 && !approvers.includes(by.id)) {
-    return { ok: false, code: 'NotAnApprover', message: `Only the configured approvers may ${verdict} request ${a.id}, and ${nameOf(by)} is not one of them.` };
+    return {
+      ok: false,
+      code: 'NotAnApprover',
+      message: `Only the configured approvers may ${verdict} request ${a.id}, and ${nameOf(by)} is not one of them.`,
+    };
   }
-  return { ok: true, next: { ...a, state: verdict === 'approve' ? 'approved' : 'rejected', decidedBy: by, decidedAt: now.toISOString() } };
+  return {
+    ok: true,
+    next: { ...a, state: verdict === 'approve' ? 'approved' : 'rejected', decidedBy: by, decidedAt: now.toISOString() },
+  };
 }
 
 /** approved → executed, or failed with the reason (shown on the card; never a secret: ARM error messages). */
@@ -132,12 +167,18 @@ export function shortTime(iso: string): string {
 function statusLine(a: Approval, state: ApprovalState): string {
   const by = a.decidedBy ? nameOf(a.decidedBy) : '';
   switch (state) {
-    case 'pending': return `${nameOf(a.requestedBy)} asked for this: it waits for someone else to approve it.`;
-    case 'approved': return `Approved by ${by}: running it now.`;
-    case 'executed': return `Approved by ${by} and done.`;
-    case 'failed': return `Approved by ${by}, but it failed: ${a.error ?? 'unknown error'}`;
-    case 'rejected': return a.decidedBy?.id === a.requestedBy.id ? `Cancelled by ${by}.` : `Rejected by ${by}.`;
-    case 'expired': return `Expired at ${shortTime(a.expiresAt)}: nobody answered.`;
+    case 'pending':
+      return `${nameOf(a.requestedBy)} asked for this: it waits for someone else to approve it.`;
+    case 'approved':
+      return `Approved by ${by}: running it now.`;
+    case 'executed':
+      return `Approved by ${by} and done.`;
+    case 'failed':
+      return `Approved by ${by}, but it failed: ${a.error ?? 'unknown error'}`;
+    case 'rejected':
+      return a.decidedBy?.id === a.requestedBy.id ? `Cancelled by ${by}.` : `Rejected by ${by}.`;
+    case 'expired':
+      return `Expired at ${shortTime(a.expiresAt)}: nobody answered.`;
   }
 }
 
@@ -152,7 +193,11 @@ export function approvalView(a: Approval, now: Date, note?: string): TextView {
     { title: 'Requested at', value: shortTime(a.createdAt) },
   ];
   if (a.estimate) {
-    facts.push({ title: 'Nodes', value: `${a.estimate.before} → ${a.estimate.after}` }, { title: 'VM size', value: a.estimate.vmSize }, { title: 'Cost', value: costText(a.estimate) });
+    facts.push(
+      { title: 'Nodes', value: `${a.estimate.before} → ${a.estimate.after}` },
+      { title: 'VM size', value: a.estimate.vmSize },
+      { title: 'Cost', value: costText(a.estimate) },
+    );
   }
   if (state === 'pending') facts.push({ title: 'Expires', value: shortTime(a.expiresAt) });
   else if (a.decidedBy) facts.push({ title: 'Answered by', value: nameOf(a.decidedBy) });

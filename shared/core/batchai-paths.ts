@@ -27,12 +27,18 @@ export function resourceName(kind: string, value: unknown): string {
 }
 
 function subscription(subscriptionId: string): string {
-  if (!subscriptionId.trim()) throw new InputError('InvalidName', 'subscription id is empty: expected an Azure subscription id.');
+  if (!subscriptionId.trim())
+    throw new InputError('InvalidName', 'subscription id is empty: expected an Azure subscription id.');
   return `/subscriptions/${encodeURIComponent(subscriptionId)}`;
 }
 
 export function resourceGroupPath(sub: string, resourceGroup: string): string {
-  const rg = check('resource group', resourceGroup, RESOURCE_GROUP, "1-90 characters: letters, digits, '-', '_', '.', '(' or ')', not ending in '.'");
+  const rg = check(
+    'resource group',
+    resourceGroup,
+    RESOURCE_GROUP,
+    "1-90 characters: letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
+  );
   return `${subscription(sub)}/resourceGroups/${rg}/providers/Microsoft.BatchAI`;
 }
 

@@ -24,11 +24,21 @@ export function toClusterFacts(c: ComputeCluster, workspace: string, labels?: Re
 export function clusterActions(c: ClusterFacts): ActionView[] {
   const target = c.scale.mode === 'manual' ? c.scale.targetNodeCount : c.scale.max;
   const actions: ActionView[] = [
-    { title: `Resize to ${target + 1}`, command: commandText({ kind: 'resize', cluster: c.name, nodes: Math.min(target + 1, 1000) }) },
-    { title: `Auto-scale 0-${Math.max(target, 1)}`, command: commandText({ kind: 'autoscale', cluster: c.name, min: 0, max: Math.max(target, 1) }) },
+    {
+      title: `Resize to ${target + 1}`,
+      command: commandText({ kind: 'resize', cluster: c.name, nodes: Math.min(target + 1, 1000) }),
+    },
+    {
+      title: `Auto-scale 0-${Math.max(target, 1)}`,
+      command: commandText({ kind: 'autoscale', cluster: c.name, min: 0, max: Math.max(target, 1) }),
+    },
   ];
   if (target > 0 || c.currentNodeCount > 0) {
-    actions.push({ title: 'Scale to zero', command: commandText({ kind: 'scale-to-zero', cluster: c.name }), style: 'destructive' });
+    actions.push({
+      title: 'Scale to zero',
+      command: commandText({ kind: 'scale-to-zero', cluster: c.name }),
+      style: 'destructive',
+    });
   }
   return actions;
 }

@@ -51,7 +51,16 @@ export interface CommandSpec {
 }
 
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed'];
-export const SUBSCRIPTION_STATES = ['queued', 'running', 'terminating', 'succeeded', 'failed', 'created', 'deleted', 'cluster'] as const;
+export const SUBSCRIPTION_STATES = [
+  'queued',
+  'running',
+  'terminating',
+  'succeeded',
+  'failed',
+  'created',
+  'deleted',
+  'cluster',
+] as const;
 export const NODES: [number, number] = [0, 1000];
 
 // The grammar guarantees each value has the type its spec declares; these narrow without re-checking.
@@ -68,23 +77,46 @@ const jobArg: ArgSpec = { name: 'job', type: 'job' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
-    kind: 'help', role: 'viewer', verb: 'help', summary: 'List the commands, or show one in detail.',
-    examples: ['help', 'help submit'], args: [{ name: 'topic', type: 'topic', optional: true, label: 'command' }], flags: [],
+    kind: 'help',
+    role: 'viewer',
+    verb: 'help',
+    summary: 'List the commands, or show one in detail.',
+    examples: ['help', 'help submit'],
+    args: [{ name: 'topic', type: 'topic', optional: true, label: 'command' }],
+    flags: [],
     build: (p) => (p.args.topic === undefined ? { kind: 'help' } : { kind: 'help', topic: str(p.args.topic) }),
   },
   {
-    kind: 'clusters', role: 'viewer', verb: 'clusters', summary: 'List the clusters of the workspace with their node counts.',
-    examples: ['clusters'], args: [], flags: [], build: () => ({ kind: 'clusters' }),
+    kind: 'clusters',
+    role: 'viewer',
+    verb: 'clusters',
+    summary: 'List the clusters of the workspace with their node counts.',
+    examples: ['clusters'],
+    args: [],
+    flags: [],
+    build: () => ({ kind: 'clusters' }),
   },
   {
-    kind: 'cluster', role: 'viewer', verb: 'cluster', summary: 'Show one cluster: allocation state, nodes, scale settings.',
-    examples: ['cluster gpu'], args: [cluster], flags: [], build: (p) => ({ kind: 'cluster', cluster: str(p.args.cluster) }),
+    kind: 'cluster',
+    role: 'viewer',
+    verb: 'cluster',
+    summary: 'Show one cluster: allocation state, nodes, scale settings.',
+    examples: ['cluster gpu'],
+    args: [cluster],
+    flags: [],
+    build: (p) => ({ kind: 'cluster', cluster: str(p.args.cluster) }),
   },
   {
-    kind: 'jobs', role: 'viewer', verb: 'jobs', summary: 'List jobs, optionally of one experiment, in one state, or only yours.',
+    kind: 'jobs',
+    role: 'viewer',
+    verb: 'jobs',
+    summary: 'List jobs, optionally of one experiment, in one state, or only yours.',
     examples: ['jobs', 'jobs mnist --state running', 'jobs --mine'],
     args: [{ name: 'experiment', type: 'name', optional: true }],
-    flags: [{ name: 'state', type: 'state' }, { name: 'mine', type: 'bool' }],
+    flags: [
+      { name: 'state', type: 'state' },
+      { name: 'mine', type: 'bool' },
+    ],
     build: (p) => {
       const c: Command = { kind: 'jobs', mine: bool(p.flags.mine) };
       if (p.args.experiment !== undefined) c.experiment = str(p.args.experiment);
@@ -93,13 +125,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'job', role: 'viewer', verb: 'job', summary: 'Show one job: state, times, exit code, output tail.',
-    examples: ['job job7', 'job mnist/job7'], args: [jobArg], flags: [], build: (p) => ({ kind: 'job', job: job(p.args.job) }),
+    kind: 'job',
+    role: 'viewer',
+    verb: 'job',
+    summary: 'Show one job: state, times, exit code, output tail.',
+    examples: ['job job7', 'job mnist/job7'],
+    args: [jobArg],
+    flags: [],
+    build: (p) => ({ kind: 'job', job: job(p.args.job) }),
   },
   {
-    kind: 'logs', role: 'viewer', verb: 'logs', summary: "Show the last lines of a job's stdout.txt (or stderr.txt).",
-    examples: ['logs job7', 'logs mnist/job7 --lines 100 --stderr'], args: [jobArg],
-    flags: [{ name: 'lines', type: 'int', label: 'N', range: [1, 500] }, { name: 'stderr', type: 'bool' }],
+    kind: 'logs',
+    role: 'viewer',
+    verb: 'logs',
+    summary: "Show the last lines of a job's stdout.txt (or stderr.txt).",
+    examples: ['logs job7', 'logs mnist/job7 --lines 100 --stderr'],
+    args: [jobArg],
+    flags: [
+      { name: 'lines', type: 'int', label: 'N', range: [1, 500] },
+      { name: 'stderr', type: 'bool' },
+    ],
     build: (p) => {
       const c: Command = { kind: 'logs', job: job(p.args.job), stderr: bool(p.flags.stderr) };
       if (p.flags.lines !== undefined) c.lines = int(p.flags.lines);
@@ -107,9 +152,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'outputs', role: 'viewer', verb: 'outputs', summary: "List links to a job's output files (the links expire).",
+    kind: 'outputs',
+    role: 'viewer',
+    verb: 'outputs',
+    summary: "List links to a job's output files (the links expire).",
     examples: ['outputs job7', 'outputs job7 MODEL'],
-    args: [jobArg, { name: 'directory', type: 'name', optional: true, label: 'directory id' }], flags: [],
+    args: [jobArg, { name: 'directory', type: 'name', optional: true, label: 'directory id' }],
+    flags: [],
     build: (p) => {
       const c: Command = { kind: 'outputs', job: job(p.args.job) };
       if (p.args.directory !== undefined) c.directory = str(p.args.directory);
@@ -117,26 +166,52 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'templates', role: 'viewer', verb: 'templates', summary: 'List the saved job templates.',
-    examples: ['templates'], args: [], flags: [], build: () => ({ kind: 'templates' }),
+    kind: 'templates',
+    role: 'viewer',
+    verb: 'templates',
+    summary: 'List the saved job templates.',
+    examples: ['templates'],
+    args: [],
+    flags: [],
+    build: () => ({ kind: 'templates' }),
   },
   {
-    kind: 'template', role: 'viewer', verb: 'template', summary: 'Show one template and its parameters.',
-    examples: ['template hello'], args: [{ name: 'template', type: 'name', label: 'name' }], flags: [],
+    kind: 'template',
+    role: 'viewer',
+    verb: 'template',
+    summary: 'Show one template and its parameters.',
+    examples: ['template hello'],
+    args: [{ name: 'template', type: 'name', label: 'name' }],
+    flags: [],
     build: (p) => ({ kind: 'template', template: str(p.args.template) }),
   },
   {
-    kind: 'submit', role: 'operator', audited: true, verb: 'submit', summary: 'Submit a job from a template; --dry-run shows the request instead.',
-    examples: ['submit hello', 'submit train epochs=5 lr=0.01 --cluster gpu', 'submit hello greeting="hi there" --dry-run'],
-    args: [{ name: 'template', type: 'name' }, { name: 'params', type: 'kv', optional: true, label: 'key=value ...' }],
+    kind: 'submit',
+    role: 'operator',
+    audited: true,
+    verb: 'submit',
+    summary: 'Submit a job from a template; --dry-run shows the request instead.',
+    examples: [
+      'submit hello',
+      'submit train epochs=5 lr=0.01 --cluster gpu',
+      'submit hello greeting="hi there" --dry-run',
+    ],
+    args: [
+      { name: 'template', type: 'name' },
+      { name: 'params', type: 'kv', optional: true, label: 'key=value ...' },
+    ],
     flags: [
-      { name: 'cluster', type: 'name', label: 'c' }, { name: 'experiment', type: 'name', label: 'e' },
-      { name: 'name', type: 'name', label: 'n' }, { name: 'dry-run', type: 'bool' },
+      { name: 'cluster', type: 'name', label: 'c' },
+      { name: 'experiment', type: 'name', label: 'e' },
+      { name: 'name', type: 'name', label: 'n' },
+      { name: 'dry-run', type: 'bool' },
     ],
     build: (p) => {
       const c: Command = {
-        kind: 'submit', template: str(p.args.template),
-        params: (p.args.params as Record<string, string> | undefined) ?? {}, dryRun: bool(p.flags['dry-run']),
+        kind: 'submit',
+        template: str(p.args.template),
+        params: (p.args.params as Record<string, string> | undefined) ?? {},
+        dryRun: bool(p.flags['dry-run']),
       };
       if (p.flags.cluster !== undefined) c.cluster = str(p.flags.cluster);
       if (p.flags.experiment !== undefined) c.experiment = str(p.flags.experiment);
@@ -145,32 +220,67 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'resize', role: 'operator', audited: true, verb: 'resize', summary: 'Set a cluster to a fixed number of nodes (large resizes need approval).',
-    examples: ['resize gpu 4'], args: [cluster, { name: 'nodes', type: 'int', range: NODES }], flags: [],
+    kind: 'resize',
+    role: 'operator',
+    audited: true,
+    verb: 'resize',
+    summary: 'Set a cluster to a fixed number of nodes (large resizes need approval).',
+    examples: ['resize gpu 4'],
+    args: [cluster, { name: 'nodes', type: 'int', range: NODES }],
+    flags: [],
     build: (p) => ({ kind: 'resize', cluster: str(p.args.cluster), nodes: int(p.args.nodes) }),
   },
   {
-    kind: 'autoscale', role: 'operator', audited: true, verb: 'autoscale', aliases: ['auto-scale'], summary: 'Let a cluster scale between min and max nodes (a large max needs approval).',
+    kind: 'autoscale',
+    role: 'operator',
+    audited: true,
+    verb: 'autoscale',
+    aliases: ['auto-scale'],
+    summary: 'Let a cluster scale between min and max nodes (a large max needs approval).',
     examples: ['autoscale gpu 0 4'],
-    args: [cluster, { name: 'min', type: 'int', range: NODES }, { name: 'max', type: 'int', range: NODES }], flags: [],
+    args: [cluster, { name: 'min', type: 'int', range: NODES }, { name: 'max', type: 'int', range: NODES }],
+    flags: [],
     build: (p) => ({ kind: 'autoscale', cluster: str(p.args.cluster), min: int(p.args.min), max: int(p.args.max) }),
-    check: (p) => (int(p.args.min) > int(p.args.max) ? `expected <min> (${int(p.args.min)}) not above <max> (${int(p.args.max)})` : undefined),
+    check: (p) =>
+      int(p.args.min) > int(p.args.max)
+        ? `expected <min> (${int(p.args.min)}) not above <max> (${int(p.args.max)})`
+        : undefined,
   },
   {
-    kind: 'scale-to-zero', role: 'operator', audited: true, verb: 'scale-to-zero', summary: 'Resize a cluster to zero nodes.',
-    examples: ['scale-to-zero gpu'], args: [cluster], flags: [], build: (p) => ({ kind: 'scale-to-zero', cluster: str(p.args.cluster) }),
+    kind: 'scale-to-zero',
+    role: 'operator',
+    audited: true,
+    verb: 'scale-to-zero',
+    summary: 'Resize a cluster to zero nodes.',
+    examples: ['scale-to-zero gpu'],
+    args: [cluster],
+    flags: [],
+    build: (p) => ({ kind: 'scale-to-zero', cluster: str(p.args.cluster) }),
   },
   {
-    kind: 'terminate', role: 'operator', audited: true, verb: 'terminate', summary: 'Stop a queued or running job (asks to confirm unless --yes).',
-    examples: ['terminate job7', 'terminate mnist/job7 --yes'], args: [jobArg], flags: [{ name: 'yes', type: 'bool' }],
+    kind: 'terminate',
+    role: 'operator',
+    audited: true,
+    verb: 'terminate',
+    summary: 'Stop a queued or running job (asks to confirm unless --yes).',
+    examples: ['terminate job7', 'terminate mnist/job7 --yes'],
+    args: [jobArg],
+    flags: [{ name: 'yes', type: 'bool' }],
     build: (p) => ({ kind: 'terminate', job: job(p.args.job), confirmed: bool(p.flags.yes) }),
   },
   {
-    kind: 'subscribe', role: 'operator', verb: 'subscribe', summary: 'Get alerts in this conversation for jobs and clusters that match.',
-    examples: ['subscribe', 'subscribe --experiment mnist --states succeeded,failed', 'subscribe --mine'], args: [],
+    kind: 'subscribe',
+    role: 'operator',
+    verb: 'subscribe',
+    summary: 'Get alerts in this conversation for jobs and clusters that match.',
+    examples: ['subscribe', 'subscribe --experiment mnist --states succeeded,failed', 'subscribe --mine'],
+    args: [],
     flags: [
-      { name: 'experiment', type: 'name', label: 'e' }, { name: 'cluster', type: 'name', label: 'c' },
-      { name: 'job', type: 'job', label: 'j' }, { name: 'mine', type: 'bool' }, { name: 'states', type: 'states', label: 's1,s2' },
+      { name: 'experiment', type: 'name', label: 'e' },
+      { name: 'cluster', type: 'name', label: 'c' },
+      { name: 'job', type: 'job', label: 'j' },
+      { name: 'mine', type: 'bool' },
+      { name: 'states', type: 'states', label: 's1,s2' },
     ],
     build: (p) => {
       const filter: Extract<Command, { kind: 'subscribe' }>['filter'] = {};
@@ -185,51 +295,107 @@ export const COMMANDS: readonly CommandSpec[] = [
     check: (p) => {
       const j = p.flags.job === undefined ? undefined : job(p.flags.job);
       const e = optStr(p.flags.experiment);
-      return j?.experiment && e && j.experiment !== e ? `expected --job in the experiment given by --experiment (${e}), got ${j.experiment}/${j.job}` : undefined;
+      return j?.experiment && e && j.experiment !== e
+        ? `expected --job in the experiment given by --experiment (${e}), got ${j.experiment}/${j.job}`
+        : undefined;
     },
   },
   {
-    kind: 'unsubscribe', role: 'operator', verb: 'unsubscribe', summary: 'Stop a subscription (all of this conversation\'s without an id).',
-    examples: ['unsubscribe', 'unsubscribe 3f2a'], args: [{ name: 'id', type: 'id', optional: true }], flags: [],
+    kind: 'unsubscribe',
+    role: 'operator',
+    verb: 'unsubscribe',
+    summary: "Stop a subscription (all of this conversation's without an id).",
+    examples: ['unsubscribe', 'unsubscribe 3f2a'],
+    args: [{ name: 'id', type: 'id', optional: true }],
+    flags: [],
     build: (p) => (p.args.id === undefined ? { kind: 'unsubscribe' } : { kind: 'unsubscribe', id: str(p.args.id) }),
   },
   {
-    kind: 'subscriptions', role: 'viewer', verb: 'subscriptions', summary: "List this conversation's subscriptions.",
-    examples: ['subscriptions'], args: [], flags: [], build: () => ({ kind: 'subscriptions' }),
+    kind: 'subscriptions',
+    role: 'viewer',
+    verb: 'subscriptions',
+    summary: "List this conversation's subscriptions.",
+    examples: ['subscriptions'],
+    args: [],
+    flags: [],
+    build: () => ({ kind: 'subscriptions' }),
   },
   {
-    kind: 'use', role: 'viewer', verb: 'use workspace', summary: 'Set the default workspace for this conversation.',
-    examples: ['use workspace demo'], args: [{ name: 'name', type: 'name', label: 'w' }], flags: [],
+    kind: 'use',
+    role: 'viewer',
+    verb: 'use workspace',
+    summary: 'Set the default workspace for this conversation.',
+    examples: ['use workspace demo'],
+    args: [{ name: 'name', type: 'name', label: 'w' }],
+    flags: [],
     build: (p) => ({ kind: 'use', what: 'workspace', name: str(p.args.name) }),
   },
   {
-    kind: 'use', role: 'viewer', verb: 'use experiment', summary: 'Set the default experiment for this conversation.',
-    examples: ['use experiment mnist'], args: [{ name: 'name', type: 'name', label: 'e' }], flags: [],
+    kind: 'use',
+    role: 'viewer',
+    verb: 'use experiment',
+    summary: 'Set the default experiment for this conversation.',
+    examples: ['use experiment mnist'],
+    args: [{ name: 'name', type: 'name', label: 'e' }],
+    flags: [],
     build: (p) => ({ kind: 'use', what: 'experiment', name: str(p.args.name) }),
   },
   {
-    kind: 'approve', role: 'approver', audited: true, verb: 'approve', summary: 'Approve a pending request (not your own).',
-    examples: ['approve 7c1e'], args: [{ name: 'approval', type: 'id', label: 'id' }], flags: [],
+    kind: 'approve',
+    role: 'approver',
+    audited: true,
+    verb: 'approve',
+    summary: 'Approve a pending request (not your own).',
+    examples: ['approve 7c1e'],
+    args: [{ name: 'approval', type: 'id', label: 'id' }],
+    flags: [],
     build: (p) => ({ kind: 'approve', approval: str(p.args.approval) }),
   },
   {
-    kind: 'reject', role: 'approver', audited: true, verb: 'reject', summary: 'Reject a pending request.',
-    examples: ['reject 7c1e'], args: [{ name: 'approval', type: 'id', label: 'id' }], flags: [],
+    kind: 'reject',
+    role: 'approver',
+    audited: true,
+    verb: 'reject',
+    summary: 'Reject a pending request.',
+    examples: ['reject 7c1e'],
+    args: [{ name: 'approval', type: 'id', label: 'id' }],
+    flags: [],
     build: (p) => ({ kind: 'reject', approval: str(p.args.approval) }),
   },
   {
-    kind: 'keep-up', role: 'operator', audited: true, verb: 'keep-up', summary: 'Keep an idle cluster up for some hours more (default 1).',
-    examples: ['keep-up gpu', 'keep-up gpu 3'], args: [cluster, { name: 'hours', type: 'int', optional: true, range: [1, 72] }], flags: [],
-    build: (p) => ({ kind: 'keep-up', cluster: str(p.args.cluster), hours: p.args.hours === undefined ? 1 : int(p.args.hours) }),
+    kind: 'keep-up',
+    role: 'operator',
+    audited: true,
+    verb: 'keep-up',
+    summary: 'Keep an idle cluster up for some hours more (default 1).',
+    examples: ['keep-up gpu', 'keep-up gpu 3'],
+    args: [cluster, { name: 'hours', type: 'int', optional: true, range: [1, 72] }],
+    flags: [],
+    build: (p) => ({
+      kind: 'keep-up',
+      cluster: str(p.args.cluster),
+      hours: p.args.hours === undefined ? 1 : int(p.args.hours),
+    }),
   },
   {
-    kind: 'roles', verb: 'roles', role: 'admin', summary: 'List who holds which role (settings and grants).',
-    examples: ['roles'], args: [], flags: [], build: () => ({ kind: 'roles' }),
+    kind: 'roles',
+    verb: 'roles',
+    role: 'admin',
+    summary: 'List who holds which role (settings and grants).',
+    examples: ['roles'],
+    args: [],
+    flags: [],
+    build: () => ({ kind: 'roles' }),
   },
   {
-    kind: 'roles-grant', verb: 'roles grant', role: 'admin', audited: true, summary: 'Give someone a role, everywhere or in one workspace.',
+    kind: 'roles-grant',
+    verb: 'roles grant',
+    role: 'admin',
+    audited: true,
+    summary: 'Give someone a role, everywhere or in one workspace.',
     examples: ['roles grant eve operator', 'roles grant 29:1abc approver --workspace demo'],
-    args: [user, { name: 'role', type: 'role' }], flags: [workspaceFlag],
+    args: [user, { name: 'role', type: 'role' }],
+    flags: [workspaceFlag],
     build: (p) => {
       const c: Command = { kind: 'roles-grant', user: str(p.args.user), role: str(p.args.role) as Role };
       if (p.flags.workspace !== undefined) c.workspace = str(p.flags.workspace);
@@ -237,8 +403,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'roles-revoke', verb: 'roles revoke', role: 'admin', audited: true, summary: "Take back someone's grant (global, or of one workspace).",
-    examples: ['roles revoke eve', 'roles revoke eve --workspace demo'], args: [user], flags: [workspaceFlag],
+    kind: 'roles-revoke',
+    verb: 'roles revoke',
+    role: 'admin',
+    audited: true,
+    summary: "Take back someone's grant (global, or of one workspace).",
+    examples: ['roles revoke eve', 'roles revoke eve --workspace demo'],
+    args: [user],
+    flags: [workspaceFlag],
     build: (p) => {
       const c: Command = { kind: 'roles-revoke', user: str(p.args.user) };
       if (p.flags.workspace !== undefined) c.workspace = str(p.flags.workspace);
@@ -246,10 +418,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    kind: 'audit', verb: 'audit', role: 'approver', summary: 'Show the latest changes: who ran what, on what, with what result.',
+    kind: 'audit',
+    verb: 'audit',
+    role: 'approver',
+    summary: 'Show the latest changes: who ran what, on what, with what result.',
     examples: ['audit', 'audit 50 --user eve', 'audit --cluster gpu'],
     args: [{ name: 'count', type: 'int', optional: true, label: 'n', range: [1, 200] }],
-    flags: [{ name: 'user', type: 'user', label: 'u' }, { name: 'cluster', type: 'name', label: 'c' }],
+    flags: [
+      { name: 'user', type: 'user', label: 'u' },
+      { name: 'cluster', type: 'name', label: 'c' },
+    ],
     build: (p) => {
       const c: Command = { kind: 'audit', count: p.args.count === undefined ? 20 : int(p.args.count) };
       if (p.flags.user !== undefined) c.user = str(p.flags.user);

@@ -33,8 +33,16 @@ export interface ClusterRow {
 
 export type SnapshotRow = JobRow | ClusterRow;
 
-export interface ObservedJob { row: JobRow; createdAt: string; summary: JobSummaryView; outputDirectoryIds: string[] }
-export interface ObservedCluster { row: ClusterRow; view: ClusterFacts }
+export interface ObservedJob {
+  row: JobRow;
+  createdAt: string;
+  summary: JobSummaryView;
+  outputDirectoryIds: string[];
+}
+export interface ObservedCluster {
+  row: ClusterRow;
+  view: ClusterFacts;
+}
 
 export interface WorkspaceDiff {
   events: BackendEvent[];
@@ -50,21 +58,46 @@ function sameRow(a: SnapshotRow, b: SnapshotRow): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
-function jobEvent(ws: WorkspaceRef, o: Pick<ObservedJob, 'row' | 'summary' | 'outputDirectoryIds'>, to: JobEvent['to'], at: string, from?: JobState): JobEvent {
+function jobEvent(
+  ws: WorkspaceRef,
+  o: Pick<ObservedJob, 'row' | 'summary' | 'outputDirectoryIds'>,
+  to: JobEvent['to'],
+  at: string,
+  from?: JobState,
+): JobEvent {
   const { row } = o;
   return {
-    kind: 'job', id: eventId(row.resourceId, to, at), workspace: ws, resourceId: row.resourceId,
-    experiment: row.experiment, job: row.job, ...(from ? { from } : {}), to, at,
-    summary: o.summary, outputDirectoryIds: o.outputDirectoryIds,
+    kind: 'job',
+    id: eventId(row.resourceId, to, at),
+    workspace: ws,
+    resourceId: row.resourceId,
+    experiment: row.experiment,
+    job: row.job,
+    ...(from ? { from } : {}),
+    to,
+    at,
+    summary: o.summary,
+    outputDirectoryIds: o.outputDirectoryIds,
   };
 }
 
-function clusterEvent(ws: WorkspaceRef, o: ObservedCluster, change: ClusterChange, fromNodeCount?: number): ClusterEvent {
+function clusterEvent(
+  ws: WorkspaceRef,
+  o: ObservedCluster,
+  change: ClusterChange,
+  fromNodeCount?: number,
+): ClusterEvent {
   const { row } = o;
   return {
-    kind: 'cluster', id: eventId(row.resourceId, `${change}:${row.nodeCount}`, row.at), workspace: ws,
-    resourceId: row.resourceId, cluster: row.cluster, change,
-    ...(fromNodeCount === undefined ? {} : { fromNodeCount }), at: row.at, view: o.view,
+    kind: 'cluster',
+    id: eventId(row.resourceId, `${change}:${row.nodeCount}`, row.at),
+    workspace: ws,
+    resourceId: row.resourceId,
+    cluster: row.cluster,
+    change,
+    ...(fromNodeCount === undefined ? {} : { fromNodeCount }),
+    at: row.at,
+    view: o.view,
   };
 }
 
@@ -79,7 +112,8 @@ function jobEvents(ws: WorkspaceRef, prev: JobRow | undefined, o: ObservedJob): 
 
 function clusterEvents(ws: WorkspaceRef, prev: ClusterRow | undefined, o: ObservedCluster): ClusterEvent[] {
   if (!prev) return [clusterEvent(ws, o, 'created')];
-  if (prev.allocationState !== o.row.allocationState) return [clusterEvent(ws, o, o.row.allocationState, prev.nodeCount)];
+  if (prev.allocationState !== o.row.allocationState)
+    return [clusterEvent(ws, o, o.row.allocationState, prev.nodeCount)];
   if (prev.nodeCount !== o.row.nodeCount) return [clusterEvent(ws, o, 'nodes', prev.nodeCount)];
   return [];
 }
@@ -87,16 +121,26 @@ function clusterEvents(ws: WorkspaceRef, prev: ClusterRow | undefined, o: Observ
 function goneEvent(ws: WorkspaceRef, row: SnapshotRow): BackendEvent {
   if (row.kind === 'job') {
     const summary: JobSummaryView = {
-      workspace: ws.workspace, experiment: row.experiment, name: row.job, state: row.state,
-      cluster: row.cluster, nodeCount: row.nodeCount, errors: [],
+      workspace: ws.workspace,
+      experiment: row.experiment,
+      name: row.job,
+      state: row.state,
+      cluster: row.cluster,
+      nodeCount: row.nodeCount,
+      errors: [],
     };
     // The deletion time is unknown; the last transition time keeps the id the same on a retried tick.
     return jobEvent(ws, { row, summary, outputDirectoryIds: [] }, 'deleted', row.at, row.state);
   }
   const view: ObservedCluster['view'] = {
-    workspace: ws.workspace, name: row.cluster, vmSize: row.vmSize, allocationState: row.allocationState,
-    currentNodeCount: row.nodeCount, nodes: { idle: 0, running: 0, preparing: 0, leaving: 0, unusable: 0 },
-    scale: { mode: 'manual', targetNodeCount: 0 }, errors: [],
+    workspace: ws.workspace,
+    name: row.cluster,
+    vmSize: row.vmSize,
+    allocationState: row.allocationState,
+    currentNodeCount: row.nodeCount,
+    nodes: { idle: 0, running: 0, preparing: 0, leaving: 0, unusable: 0 },
+    scale: { mode: 'manual', targetNodeCount: 0 },
+    errors: [],
   };
   return clusterEvent(ws, { row, view }, 'deleted', row.nodeCount);
 }

@@ -88,7 +88,8 @@ export function parseEvents(value: unknown, where: string): BackendEvent[] {
   return value as BackendEvent[];
 }
 
-const EXPECTED = 'expected {v: 2, batchId, workspace, tickAt, count, ref: {table, chunks}} (or the older {v: 1, batchId, workspace, tickAt, events: [...]})';
+const EXPECTED =
+  'expected {v: 2, batchId, workspace, tickAt, count, ref: {table, chunks}} (or the older {v: 1, batchId, workspace, tickAt, events: [...]})';
 
 /** Queue payload → EventsMessage. Accepts the parsed object (Functions host), JSON text, or base64 JSON text. */
 export function parseEventsMessage(message: unknown): EventsMessage {
@@ -98,10 +99,17 @@ export function parseEventsMessage(message: unknown): EventsMessage {
     try {
       value = JSON.parse(text);
     } catch {
-      throw new ProtocolError(`events message: expected JSON (or base64 JSON), got ${JSON.stringify(message.slice(0, 80))}`);
+      throw new ProtocolError(
+        `events message: expected JSON (or base64 JSON), got ${JSON.stringify(message.slice(0, 80))}`,
+      );
     }
   }
-  if (!isRecord(value) || typeof value.batchId !== 'string' || !isRecord(value.workspace) || typeof value.tickAt !== 'string') {
+  if (
+    !isRecord(value) ||
+    typeof value.batchId !== 'string' ||
+    !isRecord(value.workspace) ||
+    typeof value.tickAt !== 'string'
+  ) {
     throw new ProtocolError(`events message: ${EXPECTED}.`);
   }
   if (value.v === 1) {
@@ -110,7 +118,14 @@ export function parseEventsMessage(message: unknown): EventsMessage {
   }
   const ref = value.ref;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
-  if (value.v !== 2 || !whole(value.count) || !isRecord(ref) || typeof ref.table !== 'string' || !whole(ref.chunks) || ref.chunks < 1) {
+  if (
+    value.v !== 2 ||
+    !whole(value.count) ||
+    !isRecord(ref) ||
+    typeof ref.table !== 'string' ||
+    !whole(ref.chunks) ||
+    ref.chunks < 1
+  ) {
     throw new ProtocolError(`events message ${value.batchId}: ${EXPECTED}.`);
   }
   return value as unknown as EventBatchRef;

@@ -47,7 +47,14 @@ export function checkValue(type: ArgType | FlagType, raw: string, range?: [numbe
       return (JOB_STATES as readonly string[]).includes(s) ? ok(s) : expected(`one of ${JOB_STATES.join(', ')}`);
     }
     case 'states': {
-      const list = [...new Set(raw.toLowerCase().split(',').map((s) => s.trim()))];
+      const list = [
+        ...new Set(
+          raw
+            .toLowerCase()
+            .split(',')
+            .map((s) => s.trim()),
+        ),
+      ];
       const bad = list.filter((s) => !(SUBSCRIPTION_STATES as readonly string[]).includes(s));
       return bad.length === 0 && list.length > 0
         ? ok(list)
@@ -58,7 +65,7 @@ export function checkValue(type: ArgType | FlagType, raw: string, range?: [numbe
     case 'bool':
       return ok(true);
     case 'user':
-      return USER.test(raw) ? ok(raw) : expected("a user id (letters, digits, - _ . : @)");
+      return USER.test(raw) ? ok(raw) : expected('a user id (letters, digits, - _ . : @)');
     case 'role':
       return isRole(raw.toLowerCase()) ? ok(raw.toLowerCase()) : expected(`one of ${ROLES.join(', ')}`);
   }

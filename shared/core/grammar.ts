@@ -12,15 +12,23 @@ const show = (raw: string) => JSON.stringify(raw.length > 40 ? `${raw.slice(0, 4
 
 function fail(spec: CommandSpec, problem: string): ParseFailure {
   const usage = usageOf(spec);
-  return { kind: 'parse-error', message: `${spec.verb}: ${problem}. Usage: ${usage}`, suggestion: { command: spec.kind, usage } };
+  return {
+    kind: 'parse-error',
+    message: `${spec.verb}: ${problem}. Usage: ${usage}`,
+    suggestion: { command: spec.kind, usage },
+  };
 }
 
 function unknownVerb(verb: string): ParseFailure {
   // A truncated verb (`sub`, `term`) is nearer in intent to the word it starts than to any short typo match.
   const near = (verb.length >= 3 ? VERBS.find((v) => v.startsWith(verb)) : undefined) ?? closest(verb, VERBS);
-  const spec = near === undefined ? undefined : COMMANDS.find((c) => c.verb.startsWith(near) || c.aliases?.includes(near));
+  const spec =
+    near === undefined ? undefined : COMMANDS.find((c) => c.verb.startsWith(near) || c.aliases?.includes(near));
   if (!spec) {
-    return { kind: 'parse-error', message: `Unknown command ${show(verb)}: expected a command such as jobs, job, logs or submit. Type help for the list.` };
+    return {
+      kind: 'parse-error',
+      message: `Unknown command ${show(verb)}: expected a command such as jobs, job, logs or submit. Type help for the list.`,
+    };
   }
   const usage = usageOf(spec);
   return {
@@ -42,7 +50,13 @@ function matchVerb(tokens: Token[]): { spec: CommandSpec; rest: Token[] } | Pars
   // `roles` alone beside `roles grant`: the one-word row takes the line.
   const single = rows.find((r) => !r.verb.includes(' '));
   if (single) return { spec: single, rest: tokens.slice(1) };
-  const near = second === undefined ? undefined : closest(second, rows.map((r) => r.verb.split(' ')[1]));
+  const near =
+    second === undefined
+      ? undefined
+      : closest(
+          second,
+          rows.map((r) => r.verb.split(' ')[1]),
+        );
   const best = rows.find((r) => r.verb.split(' ')[1] === near) ?? rows[0];
   const choices = rows.map((r) => usageOf(r)).join(' or ');
   return fail(best, `expected ${choices}${second === undefined ? '' : `, got ${show(tokens[1].text)}`}`);
@@ -117,7 +131,10 @@ function readArgs(spec: CommandSpec, positionals: Token[], parsed: Parsed): stri
     i++;
   }
   if (i < positionals.length) {
-    const extra = positionals.slice(i).map((t) => t.text).join(' ');
+    const extra = positionals
+      .slice(i)
+      .map((t) => t.text)
+      .join(' ');
     return `unexpected ${show(extra)}: expected ${spec.args.length === 0 ? 'nothing after the command' : 'no more arguments'}`;
   }
   return undefined;
@@ -133,7 +150,8 @@ export function parseCommand(text: string): Command | ParseFailure {
   const line = text.trim().replace(/^\//, '');
   const tokens = tokenize(line);
   if ('error' in tokens) return { kind: 'parse-error', message: `Unclosed quote: expected ${tokens.error}.` };
-  if (tokens.length === 0) return { kind: 'parse-error', message: 'Empty message: expected a command. Type help for the list.' };
+  if (tokens.length === 0)
+    return { kind: 'parse-error', message: 'Empty message: expected a command. Type help for the list.' };
   const matched = matchVerb(tokens);
   if ('kind' in matched) return matched;
   const { spec, rest } = matched;

@@ -50,7 +50,8 @@ export function latest(times: Array<string | undefined>): string | undefined {
 
 /** What scaling to zero means for this cluster, or why it does not apply. */
 function zeroScale(scale: ScaleMode): ScaleMode | string {
-  if (scale.mode === 'manual') return scale.targetNodeCount === 0 ? 'already set to zero nodes' : { mode: 'manual', targetNodeCount: 0 };
+  if (scale.mode === 'manual')
+    return scale.targetNodeCount === 0 ? 'already set to zero nodes' : { mode: 'manual', targetNodeCount: 0 };
   // Auto-scale with min 0 gives idle nodes back by itself; with min > 0 it would hold them forever.
   if (scale.min === 0) return 'auto-scale with minimum 0 releases idle nodes itself';
   return { mode: 'auto', min: 0, max: scale.max };
@@ -69,7 +70,8 @@ export function decideIdle(i: IdleInput): IdleDecision {
   const idleSince = later(i.lastActivity, keptUntil);
   if (!idleSince) return { action: 'none', reason: 'last activity unknown' };
   const idleMs = now - Date.parse(idleSince);
-  if (idleMs < i.idleMinutes * MINUTE) return { action: 'none', reason: `idle ${Math.floor(idleMs / MINUTE)} of ${i.idleMinutes} min` };
+  if (idleMs < i.idleMinutes * MINUTE)
+    return { action: 'none', reason: `idle ${Math.floor(idleMs / MINUTE)} of ${i.idleMinutes} min` };
   const warnedAt = i.policy.warnedFor === idleSince ? i.policy.warnedAt : undefined;
   if (!warnedAt) return { action: 'warn', idleSince, scaleAt: new Date(now + i.graceMinutes * MINUTE).toISOString() };
   const scaleAt = Date.parse(warnedAt) + i.graceMinutes * MINUTE;
@@ -86,7 +88,12 @@ function idleCost(c: ClusterFacts, table: PriceTable, verb: string): string {
   return e.perHour === undefined ? '' : ` ${verb} ${costText(e)}.`;
 }
 
-export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt: string }, now: Date, table: PriceTable = SHIPPED_PRICES): ClusterAlertView {
+export function idleWarningView(
+  c: ClusterFacts,
+  d: { idleSince: string; scaleAt: string },
+  now: Date,
+  table: PriceTable = SHIPPED_PRICES,
+): ClusterAlertView {
   return {
     kind: 'cluster-alert',
     title: `${labelsOf(c).cluster} ${c.name} is idle`,
@@ -96,13 +103,26 @@ export function idleWarningView(c: ClusterFacts, d: { idleSince: string; scaleAt
       idleCost(c, table, `Its idle node${c.currentNodeCount === 1 ? '' : 's'} cost`),
     cluster: c,
     actions: [
-      { title: 'Keep it up 1 h', command: commandText({ kind: 'keep-up', cluster: c.name, hours: 1 }), style: 'positive' },
-      { title: 'Scale to zero now', command: commandText({ kind: 'scale-to-zero', cluster: c.name }), style: 'destructive' },
+      {
+        title: 'Keep it up 1 h',
+        command: commandText({ kind: 'keep-up', cluster: c.name, hours: 1 }),
+        style: 'positive',
+      },
+      {
+        title: 'Scale to zero now',
+        command: commandText({ kind: 'scale-to-zero', cluster: c.name }),
+        style: 'destructive',
+      },
     ],
   };
 }
 
-export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date, table: PriceTable = SHIPPED_PRICES): ClusterAlertView {
+export function scaledToZeroView(
+  c: ClusterFacts,
+  idleSince: string,
+  now: Date,
+  table: PriceTable = SHIPPED_PRICES,
+): ClusterAlertView {
   const how = c.scale.mode === 'auto' ? ` (auto-scale minimum set to 0, maximum stays ${c.scale.max})` : '';
   const back = c.scale.mode === 'auto' ? c.scale.max : c.currentNodeCount;
   return {
@@ -110,8 +130,9 @@ export function scaledToZeroView(c: ClusterFacts, idleSince: string, now: Date, 
     title: `${labelsOf(c).cluster} ${c.name} scaled to zero`,
     message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.${idleCost(c, table, 'This saves')}`,
     cluster: c,
-    actions: c.scale.mode === 'auto'
-      ? [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: c.name }) }]
-      : [{ title: `Resize back to ${back}`, command: commandText({ kind: 'resize', cluster: c.name, nodes: back }) }],
+    actions:
+      c.scale.mode === 'auto'
+        ? [{ title: 'Details', command: commandText({ kind: 'cluster', cluster: c.name }) }]
+        : [{ title: `Resize back to ${back}`, command: commandText({ kind: 'resize', cluster: c.name, nodes: back }) }],
   };
 }

@@ -3,7 +3,14 @@ import type { ComputeJob, OutputFile } from '../compute/model';
 import type { JobName } from './commands';
 import { commandText } from './command-text';
 import { secondsBetween } from './arm-names';
-import { type ActionView, type JobSummaryView, type JobView, labelled, type OutputFileView, type ResourceLabels } from './views';
+import {
+  type ActionView,
+  type JobSummaryView,
+  type JobView,
+  labelled,
+  type OutputFileView,
+  type ResourceLabels,
+} from './views';
 
 /** `now` gives a running job its duration so far; without it only finished jobs have one. */
 export function toJobSummary(job: ComputeJob, workspace: string, now?: Date, labels?: ResourceLabels): JobSummaryView {
@@ -30,7 +37,12 @@ export function toJobSummary(job: ComputeJob, workspace: string, now?: Date, lab
 }
 
 export function toOutputFileView(f: OutputFile): OutputFileView {
-  return { name: f.name, url: f.url ?? '', isDirectory: f.isDirectory, ...(f.size === undefined ? {} : { size: f.size }) };
+  return {
+    name: f.name,
+    url: f.url ?? '',
+    isDirectory: f.isDirectory,
+    ...(f.size === undefined ? {} : { size: f.size }),
+  };
 }
 
 export function jobNameOf(s: JobSummaryView): JobName {
@@ -46,7 +58,11 @@ export function jobActions(s: JobSummaryView): ActionView[] {
     { title: 'Outputs', command: commandText({ kind: 'outputs', job }) },
   ];
   if (s.state === 'queued' || s.state === 'running') {
-    actions.push({ title: 'Terminate', command: commandText({ kind: 'terminate', job, confirmed: false }), style: 'destructive' });
+    actions.push({
+      title: 'Terminate',
+      command: commandText({ kind: 'terminate', job, confirmed: false }),
+      style: 'destructive',
+    });
   }
   return actions;
 }
@@ -57,7 +73,13 @@ export function toJobView(
   extra: Partial<Pick<JobView, 'tails' | 'outputs' | 'headline'>> & { now?: Date; labels?: ResourceLabels } = {},
 ): JobView {
   const summary = toJobSummary(job, workspace, extra.now, extra.labels);
-  const view: JobView = { kind: 'job', job: summary, tails: extra.tails ?? [], outputs: extra.outputs ?? [], actions: jobActions(summary) };
+  const view: JobView = {
+    kind: 'job',
+    job: summary,
+    tails: extra.tails ?? [],
+    outputs: extra.outputs ?? [],
+    actions: jobActions(summary),
+  };
   if (extra.headline) view.headline = extra.headline;
   return view;
 }

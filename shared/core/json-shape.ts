@@ -50,7 +50,12 @@ export function string(v: unknown, path: string): string {
   return v;
 }
 
-export function optional<T>(o: JsonObject, key: string, path: string, check: (v: unknown, path: string) => T): T | undefined {
+export function optional<T>(
+  o: JsonObject,
+  key: string,
+  path: string,
+  check: (v: unknown, path: string) => T,
+): T | undefined {
   return o[key] === undefined ? undefined : check(o[key], `${path}.${key}`);
 }
 

@@ -9,7 +9,9 @@ const PROCESS_LOG = /^(stdout|stderr)-(.+)-(\d+)\.txt$/;
 function processLogs(listed: readonly string[], stream: 'stdout' | 'stderr'): string[] {
   return listed
     .map((name) => ({ name, m: PROCESS_LOG.exec(name) }))
-    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null && x.m[1] === stream && x.m[2] !== 'job_prep')
+    .filter(
+      (x): x is { name: string; m: RegExpExecArray } => x.m !== null && x.m[1] === stream && x.m[2] !== 'job_prep',
+    )
     .sort((a, b) => a.m[2].localeCompare(b.m[2]) || Number(a.m[3]) - Number(b.m[3]))
     .slice(0, MAX_PROCESSES - 1)
     .map((x) => x.name);

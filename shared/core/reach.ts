@@ -5,7 +5,10 @@
 export type ConversationKind = 'personal' | 'channel';
 
 /** The latest conversation of each kind a person talked to the bot in. */
-export interface KnownConversations { personal?: string; channel?: string }
+export interface KnownConversations {
+  personal?: string;
+  channel?: string;
+}
 
 export const conversationKind = (personal: boolean): ConversationKind => (personal ? 'personal' : 'channel');
 
@@ -24,7 +27,12 @@ export interface CardPlan {
  * Whom of `people` to send a card to, and where: never the requester, never into `alreadyThere` (the
  * conversation that asked already shows the card), and one card for several people sharing a channel.
  */
-export function planCards(people: readonly string[], requester: string, alreadyThere: string, known: ReadonlyMap<string, KnownConversations>): CardPlan {
+export function planCards(
+  people: readonly string[],
+  requester: string,
+  alreadyThere: string,
+  known: ReadonlyMap<string, KnownConversations>,
+): CardPlan {
   const plan: CardPlan = { send: [], unreachable: [] };
   const covered = new Set([alreadyThere]);
   for (const userId of people) {

@@ -22,7 +22,9 @@ export function maskValues(text: string, values: readonly string[]): string {
 function redact(v: unknown, key: string, inSecrets: boolean, values: readonly string[]): unknown {
   if (Array.isArray(v)) return v.map((x) => redact(x, key, inSecrets, values));
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, k, inSecrets || k === 'secrets', values)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, redact(x, k, inSecrets || k === 'secrets', values)]),
+    );
   }
   if (typeof v !== 'string') return v;
   return isSecretField(key, inSecrets) ? REDACTED : redactText(maskValues(v, values));
@@ -43,11 +45,16 @@ export function redactJobRequest<T>(body: T, values: readonly string[] = []): T 
  * logs and what a card shows of a failure.
  */
 export function redactText(text: string): string {
-  return text
-    .replace(/\b(bearer|basic)(\s+)[-\w.~+/=]+/gi, `$1$2${REDACTED}`)
-    .replace(/\b(sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi, `$1$2${REDACTED}`)
-    // URL-encoded inside another URL's query: `%26sig%3D…` (a digit may precede the name).
-    .replace(/(?<![a-z])(sig|accountkey|password|token)(%3D)(?:(?!%26)[^&\s"',;}])+/gi, `$1$2${REDACTED}`)
-    .replace(/(--?(?:password|passwd|secret|token|account-key|sas-token)[\s=]+)(?!-)\S+/gi, `$1${REDACTED}`)
-    .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`);
+  return (
+    text
+      .replace(/\b(bearer|basic)(\s+)[-\w.~+/=]+/gi, `$1$2${REDACTED}`)
+      .replace(
+        /\b(sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi,
+        `$1$2${REDACTED}`,
+      )
+      // URL-encoded inside another URL's query: `%26sig%3D…` (a digit may precede the name).
+      .replace(/(?<![a-z])(sig|accountkey|password|token)(%3D)(?:(?!%26)[^&\s"',;}])+/gi, `$1$2${REDACTED}`)
+      .replace(/(--?(?:password|passwd|secret|token|account-key|sas-token)[\s=]+)(?!-)\S+/gi, `$1${REDACTED}`)
+      .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`)
+  );
 }

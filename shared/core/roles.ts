@@ -30,7 +30,12 @@ export interface RolePolicy {
 
 const applies = (g: RoleGrant, workspace: string) => g.workspace === undefined || g.workspace === workspace;
 
-export function effectiveRole(userId: string, workspace: string, policy: RolePolicy, grants: readonly RoleGrant[]): Role {
+export function effectiveRole(
+  userId: string,
+  workspace: string,
+  policy: RolePolicy,
+  grants: readonly RoleGrant[],
+): Role {
   if (policy.admins.includes(userId)) return 'admin';
   let role = policy.approvers.includes(userId) ? max('approver', policy.defaultRole) : policy.defaultRole;
   for (const g of grants) if (g.userId === userId && applies(g, workspace)) role = max(role, g.role);
@@ -39,7 +44,11 @@ export function effectiveRole(userId: string, workspace: string, policy: RolePol
 
 /** The people named (by setting or grant) as holding at least `role` in `workspace`: whom to ask. */
 export function holders(role: Role, workspace: string, policy: RolePolicy, grants: readonly RoleGrant[]): string[] {
-  const named = new Set<string>([...policy.admins, ...(atLeast('approver', role) ? policy.approvers : []), ...grants.filter((g) => applies(g, workspace)).map((g) => g.userId)]);
+  const named = new Set<string>([
+    ...policy.admins,
+    ...(atLeast('approver', role) ? policy.approvers : []),
+    ...grants.filter((g) => applies(g, workspace)).map((g) => g.userId),
+  ]);
   return [...named].filter((u) => atLeast(effectiveRole(u, workspace, policy, grants), role)).sort();
 }
 
@@ -48,6 +57,7 @@ export function holders(role: Role, workspace: string, policy: RolePolicy, grant
  * admin); before that, as before roles existed, any operator but the requester may approve.
  */
 export function approvalRole(policy: RolePolicy, grants: readonly RoleGrant[]): Role {
-  const named = policy.admins.length > 0 || policy.approvers.length > 0 || grants.some((g) => atLeast(g.role, 'approver'));
+  const named =
+    policy.admins.length > 0 || policy.approvers.length > 0 || grants.some((g) => atLeast(g.role, 'approver'));
   return named ? 'approver' : 'operator';
 }

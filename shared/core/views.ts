@@ -25,7 +25,8 @@ export const labelsOf = (v: { labels?: ResourceLabels }): ResourceLabels => v.la
 
 /** `{ labels }` where they differ from the default, so Batch AI's views (and rows stored from them) stay as they were. */
 export function labelled(labels: ResourceLabels | undefined): { labels?: ResourceLabels } {
-  if (!labels || (labels.workspace === DEFAULT_LABELS.workspace && labels.cluster === DEFAULT_LABELS.cluster)) return {};
+  if (!labels || (labels.workspace === DEFAULT_LABELS.workspace && labels.cluster === DEFAULT_LABELS.cluster))
+    return {};
   return { labels: { workspace: labels.workspace, cluster: labels.cluster } };
 }
 

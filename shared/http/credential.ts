@@ -8,7 +8,8 @@ import type { Config } from '../config';
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
 export function staticTokenCredential(token: string): TokenCredential {
-  if (!token.trim()) throw new InputError('ConfigInvalid', 'static token is empty: expected any non-empty bearer token.');
+  if (!token.trim())
+    throw new InputError('ConfigInvalid', 'static token is empty: expected any non-empty bearer token.');
   return {
     async getToken(): Promise<AccessToken> {
       return { token, expiresOnTimestamp: Date.now() + 60 * 60 * 1000 };

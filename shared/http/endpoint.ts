@@ -13,11 +13,17 @@ export function parseEndpoint(endpoint: string, service: string, example: string
   try {
     url = new URL(endpoint);
   } catch {
-    throw new InputError('ConfigInvalid', `${service} endpoint ${JSON.stringify(endpoint)}: expected an absolute URL such as ${example}.`);
+    throw new InputError(
+      'ConfigInvalid',
+      `${service} endpoint ${JSON.stringify(endpoint)}: expected an absolute URL such as ${example}.`,
+    );
   }
   const insecureRemote = url.protocol === 'http:' && !LOOPBACK.has(url.hostname);
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || insecureRemote) {
-    throw new InputError('ConfigInvalid', `${service} endpoint ${url.origin}: expected https://, or http:// on 127.0.0.1/localhost (the local engine).`);
+    throw new InputError(
+      'ConfigInvalid',
+      `${service} endpoint ${url.origin}: expected https://, or http:// on 127.0.0.1/localhost (the local engine).`,
+    );
   }
   return url;
 }
@@ -45,7 +51,12 @@ function loopbackBearerPolicy(credential: TokenCredential, scope: string, noToke
   };
 }
 
-export function bearerPolicy(url: URL, credential: TokenCredential, scope: string, noToken: () => Error): PipelinePolicy {
+export function bearerPolicy(
+  url: URL,
+  credential: TokenCredential,
+  scope: string,
+  noToken: () => Error,
+): PipelinePolicy {
   return url.protocol === 'https:'
     ? bearerTokenAuthenticationPolicy({ credential, scopes: scope })
     : loopbackBearerPolicy(credential, scope, noToken);

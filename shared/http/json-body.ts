@@ -10,12 +10,14 @@ export function describeRequest(method: string, url: string): string {
 
 /** Parsed JSON, or undefined for an empty body; anything else is a ProtocolError with a redacted snippet. */
 export function parseJsonBody(method: string, url: string, status: number, text: string | null | undefined): unknown {
-  if (!text || !text.trim()) return undefined;
+  if (!text?.trim()) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     const snippet = redactText(text.replace(/\s+/g, ' ').trim()).slice(0, 120);
-    throw new ProtocolError(`${describeRequest(method, url)} answered ${status} with a body that is not JSON: "${snippet}"; expected JSON.`);
+    throw new ProtocolError(
+      `${describeRequest(method, url)} answered ${status} with a body that is not JSON: "${snippet}"; expected JSON.`,
+    );
   }
 }
 

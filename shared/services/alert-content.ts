@@ -20,21 +20,40 @@ export interface AlertContentDeps {
 /** Files listed per output directory on a card. */
 const MAX_FILES = 20;
 
-async function listDir(deps: AlertContentDeps, ref: JobRef, id: string, expiresAt: string): Promise<{ dir: OutputDirectoryView; files: OutputFile[] }> {
+async function listDir(
+  deps: AlertContentDeps,
+  ref: JobRef,
+  id: string,
+  expiresAt: string,
+): Promise<{ dir: OutputDirectoryView; files: OutputFile[] }> {
   const files: OutputFile[] = [];
   let more = false;
-  for await (const f of deps.compute.listOutputFiles(ref, { outputDirectoryId: id, linkExpiryInMinutes: deps.logs.linkExpiryMinutes, maxResults: MAX_FILES })) {
-    if (files.length === MAX_FILES) { more = true; break; }
+  for await (const f of deps.compute.listOutputFiles(ref, {
+    outputDirectoryId: id,
+    linkExpiryInMinutes: deps.logs.linkExpiryMinutes,
+    maxResults: MAX_FILES,
+  })) {
+    if (files.length === MAX_FILES) {
+      more = true;
+      break;
+    }
     files.push(f);
   }
   const dir: OutputDirectoryView = {
-    id, expiresAt, more,
+    id,
+    expiresAt,
+    more,
     files: files.filter((f) => f.name).map(toOutputFileView),
   };
   return { dir, files };
 }
 
-async function tailOf(deps: AlertContentDeps, ref: JobRef, files: OutputFile[], name: string): Promise<LogTailView | undefined> {
+async function tailOf(
+  deps: AlertContentDeps,
+  ref: JobRef,
+  files: OutputFile[],
+  name: string,
+): Promise<LogTailView | undefined> {
   const f = files.find((x) => x.name === name && !x.isDirectory);
   if (!f) return undefined;
   const size = f.size ?? 0;
@@ -42,7 +61,10 @@ async function tailOf(deps: AlertContentDeps, ref: JobRef, files: OutputFile[], 
   return { file: name, lines: t.lines, truncated: t.truncated, size };
 }
 
-export async function jobAlertContent(deps: AlertContentDeps, e: JobEvent): Promise<{ tails: LogTailView[]; outputs: OutputDirectoryView[] }> {
+export async function jobAlertContent(
+  deps: AlertContentDeps,
+  e: JobEvent,
+): Promise<{ tails: LogTailView[]; outputs: OutputDirectoryView[] }> {
   if (e.to !== 'succeeded' && e.to !== 'failed') return { tails: [], outputs: [] };
   const ref: JobRef = { ...e.workspace, experiment: e.experiment, job: e.job };
   const expiresAt = new Date(deps.now().getTime() + deps.logs.linkExpiryMinutes * 60_000).toISOString();
@@ -51,10 +73,16 @@ export async function jobAlertContent(deps: AlertContentDeps, e: JobEvent): Prom
   const outputs: OutputDirectoryView[] = [];
   listed.forEach((r, i) => {
     if (r.status === 'fulfilled') outputs.push(r.value.dir);
-    else deps.log(`notify: cannot list output directory ${ids[i]} of ${e.experiment}/${e.job}: ${toError(r.reason).message}`);
+    else
+      deps.log(
+        `notify: cannot list output directory ${ids[i]} of ${e.experiment}/${e.job}: ${toError(r.reason).message}`,
+      );
   });
   const std = listed[0].status === 'fulfilled' ? listed[0].value.files : [];
-  const names = tailFileNames(std.flatMap((f) => (f.name ? [f.name] : [])), e.to === 'failed');
+  const names = tailFileNames(
+    std.flatMap((f) => (f.name ? [f.name] : [])),
+    e.to === 'failed',
+  );
   const tails: LogTailView[] = [];
   for (const name of names) {
     try {

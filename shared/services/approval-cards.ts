@@ -22,10 +22,18 @@ export interface ApprovalCardDeps extends CardUpdateDeps {
   stores: Pick<Stores, 'approvalCards' | 'conversations' | 'people' | 'roles'>;
 }
 
-export interface FanOutReport { done: number; failed: number }
+export interface FanOutReport {
+  done: number;
+  failed: number;
+}
 
 /** Runs every task; counts and logs the failures instead of stopping at the first. */
-async function fanOut<T>(deps: Pick<ApprovalCardDeps, 'log'>, items: readonly T[], task: (t: T) => Promise<void>, what: (t: T) => string): Promise<FanOutReport> {
+async function fanOut<T>(
+  deps: Pick<ApprovalCardDeps, 'log'>,
+  items: readonly T[],
+  task: (t: T) => Promise<void>,
+  what: (t: T) => string,
+): Promise<FanOutReport> {
   const results = await Promise.allSettled(items.map(task));
   let failed = 0;
   results.forEach((r, i) => {
@@ -43,17 +51,29 @@ async function stored(deps: CardUpdateDeps, conversationId: string) {
 }
 
 /** Sends pending request `a` (its card with `note`) to every approver who can be reached, and records each card. */
-export async function tellApprovers(deps: ApprovalCardDeps, policy: RolePolicy, a: Approval, now: Date, note?: string): Promise<FanOutReport & { unreachable: string[] }> {
+export async function tellApprovers(
+  deps: ApprovalCardDeps,
+  policy: RolePolicy,
+  a: Approval,
+  now: Date,
+  note?: string,
+): Promise<FanOutReport & { unreachable: string[] }> {
   const approvers = holders('approver', a.workspace.workspace.toLowerCase(), policy, await deps.stores.roles.list());
   const known = new Map(await Promise.all(approvers.map(async (u) => [u, await deps.stores.people.get(u)] as const)));
   const plan = planCards(approvers, a.requestedBy.id, a.conversationId, known);
-  for (const u of plan.unreachable) deps.log(`[approvals] ${a.id}: approver ${u} has no known conversation (never talked to the bot): not told`);
+  for (const u of plan.unreachable)
+    deps.log(`[approvals] ${a.id}: approver ${u} has no known conversation (never talked to the bot): not told`);
   const view = approvalView(a, now, note);
-  const report = await fanOut(deps, plan.send, async (t) => {
-    const { id } = await deps.sender.send(await stored(deps, t.conversationId), view);
-    if (!id) throw new Error('the channel gave the card no id: it cannot be updated later');
-    await deps.stores.approvalCards.add(a.id, { conversationId: t.conversationId, activityId: id, userId: t.userId });
-  }, (t) => `${a.id}: telling ${t.userId} in ${t.conversationId}`);
+  const report = await fanOut(
+    deps,
+    plan.send,
+    async (t) => {
+      const { id } = await deps.sender.send(await stored(deps, t.conversationId), view);
+      if (!id) throw new Error('the channel gave the card no id: it cannot be updated later');
+      await deps.stores.approvalCards.add(a.id, { conversationId: t.conversationId, activityId: id, userId: t.userId });
+    },
+    (t) => `${a.id}: telling ${t.userId} in ${t.conversationId}`,
+  );
   return { ...report, unreachable: plan.unreachable };
 }
 
@@ -67,6 +87,10 @@ export async function updateApprovalCards(deps: CardUpdateDeps, a: Approval, now
     return { done: 0, failed: 1 };
   }
   const view = approvalView(a, now);
-  return fanOut(deps, cards, async (c) => deps.sender.update(await stored(deps, c.conversationId), c.activityId, view),
-    (c) => `${a.id}: updating card ${c.activityId} in ${c.conversationId}`);
+  return fanOut(
+    deps,
+    cards,
+    async (c) => deps.sender.update(await stored(deps, c.conversationId), c.activityId, view),
+    (c) => `${a.id}: updating card ${c.activityId} in ${c.conversationId}`,
+  );
 }

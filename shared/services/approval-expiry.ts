@@ -15,7 +15,11 @@ export interface ExpireDeps {
   log: (line: string) => void;
 }
 
-export interface ExpireReport { due: number; expired: number; notified: number }
+export interface ExpireReport {
+  due: number;
+  expired: number;
+  notified: number;
+}
 
 async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
   const due = await deps.stores.approvals.due(now);
@@ -27,11 +31,22 @@ async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
     if ((await deps.stores.approvals.replace(next, row.etag)) === undefined) continue;
     report.expired++;
     // An approval step like approve and reject: the timer is its actor.
-    await deps.stores.audit.start({
-      at: now.toISOString(), userId: 'expire-approvals', command: `expire ${next.id}`, kind: 'expire', target: next.id,
-      ...(next.request.cluster ? { cluster: next.request.cluster } : {}), workspace: next.workspace.workspace.toLowerCase(),
-      conversationId: next.conversationId, result: 'ok', approvalId: next.id,
-    }).catch((e: unknown) => deps.log(`expire-approvals: ${next.id} expired but its audit row could not be written: ${toError(e).message}`));
+    await deps.stores.audit
+      .start({
+        at: now.toISOString(),
+        userId: 'expire-approvals',
+        command: `expire ${next.id}`,
+        kind: 'expire',
+        target: next.id,
+        ...(next.request.cluster ? { cluster: next.request.cluster } : {}),
+        workspace: next.workspace.workspace.toLowerCase(),
+        conversationId: next.conversationId,
+        result: 'ok',
+        approvalId: next.id,
+      })
+      .catch((e: unknown) =>
+        deps.log(`expire-approvals: ${next.id} expired but its audit row could not be written: ${toError(e).message}`),
+      );
     await updateApprovalCards(deps, next, now);
     try {
       const conv = await deps.stores.conversations.get(next.conversationId);

@@ -36,7 +36,11 @@ export async function deliverOnce<T extends { id: string }>(
 ): Promise<DeliveryResult> {
   // In transactions of up to 100 markers (the conversation is their partition): a digest's claims and marks
   // are a few requests, not two per item.
-  const claims = await markers.claimMany(conversationId, items.map((i) => i.id), owner);
+  const claims = await markers.claimMany(
+    conversationId,
+    items.map((i) => i.id),
+    owner,
+  );
   const etags = new Map<string, string>();
   const claimed = items.filter((item, i) => {
     const c = claims[i];
@@ -46,7 +50,11 @@ export async function deliverOnce<T extends { id: string }>(
   const groups = plan.groups ? plan.groups(claimed) : claimed.map((v) => [v]);
   const markersOf = (group: T[]): ClaimedMarker[] => group.map((v) => ({ eventId: v.id, etag: etags.get(v.id)! }));
   const result: DeliveryResult = {
-    sent: 0, messages: 0, alreadySent: claims.length - claimed.length, busy: claims.filter((c) => c.status === 'busy').length, unmarked: 0,
+    sent: 0,
+    messages: 0,
+    alreadySent: claims.length - claimed.length,
+    busy: claims.filter((c) => c.status === 'busy').length,
+    unmarked: 0,
   };
   for (let i = 0; i < groups.length; i++) {
     let messageId: string | undefined;

@@ -33,20 +33,48 @@ export interface IdleDeps {
   log: (line: string) => void;
 }
 
-export interface ClusterOutcome { workspace: string; cluster: string; action: 'none' | 'warn' | 'scale' | 'skipped'; detail: string }
-export interface IdleReport { clusters: ClusterOutcome[]; failures: string[] }
+export interface ClusterOutcome {
+  workspace: string;
+  cluster: string;
+  action: 'none' | 'warn' | 'scale' | 'skipped';
+  detail: string;
+}
+export interface IdleReport {
+  clusters: ClusterOutcome[];
+  failures: string[];
+}
 
 const ACTIVE = new Set(['queued', 'running', 'terminating']);
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-interface Tick { deps: IdleDeps; now: Date; owner: string; subs: StoredSubscription[]; failures: string[] }
+interface Tick {
+  deps: IdleDeps;
+  now: Date;
+  owner: string;
+  subs: StoredSubscription[];
+  failures: string[];
+}
 
 /** Sends `view` once to each conversation subscribed to the cluster; true when all of them have it. */
-async function deliver(t: Tick, ws: WorkspaceRef, c: ObservedCluster, kind: string, idleSince: string, view: View): Promise<boolean> {
+async function deliver(
+  t: Tick,
+  ws: WorkspaceRef,
+  c: ObservedCluster,
+  kind: string,
+  idleSince: string,
+  view: View,
+): Promise<boolean> {
   const id = eventId(c.row.resourceId, kind, idleSince);
   // Idle notices are cluster events for subscription matching ("cluster" in a subscription's states).
   const event: ClusterEvent = {
-    kind: 'cluster', id, workspace: ws, resourceId: c.row.resourceId, cluster: c.row.cluster, change: 'nodes', at: idleSince, view: c.view,
+    kind: 'cluster',
+    id,
+    workspace: ws,
+    resourceId: c.row.resourceId,
+    cluster: c.row.cluster,
+    change: 'nodes',
+    at: idleSince,
+    view: c.view,
   };
   const targets = [...new Set(t.subs.filter((s) => matchesSubscription(s.filter, event)).map((s) => s.conversationId))];
   let complete = true;
@@ -73,7 +101,13 @@ async function deliver(t: Tick, ws: WorkspaceRef, c: ObservedCluster, kind: stri
 
 type Outcome = Pick<ClusterOutcome, 'action' | 'detail'>;
 
-async function tickCluster(t: Tick, ws: WorkspaceRef, c: ObservedCluster, jobs: ObservedJob[], row: Versioned<ClusterPolicy> | undefined): Promise<Outcome> {
+async function tickCluster(
+  t: Tick,
+  ws: WorkspaceRef,
+  c: ObservedCluster,
+  jobs: ObservedJob[],
+  row: Versioned<ClusterPolicy> | undefined,
+): Promise<Outcome> {
   const { deps, now } = t;
   const name = c.row.cluster;
   const d = decideIdle({
@@ -87,26 +121,53 @@ async function tickCluster(t: Tick, ws: WorkspaceRef, c: ObservedCluster, jobs: 
   });
   if (d.action === 'none') return { action: 'none', detail: d.reason };
   if (d.action === 'warn') {
-    const complete = await deliver(t, ws, c, 'idle-warning', d.idleSince, idleWarningView(c.view, d, now, priceTable(deps.policy.pricesFile)));
-    const recorded = complete && (await deps.stores.policies.update(ws, name, { warnedAt: now.toISOString(), warnedFor: d.idleSince }, row?.etag));
-    return recorded ? { action: 'warn', detail: `scale-down at ${d.scaleAt}` } : { action: 'skipped', detail: 'warning not yet delivered everywhere, or the row changed' };
+    const complete = await deliver(
+      t,
+      ws,
+      c,
+      'idle-warning',
+      d.idleSince,
+      idleWarningView(c.view, d, now, priceTable(deps.policy.pricesFile)),
+    );
+    const recorded =
+      complete &&
+      (await deps.stores.policies.update(ws, name, { warnedAt: now.toISOString(), warnedFor: d.idleSince }, row?.etag));
+    return recorded
+      ? { action: 'warn', detail: `scale-down at ${d.scaleAt}` }
+      : { action: 'skipped', detail: 'warning not yet delivered everywhere, or the row changed' };
   }
-  if (!(await deps.stores.policies.update(ws, name, { scaledAt: now.toISOString(), scaledFor: d.idleSince }, row?.etag))) {
+  if (
+    !(await deps.stores.policies.update(ws, name, { scaledAt: now.toISOString(), scaledFor: d.idleSince }, row?.etag))
+  ) {
     return { action: 'skipped', detail: 'the policy row changed since it was read (keep-up or another tick)' };
   }
   await deps.compute.scaleCluster({ ...ws, cluster: name }, d.scale);
-  await deliver(t, ws, c, 'idle-scaled', d.idleSince, scaledToZeroView(c.view, d.idleSince, now, priceTable(deps.policy.pricesFile)));
+  await deliver(
+    t,
+    ws,
+    c,
+    'idle-scaled',
+    d.idleSince,
+    scaledToZeroView(c.view, d.idleSince, now, priceTable(deps.policy.pricesFile)),
+  );
   return { action: 'scale', detail: `idle since ${d.idleSince}` };
 }
 
 async function tickWorkspace(t: Tick, ws: WorkspaceRef): Promise<ClusterOutcome[]> {
-  const [observed, policies] = await Promise.all([observeWorkspace(t.deps.compute, ws, 8), t.deps.stores.policies.list(ws)]);
+  const [observed, policies] = await Promise.all([
+    observeWorkspace(t.deps.compute, ws, 8),
+    t.deps.stores.policies.list(ws),
+  ]);
   const out: ClusterOutcome[] = [];
   for (const c of observed.clusters) {
     const name = c.row.cluster;
     const jobs = observed.jobs.filter((j) => same(j.summary.cluster, name));
     try {
-      out.push({ workspace: ws.workspace, cluster: name, ...(await tickCluster(t, ws, c, jobs, policies.get(name.toLowerCase()))) });
+      out.push({
+        workspace: ws.workspace,
+        cluster: name,
+        ...(await tickCluster(t, ws, c, jobs, policies.get(name.toLowerCase()))),
+      });
     } catch (e) {
       // One cluster failing (a PATCH refused, storage busy) does not stop the others; the next tick retries.
       t.failures.push(`${ws.workspace}/${name}: ${toError(e).message}`);
@@ -116,7 +177,13 @@ async function tickWorkspace(t: Tick, ws: WorkspaceRef): Promise<ClusterOutcome[
 }
 
 async function idleTick(deps: IdleDeps, now: Date): Promise<IdleReport> {
-  const t: Tick = { deps, now, owner: `idle-${randomUUID()}`, subs: await deps.stores.subscriptions.all(), failures: [] };
+  const t: Tick = {
+    deps,
+    now,
+    owner: `idle-${randomUUID()}`,
+    subs: await deps.stores.subscriptions.all(),
+    failures: [],
+  };
   const clusters: ClusterOutcome[] = [];
   for (const ws of deps.workspaces) {
     try {

@@ -48,7 +48,12 @@ export interface NotifyReport {
   gone?: true;
 }
 
-interface Delivery { sent: number; alreadySent: number; cards: number; /** Every pair is marked sent. */ complete: boolean }
+interface Delivery {
+  sent: number;
+  alreadySent: number;
+  cards: number /** Every pair is marked sent. */;
+  complete: boolean;
+}
 
 export class NotifyError extends Error {
   override readonly name = 'NotifyError';
@@ -74,7 +79,8 @@ export function createNotifier(deps: NotifierDeps) {
     const needSubmitter = subs.some((s) => s.filter.submittedBy);
     for (const e of events) {
       const submitter = needSubmitter ? await submitterOf(e) : undefined;
-      if (submitter && e.kind === 'job') e.summary = { ...e.summary, submittedBy: submitter.userName ?? submitter.userId };
+      if (submitter && e.kind === 'job')
+        e.summary = { ...e.summary, submittedBy: submitter.userName ?? submitter.userId };
       for (const s of subs) {
         if (!matchesSubscription(s.filter, e, submitter?.userId)) continue;
         const list = out.get(s.conversationId) ?? [];
@@ -91,14 +97,22 @@ export function createNotifier(deps: NotifierDeps) {
     return (e) => {
       let v = cache.get(e.id);
       if (!v) {
-        v = e.kind === 'cluster' ? Promise.resolve(clusterAlertView(e)) : jobAlertContent(content, e).then((x) => jobAlertView(e, x));
+        v =
+          e.kind === 'cluster'
+            ? Promise.resolve(clusterAlertView(e))
+            : jobAlertContent(content, e).then((x) => jobAlertView(e, x));
         cache.set(e.id, v);
       }
       return v;
     };
   }
 
-  async function deliver(conversationId: string, events: BackendEvent[], owner: string, viewOf: (e: BackendEvent) => Promise<View>): Promise<Delivery> {
+  async function deliver(
+    conversationId: string,
+    events: BackendEvent[],
+    owner: string,
+    viewOf: (e: BackendEvent) => Promise<View>,
+  ): Promise<Delivery> {
     const conv = await deps.stores.conversations.get(conversationId);
     if (!conv) {
       log(`notify: conversation ${conversationId} has subscriptions but no stored reference; skipped`);
@@ -106,10 +120,12 @@ export function createNotifier(deps: NotifierDeps) {
     }
     const r = await deliverOnce(deps.markers, conversationId, events, owner, {
       groups: (claimed) => (claimed.length > threshold ? [claimed] : claimed.map((e) => [e])),
-      send: async (group) => (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id,
+      send: async (group) =>
+        (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id,
       // Left pending, the marker still blocks other messages; a retry of this one would take it over and send a
       // duplicate, so this is logged and the message completes (the batch stays until the sweep).
-      unmarked: (eventId, error) => log(`notify: sent ${eventId} to ${conversationId} but could not mark it sent: ${error.message}`),
+      unmarked: (eventId, error) =>
+        log(`notify: sent ${eventId} to ${conversationId} but could not mark it sent: ${error.message}`),
     });
     return { sent: r.sent, alreadySent: r.alreadySent, cards: r.messages, complete: r.busy === 0 && r.unmarked === 0 };
   }
@@ -119,7 +135,9 @@ export function createNotifier(deps: NotifierDeps) {
     if (message.v === 1) return message.events;
     const events = await deps.batches.get(message.batchId, message.ref.chunks);
     if (events && events.length !== message.count) {
-      throw new NotifyError(`event batch ${message.batchId}: the message says ${message.count} events, the stored batch has ${events.length}.`);
+      throw new NotifyError(
+        `event batch ${message.batchId}: the message says ${message.count} events, the stored batch has ${events.length}.`,
+      );
     }
     return events;
   }
@@ -131,24 +149,41 @@ export function createNotifier(deps: NotifierDeps) {
       const events = await eventsOf(message);
       if (!events) {
         // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
-        log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: already delivered, or older than the retention`);
+        log(
+          `notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: already delivered, or older than the retention`,
+        );
         return { batchId, events: 0, sent: 0, alreadySent: 0, conversations: 0, cards: 0, gone: true };
       }
       const viewOf = viewMaker();
       const routes = [...(await route(events))];
       const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf)));
-      const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : []));
+      const failures = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : [],
+      );
       failures.forEach((f) => log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) failed for ${f}`));
       if (failures.length > 0) {
-        throw new NotifyError(`${failures.length} of ${routes.length} conversations failed; the message will be retried. First: ${failures[0]}`);
+        throw new NotifyError(
+          `${failures.length} of ${routes.length} conversations failed; the message will be retried. First: ${failures[0]}`,
+        );
       }
-      const ok = results.filter((r): r is PromiseFulfilledResult<Delivery> => r.status === 'fulfilled').map((r) => r.value);
+      const ok = results
+        .filter((r): r is PromiseFulfilledResult<Delivery> => r.status === 'fulfilled')
+        .map((r) => r.value);
       if (message.v === 2 && ok.every((d) => d.complete)) {
         // The work is done either way: a batch left behind is removed by the poller's sweep.
-        await deps.batches.delete(batchId).catch((e: unknown) => log(`notify: batch ${batchId} delivered but not deleted: ${toError(e).message}`));
+        await deps.batches
+          .delete(batchId)
+          .catch((e: unknown) => log(`notify: batch ${batchId} delivered but not deleted: ${toError(e).message}`));
       }
       const sum = (k: 'sent' | 'alreadySent' | 'cards') => ok.reduce((n, d) => n + d[k], 0);
-      return { batchId, events: events.length, conversations: routes.length, sent: sum('sent'), alreadySent: sum('alreadySent'), cards: sum('cards') };
+      return {
+        batchId,
+        events: events.length,
+        conversations: routes.length,
+        sent: sum('sent'),
+        alreadySent: sum('alreadySent'),
+        cards: sum('cards'),
+      };
     },
   };
 }

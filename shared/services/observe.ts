@@ -26,7 +26,12 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 }
 
 /** `experiment`: the one the listing was for (a job filed under it, whatever its id says). */
-export function observeJob(job: ComputeJob, ws: WorkspaceRef, experiment: string, labels?: ResourceLabels): ObservedJob {
+export function observeJob(
+  job: ComputeJob,
+  ws: WorkspaceRef,
+  experiment: string,
+  labels?: ResourceLabels,
+): ObservedJob {
   const summary = { ...toJobSummary(job, ws.workspace, undefined, labels), experiment };
   return {
     row: {
@@ -64,10 +69,16 @@ export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef, labels
 }
 
 export async function observeWorkspace(
-  compute: ListingPort, ws: WorkspaceRef, concurrency: number,
+  compute: ListingPort,
+  ws: WorkspaceRef,
+  concurrency: number,
 ): Promise<{ jobs: ObservedJob[]; clusters: ObservedCluster[] }> {
-  const [clusters, experiments] = await Promise.all([collect(compute.listClusters(ws)), collect(compute.listExperiments(ws))]);
+  const [clusters, experiments] = await Promise.all([
+    collect(compute.listClusters(ws)),
+    collect(compute.listExperiments(ws)),
+  ]);
   const perExperiment = await mapLimit(experiments, concurrency, async (experiment) =>
-    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment, compute.labels)));
+    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment, compute.labels)),
+  );
   return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws, compute.labels)) };
 }

@@ -43,9 +43,15 @@ export interface WorkspaceTick {
   error?: string;
 }
 
-export interface TickReport { at: string; workspaces: WorkspaceTick[]; /** Old event batches deleted by this tick. */ swept: number }
+export interface TickReport {
+  at: string;
+  workspaces: WorkspaceTick[] /** Old event batches deleted by this tick. */;
+  swept: number;
+}
 
-export interface Poller { tick(): Promise<TickReport> }
+export interface Poller {
+  tick(): Promise<TickReport>;
+}
 
 export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -73,16 +79,30 @@ export function createPoller(deps: PollerDeps): Poller {
     const observed = await observeWorkspace(deps.compute, ws, deps.concurrency ?? 8);
     const previous = await snapshots.load(ws);
     const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
-    if (diff.events.length > 0) await events.enqueue(ws, await mapLimit(diff.events, deps.concurrency ?? 8, (e) => withEndDetails(ws, e)), at);
-    const transactions = await snapshots.write(ws, { upserts: diff.upserts, deletes: diff.deletes, markBaselined: !previous.baselined });
+    if (diff.events.length > 0)
+      await events.enqueue(ws, await mapLimit(diff.events, deps.concurrency ?? 8, (e) => withEndDetails(ws, e)), at);
+    const transactions = await snapshots.write(ws, {
+      upserts: diff.upserts,
+      deletes: diff.deletes,
+      markBaselined: !previous.baselined,
+    });
     return { events: diff.events.length, messages: diff.events.length > 0 ? 1 : 0, transactions };
   }
 
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
     if (e.kind !== 'job' || (e.to !== 'succeeded' && e.to !== 'failed') || e.summary.exitCode !== undefined) return e;
     try {
-      const o = observeJob(await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }), ws, e.experiment, deps.compute.labels);
-      return { ...e, summary: { ...o.summary, state: e.summary.state }, outputDirectoryIds: o.outputDirectoryIds } satisfies JobEvent;
+      const o = observeJob(
+        await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }),
+        ws,
+        e.experiment,
+        deps.compute.labels,
+      );
+      return {
+        ...e,
+        summary: { ...o.summary, state: e.summary.state },
+        outputDirectoryIds: o.outputDirectoryIds,
+      } satisfies JobEvent;
     } catch (err) {
       // The ending is the news: announce it as listed rather than hold it back.
       log(`poll: cannot read how ${e.experiment}/${e.job} ended: ${toError(err).message}`);
@@ -95,22 +115,24 @@ export function createPoller(deps: PollerDeps): Poller {
       const started = now();
       const at = started.toISOString();
       const failing = new Set((await pollStatus.failing()).map((f) => f.workspace));
-      const results = await Promise.all(deps.workspaces.map(async (ws): Promise<WorkspaceTick> => {
-        const name = workspaceLabel(ws);
-        try {
-          const r = await pollWorkspace(ws, at);
-          if (failing.has(name) && (await pollStatus.recover(ws))) log(`poll: workspace ${name} recovered`);
-          return { workspace: name, ok: true, ...r };
-        } catch (e) {
-          const error = toError(e).message;
-          // Recording the failure must not hide it: if even that fails, the tick's report still carries it.
-          if (!failing.has(name)) {
-            const first = await pollStatus.startFailing(ws, error).catch(() => true);
-            if (first) log(`poll: workspace ${name} is failing: ${error}`);
+      const results = await Promise.all(
+        deps.workspaces.map(async (ws): Promise<WorkspaceTick> => {
+          const name = workspaceLabel(ws);
+          try {
+            const r = await pollWorkspace(ws, at);
+            if (failing.has(name) && (await pollStatus.recover(ws))) log(`poll: workspace ${name} recovered`);
+            return { workspace: name, ok: true, ...r };
+          } catch (e) {
+            const error = toError(e).message;
+            // Recording the failure must not hide it: if even that fails, the tick's report still carries it.
+            if (!failing.has(name)) {
+              const first = await pollStatus.startFailing(ws, error).catch(() => true);
+              if (first) log(`poll: workspace ${name} is failing: ${error}`);
+            }
+            return { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error };
           }
-          return { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error };
-        }
-      }));
+        }),
+      );
       return { at, workspaces: results, swept: await sweep(started) };
     },
   };

@@ -4,7 +4,11 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { encodeKey } from './keys';
 
-export interface ApprovalCard { conversationId: string; activityId: string; userId: string }
+export interface ApprovalCard {
+  conversationId: string;
+  activityId: string;
+  userId: string;
+}
 
 export interface ApprovalCardStore {
   add(approvalId: string, card: ApprovalCard): Promise<void>;

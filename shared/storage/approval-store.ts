@@ -19,17 +19,38 @@ export interface ApprovalStore {
 
 const PK = 'approval';
 
-interface Row { rowKey?: string; etag?: string; state: string; expiresAt: string; body: string }
+interface Row {
+  rowKey?: string;
+  etag?: string;
+  state: string;
+  expiresAt: string;
+  body: string;
+}
 
 function toVersioned(e: Row): Versioned<Approval> {
   const a = JSON.parse(e.body) as Partial<Approval>;
-  if (typeof a !== 'object' || a === null || a.id !== e.rowKey || typeof a.state !== 'string' || !a.request || !a.requestedBy) {
-    throw new ProtocolError(`approval ${e.rowKey}: expected a stored Approval with id, state, request and requestedBy.`);
+  if (
+    typeof a !== 'object' ||
+    a === null ||
+    a.id !== e.rowKey ||
+    typeof a.state !== 'string' ||
+    !a.request ||
+    !a.requestedBy
+  ) {
+    throw new ProtocolError(
+      `approval ${e.rowKey}: expected a stored Approval with id, state, request and requestedBy.`,
+    );
   }
   return { value: a as Approval, etag: e.etag ?? '*' };
 }
 
-const columns = (a: Approval) => ({ partitionKey: PK, rowKey: a.id, state: a.state, expiresAt: a.expiresAt, body: JSON.stringify(a) });
+const columns = (a: Approval) => ({
+  partitionKey: PK,
+  rowKey: a.id,
+  state: a.state,
+  expiresAt: a.expiresAt,
+  body: JSON.stringify(a),
+});
 
 export function approvalStore(table: TableClient): ApprovalStore {
   return {

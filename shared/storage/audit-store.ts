@@ -34,7 +34,10 @@ export interface AuditStore {
   /** Inserts the first record; returns its id. */
   start(e: AuditStart): Promise<string>;
   /** Adds the outcome to the row (completion columns only). */
-  complete(id: string, outcome: { result: AuditResult; at: string; approvalId?: string; errorCode?: string }): Promise<void>;
+  complete(
+    id: string,
+    outcome: { result: AuditResult; at: string; approvalId?: string; errorCode?: string },
+  ): Promise<void>;
   /** Newest first, at most `scan` rows read. */
   latest(scan: number): Promise<AuditEntry[]>;
 }
@@ -51,18 +54,33 @@ export function auditStore(table: TableClient): AuditStore {
       return id;
     },
     async complete(id, o) {
-      await table.updateEntity({
-        partitionKey: PK, rowKey: id, result: o.result, completedAt: o.at,
-        ...(o.approvalId ? { approvalId: o.approvalId } : {}), ...(o.errorCode ? { errorCode: o.errorCode } : {}),
-      }, 'Merge');
+      await table.updateEntity(
+        {
+          partitionKey: PK,
+          rowKey: id,
+          result: o.result,
+          completedAt: o.at,
+          ...(o.approvalId ? { approvalId: o.approvalId } : {}),
+          ...(o.errorCode ? { errorCode: o.errorCode } : {}),
+        },
+        'Merge',
+      );
     },
     async latest(scan) {
       const out: AuditEntry[] = [];
-      const pages = table.listEntities<Omit<AuditEntry, 'id'>>({ queryOptions: { filter: `PartitionKey eq '${PK}'` } }).byPage({ maxPageSize: Math.min(scan, 1000) });
+      const pages = table
+        .listEntities<Omit<AuditEntry, 'id'>>({ queryOptions: { filter: `PartitionKey eq '${PK}'` } })
+        .byPage({ maxPageSize: Math.min(scan, 1000) });
       for await (const page of pages) {
         for (const e of page) {
           if (out.length >= scan) return out;
-          const { partitionKey: _p, rowKey, etag: _e, timestamp: _t, ...fields } = e as typeof e & { partitionKey?: string; rowKey?: string; etag?: string; timestamp?: string };
+          const {
+            partitionKey: _p,
+            rowKey,
+            etag: _e,
+            timestamp: _t,
+            ...fields
+          } = e as typeof e & { partitionKey?: string; rowKey?: string; etag?: string; timestamp?: string };
           out.push({ ...(fields as Omit<AuditEntry, 'id'>), id: rowKey ?? '' });
         }
       }

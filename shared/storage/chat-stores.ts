@@ -14,13 +14,23 @@ function parseJson(raw: unknown, what: string): unknown {
 export function conversationStore(table: TableClient): Stores['conversations'] {
   return {
     async save(c) {
-      await table.upsertEntity({
-        partitionKey: encodeKey(c.conversationId), rowKey: 'ref',
-        channelId: c.channelId, serviceUrl: c.serviceUrl, reference: JSON.stringify(c.reference),
-      }, 'Replace');
+      await table.upsertEntity(
+        {
+          partitionKey: encodeKey(c.conversationId),
+          rowKey: 'ref',
+          channelId: c.channelId,
+          serviceUrl: c.serviceUrl,
+          reference: JSON.stringify(c.reference),
+        },
+        'Replace',
+      );
     },
     async get(conversationId) {
-      const e = await getIfExists<{ channelId: string; serviceUrl: string; reference: string }>(table, encodeKey(conversationId), 'ref');
+      const e = await getIfExists<{ channelId: string; serviceUrl: string; reference: string }>(
+        table,
+        encodeKey(conversationId),
+        'ref',
+      );
       if (!e) return undefined;
       const reference = parseJson(e.reference, `conversation ${conversationId}`) as StoredConversation['reference'];
       return { conversationId, channelId: e.channelId, serviceUrl: e.serviceUrl, reference };
@@ -31,8 +41,15 @@ export function conversationStore(table: TableClient): Stores['conversations'] {
 export function prefsStore(table: TableClient): Stores['prefs'] {
   return {
     async get(conversationId) {
-      const e = await getIfExists<{ workspace?: string; experiment?: string }>(table, encodeKey(conversationId), 'prefs');
-      return { ...(e?.workspace ? { workspace: e.workspace } : {}), ...(e?.experiment ? { experiment: e.experiment } : {}) };
+      const e = await getIfExists<{ workspace?: string; experiment?: string }>(
+        table,
+        encodeKey(conversationId),
+        'prefs',
+      );
+      return {
+        ...(e?.workspace ? { workspace: e.workspace } : {}),
+        ...(e?.experiment ? { experiment: e.experiment } : {}),
+      };
     },
     async set(conversationId, patch) {
       const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
@@ -44,7 +61,10 @@ export function prefsStore(table: TableClient): Stores['prefs'] {
 export function templateStore(table: TableClient): Stores['templates'] {
   return {
     async put(name, body) {
-      await table.upsertEntity({ partitionKey: 'template', rowKey: encodeKey(name), body: JSON.stringify(body) }, 'Replace');
+      await table.upsertEntity(
+        { partitionKey: 'template', rowKey: encodeKey(name), body: JSON.stringify(body) },
+        'Replace',
+      );
     },
     async get(name) {
       const e = await getIfExists<{ body: string }>(table, 'template', encodeKey(name));
@@ -52,7 +72,9 @@ export function templateStore(table: TableClient): Stores['templates'] {
     },
     async list() {
       const out: Array<{ name: string; body: unknown }> = [];
-      for await (const e of table.listEntities<{ body: string }>({ queryOptions: { filter: odata`PartitionKey eq 'template'` } })) {
+      for await (const e of table.listEntities<{ body: string }>({
+        queryOptions: { filter: odata`PartitionKey eq 'template'` },
+      })) {
         out.push({ name: decodeKey(e.rowKey ?? ''), body: parseJson(e.body, `template ${e.rowKey}`) });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -64,13 +86,24 @@ export function submissionStore(table: TableClient): Stores['submissions'] {
   const rk = (experiment: string, job: string) => `${encodeKey(experiment)}:${encodeKey(job)}`;
   return {
     async record(s) {
-      await table.upsertEntity({
-        partitionKey: encodeKey(s.workspace), rowKey: rk(s.experiment, s.job),
-        experiment: s.experiment, job: s.job, userId: s.userId, ...(s.userName ? { userName: s.userName } : {}),
-      }, 'Replace');
+      await table.upsertEntity(
+        {
+          partitionKey: encodeKey(s.workspace),
+          rowKey: rk(s.experiment, s.job),
+          experiment: s.experiment,
+          job: s.job,
+          userId: s.userId,
+          ...(s.userName ? { userName: s.userName } : {}),
+        },
+        'Replace',
+      );
     },
     async get(workspace, experiment, job) {
-      const e = await getIfExists<{ userId: string; userName?: string }>(table, encodeKey(workspace), rk(experiment, job));
+      const e = await getIfExists<{ userId: string; userName?: string }>(
+        table,
+        encodeKey(workspace),
+        rk(experiment, job),
+      );
       return e ? { userId: e.userId, ...(e.userName ? { userName: e.userName } : {}) } : undefined;
     },
     async listByUser(workspace, userId) {

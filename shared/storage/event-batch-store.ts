@@ -20,7 +20,11 @@ export const EVENT_BATCHES_TABLE = 'eventbatches';
 const HEAD = 'head';
 export const SLICE_CHARS = 32_000;
 
-export interface StoredBatch { workspace: WorkspaceRef; tickAt: string; events: BackendEvent[] }
+export interface StoredBatch {
+  workspace: WorkspaceRef;
+  tickAt: string;
+  events: BackendEvent[];
+}
 
 export interface EventBatchStore {
   /** Writes the batch's rows (before its message is enqueued); `chunks` goes into the message's ref. */
@@ -38,7 +42,7 @@ const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 /** Text → slices of at most `max` UTF-16 code units, none ending between the halves of a surrogate pair. */
 export function sliceText(text: string, max = SLICE_CHARS): string[] {
   const out: string[] = [];
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < text.length; ) {
     let end = Math.min(text.length, i + max);
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
     out.push(text.slice(i, end));
@@ -54,7 +58,9 @@ type Row = { partitionKey: string; rowKey: string; data?: unknown };
 export function eventBatchStore(table: TableClient): EventBatchStore {
   async function rowKeys(batchId: string): Promise<string[]> {
     const keys: string[] = [];
-    const rows = table.listEntities<Row>({ queryOptions: { filter: odata`PartitionKey eq ${batchId}`, select: ['RowKey'] } });
+    const rows = table.listEntities<Row>({
+      queryOptions: { filter: odata`PartitionKey eq ${batchId}`, select: ['RowKey'] },
+    });
     for await (const r of rows) keys.push(r.rowKey);
     return keys;
   }
@@ -69,7 +75,9 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
         // A concurrent delete took some rows first: delete the rest one by one.
         if (statusOf(e) !== 404) throw e;
         for (const [, row] of t) {
-          await table.deleteEntity(row.partitionKey, row.rowKey).catch((err: unknown) => { if (statusOf(err) !== 404) throw err; });
+          await table.deleteEntity(row.partitionKey, row.rowKey).catch((err: unknown) => {
+            if (statusOf(err) !== 404) throw err;
+          });
         }
       }
     }
@@ -80,8 +88,13 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
     async put(batchId, batch) {
       const slices = sliceText(JSON.stringify(batch.events));
       const head = {
-        partitionKey: batchId, rowKey: HEAD, workspace: JSON.stringify(batch.workspace), tickAt: batch.tickAt,
-        count: batch.events.length, chunks: slices.length, createdAt: new Date(),
+        partitionKey: batchId,
+        rowKey: HEAD,
+        workspace: JSON.stringify(batch.workspace),
+        tickAt: batch.tickAt,
+        count: batch.events.length,
+        chunks: slices.length,
+        createdAt: new Date(),
       };
       const actions: TransactionAction[] = [
         ['create', head],
@@ -103,7 +116,9 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
       if (rows === 0) return undefined;
       const found = slices.filter((s) => s !== undefined).length;
       if (rows !== chunks + 1 || found !== chunks) {
-        throw new ProtocolError(`event batch ${batchId}: expected a head and ${chunks} slices, found ${rows} rows (${found} slices); it is being deleted or was written partly.`);
+        throw new ProtocolError(
+          `event batch ${batchId}: expected a head and ${chunks} slices, found ${rows} rows (${found} slices); it is being deleted or was written partly.`,
+        );
       }
       let value: unknown;
       try {
@@ -117,7 +132,9 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
     delete: remove,
 
     async sweep(before) {
-      const heads = table.listEntities<Row>({ queryOptions: { filter: odata`RowKey eq ${HEAD} and createdAt lt ${before}`, select: ['PartitionKey'] } });
+      const heads = table.listEntities<Row>({
+        queryOptions: { filter: odata`RowKey eq ${HEAD} and createdAt lt ${before}`, select: ['PartitionKey'] },
+      });
       const ids: string[] = [];
       for await (const h of heads) ids.push(h.partitionKey);
       for (const id of ids) await remove(id);

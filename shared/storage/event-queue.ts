@@ -20,7 +20,14 @@ export function eventQueue(queue: QueueClient, batches: Pick<EventBatchStore, 'p
     async enqueue(workspace, events, tickAt) {
       const batchId = randomUUID();
       const { chunks } = await batches.put(batchId, { workspace, tickAt, events });
-      const message: EventBatchRef = { v: 2, batchId, workspace, tickAt, count: events.length, ref: { table: EVENT_BATCHES_TABLE, chunks } };
+      const message: EventBatchRef = {
+        v: 2,
+        batchId,
+        workspace,
+        tickAt,
+        count: events.length,
+        ref: { table: EVENT_BATCHES_TABLE, chunks },
+      };
       await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
       return message;
     },

@@ -23,7 +23,8 @@ export interface Tail {
 }
 
 function positiveInt(name: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v < 1) throw new InputError('InvalidTailOptions', `${name} must be a whole number of at least 1, got ${v}.`);
+  if (!Number.isSafeInteger(v) || v < 1)
+    throw new InputError('InvalidTailOptions', `${name} must be a whole number of at least 1, got ${v}.`);
 }
 
 /**
@@ -32,7 +33,8 @@ function positiveInt(name: string, v: number): void {
  * Storage errors surface as the SDK's RestError (statusCode 403 for an expired URL, 404 for a missing file).
  */
 export async function readTail(downloadUrl: string, size: number, opts: ReadTailOptions): Promise<Tail> {
-  if (!Number.isSafeInteger(size) || size < 0) throw new InputError('InvalidTailOptions', `size must be a whole number of bytes (0 or more), got ${size}.`);
+  if (!Number.isSafeInteger(size) || size < 0)
+    throw new InputError('InvalidTailOptions', `size must be a whole number of bytes (0 or more), got ${size}.`);
   positiveInt('maxBytes', opts.maxBytes);
   positiveInt('maxLines', opts.maxLines);
   if (size === 0) return { lines: [], truncated: false, bytesRead: 0 };
@@ -43,7 +45,9 @@ export async function readTail(downloadUrl: string, size: number, opts: ReadTail
   const response = await client.download(offset, count);
   // A server that ignored the range would send the head of the file: worse than no tail.
   if (offset > 0 && !response.contentRange?.startsWith(`bytes ${offset}-`)) {
-    throw new ProtocolError(`Expected the file share to answer bytes ${offset}- of the log, got Content-Range "${response.contentRange ?? ''}".`);
+    throw new ProtocolError(
+      `Expected the file share to answer bytes ${offset}- of the log, got Content-Range "${response.contentRange ?? ''}".`,
+    );
   }
   const body = response.readableStreamBody;
   if (!body) throw new ProtocolError('The file share answered the log download without a body.');

@@ -39,7 +39,12 @@ export interface FollowUpMessage {
   deadline: string;
 }
 
-export interface ChainRow { chain: string; seq: number; key: string; claimedBy: string }
+export interface ChainRow {
+  chain: string;
+  seq: number;
+  key: string;
+  claimedBy: string;
+}
 
 export interface FollowUpQueue {
   /** Records a new chain for the card (replacing any earlier one) and enqueues its first step, delayed. */
@@ -54,11 +59,16 @@ export interface FollowUpQueue {
   finish(m: FollowUpMessage, etag: string): Promise<void>;
 }
 
-const keys = (m: Pick<FollowUpMessage, 'conversationId' | 'activityId'>) => ({ partitionKey: encodeKey(m.conversationId), rowKey: encodeKey(m.activityId) });
+const keys = (m: Pick<FollowUpMessage, 'conversationId' | 'activityId'>) => ({
+  partitionKey: encodeKey(m.conversationId),
+  rowKey: encodeKey(m.activityId),
+});
 
 export function followUpQueue(queue: QueueClient, table: TableClient, opts: { delaySeconds: number }): FollowUpQueue {
   const enqueue = async (m: FollowUpMessage) => {
-    await queue.sendMessage(Buffer.from(JSON.stringify(m)).toString('base64'), { visibilityTimeout: opts.delaySeconds });
+    await queue.sendMessage(Buffer.from(JSON.stringify(m)).toString('base64'), {
+      visibilityTimeout: opts.delaySeconds,
+    });
   };
   return {
     async start(fields) {
@@ -73,7 +83,9 @@ export function followUpQueue(queue: QueueClient, table: TableClient, opts: { de
     },
     async claim(m, key, by, etag) {
       try {
-        await table.updateEntity({ ...keys(m), chain: m.chain, seq: m.seq + 1, key, claimedBy: by }, 'Replace', { etag });
+        await table.updateEntity({ ...keys(m), chain: m.chain, seq: m.seq + 1, key, claimedBy: by }, 'Replace', {
+          etag,
+        });
         return true;
       } catch (e) {
         if (statusOf(e) === 412 || statusOf(e) === 404) return false;
@@ -92,7 +104,10 @@ export function followUpQueue(queue: QueueClient, table: TableClient, opts: { de
 }
 
 /** Opens (creating if missing) the `followups` queue and table. */
-export async function createFollowUpQueue(target: StorageTarget, opts: { delaySeconds: number }): Promise<FollowUpQueue> {
+export async function createFollowUpQueue(
+  target: StorageTarget,
+  opts: { delaySeconds: number },
+): Promise<FollowUpQueue> {
   const [queue, table] = await Promise.all([openQueue(target, FOLLOWUPS_QUEUE), openTable(target, FOLLOWUPS_TABLE)]);
   return followUpQueue(queue, table, opts);
 }
@@ -105,22 +120,38 @@ function validTarget(t: unknown): t is FollowUpTarget {
   if (typeof t !== 'object' || t === null) return false;
   const o = t as Record<string, unknown>;
   switch (o.kind) {
-    case 'job': return strings(o.job, ['resourceGroup', 'workspace', 'experiment', 'job']) && (o.headline === 'submit' || o.headline === 'terminate');
-    case 'cluster': return strings(o.cluster, ['resourceGroup', 'workspace', 'cluster']) && strings(o, ['pending', 'done']);
-    case 'approval': return isStr(o.approval);
-    default: return false;
+    case 'job':
+      return (
+        strings(o.job, ['resourceGroup', 'workspace', 'experiment', 'job']) &&
+        (o.headline === 'submit' || o.headline === 'terminate')
+      );
+    case 'cluster':
+      return strings(o.cluster, ['resourceGroup', 'workspace', 'cluster']) && strings(o, ['pending', 'done']);
+    case 'approval':
+      return isStr(o.approval);
+    default:
+      return false;
   }
 }
 
 /** A queue message → a FollowUpMessage; anything else is refused with what was expected. */
 export function parseFollowUpMessage(raw: unknown): FollowUpMessage {
   const o = raw as Partial<FollowUpMessage> | null;
-  const ok = typeof o === 'object' && o !== null && o.v === 1 && Number.isInteger(o.seq) && (o.seq ?? -1) >= 0 &&
-    strings(o, ['chain', 'conversationId', 'activityId', 'deadline']) && typeof o.key === 'string' &&
-    !Number.isNaN(Date.parse(o.deadline ?? '')) && validTarget(o.target);
+  const ok =
+    typeof o === 'object' &&
+    o !== null &&
+    o.v === 1 &&
+    Number.isInteger(o.seq) &&
+    (o.seq ?? -1) >= 0 &&
+    strings(o, ['chain', 'conversationId', 'activityId', 'deadline']) &&
+    typeof o.key === 'string' &&
+    !Number.isNaN(Date.parse(o.deadline ?? '')) &&
+    validTarget(o.target);
   if (!ok) {
-    throw new InputError('FollowUpMessageInvalid',
-      'Expected a follow-up message {v: 1, chain, seq ≥ 0, target: {kind: job|cluster|approval, …}, conversationId, activityId, key, deadline}.');
+    throw new InputError(
+      'FollowUpMessageInvalid',
+      'Expected a follow-up message {v: 1, chain, seq ≥ 0, target: {kind: job|cluster|approval, …}, conversationId, activityId, key, deadline}.',
+    );
   }
   return o as FollowUpMessage;
 }

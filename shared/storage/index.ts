@@ -21,8 +21,32 @@ export type { StoredConversation, StoredSubscription, Stores } from './store-typ
 
 /** Creates the tables if missing. */
 export async function createStores(target: StorageTarget, opts: StorageOptions = {}): Promise<Stores> {
-  const [conversations, prefs, subscriptions, templates, submissions, approvals, approvalcards, people, policies, roles, audit] = await Promise.all(
-    ['conversations', 'prefs', 'subscriptions', 'templates', 'submissions', 'approvals', 'approvalcards', 'people', 'policies', 'roles', 'audit'].map((t) => openTable(target, t, opts)),
+  const [
+    conversations,
+    prefs,
+    subscriptions,
+    templates,
+    submissions,
+    approvals,
+    approvalcards,
+    people,
+    policies,
+    roles,
+    audit,
+  ] = await Promise.all(
+    [
+      'conversations',
+      'prefs',
+      'subscriptions',
+      'templates',
+      'submissions',
+      'approvals',
+      'approvalcards',
+      'people',
+      'policies',
+      'roles',
+      'audit',
+    ].map((t) => openTable(target, t, opts)),
   );
   return {
     conversations: conversationStore(conversations),
@@ -51,8 +75,13 @@ export interface BackendStores {
 export { EVENTS_QUEUE };
 
 /** Creates the backend's tables and the `events` queue if missing. */
-export async function createBackendStores(target: StorageTarget, opts: StorageOptions & { markerLeaseMs?: number } = {}): Promise<BackendStores> {
-  const [snapshots, pollstatus, sent, eventbatches] = await Promise.all(['snapshots', 'pollstatus', 'sent', EVENT_BATCHES_TABLE].map((t) => openTable(target, t, opts)));
+export async function createBackendStores(
+  target: StorageTarget,
+  opts: StorageOptions & { markerLeaseMs?: number } = {},
+): Promise<BackendStores> {
+  const [snapshots, pollstatus, sent, eventbatches] = await Promise.all(
+    ['snapshots', 'pollstatus', 'sent', EVENT_BATCHES_TABLE].map((t) => openTable(target, t, opts)),
+  );
   const queue = await openQueue(target, EVENTS_QUEUE);
   const batches = eventBatchStore(eventbatches);
   return {

@@ -3,6 +3,7 @@
 import type { WorkspaceRef } from '../compute/model';
 import { workspaceLabel } from '../core/arm-names';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: table keys may not hold control characters
 const FORBIDDEN = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;
 
 export function encodeKey(raw: string): string {

@@ -21,7 +21,8 @@ function markerRules(leaseMs: number, now: () => number): MarkerRules {
     pending: (owner) => ({ state: 'pending', owner, claimedAt: at() }),
     sent: (activityId) => ({ state: 'sent', owner: '', claimedAt: at(), ...(activityId ? { activityId } : {}) }),
     released: () => ({ state: 'released', owner: '', claimedAt: new Date(0).toISOString() }),
-    mayTake: (existing, owner) => existing.state === 'released' || existing.owner === owner || now() - Date.parse(existing.claimedAt) > leaseMs,
+    mayTake: (existing, owner) =>
+      existing.state === 'released' || existing.owner === owner || now() - Date.parse(existing.claimedAt) > leaseMs,
   };
 }
 
@@ -41,7 +42,9 @@ function singleMarkers(table: TableClient, rules: MarkerRules): SingleMarkers {
       if (existing.state === 'sent') return { status: 'sent' };
       if (!rules.mayTake(existing, owner)) return { status: 'busy' };
       try {
-        const r = await table.updateEntity({ partitionKey, rowKey: eventId, ...rules.pending(owner) }, 'Replace', { etag: existing.etag });
+        const r = await table.updateEntity({ partitionKey, rowKey: eventId, ...rules.pending(owner) }, 'Replace', {
+          etag: existing.etag,
+        });
         return { status: 'claimed', etag: r.etag ?? '*' };
       } catch (e) {
         if (statusOf(e) === 412) return { status: 'busy' }; // a concurrent delivery of the same message won
@@ -49,7 +52,11 @@ function singleMarkers(table: TableClient, rules: MarkerRules): SingleMarkers {
       }
     },
     async markSent(conversationId, eventId, etag, activityId) {
-      await table.updateEntity({ partitionKey: encodeKey(conversationId), rowKey: eventId, ...rules.sent(activityId) }, 'Replace', { etag });
+      await table.updateEntity(
+        { partitionKey: encodeKey(conversationId), rowKey: eventId, ...rules.sent(activityId) },
+        'Replace',
+        { etag },
+      );
     },
     async release(conversationId, eventId, etag) {
       try {
@@ -75,6 +82,9 @@ export function markerStore(table: TableClient, opts: MarkerStoreOptions = {}): 
   const single = singleMarkers(table, rules);
   return {
     ...single,
-    ...batchedMarkers(table, single, rules, { transactions: opts.transactionConcurrency ?? 4, fallback: opts.fallbackConcurrency ?? 50 }),
+    ...batchedMarkers(table, single, rules, {
+      transactions: opts.transactionConcurrency ?? 4,
+      fallback: opts.fallbackConcurrency ?? 50,
+    }),
   };
 }

@@ -8,7 +8,10 @@ export type Claim =
   | { status: 'busy' };
 
 /** A marker this caller claimed: its event id and the ETag its claim returned. */
-export interface ClaimedMarker { eventId: string; etag: string }
+export interface ClaimedMarker {
+  eventId: string;
+  etag: string;
+}
 
 export interface MarkerStore {
   claim(conversationId: string, eventId: string, owner: string): Promise<Claim>;
@@ -17,7 +20,11 @@ export interface MarkerStore {
   /** `claim` for many events of one conversation, in transactions of up to 100; answers in the order of eventIds. */
   claimMany(conversationId: string, eventIds: string[], owner: string): Promise<Claim[]>;
   /** `markSent` for many; resolves with the markers that could not be marked (e.g. a stale ETag), never rejects for those. */
-  markSentMany(conversationId: string, markers: ClaimedMarker[], activityId?: string): Promise<Array<{ eventId: string; error: Error }>>;
+  markSentMany(
+    conversationId: string,
+    markers: ClaimedMarker[],
+    activityId?: string,
+  ): Promise<Array<{ eventId: string; error: Error }>>;
   /** `release` for many: a marker that is gone or no longer held with that ETag is left as it is. */
   releaseMany(conversationId: string, markers: ClaimedMarker[]): Promise<void>;
 }
@@ -26,7 +33,12 @@ export interface MarkerStore {
  * `released` is written by batched releases (a transaction cannot carry a delete's ETag); it is free to
  * claim, and its epoch claimedAt makes it look expired to readers that do not know the state.
  */
-export interface Marker { state: 'pending' | 'sent' | 'released'; owner: string; claimedAt: string; activityId?: string }
+export interface Marker {
+  state: 'pending' | 'sent' | 'released';
+  owner: string;
+  claimedAt: string;
+  activityId?: string;
+}
 
 /** The marker contents and the takeover rule, with this store's clock and lease. */
 export interface MarkerRules {

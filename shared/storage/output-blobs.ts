@@ -5,13 +5,21 @@
 // (it needs Storage Blob Data Contributor, or Reader plus "generate user delegation key", on the account).
 import type { TokenCredential } from '@azure/core-auth';
 import {
-  BlobSASPermissions, BlobServiceClient, ContainerClient, ContainerSASPermissions, generateBlobSASQueryParameters,
+  BlobSASPermissions,
+  BlobServiceClient,
+  ContainerClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
   type UserDelegationKey,
 } from '@azure/storage-blob';
 
 export type OutputStorage =
   | { connectionString: string; container: string }
-  | { containerUrl: string; credential: TokenCredential; /** Resource id of the pools' user-assigned identity. */ identity: string };
+  | {
+      containerUrl: string;
+      credential: TokenCredential /** Resource id of the pools' user-assigned identity. */;
+      identity: string;
+    };
 
 export interface OutputBlob {
   /** Path below the prefix listed. */
@@ -48,10 +56,15 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
     if (key && key.until - now() > KEY_MS / 2) return key.value;
     const start = new Date(now() - 5 * 60_000);
     const until = now() + KEY_MS;
-    const service = new BlobServiceClient(new URL(container.url).origin, (s as { credential: TokenCredential }).credential);
+    const service = new BlobServiceClient(
+      new URL(container.url).origin,
+      (s as { credential: TokenCredential }).credential,
+    );
     const value = service.getUserDelegationKey(start, new Date(until)).then((r) => r as UserDelegationKey);
     key = { value, until };
-    value.catch(() => { key = undefined; });
+    value.catch(() => {
+      key = undefined;
+    });
     return value;
   }
 
@@ -61,7 +74,8 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
     if (local) return blob.generateSasUrl({ permissions: BlobSASPermissions.parse('r'), expiresOn });
     const sas = generateBlobSASQueryParameters(
       { containerName: container.containerName, blobName, permissions: BlobSASPermissions.parse('r'), expiresOn },
-      await delegationKey(), container.accountName,
+      await delegationKey(),
+      container.accountName,
     );
     return `${blob.url}?${sas.toString()}`;
   }
@@ -70,8 +84,14 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
     containerUrl: container.url,
     async uploadTarget() {
       if (!local) return { url: container.url, identity: s.identity };
-      await (created ??= container.createIfNotExists().catch((e: unknown) => { created = undefined; throw e; }));
-      const url = await container.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwl'), expiresOn: new Date(now() + UPLOAD_SAS_MS) });
+      await (created ??= container.createIfNotExists().catch((e: unknown) => {
+        created = undefined;
+        throw e;
+      }));
+      const url = await container.generateSasUrl({
+        permissions: ContainerSASPermissions.parse('racwl'),
+        expiresOn: new Date(now() + UPLOAD_SAS_MS),
+      });
       return { url };
     },
     async *list(prefix, o) {
@@ -79,7 +99,11 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
       let n = 0;
       for await (const b of container.listBlobsFlat({ prefix: dir })) {
         if (n++ === o.max) return;
-        yield { name: b.name.slice(dir.length), size: b.properties.contentLength ?? 0, url: await link(b.name, o.expiryMinutes) };
+        yield {
+          name: b.name.slice(dir.length),
+          size: b.properties.contentLength ?? 0,
+          url: await link(b.name, o.expiryMinutes),
+        };
       }
     },
     link,

@@ -13,13 +13,17 @@ export interface PeopleStore {
 export function peopleStore(table: TableClient): PeopleStore {
   return {
     async seen(userId, kind, conversationId, at) {
-      await table.upsertEntity({ partitionKey: encodeKey(userId), rowKey: kind, conversationId, at: at.toISOString() }, 'Replace');
+      await table.upsertEntity(
+        { partitionKey: encodeKey(userId), rowKey: kind, conversationId, at: at.toISOString() },
+        'Replace',
+      );
     },
     async get(userId) {
       const known: KnownConversations = {};
       const filter = odata`PartitionKey eq ${encodeKey(userId)}`;
       for await (const e of table.listEntities<{ conversationId: string }>({ queryOptions: { filter } })) {
-        if ((e.rowKey === 'personal' || e.rowKey === 'channel') && typeof e.conversationId === 'string') known[e.rowKey] = e.conversationId;
+        if ((e.rowKey === 'personal' || e.rowKey === 'channel') && typeof e.conversationId === 'string')
+          known[e.rowKey] = e.conversationId;
       }
       return known;
     },

@@ -23,7 +23,14 @@ export interface PolicyStore {
 
 const PREFIX = 'cluster:';
 const rowKey = (cluster: string) => PREFIX + encodeKey(cluster.toLowerCase());
-const FIELDS: ReadonlyArray<keyof ClusterPolicy> = ['keepUpUntil', 'keepUpBy', 'warnedAt', 'warnedFor', 'scaledAt', 'scaledFor'];
+const FIELDS: ReadonlyArray<keyof ClusterPolicy> = [
+  'keepUpUntil',
+  'keepUpBy',
+  'warnedAt',
+  'warnedFor',
+  'scaledAt',
+  'scaledFor',
+];
 
 function toPolicy(e: Record<string, unknown>): ClusterPolicy {
   const p: ClusterPolicy = {};
@@ -38,7 +45,8 @@ export function policyStore(table: TableClient): PolicyStore {
       const filter = odata`PartitionKey eq ${workspaceKey(ws)}`;
       for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
         const rk = e.rowKey ?? '';
-        if (rk.startsWith(PREFIX)) out.set(decodeKey(rk.slice(PREFIX.length)), { value: toPolicy(e), etag: e.etag ?? '*' });
+        if (rk.startsWith(PREFIX))
+          out.set(decodeKey(rk.slice(PREFIX.length)), { value: toPolicy(e), etag: e.etag ?? '*' });
       }
       return out;
     },
@@ -47,7 +55,10 @@ export function policyStore(table: TableClient): PolicyStore {
       return e && { value: toPolicy(e), etag: e.etag ?? '*' };
     },
     async keepUp(ws, cluster, until, by) {
-      await table.upsertEntity({ partitionKey: workspaceKey(ws), rowKey: rowKey(cluster), keepUpUntil: until, keepUpBy: by }, 'Merge');
+      await table.upsertEntity(
+        { partitionKey: workspaceKey(ws), rowKey: rowKey(cluster), keepUpUntil: until, keepUpBy: by },
+        'Merge',
+      );
     },
     async update(ws, cluster, patch, etag) {
       const entity = { partitionKey: workspaceKey(ws), rowKey: rowKey(cluster), ...patch };

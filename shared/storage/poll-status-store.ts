@@ -6,7 +6,11 @@ import { workspaceLabel } from '../core/arm-names';
 import { decodeKey, workspaceKey } from './keys';
 import { getIfExists, statusOf } from './table';
 
-export interface WorkspaceFailure { workspace: string; since: string; error: string }
+export interface WorkspaceFailure {
+  workspace: string;
+  since: string;
+  error: string;
+}
 
 export interface PollStatusStore {
   get(ws: WorkspaceRef): Promise<WorkspaceFailure | undefined>;
@@ -27,7 +31,12 @@ export function pollStatusStore(table: TableClient): PollStatusStore {
     },
     async startFailing(ws, error) {
       try {
-        await table.createEntity({ partitionKey: PK, rowKey: workspaceKey(ws), since: new Date().toISOString(), error: error.slice(0, 1000) });
+        await table.createEntity({
+          partitionKey: PK,
+          rowKey: workspaceKey(ws),
+          since: new Date().toISOString(),
+          error: error.slice(0, 1000),
+        });
         return true;
       } catch (e) {
         if (statusOf(e) === 409) return false;

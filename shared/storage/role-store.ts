@@ -16,7 +16,13 @@ export interface RoleStore {
 const GLOBAL = '*';
 const scopeKey = (workspace?: string) => (workspace === undefined ? GLOBAL : encodeKey(workspace.toLowerCase()));
 
-interface Row { partitionKey?: string; rowKey?: string; role?: string; grantedBy?: string; grantedAt?: string }
+interface Row {
+  partitionKey?: string;
+  rowKey?: string;
+  role?: string;
+  grantedBy?: string;
+  grantedAt?: string;
+}
 
 export function roleStore(table: TableClient): RoleStore {
   return {
@@ -33,9 +39,16 @@ export function roleStore(table: TableClient): RoleStore {
       return out;
     },
     async grant(g) {
-      await table.upsertEntity({
-        partitionKey: scopeKey(g.workspace), rowKey: encodeKey(g.userId), role: g.role, grantedBy: g.grantedBy ?? '', grantedAt: g.grantedAt ?? '',
-      }, 'Replace');
+      await table.upsertEntity(
+        {
+          partitionKey: scopeKey(g.workspace),
+          rowKey: encodeKey(g.userId),
+          role: g.role,
+          grantedBy: g.grantedBy ?? '',
+          grantedAt: g.grantedAt ?? '',
+        },
+        'Replace',
+      );
     },
     async revoke(userId, workspace) {
       try {

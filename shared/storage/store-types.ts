@@ -8,12 +8,29 @@ import type { PolicyStore } from './policy-store';
 import type { RoleStore } from './role-store';
 
 /** A conversation the bot has seen: enough to send into it later. `reference` is the transport's address of it (Bot Framework: its ConversationReference as JSON; shared/ imports no chat SDK). */
-export interface StoredConversation { conversationId: string; channelId: string; serviceUrl: string; reference: Record<string, unknown>; }
-export interface StoredSubscription { id: string; conversationId: string; filter: SubscriptionFilter; createdBy?: string; createdAt: string; }
+export interface StoredConversation {
+  conversationId: string;
+  channelId: string;
+  serviceUrl: string;
+  reference: Record<string, unknown>;
+}
+export interface StoredSubscription {
+  id: string;
+  conversationId: string;
+  filter: SubscriptionFilter;
+  createdBy?: string;
+  createdAt: string;
+}
 export interface Stores {
-  conversations: { save(c: StoredConversation): Promise<void>; get(conversationId: string): Promise<StoredConversation | undefined>; };
+  conversations: {
+    save(c: StoredConversation): Promise<void>;
+    get(conversationId: string): Promise<StoredConversation | undefined>;
+  };
   /** Per-conversation defaults set by `use workspace|experiment`. */
-  prefs: { get(conversationId: string): Promise<{ workspace?: string; experiment?: string }>; set(conversationId: string, patch: { workspace?: string; experiment?: string }): Promise<void>; };
+  prefs: {
+    get(conversationId: string): Promise<{ workspace?: string; experiment?: string }>;
+    set(conversationId: string, patch: { workspace?: string; experiment?: string }): Promise<void>;
+  };
   subscriptions: {
     add(conversationId: string, filter: SubscriptionFilter, createdBy?: string): Promise<StoredSubscription>;
     /** id absent = all of this conversation's subscriptions; returns how many were removed. */
@@ -22,9 +39,17 @@ export interface Stores {
     all(): Promise<StoredSubscription[]>;
   };
   /** Raw template JSON as loaded; validated with shared/core/templates.ts parseTemplate at load and use. */
-  templates: { put(name: string, body: unknown): Promise<void>; get(name: string): Promise<unknown | undefined>; list(): Promise<Array<{ name: string; body: unknown }>>; };
+  templates: {
+    put(name: string, body: unknown): Promise<void>;
+    get(name: string): Promise<unknown | undefined>;
+    list(): Promise<Array<{ name: string; body: unknown }>>;
+  };
   /** Who submitted which job from chat (for `jobs --mine` and subscriptions by submitter). */
-  submissions: { record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>; get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>; listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>; };
+  submissions: {
+    record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>;
+    get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>;
+    listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>;
+  };
   /** Large scale requests waiting for (or answered by) an approver: the ETag-guarded state machine of flow 4. */
   approvals: ApprovalStore;
   /** The cards a request was sent as to approvers' conversations (updated in place with it). */

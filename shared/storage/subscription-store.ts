@@ -8,7 +8,13 @@ import { decodeKey, encodeKey } from './keys';
 import { statusOf, transactionGroups } from './table';
 import type { StoredSubscription, Stores } from './store-types';
 
-interface Row { partitionKey?: string; rowKey?: string; filter: string; createdBy?: string; createdAt: string }
+interface Row {
+  partitionKey?: string;
+  rowKey?: string;
+  filter: string;
+  createdBy?: string;
+  createdAt: string;
+}
 
 function toSubscription(e: Row): StoredSubscription {
   const filter = JSON.parse(e.filter) as unknown;
@@ -16,8 +22,11 @@ function toSubscription(e: Row): StoredSubscription {
     throw new ProtocolError(`subscription ${e.rowKey}: expected a filter object, got ${e.filter}`);
   }
   return {
-    id: e.rowKey ?? '', conversationId: decodeKey(e.partitionKey ?? ''), filter: filter as SubscriptionFilter,
-    ...(e.createdBy ? { createdBy: e.createdBy } : {}), createdAt: e.createdAt,
+    id: e.rowKey ?? '',
+    conversationId: decodeKey(e.partitionKey ?? ''),
+    filter: filter as SubscriptionFilter,
+    ...(e.createdBy ? { createdBy: e.createdBy } : {}),
+    createdAt: e.createdAt,
   };
 }
 
@@ -32,13 +41,19 @@ export function subscriptionStore(table: TableClient): Stores['subscriptions'] {
     async add(conversationId, filter, createdBy) {
       for (let attempt = 0; attempt < 5; attempt++) {
         const sub: StoredSubscription = {
-          id: 's' + randomBytes(3).toString('hex'), conversationId, filter,
-          ...(createdBy ? { createdBy } : {}), createdAt: new Date().toISOString(),
+          id: 's' + randomBytes(3).toString('hex'),
+          conversationId,
+          filter,
+          ...(createdBy ? { createdBy } : {}),
+          createdAt: new Date().toISOString(),
         };
         try {
           await table.createEntity({
-            partitionKey: encodeKey(conversationId), rowKey: sub.id, filter: JSON.stringify(filter),
-            ...(createdBy ? { createdBy } : {}), createdAt: sub.createdAt,
+            partitionKey: encodeKey(conversationId),
+            rowKey: sub.id,
+            filter: JSON.stringify(filter),
+            ...(createdBy ? { createdBy } : {}),
+            createdAt: sub.createdAt,
           });
           return sub;
         } catch (e) {

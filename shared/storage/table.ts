@@ -2,7 +2,12 @@
 // managed identity, as the Functions host reads AzureWebJobsStorage__*) → client, tables and queues created if
 // missing, and the same pipeline policies (e.g. a write counter in tests and the benchmark) on every client.
 import type { TokenCredential } from '@azure/core-auth';
-import { TableClient, type TableEntityResult, type TableServiceClientOptions, type TransactionAction } from '@azure/data-tables';
+import {
+  TableClient,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+  type TransactionAction,
+} from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { QueueClient, type StoragePipelineOptions } from '@azure/storage-queue';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -31,7 +36,9 @@ export type StorageTarget = string | StorageSettings;
 // One credential per identity: it caches its tokens, so every table and queue client shares them.
 const credentials = new WeakMap<StorageIdentity, TokenCredential>();
 
-function resolve(target: StorageTarget): { connectionString: string } | { identity: StorageIdentity; credential: TokenCredential } {
+function resolve(
+  target: StorageTarget,
+): { connectionString: string } | { identity: StorageIdentity; credential: TokenCredential } {
   if (typeof target === 'string') return { connectionString: target };
   const identity = target.identity;
   if (!identity) return { connectionString: target.connectionString };
@@ -44,7 +51,9 @@ function resolve(target: StorageTarget): { connectionString: string } | { identi
 }
 
 const insecure = (connectionStringOrUrl: string) =>
-  /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|Endpoint=http:\/\/|^http:\/\//i.test(connectionStringOrUrl);
+  /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|Endpoint=http:\/\/|^http:\/\//i.test(
+    connectionStringOrUrl,
+  );
 
 export async function openTable(target: StorageTarget, name: string, opts: StorageOptions = {}): Promise<TableClient> {
   const r = resolve(target);
@@ -52,32 +61,47 @@ export async function openTable(target: StorageTarget, name: string, opts: Stora
     allowInsecureConnection: insecure('identity' in r ? r.identity.tableServiceUri : r.connectionString),
     additionalPolicies: (opts.tablePolicies ?? []).map((policy) => ({ policy, position: 'perCall' as const })),
   };
-  const client = 'identity' in r
-    ? new TableClient(r.identity.tableServiceUri, name, r.credential, options)
-    : TableClient.fromConnectionString(r.connectionString, name, options);
+  const client =
+    'identity' in r
+      ? new TableClient(r.identity.tableServiceUri, name, r.credential, options)
+      : TableClient.fromConnectionString(r.connectionString, name, options);
   await client.createTable();
   return client;
 }
 
-export async function openQueue(target: StorageTarget, name: string, options: StoragePipelineOptions = {}): Promise<QueueClient> {
+export async function openQueue(
+  target: StorageTarget,
+  name: string,
+  options: StoragePipelineOptions = {},
+): Promise<QueueClient> {
   const r = resolve(target);
-  const client = 'identity' in r
-    ? new QueueClient(`${r.identity.queueServiceUri.replace(/\/+$/, '')}/${name}`, r.credential, options)
-    : new QueueClient(r.connectionString, name, options);
+  const client =
+    'identity' in r
+      ? new QueueClient(`${r.identity.queueServiceUri.replace(/\/+$/, '')}/${name}`, r.credential, options)
+      : new QueueClient(r.connectionString, name, options);
   await client.createIfNotExists();
   return client;
 }
 
 /** RestError status without importing its class everywhere (Azurite leaves `code` undefined on 412). */
 export function statusOf(e: unknown): number | undefined {
-  return typeof e === 'object' && e !== null && 'statusCode' in e && typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  return typeof e === 'object' && e !== null && 'statusCode' in e && typeof e.statusCode === 'number'
+    ? e.statusCode
+    : undefined;
 }
 
 /** A row's value with the ETag it was read with: a conditional write passes it back. */
-export interface Versioned<T> { value: T; etag: string }
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
 
 /** The entity, or undefined when there is no such row (any other failure is thrown). */
-export async function getIfExists<T extends object>(table: TableClient, partitionKey: string, rowKey: string): Promise<TableEntityResult<T> | undefined> {
+export async function getIfExists<T extends object>(
+  table: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<T> | undefined> {
   try {
     return await table.getEntity<T>(partitionKey, rowKey);
   } catch (e) {

@@ -19,6 +19,8 @@ export function createWriteCounter(): WriteCounter {
       },
     },
     requests: () => n,
-    reset: () => { n = 0; },
+    reset: () => {
+      n = 0;
+    },
   };
 }

@@ -17,7 +17,12 @@ export interface JobFileFill<B> {
   missing: string[];
 }
 
-type Mount = { accountName?: string; azureFileUrl?: string; containerName?: string; credentials?: { accountKey?: string; accountKeySecretReference?: unknown } };
+type Mount = {
+  accountName?: string;
+  azureFileUrl?: string;
+  containerName?: string;
+  credentials?: { accountKey?: string; accountKeySecretReference?: unknown };
+};
 
 const NO_ACCOUNT = `no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT (what az batchai took as --storage-account-name)`;
 
@@ -33,7 +38,12 @@ export interface StorageAccountSetting {
   key?: string;
 }
 
-function fillMount(m: Mount, at: string, account: StorageAccountSetting | undefined, out: { filled: string[]; missing: string[] }): void {
+function fillMount(
+  m: Mount,
+  at: string,
+  account: StorageAccountSetting | undefined,
+  out: { filled: string[]; missing: string[] },
+): void {
   if (m.azureFileUrl?.includes(ACCOUNT_PLACEHOLDER)) {
     if (account) {
       m.azureFileUrl = m.azureFileUrl.split(ACCOUNT_PLACEHOLDER).join(account.name);
@@ -50,21 +60,28 @@ function fillMount(m: Mount, at: string, account: StorageAccountSetting | undefi
       m.accountName = account.name;
       out.filled.push(`${at}.accountName: ${account.name}${placeholder ? ` in place of ${ACCOUNT_PLACEHOLDER}` : ''}`);
     } else {
-      out.missing.push(`${at}.accountName ${placeholder ? `is ${ACCOUNT_PLACEHOLDER}` : 'is not given'}, but ${NO_ACCOUNT}`);
+      out.missing.push(
+        `${at}.accountName ${placeholder ? `is ${ACCOUNT_PLACEHOLDER}` : 'is not given'}, but ${NO_ACCOUNT}`,
+      );
     }
   }
   const c = m.credentials;
-  const needsKey = !c || c.accountKey === KEY_PLACEHOLDER || (c.accountKey === undefined && c.accountKeySecretReference === undefined);
+  const needsKey =
+    !c || c.accountKey === KEY_PLACEHOLDER || (c.accountKey === undefined && c.accountKeySecretReference === undefined);
   if (!needsKey) return;
   const name = m.accountName && m.accountName !== ACCOUNT_PLACEHOLDER ? m.accountName : undefined;
   if (account?.key && name?.toLowerCase() === account.name.toLowerCase()) {
     m.credentials = { accountKey: account.key };
     out.filled.push(`${at}.credentials: the key of ${account.name} (BATCHAI_STORAGE_KEY)`);
   } else {
-    const why = !account ? NO_ACCOUNT
-      : !account.key ? `BATCHAI_STORAGE_KEY is not set (the key of ${account.name})`
-      : `the configured key is for ${account.name}, not ${name ?? 'this account'}`;
-    out.missing.push(`${at}.credentials ${c?.accountKey === KEY_PLACEHOLDER ? `is ${KEY_PLACEHOLDER}` : 'are not given'}, but ${why}; or give credentials.accountKeySecretReference in the file`);
+    const why = !account
+      ? NO_ACCOUNT
+      : !account.key
+        ? `BATCHAI_STORAGE_KEY is not set (the key of ${account.name})`
+        : `the configured key is for ${account.name}, not ${name ?? 'this account'}`;
+    out.missing.push(
+      `${at}.credentials ${c?.accountKey === KEY_PLACEHOLDER ? `is ${KEY_PLACEHOLDER}` : 'are not given'}, but ${why}; or give credentials.accountKeySecretReference in the file`,
+    );
   }
 }
 
@@ -72,11 +89,16 @@ function fillMount(m: Mount, at: string, account: StorageAccountSetting | undefi
  * Fills the storage account and its key into a job's mount volumes as the az CLI did. Pure: works on a copy,
  * and works on a template's unrendered job too (for templates:load's report) as on a rendered body.
  */
-export function fillJobFile<B extends { properties?: { mountVolumes?: MountVolumes } }>(body: B, account: StorageAccountSetting | undefined): JobFileFill<B> {
+export function fillJobFile<B extends { properties?: { mountVolumes?: MountVolumes } }>(
+  body: B,
+  account: StorageAccountSetting | undefined,
+): JobFileFill<B> {
   const copy = structuredClone(body);
   const out = { filled: [] as string[], missing: [] as string[] };
   const mv = copy.properties?.mountVolumes as { azureFileShares?: Mount[]; azureBlobFileSystems?: Mount[] } | undefined;
   mv?.azureFileShares?.forEach((m, i) => fillMount(m, `properties.mountVolumes.azureFileShares[${i}]`, account, out));
-  mv?.azureBlobFileSystems?.forEach((m, i) => fillMount(m, `properties.mountVolumes.azureBlobFileSystems[${i}]`, account, out));
+  mv?.azureBlobFileSystems?.forEach((m, i) =>
+    fillMount(m, `properties.mountVolumes.azureBlobFileSystems[${i}]`, account, out),
+  );
   return { body: copy, ...out };
 }

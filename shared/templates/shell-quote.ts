@@ -47,18 +47,29 @@ export function placeholderContexts(text: string): Array<{ name: string; context
       } else if (f === 'double') {
         if (c === '"') stack.pop();
         else if (c === '`') stack.push('backtick');
-        else if (c === '$' && next === '(') (stack.push('sub'), depth.push(0), i++);
+        else if (c === '$' && next === '(') {
+          stack.push('sub');
+          depth.push(0);
+          i++;
+        }
       } else {
         if (c === "'") stack.push('single');
         else if (c === '"') stack.push('double');
         else if (c === '`') stack.push('backtick');
-        else if (c === '$' && next === "'") (stack.push('ansi'), i++);
-        else if (c === '$' && next === '(') (stack.push('sub'), depth.push(0), i++);
-        else if (c === '<' && next === '<') stack.push('heredoc');
+        else if (c === '$' && next === "'") {
+          stack.push('ansi');
+          i++;
+        } else if (c === '$' && next === '(') {
+          stack.push('sub');
+          depth.push(0);
+          i++;
+        } else if (c === '<' && next === '<') stack.push('heredoc');
         else if (c === '(') depth[depth.length - 1]!++;
         else if (c === ')' && f === 'sub') {
-          if (depth[depth.length - 1] === 0) (stack.pop(), depth.pop());
-          else depth[depth.length - 1]!--;
+          if (depth[depth.length - 1] === 0) {
+            stack.pop();
+            depth.pop();
+          } else depth[depth.length - 1]!--;
         }
       }
     }

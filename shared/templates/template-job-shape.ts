@@ -17,30 +17,47 @@ const TOOLKITS: Record<string, { required: string[] }> = {
 };
 
 const FIELDS = [
-  'schedulingPriority', 'cluster', 'mountVolumes', 'nodeCount', 'containerSettings', 'jobPreparation', 'stdOutErrPathPrefix',
-  'inputDirectories', 'outputDirectories', 'environmentVariables', 'secrets', 'constraints', ...Object.keys(TOOLKITS),
+  'schedulingPriority',
+  'cluster',
+  'mountVolumes',
+  'nodeCount',
+  'containerSettings',
+  'jobPreparation',
+  'stdOutErrPathPrefix',
+  'inputDirectories',
+  'outputDirectories',
+  'environmentVariables',
+  'secrets',
+  'constraints',
+  ...Object.keys(TOOLKITS),
 ];
 
 /** A string that is one placeholder and nothing else: it may take a typed (non-string) value. */
 export const WHOLE_PLACEHOLDER = /^\{\{\s*([A-Za-z_]\w*)\s*\}\}$/;
 
 function listOf(o: JsonObject, key: string, path: string, required: string[]): void {
-  optional(o, key, path, (v, at) => array(v, at).forEach((e, i) => {
-    const item = object(e, `${at}[${i}]`);
-    for (const r of required) string(item[r], `${at}[${i}].${r}`);
-  }));
+  optional(o, key, path, (v, at) =>
+    array(v, at).forEach((e, i) => {
+      const item = object(e, `${at}[${i}]`);
+      for (const r of required) string(item[r], `${at}[${i}].${r}`);
+    }),
+  );
 }
 
 function checkToolkit(p: JsonObject, path: string): void {
   const present = Object.keys(TOOLKITS).filter((k) => p[k] !== undefined);
   if (present.length !== 1) {
-    throw shapeError(path, `exactly one toolkit settings object (one of ${Object.keys(TOOLKITS).join(', ')})${present.length ? `, got ${present.join(' and ')}` : ''}`);
+    throw shapeError(
+      path,
+      `exactly one toolkit settings object (one of ${Object.keys(TOOLKITS).join(', ')})${present.length ? `, got ${present.join(' and ')}` : ''}`,
+    );
   }
   const key = present[0];
   const settings = object(p[key], `${path}.${key}`);
   for (const r of TOOLKITS[key].required) string(settings[r], `${path}.${key}.${r}`);
   for (const [k, v] of Object.entries(settings)) {
-    if (typeof v !== 'string' && typeof v !== 'number') throw shapeError(`${path}.${key}.${k}`, 'a string or number', v);
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw shapeError(`${path}.${key}.${k}`, 'a string or number', v);
   }
 }
 
@@ -61,7 +78,11 @@ export function checkJobProperties(v: unknown, path: string): TemplateJobPropert
   onlyKeys(p, FIELDS, path);
   string(p.stdOutErrPathPrefix, `${path}.stdOutErrPathPrefix`);
   const n = p.nodeCount;
-  if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 1) && !(typeof n === 'string' && WHOLE_PLACEHOLDER.test(n))) {
+  if (
+    n !== undefined &&
+    !(typeof n === 'number' && Number.isInteger(n) && n >= 1) &&
+    !(typeof n === 'string' && WHOLE_PLACEHOLDER.test(n))
+  ) {
     throw shapeError(`${path}.nodeCount`, 'a whole number ≥ 1 (or one {{parameter}})', n);
   }
   optional(p, 'cluster', path, (c, at) => string(object(c, at).id, `${at}.id`));

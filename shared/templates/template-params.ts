@@ -91,7 +91,11 @@ export function checkParam(p: TemplateParameter, raw: string): ParamValue {
     case 'string': {
       const ok = p.pattern ? compilePattern(p.pattern).matches(raw) : DEFAULT_STRING_PATTERN.test(raw);
       if (!ok) {
-        throw bad(p, p.pattern ? `a value matching ${p.pattern}` : 'letters, digits and . , : / = + - _ only (no spaces)', raw);
+        throw bad(
+          p,
+          p.pattern ? `a value matching ${p.pattern}` : 'letters, digits and . , : / = + - _ only (no spaces)',
+          raw,
+        );
       }
       return { text: raw, typed: raw };
     }

@@ -26,16 +26,26 @@ export interface RenderOverrides {
 const PATH_SAFE = /^[\w./-]*$/;
 
 function unsafe(name: string, value: string, path: string, why: string): InputError {
-  return new InputError('TemplateUnsafeValue', `Parameter ${name}: ${JSON.stringify(value.slice(0, 80))} cannot go into ${path}: ${why}.`);
+  return new InputError(
+    'TemplateUnsafeValue',
+    `Parameter ${name}: ${JSON.stringify(value.slice(0, 80))} cannot go into ${path}: ${why}.`,
+  );
 }
 
 type Resolved = Map<string, ParamValue & { allowOption?: boolean }>;
 
 function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }, key: string, path: string): void {
   const text = value.text;
-  if (/[\x00-\x1f\x7f]/.test(text) && (isShellField(key) || isPathField(key))) throw unsafe(name, text, path, 'expected printable text (no control characters)');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it refuses control characters on purpose
+  if (/[\x00-\x1f\x7f]/.test(text) && (isShellField(key) || isPathField(key)))
+    throw unsafe(name, text, path, 'expected printable text (no control characters)');
   if (isShellField(key) && text.startsWith('-') && !value.allowOption) {
-    throw unsafe(name, text, path, 'expected a value not starting with - (it would read as an option; the template can allow it with "allowOption": true)');
+    throw unsafe(
+      name,
+      text,
+      path,
+      'expected a value not starting with - (it would read as an option; the template can allow it with "allowOption": true)',
+    );
   }
   if (isPathField(key) && (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))) {
     throw unsafe(name, text, path, "expected a relative path of letters, digits, . - _ and / (no '..', no leading /)");
@@ -44,7 +54,8 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
 
 function fill(v: Json, key: string, path: string, values: Resolved, typedNames: Set<string>): Json {
   if (Array.isArray(v)) return v.map((x, i) => fill(x, key, `${path}[${i}]`, values, typedNames));
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, values, typedNames)]));
+  if (isObject(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, values, typedNames)]));
   if (typeof v !== 'string') return v;
   const whole = WHOLE_PLACEHOLDER.exec(v);
   if (whole && typedNames.has(whole[1]!)) return values.get(whole[1]!)?.typed ?? v;
@@ -56,7 +67,10 @@ function fill(v: Json, key: string, path: string, values: Resolved, typedNames: 
     const context = contexts[n++]?.context;
     if (!value) {
       const flag = { cluster: '--cluster', experiment: '--experiment', job: '--name' }[name] ?? name;
-      throw new InputError('TemplateMissingParameter', `${path} uses {{${name}}}, which has no value: expected ${flag} when submitting.`);
+      throw new InputError(
+        'TemplateMissingParameter',
+        `${path} uses {{${name}}}, which has no value: expected ${flag} when submitting.`,
+      );
     }
     checkPlaced(name, value, key, path);
     return context ? quoteFor(value.text, context) : value.text;
@@ -77,7 +91,11 @@ function reserved(overrides: RenderOverrides): Resolved {
  * Checks `values` against the template's parameters (unknown keys, missing required, type, bounds, pattern,
  * allowed values, shell safety) and returns the request body. Throws InputError before building anything.
  */
-export function renderTemplate(t: Template, values: Record<string, string>, overrides: RenderOverrides = {}): JobCreateParameters {
+export function renderTemplate(
+  t: Template,
+  values: Record<string, string>,
+  overrides: RenderOverrides = {},
+): JobCreateParameters {
   try {
     return render(t, values, overrides);
   } catch (e) {
@@ -91,10 +109,12 @@ export function renderTemplate(t: Template, values: Record<string, string>, over
 /** The texts of the parameters that fill a secret (the person's value or the default): masked wherever shown. */
 export function secretValues(t: Template, values: Record<string, string>): string[] {
   const names = secretParameters(t);
-  return t.parameters.filter((p) => names.has(p.name)).flatMap((p) => {
-    const v = values[p.name] ?? (p.default === undefined ? undefined : String(p.default));
-    return v === undefined ? [] : [v];
-  });
+  return t.parameters
+    .filter((p) => names.has(p.name))
+    .flatMap((p) => {
+      const v = values[p.name] ?? (p.default === undefined ? undefined : String(p.default));
+      return v === undefined ? [] : [v];
+    });
 }
 
 function render(t: Template, values: Record<string, string>, overrides: RenderOverrides): JobCreateParameters {
@@ -102,29 +122,47 @@ function render(t: Template, values: Record<string, string>, overrides: RenderOv
   const unknown = Object.keys(values).filter((k) => !declared.has(k));
   if (unknown.length > 0) {
     const expected = declared.size ? `one of ${[...declared].join(', ')}` : 'no parameters';
-    throw new InputError('TemplateUnknownParameter', `Template ${t.name} has no parameter ${unknown.join(', ')}: expected ${expected}.`);
+    throw new InputError(
+      'TemplateUnknownParameter',
+      `Template ${t.name} has no parameter ${unknown.join(', ')}: expected ${expected}.`,
+    );
   }
   const resolved = reserved(overrides);
   const typedNames = new Set<string>();
   for (const p of t.parameters) {
     const v = resolveParam(p, values[p.name]);
     if (!v) {
-      throw new InputError('TemplateMissingParameter', `Template ${t.name} needs ${p.name}${p.description ? ` (${p.description})` : ''}: give ${p.name}=<${p.type}>.`);
+      throw new InputError(
+        'TemplateMissingParameter',
+        `Template ${t.name} needs ${p.name}${p.description ? ` (${p.description})` : ''}: give ${p.name}=<${p.type}>.`,
+      );
     }
     // A default is quoted like a person's value: a word is a word, whoever chose it.
     resolved.set(p.name, p.allowOption ? { ...v, allowOption: true } : v);
     if (p.type !== 'string' && p.type !== 'choice') typedNames.add(p.name);
   }
-  const properties = fill(t.job.properties as unknown as Json, 'properties', 'properties', resolved, typedNames) as Record<string, Json>;
+  const properties = fill(
+    t.job.properties as unknown as Json,
+    'properties',
+    'properties',
+    resolved,
+    typedNames,
+  ) as Record<string, Json>;
   const cluster = resolved.get('cluster')?.text;
   if (cluster) properties.cluster = { id: cluster };
   if (!isObject(properties.cluster) || typeof properties.cluster.id !== 'string') {
-    throw new InputError('TemplateNoCluster', `Template ${t.name} names no cluster: expected --cluster <name> (or a default cluster).`);
+    throw new InputError(
+      'TemplateNoCluster',
+      `Template ${t.name} names no cluster: expected --cluster <name> (or a default cluster).`,
+    );
   }
   properties.nodeCount ??= 1;
   const n = properties.nodeCount;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new InputError('TemplateBadValue', `properties.nodeCount: expected a whole number ≥ 1, got ${JSON.stringify(n)}.`);
+    throw new InputError(
+      'TemplateBadValue',
+      `properties.nodeCount: expected a whole number ≥ 1, got ${JSON.stringify(n)}.`,
+    );
   }
   return { properties: properties as unknown as JobCreateParameters['properties'] };
 }

@@ -4,7 +4,10 @@ import type { JobBaseProperties, ResourceId } from '../compute/job-file';
 import type { TemplateParameter } from './template-params';
 
 /** The job body of a template: cluster and nodeCount may be left to submit time. */
-export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCount'> & { cluster?: ResourceId; nodeCount?: number | string };
+export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCount'> & {
+  cluster?: ResourceId;
+  nodeCount?: number | string;
+};
 
 export interface Template {
   name: string;

@@ -2,8 +2,24 @@
 // substituted where `{{name}}` appears in its string values. A plain job.json is a template with none.
 // Loading checks the shape once (parseTemplate); rendering (template-render.ts) checks a person's values.
 import { InputError } from '../errors';
-import { array, isObject, object, onlyKeys, optional, shapeError, string, type Json, type JsonObject } from '../core/json-shape';
-import { checkParam, compilePattern, MAX_PATTERN_LENGTH, type ParamType, type TemplateParameter } from './template-params';
+import {
+  array,
+  isObject,
+  object,
+  onlyKeys,
+  optional,
+  shapeError,
+  string,
+  type Json,
+  type JsonObject,
+} from '../core/json-shape';
+import {
+  checkParam,
+  compilePattern,
+  MAX_PATTERN_LENGTH,
+  type ParamType,
+  type TemplateParameter,
+} from './template-params';
 import { checkJobProperties } from './template-job-shape';
 import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
 import { isShellField } from './template-fields';
@@ -19,14 +35,23 @@ const PARAM_NAME = /^[A-Za-z_]\w{0,63}$/;
 
 function parseParameter(v: unknown, path: string): TemplateParameter {
   const o = object(v, path);
-  onlyKeys(o, ['name', 'type', 'default', 'pattern', 'values', 'min', 'max', 'description', 'required', 'allowOption'], path);
+  onlyKeys(
+    o,
+    ['name', 'type', 'default', 'pattern', 'values', 'min', 'max', 'description', 'required', 'allowOption'],
+    path,
+  );
   const name = string(o.name, `${path}.name`);
   if (!PARAM_NAME.test(name)) throw shapeError(`${path}.name`, 'a letter or _ then letters, digits or _', name);
   if ((RESERVED_PLACEHOLDERS as readonly string[]).includes(name)) {
-    throw shapeError(`${path}.name`, `a name other than ${RESERVED_PLACEHOLDERS.join(', ')} (filled from the submit command)`, name);
+    throw shapeError(
+      `${path}.name`,
+      `a name other than ${RESERVED_PLACEHOLDERS.join(', ')} (filled from the submit command)`,
+      name,
+    );
   }
   const type = o.type === undefined ? 'string' : o.type;
-  if (typeof type !== 'string' || !TYPES.includes(type as ParamType)) throw shapeError(`${path}.type`, `one of ${TYPES.join(', ')}`, type);
+  if (typeof type !== 'string' || !TYPES.includes(type as ParamType))
+    throw shapeError(`${path}.type`, `one of ${TYPES.join(', ')}`, type);
   const p: TemplateParameter = { name, type: type as ParamType };
   const num = (x: unknown, at: string) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) throw shapeError(at, 'a number', x);
@@ -40,12 +65,17 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
     try {
       compilePattern(s);
     } catch (e) {
-      throw shapeError(at, `a valid RE2 regular expression of at most ${MAX_PATTERN_LENGTH} characters (no lookaround or backreferences): ${(e as Error).message}`, s.slice(0, 80));
+      throw shapeError(
+        at,
+        `a valid RE2 regular expression of at most ${MAX_PATTERN_LENGTH} characters (no lookaround or backreferences): ${(e as Error).message}`,
+        s.slice(0, 80),
+      );
     }
     return s;
   });
   p.values = optional(o, 'values', path, (x, at) => array(x, at).map((e, i) => string(e, `${at}[${i}]`)));
-  if (p.type === 'choice' && !p.values?.length) throw shapeError(`${path}.values`, 'a non-empty list of allowed values for a choice');
+  if (p.type === 'choice' && !p.values?.length)
+    throw shapeError(`${path}.values`, 'a non-empty list of allowed values for a choice');
   const flag = (x: unknown, at: string) => {
     if (typeof x !== 'boolean') throw shapeError(at, 'true or false', x);
     return x;
@@ -54,7 +84,8 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   p.allowOption = optional(o, 'allowOption', path, flag);
   if (o.default !== undefined) {
     const d = o.default;
-    if (typeof d !== 'string' && typeof d !== 'number' && typeof d !== 'boolean') throw shapeError(`${path}.default`, 'a string, number or boolean', d);
+    if (typeof d !== 'string' && typeof d !== 'number' && typeof d !== 'boolean')
+      throw shapeError(`${path}.default`, 'a string, number or boolean', d);
     try {
       checkParam(p, String(d));
     } catch (e) {
@@ -87,21 +118,33 @@ function placeholders(v: Json, key: string, path: string, out: Array<{ name: str
  * optionally with `description` and `parameters` beside `properties`. Throws InputError naming the bad field.
  */
 export function parseTemplate(json: unknown, name: string): Template {
-  if (!/^[-\w]{1,64}$/.test(name)) throw new InputError('TemplateInvalid', `Template name ${JSON.stringify(name)}: expected 1-64 letters, digits, - or _.`);
+  if (!/^[-\w]{1,64}$/.test(name))
+    throw new InputError(
+      'TemplateInvalid',
+      `Template name ${JSON.stringify(name)}: expected 1-64 letters, digits, - or _.`,
+    );
   const root: JsonObject = object(json, name);
   onlyKeys(root, ['$schema', 'name', 'description', 'parameters', 'properties'], name);
   const properties = checkJobProperties(root.properties, `${name}.properties`);
-  const parameters = root.parameters === undefined ? [] : array(root.parameters, `${name}.parameters`).map((p, i) => parseParameter(p, `${name}.parameters[${i}]`));
+  const parameters =
+    root.parameters === undefined
+      ? []
+      : array(root.parameters, `${name}.parameters`).map((p, i) => parseParameter(p, `${name}.parameters[${i}]`));
   const seen = new Set<string>();
   for (const [i, p] of parameters.entries()) {
-    if (seen.has(p.name)) throw shapeError(`${name}.parameters[${i}].name`, 'a name not used by another parameter', p.name);
+    if (seen.has(p.name))
+      throw shapeError(`${name}.parameters[${i}].name`, 'a name not used by another parameter', p.name);
     seen.add(p.name);
   }
   const used: Array<{ name: string; path: string }> = [];
   placeholders(root.properties as Json, 'properties', `${name}.properties`, used);
   for (const u of used) {
     if (!seen.has(u.name) && !(RESERVED_PLACEHOLDERS as readonly string[]).includes(u.name)) {
-      throw shapeError(u.path, `only declared parameters in {{ }} (declare "${u.name}" under parameters)`, `{{${u.name}}}`);
+      throw shapeError(
+        u.path,
+        `only declared parameters in {{ }} (declare "${u.name}" under parameters)`,
+        `{{${u.name}}}`,
+      );
     }
   }
   const t: Template = { name, parameters, job: { properties } };

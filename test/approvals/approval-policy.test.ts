@@ -1,6 +1,15 @@
 // The approval state machine, table-driven: who may approve or reject what, in which state, and when.
 import {
-  approvalView, decide, effectiveState, expire, finish, needsApproval, type Approval, type ApprovalState, type Person, type Verdict,
+  approvalView,
+  decide,
+  effectiveState,
+  expire,
+  finish,
+  needsApproval,
+  type Approval,
+  type ApprovalState,
+  type Person,
+  type Verdict,
 } from '../../shared/core/approval-policy';
 
 const ADA: Person = { id: 'u-ada', name: 'Ada' };
@@ -12,8 +21,15 @@ const AFTER = new Date('2024-05-01T15:00:00Z');
 
 function approval(state: ApprovalState, extra: Partial<Approval> = {}): Approval {
   return {
-    id: 'a1b2c3', state, request: { kind: 'resize', cluster: 'gpu', nodes: 12 }, workspace: { resourceGroup: 'rg', workspace: 'ws' },
-    requestedBy: ADA, conversationId: 'c1', createdAt: T0.toISOString(), expiresAt: '2024-05-01T15:00:00.000Z', ...extra,
+    id: 'a1b2c3',
+    state,
+    request: { kind: 'resize', cluster: 'gpu', nodes: 12 },
+    workspace: { resourceGroup: 'rg', workspace: 'ws' },
+    requestedBy: ADA,
+    conversationId: 'c1',
+    createdAt: T0.toISOString(),
+    expiresAt: '2024-05-01T15:00:00.000Z',
+    ...extra,
   };
 }
 
@@ -21,17 +37,73 @@ describe('decide', () => {
   const cases: Array<[string, Approval, Verdict, Person, Date, string[], ApprovalState | RegExp]> = [
     ['another user approves', approval('pending'), 'approve', BOB, BEFORE, [], 'approved'],
     ['the requester cannot approve', approval('pending'), 'approve', ADA, BEFORE, [], /someone else must approve/],
-    ['the requester cannot approve even as an approver', approval('pending'), 'approve', ADA, BEFORE, ['u-ada', 'u-bob'], /someone else must approve/],
+    [
+      'the requester cannot approve even as an approver',
+      approval('pending'),
+      'approve',
+      ADA,
+      BEFORE,
+      ['u-ada', 'u-bob'],
+      /someone else must approve/,
+    ],
     ['the requester may reject (cancel)', approval('pending'), 'reject', ADA, BEFORE, ['u-bob'], 'rejected'],
     ['another user rejects', approval('pending'), 'reject', BOB, BEFORE, [], 'rejected'],
     ['a listed approver approves', approval('pending'), 'approve', BOB, BEFORE, ['u-bob'], 'approved'],
-    ['an unlisted user cannot approve', approval('pending'), 'approve', EVE, BEFORE, ['u-bob'], /u-eve is not one of them/],
+    [
+      'an unlisted user cannot approve',
+      approval('pending'),
+      'approve',
+      EVE,
+      BEFORE,
+      ['u-bob'],
+      /u-eve is not one of them/,
+    ],
     ['an unlisted user cannot reject', approval('pending'), 'reject', EVE, BEFORE, ['u-bob'], /configured approvers/],
-    ['a second approve: already approved by', approval('approved', { decidedBy: BOB }), 'approve', EVE, BEFORE, [], /already approved by Bob/],
-    ['approve after it ran', approval('executed', { decidedBy: BOB }), 'approve', EVE, BEFORE, [], /already approved by Bob/],
-    ['approve after a failure', approval('failed', { decidedBy: BOB }), 'reject', EVE, BEFORE, [], /already approved by Bob/],
-    ['approve after a rejection', approval('rejected', { decidedBy: BOB }), 'approve', EVE, BEFORE, [], /already rejected by Bob/],
-    ['approve after a cancel', approval('rejected', { decidedBy: ADA }), 'approve', BOB, BEFORE, [], /already cancelled by Ada/],
+    [
+      'a second approve: already approved by',
+      approval('approved', { decidedBy: BOB }),
+      'approve',
+      EVE,
+      BEFORE,
+      [],
+      /already approved by Bob/,
+    ],
+    [
+      'approve after it ran',
+      approval('executed', { decidedBy: BOB }),
+      'approve',
+      EVE,
+      BEFORE,
+      [],
+      /already approved by Bob/,
+    ],
+    [
+      'approve after a failure',
+      approval('failed', { decidedBy: BOB }),
+      'reject',
+      EVE,
+      BEFORE,
+      [],
+      /already approved by Bob/,
+    ],
+    [
+      'approve after a rejection',
+      approval('rejected', { decidedBy: BOB }),
+      'approve',
+      EVE,
+      BEFORE,
+      [],
+      /already rejected by Bob/,
+    ],
+    [
+      'approve after a cancel',
+      approval('rejected', { decidedBy: ADA }),
+      'approve',
+      BOB,
+      BEFORE,
+      [],
+      /already cancelled by Ada/,
+    ],
     ['overdue but stored pending: expires now', approval('pending'), 'approve', BOB, AFTER, [], 'expired'],
     ['already expired', approval('expired'), 'approve', BOB, AFTER, [], /expired at 2024-05-01 15:00 UTC/],
   ];
@@ -79,9 +151,13 @@ describe('approvalView', () => {
   test('pending: what, who asked, until when, Approve and Reject buttons', () => {
     const v = approvalView(approval('pending'), BEFORE);
     expect(v.title).toBe('Resize gpu to 12 nodes?');
-    expect(v.facts).toEqual(expect.arrayContaining([
-      { title: 'Requested by', value: 'Ada' }, { title: 'Expires', value: '2024-05-01 15:00 UTC' }, { title: 'Request', value: 'a1b2c3' },
-    ]));
+    expect(v.facts).toEqual(
+      expect.arrayContaining([
+        { title: 'Requested by', value: 'Ada' },
+        { title: 'Expires', value: '2024-05-01 15:00 UTC' },
+        { title: 'Request', value: 'a1b2c3' },
+      ]),
+    );
     expect(v.actions.map((a) => a.command)).toEqual(['approve a1b2c3', 'reject a1b2c3']);
   });
   test.each([

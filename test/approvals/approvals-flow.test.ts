@@ -11,7 +11,16 @@ import { createMessagesHandler } from '../../functions/messages';
 import { createBatchAiClient, type BatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/http/credential';
 import { countingHttpClient, type SentRequest } from '../batchai/support/counting-http-client';
-import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../../local/harness/bot-stack';
+import {
+  buttonCommands,
+  cardOf,
+  cardText,
+  message,
+  startBotStack,
+  SUB,
+  WS,
+  type BotStack,
+} from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 
 const ADA = { id: 'user-ada', name: 'Ada' };
@@ -25,23 +34,41 @@ let client: BatchAiClient;
 let sent: SentRequest[];
 let n = 0;
 
-const started = useStarted('bot stack', () => startBotStack({ nodes: 2, resizeApprovalThreshold: 3 }), (s) => s.stop());
+const started = useStarted(
+  'bot stack',
+  () => startBotStack({ nodes: 2, resizeApprovalThreshold: 3 }),
+  (s) => s.stop(),
+);
 
 beforeAll(async () => {
   stack = started.current;
   const counting = countingHttpClient();
   sent = counting.sent;
   client = createBatchAiClient({
-    endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
+    endpoint: stack.engine.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('local-engine'),
+    httpClient: counting.httpClient,
+    pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { compute: batchAiCompute(client), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, {
+    compute: batchAiCompute(client),
+    stores: stack.services.deps.stores,
+    log: (l) => stack.logLines.push(l),
+  });
 }, 60_000);
 
 const handler = () => createMessagesHandler(async () => bot);
 const post = (activity: Partial<Activity>) =>
-  handler()(new HttpRequest({
-    method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(activity) },
-  }), new InvocationContext({ functionName: 'messages' }));
+  handler()(
+    new HttpRequest({
+      method: 'POST',
+      url: 'http://127.0.0.1/api/messages',
+      headers: { 'content-type': 'application/json' },
+      body: { string: JSON.stringify(activity) },
+    }),
+    new InvocationContext({ functionName: 'messages' }),
+  );
 
 /** `as` types `text` (or presses a button sending it) in conversation `c`; resolves with the bot's reply. */
 async function say(c: string, as: User, text: string): Promise<Activity> {
@@ -54,7 +81,10 @@ async function say(c: string, as: User, text: string): Promise<Activity> {
 const conv = () => `approvals-${++n}`;
 const patches = () => sent.filter((r) => r.method === 'PATCH' && /\/clusters\/gpu\?/i.test(r.url)).length;
 const gpu = () => client.getCluster({ ...WS, cluster: 'gpu' });
-const approvalId = (reply: Activity) => buttonCommands(reply).find((b) => b.startsWith('approve '))!.split(' ')[1];
+const approvalId = (reply: Activity) =>
+  buttonCommands(reply)
+    .find((b) => b.startsWith('approve '))!
+    .split(' ')[1];
 
 test('the requester cannot approve; a second user approves → the cluster resizes and both cards update in place', async () => {
   const c = conv();
@@ -74,12 +104,24 @@ test('the requester cannot approve; a second user approves → the cluster resiz
   const approved = await say(c, BOB, `approve ${id}`);
   expect(cardText(approved)).toMatch(/Approved by Bob \(asked by Ada\): Resiz/);
   expect(patches()).toBe(before + 1);
-  await stack.channel.waitFor(c, (a) => a.id === approved.id && /Approved by Bob \(asked by Ada\): Resized to 5 nodes/.test(cardText(a)), 20_000);
+  await stack.channel.waitFor(
+    c,
+    (a) => a.id === approved.id && /Approved by Bob \(asked by Ada\): Resized to 5 nodes/.test(cardText(a)),
+    20_000,
+  );
   expect((await gpu()).properties).toMatchObject({ allocationState: 'steady', currentNodeCount: 5 });
   // The request card itself (Ada's) follows its row to the end.
-  const updated = await stack.channel.waitFor(c, (a) => a.id === request.id && /Approved by Bob and done/.test(cardText(a)), 20_000);
+  const updated = await stack.channel.waitFor(
+    c,
+    (a) => a.id === request.id && /Approved by Bob and done/.test(cardText(a)),
+    20_000,
+  );
   expect(buttonCommands(updated)).not.toContain(`approve ${id}`);
-  expect((await stack.services.deps.stores.approvals.get(id))?.value).toMatchObject({ state: 'executed', decidedBy: BOB, requestedBy: ADA });
+  expect((await stack.services.deps.stores.approvals.get(id))?.value).toMatchObject({
+    state: 'executed',
+    decidedBy: BOB,
+    requestedBy: ADA,
+  });
 });
 
 test('two approves at once execute once: the second gets "already approved by"', async () => {
@@ -100,10 +142,15 @@ test('reject: nothing runs, later approves are refused; the requester may cancel
   const c = conv();
   const id = approvalId(await say(c, ADA, 'autoscale gpu 0 9'));
   const before = patches();
-  const res = await post(message(c, '', stack.channel.serviceUrl, {
-    type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams', from: BOB,
-    value: { action: { type: 'Action.Execute', verb: 'command', data: { command: `reject ${id}` } } },
-  }));
+  const res = await post(
+    message(c, '', stack.channel.serviceUrl, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      channelId: 'msteams',
+      from: BOB,
+      value: { action: { type: 'Action.Execute', verb: 'command', data: { command: `reject ${id}` } } },
+    }),
+  );
   const card = (res.jsonBody as { value: Record<string, unknown> }).value;
   expect(JSON.stringify(card)).toMatch(/Rejected by Bob/);
   expect(validateAdaptiveCard(card)).toEqual([]);
@@ -130,7 +177,11 @@ test('expiry: the timer marks overdue requests expired, sends the card, and appr
   const id = approvalId(request);
   const fresh = approvalId(await say(c, ADA, 'resize gpu 8'));
   const later = new Date(Date.now() + 61 * 60_000);
-  const expiry = createApprovalExpiry({ stores: stack.services.deps.stores, sender: stack.services.deps.sender, log: (l: string) => stack.logLines.push(l) });
+  const expiry = createApprovalExpiry({
+    stores: stack.services.deps.stores,
+    sender: stack.services.deps.sender,
+    log: (l: string) => stack.logLines.push(l),
+  });
   // The second request's expiry is pushed out, so at `later` only the first one is due.
   const store = stack.services.deps.stores.approvals;
   const row = (await store.get(fresh))!;
@@ -139,14 +190,21 @@ test('expiry: the timer marks overdue requests expired, sends the card, and appr
   const report = await expiry.run(later);
   expect(report).toEqual({ due: 1, expired: 1, notified: 1 });
   expect((await store.get(id))?.value.state).toBe('expired');
-  const steps = (await stack.services.deps.stores.audit.latest(50)).filter((e) => e.approvalId === id).map((e) => `${e.kind} ${e.result}`);
+  const steps = (await stack.services.deps.stores.audit.latest(50))
+    .filter((e) => e.approvalId === id)
+    .map((e) => `${e.kind} ${e.result}`);
   expect(steps).toEqual(expect.arrayContaining(['expire ok', 'resize pending-approval']));
   expect((await store.get(fresh))?.value.state).toBe('pending');
-  const notice = await stack.channel.waitFor(c, (a) => a.id !== request.id && /Resize gpu to 7 nodes: expired/.test(cardText(a)));
+  const notice = await stack.channel.waitFor(
+    c,
+    (a) => a.id !== request.id && /Resize gpu to 7 nodes: expired/.test(cardText(a)),
+  );
   expect(cardText(notice)).toMatch(/nobody answered/);
   // A second tick finds nothing left to do for it: one expiry, one card.
   await expiry.run(later);
-  expect(stack.channel.activities(c).filter((a) => a.id !== request.id && /gpu to 7 nodes: expired/.test(cardText(a)))).toHaveLength(1);
+  expect(
+    stack.channel.activities(c).filter((a) => a.id !== request.id && /gpu to 7 nodes: expired/.test(cardText(a))),
+  ).toHaveLength(1);
   expect(cardText(await say(c, BOB, `approve ${id}`))).toMatch(/expired at/);
   await stack.channel.waitFor(c, (a) => a.id === request.id && /nobody answered/.test(cardText(a)), 20_000);
 });

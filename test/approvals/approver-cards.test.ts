@@ -29,16 +29,29 @@ let stack: BotStack;
 let bot: BotServices;
 let sent: SentRequest[];
 
-const started = useStarted('bot stack', () => startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', APPROVERS: `${BOB.id},${OLGA.id}` } }), (s) => s.stop());
+const started = useStarted(
+  'bot stack',
+  () =>
+    startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', APPROVERS: `${BOB.id},${OLGA.id}` } }),
+  (s) => s.stop(),
+);
 
 beforeAll(async () => {
   stack = started.current;
   const counting = countingHttpClient();
   sent = counting.sent;
   const batchAi = createBatchAiClient({
-    endpoint: stack.engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'), httpClient: counting.httpClient, pollIntervalMs: 100,
+    endpoint: stack.engine.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('local-engine'),
+    httpClient: counting.httpClient,
+    pollIntervalMs: 100,
   });
-  bot = await createBotServices(stack.config, { compute: batchAiCompute(batchAi), stores: stack.services.deps.stores, log: (l) => stack.logLines.push(l) });
+  bot = await createBotServices(stack.config, {
+    compute: batchAiCompute(batchAi),
+    stores: stack.services.deps.stores,
+    log: (l) => stack.logLines.push(l),
+  });
   // Where Bob and Olga talk: Bob's personal chat wins over the channel he used after it.
   await say(BOB_DM, BOB, 'help', true);
   await say(BOB_TEAM, BOB, 'help');
@@ -51,15 +64,24 @@ const handler = () => createMessagesHandler(async () => bot);
 async function say(c: string, as: User, text: string, personal = false): Promise<Activity> {
   const conversation = { id: c, ...(personal ? { conversationType: 'personal' } : {}) } as Activity['conversation'];
   const a = message(c, '', stack.channel.serviceUrl, { from: as, conversation, value: { command: text } });
-  const res = await handler()(new HttpRequest({
-    method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(a) },
-  }), new InvocationContext({ functionName: 'messages' }));
+  const res = await handler()(
+    new HttpRequest({
+      method: 'POST',
+      url: 'http://127.0.0.1/api/messages',
+      headers: { 'content-type': 'application/json' },
+      body: { string: JSON.stringify(a) },
+    }),
+    new InvocationContext({ functionName: 'messages' }),
+  );
   if (res.status !== 200) throw new Error(`messages answered ${res.status}`);
   return stack.channel.waitFor(c, (r) => r.replyToId === a.id);
 }
 
 const patches = () => sent.filter((r) => r.method === 'PATCH' && /\/clusters\/gpu\?/i.test(r.url)).length;
-const approvalId = (reply: Activity) => buttonCommands(reply).find((b) => b.startsWith('approve '))!.split(' ')[1];
+const approvalId = (reply: Activity) =>
+  buttonCommands(reply)
+    .find((b) => b.startsWith('approve '))!
+    .split(' ')[1];
 /** The card of request `id` the bot posted unasked into conversation `c`. */
 const cardIn = (c: string, id: string) => stack.channel.waitFor(c, (a) => buttonCommands(a).includes(`approve ${id}`));
 /** Resolves once card `card` in `c` was replaced by one matching `re`, with no buttons left to answer it. */
@@ -93,9 +115,16 @@ test('an approver learns of the request in their personal chat, approves there o
   expect(stack.channel.activities(BOB_TEAM).filter((a) => buttonCommands(a).includes(`approve ${id}`))).toEqual([]);
   expect(stack.logLines).toContainEqual(expect.stringContaining(`${id}: approver boss has no known conversation`));
   // Ada's own conversation holds one card for it: hers.
-  expect(stack.channel.activities(ADA_ROOM).filter((a) => buttonCommands(a).includes(`approve ${id}`) && a.id !== request.id)).toEqual([]);
+  expect(
+    stack.channel
+      .activities(ADA_ROOM)
+      .filter((a) => buttonCommands(a).includes(`approve ${id}`) && a.id !== request.id),
+  ).toEqual([]);
   const stored = await stack.services.deps.stores.approvalCards.list(id);
-  expect(stored.map((c) => `${c.userId} ${c.conversationId} ${c.activityId}`).sort()).toEqual([`${BOB.id} ${BOB_DM} ${bobs.id}`, `${OLGA.id} ${OLGA_TEAM} ${olgas.id}`]);
+  expect(stored.map((c) => `${c.userId} ${c.conversationId} ${c.activityId}`).sort()).toEqual([
+    `${BOB.id} ${BOB_DM} ${bobs.id}`,
+    `${OLGA.id} ${OLGA_TEAM} ${olgas.id}`,
+  ]);
 
   const before = patches();
   expect(cardText(await say(BOB_DM, BOB, `approve ${id}`, true))).toMatch(/Approved by Bob \(asked by Ada\)/);
@@ -107,7 +136,10 @@ test('an approver learns of the request in their personal chat, approves there o
     updatedTo(OLGA_TEAM, olgas, /Resize gpu to 5 nodes: executed[\s\S]*Approved by Bob and done/),
     updatedTo(ADA_ROOM, request, /Approved by Bob and done/),
   ]);
-  expect((await stack.services.deps.stores.approvals.get(id))?.value).toMatchObject({ state: 'executed', decidedBy: BOB });
+  expect((await stack.services.deps.stores.approvals.get(id))?.value).toMatchObject({
+    state: 'executed',
+    decidedBy: BOB,
+  });
   expect(patches()).toBe(before + 1);
 }, 60_000);
 
@@ -116,8 +148,16 @@ test('expiry updates every card in place; a card that cannot be updated does not
   const id = approvalId(request);
   const [bobs, olgas] = await Promise.all([cardIn(BOB_DM, id), cardIn(OLGA_TEAM, id)]);
   // A card whose conversation is no longer stored: its update fails first in the list.
-  await stack.services.deps.stores.approvalCards.add(id, { conversationId: 'a-gone', activityId: 'act-gone', userId: 'ghost' });
-  const expiry = createApprovalExpiry({ stores: stack.services.deps.stores, sender: stack.services.deps.sender, log: (l: string) => stack.logLines.push(l) });
+  await stack.services.deps.stores.approvalCards.add(id, {
+    conversationId: 'a-gone',
+    activityId: 'act-gone',
+    userId: 'ghost',
+  });
+  const expiry = createApprovalExpiry({
+    stores: stack.services.deps.stores,
+    sender: stack.services.deps.sender,
+    log: (l: string) => stack.logLines.push(l),
+  });
   const report = await expiry.run(new Date(Date.now() + 61 * 60_000));
   expect(report).toMatchObject({ expired: 1, notified: 1 });
 
@@ -126,7 +166,11 @@ test('expiry updates every card in place; a card that cannot be updated does not
     updatedTo(OLGA_TEAM, olgas, /Resize gpu to 7 nodes: expired[\s\S]*nobody answered/),
     updatedTo(ADA_ROOM, request, /nobody answered/),
   ]);
-  expect(stack.logLines).toContainEqual(expect.stringMatching(new RegExp(`${id}: updating card act-gone in a-gone failed: conversation a-gone has no stored reference`)));
+  expect(stack.logLines).toContainEqual(
+    expect.stringMatching(
+      new RegExp(`${id}: updating card act-gone in a-gone failed: conversation a-gone has no stored reference`),
+    ),
+  );
   expect(cardText(await say(BOB_DM, BOB, `approve ${id}`, true))).toMatch(/expired at/);
 }, 60_000);
 

@@ -9,12 +9,18 @@ beforeAll(async () => {
   // The stack's cluster is STANDARD_NC6: $0.90 per node-hour in the shipped table.
   stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 8, env: { APPROVAL_BUDGET_PER_HOUR: '1' } });
 }, 60_000);
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 const ws = { resourceGroup: 'rg', workspace: 'ws' };
 const manualTarget = (s: ScaleMode) => (s.mode === 'manual' ? s.targetNodeCount : undefined);
 const nodes = async () => manualTarget((await stack.services.deps.compute.getCluster({ ...ws, cluster: 'gpu' })).scale);
-const jobExists = (job: string) => stack.services.deps.compute.getJob({ ...ws, experiment: 'exp', job }).then(() => true, () => false);
+const jobExists = (job: string) =>
+  stack.services.deps.compute.getJob({ ...ws, experiment: 'exp', job }).then(
+    () => true,
+    () => false,
+  );
 
 test('a resize to 3 nodes ($2.70/h) waits for an approver; to 1 node ($0.90/h) it runs', async () => {
   const asked = cardText(await stack.say('budget', 'resize gpu 3'));
@@ -29,7 +35,11 @@ test('a resize to 3 nodes ($2.70/h) waits for an approver; to 1 node ($0.90/h) i
 
 test('a 2-node submit ($1.80/h) waits; approved by someone else, it runs as the requester', async () => {
   await stack.services.deps.stores.templates.put('wide', {
-    properties: { nodeCount: 2, customToolkitSettings: { commandLine: 'echo wide' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' },
+    properties: {
+      nodeCount: 2,
+      customToolkitSettings: { commandLine: 'echo wide' },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    },
   });
   const asked = cardText(await stack.say('budget-submit', 'submit wide --name wide-1'));
   expect(asked).toMatch(/Submit wide as exp\/wide-1 on gpu \(2 nodes\)/);

@@ -16,6 +16,9 @@ test('the plan skips the requester and the asking conversation, sends once per c
     ['erin', { channel: 'asked-here' }],
   ]);
   const plan = planCards(['ada', 'bob', 'carol', 'dan', 'erin', 'frank'], 'ada', 'asked-here', known);
-  expect(plan.send).toEqual([{ userId: 'bob', conversationId: 'dm-bob' }, { userId: 'carol', conversationId: 'team' }]);
+  expect(plan.send).toEqual([
+    { userId: 'bob', conversationId: 'dm-bob' },
+    { userId: 'carol', conversationId: 'team' },
+  ]);
   expect(plan.unreachable).toEqual(['frank']);
 });

@@ -36,7 +36,10 @@ function resolveImport(root: string, from: string, spec: string): string | undef
 }
 
 /** The graph of the .ts files under `dirs` (repository-relative), with every import they make. */
-export function importGraph(root: string, dirs: string[]): { graph: ImportGraph; packages: Map<string, string[]>; unresolved: string[] } {
+export function importGraph(
+  root: string,
+  dirs: string[],
+): { graph: ImportGraph; packages: Map<string, string[]>; unresolved: string[] } {
   const graph: ImportGraph = new Map();
   const packages = new Map<string, string[]>();
   const unresolved: string[] = [];

@@ -19,9 +19,11 @@ const { graph, packages, unresolved } = importGraph(ROOT, LAYERS);
 const circles = importCircles(graph);
 const layerOf = (path: string) => LAYERS.indexOf(path.split('/')[0]);
 /** The production files importing a package whose name starts with `prefix`. */
-const productionImportersOf = (prefix: string) => [...packages]
-  .filter(([file, names]) => PRODUCTION.includes(file.split('/')[0]) && names.some((n) => n.startsWith(prefix)))
-  .map(([file]) => file).sort();
+const productionImportersOf = (prefix: string) =>
+  [...packages]
+    .filter(([file, names]) => PRODUCTION.includes(file.split('/')[0]) && names.some((n) => n.startsWith(prefix)))
+    .map(([file]) => file)
+    .sort();
 
 test('the rules see the code: every layer has files, and imports are found', () => {
   for (const layer of LAYERS) expect([...graph.keys()].some((f) => f.startsWith(`${layer}/`))).toBe(true);
@@ -56,19 +58,32 @@ test('no import circle in production code or local/', () => {
 
 /** The backend folders: each maps one compute service into the port's model (shared/compute/model.ts). */
 const BACKENDS = ['shared/batchai/', 'shared/azurebatch/', 'shared/azureml/'];
-const BACKEND_FREE = ['shared/core/', 'shared/services/', 'shared/storage/', 'shared/templates/', 'shared/compute/', 'bot/', 'cards/'];
+const BACKEND_FREE = [
+  'shared/core/',
+  'shared/services/',
+  'shared/storage/',
+  'shared/templates/',
+  'shared/compute/',
+  'bot/',
+  'cards/',
+];
 
 test('core, services, storage, templates, the port, the bot and the cards import no backend folder', () => {
   const wrong = [...graph]
     .filter(([file]) => BACKEND_FREE.some((f) => file.startsWith(f)))
-    .flatMap(([file, targets]) => targets.filter((t) => BACKENDS.some((b) => t.startsWith(b))).map((t) => `${file} → ${t}`));
+    .flatMap(([file, targets]) =>
+      targets.filter((t) => BACKENDS.some((b) => t.startsWith(b))).map((t) => `${file} → ${t}`),
+    );
   expect(wrong).toEqual([]);
   // The rule sees the backends: the one composition root that builds them imports them.
-  expect(graph.get('shared/create-compute.ts')?.filter((t) => BACKENDS.some((b) => t.startsWith(b))).length).toBeGreaterThan(1);
+  expect(
+    graph.get('shared/create-compute.ts')?.filter((t) => BACKENDS.some((b) => t.startsWith(b))).length,
+  ).toBeGreaterThan(1);
 });
 
 /** `shared/core/x.ts` → `shared/core`; a file at shared's top is a folder of its own (`shared/config.ts`). */
-const folderOf = (file: string) => (file.startsWith('shared/') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0]);
+const folderOf = (file: string) =>
+  file.startsWith('shared/') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0];
 
 test('no import circle between the folders of production code', () => {
   const folders: ImportGraph = new Map();
@@ -84,13 +99,24 @@ test('no import circle between the folders of production code', () => {
 
 // What starts servers or child processes: a unit-lane test that reaches one of these belongs to the
 // integration lane (test/lanes.js), or the unit lane stops running in seconds.
-const STARTS_THINGS = [/^local\/azurite\.ts$/, /^local\/start\.ts$/, /^local\/harness\//, /^local\/engine\/index\.ts$/,
-  /^local\/functions-host\/index\.ts$/, /^local\/chat\/server\.ts$/, /^local\/files\/index\.ts$/, /^test\/support\/(azurite|use-started)\.ts$/];
+const STARTS_THINGS = [
+  /^local\/azurite\.ts$/,
+  /^local\/start\.ts$/,
+  /^local\/harness\//,
+  /^local\/engine\/index\.ts$/,
+  /^local\/functions-host\/index\.ts$/,
+  /^local\/chat\/server\.ts$/,
+  /^local\/files\/index\.ts$/,
+  /^test\/support\/(azurite|use-started)\.ts$/,
+];
 
 test('unit-lane tests reach no code that starts a server or a child process', () => {
   const { UNIT } = require('../lanes') as { UNIT: string[] };
   const { graph: all } = importGraph(ROOT, [...PRODUCTION, 'local', 'test']);
-  const unitFiles = [...all.keys()].filter((f) => f.endsWith('.test.ts') && UNIT.some((u) => f === `test/${u}` || (u.endsWith('/') && f.startsWith(`test/${u}`))));
+  const unitFiles = [...all.keys()].filter(
+    (f) =>
+      f.endsWith('.test.ts') && UNIT.some((u) => f === `test/${u}` || (u.endsWith('/') && f.startsWith(`test/${u}`))),
+  );
   expect(unitFiles.length).toBeGreaterThan(10);
   const wrong = unitFiles.flatMap((file) => {
     const seen = new Set<string>();
@@ -109,8 +135,12 @@ describe('the circle finder', () => {
   const graphOf = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 
   test('finds a type-only circle, a longer circle and a self-import, and nothing in a tree', () => {
-    expect(importCircles(graphOf({ 'a.ts': ['b.ts'], 'b.ts': ['a.ts'], 'c.ts': ['a.ts'] }))).toEqual([['a.ts', 'b.ts', 'a.ts']]);
-    expect(importCircles(graphOf({ 'x.ts': ['y.ts'], 'y.ts': ['z.ts'], 'z.ts': ['x.ts', 'w.ts'], 'w.ts': [] }))).toEqual([['x.ts', 'y.ts', 'z.ts', 'x.ts']]);
+    expect(importCircles(graphOf({ 'a.ts': ['b.ts'], 'b.ts': ['a.ts'], 'c.ts': ['a.ts'] }))).toEqual([
+      ['a.ts', 'b.ts', 'a.ts'],
+    ]);
+    expect(
+      importCircles(graphOf({ 'x.ts': ['y.ts'], 'y.ts': ['z.ts'], 'z.ts': ['x.ts', 'w.ts'], 'w.ts': [] })),
+    ).toEqual([['x.ts', 'y.ts', 'z.ts', 'x.ts']]);
     expect(importCircles(graphOf({ 's.ts': ['s.ts'] }))).toEqual([['s.ts', 's.ts']]);
     expect(importCircles(graphOf({ 'r.ts': ['l.ts', 'm.ts'], 'l.ts': ['m.ts'], 'm.ts': [] }))).toEqual([]);
   });
@@ -131,11 +161,23 @@ describe('the circle finder', () => {
           "// import { no } from './commented';",
           "/* export { no } from './block-commented'; */",
         ].join('\n'),
-        'src/a.ts': '', 'src/b.ts': '', 'src/sub/index.ts': '', 'src/side.ts': '', 'src/lazy.ts': '', 'src/old.ts': '',
+        'src/a.ts': '',
+        'src/b.ts': '',
+        'src/sub/index.ts': '',
+        'src/side.ts': '',
+        'src/lazy.ts': '',
+        'src/old.ts': '',
       };
       for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
       const read = importGraph(dir, ['src']);
-      expect(read.graph.get('src/main.ts')).toEqual(['src/a.ts', 'src/b.ts', 'src/lazy.ts', 'src/old.ts', 'src/side.ts', 'src/sub/index.ts']);
+      expect(read.graph.get('src/main.ts')).toEqual([
+        'src/a.ts',
+        'src/b.ts',
+        'src/lazy.ts',
+        'src/old.ts',
+        'src/side.ts',
+        'src/sub/index.ts',
+      ]);
       expect(read.unresolved).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

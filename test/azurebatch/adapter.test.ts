@@ -22,16 +22,30 @@ let compute: ComputeOperations;
 let makeAdapter: (ttlMs: number) => { compute: ComputeOperations; sent: { method: string; url: string }[] };
 
 beforeAll(async () => {
-  engine = await startEngine({ dataDir: tempDir(), timing: FAST, batch: { workspace: { subscriptionId: 'sub', resourceGroup: 'local', workspace: 'local' } } });
+  engine = await startEngine({
+    dataDir: tempDir(),
+    timing: FAST,
+    batch: { workspace: { subscriptionId: 'sub', resourceGroup: 'local', workspace: 'local' } },
+  });
   const b = engine.batch!;
-  const client = createBatchClient({ endpoint: b.url, auth: { accountName: b.account, accountKey: b.accountKey }, retry: { maxRetries: 0 } });
+  const client = createBatchClient({
+    endpoint: b.url,
+    auth: { accountName: b.account, accountKey: b.accountKey },
+    retry: { maxRetries: 0 },
+  });
   const outputs = createOutputBlobs({ connectionString: azurite.connectionString, container: 'outputs' });
   makeAdapter = (ttlMs) => {
     const wire = countingHttpClient();
-    const counted = createBatchClient({ endpoint: b.url, auth: { accountName: b.account, accountKey: b.accountKey }, httpClient: wire.httpClient });
+    const counted = createBatchClient({
+      endpoint: b.url,
+      auth: { accountName: b.account, accountKey: b.accountKey },
+      httpClient: wire.httpClient,
+    });
     const adapter = createAzureBatchAdapter({
       subscriptionId: 'sub',
-      accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client: counted }], outputs, listingTtlMs: ttlMs,
+      accounts: [{ subscriptionId: 'sub', resourceGroup: 'local', account: 'local', client: counted }],
+      outputs,
+      listingTtlMs: ttlMs,
     });
     return { compute: adapter, sent: wire.sent };
   };
@@ -50,7 +64,9 @@ afterAll(async () => {
 
 function hello(values: Record<string, string>) {
   const json = JSON.parse(readFileSync(join(__dirname, '../../templates/hello.json'), 'utf8'));
-  return renderTemplate(parseTemplate(json, 'hello'), values, { cluster: '/subscriptions/sub/resourceGroups/local/providers/Microsoft.BatchAI/workspaces/local/clusters/cpu' });
+  return renderTemplate(parseTemplate(json, 'hello'), values, {
+    cluster: '/subscriptions/sub/resourceGroups/local/providers/Microsoft.BatchAI/workspaces/local/clusters/cpu',
+  });
 }
 
 async function jobsOf(experiment: string): Promise<ComputeJob[]> {
@@ -62,28 +78,43 @@ async function jobsOf(experiment: string): Promise<ComputeJob[]> {
 test('clusters are pools with their node counts', async () => {
   const clusters = [];
   for await (const c of compute.listClusters(WS)) clusters.push(c);
-  expect(clusters).toEqual([expect.objectContaining({
-    name: 'cpu', currentNodeCount: 1, allocationState: 'steady', scale: { mode: 'manual', targetNodeCount: 1 },
-    nodes: expect.objectContaining({ idle: 1 }),
-  })]);
+  expect(clusters).toEqual([
+    expect.objectContaining({
+      name: 'cpu',
+      currentNodeCount: 1,
+      allocationState: 'steady',
+      scale: { mode: 'manual', targetNodeCount: 1 },
+      nodes: expect.objectContaining({ idle: 1 }),
+    }),
+  ]);
 });
 
 test('a submitted template runs and reads back as a job of its experiment; its stdout tail reads back', async () => {
   const ref = { ...WS, experiment: 'demo', job: 'hello-1' };
   const submitted = await compute.submitJob(ref, hello({ greeting: 'hi', seconds: '0' }));
   expect(['queued', 'running']).toContain(submitted.state);
-  const done = await waitFor('hello-1 succeeded', async () => {
-    const j = await compute.getJob(ref);
-    return j.state === 'succeeded' ? j : undefined;
-  }, 20_000);
+  const done = await waitFor(
+    'hello-1 succeeded',
+    async () => {
+      const j = await compute.getJob(ref);
+      return j.state === 'succeeded' ? j : undefined;
+    },
+    20_000,
+  );
   expect(done).toMatchObject({
-    toolType: 'custom', nodeCount: 1, exitCode: 0, errors: [], cluster: 'cpu', experiment: 'demo',
+    toolType: 'custom',
+    nodeCount: 1,
+    exitCode: 0,
+    errors: [],
+    cluster: 'cpu',
+    experiment: 'demo',
     id: '/subscriptions/sub/resourceGroups/local/providers/Microsoft.Batch/batchAccounts/local/jobs/hello-1',
   });
   expect((await jobsOf('demo')).map((j) => [j.name, j.state])).toEqual([['hello-1', 'succeeded']]);
   expect(await jobsOf('other')).toEqual([]);
   const std: OutputFile[] = [];
-  for await (const f of compute.listOutputFiles(ref, { outputDirectoryId: 'stdouterr', linkExpiryInMinutes: 10 })) std.push(f);
+  for await (const f of compute.listOutputFiles(ref, { outputDirectoryId: 'stdouterr', linkExpiryInMinutes: 10 }))
+    std.push(f);
   expect(std.map((f) => f.name).sort()).toEqual(['stderr.txt', 'stdout.txt']);
   const stdout = std.find((f) => f.name === 'stdout.txt')!;
   const tail = await compute.readTail(ref, stdout, { maxBytes: 4096, maxLines: 3 });
@@ -96,13 +127,24 @@ test('a submitted template runs and reads back as a job of its experiment; its s
 
 test('terminate ends a running job as failed; terminating it again is not an error', async () => {
   const ref = { ...WS, experiment: 'demo', job: 'long-1' };
-  await compute.submitJob(ref, { properties: { nodeCount: 1, stdOutErrPathPrefix: 'x', cluster: { id: '/x/clusters/cpu' }, customToolkitSettings: { commandLine: 'sleep 30' } } });
+  await compute.submitJob(ref, {
+    properties: {
+      nodeCount: 1,
+      stdOutErrPathPrefix: 'x',
+      cluster: { id: '/x/clusters/cpu' },
+      customToolkitSettings: { commandLine: 'sleep 30' },
+    },
+  });
   await waitFor('long-1 running', async () => (await compute.getJob(ref)).state === 'running' || undefined);
   await compute.terminateJob(ref);
-  const j = await waitFor('long-1 failed', async () => {
-    const x = await compute.getJob(ref);
-    return x.state === 'failed' ? x : undefined;
-  }, 20_000);
+  const j = await waitFor(
+    'long-1 failed',
+    async () => {
+      const x = await compute.getJob(ref);
+      return x.state === 'failed' ? x : undefined;
+    },
+    20_000,
+  );
   expect(j.errors[0]?.code).toBeDefined();
   await expect(compute.terminateJob(ref)).resolves.toBeUndefined();
 });
@@ -121,13 +163,20 @@ test('one poll (experiments, then the jobs of each) lists the jobs of the accoun
   const experiments: string[] = [];
   for await (const e of polled.listExperiments(WS)) experiments.push(e);
   expect(experiments.sort()).toEqual(['demo']);
-  for (const e of experiments) for await (const _ of polled.listJobs({ ...WS, experiment: e })) { /* drained */ }
+  for (const e of experiments)
+    for await (const _ of polled.listJobs({ ...WS, experiment: e })) {
+      /* drained */
+    }
   expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /jobs']);
   expect(new URL(sent[0].url).searchParams.get('$select')).toContain('executionInfo');
 });
 
 test('an account that is not configured is not found', async () => {
-  expect(isNotFound(await compute.getCluster({ resourceGroup: 'x', workspace: 'elsewhere', cluster: 'cpu' }).catch((e: unknown) => e))).toBe(true);
+  expect(
+    isNotFound(
+      await compute.getCluster({ resourceGroup: 'x', workspace: 'elsewhere', cluster: 'cpu' }).catch((e: unknown) => e),
+    ),
+  ).toBe(true);
 });
 
 test('describeSubmit shows the job and task a submit would POST, with no signature in the output URL', async () => {

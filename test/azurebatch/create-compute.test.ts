@@ -16,12 +16,28 @@ const WS = { resourceGroup: 'rg', workspace: 'team1' };
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await startEngine({ dataDir: tempDir(), timing: FAST, batch: { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } });
-  const arm = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
-  await arm.createWorkspace(WS, { location: 'eastus' });
-  await arm.createCluster({ ...WS, cluster: 'gpu' }, {
-    properties: { vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } }, userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'x' } },
+  engine = await startEngine({
+    dataDir: tempDir(),
+    timing: FAST,
+    batch: { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace },
   });
+  const arm = createBatchAiClient({
+    endpoint: engine.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('t'),
+    pollIntervalMs: 50,
+  });
+  await arm.createWorkspace(WS, { location: 'eastus' });
+  await arm.createCluster(
+    { ...WS, cluster: 'gpu' },
+    {
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        scaleSettings: { manual: { targetNodeCount: 1 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'x' },
+      },
+    },
+  );
 }, 60_000);
 afterAll(async () => {
   await engine?.stop();
@@ -29,8 +45,14 @@ afterAll(async () => {
 });
 
 const env = (over: Record<string, string> = {}) => ({
-  COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: 'rg/team1', COMPUTE_LOCAL_TOKEN: 't',
-  AzureWebJobsStorage: azurite.connectionString, COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: '*', AZURE_BATCH_ACCOUNT_KEY: engine.batch!.accountKey,
+  COMPUTE_ARM_ENDPOINT: engine.url,
+  COMPUTE_SUBSCRIPTION_ID: SUB,
+  COMPUTE_WORKSPACES: 'rg/team1',
+  COMPUTE_LOCAL_TOKEN: 't',
+  AzureWebJobsStorage: azurite.connectionString,
+  COMPUTE_BACKEND: 'azurebatch',
+  AZURE_BATCH_ACCOUNTS: '*',
+  AZURE_BATCH_ACCOUNT_KEY: engine.batch!.accountKey,
   ...over,
 });
 
@@ -40,7 +62,9 @@ test('AZURE_BATCH_ACCOUNTS=*: the account is found through ARM and its pools are
   const names: string[] = [];
   for await (const c of compute.listClusters(WS)) names.push(c.name);
   expect(names).toEqual(['gpu']);
-  expect((await compute.getCluster({ ...WS, cluster: 'gpu' })).id).toBe(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/team1/pools/gpu`);
+  expect((await compute.getCluster({ ...WS, cluster: 'gpu' })).id).toBe(
+    `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Batch/batchAccounts/team1/pools/gpu`,
+  );
 });
 
 test('COMPUTE_BACKEND=batchai (the default) is the Batch AI client', async () => {
@@ -52,7 +76,11 @@ test('COMPUTE_BACKEND=batchai (the default) is the Batch AI client', async () =>
 });
 
 test('a workspace that is no Batch account of the subscription, and identity storage without an output container, are refused', async () => {
-  await expect(createCompute(loadConfig(env({ COMPUTE_WORKSPACES: 'rg/other' })))).rejects.toThrow(/Workspace rg\/other: no Batch account of that name in subscription .* \(found: team1\)/);
+  await expect(createCompute(loadConfig(env({ COMPUTE_WORKSPACES: 'rg/other' })))).rejects.toThrow(
+    /Workspace rg\/other: no Batch account of that name in subscription .* \(found: team1\)/,
+  );
   const identityStorage = { AzureWebJobsStorage: '', AzureWebJobsStorage__accountName: 'acct' };
-  await expect(createCompute(loadConfig(env(identityStorage)))).rejects.toThrow(/expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY/);
+  await expect(createCompute(loadConfig(env(identityStorage)))).rejects.toThrow(
+    /expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY/,
+  );
 });

@@ -7,17 +7,35 @@ import { createPollFunction } from '../../functions/poll';
 import { createHealthFunction } from '../../functions/health';
 import { HttpRequest } from '@azure/functions';
 import type { ComputeBackend } from '../../shared/compute/model';
-import { batchRows, cardText, context, timer, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, type Stack } from './harness';
+import {
+  batchRows,
+  cardText,
+  context,
+  timer,
+  conversation,
+  drain,
+  peekEvents,
+  runJob,
+  setupWorkspace,
+  startStack,
+  type Stack,
+} from './harness';
 import { useStarted } from '../support/use-started';
 
 describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   // A workspace created at runtime is Batch AI's: with Azure Batch, workspaces are the configured accounts, so
   // such a case exists on Batch AI only (defined there, not skipped here).
-  const batchAiOnly = (name: string, fn: jest.ProvidesCallback) => { if (backend === 'batchai') test(name, fn); };
+  const batchAiOnly = (name: string, fn: jest.ProvidesCallback) => {
+    if (backend === 'batchai') test(name, fn);
+  };
   let stack: Stack;
   let clusterId: string;
 
-  const started = useStarted('backend stack', () => startStack('rg/ws', backend), (s) => s.stop());
+  const started = useStarted(
+    'backend stack',
+    () => startStack('rg/ws', backend),
+    (s) => s.stop(),
+  );
 
   beforeAll(async () => {
     stack = started.current;
@@ -29,11 +47,16 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await stores.subscriptions.add('conv-b', { experiment: 'exp', states: ['succeeded', 'failed'] });
     await stores.subscriptions.add('conv-c', { cluster: 'another' });
     // Baseline tick: the existing cluster is recorded, not announced.
-    await createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
+    await createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(
+      timer,
+      context(),
+    );
   }, 60_000);
 
-  const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
-  const poll = () => createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
+  const notify = () =>
+    drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
+  const poll = () =>
+    createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 
   test('a finished job gives exactly one card per subscribed conversation, with the stdout tail and output links', async () => {
     await runJob(stack.services.compute, clusterId, 'hello', { lines: 30 });
@@ -81,7 +104,12 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   test('a burst of 200 finished jobs: one queue message, exactly one digest card per subscribed conversation, batch deleted after', async () => {
     const before = { a: stack.channel.activities('conv-a').length, b: stack.channel.activities('conv-b').length };
     if (backend === 'azurebatch') stack.engine.batch!.seedFinishedJobs(200, ['gpu'], 'exp');
-    else await stack.engine.seedFinishedJobs({ resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', subscriptionId: stack.client.subscriptionId }, 200, { cluster: 'gpu' });
+    else
+      await stack.engine.seedFinishedJobs(
+        { resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', subscriptionId: stack.client.subscriptionId },
+        200,
+        { cluster: 'gpu' },
+      );
     await poll();
     const [message, ...others] = await peekEvents(stack);
     expect(others).toHaveLength(0);
@@ -90,7 +118,10 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(await batchRows(stack)).not.toEqual([]);
 
     expect(await notify()).toEqual({ ok: 1, failed: 0 });
-    for (const [id, n] of [['conv-a', before.a], ['conv-b', before.b]] as const) {
+    for (const [id, n] of [
+      ['conv-a', before.a],
+      ['conv-b', before.b],
+    ] as const) {
       const added = stack.channel.activities(id).slice(n);
       expect(added).toHaveLength(1);
       expect(cardText(added[0])).toContain('200 updates in ws');
@@ -102,20 +133,30 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
 
   batchAiOnly('a failing workspace is reported once when it starts failing and once when it recovers', async () => {
     const services = await stack.build({}, 'rg/ws,rg/missing');
-    const tick = () => createPollFunction(async () => services, services.config.schedules.poll).handler(timer, context());
+    const tick = () =>
+      createPollFunction(async () => services, services.config.schedules.poll).handler(timer, context());
     stack.logs.length = 0;
     await tick();
     await tick();
     await tick();
     expect(stack.logs.filter((l) => /workspace rg\/missing is failing/.test(l))).toHaveLength(1);
-    const health = await createHealthFunction(async () => services).handler(new HttpRequest({ url: 'http://x/api/health', method: 'GET' }), context());
+    const health = await createHealthFunction(async () => services).handler(
+      new HttpRequest({ url: 'http://x/api/health', method: 'GET' }),
+      context(),
+    );
     expect(health.jsonBody).toMatchObject({ status: 'degraded', failingWorkspaces: [{ workspace: 'rg/missing' }] });
 
     await stack.client.createWorkspace({ resourceGroup: 'rg', workspace: 'missing' }, { location: 'eastus' });
     await tick();
     await tick();
     expect(stack.logs.filter((l) => /workspace rg\/missing recovered/.test(l))).toHaveLength(1);
-    expect((await createHealthFunction(async () => services).handler(new HttpRequest({ url: 'http://x/api/health', method: 'GET' }), context())).jsonBody)
-      .toMatchObject({ status: 'ok', failingWorkspaces: [] });
+    expect(
+      (
+        await createHealthFunction(async () => services).handler(
+          new HttpRequest({ url: 'http://x/api/health', method: 'GET' }),
+          context(),
+        )
+      ).jsonBody,
+    ).toMatchObject({ status: 'ok', failingWorkspaces: [] });
   });
 });

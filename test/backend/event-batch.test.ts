@@ -18,21 +18,38 @@ let table: TableClient;
 
 beforeAll(async () => {
   backend = await createBackendStores(azurite.connectionString, { tablePolicies: [counter.policy] });
-  table = TableClient.fromConnectionString(azurite.connectionString, EVENT_BATCHES_TABLE, { allowInsecureConnection: true });
+  table = TableClient.fromConnectionString(azurite.connectionString, EVENT_BATCHES_TABLE, {
+    allowInsecureConnection: true,
+  });
 });
 
 async function rows(batchId?: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const r of table.listEntities()) if (!batchId || r.partitionKey === batchId) out.push(`${r.partitionKey}/${r.rowKey}`);
+  for await (const r of table.listEntities())
+    if (!batchId || r.partitionKey === batchId) out.push(`${r.partitionKey}/${r.rowKey}`);
   return out;
 }
 
 /** `n` failed-job events whose error messages are long and full of quotes and astral characters. */
 function events(n: number, messageChars = 0): JobEvent[] {
   return Array.from({ length: n }, (_, i) => ({
-    kind: 'job', id: `e${i}`, workspace: ws, resourceId: `/x/exp/j${i}`, experiment: 'exp', job: `j${i}`, from: 'running', to: 'failed', at: 't',
+    kind: 'job',
+    id: `e${i}`,
+    workspace: ws,
+    resourceId: `/x/exp/j${i}`,
+    experiment: 'exp',
+    job: `j${i}`,
+    from: 'running',
+    to: 'failed',
+    at: 't',
     summary: {
-      workspace: 'ws', experiment: 'exp', name: `j${i}`, state: 'failed', cluster: 'gpu', nodeCount: 1, exitCode: 1,
+      workspace: 'ws',
+      experiment: 'exp',
+      name: `j${i}`,
+      state: 'failed',
+      cluster: 'gpu',
+      nodeCount: 1,
+      exitCode: 1,
       errors: messageChars ? [{ code: 'E', message: '"😀é'.repeat(messageChars / 4) }] : [],
     },
     outputDirectoryIds: ['stdouterr'],
@@ -60,7 +77,9 @@ describe('event batch store', () => {
     expect(chunks).toBeGreaterThan(100);
     expect(transactions).toBeGreaterThanOrEqual(Math.ceil((chunks + 1) / 100));
     expect(counter.requests()).toBe(transactions);
-    for await (const r of table.listEntities<{ data?: string }>({ queryOptions: { filter: "PartitionKey eq 'big'" } })) {
+    for await (const r of table.listEntities<{ data?: string }>({
+      queryOptions: { filter: "PartitionKey eq 'big'" },
+    })) {
       expect((r.data ?? '').length).toBeLessThanOrEqual(SLICE_CHARS);
     }
     expect(await backend.batches.get('big', chunks)).toEqual(big);
@@ -74,7 +93,9 @@ describe('event batch store', () => {
     const { chunks } = await backend.batches.put('partial', { workspace: ws, tickAt: 't', events: events(20, 4000) });
     expect(chunks).toBeGreaterThan(1);
     await table.deleteEntity('partial', 'c00001');
-    await expect(backend.batches.get('partial', chunks)).rejects.toThrow(`event batch partial: expected a head and ${chunks} slices`);
+    await expect(backend.batches.get('partial', chunks)).rejects.toThrow(
+      `event batch partial: expected a head and ${chunks} slices`,
+    );
     await backend.batches.delete('partial');
   });
 
@@ -107,7 +128,11 @@ describe('event queue', () => {
 
   it('enqueues nothing when the batch cannot be stored', async () => {
     const queue = new QueueClient(azurite.connectionString, 'events');
-    const failing = eventQueue(queue, { put: async () => { throw new Error('table down'); } });
+    const failing = eventQueue(queue, {
+      put: async () => {
+        throw new Error('table down');
+      },
+    });
     await expect(failing.enqueue(ws, events(2), 'tick')).rejects.toThrow('table down');
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
   });

@@ -27,7 +27,12 @@ import { waitFor } from '../support/wait-for';
 
 export const SUB = '00000000-0000-0000-0000-0000000000aa';
 export const WS: WorkspaceRef = { resourceGroup: 'rg', workspace: 'ws' };
-const SHARE = { accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs', credentials: { accountKey: 'a2V5' }, relativeMountPath: 'afs' };
+const SHARE = {
+  accountName: 'acct',
+  azureFileUrl: 'https://acct.file.core.windows.net/logs',
+  credentials: { accountKey: 'a2V5' },
+  relativeMountPath: 'afs',
+};
 
 export interface Stack {
   azurite: RunningAzurite;
@@ -48,26 +53,58 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
     stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
     const [azurite, engine, channel] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
-      stoppers.track('engine', startEngine({
-        dataDir, timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 },
-        batch: backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
-      }), (e) => e.stop()),
+      stoppers.track(
+        'engine',
+        startEngine({
+          dataDir,
+          timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 },
+          batch:
+            backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
+        }),
+        (e) => e.stop(),
+      ),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
-    const client = createBatchAiClient({ endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('t'), pollIntervalMs: 50 });
+    const client = createBatchAiClient({
+      endpoint: engine.url,
+      subscriptionId: SUB,
+      credential: staticTokenCredential('t'),
+      pollIntervalMs: 50,
+    });
     const writes = createWriteCounter();
     const logs: string[] = [];
     const build = async (overrides: ServiceOverrides = {}, ws = workspaces) => {
       const config = loadConfig({
-        COMPUTE_ARM_ENDPOINT: engine.url, COMPUTE_SUBSCRIPTION_ID: SUB, COMPUTE_WORKSPACES: ws, COMPUTE_LOCAL_TOKEN: 'local',
-        AzureWebJobsStorage: azurite.connectionString, LOG_TAIL_LINES: '5',
-        ...(engine.batch ? { COMPUTE_BACKEND: 'azurebatch', AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`, AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey } : {}),
+        COMPUTE_ARM_ENDPOINT: engine.url,
+        COMPUTE_SUBSCRIPTION_ID: SUB,
+        COMPUTE_WORKSPACES: ws,
+        COMPUTE_LOCAL_TOKEN: 'local',
+        AzureWebJobsStorage: azurite.connectionString,
+        LOG_TAIL_LINES: '5',
+        ...(engine.batch
+          ? {
+              COMPUTE_BACKEND: 'azurebatch',
+              AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`,
+              AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+            }
+          : {}),
       });
-      return createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l), ...overrides });
+      return createServices(config, {
+        storage: { tablePolicies: [writes.policy] },
+        log: (l) => logs.push(l),
+        ...overrides,
+      });
     };
     const services = await build();
     return {
-      azurite, engine, channel, client, services, writes, logs, build,
+      azurite,
+      engine,
+      channel,
+      client,
+      services,
+      writes,
+      logs,
+      build,
       queue: new QueueClient(azurite.connectionString, EVENTS_QUEUE),
       stop: () => stoppers.stopAll(),
     };
@@ -77,13 +114,22 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
 /** Workspace, experiment `exp` and a steady 2-node cluster `gpu` with the log share mounted. */
 export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = WS): Promise<string> {
   await client.createWorkspace(ws, { location: 'eastus' });
-  const cluster = await client.createCluster({ ...ws, cluster: 'gpu' }, {
-    properties: {
-      vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 2 } },
-      userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' }, nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+  const cluster = await client.createCluster(
+    { ...ws, cluster: 'gpu' },
+    {
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        scaleSettings: { manual: { targetNodeCount: 2 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
+        nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
+      },
     },
-  });
-  await waitFor('cluster steady', () => client.getCluster({ ...ws, cluster: 'gpu' }), (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 2);
+  );
+  await waitFor(
+    'cluster steady',
+    () => client.getCluster({ ...ws, cluster: 'gpu' }),
+    (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 2,
+  );
   await client.createExperiment({ ...ws, experiment: 'exp' });
   return cluster.id!;
 }
@@ -92,36 +138,69 @@ export async function setupWorkspace(client: BatchAiClient, ws: WorkspaceRef = W
  * Runs a job to its end through the compute port: prints `line-001`…`line-NNN`
  * to stdout, a model file, then exits.
  */
-export async function runJob(compute: Pick<ComputePort, 'submitJob' | 'getJob'>, clusterId: string, job: string, opts: { lines?: number; exitCode?: number } = {}): Promise<ComputeJob> {
+export async function runJob(
+  compute: Pick<ComputePort, 'submitJob' | 'getJob'>,
+  clusterId: string,
+  job: string,
+  opts: { lines?: number; exitCode?: number } = {},
+): Promise<ComputeJob> {
   const ref: JobRef = { ...WS, experiment: 'exp', job };
   const n = opts.lines ?? 30;
   const commandLine = `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2; echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
   await compute.submitJob(ref, {
     properties: {
-      cluster: { id: clusterId }, nodeCount: 1, customToolkitSettings: { commandLine },
-      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', outputDirectories: [{ id: 'MODEL', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
+      cluster: { id: clusterId },
+      nodeCount: 1,
+      customToolkitSettings: { commandLine },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+      outputDirectories: [{ id: 'MODEL', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
     },
   });
-  return waitFor(`job ${job} to end`, () => compute.getJob(ref), (j) => ['succeeded', 'failed'].includes(j.state));
+  return waitFor(
+    `job ${job} to end`,
+    () => compute.getJob(ref),
+    (j) => ['succeeded', 'failed'].includes(j.state),
+  );
 }
 
 export function conversation(channel: FakeChannel, id: string, channelId = 'webchat'): StoredConversation {
   return {
-    conversationId: id, channelId, serviceUrl: channel.serviceUrl,
-    reference: { channelId, serviceUrl: channel.serviceUrl, conversation: { id }, bot: { id: 'bot', name: 'bot' }, user: { id: 'u1' } },
+    conversationId: id,
+    channelId,
+    serviceUrl: channel.serviceUrl,
+    reference: {
+      channelId,
+      serviceUrl: channel.serviceUrl,
+      conversation: { id },
+      bot: { id: 'bot', name: 'bot' },
+      user: { id: 'u1' },
+    },
   };
 }
 
 /** Log lines of invocations go to the stack's log (not the console), for assertions. */
 export const contextLines: string[] = [];
-export const context = () => new InvocationContext({ functionName: 'test', logHandler: (_level, ...args) => { contextLines.push(args.map(String).join(' ')); } });
-export const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+export const context = () =>
+  new InvocationContext({
+    functionName: 'test',
+    logHandler: (_level, ...args) => {
+      contextLines.push(args.map(String).join(' '));
+    },
+  });
+export const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 /**
  * Delivers every message now in the events queue to `handle`, as the host does: delete on success; on failure
  * the message becomes visible again at once. Returns how many succeeded and failed.
  */
-export async function drain(queue: QueueClient, handle: (message: unknown) => Promise<unknown>): Promise<{ ok: number; failed: number }> {
+export async function drain(
+  queue: QueueClient,
+  handle: (message: unknown) => Promise<unknown>,
+): Promise<{ ok: number; failed: number }> {
   let ok = 0;
   let failed = 0;
   const { receivedMessageItems: items } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 30 });
@@ -142,7 +221,9 @@ export const cardText = (a: unknown) => JSON.stringify(a);
 
 /** Every row of the `eventbatches` table, as `batchId/rowKey`. */
 export async function batchRows(stack: Stack): Promise<string[]> {
-  const table = TableClient.fromConnectionString(stack.azurite.connectionString, EVENT_BATCHES_TABLE, { allowInsecureConnection: true });
+  const table = TableClient.fromConnectionString(stack.azurite.connectionString, EVENT_BATCHES_TABLE, {
+    allowInsecureConnection: true,
+  });
   const out: string[] = [];
   for await (const r of table.listEntities()) out.push(`${r.partitionKey}/${r.rowKey}`);
   return out;
@@ -151,9 +232,11 @@ export async function batchRows(stack: Stack): Promise<string[]> {
 /** The messages waiting in the events queue (peeked, left there), with the events of each read from its batch. */
 export async function peekEvents(stack: Stack): Promise<Array<{ batchId: string; v: number; events: BackendEvent[] }>> {
   const { peekedMessageItems: items } = await stack.queue.peekMessages({ numberOfMessages: 32 });
-  return Promise.all(items.map(async (m) => {
-    const msg = parseEventsMessage(decodeQueueMessage(m.messageText, 'base64'));
-    const events = msg.v === 1 ? msg.events : await stack.services.backend.batches.get(msg.batchId, msg.ref.chunks);
-    return { batchId: msg.batchId, v: msg.v, events: events ?? [] };
-  }));
+  return Promise.all(
+    items.map(async (m) => {
+      const msg = parseEventsMessage(decodeQueueMessage(m.messageText, 'base64'));
+      const events = msg.v === 1 ? msg.events : await stack.services.backend.batches.get(msg.batchId, msg.ref.chunks);
+      return { batchId: msg.batchId, v: msg.v, events: events ?? [] };
+    }),
+  );
 }

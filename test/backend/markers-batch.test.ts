@@ -29,7 +29,11 @@ const counting: PipelinePolicy = {
     return res;
   },
 };
-const resetWire = () => { wire.batches = 0; wire.writes = 0; wire.reads = []; };
+const resetWire = () => {
+  wire.batches = 0;
+  wire.writes = 0;
+  wire.reads = [];
+};
 
 let table: TableClient;
 let markers: MarkerStore;
@@ -43,15 +47,26 @@ beforeAll(async () => {
 });
 beforeEach(resetWire);
 
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
+const ids = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 const etagsOf = (eventIds: string[], claims: Claim[]): ClaimedMarker[] =>
-  claims.map((c, i) => { if (c.status !== 'claimed') throw new Error(`${eventIds[i]} not claimed: ${c.status}`); return { eventId: eventIds[i], etag: c.etag }; });
-const statuses = (claims: Claim[]) => claims.reduce<Record<string, number>>((n, c) => ({ ...n, [c.status]: (n[c.status] ?? 0) + 1 }), {});
+  claims.map((c, i) => {
+    if (c.status !== 'claimed') throw new Error(`${eventIds[i]} not claimed: ${c.status}`);
+    return { eventId: eventIds[i], etag: c.etag };
+  });
+const statuses = (claims: Claim[]) =>
+  claims.reduce<Record<string, number>>((n, c) => {
+    n[c.status] = (n[c.status] ?? 0) + 1;
+    return n;
+  }, {});
 
 async function rows(conversationId: string): Promise<Map<string, { state: string; owner: string }>> {
   const out = new Map<string, { state: string; owner: string }>();
   const pk = encodeKey(conversationId).replace(/'/g, "''");
-  for await (const e of table.listEntities<{ state: string; owner: string }>({ queryOptions: { filter: `PartitionKey eq '${pk}'` } })) out.set(e.rowKey!, { state: e.state, owner: e.owner });
+  for await (const e of table.listEntities<{ state: string; owner: string }>({
+    queryOptions: { filter: `PartitionKey eq '${pk}'` },
+  }))
+    out.set(e.rowKey!, { state: e.state, owner: e.owner });
   return out;
 }
 
@@ -95,7 +110,9 @@ test('a marker inserted between the read and the transaction sends the slice to 
   const conv = 'conv-race';
   const events = ids('r', 30);
   await other.claim(conv, events[0], 'msgB'); // the insert transaction fails, so the slice is read
-  afterRead = async () => { await other.claim(conv, events[7], 'msgB'); };
+  afterRead = async () => {
+    await other.claim(conv, events[7], 'msgB');
+  };
   const claims = await markers.claimMany(conv, events, 'msgA');
   expect(claims[0]).toEqual({ status: 'busy' });
   expect(claims[7]).toEqual({ status: 'busy' });
@@ -106,7 +123,7 @@ test('a marker inserted between the read and the transaction sends the slice to 
   expect((await rows(conv)).get(events[7])).toEqual({ state: 'pending', owner: 'msgB' });
 });
 
-test('a redelivered message takes over its own pending markers in batch; the dead attempt\'s ETags stop working', async () => {
+test("a redelivered message takes over its own pending markers in batch; the dead attempt's ETags stop working", async () => {
   const conv = 'conv-redelivery';
   const events = ids('d', 150);
   const dead = etagsOf(events, await markers.claimMany(conv, events, 'msgA'));

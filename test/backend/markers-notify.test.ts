@@ -8,7 +8,11 @@ import { useStarted } from '../support/use-started';
 let stack: Stack;
 const CONV = 'conv-digest';
 
-const started = useStarted('backend stack', () => startStack(), (s) => s.stop());
+const started = useStarted(
+  'backend stack',
+  () => startStack(),
+  (s) => s.stop(),
+);
 
 beforeAll(async () => {
   stack = started.current;
@@ -18,12 +22,35 @@ beforeAll(async () => {
 
 function events(n: number): JobEvent[] {
   return Array.from({ length: n }, (_, i) => ({
-    kind: 'job', id: `ev${String(i).padStart(4, '0')}`, workspace: WS, resourceId: `/x/exp/j${i}`, experiment: 'exp', job: `j${i}`,
-    from: 'running', to: 'succeeded', at: 't', outputDirectoryIds: ['stdouterr'],
-    summary: { workspace: 'ws', experiment: 'exp', name: `j${i}`, state: 'succeeded', cluster: 'gpu', nodeCount: 1, exitCode: 0, errors: [] },
+    kind: 'job',
+    id: `ev${String(i).padStart(4, '0')}`,
+    workspace: WS,
+    resourceId: `/x/exp/j${i}`,
+    experiment: 'exp',
+    job: `j${i}`,
+    from: 'running',
+    to: 'succeeded',
+    at: 't',
+    outputDirectoryIds: ['stdouterr'],
+    summary: {
+      workspace: 'ws',
+      experiment: 'exp',
+      name: `j${i}`,
+      state: 'succeeded',
+      cluster: 'gpu',
+      nodeCount: 1,
+      exitCode: 0,
+      errors: [],
+    },
   }));
 }
-const message = (batchId: string, evs: JobEvent[]): EventBatch => ({ v: 1, batchId, workspace: WS, tickAt: 't', events: evs });
+const message = (batchId: string, evs: JobEvent[]): EventBatch => ({
+  v: 1,
+  batchId,
+  workspace: WS,
+  tickAt: 't',
+  events: evs,
+});
 const digests = () => stack.channel.activities(CONV).filter((a) => cardText(a).includes('250 updates in ws'));
 
 test('a refused 250-event digest is released in batch; the retry claims, sends once and marks in batch; a repeat sends nothing', async () => {
@@ -35,12 +62,20 @@ test('a refused 250-event digest is released in batch; the retry claims, sends o
   expect(digests()).toHaveLength(0);
 
   stack.writes.reset();
-  expect(await stack.services.notifier.handle(message('b1', burst))).toMatchObject({ sent: 250, alreadySent: 0, cards: 1 });
+  expect(await stack.services.notifier.handle(message('b1', burst))).toMatchObject({
+    sent: 250,
+    alreadySent: 0,
+    cards: 1,
+  });
   expect(stack.writes.requests()).toBe(9); // 3 failed inserts, 3 takeovers (after a read each), 3 marks
   expect(digests()).toHaveLength(1);
 
   stack.writes.reset();
-  expect(await stack.services.notifier.handle(message('b2', burst))).toMatchObject({ sent: 0, alreadySent: 250, cards: 0 });
+  expect(await stack.services.notifier.handle(message('b2', burst))).toMatchObject({
+    sent: 0,
+    alreadySent: 250,
+    cards: 0,
+  });
   expect(stack.writes.requests()).toBe(3); // the failed inserts only
   expect(digests()).toHaveLength(1);
 });

@@ -12,14 +12,24 @@ const text = (t: string): TextView => ({ kind: 'text', text: t, actions: [] });
 
 function conversation(channel: FakeChannel, id: string): StoredConversation {
   return {
-    conversationId: id, channelId: 'webchat', serviceUrl: channel.serviceUrl,
-    reference: { channelId: 'webchat', serviceUrl: channel.serviceUrl, conversation: { id }, bot: { id: 'bot', name: 'bot' }, user: { id: 'u1' } },
+    conversationId: id,
+    channelId: 'webchat',
+    serviceUrl: channel.serviceUrl,
+    reference: {
+      channelId: 'webchat',
+      serviceUrl: channel.serviceUrl,
+      conversation: { id },
+      bot: { id: 'bot', name: 'bot' },
+      user: { id: 'u1' },
+    },
   };
 }
 
 describe('proactive sender', () => {
   let channel: FakeChannel;
-  afterEach(async () => { await channel.stop(); });
+  afterEach(async () => {
+    await channel.stop();
+  });
 
   it('sends into the stored conversation and updates the activity in place', async () => {
     channel = await startFakeChannel();
@@ -28,10 +38,13 @@ describe('proactive sender', () => {
     const { id } = await sender.send(conv, text('hello'));
     expect(id).toBe('act-1');
     await sender.update(conv, id!, text('hello again'));
-    expect(channel.activities('conv:1/a').map((a) => [a.id, a.summary])).toEqual([['act-1', 'hello'], ['act-1', 'hello again']]);
+    expect(channel.activities('conv:1/a').map((a) => [a.id, a.summary])).toEqual([
+      ['act-1', 'hello'],
+      ['act-1', 'hello again'],
+    ]);
   });
 
-  it('retries a channel answering 429 after its Retry-After, beyond the connector\'s own retries', async () => {
+  it("retries a channel answering 429 after its Retry-After, beyond the connector's own retries", async () => {
     channel = await startFakeChannel({ failWith429Times: 4, retryAfterSeconds: 1 });
     const sender = senderOf({ throttleRetries: 2 });
     const started = Date.now();

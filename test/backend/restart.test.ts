@@ -10,7 +10,19 @@ import type { EventBatch } from '../../shared/core/events';
 import { eventQueue } from '../../shared/storage/event-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import type { ComputeBackend } from '../../shared/compute/model';
-import { batchRows, cardText, context, conversation, drain, peekEvents, runJob, setupWorkspace, startStack, WS, type Stack } from './harness';
+import {
+  batchRows,
+  cardText,
+  context,
+  conversation,
+  drain,
+  peekEvents,
+  runJob,
+  setupWorkspace,
+  startStack,
+  WS,
+  type Stack,
+} from './harness';
 import { waitFor } from '../support/wait-for';
 import { useStarted } from '../support/use-started';
 
@@ -19,7 +31,11 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   let clusterId: string;
   const CONVS = ['conv-a', 'conv-b'];
 
-  const started = useStarted('backend stack', () => startStack('rg/ws', backend), (s) => s.stop());
+  const started = useStarted(
+    'backend stack',
+    () => startStack('rg/ws', backend),
+    (s) => s.stop(),
+  );
 
   beforeAll(async () => {
     stack = started.current;
@@ -31,15 +47,29 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await stack.services.poller.tick(); // baseline
   }, 60_000);
 
-  const notify = () => drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
-  const cardsAbout = (conv: string, job: string) => stack.channel.activities(conv).filter((a) => cardText(a).includes(`exp/${job}`));
-  const expectOneCardEach = (job: string) => { for (const c of CONVS) expect(cardsAbout(c, job)).toHaveLength(1); };
+  const notify = () =>
+    drain(stack.queue, (m) => createNotifyFunction(async () => stack.services).handler(m, context()));
+  const cardsAbout = (conv: string, job: string) =>
+    stack.channel.activities(conv).filter((a) => cardText(a).includes(`exp/${job}`));
+  const expectOneCardEach = (job: string) => {
+    for (const c of CONVS) expect(cardsAbout(c, job)).toHaveLength(1);
+  };
 
   test('poll died after enqueueing, before writing its snapshot: the retried tick emits the same event ids, one alert each', async () => {
     await runJob(stack.services.compute, clusterId, 'crash-poll');
     const dying = createPoller({
-      compute: stack.services.compute, workspaces: [WS], log: () => {},
-      stores: { ...stack.services.backend, snapshots: { load: (ws) => stack.services.backend.snapshots.load(ws), write: async () => { throw new Error('host stopped'); } } },
+      compute: stack.services.compute,
+      workspaces: [WS],
+      log: () => {},
+      stores: {
+        ...stack.services.backend,
+        snapshots: {
+          load: (ws) => stack.services.backend.snapshots.load(ws),
+          write: async () => {
+            throw new Error('host stopped');
+          },
+        },
+      },
     });
     expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false, error: 'host stopped' });
     expect((await stack.services.poller.tick()).workspaces[0]).toMatchObject({ ok: true, messages: 1 });
@@ -57,14 +87,30 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await runJob(stack.services.compute, clusterId, 'crash-send');
     await stack.services.poller.tick();
     let reached!: () => void;
-    const sendReached = new Promise<void>((r) => { reached = r; });
+    const sendReached = new Promise<void>((r) => {
+      reached = r;
+    });
     // A sender that never answers: the host process is gone mid-send.
-    const dead = await stack.build({ sender: { send: () => { reached(); return new Promise(() => {}); } } });
-    const { receivedMessageItems: [msg] } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
+    const dead = await stack.build({
+      sender: {
+        send: () => {
+          reached();
+          return new Promise(() => {});
+        },
+      },
+    });
+    const {
+      receivedMessageItems: [msg],
+    } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
     void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
     await sendReached;
     // The queue gives the message back after its visibility timeout; a fresh host handles it.
-    await waitFor('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, { timeoutMs: 5000 });
+    await waitFor(
+      'message visible again',
+      async () => (await stack.queue.peekMessages()).peekedMessageItems.length,
+      (n) => n > 0,
+      { timeoutMs: 5000 },
+    );
     expect(await notify()).toEqual({ ok: 1, failed: 0 });
     expectOneCardEach('crash-send');
     expect(await notify()).toEqual({ ok: 0, failed: 0 });
@@ -79,11 +125,15 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expectOneCardEach('refused');
   });
 
-  const digestsIn = (conv: string) => stack.channel.activities(conv).filter((a) => /\d+ updates in ws/.test(cardText(a)));
+  const digestsIn = (conv: string) =>
+    stack.channel.activities(conv).filter((a) => /\d+ updates in ws/.test(cardText(a)));
   // Finished jobs on the backend the services read: Batch AI jobs, or Batch jobs labelled with the experiment.
-  const burst = async (n: number) => backend === 'azurebatch'
-    ? stack.engine.batch!.seedFinishedJobs(n, ['gpu'], 'exp')
-    : stack.engine.seedFinishedJobs({ ...WS, experiment: 'exp', subscriptionId: stack.client.subscriptionId }, n, { cluster: 'gpu' });
+  const burst = async (n: number) =>
+    backend === 'azurebatch'
+      ? stack.engine.batch!.seedFinishedJobs(n, ['gpu'], 'exp')
+      : stack.engine.seedFinishedJobs({ ...WS, experiment: 'exp', subscriptionId: stack.client.subscriptionId }, n, {
+          cluster: 'gpu',
+        });
 
   test('notify died after claiming a 200-update digest, before sending: the redelivery sends one digest each; a duplicate message sends nothing', async () => {
     await burst(200);
@@ -91,12 +141,28 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     const before = CONVS.map(digestsIn).map((d) => d.length);
     let reached = 0;
     let bothReached!: () => void;
-    const stuck = new Promise<void>((r) => { bothReached = r; });
-    const dead = await stack.build({ sender: { send: () => { if (++reached === CONVS.length) bothReached(); return new Promise(() => {}); } } });
-    const { receivedMessageItems: [msg] } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
+    const stuck = new Promise<void>((r) => {
+      bothReached = r;
+    });
+    const dead = await stack.build({
+      sender: {
+        send: () => {
+          if (++reached === CONVS.length) bothReached();
+          return new Promise(() => {});
+        },
+      },
+    });
+    const {
+      receivedMessageItems: [msg],
+    } = await stack.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 1 });
     void dead.notifier.handle(decodeQueueMessage(msg.messageText, 'base64'));
     await stuck; // both conversations' 200 markers are claimed and pending
-    await waitFor('message visible again', async () => (await stack.queue.peekMessages()).peekedMessageItems.length, (n) => n > 0, { timeoutMs: 5000 });
+    await waitFor(
+      'message visible again',
+      async () => (await stack.queue.peekMessages()).peekedMessageItems.length,
+      (n) => n > 0,
+      { timeoutMs: 5000 },
+    );
     expect(await notify()).toEqual({ ok: 1, failed: 0 });
     CONVS.forEach((c, i) => {
       const added = digestsIn(c).slice(before[i]);
@@ -119,7 +185,11 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     const before = CONVS.map(digestsIn).map((d) => d.length);
     stack.channel.failNext(403, 1);
     expect(await notify()).toEqual({ ok: 0, failed: 1 });
-    expect(CONVS.map(digestsIn).map((d, i) => d.length - before[i]).sort()).toEqual([0, 1]);
+    expect(
+      CONVS.map(digestsIn)
+        .map((d, i) => d.length - before[i])
+        .sort(),
+    ).toEqual([0, 1]);
     expect(await batchRows(stack)).not.toEqual([]); // kept for the retry
     expect(await notify()).toEqual({ ok: 1, failed: 0 });
     CONVS.forEach((c, i) => {
@@ -133,8 +203,16 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   test('poll died after storing its batch, before enqueueing: the retried tick delivers once, the sweep removes the orphan', async () => {
     await runJob(stack.services.compute, clusterId, 'crash-enqueue');
     // The queue is unreachable (no such queue): the batch is stored, the message never sent.
-    const unreachable = eventQueue(new QueueClient(stack.azurite.connectionString, 'no-such-queue'), stack.services.backend.batches);
-    const dying = createPoller({ compute: stack.services.compute, workspaces: [WS], log: () => {}, stores: { ...stack.services.backend, events: unreachable } });
+    const unreachable = eventQueue(
+      new QueueClient(stack.azurite.connectionString, 'no-such-queue'),
+      stack.services.backend.batches,
+    );
+    const dying = createPoller({
+      compute: stack.services.compute,
+      workspaces: [WS],
+      log: () => {},
+      stores: { ...stack.services.backend, events: unreachable },
+    });
     expect((await dying.tick()).workspaces[0]).toMatchObject({ ok: false });
     const orphans = await batchRows(stack);
     expect(orphans).not.toEqual([]);
@@ -145,7 +223,13 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expectOneCardEach('crash-enqueue');
     expect(await batchRows(stack)).toEqual(orphans); // the delivered batch is gone; the orphan is not referenced
 
-    const sweeper = createPoller({ compute: stack.services.compute, workspaces: [], stores: stack.services.backend, log: () => {}, batchRetentionMs: 0 });
+    const sweeper = createPoller({
+      compute: stack.services.compute,
+      workspaces: [],
+      stores: stack.services.backend,
+      log: () => {},
+      batchRetentionMs: 0,
+    });
     expect((await sweeper.tick()).swept).toBe(1);
     expect(await batchRows(stack)).toEqual([]);
   });
@@ -155,7 +239,13 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await stack.services.poller.tick();
     const [stored] = await peekEvents(stack);
     await stack.queue.clearMessages();
-    const v1: EventBatch = { v: 1, batchId: 'old-message', workspace: WS, tickAt: new Date().toISOString(), events: stored.events };
+    const v1: EventBatch = {
+      v: 1,
+      batchId: 'old-message',
+      workspace: WS,
+      tickAt: new Date().toISOString(),
+      events: stored.events,
+    };
     await stack.queue.sendMessage(Buffer.from(JSON.stringify(v1)).toString('base64'));
     expect(await notify()).toEqual({ ok: 1, failed: 0 });
     expectOneCardEach('from-v1');
@@ -165,29 +255,48 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   test('a message that keeps failing lands in events-poison after 5 tries; moved back, it is delivered once', async () => {
     const poison = new QueueClient(stack.azurite.connectionString, 'events-poison');
     await poison.createIfNotExists();
-    const hostJson = readHostJson(`${__dirname}/../../host.json`) as { extensions: { queues: Record<string, unknown> } };
+    const hostJson = readHostJson(`${__dirname}/../../host.json`) as {
+      extensions: { queues: Record<string, unknown> };
+    };
     expect(hostJson.extensions.queues.maxDequeueCount).toBe(5);
     // Same settings as host.json, except no wait between tries so the test stays short.
-    const fast = { ...hostJson, extensions: { queues: { ...hostJson.extensions.queues, visibilityTimeout: 0, maxPollingInterval: 50 } } };
+    const fast = {
+      ...hostJson,
+      extensions: { queues: { ...hostJson.extensions.queues, visibilityTimeout: 0, maxPollingInterval: 50 } },
+    };
     const host = await startFunctionsHost({
-      definitions: [createNotifyFunction(async () => stack.services)], connectionString: stack.azurite.connectionString,
-      hostJson: fast, httpPort: 0, log: () => {},
+      definitions: [createNotifyFunction(async () => stack.services)],
+      connectionString: stack.azurite.connectionString,
+      hostJson: fast,
+      httpPort: 0,
+      log: () => {},
     });
     try {
       stack.channel.failNext(403, 1000);
       const refusedBefore = stack.channel.requests().filter((r) => r.status === 403).length;
       await runJob(stack.services.compute, clusterId, 'poisoned');
       await stack.services.poller.tick();
-      await waitFor('a poison message', async () => (await poison.peekMessages()).peekedMessageItems.length, (n) => n === 1, { timeoutMs: 20_000 });
+      await waitFor(
+        'a poison message',
+        async () => (await poison.peekMessages()).peekedMessageItems.length,
+        (n) => n === 1,
+        { timeoutMs: 20_000 },
+      );
       // 5 tries × 2 conversations, each refused.
       expect(stack.channel.requests().filter((r) => r.status === 403).length - refusedBefore).toBe(10);
       expect(CONVS.map((c) => cardsAbout(c, 'poisoned').length)).toEqual([0, 0]);
 
       stack.channel.failNext(403, 0);
-      const { receivedMessageItems: [msg] } = await poison.receiveMessages();
+      const {
+        receivedMessageItems: [msg],
+      } = await poison.receiveMessages();
       await stack.queue.sendMessage(msg.messageText);
       await poison.deleteMessage(msg.messageId, msg.popReceipt);
-      await waitFor('cards after the replay', async () => CONVS.map((c) => cardsAbout(c, 'poisoned').length), (n) => n.every((x) => x === 1));
+      await waitFor(
+        'cards after the replay',
+        async () => CONVS.map((c) => cardsAbout(c, 'poisoned').length),
+        (n) => n.every((x) => x === 1),
+      );
     } finally {
       await host.stop();
     }

@@ -12,14 +12,27 @@ const ws = { resourceGroup: 'rg', workspace: 'ws' };
 
 beforeAll(async () => {
   stores = await createStores(azurite.connectionString);
-  backend = await createBackendStores(azurite.connectionString, { tablePolicies: [counter.policy], markerLeaseMs: 60_000 });
+  backend = await createBackendStores(azurite.connectionString, {
+    tablePolicies: [counter.policy],
+    markerLeaseMs: 60_000,
+  });
 });
 
 describe('chat stores', () => {
   it('saves and reads conversation references with ids full of forbidden key characters', async () => {
     const id = '19:abc/def#g?h\\i@thread.tacv2;messageid=1';
-    await stores.conversations.save({ conversationId: id, channelId: 'msteams', serviceUrl: 'http://x', reference: { conversation: { id } } });
-    expect(await stores.conversations.get(id)).toEqual({ conversationId: id, channelId: 'msteams', serviceUrl: 'http://x', reference: { conversation: { id } } });
+    await stores.conversations.save({
+      conversationId: id,
+      channelId: 'msteams',
+      serviceUrl: 'http://x',
+      reference: { conversation: { id } },
+    });
+    expect(await stores.conversations.get(id)).toEqual({
+      conversationId: id,
+      channelId: 'msteams',
+      serviceUrl: 'http://x',
+      reference: { conversation: { id } },
+    });
     expect(await stores.conversations.get('nobody')).toBeUndefined();
   });
 
@@ -27,7 +40,10 @@ describe('chat stores', () => {
     const a = await stores.subscriptions.add('c/1', { experiment: 'exp', states: ['failed'] }, 'u1');
     await stores.subscriptions.add('c/1', { cluster: 'gpu' });
     await stores.subscriptions.add('c2', {});
-    expect((await stores.subscriptions.list('c/1')).map((s) => s.filter)).toEqual([{ experiment: 'exp', states: ['failed'] }, { cluster: 'gpu' }]);
+    expect((await stores.subscriptions.list('c/1')).map((s) => s.filter)).toEqual([
+      { experiment: 'exp', states: ['failed'] },
+      { cluster: 'gpu' },
+    ]);
     expect((await stores.subscriptions.all()).map((s) => s.conversationId).sort()).toEqual(['c/1', 'c/1', 'c2']);
     expect(await stores.subscriptions.remove('c/1', a.id)).toBe(1);
     expect(await stores.subscriptions.remove('c/1', a.id)).toBe(0);
@@ -45,13 +61,21 @@ describe('chat stores', () => {
     await stores.submissions.record({ workspace: 'ws', experiment: 'e', job: 'j1', userId: 'u1', userName: 'Ann' });
     await stores.submissions.record({ workspace: 'ws', experiment: 'e', job: 'j2', userId: 'u2' });
     expect(await stores.submissions.get('ws', 'e', 'j1')).toEqual({ userId: 'u1', userName: 'Ann' });
-    expect(await stores.submissions.listByUser('ws', "u1")).toEqual([{ experiment: 'e', job: 'j1' }]);
+    expect(await stores.submissions.listByUser('ws', 'u1')).toEqual([{ experiment: 'e', job: 'j1' }]);
   });
 });
 
 describe('snapshots', () => {
   const row = (i: number): JobRow => ({
-    kind: 'job', key: `job:exp:j${i}`, resourceId: `/x/exp/j${i}`, experiment: 'exp', job: `j${i}`, state: 'queued', at: 't0', cluster: 'gpu', nodeCount: 1,
+    kind: 'job',
+    key: `job:exp:j${i}`,
+    resourceId: `/x/exp/j${i}`,
+    experiment: 'exp',
+    job: `j${i}`,
+    state: 'queued',
+    at: 't0',
+    cluster: 'gpu',
+    nodeCount: 1,
   });
 
   it('writes 250 rows in transactions of at most 100 and reads them back', async () => {

@@ -18,8 +18,10 @@ const WS = { resourceGroup: 'rg', workspace: 'ws' };
 const CLUSTER: ClusterRef = { ...WS, cluster: 'gpu' };
 const EXP = { ...WS, experiment: 'exp' };
 const SHARE = {
-  accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/logs',
-  credentials: { accountKey: 'a2V5LW5vdC1yZWFs' }, relativeMountPath: 'afs',
+  accountName: 'acct',
+  azureFileUrl: 'https://acct.file.core.windows.net/logs',
+  credentials: { accountKey: 'a2V5LW5vdC1yZWFs' },
+  relativeMountPath: 'afs',
 };
 
 let engine: Engine;
@@ -29,12 +31,19 @@ let sent: SentRequest[];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'batchai-client-lifecycle-'));
-  engine = await startEngine({ dataDir, timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 } });
+  engine = await startEngine({
+    dataDir,
+    timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
+  });
   const counting = countingHttpClient();
   sent = counting.sent;
   client = createBatchAiClient({
-    endpoint: engine.url, subscriptionId: SUB, credential: staticTokenCredential('local-engine'),
-    httpClient: counting.httpClient, pollIntervalMs: 100, retry: { baseDelayMs: 50, maxDelayMs: 3000 },
+    endpoint: engine.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('local-engine'),
+    httpClient: counting.httpClient,
+    pollIntervalMs: 100,
+    retry: { baseDelayMs: 50, maxDelayMs: 3000 },
   });
 });
 
@@ -46,8 +55,11 @@ afterAll(async () => {
 function jobParams(clusterId: string, commandLine: string) {
   return {
     properties: {
-      cluster: { id: clusterId }, nodeCount: 1, customToolkitSettings: { commandLine },
-      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', mountVolumes: { azureFileShares: [SHARE] },
+      cluster: { id: clusterId },
+      nodeCount: 1,
+      customToolkitSettings: { commandLine },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+      mountVolumes: { azureFileShares: [SHARE] },
     },
   };
 }
@@ -60,14 +72,18 @@ test('workspace → cluster → experiment → job → logs → terminate → de
 
   const created = await client.createCluster(CLUSTER, {
     properties: {
-      vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } },
+      vmSize: 'STANDARD_NC6',
+      scaleSettings: { manual: { targetNodeCount: 1 } },
       userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used-here' },
       nodeSetup: { mountVolumes: { azureFileShares: [SHARE] } },
     },
   });
   expect(created.id).toMatch(/\/clusters\/gpu$/);
-  const steady = await waitFor('cluster steady', () => client.getCluster(CLUSTER),
-    (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1);
+  const steady = await waitFor(
+    'cluster steady',
+    () => client.getCluster(CLUSTER),
+    (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1,
+  );
   expect(steady.properties?.nodeStateCounts?.idleNodeCount).toBe(1);
 
   await client.createExperiment(EXP);
@@ -88,7 +104,11 @@ test('workspace → cluster → experiment → job → logs → terminate → de
 
   const long: JobRef = { ...EXP, job: 'long' };
   await client.createJob(long, jobParams(created.id!, 'sleep 60'));
-  await waitFor('long to run', () => client.getJob(long), (j) => j.properties?.executionState === 'running');
+  await waitFor(
+    'long to run',
+    () => client.getJob(long),
+    (j) => j.properties?.executionState === 'running',
+  );
   await client.terminateJob(long);
   const ended = await waitFor('long to end', () => client.getJob(long), finished);
   expect(ended.properties?.executionState).toBe('failed');

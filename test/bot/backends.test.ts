@@ -13,7 +13,11 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
   const press = (c: string, command: string) => stack.say(c, '', { value: { command } });
 
-  const started = useStarted('bot stack', () => startBotStack({ backend }), (s) => s.stop());
+  const started = useStarted(
+    'bot stack',
+    () => startBotStack({ backend }),
+    (s) => s.stop(),
+  );
   beforeAll(() => {
     stack = started.current;
   });
@@ -24,7 +28,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cardText(reply)).toMatch(/Submitted/);
     // The first submit subscribes the conversation to the submitter's jobs, so the end arrives as an alert too.
     const subs = await stack.services.deps.stores.subscriptions.list(c);
-    expect(subs.map((s) => s.filter)).toEqual([{ workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] }]);
+    expect(subs.map((s) => s.filter)).toEqual([
+      { workspace: 'ws', submittedBy: 'user-ada', states: ['succeeded', 'failed'] },
+    ]);
     expect(cardText(reply)).toContain(`subscription ${subs[0].id}`);
     expect(buttonCommands(reply)).toEqual(expect.arrayContaining(['job exp/hello-one', 'logs exp/hello-one']));
     // The follow-up PUTs the same activity id with the finished card (and its stdout tail).
@@ -52,7 +58,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(text).toMatch(/Nothing was submitted/);
     if (backend === 'batchai') {
       expect(text).toMatch(/would be sent to Batch AI/);
-      expect(text).toMatch(/PUT \/subscriptions\/[^\s]*\/providers\/Microsoft\.BatchAI\/workspaces\/ws\/experiments\/exp\/jobs\/dry-one\?api-version=2018-05-01/);
+      expect(text).toMatch(
+        /PUT \/subscriptions\/[^\s]*\/providers\/Microsoft\.BatchAI\/workspaces\/ws\/experiments\/exp\/jobs\/dry-one\?api-version=2018-05-01/,
+      );
       expect(text).not.toMatch(/api-version=2025-06-01/);
     } else {
       expect(text).toMatch(/would be sent to Azure Batch/);
@@ -67,17 +75,22 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const onAzureBatch = (name: string, fn: jest.ProvidesCallback) => {
     if (backend === 'azurebatch') test(name, fn);
   };
-  onAzureBatch('a 409 from Azure Batch shows its code and message on the card and in audit, not "Something went wrong"', async () => {
-    const c = conv();
-    expect(cardText(await say(c, 'submit hello seconds=1 --name twice-one'))).toMatch(/Submitted/);
-    const refused = cardText(await say(c, 'submit hello seconds=1 --name twice-one'));
-    expect(refused).toMatch(/Conflict/);
-    expect(refused).toMatch(/JobExists/);
-    expect(refused).toMatch(/already exists/);
-    expect(refused).not.toMatch(/Something went wrong/);
-    const rows = await stack.services.deps.stores.audit.latest(10);
-    expect(rows.find((r) => r.command.includes('twice-one') && r.result === 'failed')).toMatchObject({ errorCode: 'JobExists' });
-  });
+  onAzureBatch(
+    'a 409 from Azure Batch shows its code and message on the card and in audit, not "Something went wrong"',
+    async () => {
+      const c = conv();
+      expect(cardText(await say(c, 'submit hello seconds=1 --name twice-one'))).toMatch(/Submitted/);
+      const refused = cardText(await say(c, 'submit hello seconds=1 --name twice-one'));
+      expect(refused).toMatch(/Conflict/);
+      expect(refused).toMatch(/JobExists/);
+      expect(refused).toMatch(/already exists/);
+      expect(refused).not.toMatch(/Something went wrong/);
+      const rows = await stack.services.deps.stores.audit.latest(10);
+      expect(rows.find((r) => r.command.includes('twice-one') && r.result === 'failed')).toMatchObject({
+        errorCode: 'JobExists',
+      });
+    },
+  );
 
   test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
     const c = conv();
@@ -85,7 +98,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cardText(submitted)).toMatch(/Submitted/);
     const confirm = await say(c, 'terminate long-one');
     expect(cardText(confirm)).toMatch(/Terminate exp\/long-one\?/);
-    expect(buttonCommands(confirm)).toEqual(expect.arrayContaining(['terminate exp/long-one --yes', 'job exp/long-one']));
+    expect(buttonCommands(confirm)).toEqual(
+      expect.arrayContaining(['terminate exp/long-one --yes', 'job exp/long-one']),
+    );
     const terminating = await press(c, 'terminate exp/long-one --yes');
     const done = /Terminated/.test(cardText(terminating))
       ? terminating
@@ -95,7 +110,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cardText(job)).toMatch(/[Ff]ailed/);
   });
 
-  test('outputs: links to each output directory\'s files, which work and say when they expire', async () => {
+  test("outputs: links to each output directory's files, which work and say when they expire", async () => {
     const c = conv();
     const submitted = await say(c, 'submit train epochs=1 --name train-one');
     await stack.channel.waitFor(c, (a) => a.id === submitted.id && /Finished/.test(cardText(a)), 30_000);
@@ -115,7 +130,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     const c = conv();
     const big = await say(c, 'resize gpu 5');
     expect(cardText(big)).toMatch(/Resize gpu to 5 nodes\?/);
-    expect(buttonCommands(big)).toEqual(expect.arrayContaining([expect.stringMatching(/^approve \S+$/), expect.stringMatching(/^reject \S+$/)]));
+    expect(buttonCommands(big)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^approve \S+$/), expect.stringMatching(/^reject \S+$/)]),
+    );
     const small = await say(c, 'resize gpu 3');
     expect(cardText(small)).toMatch(/Resizing to 3 nodes|Resized to 3 nodes/);
     if (!/Resized/.test(cardText(small))) {
@@ -128,11 +145,17 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     const bob = { from: { id: 'user-bob', name: 'Bob' } };
     const request = await say(c, 'resize gpu 4');
     expect(cardText(request)).toMatch(/Resize gpu to 4 nodes\?/);
-    const id = buttonCommands(request).find((b) => b.startsWith('approve '))!.split(' ')[1];
+    const id = buttonCommands(request)
+      .find((b) => b.startsWith('approve '))!
+      .split(' ')[1];
     expect(cardText(await press(c, `approve ${id}`))).toMatch(/someone else must approve/);
     const approved = await stack.say(c, '', { ...bob, value: { command: `approve ${id}` } });
     expect(cardText(approved)).toMatch(/Approved by Bob \(asked by Ada\): Resiz/);
-    await stack.channel.waitFor(c, (a) => a.id === approved.id && /Approved by Bob \(asked by Ada\): Resized to 4 nodes/.test(cardText(a)), 20_000);
+    await stack.channel.waitFor(
+      c,
+      (a) => a.id === approved.id && /Approved by Bob \(asked by Ada\): Resized to 4 nodes/.test(cardText(a)),
+      20_000,
+    );
     await stack.channel.waitFor(c, (a) => a.id === request.id && /Approved by Bob and done/.test(cardText(a)), 20_000);
     expect(cardText(await say(c, 'cluster gpu'))).toMatch(/Allocation\nsteady\nNodes\n4 \(4 idle\)\n/);
   });

@@ -2,7 +2,16 @@
 // the REAL engine (jobs run as processes), state in REAL Azurite, replies arriving at a fake channel.
 import type { Activity } from 'botbuilder';
 import { validateAdaptiveCard } from '../../cards/validate';
-import { buttonCommands, cardOf, cardText, message, startBotStack, SUB, WS, type BotStack } from '../../local/harness/bot-stack';
+import {
+  buttonCommands,
+  cardOf,
+  cardText,
+  message,
+  startBotStack,
+  SUB,
+  WS,
+  type BotStack,
+} from '../../local/harness/bot-stack';
 import { useStarted } from '../support/use-started';
 
 const SECRET = 's3cr3t-never-on-a-card';
@@ -19,7 +28,11 @@ function conv(): string {
 
 const say = (c: string, text: string, extra?: Partial<Activity>) => stack.say(c, text, extra);
 
-const started = useStarted('bot stack', () => startBotStack(), (s) => s.stop());
+const started = useStarted(
+  'bot stack',
+  () => startBotStack(),
+  (s) => s.stop(),
+);
 
 beforeAll(async () => {
   stack = started.current;
@@ -87,10 +100,14 @@ test('bad template values are refused before anything is sent', async () => {
 
 test('Teams Action.Execute: the invoke response carries the new card', async () => {
   const c = conv();
-  const res = await stack.post(message(c, '', stack.channel.serviceUrl, {
-    type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams',
-    value: { action: { type: 'Action.Execute', verb: 'command', data: { command: 'clusters' } } },
-  }));
+  const res = await stack.post(
+    message(c, '', stack.channel.serviceUrl, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      channelId: 'msteams',
+      value: { action: { type: 'Action.Execute', verb: 'command', data: { command: 'clusters' } } },
+    }),
+  );
   expect(res.status).toBe(200);
   invokeBodies.push(res.jsonBody);
   const body = res.jsonBody as { statusCode: number; type: string; value: Record<string, unknown> };
@@ -122,16 +139,30 @@ test('Slack: the <@U…> mention is stripped and the reply is Block Kit in chann
   // Pressing one of those buttons: Slack's block_actions payload, as the Slack channel forwards it.
   const button = JSON.stringify(blocks).match(/"value":"(template hello)"/);
   expect(button).not.toBeNull();
-  const pressed = await say(c, '', { channelId: 'slack', channelData: { Payload: { type: 'block_actions', actions: [{ type: 'button', value: button![1] }] } } });
+  const pressed = await say(c, '', {
+    channelId: 'slack',
+    channelData: { Payload: { type: 'block_actions', actions: [{ type: 'button', value: button![1] }] } },
+  });
   expect(JSON.stringify((pressed.channelData as { blocks?: unknown[] }).blocks)).toMatch(/Template hello/);
 });
 
 test('Teams Action.Execute on a long operation: the invoke answers at once, then the clicked card is updated in place', async () => {
   const c = conv();
-  const res = await stack.post(message(c, '', stack.channel.serviceUrl, {
-    type: 'invoke', name: 'adaptiveCard/action', channelId: 'msteams', replyToId: 'card-7',
-    value: { action: { type: 'Action.Execute', verb: 'command', data: { command: 'submit hello seconds=0 --name teams-one' } } },
-  }));
+  const res = await stack.post(
+    message(c, '', stack.channel.serviceUrl, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      channelId: 'msteams',
+      replyToId: 'card-7',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'command',
+          data: { command: 'submit hello seconds=0 --name teams-one' },
+        },
+      },
+    }),
+  );
   invokeBodies.push(res.jsonBody);
   expect(JSON.stringify(res.jsonBody)).toMatch(/Submitted/);
   const updated = await stack.channel.waitFor(c, (a) => a.id === 'card-7' && /Finished/.test(cardText(a)), 20_000);
@@ -142,7 +173,9 @@ test('use, subscribe, subscriptions, unsubscribe, templates, jobs --state', asyn
   const c = conv();
   expect(cardText(await say(c, 'use experiment seeded'))).toMatch(/now use experiment seeded/);
   expect(cardText(await say(c, 'jobs --state succeeded'))).toMatch(/Succeeded jobs in seeded/);
-  expect(cardText(await say(c, 'use workspace nowhere'))).toMatch(/Workspace nowhere is not one this bot manages\. Workspaces: ws\./);
+  expect(cardText(await say(c, 'use workspace nowhere'))).toMatch(
+    /Workspace nowhere is not one this bot manages\. Workspaces: ws\./,
+  );
   const sub = await say(c, 'subscribe --mine --states succeeded,failed');
   const id = /unsubscribe (\S+)/.exec(buttonCommands(sub).join(' '))?.[1];
   expect(id).toBeDefined();

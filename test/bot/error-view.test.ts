@@ -4,20 +4,31 @@ import { redactJobRequest, redactText } from '../../shared/core/redact';
 import { ComputeError, InputError } from '../../shared/errors';
 
 test('redactText masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
-  const s = redactText('GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/');
+  const s = redactText(
+    'GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/',
+  );
   expect(s).not.toMatch(/abc|xyz|eyJ|pw@/);
   expect(s).toContain('sig=***');
   expect(s).toContain('AccountKey=***');
 });
 
 test('InputError keeps its message; a *NotFound code is titled "Not found"', () => {
-  const v = errorView(new InputError('JobNotFound', 'Job foo not found in experiment bar. Jobs there: a, b.'), () => undefined);
-  expect(v).toMatchObject({ kind: 'error', title: 'Not found', message: 'Job foo not found in experiment bar. Jobs there: a, b.' });
+  const v = errorView(
+    new InputError('JobNotFound', 'Job foo not found in experiment bar. Jobs there: a, b.'),
+    () => undefined,
+  );
+  expect(v).toMatchObject({
+    kind: 'error',
+    title: 'Not found',
+    message: 'Job foo not found in experiment bar. Jobs there: a, b.',
+  });
 });
 
 test('ComputeError: busy for 429/5xx, unreachable for no answer, its message and code otherwise', () => {
   const batchAi = { backend: 'batchai' } as const;
-  expect(errorView(new ComputeError('TooManyRequests', 'Slow down', 429, batchAi), () => undefined).title).toBe('Batch AI is busy');
+  expect(errorView(new ComputeError('TooManyRequests', 'Slow down', 429, batchAi), () => undefined).title).toBe(
+    'Batch AI is busy',
+  );
   expect(errorView(new ComputeError('ServiceUnreachable', 'No answer', 0, batchAi), () => undefined).title).toBe(
     'Batch AI cannot be reached',
   );
@@ -35,9 +46,9 @@ test('ComputeError from Azure Batch: the service named, its code, message and re
     title: 'Conflict',
     message: 'The specified pool is resizing. A resize is under way. (PoolResizing)',
   });
-  expect(errorView(new ComputeError('Forbidden', 'No access', 403, { backend: 'azurebatch' }), () => undefined).title).toBe(
-    'Azure Batch refused',
-  );
+  expect(
+    errorView(new ComputeError('Forbidden', 'No access', 403, { backend: 'azurebatch' }), () => undefined).title,
+  ).toBe('Azure Batch refused');
   expect(lines).toEqual([]);
 });
 
@@ -54,7 +65,11 @@ test('an unknown error: a reference for the person, one scrubbed log line, no st
 });
 
 test('a parse failure names the closest command with its usage and a help button', () => {
-  const v = parseFailureView({ kind: 'parse-error', message: 'Unknown command "submti".', suggestion: { command: 'submit', usage: 'submit <template>' } });
+  const v = parseFailureView({
+    kind: 'parse-error',
+    message: 'Unknown command "submti".',
+    suggestion: { command: 'submit', usage: 'submit <template>' },
+  });
   expect(v.hint).toBe('Closest command: submit <template>');
   expect(v.actions.map((a) => a.command)).toEqual(['help submit', 'help']);
 });
@@ -63,7 +78,10 @@ test('the shown request body hides job secrets, registry passwords, account keys
   const body = {
     properties: {
       secrets: [{ name: 'TOKEN', value: 'tok-123' }],
-      environmentVariables: [{ name: 'PLAIN', value: 'visible' }, { name: 'DATA_URL', value: 'https://a.blob.core.windows.net/c?sv=1&sig=sas-000' }],
+      environmentVariables: [
+        { name: 'PLAIN', value: 'visible' },
+        { name: 'DATA_URL', value: 'https://a.blob.core.windows.net/c?sv=1&sig=sas-000' },
+      ],
       containerSettings: { imageSourceRegistry: { image: 'x', credentials: { username: 'u', password: 'pw-456' } } },
       mountVolumes: { azureFileShares: [{ accountName: 'a', credentials: { accountKey: 'key-789' } }] },
     },

@@ -12,13 +12,19 @@ import { waitFor } from '../support/wait-for';
 
 let stack: BotStack;
 
-const started = useStarted('bot stack', () => startBotStack(), (s) => s.stop());
+const started = useStarted(
+  'bot stack',
+  () => startBotStack(),
+  (s) => s.stop(),
+);
 
-beforeAll(() => { stack = started.current; });
+beforeAll(() => {
+  stack = started.current;
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('a restart of the host mid-way: the submitted job\'s card still updates in place to Finished', async () => {
+test("a restart of the host mid-way: the submitted job's card still updates in place to Finished", async () => {
   const c = 'restart-1';
   const reply = await stack.say(c, 'submit hello seconds=1 --name across-restart');
   expect(cardText(reply)).toMatch(/Submitted/);
@@ -26,7 +32,11 @@ test('a restart of the host mid-way: the submitted job\'s card still updates in 
   // The job ends while no bot runs: only what is stored (the queue message, the row) can bring the card there.
   const job = { ...WS, experiment: 'exp', job: 'across-restart' };
   const client = (await createBotServices(stack.config)).deps.compute;
-  await waitFor('the job to succeed', () => client.getJob(job), (j) => j.state === 'succeeded');
+  await waitFor(
+    'the job to succeed',
+    () => client.getJob(job),
+    (j) => j.state === 'succeeded',
+  );
   await sleep(1500);
   expect(stack.channel.activities(c).filter((a) => a.id === reply.id && /Finished/.test(cardText(a)))).toEqual([]);
 
@@ -35,7 +45,7 @@ test('a restart of the host mid-way: the submitted job\'s card still updates in 
   expect(cardText(finished)).toMatch(/line 3[\s\S]*done/);
 });
 
-test('a failed job\'s card ends with the tails of both stdout.txt and stderr.txt', async () => {
+test("a failed job's card ends with the tails of both stdout.txt and stderr.txt", async () => {
   await stack.services.deps.stores.templates.put('fails', {
     description: 'Writes a line to each stream and exits 3.',
     properties: {
@@ -62,8 +72,16 @@ describe('one step, delivered more than once', () => {
     queue = new QueueClient(stack.config.storage.connectionString, FOLLOWUPS_QUEUE);
     await queue.clearMessages();
     await svc.deps.stores.conversations.save({
-      conversationId: c, channelId: 'webchat', serviceUrl: stack.channel.serviceUrl,
-      reference: { channelId: 'webchat', serviceUrl: stack.channel.serviceUrl, conversation: { id: c }, bot: { id: 'bot' }, user: { id: 'user-ada' } },
+      conversationId: c,
+      channelId: 'webchat',
+      serviceUrl: stack.channel.serviceUrl,
+      reference: {
+        channelId: 'webchat',
+        serviceUrl: stack.channel.serviceUrl,
+        conversation: { id: c },
+        bot: { id: 'bot' },
+        user: { id: 'user-ada' },
+      },
     });
   });
 
@@ -76,21 +94,34 @@ describe('one step, delivered more than once', () => {
     const out: Array<{ m: FollowUpMessage; id: string }> = [];
     for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) {
       const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 30 });
-      for (const r of receivedMessageItems) out.push({ m: decodeQueueMessage(r.messageText, 'base64') as FollowUpMessage, id: r.messageId });
+      for (const r of receivedMessageItems)
+        out.push({ m: decodeQueueMessage(r.messageText, 'base64') as FollowUpMessage, id: r.messageId });
     }
     return out;
   }
 
-  const pendingApproval = () => svc.deps.stores.approvals.create({
-    state: 'pending', request: { kind: 'resize', cluster: 'gpu', nodes: 9 }, workspace: WS, requestedBy: { id: 'user-ada', name: 'Ada' },
-    conversationId: c, createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-  });
+  const pendingApproval = () =>
+    svc.deps.stores.approvals.create({
+      state: 'pending',
+      request: { kind: 'resize', cluster: 'gpu', nodes: 9 },
+      workspace: WS,
+      requestedBy: { id: 'user-ada', name: 'Ada' },
+      conversationId: c,
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
   const cardUpdates = (activityId: string) => stack.channel.activities(c).filter((a) => a.id === activityId);
 
   test('a redelivery re-enqueues only the successor it claimed; a copy does nothing; the copies collapse at the next claim', async () => {
     const { value: approval, etag } = await pendingApproval();
     const deadline = new Date(Date.now() + 600_000).toISOString();
-    await svc.deps.followUps.start({ target: { kind: 'approval', approval: approval.id }, conversationId: c, activityId: 'card-a', key: 'pending', deadline });
+    await svc.deps.followUps.start({
+      target: { kind: 'approval', approval: approval.id },
+      conversationId: c,
+      activityId: 'card-a',
+      key: 'pending',
+      deadline,
+    });
     const [first, ...none] = await receiveAll();
     expect(none).toEqual([]);
     expect(first.m).toMatchObject({ seq: 0, key: 'pending' });
@@ -112,7 +143,10 @@ describe('one step, delivered more than once', () => {
     expect(second.m.seq).toBe(2);
     expect(cardUpdates('card-a')).toEqual([]);
 
-    await svc.deps.stores.approvals.replace({ ...approval, state: 'rejected', decidedBy: { id: 'user-bob', name: 'Bob' } }, etag);
+    await svc.deps.stores.approvals.replace(
+      { ...approval, state: 'rejected', decidedBy: { id: 'user-bob', name: 'Bob' } },
+      etag,
+    );
     expect(await step(second)).toEqual({ activityId: 'card-a', seq: 2, outcome: 'done' });
     expect(cardText(await stack.channel.waitFor(c, (a) => a.id === 'card-a'))).toMatch(/Rejected by Bob/);
     // Done: the row is gone, so a redelivery of the last message neither updates nor enqueues.

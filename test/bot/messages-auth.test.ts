@@ -8,12 +8,19 @@ import { createMessagesHandler } from '../../functions/messages';
 import { startFakeChannel, type FakeChannel } from '../../local/harness/fake-channel';
 
 let channel: FakeChannel;
-beforeAll(async () => { channel = await startFakeChannel(); });
-afterAll(async () => { await channel?.stop(); });
+beforeAll(async () => {
+  channel = await startFakeChannel();
+});
+afterAll(async () => {
+  await channel?.stop();
+});
 
 function echoBot(): ChatBot {
   return {
-    turn: async (input) => ({ view: { kind: 'text', text: `echo: ${input.text}`, actions: [] }, posted: async () => undefined }),
+    turn: async (input) => ({
+      view: { kind: 'text', text: `echo: ${input.text}`, actions: [] },
+      posted: async () => undefined,
+    }),
     remember: async () => undefined,
   };
 }
@@ -21,18 +28,32 @@ function echoBot(): ChatBot {
 const bot = { appPassword: '', appTenantId: '', appType: 'MultiTenant' as const };
 
 function request(body: string, headers: Record<string, string> = {}) {
-  return new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json', ...headers }, body: { string: body } });
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://127.0.0.1/api/messages',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: { string: body },
+  });
 }
 
 function activity(conversationId: string) {
   return JSON.stringify({
-    type: 'message', id: 'm1', channelId: 'webchat', serviceUrl: channel.serviceUrl, text: 'hi',
-    conversation: { id: conversationId }, from: { id: 'u' }, recipient: { id: 'bot' },
+    type: 'message',
+    id: 'm1',
+    channelId: 'webchat',
+    serviceUrl: channel.serviceUrl,
+    text: 'hi',
+    conversation: { id: conversationId },
+    from: { id: 'u' },
+    recipient: { id: 'bot' },
   });
 }
 
 test('no app id: an unauthenticated activity is processed and the reply reaches the channel', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
+  const handler = createMessagesHandler(async () => ({
+    bot: echoBot(),
+    transport: createBotFrameworkTransport({ ...bot, appId: '' }),
+  }));
   const res = await handler(request(activity('local')), new InvocationContext());
   expect(res.status).toBe(200);
   const reply = await channel.waitFor('local', (a) => a.replyToId === 'm1');
@@ -40,7 +61,14 @@ test('no app id: an unauthenticated activity is processed and the reply reaches 
 });
 
 test('with an app id: no Authorization header → 401 and nothing is sent', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '11111111-2222-3333-4444-555555555555', appPassword: 'pw' }) }));
+  const handler = createMessagesHandler(async () => ({
+    bot: echoBot(),
+    transport: createBotFrameworkTransport({
+      ...bot,
+      appId: '11111111-2222-3333-4444-555555555555',
+      appPassword: 'pw',
+    }),
+  }));
   // CloudAdapter logs the refusal itself (console.error); keep the test output quiet and check it did.
   const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
@@ -54,19 +82,36 @@ test('with an app id: no Authorization header → 401 and nothing is sent', asyn
 });
 
 test('a body that is not JSON → 400 saying what was expected', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
+  const handler = createMessagesHandler(async () => ({
+    bot: echoBot(),
+    transport: createBotFrameworkTransport({ ...bot, appId: '' }),
+  }));
   const res = await handler(request('not json'), new InvocationContext());
   expect(res.status).toBe(400);
   expect(JSON.stringify(res.jsonBody)).toMatch(/Expected a Bot Framework activity as JSON/);
 });
 
 test('invokes: an Action.Execute without the command verb → 400 saying what was expected; other invokes → 501', async () => {
-  const handler = createMessagesHandler(async () => ({ bot: echoBot(), transport: createBotFrameworkTransport({ ...bot, appId: '' }) }));
-  const invoke = (name: string, value: unknown) => JSON.stringify({
-    type: 'invoke', name, id: 'i1', channelId: 'msteams', serviceUrl: channel.serviceUrl, value,
-    conversation: { id: 'invokes' }, from: { id: 'u' }, recipient: { id: 'bot' },
-  });
-  const wrongVerb = await handler(request(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'other', data: {} } })), new InvocationContext());
+  const handler = createMessagesHandler(async () => ({
+    bot: echoBot(),
+    transport: createBotFrameworkTransport({ ...bot, appId: '' }),
+  }));
+  const invoke = (name: string, value: unknown) =>
+    JSON.stringify({
+      type: 'invoke',
+      name,
+      id: 'i1',
+      channelId: 'msteams',
+      serviceUrl: channel.serviceUrl,
+      value,
+      conversation: { id: 'invokes' },
+      from: { id: 'u' },
+      recipient: { id: 'bot' },
+    });
+  const wrongVerb = await handler(
+    request(invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: 'other', data: {} } })),
+    new InvocationContext(),
+  );
   expect(wrongVerb.status).toBe(400);
   expect(JSON.stringify(wrongVerb.jsonBody)).toMatch(/Expected an Action.Execute with verb 'command'/);
   const search = await handler(request(invoke('application/search', {})), new InvocationContext());

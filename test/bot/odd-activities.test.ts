@@ -14,26 +14,55 @@ beforeAll(async () => {
   // Only `help` runs here: it reads the conversation's prefs and the role grants; saving the conversation is
   // the turn's one write.
   const deps = {
-    stores: { conversations: { save: async () => undefined }, prefs: { get: async () => ({}) }, roles: { list: async () => [] } },
-    config: { compute: { workspaces: [{ resourceGroup: 'rg', workspace: 'ws' }], defaultExperiment: 'exp' }, policy: { admins: [], approvers: [], defaultRole: 'operator' } },
+    stores: {
+      conversations: { save: async () => undefined },
+      prefs: { get: async () => ({}) },
+      roles: { list: async () => [] },
+    },
+    config: {
+      compute: { workspaces: [{ resourceGroup: 'rg', workspace: 'ws' }], defaultExperiment: 'exp' },
+      policy: { admins: [], approvers: [], defaultRole: 'operator' },
+    },
     log: () => undefined,
     now: () => new Date(),
   } as unknown as BotDeps;
-  const handler = createMessagesHandler(async () => ({ bot: createBot(deps), transport: createBotFrameworkTransport({ appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' }) }));
-  post = (body) => handler(new HttpRequest({
-    method: 'POST', url: 'http://127.0.0.1/api/messages', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify(body) },
-  }), new InvocationContext());
+  const handler = createMessagesHandler(async () => ({
+    bot: createBot(deps),
+    transport: createBotFrameworkTransport({ appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' }),
+  }));
+  post = (body) =>
+    handler(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://127.0.0.1/api/messages',
+        headers: { 'content-type': 'application/json' },
+        body: { string: JSON.stringify(body) },
+      }),
+      new InvocationContext(),
+    );
 });
-afterAll(async () => { await channel?.stop(); });
+afterAll(async () => {
+  await channel?.stop();
+});
 
 let n = 0;
-const base = (conversation: string) => ({ id: `m${++n}`, channelId: 'webchat', serviceUrl: channel.serviceUrl, conversation: { id: conversation }, from: { id: 'u' }, recipient: { id: 'bot' } });
+const base = (conversation: string) => ({
+  id: `m${++n}`,
+  channelId: 'webchat',
+  serviceUrl: channel.serviceUrl,
+  conversation: { id: conversation },
+  from: { id: 'u' },
+  recipient: { id: 'bot' },
+});
 
 test.each([
   ['text is a number', { type: 'message', text: 42 }],
   ['entities is null', { type: 'message', text: 'help', entities: null }],
   ['an entity is null', { type: 'message', text: 'help', entities: [null, { type: 'mention', mentioned: null }] }],
-  ['the Slack action is null', { type: 'message', text: '', channelData: { Payload: { type: 'block_actions', actions: [null] } } }],
+  [
+    'the Slack action is null',
+    { type: 'message', text: '', channelData: { Payload: { type: 'block_actions', actions: [null] } } },
+  ],
   ['the Slack payload is null', { type: 'message', text: 'help', channelData: { Payload: null } }],
   ['value.command is an object', { type: 'message', value: { command: { a: 1 } } }],
 ])('%s: answered with the help card', async (_name, extra) => {
@@ -66,8 +95,13 @@ test.each([[[1, 2]], [null], ['text'], [7]])('a JSON body that is no object (%j)
   expect(JSON.stringify(res.jsonBody)).toContain('a Bot Framework activity');
 });
 
-test('an invoke with an action of another verb gets the bot\'s own 400, not a 500', async () => {
-  const res = await post({ ...base('inv'), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'other' } } });
+test("an invoke with an action of another verb gets the bot's own 400, not a 500", async () => {
+  const res = await post({
+    ...base('inv'),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb: 'other' } },
+  });
   expect(res.status).toBe(400);
   expect(JSON.stringify(res.jsonBody)).toContain("with verb 'command'");
 });

@@ -21,7 +21,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const plain = { properties: { nodeCount: 1, customToolkitSettings: { commandLine: 'echo hi' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' } };
+const plain = {
+  properties: {
+    nodeCount: 1,
+    customToolkitSettings: { commandLine: 'echo hi' },
+    stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+  },
+};
 
 test('the shipped templates/ folder loads, stored exactly as written', async () => {
   const loaded = await loadTemplates(stores, join(__dirname, '../../templates'));
@@ -67,7 +73,9 @@ test('the CLI prints what it loaded, or the error, with exit codes', async () =>
     expect(out.mock.calls.flat().join('\n')).toMatch(/loaded cli-one from .*cli\.json/);
     // No AzureWebJobsStorage: the local stack's Azurite and engine account (files are checked first).
     expect(await main([join(dir, 'absent.json')], {})).toBe(1);
-    expect(out.mock.calls.flat().join('\n')).toMatch(/loading into the local Azurite \(UseDevelopmentStorage=true\), storage account local of the local engine/);
+    expect(out.mock.calls.flat().join('\n')).toMatch(
+      /loading into the local Azurite \(UseDevelopmentStorage=true\), storage account local of the local engine/,
+    );
     expect(err.mock.calls.flat().join('\n')).toMatch(/absent\.json: no such file or folder/);
     expect(await main([join(dir, 'missing.json')], { AzureWebJobsStorage: azurite.connectionString })).toBe(1);
     expect(err.mock.calls.flat().join('\n')).toMatch(/missing\.json: no such file or folder/);
@@ -90,14 +98,20 @@ test('job files written for az batchai: refused without a storage account, sayin
     expect(await main([folder], env)).toBe(1);
     const refused = err.mock.calls.flat().join('\n');
     expect(refused).toMatch(/No templates were loaded: 1 of 2 file\(s\) invalid/);
-    expect(refused).toContain(`recipe-chainer-gpu-distributed/job.json: submit could not fill it in as az batchai did:\n  - properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER}, but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT`);
+    expect(refused).toContain(
+      `recipe-chainer-gpu-distributed/job.json: submit could not fill it in as az batchai did:\n  - properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER}, but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT`,
+    );
     expect(await stores.templates.get('recipe-chainer-gpu-distributed')).toBeUndefined();
 
     const key = 'a2V5LW9mLWRlbW9zdG9yZQ==';
     expect(await main([folder], { ...env, BATCHAI_STORAGE_ACCOUNT: 'demostore', BATCHAI_STORAGE_KEY: key })).toBe(0);
     const printed = out.mock.calls.flat().join('\n');
-    expect(printed).toMatch(/loaded recipe-chainer-gpu-distributed from .*job\.json\n  submit fills in properties\.mountVolumes\.azureFileShares\[0\]\.azureFileUrl: storage account demostore in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>/);
-    expect(printed).toContain('submit fills in properties.mountVolumes.azureFileShares[1].credentials: the key of demostore (BATCHAI_STORAGE_KEY)');
+    expect(printed).toMatch(
+      /loaded recipe-chainer-gpu-distributed from .*job\.json\n {2}submit fills in properties\.mountVolumes\.azureFileShares\[0\]\.azureFileUrl: storage account demostore in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>/,
+    );
+    expect(printed).toContain(
+      'submit fills in properties.mountVolumes.azureFileShares[1].credentials: the key of demostore (BATCHAI_STORAGE_KEY)',
+    );
     expect(printed).toMatch(/loaded using-azure-cli-batchai from /);
     expect(printed).not.toContain(key);
     // Stored as written: the key is filled at submit, never kept in a template.

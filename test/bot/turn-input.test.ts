@@ -13,7 +13,9 @@ test('Teams: the <at> mention of the bot (named by a mention entity) is removed'
 });
 
 test('Teams: a mention of someone else in the middle is kept; a leading one is dropped without entities', () => {
-  expect(stripMentions({ text: 'subscribe <at>Ada</at>', recipient: bot, entities: [] })).toBe('subscribe <at>Ada</at>');
+  expect(stripMentions({ text: 'subscribe <at>Ada</at>', recipient: bot, entities: [] })).toBe(
+    'subscribe <at>Ada</at>',
+  );
   expect(stripMentions({ text: '<at>ChatOps</at>&nbsp;clusters', recipient: bot })).toBe('clusters');
 });
 
@@ -23,13 +25,19 @@ test('Slack: leading <@U123> and <@U123|name> mentions are removed', () => {
 });
 
 test('a card button (Action.Submit value.command) wins over the text', () => {
-  expect(messageCommand({ text: 'ignored', value: { command: 'terminate exp/j1 --yes' }, recipient: bot })).toBe('terminate exp/j1 --yes');
+  expect(messageCommand({ text: 'ignored', value: { command: 'terminate exp/j1 --yes' }, recipient: bot })).toBe(
+    'terminate exp/j1 --yes',
+  );
   expect(messageCommand({ text: '<at>ChatOps</at> help', value: { other: 1 }, recipient: bot })).toBe('help');
 });
 
 test('Action.Execute: only verb "command" with a string data.command counts', () => {
-  expect(executeCommand({ action: { type: 'Action.Execute', verb: 'command', data: { command: 'job j1' } } })).toBe('job j1');
-  expect(executeCommand({ action: { type: 'Action.Execute', verb: 'other', data: { command: 'job j1' } } })).toBeUndefined();
+  expect(executeCommand({ action: { type: 'Action.Execute', verb: 'command', data: { command: 'job j1' } } })).toBe(
+    'job j1',
+  );
+  expect(
+    executeCommand({ action: { type: 'Action.Execute', verb: 'other', data: { command: 'job j1' } } }),
+  ).toBeUndefined();
   expect(executeCommand({ action: { verb: 'command', data: { command: 7 } } })).toBeUndefined();
   expect(executeCommand(undefined)).toBeUndefined();
 });
@@ -38,13 +46,23 @@ test('Slack: a Block Kit button press (channelData.Payload.actions[0].value) arr
   const payload = { type: 'block_actions', actions: [{ action_id: 'a1', type: 'button', value: 'logs exp/j1' }] };
   expect(messageCommand({ text: '', channelData: { Payload: payload }, recipient: bot })).toBe('logs exp/j1');
   // Not a button press: the typed text.
-  expect(messageCommand({ text: '<@U0BOT1> clusters', channelData: { SlackMessage: {} }, recipient: bot })).toBe('clusters');
-  expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [{ value: 3 }] } }, recipient: bot })).toBe('help');
+  expect(messageCommand({ text: '<@U0BOT1> clusters', channelData: { SlackMessage: {} }, recipient: bot })).toBe(
+    'clusters',
+  );
+  expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [{ value: 3 }] } }, recipient: bot })).toBe(
+    'help',
+  );
 });
 
 test('odd shapes are ignored, not a crash: non-string text, null entities, a null Slack action', () => {
   expect(stripMentions({ text: 42 as unknown as string, recipient: bot })).toBe('');
-  expect(stripMentions({ text: 'help', entities: [null as never, { type: 'mention', mentioned: null } as never], recipient: bot })).toBe('help');
+  expect(
+    stripMentions({
+      text: 'help',
+      entities: [null as never, { type: 'mention', mentioned: null } as never],
+      recipient: bot,
+    }),
+  ).toBe('help');
   expect(messageCommand({ text: 'help', channelData: { Payload: { actions: [null] } }, recipient: bot })).toBe('help');
   expect(messageCommand({ text: 'help', channelData: { Payload: null }, recipient: bot })).toBe('help');
   expect(executeCommand({ action: null })).toBeUndefined();

@@ -19,7 +19,11 @@ describe('toActivity', () => {
 
   test('webchat: an Adaptive Card with Action.Submit', () => {
     const a = toActivity(view, 'webchat');
-    expect(a.attachments?.[0].content.actions?.[0]).toEqual({ type: 'Action.Submit', title: 'Refresh', data: { command: 'job demo_experiment/demo_job' } });
+    expect(a.attachments?.[0].content.actions?.[0]).toEqual({
+      type: 'Action.Submit',
+      title: 'Refresh',
+      data: { command: 'job demo_experiment/demo_job' },
+    });
   });
 
   test('slack: text plus Block Kit in channelData, no attachment', () => {

@@ -33,17 +33,31 @@ describe('renderSlack', () => {
 
   test('job card: header, fields, stdout tail in a code block, output links, buttons carrying commands', () => {
     const { blocks } = renderSlack(views.job);
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Job demo_experiment/demo_job', emoji: true } });
+    expect(blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Job demo_experiment/demo_job', emoji: true },
+    });
     const t = texts(blocks).join('\n');
-    expect(t).toContain('```\nepoch 1 loss=2.31\nepoch 2 loss=1.02\n  File "train.py", line 3\n*bold* _x_ &lt;b&gt;&amp;amp; [link](http://x)\ndone\n```');
-    expect(t).toMatch(/<https:\/\/storage_account_name\.file\.core\.windows\.net\/[^|>]+stdout\.txt\?[^|>]+\|stdout\.txt> · 32 B/);
+    expect(t).toContain(
+      '```\nepoch 1 loss=2.31\nepoch 2 loss=1.02\n  File "train.py", line 3\n*bold* _x_ &lt;b&gt;&amp;amp; [link](http://x)\ndone\n```',
+    );
+    expect(t).toMatch(
+      /<https:\/\/storage_account_name\.file\.core\.windows\.net\/[^|>]+stdout\.txt\?[^|>]+\|stdout\.txt> · 32 B/,
+    );
     expect(buttons(blocks).map((b) => [b.text.text, b.value])).toEqual([
-      ['Refresh', 'job demo_experiment/demo_job'], ['Logs', 'logs demo_experiment/demo_job'], ['Outputs', 'outputs demo_experiment/demo_job'],
+      ['Refresh', 'job demo_experiment/demo_job'],
+      ['Logs', 'logs demo_experiment/demo_job'],
+      ['Outputs', 'outputs demo_experiment/demo_job'],
     ]);
   });
 
   test('escapes & < > in user text so it cannot form links or mentions', () => {
-    const { blocks, text } = renderSlack({ kind: 'error', title: 'Bad <!channel>', message: 'a <@U123> & <http://evil|click>', actions: [] });
+    const { blocks, text } = renderSlack({
+      kind: 'error',
+      title: 'Bad <!channel>',
+      message: 'a <@U123> & <http://evil|click>',
+      actions: [],
+    });
     // The header is plain_text, which Slack never parses for links or mentions; every mrkdwn text is escaped.
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Bad <!channel>', emoji: true } });
     const all = texts(blocks.slice(1)).join('\n') + text;
@@ -53,7 +67,10 @@ describe('renderSlack', () => {
 
   test('a long tail is trimmed from the top to one section with a note, keeping the last line', () => {
     const lines = Array.from({ length: 400 }, (_, i) => `line ${i} ${'y'.repeat(40)}`);
-    const view: JobView = { ...(views.job as JobView), tails: [{ file: 'stdout.txt', lines, truncated: false, size: 20000 }] };
+    const view: JobView = {
+      ...(views.job as JobView),
+      tails: [{ file: 'stdout.txt', lines, truncated: false, size: 20000 }],
+    };
     const { blocks } = renderSlack(view);
     checkLimits(blocks);
     const code = texts(blocks).find((t) => t.startsWith('```')) ?? '';
@@ -65,7 +82,12 @@ describe('renderSlack', () => {
 
   test('a long list stays within 50 blocks and says how many more exist', () => {
     const job = (views['job-list'] as Extract<View, { kind: 'job-list' }>).jobs[0];
-    const { blocks } = renderSlack({ kind: 'job-list', title: 'Jobs', jobs: Array.from({ length: 120 }, (_, i) => ({ ...job, name: `job${i}` })), more: 5 });
+    const { blocks } = renderSlack({
+      kind: 'job-list',
+      title: 'Jobs',
+      jobs: Array.from({ length: 120 }, (_, i) => ({ ...job, name: `job${i}` })),
+      more: 5,
+    });
     checkLimits(blocks);
     const last = blocks[blocks.length - 1];
     expect(last.type === 'context' && last.elements[0].text).toMatch(/… and (\d+) more not shown\./);

@@ -24,10 +24,24 @@ const GOOD: Array<[string, Command]> = [
   ['submit hello', { kind: 'submit', template: 'hello', params: {}, dryRun: false }],
   [
     'submit train epochs=5 lr=0.01 --cluster gpu --experiment mnist --name run_1 --dry-run',
-    { kind: 'submit', template: 'train', params: { epochs: '5', lr: '0.01' }, cluster: 'gpu', experiment: 'mnist', name: 'run_1', dryRun: true },
+    {
+      kind: 'submit',
+      template: 'train',
+      params: { epochs: '5', lr: '0.01' },
+      cluster: 'gpu',
+      experiment: 'mnist',
+      name: 'run_1',
+      dryRun: true,
+    },
   ],
-  ['submit hello greeting="hi there"', { kind: 'submit', template: 'hello', params: { greeting: 'hi there' }, dryRun: false }],
-  ['submit hello greeting=“curly quotes”', { kind: 'submit', template: 'hello', params: { greeting: 'curly quotes' }, dryRun: false }],
+  [
+    'submit hello greeting="hi there"',
+    { kind: 'submit', template: 'hello', params: { greeting: 'hi there' }, dryRun: false },
+  ],
+  [
+    'submit hello greeting=“curly quotes”',
+    { kind: 'submit', template: 'hello', params: { greeting: 'curly quotes' }, dryRun: false },
+  ],
   ['submit hello note= ', { kind: 'submit', template: 'hello', params: { note: '' }, dryRun: false }],
   ['resize gpu 4', { kind: 'resize', cluster: 'gpu', nodes: 4 }],
   ['resize gpu 0', { kind: 'resize', cluster: 'gpu', nodes: 0 }],
@@ -39,7 +53,11 @@ const GOOD: Array<[string, Command]> = [
   ['subscribe', { kind: 'subscribe', filter: {}, mine: false }],
   [
     'subscribe --experiment e --cluster c --job j --mine --states succeeded,failed,cluster',
-    { kind: 'subscribe', filter: { experiment: 'e', cluster: 'c', job: 'j', states: ['succeeded', 'failed', 'cluster'] }, mine: true },
+    {
+      kind: 'subscribe',
+      filter: { experiment: 'e', cluster: 'c', job: 'j', states: ['succeeded', 'failed', 'cluster'] },
+      mine: true,
+    },
   ],
   ['subscribe --job e/j', { kind: 'subscribe', filter: { experiment: 'e', job: 'j' }, mine: false }],
   ['unsubscribe', { kind: 'unsubscribe' }],
@@ -53,7 +71,10 @@ const GOOD: Array<[string, Command]> = [
   ['keep-up gpu 3', { kind: 'keep-up', cluster: 'gpu', hours: 3 }],
   ['roles', { kind: 'roles' }],
   ['roles grant eve Operator', { kind: 'roles-grant', user: 'eve', role: 'operator' }],
-  ['roles grant 29:1abc-DEF approver --workspace demo', { kind: 'roles-grant', user: '29:1abc-DEF', role: 'approver', workspace: 'demo' }],
+  [
+    'roles grant 29:1abc-DEF approver --workspace demo',
+    { kind: 'roles-grant', user: '29:1abc-DEF', role: 'approver', workspace: 'demo' },
+  ],
   ['roles revoke eve --workspace demo', { kind: 'roles-revoke', user: 'eve', workspace: 'demo' }],
   ['audit', { kind: 'audit', count: 20 }],
   ['audit 50 --user U123 --cluster gpu', { kind: 'audit', count: 50, user: 'U123', cluster: 'gpu' }],
@@ -143,7 +164,8 @@ describe('parseCommand', () => {
   });
 
   test('every table row has a good and a malformed case above', () => {
-    const verbs = (lines: string[]) => new Set(lines.map((l) => l.trim().replace(/^\//, '').split(/\s+/)[0].toLowerCase()));
+    const verbs = (lines: string[]) =>
+      new Set(lines.map((l) => l.trim().replace(/^\//, '').split(/\s+/)[0].toLowerCase()));
     const good = verbs(GOOD.map(([l]) => l));
     const bad = new Set(BAD.map(([, k]) => k));
     for (const c of COMMANDS) {
@@ -153,7 +175,12 @@ describe('parseCommand', () => {
   });
 
   test('a quoted --flag is a value, not a flag', () => {
-    expect(parseCommand('submit hello note="--yes"')).toEqual({ kind: 'submit', template: 'hello', params: { note: '--yes' }, dryRun: false });
+    expect(parseCommand('submit hello note="--yes"')).toEqual({
+      kind: 'submit',
+      template: 'hello',
+      params: { note: '--yes' },
+      dryRun: false,
+    });
   });
 });
 
@@ -163,7 +190,9 @@ describe('commandText', () => {
   });
 
   test('quotes values with spaces', () => {
-    expect(commandText({ kind: 'submit', template: 't', params: { g: 'a b' }, dryRun: false })).toBe('submit t g="a b"');
+    expect(commandText({ kind: 'submit', template: 't', params: { g: 'a b' }, dryRun: false })).toBe(
+      'submit t g="a b"',
+    );
   });
 });
 

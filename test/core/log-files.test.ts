@@ -1,13 +1,34 @@
 import { tailFileNames } from '../../shared/core/log-files';
 
-const listed = ['stderr.txt', 'stdout-worker-10.txt', 'stdout-job_prep.txt', 'stdout.txt', 'stdout-worker-2.txt', 'stderr-worker-2.txt', 'stdout-ps-0.txt', 'model.bin'];
+const listed = [
+  'stderr.txt',
+  'stdout-worker-10.txt',
+  'stdout-job_prep.txt',
+  'stdout.txt',
+  'stdout-worker-2.txt',
+  'stderr-worker-2.txt',
+  'stdout-ps-0.txt',
+  'model.bin',
+];
 
-test('a finished job shows stdout.txt, then each process\'s stdout by role and index; job preparation is left out', () => {
-  expect(tailFileNames(listed, false)).toEqual(['stdout.txt', 'stdout-ps-0.txt', 'stdout-worker-2.txt', 'stdout-worker-10.txt']);
+test("a finished job shows stdout.txt, then each process's stdout by role and index; job preparation is left out", () => {
+  expect(tailFileNames(listed, false)).toEqual([
+    'stdout.txt',
+    'stdout-ps-0.txt',
+    'stdout-worker-2.txt',
+    'stdout-worker-10.txt',
+  ]);
 });
 
 test('a failed job adds the stderr files; stdout.txt is named even before it is listed', () => {
-  expect(tailFileNames(listed, true)).toEqual(['stdout.txt', 'stdout-ps-0.txt', 'stdout-worker-2.txt', 'stdout-worker-10.txt', 'stderr.txt', 'stderr-worker-2.txt']);
+  expect(tailFileNames(listed, true)).toEqual([
+    'stdout.txt',
+    'stdout-ps-0.txt',
+    'stdout-worker-2.txt',
+    'stdout-worker-10.txt',
+    'stderr.txt',
+    'stderr-worker-2.txt',
+  ]);
   expect(tailFileNames([], false)).toEqual(['stdout.txt']);
 });
 

@@ -16,10 +16,17 @@ const JSON_T = {
     secrets: [{ name: 'TOKEN', value: '{{token}}' }],
     environmentVariables: [
       { name: 'COPY', value: 'x-{{token}}' },
-      { name: 'CONN', value: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=conn-key-2==;EndpointSuffix=core.windows.net' },
+      {
+        name: 'CONN',
+        value: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=conn-key-2==;EndpointSuffix=core.windows.net',
+      },
       { name: 'URL', value: 'https://h/p?u=https%3A%2F%2Fa%2Fb%3Fsv%3D1%26sig%3Denc-sig-3%26se%3D2' },
     ],
-    mountVolumes: { unmanagedFileSystems: [{ mountCommand: 'mount -t cifs //s/x -o username=u,password=mount-pw-4', relativeMountPath: 'x' }] },
+    mountVolumes: {
+      unmanagedFileSystems: [
+        { mountCommand: 'mount -t cifs //s/x -o username=u,password=mount-pw-4', relativeMountPath: 'x' },
+      ],
+    },
   },
 };
 const SECRETS = ['tok-default-1', 'conn-key-2', 'enc-sig-3', 'mount-pw-4'];
@@ -36,12 +43,16 @@ test('a dry-run body shows none of the secrets, by key or by value', () => {
   expect(shown).toContain('AccountName=a');
   expect(shown).toContain('username=u');
   const given = renderTemplate(t, { token: 'person-tok-5' }, { cluster: CLUSTER });
-  expect(JSON.stringify(redactJobRequest(given, secretValues(t, { token: 'person-tok-5' })))).not.toContain('person-tok-5');
+  expect(JSON.stringify(redactJobRequest(given, secretValues(t, { token: 'person-tok-5' })))).not.toContain(
+    'person-tok-5',
+  );
 });
 
 test('a refused secret value is not echoed in the error', () => {
   const t = parseTemplate(JSON_T, 't');
-  expect(() => renderTemplate(t, { token: 'bad secret!' }, { cluster: CLUSTER })).toThrow(/token: expected a value matching/);
+  expect(() => renderTemplate(t, { token: 'bad secret!' }, { cluster: CLUSTER })).toThrow(
+    /token: expected a value matching/,
+  );
   try {
     renderTemplate(t, { token: 'bad secret!' }, { cluster: CLUSTER });
   } catch (e) {
@@ -56,13 +67,17 @@ test('a bad default is named without its value', () => {
 });
 
 test('redactText: bearer, basic, URL-encoded sig, --password, JSON and connection strings', () => {
-  const s = redactText('Authorization: Bearer b-1 Basic YmFzaWM= q=%26sig%3Dsig-2%26se%3D1 --password pw-3 {"password": "pw-4"} AccountKey=k-5;');
+  const s = redactText(
+    'Authorization: Bearer b-1 Basic YmFzaWM= q=%26sig%3Dsig-2%26se%3D1 --password pw-3 {"password": "pw-4"} AccountKey=k-5;',
+  );
   for (const x of ['b-1', 'YmFzaWM', 'sig-2', 'pw-3', 'pw-4', 'k-5']) expect(s).not.toContain(x);
   expect(s).toContain('%26se%3D1');
 });
 
 test('the template card masks a default that fills a secret and every secret in the job', async () => {
-  const ctx = { deps: { stores: { templates: { get: async () => JSON_T, list: async () => [] } } } } as unknown as HandlerContext;
+  const ctx = {
+    deps: { stores: { templates: { get: async () => JSON_T, list: async () => [] } } },
+  } as unknown as HandlerContext;
   const reply = await templateHandler({ kind: 'template', template: 't' }, ctx);
   const shown = JSON.stringify(reply.view);
   for (const s of SECRETS) expect(shown).not.toContain(s);

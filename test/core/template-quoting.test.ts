@@ -3,18 +3,39 @@ import { parseTemplate, renderTemplate } from '../../shared/templates/templates'
 import { InputError } from '../../shared/errors';
 
 const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
-const HOSTILE = ['x; echo pwned', '$(echo pwned)', '`echo pwned`', "it's", 'a "b" c', 'back\\slash', '$HOME', '*', '', '!x', '~', '>out'];
+const HOSTILE = [
+  'x; echo pwned',
+  '$(echo pwned)',
+  '`echo pwned`',
+  "it's",
+  'a "b" c',
+  'back\\slash',
+  '$HOME',
+  '*',
+  '',
+  '!x',
+  '~',
+  '>out',
+];
 
-const template = (commandLine: string, settings = 'customToolkitSettings', key = 'commandLine') => parseTemplate({
-  properties: {
-    [settings]: settings === 'customToolkitSettings' ? { [key]: commandLine } : { pythonScriptFilePath: 'train.py', [key]: commandLine },
-    stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
-  },
-  parameters: [{ name: 'v', type: 'string', pattern: '(?s).{0,100}' }],
-}, 't');
+const template = (commandLine: string, settings = 'customToolkitSettings', key = 'commandLine') =>
+  parseTemplate(
+    {
+      properties: {
+        [settings]:
+          settings === 'customToolkitSettings'
+            ? { [key]: commandLine }
+            : { pythonScriptFilePath: 'train.py', [key]: commandLine },
+        stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+      },
+      parameters: [{ name: 'v', type: 'string', pattern: '(?s).{0,100}' }],
+    },
+    't',
+  );
 
 /** What bash prints for the rendered command line: the test of "one literal word". */
-const run = (cmd: string): string => execFileSync('bash', ['-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nowhere' } });
+const run = (cmd: string): string =>
+  execFileSync('bash', ['-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nowhere' } });
 
 describe('a value in a command line is one literal word, wherever the template put it', () => {
   const places: Array<[string, string, (v: string) => string]> = [
@@ -33,23 +54,41 @@ describe('a value in a command line is one literal word, wherever the template p
 
   test('lower-case commandLineArgs of every framework is a command line too', () => {
     for (const settings of ['pyTorchSettings', 'chainerSettings', 'horovodSettings', 'caffe2Settings']) {
-      const body = renderTemplate(template('--x {{v}}', settings, 'commandLineArgs'), { v: 'x; echo pwned' }, { cluster: CLUSTER });
-      expect((body.properties as unknown as Record<string, { commandLineArgs: string }>)[settings]!.commandLineArgs).toBe("--x 'x; echo pwned'");
+      const body = renderTemplate(
+        template('--x {{v}}', settings, 'commandLineArgs'),
+        { v: 'x; echo pwned' },
+        { cluster: CLUSTER },
+      );
+      expect(
+        (body.properties as unknown as Record<string, { commandLineArgs: string }>)[settings]!.commandLineArgs,
+      ).toBe("--x 'x; echo pwned'");
     }
   });
 
   test('tensorFlow master/worker/ps args and job preparation are quoted', () => {
-    const t = parseTemplate({
-      properties: {
-        tensorFlowSettings: { pythonScriptFilePath: 'a.py', masterCommandLineArgs: '{{v}}', workerCommandLineArgs: '{{v}}', parameterServerCommandLineArgs: '{{v}}' },
-        jobPreparation: { commandLine: 'echo {{v}}' },
-        stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    const t = parseTemplate(
+      {
+        properties: {
+          tensorFlowSettings: {
+            pythonScriptFilePath: 'a.py',
+            masterCommandLineArgs: '{{v}}',
+            workerCommandLineArgs: '{{v}}',
+            parameterServerCommandLineArgs: '{{v}}',
+          },
+          jobPreparation: { commandLine: 'echo {{v}}' },
+          stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+        },
+        parameters: [{ name: 'v', pattern: '.*' }],
       },
-      parameters: [{ name: 'v', pattern: '.*' }],
-    }, 't');
+      't',
+    );
     const p = renderTemplate(t, { v: 'a b' }, { cluster: CLUSTER }).properties!;
-    expect([p.tensorFlowSettings!.masterCommandLineArgs, p.tensorFlowSettings!.workerCommandLineArgs, p.tensorFlowSettings!.parameterServerCommandLineArgs, p.jobPreparation!.commandLine])
-      .toEqual(["'a b'", "'a b'", "'a b'", "echo 'a b'"]);
+    expect([
+      p.tensorFlowSettings!.masterCommandLineArgs,
+      p.tensorFlowSettings!.workerCommandLineArgs,
+      p.tensorFlowSettings!.parameterServerCommandLineArgs,
+      p.jobPreparation!.commandLine,
+    ]).toEqual(["'a b'", "'a b'", "'a b'", "echo 'a b'"]);
   });
 
   test('control characters are refused', () => {
@@ -58,24 +97,35 @@ describe('a value in a command line is one literal word, wherever the template p
 
   test('a leading - is refused unless the parameter allows options', () => {
     expect(() => renderTemplate(template('run {{v}}'), { v: '--rm' }, { cluster: CLUSTER })).toThrow(/starting with -/);
-    const t = parseTemplate({
-      properties: { customToolkitSettings: { commandLine: 'run {{v}}' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' },
-      parameters: [{ name: 'v', allowOption: true }],
-    }, 't');
-    expect(renderTemplate(t, { v: '--fast' }, { cluster: CLUSTER }).properties!.customToolkitSettings!.commandLine).toBe('run --fast');
+    const t = parseTemplate(
+      {
+        properties: {
+          customToolkitSettings: { commandLine: 'run {{v}}' },
+          stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+        },
+        parameters: [{ name: 'v', allowOption: true }],
+      },
+      't',
+    );
+    expect(
+      renderTemplate(t, { v: '--fast' }, { cluster: CLUSTER }).properties!.customToolkitSettings!.commandLine,
+    ).toBe('run --fast');
   });
 });
 
 describe('a value in a path stays inside', () => {
-  const t = parseTemplate({
-    properties: {
-      customToolkitSettings: { commandLine: 'true' },
-      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/{{dir}}',
-      outputDirectories: [{ id: 'M', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/{{dir}}', pathSuffix: '{{dir}}' }],
-      mountVolumes: { unmanagedFileSystems: [{ mountCommand: 'mount x', relativeMountPath: '{{dir}}' }] },
+  const t = parseTemplate(
+    {
+      properties: {
+        customToolkitSettings: { commandLine: 'true' },
+        stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/{{dir}}',
+        outputDirectories: [{ id: 'M', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/{{dir}}', pathSuffix: '{{dir}}' }],
+        mountVolumes: { unmanagedFileSystems: [{ mountCommand: 'mount x', relativeMountPath: '{{dir}}' }] },
+      },
+      parameters: [{ name: 'dir', pattern: '(?s).*' }],
     },
-    parameters: [{ name: 'dir', pattern: '(?s).*' }],
-  }, 't');
+    't',
+  );
 
   test.each(['../x', 'a/../../b', '/etc', 'a b', 'a;b', '$HOME', '..', 'a\nb'])('%j is refused', (dir) => {
     try {
@@ -97,10 +147,16 @@ describe('a value in a path stays inside', () => {
 
 describe('patterns run in linear time on bounded input', () => {
   test('(a+)+ against 10,000 characters answers at once', () => {
-    const t = parseTemplate({
-      properties: { customToolkitSettings: { commandLine: 'echo {{v}}' }, stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' },
-      parameters: [{ name: 'v', pattern: '(a+)+' }],
-    }, 't');
+    const t = parseTemplate(
+      {
+        properties: {
+          customToolkitSettings: { commandLine: 'echo {{v}}' },
+          stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+        },
+        parameters: [{ name: 'v', pattern: '(a+)+' }],
+      },
+      't',
+    );
     const started = process.hrtime.bigint();
     expect(() => renderTemplate(t, { v: `${'a'.repeat(999)}b` }, { cluster: CLUSTER })).toThrow(/matching/);
     expect(() => renderTemplate(t, { v: 'a'.repeat(10_000) }, { cluster: CLUSTER })).toThrow(/at most 1000 characters/);

@@ -18,14 +18,25 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('holds the compiled production code, host.json and package.json at the root', () => {
-  expect(names).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/functions/index.js', 'dist/bot/botframework/adapter.js', 'dist/cards/activity.js', 'dist/shared/config.js']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'host.json',
+      'package.json',
+      'dist/functions/index.js',
+      'dist/bot/botframework/adapter.js',
+      'dist/cards/activity.js',
+      'dist/shared/config.js',
+    ]),
+  );
   expect(names.filter((n) => !n.startsWith('dist/')).sort()).toEqual(['host.json', 'package.json']);
   const top = [...new Set(names.filter((n) => n.startsWith('dist/')).map((n) => n.split('/')[1]))].sort();
   expect(top).toEqual(['bot', 'cards', 'functions', 'shared']);
 });
 
 test('holds no test, local, bench or tools code and no TypeScript source', () => {
-  expect(names.filter((n) => /(^|\/)(test|local|bench|tools)\//.test(n) || /\.ts$/.test(n) && !n.endsWith('.d.ts'))).toEqual([]);
+  expect(
+    names.filter((n) => /(^|\/)(test|local|bench|tools)\//.test(n) || (/\.ts$/.test(n) && !n.endsWith('.d.ts'))),
+  ).toEqual([]);
   for (const n of names.filter((x) => x.endsWith('.js'))) {
     const code = Buffer.from(readZipEntry(join(dir, 'app.zip'), n)).toString('utf8');
     expect({ n, imports: /require\("(\.\.\/)+(local|test|bench|tools)\//.test(code) }).toEqual({ n, imports: false });
@@ -45,6 +56,22 @@ test('writes the list of entries beside the zip', () => {
 });
 
 test('.funcignore keeps the same code out for those who publish with Core Tools', () => {
-  const ignored = readFileSync(join(__dirname, '../../.funcignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  expect(ignored).toEqual(expect.arrayContaining(['test', 'local', 'bench', 'tools', 'dist/test', 'dist/local', 'dist/bench', 'dist/tools', '*.ts', 'local.settings.json']));
+  const ignored = readFileSync(join(__dirname, '../../.funcignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  expect(ignored).toEqual(
+    expect.arrayContaining([
+      'test',
+      'local',
+      'bench',
+      'tools',
+      'dist/test',
+      'dist/local',
+      'dist/bench',
+      'dist/tools',
+      '*.ts',
+      'local.settings.json',
+    ]),
+  );
 });

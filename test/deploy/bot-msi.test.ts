@@ -25,12 +25,28 @@ beforeAll(async () => {
   await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
   serviceUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
 });
-afterAll(async () => { await new Promise((r) => channel?.close(r)); });
+afterAll(async () => {
+  await new Promise((r) => channel?.close(r));
+});
 
 test('a proactive send carries a token the managed identity got for the Bot Framework', async () => {
-  const { sender } = createBotFrameworkTransport({ appId: CLIENT_ID, appTenantId: TENANT_ID, appType: 'UserAssignedMSI', appPassword: '' });
-  const reference = { serviceUrl, channelId: 'msteams', conversation: { id: 'conv-1' }, bot: { id: `28:${CLIENT_ID}` }, user: { id: 'u1' } };
-  const sent = await sender.send({ conversationId: 'conv-1', channelId: 'msteams', serviceUrl, reference }, { kind: 'text', text: 'job finished', actions: [] });
+  const { sender } = createBotFrameworkTransport({
+    appId: CLIENT_ID,
+    appTenantId: TENANT_ID,
+    appType: 'UserAssignedMSI',
+    appPassword: '',
+  });
+  const reference = {
+    serviceUrl,
+    channelId: 'msteams',
+    conversation: { id: 'conv-1' },
+    bot: { id: `28:${CLIENT_ID}` },
+    user: { id: 'u1' },
+  };
+  const sent = await sender.send(
+    { conversationId: 'conv-1', channelId: 'msteams', serviceUrl, reference },
+    { kind: 'text', text: 'job finished', actions: [] },
+  );
   expect(sent).toEqual({ id: 'sent-1' });
 
   expect(identity.requests).toHaveLength(1);

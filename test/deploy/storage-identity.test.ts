@@ -21,16 +21,42 @@ const identity = useFakeIdentityEndpoint();
 let dir = '';
 let trustLocalCert: PipelinePolicy;
 
-const azurite = useStarted('Azurite over HTTPS', () => {
-  dir = mkdtempSync(join(tmpdir(), 'storage-identity-'));
-  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  // The certificate is made here: the clients trust it (and only it), as a real client trusts Azure's.
-  const agent = new Agent({ ca: readFileSync(cert) });
-  trustLocalCert = { name: 'trust-local-certificate', sendRequest: (request, next) => next(Object.assign(request, { agent })) };
-  return startAzurite({ oauth: { cert, key } });
-}, (a) => a.stop());
+const azurite = useStarted(
+  'Azurite over HTTPS',
+  () => {
+    dir = mkdtempSync(join(tmpdir(), 'storage-identity-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    // The certificate is made here: the clients trust it (and only it), as a real client trusts Azure's.
+    const agent = new Agent({ ca: readFileSync(cert) });
+    trustLocalCert = {
+      name: 'trust-local-certificate',
+      sendRequest: (request, next) => next(Object.assign(request, { agent })),
+    };
+    return startAzurite({ oauth: { cert, key } });
+  },
+  (a) => a.stop(),
+);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -50,11 +76,20 @@ test('the chat stores create their tables, write and read, signed in as the user
   expect(await stores.prefs.get('conv-1')).toEqual({ experiment: 'mnist' });
 
   expect(identity.requests.length).toBeGreaterThan(0);
-  expect(new Set(identity.requests.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify({ resource: 'https://storage.azure.com', clientId: CLIENT_ID })]));
+  expect(new Set(identity.requests.map((r) => JSON.stringify(r)))).toEqual(
+    new Set([JSON.stringify({ resource: 'https://storage.azure.com', clientId: CLIENT_ID })]),
+  );
 });
 
 test('Azurite does check the token: an expired one is refused', async () => {
-  const expired = { getToken: async () => ({ token: fakeJwt('https://storage.azure.com', { expired: true }), expiresOnTimestamp: Date.now() + 60_000 }) };
-  const table = new TableClient(tableServiceUri(), 'prefs', expired, { additionalPolicies: [{ policy: trustLocalCert, position: 'perCall' }] });
+  const expired = {
+    getToken: async () => ({
+      token: fakeJwt('https://storage.azure.com', { expired: true }),
+      expiresOnTimestamp: Date.now() + 60_000,
+    }),
+  };
+  const table = new TableClient(tableServiceUri(), 'prefs', expired, {
+    additionalPolicies: [{ policy: trustLocalCert, position: 'perCall' }],
+  });
   await expect(table.getEntity('conv-1', 'prefs')).rejects.toMatchObject({ statusCode: 403 });
 });

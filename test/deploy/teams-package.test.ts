@@ -15,7 +15,14 @@ import { readZipEntry, zipEntryNames } from '../../tools/package/zip';
 
 const BOT_ID = '0c2c4f6e-5a7b-4b8e-9d41-1f2e3d4c5b6a';
 const HOST = 'batchaiops-abc123.azurewebsites.net';
-const SCHEMA = join(dirname(require.resolve('@microsoft/app-manifest/package.json')), 'build', 'json-schemas', 'teams', `v${MANIFEST_VERSION}`, 'MicrosoftTeams.schema.json');
+const SCHEMA = join(
+  dirname(require.resolve('@microsoft/app-manifest/package.json')),
+  'build',
+  'json-schemas',
+  'teams',
+  `v${MANIFEST_VERSION}`,
+  'MicrosoftTeams.schema.json',
+);
 
 let dir: string;
 let zip: string;
@@ -23,7 +30,13 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'teams-package-'));
   const outputs = join(dir, 'outputs.json');
   // The shape `az deployment group show --query properties.outputs` prints.
-  writeFileSync(outputs, JSON.stringify({ botAppId: { type: 'String', value: BOT_ID }, functionAppHostName: { type: 'String', value: HOST } }));
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      botAppId: { type: 'String', value: BOT_ID },
+      functionAppHostName: { type: 'String', value: HOST },
+    }),
+  );
   zip = join(dir, 'teams-app.zip');
   buildTeamsPackage(parseArgs(['--outputs', outputs, '--out', zip], {}, dir), '1.2.3');
 });
@@ -52,7 +65,7 @@ test('the schema check can fail: a manifest without a bot id or with a bad colou
   expect(validate(broken).join('\n')).toMatch(/\/accentColor[\s\S]*\/bots\/0\/botId/);
 });
 
-test('carries the deployment\'s bot id and domain, and the version', () => {
+test("carries the deployment's bot id and domain, and the version", () => {
   const m = manifest();
   expect(m.id).toBe(BOT_ID);
   expect(m.bots[0].botId).toBe(BOT_ID);
@@ -72,12 +85,15 @@ test('icons: colour 192×192 and outline 32×32 RGBA PNGs; the outline is white 
   expect(() => pngHeader(Buffer.from('GIF89a not a png at all'))).toThrow(/bad signature/);
   const { pixels } = outlineIcon();
   const kinds = new Set<string>();
-  for (let i = 0; i < pixels.length; i += 4) kinds.add(pixels[i + 3] === 0 ? 'clear' : pixels.subarray(i, i + 4).join(','));
+  for (let i = 0; i < pixels.length; i += 4)
+    kinds.add(pixels[i + 3] === 0 ? 'clear' : pixels.subarray(i, i + 4).join(','));
   expect([...kinds].sort()).toEqual(['255,255,255,255', 'clear']);
 });
 
 test('refuses a bot id or domain that is not one, saying what was expected', () => {
   expect(() => teamsManifest({ botAppId: 'abc', domain: HOST, version: '1.0.0' })).toThrow(/expected a GUID/);
-  expect(() => teamsManifest({ botAppId: BOT_ID, domain: 'https://x/', version: '1.0.0' })).toThrow(/expected a host name/);
+  expect(() => teamsManifest({ botAppId: BOT_ID, domain: 'https://x/', version: '1.0.0' })).toThrow(
+    /expected a host name/,
+  );
   expect(() => buildTeamsPackage(parseArgs([], {}, dir), '1.0.0')).toThrow(/bot app id and the domain are needed/);
 });

@@ -14,15 +14,23 @@ const suite = haveChromium ? describe : describe.skip;
 suite('the local product in a browser', () => {
   let dataDir = '';
   const logs: string[] = [];
-  const started = useStarted('local stack', () => startLocalStack({
-    dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'e2e-'))), pollSeconds: 1, azuriteInMemory: true, log: (l) => logs.push(l),
-    engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
-  }), async (stack) => {
-    // The host's failures explain a failing step (a passing run stays quiet); the stop's own noise is not one.
-    const failures = logs.filter((l) => / failed|error:/i.test(l));
-    if (failures.length > 0) console.log(failures.join('\n'));
-    await stack.stop();
-  });
+  const started = useStarted(
+    'local stack',
+    () =>
+      startLocalStack({
+        dataDir: (dataDir = mkdtempSync(join(tmpdir(), 'e2e-'))),
+        pollSeconds: 1,
+        azuriteInMemory: true,
+        log: (l) => logs.push(l),
+        engineTiming: { allocationDelayMs: 200, operationDelayMs: 50, schedulerIntervalMs: 100 },
+      }),
+    async (stack) => {
+      // The host's failures explain a failing step (a passing run stays quiet); the stop's own noise is not one.
+      const failures = logs.filter((l) => / failed|error:/i.test(l));
+      if (failures.length > 0) console.log(failures.join('\n'));
+      await stack.stop();
+    },
+  );
   let stack: LocalStack;
   let browser: Browser;
   let page: Page;
@@ -53,7 +61,9 @@ suite('the local product in a browser', () => {
 
   it('runs a job from the page: submit, Refresh, the completion alert, Logs', async () => {
     await send('subscribe');
-    await bot(/Subscribed/).first().waitFor({ timeout: 15_000 });
+    await bot(/Subscribed/)
+      .first()
+      .waitFor({ timeout: 15_000 });
 
     await send('submit hello seconds=1');
     const jobCard = page.locator('.activity.bot:not(.alert)', { hasText: /Job default\/hello-/ }).first();
@@ -63,8 +73,13 @@ suite('the local product in a browser', () => {
 
     const before = await page.locator('.activity.bot').count();
     await jobCard.getByRole('button', { name: 'Refresh' }).click();
-    await page.locator('.activity.user', { hasText: new RegExp(`▸ job \\S*${jobName}`) }).first().waitFor({ timeout: 10_000 });
-    await page.waitForFunction((n) => document.querySelectorAll('.activity.bot').length > n, before, { timeout: 10_000 });
+    await page
+      .locator('.activity.user', { hasText: new RegExp(`▸ job \\S*${jobName}`) })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('.activity.bot').length > n, before, {
+      timeout: 10_000,
+    });
 
     // The alert: sent by the notify function through the stored conversation reference, with the stdout tail.
     const alert = page.locator('.activity.alert', { hasText: jobName! }).filter({ hasText: /succeeded/i });
@@ -79,18 +94,23 @@ suite('the local product in a browser', () => {
     expect(shown).not.toMatch(/\\[<>{}[\]_*-]/);
 
     await page.locator('.activity.bot', { hasText: jobName! }).first().getByRole('button', { name: 'Logs' }).click();
-    await page.locator('.activity.user', { hasText: new RegExp(`▸ logs \\S*${jobName}`) }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.activity.user', { hasText: new RegExp(`▸ logs \\S*${jobName}`) })
+      .first()
+      .waitFor({ timeout: 10_000 });
     const logsReply = page.locator('.activity.bot:not(.alert)', { hasText: 'line 3' }).last();
     await logsReply.waitFor({ timeout: 10_000 });
     expect(await logsReply.textContent()).toContain('done');
   }, 60_000);
 
-  it('renders the template card\'s JSON as written, in the dark Teams theme', async () => {
+  it("renders the template card's JSON as written, in the dark Teams theme", async () => {
     await page.selectOption('#theme', 'dark');
     await send('template hello');
     // A case-sensitive title: the help card (already on the page) says "e.g. template hello", which a plain
     // string would match too, and reading it before the template card arrived was a race.
-    const card = bot(/Template hello/).locator('.ac-adaptiveCard').last();
+    const card = bot(/Template hello/)
+      .locator('.ac-adaptiveCard')
+      .last();
     await card.waitFor({ timeout: 15_000 });
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('"customToolkitSettings": {');

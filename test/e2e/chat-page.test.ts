@@ -38,7 +38,7 @@ suite('chat page', () => {
     await page.press('#text', 'Enter');
   };
 
-  it('renders the bot\'s Adaptive Card and sends a button press back as its command', async () => {
+  it("renders the bot's Adaptive Card and sends a button press back as its command", async () => {
     await send('card');
     const card = page.locator('.activity.bot .ac-adaptiveCard').last();
     await card.getByText('Job job7').waitFor();
@@ -59,7 +59,8 @@ suite('chat page', () => {
 
   it('shows an alert that arrives while the page is open, and keeps the history across a reload', async () => {
     await fetch(`${chat.url}/v3/conversations/page1/activities`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text: 'job7 succeeded in 3 s' }),
     });
     await page.locator('.activity.alert', { hasText: 'job7 succeeded in 3 s' }).waitFor();

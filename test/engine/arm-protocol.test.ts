@@ -12,9 +12,19 @@ function hasNull(v: unknown): boolean {
 }
 
 test('workspace and experiment PUT answer 200 with the resource at once; names and ids are lower-cased', async () => {
-  const ws = await arm(engine, 'PUT', `/subscriptions/${SUB}/resourceGroups/Demo_RG/providers/microsoft.batchai/Workspaces/Demo_WS`, { location: 'EastUS' });
+  const ws = await arm(
+    engine,
+    'PUT',
+    `/subscriptions/${SUB}/resourceGroups/Demo_RG/providers/microsoft.batchai/Workspaces/Demo_WS`,
+    { location: 'EastUS' },
+  );
   expect(ws.status).toBe(200);
-  expect(ws.body).toMatchObject({ id: WS, name: 'demo_ws', location: 'eastus', properties: { provisioningState: 'succeeded' } });
+  expect(ws.body).toMatchObject({
+    id: WS,
+    name: 'demo_ws',
+    location: 'eastus',
+    properties: { provisioningState: 'succeeded' },
+  });
   expect(ws.body.properties.creationTime).toMatch(/Z$/);
   const exp = await arm(engine, 'PUT', `${WS}/experiments/EXP1`);
   expect(exp.status).toBe(200);
@@ -24,13 +34,22 @@ test('workspace and experiment PUT answer 200 with the resource at once; names a
 test('cluster PUT is a long-running operation: 202, operation result InProgress → Succeeded, Location 202 → 204', async () => {
   const creation = engine.hold('create');
   const put = await arm(engine, 'PUT', `${WS}/clusters/lro`, {
-    properties: { vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } }, userAccountSettings: { adminUserName: 'me', adminUserPassword: 'P@ssw0rd!' }, nodeSetup: { mountVolumes: AFS } },
+    properties: {
+      vmSize: 'STANDARD_NC6',
+      scaleSettings: { manual: { targetNodeCount: 1 } },
+      userAccountSettings: { adminUserName: 'me', adminUserPassword: 'P@ssw0rd!' },
+      nodeSetup: { mountVolumes: AFS },
+    },
   });
   expect(put.status).toBe(202);
   expect(put.text).toBe('');
   const asyncOp = put.headers.get('azure-asyncoperation')!;
   const location = put.headers.get('location')!;
-  expect(asyncOp).toMatch(new RegExp(`^${engine.url}/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/eastus/operationresults/[0-9a-f-]{36}\\?api-version=2018-05-01$`));
+  expect(asyncOp).toMatch(
+    new RegExp(
+      `^${engine.url}/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/eastus/operationresults/[0-9a-f-]{36}\\?api-version=2018-05-01$`,
+    ),
+  );
   expect(location).toMatch(/\/operationstatuses\/[0-9a-f-]{36}\?api-version=2018-05-01$/);
   expect(Number(put.headers.get('retry-after'))).toBeGreaterThan(0);
 
@@ -59,18 +78,33 @@ test('cluster PUT is a long-running operation: 202, operation result InProgress 
   expect(cluster.text).not.toContain('SECRETKEY');
   const p = cluster.body.properties;
   const counts = p.nodeStateCounts;
-  expect(counts.idleNodeCount + counts.runningNodeCount + counts.preparingNodeCount + counts.leavingNodeCount + counts.unusableNodeCount).toBe(p.currentNodeCount);
+  expect(
+    counts.idleNodeCount +
+      counts.runningNodeCount +
+      counts.preparingNodeCount +
+      counts.leavingNodeCount +
+      counts.unusableNodeCount,
+  ).toBe(p.currentNodeCount);
 });
 
 test('cluster PATCH answers 200 with allocationState resizing, then the cluster settles at the new size', async () => {
-  await waitFor('lro steady', async () => (await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties.allocationState === 'steady');
+  await waitFor(
+    'lro steady',
+    async () => (await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties.allocationState === 'steady',
+  );
   const allocation = engine.hold('allocation');
-  const patch = await arm(engine, 'PATCH', `${WS}/clusters/lro`, { properties: { scaleSettings: { manual: { targetNodeCount: 3 } } } });
+  const patch = await arm(engine, 'PATCH', `${WS}/clusters/lro`, {
+    properties: { scaleSettings: { manual: { targetNodeCount: 3 } } },
+  });
   expect(patch.status).toBe(200);
   expect(patch.body.properties.allocationState).toBe('resizing');
   engine.tick();
   const resizing = (await arm(engine, 'GET', `${WS}/clusters/lro`)).body.properties;
-  expect(resizing).toMatchObject({ allocationState: 'resizing', currentNodeCount: 3, nodeStateCounts: { preparingNodeCount: 2, idleNodeCount: 1 } });
+  expect(resizing).toMatchObject({
+    allocationState: 'resizing',
+    currentNodeCount: 3,
+    nodeStateCounts: { preparingNodeCount: 2, idleNodeCount: 1 },
+  });
 
   allocation.release();
   const steady = await waitFor('resized', async () => {
@@ -135,7 +169,9 @@ test('errors: 401 without a token, api-version checks, invalid names, not-found 
 });
 
 test('bodies that break the schema get 400 InvalidRequestContent naming the property and what was expected', async () => {
-  const noNodeCount = await arm(engine, 'PUT', `${EXP}/jobs/bad1`, { properties: { cluster: { id: `${WS}/clusters/c1` }, stdOutErrPathPrefix: '/tmp', customToolkitSettings: {} } });
+  const noNodeCount = await arm(engine, 'PUT', `${EXP}/jobs/bad1`, {
+    properties: { cluster: { id: `${WS}/clusters/c1` }, stdOutErrPathPrefix: '/tmp', customToolkitSettings: {} },
+  });
   expect(noNodeCount.status).toBe(400);
   expect(noNodeCount.body.error.code).toBe('InvalidRequestContent');
   expect(noNodeCount.body.error.message).toContain("'properties.nodeCount' is required");
@@ -150,11 +186,17 @@ test('bodies that break the schema get 400 InvalidRequestContent naming the prop
   const noTool = await arm(engine, 'PUT', `${EXP}/jobs/bad4`, jobBody('true', { customToolkitSettings: undefined }));
   expect([noTool.status, noTool.body.error.code]).toEqual([400, 'InvalidRequestContent']);
 
-  const noVmSize = await arm(engine, 'PUT', `${WS}/clusters/bad`, { properties: { userAccountSettings: { adminUserName: 'u' } } });
+  const noVmSize = await arm(engine, 'PUT', `${WS}/clusters/bad`, {
+    properties: { userAccountSettings: { adminUserName: 'u' } },
+  });
   expect(noVmSize.body.error.message).toContain("'properties.vmSize' is required");
   const noBody = await arm(engine, 'PUT', `${WS}/clusters/bad`);
   expect([noBody.status, noBody.body.error.code]).toEqual([400, 'InvalidRequestContent']);
-  const notJson = await fetch(`${engine.url}${WS}?api-version=2018-05-01`, { method: 'PUT', headers: { authorization: 'Bearer x' }, body: '{nope' });
+  const notJson = await fetch(`${engine.url}${WS}?api-version=2018-05-01`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer x' },
+    body: '{nope',
+  });
   expect(notJson.status).toBe(400);
 });
 

@@ -14,12 +14,20 @@ afterAll(async () => {
 });
 
 test('a cluster stays creating, then resizing, until the injected clock passes each delay', async () => {
-  engine = await startEngine({ dataDir: dir, now: () => now, timing: { operationDelayMs: 500, allocationDelayMs: 1000 } });
+  engine = await startEngine({
+    dataDir: dir,
+    now: () => now,
+    timing: { operationDelayMs: 500, allocationDelayMs: 1000 },
+  });
   const e = engine;
   const cluster = async (): Promise<any> => (await arm(e, 'GET', `${WS}/clusters/clocked`)).body.properties;
   await arm(e, 'PUT', WS, { location: 'eastus' });
   const put = await arm(e, 'PUT', `${WS}/clusters/clocked`, {
-    properties: { vmSize: 'STANDARD_NC6', scaleSettings: { manual: { targetNodeCount: 1 } }, userAccountSettings: { adminUserName: 'u' } },
+    properties: {
+      vmSize: 'STANDARD_NC6',
+      scaleSettings: { manual: { targetNodeCount: 1 } },
+      userAccountSettings: { adminUserName: 'u' },
+    },
   });
   expect(put.status).toBe(202);
   expect(await cluster()).toMatchObject({ provisioningState: 'creating', creationTime: '2030-01-01T00:00:00.000Z' });
@@ -45,5 +53,9 @@ test('a cluster stays creating, then resizing, until the injected clock passes e
   expect((await cluster()).allocationState).toBe('resizing');
   now += 1;
   e.tick();
-  expect(await cluster()).toMatchObject({ allocationState: 'steady', allocationStateTransitionTime: '2030-01-01T00:00:01.500Z', nodeStateCounts: { idleNodeCount: 1 } });
+  expect(await cluster()).toMatchObject({
+    allocationState: 'steady',
+    allocationStateTransitionTime: '2030-01-01T00:00:01.500Z',
+    nodeStateCounts: { idleNodeCount: 1 },
+  });
 });

@@ -16,7 +16,11 @@ afterAll(async () => {
   await engine.stop?.();
   removeDir(parent);
 });
-const outside = () => readdirSync(parent, { recursive: true }).map(String).filter((p) => !p.startsWith('data')).sort();
+const outside = () =>
+  readdirSync(parent, { recursive: true })
+    .map(String)
+    .filter((p) => !p.startsWith('data'))
+    .sort();
 
 describe('URL segments are checked before use', () => {
   test.each([
@@ -25,7 +29,10 @@ describe('URL segments are checked before use', () => {
     [`/subscriptions/${SUB}/resourceGroups/..%2Fx/providers/Microsoft.BatchAI/workspaces`, 'InvalidResourceGroupName'],
     [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/..%2F..`, 'InvalidResourceName'],
     [`/subscriptions/%E0%A4%A/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces`, 'InvalidRequestUri'],
-    [`/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/east%2F..%2Fus/operationresults/x`, 'InvalidRequestUri'],
+    [
+      `/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/east%2F..%2Fus/operationresults/x`,
+      'InvalidRequestUri',
+    ],
   ])('%s → 400 %s', async (path, code) => {
     const r = await arm(engine, 'GET', `${path}?${API}`);
     expect(r.status).toBe(400);
@@ -35,18 +42,28 @@ describe('URL segments are checked before use', () => {
 
 describe('integers above the limits are a 400, not an allocation', () => {
   test('cluster targetNodeCount 2^31-1', async () => {
-    const r = await arm(engine, 'PATCH', `${WS}/clusters/c1`, { properties: { scaleSettings: { manual: { targetNodeCount: 2147483647 } } } });
+    const r = await arm(engine, 'PATCH', `${WS}/clusters/c1`, {
+      properties: { scaleSettings: { manual: { targetNodeCount: 2147483647 } } },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/targetNodeCount' must be at most 100, got 2147483647/);
   });
   test('autoScale maximumNodeCount above the limit', async () => {
-    const r = await arm(engine, 'PATCH', `${WS}/clusters/c1`, { properties: { scaleSettings: { autoScale: { minimumNodeCount: 0, maximumNodeCount: 101 } } } });
+    const r = await arm(engine, 'PATCH', `${WS}/clusters/c1`, {
+      properties: { scaleSettings: { autoScale: { minimumNodeCount: 0, maximumNodeCount: 101 } } },
+    });
     expect(r.status).toBe(400);
   });
   test.each([
     ['nodeCount', { nodeCount: 2147483647 }],
-    ['processCount', { customToolkitSettings: undefined, horovodSettings: { pythonScriptFilePath: 'x.py', processCount: 1e6 } }],
-    ['workerCount', { customToolkitSettings: undefined, tensorFlowSettings: { pythonScriptFilePath: 'x.py', workerCount: 65 } }],
+    [
+      'processCount',
+      { customToolkitSettings: undefined, horovodSettings: { pythonScriptFilePath: 'x.py', processCount: 1e6 } },
+    ],
+    [
+      'workerCount',
+      { customToolkitSettings: undefined, tensorFlowSettings: { pythonScriptFilePath: 'x.py', workerCount: 65 } },
+    ],
     ['nodeCount', { nodeCount: 1e300 }],
   ])('job %s', async (field, extra) => {
     const r = await arm(engine, 'PUT', `${EXP}/jobs/big`, jobBody('true', extra));
@@ -64,11 +81,24 @@ describe('every path of a job body stays inside the data directory', () => {
     ['stdOutErrPathPrefix', { stdOutErrPathPrefix: '$HOME/evil' }],
     ['stdOutErrPathPrefix', { stdOutErrPathPrefix: 'relative/evil' }],
     ['stdOutErrPathPrefix', { stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOTX' }],
-    ['pathPrefix', { outputDirectories: [{ id: 'O', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/../../../../../../../../evil' }] }],
-    ['pathSuffix', { outputDirectories: [{ id: 'O', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', pathSuffix: '../../../../../../../../evil' }] }],
+    [
+      'pathPrefix',
+      { outputDirectories: [{ id: 'O', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/../../../../../../../../evil' }] },
+    ],
+    [
+      'pathSuffix',
+      {
+        outputDirectories: [
+          { id: 'O', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', pathSuffix: '../../../../../../../../evil' },
+        ],
+      },
+    ],
     ['pathSuffix', { outputDirectories: [{ id: 'O', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs', pathSuffix: '/evil' }] }],
     ['path', { inputDirectories: [{ id: 'I', path: '/etc' }] }],
-    ['relativeMountPath', { mountVolumes: { azureFileShares: [{ ...AFS.azureFileShares[0], relativeMountPath: '../../evil' }] } }],
+    [
+      'relativeMountPath',
+      { mountVolumes: { azureFileShares: [{ ...AFS.azureFileShares[0], relativeMountPath: '../../evil' }] } },
+    ],
   ])('%s %j → 400, nothing created', async (field, extra) => {
     const before = outside();
     const r = await arm(engine, 'PUT', `${EXP}/jobs/paths`, jobBody('true', extra));
@@ -80,7 +110,11 @@ describe('every path of a job body stays inside the data directory', () => {
 
   test('a cluster setup task path too', async () => {
     const r = await arm(engine, 'PUT', `${WS}/clusters/c2`, {
-      properties: { vmSize: 'STANDARD_NC6', userAccountSettings: { adminUserName: 'u' }, nodeSetup: { setupTask: { commandLine: 'true', stdOutErrPathPrefix: '/tmp' } } },
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        userAccountSettings: { adminUserName: 'u' },
+        nodeSetup: { setupTask: { commandLine: 'true', stdOutErrPathPrefix: '/tmp' } },
+      },
     });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('setupTask.stdOutErrPathPrefix');
@@ -91,7 +125,11 @@ describe('every path of a job body stays inside the data directory', () => {
     const before = outside();
     const first = await runJob(engine, 'link1', jobBody(`ln -s ${target} "$AZ_BATCHAI_MOUNT_ROOT/afs/out-link"`));
     expect(first.properties.executionState).toBe('succeeded');
-    const second = await runJob(engine, 'link2', jobBody('echo hi', { stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/out-link' }));
+    const second = await runJob(
+      engine,
+      'link2',
+      jobBody('echo hi', { stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs/out-link' }),
+    );
     expect(second.properties.executionState).toBe('failed');
     expect(JSON.stringify(second.properties.executionInfo)).toContain('outside');
     expect(outside()).toEqual(before);
@@ -101,7 +139,13 @@ describe('every path of a job body stays inside the data directory', () => {
 
 describe('links a job made are not followed out', () => {
   test('listOutputFiles lists no link leading out of the output directory and refuses to enter one', async () => {
-    const job = await runJob(engine, 'links', jobBody('ln -s /etc "$AZ_BATCHAI_STDOUTERR_DIR/etc-link"; ln -s /etc/hostname "$AZ_BATCHAI_STDOUTERR_DIR/host-link"; echo ok'));
+    const job = await runJob(
+      engine,
+      'links',
+      jobBody(
+        'ln -s /etc "$AZ_BATCHAI_STDOUTERR_DIR/etc-link"; ln -s /etc/hostname "$AZ_BATCHAI_STDOUTERR_DIR/host-link"; echo ok',
+      ),
+    );
     expect(job.properties.executionState).toBe('succeeded');
     const list = await arm(engine, 'POST', `${EXP}/jobs/links/listOutputFiles?${API}&outputdirectoryid=stdouterr`);
     expect(list.status).toBe(200);
@@ -109,7 +153,11 @@ describe('links a job made are not followed out', () => {
     expect(names).toContain('stdout.txt');
     expect(names).not.toContain('etc-link');
     expect(names).not.toContain('host-link');
-    const into = await arm(engine, 'POST', `${EXP}/jobs/links/listOutputFiles?${API}&outputdirectoryid=stdouterr&directory=etc-link`);
+    const into = await arm(
+      engine,
+      'POST',
+      `${EXP}/jobs/links/listOutputFiles?${API}&outputdirectoryid=stdouterr&directory=etc-link`,
+    );
     expect(into.status).toBe(400);
     expect(into.body.error.code).toBe('InvalidDirectory');
   });

@@ -48,11 +48,21 @@ export interface Answer {
 }
 
 /** One ARM request: `path` below the engine URL; api-version is added unless the path has a query. */
-export async function arm(engine: Engine, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function arm(
+  engine: Engine,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const url = path.startsWith('http') ? path : `${engine.url}${path}${path.includes('?') ? '' : `?${API}`}`;
   const res = await fetch(url, {
     method,
-    headers: { authorization: 'Bearer test-token', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: 'Bearer test-token',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -73,11 +83,21 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 }
 
 /** Workspace + experiment + a manual cluster of `nodes` slots, steady. */
-export async function setupCluster(engine: Engine, cluster: string, scaleSettings: unknown, extra: Record<string, unknown> = {}): Promise<void> {
+export async function setupCluster(
+  engine: Engine,
+  cluster: string,
+  scaleSettings: unknown,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await arm(engine, 'PUT', WS, { location: 'eastus' });
   await arm(engine, 'PUT', EXP);
   const put = await arm(engine, 'PUT', `${WS}/clusters/${cluster}`, {
-    properties: { vmSize: 'STANDARD_NC6', scaleSettings, userAccountSettings: { adminUserName: 'u', adminUserPassword: 'hunter2' }, ...extra },
+    properties: {
+      vmSize: 'STANDARD_NC6',
+      scaleSettings,
+      userAccountSettings: { adminUserName: 'u', adminUserPassword: 'hunter2' },
+      ...extra,
+    },
   });
   if (put.status !== 202) throw new Error(`cluster PUT: ${put.status} ${put.text}`);
   await waitFor('cluster steady', async () => {
@@ -102,12 +122,23 @@ export function jobBody(commandLine: string, extra: Record<string, unknown> = {}
 export async function runJob(engine: Engine, name: string, body: unknown, timeoutMs = 8000): Promise<any> {
   const put = await arm(engine, 'PUT', `${EXP}/jobs/${name}`, body);
   if (put.status !== 202) throw new Error(`job PUT: ${put.status} ${put.text}`);
-  return waitFor(`job ${name} finished`, async () => {
-    const j = await arm(engine, 'GET', `${EXP}/jobs/${name}`);
-    return ['succeeded', 'failed'].includes(j.body.properties.executionState) ? j.body : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `job ${name} finished`,
+    async () => {
+      const j = await arm(engine, 'GET', `${EXP}/jobs/${name}`);
+      return ['succeeded', 'failed'].includes(j.body.properties.executionState) ? j.body : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export const AFS = {
-  azureFileShares: [{ accountName: 'acct', azureFileUrl: 'https://acct.file.core.windows.net/share1', credentials: { accountKey: 'SECRETKEY==' }, relativeMountPath: 'afs' }],
+  azureFileShares: [
+    {
+      accountName: 'acct',
+      azureFileUrl: 'https://acct.file.core.windows.net/share1',
+      credentials: { accountKey: 'SECRETKEY==' },
+      relativeMountPath: 'afs',
+    },
+  ],
 };

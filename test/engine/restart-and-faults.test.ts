@@ -3,7 +3,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type Engine } from '../../local/engine';
-import { AFS, arm, EXP, FAST, fastEngine, jobBody, removeDir, runJob, setupCluster, SUB, tempDir, waitFor, WS } from './helpers';
+import {
+  AFS,
+  arm,
+  EXP,
+  FAST,
+  fastEngine,
+  jobBody,
+  removeDir,
+  runJob,
+  setupCluster,
+  SUB,
+  tempDir,
+  waitFor,
+  WS,
+} from './helpers';
 
 const started: Engine[] = [];
 const dirs: string[] = [];
@@ -26,7 +40,10 @@ test('a restart with the same data dir keeps workspaces, clusters and jobs; the 
   await setupCluster(a, 'c1', { manual: { targetNodeCount: 2 } }, { nodeSetup: { mountVolumes: AFS } });
   const done = await runJob(a, 'done', jobBody('echo kept'));
   await arm(a, 'PUT', `${EXP}/jobs/running`, jobBody('sleep 60'));
-  await waitFor('running', async () => (await arm(a, 'GET', `${EXP}/jobs/running`)).body.properties.executionState === 'running');
+  await waitFor(
+    'running',
+    async () => (await arm(a, 'GET', `${EXP}/jobs/running`)).body.properties.executionState === 'running',
+  );
   await a.stop();
 
   const b = await engineIn(dir);
@@ -35,12 +52,22 @@ test('a restart with the same data dir keeps workspaces, clusters and jobs; the 
   const cluster = await arm(b, 'GET', `${WS}/clusters/c1`);
   expect(cluster.body.properties.scaleSettings.manual.targetNodeCount).toBe(2);
   const kept = await arm(b, 'GET', `${EXP}/jobs/done`);
-  expect(kept.body.properties).toMatchObject({ executionState: 'succeeded', jobOutputDirectoryPathSegment: done.properties.jobOutputDirectoryPathSegment });
+  expect(kept.body.properties).toMatchObject({
+    executionState: 'succeeded',
+    jobOutputDirectoryPathSegment: done.properties.jobOutputDirectoryPathSegment,
+  });
   const interrupted = await arm(b, 'GET', `${EXP}/jobs/running`);
   expect(interrupted.body.properties.executionState).toBe('failed');
-  expect(interrupted.body.properties.executionInfo.errors[0]).toMatchObject({ code: 'JobFailed', message: 'The engine stopped while the job was running.' });
+  expect(interrupted.body.properties.executionInfo.errors[0]).toMatchObject({
+    code: 'JobFailed',
+    message: 'The engine stopped while the job was running.',
+  });
   // Output listings and their links still work after the restart.
-  const list = await arm(b, 'POST', `${EXP}/jobs/done/listOutputFiles?api-version=2018-05-01&outputdirectoryid=stdouterr`);
+  const list = await arm(
+    b,
+    'POST',
+    `${EXP}/jobs/done/listOutputFiles?api-version=2018-05-01&outputdirectoryid=stdouterr`,
+  );
   const url = list.body.value.find((f: any) => f.name === 'stdout.txt').downloadUrl;
   expect(await (await fetch(url)).text()).toBe('kept\n');
   // The state on disk keeps no admin password or storage key: the engine never needs them.
@@ -56,7 +83,10 @@ test('seedFinishedJobs inserts 10,000 finished jobs that list in pages of 1000 a
   const dir = tempDir();
   dirs.push(dir);
   const e = await engineIn(dir);
-  await e.seedFinishedJobs({ subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws', experiment: 'many' }, 10_000);
+  await e.seedFinishedJobs(
+    { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws', experiment: 'many' },
+    10_000,
+  );
   const base = `/subscriptions/${SUB}/resourceGroups/bench/providers/Microsoft.BatchAI/workspaces/ws/experiments/many/jobs`;
   let next: string | undefined = `${e.url}${base}?api-version=2018-05-01`;
   let count = 0;
@@ -74,7 +104,13 @@ test('seedFinishedJobs inserts 10,000 finished jobs that list in pages of 1000 a
   await e.stop();
   const again = await engineIn(dir);
   const first = await arm(again, 'GET', `${base}?api-version=2018-05-01&maxresults=5`);
-  expect(first.body.value.map((j: any) => j.name)).toEqual(['seed-00001', 'seed-00002', 'seed-00003', 'seed-00004', 'seed-00005']);
+  expect(first.body.value.map((j: any) => j.name)).toEqual([
+    'seed-00001',
+    'seed-00002',
+    'seed-00003',
+    'seed-00004',
+    'seed-00005',
+  ]);
 });
 
 test('a start that fails half-way (its ARM port taken) rejects and leaves no server or timer behind', async () => {
@@ -106,7 +142,10 @@ test('faults: 429 with Retry-After, 500, slow answers, counted by times; also ov
   expect(r1.headers.get('retry-after')).toBe('2');
   expect(r1.body.error.code).toBe('TooManyRequests');
 
-  const add = await fetch(`${e.url}/_engine/faults`, { method: 'POST', body: JSON.stringify({ path: 'demo_ws$', status: 500 }) });
+  const add = await fetch(`${e.url}/_engine/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ path: 'demo_ws$', status: 500 }),
+  });
   expect(add.status).toBe(201);
   expect((await arm(e, 'GET', WS)).status).toBe(500);
   expect((await arm(e, 'GET', WS)).status).toBe(200);

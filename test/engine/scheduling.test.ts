@@ -47,7 +47,12 @@ test('a gang job waits for all its nodes; higher priority goes first; a smaller 
 
 test('a job larger than the cluster can ever be stays queued without blocking others', async () => {
   await arm(engine, 'PUT', `${EXP}/jobs/huge`, jobBody('true', { nodeCount: 5, schedulingPriority: 'high' }, 'gang'));
-  await arm(engine, 'PUT', `${EXP}/jobs/tiny`, jobBody('true', { stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'gang'));
+  await arm(
+    engine,
+    'PUT',
+    `${EXP}/jobs/tiny`,
+    jobBody('true', { stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'gang'),
+  );
   await waitFor('tiny done', async () => (await state('tiny')) === 'succeeded');
   expect(await state('huge')).toBe('queued');
   await arm(engine, 'DELETE', `${EXP}/jobs/huge`);
@@ -64,7 +69,12 @@ test('auto-scale grows for queued jobs and shrinks to the minimum when idle; cou
     return c;
   };
   const growing = engine.hold('allocation');
-  await arm(engine, 'PUT', `${EXP}/jobs/grow`, jobBody('sleep 30', { nodeCount: 2, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'auto'));
+  await arm(
+    engine,
+    'PUT',
+    `${EXP}/jobs/grow`,
+    jobBody('sleep 30', { nodeCount: 2, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'auto'),
+  );
   await waitFor('two nodes preparing', async () => (await sample()).nodeStateCounts.preparingNodeCount === 2);
   expect(seen.at(-1).allocationState).toBe('resizing');
   expect(await state('grow')).toBe('queued');
@@ -86,23 +96,36 @@ test('auto-scale grows for queued jobs and shrinks to the minimum when idle; cou
   });
   for (const c of seen) {
     const n = c.nodeStateCounts;
-    expect(n.idleNodeCount + n.runningNodeCount + n.preparingNodeCount + n.leavingNodeCount + n.unusableNodeCount).toBe(c.currentNodeCount);
+    expect(n.idleNodeCount + n.runningNodeCount + n.preparingNodeCount + n.leavingNodeCount + n.unusableNodeCount).toBe(
+      c.currentNodeCount,
+    );
   }
 });
 
 test('a manual scale-down below the busy nodes requeues (default) or terminates running jobs, lowest priority first', async () => {
   await setupCluster(engine, 'shrink', { manual: { targetNodeCount: 2 } });
-  const body = (schedulingPriority: string): unknown => jobBody('sleep 30', { schedulingPriority, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'shrink');
+  const body = (schedulingPriority: string): unknown =>
+    jobBody('sleep 30', { schedulingPriority, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'shrink');
   await arm(engine, 'PUT', `${EXP}/jobs/keep-high`, body('high'));
   await arm(engine, 'PUT', `${EXP}/jobs/requeue-low`, body('low'));
-  await waitFor('both running', async () => (await state('keep-high')) === 'running' && (await state('requeue-low')) === 'running');
+  await waitFor(
+    'both running',
+    async () => (await state('keep-high')) === 'running' && (await state('requeue-low')) === 'running',
+  );
 
-  await arm(engine, 'PATCH', `${WS}/clusters/shrink`, { properties: { scaleSettings: { manual: { targetNodeCount: 1 } } } });
+  await arm(engine, 'PATCH', `${WS}/clusters/shrink`, {
+    properties: { scaleSettings: { manual: { targetNodeCount: 1 } } },
+  });
   await waitFor('low requeued', async () => (await state('requeue-low')) === 'queued');
   expect(await state('keep-high')).toBe('running');
-  await waitFor('one node', async () => (await arm(engine, 'GET', `${WS}/clusters/shrink`)).body.properties.currentNodeCount === 1);
+  await waitFor(
+    'one node',
+    async () => (await arm(engine, 'GET', `${WS}/clusters/shrink`)).body.properties.currentNodeCount === 1,
+  );
 
-  await arm(engine, 'PATCH', `${WS}/clusters/shrink`, { properties: { scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'terminate' } } } });
+  await arm(engine, 'PATCH', `${WS}/clusters/shrink`, {
+    properties: { scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'terminate' } } },
+  });
   await waitFor('high terminated', async () => (await state('keep-high')) === 'failed');
   const high = (await arm(engine, 'GET', `${EXP}/jobs/keep-high`)).body.properties;
   expect(high.executionInfo.errors[0].code).toBe('JobTerminated');

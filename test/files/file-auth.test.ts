@@ -78,7 +78,9 @@ test('an expired URL → 403 with the Azure XML error body', async () => {
   expect(res.status).toBe(403);
   expect(res.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
   const body = await res.text();
-  expect(body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthenticationFailed<\/Code><Message>Server failed to authenticate/);
+  expect(body).toMatch(
+    /^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>AuthenticationFailed<\/Code><Message>Server failed to authenticate/,
+  );
   expect(body).toContain('<AuthenticationErrorDetail>Signature not valid in the specified time frame');
 });
 
@@ -105,11 +107,21 @@ test('a symlink leading outside the share is refused (403), one inside it is fol
   expect([inside.status, await inside.text()]).toEqual([200, 'secret-free log\n']);
 });
 
-test.each(['PUT', 'DELETE', 'POST', 'PATCH'])('%s → 405 UnsupportedHttpVerb and the file is unchanged', async (method) => {
-  const res = await rawRequest(f.service.url, method, pathOf(f.url(FILE)), { 'x-ms-type': 'file', 'content-length': '0' });
-  expect([res.status, res.headers['x-ms-error-code'], res.headers.allow]).toEqual([405, 'UnsupportedHttpVerb', 'GET, HEAD']);
-  expect(await readFile(join(f.root, ACCOUNT, SHARE, FILE), 'utf8')).toBe('secret-free log\n');
-});
+test.each(['PUT', 'DELETE', 'POST', 'PATCH'])(
+  '%s → 405 UnsupportedHttpVerb and the file is unchanged',
+  async (method) => {
+    const res = await rawRequest(f.service.url, method, pathOf(f.url(FILE)), {
+      'x-ms-type': 'file',
+      'content-length': '0',
+    });
+    expect([res.status, res.headers['x-ms-error-code'], res.headers.allow]).toEqual([
+      405,
+      'UnsupportedHttpVerb',
+      'GET, HEAD',
+    ]);
+    expect(await readFile(join(f.root, ACCOUNT, SHARE, FILE), 'utf8')).toBe('secret-free log\n');
+  },
+);
 
 test('operations the endpoint does not serve are 400 with what it does serve', async () => {
   const res = await fetch(f.url(FILE) + '&comp=rangelist');

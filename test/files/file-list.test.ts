@@ -79,7 +79,12 @@ test('the raw XML has the EnumerationResults shape Azure Files answers', async (
 
 test('include=Timestamps,ETag,Attributes and extended info add their elements', async () => {
   const dir = new ShareDirectoryClient(f.url('mixed', 'rl'));
-  const iter = dir.listFilesAndDirectories({ includeTimestamps: true, includeEtag: true, includeAttributes: true, includeExtendedInfo: true });
+  const iter = dir.listFilesAndDirectories({
+    includeTimestamps: true,
+    includeEtag: true,
+    includeAttributes: true,
+    includeExtendedInfo: true,
+  });
   const page = (await iter.byPage().next()).value;
   const file = page.segment.fileItems[0];
   expect(file.properties.etag).toMatch(/^"0x/);
@@ -98,14 +103,20 @@ test('bad list parameters are 400 InvalidQueryParameterValue', async () => {
 
 test('listing needs sp=l and a directory SAS; listing a file or a missing directory is 404', async () => {
   const readOnly = f.url('many'); // validly signed, but sp=r and sr=f
-  const e1 = await new ShareDirectoryClient(readOnly).listFilesAndDirectories().next().catch((e: unknown) => e);
+  const e1 = await new ShareDirectoryClient(readOnly)
+    .listFilesAndDirectories()
+    .next()
+    .catch((e: unknown) => e);
   expect(e1).toBeInstanceOf(RestError);
   expect([(e1 as RestError).statusCode, (e1 as RestError).code]).toEqual([403, 'AuthorizationPermissionMismatch']);
   const props = await fetch(readOnly + '&restype=directory');
   expect([props.status, props.headers.get('x-ms-error-code')]).toEqual([403, 'AuthorizationResourceTypeMismatch']);
   const onFile = await fetch(f.url('many/file-1.txt', 'rl') + '&restype=directory&comp=list');
   expect(onFile.status).toBe(404);
-  const missing = await new ShareDirectoryClient(f.url('gone', 'rl')).listFilesAndDirectories().next().catch((e: unknown) => e);
+  const missing = await new ShareDirectoryClient(f.url('gone', 'rl'))
+    .listFilesAndDirectories()
+    .next()
+    .catch((e: unknown) => e);
   expect([(missing as RestError).statusCode, (missing as RestError).code]).toEqual([404, 'ResourceNotFound']);
 });
 

@@ -37,7 +37,10 @@ test('getProperties (HEAD) reports size, ETag, Last-Modified and the file type',
 });
 
 test('HEAD answers the Azure headers and echoes x-ms-version', async () => {
-  const res = await fetch(f.url('job1/stdouterr/stdout.txt'), { method: 'HEAD', headers: { 'x-ms-version': '2025-01-05' } });
+  const res = await fetch(f.url('job1/stdouterr/stdout.txt'), {
+    method: 'HEAD',
+    headers: { 'x-ms-version': '2025-01-05' },
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-length')).toBe('29');
   expect(res.headers.get('x-ms-type')).toBe('File');
@@ -104,7 +107,9 @@ test('missing file → 404 ResourceNotFound, missing parent → ParentNotFound, 
   expect([missing.statusCode, missing.code]).toEqual([404, 'ResourceNotFound']);
   const parent = await fetch(f.url('nodir/deeper/x.txt'));
   expect([parent.status, parent.headers.get('x-ms-error-code')]).toEqual([404, 'ParentNotFound']);
-  expect(await parent.text()).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>ParentNotFound<\/Code><Message>/);
+  expect(await parent.text()).toMatch(
+    /^<\?xml version="1.0" encoding="utf-8"\?><Error><Code>ParentNotFound<\/Code><Message>/,
+  );
   const share = await fetch(f.service.signUrl('devaccount/noshare/x.txt', new Date(Date.now() + 60_000)));
   expect([share.status, share.headers.get('x-ms-error-code')]).toEqual([404, 'ShareNotFound']);
 });

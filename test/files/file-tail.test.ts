@@ -83,7 +83,9 @@ test('content appended after the listing is not read: the tail is of the listed 
 
 test('an expired URL surfaces as RestError 403', async () => {
   await f.put('exp.txt', 'x\n');
-  const e = await readTail(f.url('exp.txt', 'r', new Date(Date.now() - 1)), 2, { maxBytes: 10, maxLines: 1 }).catch((err: unknown) => err);
+  const e = await readTail(f.url('exp.txt', 'r', new Date(Date.now() - 1)), 2, { maxBytes: 10, maxLines: 1 }).catch(
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(RestError);
   expect((e as RestError).statusCode).toBe(403);
 });

@@ -6,18 +6,37 @@ import { createDefinitions } from '../../functions/index';
 import { loadConfig } from '../../shared/config';
 
 const env = {
-  COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  POLL_SCHEDULE: '*/7 * * * * *', IDLE_SCHEDULE: '0 */9 * * * *', EXPIRE_APPROVALS_SCHEDULE: '0 */2 * * * *',
+  COMPUTE_WORKSPACES: 'rg/ws',
+  COMPUTE_SUBSCRIPTION_ID: 'sub',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  POLL_SCHEDULE: '*/7 * * * * *',
+  IDLE_SCHEDULE: '0 */9 * * * *',
+  EXPIRE_APPROVALS_SCHEDULE: '0 */2 * * * *',
 };
 
 test('every function once, with the schedules, queues and routes of the config it was given', () => {
   const defs = createDefinitions(loadConfig(env));
-  expect(defs.map((d) => d.name).sort()).toEqual(['expire-approvals', 'followups', 'health', 'idle', 'messages', 'notify', 'poll', 'slack']);
-  const timers = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])));
+  expect(defs.map((d) => d.name).sort()).toEqual([
+    'expire-approvals',
+    'followups',
+    'health',
+    'idle',
+    'messages',
+    'notify',
+    'poll',
+    'slack',
+  ]);
+  const timers = Object.fromEntries(
+    defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])),
+  );
   expect(timers).toEqual({ poll: '*/7 * * * * *', idle: '0 */9 * * * *', 'expire-approvals': '0 */2 * * * *' });
-  const queues = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])));
+  const queues = Object.fromEntries(
+    defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),
+  );
   expect(queues).toEqual({ notify: 'events', followups: 'followups' });
-  const routes = Object.fromEntries(defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])));
+  const routes = Object.fromEntries(
+    defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])),
+  );
   expect(routes).toEqual({ messages: 'POST messages', slack: 'POST slack/events', health: 'GET health' });
 });
 
@@ -32,7 +51,12 @@ test('defining the functions builds no services: a provider that cannot build is
   const health = defs.find((d) => d.name === 'health');
   if (!health || !hasTrigger(health, 'http')) throw new Error('no health function');
   const errors: string[] = [];
-  const context = new InvocationContext({ functionName: 'health', logHandler: (level, ...args) => { if (level === 'error') errors.push(args.join(' ')); } });
+  const context = new InvocationContext({
+    functionName: 'health',
+    logHandler: (level, ...args) => {
+      if (level === 'error') errors.push(args.join(' '));
+    },
+  });
   const res = await health.handler(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }), context);
   expect(res.status).toBe(503);
   expect(calls).toEqual(['backend']);

@@ -6,12 +6,33 @@ const NOW = new Date('2024-05-01T12:00:00Z');
 const ago = (min: number) => new Date(NOW.getTime() - min * 60_000).toISOString();
 const ahead = (min: number) => new Date(NOW.getTime() + min * 60_000).toISOString();
 
-const manual2: IdleInput['cluster'] = { currentNodeCount: 2, allocationState: 'steady', scale: { mode: 'manual', targetNodeCount: 2 } };
-const auto14: IdleInput['cluster'] = { currentNodeCount: 1, allocationState: 'steady', scale: { mode: 'auto', min: 1, max: 4 } };
-const auto04: IdleInput['cluster'] = { currentNodeCount: 1, allocationState: 'steady', scale: { mode: 'auto', min: 0, max: 4 } };
+const manual2: IdleInput['cluster'] = {
+  currentNodeCount: 2,
+  allocationState: 'steady',
+  scale: { mode: 'manual', targetNodeCount: 2 },
+};
+const auto14: IdleInput['cluster'] = {
+  currentNodeCount: 1,
+  allocationState: 'steady',
+  scale: { mode: 'auto', min: 1, max: 4 },
+};
+const auto04: IdleInput['cluster'] = {
+  currentNodeCount: 1,
+  allocationState: 'steady',
+  scale: { mode: 'auto', min: 0, max: 4 },
+};
 
 function input(extra: Partial<IdleInput>): IdleInput {
-  return { cluster: manual2, activeJobs: 0, lastActivity: ago(45), policy: {}, now: NOW, idleMinutes: 30, graceMinutes: 10, ...extra };
+  return {
+    cluster: manual2,
+    activeJobs: 0,
+    lastActivity: ago(45),
+    policy: {},
+    now: NOW,
+    idleMinutes: 30,
+    graceMinutes: 10,
+    ...extra,
+  };
 }
 
 type Expect = 'none' | 'warn' | 'scale';
@@ -21,19 +42,63 @@ const cases: Array<[string, Partial<IdleInput>, Expect, (RegExp | object)?]> = [
   ['a running or queued job', { activeJobs: 1 }, 'none', /1 active job/],
   ['no nodes', { cluster: { ...manual2, currentNodeCount: 0 } }, 'none', /no nodes/],
   ['resizing', { cluster: { ...manual2, allocationState: 'resizing' } }, 'none', /resizing/],
-  ['manual target already zero', { cluster: { ...manual2, scale: { mode: 'manual', targetNodeCount: 0 } } }, 'none', /already set to zero/],
+  [
+    'manual target already zero',
+    { cluster: { ...manual2, scale: { mode: 'manual', targetNodeCount: 0 } } },
+    'none',
+    /already set to zero/,
+  ],
   ['auto-scale with min 0 scales down itself', { cluster: auto04 }, 'none', /releases idle nodes itself/],
   ['last activity unknown', { lastActivity: undefined }, 'none', /unknown/],
   ['kept up', { policy: { keepUpUntil: ahead(5) } }, 'none', /kept up until/],
-  ['warned, within the grace period', { policy: { warnedAt: ago(5), warnedFor: ago(45) } }, 'none', /warned; scale-down at/],
-  ['warned, grace over → scale to manual 0', { policy: { warnedAt: ago(10), warnedFor: ago(45) } }, 'scale', { scale: { mode: 'manual', targetNodeCount: 0 } }],
-  ['auto-scale min 1, grace over → min 0, max kept', { cluster: auto14, policy: { warnedAt: ago(11), warnedFor: ago(45) } }, 'scale',
-    { scale: { mode: 'auto', min: 0, max: 4 } }],
-  ['a warning about an earlier idle period does not count', { policy: { warnedAt: ago(60), warnedFor: ago(90) } }, 'warn', { idleSince: ago(45) }],
-  ['warned, but a keep-up is running', { policy: { warnedAt: ago(20), warnedFor: ago(45), keepUpUntil: ahead(40) } }, 'none', /kept up/],
-  ['keep-up ended 10 min ago: a new idle period started then', { policy: { warnedAt: ago(70), warnedFor: ago(80), keepUpUntil: ago(10) } }, 'none', /idle 10 of 30/],
-  ['keep-up ended 35 min ago → warn for the period since', { lastActivity: ago(120), policy: { keepUpUntil: ago(35) } }, 'warn', { idleSince: ago(35) }],
-  ['a busy cluster is never scaled, even warned and past grace', { activeJobs: 2, policy: { warnedAt: ago(60), warnedFor: ago(45) } }, 'none', /2 active jobs/],
+  [
+    'warned, within the grace period',
+    { policy: { warnedAt: ago(5), warnedFor: ago(45) } },
+    'none',
+    /warned; scale-down at/,
+  ],
+  [
+    'warned, grace over → scale to manual 0',
+    { policy: { warnedAt: ago(10), warnedFor: ago(45) } },
+    'scale',
+    { scale: { mode: 'manual', targetNodeCount: 0 } },
+  ],
+  [
+    'auto-scale min 1, grace over → min 0, max kept',
+    { cluster: auto14, policy: { warnedAt: ago(11), warnedFor: ago(45) } },
+    'scale',
+    { scale: { mode: 'auto', min: 0, max: 4 } },
+  ],
+  [
+    'a warning about an earlier idle period does not count',
+    { policy: { warnedAt: ago(60), warnedFor: ago(90) } },
+    'warn',
+    { idleSince: ago(45) },
+  ],
+  [
+    'warned, but a keep-up is running',
+    { policy: { warnedAt: ago(20), warnedFor: ago(45), keepUpUntil: ahead(40) } },
+    'none',
+    /kept up/,
+  ],
+  [
+    'keep-up ended 10 min ago: a new idle period started then',
+    { policy: { warnedAt: ago(70), warnedFor: ago(80), keepUpUntil: ago(10) } },
+    'none',
+    /idle 10 of 30/,
+  ],
+  [
+    'keep-up ended 35 min ago → warn for the period since',
+    { lastActivity: ago(120), policy: { keepUpUntil: ago(35) } },
+    'warn',
+    { idleSince: ago(35) },
+  ],
+  [
+    'a busy cluster is never scaled, even warned and past grace',
+    { activeJobs: 2, policy: { warnedAt: ago(60), warnedFor: ago(45) } },
+    'none',
+    /2 active jobs/,
+  ],
 ];
 
 test.each(cases)('%s', (_name, extra, action, detail) => {
@@ -53,8 +118,14 @@ test.each([
 
 describe('cards', () => {
   const c: Omit<ClusterView, 'kind' | 'actions'> = {
-    workspace: 'ws', name: 'gpu', vmSize: 'STANDARD_NC6', allocationState: 'steady', currentNodeCount: 2,
-    nodes: { idle: 2, running: 0, preparing: 0, leaving: 0, unusable: 0 }, scale: { mode: 'manual', targetNodeCount: 2 }, errors: [],
+    workspace: 'ws',
+    name: 'gpu',
+    vmSize: 'STANDARD_NC6',
+    allocationState: 'steady',
+    currentNodeCount: 2,
+    nodes: { idle: 2, running: 0, preparing: 0, leaving: 0, unusable: 0 },
+    scale: { mode: 'manual', targetNodeCount: 2 },
+    errors: [],
   };
   test('the warning says how long and when, with "Keep it up 1 h"', () => {
     const v = idleWarningView(c, { idleSince: ago(42), scaleAt: '2024-05-01T12:10:00.000Z' }, NOW);

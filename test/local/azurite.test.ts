@@ -9,21 +9,32 @@ import { waitFor } from '../support/wait-for';
 
 /** Pids of this process's children running Azurite (Linux /proc). */
 function azuriteChildren(): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
-      return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('azurite.js');
-    } catch {
-      return false; // it ended while we looked
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const ppid = Number(
+          readFileSync(`/proc/${pid}/stat`, 'utf8')
+            .replace(/^.*\) /, '')
+            .split(' ')[1],
+        );
+        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('azurite.js');
+      } catch {
+        return false; // it ended while we looked
+      }
+    })
+    .map(Number);
 }
 
-const accepts = (port: number) => new Promise<boolean>((resolve) => {
-  const s = connect(port, '127.0.0.1');
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 
 describe('startAzurite', () => {
   it('binds free ports itself, reports them, and serves tables until stopped', async () => {
@@ -32,7 +43,9 @@ describe('startAzurite', () => {
       const { blob, queue, table } = azurite.ports;
       expect(new Set([blob, queue, table]).size).toBe(3);
       for (const port of [blob, queue, table]) expect(port).toBeGreaterThan(0);
-      const client = TableClient.fromConnectionString(azurite.connectionString, 'ports', { allowInsecureConnection: true });
+      const client = TableClient.fromConnectionString(azurite.connectionString, 'ports', {
+        allowInsecureConnection: true,
+      });
       await client.createTable();
       await client.createEntity({ partitionKey: 'p', rowKey: 'r', n: 1 });
       expect((await client.getEntity<{ n: number }>('p', 'r')).n).toBe(1);
@@ -49,8 +62,9 @@ describe('startAzurite', () => {
     const port = (taken.address() as AddressInfo).port;
     try {
       // Blob and Queue start first and listen; Table then fails: a half-started Azurite.
-      await expect(startAzurite({ ports: { blob: 0, queue: 0, table: port } }))
-        .rejects.toThrow(new RegExp(`before it listened on all its ports: .*EADDRINUSE.*127\\.0\\.0\\.1:${port}`, 's'));
+      await expect(startAzurite({ ports: { blob: 0, queue: 0, table: port } })).rejects.toThrow(
+        new RegExp(`before it listened on all its ports: .*EADDRINUSE.*127\\.0\\.0\\.1:${port}`, 's'),
+      );
       expect(azuriteChildren()).toEqual([]);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
@@ -73,17 +87,42 @@ describe('exitWithParentArgs', () => {
     // Process tree: this test → parent (plain node) → child (node with the preload). The parent starts the child
     // with the arguments sent on its stdin. The child writes to the parent's stdout, a pipe to this test that
     // closes only when both processes are gone.
-    const parent = spawn(process.execPath, ['-e', `
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       process.stdin.once('data', (d) => {
         require('node:child_process').spawn(process.execPath, JSON.parse(d), { stdio: ['ignore', 'inherit', 'inherit'] });
       });
-      setInterval(() => {}, 1000);`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     let out = '';
     let closed = false;
-    parent.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    parent.stdout.once('close', () => { closed = true; });
-    parent.stdin.write(JSON.stringify([...exitWithParentArgs(parent.pid), '-e', 'console.log(process.pid); setInterval(() => {}, 1000)']));
-    childPid = Number((await waitFor('the child to print its pid', () => out, (o) => o.includes('\n'))).trim());
+    parent.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    parent.stdout.once('close', () => {
+      closed = true;
+    });
+    parent.stdin.write(
+      JSON.stringify([
+        ...exitWithParentArgs(parent.pid),
+        '-e',
+        'console.log(process.pid); setInterval(() => {}, 1000)',
+      ]),
+    );
+    childPid = Number(
+      (
+        await waitFor(
+          'the child to print its pid',
+          () => out,
+          (o) => o.includes('\n'),
+        )
+      ).trim(),
+    );
     expect(childPid).toBeGreaterThan(0);
 
     // Longer than the watchdog's period: a child with a live parent keeps running. (A wait that proves an

@@ -34,7 +34,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('connector side (the bot\'s serviceUrl)', () => {
+describe("connector side (the bot's serviceUrl)", () => {
   it('stores posted activities, replies, and replaces an updated one in place', async () => {
     const first = await post('/v3/conversations/c1/activities', { type: 'message', text: 'alert: job7 succeeded' });
     expect(first.status).toBe(200);
@@ -44,7 +44,11 @@ describe('connector side (the bot\'s serviceUrl)', () => {
     expect(replyId).not.toBe(id);
 
     const before = chat.store.changes('c1', 0);
-    const put = await post(`/v3/conversations/c1/activities/${id}`, { type: 'message', text: 'alert: job7 succeeded (updated)' }, 'PUT');
+    const put = await post(
+      `/v3/conversations/c1/activities/${id}`,
+      { type: 'message', text: 'alert: job7 succeeded (updated)' },
+      'PUT',
+    );
     expect(put.status).toBe(200);
     expect(await put.json()).toEqual({ id });
 
@@ -84,8 +88,15 @@ describe('user side', () => {
     const { activities } = await client.changes('c2', 0);
     const [mine, reply] = activities;
     expect(mine).toMatchObject({
-      id: sent.id, type: 'message', channelId: 'webchat', serviceUrl: chat.url, text: 'hello', locale: 'en-US',
-      conversation: { id: 'c2' }, from: { id: 'ann', name: 'Ann' }, recipient: { id: 'bot' },
+      id: sent.id,
+      type: 'message',
+      channelId: 'webchat',
+      serviceUrl: chat.url,
+      text: 'hello',
+      locale: 'en-US',
+      conversation: { id: 'c2' },
+      from: { id: 'ann', name: 'Ann' },
+      recipient: { id: 'bot' },
     });
     expect(reply).toMatchObject({ text: 'echo: hello', replyToId: sent.id });
     expect(reply.proactive).toBeUndefined(); // sent during the user's turn: a reply, not an alert
@@ -112,12 +123,21 @@ describe('user side', () => {
   it('refuses bad input with what was expected, and says when the bot is unreachable', async () => {
     const empty = await post('/api/conversations/c5/messages', { text: '  ' });
     expect(empty.status).toBe(400);
-    expect(((await empty.json()) as { error: { message: string } }).error.message).toMatch(/Expected "text" \(not empty\) or "value"/);
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toMatch(
+      /Expected "text" \(not empty\) or "value"/,
+    );
     expect((await fetch(`${chat.url}/api/conversations/c5/activities?after=-1`)).status).toBe(400);
-    const orphan = await startChatServer({ dataDir: join(dataDir, 'orphan'), port: 0, botUrl: 'http://127.0.0.1:9/api/messages', log: () => undefined });
+    const orphan = await startChatServer({
+      dataDir: join(dataDir, 'orphan'),
+      port: 0,
+      botUrl: 'http://127.0.0.1:9/api/messages',
+      log: () => undefined,
+    });
     try {
       const res = await fetch(`${orphan.url}/api/conversations/c5/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hi' }),
       });
       expect(res.status).toBe(502);
       expect(await res.json()).toMatchObject({ error: { code: 'BotUnreachable' } });
@@ -137,7 +157,7 @@ describe('user side', () => {
 });
 
 describe('CLI', () => {
-  it('prints the bot\'s card as readable text', async () => {
+  it("prints the bot's card as readable text", async () => {
     const r = await cli('-c', 'cli1', '--user', 'bob', 'card');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Job job7');
@@ -155,7 +175,10 @@ describe('CLI', () => {
   });
 
   it('--wait prints what arrives later: the card updated in place and an alert', async () => {
-    setTimeout(() => void post('/v3/conversations/cli3/activities', { type: 'message', text: 'job job7 finished' }), 600);
+    setTimeout(
+      () => void post('/v3/conversations/cli3/activities', { type: 'message', text: 'job job7 finished' }),
+      600,
+    );
     const r = await cli('-c', 'cli3', '--wait', '1.5', 'slow card');
     const heads = r.lines.map((l) => l.split('\n')[0]);
     expect(heads).toHaveLength(3);
@@ -173,7 +196,10 @@ describe('CLI', () => {
     expect((await cli('--wait', 'soon')).err).toMatch(/--wait soon: expected a number of seconds/);
     expect((await cli('--bogus')).code).toBe(2);
     const errors: string[] = [];
-    const code = await runCli(['--url', 'http://127.0.0.1:9', 'hi'], { out: () => undefined, err: (s) => errors.push(s) });
+    const code = await runCli(['--url', 'http://127.0.0.1:9', 'hi'], {
+      out: () => undefined,
+      err: (s) => errors.push(s),
+    });
     expect(code).toBe(1);
     expect(errors.join('')).toMatch(/No chat server at http:\/\/127\.0\.0\.1:9: start it with npm start/);
   });
@@ -183,15 +209,38 @@ describe('card text', () => {
   it('renders fact sets, monospace, tables, show-cards and inputs', () => {
     expect(cardToText(jobCard('failed'))).toMatch(/^Job job7\n {2}State {6}failed\n {2}Exit code {2}0\n {4}epoch 1/);
     const text = cardToText({
-      type: 'AdaptiveCard', version: '1.5', body: [
-        { type: 'Table', rows: [{ cells: [{ items: [{ type: 'TextBlock', text: 'a' }] }, { items: [{ type: 'TextBlock', text: 'b' }] }] }] },
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        {
+          type: 'Table',
+          rows: [
+            { cells: [{ items: [{ type: 'TextBlock', text: 'a' }] }, { items: [{ type: 'TextBlock', text: 'b' }] }] },
+          ],
+        },
         { type: 'TextBlock', text: 'hidden', isVisible: false },
         { type: 'Input.Text', id: 'nodes', placeholder: 'node count' },
       ],
-      actions: [{ type: 'Action.ShowCard', title: 'Resize', card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'How many?' }], actions: [{ type: 'Action.Submit', title: 'OK' }] } }],
+      actions: [
+        {
+          type: 'Action.ShowCard',
+          title: 'Resize',
+          card: {
+            type: 'AdaptiveCard',
+            body: [{ type: 'TextBlock', text: 'How many?' }],
+            actions: [{ type: 'Action.Submit', title: 'OK' }],
+          },
+        },
+      ],
     });
     expect(text.split('\n')).toEqual(['a | b', '[nodes: node count]', '[Resize ▾]', '  How many?', '  [OK]']);
-    expect(cardToText({ body: [{ type: 'TextBlock', text: '**help \\[command\\]**' }, { type: 'TextBlock', text: '**raw**', fontType: 'Monospace' }] }))
-      .toBe('help [command]\n    **raw**');
+    expect(
+      cardToText({
+        body: [
+          { type: 'TextBlock', text: '**help \\[command\\]**' },
+          { type: 'TextBlock', text: '**raw**', fontType: 'Monospace' },
+        ],
+      }),
+    ).toBe('help [command]\n    **raw**');
   });
 });

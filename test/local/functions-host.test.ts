@@ -21,9 +21,12 @@ const logs: string[] = [];
 
 async function host(definitions: FunctionDefinition[], extra: Partial<Parameters<typeof startFunctionsHost>[0]> = {}) {
   const h = await startFunctionsHost({
-    definitions, connectionString: azurite.connectionString, httpPort: 0,
+    definitions,
+    connectionString: azurite.connectionString,
+    httpPort: 0,
     hostJson: { extensions: { queues: { visibilityTimeout: '00:00:00', maxPollingInterval: 200 } } },
-    log: (l) => logs.push(l), ...extra,
+    log: (l) => logs.push(l),
+    ...extra,
   });
   hosts.push(h);
   return h;
@@ -32,7 +35,9 @@ async function host(definitions: FunctionDefinition[], extra: Partial<Parameters
 beforeAll(() => {
   queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
 });
-afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.stop())); });
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
 
 describe('timers', () => {
   it('fire on their override interval and never overlap', async () => {
@@ -40,14 +45,23 @@ describe('timers', () => {
     let maxRunning = 0;
     const runs: Timer[] = [];
     const starts: number[] = [];
-    await host([timerFn({
-      name: 'poll', trigger: { type: 'timer', schedule: '0 0 0 1 1 *' },
-      handler: async (t) => {
-        running++; maxRunning = Math.max(maxRunning, running); runs.push(t); starts.push(Date.now());
-        await sleep(120); // longer than the 30 ms interval
-        running--;
-      },
-    })], { timerOverrides: { poll: 30 } });
+    await host(
+      [
+        timerFn({
+          name: 'poll',
+          trigger: { type: 'timer', schedule: '0 0 0 1 1 *' },
+          handler: async (t) => {
+            running++;
+            maxRunning = Math.max(maxRunning, running);
+            runs.push(t);
+            starts.push(Date.now());
+            await sleep(120); // longer than the 30 ms interval
+            running--;
+          },
+        }),
+      ],
+      { timerOverrides: { poll: 30 } },
+    );
     await waitFor('4 runs', () => runs.length >= 4);
     expect(maxRunning).toBe(1);
     expect(runs[0].schedule).toEqual({ adjustForDST: false });
@@ -58,10 +72,16 @@ describe('timers', () => {
   it('fire on the NCRONTAB schedule, on whole seconds', async () => {
     const starts: number[] = [];
     const statuses: Timer['scheduleStatus'][] = [];
-    await host([timerFn({
-      name: 'tick', trigger: { type: 'timer', schedule: '* * * * * *' },
-      handler: async (t) => { starts.push(Date.now()); statuses.push(t.scheduleStatus); },
-    })]);
+    await host([
+      timerFn({
+        name: 'tick',
+        trigger: { type: 'timer', schedule: '* * * * * *' },
+        handler: async (t) => {
+          starts.push(Date.now());
+          statuses.push(t.scheduleStatus);
+        },
+      }),
+    ]);
     await waitFor('2 ticks', () => starts.length >= 2, undefined, { timeoutMs: 5000 });
     expect(starts[1] - starts[0]).toBeGreaterThan(700);
     expect(starts[0] % 1000).toBeLessThan(300);
@@ -70,10 +90,16 @@ describe('timers', () => {
 
   it('run at start when runOnStartup is set, and a throwing run is logged and does not stop the timer', async () => {
     let n = 0;
-    await host([timerFn({
-      name: 'boom', trigger: { type: 'timer', schedule: '0 0 0 1 1 *', runOnStartup: true },
-      handler: async () => { n++; throw new Error('tick failed'); },
-    })]);
+    await host([
+      timerFn({
+        name: 'boom',
+        trigger: { type: 'timer', schedule: '0 0 0 1 1 *', runOnStartup: true },
+        handler: async () => {
+          n++;
+          throw new Error('tick failed');
+        },
+      }),
+    ]);
     await waitFor('first run', () => n >= 1, undefined, { timeoutMs: 1000 });
     await sleep(100);
     expect(n).toBe(1); // the next run is a year away
@@ -91,10 +117,15 @@ describe('queue triggers', () => {
     await q.createIfNotExists();
     const sent = await q.sendMessage(encodeQueueMessage({ event: 'job-succeeded', job: 'job7' }));
     const got: Array<{ message: unknown; meta: unknown }> = [];
-    await host([queueFn({
-      name: 'notify', trigger: { type: 'queue', queueName: 'deliver' },
-      handler: async (message, ctx) => { got.push({ message, meta: ctx.triggerMetadata }); },
-    })]);
+    await host([
+      queueFn({
+        name: 'notify',
+        trigger: { type: 'queue', queueName: 'deliver' },
+        handler: async (message, ctx) => {
+          got.push({ message, meta: ctx.triggerMetadata });
+        },
+      }),
+    ]);
     await waitFor('delivery', () => got[0]);
     expect(got[0].message).toEqual({ event: 'job-succeeded', job: 'job7' });
     expect(got[0].meta).toMatchObject({ id: sent.messageId, dequeueCount: 1 });
@@ -106,13 +137,16 @@ describe('queue triggers', () => {
     await q.createIfNotExists();
     await q.sendMessage(encodeQueueMessage({ n: 1 }));
     const counts: unknown[] = [];
-    await host([queueFn({
-      name: 'flaky', trigger: { type: 'queue', queueName: 'retry' },
-      handler: async (_m, ctx) => {
-        counts.push(ctx.triggerMetadata?.dequeueCount);
-        if (counts.length === 1) throw new Error('first try fails');
-      },
-    })]);
+    await host([
+      queueFn({
+        name: 'flaky',
+        trigger: { type: 'queue', queueName: 'retry' },
+        handler: async (_m, ctx) => {
+          counts.push(ctx.triggerMetadata?.dequeueCount);
+          if (counts.length === 1) throw new Error('first try fails');
+        },
+      }),
+    ]);
     await waitFor('second try', () => counts.length >= 2);
     expect(counts).toEqual([1, 2]);
     await waitFor('deletion', async () => (await q.getProperties()).approximateMessagesCount === 0);
@@ -125,10 +159,16 @@ describe('queue triggers', () => {
     const text = encodeQueueMessage({ bad: true });
     await q.sendMessage(text);
     const counts: unknown[] = [];
-    await host([queueFn({
-      name: 'broken', trigger: { type: 'queue', queueName: 'always' },
-      handler: async (_m, ctx) => { counts.push(ctx.triggerMetadata?.dequeueCount); throw new Error('always fails'); },
-    })]);
+    await host([
+      queueFn({
+        name: 'broken',
+        trigger: { type: 'queue', queueName: 'always' },
+        handler: async (_m, ctx) => {
+          counts.push(ctx.triggerMetadata?.dequeueCount);
+          throw new Error('always fails');
+        },
+      }),
+    ]);
     const poison = queues.getQueueClient('always-poison');
     const moved = await waitFor('poison message', async () => {
       if (!(await poison.exists())) return undefined;
@@ -144,12 +184,27 @@ describe('queue triggers', () => {
 
 describe('HTTP', () => {
   const defs: FunctionDefinition[] = [
-    httpFn({ name: 'health', trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
-      handler: async () => ({ jsonBody: { ok: true } }) }),
-    httpFn({ name: 'item', trigger: { type: 'http', methods: ['POST'], route: 'items/{id}/{part?}', authLevel: 'anonymous' },
-      handler: async (req) => ({ status: 201, headers: { 'x-seen': req.params.id }, body: `${req.params.id}/${req.params.part ?? '-'}:${await req.text()}:${req.query.get('q')}` }) }),
-    httpFn({ name: 'crash', trigger: { type: 'http', methods: ['GET'], route: 'crash', authLevel: 'anonymous' },
-      handler: async () => { throw new Error('secret detail'); } }),
+    httpFn({
+      name: 'health',
+      trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
+      handler: async () => ({ jsonBody: { ok: true } }),
+    }),
+    httpFn({
+      name: 'item',
+      trigger: { type: 'http', methods: ['POST'], route: 'items/{id}/{part?}', authLevel: 'anonymous' },
+      handler: async (req) => ({
+        status: 201,
+        headers: { 'x-seen': req.params.id },
+        body: `${req.params.id}/${req.params.part ?? '-'}:${await req.text()}:${req.query.get('q')}`,
+      }),
+    }),
+    httpFn({
+      name: 'crash',
+      trigger: { type: 'http', methods: ['GET'], route: 'crash', authLevel: 'anonymous' },
+      handler: async () => {
+        throw new Error('secret detail');
+      },
+    }),
   ];
 
   it('routes /api/<route> with params, query, body and response headers', async () => {
@@ -187,12 +242,28 @@ describe('stop', () => {
     const order: string[] = [];
     let queueStarted = false;
     const h = await startFunctionsHost({
-      connectionString: azurite.connectionString, httpPort: 0, log: (l) => logs.push(l),
+      connectionString: azurite.connectionString,
+      httpPort: 0,
+      log: (l) => logs.push(l),
       definitions: [
-        httpFn({ name: 'slowHttp', trigger: { type: 'http', methods: ['GET'], route: 'slow', authLevel: 'anonymous' },
-          handler: async () => { await sleep(300); order.push('http done'); return { body: 'finished' }; } }),
-        queueFn({ name: 'slowQueue', trigger: { type: 'queue', queueName: 'graceful' },
-          handler: async () => { queueStarted = true; await sleep(300); order.push('queue done'); } }),
+        httpFn({
+          name: 'slowHttp',
+          trigger: { type: 'http', methods: ['GET'], route: 'slow', authLevel: 'anonymous' },
+          handler: async () => {
+            await sleep(300);
+            order.push('http done');
+            return { body: 'finished' };
+          },
+        }),
+        queueFn({
+          name: 'slowQueue',
+          trigger: { type: 'queue', queueName: 'graceful' },
+          handler: async () => {
+            queueStarted = true;
+            await sleep(300);
+            order.push('queue done');
+          },
+        }),
       ],
     });
     await waitFor('queue handler running', () => queueStarted);

@@ -20,7 +20,11 @@ const seeds = seedJobs();
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'job-files-'));
   stack = await startLocalStack({
-    dataDir, pollSeconds: 30, azuriteInMemory: true, log: () => {}, env: {},
+    dataDir,
+    pollSeconds: 30,
+    azuriteInMemory: true,
+    log: () => {},
+    env: {},
     engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
   });
   const folder = join(dataDir, 'seed-templates');
@@ -28,7 +32,9 @@ beforeAll(async () => {
     mkdirSync(join(folder, s.name), { recursive: true });
     writeFileSync(join(folder, s.name, 'job.json'), JSON.stringify(s.json));
   }
-  await loadTemplates(await createStores(stack.config.storage.connectionString), folder, { storageAccount: stack.config.compute.storageAccount });
+  await loadTemplates(await createStores(stack.config.storage.connectionString), folder, {
+    storageAccount: stack.config.compute.storageAccount,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -44,31 +50,41 @@ async function say(conversation: string, text: string): Promise<string> {
   return activities.map((a) => activityToText(a)).join('\n');
 }
 
-test('the start command configures the engine\'s storage account for job files', () => {
+test("the start command configures the engine's storage account for job files", () => {
   expect(stack.config.compute.storageAccount).toEqual({ name: 'local', key: expect.any(String) });
 });
 
-test.each(seeds.map((s) => [s.name]))('seed %s submits for real: the card shows the job, not a refusal', async (name) => {
-  const reply = await say(`seed-${name}`, `submit ${name} --name ${name.slice(0, 20)}-job`);
-  expect(reply).not.toMatch(/refused|cannot be sent/i);
-  expect(reply).toMatch(/Submitted/);
-  expect(reply).toContain(`${name.slice(0, 20)}-job`);
-});
+test.each(seeds.map((s) => [s.name]))(
+  'seed %s submits for real: the card shows the job, not a refusal',
+  async (name) => {
+    const reply = await say(`seed-${name}`, `submit ${name} --name ${name.slice(0, 20)}-job`);
+    expect(reply).not.toMatch(/refused|cannot be sent/i);
+    expect(reply).toMatch(/Submitted/);
+    expect(reply).toContain(`${name.slice(0, 20)}-job`);
+  },
+);
 
 test('a dry run shows what was filled in as az batchai did, with the key masked', async () => {
   const key = stack.config.compute.storageAccount?.key ?? 'no key configured';
   const reply = await say('seed-dry-run', 'submit recipe-chainer-gpu-distributed --dry-run');
   expect(reply).toContain('Filled in as az batchai did:');
-  expect(reply).toContain('properties.mountVolumes.azureFileShares[0].azureFileUrl: storage account local in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>');
+  expect(reply).toContain(
+    'properties.mountVolumes.azureFileShares[0].azureFileUrl: storage account local in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>',
+  );
   expect(reply).toContain('"azureFileUrl": "https://local.file.core.windows.net/scripts"');
   expect(reply).toContain('"accountKey": "***"');
   expect(reply).not.toContain(key);
 });
 
-test('a distributed framework job (templates/ddp-linear, nodeCount 2) runs to succeeded; its card shows each process\'s log tail', async () => {
+test("a distributed framework job (templates/ddp-linear, nodeCount 2) runs to succeeded; its card shows each process's log tail", async () => {
   const reply = await say('ddp', 'submit ddp-linear nodes=2 epochs=5 --name ddp-two');
   expect(reply).toMatch(/Submitted/);
-  const { text } = await waitForActivity(stack.urls.chat, 'ddp', (t, a) => !a.proactive && t.includes('ddp-two') && /Succeeded|Failed/.test(t), 60_000);
+  const { text } = await waitForActivity(
+    stack.urls.chat,
+    'ddp',
+    (t, a) => !a.proactive && t.includes('ddp-two') && /Succeeded|Failed/.test(t),
+    60_000,
+  );
   expect(text).toMatch(/Succeeded · exit code 0/);
   expect(text).toMatch(/Cluster\s+cpu · 2 nodes/);
   expect(text).toMatch(/stdout\.txt\n(.*\n)*rank 0 epoch 5: .*\nrank 0: saved model\.json/);

@@ -30,7 +30,11 @@ const NCRONTAB_CASES: Array<[string, string, string]> = [
   ['2003-12-01 05:00:00', '0 10 * * 6 *', '2004-06-01 00:10:00'],
   ['2003-01-04 00:00:00', '0 1 2 3 * *', '2003-02-03 02:01:00'],
   ['2002-07-01 05:00:00', '0 10 * * February,April-Jun *', '2003-02-01 00:10:00'],
-  ['1988-03-11 14:23:00', '0 20 * * january,FeB,Mar,april,May,JuNE,July,Augu,SEPT-October,Nov,DECEM *', '1988-03-11 15:20:00'],
+  [
+    '1988-03-11 14:23:00',
+    '0 20 * * january,FeB,Mar,april,May,JuNE,July,Augu,SEPT-October,Nov,DECEM *',
+    '1988-03-11 15:20:00',
+  ],
   ['2003-06-26 10:00:00', '0 30 6 * * 0', '2003-06-29 06:30:00'],
   ['2003-06-26 10:00:00', '0 30 6 * * sunday', '2003-06-29 06:30:00'],
   ['2003-06-26 10:00:00', '0 30 6 * * SUNDAY', '2003-06-29 06:30:00'],
@@ -88,14 +92,28 @@ describe('NCRONTAB schedules (as Azure reads them)', () => {
 describe('host.json queue settings', () => {
   it('defaults as the Functions runtime, reads overrides', () => {
     expect(queueSettings({}).maxDequeueCount).toBe(5);
-    const s = queueSettings({ extensions: { queues: { maxDequeueCount: 3, visibilityTimeout: '00:00:02', batchSize: 4, maxPollingInterval: 500 } } });
-    expect(s).toMatchObject({ maxDequeueCount: 3, visibilityTimeoutMs: 2000, batchSize: 4, newBatchThreshold: 2, maxPollingIntervalMs: 500 });
+    const s = queueSettings({
+      extensions: {
+        queues: { maxDequeueCount: 3, visibilityTimeout: '00:00:02', batchSize: 4, maxPollingInterval: 500 },
+      },
+    });
+    expect(s).toMatchObject({
+      maxDequeueCount: 3,
+      visibilityTimeoutMs: 2000,
+      batchSize: 4,
+      newBatchThreshold: 2,
+      maxPollingIntervalMs: 500,
+    });
     expect(parseTimeSpan('1.00:00:01.5', 'x')).toBe(86_401_500);
   });
 
   it('refuses values it cannot use', () => {
-    expect(() => queueSettings({ extensions: { queues: { batchSize: 64 } } })).toThrow(/batchSize=64: expected a whole number 1-32/);
-    expect(() => queueSettings({ extensions: { queues: { visibilityTimeout: 'soon' } } })).toThrow(/expected "hh:mm:ss"/);
+    expect(() => queueSettings({ extensions: { queues: { batchSize: 64 } } })).toThrow(
+      /batchSize=64: expected a whole number 1-32/,
+    );
+    expect(() => queueSettings({ extensions: { queues: { visibilityTimeout: 'soon' } } })).toThrow(
+      /expected "hh:mm:ss"/,
+    );
   });
 });
 

@@ -16,7 +16,11 @@ let stack: LocalStack;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'start-ab-'));
   stack = await startLocalStack({
-    dataDir, pollSeconds: 1, azuriteInMemory: true, log: () => {}, env: { COMPUTE_BACKEND: 'azurebatch' },
+    dataDir,
+    pollSeconds: 1,
+    azuriteInMemory: true,
+    log: () => {},
+    env: { COMPUTE_BACKEND: 'azurebatch' },
     engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
   });
 }, 60_000);
@@ -34,8 +38,16 @@ async function cli(...argv: string[]): Promise<string> {
 }
 
 test('the stack runs on the Batch account `local` with the well-known key; clusters lists pool cpu', async () => {
-  expect(stack.config.compute).toMatchObject({ backend: 'azurebatch', accountKey: LOCAL_BATCH_KEY, accounts: [{ account: LOCAL_BATCH_ACCOUNT, endpoint: stack.batchAccount!.url }] });
-  expect(stack.batchAccount).toEqual({ account: LOCAL_BATCH_ACCOUNT, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), key: LOCAL_BATCH_KEY });
+  expect(stack.config.compute).toMatchObject({
+    backend: 'azurebatch',
+    accountKey: LOCAL_BATCH_KEY,
+    accounts: [{ account: LOCAL_BATCH_ACCOUNT, endpoint: stack.batchAccount!.url }],
+  });
+  expect(stack.batchAccount).toEqual({
+    account: LOCAL_BATCH_ACCOUNT,
+    url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    key: LOCAL_BATCH_KEY,
+  });
   expect(stack.templates).toEqual(expect.arrayContaining(['hello', 'train']));
   const clusters = await cli('--conversation', 'pools', 'clusters');
   expect(clusters).toMatch(/\bcpu\b/);
@@ -48,7 +60,10 @@ test('submit hello: the card, its updates and the alert with the stdout tail and
   expect(alert.text).toMatch(/exit code 0|exit 0/);
   // The tail came through the Batch file API; the links are read SAS to the blobs the task uploaded.
   expect(alert.text).toMatch(/stdout\.txt\nhello from ab-job\nline 1\nline 2\nline 3\ndone\n/);
-  const link = /\[stdout\.txt\]\((http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/batch-outputs\/ab-job\/stdouterr\/stdout\.txt\?[^)]*sig=[^)]*)\)/.exec(alert.text);
+  const link =
+    /\[stdout\.txt\]\((http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/batch-outputs\/ab-job\/stdouterr\/stdout\.txt\?[^)]*sig=[^)]*)\)/.exec(
+      alert.text,
+    );
   expect(link).not.toBeNull();
   expect(await (await fetch(link![1])).text()).toBe('hello from ab-job\nline 1\nline 2\nline 3\ndone\n');
 

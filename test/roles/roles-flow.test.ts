@@ -7,13 +7,23 @@ import type { ScaleMode } from '../../shared/compute/model';
 let stack: BotStack;
 beforeAll(async () => {
   // A second managed workspace (never created on the engine) only to scope a grant to it.
-  stack = await startBotStack({ nodes: 2, resizeApprovalThreshold: 3, env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer', COMPUTE_WORKSPACES: 'rg/ws,rg/other' } });
+  stack = await startBotStack({
+    nodes: 2,
+    resizeApprovalThreshold: 3,
+    env: { ADMINS: 'boss', DEFAULT_ROLE: 'viewer', COMPUTE_WORKSPACES: 'rg/ws,rg/other' },
+  });
 }, 60_000);
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
-const as = (user: string, conversation: string, text: string) => stack.say(conversation, text, { from: { id: user, name: user } });
+const as = (user: string, conversation: string, text: string) =>
+  stack.say(conversation, text, { from: { id: user, name: user } });
 const manualTarget = (s: ScaleMode) => (s.mode === 'manual' ? s.targetNodeCount : undefined);
-const nodes = async () => manualTarget((await stack.services.deps.compute.getCluster({ resourceGroup: 'rg', workspace: 'ws', cluster: 'gpu' })).scale);
+const nodes = async () =>
+  manualTarget(
+    (await stack.services.deps.compute.getCluster({ resourceGroup: 'rg', workspace: 'ws', cluster: 'gpu' })).scale,
+  );
 
 test('refused → help without resize → granted → resize runs → audit shows it', async () => {
   const refused = cardText(await as('eve', 'c-eve', 'resize gpu 1'));
@@ -51,7 +61,9 @@ test('refused → help without resize → granted → resize runs → audit show
 }, 60_000);
 
 test('an approver of another workspace cannot approve a request here, whatever their conversation uses', async () => {
-  expect(cardText(await as('boss', 'c-boss', 'roles grant olga approver --workspace other'))).toMatch(/olga is approver in other now/);
+  expect(cardText(await as('boss', 'c-boss', 'roles grant olga approver --workspace other'))).toMatch(
+    /olga is approver in other now/,
+  );
   await as('olga', 'c-olga', 'use workspace other');
   const asked = cardText(await as('eve', 'c-eve', 'resize gpu 5'));
   const id = /\ba[0-9a-f]{6}\b/.exec(asked)?.[0];

@@ -26,14 +26,25 @@ test('holders: who to ask for a role', () => {
 
 test('approving needs the approver role only once someone is named for it', () => {
   expect(approvalRole({ admins: [], approvers: [], defaultRole: 'operator' }, [])).toBe('operator');
-  expect(approvalRole({ admins: [], approvers: [], defaultRole: 'operator' }, [{ userId: 'x', role: 'approver' }])).toBe('approver');
+  expect(
+    approvalRole({ admins: [], approvers: [], defaultRole: 'operator' }, [{ userId: 'x', role: 'approver' }]),
+  ).toBe('approver');
   expect(approvalRole(policy, [])).toBe('approver');
 });
 
 test('ADMINS and DEFAULT_ROLE: operator without an app id, viewer with one, a bad role refused', () => {
-  const base = { COMPUTE_SUBSCRIPTION_ID: 's', COMPUTE_WORKSPACES: 'rg/ws', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+  const base = {
+    COMPUTE_SUBSCRIPTION_ID: 's',
+    COMPUTE_WORKSPACES: 'rg/ws',
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  };
   expect(loadConfig(base).policy).toMatchObject({ admins: [], defaultRole: 'operator' });
   expect(loadConfig({ ...base, MicrosoftAppId: 'app' }).policy.defaultRole).toBe('viewer');
-  expect(loadConfig({ ...base, ADMINS: 'boss, 29:1abc', DEFAULT_ROLE: 'Approver' }).policy).toMatchObject({ admins: ['boss', '29:1abc'], defaultRole: 'approver' });
-  expect(() => loadConfig({ ...base, DEFAULT_ROLE: 'root' })).toThrow(/DEFAULT_ROLE=root: expected one of viewer, operator, approver, admin/);
+  expect(loadConfig({ ...base, ADMINS: 'boss, 29:1abc', DEFAULT_ROLE: 'Approver' }).policy).toMatchObject({
+    admins: ['boss', '29:1abc'],
+    defaultRole: 'approver',
+  });
+  expect(() => loadConfig({ ...base, DEFAULT_ROLE: 'root' })).toThrow(
+    /DEFAULT_ROLE=root: expected one of viewer, operator, approver, admin/,
+  );
 });

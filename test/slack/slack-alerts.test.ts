@@ -26,35 +26,71 @@ const wsOf = (workspace: string) => ({ resourceGroup: 'rg', workspace });
 
 function clusterEvents(workspace: string, n: number): ClusterEvent[] {
   return Array.from({ length: n }, (_, i) => ({
-    kind: 'cluster', id: `${workspace}-${i}`, workspace: wsOf(workspace), resourceId: `/x/clusters/c${i}`, cluster: `c${i}`, change: 'nodes', fromNodeCount: 0, at: 't',
+    kind: 'cluster',
+    id: `${workspace}-${i}`,
+    workspace: wsOf(workspace),
+    resourceId: `/x/clusters/c${i}`,
+    cluster: `c${i}`,
+    change: 'nodes',
+    fromNodeCount: 0,
+    at: 't',
     view: {
-      workspace, name: `c${i}`, vmSize: 'STANDARD_NC6', allocationState: 'steady', currentNodeCount: 2,
-      nodes: { idle: 2, running: 0, preparing: 0, leaving: 0, unusable: 0 }, scale: { mode: 'manual', targetNodeCount: 2 }, errors: [],
+      workspace,
+      name: `c${i}`,
+      vmSize: 'STANDARD_NC6',
+      allocationState: 'steady',
+      currentNodeCount: 2,
+      nodes: { idle: 2, running: 0, preparing: 0, leaving: 0, unusable: 0 },
+      scale: { mode: 'manual', targetNodeCount: 2 },
+      errors: [],
     },
   }));
 }
 
 async function setup(channel: string, workspace: string) {
   const clock = virtualClock();
-  slack = await startLocalSlack({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, now: clock.now, strictChannelRate: true });
-  const [stores, backend] = await Promise.all([createStores(azurite.connectionString), createBackendStores(azurite.connectionString)]);
+  slack = await startLocalSlack({
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    now: clock.now,
+    strictChannelRate: true,
+  });
+  const [stores, backend] = await Promise.all([
+    createStores(azurite.connectionString),
+    createBackendStores(azurite.connectionString),
+  ]);
   const conv = slackConversation({ team: 'T0TEAM', channel }, slack.apiUrl);
   await stores.conversations.save(conv);
   await stores.subscriptions.add(conv.conversationId, { workspace });
   const logs: string[] = [];
   const notifier = createNotifier({
-    stores, markers: backend.markers, batches: backend.batches,
+    stores,
+    markers: backend.markers,
+    batches: backend.batches,
     // Cluster alerts read nothing from Batch AI; a client of nowhere proves it.
-    compute: batchAiCompute(createBatchAiClient({ endpoint: 'http://127.0.0.1:9', subscriptionId: 's', credential: staticTokenCredential('t') })),
+    compute: batchAiCompute(
+      createBatchAiClient({
+        endpoint: 'http://127.0.0.1:9',
+        subscriptionId: 's',
+        credential: staticTokenCredential('t'),
+      }),
+    ),
     logs: { tailBytes: 4096, tailLines: 5, linkExpiryMinutes: 60 },
     sender: createSlackSender({ client: createSlackClient(BOT_TOKEN, slack.apiUrl), clock }),
     // One card per alert, so that a burst is many posts to one channel.
-    digestThreshold: 100, log: (l) => logs.push(l),
+    digestThreshold: 100,
+    log: (l) => logs.push(l),
   });
   return { notifier, logs };
 }
 
-const message = (batchId: string, events: ClusterEvent[]): EventBatch => ({ v: 1, batchId, workspace: events[0].workspace, tickAt: 't', events });
+const message = (batchId: string, events: ClusterEvent[]): EventBatch => ({
+  v: 1,
+  batchId,
+  workspace: events[0].workspace,
+  tickAt: 't',
+  events,
+});
 const posted = (channel: string) => slack.fake.messages(channel).map((m) => /c\d+/.exec(m.text)?.[0]);
 
 test('a 429 storm in the middle of a burst: the delivery fails, the retry posts the rest; every alert once, in order', async () => {

@@ -4,22 +4,47 @@ import { createSlackHandler } from '../../functions/slack';
 import { loadConfig } from '../../shared/config';
 import type { ChatBot } from '../../bot/transport';
 
-const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+const base = {
+  COMPUTE_WORKSPACES: 'rg/ws',
+  COMPUTE_SUBSCRIPTION_ID: 'sub',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+};
 
-test('both Slack secrets turn the app on, with Slack\'s Web API unless SLACK_API_URL says otherwise', () => {
-  expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', apiUrl: 'https://slack.com/api/' });
-  expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:3979/api/' }).slack?.apiUrl).toBe('http://127.0.0.1:3979/api/');
+test("both Slack secrets turn the app on, with Slack's Web API unless SLACK_API_URL says otherwise", () => {
+  expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }).slack).toEqual({
+    signingSecret: 's',
+    botToken: 'xoxb-1',
+    apiUrl: 'https://slack.com/api/',
+  });
+  expect(
+    loadConfig({
+      ...base,
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_API_URL: 'http://127.0.0.1:3979/api/',
+    }).slack?.apiUrl,
+  ).toBe('http://127.0.0.1:3979/api/');
   expect(loadConfig(base).slack).toBeUndefined();
 });
 
 test('one secret without the other is refused, saying what was expected', () => {
-  expect(() => loadConfig({ ...base, SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both .* or neither/);
+  expect(() => loadConfig({ ...base, SLACK_SIGNING_SECRET: 's' })).toThrow(
+    /SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both .* or neither/,
+  );
   expect(() => loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/expected both/);
 });
 
 test('with the app off, /api/slack/events answers 404 and says how to turn it on', async () => {
   const bot: ChatBot = { turn: () => Promise.reject(new Error('must not run')), remember: async () => {} };
   const handler = createSlackHandler(async () => ({ bot }));
-  const r = await handler(new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/slack/events', body: { string: '{}' } }), new InvocationContext());
-  expect(r).toMatchObject({ status: 404, jsonBody: { error: { code: 'SlackAppOff', message: expect.stringMatching(/SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN/) } } });
+  const r = await handler(
+    new HttpRequest({ method: 'POST', url: 'http://127.0.0.1/api/slack/events', body: { string: '{}' } }),
+    new InvocationContext(),
+  );
+  expect(r).toMatchObject({
+    status: 404,
+    jsonBody: {
+      error: { code: 'SlackAppOff', message: expect.stringMatching(/SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN/) },
+    },
+  });
 });

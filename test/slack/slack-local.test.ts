@@ -17,7 +17,10 @@ let stack: LocalStack;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'slack-local-'));
   stack = await startLocalStack({
-    dataDir, pollSeconds: 1, azuriteInMemory: true, log: () => {},
+    dataDir,
+    pollSeconds: 1,
+    azuriteInMemory: true,
+    log: () => {},
     engineTiming: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
   });
 }, 60_000);
@@ -30,7 +33,10 @@ afterAll(async () => {
 async function chat(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['--channel', 'slack', '--url', stack.urls.slack, ...argv], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await runCli(['--channel', 'slack', '--url', stack.urls.slack, ...argv], {
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -51,7 +57,9 @@ test('a DM "submit": the card, its update in place to Succeeded, the completion 
   // The completion alert: a new message, printed too.
   const alert = others.find((m) => /slack-first/.test(m.text));
   expect(alert?.text).toMatch(/succeeded/i);
-  expect(printed.some((p) => !/updated/.test(p.split('\n')[0]) && p !== printed[0] && /slack-first/.test(p))).toBe(true);
+  expect(printed.some((p) => !/updated/.test(p.split('\n')[0]) && p !== printed[0] && /slack-first/.test(p))).toBe(
+    true,
+  );
 
   // The submission belongs to the Slack user: `jobs --mine` is theirs.
   const mine = await chat('jobs --mine');
@@ -78,7 +86,11 @@ test('a mention in a channel and the slash command answer in that channel', asyn
 
 describe('the endpoint refuses what Slack did not sign just now: 401, and nothing runs', () => {
   const body = eventBody({ team: 'T0LOCAL', user: 'U0LOCAL', channel: 'D0EVIL' }, 'submit hello', {
-    kind: 'dm', ts: '1.000001', botUserId: 'U0LOCALBOT', eventId: 'Ev0', eventTime: 1,
+    kind: 'dm',
+    ts: '1.000001',
+    botUserId: 'U0LOCALBOT',
+    eventId: 'Ev0',
+    eventTime: 1,
   });
   const post = (headers: Record<string, string>) => fetch(stack.urls.slackEvents, { method: 'POST', headers, body });
 

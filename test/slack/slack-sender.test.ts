@@ -18,7 +18,12 @@ const conv = (channel: string) => slackConversation({ team: 'T0TEAM', channel },
 
 beforeEach(async () => {
   clock = virtualClock();
-  slack = await startLocalSlack({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, now: clock.now, strictChannelRate: true });
+  slack = await startLocalSlack({
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    now: clock.now,
+    strictChannelRate: true,
+  });
   sender = createSlackSender({ client: createSlackClient(BOT_TOKEN, slack.apiUrl), clock });
 });
 
@@ -31,7 +36,10 @@ test('posts to one channel go one per second, in order; another channel does not
   const posts = slack.fake.messages('C0ONE');
   expect(posts.map((m) => m.text)).toEqual(['Alert 1', 'Alert 2', 'Alert 3', 'Alert 4']);
   expect(ids.map((i) => i.id)).toEqual(posts.map((m) => m.ts));
-  const at = slack.fake.calls('chat.postMessage').filter((c) => c.args.channel === 'C0ONE').map((c) => c.at);
+  const at = slack.fake
+    .calls('chat.postMessage')
+    .filter((c) => c.args.channel === 'C0ONE')
+    .map((c) => c.at);
   expect(at.slice(1).map((t, i) => t - at[i])).toEqual([1000, 1000, 1000]);
   expect(other.id).toBe(slack.fake.messages('C0TWO')[0].ts);
 });
@@ -46,7 +54,10 @@ test('a 429 is waited out for its Retry-After and the post goes through once', a
 
 test('a storm longer than the sender waits fails the send, with nothing posted; the next send works', async () => {
   slack.fake.throttle(10, 1, 'chat.postMessage');
-  await expect(sender.send(conv('C0ONE'), view(1))).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+  await expect(sender.send(conv('C0ONE'), view(1))).rejects.toMatchObject({
+    code: 'slack_webapi_rate_limited_error',
+    retryAfter: 1,
+  });
   expect(slack.fake.calls('chat.postMessage')).toHaveLength(4);
   expect(slack.fake.messages('C0ONE')).toEqual([]);
   slack.fake.throttle(0, 1);
@@ -65,6 +76,11 @@ test('update replaces the message in place (chat.update on its ts); a conversati
   const { id } = await sender.send(conv('C0ONE'), view(1));
   await sender.update(conv('C0ONE'), id!, view(2));
   expect(slack.fake.messages('C0ONE')).toEqual([expect.objectContaining({ ts: id, text: 'Alert 2', edits: 1 })]);
-  const botFramework = { conversationId: 'a:1', channelId: 'slack', serviceUrl: 'https://slack.botframework.com', reference: {} };
+  const botFramework = {
+    conversationId: 'a:1',
+    channelId: 'slack',
+    serviceUrl: 'https://slack.botframework.com',
+    reference: {},
+  };
   await expect(sender.send(botFramework, view(3))).rejects.toThrow(/not a Slack Web API conversation/);
 });

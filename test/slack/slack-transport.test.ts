@@ -11,18 +11,29 @@ import { virtualClock, type VirtualClock } from './support/virtual-clock';
 const CHANNEL = { team: 'T0TEAM', user: 'U0ALICE', channel: 'C0GENERAL' };
 const DM = { team: 'T0TEAM', user: 'U0ALICE', channel: 'D0ALICE' };
 
-interface Recorder extends ChatBot { inputs: TurnInput[]; posted: string[] }
+interface Recorder extends ChatBot {
+  inputs: TurnInput[];
+  posted: string[];
+}
 
 function recordingBot(): Recorder {
   const inputs: TurnInput[] = [];
   const posted: string[] = [];
   return {
-    inputs, posted,
+    inputs,
+    posted,
     async turn(input) {
       inputs.push(input);
       return {
-        view: { kind: 'text', title: `You said: ${input.text}`, text: 'ok', actions: [{ title: 'Refresh', command: `job ${input.text}` }] },
-        posted: async (id) => { posted.push(id); },
+        view: {
+          kind: 'text',
+          title: `You said: ${input.text}`,
+          text: 'ok',
+          actions: [{ title: 'Refresh', command: `job ${input.text}` }],
+        },
+        posted: async (id) => {
+          posted.push(id);
+        },
       };
     },
     async remember() {},
@@ -36,10 +47,18 @@ let logs: string[];
 
 beforeEach(async () => {
   clock = virtualClock();
-  slack = await startLocalSlack({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, now: clock.now, strictChannelRate: true });
+  slack = await startLocalSlack({
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    now: clock.now,
+    strictChannelRate: true,
+  });
   logs = [];
   transport = createSlackTransport({
-    slack: { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.apiUrl }, now: clock.now, clock, log: (l) => logs.push(l),
+    slack: { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.apiUrl },
+    now: clock.now,
+    clock,
+    log: (l) => logs.push(l),
   });
 });
 
@@ -54,20 +73,32 @@ test('a mention in a channel runs its text for that person and posts the answer 
   const bot = recordingBot();
   const r = await transport.handle(requests.mention(CHANNEL, 'jobs --mine', clock.now()), bot);
   expect(r.status).toBe(200);
-  expect(bot.inputs).toEqual([{
-    text: 'jobs --mine', user: { id: 'U0ALICE' }, personal: false,
-    conversation: { conversationId: 'slack:T0TEAM:C0GENERAL', channelId: 'slack-app', serviceUrl: slack.apiUrl, reference: { team: 'T0TEAM', channel: 'C0GENERAL' } },
-  }]);
+  expect(bot.inputs).toEqual([
+    {
+      text: 'jobs --mine',
+      user: { id: 'U0ALICE' },
+      personal: false,
+      conversation: {
+        conversationId: 'slack:T0TEAM:C0GENERAL',
+        channelId: 'slack-app',
+        serviceUrl: slack.apiUrl,
+        reference: { team: 'T0TEAM', channel: 'C0GENERAL' },
+      },
+    },
+  ]);
   const [post] = slack.fake.messages('C0GENERAL');
   expect(post).toMatchObject({ bot: true, text: 'You said: jobs --mine' });
   expect(post.blocks).toContainEqual(expect.objectContaining({ type: 'header' }));
-  expect(post.blocks).toContainEqual({ type: 'actions', elements: [expect.objectContaining({ type: 'button', value: 'job jobs --mine' })] });
+  expect(post.blocks).toContainEqual({
+    type: 'actions',
+    elements: [expect.objectContaining({ type: 'button', value: 'job jobs --mine' })],
+  });
   expect(bot.posted).toEqual([post.ts]);
   // One call to Slack: no auth.test round trip before the answer.
   expect(slack.fake.calls().map((c) => c.method)).toEqual(['chat.postMessage']);
 });
 
-test('a direct message runs; the bot\'s own message in the DM does not', async () => {
+test("a direct message runs; the bot's own message in the DM does not", async () => {
   const bot = recordingBot();
   expect((await transport.handle(requests.dm(DM, 'clusters', clock.now()), bot)).status).toBe(200);
   const own = JSON.parse(requests.dm(DM, 'You said: clusters', clock.now()).body) as { event: Record<string, unknown> };
@@ -75,7 +106,9 @@ test('a direct message runs; the bot\'s own message in the DM does not', async (
   own.event.user = 'U0LOCALBOT';
   expect((await transport.handle(signed(JSON.stringify(own), 'json', clock.now()), bot)).status).toBe(200);
   // A DM is the person's own conversation with the bot: where approval requests reach them.
-  expect(bot.inputs.map((i) => [i.text, i.conversation.conversationId, i.personal])).toEqual([['clusters', 'slack:T0TEAM:D0ALICE', true]]);
+  expect(bot.inputs.map((i) => [i.text, i.conversation.conversationId, i.personal])).toEqual([
+    ['clusters', 'slack:T0TEAM:D0ALICE', true],
+  ]);
   expect(slack.fake.messages('D0ALICE').map((m) => m.text)).toEqual(['You said: clusters']);
 });
 
@@ -91,16 +124,27 @@ test('a slash command whose answer cannot be posted tells the person alone, in t
   const bot = recordingBot();
   slack.fake.throttle(10, 120, 'chat.postMessage');
   const r = await transport.handle(requests.command(CHANNEL, 'clusters', clock.now()), bot);
-  expect(r).toMatchObject({ status: 200, body: { response_type: 'ephemeral', text: expect.stringMatching(/could not post in this channel/) } });
+  expect(r).toMatchObject({
+    status: 200,
+    body: { response_type: 'ephemeral', text: expect.stringMatching(/could not post in this channel/) },
+  });
   expect(bot.posted).toEqual([]);
 });
 
-test('a button press runs the button\'s command and replaces the pressed message in place', async () => {
+test("a button press runs the button's command and replaces the pressed message in place", async () => {
   const bot = recordingBot();
   await transport.handle(requests.mention(CHANNEL, 'train-1', clock.now()), bot);
   const [card] = slack.fake.messages('C0GENERAL');
   clock.advance(2000);
-  const r = await transport.handle(requests.press(CHANNEL, { channel: 'C0GENERAL', ts: card.ts, text: card.text, blocks: card.blocks }, 'job train-1', clock.now()), bot);
+  const r = await transport.handle(
+    requests.press(
+      CHANNEL,
+      { channel: 'C0GENERAL', ts: card.ts, text: card.text, blocks: card.blocks },
+      'job train-1',
+      clock.now(),
+    ),
+    bot,
+  );
   expect(r.status).toBe(200);
   expect(bot.inputs.map((i) => i.text)).toEqual(['train-1', 'job train-1']);
   const after = slack.fake.messages('C0GENERAL');
@@ -112,7 +156,10 @@ test('a button press runs the button\'s command and replaces the pressed message
 describe('requests not signed by Slack within 5 minutes get 401 and nothing runs', () => {
   test('a bad signature', async () => {
     const bot = recordingBot();
-    const r = await transport.handle(signed(requests.mention(CHANNEL, 'clusters', clock.now()).body, 'json', clock.now(), 'another-secret'), bot);
+    const r = await transport.handle(
+      signed(requests.mention(CHANNEL, 'clusters', clock.now()).body, 'json', clock.now(), 'another-secret'),
+      bot,
+    );
     expect(r.status).toBe(401);
     expect(bot.inputs).toEqual([]);
     expect(slack.fake.calls()).toEqual([]);
@@ -152,7 +199,10 @@ describe('requests not signed by Slack within 5 minutes get 401 and nothing runs
 test('a redelivered event (X-Slack-Retry-Num) is acknowledged and not run again', async () => {
   const bot = recordingBot();
   const req = requests.mention(CHANNEL, 'submit hello', clock.now());
-  const retry = { ...req, headers: { ...req.headers, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } };
+  const retry = {
+    ...req,
+    headers: { ...req.headers, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+  };
   expect(await transport.handle(retry, bot)).toMatchObject({ status: 200, headers: { 'x-slack-no-retry': '1' } });
   expect(bot.inputs).toEqual([]);
 });

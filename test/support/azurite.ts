@@ -3,8 +3,14 @@ import { startAzurite, type RunningAzurite } from '../../local/azurite';
 import { useStarted } from './use-started';
 
 export function useAzurite(): { readonly connectionString: string } {
-  const azurite = useStarted<RunningAzurite>('Azurite', () => startAzurite(), (a) => a.stop());
+  const azurite = useStarted<RunningAzurite>(
+    'Azurite',
+    () => startAzurite(),
+    (a) => a.stop(),
+  );
   return {
-    get connectionString() { return azurite.current.connectionString; },
+    get connectionString() {
+      return azurite.current.connectionString;
+    },
   };
 }

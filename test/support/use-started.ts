@@ -7,7 +7,12 @@ export interface Started<T> {
   readonly current: T;
 }
 
-export function useStarted<T>(name: string, start: () => Promise<T>, stop: (started: T) => Promise<void>, timeoutMs = 90_000): Started<T> {
+export function useStarted<T>(
+  name: string,
+  start: () => Promise<T>,
+  stop: (started: T) => Promise<void>,
+  timeoutMs = 90_000,
+): Started<T> {
   let starting: Promise<T> | undefined;
   let started: T | undefined;
   beforeAll(async () => {
@@ -15,12 +20,16 @@ export function useStarted<T>(name: string, start: () => Promise<T>, stop: (star
     started = await starting;
   }, timeoutMs);
   afterAll(async () => {
-    const done = await starting?.then((v) => ({ v }), () => undefined);
+    const done = await starting?.then(
+      (v) => ({ v }),
+      () => undefined,
+    );
     if (done) await stop(done.v);
   }, timeoutMs);
   return {
     get current() {
-      if (started === undefined) throw new Error(`${name} is not running (its start failed or has not finished: see beforeAll).`);
+      if (started === undefined)
+        throw new Error(`${name} is not running (its start failed or has not finished: see beforeAll).`);
       return started;
     },
   };

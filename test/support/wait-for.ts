@@ -10,9 +10,19 @@ export interface WaitForOptions {
 }
 
 /** Reads until the value is truthy, and returns it. */
-export function waitFor<T>(what: string, read: () => T | Promise<T>, done?: undefined, opts?: WaitForOptions): Promise<NonNullable<T>>;
+export function waitFor<T>(
+  what: string,
+  read: () => T | Promise<T>,
+  done?: undefined,
+  opts?: WaitForOptions,
+): Promise<NonNullable<T>>;
 /** Reads until `done(value)` holds, and returns that value. */
-export function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, opts?: WaitForOptions): Promise<T>;
+export function waitFor<T>(
+  what: string,
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  opts?: WaitForOptions,
+): Promise<T>;
 export async function waitFor<T>(
   what: string,
   read: () => T | Promise<T>,
@@ -24,12 +34,13 @@ export async function waitFor<T>(
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() >= deadline) throw new Error(`waitFor: ${what} did not happen within ${timeoutMs} ms (last value: ${shown(value)})`);
+    if (Date.now() >= deadline)
+      throw new Error(`waitFor: ${what} did not happen within ${timeoutMs} ms (last value: ${shown(value)})`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }
 
 function shown(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

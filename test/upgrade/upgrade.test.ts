@@ -62,7 +62,8 @@ async function readEverything(s: Services, f: Fixture): Promise<Record<string, n
         },
       };
       if (!read[table]) throw new Error(`table ${table}: this test has no reader for it`);
-      if (!(await read[table]())) throw new Error(`table ${table}: row ${r.partitionKey}/${r.rowKey} did not read back`);
+      if (!(await read[table]()))
+        throw new Error(`table ${table}: row ${r.partitionKey}/${r.rowKey} did not read back`);
       n[table]++;
     }
   }
@@ -70,11 +71,17 @@ async function readEverything(s: Services, f: Fixture): Promise<Record<string, n
 }
 
 /** Delivers every message of the events queue to the notifier, as the host does. */
-async function notifyAll(conn: string, s: Services): Promise<Array<Awaited<ReturnType<Services['notifier']['handle']>>>> {
+async function notifyAll(
+  conn: string,
+  s: Services,
+): Promise<Array<Awaited<ReturnType<Services['notifier']['handle']>>>> {
   const queue = new QueueClient(conn, EVENTS_QUEUE);
   const out = [];
   for (;;) {
-    const { receivedMessageItems: items } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 });
+    const { receivedMessageItems: items } = await queue.receiveMessages({
+      numberOfMessages: 32,
+      visibilityTimeout: 60,
+    });
     if (items.length === 0) return out;
     for (const m of items) {
       out.push(await s.notifier.handle(decodeQueueMessage(m.messageText, 'base64')));
@@ -100,7 +107,10 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('upgrade from fccbd8d o
           startEngine({
             dataDir,
             timing: { allocationDelayMs: 100, operationDelayMs: 50, schedulerIntervalMs: 50 },
-            batch: backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: f.subscriptionId }, account: WS.workspace } : undefined,
+            batch:
+              backend === 'azurebatch'
+                ? { workspace: { ...WS, subscriptionId: f.subscriptionId }, account: WS.workspace }
+                : undefined,
           }),
           (e) => e.stop(),
         ),
@@ -118,17 +128,25 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('upgrade from fccbd8d o
         });
       }
       const config = loadConfig(env);
-      expect(config.deprecatedSettings.map((d) => d.name)).toEqual(expect.arrayContaining(['BATCHAI_WORKSPACES', 'BATCHAI_ENDPOINT']));
+      expect(config.deprecatedSettings.map((d) => d.name)).toEqual(
+        expect.arrayContaining(['BATCHAI_WORKSPACES', 'BATCHAI_ENDPOINT']),
+      );
       const writes = createWriteCounter();
       const logs: string[] = [];
-      const services = await createServices(config, { storage: { tablePolicies: [writes.policy] }, log: (l) => logs.push(l) });
+      const services = await createServices(config, {
+        storage: { tablePolicies: [writes.policy] },
+        log: (l) => logs.push(l),
+      });
 
       const counts = await readEverything(services, f);
       expect(counts).toEqual(Object.fromEntries(Object.entries(f.tables).map(([k, v]) => [k, v.length])));
       expect(Object.keys(counts).length).toBeGreaterThanOrEqual(16);
       // The engine came back with the jobs the old version saw, in the states it stored.
       const seen = (await observeWorkspace(services.compute, WS, 4)).jobs.map((j) => ({
-        experiment: j.row.experiment, job: j.row.job, state: j.row.state, cluster: j.row.cluster,
+        experiment: j.row.experiment,
+        job: j.row.job,
+        state: j.row.state,
+        cluster: j.row.cluster,
       }));
       expect(seen).toEqual(f.engine.jobs);
 

@@ -17,7 +17,13 @@ function run(cmd: string, args: string[], cwd: string): void {
 }
 
 /** The package.json Azure reads: name, version, entry point, engines and runtime dependencies only. */
-export function deployedPackageJson(source: { name: string; version: string; main: string; engines?: unknown; dependencies?: Record<string, string> }) {
+export function deployedPackageJson(source: {
+  name: string;
+  version: string;
+  main: string;
+  engines?: unknown;
+  dependencies?: Record<string, string>;
+}) {
   const { name, version, main, engines, dependencies } = source;
   return { name, version, private: true, main, engines, dependencies };
 }
@@ -57,7 +63,10 @@ export function stagedFiles(stage: string): string[] {
 
 /** Zips the staged app and writes the list of its entries beside the zip. */
 export function zipApp(stage: string, out: string): string[] {
-  writeZip(out, stagedFiles(stage).map((path) => ({ path, data: readFileSync(join(stage, path)) })));
+  writeZip(
+    out,
+    stagedFiles(stage).map((path) => ({ path, data: readFileSync(join(stage, path)) })),
+  );
   const names = zipEntryNames(out);
   writeFileSync(`${out}.entries.txt`, `${names.join('\n')}\n`);
   return names;
@@ -67,5 +76,7 @@ if (require.main === module) {
   const stage = join(ROOT, '.deploy', 'app');
   stageApp(stage, { installDependencies: true });
   const names = zipApp(stage, PACKAGE_ZIP);
-  console.log(`${relative(ROOT, PACKAGE_ZIP)}: ${names.length} files, ${(statSync(PACKAGE_ZIP).size / 1e6).toFixed(1)} MB`);
+  console.log(
+    `${relative(ROOT, PACKAGE_ZIP)}: ${names.length} files, ${(statSync(PACKAGE_ZIP).size / 1e6).toFixed(1)} MB`,
+  );
 }

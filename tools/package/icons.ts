@@ -23,7 +23,11 @@ function draw(size: number, paint: (x: number, y: number) => Rgba): Image {
 
 /** Is (x, y), in units of the icon's size, on one of the three bars (short, tall, middle)? */
 function onBar(u: number, v: number): boolean {
-  const bars: Array<[number, number, number]> = [[0.22, 0.36, 0.55], [0.43, 0.57, 0.25], [0.64, 0.78, 0.4]];
+  const bars: Array<[number, number, number]> = [
+    [0.22, 0.36, 0.55],
+    [0.43, 0.57, 0.25],
+    [0.64, 0.78, 0.4],
+  ];
   return v < 0.78 && bars.some(([from, to, top]) => u >= from && u < to && v >= top);
 }
 

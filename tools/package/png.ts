@@ -2,7 +2,11 @@
 // test uses. Enough PNG for icons drawn by code; no image library is needed.
 import { crc32, deflateSync } from 'node:zlib';
 
-export interface Image { width: number; height: number; /** RGBA, row by row. */ pixels: Uint8Array }
+export interface Image {
+  width: number;
+  height: number /** RGBA, row by row. */;
+  pixels: Uint8Array;
+}
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -16,7 +20,10 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 export function encodePng(img: Image): Buffer {
-  if (img.pixels.length !== img.width * img.height * 4) throw new Error(`png: ${img.width}×${img.height} needs ${img.width * img.height * 4} bytes, got ${img.pixels.length}`);
+  if (img.pixels.length !== img.width * img.height * 4)
+    throw new Error(
+      `png: ${img.width}×${img.height} needs ${img.width * img.height * 4} bytes, got ${img.pixels.length}`,
+    );
   const header = Buffer.alloc(13);
   header.writeUInt32BE(img.width, 0);
   header.writeUInt32BE(img.height, 4);
@@ -25,14 +32,20 @@ export function encodePng(img: Image): Buffer {
   const stride = img.width * 4;
   const raw = Buffer.alloc((stride + 1) * img.height);
   for (let y = 0; y < img.height; y++) raw.set(img.pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Width, height and colour type from a PNG's IHDR, after checking the signature and the chunk's CRC. */
 export function pngHeader(png: Uint8Array): { width: number; height: number; colorType: number } {
   const b = Buffer.from(png);
   if (!b.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG: bad signature');
-  if (b.toString('ascii', 12, 16) !== 'IHDR' || b.readUInt32BE(8) !== 13) throw new Error('not a PNG: IHDR is not the first chunk');
+  if (b.toString('ascii', 12, 16) !== 'IHDR' || b.readUInt32BE(8) !== 13)
+    throw new Error('not a PNG: IHDR is not the first chunk');
   if (crc32(b.subarray(12, 29)) !== b.readUInt32BE(29)) throw new Error('not a PNG: IHDR CRC mismatch');
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20), colorType: b[25] };
 }

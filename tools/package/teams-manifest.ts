@@ -8,7 +8,20 @@ export const ACCENT_COLOR = '#0F6CBD';
 export const ICONS = { color: 'color.png', outline: 'outline.png' } as const;
 
 // The menu Teams shows (at most 12 per scope): the everyday commands, by verb. Text comes from the table.
-export const MENU_VERBS = ['help', 'jobs', 'job', 'logs', 'outputs', 'submit', 'clusters', 'resize', 'autoscale', 'terminate', 'subscribe', 'templates'];
+export const MENU_VERBS = [
+  'help',
+  'jobs',
+  'job',
+  'logs',
+  'outputs',
+  'submit',
+  'clusters',
+  'resize',
+  'autoscale',
+  'terminate',
+  'subscribe',
+  'templates',
+];
 
 export interface ManifestInput {
   /** The bot's app id: the user-assigned identity's client id (deployment output botAppId). */
@@ -33,8 +46,12 @@ export function menuCommands(): Array<{ title: string; description: string }> {
 }
 
 export function teamsManifest(input: ManifestInput): Record<string, unknown> {
-  if (!GUID.test(input.botAppId)) throw new Error(`bot app id "${input.botAppId}": expected a GUID (the deployment output botAppId).`);
-  if (!HOST.test(input.domain)) throw new Error(`domain "${input.domain}": expected a host name such as myapp.azurewebsites.net (the deployment output functionAppHostName).`);
+  if (!GUID.test(input.botAppId))
+    throw new Error(`bot app id "${input.botAppId}": expected a GUID (the deployment output botAppId).`);
+  if (!HOST.test(input.domain))
+    throw new Error(
+      `domain "${input.domain}": expected a host name such as myapp.azurewebsites.net (the deployment output functionAppHostName).`,
+    );
   const site = input.developerUrl ?? `https://${input.domain}/`;
   if (!/^https:\/\/\S+$/.test(site)) throw new Error(`developer URL "${site}": expected an https:// URL.`);
   const scopes = ['personal', 'team', 'groupChat'];
@@ -56,13 +73,15 @@ export function teamsManifest(input: ManifestInput): Record<string, unknown> {
     },
     icons: { ...ICONS },
     accentColor: ACCENT_COLOR,
-    bots: [{
-      botId: input.botAppId,
-      scopes,
-      supportsFiles: false,
-      isNotificationOnly: false,
-      commandLists: [{ scopes, commands: menuCommands() }],
-    }],
+    bots: [
+      {
+        botId: input.botAppId,
+        scopes,
+        supportsFiles: false,
+        isNotificationOnly: false,
+        commandLists: [{ scopes, commands: menuCommands() }],
+      },
+    ],
     permissions: ['identity', 'messageTeamMembers'],
     validDomains: [input.domain],
   };

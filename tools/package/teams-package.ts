@@ -9,13 +9,31 @@ import { encodePng } from './png';
 import { ACCENT_COLOR, ICONS, teamsManifest, type ManifestInput } from './teams-manifest';
 import { writeZip } from './zip';
 
-export interface TeamsPackageArgs { botAppId?: string; domain?: string; outputsFile?: string; developerUrl?: string; out: string }
+export interface TeamsPackageArgs {
+  botAppId?: string;
+  domain?: string;
+  outputsFile?: string;
+  developerUrl?: string;
+  out: string;
+}
 
-const USAGE = 'Usage: npm run package:teams -- (--outputs outputs.json | --bot-id <guid> --domain <host>) [--developer-url https://...] [--out file.zip]';
+const USAGE =
+  'Usage: npm run package:teams -- (--outputs outputs.json | --bot-id <guid> --domain <host>) [--developer-url https://...] [--out file.zip]';
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>, root: string): TeamsPackageArgs {
-  const args: TeamsPackageArgs = { botAppId: env.BOT_APP_ID, domain: env.BOT_DOMAIN, developerUrl: env.DEVELOPER_URL, out: join(root, '.deploy', 'teams-app.zip') };
-  const flags: Record<string, keyof TeamsPackageArgs> = { '--bot-id': 'botAppId', '--domain': 'domain', '--outputs': 'outputsFile', '--developer-url': 'developerUrl', '--out': 'out' };
+  const args: TeamsPackageArgs = {
+    botAppId: env.BOT_APP_ID,
+    domain: env.BOT_DOMAIN,
+    developerUrl: env.DEVELOPER_URL,
+    out: join(root, '.deploy', 'teams-app.zip'),
+  };
+  const flags: Record<string, keyof TeamsPackageArgs> = {
+    '--bot-id': 'botAppId',
+    '--domain': 'domain',
+    '--outputs': 'outputsFile',
+    '--developer-url': 'developerUrl',
+    '--out': 'out',
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = flags[argv[i]];
     if (!key || argv[i + 1] === undefined) throw new Error(`${argv[i]}: unexpected. ${USAGE}`);

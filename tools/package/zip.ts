@@ -3,7 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 
-export interface ZipEntry { path: string; data: Uint8Array }
+export interface ZipEntry {
+  path: string;
+  data: Uint8Array;
+}
 
 // A fixed time for every entry: the same files give the same archive bytes.
 const FIXED_MTIME = new Date('2026-01-01T00:00:00Z');
@@ -21,7 +24,12 @@ export function writeZip(out: string, entries: ZipEntry[]): void {
 /** The archive's entry names, in order (nothing is decompressed). */
 export function zipEntryNames(file: string): string[] {
   const names: string[] = [];
-  unzipSync(readFileSync(file), { filter: (f) => { names.push(f.name); return false; } });
+  unzipSync(readFileSync(file), {
+    filter: (f) => {
+      names.push(f.name);
+      return false;
+    },
+  });
   return names;
 }
 

@@ -3,7 +3,7 @@
 // or a Slack conversation's Block Kit (slack-blocks.js), sends button presses back as `value`, and long-polls
 // for new and updated activities (replies, alerts, cards updated in place). Conversation, user, channel and
 // theme come from the URL hash (#conversation=..&user=..&channel=..&theme=..), else localStorage, else defaults.
-(function () {
+(() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
   const list = $('activities');
@@ -43,10 +43,12 @@
       const res = await fetch(api('/messages'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(Object.assign({ user: { id: state.user, name: state.user }, channel: state.channel }, body)),
+        body: JSON.stringify(
+          Object.assign({ user: { id: state.user, name: state.user }, channel: state.channel }, body),
+        ),
       });
       const answer = await res.json();
-      status.textContent = res.ok ? '' : (answer.error && answer.error.message) || 'HTTP ' + res.status;
+      status.textContent = res.ok ? '' : answer.error?.message || 'HTTP ' + res.status;
     } catch (e) {
       status.textContent = 'chat server unreachable: ' + e.message;
     }
@@ -60,13 +62,15 @@
       const hostConfig = state.hostConfigs[state.theme];
       if (hostConfig) card.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
       card.parse(content);
-      card.onExecuteAction = function (action) {
+      card.onExecuteAction = (action) => {
         if (action instanceof AdaptiveCards.OpenUrlAction) {
           window.open(action.url, '_blank', 'noopener');
         } else if (action instanceof AdaptiveCards.SubmitAction || action instanceof AdaptiveCards.ExecuteAction) {
           // As Web Chat: the button's data becomes the message's value; the text stays empty.
           const data = typeof action.data === 'object' && action.data !== null ? action.data : { data: action.data };
-          send({ value: action instanceof AdaptiveCards.ExecuteAction ? Object.assign({ verb: action.verb }, data) : data });
+          send({
+            value: action instanceof AdaptiveCards.ExecuteAction ? Object.assign({ verb: action.verb }, data) : data,
+          });
         }
       };
       const rendered = card.render();
@@ -91,9 +95,11 @@
     const when = activity.timestamp ? new Date(activity.timestamp).toLocaleTimeString() : '';
     meta.textContent = ((activity.from && (activity.from.name || activity.from.id)) || '?') + ' · ' + when;
     node.appendChild(meta);
-    const blocks = activity.channelData && Array.isArray(activity.channelData.blocks) ? activity.channelData.blocks : null;
+    const blocks =
+      activity.channelData && Array.isArray(activity.channelData.blocks) ? activity.channelData.blocks : null;
     // With blocks, Slack shows them and keeps the text for notifications only.
-    const shown = (!blocks && activity.text) || (fromUser && activity.value && activity.value.command ? '▸ ' + activity.value.command : '');
+    const shown =
+      (!blocks && activity.text) || (fromUser && activity.value?.command ? '▸ ' + activity.value.command : '');
     if (shown) {
       const text = document.createElement('div');
       text.className = 'text';
@@ -132,11 +138,11 @@
         const res = await fetch(api('/activities?wait=25&after=' + state.last), { signal: state.pending.signal });
         const body = await res.json();
         if (generation !== state.generation) continue;
-        if (!res.ok) throw new Error((body.error && body.error.message) || 'HTTP ' + res.status);
+        if (!res.ok) throw new Error(body.error?.message || 'HTTP ' + res.status);
         state.last = body.last;
         show(body.activities);
         if (status.textContent.startsWith('chat server')) status.textContent = '';
-      } catch (e) {
+      } catch {
         if (generation !== state.generation) continue; // aborted by a conversation switch
         status.textContent = 'chat server unreachable, retrying…';
         await new Promise((r) => setTimeout(r, 2000));
@@ -160,7 +166,7 @@
     remember();
   }
 
-  $('send').addEventListener('submit', function (ev) {
+  $('send').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const text = $('text').value.trim();
     if (!text) return;
@@ -168,11 +174,20 @@
     send({ text: text });
   });
   $('conversation').addEventListener('change', (ev) => switchTo(ev.target.value.trim(), null));
-  $('user').addEventListener('change', (ev) => { state.user = ev.target.value.trim() || state.user; remember(); });
+  $('user').addEventListener('change', (ev) => {
+    state.user = ev.target.value.trim() || state.user;
+    remember();
+  });
   // The channel applies to what is sent from now on: the bot answers each message in its channel's format.
-  $('channel').addEventListener('change', (ev) => { state.channel = ev.target.value; remember(); });
-  $('theme').addEventListener('change', (ev) => { state.theme = ev.target.value; rerender(); });
-  window.addEventListener('hashchange', function () {
+  $('channel').addEventListener('change', (ev) => {
+    state.channel = ev.target.value;
+    remember();
+  });
+  $('theme').addEventListener('change', (ev) => {
+    state.theme = ev.target.value;
+    rerender();
+  });
+  window.addEventListener('hashchange', () => {
     const h = new URLSearchParams(location.hash.slice(1));
     const changed = SETTINGS.filter((name) => h.get(name) && h.get(name) !== state[name]);
     if (changed.length === 0) return;

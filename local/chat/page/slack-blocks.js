@@ -2,7 +2,7 @@
 // shows it: header, sections with mrkdwn text, fields and a button, context lines, actions, dividers. mrkdwn
 // is read the way Slack reads it (*bold*, _italic_, `code`, ``` blocks, <url|text> links, &amp; &lt; &gt;);
 // every piece of text goes in as a text node, never as HTML.
-(function () {
+(() => {
   'use strict';
   const EMOJI = { white_check_mark: '✅', warning: '⚠️', x: '❌', arrows_counterclockwise: '🔄' };
   const decode = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -70,7 +70,8 @@
 
   function block(b, press) {
     switch (b.type) {
-      case 'header': return el('div', 'sk-header', [b.text.text]);
+      case 'header':
+        return el('div', 'sk-header', [b.text.text]);
       case 'section': {
         const node = el('div', 'sk-section');
         if (b.text) node.append(textOf(b.text));
@@ -78,15 +79,26 @@
         if (b.accessory && b.accessory.type === 'button') node.append(button(b.accessory, press));
         return node;
       }
-      case 'context': return el('div', 'sk-context', b.elements.map(textOf));
-      case 'actions': return el('div', 'sk-actions', b.elements.map((e) => button(e, press)));
-      case 'divider': return el('hr', 'sk-divider');
-      default: return el('div', 'sk-unknown', ['[' + b.type + ' block]']);
+      case 'context':
+        return el('div', 'sk-context', b.elements.map(textOf));
+      case 'actions':
+        return el(
+          'div',
+          'sk-actions',
+          b.elements.map((e) => button(e, press)),
+        );
+      case 'divider':
+        return el('hr', 'sk-divider');
+      default:
+        return el('div', 'sk-unknown', ['[' + b.type + ' block]']);
     }
   }
 
   /** The blocks as one message; `press(value)` is called with a button's value. */
-  window.renderSlackBlocks = function (blocks, press) {
-    return el('div', 'sk-message', blocks.map((b) => block(b, press)));
-  };
+  window.renderSlackBlocks = (blocks, press) =>
+    el(
+      'div',
+      'sk-message',
+      blocks.map((b) => block(b, press)),
+    );
 })();

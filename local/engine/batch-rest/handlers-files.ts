@@ -43,16 +43,27 @@ function fileReply(f: BatchFacade, r: BatchRequest, head: boolean): Reply {
   const { path, stat } = fileIn(dir, r.params.filePath);
   const url = `${base}/${r.params.filePath}`;
   const headers: Record<string, string | number> = headersOf(stat, url);
-  if (stat.isDirectory() || head) return { status: 200, headers: { ...headers, 'Content-Length': stat.isDirectory() ? 0 : stat.size } };
+  if (stat.isDirectory() || head)
+    return { status: 200, headers: { ...headers, 'Content-Length': stat.isDirectory() ? 0 : stat.size } };
   const range = r.headers['ocp-range'];
   if (typeof range !== 'string') return { status: 200, headers, file: { path, start: 0, end: stat.size - 1 } };
   const m = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
   const start = m ? Number(m[1]) : NaN;
-  const end = m && m[2] ? Math.min(Number(m[2]), stat.size - 1) : stat.size - 1;
+  const end = m?.[2] ? Math.min(Number(m[2]), stat.size - 1) : stat.size - 1;
   if (!m || start > end || start >= stat.size) {
-    throw new BatchHttpError(416, 'InvalidRange', `The range specified is invalid for the current size of the resource: ${range} (size ${stat.size}).`, [], { 'Content-Range': `bytes */${stat.size}` });
+    throw new BatchHttpError(
+      416,
+      'InvalidRange',
+      `The range specified is invalid for the current size of the resource: ${range} (size ${stat.size}).`,
+      [],
+      { 'Content-Range': `bytes */${stat.size}` },
+    );
   }
-  return { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}` }, file: { path, start, end } };
+  return {
+    status: 206,
+    headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}` },
+    file: { path, start, end },
+  };
 }
 
 function walk(dir: string, recursive: boolean): string[] {
@@ -69,11 +80,18 @@ const listFiles: Handler = (f, r) => {
     const name = relative(dir, p).split(sep).join('/');
     const stat = statSync(p);
     return {
-      name, url: `${base}/${name}`, isDirectory: stat.isDirectory(),
-      properties: stat.isDirectory() ? undefined : {
-        creationTime: stat.birthtime.toISOString(), lastModified: stat.mtime.toISOString(), contentLength: String(stat.size),
-        contentType: 'application/octet-stream', fileMode: (stat.mode & 0o777).toString(8).padStart(6, '0'),
-      },
+      name,
+      url: `${base}/${name}`,
+      isDirectory: stat.isDirectory(),
+      properties: stat.isDirectory()
+        ? undefined
+        : {
+            creationTime: stat.birthtime.toISOString(),
+            lastModified: stat.mtime.toISOString(),
+            contentLength: String(stat.size),
+            contentType: 'application/octet-stream',
+            fileMode: (stat.mode & 0o777).toString(8).padStart(6, '0'),
+          },
     };
   });
   return listReply(f, r, 'files', entries);
@@ -83,13 +101,21 @@ export const fileRoutes: Array<[string, string, Handler]> = [
   ['GET', '/jobs/{jobId}/tasks/{taskId}/files', listFiles],
   ['GET', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => fileReply(f, r, false)],
   ['HEAD', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => fileReply(f, r, true)],
-  ['DELETE', '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}', (f, r) => {
-    const { dir } = taskDir(f, r);
-    const { path, stat } = fileIn(dir, r.params.filePath);
-    if (stat.isDirectory() && r.url.searchParams.get('recursive') !== 'true') {
-      throw new BatchHttpError(409, 'DirectoryNotEmpty', 'The directory is not empty: delete it with recursive=true.');
-    }
-    rmSync(path, { recursive: true, force: true });
-    return { status: 200 };
-  }],
+  [
+    'DELETE',
+    '/jobs/{jobId}/tasks/{taskId}/files/{filePath*}',
+    (f, r) => {
+      const { dir } = taskDir(f, r);
+      const { path, stat } = fileIn(dir, r.params.filePath);
+      if (stat.isDirectory() && r.url.searchParams.get('recursive') !== 'true') {
+        throw new BatchHttpError(
+          409,
+          'DirectoryNotEmpty',
+          'The directory is not empty: delete it with recursive=true.',
+        );
+      }
+      rmSync(path, { recursive: true, force: true });
+      return { status: 200 };
+    },
+  ],
 ];

@@ -24,30 +24,60 @@ export function taskOf(j: StoredJob, id: string): StoredTask {
 
 function checkId(v: unknown): string {
   if (v === undefined) throw missingProperty('id');
-  if (typeof v !== 'string' || !ID.test(v)) throw invalidProperty('id', 'expected 1-64 letters, digits, hyphens or underscores');
+  if (typeof v !== 'string' || !ID.test(v))
+    throw invalidProperty('id', 'expected 1-64 letters, digits, hyphens or underscores');
   return v;
 }
 
 function notActive(j: StoredJob): BatchHttpError {
   return j.state === 'completed'
-    ? new BatchHttpError(409, 'JobCompleted', 'The specified job is already in a completed state.', [{ key: 'JobId', value: j.id }])
-    : new BatchHttpError(409, 'OperationInvalidForCurrentState', `The operation is not allowed while the job is ${j.state}.`, [{ key: 'JobId', value: j.id }]);
+    ? new BatchHttpError(409, 'JobCompleted', 'The specified job is already in a completed state.', [
+        { key: 'JobId', value: j.id },
+      ])
+    : new BatchHttpError(
+        409,
+        'OperationInvalidForCurrentState',
+        `The operation is not allowed while the job is ${j.state}.`,
+        [{ key: 'JobId', value: j.id }],
+      );
 }
 
 const addJob: Handler = (f, r) => {
   const b = record(r.body, 'job') as BatchJobCreateOptions;
   const id = checkId(b.id);
   if (!b.poolInfo?.poolId) {
-    throw b.poolInfo?.autoPoolSpecification ? invalidProperty('poolInfo.autoPoolSpecification', 'the local engine runs jobs on existing pools: give poolInfo.poolId') : missingProperty('poolInfo');
+    throw b.poolInfo?.autoPoolSpecification
+      ? invalidProperty(
+          'poolInfo.autoPoolSpecification',
+          'the local engine runs jobs on existing pools: give poolInfo.poolId',
+        )
+      : missingProperty('poolInfo');
   }
-  if (f.store.job(id)) throw new BatchHttpError(409, 'JobExists', 'The specified job already exists.', [{ key: 'JobId', value: id }]);
+  if (f.store.job(id))
+    throw new BatchHttpError(409, 'JobExists', 'The specified job already exists.', [{ key: 'JobId', value: id }]);
   const now = f.core.now();
-  f.store.jobs.set(id.toLowerCase(), { id, options: b, creationTime: now, lastModified: now, state: 'active', stateTransitionTime: now, tasks: [] });
+  f.store.jobs.set(id.toLowerCase(), {
+    id,
+    options: b,
+    creationTime: now,
+    lastModified: now,
+    state: 'active',
+    stateTransitionTime: now,
+    tasks: [],
+  });
   f.store.save();
   return created(f, `/jobs/${id}`);
 };
 
-const UPDATABLE = ['priority', 'maxParallelTasks', 'allowTaskPreemption', 'constraints', 'poolInfo', 'onAllTasksComplete', 'metadata'] as const;
+const UPDATABLE = [
+  'priority',
+  'maxParallelTasks',
+  'allowTaskPreemption',
+  'constraints',
+  'poolInfo',
+  'onAllTasksComplete',
+  'metadata',
+] as const;
 
 const updateJob: Handler = (f, r) => {
   const j = jobOf(f, r.params.jobId);
@@ -65,7 +95,13 @@ const terminate: Handler = (f, r) => {
   if (j.state !== 'active' && j.state !== 'disabled') throw notActive(j);
   const reason = record(r.body, 'options').terminateReason;
   const now = f.core.now();
-  Object.assign(j, { previousState: j.state, state: 'terminating', stateTransitionTime: now, lastModified: now, terminateReason: typeof reason === 'string' ? reason : 'UserTerminate' });
+  Object.assign(j, {
+    previousState: j.state,
+    state: 'terminating',
+    stateTransitionTime: now,
+    lastModified: now,
+    terminateReason: typeof reason === 'string' ? reason : 'UserTerminate',
+  });
   for (const t of j.tasks) if (!t.outcome) stopTask(f, t);
   f.store.save();
   return accepted(f, `/jobs/${j.id}`);
@@ -88,8 +124,10 @@ const addTask: Handler = (f, r) => {
   const id = checkId(b.id);
   if (typeof b.commandLine !== 'string' || !b.commandLine.trim()) throw missingProperty('commandLine');
   const n = b.multiInstanceSettings?.numberOfInstances;
-  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw invalidProperty('multiInstanceSettings.numberOfInstances', 'expected a whole number of at least 1');
-  if (j.tasks.some((t) => t.id.toLowerCase() === id.toLowerCase())) throw new BatchHttpError(409, 'TaskExists', 'The specified task already exists.', [{ key: 'TaskId', value: id }]);
+  if (n !== undefined && (!Number.isInteger(n) || n < 1))
+    throw invalidProperty('multiInstanceSettings.numberOfInstances', 'expected a whole number of at least 1');
+  if (j.tasks.some((t) => t.id.toLowerCase() === id.toLowerCase()))
+    throw new BatchHttpError(409, 'TaskExists', 'The specified task already exists.', [{ key: 'TaskId', value: id }]);
   const t = newTask(j, b, f.core.now());
   startTask(f, j, t);
   j.tasks.push(t);
@@ -114,57 +152,100 @@ function taskCounts(f: BatchFacade, j: StoredJob) {
 export const jobRoutes: Array<[string, string, Handler]> = [
   ['GET', '/jobs', (f, r) => listReply(f, r, 'jobs', [...f.store.jobs.values()], (j) => jobView(f, j))],
   ['POST', '/jobs', addJob],
-  ['GET', '/jobs/{jobId}', (f, r) => entityReply(f, 'jobs', requireMatch(r, jobView(f, jobOf(f, r.params.jobId)), true))],
+  [
+    'GET',
+    '/jobs/{jobId}',
+    (f, r) => entityReply(f, 'jobs', requireMatch(r, jobView(f, jobOf(f, r.params.jobId)), true)),
+  ],
   ['PATCH', '/jobs/{jobId}', updateJob],
   ['DELETE', '/jobs/{jobId}', deleteJob],
   ['POST', '/jobs/{jobId}/terminate', terminate],
-  ['GET', '/jobs/{jobId}/taskcounts', (f, r) => {
-    const counts = taskCounts(f, jobOf(f, r.params.jobId));
-    return entityReply(f, 'Microsoft.Azure.Batch.Protocol.Entities.TaskCountsResult', { taskCounts: counts, taskSlotCounts: counts } as never);
-  }],
-  ['GET', '/jobs/{jobId}/jobpreparationandreleasetaskstatus', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    const ran = j.options.jobPreparationTask ? j.tasks.map((t) => coreJobOf(f, t)).filter((c) => c?.startTime !== undefined) : [];
-    const value = ran.slice(0, 1).map((c) => ({
-      poolId: j.options.poolInfo.poolId, nodeId: 'tvm-local_0', nodeUrl: `${f.baseUrl}/pools/${j.options.poolInfo.poolId}/nodes/tvm-local_0`,
-      jobPreparationTaskExecutionInfo: { startTime: new Date(c!.startTime!).toISOString(), state: 'completed', retryCount: 0, exitCode: 0 },
-    }));
-    return listReply(f, r, 'jobpreparationandreleasetaskstatus', value);
-  }],
-  ['GET', '/jobs/{jobId}/tasks', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    return listReply(f, r, 'tasks', j.tasks, (t) => taskView(f, j, t));
-  }],
+  [
+    'GET',
+    '/jobs/{jobId}/taskcounts',
+    (f, r) => {
+      const counts = taskCounts(f, jobOf(f, r.params.jobId));
+      return entityReply(f, 'Microsoft.Azure.Batch.Protocol.Entities.TaskCountsResult', {
+        taskCounts: counts,
+        taskSlotCounts: counts,
+      } as never);
+    },
+  ],
+  [
+    'GET',
+    '/jobs/{jobId}/jobpreparationandreleasetaskstatus',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      const ran = j.options.jobPreparationTask
+        ? j.tasks.map((t) => coreJobOf(f, t)).filter((c) => c?.startTime !== undefined)
+        : [];
+      const value = ran.slice(0, 1).map((c) => ({
+        poolId: j.options.poolInfo.poolId,
+        nodeId: 'tvm-local_0',
+        nodeUrl: `${f.baseUrl}/pools/${j.options.poolInfo.poolId}/nodes/tvm-local_0`,
+        jobPreparationTaskExecutionInfo: {
+          startTime: new Date(c!.startTime!).toISOString(),
+          state: 'completed',
+          retryCount: 0,
+          exitCode: 0,
+        },
+      }));
+      return listReply(f, r, 'jobpreparationandreleasetaskstatus', value);
+    },
+  ],
+  [
+    'GET',
+    '/jobs/{jobId}/tasks',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      return listReply(f, r, 'tasks', j.tasks, (t) => taskView(f, j, t));
+    },
+  ],
   ['POST', '/jobs/{jobId}/tasks', addTask],
-  ['GET', '/jobs/{jobId}/tasks/{taskId}', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    return entityReply(f, 'tasks', requireMatch(r, taskView(f, j, taskOf(j, r.params.taskId)), true));
-  }],
-  ['PUT', '/jobs/{jobId}/tasks/{taskId}', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    const t = taskOf(j, r.params.taskId);
-    requireMatch(r, taskView(f, j, t));
-    const c = record(r.body, 'task').constraints;
-    if (c !== undefined) t.options = { ...t.options, constraints: record(c, 'constraints') };
-    t.lastModified = f.core.now();
-    f.store.save();
-    return { status: 200, headers: { DataServiceId: `${f.baseUrl}/jobs/${j.id}/tasks/${t.id}` } };
-  }],
-  ['POST', '/jobs/{jobId}/tasks/{taskId}/terminate', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    const t = taskOf(j, r.params.taskId);
-    requireMatch(r, taskView(f, j, t));
-    stopTask(f, t);
-    return { status: 204 };
-  }],
-  ['DELETE', '/jobs/{jobId}/tasks/{taskId}', (f, r) => {
-    const j = jobOf(f, r.params.jobId);
-    const t = taskOf(j, r.params.taskId);
-    requireMatch(r, taskView(f, j, t));
-    deleteTaskRun(f, t);
-    j.tasks = j.tasks.filter((x) => x !== t);
-    f.store.save();
-    return { status: 200 };
-  }],
+  [
+    'GET',
+    '/jobs/{jobId}/tasks/{taskId}',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      return entityReply(f, 'tasks', requireMatch(r, taskView(f, j, taskOf(j, r.params.taskId)), true));
+    },
+  ],
+  [
+    'PUT',
+    '/jobs/{jobId}/tasks/{taskId}',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      const t = taskOf(j, r.params.taskId);
+      requireMatch(r, taskView(f, j, t));
+      const c = record(r.body, 'task').constraints;
+      if (c !== undefined) t.options = { ...t.options, constraints: record(c, 'constraints') };
+      t.lastModified = f.core.now();
+      f.store.save();
+      return { status: 200, headers: { DataServiceId: `${f.baseUrl}/jobs/${j.id}/tasks/${t.id}` } };
+    },
+  ],
+  [
+    'POST',
+    '/jobs/{jobId}/tasks/{taskId}/terminate',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      const t = taskOf(j, r.params.taskId);
+      requireMatch(r, taskView(f, j, t));
+      stopTask(f, t);
+      return { status: 204 };
+    },
+  ],
+  [
+    'DELETE',
+    '/jobs/{jobId}/tasks/{taskId}',
+    (f, r) => {
+      const j = jobOf(f, r.params.jobId);
+      const t = taskOf(j, r.params.taskId);
+      requireMatch(r, taskView(f, j, t));
+      deleteTaskRun(f, t);
+      j.tasks = j.tasks.filter((x) => x !== t);
+      f.store.save();
+      return { status: 200 };
+    },
+  ],
 ];
-

@@ -27,24 +27,37 @@ function count(body: Record<string, unknown>, name: string): number | undefined 
 }
 
 const DEALLOCATION: Record<string, DeallocationOption> = {
-  requeue: 'requeue', terminate: 'terminate', taskcompletion: 'waitforjobcompletion', retaineddata: 'waitforjobcompletion',
+  requeue: 'requeue',
+  terminate: 'terminate',
+  taskcompletion: 'waitforjobcompletion',
+  retaineddata: 'waitforjobcompletion',
 };
 
 function boundsOf(formula: unknown): { min: number; max: number } {
   if (typeof formula !== 'string' || !formula.trim()) throw missingProperty('autoScaleFormula');
   const b = autoScaleBounds(formula);
   if (!b || b.min > b.max) {
-    throw new BatchHttpError(400, 'AutoScalingFormulaSyntaxError', 'The local engine scales by bounds it can read: expected the product\'s formula (minNodes = N; maxNodes = M; ...) or a constant $TargetDedicatedNodes = N.');
+    throw new BatchHttpError(
+      400,
+      'AutoScalingFormulaSyntaxError',
+      "The local engine scales by bounds it can read: expected the product's formula (minNodes = N; maxNodes = M; ...) or a constant $TargetDedicatedNodes = N.",
+    );
   }
   return b;
 }
 
 function autoScaleSettings(b: { min: number; max: number }): ScaleSettings {
   // The core needs a maximum of at least 1; a constant 0 is a pool held at zero.
-  return b.max === 0 ? { manual: { targetNodeCount: 0 } } : { autoScale: { minimumNodeCount: b.min, maximumNodeCount: b.max, initialNodeCount: b.min } };
+  return b.max === 0
+    ? { manual: { targetNodeCount: 0 } }
+    : { autoScale: { minimumNodeCount: b.min, maximumNodeCount: b.max, initialNodeCount: b.min } };
 }
 
-function touch(f: BatchFacade, id: string, patch: Partial<NonNullable<ReturnType<BatchFacade['store']['pools']['get']>>>): void {
+function touch(
+  f: BatchFacade,
+  id: string,
+  patch: Partial<NonNullable<ReturnType<BatchFacade['store']['pools']['get']>>>,
+): void {
   const cur = f.store.pools.get(id.toLowerCase()) ?? { lastModified: f.core.now() };
   f.store.pools.set(id.toLowerCase(), { ...cur, ...patch, lastModified: f.core.now() });
   f.store.save();
@@ -55,21 +68,32 @@ const isAuto = (f: BatchFacade, c: ClusterRec): boolean => poolView(f, c).enable
 const addPool: Handler = (f, r) => {
   const b = record(r.body, 'pool');
   const id = b.id;
-  if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id)) throw id === undefined ? missingProperty('id') : invalidProperty('id', 'expected 1-64 letters, digits, hyphens or underscores');
+  if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id))
+    throw id === undefined
+      ? missingProperty('id')
+      : invalidProperty('id', 'expected 1-64 letters, digits, hyphens or underscores');
   if (typeof b.vmSize !== 'string') throw missingProperty('vmSize');
-  if (f.core.state.cluster(clusterKey(f, id))) throw new BatchHttpError(409, 'PoolExists', 'The specified pool already exists.', [{ key: 'PoolId', value: id }]);
+  if (f.core.state.cluster(clusterKey(f, id)))
+    throw new BatchHttpError(409, 'PoolExists', 'The specified pool already exists.', [{ key: 'PoolId', value: id }]);
   const dedicated = count(b, 'targetDedicatedNodes') ?? 0;
   const low = count(b, 'targetLowPriorityNodes') ?? 0;
   const auto = b.enableAutoScale === true;
-  const scaleSettings = auto ? autoScaleSettings(boundsOf(b.autoScaleFormula)) : { manual: { targetNodeCount: dedicated + low } };
+  const scaleSettings = auto
+    ? autoScaleSettings(boundsOf(b.autoScaleFormula))
+    : { manual: { targetNodeCount: dedicated + low } };
   putCluster(f.core, clusterKey(f, id), {
-    vmSize: b.vmSize, vmPriority: low > 0 && dedicated === 0 ? 'lowpriority' : 'dedicated', scaleSettings,
+    vmSize: b.vmSize,
+    vmPriority: low > 0 && dedicated === 0 ? 'lowpriority' : 'dedicated',
+    scaleSettings,
     userAccountSettings: { adminUserName: 'batch' },
   });
   touch(f, id, {
-    displayName: typeof b.displayName === 'string' ? b.displayName : undefined, metadata: b.metadata as never,
-    enableAutoScale: auto, autoScaleFormula: auto ? String(b.autoScaleFormula) : undefined,
-    autoScaleEvaluationInterval: typeof b.autoScaleEvaluationInterval === 'string' ? b.autoScaleEvaluationInterval : undefined,
+    displayName: typeof b.displayName === 'string' ? b.displayName : undefined,
+    metadata: b.metadata as never,
+    enableAutoScale: auto,
+    autoScaleFormula: auto ? String(b.autoScaleFormula) : undefined,
+    autoScaleEvaluationInterval:
+      typeof b.autoScaleEvaluationInterval === 'string' ? b.autoScaleEvaluationInterval : undefined,
   });
   return created(f, `/pools/${id}`);
 };
@@ -78,12 +102,18 @@ const resize: Handler = (f, r) => {
   const c = poolOf(f, r.params.poolId);
   requireMatch(r, poolView(f, c));
   if (isAuto(f, c)) {
-    throw new BatchHttpError(409, 'OperationInvalidForCurrentState', 'The pool has auto-scale enabled: disable auto-scale before a manual resize.', [{ key: 'PoolId', value: c.cluster }]);
+    throw new BatchHttpError(
+      409,
+      'OperationInvalidForCurrentState',
+      'The pool has auto-scale enabled: disable auto-scale before a manual resize.',
+      [{ key: 'PoolId', value: c.cluster }],
+    );
   }
   const b = record(r.body, 'resizeOptions') as PoolResizeOptions & Record<string, unknown>;
   const target = (count(b, 'targetDedicatedNodes') ?? 0) + (count(b, 'targetLowPriorityNodes') ?? 0);
   const option = b.nodeDeallocationOption === undefined ? 'requeue' : DEALLOCATION[String(b.nodeDeallocationOption)];
-  if (!option) throw invalidProperty('nodeDeallocationOption', 'expected requeue, terminate, taskcompletion or retaineddata');
+  if (!option)
+    throw invalidProperty('nodeDeallocationOption', 'expected requeue, terminate, taskcompletion or retaineddata');
   updateScale(f.core, c, { manual: { targetNodeCount: target, nodeDeallocationOption: option } });
   touch(f, c.cluster, {});
   return accepted(f, `/pools/${c.cluster}`);
@@ -102,7 +132,11 @@ const enableAutoScale: Handler = (f, r) => {
   const b = record(r.body, 'enableAutoScaleOptions') as EnableAutoScaleOptions;
   const formula = b.autoScaleFormula ?? f.store.pools.get(c.cluster)?.autoScaleFormula;
   updateScale(f.core, c, autoScaleSettings(boundsOf(formula)));
-  touch(f, c.cluster, { enableAutoScale: true, autoScaleFormula: formula, autoScaleEvaluationInterval: b.autoScaleEvaluationInterval });
+  touch(f, c.cluster, {
+    enableAutoScale: true,
+    autoScaleFormula: formula,
+    autoScaleEvaluationInterval: b.autoScaleEvaluationInterval,
+  });
   return { status: 200, headers: { DataServiceId: `${f.baseUrl}/pools/${c.cluster}` } };
 };
 
@@ -116,7 +150,12 @@ const disableAutoScale: Handler = (f, r) => {
 const evaluateAutoScale: Handler = (f, r) => {
   const c = poolOf(f, r.params.poolId);
   if (!isAuto(f, c)) {
-    throw new BatchHttpError(409, 'OperationInvalidForCurrentState', 'Auto-scale is not enabled on the pool: a formula can only be evaluated on a pool with auto-scale enabled.', [{ key: 'PoolId', value: c.cluster }]);
+    throw new BatchHttpError(
+      409,
+      'OperationInvalidForCurrentState',
+      'Auto-scale is not enabled on the pool: a formula can only be evaluated on a pool with auto-scale enabled.',
+      [{ key: 'PoolId', value: c.cluster }],
+    );
   }
   const b = boundsOf(record(r.body, 'evaluateAutoScaleOptions').autoScaleFormula);
   let demand = 0;
@@ -134,8 +173,15 @@ const removeNodes: Handler = (f, r) => {
   requireMatch(r, poolView(f, c));
   const list = record(r.body, 'removeOptions').nodeList;
   if (!Array.isArray(list) || list.length === 0) throw missingProperty('nodeList');
-  if (isAuto(f, c)) throw new BatchHttpError(409, 'OperationInvalidForCurrentState', 'The pool has auto-scale enabled: nodes cannot be removed by hand.');
-  updateScale(f.core, c, { manual: { targetNodeCount: Math.max(0, c.currentNodeCount - list.length), nodeDeallocationOption: 'requeue' } });
+  if (isAuto(f, c))
+    throw new BatchHttpError(
+      409,
+      'OperationInvalidForCurrentState',
+      'The pool has auto-scale enabled: nodes cannot be removed by hand.',
+    );
+  updateScale(f.core, c, {
+    manual: { targetNodeCount: Math.max(0, c.currentNodeCount - list.length), nodeDeallocationOption: 'requeue' },
+  });
   return accepted(f, `/pools/${c.cluster}`);
 };
 
@@ -146,22 +192,38 @@ function pools(f: BatchFacade): ClusterRec[] {
 export const poolRoutes: Array<[string, string, Handler]> = [
   ['GET', '/pools', (f, r: BatchRequest) => listReply(f, r, 'pools', pools(f), (c) => poolView(f, c))],
   ['POST', '/pools', addPool],
-  ['GET', '/pools/{poolId}', (f, r) => {
-    const v = poolView(f, poolOf(f, r.params.poolId));
-    return entityReply(f, 'pools', requireMatch(r, v, true));
-  }],
-  ['HEAD', '/pools/{poolId}', (f, r) => ({ ...entityReply(f, 'pools', poolView(f, poolOf(f, r.params.poolId))), json: undefined })],
-  ['DELETE', '/pools/{poolId}', (f, r) => {
-    const c = poolOf(f, r.params.poolId);
-    requireMatch(r, poolView(f, c));
-    deleteCluster(f.core, c);
-    return { status: 202 };
-  }],
+  [
+    'GET',
+    '/pools/{poolId}',
+    (f, r) => {
+      const v = poolView(f, poolOf(f, r.params.poolId));
+      return entityReply(f, 'pools', requireMatch(r, v, true));
+    },
+  ],
+  [
+    'HEAD',
+    '/pools/{poolId}',
+    (f, r) => ({ ...entityReply(f, 'pools', poolView(f, poolOf(f, r.params.poolId))), json: undefined }),
+  ],
+  [
+    'DELETE',
+    '/pools/{poolId}',
+    (f, r) => {
+      const c = poolOf(f, r.params.poolId);
+      requireMatch(r, poolView(f, c));
+      deleteCluster(f.core, c);
+      return { status: 202 };
+    },
+  ],
   ['POST', '/pools/{poolId}/resize', resize],
   ['POST', '/pools/{poolId}/stopresize', stopResize],
   ['POST', '/pools/{poolId}/enableautoscale', enableAutoScale],
   ['POST', '/pools/{poolId}/disableautoscale', disableAutoScale],
   ['POST', '/pools/{poolId}/evaluateautoscale', evaluateAutoScale],
   ['POST', '/pools/{poolId}/removenodes', removeNodes],
-  ['GET', '/nodecounts', (f, r) => listReply(f, r, 'poolNodeCounts', pools(f), (c) => nodeCountsView(f, c, r.apiVersion))],
+  [
+    'GET',
+    '/nodecounts',
+    (f, r) => listReply(f, r, 'poolNodeCounts', pools(f), (c) => nodeCountsView(f, c, r.apiVersion)),
+  ],
 ];

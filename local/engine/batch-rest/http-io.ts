@@ -17,7 +17,11 @@ const MAX_BODY = 4 * 1024 * 1024;
 
 /** The body's bytes; one above 4 MiB is refused with 413, as the engine's ARM facade refuses it. */
 export function readRawBody(req: IncomingMessage): Promise<Buffer> {
-  return readBody(req, MAX_BODY, () => new BatchHttpError(413, 'RequestBodyTooLarge', `The request body is larger than ${MAX_BODY} bytes.`));
+  return readBody(
+    req,
+    MAX_BODY,
+    () => new BatchHttpError(413, 'RequestBodyTooLarge', `The request body is larger than ${MAX_BODY} bytes.`),
+  );
 }
 
 export function parseJson(raw: Buffer): unknown {
@@ -26,7 +30,11 @@ export function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new BatchHttpError(400, 'InvalidRequestBody', 'The specified Request Body is not syntactically valid: expected JSON.');
+    throw new BatchHttpError(
+      400,
+      'InvalidRequestBody',
+      'The specified Request Body is not syntactically valid: expected JSON.',
+    );
   }
 }
 
@@ -51,7 +59,9 @@ export function send(res: ServerResponse, r: Reply, head: boolean): void {
     headers['Content-Length'] = r.file.end - r.file.start + 1;
     res.writeHead(r.status, headers);
     if (head || r.file.end < r.file.start) return void res.end();
-    createReadStream(r.file.path, { start: r.file.start, end: r.file.end }).on('error', () => res.destroy()).pipe(res);
+    createReadStream(r.file.path, { start: r.file.start, end: r.file.end })
+      .on('error', () => res.destroy())
+      .pipe(res);
     return;
   }
   const body = r.json === undefined ? undefined : Buffer.from(JSON.stringify(r.json));

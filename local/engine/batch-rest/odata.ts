@@ -7,8 +7,16 @@ type Entity = Record<string, unknown>;
 type Predicate = (e: Entity) => boolean;
 
 function badFilter(filter: string, reason: string): BatchHttpError {
-  return new BatchHttpError(400, 'InvalidQueryParameterValue', `The value for one of the query parameters specified in the request URI is invalid: $filter: ${reason}.`,
-    [{ key: 'QueryParameterName', value: '$filter' }, { key: 'QueryParameterValue', value: filter }, { key: 'Reason', value: reason }]);
+  return new BatchHttpError(
+    400,
+    'InvalidQueryParameterValue',
+    `The value for one of the query parameters specified in the request URI is invalid: $filter: ${reason}.`,
+    [
+      { key: 'QueryParameterName', value: '$filter' },
+      { key: 'QueryParameterValue', value: filter },
+      { key: 'Reason', value: reason },
+    ],
+  );
 }
 
 const TOKEN = /\s*(\(|\)|,|'(?:[^']|'')*'|DateTime'[^']*'|[A-Za-z_][\w.]*|-?\d+(?:\.\d+)?)/y;
@@ -59,7 +67,8 @@ export function parseFilter(text: string | null): Predicate {
   const peek = (): string | undefined => t[i];
   const take = (want?: string): string => {
     const x = t[i++];
-    if (x === undefined || (want && x.toLowerCase() !== want)) throw badFilter(filter, want ? `expected '${want}'` : 'unexpected end');
+    if (x === undefined || (want && x.toLowerCase() !== want))
+      throw badFilter(filter, want ? `expected '${want}'` : 'unexpected end');
     return x;
   };
   function primary(): Predicate {
@@ -81,7 +90,10 @@ export function parseFilter(text: string | null): Predicate {
       take(',');
       const prefix = String(literal(take()) ?? '');
       take(')');
-      return (e) => String(e[prop] ?? '').toLowerCase().startsWith(prefix.toLowerCase());
+      return (e) =>
+        String(e[prop] ?? '')
+          .toLowerCase()
+          .startsWith(prefix.toLowerCase());
     }
     const op = take().toLowerCase();
     const cmp = OPS[op];
@@ -118,7 +130,10 @@ export function parseFilter(text: string | null): Predicate {
 /** Top-level properties only, as named (the service ignores unknown names). */
 export function select<T extends Entity>(e: T, selectText: string | null): Entity {
   if (!selectText?.trim()) return e;
-  const names = selectText.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = selectText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return Object.fromEntries(names.filter((n) => n in e).map((n) => [n, e[n]]));
 }
 
@@ -132,8 +147,15 @@ export function page<T>(items: T[], url: URL, baseUrl: string): PageOf<T> {
   const max = url.searchParams.get('maxresults');
   const size = max === null ? 1000 : Number(max);
   if (!Number.isInteger(size) || size < 1 || size > 1000) {
-    throw new BatchHttpError(400, 'InvalidQueryParameterValue', `The value for one of the query parameters specified in the request URI is invalid: maxresults=${max}: expected 1 to 1000.`,
-      [{ key: 'QueryParameterName', value: 'maxresults' }, { key: 'QueryParameterValue', value: String(max) }]);
+    throw new BatchHttpError(
+      400,
+      'InvalidQueryParameterValue',
+      `The value for one of the query parameters specified in the request URI is invalid: maxresults=${max}: expected 1 to 1000.`,
+      [
+        { key: 'QueryParameterName', value: 'maxresults' },
+        { key: 'QueryParameterValue', value: String(max) },
+      ],
+    );
   }
   const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
   const slice = items.slice(skip, skip + size);

@@ -8,18 +8,38 @@ import { page, parseFilter, select } from './odata';
 
 export function record(body: unknown, name: string): Record<string, unknown> {
   if (body === undefined) return {};
-  if (!isRecord(body)) throw new BatchHttpError(400, 'InvalidRequestBody', `The specified Request Body is not syntactically valid: ${name}: expected a JSON object.`);
+  if (!isRecord(body))
+    throw new BatchHttpError(
+      400,
+      'InvalidRequestBody',
+      `The specified Request Body is not syntactically valid: ${name}: expected a JSON object.`,
+    );
   return body;
 }
 
 /** `view` runs only for the items a page needs (all of them when there is a $filter to apply). */
-export function listReply<T>(f: BatchFacade, r: BatchRequest, set: string, items: T[], view: (t: T) => object = (t) => t as object): Reply {
+export function listReply<T>(
+  f: BatchFacade,
+  r: BatchRequest,
+  set: string,
+  items: T[],
+  view: (t: T) => object = (t) => t as object,
+): Reply {
   const filter = r.url.searchParams.get('$filter');
   const keep = parseFilter(filter);
   const chosen: unknown[] = filter ? items.map(view).filter((v) => keep(v as Record<string, unknown>)) : items;
   const p = page(chosen, r.url, f.baseUrl);
-  const value = p.items.map((e) => select((filter ? e : view(e as T)) as Record<string, unknown>, r.url.searchParams.get('$select')));
-  return { status: 200, json: { 'odata.metadata': `${f.baseUrl}/$metadata#${set}`, value, ...(p.nextLink ? { 'odata.nextLink': p.nextLink } : {}) } };
+  const value = p.items.map((e) =>
+    select((filter ? e : view(e as T)) as Record<string, unknown>, r.url.searchParams.get('$select')),
+  );
+  return {
+    status: 200,
+    json: {
+      'odata.metadata': `${f.baseUrl}/$metadata#${set}`,
+      value,
+      ...(p.nextLink ? { 'odata.nextLink': p.nextLink } : {}),
+    },
+  };
 }
 
 function serviceHeaders(f: BatchFacade, path: string): Record<string, string> {
@@ -41,12 +61,27 @@ export function accepted(f: BatchFacade, path: string): Reply {
 export function requireMatch<T extends { eTag?: string }>(r: BatchRequest, view: T, isRead = false): T {
   const ifMatch = r.headers['if-match'];
   if (typeof ifMatch === 'string' && ifMatch !== '*' && ifMatch.replace(/"/g, '') !== view.eTag) {
-    throw new BatchHttpError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
+    throw new BatchHttpError(
+      412,
+      'ConditionNotMet',
+      'The condition specified using HTTP conditional header(s) is not met.',
+    );
   }
   const ifNone = r.headers['if-none-match'];
   if (typeof ifNone === 'string' && (ifNone === '*' || ifNone.replace(/"/g, '') === view.eTag)) {
-    if (isRead) throw new BatchHttpError(304, 'NotModified', 'The entity has not changed.', [], view.eTag ? { ETag: view.eTag } : {});
-    throw new BatchHttpError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.');
+    if (isRead)
+      throw new BatchHttpError(
+        304,
+        'NotModified',
+        'The entity has not changed.',
+        [],
+        view.eTag ? { ETag: view.eTag } : {},
+      );
+    throw new BatchHttpError(
+      412,
+      'ConditionNotMet',
+      'The condition specified using HTTP conditional header(s) is not met.',
+    );
   }
   return view;
 }

@@ -50,11 +50,14 @@ interface Route {
 
 function compile([method, template, handler]: [string, string, Handler]): Route {
   const names: string[] = [];
-  const source = template.replace(/\{(\w+)(\*?)\}|([^{]+)/g, (_, name: string | undefined, star: string, text: string | undefined) => {
-    if (text !== undefined) return text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-    names.push(name!);
-    return star ? '(.+)' : '([^/]+?)';
-  });
+  const source = template.replace(
+    /\{(\w+)(\*?)\}|([^{]+)/g,
+    (_, name: string | undefined, star: string, text: string | undefined) => {
+      if (text !== undefined) return text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(name!);
+      return star ? '(.+)' : '([^/]+?)';
+    },
+  );
   return { method, pattern: new RegExp(`^${source}/?$`, 'i'), names, handler };
 }
 
@@ -69,36 +72,80 @@ function route(method: string, path: string): { handler: Handler; params: Record
     if (r.method !== method) continue;
     return { handler: r.handler, params: Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
   }
-  if (pathMatched) throw new BatchHttpError(405, 'UnsupportedHttpVerb', `The resource doesn't support the specified HTTP verb ${method}.`);
-  throw new BatchHttpError(404, 'InvalidUri', `The requested URI does not represent any resource on the server: ${path}.`);
+  if (pathMatched)
+    throw new BatchHttpError(
+      405,
+      'UnsupportedHttpVerb',
+      `The resource doesn't support the specified HTTP verb ${method}.`,
+    );
+  throw new BatchHttpError(
+    404,
+    'InvalidUri',
+    `The requested URI does not represent any resource on the server: ${path}.`,
+  );
 }
 
 function authenticate(o: BatchServerOptions, req: IncomingMessage, url: string): void {
   const auth = req.headers.authorization;
-  if (!auth) throw new BatchHttpError(401, 'AuthenticationFailed', 'Server failed to authenticate the request: the Authorization header is missing (Shared Key or a bearer token).');
+  if (!auth)
+    throw new BatchHttpError(
+      401,
+      'AuthenticationFailed',
+      'Server failed to authenticate the request: the Authorization header is missing (Shared Key or a bearer token).',
+    );
   if (/^bearer\s+\S+/i.test(auth)) return;
-  const headers = Object.entries(req.headers).filter(([k]) => k !== 'authorization').map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]);
+  const headers = Object.entries(req.headers)
+    .filter(([k]) => k !== 'authorization')
+    .map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)]);
   if (!verifySharedKey(o.account, o.accountKey, { method: req.method ?? 'GET', url, headers }, auth)) {
-    throw new BatchHttpError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
-      [{ key: 'AuthenticationErrorDetail', value: 'The MAC signature found in the HTTP request is not the same as any computed signature.' }]);
+    throw new BatchHttpError(
+      403,
+      'AuthenticationFailed',
+      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      [
+        {
+          key: 'AuthenticationErrorDetail',
+          value: 'The MAC signature found in the HTTP request is not the same as any computed signature.',
+        },
+      ],
+    );
   }
 }
 
 function apiVersionOf(url: URL): string {
   const v = url.searchParams.get('api-version');
   if (!v) {
-    throw new BatchHttpError(400, 'MissingRequiredQueryParameter', 'A query parameter that\'s mandatory for this request is not specified: api-version.', [{ key: 'QueryParameterName', value: 'api-version' }]);
+    throw new BatchHttpError(
+      400,
+      'MissingRequiredQueryParameter',
+      "A query parameter that's mandatory for this request is not specified: api-version.",
+      [{ key: 'QueryParameterName', value: 'api-version' }],
+    );
   }
   if (!(BATCH_API_VERSIONS as readonly string[]).includes(v)) {
-    throw new BatchHttpError(400, 'InvalidQueryParameterValue', `Value for one of the query parameters specified in the request URI is invalid: api-version ${v}; supported: ${BATCH_API_VERSIONS.join(', ')}.`,
-      [{ key: 'QueryParameterName', value: 'api-version' }, { key: 'QueryParameterValue', value: v }, { key: 'Reason', value: 'The specified api version string is invalid' }]);
+    throw new BatchHttpError(
+      400,
+      'InvalidQueryParameterValue',
+      `Value for one of the query parameters specified in the request URI is invalid: api-version ${v}; supported: ${BATCH_API_VERSIONS.join(', ')}.`,
+      [
+        { key: 'QueryParameterName', value: 'api-version' },
+        { key: 'QueryParameterValue', value: v },
+        { key: 'Reason', value: 'The specified api version string is invalid' },
+      ],
+    );
   }
   return v;
 }
 
 export async function startBatchServer(o: BatchServerOptions): Promise<BatchServer> {
   putWorkspace(o.core, o.workspace, o.core.region);
-  const f: BatchFacade = { core: o.core, store: new BatchStore(join(o.core.dataDir, 'batch', `${o.account}.json`)), account: o.account, ws: o.workspace, baseUrl: '' };
+  const f: BatchFacade = {
+    core: o.core,
+    store: new BatchStore(join(o.core.dataDir, 'batch', `${o.account}.json`)),
+    account: o.account,
+    ws: o.workspace,
+    baseUrl: '',
+  };
   const uploads = new Map<string, Promise<void>>();
   const step = (): void => {
     try {
@@ -124,12 +171,16 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     const requestId = randomUUID();
     const echo: Record<string, string> = {};
     const clientId = req.headers['client-request-id'];
-    if (req.headers['return-client-request-id'] === 'true' && typeof clientId === 'string') echo['client-request-id'] = clientId;
+    if (req.headers['return-client-request-id'] === 'true' && typeof clientId === 'string')
+      echo['client-request-id'] = clientId;
     answer(req).then(
       (r) => send(res, { ...r, headers: { ...r.headers, ...echo, 'request-id': requestId } }, req.method === 'HEAD'),
       (e: unknown) => {
         const err = toBatchError(e);
-        if (err.status === 500) console.error(`engine batch facade: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`);
+        if (err.status === 500)
+          console.error(
+            `engine batch facade: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`,
+          );
         send(res, errorReply(err, f.baseUrl, requestId), req.method === 'HEAD');
       },
     );

@@ -5,7 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
-  BatchJobCreateOptions, BatchObject, BatchTaskCreateOptions, JobState, NameValuePair, TaskExecutionResult,
+  BatchJobCreateOptions,
+  BatchObject,
+  BatchTaskCreateOptions,
+  JobState,
+  NameValuePair,
+  TaskExecutionResult,
 } from '../../../shared/azurebatch/types';
 
 export interface TaskOutcome {
@@ -63,7 +68,9 @@ export class BatchStore {
   readonly jobSchedules: BatchObject[];
 
   constructor(private readonly file: string) {
-    const data: Data = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Data : { jobs: [], pools: {}, certificates: [], jobSchedules: [] };
+    const data: Data = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Data)
+      : { jobs: [], pools: {}, certificates: [], jobSchedules: [] };
     for (const j of data.jobs) this.jobs.set(j.id.toLowerCase(), j);
     for (const [k, v] of Object.entries(data.pools)) this.pools.set(k, v);
     this.certificates = data.certificates;
@@ -77,7 +84,12 @@ export class BatchStore {
   /** Writes everything (a rename keeps a crash from leaving half a file). */
   save(): void {
     mkdirSync(dirname(this.file), { recursive: true });
-    const data: Data = { jobs: [...this.jobs.values()], pools: Object.fromEntries(this.pools), certificates: this.certificates, jobSchedules: this.jobSchedules };
+    const data: Data = {
+      jobs: [...this.jobs.values()],
+      pools: Object.fromEntries(this.pools),
+      certificates: this.certificates,
+      jobSchedules: this.jobSchedules,
+    };
     writeFileSync(`${this.file}.tmp`, JSON.stringify(data));
     renameSync(`${this.file}.tmp`, this.file);
   }

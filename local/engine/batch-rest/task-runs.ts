@@ -12,7 +12,13 @@ import { isFinished, type JobRec } from '../core/model';
 import { putExperiment } from '../core/resources';
 import { notFound } from './batch-http-error';
 import {
-  BATCH_EXPERIMENT, clusterIdText, coreJobKey, coreJobName, coreJobOf, poolIdOf, type BatchFacade,
+  BATCH_EXPERIMENT,
+  clusterIdText,
+  coreJobKey,
+  coreJobName,
+  coreJobOf,
+  poolIdOf,
+  type BatchFacade,
 } from './facade';
 import type { StoredJob, StoredTask, TaskOutcome } from './store';
 import { uploadOutputFiles } from './uploads';
@@ -23,18 +29,33 @@ function priorityOf(p: number | undefined): 'low' | 'normal' | 'high' {
 }
 
 function exportLines(vars: Record<string, string>): string {
-  return Object.entries(vars).map(([k, v]) => `export ${k}=${v}`).join('\n');
+  return Object.entries(vars)
+    .map(([k, v]) => `export ${k}=${v}`)
+    .join('\n');
 }
 
 /** The script the core runs: a Batch node's environment and directories, then the command line as given. */
-function nodeScript(f: BatchFacade, j: StoredJob, t: StoredTask, nodes: number, command: string, prep: boolean): string {
+function nodeScript(
+  f: BatchFacade,
+  j: StoredJob,
+  t: StoredTask,
+  nodes: number,
+  command: string,
+  prep: boolean,
+): string {
   const q = shellQuote;
   return [
     exportLines({
-      AZ_BATCH_ACCOUNT_NAME: q(f.account), AZ_BATCH_ACCOUNT_URL: q(f.baseUrl), AZ_BATCH_POOL_ID: q(poolIdOf(j)),
-      AZ_BATCH_JOB_ID: q(j.id), AZ_BATCH_TASK_ID: q(prep ? 'jobpreparation' : t.id), AZ_BATCH_NODE_ID: LOCAL_NODE_ID,
-      AZ_BATCH_HOST_LIST: Array.from({ length: nodes }, () => '127.0.0.1').join(','), AZ_BATCH_MASTER_NODE: '127.0.0.1:6105',
-      AZ_BATCH_IS_CURRENT_NODE_MASTER: 'true', AZ_BATCH_NODE_MOUNTS_DIR: '"$AZ_BATCHAI_MOUNT_ROOT"',
+      AZ_BATCH_ACCOUNT_NAME: q(f.account),
+      AZ_BATCH_ACCOUNT_URL: q(f.baseUrl),
+      AZ_BATCH_POOL_ID: q(poolIdOf(j)),
+      AZ_BATCH_JOB_ID: q(j.id),
+      AZ_BATCH_TASK_ID: q(prep ? 'jobpreparation' : t.id),
+      AZ_BATCH_NODE_ID: LOCAL_NODE_ID,
+      AZ_BATCH_HOST_LIST: Array.from({ length: nodes }, () => '127.0.0.1').join(','),
+      AZ_BATCH_MASTER_NODE: '127.0.0.1:6105',
+      AZ_BATCH_IS_CURRENT_NODE_MASTER: 'true',
+      AZ_BATCH_NODE_MOUNTS_DIR: '"$AZ_BATCHAI_MOUNT_ROOT"',
       AZ_BATCH_TASK_DIR: prep ? '"$AZ_BATCHAI_STDOUTERR_DIR/jobpreparation"' : '"$AZ_BATCHAI_STDOUTERR_DIR"',
     }),
     'export AZ_BATCH_TASK_WORKING_DIR="$AZ_BATCH_TASK_DIR/wd"',
@@ -51,7 +72,9 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
   const nodes = o.multiInstanceSettings?.numberOfInstances ?? 1;
   const prep = j.options.jobPreparationTask;
   const common = j.options.commonEnvironmentSettings as EnvironmentSetting[] | undefined;
-  const clocks = [j.options.constraints?.maxWallClockTime, o.constraints?.maxWallClockTime].filter((x): x is string => !!x);
+  const clocks = [j.options.constraints?.maxWallClockTime, o.constraints?.maxWallClockTime].filter(
+    (x): x is string => !!x,
+  );
   const props: JobBaseProperties = {
     cluster: { id: clusterIdText(f, poolIdOf(j)) },
     nodeCount: nodes,
@@ -62,7 +85,9 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
     stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_MOUNT_ROOT',
     // The shorter of the job's and the task's limits (the job's counts from its creation on the service).
     ...(clocks.length ? { constraints: { maxWallClockTime: clocks[0] } } : {}),
-    ...(o.containerSettings ? { containerSettings: { imageSourceRegistry: { image: o.containerSettings.imageName } } } : {}),
+    ...(o.containerSettings
+      ? { containerSettings: { imageSourceRegistry: { image: o.containerSettings.imageName } } }
+      : {}),
   };
   putExperiment(f.core, { ...f.ws, exp: BATCH_EXPERIMENT });
   try {
@@ -100,37 +125,75 @@ function exitAction(c: ExitConditions | undefined, o: TaskOutcome): ExitOptions[
 
 export function completeJob(f: BatchFacade, j: StoredJob, reason: string): void {
   const now = f.core.now();
-  Object.assign(j, { previousState: j.state, state: 'completed', stateTransitionTime: now, lastModified: now, endTime: now, terminateReason: reason });
+  Object.assign(j, {
+    previousState: j.state,
+    state: 'completed',
+    stateTransitionTime: now,
+    lastModified: now,
+    endTime: now,
+    terminateReason: reason,
+  });
   for (const t of j.tasks) if (!t.outcome) stopTask(f, t);
 }
 
 function outcomeOf(c: JobRec, uploadError: string | undefined, now: number): TaskOutcome {
   const endTime = c.endTime ?? now;
-  if (uploadError) return { endTime, exitCode: c.exitCode, result: 'failure', failure: { category: 'usererror', code: 'FileUploadError', message: uploadError } };
+  if (uploadError)
+    return {
+      endTime,
+      exitCode: c.exitCode,
+      result: 'failure',
+      failure: { category: 'usererror', code: 'FileUploadError', message: uploadError },
+    };
   if (c.executionState === 'succeeded') return { endTime, exitCode: c.exitCode ?? 0, result: 'success' };
   const code = c.errors?.[0]?.code;
-  const failure = code === 'MaxWallClockTimeExpiry' ? { category: 'usererror' as const, code: 'TaskEnded', message: 'The task ran longer than the maximum wall clock time.' }
-    : code === 'JobTerminated' ? { category: 'usererror' as const, code: 'TaskEnded', message: 'Task Was Ended by User Request' }
-      : { category: 'usererror' as const, code: 'FailureExitCode', message: 'The task process exited with an unexpected exit code' };
+  const failure =
+    code === 'MaxWallClockTimeExpiry'
+      ? {
+          category: 'usererror' as const,
+          code: 'TaskEnded',
+          message: 'The task ran longer than the maximum wall clock time.',
+        }
+      : code === 'JobTerminated'
+        ? { category: 'usererror' as const, code: 'TaskEnded', message: 'Task Was Ended by User Request' }
+        : {
+            category: 'usererror' as const,
+            code: 'FailureExitCode',
+            message: 'The task process exited with an unexpected exit code',
+          };
   return { endTime, exitCode: c.exitCode, result: 'failure', failure };
 }
 
 function applyJobRules(f: BatchFacade, j: StoredJob, t: StoredTask, c: JobRec): void {
   if (j.state !== 'active') return;
-  if (c.errors?.some((e) => e.code === 'MaxWallClockTimeExpiry')) return completeJob(f, j, 'MaxWallClockTimeExpiry');
+  if (c.errors?.some((e) => e.code === 'MaxWallClockTimeExpiry')) {
+    completeJob(f, j, 'MaxWallClockTimeExpiry');
+    return;
+  }
   if (t.outcome?.result === 'failure' && j.options.onTaskFailure === 'performexitoptionsjobaction') {
     const action = exitAction(t.options.exitConditions, t.outcome);
-    if (action === 'terminate') return completeJob(f, j, 'TaskFailed');
-    if (action === 'disable') Object.assign(j, { previousState: j.state, state: 'disabled', stateTransitionTime: f.core.now() });
+    if (action === 'terminate') {
+      completeJob(f, j, 'TaskFailed');
+      return;
+    }
+    if (action === 'disable')
+      Object.assign(j, { previousState: j.state, state: 'disabled', stateTransitionTime: f.core.now() });
   }
-  if (j.options.onAllTasksComplete === 'terminatejob' && j.tasks.every((x) => x.outcome)) completeJob(f, j, 'AllTasksComplete');
+  if (j.options.onAllTasksComplete === 'terminatejob' && j.tasks.every((x) => x.outcome))
+    completeJob(f, j, 'AllTasksComplete');
 }
 
 /** A terminating job completes once every task has its outcome (its uploads are done). */
 function finishTermination(f: BatchFacade, j: StoredJob): boolean {
   if (j.state !== 'terminating' || !j.tasks.every((t) => t.outcome)) return false;
   const now = f.core.now();
-  Object.assign(j, { previousState: 'terminating', state: 'completed', stateTransitionTime: now, lastModified: now, endTime: now });
+  Object.assign(j, {
+    previousState: 'terminating',
+    state: 'completed',
+    stateTransitionTime: now,
+    lastModified: now,
+    endTime: now,
+  });
   return true;
 }
 
@@ -154,14 +217,19 @@ export function reconcile(f: BatchFacade, pending: Map<string, Promise<void>>): 
       const c = coreJobOf(f, t);
       if (!c || !isFinished(c)) continue;
       const dir = join(c.paths?.stdOutErr ?? '', 'wd');
-      const files = c.paths ? t.options.outputFiles ?? [] : [];
-      pending.set(t.coreJob, uploadOutputFiles(dir, files, c.executionState === 'succeeded').then((r) => {
-        t.outcome = outcomeOf(c, r.error, f.core.now());
-        t.lastModified = f.core.now();
-        applyJobRules(f, j, t, c);
-        finishTermination(f, j);
-        f.store.save();
-      }).finally(() => pending.delete(t.coreJob)));
+      const files = c.paths ? (t.options.outputFiles ?? []) : [];
+      pending.set(
+        t.coreJob,
+        uploadOutputFiles(dir, files, c.executionState === 'succeeded')
+          .then((r) => {
+            t.outcome = outcomeOf(c, r.error, f.core.now());
+            t.lastModified = f.core.now();
+            applyJobRules(f, j, t, c);
+            finishTermination(f, j);
+            f.store.save();
+          })
+          .finally(() => pending.delete(t.coreJob)),
+      );
     }
     changed = finishTermination(f, j) || changed;
   }

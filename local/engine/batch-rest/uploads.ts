@@ -66,7 +66,11 @@ export function matchOutputFiles(workingDir: string, o: OutputFile): { file: str
     .map((x) => ({ file: x.file, blob: path ? `${path}/${x.rel}` : x.rel }));
 }
 
-export async function uploadOutputFiles(workingDir: string, files: readonly OutputFile[], succeeded: boolean): Promise<UploadResult> {
+export async function uploadOutputFiles(
+  workingDir: string,
+  files: readonly OutputFile[],
+  succeeded: boolean,
+): Promise<UploadResult> {
   let uploaded = 0;
   for (const o of files) {
     const when = o.uploadOptions?.uploadCondition ?? 'tasksuccess';

@@ -1,7 +1,14 @@
 // Core records and stored Batch entities → the Batch data plane's JSON (2025-06-01.21.0 names), with the
 // ETag every entity carries: a digest of the entity, so it changes whenever anything a client sees changes.
 import { createHash } from 'node:crypto';
-import type { BatchJob, BatchPool, BatchTask, NodeStateCounts, PoolNodeCounts, TaskState } from '../../../shared/azurebatch/types';
+import type {
+  BatchJob,
+  BatchPool,
+  BatchTask,
+  NodeStateCounts,
+  PoolNodeCounts,
+  TaskState,
+} from '../../../shared/azurebatch/types';
 import { autoScaleFormula } from '../../../shared/core/autoscale-formula';
 import { nodeStateCounts } from '../core/clusters';
 import { isFinished, type ClusterRec } from '../core/model';
@@ -13,7 +20,8 @@ import type { StoredJob, StoredTask } from './store';
 export const UNLIMITED = 'P10675199DT2H48M5.4775807S';
 export const LOCAL_NODE_ID = 'tvm-local_0';
 
-export const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+export const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
 
 export function etagOf(view: object): string {
   return `0x${createHash('sha1').update(JSON.stringify(view)).digest('hex').slice(0, 15).toUpperCase()}`;
@@ -58,7 +66,11 @@ export function poolView(f: BatchFacade, c: ClusterRec): BatchPool {
     enableAutoScale: auto,
     // A cluster auto-scaled through Batch AI has no formula of its own: a Batch pool always shows one, so it
     // shows the product's formula for the cluster's bounds.
-    autoScaleFormula: auto ? extra?.autoScaleFormula ?? (scale?.autoScale && autoScaleFormula({ min: scale.autoScale.minimumNodeCount, max: scale.autoScale.maximumNodeCount }, low)) : undefined,
+    autoScaleFormula: auto
+      ? (extra?.autoScaleFormula ??
+        (scale?.autoScale &&
+          autoScaleFormula({ min: scale.autoScale.minimumNodeCount, max: scale.autoScale.maximumNodeCount }, low)))
+      : undefined,
     autoScaleEvaluationInterval: auto ? (extra?.autoScaleEvaluationInterval ?? 'PT15M') : undefined,
     enableInterNodeCommunication: true,
     taskSlotsPerNode: 1,
@@ -76,8 +88,21 @@ const DEALLOCATION_VERSION = '2024-07-01.20.0';
 
 function counts(partial: Partial<NodeStateCounts>, apiVersion: string): NodeStateCounts {
   const zero: NodeStateCounts = {
-    creating: 0, idle: 0, offline: 0, preempted: 0, rebooting: 0, reimaging: 0, running: 0, starting: 0,
-    startTaskFailed: 0, leavingPool: 0, unknown: 0, unusable: 0, waitingForStartTask: 0, upgradingOS: 0, total: 0,
+    creating: 0,
+    idle: 0,
+    offline: 0,
+    preempted: 0,
+    rebooting: 0,
+    reimaging: 0,
+    running: 0,
+    starting: 0,
+    startTaskFailed: 0,
+    leavingPool: 0,
+    unknown: 0,
+    unusable: 0,
+    waitingForStartTask: 0,
+    upgradingOS: 0,
+    total: 0,
   };
   // Versions are dates first, so they compare as text.
   const deallocation = apiVersion >= DEALLOCATION_VERSION ? { deallocated: 0, deallocating: 0 } : {};
@@ -86,10 +111,17 @@ function counts(partial: Partial<NodeStateCounts>, apiVersion: string): NodeStat
 
 export function nodeCountsView(f: BatchFacade, c: ClusterRec, apiVersion: string): PoolNodeCounts {
   const n = nodeStateCounts(f.core, c);
-  const these = counts({
-    idle: n.idleNodeCount, running: n.runningNodeCount, starting: n.preparingNodeCount, leavingPool: n.leavingNodeCount,
-    unusable: n.unusableNodeCount, total: c.currentNodeCount,
-  }, apiVersion);
+  const these = counts(
+    {
+      idle: n.idleNodeCount,
+      running: n.runningNodeCount,
+      starting: n.preparingNodeCount,
+      leavingPool: n.leavingNodeCount,
+      unusable: n.unusableNodeCount,
+      total: c.currentNodeCount,
+    },
+    apiVersion,
+  );
   const low = c.props.vmPriority === 'lowpriority';
   const none = counts({}, apiVersion);
   return { poolId: c.cluster, dedicated: low ? none : these, lowPriority: low ? these : none };
@@ -112,7 +144,10 @@ export function jobView(f: BatchFacade, j: StoredJob): BatchJob {
     maxParallelTasks: -1,
     allowTaskPreemption: false,
     usesTaskDependencies: o.usesTaskDependencies ?? false,
-    constraints: { maxWallClockTime: o.constraints?.maxWallClockTime ?? UNLIMITED, maxTaskRetryCount: o.constraints?.maxTaskRetryCount ?? 0 },
+    constraints: {
+      maxWallClockTime: o.constraints?.maxWallClockTime ?? UNLIMITED,
+      maxTaskRetryCount: o.constraints?.maxTaskRetryCount ?? 0,
+    },
     jobPreparationTask: o.jobPreparationTask,
     poolInfo: o.poolInfo,
     executionInfo: {
@@ -155,7 +190,11 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
     exitConditions: o.exitConditions,
     multiInstanceSettings: o.multiInstanceSettings,
     userIdentity: o.userIdentity ?? { autoUser: { scope: 'pool', elevationLevel: 'nonadmin' } },
-    constraints: { maxWallClockTime: o.constraints?.maxWallClockTime ?? UNLIMITED, retentionTime: o.constraints?.retentionTime ?? 'P7D', maxTaskRetryCount: o.constraints?.maxTaskRetryCount ?? 0 },
+    constraints: {
+      maxWallClockTime: o.constraints?.maxWallClockTime ?? UNLIMITED,
+      retentionTime: o.constraints?.retentionTime ?? 'P7D',
+      maxTaskRetryCount: o.constraints?.maxTaskRetryCount ?? 0,
+    },
     requiredSlots: 1,
     executionInfo: {
       startTime: iso(c?.startTime),
@@ -166,9 +205,16 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
       retryCount: 0,
       requeueCount: 0,
     },
-    nodeInfo: c?.startTime !== undefined ? {
-      affinityId: LOCAL_NODE_ID, nodeUrl: `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}`, poolId: poolIdOf(j), nodeId: LOCAL_NODE_ID,
-      taskRootDirectory: `workitems/${j.id}/job-1/${t.id}`, taskRootDirectoryUrl: `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}/files/workitems/${j.id}/job-1/${t.id}`,
-    } : undefined,
+    nodeInfo:
+      c?.startTime !== undefined
+        ? {
+            affinityId: LOCAL_NODE_ID,
+            nodeUrl: `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}`,
+            poolId: poolIdOf(j),
+            nodeId: LOCAL_NODE_ID,
+            taskRootDirectory: `workitems/${j.id}/job-1/${t.id}`,
+            taskRootDirectoryUrl: `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}/files/workitems/${j.id}/job-1/${t.id}`,
+          }
+        : undefined,
   });
 }

@@ -14,7 +14,12 @@ export function deleteWorkspace(core: Core, k: WorkspaceKey): void {
   for (const e of core.state.experiments.values()) if (workspaceId(e) === wid) deleteExperiment(core, e);
   for (const c of core.state.clusters.values()) if (workspaceId(c) === wid) deleteCluster(core, c);
   for (const f of core.state.fileServers.values()) if (workspaceId(f) === wid) core.state.deleteFileServer(f);
-  core.defer('delete', core.timing.operationDelayMs, () => core.state.deleteWorkspace(k), () => !hasChildren(core, wid));
+  core.defer(
+    'delete',
+    core.timing.operationDelayMs,
+    () => core.state.deleteWorkspace(k),
+    () => !hasChildren(core, wid),
+  );
 }
 
 function hasChildren(core: Core, wid: string): boolean {
@@ -28,7 +33,12 @@ export function deleteExperiment(core: Core, k: ExperimentKey): void {
   if (e.provisioningState === 'deleting') return;
   core.state.saveExperiment({ ...e, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
   for (const j of core.state.jobsOf(k)) deleteJob(core, j);
-  core.defer('delete', core.timing.operationDelayMs, () => core.state.deleteExperiment(k), () => (core.state.jobsByExperiment.get(experimentId(k))?.size ?? 0) === 0);
+  core.defer(
+    'delete',
+    core.timing.operationDelayMs,
+    () => core.state.deleteExperiment(k),
+    () => (core.state.jobsByExperiment.get(experimentId(k))?.size ?? 0) === 0,
+  );
 }
 
 export function deleteCluster(core: Core, k: ClusterKey): void {
@@ -36,5 +46,10 @@ export function deleteCluster(core: Core, k: ClusterKey): void {
   if (c.provisioningState === 'deleting') return;
   core.state.saveCluster({ ...c, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
   stopJobsOfCluster(core, c);
-  core.defer('delete', core.timing.operationDelayMs, () => core.state.deleteCluster(c), () => !core.state.activeJobs(c).length);
+  core.defer(
+    'delete',
+    core.timing.operationDelayMs,
+    () => core.state.deleteCluster(c),
+    () => !core.state.activeJobs(c).length,
+  );
 }

@@ -11,26 +11,42 @@ import { scrub } from './secrets';
 
 function checkScaleSettings(s: ScaleSettings | undefined): void {
   if (!s) return;
-  if (s.manual && s.autoScale) throw invalidContent('scaleSettings names both manual and autoScale: expected one of them.');
-  if (s.manual && s.manual.targetNodeCount < 0) throw invalidContent('scaleSettings.manual.targetNodeCount must be 0 or more.');
+  if (s.manual && s.autoScale)
+    throw invalidContent('scaleSettings names both manual and autoScale: expected one of them.');
+  if (s.manual && s.manual.targetNodeCount < 0)
+    throw invalidContent('scaleSettings.manual.targetNodeCount must be 0 or more.');
   if (s.autoScale) {
     const a = s.autoScale;
     if (a.minimumNodeCount < 0 || a.maximumNodeCount < 1 || a.minimumNodeCount > a.maximumNodeCount) {
-      throw invalidContent(`scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`);
+      throw invalidContent(
+        `scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`,
+      );
     }
     const init = a.initialNodeCount ?? 0;
-    if (init < 0 || init > a.maximumNodeCount) throw invalidContent(`scaleSettings.autoScale.initialNodeCount must be between 0 and maximumNodeCount (${a.maximumNodeCount}).`);
+    if (init < 0 || init > a.maximumNodeCount)
+      throw invalidContent(
+        `scaleSettings.autoScale.initialNodeCount must be between 0 and maximumNodeCount (${a.maximumNodeCount}).`,
+      );
   }
 }
 
 /** Scale settings as stored: exactly one of manual or autoScale, with the service's defaults filled in. */
 function withScaleDefaults(s: ScaleSettings | undefined): ScaleSettings {
   if (s?.autoScale) return { autoScale: { ...s.autoScale, initialNodeCount: s.autoScale.initialNodeCount ?? 0 } };
-  return { manual: { targetNodeCount: s?.manual?.targetNodeCount ?? 0, nodeDeallocationOption: s?.manual?.nodeDeallocationOption ?? 'requeue' } };
+  return {
+    manual: {
+      targetNodeCount: s?.manual?.targetNodeCount ?? 0,
+      nodeDeallocationOption: s?.manual?.nodeDeallocationOption ?? 'requeue',
+    },
+  };
 }
 
 /** Creates a cluster (`created: true`) or returns the existing one: a cluster's properties cannot change by PUT. */
-export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperties): { rec: ClusterRec; created: boolean } {
+export function putCluster(
+  core: Core,
+  k: ClusterKey,
+  props: ClusterBaseProperties,
+): { rec: ClusterRec; created: boolean } {
   const w = getWorkspace(core, k);
   if (w.provisioningState === 'deleting') throw deletingConflict('workspace', k.ws);
   const existing = core.state.cluster(k);
@@ -55,7 +71,8 @@ export function putCluster(core: Core, k: ClusterKey, props: ClusterBaseProperti
   core.state.saveCluster(rec);
   core.defer('create', core.timing.operationDelayMs, () => {
     const cur = core.state.cluster(k);
-    if (cur?.provisioningState === 'creating') core.state.saveCluster({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
+    if (cur?.provisioningState === 'creating')
+      core.state.saveCluster({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
   });
   return { rec, created: true };
 }
@@ -65,7 +82,12 @@ export function updateScale(core: Core, k: ClusterKey, s: ScaleSettings): Cluste
   const c = getCluster(core, k);
   checkScaleSettings(s);
   if (!s.manual && !s.autoScale) throw invalidContent('scaleSettings: expected manual or autoScale.');
-  const rec: ClusterRec = { ...c, props: { ...c.props, scaleSettings: withScaleDefaults(s) }, initialPending: false, idleSince: undefined };
+  const rec: ClusterRec = {
+    ...c,
+    props: { ...c.props, scaleSettings: withScaleDefaults(s) },
+    initialPending: false,
+    idleSince: undefined,
+  };
   if (rec.provisioningState === 'succeeded' && desiredNodeCount(core, rec) !== rec.currentNodeCount) {
     rec.allocationState = 'resizing';
     rec.allocationStateTransitionTime = core.now();
@@ -78,7 +100,8 @@ export function updateScale(core: Core, k: ClusterKey, s: ScaleSettings): Cluste
 /** Nodes busy with running (or terminating) jobs. */
 function busyNodes(core: Core, c: ClusterKey): number {
   let n = 0;
-  for (const j of core.state.activeJobs(c)) if (j.executionState === 'running' || j.executionState === 'terminating') n += j.props.nodeCount;
+  for (const j of core.state.activeJobs(c))
+    if (j.executionState === 'running' || j.executionState === 'terminating') n += j.props.nodeCount;
   return n;
 }
 
@@ -115,7 +138,8 @@ function desiredNodeCount(core: Core, c: ClusterRec): number {
   const a = s.autoScale;
   if (c.initialPending) return a.initialNodeCount ?? 0;
   let demand = 0;
-  for (const j of core.state.activeJobs(c)) if (j.provisioningState !== 'deleting' && j.props.nodeCount <= a.maximumNodeCount) demand += j.props.nodeCount;
+  for (const j of core.state.activeJobs(c))
+    if (j.provisioningState !== 'deleting' && j.props.nodeCount <= a.maximumNodeCount) demand += j.props.nodeCount;
   return Math.min(a.maximumNodeCount, Math.max(a.minimumNodeCount, demand));
 }
 
@@ -133,7 +157,12 @@ export function allocate(core: Core, c: ClusterRec): ClusterRec | undefined {
     next.initialPending = false;
   }
   // Auto-scale's first allocation goes to initialNodeCount; once there (or if it is the start), demand rules.
-  if (next.initialPending && next.allocationDoneAt === undefined && next.currentNodeCount === desiredNodeCount(core, next)) next.initialPending = false;
+  if (
+    next.initialPending &&
+    next.allocationDoneAt === undefined &&
+    next.currentNodeCount === desiredNodeCount(core, next)
+  )
+    next.initialPending = false;
   const target = desiredNodeCount(core, next);
   const auto = next.props.scaleSettings?.autoScale !== undefined;
   if (target > next.currentNodeCount) {

@@ -2,7 +2,8 @@
 // ('1.00:00:00', '00:00:02', the form az CLI and older SDKs sent). Both become milliseconds.
 import { invalidContent } from './errors';
 
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 const TIMESPAN = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/;
 
 export function parseDuration(text: string): number {
@@ -18,7 +19,8 @@ export function parseDuration(text: string): number {
     return (((d * 24 + h) * 60 + m) * 60 + s) * 1000;
   }
   throw invalidContent(
-    `constraints.maxWallClockTime '${text}' is not a duration: expected ISO-8601 (e.g. 'P7D', 'PT2H') or d.hh:mm:ss.`);
+    `constraints.maxWallClockTime '${text}' is not a duration: expected ISO-8601 (e.g. 'P7D', 'PT2H') or d.hh:mm:ss.`,
+  );
 }
 
 export const DEFAULT_MAX_WALL_CLOCK = 'P7D';

@@ -20,5 +20,9 @@ export function invalidContent(message: string): EngineError {
 
 /** A change to something that is being deleted, or inside it. */
 export function deletingConflict(kind: string, name: string): EngineError {
-  return new EngineError('conflict', 'Conflict', `The ${kind} '${name}' is being deleted; try again when the deletion has finished.`);
+  return new EngineError(
+    'conflict',
+    'Conflict',
+    `The ${kind} '${name}' is being deleted; try again when the deletion has finished.`,
+  );
 }

@@ -10,7 +10,10 @@ import type { TaskSpec } from './tool-commands';
 
 /** Expands `$NAME` and `${NAME}`; unknown names stay as written so the mistake is visible in the path. */
 function expandVars(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? whole);
+  return text.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? whole,
+  );
 }
 
 function clusterDir(dataDir: string, c: ClusterRec): string {
@@ -58,7 +61,12 @@ export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPath
   mkdirInside(dataDir, stdOutErr);
   const outputs: Record<string, string> = {};
   for (const o of j.props.outputDirectories ?? []) {
-    const dir = join(resolve(expandVars(o.pathPrefix, env)), segment, 'outputs', ...(o.pathSuffix ? [expandVars(o.pathSuffix, env)] : []));
+    const dir = join(
+      resolve(expandVars(o.pathPrefix, env)),
+      segment,
+      'outputs',
+      ...(o.pathSuffix ? [expandVars(o.pathSuffix, env)] : []),
+    );
     mkdirInside(dataDir, dir);
     outputs[o.id] = dir;
   }
@@ -71,7 +79,10 @@ export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpe
   for (const i of j.props.inputDirectories ?? []) env[`AZ_BATCHAI_INPUT_${i.id}`] = expandVars(i.path, env);
   for (const [id, dir] of Object.entries(paths.outputs)) env[`AZ_BATCHAI_OUTPUT_${id}`] = dir;
   const hosts = (role: TaskSpec['role']): string =>
-    all.filter((t) => t.role === role).map((t) => `127.0.0.1:${(role === 'ps' ? 2300 : 2222) + t.index}`).join(',');
+    all
+      .filter((t) => t.role === role)
+      .map((t) => `127.0.0.1:${(role === 'ps' ? 2300 : 2222) + t.index}`)
+      .join(',');
   Object.assign(env, {
     AZ_BATCHAI_NUM_GPUS: '0',
     AZ_BATCHAI_TASK_INDEX: String(task.index),
@@ -82,7 +93,10 @@ export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpe
     AZ_BATCHAI_PS_HOSTS: hosts('ps'),
   });
   // Job preparation is not one of the ranks; it runs as rank 0 of the world it prepares.
-  const rank = Math.max(0, all.findIndex((t) => t.role === task.role && t.index === task.index));
+  const rank = Math.max(
+    0,
+    all.findIndex((t) => t.role === task.role && t.index === task.index),
+  );
   Object.assign(env, rankEnv(rank, all.length, j.props.nodeCount, masterPort(j.uuid)));
   // mpirun-shim.ts's stand-in comes last: an installed mpirun is found first.
   env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:${join(paths.tempDir, 'bin')}`;
@@ -93,5 +107,8 @@ export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpe
 
 /** An MPI host file as the service wrote it: one line per node (all of them this machine). */
 export function writeHostFile(paths: JobPaths, nodeCount: number): void {
-  writeFileSync(join(paths.tempDir, 'hostfile'), Array.from({ length: nodeCount }, () => 'localhost slots=1').join('\n') + '\n');
+  writeFileSync(
+    join(paths.tempDir, 'hostfile'),
+    Array.from({ length: nodeCount }, () => 'localhost slots=1').join('\n') + '\n',
+  );
 }

@@ -8,7 +8,14 @@ import { writeMpirunShim } from './mpirun-shim';
 import { runProcess, type RunningProcess } from './runner';
 import { taskLogNames, tasksOf, type TaskSpec } from './tool-commands';
 
-export type StopReason = 'terminated' | 'timedOut' | 'engineStopped' | 'deleted' | 'clusterDeleted' | 'preempted' | 'requeued';
+export type StopReason =
+  | 'terminated'
+  | 'timedOut'
+  | 'engineStopped'
+  | 'deleted'
+  | 'clusterDeleted'
+  | 'preempted'
+  | 'requeued';
 
 export interface JobOutcome {
   exitCode: number;
@@ -23,12 +30,21 @@ export interface JobExecution {
 
 const STOP_ERRORS: Record<StopReason, BatchAIError> = {
   terminated: { code: 'JobTerminated', message: 'The job was terminated by the user.' },
-  timedOut: { code: 'MaxWallClockTimeExpiry', message: 'The job ran longer than its constraints.maxWallClockTime and was killed.' },
+  timedOut: {
+    code: 'MaxWallClockTimeExpiry',
+    message: 'The job ran longer than its constraints.maxWallClockTime and was killed.',
+  },
   engineStopped: { code: 'JobFailed', message: 'The engine stopped while the job was running.' },
   deleted: { code: 'JobTerminated', message: 'The job was deleted while running.' },
-  clusterDeleted: { code: 'JobFailed', message: 'The job\'s cluster was deleted while the job was running.' },
-  preempted: { code: 'JobTerminated', message: "The cluster was scaled down with nodeDeallocationOption 'terminate' while the job was running." },
-  requeued: { code: 'JobRequeued', message: "The cluster was scaled down with nodeDeallocationOption 'requeue': the job goes back to the queue." },
+  clusterDeleted: { code: 'JobFailed', message: "The job's cluster was deleted while the job was running." },
+  preempted: {
+    code: 'JobTerminated',
+    message: "The cluster was scaled down with nodeDeallocationOption 'terminate' while the job was running.",
+  },
+  requeued: {
+    code: 'JobRequeued',
+    message: "The cluster was scaled down with nodeDeallocationOption 'requeue': the job goes back to the queue.",
+  },
 };
 
 export function startJobExecution(j: JobRec, paths: JobPaths, cwd: string): JobExecution {
@@ -37,7 +53,8 @@ export function startJobExecution(j: JobRec, paths: JobPaths, cwd: string): JobE
 
   const run = (task: TaskSpec | 'prep', all: TaskSpec[]): Promise<number> => {
     const names = task === 'prep' ? { out: 'stdout-job_prep.txt', err: 'stderr-job_prep.txt' } : taskLogNames(task);
-    const spec = task === 'prep' ? { role: 'master' as const, index: 0, command: j.props.jobPreparation!.commandLine } : task;
+    const spec =
+      task === 'prep' ? { role: 'master' as const, index: 0, command: j.props.jobPreparation!.commandLine } : task;
     const p = runProcess({
       command: spec.command,
       env: taskEnv(j, paths, spec, all),
@@ -62,14 +79,27 @@ export function startJobExecution(j: JobRec, paths: JobPaths, cwd: string): JobE
       const code = await run('prep', tasks);
       if (stopped) return { exitCode: code, errors: [STOP_ERRORS[stopped]], stoppedBy: stopped };
       if (code !== 0) {
-        return { exitCode: code, errors: [{ code: 'JobPreparationFailed', message: `The job preparation task failed with exit code ${code}.` }] };
+        return {
+          exitCode: code,
+          errors: [
+            { code: 'JobPreparationFailed', message: `The job preparation task failed with exit code ${code}.` },
+          ],
+        };
       }
     }
     const codes = await Promise.all(tasks.map((t) => run(t, tasks)));
-    if (stopped) return { exitCode: codes.find((c) => c !== 0) ?? codes[0] ?? 0, errors: [STOP_ERRORS[stopped]], stoppedBy: stopped };
+    if (stopped)
+      return {
+        exitCode: codes.find((c) => c !== 0) ?? codes[0] ?? 0,
+        errors: [STOP_ERRORS[stopped]],
+        stoppedBy: stopped,
+      };
     const failed = codes.find((c) => c !== 0);
     if (failed === undefined) return { exitCode: 0 };
-    return { exitCode: failed, errors: [{ code: 'JobFailed', message: `The job failed with non-zero exit code ${failed}.` }] };
+    return {
+      exitCode: failed,
+      errors: [{ code: 'JobFailed', message: `The job failed with non-zero exit code ${failed}.` }],
+    };
   })();
 
   return {

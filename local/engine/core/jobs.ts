@@ -24,8 +24,16 @@ function parseClusterRef(k: JobKey, id: string): ClusterKey {
     return i >= 0 ? parts[i + 1]?.toLowerCase() : undefined;
   };
   const cluster = after('clusters', 'cluster');
-  if (!cluster) throw invalidContent(`cluster.id '${id}' names no cluster: expected .../workspaces/{workspace}/clusters/{cluster}.`);
-  return { sub: after('subscriptions') ?? k.sub, rg: after('resourcegroups') ?? k.rg, ws: after('workspaces', 'workspace') ?? k.ws, cluster };
+  if (!cluster)
+    throw invalidContent(
+      `cluster.id '${id}' names no cluster: expected .../workspaces/{workspace}/clusters/{cluster}.`,
+    );
+  return {
+    sub: after('subscriptions') ?? k.sub,
+    rg: after('resourcegroups') ?? k.rg,
+    ws: after('workspaces', 'workspace') ?? k.ws,
+    cluster,
+  };
 }
 
 /** Creates a job (`created: true`), or returns the existing job of that name unchanged. */
@@ -37,7 +45,11 @@ export function createJob(core: Core, k: JobKey, props: JobBaseProperties): { re
   const cluster = parseClusterRef(k, props.cluster.id);
   const c = core.state.cluster(cluster);
   if (!c || c.provisioningState === 'deleting') {
-    throw new EngineError('notFound', 'ClusterNotFound', `The cluster '${cluster.cluster}' named by cluster.id was not found in workspace '${cluster.ws}'.`);
+    throw new EngineError(
+      'notFound',
+      'ClusterNotFound',
+      `The cluster '${cluster.cluster}' named by cluster.id was not found in workspace '${cluster.ws}'.`,
+    );
   }
   if (props.nodeCount < 1) throw invalidContent(`nodeCount must be 1 or more, got ${props.nodeCount}.`);
   const { toolType } = toolOf(props);
@@ -84,7 +96,12 @@ function finish(core: Core, j: JobRec, exitCode: number | undefined, errors: Bat
   if (!cur || cur.uuid !== j.uuid) return; // deleted meanwhile
   const now = core.now();
   const notes: BatchAIError[] = cur.props.containerSettings
-    ? [{ code: 'ContainerNotSupported', message: `The local engine ran the job on the host: image '${cur.props.containerSettings.imageSourceRegistry.image}' was not used (no Docker engine).` }]
+    ? [
+        {
+          code: 'ContainerNotSupported',
+          message: `The local engine ran the job on the host: image '${cur.props.containerSettings.imageSourceRegistry.image}' was not used (no Docker engine).`,
+        },
+      ]
     : [];
   const all = [...(errors ?? []), ...notes];
   core.state.saveJob({
@@ -108,7 +125,12 @@ export function startJob(core: Core, j: JobRec, c: ClusterRec): void {
     core.state.saveJob(rec);
   } catch (e) {
     core.state.saveJob(rec);
-    finish(core, rec, undefined, [{ code: 'JobFailed', message: `The job's directories could not be prepared: ${e instanceof Error ? e.message : String(e)}` }]);
+    finish(core, rec, undefined, [
+      {
+        code: 'JobFailed',
+        message: `The job's directories could not be prepared: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    ]);
     return;
   }
   const cwd = join(jobDir(core.dataDir, rec), 'wd');
@@ -117,11 +139,20 @@ export function startJob(core: Core, j: JobRec, c: ClusterRec): void {
   core.executions.set(rec.uuid, exec);
   const limit = parseDuration(rec.props.constraints?.maxWallClockTime ?? DEFAULT_MAX_WALL_CLOCK);
   // setTimeout holds at most ~24.8 days; a longer limit cannot be reached by a local run anyway.
-  if (limit < 2 ** 31 - 1) core.wallClockTimers.set(rec.uuid, setTimeout(() => exec.stop('timedOut'), limit));
+  if (limit < 2 ** 31 - 1)
+    core.wallClockTimers.set(
+      rec.uuid,
+      setTimeout(() => exec.stop('timedOut'), limit),
+    );
   // While 'jobEnd' is held, the outcome waits (the job stays running or terminating, its nodes busy).
   exec.outcome.then(
     (o) => core.holds.whenFree('jobEnd', () => (o.stoppedBy === 'requeued' ? requeue() : done(o.exitCode, o.errors))),
-    (e: unknown) => core.holds.whenFree('jobEnd', () => done(undefined, [{ code: 'JobFailed', message: `The job could not be run: ${e instanceof Error ? e.message : String(e)}` }])),
+    (e: unknown) =>
+      core.holds.whenFree('jobEnd', () =>
+        done(undefined, [
+          { code: 'JobFailed', message: `The job could not be run: ${e instanceof Error ? e.message : String(e)}` },
+        ]),
+      ),
   );
   function release(): void {
     clearTimeout(core.wallClockTimers.get(rec.uuid));
@@ -145,10 +176,19 @@ export function startJob(core: Core, j: JobRec, c: ClusterRec): void {
 function stopJob(core: Core, j: JobRec, reason: StopReason): void {
   const exec = core.executions.get(j.uuid);
   if (exec) {
-    if (j.executionState === 'running') core.state.saveJob({ ...j, executionState: 'terminating', executionStateTransitionTime: core.now() });
+    if (j.executionState === 'running')
+      core.state.saveJob({ ...j, executionState: 'terminating', executionStateTransitionTime: core.now() });
     exec.stop(reason);
   } else if (!isFinished(j)) {
-    finish(core, j, undefined, [{ code: 'JobTerminated', message: reason === 'clusterDeleted' ? "The job's cluster was deleted before the job ran." : 'The job was terminated before it ran.' }]);
+    finish(core, j, undefined, [
+      {
+        code: 'JobTerminated',
+        message:
+          reason === 'clusterDeleted'
+            ? "The job's cluster was deleted before the job ran."
+            : 'The job was terminated before it ran.',
+      },
+    ]);
   }
 }
 
@@ -172,10 +212,15 @@ export function deleteJob(core: Core, k: JobKey): void {
   stopJob(core, j, 'deleted');
   const cur = core.state.job(k)!;
   core.state.saveJob({ ...cur, provisioningState: 'deleting', provisioningStateTransitionTime: core.now() });
-  core.defer('delete', core.timing.operationDelayMs, () => {
-    const now = core.state.job(k);
-    if (now?.uuid === j.uuid) core.state.deleteJobs([now]);
-  }, () => !core.executions.has(j.uuid));
+  core.defer(
+    'delete',
+    core.timing.operationDelayMs,
+    () => {
+      const now = core.state.job(k);
+      if (now?.uuid === j.uuid) core.state.deleteJobs([now]);
+    },
+    () => !core.executions.has(j.uuid),
+  );
 }
 
 /**

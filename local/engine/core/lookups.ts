@@ -4,14 +4,26 @@ import type { Core } from './core';
 import { EngineError } from './errors';
 import {
   workspaceId,
-  type ClusterKey, type ClusterRec, type ExperimentKey, type ExperimentRec, type FileServerRec, type JobKey, type JobRec,
-  type WorkspaceKey, type WorkspaceRec,
+  type ClusterKey,
+  type ClusterRec,
+  type ExperimentKey,
+  type ExperimentRec,
+  type FileServerRec,
+  type JobKey,
+  type JobRec,
+  type WorkspaceKey,
+  type WorkspaceRec,
 } from './model';
 import { fileServerId } from './state';
 
 export function getWorkspace(core: Core, k: WorkspaceKey): WorkspaceRec {
   const w = core.state.workspace(k);
-  if (!w) throw new EngineError('notFound', 'WorkspaceNotFound', `The workspace '${k.ws}' was not found in resource group '${k.rg}'.`);
+  if (!w)
+    throw new EngineError(
+      'notFound',
+      'WorkspaceNotFound',
+      `The workspace '${k.ws}' was not found in resource group '${k.rg}'.`,
+    );
   return w;
 }
 
@@ -22,7 +34,12 @@ export function listWorkspaces(core: Core, sub: string, rg?: string): WorkspaceR
 export function getExperiment(core: Core, k: ExperimentKey): ExperimentRec {
   getWorkspace(core, k);
   const e = core.state.experiment(k);
-  if (!e) throw new EngineError('notFound', 'ExperimentNotFound', `The experiment '${k.exp}' was not found in workspace '${k.ws}'.`);
+  if (!e)
+    throw new EngineError(
+      'notFound',
+      'ExperimentNotFound',
+      `The experiment '${k.exp}' was not found in workspace '${k.ws}'.`,
+    );
   return e;
 }
 
@@ -35,7 +52,12 @@ export function listExperiments(core: Core, k: WorkspaceKey): ExperimentRec[] {
 export function getCluster(core: Core, k: ClusterKey): ClusterRec {
   getWorkspace(core, k);
   const c = core.state.cluster(k);
-  if (!c) throw new EngineError('notFound', 'ClusterNotFound', `The cluster '${k.cluster}' was not found in workspace '${k.ws}'.`);
+  if (!c)
+    throw new EngineError(
+      'notFound',
+      'ClusterNotFound',
+      `The cluster '${k.cluster}' was not found in workspace '${k.ws}'.`,
+    );
   return c;
 }
 
@@ -48,7 +70,8 @@ export function listClusters(core: Core, k: WorkspaceKey): ClusterRec[] {
 export function getJob(core: Core, k: JobKey): JobRec {
   getExperiment(core, k);
   const j = core.state.job(k);
-  if (!j) throw new EngineError('notFound', 'JobNotFound', `The job '${k.job}' was not found in experiment '${k.exp}'.`);
+  if (!j)
+    throw new EngineError('notFound', 'JobNotFound', `The job '${k.job}' was not found in experiment '${k.exp}'.`);
   return j;
 }
 
@@ -64,7 +87,12 @@ export function findFileServer(core: Core, k: WorkspaceKey, name: string): FileS
 export function getFileServer(core: Core, k: WorkspaceKey, name: string): FileServerRec {
   getWorkspace(core, k);
   const f = findFileServer(core, k, name);
-  if (!f) throw new EngineError('notFound', 'FileServerNotFound', `The file server '${name}' was not found in workspace '${k.ws}'.`);
+  if (!f)
+    throw new EngineError(
+      'notFound',
+      'FileServerNotFound',
+      `The file server '${name}' was not found in workspace '${k.ws}'.`,
+    );
   return f;
 }
 

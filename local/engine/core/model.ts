@@ -1,16 +1,30 @@
 // The engine's state: plain records, persisted as JSON. Keys and names are lower-cased (the service treated
 // names case-insensitively and answered them lower-cased). Times are epoch milliseconds inside; facades format.
 import type {
-  BatchAIError, ClusterBaseProperties, FileServerBaseProperties, JobBaseProperties, ToolType,
+  BatchAIError,
+  ClusterBaseProperties,
+  FileServerBaseProperties,
+  JobBaseProperties,
+  ToolType,
 } from '../../../shared/batchai/types';
 
 export type ProvisioningState = 'creating' | 'succeeded' | 'failed' | 'deleting';
 export type ExecutionState = 'queued' | 'running' | 'terminating' | 'succeeded' | 'failed';
 
-export interface WorkspaceKey { sub: string; rg: string; ws: string }
-export interface ExperimentKey extends WorkspaceKey { exp: string }
-export interface ClusterKey extends WorkspaceKey { cluster: string }
-export interface JobKey extends ExperimentKey { job: string }
+export interface WorkspaceKey {
+  sub: string;
+  rg: string;
+  ws: string;
+}
+export interface ExperimentKey extends WorkspaceKey {
+  exp: string;
+}
+export interface ClusterKey extends WorkspaceKey {
+  cluster: string;
+}
+export interface JobKey extends ExperimentKey {
+  job: string;
+}
 
 interface Tracked {
   creationTime: number;

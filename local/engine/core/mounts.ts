@@ -16,29 +16,47 @@ function fileShareDir(dataDir: string, accountName: string, azureFileUrl: string
   } catch {
     share = azureFileUrl.split('/').filter(Boolean).pop();
   }
-  if (!share) throw invalidContent(`azureFileUrl '${azureFileUrl}' names no share: expected https://<account>.file.core.windows.net/<share>.`);
+  if (!share)
+    throw invalidContent(
+      `azureFileUrl '${azureFileUrl}' names no share: expected https://<account>.file.core.windows.net/<share>.`,
+    );
   return join(dataDir, 'files', safeSegment(account), safeSegment(share));
 }
 
 function safeSegment(s: string): string {
-  if (!s || s === '.' || s === '..' || /[\\/]/.test(s)) throw invalidContent(`'${s}' is not a valid account, share or container name.`);
+  if (!s || s === '.' || s === '..' || /[\\/]/.test(s))
+    throw invalidContent(`'${s}' is not a valid account, share or container name.`);
   return s;
 }
 
 function mountTargets(dataDir: string, mv: MountVolumes | undefined): Array<{ rel: string; target: string }> {
   if (!mv) return [];
   return [
-    ...(mv.azureFileShares ?? []).map((m) => ({ rel: m.relativeMountPath, target: fileShareDir(dataDir, m.accountName, m.azureFileUrl) })),
+    ...(mv.azureFileShares ?? []).map((m) => ({
+      rel: m.relativeMountPath,
+      target: fileShareDir(dataDir, m.accountName, m.azureFileUrl),
+    })),
     ...(mv.azureBlobFileSystems ?? []).map((m) => ({
       rel: m.relativeMountPath,
       target: join(dataDir, 'blobs', safeSegment(m.accountName), safeSegment(m.containerName)),
     })),
     ...(mv.fileServers ?? []).map((m) => {
       const name = m.fileServer.id.split('/').filter(Boolean).pop() ?? 'fileserver';
-      return { rel: m.relativeMountPath, target: join(dataDir, 'fileservers', safeSegment(name.toLowerCase()), ...(m.sourceDirectory ?? '').split('/').filter((p) => p && p !== '..')) };
+      return {
+        rel: m.relativeMountPath,
+        target: join(
+          dataDir,
+          'fileservers',
+          safeSegment(name.toLowerCase()),
+          ...(m.sourceDirectory ?? '').split('/').filter((p) => p && p !== '..'),
+        ),
+      };
     }),
     // The mount command is not run (it would mount a real NFS/GlusterFS); the folder stands in for the file system.
-    ...(mv.unmanagedFileSystems ?? []).map((m) => ({ rel: m.relativeMountPath, target: join(dataDir, 'unmanaged', safeSegment(m.relativeMountPath)) })),
+    ...(mv.unmanagedFileSystems ?? []).map((m) => ({
+      rel: m.relativeMountPath,
+      target: join(dataDir, 'unmanaged', safeSegment(m.relativeMountPath)),
+    })),
   ];
 }
 

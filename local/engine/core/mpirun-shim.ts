@@ -5,8 +5,25 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Options of Open MPI's mpirun that take a value (skipped, with their value); other options are flags. */
-const WITH_VALUE = ['-hostfile', '--hostfile', '-machinefile', '--machinefile', '-H', '-host', '--host', '-x', '--map-by', '--bind-to',
-  '--rank-by', '-npernode', '--npernode', '-N', '--prefix', '-wdir', '--wdir'];
+const WITH_VALUE = [
+  '-hostfile',
+  '--hostfile',
+  '-machinefile',
+  '--machinefile',
+  '-H',
+  '-host',
+  '--host',
+  '-x',
+  '--map-by',
+  '--bind-to',
+  '--rank-by',
+  '-npernode',
+  '--npernode',
+  '-N',
+  '--prefix',
+  '-wdir',
+  '--wdir',
+];
 
 const SCRIPT = `#!/usr/bin/env bash
 # Stand-in for Open MPI's mpirun (see local/engine/core/mpirun-shim.ts): N local copies with rank variables.

@@ -28,13 +28,21 @@ export interface OutputListOptions {
 function outputRoot(core: Core, k: JobKey, id: string): string {
   const j = getJob(core, k);
   if (!j.paths) {
-    throw new EngineError('invalid', 'OutputDirectoryNotAvailable', `The job '${k.job}' has not started yet: its output directories do not exist.`);
+    throw new EngineError(
+      'invalid',
+      'OutputDirectoryNotAvailable',
+      `The job '${k.job}' has not started yet: its output directories do not exist.`,
+    );
   }
   if (id.toLowerCase() === 'stdouterr') return j.paths.stdOutErr;
   const key = Object.keys(j.paths.outputs).find((o) => o.toLowerCase() === id.toLowerCase());
   if (key === undefined) {
     const known = ['stdouterr', ...Object.keys(j.paths.outputs)].join(', ');
-    throw new EngineError('invalid', 'OutputDirectoryNotFound', `The job has no output directory '${id}': expected one of ${known}.`);
+    throw new EngineError(
+      'invalid',
+      'OutputDirectoryNotFound',
+      `The job has no output directory '${id}': expected one of ${known}.`,
+    );
   }
   return j.paths.outputs[key]!;
 }
@@ -44,7 +52,8 @@ const within = (p: string, base: string): boolean => p === base || p.startsWith(
 /** The directory to list, proven inside the output directory both as text and after links are followed. */
 function inside(base: string, sub: string | undefined): { dir: string; baseReal: string } {
   const target = resolve(base, sub && sub !== '.' ? sub : '.');
-  const refuse = () => new EngineError('invalid', 'InvalidDirectory', `directory '${sub}' must be a path inside the output directory.`);
+  const refuse = () =>
+    new EngineError('invalid', 'InvalidDirectory', `directory '${sub}' must be a path inside the output directory.`);
   if (!within(target, base)) throw refuse();
   let baseReal: string;
   let real: string;
@@ -52,7 +61,11 @@ function inside(base: string, sub: string | undefined): { dir: string; baseReal:
     baseReal = realpathSync(base);
     real = realpathSync(target);
   } catch {
-    throw new EngineError('notFound', 'DirectoryNotFound', `The directory '${sub ?? '.'}' does not exist in the output directory.`);
+    throw new EngineError(
+      'notFound',
+      'DirectoryNotFound',
+      `The directory '${sub ?? '.'}' does not exist in the output directory.`,
+    );
   }
   // A job can leave a link to another share or outside the data directory: it is not part of its output.
   if (!within(real, baseReal)) throw refuse();
@@ -74,13 +87,21 @@ function sharePath(core: Core, file: string): string | undefined {
   return rel.length >= 3 ? rel.join('/') : undefined;
 }
 
-export function listOutputFiles(core: Core, k: JobKey, o: OutputListOptions): { entries: OutputEntry[]; nextOffset?: number } {
+export function listOutputFiles(
+  core: Core,
+  k: JobKey,
+  o: OutputListOptions,
+): { entries: OutputEntry[]; nextOffset?: number } {
   const { dir, baseReal } = inside(outputRoot(core, k, o.outputDirectoryId), o.directory);
   let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch {
-    throw new EngineError('notFound', 'DirectoryNotFound', `The directory '${o.directory ?? '.'}' does not exist in output directory '${o.outputDirectoryId}'.`);
+    throw new EngineError(
+      'notFound',
+      'DirectoryNotFound',
+      `The directory '${o.directory ?? '.'}' does not exist in output directory '${o.outputDirectoryId}'.`,
+    );
   }
   const page = names.slice(o.offset, o.offset + o.maxResults);
   const expiresAt = new Date(core.now() + o.linkExpiryInMinutes * 60_000);

@@ -12,7 +12,10 @@ export function recoverAfterRestart(core: Core): void {
         state.deleteJobs([j]);
         continue;
       }
-      let next = j.provisioningState === 'creating' ? { ...j, provisioningState: 'succeeded' as const, provisioningStateTransitionTime: now } : j;
+      let next =
+        j.provisioningState === 'creating'
+          ? { ...j, provisioningState: 'succeeded' as const, provisioningStateTransitionTime: now }
+          : j;
       if (!isFinished(next) && next.executionState !== 'queued') {
         next = {
           ...next,
@@ -27,12 +30,14 @@ export function recoverAfterRestart(core: Core): void {
   }
   for (const c of [...state.clusters.values()]) {
     if (c.provisioningState === 'deleting') state.deleteCluster(c);
-    else if (c.provisioningState === 'creating') state.saveCluster({ ...c, provisioningState: 'succeeded', provisioningStateTransitionTime: now });
+    else if (c.provisioningState === 'creating')
+      state.saveCluster({ ...c, provisioningState: 'succeeded', provisioningStateTransitionTime: now });
   }
   for (const e of [...state.experiments.values()]) if (e.provisioningState === 'deleting') state.deleteExperiment(e);
   for (const w of [...state.workspaces.values()]) if (w.provisioningState === 'deleting') state.deleteWorkspace(w);
   for (const f of [...state.fileServers.values()]) {
     if (f.provisioningState === 'deleting') state.deleteFileServer(f);
-    else if (f.provisioningState === 'creating') state.saveFileServer({ ...f, provisioningState: 'succeeded', provisioningStateTransitionTime: now });
+    else if (f.provisioningState === 'creating')
+      state.saveFileServer({ ...f, provisioningState: 'succeeded', provisioningStateTransitionTime: now });
   }
 }

@@ -8,13 +8,25 @@ import type { ExperimentKey, ExperimentRec, FileServerRec, WorkspaceKey, Workspa
 import { scrub } from './secrets';
 
 /** Creates the workspace, or updates location/tags of an existing one (ARM PUT semantics). */
-export function putWorkspace(core: Core, k: WorkspaceKey, location: string, tags?: Record<string, string>): WorkspaceRec {
+export function putWorkspace(
+  core: Core,
+  k: WorkspaceKey,
+  location: string,
+  tags?: Record<string, string>,
+): WorkspaceRec {
   const existing = core.state.workspace(k);
   if (existing?.provisioningState === 'deleting') throw deletingConflict('workspace', k.ws);
   const now = core.now();
   const rec: WorkspaceRec = existing
     ? { ...existing, location: location.toLowerCase(), ...(tags ? { tags } : {}) }
-    : { ...k, location: location.toLowerCase(), tags, creationTime: now, provisioningState: 'succeeded', provisioningStateTransitionTime: now };
+    : {
+        ...k,
+        location: location.toLowerCase(),
+        tags,
+        creationTime: now,
+        provisioningState: 'succeeded',
+        provisioningStateTransitionTime: now,
+      };
   core.state.saveWorkspace(rec);
   return rec;
 }
@@ -35,19 +47,41 @@ export function putExperiment(core: Core, k: ExperimentKey): ExperimentRec {
     return existing;
   }
   const now = core.now();
-  const rec: ExperimentRec = { ...k, creationTime: now, provisioningState: 'succeeded', provisioningStateTransitionTime: now };
+  const rec: ExperimentRec = {
+    ...k,
+    creationTime: now,
+    provisioningState: 'succeeded',
+    provisioningStateTransitionTime: now,
+  };
   core.state.saveExperiment(rec);
   return rec;
 }
 
-export function putFileServer(core: Core, k: WorkspaceKey, name: string, props: FileServerBaseProperties): FileServerRec {
+export function putFileServer(
+  core: Core,
+  k: WorkspaceKey,
+  name: string,
+  props: FileServerBaseProperties,
+): FileServerRec {
   getWorkspace(core, k);
   const now = core.now();
-  const rec: FileServerRec = { ...k, name, props: scrub(props), creationTime: now, provisioningState: 'creating', provisioningStateTransitionTime: now };
+  const rec: FileServerRec = {
+    ...k,
+    name,
+    props: scrub(props),
+    creationTime: now,
+    provisioningState: 'creating',
+    provisioningStateTransitionTime: now,
+  };
   core.state.saveFileServer(rec);
   core.defer('create', core.timing.operationDelayMs, () => {
     const cur = findFileServer(core, k, name);
-    if (cur?.provisioningState === 'creating') core.state.saveFileServer({ ...cur, provisioningState: 'succeeded', provisioningStateTransitionTime: core.now() });
+    if (cur?.provisioningState === 'creating')
+      core.state.saveFileServer({
+        ...cur,
+        provisioningState: 'succeeded',
+        provisioningStateTransitionTime: core.now(),
+      });
   });
   return rec;
 }

@@ -39,7 +39,7 @@ export function runProcess(spec: ProcessSpec): RunningProcess {
   const pid = child.pid;
   const done = new Promise<number>((resolve) => {
     child.once('error', () => resolve(127));
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? SIGNAL_NUMBERS[signal] ?? 1 : 1)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 1) : 1)));
   });
   return {
     pid,

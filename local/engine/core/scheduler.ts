@@ -27,7 +27,8 @@ export function tick(core: Core): void {
     if (c.provisioningState !== 'succeeded') continue;
     const shortfall = scaleDownShortfall(core, c);
     if (shortfall > 0) preemptForScaleDown(core, c, shortfall);
-    const queued = core.state.activeJobs(c)
+    const queued = core.state
+      .activeJobs(c)
       .filter((j) => j.executionState === 'queued' && j.provisioningState !== 'deleting')
       .sort(byPriority);
     let free = idleNodes(core, c);

@@ -10,7 +10,10 @@ export function scrub<T>(v: T, dropSecretValues = true): T {
   for (const [k, x] of Object.entries(v)) {
     if (SECRET_KEYS.has(k)) continue;
     if (k === 'secrets' && Array.isArray(x) && dropSecretValues) {
-      out[k] = x.map((s: { name: string; valueSecretReference?: unknown }) => ({ name: s.name, ...(s.valueSecretReference ? { valueSecretReference: s.valueSecretReference } : {}) }));
+      out[k] = x.map((s: { name: string; valueSecretReference?: unknown }) => ({
+        name: s.name,
+        ...(s.valueSecretReference ? { valueSecretReference: s.valueSecretReference } : {}),
+      }));
       continue;
     }
     out[k] = scrub(x, dropSecretValues);

@@ -12,9 +12,19 @@ export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, cl
   const cluster: ClusterKey = { sub: k.sub, rg: k.rg, ws: k.ws, cluster: clusterName.toLowerCase() };
   if (!state.cluster(cluster)) {
     state.saveCluster({
-      ...cluster, ...tracked,
-      props: { vmSize: 'STANDARD_NC6', vmPriority: 'dedicated', scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } }, userAccountSettings: { adminUserName: 'seed' } },
-      allocationState: 'steady', allocationStateTransitionTime: now, currentNodeCount: 0, preparingNodeCount: 0, leavingNodeCount: 0,
+      ...cluster,
+      ...tracked,
+      props: {
+        vmSize: 'STANDARD_NC6',
+        vmPriority: 'dedicated',
+        scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
+        userAccountSettings: { adminUserName: 'seed' },
+      },
+      allocationState: 'steady',
+      allocationStateTransitionTime: now,
+      currentNodeCount: 0,
+      preparingNodeCount: 0,
+      leavingNodeCount: 0,
     });
   }
   const clusterIdText = `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;

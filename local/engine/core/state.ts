@@ -1,10 +1,21 @@
 // In-memory indexes over the records, written through to the journal. Jobs are indexed per experiment (listing
 // is the hot path: 10,000 jobs of one experiment) and per cluster (the scheduler's view).
-import { Journal } from './journal';
+import type { Journal } from './journal';
 import {
-  clusterId, experimentId, isFinished, jobId, workspaceId,
-  type ClusterKey, type ClusterRec, type ExperimentKey, type ExperimentRec, type FileServerRec, type JobKey,
-  type JobRec, type WorkspaceKey, type WorkspaceRec,
+  clusterId,
+  experimentId,
+  isFinished,
+  jobId,
+  workspaceId,
+  type ClusterKey,
+  type ClusterRec,
+  type ExperimentKey,
+  type ExperimentRec,
+  type FileServerRec,
+  type JobKey,
+  type JobRec,
+  type WorkspaceKey,
+  type WorkspaceRec,
 } from './model';
 
 export class State {
@@ -27,7 +38,8 @@ export class State {
       else if (kind === 'fs') this.fileServers.set(fileServerId(v as FileServerRec), v as FileServerRec);
       else if (kind === 'job') this.index(v as JobRec);
     }
-    for (const m of this.jobsByExperiment.values()) for (const j of m.values()) this.nextSeq = Math.max(this.nextSeq, j.seq + 1);
+    for (const m of this.jobsByExperiment.values())
+      for (const j of m.values()) this.nextSeq = Math.max(this.nextSeq, j.seq + 1);
   }
 
   takeSeq(): number {

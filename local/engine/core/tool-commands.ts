@@ -14,9 +14,15 @@ export interface TaskSpec {
 
 // The 2018-05-01 ToolType enum has no 'pytorch'; the service reported PyTorch jobs as 'custom'.
 const TOOL_TYPE: Record<ToolKey, ToolType> = {
-  cntkSettings: 'cntk', pyTorchSettings: 'custom', tensorFlowSettings: 'tensorflow', caffeSettings: 'caffe',
-  caffe2Settings: 'caffe2', chainerSettings: 'chainer', customToolkitSettings: 'custom',
-  customMpiSettings: 'custommpi', horovodSettings: 'horovod',
+  cntkSettings: 'cntk',
+  pyTorchSettings: 'custom',
+  tensorFlowSettings: 'tensorflow',
+  caffeSettings: 'caffe',
+  caffe2Settings: 'caffe2',
+  chainerSettings: 'chainer',
+  customToolkitSettings: 'custom',
+  customMpiSettings: 'custommpi',
+  horovodSettings: 'horovod',
 };
 
 /** The one tool setting a job names, and the toolType the service reported for it. */
@@ -36,31 +42,48 @@ function python(s: PythonTool, args = s.commandLineArgs): string {
 }
 
 function replicas(count: number, command: string): TaskSpec[] {
-  return Array.from({ length: Math.max(1, count) }, (_, i) => ({ role: i === 0 ? 'master' : 'worker', index: i, command }));
+  return Array.from({ length: Math.max(1, count) }, (_, i) => ({
+    role: i === 0 ? 'master' : 'worker',
+    index: i,
+    command,
+  }));
 }
 
 export function tasksOf(p: JobBaseProperties): TaskSpec[] {
   const n = p.nodeCount;
-  if (p.customToolkitSettings) return [{ role: 'master', index: 0, command: p.customToolkitSettings.commandLine ?? 'true' }];
+  if (p.customToolkitSettings)
+    return [{ role: 'master', index: 0, command: p.customToolkitSettings.commandLine ?? 'true' }];
   if (p.customMpiSettings) return [{ role: 'master', index: 0, command: p.customMpiSettings.commandLine }];
   if (p.tensorFlowSettings) {
     const tf = p.tensorFlowSettings;
-    if (tf.workerCount === undefined && tf.parameterServerCount === undefined) return [{ role: 'master', index: 0, command: python(tf, tf.masterCommandLineArgs) }];
+    if (tf.workerCount === undefined && tf.parameterServerCount === undefined)
+      return [{ role: 'master', index: 0, command: python(tf, tf.masterCommandLineArgs) }];
     return [
-      ...Array.from({ length: tf.workerCount ?? n }, (_, i): TaskSpec => ({ role: 'worker', index: i, command: python(tf, tf.workerCommandLineArgs) })),
-      ...Array.from({ length: tf.parameterServerCount ?? 0 }, (_, i): TaskSpec => ({ role: 'ps', index: i, command: python(tf, tf.parameterServerCommandLineArgs) })),
+      ...Array.from(
+        { length: tf.workerCount ?? n },
+        (_, i): TaskSpec => ({ role: 'worker', index: i, command: python(tf, tf.workerCommandLineArgs) }),
+      ),
+      ...Array.from(
+        { length: tf.parameterServerCount ?? 0 },
+        (_, i): TaskSpec => ({ role: 'ps', index: i, command: python(tf, tf.parameterServerCommandLineArgs) }),
+      ),
     ];
   }
   if (p.cntkSettings) {
     const c = p.cntkSettings;
     if ((c.languageType ?? 'Python').toLowerCase() === 'brainscript') {
-      return replicas(c.processCount ?? n, ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' '));
+      return replicas(
+        c.processCount ?? n,
+        ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' '),
+      );
     }
     return replicas(c.processCount ?? n, python(c));
   }
   if (p.caffeSettings) {
     const c = p.caffeSettings;
-    const command = c.configFilePath ? ['caffe train', `--solver=${c.configFilePath}`, c.commandLineArgs].filter(Boolean).join(' ') : python(c);
+    const command = c.configFilePath
+      ? ['caffe train', `--solver=${c.configFilePath}`, c.commandLineArgs].filter(Boolean).join(' ')
+      : python(c);
     return replicas(c.processCount ?? n, command);
   }
   const s: PythonTool | undefined = p.pyTorchSettings ?? p.chainerSettings ?? p.horovodSettings ?? p.caffe2Settings;

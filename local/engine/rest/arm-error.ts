@@ -19,5 +19,9 @@ const STATUS: Record<EngineError['kind'], number> = { notFound: 404, invalid: 40
 export function toArmError(e: unknown): ArmHttpError {
   if (e instanceof ArmHttpError) return e;
   if (e instanceof EngineError) return new ArmHttpError(STATUS[e.kind], e.code, e.message);
-  return new ArmHttpError(500, 'InternalServerError', 'The local engine failed to process the request; see its console.');
+  return new ArmHttpError(
+    500,
+    'InternalServerError',
+    'The local engine failed to process the request; see its console.',
+  );
 }

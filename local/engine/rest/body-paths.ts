@@ -10,8 +10,11 @@ const JOB_ROOTS = ['AZ_BATCHAI_MOUNT_ROOT', 'AZ_BATCHAI_JOB_MOUNT_ROOT', 'AZ_BAT
 const CLUSTER_ROOTS = ['AZ_BATCHAI_MOUNT_ROOT'];
 
 function refuse(path: string, value: string, expected: string): ArmHttpError {
-  return new ArmHttpError(400, 'InvalidRequestContent',
-    `The request content was invalid: property '${path}' is '${value.slice(0, 200)}': expected ${expected}; the local engine keeps every file inside its data directory.`);
+  return new ArmHttpError(
+    400,
+    'InvalidRequestContent',
+    `The request content was invalid: property '${path}' is '${value.slice(0, 200)}': expected ${expected}; the local engine keeps every file inside its data directory.`,
+  );
 }
 
 function checkPrefix(value: unknown, path: string, roots: string[]): void {
@@ -52,7 +55,8 @@ export function checkJobPaths(body: unknown): void {
   checkPrefix(p.stdOutErrPathPrefix, 'properties.stdOutErrPathPrefix', JOB_ROOTS);
   list(p.outputDirectories).forEach((o, i) => {
     checkPrefix(o.pathPrefix, `properties.outputDirectories[${i}].pathPrefix`, JOB_ROOTS);
-    if (o.pathSuffix !== undefined && o.pathSuffix !== null) checkRelative(o.pathSuffix, `properties.outputDirectories[${i}].pathSuffix`);
+    if (o.pathSuffix !== undefined && o.pathSuffix !== null)
+      checkRelative(o.pathSuffix, `properties.outputDirectories[${i}].pathSuffix`);
   });
   list(p.inputDirectories).forEach((d, i) => checkPrefix(d.path, `properties.inputDirectories[${i}].path`, JOB_ROOTS));
   checkMounts(p.mountVolumes, 'properties.mountVolumes');
@@ -62,6 +66,7 @@ export function checkJobPaths(body: unknown): void {
 export function checkClusterPaths(body: unknown): void {
   const setup = obj(obj(obj(body).properties).nodeSetup);
   const task = obj(setup.setupTask);
-  if (task.stdOutErrPathPrefix !== undefined) checkPrefix(task.stdOutErrPathPrefix, 'properties.nodeSetup.setupTask.stdOutErrPathPrefix', CLUSTER_ROOTS);
+  if (task.stdOutErrPathPrefix !== undefined)
+    checkPrefix(task.stdOutErrPathPrefix, 'properties.nodeSetup.setupTask.stdOutErrPathPrefix', CLUSTER_ROOTS);
   checkMounts(setup.mountVolumes, 'properties.nodeSetup.mountVolumes');
 }

@@ -16,7 +16,13 @@ export interface FaultInjector {
   clear(): void;
 }
 
-const CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const CODES: Record<number, string> = {
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 export class Faults implements FaultInjector {
   private readonly active: Array<Fault & { left: number }> = [];
@@ -50,7 +56,8 @@ export class Faults implements FaultInjector {
 
 /** A fault from JSON (`path` as a regular expression string), as POSTed to /_engine/faults. */
 export function faultFromJson(v: unknown): Fault {
-  if (typeof v !== 'object' || v === null) throw new Error('expected a JSON object {path, method?, status?, retryAfterSeconds?, delayMs?, times?}');
+  if (typeof v !== 'object' || v === null)
+    throw new Error('expected a JSON object {path, method?, status?, retryAfterSeconds?, delayMs?, times?}');
   const o = v as Record<string, unknown>;
   if (typeof o.path !== 'string') throw new Error("'path' must be a string holding a regular expression");
   const num = (k: string): number | undefined => {
@@ -65,5 +72,12 @@ export function faultFromJson(v: unknown): Fault {
   } catch {
     throw new Error(`'path' is not a valid regular expression: ${o.path}`);
   }
-  return { path, method: o.method as string | undefined, status: num('status'), retryAfterSeconds: num('retryAfterSeconds'), delayMs: num('delayMs'), times: num('times') };
+  return {
+    path,
+    method: o.method as string | undefined,
+    status: num('status'),
+    retryAfterSeconds: num('retryAfterSeconds'),
+    delayMs: num('delayMs'),
+    times: num('times'),
+  };
 }

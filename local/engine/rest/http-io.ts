@@ -13,13 +13,18 @@ export interface Reply {
 const MAX_BODY = 4 * 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const tooLarge = () => new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
+  const tooLarge = () =>
+    new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
   const text = (await readBodyText(req, MAX_BODY, tooLarge)).trim();
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid: the body is not valid JSON.');
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestContent',
+      'The request content was invalid: the body is not valid JSON.',
+    );
   }
 }
 
@@ -42,10 +47,18 @@ export function send(res: ServerResponse, r: Reply): void {
     return;
   }
   const text = JSON.stringify(withoutNulls(r.body));
-  res.writeHead(r.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(r.status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
 export function errorReply(e: ArmHttpError): Reply {
-  return { status: e.status, headers: { 'x-ms-failure-cause': 'gateway', ...e.headers }, body: { error: { code: e.code, message: e.message } } };
+  return {
+    status: e.status,
+    headers: { 'x-ms-failure-cause': 'gateway', ...e.headers },
+    body: { error: { code: e.code, message: e.message } },
+  };
 }

@@ -43,7 +43,12 @@ export class Operations {
 
   private status(id: string): Op {
     const op = this.ops.get(id);
-    if (!op) throw new ArmHttpError(404, 'OperationNotFound', `The operation '${id}' was not found (operations do not survive an engine restart).`);
+    if (!op)
+      throw new ArmHttpError(
+        404,
+        'OperationNotFound',
+        `The operation '${id}' was not found (operations do not survive an engine restart).`,
+      );
     if (op.final === undefined) {
       let s: OpStatus;
       try {

@@ -10,13 +10,20 @@ export function intQuery(ctx: RequestCtx, name: string, def: number, min: number
   if (raw === undefined) return def;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ArmHttpError(400, 'InvalidQueryParameterValue', `Query parameter '${name}' must be an integer from ${min} to ${max}, got '${raw}'.`);
+    throw new ArmHttpError(
+      400,
+      'InvalidQueryParameterValue',
+      `Query parameter '${name}' must be an integer from ${min} to ${max}, got '${raw}'.`,
+    );
   }
   return n;
 }
 
 export function pageWindow(ctx: RequestCtx): { offset: number; max: number } {
-  return { offset: intQuery(ctx, '$skiptoken', 0, 0, Number.MAX_SAFE_INTEGER), max: intQuery(ctx, 'maxresults', 1000, 1, 1000) };
+  return {
+    offset: intQuery(ctx, '$skiptoken', 0, 0, Number.MAX_SAFE_INTEGER),
+    max: intQuery(ctx, 'maxresults', 1000, 1, 1000),
+  };
 }
 
 /** The nextLink for the page starting at `offset`, keeping the request's other query parameters. */
@@ -33,5 +40,8 @@ export function pageOf<T>(ctx: RequestCtx, items: T[], view: (item: T) => unknow
   const { offset, max } = pageWindow(ctx);
   const page = items.slice(offset, offset + max);
   const more = offset + max < items.length;
-  return { status: 200, body: { value: page.map(view), ...(more ? { nextLink: nextLink(ctx, offset + max, max) } : {}) } };
+  return {
+    status: 200,
+    body: { value: page.map(view), ...(more ? { nextLink: nextLink(ctx, offset + max, max) } : {}) },
+  };
 }

@@ -3,8 +3,10 @@ import type { Operation, Usage } from '../../../shared/batchai/types';
 import type { Core } from '../core/core';
 
 const RESOURCES: Array<[string, string]> = [
-  ['workspaces', 'Batch AI Workspaces'], ['workspaces/clusters', 'Batch AI Clusters'],
-  ['workspaces/experiments', 'Batch AI Experiments'], ['workspaces/experiments/jobs', 'Batch AI Jobs'],
+  ['workspaces', 'Batch AI Workspaces'],
+  ['workspaces/clusters', 'Batch AI Clusters'],
+  ['workspaces/experiments', 'Batch AI Experiments'],
+  ['workspaces/experiments/jobs', 'Batch AI Jobs'],
   ['workspaces/fileservers', 'Batch AI File Servers'],
 ];
 
@@ -39,7 +41,10 @@ export function usages(core: Core, sub: string): Usage[] {
     else dedicated += n;
   }
   const usage = (value: string, localized: string, currentValue: number, limit: number): Usage => ({
-    unit: 'Count', currentValue, limit, name: { value, localizedValue: localized },
+    unit: 'Count',
+    currentValue,
+    limit,
+    name: { value, localizedValue: localized },
   });
   return [
     usage('Clusters', 'Clusters', clusters, 20),

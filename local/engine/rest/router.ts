@@ -31,7 +31,11 @@ const NAME = /^[-\w_]{1,64}$/;
 const TOKEN = /^[-\w]{1,128}$/;
 const RESOURCE_GROUP = /^[-\w._()]{1,90}$/;
 const NAME_PARAMS: Record<string, string> = {
-  workspaceName: 'workspace', experimentName: 'experiment', jobName: 'job', clusterName: 'cluster', fileServerName: 'file server',
+  workspaceName: 'workspace',
+  experimentName: 'experiment',
+  jobName: 'job',
+  clusterName: 'cluster',
+  fileServerName: 'file server',
 };
 
 /** A refused segment as it may be echoed: short, printable. */
@@ -43,21 +47,37 @@ function decode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ArmHttpError(400, 'InvalidRequestUri', `The path segment '${shown(segment)}' is not valid percent-encoding.`);
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestUri',
+      `The path segment '${shown(segment)}' is not valid percent-encoding.`,
+    );
   }
 }
 
 function checkParam(name: string, value: string): string {
   if (name === 'resourceGroupName' && (!RESOURCE_GROUP.test(value) || value.endsWith('.'))) {
-    throw new ArmHttpError(400, 'InvalidResourceGroupName', `The resource group name '${shown(value)}' is invalid: expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.`);
+    throw new ArmHttpError(
+      400,
+      'InvalidResourceGroupName',
+      `The resource group name '${shown(value)}' is invalid: expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.`,
+    );
   }
   const kind = NAME_PARAMS[name];
   if (kind && !NAME.test(value)) {
-    throw new ArmHttpError(400, 'InvalidResourceName', `The ${kind} name '${shown(value)}' is invalid: expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).`);
+    throw new ArmHttpError(
+      400,
+      'InvalidResourceName',
+      `The ${kind} name '${shown(value)}' is invalid: expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).`,
+    );
   }
   if (!kind && name !== 'resourceGroupName' && !TOKEN.test(value)) {
     const code = name === 'subscriptionId' ? 'InvalidSubscriptionId' : 'InvalidRequestUri';
-    throw new ArmHttpError(400, code, `The ${name} '${shown(value)}' is invalid: expected 1-128 letters, digits, '-' or '_'.`);
+    throw new ArmHttpError(
+      400,
+      code,
+      `The ${name} '${shown(value)}' is invalid: expected 1-128 letters, digits, '-' or '_'.`,
+    );
   }
   return value.toLowerCase();
 }

@@ -23,8 +23,16 @@ export interface ArmServer {
 function operationRoutes(): Route[] {
   const base = '/subscriptions/{subscriptionId}/providers/Microsoft.BatchAI/locations/{location}';
   return [
-    { method: 'GET', template: `${base}/operationresults/{operationId}`, handler: (ctx) => ctx.ops.result(ctx.params.operationId!) },
-    { method: 'GET', template: `${base}/operationstatuses/{operationId}`, handler: (ctx) => ctx.ops.location(ctx.params.operationId!) },
+    {
+      method: 'GET',
+      template: `${base}/operationresults/{operationId}`,
+      handler: (ctx) => ctx.ops.result(ctx.params.operationId!),
+    },
+    {
+      method: 'GET',
+      template: `${base}/operationstatuses/{operationId}`,
+      handler: (ctx) => ctx.ops.location(ctx.params.operationId!),
+    },
   ];
 }
 
@@ -37,25 +45,39 @@ const ROUTES: Route[] = [...operationRoutes(), ...workspaceRoutes, ...clusterRou
 function refuseDotSegments(rawUrl: string): void {
   const path = rawUrl.split('?')[0]!;
   if (path.split('/').some((s) => /^(\.|%2e){1,2}$/i.test(s))) {
-    throw new ArmHttpError(400, 'InvalidRequestUri', "The request path has a '.' or '..' segment (encoded or not): expected resource names only.");
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestUri',
+      "The request path has a '.' or '..' segment (encoded or not): expected resource names only.",
+    );
   }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `resources`: what else the subscription holds for the generic resource list (the engine's Batch account). */
-export async function startArmServer(core: Core, port = 0, resources: () => GenericResource[] = () => []): Promise<ArmServer> {
+export async function startArmServer(
+  core: Core,
+  port = 0,
+  resources: () => GenericResource[] = () => [],
+): Promise<ArmServer> {
   const faults = new Faults();
   const ops = new Operations(core.now);
   let baseUrl = '';
 
   async function engineHook(req: IncomingMessage, path: string): Promise<Reply> {
-    if (path.toLowerCase() !== '/_engine/faults') throw new ArmHttpError(404, 'NotFound', `No engine hook at ${path}: expected /_engine/faults.`);
+    if (path.toLowerCase() !== '/_engine/faults')
+      throw new ArmHttpError(404, 'NotFound', `No engine hook at ${path}: expected /_engine/faults.`);
     if (req.method === 'DELETE') {
       faults.clear();
       return { status: 204 };
     }
-    if (req.method !== 'POST') throw new ArmHttpError(405, 'MethodNotAllowed', '/_engine/faults takes POST (add a fault) or DELETE (clear all).');
+    if (req.method !== 'POST')
+      throw new ArmHttpError(
+        405,
+        'MethodNotAllowed',
+        '/_engine/faults takes POST (add a fault) or DELETE (clear all).',
+      );
     try {
       faults.add(faultFromJson(await readJsonBody(req)));
     } catch (e) {
@@ -78,22 +100,43 @@ export async function startArmServer(core: Core, port = 0, resources: () => Gene
     }
     const auth = req.headers.authorization;
     if (!auth || !/^bearer\s+\S+/i.test(auth)) {
-      throw new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token.", {
-        'WWW-Authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-      });
+      throw new ArmHttpError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing or is not a bearer token.",
+        {
+          'WWW-Authenticate':
+            'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+        },
+      );
     }
     const generic = GENERIC_RESOURCES_PATH.exec(path);
     if (generic && method === 'GET') return listGenericResources(core, generic[1]!, url.searchParams, resources());
     const query = new Map<string, string>();
     for (const [k, v] of url.searchParams) query.set(k.toLowerCase(), v);
     const apiVersion = query.get('api-version');
-    if (!apiVersion) throw new ArmHttpError(400, 'MissingApiVersionParameter', `The api-version query parameter (?api-version=) is required for all requests. The supported api-version is '${API_VERSION}'.`);
+    if (!apiVersion)
+      throw new ArmHttpError(
+        400,
+        'MissingApiVersionParameter',
+        `The api-version query parameter (?api-version=) is required for all requests. The supported api-version is '${API_VERSION}'.`,
+      );
     if (apiVersion !== API_VERSION) {
-      throw new ArmHttpError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '${API_VERSION}'.`);
+      throw new ArmHttpError(
+        400,
+        'InvalidApiVersionParameter',
+        `The api-version '${apiVersion}' is invalid. The supported versions are '${API_VERSION}'.`,
+      );
     }
     const m = match(ROUTES, method, path);
-    if (m === 'wrongMethod') throw new ArmHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on ${path}.`);
-    if (!m) throw new ArmHttpError(404, 'InvalidResourceType', `No Microsoft.BatchAI ${API_VERSION} resource answers at ${path}.`);
+    if (m === 'wrongMethod')
+      throw new ArmHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on ${path}.`);
+    if (!m)
+      throw new ArmHttpError(
+        404,
+        'InvalidResourceType',
+        `No Microsoft.BatchAI ${API_VERSION} resource answers at ${path}.`,
+      );
     const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? await readJsonBody(req) : undefined;
     const ctx: RequestCtx = { core, ops, params: m.params, query, body, baseUrl, path };
     return m.route.handler(ctx);
@@ -104,7 +147,8 @@ export async function startArmServer(core: Core, port = 0, resources: () => Gene
       (r) => send(res, r),
       (e: unknown) => {
         const err = toArmError(e);
-        if (err.status === 500) console.error(`engine: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`);
+        if (err.status === 500)
+          console.error(`engine: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`);
         send(res, errorReply(err));
       },
     );

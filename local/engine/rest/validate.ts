@@ -18,7 +18,11 @@ function typeName(v: unknown): string {
 }
 
 function bad(path: string, message: string): ArmHttpError {
-  return new ArmHttpError(400, 'InvalidRequestContent', `The request content was invalid: property '${path || '(request body)'}' ${message}.`);
+  return new ArmHttpError(
+    400,
+    'InvalidRequestContent',
+    `The request content was invalid: property '${path || '(request body)'}' ${message}.`,
+  );
 }
 
 function check(value: unknown, node: SchemaNode, path: string): void {
@@ -31,13 +35,15 @@ function check(value: unknown, node: SchemaNode, path: string): void {
       }
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(path, `must be an integer, got ${typeName(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw bad(path, `must be an integer, got ${typeName(value)}`);
       {
         const limit = INTEGER_LIMITS[path.slice(path.lastIndexOf('.') + 1)];
         const min = s.min ?? limit?.min;
         const max = s.max ?? limit?.max ?? 2147483647;
         if (min !== undefined && value < min) throw bad(path, `must be at least ${min}, got ${value}`);
-        if (value > max) throw bad(path, `must be at most ${max}, got ${value}${limit ? ' (the local engine\'s limit)' : ''}`);
+        if (value > max)
+          throw bad(path, `must be at most ${max}, got ${value}${limit ? " (the local engine's limit)" : ''}`);
       }
       return;
     case 'number':
@@ -52,7 +58,8 @@ function check(value: unknown, node: SchemaNode, path: string): void {
       return;
     case 'map':
       if (typeName(value) !== 'object') throw bad(path, `must be an object, got ${typeName(value)}`);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) check(v, s.items ?? { t: 'string' }, `${path}.${k}`);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        check(v, s.items ?? { t: 'string' }, `${path}.${k}`);
       return;
     case 'object': {
       if (typeName(value) !== 'object') throw bad(path, `must be an object, got ${typeName(value)}`);
@@ -71,7 +78,12 @@ function check(value: unknown, node: SchemaNode, path: string): void {
 
 /** Validates `body` against a named request definition (e.g. 'JobCreateParameters'); returns it typed. */
 export function validateBody<T>(body: unknown, definition: string): T {
-  if (body === undefined) throw new ArmHttpError(400, 'InvalidRequestContent', `The request content was invalid: a JSON body (${definition}) is required.`);
+  if (body === undefined)
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestContent',
+      `The request content was invalid: a JSON body (${definition}) is required.`,
+    );
   check(body, definition, '');
   return body as T;
 }

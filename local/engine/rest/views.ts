@@ -1,12 +1,25 @@
 // Records → ARM JSON as the service answered it: ids with lower-cased names, ISO-8601 UTC times, secrets
 // removed (admin password, storage keys, registry passwords, instrumentation keys, job secret values).
-import type { Cluster, Experiment, FileServer, Job, RemoteLoginInformation, Workspace } from '../../../shared/batchai/types';
+import type {
+  Cluster,
+  Experiment,
+  FileServer,
+  Job,
+  RemoteLoginInformation,
+  Workspace,
+} from '../../../shared/batchai/types';
 import type { Core } from '../core/core';
 import { nodeStateCounts } from '../core/clusters';
 import { scrub } from '../core/secrets';
 import {
   jobOutputSegment,
-  type ClusterKey, type ClusterRec, type ExperimentRec, type FileServerRec, type JobRec, type WorkspaceKey, type WorkspaceRec,
+  type ClusterKey,
+  type ClusterRec,
+  type ExperimentRec,
+  type FileServerRec,
+  type JobRec,
+  type WorkspaceKey,
+  type WorkspaceRec,
 } from '../core/model';
 
 export function iso(ms: number): string {
@@ -32,11 +45,23 @@ function tracked(r: { creationTime: number; provisioningState: string; provision
 }
 
 export function workspaceView(w: WorkspaceRec): Workspace {
-  return { id: workspaceArmId(w), name: w.ws, type: 'Microsoft.BatchAI/workspaces', location: w.location, ...(w.tags ? { tags: w.tags } : {}), properties: tracked(w) as Workspace['properties'] };
+  return {
+    id: workspaceArmId(w),
+    name: w.ws,
+    type: 'Microsoft.BatchAI/workspaces',
+    location: w.location,
+    ...(w.tags ? { tags: w.tags } : {}),
+    properties: tracked(w) as Workspace['properties'],
+  };
 }
 
 export function experimentView(e: ExperimentRec): Experiment {
-  return { id: `${workspaceArmId(e)}/experiments/${e.exp}`, name: e.exp, type: 'Microsoft.BatchAI/workspaces/experiments', properties: tracked(e) as Experiment['properties'] };
+  return {
+    id: `${workspaceArmId(e)}/experiments/${e.exp}`,
+    name: e.exp,
+    type: 'Microsoft.BatchAI/workspaces/experiments',
+    properties: tracked(e) as Experiment['properties'],
+  };
 }
 
 export function fileServerView(f: FileServerRec): FileServer {
@@ -54,10 +79,16 @@ export function fileServerView(f: FileServerRec): FileServer {
 
 /** listRemoteLoginInformation: every node is this machine, each with its own port. */
 export function remoteLoginNodes(cluster: string, count: number): RemoteLoginInformation[] {
-  return Array.from({ length: count }, (_, i) => ({ nodeId: `tvm-local-${cluster}_${i + 1}`, ipAddress: '127.0.0.1', port: 50000 + i }));
+  return Array.from({ length: count }, (_, i) => ({
+    nodeId: `tvm-local-${cluster}_${i + 1}`,
+    ipAddress: '127.0.0.1',
+    port: 50000 + i,
+  }));
 }
 
-const DEFAULT_IMAGE = { imageReference: { publisher: 'Canonical', offer: 'UbuntuServer', sku: '16.04-LTS', version: 'latest' } };
+const DEFAULT_IMAGE = {
+  imageReference: { publisher: 'Canonical', offer: 'UbuntuServer', sku: '16.04-LTS', version: 'latest' },
+};
 
 export function clusterView(core: Core, c: ClusterRec): Cluster {
   return {

@@ -25,8 +25,15 @@ export function batchExampleFiles(): string[] {
   const older = join(BATCH_EXAMPLES_DIR, 'older');
   const versions = readdirSync(older).sort();
   return [
-    ...readdirSync(BATCH_EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort(),
-    ...versions.flatMap((v) => readdirSync(join(older, v)).filter((f) => f.endsWith('.json')).sort().map((f) => `older/${v}/${f}`)),
+    ...readdirSync(BATCH_EXAMPLES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort(),
+    ...versions.flatMap((v) =>
+      readdirSync(join(older, v))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => `older/${v}/${f}`),
+    ),
   ];
 }
 

@@ -14,7 +14,9 @@ export interface Example {
 export const EXAMPLES_DIR = join(__dirname, '..', '..', 'fixtures', 'batchai-examples');
 
 export function exampleFiles(): string[] {
-  return readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function loadExample(file: string): Example {
@@ -52,7 +54,11 @@ export function replay(example: Example, method: string, path: string, serverUrl
       return r['200']?.body !== undefined ? { status: 200, body: r['200'].body } : { status: final };
     }
     if (req.method === 'GET' && req.path === pollPath) return { status: final };
-    if (req.method === 'GET' && req.path === path && r['200']?.body !== undefined) return { status: 200, body: r['200'].body };
-    return { status: 404, body: { error: { code: 'NoRoute', message: `example replay: unexpected ${req.method} ${req.path}` } } };
+    if (req.method === 'GET' && req.path === path && r['200']?.body !== undefined)
+      return { status: 200, body: r['200'].body };
+    return {
+      status: 404,
+      body: { error: { code: 'NoRoute', message: `example replay: unexpected ${req.method} ${req.path}` } },
+    };
   };
 }

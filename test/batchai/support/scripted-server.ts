@@ -45,8 +45,13 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
     void (async () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const logged: LoggedRequest = {
-        method: req.method ?? 'GET', path: u.pathname, query: u.searchParams,
-        authorization: req.headers.authorization, headers: req.headers, body: await readBody(req), at: Date.now(),
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        authorization: req.headers.authorization,
+        headers: req.headers,
+        body: await readBody(req),
+        at: Date.now(),
       };
       state.log.push(logged);
       let answer: ScriptedAnswer;
@@ -55,7 +60,8 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
       } catch (e) {
         answer = { status: 599, body: `script failed: ${String(e)}` };
       }
-      const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const text =
+        answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       const headers: Record<string, string | number> = { ...answer.headers };
       if (text && typeof answer.body !== 'string') headers['Content-Type'] = 'application/json';
       res.writeHead(answer.status, headers).end(text);
@@ -63,9 +69,10 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }

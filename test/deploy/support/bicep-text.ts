@@ -1,23 +1,36 @@
 // Structural reading of Bicep source (no Bicep compiler installs here): declared params and outputs, module
 // calls with the params they pass. Enough for checks that catch a renamed param or a missing module file.
 
-export interface ParamDecl { name: string; hasDefault: boolean }
-export interface ModuleCall { symbol: string; path: string; params: string[] }
+export interface ParamDecl {
+  name: string;
+  hasDefault: boolean;
+}
+export interface ModuleCall {
+  symbol: string;
+  path: string;
+  params: string[];
+}
 
 /** Strips // comments (outside strings) so that commented-out code is not read as code. */
 export function stripComments(text: string): string {
-  return text.split('\n').map((line) => {
-    let inString = false;
-    for (let i = 0; i < line.length; i++) {
-      if (line[i] === "'" && line[i - 1] !== '\\') inString = !inString;
-      if (!inString && line.startsWith('//', i)) return line.slice(0, i);
-    }
-    return line;
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((line) => {
+      let inString = false;
+      for (let i = 0; i < line.length; i++) {
+        if (line[i] === "'" && line[i - 1] !== '\\') inString = !inString;
+        if (!inString && line.startsWith('//', i)) return line.slice(0, i);
+      }
+      return line;
+    })
+    .join('\n');
 }
 
 export function params(text: string): ParamDecl[] {
-  return [...stripComments(text).matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm)].map((m) => ({ name: m[1], hasDefault: m[2] !== undefined }));
+  return [...stripComments(text).matchAll(/^param\s+(\w+)\s+\w+(\s*=)?/gm)].map((m) => ({
+    name: m[1],
+    hasDefault: m[2] !== undefined,
+  }));
 }
 
 export function outputs(text: string): string[] {

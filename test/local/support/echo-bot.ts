@@ -3,14 +3,28 @@
 // `slow card` → a card now, updated in place 300 ms later; anything else → "echo: <text>".
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, MessageFactory, TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  MessageFactory,
+  TurnContext,
+} from 'botbuilder';
 
 export function jobCard(state: string): Record<string, unknown> {
   return {
-    type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5',
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
     body: [
       { type: 'TextBlock', text: 'Job job7', weight: 'Bolder', size: 'Medium' },
-      { type: 'FactSet', facts: [{ title: 'State', value: state }, { title: 'Exit code', value: '0' }] },
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'State', value: state },
+          { title: 'Exit code', value: '0' },
+        ],
+      },
       { type: 'TextBlock', text: 'epoch 1\nepoch 2', fontType: 'Monospace', wrap: true },
     ],
     actions: [
@@ -35,11 +49,13 @@ export async function startEchoBot(): Promise<{ url: string; adapter: CloudAdapt
     } else if (a.text === 'slow card') {
       const sent = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(jobCard('queued'))));
       const reference = TurnContext.getConversationReference(a);
-      const later = new Promise((r) => setTimeout(r, 300)).then(() => adapter.continueConversationAsync('', reference, async (c) => {
-        const update = MessageFactory.attachment(CardFactory.adaptiveCard(jobCard('succeeded')));
-        update.id = sent?.id;
-        await c.updateActivity(update);
-      }));
+      const later = new Promise((r) => setTimeout(r, 300)).then(() =>
+        adapter.continueConversationAsync('', reference, async (c) => {
+          const update = MessageFactory.attachment(CardFactory.adaptiveCard(jobCard('succeeded')));
+          update.id = sent?.id;
+          await c.updateActivity(update);
+        }),
+      );
       pending.add(later);
       void later.finally(() => pending.delete(later));
     } else {
@@ -53,9 +69,13 @@ export async function startEchoBot(): Promise<{ url: string; adapter: CloudAdapt
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       const shim = {
         socket: req.socket,
-        status: (code: number) => { res.statusCode = code; },
+        status: (code: number) => {
+          res.statusCode = code;
+        },
         header: (name: string, value: unknown) => res.setHeader(name, String(value)),
-        send: (b?: unknown) => { if (b !== undefined) res.write(typeof b === 'string' ? b : JSON.stringify(b)); },
+        send: (b?: unknown) => {
+          if (b !== undefined) res.write(typeof b === 'string' ? b : JSON.stringify(b));
+        },
         end: () => res.end(),
       };
       adapter.process({ body, headers: req.headers, method: req.method }, shim, logic).catch((e: Error) => {

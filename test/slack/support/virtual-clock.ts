@@ -14,7 +14,9 @@ export function virtualClock(startMs = Date.UTC(2026, 11, 1, 12)): VirtualClock 
   return {
     sleeps,
     now: () => t,
-    advance(ms) { t += ms; },
+    advance(ms) {
+      t += ms;
+    },
     async sleep(ms) {
       sleeps.push(ms);
       t += ms;

@@ -51,7 +51,9 @@ class ProgressReporter {
   onRunComplete() {
     if (!this.guardExit) return;
     const guard = setTimeout(() => {
-      console.error(`jest: still running ${EXIT_GRACE_MS / 1000} s after the tests finished: a test left a server, a child process or a timer open (find it with --detectOpenHandles). Failing the run.`);
+      console.error(
+        `jest: still running ${EXIT_GRACE_MS / 1000} s after the tests finished: a test left a server, a child process or a timer open (find it with --detectOpenHandles). Failing the run.`,
+      );
       process.exit(1);
     }, EXIT_GRACE_MS);
     guard.unref(); // a clean exit is not held up by the guard itself

@@ -7,10 +7,15 @@ const { resultsPath } = require('./results-path');
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    fs.writeFileSync(resultsPath('summary.json'), JSON.stringify({
-      passed: results.numPassedTests, failed, skipped: results.numPendingTests + results.numTodoTests,
-      seconds: Math.round((Date.now() - results.startTime) / 100) / 10,
-    }));
+    fs.writeFileSync(
+      resultsPath('summary.json'),
+      JSON.stringify({
+        passed: results.numPassedTests,
+        failed,
+        skipped: results.numPendingTests + results.numTodoTests,
+        seconds: Math.round((Date.now() - results.startTime) / 100) / 10,
+      }),
+    );
   }
 }
 module.exports = SummaryReporter;
