@@ -1,7 +1,7 @@
 // Tables, queues and the engine's data dir as the product of commit fccbd8d (2026-12-06, before the compute model)
 // left them, captured once by driving that version on each backend until every table of shared/storage had rows
 // (test/fixtures/upgrade-fccbd8d/): how to load them into a fresh Azurite and a fresh engine data dir.
-import { readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TableClient, type TableEntity } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
@@ -76,19 +76,19 @@ export async function loadFixture(conn: string, f: Fixture, channelServiceUrl: s
   }
 }
 
-/** Makes a copy of the captured engine data dir usable at `dir`: its records and mount links name the old path. */
+/**
+ * Makes a copy of the captured engine data dir usable at `dir`: its records name the old path, and its mount links
+ * are kept as `<link>.symlink` files holding the target below the data dir (git keeps no dangling links well).
+ */
 export function relocateEngineDir(dir: string, capturedDataDir: string): void {
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
-      if (e.isSymbolicLink()) {
-        const target = readlinkSync(p);
-        if (target.startsWith(capturedDataDir)) {
-          rmSync(p);
-          symlinkSync(dir + target.slice(capturedDataDir.length), p, 'dir');
-        }
-      } else if (e.isDirectory()) walk(p);
-      else if (/\/(state|batch)\/[^/]+\.jsonl?$/.test(p)) {
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.symlink')) {
+        symlinkSync(dir + readFileSync(p, 'utf8'), p.slice(0, -'.symlink'.length), 'dir');
+        rmSync(p);
+      } else if (/\/(state|batch)\/[^/]+\.jsonl?$/.test(p)) {
         writeFileSync(p, readFileSync(p, 'utf8').split(capturedDataDir).join(dir));
       }
     }

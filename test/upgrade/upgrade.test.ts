@@ -98,7 +98,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('upgrade from fccbd8d o
     try {
       const dataDir = mkdtempSync(join(tmpdir(), `upgrade-${backend}-`));
       stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-      cpSync(join(FIXTURE_DIR, `engine-${backend}`), dataDir, { recursive: true, verbatimSymlinks: true });
+      cpSync(join(FIXTURE_DIR, `engine-${backend}`), dataDir, { recursive: true });
       relocateEngineDir(dataDir, f.engine.capturedDataDir);
       const [azurite, engine, channel] = await Promise.all([
         stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
