@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: the type-check, then both jest lanes (unit, then integration), each under a time limit that names
-# what hung (.ci/lane). The integration lane runs even when the unit lane failed, so one run reports every
+# `npm test`: the type-check, Biome's check (format and lint), then both jest lanes (unit, then integration),
+# each under a time limit that names what hung (.ci/lane). The integration lane runs even when the unit lane failed, so one run reports every
 # failure; the exit status is non-zero if anything failed. Each step leaves .test-results/<name>-summary.json.
 # TEST_TAG prefixes those names (CI runs this once per Node version); CI_DEADLINE (epoch seconds) bounds the
 # whole run (default: 40 minutes from now).
@@ -14,6 +14,11 @@ rc=0
 if npx tsc -p tsconfig.json --noEmit; then typecheck='{"passed":1,"failed":0,"skipped":0,"seconds":0}'
 else echo "type-check failed"; typecheck='{"passed":0,"failed":1,"skipped":0,"seconds":0}'; rc=1; fi
 echo "$typecheck" > ".test-results/${tag}typecheck-summary.json"
+
+# Biome owns the style: a format diff, a lint error or a lint warning fails the run (biome.jsonc).
+if npx biome ci --error-on-warnings .; then lint='{"passed":1,"failed":0,"skipped":0,"seconds":0}'
+else echo "lint failed: npm run lint:fix applies the safe fixes and the formatting"; lint='{"passed":0,"failed":1,"skipped":0,"seconds":0}'; rc=1; fi
+echo "$lint" > ".test-results/${tag}lint-summary.json"
 
 for lane in unit integration; do
   left=$(( deadline - $(date +%s) ))
