@@ -40,7 +40,8 @@ export async function benchListJobs(): Promise<void> {
     for (const job of sample) await client.getJob({ ...ref, job });
     const naiveMs = ((performance.now() - t1) / sample.length) * JOBS;
 
-    const note = `naive = one GET per job, sequential, measured on ${NAIVE_SAMPLE} jobs and extrapolated linearly to ${JOBS}`;
+    const note =
+      `naive = one GET per job, sequential, measured on ${NAIVE_SAMPLE} jobs ` + `and extrapolated linearly to ${JOBS}`;
     record({ name: `list ${JOBS} jobs (pages of 1000): time`, value: listMs, unit: 'ms', naive: naiveMs, note });
     record({
       name: `list ${JOBS} jobs (pages of 1000): requests`,

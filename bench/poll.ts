@@ -168,7 +168,9 @@ export async function benchPoll(): Promise<void> {
       value: arm.count(),
       unit: 'requests',
       naive: jobs + 2 * WORKSPACES,
-      note: `goal ${experiments} + extra pages + ${2 * WORKSPACES}; naive = one GET per job + the 2 lists per workspace`,
+      note:
+        `goal ${experiments} + extra pages + ${2 * WORKSPACES}; ` +
+        'naive = one GET per job + the 2 lists per workspace',
     });
     record({
       name: 'poll: Table writes on a tick where nothing changed',
@@ -181,7 +183,9 @@ export async function benchPoll(): Promise<void> {
 
     const lat = await alertLatency(services, engine, azurite.connectionString, channel.serviceUrl);
     const cards = channel.activities('bench-conv').length;
-    const note = `${lat.length}/${BURST} delivered in ${cards} card(s) to the one subscribed conversation; 5 s poll interval; the 1,000 jobs are seeded finished at once (job end = seed time)`;
+    const note =
+      `${lat.length}/${BURST} delivered in ${cards} card(s) to the one subscribed conversation; ` +
+      '5 s poll interval; the 1,000 jobs are seeded finished at once (job end = seed time)';
     record({ name: 'alert latency p50 (job end → card accepted)', value: percentile(lat, 50), unit: 'ms', note });
     record({ name: 'alert latency p99 (job end → card accepted)', value: percentile(lat, 99), unit: 'ms', note });
   } finally {

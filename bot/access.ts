@@ -51,7 +51,10 @@ export function refusal(spec: CommandSpec, a: Access, userId: string, need: Role
   return {
     kind: 'error',
     title: 'Not allowed',
-    message: `${spec.verb} needs the ${need} role (or higher); ${userId || 'you'} ${userId ? 'has' : 'have'} ${a.role} in workspace ${a.workspace}. ${ask} An admin can run: roles grant ${userId || '<you>'} ${need}`,
+    message:
+      `${spec.verb} needs the ${need} role (or higher); ` +
+      `${userId || 'you'} ${userId ? 'has' : 'have'} ${a.role} in workspace ${a.workspace}. ` +
+      `${ask} An admin can run: roles grant ${userId || '<you>'} ${need}`,
     actions: [{ title: 'What can I run?', command: 'help' }],
   };
 }

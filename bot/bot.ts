@@ -1,7 +1,7 @@
-// The chat bot, free of any chat SDK: a turn = save the conversation on first contact, note it as where the
-// person talks now, parse the command text, dispatch it through the router, answer with a view. Failures of one turn become an error view. A long
-// operation's follow-up is handed to the `followups` queue once the transport says where the reply went
-// (nothing keeps running in this process after it: on Azure Functions it may be frozen or gone).
+// The chat bot, free of any chat SDK: a turn = save the conversation on first contact, note it as where the person
+// talks now, parse the command text, dispatch it through the router, answer with a view. Failures of one turn become an
+// error view. A long operation's follow-up is handed to the `followups` queue once the transport says where the reply
+// went (nothing keeps running in this process after it: on Azure Functions it may be frozen or gone).
 import { parseCommand, isParseFailure } from '../shared/core/grammar';
 import type { Command } from '../shared/core/commands';
 import { conversationKind } from '../shared/core/reach';

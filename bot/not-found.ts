@@ -24,7 +24,8 @@ export async function experimentNotFound(compute: ComputePort, ref: ExperimentRe
   const experiments = await names(compute.listExperiments(ref));
   return new InputError(
     'ExperimentNotFound',
-    `Experiment ${ref.experiment} not found in ${compute.labels.workspace.toLowerCase()} ${ref.workspace}. ${listing('Experiments', experiments)}`,
+    `Experiment ${ref.experiment} not found in ${compute.labels.workspace.toLowerCase()} ${ref.workspace}. ` +
+      `${listing('Experiments', experiments)}`,
   );
 }
 

@@ -1,10 +1,10 @@
 // The chat seam: the bot is a function from a neutral turn input to a reply, and a chat transport is what
 // turns one chat SDK's wire protocol into turns and back. Nothing here or in the bot imports a chat SDK.
 //
-//   incoming HTTP ──▶ ChatTransport.handle ──▶ TurnInput ──▶ ChatBot.turn ──▶ TurnReply (a View)
-//                     (authenticate, parse,                      │              │ rendered and posted
-//                      render, post, answer)  ◀──────────────────┴──────────────┘ by the transport
-//   alerts, follow-ups ──▶ ConversationSender.send / update (the transport's proactive side)
+//   incoming HTTP --> ChatTransport.handle --> TurnInput --> ChatBot.turn --> TurnReply (a View)
+//                     (authenticate, parse,                      |              | rendered and posted
+//                      render, post, answer)  <------------------+--------------+ by the transport
+//   alerts, follow-ups --> ConversationSender.send / update (the transport's proactive side)
 //
 // The Bot Framework transport (bot/botframework/: Teams, web chat and the local chat, Azure Bot Service's Slack
 // channel) is the one today; its two files are the only production code that imports botbuilder. A second
@@ -27,7 +27,10 @@ import type { StoredConversation } from '../shared/storage/index';
 export type { ConversationSender };
 
 export interface TurnInput {
-  /** What the user asked: the typed text with mentions of the bot removed, or the command a card button carries. Empty = help. */
+  /**
+   * What the user asked: the typed text with mentions of the bot removed, or the command a card button carries.
+   * Empty = help.
+   */
   text: string;
   user: { id: string; name?: string };
   /** The conversation is the person's 1:1 with the bot (Teams `personal`, a Slack DM): where to tell them things. */

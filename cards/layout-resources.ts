@@ -35,7 +35,10 @@ function span(start: string, end: string | undefined): string {
 /** Compact facts (the state is on its own line, the name in the title). */
 export function jobFacts(j: JobSummaryView): Array<{ title: string; value: string }> {
   const facts = [
-    { title: labelsOf(j).cluster, value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}` },
+    {
+      title: labelsOf(j).cluster,
+      value: `${j.cluster || '—'} · ${j.nodeCount} node${j.nodeCount === 1 ? '' : 's'}`,
+    },
   ];
   const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
   add('Tool', j.toolType);

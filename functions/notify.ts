@@ -17,7 +17,8 @@ export function createNotifyFunction(
       context.log(
         r.gone
           ? `notify ${r.batchId}: batch already delivered (or past its retention); nothing to send`
-          : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ${r.alreadySent} already sent or in flight, ${r.conversations} conversations`,
+          : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ` +
+              `${r.alreadySent} already sent or in flight, ${r.conversations} conversations`,
       );
     },
   };

@@ -15,7 +15,8 @@ export function createPollFunction(
       const events = report.workspaces.reduce((n, w) => n + w.events, 0);
       const failed = report.workspaces.filter((w) => !w.ok).map((w) => w.workspace);
       context.log(
-        `poll ${report.at}: ${report.workspaces.length} workspaces, ${events} events${failed.length ? `, failing: ${failed.join(', ')}` : ''}`,
+        `poll ${report.at}: ${report.workspaces.length} workspaces, ${events} events` +
+          `${failed.length ? `, failing: ${failed.join(', ')}` : ''}`,
       );
     },
   };

@@ -19,7 +19,9 @@ export interface StartAzuriteOptions {
   inMemory?: boolean;
   /** Workspace folder when not in memory; default a fresh temp dir. */
   location?: string;
-  /** Serve HTTPS with this certificate and accept bearer tokens (Azurite's basic OAuth: claims checked, no signature). */
+  /**
+   * Serve HTTPS with this certificate and accept bearer tokens (Azurite's basic OAuth: claims checked, no signature).
+   */
   oauth?: { cert: string; key: string };
 }
 
@@ -61,7 +63,8 @@ function waitForPorts(child: ChildProcess, timeoutMs: number, output: () => stri
       finish(() =>
         reject(
           new Error(
-            `Azurite exited (${signal ?? `code ${code}`}) before it listened on all its ports: ${output().trim() || 'no output'}`,
+            `Azurite exited (${signal ?? `code ${code}`}) before it listened on all its ports: ` +
+              `${output().trim() || 'no output'}`,
           ),
         ),
       );
@@ -95,7 +98,9 @@ function waitForPorts(child: ChildProcess, timeoutMs: number, output: () => stri
  * that dies while the child is still starting is noticed too.
  */
 export function exitWithParentArgs(parentPid = process.pid): string[] {
-  const watchdog = `const t = setInterval(() => { if (process.ppid !== ${parentPid}) { clearInterval(t); process.kill(process.pid, 'SIGTERM'); } }, 1000); t.unref();`;
+  const watchdog =
+    `const t = setInterval(() => { if (process.ppid !== ${parentPid}) { clearInterval(t); ` +
+    "process.kill(process.pid, 'SIGTERM'); } }, 1000); t.unref();";
   return ['--import', `data:text/javascript,${encodeURIComponent(watchdog)}`];
 }
 

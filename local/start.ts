@@ -283,7 +283,10 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** The well-known ports when free (Azurite 10000-10002, engine 8480/8481, its Batch facade 8482); the chat and the bot must have theirs. */
+/**
+ * The well-known ports when free (Azurite 10000-10002, engine 8480/8481, its Batch facade 8482); the chat and the bot
+ * must have theirs.
+ */
 async function defaultPorts(env: Record<string, string | undefined>): Promise<NonNullable<LocalStackOptions['ports']>> {
   const num = (name: string, dflt: number) => {
     const n = Number(env[name] ?? dflt);
@@ -335,10 +338,14 @@ async function main(): Promise<void> {
       '  chat CLI         npm run chat -- "help"',
       `  bot endpoint     ${stack.urls.messages}`,
       `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
-      `  backend          ${stack.config.compute.backend === 'azurebatch' ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)' : 'Batch AI (COMPUTE_BACKEND=batchai)'}`,
+      '  backend          ' +
+        (stack.config.compute.backend === 'azurebatch'
+          ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)'
+          : 'Batch AI (COMPUTE_BACKEND=batchai)'),
       ...(stack.batchAccount
         ? [
-            `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  (pool cpu, experiment default; outputs in Azurite's Blob service)`,
+            `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  ` +
+              "(pool cpu, experiment default; outputs in Azurite's Blob service)",
             `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
           ]
         : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),

@@ -147,7 +147,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const storageAccount = parseStorageAccount(env) ?? (local ? ENGINE_STORAGE_ACCOUNT : undefined);
     if (local)
       console.log(
-        `AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)${storageAccount === ENGINE_STORAGE_ACCOUNT ? `, storage account ${storageAccount.name} of the local engine` : ''}.`,
+        'AzureWebJobsStorage is not set: loading into the local Azurite (UseDevelopmentStorage=true)' +
+          (storageAccount === ENGINE_STORAGE_ACCOUNT
+            ? `, storage account ${storageAccount.name} of the local engine`
+            : '') +
+          '.',
       );
     // Every file is checked before storage is touched: a bad file is reported without waiting for a connection.
     const checked = await checkTemplates(args.target, { ...args, storageAccount });

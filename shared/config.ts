@@ -15,7 +15,10 @@ export interface Config {
   compute: ComputeSettings & ComputeCommon;
   /** Old setting names found in the environment, each with the name that replaces it (shown on /api/health). */
   deprecatedSettings: Array<{ name: string; use: string }>;
-  /** Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an identity). */
+  /**
+   * Tables and Queues: AzureWebJobsStorage (a connection string) or, without it, AzureWebJobsStorage__* (an
+   * identity).
+   */
   storage: StorageSettings;
   bot: {
     appId: string;
@@ -104,7 +107,10 @@ export type ComputeSettings =
       accounts: AzureBatchAccountSetting[] | 'discover';
       /** AZURE_BATCH_ACCOUNT_KEY: Shared Key (the local engine's well-known key); absent = Azure AD. */
       accountKey?: string;
-      /** AZURE_BATCH_OUTPUT_CONTAINER_URL + AZURE_BATCH_OUTPUT_IDENTITY; absent = container `batch-outputs` of AzureWebJobsStorage (a connection string with a key). */
+      /**
+       * AZURE_BATCH_OUTPUT_CONTAINER_URL + AZURE_BATCH_OUTPUT_IDENTITY; absent = container `batch-outputs` of
+       * AzureWebJobsStorage (a connection string with a key).
+       */
       output?: { containerUrl: string; identity: string };
     };
 
@@ -206,7 +212,8 @@ export function parseStorageAccount(env: Env): StorageAccountSetting | undefined
     if (key)
       throw new InputError(
         'ConfigInvalid',
-        'BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not: expected the name of the account the key belongs to.',
+        'BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not: ' +
+          'expected the name of the account the key belongs to.',
       );
     return undefined;
   }
@@ -251,7 +258,8 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
   if (entries.length === 0)
     throw new InputError(
       'ConfigInvalid',
-      'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints (https://<account>.<region>.batch.azure.com, comma-separated) or *.',
+      'AZURE_BATCH_ACCOUNTS is empty: expected account endpoints ' +
+        '(https://<account>.<region>.batch.azure.com, comma-separated) or *.',
     );
   return entries.map((s) => {
     // A named entry is for a host that is not Azure's (the local engine): its account is named like a workspace.
@@ -262,7 +270,8 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
     } catch {
       throw new InputError(
         'ConfigInvalid',
-        `AZURE_BATCH_ACCOUNTS entry "${s}": expected an endpoint such as https://<account>.<region>.batch.azure.com (or <account>=<url> for another host).`,
+        `AZURE_BATCH_ACCOUNTS entry "${s}": expected an endpoint such as https://<account>.<region>.batch.azure.com ` +
+          '(or <account>=<url> for another host).',
       );
     }
     const host = BATCH_HOST.exec(url.hostname);
@@ -270,7 +279,8 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
     if (!account) {
       throw new InputError(
         'ConfigInvalid',
-        `AZURE_BATCH_ACCOUNTS entry "${s}": ${url.hostname} is not <account>.<region>.batch.azure.com; name the account as <account>=${url.origin}.`,
+        `AZURE_BATCH_ACCOUNTS entry "${s}": ${url.hostname} is not <account>.<region>.batch.azure.com; ` +
+          `name the account as <account>=${url.origin}.`,
       );
     }
     return { account: account.toLowerCase(), endpoint: url.origin };
@@ -294,7 +304,10 @@ function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings 
     if (missing.length > 0) {
       throw new InputError(
         'ConfigInvalid',
-        `COMPUTE_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, which AZURE_BATCH_ACCOUNTS does not list: with COMPUTE_BACKEND=azurebatch each workspace is a Batch account (${accounts.map((a) => a.account).join(', ')}).`,
+        `COMPUTE_WORKSPACES names ${missing.map((w) => w.workspace).join(', ')}, ` +
+          'which AZURE_BATCH_ACCOUNTS does not list: ' +
+          'with COMPUTE_BACKEND=azurebatch each workspace is a Batch account ' +
+          `(${accounts.map((a) => a.account).join(', ')}).`,
       );
     }
   }
@@ -303,7 +316,9 @@ function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings 
   if (!!containerUrl !== !!identity) {
     throw new InputError(
       'ConfigInvalid',
-      "AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together: expected the output container's URL and the resource id of the pools' user-assigned identity that uploads to it.",
+      'AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together: ' +
+        "expected the output container's URL and the resource id " +
+        "of the pools' user-assigned identity that uploads to it.",
     );
   }
   return {
@@ -332,7 +347,10 @@ export function storageSettings(env: Env = process.env): StorageSettings {
     if (account) return `https://${account}.${service}.core.windows.net`;
     throw new InputError(
       'ConfigMissing',
-      `AzureWebJobsStorage is not set: expected a storage connection string (UseDevelopmentStorage=true for Azurite), or ${STORAGE_PREFIX}accountName (or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`,
+      'AzureWebJobsStorage is not set: ' +
+        'expected a storage connection string (UseDevelopmentStorage=true for Azurite), ' +
+        `or ${STORAGE_PREFIX}accountName ` +
+        `(or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`,
     );
   };
   const identity = { tableServiceUri: uri('table'), queueServiceUri: uri('queue'), clientId: setting('clientId') };
@@ -371,7 +389,8 @@ function botSettings(env: Env): Config['bot'] {
   if (appType === 'UserAssignedMSI' && (!bot.appId || !bot.appTenantId || bot.appPassword)) {
     throw new InputError(
       'ConfigInvalid',
-      "MicrosoftAppType=UserAssignedMSI: expected MicrosoftAppId (the identity's client id) and MicrosoftAppTenantId set, and no MicrosoftAppPassword.",
+      "MicrosoftAppType=UserAssignedMSI: expected MicrosoftAppId (the identity's client id) " +
+        'and MicrosoftAppTenantId set, and no MicrosoftAppPassword.',
     );
   }
   return bot;

@@ -47,7 +47,8 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
       const found = listed.map((x) => x.account).join(', ') || 'none';
       throw new InputError(
         'ConfigInvalid',
-        `Workspace ${w.resourceGroup}/${w.workspace}: no Batch account of that name in subscription ${subscriptionId} (found: ${found}).`,
+        `Workspace ${w.resourceGroup}/${w.workspace}: no Batch account of that name ` +
+          `in subscription ${subscriptionId} (found: ${found}).`,
       );
     }
     const auth = compute.accountKey ? { accountName: a.account, accountKey: compute.accountKey } : { credential };
@@ -65,7 +66,9 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
   else {
     throw new InputError(
       'ConfigMissing',
-      'COMPUTE_BACKEND=azurebatch with identity-based storage: expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY (where the pools upload job outputs).',
+      'COMPUTE_BACKEND=azurebatch with identity-based storage: ' +
+        'expected AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY ' +
+        '(where the pools upload job outputs).',
     );
   }
   return createAzureBatchAdapter({ subscriptionId, accounts, outputs: createOutputBlobs(output) });

@@ -76,7 +76,10 @@ describe('loadConfig', () => {
       /entry "not a url": expected an endpoint such as https:\/\/<account>/,
     );
     expect(() => loadConfig({ ...ab, AZURE_BATCH_ACCOUNTS: 'http://127.0.0.1:8482' })).toThrow(
-      /127\.0\.0\.1 is not <account>\.<region>\.batch\.azure\.com; name the account as <account>=http:\/\/127\.0\.0\.1:8482/,
+      new RegExp(
+        /127\.0\.0\.1 is not <account>\.<region>/.source +
+          /\.batch\.azure\.com; name the account as <account>=http:\/\/127\.0\.0\.1:8482/.source,
+      ),
     );
     expect(() => loadConfig({ ...ab, AZURE_BATCH_ACCOUNTS: 'https://other.eastus.batch.azure.com' })).toThrow(
       /COMPUTE_WORKSPACES names team1, which AZURE_BATCH_ACCOUNTS does not list/,
@@ -85,7 +88,7 @@ describe('loadConfig', () => {
       /AZURE_BATCH_OUTPUT_CONTAINER_URL and AZURE_BATCH_OUTPUT_IDENTITY go together/,
     );
   });
-  it('still reads every old BATCHAI_* name, says which are deprecated, and refuses an old and a new name that disagree', () => {
+  it('still reads every old BATCHAI_* name, says which are deprecated, refuses old and new names that disagree', () => {
     const old = {
       BATCHAI_WORKSPACES: 'rg/ws',
       BATCHAI_SUBSCRIPTION_ID: 'sub',

@@ -1,6 +1,6 @@
-// Where the command text of an incoming activity comes from: a card button's `value.command` (Action.Submit),
-// a Teams Action.Execute invoke's `value.action.data.command`, a Slack button's action value, or the typed text with mentions of the bot
-// removed. Pure: works on the activity JSON only (the fields it reads are typed here, so it needs no SDK).
+// Where the command text of an incoming activity comes from: a card button's `value.command` (Action.Submit), a Teams
+// Action.Execute invoke's `value.action.data.command`, a Slack button's action value, or the typed text with mentions
+// of the bot removed. Pure: works on the activity JSON only (the fields it reads are typed here, so it needs no SDK).
 
 /** The fields of a Bot Framework activity that carry what the user said or pressed. */
 export interface ActivityText {

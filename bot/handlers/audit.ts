@@ -6,7 +6,8 @@ import type { Handler } from '../handler';
 const SCAN = 1000;
 
 const line = (e: AuditEntry): string =>
-  `${e.userName ? `${e.userName} (${e.userId})` : e.userId}: ${e.command} → ${e.result}${e.errorCode ? ` ${e.errorCode}` : ''}${e.approvalId ? ` [${e.approvalId}]` : ''}`;
+  `${e.userName ? `${e.userName} (${e.userId})` : e.userId}: ${e.command} → ${e.result}` +
+  `${e.errorCode ? ` ${e.errorCode}` : ''}${e.approvalId ? ` [${e.approvalId}]` : ''}`;
 
 export const audit: Handler<'audit'> = async (cmd, ctx) => {
   const rows = (await ctx.deps.stores.audit.latest(SCAN))

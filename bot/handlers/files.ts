@@ -1,5 +1,6 @@
-// `logs` and `outputs`: read a job's files through the compute port's listOutputFiles. A tail is one ranged read of the
-// end of stdout.txt (the port's readTail), never a download of the whole file; links expire and the card says until when.
+// `logs` and `outputs`: read a job's files through the compute port's listOutputFiles. A tail is one ranged read
+// of the end of stdout.txt (the port's readTail), never a download of the whole file; links expire and the card
+// says until when.
 import type { JobRef, OutputFile } from '../../shared/compute/model';
 import { toOutputFileView } from '../../shared/core/job-view';
 import { InputError, isNotFound } from '../../shared/errors';

@@ -21,7 +21,9 @@ async function rolesView(ctx: HandlerContext, headline?: string): Promise<TextVi
     ...(approvers.length ? [{ title: 'APPROVERS', value: approvers.join(', ') }] : []),
     ...grants.map((g) => ({
       title: g.userId,
-      value: `${g.role} ${g.workspace ? `in ${g.workspace}` : 'everywhere'}${g.grantedBy ? ` (by ${g.grantedBy})` : ''}`,
+      value:
+        `${g.role} ${g.workspace ? `in ${g.workspace}` : 'everywhere'}` +
+        `${g.grantedBy ? ` (by ${g.grantedBy})` : ''}`,
     })),
   ];
   return {

@@ -1,7 +1,7 @@
-// `resize`, `autoscale`, `scale-to-zero`: one change of the cluster's scale mode, answered at once with the cluster card;
-// a follow-up updates that card in place when the allocation is steady again. A request that could reach more
-// nodes than the approval threshold is not run: it becomes an approval request (DESIGN flow 4) answered with
-// the approval card, which follows the request's row until it is answered, expires or has run.
+// `resize`, `autoscale`, `scale-to-zero`: one change of the cluster's scale mode, answered at once with the cluster
+// card; a follow-up updates that card in place when the allocation is steady again. A request that could reach more
+// nodes than the approval threshold is not run: it becomes an approval request (DESIGN flow 4) answered with the
+// approval card, which follows the request's row until it is answered, expires or has run.
 import type { ClusterRef, ComputeCluster, ScaleMode } from '../../shared/compute/model';
 import {
   approvalReason,

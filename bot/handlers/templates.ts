@@ -180,7 +180,8 @@ async function submitJob(
         kind: 'text',
         title: `Dry run: submit ${t.name}`,
         text: [
-          `${requests.length === 1 ? 'This request' : 'These requests'} would be sent to ${compute.labels.service} (secrets masked). Nothing was submitted.`,
+          `${requests.length === 1 ? 'This request' : 'These requests'} would be sent to ${compute.labels.service} ` +
+            '(secrets masked). Nothing was submitted.',
           ...(fill.filled.length ? ['Filled in as az batchai did:', ...fill.filled.map((f) => `- ${f}`)] : []),
         ].join('\n'),
         facts: [

@@ -39,7 +39,8 @@ export const terminate: Handler<'terminate'> = (cmd, ctx) =>
         view: {
           kind: 'confirm',
           title: `Terminate ${ref.experiment}/${ref.job}?`,
-          message: `The job is ${job.state}. Terminating stops it; what it wrote so far stays in its output directories.`,
+          message:
+            `The job is ${job.state}. Terminating stops it; ` + 'what it wrote so far stays in its output directories.',
           confirm: {
             title: 'Terminate',
             command: commandText({ kind: 'terminate', job: name, confirmed: true }),

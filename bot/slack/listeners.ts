@@ -110,7 +110,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       failed
         ? {
             response_type: 'ephemeral',
-            text: `I could not post in this channel (${redactText(failed.message)}). Add the app to the channel, or send me a direct message.`,
+            text:
+              `I could not post in this channel (${redactText(failed.message)}). ` +
+              'Add the app to the channel, or send me a direct message.',
           }
         : undefined,
     );

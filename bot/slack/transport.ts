@@ -28,7 +28,9 @@ export interface SlackTransportOptions {
   log?: (line: string) => void;
 }
 
-/** Bolt's logger on ours: warnings and errors only, secrets masked (bolt logs no tokens, but error text may echo input). */
+/**
+ * Bolt's logger on ours: warnings and errors only, secrets masked (bolt logs no tokens, but error text may echo input).
+ */
 function boltLogger(log: (line: string) => void): Logger {
   let level = LogLevel.WARN;
   const line = (msg: unknown[]) =>

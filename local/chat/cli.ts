@@ -22,7 +22,8 @@ export interface CliOptions {
 }
 
 export const USAGE =
-  'usage: npm run chat -- [--channel webchat|slack] [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] [--url <chat or local Slack url>] ["<text>" | --press <button>]';
+  'usage: npm run chat -- [--channel webchat|slack] [--conversation <id>] [--user <id>] [--json] [--wait <seconds>] ' +
+  '[--url <chat or local Slack url>] ["<text>" | --press <button>]';
 
 /** The local Slack's ids: a DM (D…) with user U0LOCAL in team T0LOCAL unless --conversation/--user say otherwise. */
 const SLACK_DEFAULTS = { team: 'T0LOCAL', user: 'U0LOCAL', channel: 'D0LOCAL' };

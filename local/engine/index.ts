@@ -120,7 +120,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       batch && w
         ? [
             {
-              id: `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${account}`,
+              id:
+                `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}` +
+                `/providers/Microsoft.Batch/batchAccounts/${account}`,
               name: account,
               type: 'Microsoft.Batch/batchAccounts',
               location: core.region,

@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
     console.error(
-      `engine: ${(e as Error).message}\nusage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>]`,
+      `engine: ${(e as Error).message}\n` +
+        'usage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>]',
     );
     process.exit(2);
   }

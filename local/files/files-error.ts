@@ -5,7 +5,8 @@ import { escapeXml } from './xml';
 
 const MESSAGES: Record<string, string> = {
   AuthenticationFailed:
-    'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+    'Server failed to authenticate the request. ' +
+    'Make sure the value of Authorization header is formed correctly including the signature.',
   AuthorizationFailure: 'This request is not authorized to perform this operation.',
   AuthorizationPermissionMismatch: 'This request is not authorized to perform this operation using this permission.',
   AuthorizationResourceTypeMismatch:
@@ -42,7 +43,10 @@ function errorBody(err: FilesError, requestId: string, now = new Date()): string
   const extra = Object.entries(err.detail)
     .map(([tag, text]) => `<${tag}>${escapeXml(text)}</${tag}>`)
     .join('');
-  return `<?xml version="1.0" encoding="utf-8"?><Error><Code>${err.code}</Code><Message>${escapeXml(message)}</Message>${extra}</Error>`;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    `<Error><Code>${err.code}</Code><Message>${escapeXml(message)}</Message>${extra}</Error>`
+  );
 }
 
 export function errorReply(err: FilesError, isHead: boolean, requestId: string): Reply {

@@ -124,7 +124,8 @@ export async function listDirectoryXml(t: ListTarget, q: ListQuery): Promise<str
   }
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
-    `<EnumerationResults ServiceEndpoint="${escapeXml(t.serviceEndpoint)}" ShareName="${escapeXml(t.share)}" DirectoryPath="${escapeXml(t.directoryPath)}">` +
+    `<EnumerationResults ServiceEndpoint="${escapeXml(t.serviceEndpoint)}" ShareName="${escapeXml(t.share)}" ` +
+    `DirectoryPath="${escapeXml(t.directoryPath)}">` +
     (q.marker ? `<Marker>${escapeXml(q.marker)}</Marker>` : '') +
     (q.prefix ? nameElement('Prefix', q.prefix) : '') +
     (q.maxResults !== undefined ? `<MaxResults>${q.maxResults}</MaxResults>` : '') +

@@ -53,7 +53,8 @@ export function verifySas(key: string, segments: readonly string[], query: URLSe
   const [sv, se, sp, sr, sig] = ['sv', 'se', 'sp', 'sr', 'sig'].map((k) => query.get(k));
   if (!sv || !se || !sp || !sr || !sig) {
     throw denied(
-      'A shared access signature (sv, se, sp, sr, sig query parameters) is required: this endpoint serves signed URLs only.',
+      'A shared access signature (sv, se, sp, sr, sig query parameters) is required: ' +
+        'this endpoint serves signed URLs only.',
     );
   }
   if (sr !== 'f' && sr !== 'd') throw denied(`sr must be f (file) or d (directory), not ${sr}.`);

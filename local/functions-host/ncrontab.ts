@@ -56,7 +56,8 @@ const SPECS: FieldSpec[] = [
 function bad(expr: string, why: string): InputError {
   return new InputError(
     'ScheduleInvalid',
-    `Schedule "${expr}": ${why}. Expected six NCRONTAB fields "second minute hour day month day-of-week" (e.g. "*/30 * * * * *").`,
+    `Schedule "${expr}": ${why}. ` +
+      'Expected six NCRONTAB fields "second minute hour day month day-of-week" (e.g. "*/30 * * * * *").',
   );
 }
 

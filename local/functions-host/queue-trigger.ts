@@ -75,7 +75,8 @@ export async function startQueueListener(def: QueueDefinition, opts: Options): P
     } else if (msg.dequeueCount >= settings.maxDequeueCount) {
       await moveToPoison(queue, poison, msg, popReceipt);
       log(
-        `[${def.name}] failed (try ${msg.dequeueCount}/${settings.maxDequeueCount}): ${failure.message}; moved to ${poison.name}`,
+        `[${def.name}] failed (try ${msg.dequeueCount}/${settings.maxDequeueCount}): ` +
+          `${failure.message}; moved to ${poison.name}`,
       );
     } else {
       await queue.updateMessage(

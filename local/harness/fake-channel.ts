@@ -99,7 +99,8 @@ export async function startFakeChannel(opts: FakeChannelOptions = {}): Promise<F
           waiters.delete(onChange);
           reject(
             new Error(
-              `fake channel: no matching activity in ${conversationId} within ${timeoutMs} ms (got ${(received.get(conversationId) ?? []).length})`,
+              `fake channel: no matching activity in ${conversationId} within ${timeoutMs} ms ` +
+                `(got ${(received.get(conversationId) ?? []).length})`,
             ),
           );
         }, timeoutMs);

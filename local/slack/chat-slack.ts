@@ -53,7 +53,8 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
       io.out(
         o.json
           ? JSON.stringify(m)
-          : `── batchai · ${new Date(Number(m.ts) * 1000).toLocaleTimeString()}${tag} ──\n${slackMessageToText(m)}\n`,
+          : `── batchai · ${new Date(Number(m.ts) * 1000).toLocaleTimeString()}${tag} ──\n` +
+              `${slackMessageToText(m)}\n`,
       );
     }
   };

@@ -31,7 +31,10 @@ export interface LocalSlack {
   connect(appUrl: string): void;
   /** A DM (channel id D…) or, in a channel (C…), a mention of the bot; `/batchai …` is the slash command. */
   say(who: SlackWho, text: string): Promise<Delivery>;
-  /** Presses the button whose value (the command) or title is `button` on message `ts` (default: the newest that has one). */
+  /**
+   * Presses the button whose value (the command) or title is `button` on message `ts` (default: the newest that has
+   * one).
+   */
   press(who: SlackWho, button: string, ts?: string): Promise<Delivery>;
   stop(): Promise<void>;
 }
@@ -171,7 +174,8 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       if (typeof body?.button !== 'string' || (body.ts !== undefined && typeof body.ts !== 'string')) {
         throw new InputError(
           'BadRequest',
-          'Expected "button" (its title or command) and optionally "ts" (the message; default the newest with that button).',
+          'Expected "button" (its title or command) and optionally "ts" ' +
+            '(the message; default the newest with that button).',
         );
       }
       return sendJson(res, 200, { ok: true, app: await slack.press(who, body.button, body.ts as string | undefined) });

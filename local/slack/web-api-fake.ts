@@ -55,7 +55,10 @@ export interface SlackApiFake {
   message(channel: string, ts: string): SlackMessage | undefined;
   /** Records a message a person wrote (the local Slack does, before it tells the app). */
   addUserMessage(channel: string, user: string, text: string): SlackMessage;
-  /** After `skip` more calls pass, the next `times` calls (of `method`, or any) answer 429 with Retry-After `retryAfterSeconds`. */
+  /**
+   * After `skip` more calls pass, the next `times` calls (of `method`, or any) answer 429 with Retry-After
+   * `retryAfterSeconds`.
+   */
   throttle(times: number, retryAfterSeconds: number, method?: string, skip?: number): void;
   /** Resolves with `find()`'s first defined value, checked after every call; rejects after `timeoutMs`. */
   waitFor<T>(find: () => T | undefined, timeoutMs?: number): Promise<T>;
@@ -232,11 +235,8 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
         };
         const timer = setTimeout(() => {
           done();
-          reject(
-            new Error(
-              `slack fake: nothing matched within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}:${c.status}${c.error ? `:${c.error}` : ''}`).join(', ') || 'none'}`,
-            ),
-          );
+          const seen = calls.map((c) => `${c.method}:${c.status}${c.error ? `:${c.error}` : ''}`).join(', ');
+          reject(new Error(`slack fake: nothing matched within ${timeoutMs} ms; calls: ${seen || 'none'}`));
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

@@ -2,8 +2,8 @@
 // one Batch job with one task (batch-job.ts translates the Batch AI job.json a template gives). Limits, written down:
 // - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
 //   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
-//   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET each: only the task tells queued from
-//   running. Not safe across instances: each instance lists for itself.
+//   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET
+//   each: only the task tells queued from running. Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';
@@ -39,7 +39,10 @@ export interface AzureBatchAdapterOptions {
   /** The subscription the accounts (workspaces) are named under in cluster ids. */
   subscriptionId: string;
   accounts: AzureBatchAccount[];
-  /** The blob container outputs upload to (a write SAS URL locally, a plain URL with the pools' identity in Azure) and its links. */
+  /**
+   * The blob container outputs upload to (a write SAS URL locally, a plain URL with the pools' identity in
+   * Azure) and its links.
+   */
   outputs: OutputBlobs;
   /** How long one listing of an account's jobs serves a poll's calls (default 2000 ms). */
   listingTtlMs?: number;
@@ -80,7 +83,8 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     if (!a) {
       throw batchError(
         'AccountNotFound',
-        `No Batch account '${ref.workspace}' is configured: expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`,
+        `No Batch account '${ref.workspace}' is configured: ` +
+          `expected one of ${o.accounts.map((x) => x.account).join(', ') || '(none)'}.`,
         404,
       );
     }

@@ -19,7 +19,8 @@ export function bashCommandLine(script: string): string {
 
 export const HOSTFILE = '$AZ_BATCH_TASK_WORKING_DIR/hostfile';
 /** Writes the MPI hostfile from Batch's comma-separated host list. */
-export const HOSTFILE_SETUP = `tr ',' '\\n' <<< "$AZ_BATCH_HOST_LIST" > "${HOSTFILE}"; export AZ_BATCHAI_MPI_HOST_FILE="${HOSTFILE}"`;
+export const HOSTFILE_SETUP =
+  `tr ',' '\\n' <<< "$AZ_BATCH_HOST_LIST" > "${HOSTFILE}"; ` + `export AZ_BATCHAI_MPI_HOST_FILE="${HOSTFILE}"`;
 
 function python(s: PythonTool, args = s.commandLineArgs): string {
   return pythonCommand(s, args, 'python');

@@ -55,20 +55,23 @@ function checkMappable(p: JobBaseProperties): void {
     refuse(
       `mountVolumes.${kinds.join(', mountVolumes.')}: Azure Batch mounts file systems per pool, not per job. ` +
         "Remove mountVolumes from the job and add the share to the pool's mountConfiguration; it then appears under " +
-        '$AZ_BATCH_NODE_MOUNTS_DIR/<relativeMountPath>, which $AZ_BATCHAI_MOUNT_ROOT and $AZ_BATCHAI_JOB_MOUNT_ROOT point to.',
+        '$AZ_BATCH_NODE_MOUNTS_DIR/<relativeMountPath>, ' +
+        'which $AZ_BATCHAI_MOUNT_ROOT and $AZ_BATCHAI_JOB_MOUNT_ROOT point to.',
     );
   }
   const vaulted = (p.secrets ?? []).filter((s) => s.valueSecretReference && s.value === undefined);
   if (vaulted.length > 0) {
     refuse(
       `secrets ${vaulted.map((s) => s.name).join(', ')}: Key Vault references do not exist for Batch tasks. ` +
-        "Give the value in the job (it reaches the task's environment settings), or read the secret inside the job with the pool's managed identity.",
+        "Give the value in the job (it reaches the task's environment settings), " +
+        "or read the secret inside the job with the pool's managed identity.",
     );
   }
   if (p.containerSettings?.imageSourceRegistry.credentials?.passwordSecretReference) {
     refuse(
-      'containerSettings.imageSourceRegistry.credentials.passwordSecretReference: Batch takes the registry password itself ' +
-        "(or the pool's identity): give credentials.password, or grant the pool's identity AcrPull and drop the credentials.",
+      'containerSettings.imageSourceRegistry.credentials.passwordSecretReference: ' +
+        "Batch takes the registry password itself (or the pool's identity): " +
+        "give credentials.password, or grant the pool's identity AcrPull and drop the credentials.",
     );
   }
   if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1)
@@ -76,7 +79,8 @@ function checkMappable(p: JobBaseProperties): void {
   for (const d of p.outputDirectories ?? []) {
     if (!/^[A-Za-z0-9_]+$/.test(d.id))
       refuse(
-        `outputDirectories id ${JSON.stringify(d.id)}: expected letters, digits and _ (it names $AZ_BATCHAI_OUTPUT_<id>).`,
+        `outputDirectories id ${JSON.stringify(d.id)}: ` +
+          'expected letters, digits and _ (it names $AZ_BATCHAI_OUTPUT_<id>).',
       );
   }
 }
@@ -103,7 +107,8 @@ function prelude(p: JobBaseProperties, distributed: boolean): string[] {
   for (const d of p.inputDirectories ?? []) lines.push(`export AZ_BATCHAI_INPUT_${d.id}=${expandingQuote(d.path)}`);
   for (const d of p.outputDirectories ?? []) {
     lines.push(
-      `export AZ_BATCHAI_OUTPUT_${d.id}="$AZ_BATCH_TASK_WORKING_DIR/outputs/${d.id}"; mkdir -p "$AZ_BATCHAI_OUTPUT_${d.id}"`,
+      `export AZ_BATCHAI_OUTPUT_${d.id}="$AZ_BATCH_TASK_WORKING_DIR/outputs/${d.id}"; ` +
+        `mkdir -p "$AZ_BATCHAI_OUTPUT_${d.id}"`,
     );
   }
   if (distributed) lines.push(HOSTFILE_SETUP);

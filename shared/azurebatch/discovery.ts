@@ -55,7 +55,8 @@ function resourceGroupOf(id: string | undefined): string {
   const rg = /\/resourceGroups\/([^/]+)\//i.exec(id ?? '')?.[1];
   if (!rg)
     throw new ProtocolError(
-      `ARM listed a resource without a resource group in its id (${JSON.stringify(id)}): expected /subscriptions/…/resourceGroups/<rg>/providers/….`,
+      `ARM listed a resource without a resource group in its id (${JSON.stringify(id)}): ` +
+        'expected /subscriptions/…/resourceGroups/<rg>/providers/….',
     );
   return rg;
 }

@@ -22,7 +22,10 @@ import { batchError, batchErrorFromResponse } from './batch-error';
 import { sharedKeyPolicy } from './shared-key';
 
 export const BATCH_API_VERSION = '2025-06-01.21.0';
-/** The Batch resource is `https://batch.core.windows.net/`; its `.default` scope keeps the double slash (as the spec writes it). */
+/**
+ * The Batch resource is `https://batch.core.windows.net/`; its `.default` scope keeps the double slash (as the
+ * spec writes it).
+ */
 export const BATCH_SCOPE = 'https://batch.core.windows.net//.default';
 const ODATA_JSON = 'application/json; odata=minimalmetadata';
 

@@ -15,7 +15,10 @@ export interface AccountRef {
 
 /** The account's ARM id: pools and jobs are named below it. */
 function accountId(a: AccountRef): string {
-  return `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${a.account}`;
+  return (
+    `/subscriptions/${a.subscriptionId}/resourceGroups/${a.resourceGroup}` +
+    `/providers/Microsoft.Batch/batchAccounts/${a.account}`
+  );
 }
 
 /** The pool a Batch AI cluster id (…/clusters/<name>) names. */

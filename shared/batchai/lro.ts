@@ -34,7 +34,8 @@ async function pollAsyncOperation(http: ArmHttp, url: string, first: ArmResponse
     const status = isObject(last.body) ? str(pick(last.body, 'status')) : undefined;
     if (!status) {
       throw new ProtocolError(
-        `Azure-AsyncOperation status: expected {"status": "InProgress" | "Succeeded" | "Failed" | "Canceled"}, got ${JSON.stringify(last.body) ?? 'an empty body'}.`,
+        'Azure-AsyncOperation status: expected {"status": "InProgress" | "Succeeded" | "Failed" | "Canceled"}, ' +
+          `got ${JSON.stringify(last.body) ?? 'an empty body'}.`,
       );
     }
     const s = status.toLowerCase();

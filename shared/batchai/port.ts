@@ -45,7 +45,10 @@ export interface BatchAi {
   listClusters(ref: WorkspaceRef): AsyncIterable<Cluster>;
   getCluster(ref: ClusterRef): Promise<Cluster>;
   createCluster(ref: ClusterRef, params: ClusterCreateParameters, opts?: LroOptions): Promise<Cluster>;
-  /** PATCH scaleSettings: `{ manual: { targetNodeCount } }` or `{ autoScale: { minimumNodeCount, maximumNodeCount } }`. */
+  /**
+   * PATCH scaleSettings: `{ manual: { targetNodeCount } }` or
+   * `{ autoScale: { minimumNodeCount, maximumNodeCount } }`.
+   */
   updateClusterScale(ref: ClusterRef, scaleSettings: ScaleSettings): Promise<Cluster>;
   deleteCluster(ref: ClusterRef, opts?: LroOptions): Promise<void>;
   listClusterRemoteLoginInformation(ref: ClusterRef): AsyncIterable<RemoteLoginInformation>;

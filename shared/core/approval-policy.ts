@@ -91,7 +91,10 @@ export function scaleModeOf(r: ScaleRequest): ScaleMode {
 /** "Resize gpu to 5 nodes", "Auto-scale gpu 0–12 nodes", "Submit train as exp/t-1 on gpu (4 nodes)". */
 export function describeRequest(r: ApprovalRequest): string {
   if (r.kind === 'submit')
-    return `Submit ${r.template} as ${r.experiment}/${r.name} on ${r.cluster} (${r.nodes} node${r.nodes === 1 ? '' : 's'})`;
+    return (
+      `Submit ${r.template} as ${r.experiment}/${r.name} on ${r.cluster} ` +
+      `(${r.nodes} node${r.nodes === 1 ? '' : 's'})`
+    );
   return r.kind === 'resize'
     ? `Resize ${r.cluster} to ${r.nodes} node${r.nodes === 1 ? '' : 's'}`
     : `Auto-scale ${r.cluster} ${r.min}–${r.max} nodes`;

@@ -89,7 +89,8 @@ export function parseEvents(value: unknown, where: string): BackendEvent[] {
 }
 
 const EXPECTED =
-  'expected {v: 2, batchId, workspace, tickAt, count, ref: {table, chunks}} (or the older {v: 1, batchId, workspace, tickAt, events: [...]})';
+  'expected {v: 2, batchId, workspace, tickAt, count, ref: {table, chunks}} ' +
+  '(or the older {v: 1, batchId, workspace, tickAt, events: [...]})';
 
 /** Queue payload → EventsMessage. Accepts the parsed object (Functions host), JSON text, or base64 JSON text. */
 export function parseEventsMessage(message: unknown): EventsMessage {

@@ -27,7 +27,9 @@ function unknownVerb(verb: string): ParseFailure {
   if (!spec) {
     return {
       kind: 'parse-error',
-      message: `Unknown command ${show(verb)}: expected a command such as jobs, job, logs or submit. Type help for the list.`,
+      message:
+        `Unknown command ${show(verb)}: expected a command such as jobs, job, logs or submit. ` +
+        'Type help for the list.',
     };
   }
   const usage = usageOf(spec);
@@ -135,7 +137,10 @@ function readArgs(spec: CommandSpec, positionals: Token[], parsed: Parsed): stri
       .slice(i)
       .map((t) => t.text)
       .join(' ');
-    return `unexpected ${show(extra)}: expected ${spec.args.length === 0 ? 'nothing after the command' : 'no more arguments'}`;
+    return (
+      `unexpected ${show(extra)}: expected ` +
+      `${spec.args.length === 0 ? 'nothing after the command' : 'no more arguments'}`
+    );
   }
   return undefined;
 }

@@ -98,8 +98,10 @@ export function idleWarningView(
     kind: 'cluster-alert',
     title: `${labelsOf(c).cluster} ${c.name} is idle`,
     message:
-      `${c.name} holds ${c.currentNodeCount} node${c.currentNodeCount === 1 ? '' : 's'} and has had no running or queued job ` +
-      `for ${minutesBetween(d.idleSince, now)} min. It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.` +
+      `${c.name} holds ${c.currentNodeCount} node${c.currentNodeCount === 1 ? '' : 's'} ` +
+      'and has had no running or queued job ' +
+      `for ${minutesBetween(d.idleSince, now)} min. ` +
+      `It will be scaled to zero at ${hhmm(d.scaleAt)} unless someone keeps it up.` +
       idleCost(c, table, `Its idle node${c.currentNodeCount === 1 ? '' : 's'} cost`),
     cluster: c,
     actions: [
@@ -128,7 +130,9 @@ export function scaledToZeroView(
   return {
     kind: 'cluster-alert',
     title: `${labelsOf(c).cluster} ${c.name} scaled to zero`,
-    message: `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, so it is being scaled to zero${how}.${idleCost(c, table, 'This saves')}`,
+    message:
+      `${c.name} had no running or queued job for ${minutesBetween(idleSince, now)} min, ` +
+      `so it is being scaled to zero${how}.${idleCost(c, table, 'This saves')}`,
     cluster: c,
     actions:
       c.scale.mode === 'auto'

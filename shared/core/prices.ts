@@ -17,7 +17,8 @@ const p = (d: number, regions?: Record<string, number>) => (regions ? { default:
 export const SHIPPED_PRICES: PriceTable = {
   takenOn: '2020-01',
   source:
-    'Azure pay-as-you-go Linux list prices (azure.microsoft.com/pricing/details/virtual-machines/linux/), East US unless a region is named; approximate — set PRICES_FILE for your own prices',
+    'Azure pay-as-you-go Linux list prices (azure.microsoft.com/pricing/details/virtual-machines/linux/), ' +
+    'East US unless a region is named; approximate — set PRICES_FILE for your own prices',
   currency: 'USD',
   sizes: {
     // NC (K80)

@@ -38,6 +38,10 @@ export function redactJobRequest<T>(body: T, values: readonly string[] = []): T 
   return redact(body, '', false, values) as T;
 }
 
+/** The names a credential goes by in `k=v`, connection-string and JSON form (a regex alternation). */
+const CREDENTIAL_NAMES =
+  'sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token';
+
 /**
  * Text that may reach a log line or an error message, with what must not: bearer and basic credentials, SAS
  * signatures (also URL-encoded), account keys and passwords in connection strings, `k=v`, `--k v` and JSON
@@ -48,10 +52,7 @@ export function redactText(text: string): string {
   return (
     text
       .replace(/\b(bearer|basic)(\s+)[-\w.~+/=]+/gi, `$1$2${REDACTED}`)
-      .replace(
-        /\b(sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token)(["']?\s*[=:]\s*["']?)[^&"'\s,;}]+/gi,
-        `$1$2${REDACTED}`,
-      )
+      .replace(new RegExp(`\\b(${CREDENTIAL_NAMES})(["']?\\s*[=:]\\s*["']?)[^&"'\\s,;}]+`, 'gi'), `$1$2${REDACTED}`)
       // URL-encoded inside another URL's query: `%26sig%3D…` (a digit may precede the name).
       .replace(/(?<![a-z])(sig|accountkey|password|token)(%3D)(?:(?!%26)[^&\s"',;}])+/gi, `$1$2${REDACTED}`)
       .replace(/(--?(?:password|passwd|secret|token|account-key|sas-token)[\s=]+)(?!-)\S+/gi, `$1${REDACTED}`)

@@ -33,7 +33,10 @@ function statesOf(filter: SubscriptionFilter): NonNullable<SubscriptionFilter['s
   return filter.states && filter.states.length > 0 ? filter.states : DEFAULT_STATES;
 }
 
-/** Would this filter hear about `job` reaching `state`? Used for events, and by submit to avoid a second subscription. */
+/**
+ * Would this filter hear about `job` reaching `state`? Used for events, and by submit to avoid a second
+ * subscription.
+ */
 export function matchesJob(filter: SubscriptionFilter, job: JobFacts, state: JobTransition): boolean {
   if (filter.workspace && !workspaceMatches(filter.workspace, job.workspace)) return false;
   if (filter.experiment && !same(filter.experiment, job.experiment)) return false;

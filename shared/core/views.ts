@@ -23,7 +23,10 @@ export const DEFAULT_LABELS: ResourceLabels = { workspace: 'Workspace', cluster:
 
 export const labelsOf = (v: { labels?: ResourceLabels }): ResourceLabels => v.labels ?? DEFAULT_LABELS;
 
-/** `{ labels }` where they differ from the default, so Batch AI's views (and rows stored from them) stay as they were. */
+/**
+ * `{ labels }` where they differ from the default, so Batch AI's views (and rows stored from them) stay as
+ * they were.
+ */
 export function labelled(labels: ResourceLabels | undefined): { labels?: ResourceLabels } {
   if (!labels || (labels.workspace === DEFAULT_LABELS.workspace && labels.cluster === DEFAULT_LABELS.cluster))
     return {};

@@ -1,5 +1,6 @@
-// Credentials for ARM and the compute services: Azure AD (DefaultAzureCredential) for the real service, a fixed token for the local
-// engine, which accepts any bearer token. The choice is made once, from config, at composition roots.
+// Credentials for ARM and the compute services: Azure AD (DefaultAzureCredential) for the real service, a
+// fixed token for the local engine, which accepts any bearer token. The choice is made once, from config, at
+// composition roots.
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { InputError } from '../errors';

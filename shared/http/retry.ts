@@ -1,5 +1,6 @@
-// Retries for ARM and Batch data-plane calls: 408, 429 and 5xx (not 501/505) and dropped connections, honouring Retry-After,
-// otherwise exponential backoff with jitter; every wait is capped and the number of retries is bounded.
+// Retries for ARM and Batch data-plane calls: 408, 429 and 5xx (not 501/505) and dropped connections,
+// honouring Retry-After, otherwise exponential backoff with jitter; every wait is capped and the number of
+// retries is bounded.
 // Other 4xx are answers, not accidents, and are returned at once.
 import { isRestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { retryAfterMs, sleep } from './delay';

@@ -26,7 +26,10 @@ export interface DeliveryResult {
   unmarked: number;
 }
 
-/** Delivers `items` to one conversation; `owner` names this delivery (a redelivery of it takes its own claims over). Rejects with the send's error after releasing. */
+/**
+ * Delivers `items` to one conversation; `owner` names this delivery (a redelivery of it takes its own claims
+ * over). Rejects with the send's error after releasing.
+ */
 export async function deliverOnce<T extends { id: string }>(
   markers: Pick<MarkerStore, 'claimMany' | 'markSentMany' | 'releaseMany'>,
   conversationId: string,

@@ -1,6 +1,6 @@
-// Idle scale-down (DESIGN flow 5), run by the `idle` timer (functions/idle.ts). Per workspace, the same list calls as a poll tick (clusters,
-// experiments, jobs per experiment: never a GET per job) and one query of the `policies` table; per cluster,
-// core/idle-policy.ts decides none | warn | scale.
+// Idle scale-down (DESIGN flow 5), run by the `idle` timer (functions/idle.ts). Per workspace, the same list
+// calls as a poll tick (clusters, experiments, jobs per experiment: never a GET per job) and one query of the
+// `policies` table; per cluster, core/idle-policy.ts decides none | warn | scale.
 // - warn: the warning card goes to every conversation subscribed to the cluster's events, each behind a `sent`
 //   marker keyed by (conversation, hash(cluster, idle period)) (delivery.ts, as alerts); the warning is
 //   recorded only once every conversation has it, so a failed or retried tick re-sends to the missing ones and

@@ -136,7 +136,8 @@ export function createNotifier(deps: NotifierDeps) {
     const events = await deps.batches.get(message.batchId, message.ref.chunks);
     if (events && events.length !== message.count) {
       throw new NotifyError(
-        `event batch ${message.batchId}: the message says ${message.count} events, the stored batch has ${events.length}.`,
+        `event batch ${message.batchId}: the message says ${message.count} events, ` +
+          `the stored batch has ${events.length}.`,
       );
     }
     return events;
@@ -150,7 +151,8 @@ export function createNotifier(deps: NotifierDeps) {
       if (!events) {
         // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
         log(
-          `notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: already delivered, or older than the retention`,
+          `notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: ` +
+            'already delivered, or older than the retention',
         );
         return { batchId, events: 0, sent: 0, alreadySent: 0, conversations: 0, cards: 0, gone: true };
       }
@@ -163,7 +165,8 @@ export function createNotifier(deps: NotifierDeps) {
       failures.forEach((f) => log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) failed for ${f}`));
       if (failures.length > 0) {
         throw new NotifyError(
-          `${failures.length} of ${routes.length} conversations failed; the message will be retried. First: ${failures[0]}`,
+          `${failures.length} of ${routes.length} conversations failed; ` +
+            `the message will be retried. First: ${failures[0]}`,
         );
       }
       const ok = results

@@ -117,7 +117,8 @@ export function eventBatchStore(table: TableClient): EventBatchStore {
       const found = slices.filter((s) => s !== undefined).length;
       if (rows !== chunks + 1 || found !== chunks) {
         throw new ProtocolError(
-          `event batch ${batchId}: expected a head and ${chunks} slices, found ${rows} rows (${found} slices); it is being deleted or was written partly.`,
+          `event batch ${batchId}: expected a head and ${chunks} slices, found ${rows} rows (${found} slices); ` +
+            'it is being deleted or was written partly.',
         );
       }
       let value: unknown;

@@ -46,7 +46,8 @@ export async function readTail(downloadUrl: string, size: number, opts: ReadTail
   // A server that ignored the range would send the head of the file: worse than no tail.
   if (offset > 0 && !response.contentRange?.startsWith(`bytes ${offset}-`)) {
     throw new ProtocolError(
-      `Expected the file share to answer bytes ${offset}- of the log, got Content-Range "${response.contentRange ?? ''}".`,
+      `Expected the file share to answer bytes ${offset}- of the log, ` +
+        `got Content-Range "${response.contentRange ?? ''}".`,
     );
   }
   const body = response.readableStreamBody;

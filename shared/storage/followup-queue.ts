@@ -150,7 +150,8 @@ export function parseFollowUpMessage(raw: unknown): FollowUpMessage {
   if (!ok) {
     throw new InputError(
       'FollowUpMessageInvalid',
-      'Expected a follow-up message {v: 1, chain, seq ≥ 0, target: {kind: job|cluster|approval, …}, conversationId, activityId, key, deadline}.',
+      'Expected a follow-up message {v: 1, chain, seq ≥ 0, target: {kind: job|cluster|approval, …}, ' +
+        'conversationId, activityId, key, deadline}.',
     );
   }
   return o as FollowUpMessage;

@@ -19,7 +19,10 @@ export interface MarkerStore {
   release(conversationId: string, eventId: string, etag: string): Promise<void>;
   /** `claim` for many events of one conversation, in transactions of up to 100; answers in the order of eventIds. */
   claimMany(conversationId: string, eventIds: string[], owner: string): Promise<Claim[]>;
-  /** `markSent` for many; resolves with the markers that could not be marked (e.g. a stale ETag), never rejects for those. */
+  /**
+   * `markSent` for many; resolves with the markers that could not be marked (e.g. a stale ETag), never rejects
+   * for those.
+   */
   markSentMany(
     conversationId: string,
     markers: ClaimedMarker[],

@@ -7,7 +7,10 @@ import type { PeopleStore } from './people-store';
 import type { PolicyStore } from './policy-store';
 import type { RoleStore } from './role-store';
 
-/** A conversation the bot has seen: enough to send into it later. `reference` is the transport's address of it (Bot Framework: its ConversationReference as JSON; shared/ imports no chat SDK). */
+/**
+ * A conversation the bot has seen: enough to send into it later. `reference` is the transport's address of it
+ * (Bot Framework: its ConversationReference as JSON; shared/ imports no chat SDK).
+ */
 export interface StoredConversation {
   conversationId: string;
   channelId: string;

@@ -17,7 +17,10 @@ export interface StorageOptions {
   tablePolicies?: PipelinePolicy[];
 }
 
-/** Identity-based access: service URLs and the user-assigned identity's client id (absent = system-assigned or developer sign-in). */
+/**
+ * Identity-based access: service URLs and the user-assigned identity's client id (absent = system-assigned or
+ * developer sign-in).
+ */
 export interface StorageIdentity {
   tableServiceUri: string;
   queueServiceUri: string;

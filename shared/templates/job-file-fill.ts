@@ -24,7 +24,9 @@ type Mount = {
   credentials?: { accountKey?: string; accountKeySecretReference?: unknown };
 };
 
-const NO_ACCOUNT = `no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT (what az batchai took as --storage-account-name)`;
+const NO_ACCOUNT =
+  'no storage account is configured: ' +
+  'expected BATCHAI_STORAGE_ACCOUNT (what az batchai took as --storage-account-name)';
 
 /** `https://acct.file.core.windows.net/share` → `acct`; the text before the first dot of the host. */
 function urlAccount(url: string): string | undefined {
@@ -80,7 +82,8 @@ function fillMount(
         ? `BATCHAI_STORAGE_KEY is not set (the key of ${account.name})`
         : `the configured key is for ${account.name}, not ${name ?? 'this account'}`;
     out.missing.push(
-      `${at}.credentials ${c?.accountKey === KEY_PLACEHOLDER ? `is ${KEY_PLACEHOLDER}` : 'are not given'}, but ${why}; or give credentials.accountKeySecretReference in the file`,
+      `${at}.credentials ${c?.accountKey === KEY_PLACEHOLDER ? `is ${KEY_PLACEHOLDER}` : 'are not given'}, ` +
+        `but ${why}; or give credentials.accountKeySecretReference in the file`,
     );
   }
 }

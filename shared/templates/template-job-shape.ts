@@ -49,7 +49,8 @@ function checkToolkit(p: JsonObject, path: string): void {
   if (present.length !== 1) {
     throw shapeError(
       path,
-      `exactly one toolkit settings object (one of ${Object.keys(TOOLKITS).join(', ')})${present.length ? `, got ${present.join(' and ')}` : ''}`,
+      `exactly one toolkit settings object (one of ${Object.keys(TOOLKITS).join(', ')})` +
+        `${present.length ? `, got ${present.join(' and ')}` : ''}`,
     );
   }
   const key = present[0];

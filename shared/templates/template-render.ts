@@ -44,7 +44,8 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
       name,
       text,
       path,
-      'expected a value not starting with - (it would read as an option; the template can allow it with "allowOption": true)',
+      'expected a value not starting with - (it would read as an option; ' +
+        'the template can allow it with "allowOption": true)',
     );
   }
   if (isPathField(key) && (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))) {

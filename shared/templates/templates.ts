@@ -67,7 +67,8 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
     } catch (e) {
       throw shapeError(
         at,
-        `a valid RE2 regular expression of at most ${MAX_PATTERN_LENGTH} characters (no lookaround or backreferences): ${(e as Error).message}`,
+        `a valid RE2 regular expression of at most ${MAX_PATTERN_LENGTH} characters ` +
+          `(no lookaround or backreferences): ${(e as Error).message}`,
         s.slice(0, 80),
       );
     }

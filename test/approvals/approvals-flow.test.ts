@@ -86,7 +86,7 @@ const approvalId = (reply: Activity) =>
     .find((b) => b.startsWith('approve '))!
     .split(' ')[1];
 
-test('the requester cannot approve; a second user approves → the cluster resizes and both cards update in place', async () => {
+test('the requester cannot approve; another user can → the cluster resizes, both cards update in place', async () => {
   const c = conv();
   const request = await say(c, ADA, 'resize gpu 5');
   expect(cardText(request)).toMatch(/Resize gpu to 5 nodes\?/);
@@ -138,7 +138,7 @@ test('two approves at once execute once: the second gets "already approved by"',
   expect(losers[0]).toContain(`already approved by ${row.decidedBy!.name}`);
 });
 
-test('reject: nothing runs, later approves are refused; the requester may cancel; Teams gets the new card in the invoke response', async () => {
+test('reject: nothing runs, later approvals refused; requester may cancel; Teams: card in invoke reply', async () => {
   const c = conv();
   const id = approvalId(await say(c, ADA, 'autoscale gpu 0 9'));
   const before = patches();
@@ -171,7 +171,7 @@ test('within the threshold there is no approval; an unknown id says so', async (
   expect(cardText(await say(c, BOB, 'approve azzzzz'))).toMatch(/No approval request azzzzz/);
 });
 
-test('expiry: the timer marks overdue requests expired, sends the card, and approving afterwards is refused', async () => {
+test('expiry: the timer marks overdue requests expired, sends the card; approving afterwards is refused', async () => {
   const c = conv();
   const request = await say(c, ADA, 'resize gpu 7');
   const id = approvalId(request);

@@ -60,7 +60,10 @@ beforeAll(async () => {
 
 const handler = () => createMessagesHandler(async () => bot);
 
-/** `as` presses a button sending `text` in conversation `c` (a personal chat when `personal`); resolves with the reply. */
+/**
+ * `as` presses a button sending `text` in conversation `c` (a personal chat when `personal`);
+ * resolves with the reply.
+ */
 async function say(c: string, as: User, text: string, personal = false): Promise<Activity> {
   const conversation = { id: c, ...(personal ? { conversationType: 'personal' } : {}) } as Activity['conversation'];
   const a = message(c, '', stack.channel.serviceUrl, { from: as, conversation, value: { command: text } });
@@ -102,7 +105,7 @@ test('the latest conversation of each kind is kept per person', async () => {
   expect(await people.get('boss')).toEqual({});
 });
 
-test('an approver learns of the request in their personal chat, approves there once, and every card is updated in place', async () => {
+test('an approver learns of it in their personal chat, approves there once; every card updates in place', async () => {
   const request = await say(ADA_ROOM, ADA, 'resize gpu 5');
   const id = approvalId(request);
   const [bobs, olgas] = await Promise.all([cardIn(BOB_DM, id), cardIn(OLGA_TEAM, id)]);

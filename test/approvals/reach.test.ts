@@ -7,7 +7,7 @@ test('a personal conversation wins over a channel; a channel is the fallback; no
   expect(whereToTell({})).toBeUndefined();
 });
 
-test('the plan skips the requester and the asking conversation, sends once per conversation, and lists who cannot be reached', () => {
+test('the plan skips the requester and asking conversation, sends once per conversation, lists the unreachable', () => {
   const known = new Map<string, KnownConversations>([
     ['ada', { personal: 'dm-ada' }],
     ['bob', { personal: 'dm-bob', channel: 'team' }],

@@ -34,7 +34,7 @@ const headerPairs = (r: LoggedRequest): [string, string][] =>
     .filter(([k]) => k !== 'authorization')
     .map(([k, v]) => [k, String(v)]);
 
-test('the string to sign: verb, the eleven standard headers, sorted ocp-* headers, /account/path and sorted query', () => {
+test('string to sign: verb, the eleven standard headers, sorted ocp-* headers, /account/path, sorted query', () => {
   const s = batchStringToSign('acct', {
     method: 'post',
     url: 'https://acct.westeurope.batch.azure.com/pools/p1/resize?timeout=30&api-version=2025-06-01.21.0',
@@ -72,7 +72,7 @@ test('the string to sign: verb, the eleven standard headers, sorted ocp-* header
   expect(batchSignature(KEY, 'x')).toBe('RM+uvMgx/7Lu890lFNSpsw4fVWXiPWk9/hO9vMCyuvs=');
 });
 
-test('requests carry a Shared Key signature the checker accepts, and a wrong key or a changed request fails it', async () => {
+test('requests carry a Shared Key signature the checker accepts; a wrong key or changed request fails it', async () => {
   server.script = () => ({ status: 200, body: { id: 'p1', eTag: '0x1' } });
   await keyed().getPool('p1', { select: ['id', 'eTag'] });
   const r = server.log[0];
@@ -191,7 +191,7 @@ test('the tail of an empty file costs one request', async () => {
   expect(server.log).toHaveLength(1);
 });
 
-test('an account that cannot be reached → ComputeError ServiceUnreachable naming the path, never the query', async () => {
+test('an unreachable account → ComputeError ServiceUnreachable naming the path, never the query', async () => {
   const gone = await startScriptedServer(() => ({ status: 200 }));
   const url = gone.url;
   await gone.close();
@@ -206,6 +206,9 @@ test('an account that cannot be reached → ComputeError ServiceUnreachable nami
   );
   expect(e).toMatchObject({ name: 'ComputeError', code: 'ServiceUnreachable', status: 0, backend: 'azurebatch' });
   expect((e as Error).message).toMatch(
-    /^HEAD \/jobs\/job-1\/tasks\/task-1\/files\/stdout\.txt: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\.$/,
+    new RegExp(
+      /^HEAD \/jobs\/job-1\/tasks\/task-1\/files\/stdout\.txt: could not reach http:\/\//.source +
+        /127\.0\.0\.1:\d+ \(ECONNREFUSED\)\.$/.source,
+    ),
   );
 });

@@ -75,7 +75,7 @@ test('COMPUTE_BACKEND=batchai (the default) is the Batch AI client', async () =>
   expect(names).toEqual(['gpu']);
 });
 
-test('a workspace that is no Batch account of the subscription, and identity storage without an output container, are refused', async () => {
+test('refused: workspace not a Batch account of the subscription; identity storage, no output container', async () => {
   await expect(createCompute(loadConfig(env({ COMPUTE_WORKSPACES: 'rg/other' })))).rejects.toThrow(
     /Workspace rg\/other: no Batch account of that name in subscription .* \(found: team1\)/,
   );

@@ -57,7 +57,7 @@ test('another subscription sees none, and a filter the engine cannot read is ref
   expect([r.status, r.body.error.code]).toEqual([400, 'InvalidFilterInQueryString']);
 });
 
-test("an Azure account's endpoint is derived from its name and location; a listing without a resource group is refused", () => {
+test("an account's endpoint comes from its name and location; a listing without a resource group is refused", () => {
   expect(
     accountOf({
       id: '/subscriptions/s/resourceGroups/ml/providers/Microsoft.Batch/batchAccounts/train',

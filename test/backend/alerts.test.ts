@@ -43,7 +43,8 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     const { stores } = stack.services;
     for (const id of ['conv-a', 'conv-b', 'conv-c']) await stores.conversations.save(conversation(stack.channel, id));
     await stores.subscriptions.add('conv-a', { workspace: 'ws' });
-    await stores.subscriptions.add('conv-a', { experiment: 'exp', states: ['failed', 'succeeded'] }); // overlaps: still one alert
+    // Overlaps the subscription above: still one alert.
+    await stores.subscriptions.add('conv-a', { experiment: 'exp', states: ['failed', 'succeeded'] });
     await stores.subscriptions.add('conv-b', { experiment: 'exp', states: ['succeeded', 'failed'] });
     await stores.subscriptions.add('conv-c', { cluster: 'another' });
     // Baseline tick: the existing cluster is recorded, not announced.
@@ -58,7 +59,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
   const poll = () =>
     createPollFunction(async () => stack.services, stack.services.config.schedules.poll).handler(timer, context());
 
-  test('a finished job gives exactly one card per subscribed conversation, with the stdout tail and output links', async () => {
+  test('a finished job: one card per subscribed conversation, with the stdout tail and output links', async () => {
     await runJob(stack.services.compute, clusterId, 'hello', { lines: 30 });
     // The engine's Batch facade uploads outputs just after the task ends (the service does so before).
     await stack.engine.batch?.settle();
@@ -101,7 +102,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect((await stack.queue.getProperties()).approximateMessagesCount).toBe(0);
   });
 
-  test('a burst of 200 finished jobs: one queue message, exactly one digest card per subscribed conversation, batch deleted after', async () => {
+  test('200 finished jobs: one queue message, one digest card per subscribed conversation; batch deleted', async () => {
     const before = { a: stack.channel.activities('conv-a').length, b: stack.channel.activities('conv-b').length };
     if (backend === 'azurebatch') stack.engine.batch!.seedFinishedJobs(200, ['gpu'], 'exp');
     else

@@ -70,7 +70,7 @@ describe('sliceText', () => {
 });
 
 describe('event batch store', () => {
-  it('stores a 5 MB batch as slices under 64 KiB in transactions of ≤ 100 rows, and reads it back whole', async () => {
+  it('stores a 5 MB batch as slices under 64 KiB in transactions of ≤ 100 rows; reads it back whole', async () => {
     const big = events(600, 8000);
     counter.reset();
     const { chunks, transactions } = await backend.batches.put('big', { workspace: ws, tickAt: 't', events: big });

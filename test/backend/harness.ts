@@ -146,7 +146,9 @@ export async function runJob(
 ): Promise<ComputeJob> {
   const ref: JobRef = { ...WS, experiment: 'exp', job };
   const n = opts.lines ?? 30;
-  const commandLine = `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2; echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
+  const commandLine =
+    `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2;` +
+    ` echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
   await compute.submitJob(ref, {
     properties: {
       cluster: { id: clusterId },

@@ -70,7 +70,7 @@ async function rows(conversationId: string): Promise<Map<string, { state: string
   return out;
 }
 
-test('a 250-event digest is claimed in 3 transactions and no read, marked sent in 3; another message then finds them sent', async () => {
+test('a 250-event digest: 3 claim transactions, no read; marked sent in 3; a 2nd message finds them sent', async () => {
   const conv = '19:digest/a#b?c@thread.tacv2';
   const events = ids('e', 250);
   const claims = await markers.claimMany(conv, events, 'msgA');
@@ -90,7 +90,7 @@ test('a 250-event digest is claimed in 3 transactions and no read, marked sent i
   expect((await other.claim(conv, events[17], 'msgC')).status).toBe('sent');
 });
 
-test('a slice with one marker held by another message: that one is busy, the other 99 are claimed in one more transaction', async () => {
+test('a slice marker held by another message is busy; the other 99 are claimed in one more transaction', async () => {
   const conv = 'conv-conflict';
   const events = ids('c', 100);
   expect((await other.claim(conv, events[42], 'msgB')).status).toBe('claimed');
@@ -106,7 +106,7 @@ test('a slice with one marker held by another message: that one is busy, the oth
   expect([...stored.values()].filter((r) => r.owner === 'msgA')).toHaveLength(99);
 });
 
-test('a marker inserted between the read and the transaction sends the slice to the single path, which gets it right', async () => {
+test('a marker inserted between read and transaction: single path for the slice, which gets it right', async () => {
   const conv = 'conv-race';
   const events = ids('r', 30);
   await other.claim(conv, events[0], 'msgB'); // the insert transaction fails, so the slice is read
@@ -123,7 +123,7 @@ test('a marker inserted between the read and the transaction sends the slice to 
   expect((await rows(conv)).get(events[7])).toEqual({ state: 'pending', owner: 'msgB' });
 });
 
-test("a redelivered message takes over its own pending markers in batch; the dead attempt's ETags stop working", async () => {
+test("a redelivery takes over its own pending markers in batch; the dead attempt's ETags stop working", async () => {
   const conv = 'conv-redelivery';
   const events = ids('d', 150);
   const dead = etagsOf(events, await markers.claimMany(conv, events, 'msgA'));
@@ -156,7 +156,7 @@ test('a pending marker past its lease is taken over in batch; one within it is n
   expect(wire).toMatchObject({ batches: 2, writes: 0 });
 });
 
-test('a stale ETag while marking sends the slice to the single path: the others are marked, that one is reported and left to its holder', async () => {
+test('stale ETag while marking → single path: others marked, that one reported and left to its holder', async () => {
   const conv = 'conv-stale';
   const events = ids('s', 100);
   const claimed = etagsOf(events, await markers.claimMany(conv, events, 'msgA'));
@@ -173,7 +173,7 @@ test('a stale ETag while marking sends the slice to the single path: the others 
   expect([...stored.values()].filter((r) => r.state === 'sent')).toHaveLength(99);
 });
 
-test('released in batch, markers are claimed again by the retry (batched and single); a stale release leaves the marker alone', async () => {
+test('markers released in batch are claimed again (batched or single); a stale release leaves them alone', async () => {
   const conv = 'conv-release';
   const events = ids('x', 120);
   const claimed = etagsOf(events, await markers.claimMany(conv, events, 'msgA'));

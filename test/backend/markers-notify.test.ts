@@ -53,7 +53,7 @@ const message = (batchId: string, evs: JobEvent[]): EventBatch => ({
 });
 const digests = () => stack.channel.activities(CONV).filter((a) => cardText(a).includes('250 updates in ws'));
 
-test('a refused 250-event digest is released in batch; the retry claims, sends once and marks in batch; a repeat sends nothing', async () => {
+test('refused 250-event digest: released in batch; retry claims, sends once, marks; a repeat sends none', async () => {
   const burst = events(250);
   stack.channel.failNext(403, 1);
   stack.writes.reset();

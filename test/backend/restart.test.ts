@@ -55,7 +55,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     for (const c of CONVS) expect(cardsAbout(c, job)).toHaveLength(1);
   };
 
-  test('poll died after enqueueing, before writing its snapshot: the retried tick emits the same event ids, one alert each', async () => {
+  test('poll died after enqueue, before snapshot: the retried tick emits the same ids, one alert each', async () => {
     await runJob(stack.services.compute, clusterId, 'crash-poll');
     const dying = createPoller({
       compute: stack.services.compute,
@@ -135,7 +135,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
           cluster: 'gpu',
         });
 
-  test('notify died after claiming a 200-update digest, before sending: the redelivery sends one digest each; a duplicate message sends nothing', async () => {
+  test('notify died after claiming a 200-update digest, before sending: one digest each; a copy: none', async () => {
     await burst(200);
     await stack.services.poller.tick();
     const before = CONVS.map(digestsIn).map((d) => d.length);
@@ -179,7 +179,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(stack.logs.some((l) => /is gone: already delivered/.test(l))).toBe(true);
   });
 
-  test('a digest one channel refuses is retried: that conversation gets it once, the other is not sent it again', async () => {
+  test('a digest one channel refuses is retried: that conversation gets it once, the other not again', async () => {
     await burst(10);
     await stack.services.poller.tick();
     const before = CONVS.map(digestsIn).map((d) => d.length);
@@ -200,7 +200,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(await batchRows(stack)).toEqual([]);
   });
 
-  test('poll died after storing its batch, before enqueueing: the retried tick delivers once, the sweep removes the orphan', async () => {
+  test('poll died after storing its batch, before enqueue: retry delivers once, sweep removes the orphan', async () => {
     await runJob(stack.services.compute, clusterId, 'crash-enqueue');
     // The queue is unreachable (no such queue): the batch is stored, the message never sent.
     const unreachable = eventQueue(
@@ -252,7 +252,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await stack.services.backend.batches.delete(stored.batchId);
   });
 
-  test('a message that keeps failing lands in events-poison after 5 tries; moved back, it is delivered once', async () => {
+  test('a message that always fails lands in events-poison after 5 tries; moved back, it is sent once', async () => {
     const poison = new QueueClient(stack.azurite.connectionString, 'events-poison');
     await poison.createIfNotExists();
     const hostJson = readHostJson(`${__dirname}/../../host.json`) as {

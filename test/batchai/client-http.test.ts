@@ -267,7 +267,7 @@ describe('errors', () => {
     expect(server.log).toHaveLength(1);
   });
 
-  test('a non-JSON 502 still gives an ComputeError with the status and a readable message, without the token', async () => {
+  test('a non-JSON 502 still gives a ComputeError with the status and a readable message, not the token', async () => {
     const client = run(
       () => ({
         status: 502,

@@ -146,7 +146,7 @@ test('Slack: the <@U…> mention is stripped and the reply is Block Kit in chann
   expect(JSON.stringify((pressed.channelData as { blocks?: unknown[] }).blocks)).toMatch(/Template hello/);
 });
 
-test('Teams Action.Execute on a long operation: the invoke answers at once, then the clicked card is updated in place', async () => {
+test('Teams Action.Execute on a long operation: invoke answers at once, clicked card updated in place', async () => {
   const c = conv();
   const res = await stack.post(
     message(c, '', stack.channel.serviceUrl, {

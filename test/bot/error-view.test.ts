@@ -5,7 +5,8 @@ import { ComputeError, InputError } from '../../shared/errors';
 
 test('redactText masks SAS signatures, account keys, bearer tokens and URL passwords', () => {
   const s = redactText(
-    'GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==; Bearer eyJ.a.b http://u:pw@host/',
+    'GET https://a.file.core.windows.net/s/f?sv=1&sig=abc%2Fdef&se=2 AccountKey=xyz==;' +
+      ' Bearer eyJ.a.b http://u:pw@host/',
   );
   expect(s).not.toMatch(/abc|xyz|eyJ|pw@/);
   expect(s).toContain('sig=***');
@@ -36,7 +37,7 @@ test('ComputeError: busy for 429/5xx, unreachable for no answer, its message and
   expect(v).toMatchObject({ title: 'Conflict', message: 'Job exists (Conflict)' });
 });
 
-test('ComputeError from Azure Batch: the service named, its code, message and reason; never "Something went wrong"', () => {
+test('ComputeError from Azure Batch: the service, its code, message and reason; never "Something went wrong"', () => {
   const lines: string[] = [];
   const e = new ComputeError('PoolResizing', 'The specified pool is resizing.', 409, {
     backend: 'azurebatch',

@@ -112,7 +112,7 @@ describe('one step, delivered more than once', () => {
     });
   const cardUpdates = (activityId: string) => stack.channel.activities(c).filter((a) => a.id === activityId);
 
-  test('a redelivery re-enqueues only the successor it claimed; a copy does nothing; the copies collapse at the next claim', async () => {
+  test('redelivery re-enqueues only its claimed successor; a copy: no-op; copies collapse at next claim', async () => {
     const { value: approval, etag } = await pendingApproval();
     const deadline = new Date(Date.now() + 600_000).toISOString();
     await svc.deps.followUps.start({
@@ -155,7 +155,7 @@ describe('one step, delivered more than once', () => {
     expect(cardUpdates('card-a')).toHaveLength(1);
   });
 
-  test('past its deadline the card says it stopped updating; a newer follow-up of a card retires the older one', async () => {
+  test('past its deadline the card says it stopped updating; a newer follow-up retires the older one', async () => {
     const { value: approval } = await pendingApproval();
     const target = { kind: 'approval' as const, approval: approval.id };
     const past = new Date(Date.now() - 1000).toISOString();

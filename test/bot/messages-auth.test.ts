@@ -91,7 +91,7 @@ test('a body that is not JSON → 400 saying what was expected', async () => {
   expect(JSON.stringify(res.jsonBody)).toMatch(/Expected a Bot Framework activity as JSON/);
 });
 
-test('invokes: an Action.Execute without the command verb → 400 saying what was expected; other invokes → 501', async () => {
+test('invokes: Action.Execute without the command verb → 400 saying what was expected; others → 501', async () => {
   const handler = createMessagesHandler(async () => ({
     bot: echoBot(),
     transport: createBotFrameworkTransport({ ...bot, appId: '' }),

@@ -85,7 +85,7 @@ test('the CLI prints what it loaded, or the error, with exit codes', async () =>
   }
 });
 
-test('job files written for az batchai: refused without a storage account, saying which setting fills what; loaded with one', async () => {
+test('az batchai job files: refused without a storage account, naming its setting; loaded with one', async () => {
   const out = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   try {
@@ -99,7 +99,9 @@ test('job files written for az batchai: refused without a storage account, sayin
     const refused = err.mock.calls.flat().join('\n');
     expect(refused).toMatch(/No templates were loaded: 1 of 2 file\(s\) invalid/);
     expect(refused).toContain(
-      `recipe-chainer-gpu-distributed/job.json: submit could not fill it in as az batchai did:\n  - properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER}, but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT`,
+      'recipe-chainer-gpu-distributed/job.json: submit could not fill it in as az batchai did:\n' +
+        `  - properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER},` +
+        ' but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT',
     );
     expect(await stores.templates.get('recipe-chainer-gpu-distributed')).toBeUndefined();
 
@@ -107,10 +109,15 @@ test('job files written for az batchai: refused without a storage account, sayin
     expect(await main([folder], { ...env, BATCHAI_STORAGE_ACCOUNT: 'demostore', BATCHAI_STORAGE_KEY: key })).toBe(0);
     const printed = out.mock.calls.flat().join('\n');
     expect(printed).toMatch(
-      /loaded recipe-chainer-gpu-distributed from .*job\.json\n {2}submit fills in properties\.mountVolumes\.azureFileShares\[0\]\.azureFileUrl: storage account demostore in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>/,
+      new RegExp(
+        /loaded recipe-chainer-gpu-distributed from .*job\.json\n {2}/.source +
+          /submit fills in properties\.mountVolumes\.azureFileShares\[0\]\.azureFileUrl:/.source +
+          / storage account demostore in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>/.source,
+      ),
     );
     expect(printed).toContain(
-      'submit fills in properties.mountVolumes.azureFileShares[1].credentials: the key of demostore (BATCHAI_STORAGE_KEY)',
+      'submit fills in properties.mountVolumes.azureFileShares[1].credentials:' +
+        ' the key of demostore (BATCHAI_STORAGE_KEY)',
     );
     expect(printed).toMatch(/loaded using-azure-cli-batchai from /);
     expect(printed).not.toContain(key);

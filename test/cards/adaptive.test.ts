@@ -34,7 +34,7 @@ describe('renderAdaptive', () => {
     expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
   });
 
-  test('Teams buttons are Action.Execute with verb "command"; web chat buttons are Action.Submit; both carry the command', () => {
+  test('Teams buttons: Action.Execute, verb "command"; web chat buttons: Action.Submit; both carry the command', () => {
     const teams = walk(renderAdaptive(views.job, 'execute')).filter((e) => e.type.startsWith('Action.'));
     const web = walk(renderAdaptive(views.job, 'submit')).filter((e) => e.type.startsWith('Action.'));
     expect(teams.map((a) => [a.type, a.verb, a.data])).toContainEqual([
@@ -50,7 +50,7 @@ describe('renderAdaptive', () => {
     expect(web.every((a) => a.type === 'Action.Submit')).toBe(true);
   });
 
-  test('the stdout tail is monospace TextRuns, one per line, shown as written (no Markdown escapes), indent kept, label outside', () => {
+  test('stdout tail: monospace TextRuns per line, as written (no Markdown escapes), indent kept, label outside', () => {
     const card = renderAdaptive(views.job);
     const els = walk(card);
     const mono = els.filter((e) => e.fontType === 'Monospace');
@@ -133,7 +133,8 @@ describe('renderAdaptive', () => {
       more: 0,
     });
     expect(byteSize(card)).toBeLessThan(MAX_CARD_BYTES);
-    expect(walk(card).some((e) => typeof e.text === 'string' && /… and \d+ more not shown\./.test(e.text))).toBe(true);
+    const more = /… and \d+ more not shown\./;
+    expect(walk(card).some((e) => typeof e.text === 'string' && more.test(e.text))).toBe(true);
   });
 
   test.each(kinds)('Teams snapshot: %s', (kind) => {

@@ -39,7 +39,8 @@ describe('renderSlack', () => {
     });
     const t = texts(blocks).join('\n');
     expect(t).toContain(
-      '```\nepoch 1 loss=2.31\nepoch 2 loss=1.02\n  File "train.py", line 3\n*bold* _x_ &lt;b&gt;&amp;amp; [link](http://x)\ndone\n```',
+      '```\nepoch 1 loss=2.31\nepoch 2 loss=1.02\n  File "train.py", line 3\n' +
+        '*bold* _x_ &lt;b&gt;&amp;amp; [link](http://x)\ndone\n```',
     );
     expect(t).toMatch(
       /<https:\/\/storage_account_name\.file\.core\.windows\.net\/[^|>]+stdout\.txt\?[^|>]+\|stdout\.txt> · 32 B/,

@@ -12,7 +12,7 @@ const job = (mountVolumes: Record<string, unknown>) => ({
   properties: { stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_MOUNT_ROOT/logs', mountVolumes },
 });
 
-test('a recipe share (placeholder URL, no accountName, no credentials) gets account, name and key; the input is unchanged', () => {
+test('a recipe share (placeholder URL, no accountName or credentials) gets account, name, key; input unchanged', () => {
   const input = job({ azureFileShares: [share()] });
   const before = structuredClone(input);
   const r = fillJobFile(input, ACCOUNT);
@@ -26,7 +26,8 @@ test('a recipe share (placeholder URL, no accountName, no credentials) gets acco
     },
   ]);
   expect(r.filled).toEqual([
-    `properties.mountVolumes.azureFileShares[0].azureFileUrl: storage account teamstore in place of ${ACCOUNT_PLACEHOLDER}`,
+    'properties.mountVolumes.azureFileShares[0].azureFileUrl:' +
+      ` storage account teamstore in place of ${ACCOUNT_PLACEHOLDER}`,
     'properties.mountVolumes.azureFileShares[0].accountName: teamstore (the host of azureFileUrl)',
     'properties.mountVolumes.azureFileShares[0].credentials: the key of teamstore (BATCHAI_STORAGE_KEY)',
   ]);
@@ -83,13 +84,18 @@ test("what a file gives itself is kept: its own account and key, a Key Vault ref
   expect(r).toEqual({ body: job({ azureFileShares: [own, vault] }), filled: [], missing: [] });
 });
 
-test('without a configured account, a placeholder is missing, naming the setting; a key for another account is not used', () => {
+test("no configured account: a placeholder is missing, naming the setting; another account's key is not used", () => {
   const none = fillJobFile(job({ azureFileShares: [share()] }), undefined);
   expect(none.missing).toEqual([
-    `properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER}, but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT (what az batchai took as --storage-account-name)`,
+    `properties.mountVolumes.azureFileShares[0].azureFileUrl uses ${ACCOUNT_PLACEHOLDER},` +
+      ' but no storage account is configured: expected BATCHAI_STORAGE_ACCOUNT' +
+      ' (what az batchai took as --storage-account-name)',
     expect.stringMatching(/azureFileShares\[0\]\.accountName is not given, but no storage account is configured/),
     expect.stringMatching(
-      /azureFileShares\[0\]\.credentials are not given, but no storage account is configured.*accountKeySecretReference/,
+      new RegExp(
+        /azureFileShares\[0\]\.credentials are not given, but no storage account is configured/.source +
+          /.*accountKeySecretReference/.source,
+      ),
     ),
   ]);
   const otherAccount = fillJobFile(

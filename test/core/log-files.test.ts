@@ -11,7 +11,7 @@ const listed = [
   'model.bin',
 ];
 
-test("a finished job shows stdout.txt, then each process's stdout by role and index; job preparation is left out", () => {
+test("a finished job shows stdout.txt, then each process's stdout by role and index; job preparation left out", () => {
   expect(tailFileNames(listed, false)).toEqual([
     'stdout.txt',
     'stdout-ps-0.txt',

@@ -68,7 +68,8 @@ test('a bad default is named without its value', () => {
 
 test('redactText: bearer, basic, URL-encoded sig, --password, JSON and connection strings', () => {
   const s = redactText(
-    'Authorization: Bearer b-1 Basic YmFzaWM= q=%26sig%3Dsig-2%26se%3D1 --password pw-3 {"password": "pw-4"} AccountKey=k-5;',
+    'Authorization: Bearer b-1 Basic YmFzaWM= q=%26sig%3Dsig-2%26se%3D1' +
+      ' --password pw-3 {"password": "pw-4"} AccountKey=k-5;',
   );
   for (const x of ['b-1', 'YmFzaWM', 'sig-2', 'pw-3', 'pw-4', 'k-5']) expect(s).not.toContain(x);
   expect(s).toContain('%26se%3D1');

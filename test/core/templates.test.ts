@@ -7,7 +7,8 @@ import { seedJobs } from '../fixtures/seed-jobs';
 
 const TEMPLATES = join(__dirname, '../../templates');
 const CLUSTER =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg' +
+  '/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
 
 const expectInputError = (f: () => unknown, code: string, ...words: string[]) => {
   let err: unknown;
@@ -46,7 +47,7 @@ describe('seed job.json files', () => {
 });
 
 describe('shipped templates', () => {
-  test('ddp-linear runs its script from the cluster share on {{nodes}} nodes (a number), with epochs and lr as arguments', () => {
+  test('ddp-linear runs the script from the cluster share on {{nodes}} (a number) nodes, epochs and lr as args', () => {
     const body = renderTemplate(shipped('ddp-linear'), { nodes: '3', epochs: '7' }, { cluster: CLUSTER });
     expect(body.properties?.nodeCount).toBe(3);
     expect(body.properties?.pyTorchSettings).toEqual({

@@ -124,7 +124,8 @@ describe('/api/health setup summary', () => {
   it('never shows a key, password or token', async () => {
     const key = 'c2VjcmV0LWFjY291bnQta2V5LXZhbHVlLTEyMzQ1Njc4OTA=';
     const res = await health({
-      AzureWebJobsStorage: `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${key};EndpointSuffix=core.windows.net`,
+      AzureWebJobsStorage:
+        'DefaultEndpointsProtocol=https;AccountName=acct;' + `AccountKey=${key};EndpointSuffix=core.windows.net`,
       MicrosoftAppType: 'SingleTenant',
       MicrosoftAppId: CLIENT_ID,
       MicrosoftAppTenantId: TENANT_ID,

@@ -132,7 +132,10 @@ describe('identities and roles', () => {
 
   it('gives the identity the compute role on the Batch AI resource groups and the Batch account, as parameters', () => {
     expect(main).toMatch(
-      /module batchAiRoles '.\/modules\/role-on-resource-group.bicep' = \[for rg in batchAiResourceGroups: if \(grantBatchAiRole\)/,
+      new RegExp(
+        /module batchAiRoles '.\/modules\//.source +
+          /role-on-resource-group.bicep' = \[for rg in batchAiResourceGroups: if \(grantBatchAiRole\)/.source,
+      ),
     );
     expect(main).toMatch(
       /module batchAccountRole '.\/modules\/role-on-batch-account.bicep' = if \(!empty\(batchAccountId\)\)/,
@@ -145,7 +148,10 @@ describe('identities and roles', () => {
   it('registers the bot as the user-assigned identity with Teams, and Slack only when given', () => {
     const m = modules['bot.bicep'];
     expect(m).toMatch(
-      /msaAppType:\s*'UserAssignedMSI'\s*msaAppId:\s*identityClientId\s*msaAppTenantId:\s*tenantId\s*msaAppMSIResourceId:\s*identityId/,
+      new RegExp(
+        /msaAppType:\s*'UserAssignedMSI'\s*msaAppId:\s*identityClientId\s*/.source +
+          /msaAppTenantId:\s*tenantId\s*msaAppMSIResourceId:\s*identityId/.source,
+      ),
     );
     expect(m).toMatch(/channelName:\s*'MsTeamsChannel'/);
     expect(m).toMatch(/resource slack '[^']+' = if \(!empty\(slackClientId\)\)/);

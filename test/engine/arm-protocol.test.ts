@@ -31,7 +31,7 @@ test('workspace and experiment PUT answer 200 with the resource at once; names a
   expect(exp.body).toMatchObject({ id: EXP, name: 'exp1' });
 });
 
-test('cluster PUT is a long-running operation: 202, operation result InProgress → Succeeded, Location 202 → 204', async () => {
+test('cluster PUT is long-running: 202, operation result InProgress → Succeeded, Location 202 → 204', async () => {
   const creation = engine.hold('create');
   const put = await arm(engine, 'PUT', `${WS}/clusters/lro`, {
     properties: {
@@ -47,7 +47,8 @@ test('cluster PUT is a long-running operation: 202, operation result InProgress 
   const location = put.headers.get('location')!;
   expect(asyncOp).toMatch(
     new RegExp(
-      `^${engine.url}/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/eastus/operationresults/[0-9a-f-]{36}\\?api-version=2018-05-01$`,
+      `^${engine.url}/subscriptions/${SUB}/providers/Microsoft.BatchAI/locations/eastus` +
+        '/operationresults/[0-9a-f-]{36}\\?api-version=2018-05-01$',
     ),
   );
   expect(location).toMatch(/\/operationstatuses\/[0-9a-f-]{36}\?api-version=2018-05-01$/);
@@ -168,7 +169,7 @@ test('errors: 401 without a token, api-version checks, invalid names, not-found 
   expect([missingCluster.status, missingCluster.body.error.code]).toEqual([404, 'ClusterNotFound']);
 });
 
-test('bodies that break the schema get 400 InvalidRequestContent naming the property and what was expected', async () => {
+test('bodies breaking the schema get 400 InvalidRequestContent naming the property and what was expected', async () => {
   const noNodeCount = await arm(engine, 'PUT', `${EXP}/jobs/bad1`, {
     properties: { cluster: { id: `${WS}/clusters/c1` }, stdOutErrPathPrefix: '/tmp', customToolkitSettings: {} },
   });

@@ -14,9 +14,10 @@ const SLOW = 30_000;
 const stdouterr = (job: any) =>
   join(engine.dataDir, 'files', 'acct', 'share1', job.properties.jobOutputDirectoryPathSegment, 'stdouterr');
 const PRINT_RANK =
-  'import os; e = os.environ; print(" ".join(k + "=" + e.get(k, "-") for k in ["RANK", "WORLD_SIZE", "LOCAL_RANK", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "AZ_BATCHAI_TASK_INDEX"]))';
+  'import os; e = os.environ; print(" ".join(k + "=" + e.get(k, "-") for k in ["RANK", "WORLD_SIZE", "LOCAL_RANK",' +
+  ' "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "AZ_BATCHAI_TASK_INDEX"]))';
 
-test('pyTorch with nodeCount 2 and processCount 4: four processes, each with its rank, one master address and port', async () => {
+test('pyTorch, 2 nodes, processCount 4: four processes, each with its rank, one master address and port', async () => {
   const job = await runJob(
     engine,
     'ranks',
@@ -37,12 +38,13 @@ test('pyTorch with nodeCount 2 and processCount 4: four processes, each with its
   expect(lines).toEqual(
     [0, 1, 2, 3].map(
       (r) =>
-        `RANK=${r} WORLD_SIZE=4 LOCAL_RANK=${Math.floor(r / 2)} OMPI_COMM_WORLD_RANK=${r} OMPI_COMM_WORLD_SIZE=4 MASTER_ADDR=127.0.0.1 MASTER_PORT=${port} AZ_BATCHAI_TASK_INDEX=${r}`,
+        `RANK=${r} WORLD_SIZE=4 LOCAL_RANK=${Math.floor(r / 2)} OMPI_COMM_WORLD_RANK=${r} OMPI_COMM_WORLD_SIZE=4` +
+        ` MASTER_ADDR=127.0.0.1 MASTER_PORT=${port} AZ_BATCHAI_TASK_INDEX=${r}`,
     ),
   );
 }, 40_000);
 
-test('customMpi: the command line runs once and its mpirun starts -np copies with their ranks; a failing rank fails the job', async () => {
+test('customMpi: one command line, its mpirun starts -np ranked copies; a failing rank fails the job', async () => {
   const ok = await runJob(
     engine,
     'mpi',
@@ -50,7 +52,9 @@ test('customMpi: the command line runs once and its mpirun starts -np copies wit
       customToolkitSettings: undefined,
       nodeCount: 2,
       customMpiSettings: {
-        commandLine: `mpirun -np 3 --allow-run-as-root -hostfile $AZ_BATCHAI_MPI_HOST_FILE -x PATH --mca btl_tcp_if_include eth0 python3 -c '${PRINT_RANK}'`,
+        commandLine:
+          'mpirun -np 3 --allow-run-as-root -hostfile $AZ_BATCHAI_MPI_HOST_FILE -x PATH' +
+          ` --mca btl_tcp_if_include eth0 python3 -c '${PRINT_RANK}'`,
         processCount: 3,
       },
     }),

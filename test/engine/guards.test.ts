@@ -143,7 +143,8 @@ describe('links a job made are not followed out', () => {
       engine,
       'links',
       jobBody(
-        'ln -s /etc "$AZ_BATCHAI_STDOUTERR_DIR/etc-link"; ln -s /etc/hostname "$AZ_BATCHAI_STDOUTERR_DIR/host-link"; echo ok',
+        'ln -s /etc "$AZ_BATCHAI_STDOUTERR_DIR/etc-link";' +
+          ' ln -s /etc/hostname "$AZ_BATCHAI_STDOUTERR_DIR/host-link"; echo ok',
       ),
     );
     expect(job.properties.executionState).toBe('succeeded');

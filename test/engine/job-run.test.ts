@@ -12,7 +12,7 @@ function stdoutDir(job: any): string {
   return join(engine.dataDir, 'files', 'acct', 'share1', job.properties.jobOutputDirectoryPathSegment, 'stdouterr');
 }
 
-test('a job writes stdout.txt under {prefix}/{segment}/stdouterr on the share, readable through a signed ranged GET', async () => {
+test('a job writes {prefix}/{segment}/stdouterr/stdout.txt on the share, readable by a signed ranged GET', async () => {
   const job = await runJob(engine, 'hello', jobBody('echo hello from the job; echo oops >&2'));
   expect(job.properties.executionState).toBe('succeeded');
   expect(job.properties.executionInfo.exitCode).toBe(0);
@@ -39,12 +39,16 @@ test('a job writes stdout.txt under {prefix}/{segment}/stdouterr on the share, r
   expect(tampered.status).toBe(403);
 });
 
-test('the job sees the AZ_BATCHAI_* environment, its variables and secrets, and its output directories exist', async () => {
+test('the job sees the AZ_BATCHAI_* environment, its variables and secrets; its output directories exist', async () => {
   const job = await runJob(
     engine,
     'env',
     jobBody(
-      'echo "MR=$AZ_BATCHAI_MOUNT_ROOT JMR=$AZ_BATCHAI_JOB_MOUNT_ROOT TMP=$AZ_BATCHAI_JOB_TEMP_DIR IN=$AZ_BATCHAI_INPUT_DATA OUT=$AZ_BATCHAI_OUTPUT_MODEL GPUS=$AZ_BATCHAI_NUM_GPUS TI=$AZ_BATCHAI_TASK_INDEX FOO=$FOO TOKEN=$TOKEN"; echo model > $AZ_BATCHAI_OUTPUT_MODEL/m.bin; ls $AZ_BATCHAI_MOUNT_ROOT/afs >/dev/null && ls $AZ_BATCHAI_JOB_MOUNT_ROOT/jobshare >/dev/null',
+      'echo "MR=$AZ_BATCHAI_MOUNT_ROOT JMR=$AZ_BATCHAI_JOB_MOUNT_ROOT TMP=$AZ_BATCHAI_JOB_TEMP_DIR' +
+        ' IN=$AZ_BATCHAI_INPUT_DATA OUT=$AZ_BATCHAI_OUTPUT_MODEL GPUS=$AZ_BATCHAI_NUM_GPUS' +
+        ' TI=$AZ_BATCHAI_TASK_INDEX FOO=$FOO TOKEN=$TOKEN";' +
+        ' echo model > $AZ_BATCHAI_OUTPUT_MODEL/m.bin;' +
+        ' ls $AZ_BATCHAI_MOUNT_ROOT/afs >/dev/null && ls $AZ_BATCHAI_JOB_MOUNT_ROOT/jobshare >/dev/null',
       {
         mountVolumes: {
           azureFileShares: [
@@ -112,7 +116,7 @@ test('a python framework job runs the interpreter with the script and its argume
   expect(readFileSync(join(dir, 'stdout-worker-1.txt'), 'utf8')).toBe('rank 1\n');
 });
 
-test('a failing job ends failed with its exit code and JobFailed; a failing preparation with JobPreparationFailed', async () => {
+test('failing job → failed, its exit code, JobFailed; failing preparation → JobPreparationFailed', async () => {
   const failed = await runJob(engine, 'exit3', jobBody('echo about to fail; exit 3'));
   expect(failed.properties.executionState).toBe('failed');
   expect(failed.properties.executionInfo.exitCode).toBe(3);
@@ -139,7 +143,7 @@ test('constraints.maxWallClockTime is enforced (ISO-8601 and timespan forms)', a
   expect(ts.properties.executionInfo.errors[0].code).toBe('MaxWallClockTimeExpiry');
 });
 
-test('terminate is a long-running operation that kills the whole process tree; the job ends failed with JobTerminated', async () => {
+test('terminate: a long-running operation killing the process tree; the job ends failed, JobTerminated', async () => {
   const pidFile = join(engine.dataDir, 'child.pid');
   const put = await arm(engine, 'PUT', `${EXP}/jobs/long`, jobBody(`(sleep 60 & echo $! > ${pidFile}; wait)`));
   expect(put.status).toBe(202);
@@ -192,7 +196,8 @@ test('listOutputFiles pages with maxresults/nextLink, lists directories, and rea
     engine,
     'files',
     jobBody(
-      'mkdir -p $AZ_BATCHAI_OUTPUT_OUT/sub && for f in a b c; do echo $f > $AZ_BATCHAI_OUTPUT_OUT/$f.txt; done && echo deep > $AZ_BATCHAI_OUTPUT_OUT/sub/d.txt',
+      'mkdir -p $AZ_BATCHAI_OUTPUT_OUT/sub && for f in a b c; do echo $f > $AZ_BATCHAI_OUTPUT_OUT/$f.txt; done' +
+        ' && echo deep > $AZ_BATCHAI_OUTPUT_OUT/sub/d.txt',
       {
         outputDirectories: [{ id: 'OUT', pathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs' }],
       },

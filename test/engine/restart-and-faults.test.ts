@@ -33,7 +33,7 @@ afterAll(async () => {
   dirs.forEach(removeDir);
 });
 
-test('a restart with the same data dir keeps workspaces, clusters and jobs; the job that was running ends failed', async () => {
+test('a restart on the same data dir keeps workspaces, clusters and jobs; the running job ends failed', async () => {
   const dir = tempDir();
   dirs.push(dir);
   const a = await engineIn(dir);
@@ -87,7 +87,8 @@ test('seedFinishedJobs inserts 10,000 finished jobs that list in pages of 1000 a
     { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws', experiment: 'many' },
     10_000,
   );
-  const base = `/subscriptions/${SUB}/resourceGroups/bench/providers/Microsoft.BatchAI/workspaces/ws/experiments/many/jobs`;
+  const base =
+    `/subscriptions/${SUB}/resourceGroups/bench/providers/Microsoft.BatchAI` + '/workspaces/ws/experiments/many/jobs';
   let next: string | undefined = `${e.url}${base}?api-version=2018-05-01`;
   let count = 0;
   let pages = 0;

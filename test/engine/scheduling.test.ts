@@ -102,7 +102,7 @@ test('auto-scale grows for queued jobs and shrinks to the minimum when idle; cou
   }
 });
 
-test('a manual scale-down below the busy nodes requeues (default) or terminates running jobs, lowest priority first', async () => {
+test('a manual scale-down below busy nodes requeues (default) or terminates jobs, lowest priority first', async () => {
   await setupCluster(engine, 'shrink', { manual: { targetNodeCount: 2 } });
   const body = (schedulingPriority: string): unknown =>
     jobBody('sleep 30', { schedulingPriority, stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_TEMP_DIR' }, 'shrink');

@@ -6,7 +6,15 @@ import { ACCOUNT, SHARE, startFixture, type Fixture } from './fixture';
 
 let f: Fixture;
 const NAMES = Array.from({ length: 7 }, (_, i) => `file-${i}.txt`);
-const ODD = ['a & b.txt', '<tag>.log', `quote"s 'n' apos.txt`, 'ctl\u0001char.txt', 'cr\rname.txt', 'ünï cødé ✓.txt'];
+const ODD = [
+  // Names that need XML escaping or encoding: markup, quotes, control characters, non-ASCII.
+  'a & b.txt',
+  '<tag>.log',
+  `quote"s 'n' apos.txt`,
+  'ctl\u0001char.txt',
+  'cr\rname.txt',
+  'ünï cødé ✓.txt',
+];
 
 beforeAll(async () => {
   f = await startFixture();
@@ -68,7 +76,9 @@ test('the raw XML has the EnumerationResults shape Azure Files answers', async (
   const xml = await res.text();
   expect(xml).toMatch(
     new RegExp(
-      `^<\\?xml version="1.0" encoding="utf-8"\\?><EnumerationResults ServiceEndpoint="${f.service.url}/${ACCOUNT}/" ShareName="${SHARE}" DirectoryPath="many">` +
+      '^<\\?xml version="1.0" encoding="utf-8"\\?>' +
+        `<EnumerationResults ServiceEndpoint="${f.service.url}/${ACCOUNT}/"` +
+        ` ShareName="${SHARE}" DirectoryPath="many">` +
         '<Prefix>file-</Prefix><MaxResults>2</MaxResults><Entries>' +
         '<File><Name>file-0.txt</Name><Properties><Content-Length>0</Content-Length></Properties></File>' +
         '<File><Name>file-1.txt</Name><Properties><Content-Length>1</Content-Length></Properties></File>' +

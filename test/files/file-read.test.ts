@@ -102,7 +102,7 @@ test('a malformed x-ms-range is 400 InvalidHeaderValue; a malformed Range is ign
   expect([ignored.status, await ignored.text()]).toEqual([200, CONTENT]);
 });
 
-test('missing file → 404 ResourceNotFound, missing parent → ParentNotFound, missing share → ShareNotFound', async () => {
+test('missing file → 404 ResourceNotFound, parent → ParentNotFound, share → ShareNotFound', async () => {
   const missing = await restError(new ShareFileClient(f.url('job1/nope.txt')).getProperties());
   expect([missing.statusCode, missing.code]).toEqual([404, 'ResourceNotFound']);
   const parent = await fetch(f.url('nodir/deeper/x.txt'));

@@ -83,7 +83,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     return stack.channel.waitFor(conv, (r) => r.replyToId === a.id);
   }
 
-  test('idle cluster → warning card once (retried tick sends nothing more) → keep-up prevents the scale-down', async () => {
+  test('idle cluster → one warning card (a retried tick sends no more) → keep-up prevents scale-down', async () => {
     const t0 = Date.now();
     expect((await tick(t0 + 5 * MIN)).join('\n')).not.toMatch(/gpu (warn|scale)/);
     expect(cards(new RegExp(`${CLUSTER} gpu is idle`))).toHaveLength(0);
@@ -109,7 +109,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cards(new RegExp(`${CLUSTER} gpu scaled to zero`))).toHaveLength(0);
   });
 
-  test('without keep-up: warned again after it ends, then scaled to zero after the grace period, and the card is sent once', async () => {
+  test('no keep-up: warned again when it ends, scaled to zero after the grace period; card sent once', async () => {
     const keptUntil = Date.parse((await stack.services.stores.policies.get(WS, 'gpu'))!.value.keepUpUntil!);
     // The keep-up ended: a new idle period starts then and must last the whole window before a warning.
     expect((await tick(keptUntil + 20 * MIN)).join('\n')).not.toMatch(/gpu warn/);
@@ -207,7 +207,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(cards(new RegExp(`${CLUSTER} tpu is idle`))).toHaveLength(1);
   });
 
-  test('the policies row is ETag-guarded: a keep-up since the read makes the write fail; insert-if-absent', async () => {
+  test('policies row is ETag-guarded: a keep-up since the read makes the write fail; insert-if-absent', async () => {
     const { policies } = stack.services.stores;
     const row = (await policies.get(WS, 'TPU'))!;
     await policies.keepUp(WS, 'tpu', new Date(Date.now() + 60 * MIN).toISOString(), 'Ada');

@@ -93,7 +93,9 @@ describe('exitWithParentArgs', () => {
         '-e',
         `
       process.stdin.once('data', (d) => {
-        require('node:child_process').spawn(process.execPath, JSON.parse(d), { stdio: ['ignore', 'inherit', 'inherit'] });
+        require('node:child_process').spawn(process.execPath, JSON.parse(d), {
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
       });
       setInterval(() => {}, 1000);`,
       ],

@@ -69,14 +69,15 @@ test('a dry run shows what was filled in as az batchai did, with the key masked'
   const reply = await say('seed-dry-run', 'submit recipe-chainer-gpu-distributed --dry-run');
   expect(reply).toContain('Filled in as az batchai did:');
   expect(reply).toContain(
-    'properties.mountVolumes.azureFileShares[0].azureFileUrl: storage account local in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>',
+    'properties.mountVolumes.azureFileShares[0].azureFileUrl:' +
+      ' storage account local in place of <AZURE_BATCHAI_STORAGE_ACCOUNT>',
   );
   expect(reply).toContain('"azureFileUrl": "https://local.file.core.windows.net/scripts"');
   expect(reply).toContain('"accountKey": "***"');
   expect(reply).not.toContain(key);
 });
 
-test("a distributed framework job (templates/ddp-linear, nodeCount 2) runs to succeeded; its card shows each process's log tail", async () => {
+test("a distributed job (templates/ddp-linear, 2 nodes) succeeds; its card shows each process's log tail", async () => {
   const reply = await say('ddp', 'submit ddp-linear nodes=2 epochs=5 --name ddp-two');
   expect(reply).toMatch(/Submitted/);
   const { text } = await waitForActivity(

@@ -60,10 +60,8 @@ test('submit hello: the card, its updates and the alert with the stdout tail and
   expect(alert.text).toMatch(/exit code 0|exit 0/);
   // The tail came through the Batch file API; the links are read SAS to the blobs the task uploaded.
   expect(alert.text).toMatch(/stdout\.txt\nhello from ab-job\nline 1\nline 2\nline 3\ndone\n/);
-  const link =
-    /\[stdout\.txt\]\((http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/batch-outputs\/ab-job\/stdouterr\/stdout\.txt\?[^)]*sig=[^)]*)\)/.exec(
-      alert.text,
-    );
+  const blob = /http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/batch-outputs\/ab-job\/stdouterr\/stdout\.txt/.source;
+  const link = new RegExp(String.raw`\[stdout\.txt\]\((${blob}\?[^)]*sig=[^)]*)\)`).exec(alert.text);
   expect(link).not.toBeNull();
   expect(await (await fetch(link![1])).text()).toBe('hello from ab-job\nline 1\nline 2\nline 3\ndone\n');
 

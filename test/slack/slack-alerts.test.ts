@@ -93,7 +93,7 @@ const message = (batchId: string, events: ClusterEvent[]): EventBatch => ({
 });
 const posted = (channel: string) => slack.fake.messages(channel).map((m) => /c\d+/.exec(m.text)?.[0]);
 
-test('a 429 storm in the middle of a burst: the delivery fails, the retry posts the rest; every alert once, in order', async () => {
+test('a 429 storm mid-burst: the delivery fails, the retry posts the rest; every alert once, in order', async () => {
   const { notifier } = await setup('C0ALERTS', 'storm');
   const burst = clusterEvents('storm', 10);
   // Four posts go through, then six 429s (Retry-After 1 s): four are more than the sender waits for one post.

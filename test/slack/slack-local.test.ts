@@ -45,7 +45,7 @@ async function history(channel: string): Promise<SlackMessage[]> {
   return ((await res.json()) as { messages: SlackMessage[] }).messages;
 }
 
-test('a DM "submit": the card, its update in place to Succeeded, the completion alert; a button press runs its command', async () => {
+test('a DM "submit": the card, updated in place to Succeeded, the alert; a button press runs its command', async () => {
   // As the README says: `npm run chat -- --channel slack --wait 20 "submit hello"`.
   const r = await chat('--wait', '20', 'submit hello seconds=0 --name slack-first');
   expect(r).toMatchObject({ code: 0, err: '' });

@@ -72,7 +72,7 @@ test('a Retry-After longer than the sender waits fails at once', async () => {
   expect(clock.sleeps.every((ms) => ms < 600_000)).toBe(true);
 });
 
-test('update replaces the message in place (chat.update on its ts); a conversation of another transport is refused', async () => {
+test("update replaces the message in place (chat.update on its ts); other transports' chats are refused", async () => {
   const { id } = await sender.send(conv('C0ONE'), view(1));
   await sender.update(conv('C0ONE'), id!, view(2));
   expect(slack.fake.messages('C0ONE')).toEqual([expect.objectContaining({ ts: id, text: 'Alert 2', edits: 1 })]);

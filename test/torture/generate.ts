@@ -412,8 +412,10 @@ export function badFilePaths(rng: Rng, count: number, signedQuery: string): stri
     () => `/acct/${seg()}/etc/passwd?${signedQuery}`,
     () => `/${seg()}/share1/x?${signedQuery}`,
     () => `/acct/share1/escape-link/hostname?${signedQuery}`,
-    () =>
-      `/acct/share1/stdout.txt${pick(rng, ['', '?sig=x', '?sv=1&se=2&sp=r&sr=f&sig=AAAA', '?' + signedQuery.replace(/sig=[^&]+/, 'sig=forged')])}`,
+    () => {
+      const forged = '?' + signedQuery.replace(/sig=[^&]+/, 'sig=forged');
+      return `/acct/share1/stdout.txt${pick(rng, ['', '?sig=x', '?sv=1&se=2&sp=r&sr=f&sig=AAAA', forged])}`;
+    },
     () => `/acct/other/x?${signedQuery}`,
   ];
   return Array.from({ length: count }, () => pick(rng, shapes)());

@@ -27,8 +27,10 @@ import type { ScaleMode } from '../../shared/compute/model';
 
 const SEED = 20261202;
 /** What a person must never see: stack frames, JS error class names, source or module paths. */
-const INTERNAL =
-  /\bat [\w.<>]+ \(|\bat .*:\d+:\d+|TypeError|ReferenceError|SyntaxError: |RangeError|\.ts:\d+|node_modules|\/home\/|\/work\//;
+const INTERNAL = new RegExp(
+  /\bat [\w.<>]+ \(|\bat .*:\d+:\d+|TypeError|ReferenceError|SyntaxError: |RangeError|/.source +
+    /\.ts:\d+|node_modules|\/home\/|\/work\//.source,
+);
 const counts: Record<string, number> = {};
 const count = (door: string) => {
   counts[door] = (counts[door] ?? 0) + 1;
@@ -85,7 +87,9 @@ describe('pure doors', () => {
         continue;
       }
       const r = parseCommand(text);
-      if (!isParseFailure(r)) throw new Error(`${channel} accepted ${JSON.stringify(activity)} → ${JSON.stringify(r)}`);
+      if (!isParseFailure(r)) {
+        throw new Error(`${channel} accepted ${JSON.stringify(activity)} → ${JSON.stringify(r)}`);
+      }
       expectClear(r.message, channel);
       count(channel);
     }

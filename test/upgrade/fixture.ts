@@ -39,7 +39,10 @@ export interface Fixture {
 export const readFixture = (backend: ComputeBackend): Fixture =>
   JSON.parse(readFileSync(join(FIXTURE_DIR, `tables-${backend}.json`), 'utf8')) as Fixture;
 
-/** A fixture property → what TableClient writes with that EDM type (Int32/Boolean/String as JSON, the rest annotated). */
+/**
+ * A fixture property → what TableClient writes with that EDM type
+ * (Int32/Boolean/String as JSON, the rest annotated).
+ */
 function toWritable(p: TypedValue): unknown {
   switch (p.type) {
     case 'String':

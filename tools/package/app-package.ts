@@ -28,7 +28,10 @@ export function deployedPackageJson(source: {
   return { name, version, private: true, main, engines, dependencies };
 }
 
-/** Compiles the production code and writes host.json and package.json into `stage`; with `installDependencies`, also the production node_modules. */
+/**
+ * Compiles the production code and writes host.json and package.json into `stage`; with `installDependencies`,
+ * also the production node_modules.
+ */
 export function stageApp(stage: string, opts: { installDependencies: boolean }): void {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });

@@ -50,7 +50,8 @@ export function teamsManifest(input: ManifestInput): Record<string, unknown> {
     throw new Error(`bot app id "${input.botAppId}": expected a GUID (the deployment output botAppId).`);
   if (!HOST.test(input.domain))
     throw new Error(
-      `domain "${input.domain}": expected a host name such as myapp.azurewebsites.net (the deployment output functionAppHostName).`,
+      `domain "${input.domain}": expected a host name such as myapp.azurewebsites.net ` +
+        '(the deployment output functionAppHostName).',
     );
   const site = input.developerUrl ?? `https://${input.domain}/`;
   if (!/^https:\/\/\S+$/.test(site)) throw new Error(`developer URL "${site}": expected an https:// URL.`);
@@ -69,7 +70,9 @@ export function teamsManifest(input: ManifestInput): Record<string, unknown> {
     name: { short: 'Batch AI', full: 'Batch AI chat-ops' },
     description: {
       short: 'Run and watch Azure Batch AI training jobs from Teams.',
-      full: 'Submit jobs from saved templates, resize or auto-scale GPU clusters, read logs and outputs, and get an alert when a job finishes or fails.',
+      full:
+        'Submit jobs from saved templates, resize or auto-scale GPU clusters, read logs and outputs, ' +
+        'and get an alert when a job finishes or fails.',
     },
     icons: { ...ICONS },
     accentColor: ACCENT_COLOR,

@@ -18,7 +18,8 @@ export interface TeamsPackageArgs {
 }
 
 const USAGE =
-  'Usage: npm run package:teams -- (--outputs outputs.json | --bot-id <guid> --domain <host>) [--developer-url https://...] [--out file.zip]';
+  'Usage: npm run package:teams -- (--outputs outputs.json | --bot-id <guid> --domain <host>) ' +
+  '[--developer-url https://...] [--out file.zip]';
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined>, root: string): TeamsPackageArgs {
   const args: TeamsPackageArgs = {

@@ -46,7 +46,10 @@ export function coreJobOf(f: BatchFacade, t: StoredTask): JobRec | undefined {
 }
 
 export function clusterIdText(f: BatchFacade, poolId: string): string {
-  return `/subscriptions/${f.ws.sub}/resourceGroups/${f.ws.rg}/providers/Microsoft.BatchAI/workspaces/${f.ws.ws}/clusters/${poolId.toLowerCase()}`;
+  return (
+    `/subscriptions/${f.ws.sub}/resourceGroups/${f.ws.rg}` +
+    `/providers/Microsoft.BatchAI/workspaces/${f.ws.ws}/clusters/${poolId.toLowerCase()}`
+  );
 }
 
 export function poolIdOf(j: StoredJob): string {

@@ -40,7 +40,8 @@ function boundsOf(formula: unknown): { min: number; max: number } {
     throw new BatchHttpError(
       400,
       'AutoScalingFormulaSyntaxError',
-      "The local engine scales by bounds it can read: expected the product's formula (minNodes = N; maxNodes = M; ...) or a constant $TargetDedicatedNodes = N.",
+      'The local engine scales by bounds it can read: ' +
+        "expected the product's formula (minNodes = N; maxNodes = M; ...) or a constant $TargetDedicatedNodes = N.",
     );
   }
   return b;
@@ -164,7 +165,9 @@ const evaluateAutoScale: Handler = (f, r) => {
   const name = c.props.vmPriority === 'lowpriority' ? '$TargetLowPriorityNodes' : '$TargetDedicatedNodes';
   return entityReply(f, 'Microsoft.Azure.Batch.Protocol.Entities.AutoScaleRun', {
     timestamp: new Date(f.core.now()).toISOString(),
-    results: `${name}=${target};$NodeDeallocationOption=taskcompletion;minNodes=${b.min};maxNodes=${b.max};demand=${demand}`,
+    results:
+      `${name}=${target};$NodeDeallocationOption=taskcompletion;` +
+      `minNodes=${b.min};maxNodes=${b.max};demand=${demand}`,
   } as BatchObject);
 };
 

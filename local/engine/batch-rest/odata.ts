@@ -150,7 +150,8 @@ export function page<T>(items: T[], url: URL, baseUrl: string): PageOf<T> {
     throw new BatchHttpError(
       400,
       'InvalidQueryParameterValue',
-      `The value for one of the query parameters specified in the request URI is invalid: maxresults=${max}: expected 1 to 1000.`,
+      'The value for one of the query parameters specified in the request URI is invalid: ' +
+        `maxresults=${max}: expected 1 to 1000.`,
       [
         { key: 'QueryParameterName', value: 'maxresults' },
         { key: 'QueryParameterValue', value: String(max) },

@@ -101,7 +101,8 @@ function authenticate(o: BatchServerOptions, req: IncomingMessage, url: string):
     throw new BatchHttpError(
       403,
       'AuthenticationFailed',
-      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+      'Server failed to authenticate the request. ' +
+        'Make sure the value of Authorization header is formed correctly including the signature.',
       [
         {
           key: 'AuthenticationErrorDetail',
@@ -126,7 +127,8 @@ function apiVersionOf(url: URL): string {
     throw new BatchHttpError(
       400,
       'InvalidQueryParameterValue',
-      `Value for one of the query parameters specified in the request URI is invalid: api-version ${v}; supported: ${BATCH_API_VERSIONS.join(', ')}.`,
+      'Value for one of the query parameters specified in the request URI is invalid: ' +
+        `api-version ${v}; supported: ${BATCH_API_VERSIONS.join(', ')}.`,
       [
         { key: 'QueryParameterName', value: 'api-version' },
         { key: 'QueryParameterValue', value: v },

@@ -213,7 +213,8 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
             poolId: poolIdOf(j),
             nodeId: LOCAL_NODE_ID,
             taskRootDirectory: `workitems/${j.id}/job-1/${t.id}`,
-            taskRootDirectoryUrl: `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}/files/workitems/${j.id}/job-1/${t.id}`,
+            taskRootDirectoryUrl:
+              `${f.baseUrl}/pools/${poolIdOf(j)}/nodes/${LOCAL_NODE_ID}` + `/files/workitems/${j.id}/job-1/${t.id}`,
           }
         : undefined,
   });

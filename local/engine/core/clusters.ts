@@ -19,7 +19,8 @@ function checkScaleSettings(s: ScaleSettings | undefined): void {
     const a = s.autoScale;
     if (a.minimumNodeCount < 0 || a.maximumNodeCount < 1 || a.minimumNodeCount > a.maximumNodeCount) {
       throw invalidContent(
-        `scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) <= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`,
+        `scaleSettings.autoScale: expected 0 <= minimumNodeCount (${a.minimumNodeCount}) ` +
+          `<= maximumNodeCount (${a.maximumNodeCount}) and maximumNodeCount >= 1.`,
       );
     }
     const init = a.initialNodeCount ?? 0;

@@ -99,7 +99,9 @@ function finish(core: Core, j: JobRec, exitCode: number | undefined, errors: Bat
     ? [
         {
           code: 'ContainerNotSupported',
-          message: `The local engine ran the job on the host: image '${cur.props.containerSettings.imageSourceRegistry.image}' was not used (no Docker engine).`,
+          message:
+            'The local engine ran the job on the host: ' +
+            `image '${cur.props.containerSettings.imageSourceRegistry.image}' was not used (no Docker engine).`,
         },
       ]
     : [];

@@ -2,7 +2,9 @@
 // passwords, instrumentation keys. Job `secrets` values are needed to run the job, so only answers drop them.
 const SECRET_KEYS = new Set(['adminUserPassword', 'accountKey', 'password', 'instrumentationKey']);
 
-/** A deep copy without secret values; with `dropSecretValues`, `secrets` entries keep name and Key Vault reference only. */
+/**
+ * A deep copy without secret values; with `dropSecretValues`, `secrets` entries keep name and Key Vault reference only.
+ */
 export function scrub<T>(v: T, dropSecretValues = true): T {
   if (Array.isArray(v)) return v.map((x: unknown) => scrub(x, dropSecretValues)) as T;
   if (typeof v !== 'object' || v === null) return v;

@@ -27,7 +27,9 @@ export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, cl
       leavingNodeCount: 0,
     });
   }
-  const clusterIdText = `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
+  const clusterIdText =
+    `/subscriptions/${k.sub}/resourceGroups/${k.rg}` +
+    `/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
   const existing = state.jobsByExperiment.get(experimentId(k))?.size ?? 0;
   const width = String(existing + count).length;
   const jobs: JobRec[] = [];

@@ -13,7 +13,8 @@ function refuse(path: string, value: string, expected: string): ArmHttpError {
   return new ArmHttpError(
     400,
     'InvalidRequestContent',
-    `The request content was invalid: property '${path}' is '${value.slice(0, 200)}': expected ${expected}; the local engine keeps every file inside its data directory.`,
+    `The request content was invalid: property '${path}' is '${value.slice(0, 200)}': expected ${expected}; ` +
+      'the local engine keeps every file inside its data directory.',
   );
 }
 

@@ -12,7 +12,8 @@ import { validateBody } from './validate';
 import { clusterView, remoteLoginNodes } from './views';
 
 const C =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.BatchAI/workspaces/{workspaceName}/clusters';
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}' +
+  '/providers/Microsoft.BatchAI/workspaces/{workspaceName}/clusters';
 
 export const clusterRoutes: Route[] = [
   {

@@ -13,7 +13,8 @@ import { validateBody } from './validate';
 import { iso, jobView, remoteLoginNodes } from './views';
 
 const J =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.BatchAI/workspaces/{workspaceName}/experiments/{experimentName}/jobs';
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}' +
+  '/providers/Microsoft.BatchAI/workspaces/{workspaceName}/experiments/{experimentName}/jobs';
 
 export const jobRoutes: Route[] = [
   { method: 'GET', template: J, handler: (ctx) => pageOf(ctx, listJobs(ctx.core, expKey(ctx)), jobView) },
@@ -71,7 +72,8 @@ export const jobRoutes: Route[] = [
           throw new ArmHttpError(
             400,
             'MissingRequiredQueryParameter',
-            "The query parameter 'outputdirectoryid' is required: 'stdouterr' or the id of one of the job's outputDirectories.",
+            "The query parameter 'outputdirectoryid' is required: " +
+              "'stdouterr' or the id of one of the job's outputDirectories.",
           );
         }
         const { offset, max } = pageWindow(ctx);

@@ -17,7 +17,8 @@ export const PROVIDER_OPERATIONS: Operation[] = RESOURCES.flatMap(([type, resour
       provider: 'Microsoft Batch AI',
       resource,
       operation: `${verb === 'read' ? 'List or get' : verb === 'write' ? 'Create or update' : 'Delete'} ${resource}`,
-      description: `${verb === 'read' ? 'Lists or gets' : verb === 'write' ? 'Creates or updates' : 'Deletes'} ${resource}`,
+      description:
+        `${verb === 'read' ? 'Lists or gets' : verb === 'write' ? 'Creates or updates' : 'Deletes'}` + ` ${resource}`,
     },
     origin: 'user,system',
   })),

@@ -60,7 +60,8 @@ function checkParam(name: string, value: string): string {
     throw new ArmHttpError(
       400,
       'InvalidResourceGroupName',
-      `The resource group name '${shown(value)}' is invalid: expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.`,
+      `The resource group name '${shown(value)}' is invalid: ` +
+        "expected 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.",
     );
   }
   const kind = NAME_PARAMS[name];
@@ -68,7 +69,8 @@ function checkParam(name: string, value: string): string {
     throw new ArmHttpError(
       400,
       'InvalidResourceName',
-      `The ${kind} name '${shown(value)}' is invalid: expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).`,
+      `The ${kind} name '${shown(value)}' is invalid: ` +
+        "expected 1-64 characters, letters, digits, '-' or '_' (pattern ^[-\\w_]+$).",
     );
   }
   if (!kind && name !== 'resourceGroupName' && !TOKEN.test(value)) {

@@ -119,7 +119,8 @@ export async function startArmServer(
       throw new ArmHttpError(
         400,
         'MissingApiVersionParameter',
-        `The api-version query parameter (?api-version=) is required for all requests. The supported api-version is '${API_VERSION}'.`,
+        'The api-version query parameter (?api-version=) is required for all requests. ' +
+          `The supported api-version is '${API_VERSION}'.`,
       );
     if (apiVersion !== API_VERSION) {
       throw new ArmHttpError(

@@ -52,7 +52,8 @@ class ProgressReporter {
     if (!this.guardExit) return;
     const guard = setTimeout(() => {
       console.error(
-        `jest: still running ${EXIT_GRACE_MS / 1000} s after the tests finished: a test left a server, a child process or a timer open (find it with --detectOpenHandles). Failing the run.`,
+        `jest: still running ${EXIT_GRACE_MS / 1000} s after the tests finished: a test left a server,` +
+          ' a child process or a timer open (find it with --detectOpenHandles). Failing the run.',
       );
       process.exit(1);
     }, EXIT_GRACE_MS);
