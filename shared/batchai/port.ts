@@ -15,11 +15,7 @@ import type {
   Workspace,
   WorkspaceCreateParameters,
 } from './types';
-import type { ClusterRef, ExperimentRef, JobRef, WorkspaceRef } from '../compute/model';
-
-/** Batch AI's listOutputFiles query (the port's own options, as Batch AI names them). */
-export type { ListOutputFilesOptions } from '../compute/model';
-import type { ListOutputFilesOptions } from '../compute/model';
+import type { ClusterRef, ExperimentRef, JobRef, ListOutputFilesOptions, WorkspaceRef } from '../compute/model';
 
 /** Options every long-running call accepts. */
 export interface LroOptions {
