@@ -6,6 +6,7 @@ import { coreJobOf, type BatchFacade, type Handler } from './facade';
 import { accepted, created, listReply, record, requireMatch } from './replies';
 import type { StoredJob, StoredTask } from './store';
 import { deleteTaskRun, newTask, startTask, stopTask } from './task-runs';
+import { checkJobSpec, checkTaskSpec } from './unsupported';
 import { entityReply, jobView, taskState, taskView } from './views';
 
 const ID = /^[\w-]{1,64}$/;
@@ -29,7 +30,7 @@ function checkId(v: unknown): string {
   return v;
 }
 
-function notActive(j: StoredJob): BatchHttpError {
+export function notActive(j: StoredJob): BatchHttpError {
   return j.state === 'completed'
     ? new BatchHttpError(409, 'JobCompleted', 'The specified job is already in a completed state.', [
         { key: 'JobId', value: j.id },
@@ -45,6 +46,7 @@ function notActive(j: StoredJob): BatchHttpError {
 const addJob: Handler = (f, r) => {
   const b = record(r.body, 'job') as BatchJobCreateOptions;
   const id = checkId(b.id);
+  checkJobSpec(b);
   if (!b.poolInfo?.poolId) {
     throw b.poolInfo?.autoPoolSpecification
       ? invalidProperty(
@@ -66,7 +68,7 @@ const addJob: Handler = (f, r) => {
     tasks: [],
   });
   f.store.save();
-  return created(f, `/jobs/${id}`);
+  return created(f, `/jobs/${id}`, jobView(f, f.store.job(id)!).eTag);
 };
 
 const UPDATABLE = [
@@ -117,12 +119,16 @@ const deleteJob: Handler = (f, r) => {
   return { status: 202 };
 };
 
-const addTask: Handler = (f, r) => {
-  const j = jobOf(f, r.params.jobId);
+/**
+ * Checks one task's definition and starts it in job `j` (a single add and each item of a task collection);
+ * throws the service's error for the first thing wrong with it.
+ */
+export function addTaskTo(f: BatchFacade, j: StoredJob, body: unknown): StoredTask {
   if (j.state !== 'active') throw notActive(j);
-  const b = record(r.body, 'task') as BatchTaskCreateOptions;
+  const b = record(body, 'task') as BatchTaskCreateOptions;
   const id = checkId(b.id);
   if (typeof b.commandLine !== 'string' || !b.commandLine.trim()) throw missingProperty('commandLine');
+  checkTaskSpec(b);
   const n = b.multiInstanceSettings?.numberOfInstances;
   if (n !== undefined && (!Number.isInteger(n) || n < 1))
     throw invalidProperty('multiInstanceSettings.numberOfInstances', 'expected a whole number of at least 1');
@@ -132,7 +138,13 @@ const addTask: Handler = (f, r) => {
   startTask(f, j, t);
   j.tasks.push(t);
   f.store.save();
-  return created(f, `/jobs/${j.id}/tasks/${id}`);
+  return t;
+}
+
+const addTask: Handler = (f, r) => {
+  const j = jobOf(f, r.params.jobId);
+  const t = addTaskTo(f, j, r.body);
+  return created(f, `/jobs/${j.id}/tasks/${t.id}`, taskView(f, j, t).eTag);
 };
 
 function taskCounts(f: BatchFacade, j: StoredJob) {

@@ -16,6 +16,7 @@ import { accountRoutes } from './handlers-account';
 import { fileRoutes } from './handlers-files';
 import { jobRoutes } from './handlers-jobs';
 import { poolRoutes } from './handlers-pools';
+import { taskCollectionRoutes } from './handlers-task-collection';
 import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io';
 import { BATCH_API_VERSIONS } from './local-account';
 import { seedFinishedBatchJobs } from './seed';
@@ -61,7 +62,7 @@ function compile([method, template, handler]: [string, string, Handler]): Route 
   return { method, pattern: new RegExp(`^${source}/?$`, 'i'), names, handler };
 }
 
-const ROUTES = [...poolRoutes, ...jobRoutes, ...fileRoutes, ...accountRoutes].map(compile);
+const ROUTES = [...poolRoutes, ...jobRoutes, ...taskCollectionRoutes, ...fileRoutes, ...accountRoutes].map(compile);
 
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } {
   let pathMatched = false;
@@ -147,8 +148,9 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     account: o.account,
     ws: o.workspace,
     baseUrl: '',
+    pending: new Map<string, Promise<void>>(),
   };
-  const uploads = new Map<string, Promise<void>>();
+  const uploads = f.pending;
   const step = (): void => {
     try {
       reconcile(f, uploads);
@@ -171,7 +173,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
-    const echo: Record<string, string> = {};
+    // The service sends DataServiceVersion and request-id on every answer, errors included.
+    const echo: Record<string, string> = { DataServiceVersion: '3.0' };
     const clientId = req.headers['client-request-id'];
     if (req.headers['return-client-request-id'] === 'true' && typeof clientId === 'string')
       echo['client-request-id'] = clientId;
@@ -183,7 +186,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
           console.error(
             `engine batch facade: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`,
           );
-        send(res, errorReply(err, f.baseUrl, requestId), req.method === 'HEAD');
+        const reply = errorReply(err, f.baseUrl, requestId);
+        send(res, { ...reply, headers: { ...reply.headers, ...echo } }, req.method === 'HEAD');
       },
     );
   });

@@ -17,7 +17,12 @@ export interface TaskOutcome {
   endTime: number;
   exitCode?: number;
   result: TaskExecutionResult;
-  failure?: { category: 'usererror' | 'servererror'; code: string; message: string };
+  failure?: {
+    category: 'usererror' | 'servererror';
+    code: string;
+    message: string;
+    details?: { name: string; value: string }[];
+  };
 }
 
 export interface StoredTask {
@@ -51,6 +56,10 @@ export interface StoredPool {
   autoScaleEvaluationInterval?: string;
   /** A constant auto-scale target of 0 runs as a manual pool in the core (which needs max ≥ 1). */
   enableAutoScale?: boolean;
+  /** When auto-scale was last enabled: the periodic evaluations (autoScaleRun) count from here. */
+  autoScaleEnabledAt?: number;
+  /** The pool as added, minus what the engine keeps itself (ids, counts, scale): read back as given. */
+  spec?: Record<string, unknown>;
   lastModified: number;
 }
 

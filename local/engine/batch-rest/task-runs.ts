@@ -2,6 +2,7 @@
 // cluster) whose command runs with the environment a Batch node gives (AZ_BATCH_* variables, the task and
 // working directories). When the process ends, its outputFiles upload, then the task completes and the job's
 // rules apply: exit options (onTaskFailure), onAllTasksComplete, the wall clock, a user's terminate.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobBaseProperties } from '../../../shared/batchai/types';
 import type { EnvironmentSetting, ExitConditions, ExitOptions } from '../../../shared/azurebatch/types';
@@ -14,12 +15,14 @@ import { notFound } from './batch-http-error';
 import {
   BATCH_EXPERIMENT,
   clusterIdText,
+  clusterKey,
   coreJobKey,
   coreJobName,
   coreJobOf,
   poolIdOf,
   type BatchFacade,
 } from './facade';
+import { checkResourceFiles, fetchResourceFiles, isResourceFileFailure, type TaskFailure } from './resource-files';
 import type { StoredJob, StoredTask, TaskOutcome } from './store';
 import { uploadOutputFiles } from './uploads';
 import { LOCAL_NODE_ID } from './views';
@@ -60,6 +63,8 @@ function nodeScript(
     }),
     'export AZ_BATCH_TASK_WORKING_DIR="$AZ_BATCH_TASK_DIR/wd"',
     'mkdir -p "$AZ_BATCH_TASK_WORKING_DIR" && cd "$AZ_BATCH_TASK_WORKING_DIR" || exit 1',
+    // Resource files fetched before the task was given to the core (resource-files.ts), copied with their modes.
+    ...(prep ? [] : [`if [ -n "\${${STAGED}:-}" ]; then cp -pR "\$${STAGED}/." . || exit 1; fi`]),
     command,
   ].join('\n');
 }
@@ -67,7 +72,10 @@ function nodeScript(
 const env = (...lists: (EnvironmentSetting[] | undefined)[]) =>
   lists.flatMap((l) => l ?? []).map((e) => ({ name: e.name, value: e.value ?? '' }));
 
-export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
+/** The variable naming the folder a task's resource files were fetched into (set only when it has some). */
+const STAGED = 'AZ_BATCH_LOCAL_RESOURCE_FILES_DIR';
+
+function runTask(f: BatchFacade, j: StoredJob, t: StoredTask, staged?: string): void {
   const o = t.options;
   const nodes = o.multiInstanceSettings?.numberOfInstances ?? 1;
   const prep = j.options.jobPreparationTask;
@@ -81,7 +89,10 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
     schedulingPriority: priorityOf(j.options.priority),
     customToolkitSettings: { commandLine: nodeScript(f, j, t, nodes, o.commandLine, false) },
     ...(prep ? { jobPreparation: { commandLine: nodeScript(f, j, t, nodes, prep.commandLine, true) } } : {}),
-    environmentVariables: env(common, o.environmentSettings, prep?.environmentSettings),
+    environmentVariables: [
+      ...env(common, o.environmentSettings, prep?.environmentSettings),
+      ...(staged ? [{ name: STAGED, value: staged }] : []),
+    ],
     stdOutErrPathPrefix: '$AZ_BATCHAI_JOB_MOUNT_ROOT',
     // The shorter of the job's and the task's limits (the job's counts from its creation on the service).
     ...(clocks.length ? { constraints: { maxWallClockTime: clocks[0] } } : {}),
@@ -98,6 +109,47 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
   }
 }
 
+function stagingDir(f: BatchFacade, t: StoredTask): string {
+  return join(f.core.dataDir, 'batch', 'resource-files', t.coreJob);
+}
+
+/** Marks a task that never reached the core as completed with `failure` (and applies the job's rules). */
+function failBeforeStart(f: BatchFacade, j: StoredJob, t: StoredTask, failure: TaskFailure): void {
+  t.outcome = { endTime: f.core.now(), result: 'failure', failure };
+  t.lastModified = f.core.now();
+  applyJobRules(f, j, t);
+  finishTermination(f, j);
+}
+
+/**
+ * Starts a task on the core; one with resource files first fetches them (in the background, as a node agent
+ * does while the task shows `active`), then starts, or fails the task as the service reports a failed fetch.
+ */
+export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
+  const files = checkResourceFiles(t.options.resourceFiles, 'resourceFiles');
+  if (!files.length) return runTask(f, j, t);
+  if (!f.core.state.cluster(clusterKey(f, poolIdOf(j)))) throw notFound('Pool', poolIdOf(j));
+  const dir = stagingDir(f, t);
+  const key = `fetch:${t.coreJob}`;
+  const fetched = fetchResourceFiles(dir, files)
+    .then((failure) => {
+      // Deleted, terminated or ended while fetching: nothing to start.
+      if (f.store.job(j.id) !== j || !j.tasks.includes(t) || t.outcome) return;
+      if (failure) failBeforeStart(f, j, t, failure);
+      else {
+        try {
+          runTask(f, j, t, dir);
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          failBeforeStart(f, j, t, { category: 'servererror', code: 'TaskStartFailed', message });
+        }
+      }
+      f.store.save();
+    })
+    .finally(() => f.pending.delete(key));
+  f.pending.set(key, fetched);
+}
+
 export function newTask(j: StoredJob, options: StoredTask['options'], now: number): StoredTask {
   return { id: options.id, options, creationTime: now, lastModified: now, coreJob: coreJobName(j.id, options.id) };
 }
@@ -106,15 +158,28 @@ export function newTask(j: StoredJob, options: StoredTask['options'], now: numbe
 export function stopTask(f: BatchFacade, t: StoredTask): void {
   const c = coreJobOf(f, t);
   if (c && !isFinished(c)) terminateJob(f.core, coreJobKey(f, t));
+  // Still fetching its resource files: it ends here, and the fetch starts nothing.
+  else if (!c && !t.outcome && f.pending.has(`fetch:${t.coreJob}`)) {
+    t.outcome = {
+      endTime: f.core.now(),
+      result: 'failure',
+      failure: { category: 'usererror', code: 'TaskEnded', message: 'Task Was Ended by User Request' },
+    };
+    t.lastModified = f.core.now();
+  }
 }
 
 export function deleteTaskRun(f: BatchFacade, t: StoredTask): void {
   if (coreJobOf(f, t)) deleteJob(f.core, coreJobKey(f, t));
+  rmSync(stagingDir(f, t), { recursive: true, force: true });
 }
 
 function exitAction(c: ExitConditions | undefined, o: TaskOutcome): ExitOptions['jobAction'] {
   if (!c) return 'none';
   if (o.failure?.code === 'FileUploadError') return c.fileUploadError?.jobAction ?? c.default?.jobAction ?? 'none';
+  // A task that failed before its command ran (a resource file) follows preProcessingError.
+  if (o.failure && isResourceFileFailure(o.failure.code))
+    return c.preProcessingError?.jobAction ?? c.default?.jobAction ?? 'none';
   const code = o.exitCode;
   const exact = c.exitCodes?.find((x) => x.code === code);
   if (exact) return exact.exitOptions.jobAction ?? 'none';
@@ -164,9 +229,9 @@ function outcomeOf(c: JobRec, uploadError: string | undefined, now: number): Tas
   return { endTime, exitCode: c.exitCode, result: 'failure', failure };
 }
 
-function applyJobRules(f: BatchFacade, j: StoredJob, t: StoredTask, c: JobRec): void {
+function applyJobRules(f: BatchFacade, j: StoredJob, t: StoredTask, c?: JobRec): void {
   if (j.state !== 'active') return;
-  if (c.errors?.some((e) => e.code === 'MaxWallClockTimeExpiry')) {
+  if (c?.errors?.some((e) => e.code === 'MaxWallClockTimeExpiry')) {
     completeJob(f, j, 'MaxWallClockTimeExpiry');
     return;
   }
