@@ -44,7 +44,10 @@ const addTaskCollection: Handler = (f, r) => {
   });
   return {
     status: 200,
-    json: { 'odata.metadata': `${f.baseUrl}/$metadata#Microsoft.Azure.Batch.Protocol.Entities.TaskAddCollectionResult`, value },
+    json: {
+      'odata.metadata': `${f.baseUrl}/$metadata#Microsoft.Azure.Batch.Protocol.Entities.TaskAddCollectionResult`,
+      value,
+    },
   };
 };
 
