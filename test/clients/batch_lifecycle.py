@@ -55,7 +55,11 @@ def wait_for(what, check, timeout=20.0):
 
 
 def completed(job, task):
-    return wait_for(f"{job}/{task} completed", lambda: (t := client.task.get(job, task)).state == m.TaskState.completed and t)
+    def done():
+        t = client.task.get(job, task)
+        return t if t.state == m.TaskState.completed else None
+
+    return wait_for(f"{job}/{task} completed", done)
 
 
 def read(job, task, path, ocp_range=None):
@@ -88,7 +92,9 @@ def blob_in(container_url, name):
 def _():
     vm = m.VirtualMachineConfiguration(image_reference=IMAGE, node_agent_sku_id="batch.node.ubuntu 22.04")
     r = client.pool.add(
-        m.PoolAddParameter(id="py", vm_size="standard_d2s_v3", virtual_machine_configuration=vm, target_dedicated_nodes=2),
+        m.PoolAddParameter(
+            id="py", vm_size="standard_d2s_v3", virtual_machine_configuration=vm, target_dedicated_nodes=2
+        ),
         raw=True,
     )
     expect(r.response.status_code == 201, f"status {r.response.status_code}")
@@ -179,7 +185,9 @@ def _():
 @step("auto-scale with autoScaleRun")
 def _():
     client.pool.enable_auto_scale(
-        "py", auto_scale_formula="$TargetDedicatedNodes = 2;", auto_scale_evaluation_interval=datetime.timedelta(minutes=5)
+        "py",
+        auto_scale_formula="$TargetDedicatedNodes = 2;",
+        auto_scale_evaluation_interval=datetime.timedelta(minutes=5),
     )
     p = client.pool.get("py")
     expect(p.enable_auto_scale and p.auto_scale_run is not None, "no autoScaleRun")

@@ -129,7 +129,11 @@ def _():
     cluster = client.clusters.get(RG, WS, "c1")
     cmd = "echo hello from $AZ_BATCHAI_JOB_NAME; echo m > $AZ_BATCHAI_OUTPUT_MODEL/m.txt"
     client.jobs.begin_create(RG, WS, EXP, "job1", job_params(cluster.id, cmd)).result()
-    job = wait_for("job1 finished", lambda: (j := client.jobs.get(RG, WS, EXP, "job1")).execution_state in ("succeeded", "failed") and j)
+    def finished():
+        j = client.jobs.get(RG, WS, EXP, "job1")
+        return j if j.execution_state in ("succeeded", "failed") else None
+
+    job = wait_for("job1 finished", finished)
     expect(job.execution_state == "succeeded", f"state {job.execution_state}: {job.execution_info}")
     expect(job.execution_info.exit_code == 0, f"exit {job.execution_info.exit_code}")
 
