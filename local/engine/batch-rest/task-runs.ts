@@ -64,7 +64,7 @@ function nodeScript(
     'export AZ_BATCH_TASK_WORKING_DIR="$AZ_BATCH_TASK_DIR/wd"',
     'mkdir -p "$AZ_BATCH_TASK_WORKING_DIR" && cd "$AZ_BATCH_TASK_WORKING_DIR" || exit 1',
     // Resource files fetched before the task was given to the core (resource-files.ts), copied with their modes.
-    ...(prep ? [] : [`if [ -n "\${${STAGED}:-}" ]; then cp -pR "\$${STAGED}/." . || exit 1; fi`]),
+    ...(prep ? [] : [`if [ -n "\${${STAGED}:-}" ]; then cp -pR "$${STAGED}/." . || exit 1; fi`]),
     command,
   ].join('\n');
 }
@@ -127,7 +127,10 @@ function failBeforeStart(f: BatchFacade, j: StoredJob, t: StoredTask, failure: T
  */
 export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
   const files = checkResourceFiles(t.options.resourceFiles, 'resourceFiles');
-  if (!files.length) return runTask(f, j, t);
+  if (!files.length) {
+    runTask(f, j, t);
+    return;
+  }
   if (!f.core.state.cluster(clusterKey(f, poolIdOf(j)))) throw notFound('Pool', poolIdOf(j));
   const dir = stagingDir(f, t);
   const key = `fetch:${t.coreJob}`;

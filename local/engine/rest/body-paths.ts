@@ -1,9 +1,9 @@
 // Every path a job or cluster body names stays inside the engine's data directory. A prefix must start at one
 // of the node's roots ($AZ_BATCHAI_MOUNT_ROOT, $AZ_BATCHAI_JOB_MOUNT_ROOT, $AZ_BATCHAI_JOB_TEMP[_DIR],
 // $AZ_BATCHAI_SHARED_JOB_TEMP, or a job's input and output directories: all folders under the data directory
-// here) and, once resolved, still be under it; a relative path (mount
-// path, suffix) must resolve to a place inside whatever it is joined to. Checked before anything is created;
-// the core checks again against the real directories when a job starts (a link made by an earlier job).
+// here) and, once resolved, still be under it; a relative path (mount path, suffix) must resolve to a place
+// inside whatever it is joined to. Checked before anything is created; the core checks again against the real
+// directories when a job starts (a link made by an earlier job).
 import { posix } from 'node:path';
 import { ArmHttpError } from './arm-error';
 
@@ -60,7 +60,10 @@ function checkMounts(mv: unknown, at: string): void {
 }
 
 const ids = (dirs: Obj[], kind: 'INPUT' | 'OUTPUT'): string[] =>
-  dirs.map((d) => d.id).filter((id): id is string => typeof id === 'string').map((id) => `AZ_BATCHAI_${kind}_${id}`);
+  dirs
+    .map((d) => d.id)
+    .filter((id): id is string => typeof id === 'string')
+    .map((id) => `AZ_BATCHAI_${kind}_${id}`);
 
 /**
  * A job PUT body (already schema-checked). Input directories start at a root; an output directory may also
