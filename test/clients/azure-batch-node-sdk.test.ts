@@ -197,6 +197,49 @@ test('errors: 404 JobNotFound, 409 PoolExists, 403 with a wrong key, 412 on a st
   ).toMatchObject({ statusCode: 412, code: 'ConditionNotMet' });
 });
 
+test('pool patch and updateProperties read back as sent', async () => {
+  await client.pool.patch('sdk', { metadata: [{ name: 'team', value: 'ml' }] });
+  expect((await client.pool.get('sdk')).metadata).toEqual([{ name: 'team', value: 'ml' }]);
+  await client.pool.updateProperties('sdk', {
+    certificateReferences: [],
+    applicationPackageReferences: [],
+    metadata: [{ name: 'team', value: 'ops' }],
+  });
+  expect((await client.pool.get('sdk')).metadata).toEqual([{ name: 'team', value: 'ops' }]);
+  expect(await failure(client.pool.patch('sdk', { startTask: { commandLine: 'true' } }))).toMatchObject({
+    statusCode: 400,
+    code: 'InvalidPropertyValue',
+  });
+});
+
+test('job disable (requeue) stops a running task; enable runs it again to its end', async () => {
+  await client.task.add('job2', { id: 'long', commandLine: '/bin/bash -c "sleep 1; echo done"' });
+  await waitFor('long running', async () => (await client.task.get('job2', 'long')).state === 'running');
+  await client.job.disable('job2', 'requeue');
+  expect(await client.task.get('job2', 'long')).toMatchObject({ state: 'active' });
+  expect((await client.job.get('job2')).state).toBe('disabled');
+  await client.job.enable('job2');
+  expect((await completed('job2', 'long')).executionInfo?.exitCode).toBe(0);
+  expect((await text('job2', 'long', 'stdout.txt'))[1]).toBe('done\n');
+});
+
+test('a failed task reactivated runs again', async () => {
+  const once = '"$AZ_BATCH_NODE_MOUNTS_DIR/once-sdk"';
+  await client.task.add('job2', {
+    id: 'flaky',
+    commandLine: `/bin/bash -c 'if [ -e ${once} ]; then echo second; else touch ${once}; exit 3; fi'`,
+  });
+  expect((await completed('job2', 'flaky')).executionInfo?.exitCode).toBe(3);
+  await client.task.reactivate('job2', 'flaky');
+  expect((await completed('job2', 'flaky')).executionInfo).toMatchObject({ exitCode: 0, result: 'success' });
+  expect(await failure(client.task.reactivate('job2', 'flaky'))).toMatchObject({ statusCode: 409 });
+});
+
+test('job update (PUT) replaces its properties', async () => {
+  await client.job.update('job2', { poolInfo: { poolId: 'sdk' }, priority: 7 });
+  expect((await client.job.get('job2')).priority).toBe(7);
+});
+
 test('terminate and delete the jobs, delete the pool', async () => {
   await client.job.terminate('job2');
   await waitFor('job2 completed', async () => (await client.job.get('job2')).state === 'completed');

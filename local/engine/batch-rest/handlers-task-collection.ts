@@ -13,7 +13,7 @@ const MAX_TASKS = 100;
 
 const addTaskCollection: Handler = (f, r) => {
   const j = jobOf(f, r.params.jobId);
-  if (j.state !== 'active') throw notActive(j);
+  if (j.state !== 'active' && j.state !== 'disabled') throw notActive(j);
   const tasks = record(r.body, 'taskCollection').value;
   if (!Array.isArray(tasks)) throw missingProperty('value');
   if (tasks.length > MAX_TASKS) {

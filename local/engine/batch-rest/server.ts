@@ -14,7 +14,9 @@ import { BatchHttpError, toBatchError } from './batch-http-error';
 import type { BatchFacade, BatchRequest, Handler } from './facade';
 import { accountRoutes } from './handlers-account';
 import { fileRoutes } from './handlers-files';
+import { jobStateRoutes } from './handlers-job-state';
 import { jobRoutes } from './handlers-jobs';
+import { poolUpdateRoutes } from './handlers-pool-update';
 import { poolRoutes } from './handlers-pools';
 import { taskCollectionRoutes } from './handlers-task-collection';
 import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io';
@@ -62,7 +64,15 @@ function compile([method, template, handler]: [string, string, Handler]): Route 
   return { method, pattern: new RegExp(`^${source}/?$`, 'i'), names, handler };
 }
 
-const ROUTES = [...poolRoutes, ...jobRoutes, ...taskCollectionRoutes, ...fileRoutes, ...accountRoutes].map(compile);
+const ROUTES = [
+  ...poolRoutes,
+  ...poolUpdateRoutes,
+  ...jobRoutes,
+  ...jobStateRoutes,
+  ...taskCollectionRoutes,
+  ...fileRoutes,
+  ...accountRoutes,
+].map(compile);
 
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } {
   let pathMatched = false;

@@ -161,8 +161,9 @@ export function newTask(j: StoredJob, options: StoredTask['options'], now: numbe
 export function stopTask(f: BatchFacade, t: StoredTask): void {
   const c = coreJobOf(f, t);
   if (c && !isFinished(c)) terminateJob(f.core, coreJobKey(f, t));
-  // Still fetching its resource files: it ends here, and the fetch starts nothing.
-  else if (!c && !t.outcome && f.pending.has(`fetch:${t.coreJob}`)) {
+  // Not started (still fetching its resource files, or waiting in a disabled job): it ends here, and nothing
+  // starts it later.
+  else if (!c && !t.outcome) {
     t.outcome = {
       endTime: f.core.now(),
       result: 'failure',
