@@ -19,6 +19,10 @@ const STEPS = [
   'auto-scale with autoScaleRun',
   'paging with maxresults',
   'errors 404 409 403 412',
+  'pool patch and update properties',
+  'job disable with requeue, enable',
+  'reactivate a failed task',
+  'job update replaces',
   'terminate, delete jobs and pool',
 ];
 

@@ -218,6 +218,46 @@ def _():
     fails_with(412, "ConditionNotMet", lambda: client.job.patch("job2", m.JobPatchParameter(priority=5), opts))
 
 
+@step("pool patch and update properties")
+def _():
+    client.pool.patch("py", m.PoolPatchParameter(metadata=[m.MetadataItem(name="team", value="ml")]))
+    expect([(x.name, x.value) for x in client.pool.get("py").metadata] == [("team", "ml")], "patched metadata")
+    client.pool.update_properties(
+        "py",
+        m.PoolUpdatePropertiesParameter(
+            certificate_references=[], application_package_references=[], metadata=[m.MetadataItem(name="t", value="o")]
+        ),
+    )
+    expect([(x.name, x.value) for x in client.pool.get("py").metadata] == [("t", "o")], "replaced metadata")
+
+
+@step("job disable with requeue, enable")
+def _():
+    client.task.add("job2", m.TaskAddParameter(id="long", command_line='/bin/bash -c "sleep 1; echo done"'))
+    wait_for("long running", lambda: client.task.get("job2", "long").state == m.TaskState.running)
+    client.job.disable("job2", "requeue")
+    expect(client.task.get("job2", "long").state == m.TaskState.active, "not requeued")
+    client.job.enable("job2")
+    expect(completed("job2", "long").execution_info.exit_code == 0, "long failed")
+    expect(read("job2", "long", "stdout.txt") == "done\n", "long output")
+
+
+@step("reactivate a failed task")
+def _():
+    once = '"$AZ_BATCH_NODE_MOUNTS_DIR/once-py"'
+    cmd = f"/bin/bash -c 'if [ -e {once} ]; then echo second; else touch {once}; exit 3; fi'"
+    client.task.add("job2", m.TaskAddParameter(id="flaky", command_line=cmd))
+    expect(completed("job2", "flaky").execution_info.exit_code == 3, "first run")
+    client.task.reactivate("job2", "flaky")
+    expect(completed("job2", "flaky").execution_info.exit_code == 0, "second run")
+
+
+@step("job update replaces")
+def _():
+    client.job.update("job2", m.JobUpdateParameter(pool_info=m.PoolInformation(pool_id="py"), priority=7))
+    expect(client.job.get("job2").priority == 7, "priority")
+
+
 @step("terminate, delete jobs and pool")
 def _():
     client.job.terminate("job2")
