@@ -16,6 +16,7 @@ import { accountRoutes } from './handlers-account';
 import { fileRoutes } from './handlers-files';
 import { jobStateRoutes } from './handlers-job-state';
 import { jobRoutes } from './handlers-jobs';
+import { notHereRoutes } from './handlers-not-here';
 import { poolUpdateRoutes } from './handlers-pool-update';
 import { poolRoutes } from './handlers-pools';
 import { taskCollectionRoutes } from './handlers-task-collection';
@@ -72,6 +73,7 @@ const ROUTES = [
   ...taskCollectionRoutes,
   ...fileRoutes,
   ...accountRoutes,
+  ...notHereRoutes,
 ].map(compile);
 
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } {
