@@ -141,13 +141,14 @@ test('a task collection adds each task and answers a status per task', async () 
 test('a multi-instance task runs on 2 nodes and lists its subtask', async () => {
   await client.task.add('job1', {
     id: 'mpi',
-    commandLine: '/bin/bash -c "echo $AZ_BATCH_HOST_LIST"',
-    multiInstanceSettings: { numberOfInstances: 2, coordinationCommandLine: '/bin/true' },
+    commandLine: '/bin/bash -c "cat c.txt; echo $AZ_BATCH_HOST_LIST"',
+    multiInstanceSettings: { numberOfInstances: 2, coordinationCommandLine: '/bin/bash -c "echo ready > c.txt"' },
   });
   await completed('job1', 'mpi');
   const sub = await client.task.listSubtasks('job1', 'mpi');
   expect(sub.value).toEqual([expect.objectContaining({ id: 1, state: 'completed', exitCode: 0 })]);
-  expect((await text('job1', 'mpi', 'stdout.txt'))[1]).toBe('127.0.0.1,127.0.0.1\n');
+  // The coordination command ran first, in the same working directory.
+  expect((await text('job1', 'mpi', 'stdout.txt'))[1]).toBe('ready\n127.0.0.1,127.0.0.1\n');
 });
 
 test('task list and file list', async () => {

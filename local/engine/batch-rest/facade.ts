@@ -18,6 +18,8 @@ export interface BatchFacade {
   baseUrl: string;
   /** Work in the background (resource file fetches, output uploads) by key, so that tests and stop can wait. */
   readonly pending: Map<string, Promise<void>>;
+  /** Aborted when the facade stops: background fetches end instead of holding the stop up. */
+  readonly stopping: AbortController;
 }
 
 export interface BatchRequest {

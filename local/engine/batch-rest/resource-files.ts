@@ -119,10 +119,16 @@ function statusFailure(status: number, filePath: string, url: string): TaskFailu
   );
 }
 
-async function download(url: string, target: string, rel: string, budget: { left: number }): Promise<void> {
+async function download(
+  url: string,
+  target: string,
+  rel: string,
+  budget: { left: number },
+  stop: AbortSignal,
+): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    res = await fetch(url, { signal: AbortSignal.any([AbortSignal.timeout(FETCH_TIMEOUT_MS), stop]) });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new FetchFailure(
@@ -164,12 +170,12 @@ function inside(dir: string, rel: string): string {
 }
 
 /** The blobs of a container under a prefix, each as [blob name, URL with the container's SAS]. */
-async function blobsOf(f: ResourceFile): Promise<[string, string][]> {
+async function blobsOf(f: ResourceFile, stop: AbortSignal): Promise<[string, string][]> {
   const url = f.storageContainerUrl!;
   const out: [string, string][] = [];
   try {
     const container = new ContainerClient(url);
-    for await (const b of container.listBlobsFlat({ prefix: f.blobPrefix }))
+    for await (const b of container.listBlobsFlat({ prefix: f.blobPrefix, abortSignal: stop }))
       out.push([b.name, container.getBlobClient(b.name).url]);
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode ?? 0;
@@ -193,7 +199,11 @@ async function blobsOf(f: ResourceFile): Promise<[string, string][]> {
  * Fetches every resource file into `dir` (created fresh). Resolves with the failure the task ends with, or
  * undefined when all arrived.
  */
-export async function fetchResourceFiles(dir: string, files: ResourceFile[]): Promise<TaskFailure | undefined> {
+export async function fetchResourceFiles(
+  dir: string,
+  files: ResourceFile[],
+  stop: AbortSignal,
+): Promise<TaskFailure | undefined> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const budget = { left: MAX_RESOURCE_BYTES };
@@ -202,10 +212,10 @@ export async function fetchResourceFiles(dir: string, files: ResourceFile[]): Pr
       const mode = Number.parseInt(f.fileMode ?? '0770', 8);
       const items: [string, string][] = f.httpUrl
         ? [[f.filePath!, f.httpUrl]]
-        : (await blobsOf(f)).map(([name, url]) => [posix.join(f.filePath ?? '', name), url]);
+        : (await blobsOf(f, stop)).map(([name, url]) => [posix.join(f.filePath ?? '', name), url]);
       for (const [rel, url] of items) {
         const target = inside(dir, rel);
-        await download(url, target, rel, budget);
+        await download(url, target, rel, budget, stop);
         chmodSync(target, mode);
       }
     }

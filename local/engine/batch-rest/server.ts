@@ -24,6 +24,7 @@ import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io'
 import { BATCH_API_VERSIONS } from './local-account';
 import { seedFinishedBatchJobs } from './seed';
 import { BatchStore } from './store';
+import { resumeTasks } from './resume-tasks';
 import { reconcile } from './task-runs';
 
 export interface BatchServerOptions {
@@ -161,6 +162,7 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     ws: o.workspace,
     baseUrl: '',
     pending: new Map<string, Promise<void>>(),
+    stopping: new AbortController(),
   };
   const uploads = f.pending;
   const step = (): void => {
@@ -208,6 +210,7 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
   });
   f.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  resumeTasks(f);
   const timer = setInterval(step, o.core.timing.schedulerIntervalMs);
   const settle = async (): Promise<void> => {
     step();
@@ -219,6 +222,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     seedFinishedJobs: (count, pools, experiment) => seedFinishedBatchJobs(f, count, pools, experiment),
     async stop() {
       clearInterval(timer);
+      // Fetches of resource files end now; their tasks start again from the fetch at the next start.
+      f.stopping.abort();
       await new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();

@@ -72,6 +72,17 @@ function nodeScript(
 const env = (...lists: (EnvironmentSetting[] | undefined)[]) =>
   lists.flatMap((l) => l ?? []).map((e) => ({ name: e.name, value: e.value ?? '' }));
 
+/**
+ * A multi-instance task's coordination command runs first (on the service it runs on every node and the
+ * application command starts once all have finished; here the gang is this one machine), on its own lines so
+ * that a comment or a trailing `&` in it stays its own; a failure fails the task with its exit code.
+ */
+function withCoordination(o: StoredTask['options']): string {
+  const coordination = o.multiInstanceSettings?.coordinationCommandLine;
+  if (!coordination) return o.commandLine;
+  return [coordination, 'rc=$?; [ "$rc" -eq 0 ] || exit "$rc"', o.commandLine].join('\n');
+}
+
 /** The variable naming the folder a task's resource files were fetched into (set only when it has some). */
 const STAGED = 'AZ_BATCH_LOCAL_RESOURCE_FILES_DIR';
 
@@ -87,7 +98,7 @@ function runTask(f: BatchFacade, j: StoredJob, t: StoredTask, staged?: string): 
     cluster: { id: clusterIdText(f, poolIdOf(j)) },
     nodeCount: nodes,
     schedulingPriority: priorityOf(j.options.priority),
-    customToolkitSettings: { commandLine: nodeScript(f, j, t, nodes, o.commandLine, false) },
+    customToolkitSettings: { commandLine: nodeScript(f, j, t, nodes, withCoordination(o), false) },
     ...(prep ? { jobPreparation: { commandLine: nodeScript(f, j, t, nodes, prep.commandLine, true) } } : {}),
     environmentVariables: [
       ...env(common, o.environmentSettings, prep?.environmentSettings),
@@ -114,7 +125,7 @@ function stagingDir(f: BatchFacade, t: StoredTask): string {
 }
 
 /** Marks a task that never reached the core as completed with `failure` (and applies the job's rules). */
-function failBeforeStart(f: BatchFacade, j: StoredJob, t: StoredTask, failure: TaskFailure): void {
+export function failBeforeStart(f: BatchFacade, j: StoredJob, t: StoredTask, failure: TaskFailure): void {
   t.outcome = { endTime: f.core.now(), result: 'failure', failure };
   t.lastModified = f.core.now();
   applyJobRules(f, j, t);
@@ -134,10 +145,10 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
   if (!f.core.state.cluster(clusterKey(f, poolIdOf(j)))) throw notFound('Pool', poolIdOf(j));
   const dir = stagingDir(f, t);
   const key = `fetch:${t.coreJob}`;
-  const fetched = fetchResourceFiles(dir, files)
+  const fetched = fetchResourceFiles(dir, files, f.stopping.signal)
     .then((failure) => {
-      // Deleted, terminated or ended while fetching: nothing to start.
-      if (f.store.job(j.id) !== j || !j.tasks.includes(t) || t.outcome) return;
+      // Deleted, terminated or ended while fetching: nothing to start. Stopped: resume-tasks.ts starts it again.
+      if (f.stopping.signal.aborted || f.store.job(j.id) !== j || !j.tasks.includes(t) || t.outcome) return;
       if (failure) failBeforeStart(f, j, t, failure);
       else {
         try {
