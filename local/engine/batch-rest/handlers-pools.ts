@@ -81,7 +81,7 @@ const addPool: Handler = (f, r) => {
   const dedicated = count(b, 'targetDedicatedNodes') ?? 0;
   const low = count(b, 'targetLowPriorityNodes') ?? 0;
   const auto = b.enableAutoScale === true;
-  checkPoolSpec(b);
+  const spec = checkPoolSpec(b);
   const scaleSettings = auto
     ? autoScaleSettings(boundsOf(b.autoScaleFormula))
     : { manual: { targetNodeCount: dedicated + low } };
@@ -92,7 +92,7 @@ const addPool: Handler = (f, r) => {
     userAccountSettings: { adminUserName: 'batch' },
   });
   touch(f, id, {
-    spec: checkPoolSpec(b),
+    spec,
     autoScaleEnabledAt: auto ? f.core.now() : undefined,
     displayName: typeof b.displayName === 'string' ? b.displayName : undefined,
     metadata: b.metadata as never,

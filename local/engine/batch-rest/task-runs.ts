@@ -302,6 +302,8 @@ export function reconcile(f: BatchFacade, pending: Map<string, Promise<void>>): 
         t.coreJob,
         uploadOutputFiles(dir, files, c.executionState === 'succeeded')
           .then((r) => {
+            // The fetched resource files were copied into the working directory when the task started.
+            rmSync(stagingDir(f, t), { recursive: true, force: true });
             t.outcome = outcomeOf(c, r.error, f.core.now());
             t.lastModified = f.core.now();
             applyJobRules(f, j, t, c);
