@@ -23,6 +23,7 @@ const STEPS = [
   'job disable with requeue, enable',
   'reactivate a failed task',
   'job update replaces',
+  'task collection of 150 (the SDK sends chunks of 100)',
   'terminate, delete jobs and pool',
 ];
 

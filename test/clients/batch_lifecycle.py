@@ -258,12 +258,24 @@ def _():
     expect(client.job.get("job2").priority == 7, "priority")
 
 
+@step("task collection of 150 (the SDK sends chunks of 100)")
+def _():
+    # A low-priority job, so that its queued tasks wait behind everything else on the pool.
+    client.job.add(m.JobAddParameter(id="bulk", pool_info=m.PoolInformation(pool_id="py"), priority=-1000))
+    tasks = [m.TaskAddParameter(id=f"b{i:03}", command_line="/bin/true") for i in range(150)]
+    r = client.task.add_collection("bulk", tasks)
+    expect(len(r.value) == 150 and all(x.status == m.TaskAddStatus.success for x in r.value), "bulk results")
+    expect(len(list(client.task.list("bulk"))) == 150, "bulk tasks listed")
+    client.job.terminate("bulk")
+    wait_for("bulk completed", lambda: client.job.get("bulk").state == m.JobState.completed)
+
+
 @step("terminate, delete jobs and pool")
 def _():
     client.job.terminate("job2")
     wait_for("job2 completed", lambda: client.job.get("job2").state == m.JobState.completed)
-    client.job.delete("job1")
-    client.job.delete("job2")
+    for job in ("job1", "job2", "bulk"):
+        client.job.delete(job)
     wait_for("jobs gone", lambda: not list(client.job.list()))
     client.pool.delete("py")
     wait_for("pool gone", lambda: not client.pool.exists("py"))
