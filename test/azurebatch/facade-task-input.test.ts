@@ -57,6 +57,18 @@ test.each([
   expect(await refusal('POST', '/jobs/j/tasks', body)).toMatchObject({ status: 400, property });
 });
 
+test("a multi-instance task's common resource files are refused, not ignored", async () => {
+  const body = {
+    id: 'mi',
+    commandLine: 'true',
+    multiInstanceSettings: { numberOfInstances: 1, commonResourceFiles: [{ httpUrl: BLOB, filePath: 'a' }] },
+  };
+  expect(await refusal('POST', '/jobs/j/tasks', body)).toMatchObject({
+    status: 400,
+    property: 'multiInstanceSettings.commonResourceFiles',
+  });
+});
+
 test('task dependencies are refused, not ignored', async () => {
   const body = { id: 'dep', commandLine: 'true', dependsOn: { taskIds: ['a'] } };
   expect(await refusal('POST', '/jobs/j/tasks', body)).toMatchObject({

@@ -236,6 +236,27 @@ test('a failed task reactivated runs again', async () => {
   expect(await failure(client.task.reactivate('job2', 'flaky'))).toMatchObject({ statusCode: 409 });
 });
 
+test('a task that exits nonzero is retried up to maxTaskRetryCount', async () => {
+  // Fails on its first two runs, succeeds on the third (a count kept on the pool's mounts folder).
+  const count = '"$AZ_BATCH_NODE_MOUNTS_DIR/runs-sdk"';
+  await client.task.add('job2', {
+    id: 'retried',
+    commandLine: `/bin/bash -c 'echo x >> ${count}; [ $(wc -l < ${count}) -ge 3 ]'`,
+    constraints: { maxTaskRetryCount: 2 },
+  });
+  expect((await completed('job2', 'retried')).executionInfo).toMatchObject({
+    exitCode: 0,
+    result: 'success',
+    retryCount: 2,
+  });
+  await client.task.add('job2', {
+    id: 'gives-up',
+    commandLine: '/bin/false',
+    constraints: { maxTaskRetryCount: 1 },
+  });
+  expect((await completed('job2', 'gives-up')).executionInfo).toMatchObject({ exitCode: 1, retryCount: 1 });
+});
+
 test('job update (PUT) replaces its properties', async () => {
   await client.job.update('job2', { poolInfo: { poolId: 'sdk' }, priority: 7 });
   expect((await client.job.get('job2')).priority).toBe(7);

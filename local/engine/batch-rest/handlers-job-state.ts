@@ -3,11 +3,10 @@
 // `requeue` stops them and runs them again on enable, `wait` lets them finish; while disabled no task starts
 // (an added one waits). A re-run gets a core job of its own, since the old one is still being deleted.
 import { BatchHttpError, invalidProperty, missingProperty } from './batch-http-error';
-import { coreJobName, coreJobOf, type BatchFacade, type Handler } from './facade';
+import { coreJobOf, type Handler } from './facade';
 import { jobOf, notActive, taskOf } from './handlers-jobs';
 import { accepted, record, requireMatch, updated } from './replies';
-import type { StoredJob, StoredTask } from './store';
-import { deleteTaskRun, startTask, stopTask } from './task-runs';
+import { detach, startTask, stopTask } from './task-runs';
 import { jobView, taskView } from './views';
 
 const replaceJob: Handler = (f, r) => {
@@ -33,17 +32,6 @@ const replaceJob: Handler = (f, r) => {
   f.store.save();
   return updated(f, `/jobs/${j.id}`, jobView(f, j).eTag);
 };
-
-/**
- * Lets go of a task's core job (its process stops; the record goes once it has) and names the next run's:
- * from here on the task has no core job, so it shows `active` until it starts again.
- */
-function detach(f: BatchFacade, j: StoredJob, t: StoredTask): void {
-  if (coreJobOf(f, t)) deleteTaskRun(f, t);
-  const runs = Number(/~r(\d+)$/.exec(t.coreJob)?.[1] ?? 0) + 1;
-  t.coreJob = `${coreJobName(j.id, t.id)}~r${runs}`;
-  t.lastModified = f.core.now();
-}
 
 const DISABLE = ['requeue', 'terminate', 'wait'];
 
@@ -95,6 +83,7 @@ const reactivateTask: Handler = (f, r) => {
     );
   }
   t.outcome = undefined;
+  t.retryCount = 0;
   detach(f, j, t);
   startTask(f, j, t);
   f.store.save();

@@ -34,6 +34,9 @@ export interface StoredTask {
   coreJob: string;
   /** Set once the process ended and the output files were uploaded. */
   outcome?: TaskOutcome;
+  /** Runs after the first that ended with a nonzero exit code (task-retry.ts), and when the last began. */
+  retryCount?: number;
+  lastRetryTime?: number;
 }
 
 export interface StoredJob {

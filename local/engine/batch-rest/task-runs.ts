@@ -24,6 +24,7 @@ import {
 } from './facade';
 import { checkResourceFiles, fetchResourceFiles, isResourceFileFailure, type TaskFailure } from './resource-files';
 import type { StoredJob, StoredTask, TaskOutcome } from './store';
+import { mayRetry } from './task-retry';
 import { uploadOutputFiles } from './uploads';
 import { LOCAL_NODE_ID } from './views';
 
@@ -164,6 +165,18 @@ export function startTask(f: BatchFacade, j: StoredJob, t: StoredTask): void {
   f.pending.set(key, fetched);
 }
 
+/**
+ * Lets go of a task's core job (its process stops; the record goes once it has) and names the next run's:
+ * from here on the task has no core job, so it shows `active` until it starts again (a retry, a requeue, a
+ * reactivation). A re-run needs a core job of its own, since the old one is still being deleted.
+ */
+export function detach(f: BatchFacade, j: StoredJob, t: StoredTask): void {
+  if (coreJobOf(f, t)) deleteTaskRun(f, t);
+  const runs = Number(/~r(\d+)$/.exec(t.coreJob)?.[1] ?? 0) + 1;
+  t.coreJob = `${coreJobName(j.id, t.id)}~r${runs}`;
+  t.lastModified = f.core.now();
+}
+
 export function newTask(j: StoredJob, options: StoredTask['options'], now: number): StoredTask {
   return { id: options.id, options, creationTime: now, lastModified: now, coreJob: coreJobName(j.id, options.id) };
 }
@@ -298,19 +311,29 @@ export function reconcile(f: BatchFacade, pending: Map<string, Promise<void>>): 
       if (!c || !isFinished(c)) continue;
       const dir = join(c.paths?.stdOutErr ?? '', 'wd');
       const files = c.paths ? (t.options.outputFiles ?? []) : [];
+      // A retry renames the task's core job: the upload is known by the name it started under.
+      const key = t.coreJob;
       pending.set(
-        t.coreJob,
+        key,
         uploadOutputFiles(dir, files, c.executionState === 'succeeded')
           .then((r) => {
             // The fetched resource files were copied into the working directory when the task started.
             rmSync(stagingDir(f, t), { recursive: true, force: true });
-            t.outcome = outcomeOf(c, r.error, f.core.now());
-            t.lastModified = f.core.now();
-            applyJobRules(f, j, t, c);
-            finishTermination(f, j);
+            const outcome = outcomeOf(c, r.error, f.core.now());
+            if (j.state === 'active' && mayRetry(j, t, outcome)) {
+              t.retryCount = (t.retryCount ?? 0) + 1;
+              t.lastRetryTime = f.core.now();
+              detach(f, j, t);
+              startTask(f, j, t);
+            } else {
+              t.outcome = outcome;
+              t.lastModified = f.core.now();
+              applyJobRules(f, j, t, c);
+              finishTermination(f, j);
+            }
             f.store.save();
           })
-          .finally(() => pending.delete(t.coreJob)),
+          .finally(() => pending.delete(key)),
       );
     }
     changed = finishTermination(f, j) || changed;

@@ -17,7 +17,6 @@ export function featureNotSupported(what: string, instead: string): BatchHttpErr
 const JOB: Record<string, string> = {
   jobManagerTask: 'the local engine runs no job manager task: add the tasks yourself',
   jobReleaseTask: 'the local engine runs no job release task: clean up in the last task',
-  commonResourceFiles: 'give each task its resourceFiles',
 };
 
 const TASK: Record<string, string> = {
@@ -44,4 +43,7 @@ export function checkJobSpec(body: Record<string, unknown>): void {
 
 export function checkTaskSpec(body: Record<string, unknown>): void {
   refuse(body, TASK);
+  const multi = body.multiInstanceSettings as Record<string, unknown> | undefined;
+  if (multi && typeof multi === 'object')
+    refuse(multi, { commonResourceFiles: "give them as the task's resourceFiles" }, 'multiInstanceSettings.');
 }

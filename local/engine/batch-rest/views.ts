@@ -215,7 +215,8 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
       exitCode: t.outcome?.exitCode,
       failureInfo: t.outcome?.failure,
       result: t.outcome?.result,
-      retryCount: 0,
+      retryCount: t.retryCount ?? 0,
+      lastRetryTime: iso(t.lastRetryTime),
       requeueCount: 0,
     },
     nodeInfo:
