@@ -28,7 +28,7 @@ export function toBatchError(e: unknown): BatchHttpError {
 }
 
 export function notFound(
-  kind: 'Pool' | 'Job' | 'Task' | 'Node' | 'File' | 'JobSchedule' | 'Certificate',
+  kind: 'Pool' | 'Job' | 'Task' | 'Node' | 'File' | 'JobSchedule' | 'Certificate' | 'Application',
   id: string,
 ): BatchHttpError {
   return new BatchHttpError(

@@ -16,6 +16,10 @@ export interface BatchFacade {
   /** The core workspace this account's pools (clusters) live in. */
   readonly ws: WorkspaceKey;
   baseUrl: string;
+  /** Work in the background (resource file fetches, output uploads) by key, so that tests and stop can wait. */
+  readonly pending: Map<string, Promise<void>>;
+  /** Aborted when the facade stops: background fetches end instead of holding the stop up. */
+  readonly stopping: AbortController;
 }
 
 export interface BatchRequest {

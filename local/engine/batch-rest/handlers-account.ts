@@ -1,11 +1,12 @@
 // The rest of the account as a single machine shows it: the pool's nodes (this machine, once per node the
-// cluster has), supported images, and the entities kept only as records (applications: none; certificates
-// and job schedules: stored, never acted on, which the README says).
+// cluster has), supported images; certificates, job schedules and remote login are refused (unsupported.ts);
+// those a store written before that holds can still be listed and deleted or terminated.
 import type { BatchObject } from '../../../shared/azurebatch/types';
-import { BatchHttpError, missingProperty, notFound } from './batch-http-error';
+import { missingProperty, notFound } from './batch-http-error';
 import type { BatchFacade, BatchRequest, Handler } from './facade';
 import { poolOf } from './handlers-pools';
-import { accepted, created, listReply, record } from './replies';
+import { accepted, listReply, record } from './replies';
+import { featureNotSupported } from './unsupported';
 import { entityReply, iso, LOCAL_NODE_ID } from './views';
 
 function nodesOf(f: BatchFacade, poolId: string): BatchObject[] {
@@ -36,16 +37,11 @@ function nodeOf(f: BatchFacade, r: BatchRequest): BatchObject {
   return n;
 }
 
-function add(list: BatchObject[], body: unknown, key: string, kind: string): BatchObject {
-  const b = record(body, kind);
-  const id = b[key];
-  if (typeof id !== 'string' || !id) throw missingProperty(key);
-  if (list.some((x) => String(x[key]).toLowerCase() === id.toLowerCase())) {
-    throw new BatchHttpError(409, `${kind}Exists`, `The specified ${kind.toLowerCase()} already exists.`);
-  }
-  list.push(b);
-  return b;
-}
+/** Remote login needs a node to log in to: this machine is not one a client should be handed. */
+const remoteLogin: Handler = (f, r) => {
+  nodeOf(f, r);
+  throw featureNotSupported('remote login to a node', 'read task files through the API, or run the command as a task');
+};
 
 const IMAGE = {
   nodeAgentSKUId: 'batch.node.ubuntu 24.04',
@@ -60,17 +56,7 @@ export const accountRoutes: Array<[string, string, Handler]> = [
   ['GET', '/supportedimages', (f, r) => listReply(f, r, 'supportedimages', [IMAGE])],
   ['GET', '/pools/{poolId}/nodes', (f, r) => listReply(f, r, 'nodes', nodesOf(f, r.params.poolId))],
   ['GET', '/pools/{poolId}/nodes/{nodeId}', (f, r) => entityReply(f, 'nodes', nodeOf(f, r))],
-  [
-    'GET',
-    '/pools/{poolId}/nodes/{nodeId}/remoteloginsettings',
-    (f, r) => {
-      nodeOf(f, r);
-      return entityReply(f, 'Microsoft.Azure.Batch.Protocol.Entities.ComputeNodeGetRemoteLoginSettingsResult', {
-        remoteLoginIPAddress: '127.0.0.1',
-        remoteLoginPort: 22,
-      } as never);
-    },
-  ],
+  ['GET', '/pools/{poolId}/nodes/{nodeId}/remoteloginsettings', remoteLogin],
   [
     'GET',
     '/pools/{poolId}/nodes/{nodeId}/extensions',
@@ -79,20 +65,9 @@ export const accountRoutes: Array<[string, string, Handler]> = [
       return listReply(f, r, 'extensions', []);
     },
   ],
-  [
-    'PUT',
-    '/pools/{poolId}/nodes/{nodeId}/users/{userName}',
-    (f, r) => {
-      nodeOf(f, r);
-      record(r.body, 'updateOptions');
-      return {
-        status: 200,
-        headers: {
-          DataServiceId: `${f.baseUrl}/pools/${r.params.poolId}/nodes/${r.params.nodeId}/users/${r.params.userName}`,
-        },
-      };
-    },
-  ],
+  ['POST', '/pools/{poolId}/nodes/{nodeId}/users', remoteLogin],
+  ['PUT', '/pools/{poolId}/nodes/{nodeId}/users/{userName}', remoteLogin],
+  ['DELETE', '/pools/{poolId}/nodes/{nodeId}/users/{userName}', remoteLogin],
   [
     'POST',
     '/pools/{poolId}/nodes/{nodeId}/uploadbatchservicelogs',
@@ -106,13 +81,12 @@ export const accountRoutes: Array<[string, string, Handler]> = [
       } as never);
     },
   ],
+  ['GET', '/certificates', (f, r) => listReply(f, r, 'certificates', f.store.certificates)],
   [
     'POST',
     '/certificates',
-    (f, r) => {
-      add(f.store.certificates, r.body, 'thumbprint', 'Certificate');
-      f.store.save();
-      return created(f, '/certificates');
+    () => {
+      throw featureNotSupported('certificates', 'give a task what it needs through resourceFiles or its environment');
     },
   ],
   [
@@ -146,10 +120,8 @@ export const accountRoutes: Array<[string, string, Handler]> = [
   [
     'POST',
     '/jobschedules',
-    (f, r) => {
-      add(f.store.jobSchedules, r.body, 'id', 'JobSchedule');
-      f.store.save();
-      return created(f, `/jobschedules/${String(record(r.body, 'jobSchedule').id)}`);
+    () => {
+      throw featureNotSupported('job schedules', 'add the job when it is due (cron, a timer) with POST /jobs');
     },
   ],
   [

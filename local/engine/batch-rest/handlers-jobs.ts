@@ -3,9 +3,11 @@
 import type { BatchJobCreateOptions, BatchTaskCreateOptions } from '../../../shared/azurebatch/types';
 import { BatchHttpError, invalidProperty, missingProperty, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type Handler } from './facade';
-import { accepted, created, listReply, record, requireMatch } from './replies';
+import { accepted, created, listReply, record, requireMatch, updated } from './replies';
 import type { StoredJob, StoredTask } from './store';
 import { deleteTaskRun, newTask, startTask, stopTask } from './task-runs';
+import { checkResourceFiles } from './resource-files';
+import { checkJobSpec, checkTaskSpec } from './unsupported';
 import { entityReply, jobView, taskState, taskView } from './views';
 
 const ID = /^[\w-]{1,64}$/;
@@ -29,7 +31,7 @@ function checkId(v: unknown): string {
   return v;
 }
 
-function notActive(j: StoredJob): BatchHttpError {
+export function notActive(j: StoredJob): BatchHttpError {
   return j.state === 'completed'
     ? new BatchHttpError(409, 'JobCompleted', 'The specified job is already in a completed state.', [
         { key: 'JobId', value: j.id },
@@ -45,6 +47,7 @@ function notActive(j: StoredJob): BatchHttpError {
 const addJob: Handler = (f, r) => {
   const b = record(r.body, 'job') as BatchJobCreateOptions;
   const id = checkId(b.id);
+  checkJobSpec(b);
   if (!b.poolInfo?.poolId) {
     throw b.poolInfo?.autoPoolSpecification
       ? invalidProperty(
@@ -66,7 +69,7 @@ const addJob: Handler = (f, r) => {
     tasks: [],
   });
   f.store.save();
-  return created(f, `/jobs/${id}`);
+  return created(f, `/jobs/${id}`, jobView(f, f.store.job(id)!).eTag);
 };
 
 const UPDATABLE = [
@@ -86,7 +89,7 @@ const updateJob: Handler = (f, r) => {
   for (const k of UPDATABLE) if (b[k] !== undefined) (j.options as Record<string, unknown>)[k] = b[k];
   j.lastModified = f.core.now();
   f.store.save();
-  return { status: 200, headers: { DataServiceId: `${f.baseUrl}/jobs/${j.id}` } };
+  return updated(f, `/jobs/${j.id}`, jobView(f, j).eTag);
 };
 
 const terminate: Handler = (f, r) => {
@@ -117,22 +120,34 @@ const deleteJob: Handler = (f, r) => {
   return { status: 202 };
 };
 
-const addTask: Handler = (f, r) => {
-  const j = jobOf(f, r.params.jobId);
-  if (j.state !== 'active') throw notActive(j);
-  const b = record(r.body, 'task') as BatchTaskCreateOptions;
+/**
+ * Checks one task's definition and starts it in job `j` (a single add and each item of a task collection);
+ * throws the service's error for the first thing wrong with it.
+ */
+export function addTaskTo(f: BatchFacade, j: StoredJob, body: unknown): StoredTask {
+  // A disabled job takes tasks; they start when it is enabled (handlers-job-state.ts).
+  if (j.state !== 'active' && j.state !== 'disabled') throw notActive(j);
+  const b = record(body, 'task') as BatchTaskCreateOptions;
   const id = checkId(b.id);
   if (typeof b.commandLine !== 'string' || !b.commandLine.trim()) throw missingProperty('commandLine');
+  checkTaskSpec(b);
+  checkResourceFiles(b.resourceFiles, 'resourceFiles');
   const n = b.multiInstanceSettings?.numberOfInstances;
   if (n !== undefined && (!Number.isInteger(n) || n < 1))
     throw invalidProperty('multiInstanceSettings.numberOfInstances', 'expected a whole number of at least 1');
   if (j.tasks.some((t) => t.id.toLowerCase() === id.toLowerCase()))
     throw new BatchHttpError(409, 'TaskExists', 'The specified task already exists.', [{ key: 'TaskId', value: id }]);
   const t = newTask(j, b, f.core.now());
-  startTask(f, j, t);
+  if (j.state === 'active') startTask(f, j, t);
   j.tasks.push(t);
   f.store.save();
-  return created(f, `/jobs/${j.id}/tasks/${id}`);
+  return t;
+}
+
+const addTask: Handler = (f, r) => {
+  const j = jobOf(f, r.params.jobId);
+  const t = addTaskTo(f, j, r.body);
+  return created(f, `/jobs/${j.id}/tasks/${t.id}`, taskView(f, j, t).eTag);
 };
 
 function taskCounts(f: BatchFacade, j: StoredJob) {
@@ -221,7 +236,7 @@ export const jobRoutes: Array<[string, string, Handler]> = [
       if (c !== undefined) t.options = { ...t.options, constraints: record(c, 'constraints') };
       t.lastModified = f.core.now();
       f.store.save();
-      return { status: 200, headers: { DataServiceId: `${f.baseUrl}/jobs/${j.id}/tasks/${t.id}` } };
+      return updated(f, `/jobs/${j.id}/tasks/${t.id}`, taskView(f, j, t).eTag);
     },
   ],
   [

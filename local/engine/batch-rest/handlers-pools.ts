@@ -10,7 +10,9 @@ import { listClusters } from '../core/lookups';
 import type { ClusterRec } from '../core/model';
 import { BatchHttpError, invalidProperty, missingProperty, notFound } from './batch-http-error';
 import { clusterKey, type BatchFacade, type BatchRequest, type Handler } from './facade';
-import { accepted, created, listReply, record, requireMatch } from './replies';
+import { accepted, created, listReply, record, requireMatch, updated } from './replies';
+import { evaluate } from './autoscale-run';
+import { checkPoolSpec } from './pool-spec';
 import { entityReply, nodeCountsView, poolView } from './views';
 
 export function poolOf(f: BatchFacade, id: string): ClusterRec {
@@ -79,6 +81,7 @@ const addPool: Handler = (f, r) => {
   const dedicated = count(b, 'targetDedicatedNodes') ?? 0;
   const low = count(b, 'targetLowPriorityNodes') ?? 0;
   const auto = b.enableAutoScale === true;
+  const spec = checkPoolSpec(b);
   const scaleSettings = auto
     ? autoScaleSettings(boundsOf(b.autoScaleFormula))
     : { manual: { targetNodeCount: dedicated + low } };
@@ -89,6 +92,8 @@ const addPool: Handler = (f, r) => {
     userAccountSettings: { adminUserName: 'batch' },
   });
   touch(f, id, {
+    spec,
+    autoScaleEnabledAt: auto ? f.core.now() : undefined,
     displayName: typeof b.displayName === 'string' ? b.displayName : undefined,
     metadata: b.metadata as never,
     enableAutoScale: auto,
@@ -96,7 +101,7 @@ const addPool: Handler = (f, r) => {
     autoScaleEvaluationInterval:
       typeof b.autoScaleEvaluationInterval === 'string' ? b.autoScaleEvaluationInterval : undefined,
   });
-  return created(f, `/pools/${id}`);
+  return created(f, `/pools/${id}`, poolView(f, poolOf(f, id)).eTag);
 };
 
 const resize: Handler = (f, r) => {
@@ -135,17 +140,18 @@ const enableAutoScale: Handler = (f, r) => {
   updateScale(f.core, c, autoScaleSettings(boundsOf(formula)));
   touch(f, c.cluster, {
     enableAutoScale: true,
+    autoScaleEnabledAt: f.core.now(),
     autoScaleFormula: formula,
     autoScaleEvaluationInterval: b.autoScaleEvaluationInterval,
   });
-  return { status: 200, headers: { DataServiceId: `${f.baseUrl}/pools/${c.cluster}` } };
+  return updated(f, `/pools/${c.cluster}`, poolView(f, c).eTag);
 };
 
 const disableAutoScale: Handler = (f, r) => {
   const c = poolOf(f, r.params.poolId);
   updateScale(f.core, c, { manual: { targetNodeCount: c.currentNodeCount } });
-  touch(f, c.cluster, { enableAutoScale: false });
-  return { status: 200, headers: { DataServiceId: `${f.baseUrl}/pools/${c.cluster}` } };
+  touch(f, c.cluster, { enableAutoScale: false, autoScaleEnabledAt: undefined });
+  return updated(f, `/pools/${c.cluster}`, poolView(f, c).eTag);
 };
 
 const evaluateAutoScale: Handler = (f, r) => {
@@ -159,16 +165,11 @@ const evaluateAutoScale: Handler = (f, r) => {
     );
   }
   const b = boundsOf(record(r.body, 'evaluateAutoScaleOptions').autoScaleFormula);
-  let demand = 0;
-  for (const j of f.core.state.activeJobs(c)) demand += j.props.nodeCount;
-  const target = Math.max(b.min, Math.min(b.max, demand));
-  const name = c.props.vmPriority === 'lowpriority' ? '$TargetLowPriorityNodes' : '$TargetDedicatedNodes';
-  return entityReply(f, 'Microsoft.Azure.Batch.Protocol.Entities.AutoScaleRun', {
-    timestamp: new Date(f.core.now()).toISOString(),
-    results:
-      `${name}=${target};$NodeDeallocationOption=taskcompletion;` +
-      `minNodes=${b.min};maxNodes=${b.max};demand=${demand}`,
-  } as BatchObject);
+  return entityReply(
+    f,
+    'Microsoft.Azure.Batch.Protocol.Entities.AutoScaleRun',
+    evaluate(f, c, b, f.core.now()) as unknown as BatchObject,
+  );
 };
 
 const removeNodes: Handler = (f, r) => {

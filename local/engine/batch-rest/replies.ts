@@ -42,16 +42,26 @@ export function listReply<T>(
   };
 }
 
-function serviceHeaders(f: BatchFacade, path: string): Record<string, string> {
-  return { DataServiceId: `${f.baseUrl}${path}`, 'Last-Modified': new Date(f.core.now()).toUTCString() };
+/** What the service sends on every change: the entity's id URL, when it changed and (when known) its new ETag. */
+function serviceHeaders(f: BatchFacade, path: string, eTag?: string): Record<string, string> {
+  return {
+    DataServiceId: `${f.baseUrl}${path}`,
+    'Last-Modified': new Date(f.core.now()).toUTCString(),
+    ...(eTag ? { ETag: eTag } : {}),
+  };
 }
 
-export function created(f: BatchFacade, path: string): Reply {
-  return { status: 201, headers: { ...serviceHeaders(f, path), Location: `${f.baseUrl}${path}` } };
+export function created(f: BatchFacade, path: string, eTag?: string): Reply {
+  return { status: 201, headers: { ...serviceHeaders(f, path, eTag), Location: `${f.baseUrl}${path}` } };
 }
 
-export function accepted(f: BatchFacade, path: string): Reply {
-  return { status: 202, headers: serviceHeaders(f, path) };
+export function accepted(f: BatchFacade, path: string, eTag?: string): Reply {
+  return { status: 202, headers: serviceHeaders(f, path, eTag) };
+}
+
+/** A change answered 200 (update, enable/disable auto-scale, replace). */
+export function updated(f: BatchFacade, path: string, eTag?: string): Reply {
+  return { status: 200, headers: serviceHeaders(f, path, eTag) };
 }
 
 /**

@@ -14,12 +14,17 @@ import { BatchHttpError, toBatchError } from './batch-http-error';
 import type { BatchFacade, BatchRequest, Handler } from './facade';
 import { accountRoutes } from './handlers-account';
 import { fileRoutes } from './handlers-files';
+import { jobStateRoutes } from './handlers-job-state';
 import { jobRoutes } from './handlers-jobs';
+import { notHereRoutes } from './handlers-not-here';
+import { poolUpdateRoutes } from './handlers-pool-update';
 import { poolRoutes } from './handlers-pools';
+import { taskCollectionRoutes } from './handlers-task-collection';
 import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io';
 import { BATCH_API_VERSIONS } from './local-account';
 import { seedFinishedBatchJobs } from './seed';
 import { BatchStore } from './store';
+import { resumeTasks } from './resume-tasks';
 import { reconcile } from './task-runs';
 
 export interface BatchServerOptions {
@@ -61,7 +66,16 @@ function compile([method, template, handler]: [string, string, Handler]): Route 
   return { method, pattern: new RegExp(`^${source}/?$`, 'i'), names, handler };
 }
 
-const ROUTES = [...poolRoutes, ...jobRoutes, ...fileRoutes, ...accountRoutes].map(compile);
+const ROUTES = [
+  ...poolRoutes,
+  ...poolUpdateRoutes,
+  ...jobRoutes,
+  ...jobStateRoutes,
+  ...taskCollectionRoutes,
+  ...fileRoutes,
+  ...accountRoutes,
+  ...notHereRoutes,
+].map(compile);
 
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } {
   let pathMatched = false;
@@ -147,8 +161,10 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     account: o.account,
     ws: o.workspace,
     baseUrl: '',
+    pending: new Map<string, Promise<void>>(),
+    stopping: new AbortController(),
   };
-  const uploads = new Map<string, Promise<void>>();
+  const uploads = f.pending;
   const step = (): void => {
     try {
       reconcile(f, uploads);
@@ -171,7 +187,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
-    const echo: Record<string, string> = {};
+    // The service sends DataServiceVersion and request-id on every answer, errors included.
+    const echo: Record<string, string> = { DataServiceVersion: '3.0' };
     const clientId = req.headers['client-request-id'];
     if (req.headers['return-client-request-id'] === 'true' && typeof clientId === 'string')
       echo['client-request-id'] = clientId;
@@ -183,7 +200,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
           console.error(
             `engine batch facade: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`,
           );
-        send(res, errorReply(err, f.baseUrl, requestId), req.method === 'HEAD');
+        const reply = errorReply(err, f.baseUrl, requestId);
+        send(res, { ...reply, headers: { ...reply.headers, ...echo } }, req.method === 'HEAD');
       },
     );
   });
@@ -192,6 +210,7 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
   });
   f.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  resumeTasks(f);
   const timer = setInterval(step, o.core.timing.schedulerIntervalMs);
   const settle = async (): Promise<void> => {
     step();
@@ -203,6 +222,8 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
     seedFinishedJobs: (count, pools, experiment) => seedFinishedBatchJobs(f, count, pools, experiment),
     async stop() {
       clearInterval(timer);
+      // Fetches of resource files end now; their tasks start again from the fetch at the next start.
+      f.stopping.abort();
       await new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();

@@ -17,7 +17,12 @@ export interface TaskOutcome {
   endTime: number;
   exitCode?: number;
   result: TaskExecutionResult;
-  failure?: { category: 'usererror' | 'servererror'; code: string; message: string };
+  failure?: {
+    category: 'usererror' | 'servererror';
+    code: string;
+    message: string;
+    details?: { name: string; value: string }[];
+  };
 }
 
 export interface StoredTask {
@@ -29,6 +34,9 @@ export interface StoredTask {
   coreJob: string;
   /** Set once the process ended and the output files were uploaded. */
   outcome?: TaskOutcome;
+  /** Runs after the first that ended with a nonzero exit code (task-retry.ts), and when the last began. */
+  retryCount?: number;
+  lastRetryTime?: number;
 }
 
 export interface StoredJob {
@@ -51,6 +59,10 @@ export interface StoredPool {
   autoScaleEvaluationInterval?: string;
   /** A constant auto-scale target of 0 runs as a manual pool in the core (which needs max ≥ 1). */
   enableAutoScale?: boolean;
+  /** When auto-scale was last enabled: the periodic evaluations (autoScaleRun) count from here. */
+  autoScaleEnabledAt?: number;
+  /** The pool as added, minus what the engine keeps itself (ids, counts, scale): read back as given. */
+  spec?: Record<string, unknown>;
   lastModified: number;
 }
 

@@ -9,7 +9,8 @@ import type {
   PoolNodeCounts,
   TaskState,
 } from '../../../shared/azurebatch/types';
-import { autoScaleFormula } from '../../../shared/core/autoscale-formula';
+import { autoScaleBounds, autoScaleFormula } from '../../../shared/core/autoscale-formula';
+import { evaluate, lastEvaluation } from './autoscale-run';
 import { nodeStateCounts } from '../core/clusters';
 import { isFinished, type ClusterRec } from '../core/model';
 import { coreJobOf, poolIdOf, type BatchFacade } from './facade';
@@ -47,7 +48,12 @@ export function poolView(f: BatchFacade, c: ClusterRec): BatchPool {
   const auto = extra?.enableAutoScale ?? scale?.autoScale !== undefined;
   const target = scale?.manual?.targetNodeCount ?? c.currentNodeCount;
   const lastModified = Math.max(c.provisioningStateTransitionTime, extra?.lastModified ?? 0);
+  const spec = (extra?.spec ?? {}) as Partial<BatchPool>;
+  const bounds = auto && extra?.autoScaleFormula ? autoScaleBounds(extra.autoScaleFormula) : undefined;
+  const interval = extra?.autoScaleEvaluationInterval;
   return withEtag({
+    // What was sent reads back as given; the engine's own values follow.
+    ...spec,
     id: c.cluster,
     displayName: extra?.displayName,
     url: `${f.baseUrl}/pools/${c.cluster}`,
@@ -71,11 +77,15 @@ export function poolView(f: BatchFacade, c: ClusterRec): BatchPool {
         (scale?.autoScale &&
           autoScaleFormula({ min: scale.autoScale.minimumNodeCount, max: scale.autoScale.maximumNodeCount }, low)))
       : undefined,
-    autoScaleEvaluationInterval: auto ? (extra?.autoScaleEvaluationInterval ?? 'PT15M') : undefined,
-    enableInterNodeCommunication: true,
+    autoScaleEvaluationInterval: auto ? (interval ?? 'PT15M') : undefined,
+    autoScaleRun:
+      bounds && extra?.autoScaleEnabledAt !== undefined
+        ? evaluate(f, c, bounds, lastEvaluation(extra.autoScaleEnabledAt, interval, f.core.now()))
+        : undefined,
+    enableInterNodeCommunication: spec.enableInterNodeCommunication ?? true,
     taskSlotsPerNode: 1,
-    taskSchedulingPolicy: { nodeFillType: 'spread' },
-    virtualMachineConfiguration: {
+    taskSchedulingPolicy: spec.taskSchedulingPolicy ?? { nodeFillType: 'spread' },
+    virtualMachineConfiguration: spec.virtualMachineConfiguration ?? {
       imageReference: { publisher: 'canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
       nodeAgentSKUId: 'batch.node.ubuntu 24.04',
     },
@@ -131,6 +141,7 @@ export function jobView(f: BatchFacade, j: StoredJob): BatchJob {
   const o = j.options;
   const started = j.tasks.map((t) => coreJobOf(f, t)?.startTime).filter((x): x is number => x !== undefined);
   return withEtag({
+    ...o,
     id: j.id,
     displayName: o.displayName,
     url: `${f.baseUrl}/jobs/${j.id}`,
@@ -176,6 +187,8 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
   const state = taskState(f, t);
   const stateTime = t.outcome?.endTime ?? (state === 'running' ? c?.startTime : undefined) ?? t.creationTime;
   return withEtag({
+    // What was sent reads back as given (resource files, dependencies, affinity, ...); the engine's own follow.
+    ...o,
     id: t.id,
     displayName: o.displayName,
     url: `${f.baseUrl}/jobs/${j.id}/tasks/${t.id}`,
@@ -202,7 +215,8 @@ export function taskView(f: BatchFacade, j: StoredJob, t: StoredTask): BatchTask
       exitCode: t.outcome?.exitCode,
       failureInfo: t.outcome?.failure,
       result: t.outcome?.result,
-      retryCount: 0,
+      retryCount: t.retryCount ?? 0,
+      lastRetryTime: iso(t.lastRetryTime),
       requeueCount: 0,
     },
     nodeInfo:

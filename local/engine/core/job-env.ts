@@ -24,12 +24,27 @@ export function jobDir(dataDir: string, j: JobRec): string {
   return join(dataDir, 'jobs', j.uuid);
 }
 
+/** The folder all of a job's nodes share ($AZ_BATCHAI_SHARED_JOB_TEMP): beside its temp folder. */
+function sharedTempOf(tempDir: string): string {
+  return join(dirname(tempDir), 'shared-temp');
+}
+
+/**
+ * The node's roots, under every name the service gave them: $AZ_BATCHAI_JOB_TEMP (its SDK tests) and
+ * $AZ_BATCHAI_JOB_TEMP_DIR (its CLI guide) are one folder; the shared job temp is one for all nodes.
+ */
 function baseEnv(paths: Omit<JobPaths, 'stdOutErr' | 'outputs'>): Record<string, string> {
   return {
     AZ_BATCHAI_MOUNT_ROOT: paths.mountRoot,
     AZ_BATCHAI_JOB_MOUNT_ROOT: paths.jobMountRoot,
+    AZ_BATCHAI_JOB_TEMP: paths.tempDir,
     AZ_BATCHAI_JOB_TEMP_DIR: paths.tempDir,
+    AZ_BATCHAI_SHARED_JOB_TEMP: sharedTempOf(paths.tempDir),
   };
+}
+
+function addInputs(j: JobRec, env: Record<string, string>): void {
+  for (const i of j.props.inputDirectories ?? []) env[`AZ_BATCHAI_INPUT_${i.id}`] = expandVars(i.path, env);
 }
 
 /**
@@ -55,10 +70,12 @@ export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPath
   materializeMounts(dataDir, mountRoot, c.props.nodeSetup?.mountVolumes);
   materializeMounts(dataDir, jobMountRoot, j.props.mountVolumes);
   mkdirSync(tempDir, { recursive: true });
+  mkdirSync(sharedTempOf(tempDir), { recursive: true });
+  // Expanded in the order the REST facade allows references (rest/body-paths.ts): roots, inputs, each output
+  // (which may start at an earlier one), then stdout/stderr (which may start at any).
   const env = baseEnv({ mountRoot, jobMountRoot, tempDir });
+  addInputs(j, env);
   const segment = jobOutputSegment(j);
-  const stdOutErr = join(resolve(expandVars(j.props.stdOutErrPathPrefix, env)), segment, 'stdouterr');
-  mkdirInside(dataDir, stdOutErr);
   const outputs: Record<string, string> = {};
   for (const o of j.props.outputDirectories ?? []) {
     const dir = join(
@@ -69,14 +86,17 @@ export function preparePaths(dataDir: string, c: ClusterRec, j: JobRec): JobPath
     );
     mkdirInside(dataDir, dir);
     outputs[o.id] = dir;
+    env[`AZ_BATCHAI_OUTPUT_${o.id}`] = dir;
   }
+  const stdOutErr = join(resolve(expandVars(j.props.stdOutErrPathPrefix, env)), segment, 'stdouterr');
+  mkdirInside(dataDir, stdOutErr);
   return { mountRoot, jobMountRoot, tempDir, stdOutErr, outputs };
 }
 
 /** The environment of one task of the job (tasks differ in role and index). */
 export function taskEnv(j: JobRec, paths: JobPaths, task: TaskSpec, all: TaskSpec[]): Record<string, string> {
   const env: Record<string, string> = { ...baseEnv(paths) };
-  for (const i of j.props.inputDirectories ?? []) env[`AZ_BATCHAI_INPUT_${i.id}`] = expandVars(i.path, env);
+  addInputs(j, env);
   for (const [id, dir] of Object.entries(paths.outputs)) env[`AZ_BATCHAI_OUTPUT_${id}`] = dir;
   const hosts = (role: TaskSpec['role']): string =>
     all

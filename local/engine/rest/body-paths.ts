@@ -1,12 +1,21 @@
 // Every path a job or cluster body names stays inside the engine's data directory. A prefix must start at one
-// of the node's roots ($AZ_BATCHAI_MOUNT_ROOT, $AZ_BATCHAI_JOB_MOUNT_ROOT, $AZ_BATCHAI_JOB_TEMP_DIR: all
-// folders under the data directory here) and, once resolved, still be under it; a relative path (mount
-// path, suffix) must resolve to a place inside whatever it is joined to. Checked before anything is created;
-// the core checks again against the real directories when a job starts (a link made by an earlier job).
+// of the node's roots ($AZ_BATCHAI_MOUNT_ROOT, $AZ_BATCHAI_JOB_MOUNT_ROOT, $AZ_BATCHAI_JOB_TEMP[_DIR],
+// $AZ_BATCHAI_SHARED_JOB_TEMP, or a job's input and output directories: all folders under the data directory
+// here) and, once resolved, still be under it; a relative path (mount path, suffix) must resolve to a place
+// inside whatever it is joined to. Checked before anything is created; the core checks again against the real
+// directories when a job starts (a link made by an earlier job).
 import { posix } from 'node:path';
 import { ArmHttpError } from './arm-error';
 
-const JOB_ROOTS = ['AZ_BATCHAI_MOUNT_ROOT', 'AZ_BATCHAI_JOB_MOUNT_ROOT', 'AZ_BATCHAI_JOB_TEMP_DIR'];
+// Every root the service accepted: $AZ_BATCHAI_JOB_TEMP is what Microsoft's recorded SDK tests use,
+// $AZ_BATCHAI_JOB_TEMP_DIR what the CLI guide names; both are the node's job temp folder here.
+const JOB_ROOTS = [
+  'AZ_BATCHAI_MOUNT_ROOT',
+  'AZ_BATCHAI_JOB_MOUNT_ROOT',
+  'AZ_BATCHAI_JOB_TEMP',
+  'AZ_BATCHAI_JOB_TEMP_DIR',
+  'AZ_BATCHAI_SHARED_JOB_TEMP',
+];
 const CLUSTER_ROOTS = ['AZ_BATCHAI_MOUNT_ROOT'];
 
 function refuse(path: string, value: string, expected: string): ArmHttpError {
@@ -50,12 +59,29 @@ function checkMounts(mv: unknown, at: string): void {
   }
 }
 
-/** A job PUT body (already schema-checked). */
+const ids = (dirs: Obj[], kind: 'INPUT' | 'OUTPUT'): string[] =>
+  dirs
+    .map((d) => d.id)
+    .filter((id): id is string => typeof id === 'string')
+    .map((id) => `AZ_BATCHAI_${kind}_${id}`);
+
+/**
+ * A job PUT body (already schema-checked). Input directories start at a root; an output directory may also
+ * start at any input or an earlier output ($AZ_BATCHAI_INPUT_<id>, $AZ_BATCHAI_OUTPUT_<id>); stdout/stderr at
+ * any of them. The engine expands them in that order (core/job-env.ts), so every one names a folder inside.
+ */
 export function checkJobPaths(body: unknown): void {
   const p = obj(obj(body).properties);
-  checkPrefix(p.stdOutErrPathPrefix, 'properties.stdOutErrPathPrefix', JOB_ROOTS);
-  list(p.outputDirectories).forEach((o, i) => {
-    checkPrefix(o.pathPrefix, `properties.outputDirectories[${i}].pathPrefix`, JOB_ROOTS);
+  const inputs = ids(list(p.inputDirectories), 'INPUT');
+  const outputs = list(p.outputDirectories);
+  checkPrefix(p.stdOutErrPathPrefix, 'properties.stdOutErrPathPrefix', [
+    ...JOB_ROOTS,
+    ...inputs,
+    ...ids(outputs, 'OUTPUT'),
+  ]);
+  outputs.forEach((o, i) => {
+    const roots = [...JOB_ROOTS, ...inputs, ...ids(outputs.slice(0, i), 'OUTPUT')];
+    checkPrefix(o.pathPrefix, `properties.outputDirectories[${i}].pathPrefix`, roots);
     if (o.pathSuffix !== undefined && o.pathSuffix !== null)
       checkRelative(o.pathSuffix, `properties.outputDirectories[${i}].pathSuffix`);
   });
