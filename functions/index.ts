@@ -15,6 +15,7 @@ import { createNotifyFunction } from './notify';
 import { createPollFunction } from './poll';
 import { lazyServices, type ServiceProvider } from './service-provider';
 import { createSlackFunction } from './slack';
+import { createSlackTurnsFunction } from './slack-turns';
 
 export function createDefinitions(
   config: Config,
@@ -25,7 +26,8 @@ export function createDefinitions(
     createPollFunction(services.backend, schedules.poll),
     createNotifyFunction(services.all),
     createMessagesFunction(services.all),
-    createSlackFunction(services.all),
+    createSlackFunction(services.slackIntake),
+    createSlackTurnsFunction(services.all),
     createHealthFunction(services.backend),
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),

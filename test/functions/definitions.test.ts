@@ -25,6 +25,7 @@ test('every function once, with the schedules, queues and routes of the config i
     'notify',
     'poll',
     'slack',
+    'slack-turns',
   ]);
   const timers = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])),
@@ -33,7 +34,7 @@ test('every function once, with the schedules, queues and routes of the config i
   const queues = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),
   );
-  expect(queues).toEqual({ notify: 'events', followups: 'followups' });
+  expect(queues).toEqual({ notify: 'events', followups: 'followups', 'slack-turns': 'slack-turns' });
   const routes = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])),
   );
@@ -46,7 +47,11 @@ test('defining the functions builds no services: a provider that cannot build is
     calls.push(part);
     throw new Error(`${part} services are unavailable`);
   };
-  const defs = createDefinitions(loadConfig(env), { backend: unavailable('backend'), all: unavailable('all') });
+  const defs = createDefinitions(loadConfig(env), {
+    backend: unavailable('backend'),
+    all: unavailable('all'),
+    slackIntake: unavailable('slackIntake'),
+  });
   expect(calls).toEqual([]);
   const health = defs.find((d) => d.name === 'health');
   if (!health || !hasTrigger(health, 'http')) throw new Error('no health function');
