@@ -29,7 +29,6 @@ export interface BackendOverrides {
   log?: (line: string) => void;
 }
 
-
 export async function createBackendServices(
   config: Config,
   overrides: BackendOverrides = {},

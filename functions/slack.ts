@@ -28,7 +28,9 @@ export function createSlackHandler(intake: SlackIntakeProvider) {
   };
 }
 
-export function createSlackFunction(intake: SlackIntakeProvider): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
+export function createSlackFunction(
+  intake: SlackIntakeProvider,
+): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'slack',
     trigger: { type: 'http', methods: ['POST'], route: 'slack/events', authLevel: 'anonymous' },

@@ -83,7 +83,10 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
         throw e;
       });
       await ready;
-      await receiver.dispatch({ body: parseSlackBody(turn.body, turn.contentType), custom: { [BOT_CONTEXT_KEY]: bot } });
+      await receiver.dispatch({
+        body: parseSlackBody(turn.body, turn.contentType),
+        custom: { [BOT_CONTEXT_KEY]: bot },
+      });
     } catch (e) {
       log(`[slack] a turn in ${turn.conversation} failed: ${redactText(toError(e).message)}`);
     }
@@ -95,6 +98,5 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
       const conversation = parseSlackTurnsMessage(message);
       return { conversation, outcome: await opts.inbox.drain(conversation, (turn) => run(turn, bot)) };
     },
-
   };
 }

@@ -23,7 +23,9 @@ export function verifySlackSignature(
     return { ok: false, reason: 'X-Slack-Request-Timestamp is not Unix seconds' };
   if (Math.abs(nowMs / 1000 - ts) > MAX_SKEW_SECONDS)
     return { ok: false, reason: 'timestamp more than 5 minutes from now (stale or replayed)' };
-  const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${rawTs}:${rawBody}`).digest('hex')}`);
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', signingSecret).update(`v0:${rawTs}:${rawBody}`).digest('hex')}`,
+  );
   const given = Buffer.from(signature);
   const valid = given.length === expected.length && timingSafeEqual(given, expected);
   return valid ? { ok: true } : { ok: false, reason: 'signature mismatch' };

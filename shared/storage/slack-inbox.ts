@@ -67,7 +67,10 @@ function joined(row: Record<string, unknown>): string {
 export function parseSlackTurnsMessage(raw: unknown): string {
   const c = (raw as { conversation?: unknown } | null)?.conversation;
   if (typeof c !== 'string' || !c) {
-    throw new InputError('SlackTurnsMessageInvalid', 'Expected a slack-turns message {conversation: "<team>:<channel>"}.');
+    throw new InputError(
+      'SlackTurnsMessageInvalid',
+      'Expected a slack-turns message {conversation: "<team>:<channel>"}.',
+    );
   }
   return c;
 }

@@ -326,6 +326,9 @@ test('a conversation another instance is draining waits: its message comes back 
 });
 
 async function drainQueueWhenVisible(bot: ChatBot): Promise<void> {
-  await waitFor('the busy message back on the queue', async () => (await queue.peekMessages()).peekedMessageItems.length);
+  await waitFor(
+    'the busy message back on the queue',
+    async () => (await queue.peekMessages()).peekedMessageItems.length,
+  );
   await drainQueue(bot);
 }
