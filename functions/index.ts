@@ -9,6 +9,7 @@ import { hasTrigger, type FunctionDefinition } from './definition';
 import { createExpireApprovalsFunction } from './expire-approvals';
 import { createFollowUpsFunction } from './followups';
 import { createHealthFunction } from './health';
+import { createHealthDetailsFunction } from './health-details';
 import { createIdleFunction } from './idle';
 import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
@@ -29,6 +30,7 @@ export function createDefinitions(
     createSlackFunction(services.slackIntake),
     createSlackTurnsFunction(services.all),
     createHealthFunction(services.backend),
+    createHealthDetailsFunction(services.backend),
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),
     createFollowUpsFunction(services.all),

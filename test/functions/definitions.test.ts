@@ -20,6 +20,7 @@ test('every function once, with the schedules, queues and routes of the config i
     'expire-approvals',
     'followups',
     'health',
+    'health-details',
     'idle',
     'messages',
     'notify',
@@ -38,7 +39,19 @@ test('every function once, with the schedules, queues and routes of the config i
   const routes = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])),
   );
-  expect(routes).toEqual({ messages: 'POST messages', slack: 'POST slack/events', health: 'GET health' });
+  expect(routes).toEqual({
+    messages: 'POST messages',
+    slack: 'POST slack/events',
+    health: 'GET health',
+    'health-details': 'GET health/details',
+  });
+  const levels = defs.flatMap((d) => (hasTrigger(d, 'http') ? [`${d.name} ${d.trigger.authLevel}`] : []));
+  expect(levels.sort()).toEqual([
+    'health anonymous',
+    'health-details function',
+    'messages anonymous',
+    'slack anonymous',
+  ]);
 });
 
 test('defining the functions builds no services: a provider that cannot build is only reached by a call', async () => {
