@@ -2,12 +2,52 @@
 // with the params they pass, and an evaluator of the expressions the templates use for app settings, so that a
 // test can compute what the deployment writes (module outputs stood in by sample values) and hand it to the
 // app's own loadConfig. The evaluator knows the functions these templates call and refuses any other by name.
-import { readFileSync } from 'node:fs';
-import Parser, { type SyntaxNode } from 'tree-sitter';
-import Bicep from 'tree-sitter-bicep';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
-const parser = new Parser();
-parser.setLanguage(Bicep as Parser.Language);
+/** A syntax node as bicep-parse-child.js prints it, with the few readers the checks use. */
+export class SyntaxNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly field: string | null;
+  readonly row: number;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly children: SyntaxNode[];
+  readonly text: string;
+
+  constructor(data: NodeData, source: string) {
+    this.type = data.type;
+    this.isNamed = data.named;
+    this.isMissing = data.missing;
+    this.field = data.field;
+    this.row = data.row;
+    this.startIndex = data.start;
+    this.endIndex = data.end;
+    this.text = source.slice(data.start, data.end);
+    this.children = data.children.map((c) => new SyntaxNode(c, source));
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    return this.children.filter((c) => c.isNamed);
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
+}
+
+interface NodeData {
+  type: string;
+  named: boolean;
+  missing: boolean;
+  field: string | null;
+  row: number;
+  start: number;
+  end: number;
+  children: NodeData[];
+}
 
 export interface BicepFile {
   path: string;
@@ -41,7 +81,7 @@ const first = (n: SyntaxNode, type: string) => n.namedChildren.find((c) => c.typ
 function syntaxErrors(root: SyntaxNode): string[] {
   const out: string[] = [];
   const walk = (n: SyntaxNode) => {
-    if (n.type === 'ERROR' || n.isMissing) out.push(`line ${n.startPosition.row + 1}: ${n.text.slice(0, 60)}`);
+    if (n.type === 'ERROR' || n.isMissing) out.push(`line ${n.row + 1}: ${n.text.slice(0, 60)}`);
     for (const c of n.children) walk(c);
   };
   walk(root);
@@ -66,8 +106,18 @@ function bodyOf(decl: SyntaxNode): { body: SyntaxNode; condition?: SyntaxNode } 
   return { body: n };
 }
 
+const cache = new Map<string, BicepFile>();
+
+/** Parses (once per path) and reads the declarations; a syntax error fails with its line. */
 export function parseBicep(path: string): BicepFile {
-  const root = parser.parse(readFileSync(path, 'utf8')).rootNode;
+  const cached = cache.get(path);
+  if (cached) return cached;
+  const printed = execFileSync(process.execPath, [join(__dirname, 'bicep-parse-child.js'), path], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const { text, root: data } = (JSON.parse(printed) as Record<string, { text: string; root: NodeData }>)[path];
+  const root = new SyntaxNode(data, text);
   const errors = syntaxErrors(root);
   if (errors.length) throw new Error(`${path} does not parse as Bicep:\n${errors.join('\n')}`);
   const file: BicepFile = {
@@ -111,6 +161,7 @@ export function parseBicep(path: string): BicepFile {
     }
     decorators = [];
   }
+  cache.set(path, file);
   return file;
 }
 
@@ -253,9 +304,9 @@ export function codeText(file: BicepFile): string {
   walk(file.root);
   let out = '';
   let at = 0;
-  for (const [s, e] of cuts) {
-    out += text.slice(at, s);
-    at = e;
+  for (const [start, end] of cuts) {
+    out += text.slice(at, start);
+    at = end;
   }
   return out + text.slice(at);
 }
