@@ -3,7 +3,7 @@
 // function calls drain(): each waiting turn of the conversation, in order, goes through bolt (a
 // request/response receiver) to the listeners, which answer with chat.postMessage / chat.update / response_url.
 // Posts go through the paced sender (sender.ts), which is also this transport's proactive side.
-import { App, LogLevel, type Logger } from '@slack/bolt';
+import type { App, Logger, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../shared/config';
 import { redactText } from '../../shared/core/redact';
@@ -31,7 +31,7 @@ export interface SlackTransportOptions {
  * Bolt's logger on ours: warnings and errors only, secrets masked (bolt logs no tokens, but error text may echo input).
  */
 function boltLogger(log: (line: string) => void): Logger {
-  let level = LogLevel.WARN;
+  let level = 'warn' as LogLevel;
   const line = (msg: unknown[]) =>
     log(`[slack] ${redactText(msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' '))}`);
   return {
@@ -62,26 +62,36 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const receiver = new RequestReceiver();
-  // One workspace token and no auth.test round trip on a cold start (the ack budget is 3 s): bolt's ignoreSelf
-  // would need the bot's ids, and the DM listener drops the bot's own messages itself.
-  const app = new App({
-    receiver,
-    authorize: async () => ({ botToken }),
-    ignoreSelf: false,
-    deferInitialization: true,
-    clientOptions: { slackApiUrl: apiUrl },
-    logger: boltLogger(log),
-  });
-  registerListeners(app, { sender, apiUrl, log });
+  let app: App | undefined;
+  // Bolt (and express below it) loads on the first Slack turn, not with the composition root: the `messages`
+  // function shares that root, and a Teams turn has no use for it.
+  const boltApp = (): App => {
+    if (app) return app;
+    const { App } = require('@slack/bolt') as typeof import('@slack/bolt');
+    // One workspace token and no auth.test round trip: bolt's ignoreSelf would need the bot's ids, and the DM
+    // listener drops the bot's own messages itself.
+    app = new App({
+      receiver,
+      authorize: async () => ({ botToken }),
+      ignoreSelf: false,
+      deferInitialization: true,
+      clientOptions: { slackApiUrl: apiUrl },
+      logger: boltLogger(log),
+    });
+    registerListeners(app, { sender, apiUrl, log });
+    return app;
+  };
   let ready: Promise<void> | undefined;
 
   /** One waiting turn through bolt; the request was acknowledged long ago, so what ack() is given goes nowhere. */
   async function run(turn: SlackTurn, bot: ChatBot): Promise<void> {
     try {
-      ready ??= app.init().catch((e: unknown) => {
-        ready = undefined;
-        throw e;
-      });
+      ready ??= boltApp()
+        .init()
+        .catch((e: unknown) => {
+          ready = undefined;
+          throw e;
+        });
       await ready;
       await receiver.dispatch({
         body: parseSlackBody(turn.body, turn.contentType),
