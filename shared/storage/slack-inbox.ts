@@ -123,15 +123,27 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
         if (statusOf(e) === 409) return 'duplicate';
         throw e;
       }
-      await table.createEntity({
+      const row = {
         partitionKey: turnPartition(turn.conversation),
-        rowKey: `${String(now()).padStart(15, '0')}-${key.slice(0, 16)}`,
-        conversation: turn.conversation,
-        requestKey: turn.requestKey,
-        contentType: turn.contentType,
-        ...split(turn.body),
-      });
-      await enqueue(turn.conversation);
+        rowKey: `${String(now()).padStart(15, '0')}-${key}`,
+      };
+      try {
+        await table.createEntity({
+          ...row,
+          conversation: turn.conversation,
+          requestKey: turn.requestKey,
+          contentType: turn.contentType,
+          ...split(turn.body),
+        });
+        await enqueue(turn.conversation);
+      } catch (e) {
+        // Not accepted after all: forget the key and the turn, so that Slack's retry (after our 500) is.
+        await Promise.allSettled([
+          table.deleteEntity(row.partitionKey, row.rowKey),
+          table.deleteEntity(`seen-${key.slice(0, 2)}`, key),
+        ]);
+        throw e;
+      }
       return 'queued';
     },
     async drain(conversation, run) {
