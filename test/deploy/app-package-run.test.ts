@@ -63,7 +63,10 @@ test('registers every function from the unpacked package, and loads every servic
       'exports.setProgrammingModel = () => {};\n' +
       'exports.registerHook = () => ({ dispose() {} });\n' +
       'exports.log = () => {};\n' +
-      'exports.registerFunction = (metadata) => { exports.registered.push(metadata.name); return { dispose() {} }; };\n',
+      'exports.registerFunction = (metadata) => {\n' +
+      '  exports.registered.push(metadata.name);\n' +
+      '  return { dispose() {} };\n' +
+      '};\n',
   );
   const out = execFileSync(process.execPath, [join(__dirname, 'support/package-child.js'), unpacked], {
     cwd: unpacked,

@@ -65,7 +65,9 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
   });
 
   it("an existing account (its id on the command line) becomes the app's workspace, in its own subscription", () => {
-    const id = `/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/gpu-rg/providers/Microsoft.Batch/batchAccounts/teamgpu`;
+    const id =
+      '/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/gpu-rg' +
+      '/providers/Microsoft.Batch/batchAccounts/teamgpu';
     const settings = deployment('main.azurebatch.parameters.json', { batchAccountId: id }).appSettings();
     expect(loadConfig(settings).compute).toMatchObject({
       backend: 'azurebatch',
@@ -99,7 +101,9 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
 });
 
 describe('Azure ML (infra/main.azureml.parameters.json)', () => {
-  const workspaceId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/ml-team/providers/Microsoft.MachineLearningServices/workspaces/vision`;
+  const workspaceId =
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/ml-team` +
+    '/providers/Microsoft.MachineLearningServices/workspaces/vision';
 
   it('without the workspace id the deployment fails before anything is created, saying what to set', () => {
     expect(() => deployment('main.azureml.parameters.json').appSettings()).toThrow(BicepFail);

@@ -163,7 +163,7 @@ describe('identities and roles', () => {
     expect(all).not.toMatch(/BatchAI|grantBatchAiRole/);
   });
 
-  it('keeps the Slack secrets in a Key Vault it creates (RBAC; the identity reads) and creates no secret itself', () => {
+  it('keeps the Slack secrets in a Key Vault it creates (RBAC; the identity reads), and creates no secret', () => {
     const kv = modules['key-vault.bicep'];
     expect(kv).toMatch(/enableRbacAuthorization:\s*true/);
     expect(kv).toContain('4633458b-17de-408a-b874-0445c86b69e6'); // Key Vault Secrets User

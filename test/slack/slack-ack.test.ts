@@ -61,7 +61,7 @@ async function hold(method: string, path: string): Promise<void> {
 }
 const release = () => fetch(`${stack.urls.engine}/_engine/faults`, { method: 'DELETE' });
 
-test('a DM submit and a slash command are acknowledged while their backend calls are held; the answers follow', async () => {
+test('a DM submit and a slash command are acknowledged while their backend calls are held; then answered', async () => {
   await hold('PUT', '/jobs/[^/]+$');
   await hold('GET', '/clusters$');
   const submit = await say(DM, 'submit hello seconds=0 --name ack-held');

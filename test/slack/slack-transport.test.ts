@@ -284,7 +284,7 @@ test("a conversation's turns run in the order they came, whatever order the queu
   ]);
 });
 
-test('a conversation another instance is draining waits: its message comes back later, nothing runs twice', async () => {
+test('a conversation another instance drains waits: its message comes back later, nothing runs twice', async () => {
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => {
     release = resolve;
