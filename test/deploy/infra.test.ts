@@ -1,5 +1,5 @@
 // Structural checks on infra/ (no Bicep compiler installs here): the Flex Consumption shape, identities instead
-// of keys, role assignments, and wiring between main.bicep, its modules and main.parameters.json.
+// of keys, role assignments, and wiring between main.bicep, its modules and the backends' parameter files.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { codeText, parseBicep, type BicepFile } from './support/bicep-tree';
