@@ -117,6 +117,7 @@ describe('/api/health setup summary', () => {
         },
         bot: { auth: 'UserAssignedMSI', appId: CLIENT_ID, tenantId: TENANT_ID },
         backend: { api: 'Microsoft.BatchAI', endpoint: 'https://management.azure.com', auth: 'DefaultAzureCredential' },
+        workspaces: ['rg/ws'],
       },
     });
   });

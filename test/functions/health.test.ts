@@ -33,12 +33,15 @@ test('anonymous: 200 ok, or 503 not ok; never an identity, tenant, endpoint or w
   expect(await call(createHealthFunction(unreachable))).toEqual({ status: 503, jsonBody: { status: 'not ok' } });
 });
 
-test('details, behind the function key: the backend, identities and failing workspaces', async () => {
+test('details, behind the function key: the backend, its workspaces, identities and failing workspaces', async () => {
   const failure = [{ workspace: 'rg/ws', since: '2026-12-01T00:00:00Z', error: 'AuthorizationFailed' }];
   const details = createHealthDetailsFunction(failing(failure));
   expect(details.trigger).toMatchObject({ route: 'health/details', authLevel: 'function' });
   const r = await call(details);
-  expect(r).toMatchObject({ status: 200, jsonBody: { status: 'degraded', failingWorkspaces: failure } });
+  expect(r).toMatchObject({
+    status: 200,
+    jsonBody: { status: 'degraded', failingWorkspaces: failure, setup: { workspaces: ['rg/ws'] } },
+  });
   expect(JSON.stringify(r.jsonBody)).toContain('0c2c4f6e-5a7b-4b8e-9d41-1f2e3d4c5b6a');
   expect(await call(createHealthDetailsFunction(unreachable))).toMatchObject({
     status: 503,
