@@ -5,6 +5,10 @@
 //   the graphs became lazy (the naive way);
 // - `first-call <function>`: define the functions from the environment's config and time that function's first
 //   invocation (loading its service graph, opening its tables, doing its work) against the running stack.
+// bench/cold-start.ts runs this file from inside the staged deploy package (its dist/bench/), so every require
+// resolves into the package's own dist/ and pruned node_modules, as on a Flex instance.
+import { createHmac } from 'node:crypto';
+import { join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { FunctionDefinition } from '../functions/definition';
@@ -78,6 +82,31 @@ function firstInput(def: FunctionDefinition): { input: unknown; context: Invocat
           },
         }),
       };
+    // A mention in a Slack channel, signed as Slack signs it: verified, left in the inbox, acknowledged.
+    case 'slack': {
+      const body = JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0BENCH',
+        event_id: `EvBench${process.pid}`,
+        event: { type: 'app_mention', user: 'U0BENCH', channel: 'C0BENCH', text: '<@U0BOT> help', ts: '1.000001' },
+      });
+      const ts = String(Math.floor(Date.now() / 1000));
+      const secret = process.env.SLACK_SIGNING_SECRET ?? '';
+      const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+      return {
+        context,
+        input: new HttpRequest({
+          method: 'POST',
+          url: 'http://127.0.0.1/api/slack/events',
+          headers: {
+            'content-type': 'application/json',
+            'x-slack-request-timestamp': ts,
+            'x-slack-signature': signature,
+          },
+          body: { string: body },
+        }),
+      };
+    }
     case 'health':
       return { context, input: new HttpRequest({ method: 'GET', url: 'http://127.0.0.1/api/health' }) };
     default:
@@ -117,10 +146,9 @@ async function main(argv: string[]): Promise<Record<string, number>> {
     const status = (result as { status?: number } | undefined)?.status;
     if (status !== undefined && status >= 400) throw new Error(`first-call ${arg}: answered ${status}`);
     const ms = performance.now() - t1;
-    return {
-      ms,
-      botbuilderLoaded: Object.keys(require.cache).some((k) => /[\\/]node_modules[\\/]botbuilder[\\/]/.test(k)) ? 1 : 0,
-    };
+    const loaded = (name: string) =>
+      Object.keys(require.cache).some((k) => k.includes(`${sep}node_modules${sep}${name}${sep}`)) ? 1 : 0;
+    return { ms, botbuilderLoaded: loaded('botbuilder'), boltLoaded: loaded(join('@slack', 'bolt')) };
   }
   throw new Error(`expected register lazy|eager or first-call <function>, got ${argv.join(' ')}`);
 }

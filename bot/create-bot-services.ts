@@ -7,40 +7,51 @@ import { createCompute } from '../shared/create-compute';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
+import { createSlackInbox } from '../shared/storage/slack-inbox';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
-import { createSlackTransport, type SlackTransportOptions } from './slack/transport';
+import { createSlackTransport, type SlackTransport, type SlackTransportOptions } from './slack/transport';
 import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
   bot: ChatBot;
   transport: ChatTransport;
-  /** The Slack app (Slack's own protocol); undefined unless SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set. */
-  slack?: ChatTransport;
+  /**
+   * The Slack app's turns and posts (Slack's own protocol); undefined unless SLACK_SIGNING_SECRET and
+   * SLACK_BOT_TOKEN are set. Its requests come in through functions/slack-intake.ts.
+   */
+  slack?: SlackTransport;
   deps: BotDeps;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
 }
 
 export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 'log'>> & {
-  /** The Slack transport's clocks (tests replay old requests and run 429 storms without waiting). */
-  slack?: Pick<SlackTransportOptions, 'now' | 'clock'>;
+  /** The Slack sender's clock (tests run 429 storms without waiting). */
+  slack?: Pick<SlackTransportOptions, 'clock'>;
 };
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
   const compute = overrides.compute ?? (await createCompute(config));
-  const [stores, followUps] = await Promise.all([
+  const [stores, followUps, inbox] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
+    config.slack ? createSlackInbox(config.storage) : undefined,
   ]);
   const transport = createBotFrameworkTransport(config.bot);
   const slack =
     config.slack &&
-    createSlackTransport({ slack: config.slack, ...overrides.slack, ...(overrides.log ? { log: overrides.log } : {}) });
+    inbox &&
+    createSlackTransport({
+      slack: config.slack,
+      inbox,
+      ...overrides.slack,
+      ...(overrides.log ? { log: overrides.log } : {}),
+    });
   const deps: BotDeps = {
     compute,
     stores,

@@ -1,7 +1,6 @@
 // The backend's composition root without any chat SDK: one Config → the compute port (COMPUTE_BACKEND), Table stores,
 // the backend's stores and queue, and the poller. The poll and health functions need only this (so their
 // first call never loads botbuilder); functions/services.ts adds the chat side on top of it.
-import { redactText } from '../shared/core/redact';
 import { createCompute } from '../shared/create-compute';
 import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
@@ -13,6 +12,7 @@ import {
   type StorageOptions,
   type Stores,
 } from '../shared/storage/index';
+import { defaultLog, redacting } from './log';
 
 export interface BackendServices {
   config: Config;
@@ -28,10 +28,6 @@ export interface BackendOverrides {
   storage?: StorageOptions;
   log?: (line: string) => void;
 }
-
-export const defaultLog = (line: string) => console.log(line);
-/** Every log line of the app passes the one text redactor, whatever error text it carries. */
-export const redacting = (sink: (line: string) => void) => (line: string) => sink(redactText(line));
 
 export async function createBackendServices(
   config: Config,

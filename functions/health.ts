@@ -1,34 +1,19 @@
-// HTTP GET /api/health: storage reachable, which workspaces are failing to poll (since when, why), and how this
-// instance is wired (identities and backend, see setup-summary.ts). 200 when all is well, 200 "degraded" when a
-// workspace fails, 503 when storage cannot be read.
+// HTTP GET /api/health, anonymous: ok (200) or not ok (503: storage unreachable, or a workspace failing to
+// poll), and nothing else. Anyone can reach it, so it names no identity, tenant, endpoint or workspace; the
+// report behind the function key (health-details.ts) says which and why.
 import type { FunctionDefinition } from './definition';
-import { toError } from '../shared/errors';
-import type { BackendServices } from './backend-services';
-import { setupSummary, type SetupSummary } from './setup-summary';
+import { healthReport, type HealthServices } from './health-report';
 
 export function createHealthFunction(
-  services: () => Promise<Pick<BackendServices, 'backend' | 'config'>>,
+  services: HealthServices,
 ): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'health',
     trigger: { type: 'http', methods: ['GET'], route: 'health', authLevel: 'anonymous' },
     handler: async (_request, context) => {
-      let setup: SetupSummary | undefined;
-      try {
-        const s = await services();
-        setup = setupSummary(s.config);
-        const failing = await s.backend.pollStatus.failing();
-        return {
-          status: 200,
-          jsonBody: { status: failing.length ? 'degraded' : 'ok', failingWorkspaces: failing, setup },
-        };
-      } catch (e) {
-        context.error(`health: ${toError(e).message}`);
-        return {
-          status: 503,
-          jsonBody: { status: 'unavailable', error: 'storage is not reachable', ...(setup ? { setup } : {}) },
-        };
-      }
+      const report = await healthReport(services, context);
+      const ok = report.body.status === 'ok';
+      return { status: ok ? 200 : 503, jsonBody: { status: ok ? 'ok' : 'not ok' } };
     },
   };
 }

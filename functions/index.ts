@@ -9,12 +9,14 @@ import { hasTrigger, type FunctionDefinition } from './definition';
 import { createExpireApprovalsFunction } from './expire-approvals';
 import { createFollowUpsFunction } from './followups';
 import { createHealthFunction } from './health';
+import { createHealthDetailsFunction } from './health-details';
 import { createIdleFunction } from './idle';
 import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
 import { createPollFunction } from './poll';
 import { lazyServices, type ServiceProvider } from './service-provider';
 import { createSlackFunction } from './slack';
+import { createSlackTurnsFunction } from './slack-turns';
 
 export function createDefinitions(
   config: Config,
@@ -25,8 +27,10 @@ export function createDefinitions(
     createPollFunction(services.backend, schedules.poll),
     createNotifyFunction(services.all),
     createMessagesFunction(services.all),
-    createSlackFunction(services.all),
+    createSlackFunction(services.slackIntake),
+    createSlackTurnsFunction(services.all),
     createHealthFunction(services.backend),
+    createHealthDetailsFunction(services.backend),
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),
     createFollowUpsFunction(services.all),

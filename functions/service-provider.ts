@@ -4,12 +4,15 @@
 import type { Config } from '../shared/config';
 import type { BackendServices } from './backend-services';
 import type { Services } from './services';
+import type { SlackIntake } from '../bot/slack/intake';
 
 export interface ServiceProvider {
   /** Batch AI client, stores, poller: no chat SDK. */
   backend(): Promise<BackendServices>;
   /** Everything, the chat transport included (built on the same backend services). */
   all(): Promise<Services>;
+  /** The Slack HTTP function's graph: signature check and inbox only; undefined when the Slack app is off. */
+  slackIntake(): Promise<SlackIntake | undefined>;
 }
 
 /** Builds once and shares the result; a failed build is forgotten, so the next call tries again. */
@@ -30,5 +33,8 @@ export function lazyServices(config: Config): ServiceProvider {
   const all = once(async () =>
     (require('./services') as typeof import('./services')).createServices(config, {}, await backend()),
   );
-  return { backend, all };
+  const slackIntake = once(async () =>
+    (require('./slack-intake') as typeof import('./slack-intake')).createSlackIntakeServices(config),
+  );
+  return { backend, all, slackIntake };
 }

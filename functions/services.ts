@@ -7,13 +7,8 @@ import type { Config } from '../shared/config';
 import { createApprovalExpiry, type ApprovalExpiry } from '../shared/services/approval-expiry';
 import { createIdleScaleDown, type IdleScaleDown } from '../shared/services/idle';
 import { createNotifier, type AlertPort, type Notifier } from '../shared/services/notifier';
-import {
-  createBackendServices,
-  defaultLog,
-  redacting,
-  type BackendOverrides,
-  type BackendServices,
-} from './backend-services';
+import { createBackendServices, type BackendOverrides, type BackendServices } from './backend-services';
+import { defaultLog, redacting } from './log';
 
 export interface Services extends BackendServices {
   transport: BotServices['transport'];
@@ -29,7 +24,7 @@ export interface Services extends BackendServices {
 export interface ServiceOverrides extends BackendOverrides {
   /** Replaces the proactive sender of alerts and notices (tests that simulate a crash mid-send). */
   sender?: AlertPort;
-  /** The Slack transport's clocks (see createBotServices). */
+  /** The Slack sender's clock (see createBotServices). */
   slack?: BotOverrides['slack'];
 }
 

@@ -1,6 +1,8 @@
 // What /api/health says about how this instance is wired: which identity each part signs in with and which
-// compute backend it talks to. Identifiers and endpoints only: never a password, key or connection string.
+// compute backend it talks to, and the workspaces (Batch accounts, Azure ML workspaces) it polls. Identifiers and
+// endpoints only: never a password, key or connection string.
 import type { Config } from '../shared/config';
+import { workspaceLabel } from '../shared/core/arm-names';
 
 export interface SetupSummary {
   storage:
@@ -14,6 +16,8 @@ export interface SetupSummary {
         accounts: string[] | 'discovered through ARM';
         auth: 'DefaultAzureCredential' | 'local token' | 'shared key';
       };
+  /** What COMPUTE_WORKSPACES names, as resourceGroup/workspace: what the poller reaches (or says it cannot). */
+  workspaces: string[];
   /** Old setting names this instance was given, each with the name to use instead (they still work). */
   deprecatedSettings?: string[];
 }
@@ -58,6 +62,7 @@ export function setupSummary(config: Pick<Config, 'storage' | 'bot' | 'compute' 
       ? { auth: appType, appId, ...(appTenantId ? { tenantId: appTenantId } : {}) }
       : { auth: 'none (local mode)' },
     backend: backendSummary(config),
+    workspaces: config.compute.workspaces.map(workspaceLabel),
     ...(config.deprecatedSettings.length
       ? { deprecatedSettings: config.deprecatedSettings.map((d) => `${d.name}: use ${d.use}`) }
       : {}),

@@ -1,21 +1,18 @@
 // HTTP trigger `slack` (POST /api/slack/events): the Slack app's one request URL, for the Events API, the
-// `/batchai` slash command and interactivity. The Slack transport (bot/slack/transport.ts) verifies Slack's
-// signature over the raw body, runs the bot's turn and says what to answer. Off (404) until both Slack
-// secrets are set.
+// `/batchai` slash command and interactivity. The intake (bot/slack/intake.ts) verifies Slack's signature over
+// the raw body, leaves the turn in the inbox and acknowledges at once; `slack-turns` (slack-turns.ts) runs it.
+// Off (404) until both Slack secrets are set.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { ChatBot, ChatTransport } from '../bot/transport';
+import type { SlackIntake } from '../bot/slack/intake';
 import { toChatRequest, toHttpResponse } from './chat-http';
 import type { FunctionDefinition } from './definition';
 
-export interface SlackServices {
-  bot: ChatBot;
-  /** Undefined when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set. */
-  slack?: ChatTransport;
-}
+/** Undefined when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set. */
+export type SlackIntakeProvider = () => Promise<SlackIntake | undefined>;
 
-export function createSlackHandler(services: () => Promise<SlackServices>) {
+export function createSlackHandler(intake: SlackIntakeProvider) {
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
-    const { bot, slack } = await services();
+    const slack = await intake();
     if (!slack) {
       return {
         status: 404,
@@ -27,16 +24,16 @@ export function createSlackHandler(services: () => Promise<SlackServices>) {
         },
       };
     }
-    return toHttpResponse(await slack.handle(await toChatRequest(request), bot));
+    return toHttpResponse(await slack.handle(await toChatRequest(request)));
   };
 }
 
 export function createSlackFunction(
-  services: () => Promise<SlackServices>,
+  intake: SlackIntakeProvider,
 ): Extract<FunctionDefinition, { trigger: { type: 'http' } }> {
   return {
     name: 'slack',
     trigger: { type: 'http', methods: ['POST'], route: 'slack/events', authLevel: 'anonymous' },
-    handler: createSlackHandler(services),
+    handler: createSlackHandler(intake),
   };
 }

@@ -62,6 +62,8 @@ export interface LocalStack {
   batchAccount?: { account: string; url: string; key: string };
   /** Names of the templates loaded from templates/. */
   templates: string[];
+  /** The functions host's key: `x-functions-key` for /api/health/details (a new one each start). */
+  functionKey: string;
   stop(): Promise<void>;
 }
 
@@ -267,6 +269,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       },
       batchAccount,
       templates: loaded.map((t) => t.name),
+      functionKey: host.functionKey,
       stop: stopAll,
     };
   } catch (e) {
@@ -337,6 +340,7 @@ async function main(): Promise<void> {
       `  chat page        ${stack.urls.chat}/`,
       '  chat CLI         npm run chat -- "help"',
       `  bot endpoint     ${stack.urls.messages}`,
+      `  health           ${stack.urls.functions}/api/health  (details: /api/health/details?code=${stack.functionKey})`,
       `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
       '  backend          ' +
         (stack.config.compute.backend === 'azurebatch'

@@ -396,7 +396,28 @@ function botSettings(env: Env): Config['bot'] {
   return bot;
 }
 
+const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
+
+/**
+ * App Service puts a Key Vault reference's secret in place of `@Microsoft.KeyVault(SecretUri=…)` when the app's
+ * identity can read it; when it cannot (no role yet, no secret version, a vault it cannot reach) the setting keeps
+ * the reference text, which would otherwise be used as the secret itself. Refused, naming every such setting.
+ */
+export function refuseUnresolvedReferences(env: Env): void {
+  const unresolved = Object.keys(env)
+    .filter((name) => KEY_VAULT_REFERENCE.test(env[name] ?? ''))
+    .sort();
+  if (unresolved.length === 0) return;
+  throw new InputError(
+    'ConfigInvalid',
+    `${unresolved.join(', ')} still read${unresolved.length === 1 ? 's' : ''} @Microsoft.KeyVault(…): ` +
+      'expected the secret itself. The Key Vault reference did not resolve: set the secret in the vault ' +
+      "(az keyvault secret set), check the app identity's Key Vault Secrets User role, then restart the app.",
+  );
+}
+
 export function loadConfig(given: Env = process.env): Config {
+  refuseUnresolvedReferences(given);
   const { env, deprecated } = withRenamedSettings(given);
   const workspaces = parseWorkspaces(required(env, 'COMPUTE_WORKSPACES', 'resourceGroup/workspace[,...]'));
   const slack = slackConfig(env);

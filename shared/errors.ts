@@ -41,6 +41,7 @@ export const ErrorCode = {
   ScheduleInvalid: 'ScheduleInvalid',
   ScheduleNeverFires: 'ScheduleNeverFires',
   SlackAppRefused: 'SlackAppRefused',
+  SlackTurnsMessageInvalid: 'SlackTurnsMessageInvalid',
   SlackUnreachable: 'SlackUnreachable',
   TemplateBadValue: 'TemplateBadValue',
   TemplateDuplicate: 'TemplateDuplicate',

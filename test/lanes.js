@@ -16,6 +16,8 @@ const UNIT = [
   'files/file-tail-lines.test.ts',
   'local/ncrontab.test.ts',
   'config.test.ts',
+  'deploy/key-vault-references.test.ts',
+  'functions/health.test.ts',
 ];
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,7 +1,8 @@
 // What the Slack app does with each kind of request, as bolt listeners over the neutral bot (bot/transport.ts):
 // - a mention in a channel (`app_mention`) and a direct message (`message` in an im) run their text;
 // - the slash command `/batchai <text>` runs <text>; its answer is posted to the channel (the command itself
-//   is not shown there), and a failure to post comes back to the person alone (the ack's ephemeral text);
+//   is not shown there), and a failure to post comes back to the person alone (an ephemeral message on the
+//   command's response_url: the request itself was acknowledged before the turn ran, see intake.ts);
 // - a button press (`block_actions`) runs the button's value (our buttons carry the command) and replaces the
 //   pressed message with the answer, as Teams does with Universal Actions.
 // The Slack user id is the person (roles, audit, `--mine`); the team id scopes the conversation.
@@ -97,7 +98,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
+    await ack();
     const failed = await run({
       team: command.team_id,
       channel: command.channel_id,
@@ -106,16 +108,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       text: command.text.trim(),
       bot: botOf(context),
     });
-    await ack(
-      failed
-        ? {
-            response_type: 'ephemeral',
-            text:
-              `I could not post in this channel (${redactText(failed.message)}). ` +
-              'Add the app to the channel, or send me a direct message.',
-          }
-        : undefined,
-    );
+    if (!failed) return;
+    await respond({
+      response_type: 'ephemeral',
+      text:
+        `I could not post in this channel (${redactText(failed.message)}). ` +
+        'Add the app to the channel, or send me a direct message.',
+    }).catch((e: unknown) => deps.log(`[slack] could not answer on response_url: ${redactText(toError(e).message)}`));
   });
 
   app.action({ type: 'block_actions' }, async ({ ack, body, action, context }) => {

@@ -1,9 +1,8 @@
-// Bolt's Receiver seam (init/start/stop) for a host that hands us one request and wants one response back, as
-// the Azure Functions HTTP trigger does: there is no server to start, and nothing may run after the response
-// (on a Consumption plan the process can be frozen), so the response is sent once bolt has processed the
-// event, carrying what the listener passed to ack(). The listeners therefore finish their work (one command,
-// one post) well inside Slack's 3 seconds; anything longer goes to the `followups` queue.
-import { ReceiverMultipleAckError, type App, type Receiver } from '@slack/bolt';
+// Bolt's Receiver seam (init/start/stop) for a host that hands us one request at a time: there is no server to
+// start. The `slack-turns` queue function runs each turn that intake.ts acknowledged through dispatch(); what a
+// listener passes to ack() comes back as the response (Slack got its answer long before, so the transport
+// drops it; the slash command says a failure on its response_url instead).
+import type { App, Receiver } from '@slack/bolt';
 import type { ChatResponse } from '../transport';
 import type { SlackBody } from './body';
 
@@ -39,7 +38,8 @@ export class RequestReceiver implements Receiver {
     await this.app.processEvent({
       body: d.body,
       ack: async (response?: unknown) => {
-        if (acked) throw new ReceiverMultipleAckError();
+        // Bolt's own ReceiverMultipleAckError is a value import, which would load bolt with this file.
+        if (acked) throw new Error('slack: ack() called more than once for one request');
         acked = true;
         answer = response;
       },

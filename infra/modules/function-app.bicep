@@ -1,7 +1,9 @@
 // The Function App on a Flex Consumption plan (FC1, Linux, Node 22), running as the user-assigned identity.
 // The package is deployed to a blob container (functionAppConfig.deployment) that the identity reads; host
 // storage, our Tables and Queues, the compute backend (DefaultAzureCredential through AZURE_CLIENT_ID) and
-// Application Insights all use that identity: no connection string or key is set anywhere. Flex Consumption
+// Application Insights all use that identity: no connection string or key is set anywhere. Secrets (the Slack
+// app's) are Key Vault references, resolved with the same identity (keyVaultReferenceIdentity). The
+// `appsettings` resource replaces every setting on each deploy: every setting the app reads comes from here. Flex Consumption
 // takes the runtime from functionAppConfig and refuses FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION
 // as app settings, so neither appears here.
 
@@ -19,7 +21,7 @@ param applicationInsightsConnectionString string
 param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
-@description('The app\'s own settings (the bot, the backend, the schedules), merged after the identity-based ones.')
+@description('The app\'s own settings (the bot, the backend, the schedules, Key Vault references), merged after the identity-based ones.')
 param appSettings object
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -50,6 +52,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
     }

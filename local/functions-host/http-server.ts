@@ -1,6 +1,8 @@
 // HTTP-triggered functions on node:http, bound to 127.0.0.1 only: `/api/<route>` → the handler with an
 // @azure/functions HttpRequest, its HttpResponseInit written back. Route templates `{name}` / `{name?}` fill
-// request.params as in Azure.
+// request.params as in Azure. A function of authLevel `function` (or `admin`) needs the host's function key, as
+// Azure checks it: the `x-functions-key` header or the `code` query parameter; without it, 401 and no call.
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest, HttpResponse } from '@azure/functions';
@@ -57,9 +59,16 @@ function plain(res: ServerResponse, status: number, text: string, extra: Record<
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...extra }).end(text);
 }
 
+/** Whether the request carries `key` (header or `code`), compared in constant time. */
+function hasKey(req: IncomingMessage, url: URL, key: string): boolean {
+  const given = Buffer.from(String(req.headers['x-functions-key'] ?? url.searchParams.get('code') ?? ''));
+  const expected = Buffer.from(key);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export async function startHttpServer(
   defs: HttpDefinition[],
-  opts: { port: number; log: HostLog; inFlight: InFlight },
+  opts: { port: number; log: HostLog; inFlight: InFlight; functionKey: string },
 ): Promise<{ url: string /** Stops accepting, lets running requests finish, closes. */; close(): Promise<void> }> {
   const routes: Route[] = defs.map((def) => ({ def, ...compileRoute(def.trigger.route) }));
 
@@ -85,6 +94,10 @@ export async function startHttpServer(
       return plain(res, 405, `${method} not allowed`, {
         allow: matches.flatMap(({ r }) => r.def.trigger.methods).join(', '),
       });
+    if (hit.r.def.trigger.authLevel !== 'anonymous' && !hasKey(req, url, opts.functionKey)) {
+      res.writeHead(401).end();
+      return;
+    }
     const params: Record<string, string> = {};
     hit.r.names.forEach((n, i) => {
       if (hit.m[i + 1] !== undefined) params[n] = decodeURIComponent(hit.m[i + 1]);

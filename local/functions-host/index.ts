@@ -1,6 +1,7 @@
 // The Functions dev host: runs the same FunctionDefinitions Azure would (functions/*.ts), without Azure
 // Functions Core Tools (which cannot be installed here). Timers on their NCRONTAB schedule or a local
 // interval, queue triggers on a real Storage queue with retries and a poison queue, HTTP on 127.0.0.1.
+import { randomBytes } from 'node:crypto';
 import type { FunctionDefinition } from '../../functions/definition';
 import { InputError } from '../../shared/errors';
 import { queueSettings } from './host-json';
@@ -20,6 +21,8 @@ export interface FunctionsHostOptions {
   httpPort?: number;
   /** Parsed host.json (see readHostJson); `extensions.queues` is honoured. */
   hostJson?: unknown;
+  /** The key HTTP functions of authLevel `function` ask for (default: a random one, see FunctionsHost). */
+  functionKey?: string;
   /** Timer name → interval in ms, replacing its schedule (POLL_INTERVAL_SECONDS locally). */
   timerOverrides?: Record<string, number>;
   log?: HostLog;
@@ -28,6 +31,8 @@ export interface FunctionsHostOptions {
 export interface FunctionsHost {
   /** http://127.0.0.1:PORT; HTTP functions are under `${url}/api/<route>`. */
   url: string;
+  /** What `x-functions-key` (or `?code=`) must say for a function of authLevel `function`. */
+  functionKey: string;
   /** Stops timers and queue polling, waits for running invocations to finish, closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -61,11 +66,16 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
   }
   const settings = queueSettings(opts.hostJson ?? {});
   const inFlight = new InFlight();
+  const functionKey = opts.functionKey ?? randomBytes(24).toString('base64url');
+  if (!/^[\w-]{16,}$/.test(functionKey)) {
+    throw new InputError('ConfigInvalid', 'functionKey: expected at least 16 letters, digits, - or _.');
+  }
 
   const http = await startHttpServer(byTrigger(opts.definitions, 'http'), {
     port: opts.httpPort ?? 7071,
     log,
     inFlight,
+    functionKey,
   });
   const queueRunners: QueueRunner[] = [];
   const timers: TimerRunner[] = [];
@@ -91,6 +101,7 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
   let stopping: Promise<void> | undefined;
   return {
     url: http.url,
+    functionKey,
     stop() {
       stopping ??= (async () => {
         stopTriggers();

@@ -1,7 +1,8 @@
 // `npm run chat -- --channel slack …`: the terminal client of the local Slack. It writes as a Slack user (a DM
 // by default; a channel id C… makes it a mention, `/batchai …` the slash command; --press a button), so the
 // app is reached the way Slack reaches it (signed requests to /api/slack/events), then prints the bot's
-// messages in that channel as text, and with --wait their in-place updates and the alerts that follow.
+// messages in that channel as text, and with --wait their in-place updates and the alerts that follow. The app
+// acknowledges at once and answers from its queue, so the client waits (up to ANSWER_WAIT_MS) for that answer.
 import { InputError } from '../../shared/errors';
 import { slackMessageToText } from './blocks-text';
 import type { SlackMessage } from './web-api-fake';
@@ -16,6 +17,9 @@ export interface SlackChatOptions {
   waitSeconds: number;
   json: boolean;
 }
+
+/** The longest wait for the answer to what was said or pressed (a cold start and a slow backend call fit). */
+const ANSWER_WAIT_MS = 30_000;
 
 interface Io {
   out(s: string): void;
@@ -40,9 +44,21 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
   const base = o.url.replace(/\/+$/, '');
-  const history = async () =>
-    (await call<{ messages: SlackMessage[] }>(`${base}/_local/history?channel=${encodeURIComponent(o.channel)}`))
-      .messages;
+  const read = () =>
+    call<{ messages: SlackMessage[]; responses: Array<{ text?: string }> }>(
+      `${base}/_local/history?channel=${encodeURIComponent(o.channel)}`,
+    );
+  const first = await read();
+  // Answers from earlier runs were shown then.
+  let shownResponses = first.responses.length;
+  let answered = false;
+  const history = async () => {
+    const h = await read();
+    // An answer on the response_url (e.g. the slash command could not post) is for this person only.
+    for (const r of h.responses.slice(shownResponses)) io.out(`── batchai · only you ──\n${r.text ?? ''}\n`);
+    shownResponses = h.responses.length;
+    return h.messages;
+  };
   // ts → edits already printed: a message shows again (marked updated) when chat.update changed it.
   const printed = new Map<string, number>();
   const print = (messages: SlackMessage[]) => {
@@ -50,6 +66,7 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
       if (!m.bot || printed.get(m.ts) === m.edits) continue;
       const tag = printed.has(m.ts) ? ' · updated' : '';
       printed.set(m.ts, m.edits);
+      answered = true;
       io.out(
         o.json
           ? JSON.stringify(m)
@@ -58,7 +75,7 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
       );
     }
   };
-  const before = await history();
+  const before = first.messages;
   if (o.text === undefined && o.press === undefined && o.waitSeconds === 0) return print(before);
   before.forEach((m) => printed.set(m.ts, m.edits));
 
@@ -76,11 +93,14 @@ export async function runSlackChat(o: SlackChatOptions, io: Io): Promise<void> {
         'SlackAppRefused',
         `The app answered HTTP ${r.app.status}${r.app.body ? `: ${r.app.body}` : ''}.`,
       );
-    // An ephemeral answer (e.g. the slash command could not post) is for this person only: show it as such.
-    const ephemeral = /^\{/.test(r.app.body) ? (JSON.parse(r.app.body) as { text?: string }).text : undefined;
-    if (ephemeral) io.out(`── batchai · only you ──\n${ephemeral}\n`);
-  }
-  print(await history());
+    const answerBy = Date.now() + ANSWER_WAIT_MS;
+    const responsesBefore = shownResponses;
+    print(await history());
+    while (!answered && shownResponses === responsesBefore && Date.now() < answerBy) {
+      await io.sleep(100);
+      print(await history());
+    }
+  } else print(await history());
   const deadline = Date.now() + o.waitSeconds * 1000;
   while (Date.now() < deadline) {
     await io.sleep(Math.min(500, deadline - Date.now()));

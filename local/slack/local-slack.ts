@@ -21,6 +21,18 @@ export interface LocalSlackOptions extends SlackApiFakeOptions {
 export interface Delivery {
   status: number;
   body: string;
+  /**
+   * Milliseconds from sending the request to the app's answer: Slack shows a timeout (and retries an event)
+   * past 3,000. A figure to print and bench, not to assert on.
+   */
+  ackMs: number;
+}
+
+/** What the app posted to a slash command's or a button press's response_url. */
+export interface ResponseUrlPost {
+  /** The channel of the command or button press whose response_url it was. */
+  channel: string;
+  body: unknown;
 }
 
 export interface LocalSlack {
@@ -36,6 +48,12 @@ export interface LocalSlack {
    * one).
    */
   press(who: SlackWho, button: string, ts?: string): Promise<Delivery>;
+  /** Every request the app was sent, and how long each took to be acknowledged. */
+  deliveries(): Delivery[];
+  /** A new response_url for a command or press in `channel` (requests made outside say/press: tests). */
+  responseUrl(channel: string): string;
+  /** What the app posted to response_urls, oldest first. */
+  responses(): ResponseUrlPost[];
   stop(): Promise<void>;
 }
 
@@ -74,22 +92,34 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
   const now = opts.now ?? Date.now;
   let appUrl = opts.appUrl;
   let n = 0;
+  const deliveries: Delivery[] = [];
+  const responses: ResponseUrlPost[] = [];
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const ids = () => ({ responseUrl: `${url}/_local/response/${++n}`, triggerId: `${n}.local.trigger` });
+  // response_url n → the channel it answers in.
+  const responseChannels = new Map<string, string>();
+  const ids = (channel: string) => {
+    responseChannels.set(String(++n), channel);
+    return { responseUrl: `${url}/_local/response/${n}`, triggerId: `${n}.local.trigger` };
+  };
 
   async function deliver(body: string, type: 'json' | 'form'): Promise<Delivery> {
     if (!appUrl) throw new InputError('NotConnected', 'The local Slack has no app URL yet (connect(appUrl)).');
+    // Real time, whatever `now` says: the acknowledgement is measured as Slack measures it.
+    const sent = performance.now();
     const res = await fetch(appUrl, {
       method: 'POST',
       headers: { ...signSlackRequest(opts.signingSecret, body, type, now()) },
       body,
     });
-    return { status: res.status, body: await res.text() };
+    const text = await res.text();
+    const delivery = { status: res.status, body: text, ackMs: Math.round(performance.now() - sent) };
+    deliveries.push(delivery);
+    return delivery;
   }
 
   const slack: LocalSlack = {
@@ -101,7 +131,7 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     },
     async say(who, text) {
       const slash = /^\/batchai(?:\s+|$)/.exec(text);
-      if (slash) return deliver(slashCommandBody(who, text.slice(slash[0].length).trim(), ids()), 'form');
+      if (slash) return deliver(slashCommandBody(who, text.slice(slash[0].length).trim(), ids(who.channel)), 'form');
       const m = fake.addUserMessage(
         who.channel,
         who.user,
@@ -146,10 +176,13 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
         who,
         m,
         { action_id: b.action_id, value: b.value, text: b.text.text },
-        { ...ids(), actionTs: String(now() / 1000) },
+        { ...ids(who.channel), actionTs: String(now() / 1000) },
       );
       return deliver(body, 'form');
     },
+    deliveries: () => [...deliveries],
+    responses: () => [...responses],
+    responseUrl: (channel) => ids(channel).responseUrl,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -161,7 +194,8 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
     const u = new URL(req.url ?? '/', url);
     if (req.method === 'GET' && path === '/_local/history') {
       const channel = u.searchParams.get('channel') ?? '';
-      return sendJson(res, 200, { ok: true, messages: fake.messages(channel) });
+      const answers = responses.filter((r) => r.channel === channel).map((r) => r.body);
+      return sendJson(res, 200, { ok: true, messages: fake.messages(channel), responses: answers });
     }
     if (req.method === 'POST' && (path === '/_local/say' || path === '/_local/press')) {
       const body = (await readJson(req)) as { text?: unknown; ts?: unknown; button?: unknown } | undefined;
@@ -180,8 +214,14 @@ export async function startLocalSlack(opts: LocalSlackOptions): Promise<LocalSla
       }
       return sendJson(res, 200, { ok: true, app: await slack.press(who, body.button, body.ts as string | undefined) });
     }
-    // Slash commands may be answered on their response_url; this app posts with chat.postMessage instead.
-    if (req.method === 'POST' && path.startsWith('/_local/response/')) return sendJson(res, 200, { ok: true });
+    // Slash commands and button presses may be answered on their response_url (this app does so only to tell
+    // the person alone that it could not post in the channel).
+    if (req.method === 'POST' && path.startsWith('/_local/response/')) {
+      const channel = responseChannels.get(path.slice('/_local/response/'.length));
+      if (!channel) throw new InputError('NotFound', `${path} is not a response_url this local Slack gave out.`);
+      responses.push({ channel, body: await readJson(req) });
+      return sendJson(res, 200, { ok: true });
+    }
     sendError(res, 404, 'NotFound', `${req.method} ${path} is not a route of the local Slack.`);
   }
 

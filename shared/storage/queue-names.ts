@@ -2,3 +2,4 @@
 // without loading the storage SDKs (they load on the function's first call).
 export const EVENTS_QUEUE = 'events';
 export const FOLLOWUPS_QUEUE = 'followups';
+export const SLACK_TURNS_QUEUE = 'slack-turns';

@@ -4,7 +4,7 @@
 // goes missing at runtime is Batch AI's).
 import { createNotifyFunction } from '../../functions/notify';
 import { createPollFunction } from '../../functions/poll';
-import { createHealthFunction } from '../../functions/health';
+import { createHealthDetailsFunction } from '../../functions/health-details';
 import { HttpRequest } from '@azure/functions';
 import type { ComputeBackend } from '../../shared/compute/model';
 import {
@@ -141,7 +141,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await tick();
     await tick();
     expect(stack.logs.filter((l) => /workspace rg\/missing is failing/.test(l))).toHaveLength(1);
-    const health = await createHealthFunction(async () => services).handler(
+    const health = await createHealthDetailsFunction(async () => services).handler(
       new HttpRequest({ url: 'http://x/api/health', method: 'GET' }),
       context(),
     );
@@ -153,7 +153,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     expect(stack.logs.filter((l) => /workspace rg\/missing recovered/.test(l))).toHaveLength(1);
     expect(
       (
-        await createHealthFunction(async () => services).handler(
+        await createHealthDetailsFunction(async () => services).handler(
           new HttpRequest({ url: 'http://x/api/health', method: 'GET' }),
           context(),
         )

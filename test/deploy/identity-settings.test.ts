@@ -2,7 +2,7 @@
 // its user-assigned managed identity, and /api/health saying which identities and backend are in use, never a secret.
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { loadConfig, storageSettings } from '../../shared/config';
-import { createHealthFunction } from '../../functions/health';
+import { createHealthDetailsFunction } from '../../functions/health-details';
 import type { Services } from '../../functions/services';
 
 const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub' };
@@ -91,7 +91,7 @@ describe('/api/health setup summary', () => {
       Services,
       'backend' | 'config'
     >;
-    return createHealthFunction(async () => services).handler(
+    return createHealthDetailsFunction(async () => services).handler(
       new HttpRequest({ url: 'http://x/api/health', method: 'GET' }),
       new InvocationContext(),
     );
@@ -117,6 +117,7 @@ describe('/api/health setup summary', () => {
         },
         bot: { auth: 'UserAssignedMSI', appId: CLIENT_ID, tenantId: TENANT_ID },
         backend: { api: 'Microsoft.BatchAI', endpoint: 'https://management.azure.com', auth: 'DefaultAzureCredential' },
+        workspaces: ['rg/ws'],
       },
     });
   });

@@ -1,73 +1,93 @@
 // Structural checks on infra/ (no Bicep compiler installs here): the Flex Consumption shape, identities instead
-// of keys, role assignments, and wiring between main.bicep, its modules and main.parameters.json.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { moduleCalls, outputs, params, stripComments } from './support/bicep-text';
+// of keys, role assignments, and wiring between main.bicep, its modules and the backends' parameter files.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { codeText, parseBicep, type BicepFile } from './support/bicep-tree';
 
 const INFRA = resolve(__dirname, '../../infra');
 const read = (path: string) => readFileSync(path, 'utf8');
-const main = read(join(INFRA, 'main.bicep'));
+const bicepFiles = [
+  join(INFRA, 'main.bicep'),
+  ...readdirSync(join(INFRA, 'modules')).map((f) => join(INFRA, 'modules', f)),
+];
+const parsed = new Map<string, BicepFile>(bicepFiles.map((f) => [f, parseBicep(f)]));
+const mainFile = parsed.get(join(INFRA, 'main.bicep'))!;
+const main = codeText(mainFile);
 const modules = Object.fromEntries(
-  readdirSync(join(INFRA, 'modules')).map((f) => [f, stripComments(read(join(INFRA, 'modules', f)))]),
+  readdirSync(join(INFRA, 'modules')).map((f) => [f, codeText(parsed.get(join(INFRA, 'modules', f))!)]),
 );
-const all = [stripComments(main), ...Object.values(modules)].join('\n');
+const all = [main, ...Object.values(modules)].join('\n');
+const PARAMETER_FILES = ['main.azurebatch.parameters.json', 'main.azureml.parameters.json'];
 
-describe('main.bicep wiring', () => {
-  const calls = moduleCalls(main);
+describe('every Bicep file parses, and main.bicep wires its modules', () => {
+  it('parses every .bicep file with tree-sitter-bicep, without a syntax error', () => {
+    expect(parsed.size).toBe(bicepFiles.length);
+    expect(bicepFiles.length).toBeGreaterThan(10);
+  });
 
-  it('calls each concern as a module, and every module file exists', () => {
-    expect(calls.map((c) => c.path).sort()).toEqual([
-      './modules/bot.bicep',
-      './modules/function-app.bicep',
-      './modules/identity.bicep',
-      './modules/monitoring.bicep',
-      './modules/role-on-batch-account.bicep',
-      './modules/role-on-resource-group.bicep',
-      './modules/storage-roles.bicep',
-      './modules/storage.bicep',
-    ]);
-    for (const c of calls) expect(existsSync(resolve(INFRA, c.path))).toBe(true);
+  it('calls modules whose files exist, and every module file is called', () => {
+    const called = new Set<string>();
+    for (const [path, file] of parsed)
+      for (const m of file.modules) {
+        const target = resolve(dirname(path), m.path);
+        expect({ from: path, module: m.path, exists: existsSync(target) }).toEqual({
+          from: path,
+          module: m.path,
+          exists: true,
+        });
+        called.add(target);
+      }
+    expect([...parsed.keys()].filter((p) => p !== join(INFRA, 'main.bicep') && !called.has(p))).toEqual([]);
   });
 
   it('passes each module only params it declares, and every param it requires', () => {
-    for (const c of calls) {
-      const declared = params(read(resolve(INFRA, c.path)));
-      expect({ module: c.path, unknown: c.params.filter((p) => !declared.some((d) => d.name === p)) }).toEqual({
-        module: c.path,
-        unknown: [],
-      });
-      const required = declared.filter((d) => !d.hasDefault).map((d) => d.name);
-      expect({ module: c.path, missing: required.filter((r) => !c.params.includes(r)) }).toEqual({
-        module: c.path,
-        missing: [],
-      });
-    }
+    for (const [path, file] of parsed)
+      for (const m of file.modules) {
+        const declared = parsed.get(resolve(dirname(path), m.path))!.params;
+        const given = [...m.params.keys()];
+        const unknown = given.filter((p) => !declared.has(p));
+        const missing = [...declared].filter(([name, d]) => !d.default && !m.params.has(name)).map(([n]) => n);
+        expect({ module: m.symbol, unknown, missing }).toEqual({ module: m.symbol, unknown: [], missing: [] });
+      }
   });
 
   it('reads only outputs the modules declare', () => {
-    const symbols = Object.fromEntries(calls.map((c) => [c.symbol, outputs(read(resolve(INFRA, c.path)))]));
-    const used = [...stripComments(main).matchAll(/\b(\w+)\.outputs\.(\w+)/g)];
-    expect(used.length).toBeGreaterThan(10);
-    for (const [, symbol, output] of used)
-      expect({ symbol, output, declared: symbols[symbol]?.includes(output) }).toEqual({
-        symbol,
-        output,
-        declared: true,
-      });
+    let reads = 0;
+    for (const [path, file] of parsed) {
+      const outputsOf = new Map(
+        file.modules.map((m) => [m.symbol, parsed.get(resolve(dirname(path), m.path))!.outputs]),
+      );
+      for (const [, symbol, output] of codeText(file).matchAll(/\b(\w+)\.outputs\.(\w+)/g)) {
+        reads++;
+        expect({ symbol, output, declared: outputsOf.get(symbol)?.has(output) }).toEqual({
+          symbol,
+          output,
+          declared: true,
+        });
+      }
+    }
+    expect(reads).toBeGreaterThan(20);
   });
 
-  it('declares every parameter main.parameters.json sets, and the file sets every required one', () => {
-    const file = JSON.parse(read(join(INFRA, 'main.parameters.json'))) as { parameters: Record<string, unknown> };
-    const declared = params(main);
-    const given = Object.keys(file.parameters);
-    expect(given.filter((g) => !declared.some((d) => d.name === g))).toEqual([]);
-    expect(declared.filter((d) => !d.hasDefault && !given.includes(d.name)).map((d) => d.name)).toEqual([]);
+  it('ships one parameter file per backend: each declared, each required one set, no placeholder ids', () => {
+    for (const name of PARAMETER_FILES) {
+      const file = JSON.parse(read(join(INFRA, name))) as { parameters: Record<string, { value: unknown }> };
+      const given = Object.keys(file.parameters);
+      expect({ name, unknown: given.filter((g) => !mainFile.params.has(g)) }).toEqual({ name, unknown: [] });
+      const required = [...mainFile.params].filter(([, d]) => !d.default).map(([n]) => n);
+      expect({ name, missing: required.filter((r) => !given.includes(r)) }).toEqual({ name, missing: [] });
+      // The ids a person must supply are not in a shipped file: a value there would be someone else's.
+      expect(given).not.toContain('amlWorkspaceId');
+      expect(given).not.toContain('batchAccountId');
+      expect(read(join(INFRA, name))).not.toMatch(/\/subscriptions\/|<[^>]+>|ml-rg|gpu-workspace/);
+    }
+    expect(existsSync(join(INFRA, 'main.parameters.json'))).toBe(false);
   });
 
   it("outputs what the README's next steps use", () => {
     const readme = read(join(INFRA, '..', 'README.md'));
-    for (const o of ['functionAppName', 'botAppId', 'functionAppHostName', 'healthUrl', 'botName']) {
-      expect(outputs(main)).toContain(o);
+    for (const o of ['functionAppName', 'botAppId', 'functionAppHostName', 'healthUrl', 'botName', 'keyVaultName']) {
+      expect(mainFile.outputs.has(o)).toBe(true);
       expect(readme).toContain(o);
     }
   });
@@ -130,19 +150,30 @@ describe('identities and roles', () => {
     expect(m).toMatch(/'Microsoft.Authorization\/roleAssignments@[\d-]+' = \[for role in items\(roles\)/);
   });
 
-  it('gives the identity the compute role on the Batch AI resource groups and the Batch account, as parameters', () => {
-    expect(main).toMatch(
-      new RegExp(
-        /module batchAiRoles '.\/modules\//.source +
-          /role-on-resource-group.bicep' = \[for rg in batchAiResourceGroups: if \(grantBatchAiRole\)/.source,
-      ),
-    );
-    expect(main).toMatch(
-      /module batchAccountRole '.\/modules\/role-on-batch-account.bicep' = if \(!empty\(batchAccountId\)\)/,
-    );
-    expect(params(main).map((p) => p.name)).toEqual(
-      expect.arrayContaining(['computeRoleDefinitionId', 'batchAccountId', 'grantBatchAiRole']),
-    );
+  it('gives the identity its role on the backend it uses, and no Batch AI role', () => {
+    expect(main).toMatch(/module azureBatch '.\/modules\/azure-batch.bicep' = if \(useBatch\)/);
+    expect(main).toMatch(/module amlRoles '.\/modules\/aml-workspace-roles.bicep' = if \(useAml\)/);
+    // Azure Batch Data Contributor on the account; AzureML Data Scientist and Compute Operator on the workspace.
+    expect(modules['azure-batch.bicep']).toContain('6aaa78f1-f7de-44ca-8722-c64a23943cae');
+    expect(modules['aml-workspace-roles.bicep']).toContain('f6c7c914-8db3-469d-8ca1-694a8f32e121');
+    expect(modules['aml-workspace-roles.bicep']).toContain('e503ece1-11d0-4e8e-8e2c-7a6c3bf38815');
+    // The pools' upload identity writes the output container (Storage Blob Data Contributor), nothing more.
+    expect(main).toMatch(/module uploadRole '.\/modules\/container-role.bicep' = if \(useBatch\)/);
+    expect(main).toContain('ba92f5b4-2d11-453d-a403-e96b0029c9fe');
+    expect(all).not.toMatch(/BatchAI|grantBatchAiRole/);
+  });
+
+  it('keeps the Slack secrets in a Key Vault it creates (RBAC; the identity reads), and creates no secret', () => {
+    const kv = modules['key-vault.bicep'];
+    expect(kv).toMatch(/enableRbacAuthorization:\s*true/);
+    expect(kv).toContain('4633458b-17de-408a-b874-0445c86b69e6'); // Key Vault Secrets User
+    expect(all).not.toMatch(/Microsoft\.KeyVault\/vaults\/secrets/);
+    expect(modules['function-app.bicep']).toMatch(/keyVaultReferenceIdentity:\s*identityId/);
+  });
+
+  it("leaves a pool's node count to the bot: the pool declares no scaleSettings", () => {
+    expect(modules['azure-batch.bicep']).toMatch(/'Microsoft\.Batch\/batchAccounts\/pools@/);
+    expect(modules['azure-batch.bicep']).not.toMatch(/scaleSettings/);
   });
 
   it('registers the bot as the user-assigned identity with Teams, and Slack only when given', () => {

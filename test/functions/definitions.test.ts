@@ -20,11 +20,13 @@ test('every function once, with the schedules, queues and routes of the config i
     'expire-approvals',
     'followups',
     'health',
+    'health-details',
     'idle',
     'messages',
     'notify',
     'poll',
     'slack',
+    'slack-turns',
   ]);
   const timers = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])),
@@ -33,11 +35,23 @@ test('every function once, with the schedules, queues and routes of the config i
   const queues = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),
   );
-  expect(queues).toEqual({ notify: 'events', followups: 'followups' });
+  expect(queues).toEqual({ notify: 'events', followups: 'followups', 'slack-turns': 'slack-turns' });
   const routes = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])),
   );
-  expect(routes).toEqual({ messages: 'POST messages', slack: 'POST slack/events', health: 'GET health' });
+  expect(routes).toEqual({
+    messages: 'POST messages',
+    slack: 'POST slack/events',
+    health: 'GET health',
+    'health-details': 'GET health/details',
+  });
+  const levels = defs.flatMap((d) => (hasTrigger(d, 'http') ? [`${d.name} ${d.trigger.authLevel}`] : []));
+  expect(levels.sort()).toEqual([
+    'health anonymous',
+    'health-details function',
+    'messages anonymous',
+    'slack anonymous',
+  ]);
 });
 
 test('defining the functions builds no services: a provider that cannot build is only reached by a call', async () => {
@@ -46,7 +60,11 @@ test('defining the functions builds no services: a provider that cannot build is
     calls.push(part);
     throw new Error(`${part} services are unavailable`);
   };
-  const defs = createDefinitions(loadConfig(env), { backend: unavailable('backend'), all: unavailable('all') });
+  const defs = createDefinitions(loadConfig(env), {
+    backend: unavailable('backend'),
+    all: unavailable('all'),
+    slackIntake: unavailable('slackIntake'),
+  });
   expect(calls).toEqual([]);
   const health = defs.find((d) => d.name === 'health');
   if (!health || !hasTrigger(health, 'http')) throw new Error('no health function');

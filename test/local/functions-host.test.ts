@@ -234,6 +234,34 @@ describe('HTTP', () => {
   });
 });
 
+describe('authLevel function', () => {
+  it('asks for the host key in x-functions-key or ?code=; without it (or with another) 401 and no call', async () => {
+    let calls = 0;
+    const h = await host([
+      httpFn({
+        name: 'details',
+        trigger: { type: 'http', methods: ['GET'], route: 'health/details', authLevel: 'function' },
+        handler: async () => {
+          calls++;
+          return { jsonBody: { details: true } };
+        },
+      }),
+    ]);
+    expect(h.functionKey).toMatch(/^[\w-]{32}$/);
+    for (const refused of [
+      fetch(`${h.url}/api/health/details`),
+      fetch(`${h.url}/api/health/details?code=not-the-key`),
+      fetch(`${h.url}/api/health/details`, { headers: { 'x-functions-key': `${h.functionKey}x` } }),
+    ])
+      expect((await refused).status).toBe(401);
+    expect(calls).toBe(0);
+    expect(await (await fetch(`${h.url}/api/health/details?code=${h.functionKey}`)).json()).toEqual({ details: true });
+    const byHeader = await fetch(`${h.url}/api/health/details`, { headers: { 'x-functions-key': h.functionKey } });
+    expect(byHeader.status).toBe(200);
+    expect(calls).toBe(2);
+  });
+});
+
 describe('stop', () => {
   it('waits for running HTTP and queue invocations, then the message is gone (not retried)', async () => {
     const q = queues.getQueueClient('graceful');

@@ -10,6 +10,7 @@ import { eventBody } from '../../local/slack/payloads';
 import { signSlackRequest } from '../../local/slack/signer';
 import type { SlackMessage } from '../../local/slack/web-api-fake';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { waitFor } from '../support/wait-for';
 
 let dataDir: string;
 let stack: LocalStack;
@@ -106,6 +107,7 @@ describe('the endpoint refuses what Slack did not sign just now: 401, and nothin
     expect(await history('D0EVIL')).toEqual([]);
     // The same body signed now goes through: the refusals above were about the signature alone.
     expect((await post(signSlackRequest(secret, body, 'json'))).status).toBe(200);
-    expect((await history('D0EVIL')).filter((m) => m.bot)).toHaveLength(1);
+    // Acknowledged at once; the answer follows from the slack-turns queue.
+    await waitFor('the answer in D0EVIL', async () => (await history('D0EVIL')).filter((m) => m.bot).length === 1);
   });
 });

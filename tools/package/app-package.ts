@@ -1,11 +1,13 @@
 // `npm run package`: the zip that Flex Consumption deploys. It holds what runs in Azure and nothing else: the
 // production code compiled by tsconfig.build.json (shared, cards, bot, functions → dist/), host.json, a
 // package.json without scripts or dev dependencies, and the production node_modules. Test, local, bench and
-// tools code never enter it, and the list of entries is written beside the zip (`.entries.txt`).
+// tools code never enter it, no source map or type declaration of ours or of a dependency, no second build of a
+// dependency (prune.ts), and the list of entries is written beside the zip (`.entries.txt`).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from '../../local/chat/static-files';
+import { pruneForDeploy } from './prune';
 import { writeZip, zipEntryNames } from './zip';
 
 const ROOT = repoRoot();
@@ -46,6 +48,7 @@ export function stageApp(stage: string, opts: { installDependencies: boolean }):
     copyFileSync(join(ROOT, 'package-lock.json'), join(stage, 'package-lock.json'));
     run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], stage);
     rmSync(join(stage, 'package-lock.json'));
+    pruneForDeploy(stage);
   }
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(deployedPackageJson(pkg), null, 2)}\n`);
 }

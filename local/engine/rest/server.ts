@@ -95,6 +95,7 @@ export async function startArmServer(
     if (path.toLowerCase().startsWith('/_engine/')) return engineHook(req, path);
     const fault = faults.take(method, path);
     if (fault) {
+      if (fault.held) await fault.held;
       if (fault.delayMs) await sleep(fault.delayMs);
       if (fault.reply) return fault.reply;
     }

@@ -23,7 +23,7 @@ export function signed(
 }
 
 let n = 0;
-const ids = () => ({ responseUrl: 'http://127.0.0.1:9/response', triggerId: `t${++n}` });
+const ids = (responseUrl = 'http://127.0.0.1:9/response') => ({ responseUrl, triggerId: `t${++n}` });
 
 export const requests = {
   mention: (who: SlackWho, text: string, atMs: number, botUserId = 'U0LOCALBOT') =>
@@ -50,7 +50,8 @@ export const requests = {
       'json',
       atMs,
     ),
-  command: (who: SlackWho, text: string, atMs: number) => signed(slashCommandBody(who, text, ids()), 'form', atMs),
+  command: (who: SlackWho, text: string, atMs: number, responseUrl?: string) =>
+    signed(slashCommandBody(who, text, ids(responseUrl)), 'form', atMs),
   press: (who: SlackWho, message: SlackMessageRef, value: string, atMs: number) =>
     signed(
       blockActionsBody(

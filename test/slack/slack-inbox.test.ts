@@ -1,0 +1,46 @@
+// The Slack inbox on Azurite: a request key is accepted once; a request that could not be queued is not
+// remembered (Slack's retry after our 500 is accepted); a long body survives the table's property limit.
+import { QueueClient } from '@azure/storage-queue';
+import { slackInbox, type SlackTurn } from '../../shared/storage/slack-inbox';
+import { openTable } from '../../shared/storage/table';
+import { useAzurite } from '../support/azurite';
+
+const azurite = useAzurite();
+let n = 0;
+
+const turn = (over: Partial<SlackTurn> = {}): SlackTurn => ({
+  conversation: 'T0TEAM:C0GENERAL',
+  requestKey: 'event:Ev1',
+  body: '{"type":"event_callback"}',
+  contentType: 'application/json',
+  ...over,
+});
+
+async function fresh() {
+  n++;
+  const queue = new QueueClient(azurite.connectionString, `inbox-${n}`);
+  const table = await openTable(azurite.connectionString, `inbox${n}`);
+  return { queue, inbox: slackInbox(queue, table) };
+}
+
+test('a request that could not be queued is forgotten, so that its retry is accepted, and then only once', async () => {
+  const { queue, inbox } = await fresh();
+  // The queue does not exist yet: the send fails as Storage fails it (404).
+  await expect(inbox.accept(turn())).rejects.toMatchObject({ statusCode: 404 });
+  await queue.create();
+  expect(await inbox.accept(turn())).toBe('queued');
+  expect(await inbox.accept(turn())).toBe('duplicate');
+  const ran: string[] = [];
+  expect(await inbox.drain('T0TEAM:C0GENERAL', async (t) => void ran.push(t.requestKey))).toBe('drained');
+  expect(ran).toEqual(['event:Ev1']);
+});
+
+test('a body longer than a table property holds comes back whole', async () => {
+  const { queue, inbox } = await fresh();
+  await queue.create();
+  const body = `{"payload":"${'x'.repeat(70_000)}"}`;
+  await inbox.accept(turn({ body, requestKey: 'signed:1:v0=abc' }));
+  const bodies: string[] = [];
+  await inbox.drain('T0TEAM:C0GENERAL', async (t) => void bodies.push(t.body));
+  expect(bodies).toEqual([body]);
+});
