@@ -69,7 +69,7 @@ describe('loadConfig', () => {
   it('says what is wrong with the Azure Batch settings', () => {
     const ab = { ...base, COMPUTE_BACKEND: 'azurebatch', COMPUTE_WORKSPACES: 'rg/team1' };
     expect(() => loadConfig({ ...base, COMPUTE_BACKEND: 'batch' })).toThrow(
-      /COMPUTE_BACKEND=batch: expected batchai or azurebatch/,
+      /COMPUTE_BACKEND=batch: expected batchai, azurebatch or azureml/,
     );
     expect(() => loadConfig(ab)).toThrow(/AZURE_BATCH_ACCOUNTS is not set: expected Batch account endpoints/);
     expect(() => loadConfig({ ...ab, AZURE_BATCH_ACCOUNTS: 'not a url' })).toThrow(
