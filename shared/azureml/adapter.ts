@@ -16,7 +16,7 @@ import type { JobCreateParameters } from '../compute/job-file';
 import { ComputeError, InputError, isNotFound } from '../errors';
 import type { AmlClient } from './client';
 import { translateCommandJob, type TranslatedCommandJob } from './command-job';
-import { readUrlTail } from './log-tail';
+import { readUrlTail, urlFileSize } from './log-tail';
 import { amlJobName, clusterOf, durationSeconds, jobOf } from './to-model';
 import { AML_API_VERSION, type JobResource, type ScaleSettings } from './types';
 
@@ -115,7 +115,8 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
     const details = await client.runDetails(ref, await amlNameOf(ref));
     for (const [path, url] of Object.entries(details.logFiles ?? {})) {
       const name = logName(path);
-      if (name) yield { name, isDirectory: false, url };
+      // Run history gives links, not sizes: one HEAD each (cards show the size; the tail then needs no HEAD).
+      if (name) yield { name, isDirectory: false, url, size: await urlFileSize(url, o.fileHttpClient) };
     }
   }
 
@@ -212,7 +213,7 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
     },
     async readTail(_ref, file, opts) {
       if (!file.url) return { lines: [], truncated: false };
-      const t = await readUrlTail(file.url, { ...opts, httpClient: o.fileHttpClient });
+      const t = await readUrlTail(file.url, { ...opts, size: file.size, httpClient: o.fileHttpClient });
       return { lines: t.lines, truncated: t.truncated };
     },
   };

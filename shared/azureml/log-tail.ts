@@ -1,6 +1,7 @@
 // The end of an Azure ML log or output file by byte range: its URL is an expiring blob link (run history's log
-// files, artifact content URLs), read with no token: a HEAD for the size, then one ranged GET of at most
-// `maxBytes`. Never a download of the whole file: a training log can be gigabytes.
+// files, artifact content URLs), read with no token: a HEAD for the size (unless the listing had it), then one
+// ranged GET of at most `maxBytes`, of the file as it was when sized. Never a download of the whole file: a
+// training log can be gigabytes.
 import {
   createDefaultHttpClient,
   createHttpHeaders,
@@ -22,15 +23,25 @@ export interface RangedTail extends TailLines {
   requests: number;
 }
 
-export async function readUrlTail(
-  url: string,
-  opts: { maxBytes: number; maxLines: number; httpClient?: HttpClient },
-): Promise<RangedTail> {
+export interface UrlTailOptions {
+  maxBytes: number;
+  maxLines: number;
+  /** The file's size when it was listed: no HEAD then. */
+  size?: number;
+  httpClient?: HttpClient;
+}
+
+/** The size of the file at `url` (one HEAD). */
+export async function urlFileSize(url: string, httpClient?: HttpClient): Promise<number> {
+  return (await sender(url, httpClient)).size();
+}
+
+function sender(url: string, httpClient: HttpClient | undefined) {
   const target = parseEndpoint(url, 'Azure ML log file', 'https://<account>.blob.core.windows.net/…');
   const pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'batchai-chatops' } });
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
   pipeline.addPolicy(retryPolicy(), { phase: 'Retry' });
-  const http = opts.httpClient ?? createDefaultHttpClient();
+  const http = httpClient ?? createDefaultHttpClient();
   const send = async (method: 'HEAD' | 'GET', range?: string) => {
     const headers = createHttpHeaders({ 'x-ms-version': '2021-08-06' });
     if (range) headers.set('x-ms-range', range);
@@ -56,16 +67,28 @@ export async function readUrlTail(
     }
     return r;
   };
-  const head = await send('HEAD');
-  const size = Number(head.headers.get('content-length'));
-  if (!Number.isSafeInteger(size) || size < 0)
-    throw new ProtocolError(
-      `${describeRequest('HEAD', url)}: expected a Content-Length, got "${head.headers.get('content-length')}".`,
-    );
-  if (size === 0) return { lines: [], truncated: false, bytesRead: 0, requests: 1 };
+  return {
+    send,
+    async size(): Promise<number> {
+      const head = await send('HEAD');
+      const size = Number(head.headers.get('content-length'));
+      if (!Number.isSafeInteger(size) || size < 0)
+        throw new ProtocolError(
+          `${describeRequest('HEAD', url)}: expected a Content-Length, got "${head.headers.get('content-length')}".`,
+        );
+      return size;
+    },
+  };
+}
+
+export async function readUrlTail(url: string, opts: UrlTailOptions): Promise<RangedTail> {
+  const s = sender(url, opts.httpClient);
+  const size = opts.size ?? (await s.size());
+  const requests = opts.size === undefined ? 2 : 1;
+  if (size === 0) return { lines: [], truncated: false, bytesRead: 0, requests: requests - 1 };
   const count = Math.min(size, opts.maxBytes);
   const offset = size - count;
-  const r = await send('GET', `bytes=${offset}-${size - 1}`);
+  const r = await s.send('GET', `bytes=${offset}-${size - 1}`);
   // A server that ignored the range would send the head of the file: worse than no tail.
   if (offset > 0 && !(r.status === 206 && r.headers.get('content-range')?.startsWith(`bytes ${offset}-`))) {
     throw new ProtocolError(
@@ -86,5 +109,5 @@ export async function readUrlTail(
   }
   if ('destroy' in body && typeof body.destroy === 'function') body.destroy();
   const bytes = Buffer.concat(chunks).subarray(0, count);
-  return { ...tailLines(bytes, offset, opts.maxLines), bytesRead: bytes.length, requests: 2 };
+  return { ...tailLines(bytes, offset, opts.maxLines), bytesRead: bytes.length, requests };
 }

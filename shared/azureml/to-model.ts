@@ -116,6 +116,7 @@ export function jobOf(r: JobResource): ComputeJob {
     errors: state === 'failed' ? [{ code: 'JobFailed', message: `The Azure ML job ${amlName} failed.` }] : [],
     outputDirectoryIds: Object.keys(p.outputs ?? {}).filter((k) => k !== DEFAULT_OUTPUT),
   };
+  if (job.name !== amlName) job.serviceName = amlName;
   if (r.systemData?.createdAt) job.createdAt = r.systemData.createdAt;
   return job;
 }

@@ -68,6 +68,8 @@ export interface ComputeJob {
   /** The service's id of the job (stable; keys events). */
   id: string;
   name: string;
+  /** The name the service knows the job by, where it differs from `name` (Azure ML's are unique per workspace). */
+  serviceName?: string;
   /** The experiment label the product files the job under. */
   experiment: string;
   state: JobState;

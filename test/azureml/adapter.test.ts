@@ -17,7 +17,8 @@ import { startEngine, type Engine } from '../../local/engine';
 import { FAST, removeDir, setupCluster, SUB, tempDir, waitFor } from '../engine/helpers';
 
 const WS = { resourceGroup: 'demo_rg', workspace: 'demo_ws' };
-const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/demo_rg/providers/Microsoft.BatchAI/workspaces/demo_ws/clusters/c1`;
+const CLUSTER_ID =
+  `/subscriptions/${SUB}/resourceGroups/demo_rg` + '/providers/Microsoft.BatchAI/workspaces/demo_ws/clusters/c1';
 let engine: Engine;
 let compute: ComputePort;
 let sent: Array<{ method: string; url: string }>;
@@ -106,11 +107,15 @@ test('a job.json runs as a command job: derived name, experiment kept, tail by r
   expect((await all(compute.listJobs({ ...WS, experiment: 'exp1' }))).map((j) => j.name)).toEqual(['hello']);
 
   const logs = await all(compute.listOutputFiles(ref, { outputDirectoryId: 'stdouterr' }));
-  expect(logs.map((f) => f.name)).toEqual(['stdout.txt']);
+  expect(logs.map((f) => [f.name, f.size])).toEqual([['stdout.txt', 'hi from exp1--hello\noops\n'.length]]);
   sent.length = 0;
   const tail = await compute.readTail(ref, logs[0]!, { maxBytes: 4096, maxLines: 10 });
   // stdout and stderr in one log, as Azure ML's std_log.txt.
   expect(tail.lines).toEqual(['hi from exp1--hello', 'oops']);
+  // The listing sized the file (one HEAD): the tail is one ranged GET; without a size, HEAD + GET.
+  expect(sent.map((s) => s.method)).toEqual(['GET']);
+  sent.length = 0;
+  await compute.readTail(ref, { ...logs[0]!, size: undefined }, { maxBytes: 4096, maxLines: 10 });
   expect(sent.map((s) => s.method)).toEqual(['HEAD', 'GET']);
 
   const outputs: OutputFile[] = await all(compute.listOutputFiles(ref, { outputDirectoryId: 'MODEL' }));

@@ -80,7 +80,9 @@ describe.each([
       jobType: 'Command',
       command: 'echo started; sleep 30',
       environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
-      computeId: `/subscriptions/${SUB}/resourceGroups/demo_rg/providers/Microsoft.MachineLearningServices/workspaces/demo_ws/computes/c1`,
+      computeId:
+        `/subscriptions/${SUB}/resourceGroups/demo_rg` +
+        '/providers/Microsoft.MachineLearningServices/workspaces/demo_ws/computes/c1',
       experimentName: 'sdk',
       resources: { instanceCount: 1 },
     };

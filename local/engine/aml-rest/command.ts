@@ -56,7 +56,8 @@ export function commandJobOf(body: unknown): CommandJobProperties {
   const d = isRecord(p.distribution) ? p.distribution : undefined;
   if (d && !['PyTorch', 'Mpi', 'TensorFlow'].includes(d.distributionType as string))
     bad(
-      `properties.distribution.distributionType ${JSON.stringify(d.distributionType)}: expected PyTorch, Mpi or TensorFlow.`,
+      `properties.distribution.distributionType ${JSON.stringify(d.distributionType)}: ` +
+        'expected PyTorch, Mpi or TensorFlow.',
     );
   return p as unknown as CommandJobProperties;
 }

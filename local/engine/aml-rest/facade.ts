@@ -6,6 +6,7 @@ import type { Core } from '../core/core';
 import { listExperiments } from '../core/lookups';
 import type { ClusterKey, JobKey, JobRec, WorkspaceKey } from '../core/model';
 import { ArmHttpError } from '../rest/arm-error';
+import type { Reply } from '../rest/http-io';
 import type { AmlFiles } from './files';
 import type { AmlOperations } from './operations';
 import type { AmlStore, StoredAmlJob } from './store';
@@ -37,11 +38,7 @@ export interface AmlRequest {
 
 export type AmlHandler = (f: AmlFacade, r: AmlRequest) => Reply | Promise<Reply>;
 
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type { Reply };
 
 export interface AmlRoute {
   method: string;
@@ -66,6 +63,14 @@ export const storeKey = (k: WorkspaceKey, name: string): string => `${k.sub}/${k
 /** The ARM id of a workspace, in the case the service answers (names as created; the core's are lower-cased). */
 export function workspaceId(k: WorkspaceKey): string {
   return `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/${PROVIDER}/workspaces/${k.ws}`;
+}
+
+/** The cluster's Batch AI id: what core jobs name, and what an AmlCompute's resourceId shows on the live service. */
+export function batchAiClusterId(c: ClusterKey): string {
+  return (
+    `/subscriptions/${c.sub}/resourceGroups/${c.rg}/providers/Microsoft.BatchAI/workspaces/${c.ws}` +
+    `/clusters/${c.cluster}`
+  );
 }
 
 export interface FoundJob {

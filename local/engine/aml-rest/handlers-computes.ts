@@ -26,12 +26,14 @@ function scaleSettingsOf(body: unknown): { min: number; max: number; idle?: stri
   const whole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 100;
   if (!whole(max) || !whole(min) || (min as number) > (max as number))
     bad(
-      `scaleSettings: expected whole numbers 0 <= minNodeCount (${String(min)}) <= maxNodeCount (${String(max)}) <= 100.`,
+      `scaleSettings: expected whole numbers 0 <= minNodeCount (${String(min)}) ` +
+        `<= maxNodeCount (${String(max)}) <= 100.`,
     );
   const idle = s.nodeIdleTimeBeforeScaleDown;
   if (idle !== undefined && idle !== null && (typeof idle !== 'string' || !IDLE.test(idle) || idle === 'PT'))
     bad(
-      `scaleSettings.nodeIdleTimeBeforeScaleDown ${JSON.stringify(idle)}: expected an ISO-8601 duration such as PT120S.`,
+      `scaleSettings.nodeIdleTimeBeforeScaleDown ${JSON.stringify(idle)}: ` +
+        'expected an ISO-8601 duration such as PT120S.',
     );
   return { min: min as number, max: max as number, ...(typeof idle === 'string' ? { idle } : {}) };
 }

@@ -9,6 +9,7 @@ import { putExperiment } from '../core/resources';
 import { ArmHttpError } from '../rest/arm-error';
 import { coreJobOf, commandJobOf } from './command';
 import {
+  batchAiClusterId,
   coreJobKey,
   getJobOr404,
   PROVIDER,
@@ -59,8 +60,7 @@ function put(f: AmlFacade, r: AmlRequest) {
   const experiment = p.experimentName ?? 'Default';
   const compute = /\/computes\/([^/]+)$/i.exec(p.computeId ?? '')![1]!.toLowerCase();
   const cluster = getCluster(f.core, { ...k, cluster: compute });
-  const clusterId = `/subscriptions/${k.sub}/resourceGroups/${k.rg}/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
-  const props = coreJobOf(p, clusterId, name);
+  const props = coreJobOf(p, batchAiClusterId(cluster), name);
   const jk = coreJobKey(k, experiment, name);
   if (!/^[-\w]{1,64}$/.test(jk.exp))
     throw new ArmHttpError(

@@ -3,7 +3,7 @@
 // when done), as the live service does. Status is read from the core when asked; operations live in memory.
 import { randomUUID } from 'node:crypto';
 import { ArmHttpError } from '../rest/arm-error';
-import type { Reply } from './facade';
+import type { Reply } from '../rest/http-io';
 
 export type AmlOpStatus = 'InProgress' | 'Succeeded' | 'Failed';
 

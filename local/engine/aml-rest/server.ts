@@ -128,13 +128,15 @@ export async function startAmlServer(o: AmlServerOptions): Promise<AmlServer> {
         throw new ArmHttpError(
           400,
           'MissingApiVersionParameter',
-          `The api-version query parameter (?api-version=) is required for all requests. The supported api-versions are '${AML_API_VERSIONS.join(', ')}'.`,
+          'The api-version query parameter (?api-version=) is required for all requests. ' +
+            `The supported api-versions are '${AML_API_VERSIONS.join(', ')}'.`,
         );
       if (!(AML_API_VERSIONS as readonly string[]).includes(apiVersion))
         throw new ArmHttpError(
           400,
           'InvalidApiVersionParameter',
-          `The api-version '${apiVersion.slice(0, 40)}' is invalid. The supported versions are '${AML_API_VERSIONS.join(', ')}'.`,
+          `The api-version '${apiVersion.slice(0, 40)}' is invalid. ` +
+            `The supported versions are '${AML_API_VERSIONS.join(', ')}'.`,
         );
     }
     const artifact = ARTIFACTS.exec(path);
@@ -172,7 +174,8 @@ export async function startAmlServer(o: AmlServerOptions): Promise<AmlServer> {
         const err = toArmError(e);
         if (err.status === 500)
           console.error(
-            `engine azureml facade: ${req.method} ${req.url?.split('?')[0]}: ${e instanceof Error ? e.stack : String(e)}`,
+            `engine azureml facade: ${req.method} ${req.url?.split('?')[0]}: ` +
+              `${e instanceof Error ? e.stack : String(e)}`,
           );
         if (res.headersSent) {
           res.destroy();

@@ -6,7 +6,7 @@ import type { Core } from '../core/core';
 import type { ClusterRec, JobRec } from '../core/model';
 import { iso } from '../rest/views';
 import { DEFAULT_OUTPUT } from './command';
-import { PROVIDER, storeKey, workspaceId, type AmlFacade, type FoundJob } from './facade';
+import { batchAiClusterId, PROVIDER, storeKey, workspaceId, type AmlFacade, type FoundJob } from './facade';
 
 /** Azure ML's default idle time before a node is given back. */
 export const DEFAULT_IDLE = 'PT120S';
@@ -54,7 +54,7 @@ export function computeView(f: AmlFacade, c: ClusterRec, provisioningState?: str
       createdOn: iso(c.creationTime),
       modifiedOn: iso(c.provisioningStateTransitionTime),
       // An AmlCompute is a Batch AI cluster underneath: the live service says so here.
-      resourceId: `/subscriptions/${c.sub}/resourceGroups/${c.rg}/providers/Microsoft.BatchAI/workspaces/${c.ws}/clusters/${c.cluster}`,
+      resourceId: batchAiClusterId(c),
       provisioningErrors: null,
       isAttachedCompute: false,
       disableLocalAuth: true,
