@@ -82,6 +82,7 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
         resourceGroup: ref.resourceGroup,
         workspace: ref.workspace,
         experiment: ref.experiment,
+        job: ref.job,
         jobName: amlJobName(ref.experiment, ref.job),
       },
       cluster,

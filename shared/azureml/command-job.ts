@@ -9,6 +9,7 @@ import type { JobBaseProperties } from '../compute/job-file';
 import { pythonCommand, type PythonTool } from '../core/python-command';
 import { InputError } from '../errors';
 import { toolKeyOf, type ToolKey } from '../templates/job-tool';
+import { shellQuote } from '../templates/shell-quote';
 import { TOOL_TAG } from './to-model';
 import type { CommandJobProperties, Distribution, EnvironmentVersionResource, JobOutput } from './types';
 
@@ -20,6 +21,8 @@ export interface AmlTarget {
   resourceGroup: string;
   workspace: string;
   experiment: string;
+  /** The product's job name: $AZ_BATCHAI_JOB_NAME, as Batch AI set it (unique in its experiment). */
+  job: string;
   /** The Azure ML job name (workspace-unique). */
   jobName: string;
 }
@@ -196,7 +199,7 @@ export function translateCommandJob(p: JobBaseProperties, t: AmlTarget, clusterN
   const key = toolKeyOf(p);
   const { command, distribution } = toolOf(p, key);
   const outputs: Record<string, JobOutput> = {};
-  const lines = [`export AZ_BATCHAI_JOB_NAME=${JSON.stringify(t.jobName)}`];
+  const lines = [`export AZ_BATCHAI_JOB_NAME=${shellQuote(t.job)}`];
   for (const d of p.outputDirectories ?? []) {
     outputs[d.id] = { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' };
     lines.push(`export AZ_BATCHAI_OUTPUT_${d.id}="\${{outputs.${d.id}}}"`);

@@ -107,11 +107,11 @@ test('a job.json runs as a command job: derived name, experiment kept, tail by r
   expect((await all(compute.listJobs({ ...WS, experiment: 'exp1' }))).map((j) => j.name)).toEqual(['hello']);
 
   const logs = await all(compute.listOutputFiles(ref, { outputDirectoryId: 'stdouterr' }));
-  expect(logs.map((f) => [f.name, f.size])).toEqual([['stdout.txt', 'hi from exp1--hello\noops\n'.length]]);
+  expect(logs.map((f) => [f.name, f.size])).toEqual([['stdout.txt', 'hi from hello\noops\n'.length]]);
   sent.length = 0;
   const tail = await compute.readTail(ref, logs[0]!, { maxBytes: 4096, maxLines: 10 });
   // stdout and stderr in one log, as Azure ML's std_log.txt.
-  expect(tail.lines).toEqual(['hi from exp1--hello', 'oops']);
+  expect(tail.lines).toEqual(['hi from hello', 'oops']);
   // The listing sized the file (one HEAD): the tail is one ranged GET; without a size, HEAD + GET.
   expect(sent.map((s) => s.method)).toEqual(['GET']);
   sent.length = 0;

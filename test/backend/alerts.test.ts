@@ -22,7 +22,7 @@ import {
 } from './harness';
 import { useStarted } from '../support/use-started';
 
-describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
+describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (backend) => {
   // A workspace created at runtime is Batch AI's: with Azure Batch, workspaces are the configured accounts, so
   // such a case exists on Batch AI only (defined there, not skipped here).
   const batchAiOnly = (name: string, fn: jest.ProvidesCallback) => {

@@ -19,7 +19,7 @@ const SHARE = {
   credentials: { accountKey: 'a2V5' },
   relativeMountPath: 'afs',
 };
-describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
+describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (backend) => {
   let stack: Stack;
   const conv = 'idle-team';
   // What the backend calls a cluster, as its cards say: a Batch account's clusters are pools.
