@@ -13,11 +13,11 @@ import type { JobRef, OutputFile, ScaleMode, WorkspaceRef } from '../compute/mod
 import { isFinalState } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { JobCreateParameters } from '../compute/job-file';
-import { ComputeError, InputError, isNotFound } from '../errors';
+import { ComputeError, InputError, isNotFound, ProtocolError } from '../errors';
 import type { AmlClient } from './client';
 import { translateCommandJob, type TranslatedCommandJob } from './command-job';
 import { readUrlTail, urlFileSize } from './log-tail';
-import { amlJobName, clusterOf, durationSeconds, jobOf } from './to-model';
+import { amlJobName, clusterOf, durationSeconds, jobOf, withRunDetails } from './to-model';
 import { AML_API_VERSION, type JobResource, type ScaleSettings } from './types';
 
 export const AZURE_ML_LABELS = { service: 'Azure ML', workspace: 'Workspace', cluster: 'Compute' } as const;
@@ -166,7 +166,19 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
         if ((j.properties.experimentName ?? 'Default').toLowerCase() === ref.experiment.toLowerCase()) yield jobOf(j);
       }
     },
-    getJob: async (ref) => jobOf(await jobResource(ref)),
+    // One job read also asks run history when it ran and how it ended (the poller reads an ended job once so).
+    async getJob(ref) {
+      const r = await jobResource(ref);
+      const job = jobOf(r);
+      if (job.state === 'queued') return job;
+      try {
+        return withRunDetails(job, await client.runDetails(ref, r.name ?? ref.job));
+      } catch (e) {
+        // The job as ARM has it is still the answer: run history adds detail, it is not the source of truth.
+        if (e instanceof ComputeError || e instanceof ProtocolError) return job;
+        throw e;
+      }
+    },
     describeSubmit(ref, params) {
       const t = translate(ref, params);
       const ws = `${client.endpoint}${client.workspacePath(ref)}`;

@@ -4,7 +4,7 @@
 // keeps its own name.
 import type { ComputeCluster, ComputeJob, JobState, ScaleMode, ServiceError } from '../compute/model';
 import { lastSegment } from '../core/arm-names';
-import type { ComputeResource, ErrorDetail, JobResource, ScaleSettings } from './types';
+import type { ComputeResource, ErrorDetail, JobResource, RunDetails, ScaleSettings } from './types';
 
 /** Between the experiment and the job in a derived name: `--` cannot end or start either (names are `[-\w]`). */
 const SEPARATOR = '--';
@@ -120,3 +120,23 @@ export function jobOf(r: JobResource): ComputeJob {
   if (r.systemData?.createdAt) job.createdAt = r.systemData.createdAt;
   return job;
 }
+
+const EXIT_STATUS = /exited with (?:status )?code (-?\d+)/i;
+
+/**
+ * A job with what run history adds: when it ran, how it failed (the service's message) and its exit code (named in
+ * that message; 0 for a completed run). The ARM job resource carries none of these.
+ */
+export function withRunDetails(job: ComputeJob, d: RunDetails): ComputeJob {
+  const out: ComputeJob = { ...job };
+  if (d.startTimeUtc) out.startedAt = d.startTimeUtc;
+  if (d.endTimeUtc && isFinal(job.state)) out.endedAt = d.endTimeUtc;
+  const e = d.error?.error;
+  if (job.state === 'failed' && e?.message) out.errors = [{ code: e.code ?? 'JobFailed', message: e.message }];
+  const code = e?.message ? EXIT_STATUS.exec(e.message)?.[1] : undefined;
+  if (code !== undefined) out.exitCode = Number(code);
+  else if (job.state === 'succeeded') out.exitCode = 0;
+  return out;
+}
+
+const isFinal = (s: JobState): boolean => s === 'succeeded' || s === 'failed' || s === 'terminated';

@@ -146,6 +146,8 @@ export interface RunDetails {
   status?: string | null;
   startTimeUtc?: string | null;
   endTimeUtc?: string | null;
+  /** Why a run failed: `{"error": {"code", "message"}}` ("… exited with status code 3 …"). */
+  error?: { error?: ErrorDetail | null } | null;
   logFiles?: Record<string, string> | null;
 }
 

@@ -102,7 +102,18 @@ function runDetails(f: AmlFacade, r: AmlRequest): unknown {
     status: jobStatusOf(j, !!found.stored?.cancelRequested),
     startTimeUtc: j.startTime === undefined ? null : iso(j.startTime),
     endTimeUtc: j.endTime === undefined ? null : iso(j.endTime),
-    error: null,
+    // Worded as the live service words a failed command: the adapter reads the exit code from it.
+    error:
+      j.executionState === 'failed' && !found.stored?.cancelRequested
+        ? {
+            error: {
+              code: 'UserError',
+              message:
+                `Execution failed. User process '/bin/bash' exited with status code ${j.exitCode ?? 1}. ` +
+                "Please check log file 'user_logs/std_log.txt' for error details.",
+            },
+          }
+        : null,
     warnings: null,
     tags: {},
     properties: {},
