@@ -38,7 +38,8 @@ export interface AzureMlAdapterOptions {
 }
 
 interface Listing {
-  at: number;
+  /** When the listing was complete (undefined while its pages are still being read). */
+  at?: number;
   jobs: Promise<JobResource[]>;
 }
 
@@ -63,11 +64,19 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
 
   function listing(ws: WorkspaceRef, fresh = false): Listing {
     const cur = listings.get(key(ws));
-    if (cur && !fresh && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
+    // A listing still being paged serves too: its age counts from when it was complete.
+    if (cur && !fresh && (cur.at === undefined || now() - cur.at < (o.listingTtlMs ?? 2000))) return cur;
     const jobs = collect(client.listJobs(ws));
-    const next: Listing = { at: now(), jobs };
+    const next: Listing = { jobs };
     listings.set(key(ws), next);
-    jobs.catch(() => listings.delete(key(ws)));
+    jobs.then(
+      () => {
+        next.at = now();
+      },
+      () => {
+        if (listings.get(key(ws)) === next) listings.delete(key(ws));
+      },
+    );
     return next;
   }
 
