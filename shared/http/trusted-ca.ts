@@ -13,7 +13,8 @@ export function readCaFile(file: string): string {
   try {
     pem = readFileSync(file, 'utf8');
   } catch (e) {
-    const why = e instanceof Error && 'code' in e ? String(e.code) : 'unreadable';
+    // fs errors carry a code (ENOENT, EACCES); checked by shape, not class.
+    const why = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'unreadable';
     throw new InputError('ConfigInvalid', `COMPUTE_CA_FILE ${file}: ${why}; expected a PEM certificate file.`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))

@@ -12,7 +12,7 @@ import type { ComputeJob, OutputFile } from '../../shared/compute/model';
 import type { JobCreateParameters } from '../../shared/compute/job-file';
 import { ComputeError } from '../../shared/errors';
 import { staticTokenCredential } from '../../shared/http/credential';
-import { httpClientTrusting } from '../../shared/http/trusted-ca';
+import { httpClientTrusting, readCaFile } from '../../shared/http/trusted-ca';
 import { startEngine, type Engine } from '../../local/engine';
 import { FAST, removeDir, setupCluster, SUB, tempDir, waitFor } from '../engine/helpers';
 
@@ -189,4 +189,20 @@ test('ARM errors are ComputeErrors of backend azureml', async () => {
   const e = await compute.getCluster({ ...WS, cluster: 'nope' }).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(ComputeError);
   expect(e).toMatchObject({ backend: 'azureml', status: 404 });
+});
+
+test('COMPUTE_CA_FILE that is missing or not a certificate fails the build of the client, naming the setting', () => {
+  expect(() => readCaFile('/nonexistent/ca.pem')).toThrow(/COMPUTE_CA_FILE \/nonexistent\/ca\.pem: ENOENT/);
+  expect(() => readCaFile(__filename)).toThrow(/expected a PEM certificate/);
+  expect(readCaFile(engine.azureml!.caFile)).toMatch(/BEGIN CERTIFICATE/);
+});
+
+test('without trusting the facade CA, the client refuses its certificate', async () => {
+  const untrusting = createAmlClient({
+    endpoint: engine.azureml!.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('test-token'),
+    retry: { maxRetries: 0 },
+  });
+  await expect(untrusting.getCompute({ ...WS, cluster: 'c1' })).rejects.toThrow(/certificate|self-signed|SELF_SIGNED/i);
 });
