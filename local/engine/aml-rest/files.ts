@@ -35,7 +35,12 @@ export function amlFiles(core: Core, key: string, baseUrl: () => string): AmlFil
     const want = Buffer.from(mac(path, se));
     if (sig.length !== want.length || !timingSafeEqual(Buffer.from(sig), want)) throw denied();
     if (!(Number(se) > core.now())) throw denied();
-    const parts = path.slice(FILES_PREFIX.length).split('/').map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.slice(FILES_PREFIX.length).split('/').map(decodeURIComponent);
+    } catch {
+      throw notFound(); // not percent-encoding this facade wrote
+    }
     const [sub, rg, ws, exp, job, dir, ...rest] = parts;
     const j = core.state.job({ sub: sub!, rg: rg!, ws: ws!, exp: exp!, job: job! });
     if (!j?.paths || rest.length === 0) throw notFound();

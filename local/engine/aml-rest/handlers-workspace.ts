@@ -124,6 +124,7 @@ function runDetails(f: AmlFacade, r: AmlRequest): unknown {
 /** `…/prefix/contentinfo/ExperimentRun/dcid.<run>/outputs/<name>[/<path>]`: the output's files with links. */
 function artifacts(f: AmlFacade, r: AmlRequest): Reply {
   const k = wsKey(r);
+  // The server decoded the path once (it checked it then).
   const rest = decodeURIComponent(r.path).split('/contentinfo/ExperimentRun/')[1] ?? '';
   const [container, top, name, ...sub] = rest.split('/').filter(Boolean);
   const run = /^dcid\.(.+)$/i.exec(container ?? '')?.[1];

@@ -60,6 +60,15 @@ function sendJson(res: ServerResponse, r: Reply): void {
   res.end(text);
 }
 
+/** The path, decoded once for the handlers that read it whole (artifact paths), or a 400. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new ArmHttpError(400, 'InvalidRequestUri', 'The request path is not valid percent-encoding.');
+  }
+}
+
 function refuseDotSegments(rawUrl: string): void {
   if ((rawUrl.split('?')[0] ?? '').split('/').some((s) => /^(\.|%2e){1,2}$/i.test(s)))
     throw new ArmHttpError(
@@ -139,14 +148,12 @@ export async function startAmlServer(o: AmlServerOptions): Promise<AmlServer> {
             `The supported versions are '${AML_API_VERSIONS.join(', ')}'.`,
         );
     }
-    const artifact = ARTIFACTS.exec(path);
+    const artifact = ARTIFACTS.exec(decodedPath(path));
     let handler;
     let params: Record<string, string>;
     if (artifact && method === 'GET') {
       handler = artifactRoute.handler;
-      params = Object.fromEntries(
-        Object.entries(artifact.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v).toLowerCase()]),
-      );
+      params = Object.fromEntries(Object.entries(artifact.groups ?? {}).map(([k, v]) => [k, v.toLowerCase()]));
     } else {
       const m = match(ROUTES, method, path);
       if (m === 'wrongMethod')
