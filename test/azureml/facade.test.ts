@@ -9,7 +9,8 @@ import { FAST, removeDir, setupCluster, SUB, tempDir } from '../engine/helpers';
 
 let engine: Engine;
 let http: HttpClient;
-const WS = `/subscriptions/${SUB}/resourceGroups/demo_rg/providers/Microsoft.MachineLearningServices/workspaces/demo_ws`;
+const WS =
+  `/subscriptions/${SUB}/resourceGroups/demo_rg` + '/providers/Microsoft.MachineLearningServices/workspaces/demo_ws';
 
 beforeAll(async () => {
   engine = await startEngine({ dataDir: tempDir(), timing: FAST, azureml: {} });
