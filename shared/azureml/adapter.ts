@@ -112,6 +112,18 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
 
   const amlNameOf = async (ref: JobRef): Promise<string> => (await jobResource(ref)).name ?? ref.job;
 
+  /** `fn` on the derived name, which the product's own jobs have (no lookup first); a 404 tries the job's own. */
+  async function byName<T>(ref: JobRef, fn: (name: string) => Promise<T>): Promise<T> {
+    try {
+      return await fn(amlJobName(ref.experiment, ref.job));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      const own = await amlNameOf(ref);
+      if (own === amlJobName(ref.experiment, ref.job)) throw e;
+      return fn(own);
+    }
+  }
+
   function scaleSettingsOf(s: ScaleMode, idle: string): ScaleSettings {
     if (s.mode === 'manual') {
       const n = s.targetNodeCount;
@@ -122,7 +134,7 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
   }
 
   async function* stdoutErr(ref: JobRef): AsyncIterable<OutputFile> {
-    const details = await client.runDetails(ref, await amlNameOf(ref));
+    const details = await byName(ref, (n) => client.runDetails(ref, n));
     for (const [path, url] of Object.entries(details.logFiles ?? {})) {
       const name = logName(path);
       // Run history gives links, not sizes: one HEAD each (cards show the size; the tail then needs no HEAD).
@@ -219,15 +231,16 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
       return jobOf(await client.putJob(ref, amlJobName(ref.experiment, ref.job), withOutputUris(ref, t)));
     },
     async terminateJob(ref) {
-      const name = await amlNameOf(ref);
       listings.delete(key(ref));
-      try {
-        await client.cancelJob(ref, name);
-      } catch (e) {
-        // Already ended: Batch AI answered such a terminate with success too.
-        if (!(e instanceof ComputeError) || e.status >= 500) throw e;
-        if (!isFinalState(jobOf(await client.getJob(ref, name)).state)) throw e;
-      }
+      await byName(ref, async (name) => {
+        try {
+          await client.cancelJob(ref, name);
+        } catch (e) {
+          // Already ended: Batch AI answered such a terminate with success too.
+          if (!(e instanceof ComputeError) || e.status >= 500 || e.status === 404) throw e;
+          if (!isFinalState(jobOf(await client.getJob(ref, name)).state)) throw e;
+        }
+      });
     },
     listOutputFiles(ref, opts) {
       if (opts.outputDirectoryId.toLowerCase() === 'stdouterr') return stdoutErr(ref);
