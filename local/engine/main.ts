@@ -1,6 +1,6 @@
 // `node dist/local/engine/main.js --port <p> --data <dir> [--files-port <p>] [--region <r>] [--batch-port <p>]
 // [--azureml-port <p>]`: runs the engine alone, prints its URLs (with --batch-port, the Azure Batch account, URL
-// and key; with --azureml-port, the Azure ML workspace, its HTTPS URL and the CA file), and stops cleanly
+// and key; with --azureml-port, the Azure ML facade's HTTPS URL and the CA file), and stops cleanly
 // (killing job process trees) on SIGINT/SIGTERM.
 import { startEngine } from './index';
 
@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     console.log(`  Shared Key: ${engine.batch.accountKey}  (well-known local key; any bearer token works too)`);
   }
   if (engine.azureml) {
-    console.log(`Azure ML workspace local/local: ${engine.azureml.url}  (ARM 2025-12-01 and 2022-10-01, HTTPS)`);
+    console.log(
+      `Azure ML: ${engine.azureml.url}  (ARM 2025-12-01 and 2022-10-01, HTTPS; ` +
+        'every workspace of the engine, its clusters as computes; npm start seeds local/local)',
+    );
     console.log(`  CA file: ${engine.azureml.caFile}  (COMPUTE_CA_FILE; any bearer token)`);
   }
   console.log(`data: ${engine.dataDir}  (runs job command lines as this user; listens on 127.0.0.1 only)`);
