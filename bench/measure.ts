@@ -2,8 +2,12 @@
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 
 /** The default transport, counting requests: a figure is what really went over the wire. */
-export function countingTransport(): { httpClient: HttpClient; count: () => number; reset: () => void } {
-  const inner = createDefaultHttpClient();
+/** Counts requests through `inner` (default: core-rest-pipeline's own client). */
+export function countingTransport(inner: HttpClient = createDefaultHttpClient()): {
+  httpClient: HttpClient;
+  count: () => number;
+  reset: () => void;
+} {
   let n = 0;
   return {
     httpClient: {

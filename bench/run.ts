@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
 import { benchAzureBatch } from './azure-batch';
+import { benchAzureMl } from './azure-ml';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   poll: benchPoll,
   'chat-latency': benchChatLatency,
   'azure-batch': benchAzureBatch,
+  'azure-ml': benchAzureMl,
 };
 
 async function main(): Promise<void> {

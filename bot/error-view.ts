@@ -18,7 +18,11 @@ export function parseFailureView(f: ParseFailure): ErrorView {
   return view;
 }
 
-const SERVICE: Record<ComputeError['backend'], string> = { batchai: 'Batch AI', azurebatch: 'Azure Batch' };
+const SERVICE: Record<ComputeError['backend'], string> = {
+  batchai: 'Batch AI',
+  azurebatch: 'Azure Batch',
+  azureml: 'Azure ML',
+};
 
 /** Every backend's refusal on one card: the service's own code and message, and whether to try again. */
 function computeView(e: ComputeError): ErrorView {

@@ -41,6 +41,7 @@ export function jobFacts(j: JobSummaryView): Array<{ title: string; value: strin
     },
   ];
   const add = (title: string, value: string | undefined) => value !== undefined && facts.push({ title, value });
+  add('Service name', j.serviceName);
   add('Tool', j.toolType);
   add('Priority', j.priority === 'normal' ? undefined : j.priority);
   add('Ran', j.startedAt && span(j.startedAt, j.endedAt));

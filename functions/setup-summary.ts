@@ -12,6 +12,13 @@ export interface SetupSummary {
   backend:
     | { api: 'Microsoft.BatchAI'; endpoint: string; auth: 'DefaultAzureCredential' | 'local token' }
     | {
+        api: 'Microsoft.MachineLearningServices';
+        endpoint: string;
+        auth: 'DefaultAzureCredential' | 'local token';
+        /** Which setting adds a trusted CA (a local stand-in's), when one does. */
+        trustedCa?: 'COMPUTE_CA_FILE';
+      }
+    | {
         api: 'Azure Batch';
         accounts: string[] | 'discovered through ARM';
         auth: 'DefaultAzureCredential' | 'local token' | 'shared key';
@@ -36,6 +43,14 @@ function backendSummary(config: Pick<Config, 'compute'>): SetupSummary['backend'
   const c = config.compute;
   if (c.backend === 'batchai')
     return { api: 'Microsoft.BatchAI', endpoint: origin(config.compute.endpoint), auth: tokenAuth };
+  if (c.backend === 'azureml') {
+    return {
+      api: 'Microsoft.MachineLearningServices',
+      endpoint: origin(config.compute.endpoint),
+      auth: tokenAuth,
+      ...(c.caFile ? { trustedCa: 'COMPUTE_CA_FILE' } : {}),
+    };
+  }
   return {
     api: 'Azure Batch',
     accounts:

@@ -4,7 +4,9 @@
 // and its signed requests to /api/slack/events, with a signing secret made for this run). With
 // COMPUTE_BACKEND=azurebatch the product talks to the engine's Azure Batch facade instead: account `local` (the
 // well-known local key), whose pools are that workspace's clusters (pool `cpu`), outputs uploaded to Azurite's
-// Blob service. Everything listens on 127.0.0.1; Ctrl-C or SIGTERM stops it all. startLocalStack() is the same
+// Blob service; with COMPUTE_BACKEND=azureml, the engine's Azure ML facade over HTTPS (workspace local/local,
+// compute `cpu`), trusted through COMPUTE_CA_FILE = the facade's certificate. Everything listens on 127.0.0.1;
+// Ctrl-C or SIGTERM stops it all. startLocalStack() is the same
 // thing for tests (free ports, temp data).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -34,6 +36,7 @@ export interface LocalStackOptions {
     engine?: number;
     files?: number;
     batch?: number;
+    azureml?: number;
     functions?: number;
     chat?: number;
     slack?: number;
@@ -60,6 +63,8 @@ export interface LocalStack {
   };
   /** With COMPUTE_BACKEND=azurebatch: the engine's Batch account the product uses. */
   batchAccount?: { account: string; url: string; key: string };
+  /** With COMPUTE_BACKEND=azureml: the engine's Azure ML facade the product uses, and the CA file it trusts. */
+  azureml?: { url: string; caFile: string };
   /** Names of the templates loaded from templates/. */
   templates: string[];
   /** The functions host's key: `x-functions-key` for /api/health/details (a new one each start). */
@@ -81,6 +86,7 @@ export function localEnv(
     storageAccount: { name: string; key: string };
     slack: { apiUrl: string; signingSecret: string };
     batch?: { account: string; url: string; key: string };
+    azureml?: { url: string; caFile: string };
   },
 ) {
   const compute = parts.batch
@@ -89,14 +95,16 @@ export function localEnv(
         AZURE_BATCH_ACCOUNTS: `${parts.batch.account}=${parts.batch.url}`,
         AZURE_BATCH_ACCOUNT_KEY: parts.batch.key,
       }
-    : { COMPUTE_BACKEND: 'batchai' };
+    : parts.azureml
+      ? { COMPUTE_BACKEND: 'azureml', COMPUTE_CA_FILE: parts.azureml.caFile }
+      : { COMPUTE_BACKEND: 'batchai' };
   // Job files written for az batchai get the engine's storage account, unless one is configured.
   const account = base.BATCHAI_STORAGE_ACCOUNT
     ? {}
     : { BATCHAI_STORAGE_ACCOUNT: parts.storageAccount.name, BATCHAI_STORAGE_KEY: parts.storageAccount.key };
   return {
     ...base,
-    COMPUTE_ARM_ENDPOINT: parts.engineUrl,
+    COMPUTE_ARM_ENDPOINT: parts.azureml?.url ?? parts.engineUrl,
     COMPUTE_SUBSCRIPTION_ID: base.COMPUTE_SUBSCRIPTION_ID || LOCAL_SUBSCRIPTION,
     COMPUTE_WORKSPACES: `${WORKSPACE.resourceGroup}/${WORKSPACE.workspace}`,
     // The engine accepts any bearer token; this one only marks "no Azure AD".
@@ -182,8 +190,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(['Azurite', () => azurite.stop()]);
     const env = opts.env ?? process.env;
     const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
-    if (backend !== 'batchai' && backend !== 'azurebatch')
-      throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
+    if (backend !== 'batchai' && backend !== 'azurebatch' && backend !== 'azureml')
+      throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai, azurebatch or azureml.`);
     const engine = await startEngine({
       dataDir: join(opts.dataDir, 'engine'),
       port: ports.engine ?? 0,
@@ -196,6 +204,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
               port: ports.batch ?? 0,
             }
           : undefined,
+      azureml: backend === 'azureml' ? { port: ports.azureml ?? 0 } : undefined,
     });
     stops.push(['engine', () => engine.stop()]);
     const batchAccount = engine.batch && {
@@ -215,15 +224,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         storageAccount: engine.storageAccount,
         slack: { apiUrl: slack.apiUrl, signingSecret },
         batch: batchAccount,
+        azureml: engine.azureml,
       }),
     );
     const batchAi = createBatchAiClient({
-      endpoint: config.compute.endpoint,
+      endpoint: engine.url,
       subscriptionId: config.compute.subscriptionId,
       credential: credentialFor(config.compute),
       pollIntervalMs: 200,
     });
-    // Through the engine's Batch AI API on either backend: its Batch facade shows the cluster as pool `cpu`.
+    // Through the engine's Batch AI API on every backend: its Batch facade shows the cluster as pool `cpu`, its
+    // Azure ML facade as compute `cpu`.
     await seedEngine(batchAi, config);
     installExamples(engine.shareDir(engine.storageAccount.name, 'logs'));
     const services = lazyServices(config);
@@ -268,6 +279,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         slackEvents,
       },
       batchAccount,
+      ...(engine.azureml ? { azureml: engine.azureml } : {}),
       templates: loaded.map((t) => t.name),
       functionKey: host.functionKey,
       stop: stopAll,
@@ -287,7 +299,8 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /**
- * The well-known ports when free (Azurite 10000-10002, engine 8480/8481, its Batch facade 8482); the chat and the bot
+ * The well-known ports when free (Azurite 10000-10002, engine 8480/8481, its Batch facade 8482, its Azure ML facade
+ * 8483); the chat and the bot
  * must have theirs.
  */
 async function defaultPorts(env: Record<string, string | undefined>): Promise<NonNullable<LocalStackOptions['ports']>> {
@@ -316,11 +329,14 @@ async function defaultPorts(env: Record<string, string | undefined>): Promise<No
     engine: (await portFree(8480)) ? 8480 : 0,
     files: (await portFree(8481)) ? 8481 : 0,
     batch: (await portFree(8482)) ? 8482 : 0,
+    azureml: (await portFree(8483)) ? 8483 : 0,
     functions,
     chat,
     slack,
   };
 }
+
+const BACKEND_NAMES = { batchai: 'Batch AI', azurebatch: 'Azure Batch', azureml: 'Azure ML' } as const;
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -342,17 +358,23 @@ async function main(): Promise<void> {
       `  bot endpoint     ${stack.urls.messages}`,
       `  health           ${stack.urls.functions}/api/health  (details: /api/health/details?code=${stack.functionKey})`,
       `  Slack (local)    ${stack.urls.slack}  →  ${stack.urls.slackEvents}   npm run chat -- --channel slack "help"`,
-      '  backend          ' +
-        (stack.config.compute.backend === 'azurebatch'
-          ? 'Azure Batch (COMPUTE_BACKEND=azurebatch)'
-          : 'Batch AI (COMPUTE_BACKEND=batchai)'),
-      ...(stack.batchAccount
+      `  backend          ${BACKEND_NAMES[stack.config.compute.backend]} ` +
+        `(COMPUTE_BACKEND=${stack.config.compute.backend})`,
+      ...(stack.azureml
         ? [
-            `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  ` +
-              "(pool cpu, experiment default; outputs in Azurite's Blob service)",
-            `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
+            `  Azure ML         workspace local/local  ${stack.azureml.url}  (compute cpu, experiment default)`,
+            `  CA file          ${stack.azureml.caFile}  (COMPUTE_CA_FILE: the facade's own certificate)`,
           ]
-        : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),
+        : []),
+      ...(stack.azureml
+        ? []
+        : stack.batchAccount
+          ? [
+              `  Batch account    ${stack.batchAccount.account}  ${stack.batchAccount.url}  ` +
+                "(pool cpu, experiment default; outputs in Azurite's Blob service)",
+              `  account key      ${stack.batchAccount.key}  (well-known local key, as Azurite's)`,
+            ]
+          : [`  Batch AI engine  ${stack.urls.engine}  (workspace local/local, experiment default, cluster cpu)`]),
       `  templates        ${stack.templates.join(', ')}`,
       `  poll every       ${pollSeconds} s`,
       `  data             ${dataDir}`,

@@ -98,9 +98,16 @@ export interface ComputeCommon {
  * COMPUTE_BACKEND=batchai (default): the Microsoft.BatchAI ARM API at COMPUTE_ARM_ENDPOINT.
  * COMPUTE_BACKEND=azurebatch: every workspace is a Batch account (COMPUTE_WORKSPACES = resourceGroup/account)
  * whose data-plane endpoint AZURE_BATCH_ACCOUNTS names, or ARM's resource list finds (`*`).
+ * COMPUTE_BACKEND=azureml: every workspace is an Azure ML workspace (Microsoft.MachineLearningServices on
+ * COMPUTE_ARM_ENDPOINT); COMPUTE_CA_FILE trusts a local stand-in's certificate.
  */
 export type ComputeSettings =
   | { backend: 'batchai' }
+  | {
+      backend: 'azureml';
+      /** COMPUTE_CA_FILE: a PEM file of a CA trusted besides the system's (the engine's Azure ML facade). */
+      caFile?: string;
+    }
   | {
       backend: 'azurebatch';
       /** Account name → endpoint; `discover` = find them through ARM (AZURE_BATCH_ACCOUNTS=*). */
@@ -290,8 +297,12 @@ export function parseBatchAccounts(raw: string): AzureBatchAccountSetting[] | 'd
 function computeSettings(env: Env, workspaces: WorkspaceRef[]): ComputeSettings {
   const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
   if (backend === 'batchai') return { backend };
+  if (backend === 'azureml') {
+    const caFile = env.COMPUTE_CA_FILE?.trim();
+    return caFile ? { backend, caFile } : { backend };
+  }
   if (backend !== 'azurebatch')
-    throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai or azurebatch.`);
+    throw new InputError('ConfigInvalid', `COMPUTE_BACKEND=${backend}: expected batchai, azurebatch or azureml.`);
   const accounts = parseBatchAccounts(
     required(
       env,

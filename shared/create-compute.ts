@@ -1,16 +1,19 @@
-// The compute port a Config asks for (COMPUTE_BACKEND): the Batch AI ARM client, or the Azure Batch accounts
+// The compute port a Config asks for (COMPUTE_BACKEND): the Batch AI ARM client, the Azure Batch accounts
 // that the workspaces name (listed in AZURE_BATCH_ACCOUNTS, or found through ARM with `*`), their outputs in
-// a blob container. The one place the composition roots build compute from, and so the one module outside the
-// backend folders that imports them.
+// a blob container, or the Azure ML workspaces over ARM (trusting COMPUTE_CA_FILE when set). The one place the
+// composition roots build compute from, and so the one module outside the backend folders that imports them.
 import { createAzureBatchAdapter } from './azurebatch/adapter';
 import { createBatchClient } from './azurebatch/client';
 import { discoverBatchAccounts } from './azurebatch/discovery';
+import { createAzureMlAdapter } from './azureml/adapter';
+import { createAmlClient } from './azureml/client';
 import { createBatchAiClient } from './batchai/client';
 import { batchAiCompute } from './batchai/compute';
 import type { ComputePort } from './compute/port';
 import type { AzureBatchAccountSetting, Config } from './config';
 import { InputError } from './errors';
 import { credentialFor } from './http/credential';
+import { httpClientTrusting, readCaFile } from './http/trusted-ca';
 import { createOutputBlobs, type OutputStorage } from './storage/output-blobs';
 
 export type ComputeConfig = Pick<Config, 'compute' | 'storage'>;
@@ -28,6 +31,14 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
     return batchAiCompute(
       createBatchAiClient({ endpoint, subscriptionId, credential, pollIntervalMs: o.pollIntervalMs }),
     );
+  }
+  if (compute.backend === 'azureml') {
+    // Read when the client is built, so a facade's certificate made after this process started is trusted.
+    const ca = compute.caFile ? readCaFile(compute.caFile) : undefined;
+    return createAzureMlAdapter({
+      client: createAmlClient({ endpoint, subscriptionId, credential, ca }),
+      fileHttpClient: httpClientTrusting(ca),
+    });
   }
   const listed: Array<AzureBatchAccountSetting & { resourceGroup?: string }> =
     compute.accounts === 'discover'

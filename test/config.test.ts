@@ -33,6 +33,14 @@ describe('loadConfig', () => {
       /BATCHAI_STORAGE_KEY is set but BATCHAI_STORAGE_ACCOUNT is not/,
     );
   });
+  it('chooses azureml, with COMPUTE_CA_FILE only when set', () => {
+    expect(loadConfig({ ...base, COMPUTE_BACKEND: 'azureml' }).compute).toMatchObject({ backend: 'azureml' });
+    expect(loadConfig({ ...base, COMPUTE_BACKEND: 'azureml' }).compute).not.toHaveProperty('caFile');
+    expect(loadConfig({ ...base, COMPUTE_BACKEND: 'azureml', COMPUTE_CA_FILE: ' /x/ca.pem ' }).compute).toMatchObject({
+      backend: 'azureml',
+      caFile: '/x/ca.pem',
+    });
+  });
   it('chooses the compute backend: batchai by default, azurebatch with the accounts its workspaces name', () => {
     expect(loadConfig(base).compute).toMatchObject({ backend: 'batchai' });
     const ab = { ...base, COMPUTE_BACKEND: 'azurebatch', COMPUTE_WORKSPACES: 'rg/team1,local/local' };
@@ -69,7 +77,7 @@ describe('loadConfig', () => {
   it('says what is wrong with the Azure Batch settings', () => {
     const ab = { ...base, COMPUTE_BACKEND: 'azurebatch', COMPUTE_WORKSPACES: 'rg/team1' };
     expect(() => loadConfig({ ...base, COMPUTE_BACKEND: 'batch' })).toThrow(
-      /COMPUTE_BACKEND=batch: expected batchai or azurebatch/,
+      /COMPUTE_BACKEND=batch: expected batchai, azurebatch or azureml/,
     );
     expect(() => loadConfig(ab)).toThrow(/AZURE_BATCH_ACCOUNTS is not set: expected Batch account endpoints/);
     expect(() => loadConfig({ ...ab, AZURE_BATCH_ACCOUNTS: 'not a url' })).toThrow(

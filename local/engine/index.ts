@@ -12,6 +12,7 @@ import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
 import { LOCAL_BATCH_ACCOUNT, LOCAL_BATCH_KEY } from './batch-rest/local-account';
 import { startBatchServer, type BatchServer } from './batch-rest/server';
+import { startAmlServer, type AmlServer } from './aml-rest/server';
 import { BATCH_ENDPOINT_TAG } from '../../shared/azurebatch/discovery';
 import { runCore } from './run-core';
 import { ENGINE_STORAGE_ACCOUNT } from './storage-account';
@@ -42,6 +43,15 @@ export interface EngineOptions {
     account?: string;
     accountKey?: string;
   };
+  /** Also answer Azure ML (aml-rest/) over HTTPS: every core workspace, its clusters as AmlCompute computes. */
+  azureml?: { port?: number; jobPageSize?: number };
+}
+
+export interface EngineAzureMl {
+  /** https://127.0.0.1:PORT (ARM base and the workspaces' run-history data plane). */
+  url: string;
+  /** The facade's certificate, to trust (COMPUTE_CA_FILE). */
+  caFile: string;
 }
 
 export interface EngineBatchAccount {
@@ -68,6 +78,8 @@ export interface Engine {
   shareDir(account: string, share: string): string;
   /** The Azure Batch facade, when started with `batch`. */
   batch?: EngineBatchAccount;
+  /** The Azure ML facade, when started with `azureml`. */
+  azureml?: EngineAzureMl;
   /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
@@ -105,6 +117,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   let files;
   let arm;
   let batch: BatchServer | undefined;
+  let aml: AmlServer | undefined;
   const account = opts.batch?.account ?? LOCAL_BATCH_ACCOUNT;
   const accountKey = opts.batch?.accountKey ?? LOCAL_BATCH_KEY;
   try {
@@ -139,7 +152,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       };
       batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch?.port });
     }
+    if (opts.azureml) aml = await startAmlServer({ core, signingKey: signingKey(dataDir), ...opts.azureml });
   } catch (e) {
+    await batch?.stop();
     await arm?.stop();
     await files?.stop();
     await running.stop();
@@ -163,6 +178,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       settle: () => batchServer.settle(),
       seedFinishedJobs: batchServer.seedFinishedJobs,
     },
+    azureml: aml && { url: aml.url, caFile: aml.caFile },
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
@@ -177,7 +193,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     stop() {
       stopping ??= (async () => {
         await running.stop();
-        await Promise.allSettled([armServer.stop(), fileService.stop(), batchServer?.stop()]);
+        await Promise.allSettled([armServer.stop(), fileService.stop(), batchServer?.stop(), aml?.stop()]);
       })();
       return stopping;
     },

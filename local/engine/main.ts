@@ -1,6 +1,7 @@
-// `node dist/local/engine/main.js --port <p> --data <dir> [--files-port <p>] [--region <r>] [--batch-port <p>]`:
-// runs the engine alone, prints its URLs (and, with --batch-port, the Azure Batch account, URL and key), and
-// stops cleanly (killing job process trees) on SIGINT/SIGTERM.
+// `node dist/local/engine/main.js --port <p> --data <dir> [--files-port <p>] [--region <r>] [--batch-port <p>]
+// [--azureml-port <p>]`: runs the engine alone, prints its URLs (with --batch-port, the Azure Batch account, URL
+// and key; with --azureml-port, the Azure ML facade's HTTPS URL and the CA file), and stops cleanly
+// (killing job process trees) on SIGINT/SIGTERM.
 import { startEngine } from './index';
 
 /** The Batch account's pools are the clusters of this workspace (as `npm start` seeds it). */
@@ -16,6 +17,7 @@ function parseArgs(argv: string[]): {
   dataDir: string;
   region?: string;
   batch?: { port: number; workspace: typeof BATCH_WORKSPACE };
+  azureml?: { port: number };
 } {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -31,7 +33,8 @@ function parseArgs(argv: string[]): {
     return n;
   };
   for (const k of Object.keys(out))
-    if (!['port', 'files-port', 'data', 'region', 'batch-port'].includes(k)) throw new Error(`unknown option --${k}`);
+    if (!['port', 'files-port', 'data', 'region', 'batch-port', 'azureml-port'].includes(k))
+      throw new Error(`unknown option --${k}`);
   const batch =
     out['batch-port'] === undefined ? undefined : { port: num('batch-port', 0), workspace: BATCH_WORKSPACE };
   return {
@@ -40,6 +43,7 @@ function parseArgs(argv: string[]): {
     dataDir: out.data ?? '.engine-data',
     region: out.region,
     batch,
+    ...(out['azureml-port'] === undefined ? {} : { azureml: { port: num('azureml-port', 0) } }),
   };
 }
 
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
   } catch (e) {
     console.error(
       `engine: ${(e as Error).message}\n` +
-        'usage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>]',
+        'usage: engine --port <port> --data <dir> [--files-port <port>] [--region <region>] [--batch-port <port>] ' +
+        '[--azureml-port <port>]',
     );
     process.exit(2);
   }
@@ -62,6 +67,13 @@ async function main(): Promise<void> {
       `Azure Batch account '${engine.batch.account}': ${engine.batch.url}  (pools = clusters of workspace local/local)`,
     );
     console.log(`  Shared Key: ${engine.batch.accountKey}  (well-known local key; any bearer token works too)`);
+  }
+  if (engine.azureml) {
+    console.log(
+      `Azure ML: ${engine.azureml.url}  (ARM 2025-12-01 and 2022-10-01, HTTPS; ` +
+        'every workspace of the engine, its clusters as computes; npm start seeds local/local)',
+    );
+    console.log(`  CA file: ${engine.azureml.caFile}  (COMPUTE_CA_FILE; any bearer token)`);
   }
   console.log(`data: ${engine.dataDir}  (runs job command lines as this user; listens on 127.0.0.1 only)`);
   const shutdown = (signal: string): void => {

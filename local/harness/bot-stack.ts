@@ -3,7 +3,7 @@
 // the `followups` queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
 // Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests. `backend: 'azurebatch'`: the same
 // stack with the product on the engine's Azure Batch facade (account = the workspace, pool = cluster gpu).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
@@ -18,6 +18,8 @@ import { startFunctionsHost, type FunctionsHost } from '../functions-host/index'
 import { loadTemplates } from '../templates-load';
 import { createBatchAiClient } from '../../shared/batchai/client';
 import { staticTokenCredential } from '../../shared/http/credential';
+import { httpClientTrusting } from '../../shared/http/trusted-ca';
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { batchAiCompute } from '../../shared/batchai/compute';
 import type { ComputeBackend } from '../../shared/compute/model';
 import { loadConfig, type Config } from '../../shared/config';
@@ -49,6 +51,8 @@ export interface BotStack {
   stopBot(): Promise<void>;
   /** Builds new services and a new host from the same config and storage. */
   startBot(): Promise<void>;
+  /** GETs a link from a card as a person's browser would (trusting the engine's Azure ML certificate). */
+  fetchText(url: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +99,7 @@ export async function startBotStack(
             opts.backend === 'azurebatch'
               ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace }
               : undefined,
+          azureml: opts.backend === 'azureml' ? {} : undefined,
         }),
         (e) => e.stop(),
       ),
@@ -116,6 +121,13 @@ export async function startBotStack(
             COMPUTE_BACKEND: 'azurebatch',
             AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`,
             AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+          }
+        : {}),
+      ...(engine.azureml
+        ? {
+            COMPUTE_BACKEND: 'azureml',
+            COMPUTE_ARM_ENDPOINT: engine.azureml.url,
+            COMPUTE_CA_FILE: engine.azureml.caFile,
           }
         : {}),
       ...opts.env,
@@ -148,7 +160,8 @@ export async function startBotStack(
     const startBot = async () => {
       // Azure Batch: the compute port from the config, as production builds it. Batch AI: the same client with a
       // short LRO poll interval.
-      const compute = opts.backend === 'azurebatch' ? {} : { batchAi: batchAiCompute(batchAi) };
+      const compute =
+        opts.backend === 'azurebatch' || opts.backend === 'azureml' ? {} : { batchAi: batchAiCompute(batchAi) };
       services = await createBotServices(config, { ...compute, log: (l) => logLines.push(l) });
       host = await startFunctionsHost({
         definitions: [createFollowUpsFunction(async () => running())],
@@ -195,6 +208,12 @@ export async function startBotStack(
       say,
       stopBot,
       startBot,
+      async fetchText(url) {
+        const ca = engine.azureml && readFileSync(engine.azureml.caFile, 'utf8');
+        const http = httpClientTrusting(ca) ?? createDefaultHttpClient();
+        const r = await http.sendRequest(createPipelineRequest({ url, method: 'GET', allowInsecureConnection: true }));
+        return r.bodyAsText ?? '';
+      },
       stop: () => stoppers.stopAll(),
       get services() {
         return running();

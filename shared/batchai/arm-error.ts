@@ -1,6 +1,7 @@
 // HTTP error answers → ComputeError. ARM bodies are `{"error":{"code","message","target"}}`; a gateway or proxy
 // may answer HTML or plain text instead, which still becomes an ArmError with the status and a readable
 // snippet. Messages name the method and path only: never the query, headers or the bearer token.
+import type { ComputeBackend } from '../compute/model';
 import { ComputeError } from '../errors';
 import { isObject, pick } from './parse';
 import { redactText } from '../core/redact';
@@ -12,12 +13,24 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v : undefined;
 }
 
-/** A Batch AI error answer in the port's one error shape. */
-export function armError(code: string, message: string, status: number, target?: string): ComputeError {
-  return new ComputeError(code, message, status, { backend: 'batchai', target });
+/** An ARM error answer (Batch AI's by default; Azure ML speaks ARM too) in the port's one error shape. */
+export function armError(
+  code: string,
+  message: string,
+  status: number,
+  target?: string,
+  backend: ComputeBackend = 'batchai',
+): ComputeError {
+  return new ComputeError(code, message, status, { backend, target });
 }
 
-export function armErrorFromResponse(method: string, url: string, status: number, text: string): ComputeError {
+export function armErrorFromResponse(
+  method: string,
+  url: string,
+  status: number,
+  text: string,
+  backend: ComputeBackend = 'batchai',
+): ComputeError {
   const json = text.trim() ? tryJson(text) : undefined;
   const body = isObject(json)
     ? isObject(pick(json, 'error'))
@@ -32,6 +45,7 @@ export function armErrorFromResponse(method: string, url: string, status: number
       redactText(message ?? `${describeRequest(method, url)} failed with HTTP ${status}.`),
       status,
       body && str(pick(body, 'target')),
+      backend,
     );
   }
   const snippet = redactText(
@@ -45,5 +59,7 @@ export function armErrorFromResponse(method: string, url: string, status: number
     `Http${status}`,
     `${describeRequest(method, url)} answered HTTP ${status} without an ARM error body${detail}`,
     status,
+    undefined,
+    backend,
   );
 }

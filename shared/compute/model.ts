@@ -1,8 +1,8 @@
-// The compute port's own language: what every backend (Batch AI, Azure Batch, later Azure ML) maps its
+// The compute port's own language: what every backend (Batch AI, Azure Batch, Azure ML) maps its
 // service's shapes into, and all the product outside the backend folders reads. Field names are the product's,
 // not any service's wire names; times are ISO-8601 strings.
 
-export type ComputeBackend = 'batchai' | 'azurebatch';
+export type ComputeBackend = 'batchai' | 'azurebatch' | 'azureml';
 
 /** Names a workspace (a Batch AI workspace, a Batch account, an Azure ML workspace): every call needs these. */
 export interface WorkspaceRef {
@@ -68,6 +68,8 @@ export interface ComputeJob {
   /** The service's id of the job (stable; keys events). */
   id: string;
   name: string;
+  /** The name the service knows the job by, where it differs from `name` (Azure ML's are unique per workspace). */
+  serviceName?: string;
   /** The experiment label the product files the job under. */
   experiment: string;
   state: JobState;

@@ -24,6 +24,7 @@ export function toJobSummary(job: ComputeJob, workspace: string, now?: Date, lab
     nodeCount: job.nodeCount,
     errors: job.errors,
   };
+  if (job.serviceName) summary.serviceName = job.serviceName;
   if (job.toolType) summary.toolType = job.toolType;
   if (job.priority) summary.priority = job.priority;
   if (job.createdAt) summary.createdAt = job.createdAt;

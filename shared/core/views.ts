@@ -38,6 +38,8 @@ export interface JobSummaryView {
   labels?: ResourceLabels;
   experiment: string;
   name: string;
+  /** The service's own name of the job, where it differs (a card says so). */
+  serviceName?: string;
   state: JobState;
   cluster: string;
   nodeCount: number;

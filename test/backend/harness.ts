@@ -60,6 +60,7 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
           timing: { allocationDelayMs: 50, operationDelayMs: 20, schedulerIntervalMs: 20 },
           batch:
             backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
+          azureml: backend === 'azureml' ? {} : undefined,
         }),
         (e) => e.stop(),
       ),
@@ -86,6 +87,13 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
               COMPUTE_BACKEND: 'azurebatch',
               AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`,
               AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+            }
+          : {}),
+        ...(engine.azureml
+          ? {
+              COMPUTE_BACKEND: 'azureml',
+              COMPUTE_ARM_ENDPOINT: engine.azureml.url,
+              COMPUTE_CA_FILE: engine.azureml.caFile,
             }
           : {}),
       });

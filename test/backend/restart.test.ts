@@ -26,7 +26,7 @@ import {
 import { waitFor } from '../support/wait-for';
 import { useStarted } from '../support/use-started';
 
-describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
+describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (backend) => {
   let stack: Stack;
   let clusterId: string;
   const CONVS = ['conv-a', 'conv-b'];

@@ -110,7 +110,7 @@ describe('Azure ML (infra/main.azureml.parameters.json)', () => {
     expect(() => deployment('main.azureml.parameters.json').appSettings()).toThrow(/set amlWorkspaceId/);
   });
 
-  it("writes the backend, the workspace and ARM; every setting's name is one the README's table documents", () => {
+  it("writes the backend, the workspace and ARM, which loadConfig takes; the README's table documents each", () => {
     const settings = deployment('main.azureml.parameters.json', { amlWorkspaceId: workspaceId }).appSettings();
     expect(settings).toMatchObject({
       COMPUTE_BACKEND: 'azureml',
@@ -122,7 +122,11 @@ describe('Azure ML (infra/main.azureml.parameters.json)', () => {
     const documented = readmeSettings();
     expect(documented.size).toBeGreaterThan(20);
     expect(Object.keys(settings).filter((k) => !documented.has(k) && !PLATFORM.includes(k))).toEqual([]);
-    // loadConfig(settings) for azureml is checked once the Azure ML backend is in shared/config.ts.
+    expect(loadConfig(settings).compute).toMatchObject({
+      backend: 'azureml',
+      subscriptionId: SUBSCRIPTION,
+      workspaces: [{ resourceGroup: 'ml-team', workspace: 'vision' }],
+    });
   });
 });
 

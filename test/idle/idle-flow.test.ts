@@ -19,11 +19,11 @@ const SHARE = {
   credentials: { accountKey: 'a2V5' },
   relativeMountPath: 'afs',
 };
-describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
+describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (backend) => {
   let stack: Stack;
   const conv = 'idle-team';
-  // What the backend calls a cluster, as its cards say: a Batch account's clusters are pools.
-  const CLUSTER = backend === 'azurebatch' ? 'Pool' : 'Cluster';
+  // What the backend calls a cluster, as its cards say: a Batch account's clusters are pools, Azure ML's computes.
+  const CLUSTER = { batchai: 'Cluster', azurebatch: 'Pool', azureml: 'Compute' }[backend];
 
   const started = useStarted(
     'backend stack',
@@ -172,7 +172,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('on %s', (backend) => {
     await waitFor(
       'job ended',
       () => compute.getJob(job),
-      (j) => j.state === 'failed' || j.state === 'succeeded',
+      (j) => j.state === 'failed' || j.state === 'succeeded' || j.state === 'terminated',
     );
     const t1 = Date.now();
     expect((await tick(t1 + 31 * MIN)).join('\n')).toMatch(/ws\/cpu warn/);

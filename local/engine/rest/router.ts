@@ -84,13 +84,20 @@ function checkParam(name: string, value: string): string {
   return value.toLowerCase();
 }
 
-export interface Match {
-  route: Route;
+export interface Match<R = Route> {
+  route: R;
   params: Record<string, string>;
 }
 
-/** The route for a path; 405 when the path exists with another method, undefined when no path matches. */
-export function match(routes: Route[], method: string, path: string): Match | 'wrongMethod' | undefined {
+/**
+ * The route for a path; 405 when the path exists with another method, undefined when no path matches. Any table of
+ * (method, template) serves: the Azure ML facade (../aml-rest/) matches its own handlers with the same rules.
+ */
+export function match<R extends Pick<Route, 'method' | 'template'> = Route>(
+  routes: R[],
+  method: string,
+  path: string,
+): Match<R> | 'wrongMethod' | undefined {
   const segs = path.split('/').filter(Boolean);
   let pathMatched = false;
   for (const route of routes) {
