@@ -71,7 +71,9 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
     return args[k] ?? 'stdin';
   }
   if (AWKS.has(name) || name === 'sed') {
-    const takesArg = AWKS.has(name) ? /^-[vFfe]$|^--(file|source|assign|field-separator)$/ : /^-[efl]$|^--(file|expression)$/;
+    const takesArg = AWKS.has(name)
+      ? /^-[vFfe]$|^--(file|source|assign|field-separator)$/
+      : /^-[efl]$|^--(file|expression)$/;
     const given = AWKS.has(name) ? /^(-[fe]|--file|--source)$/ : /^(-[ef]|--file|--expression)$/;
     for (; k < args.length && isOption(args[k]!); k++) {
       if (given.test(args[k]!.text)) return args[k + 1];
@@ -95,7 +97,11 @@ function classify(c: Command): boolean {
     if (ASSIGNMENT.test(w.text)) refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('='));
     else if (!KEYWORDS.has(w.text) && !WRAPPERS.has(nameOf(w))) break;
     const env = w.text === 'env';
-    for (i++; WRAPPERS.has(nameOf(w)) && i < words.length && (isOption(words[i]!) || (env && ASSIGNMENT.test(words[i]!.text))); i++);
+    for (
+      i++;
+      WRAPPERS.has(nameOf(w)) && i < words.length && (isOption(words[i]!) || (env && ASSIGNMENT.test(words[i]!.text)));
+      i++
+    );
   }
   const head = words[i];
   if (!head) return false;

@@ -41,7 +41,12 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
   if (/[\x00-\x1f\x7f]/.test(text) && (isShellField(key) || isPathField(key)))
     throw unsafe(name, text, path, 'expected printable text (no control characters)');
   if (key === 'id' && !/^\w+$/.test(text))
-    throw unsafe(name, text, path, 'expected letters, digits and _ (an id names $AZ_BATCHAI_INPUT_<id> or _OUTPUT_<id>)');
+    throw unsafe(
+      name,
+      text,
+      path,
+      'expected letters, digits and _ (an id names $AZ_BATCHAI_INPUT_<id> or _OUTPUT_<id>)',
+    );
   if (isShellField(key) && text.startsWith('-') && !value.allowOption) {
     throw unsafe(
       name,
@@ -51,7 +56,10 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
         'the template can allow it with "allowOption": true)',
     );
   }
-  if ((isPathField(key) || isScriptPathField(key)) && (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))) {
+  if (
+    (isPathField(key) || isScriptPathField(key)) &&
+    (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))
+  ) {
     throw unsafe(name, text, path, "expected a relative path of letters, digits, . - _ and / (no '..', no leading /)");
   }
 }

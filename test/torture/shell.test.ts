@@ -113,7 +113,10 @@ test.each(chunks)('generated command lines %d+ × hostile values: refused, or ru
     counts.executed += runs.length;
     for (const [i, h] of hits.entries()) {
       if (h.length === 0) counts.passed++;
-      else failures.push(`injected on ${h.join(', ')}: ${JSON.stringify(c.commandLine)} ← ${JSON.stringify(runs[i]!.value)}`);
+      else
+        failures.push(
+          `injected on ${h.join(', ')}: ${JSON.stringify(c.commandLine)} ← ${JSON.stringify(runs[i]!.value)}`,
+        );
     }
   }
   expect(failures).toEqual([]);
