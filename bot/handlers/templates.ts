@@ -1,6 +1,7 @@
 // `templates`, `template <name>`, `submit <template> [k=v ...]`. Submit checks every value before any request to
 // the compute service (renderTemplate), creates the experiment if missing, submits the job without waiting,
-// claims the job name for its submitter (bot/job-ownership.ts), answers at once with the job card, and keeps that card in step until the job ends.
+// claims the job name for its submitter (bot/job-ownership.ts), answers at once with the job card, and keeps
+// that card in step until the job ends.
 import type { ComputeJob, JobRef } from '../../shared/compute/model';
 import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
