@@ -7,7 +7,8 @@ import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/templates/job-file-fill';
-import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact';
+import { REDACTED, redactJobRequest, redactText, secretFieldValues } from '../../shared/core/redact';
+import { secretPrints } from '../../shared/core/secret-prints';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import {
   parseTemplate,
@@ -172,8 +173,10 @@ async function submitJob(
   }
   const body = fill.body;
   // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
-  const secrets = [...secretValues(t, cmd.params), ...(body.properties?.secrets ?? []).flatMap((s) => s.value ?? [])];
+  const secrets = [...secretValues(t, cmd.params), ...secretFieldValues(body)];
   if (cmd.dryRun) {
+    const secretNames = secretParameters(t);
+    const givesSecret = Object.keys(cmd.params).find((k) => secretNames.has(k));
     const requests = compute
       .describeSubmit(ref, body)
       .requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`);
@@ -185,6 +188,9 @@ async function submitJob(
           `${requests.length === 1 ? 'This request' : 'These requests'} would be sent to ${compute.labels.service} ` +
             '(secrets masked). Nothing was submitted.',
           ...(fill.filled.length ? ['Filled in as az batchai did:', ...fill.filled.map((f) => `- ${f}`)] : []),
+          ...(givesSecret
+            ? [`To submit, send the command again without --dry-run (no button: it would carry ${givesSecret}).`]
+            : []),
         ].join('\n'),
         facts: [
           { title: 'Experiment', value: ref.experiment },
@@ -193,9 +199,10 @@ async function submitJob(
         ],
         code: requests.join('\n\n'),
         codeLabel: requests.length === 1 ? 'Request' : 'Requests',
-        actions: [
-          { title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' },
-        ],
+        // A button carries its command to whoever presses it and through the chat service: never a secret value.
+        actions: givesSecret
+          ? []
+          : [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },
     };
   }
@@ -203,7 +210,8 @@ async function submitJob(
   // the template names by id may live elsewhere: then it is not priced, and only the node threshold applies.
   const clusterOf = lastSegment(body.properties?.cluster.id) ?? '';
   const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
-  const mine = { ...who, body: bodyDigest(body, secrets) };
+  const prints = secretPrints(secrets);
+  const mine = { ...who, body: bodyDigest(body, secrets), ...(prints ? { secrets: prints } : {}) };
   await checkJobName(ctx, ref, mine);
   const found = clusterName
     ? await withCluster(ctx, clusterName, (c) => compute.getCluster(c))

@@ -12,6 +12,14 @@ export function isSecretField(key: string, inSecrets: boolean): boolean {
   return SECRET_KEY.test(key) || (inSecrets && key === 'value');
 }
 
+/** The values of a body's secret fields (`secrets[].value`, keys, passwords): what its job might print. */
+export function secretFieldValues(v: unknown, key = '', inSecrets = false): string[] {
+  if (Array.isArray(v)) return v.flatMap((x) => secretFieldValues(x, key, inSecrets));
+  if (v && typeof v === 'object')
+    return Object.entries(v).flatMap(([k, x]) => secretFieldValues(x, k, inSecrets || k === 'secrets'));
+  return typeof v === 'string' && isSecretField(key, inSecrets) ? [v] : [];
+}
+
 /** `text` with every occurrence of the given secret values masked (values under 3 characters are left alone). */
 export function maskValues(text: string, values: readonly string[]): string {
   let out = text;

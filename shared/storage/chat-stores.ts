@@ -84,26 +84,31 @@ export function templateStore(table: TableClient): Stores['templates'] {
 
 export function submissionStore(table: TableClient): Stores['submissions'] {
   const rk = (experiment: string, job: string) => `${encodeKey(experiment)}:${encodeKey(job)}`;
+  const person = (s: Omit<Submission, 'secrets'>): Submission => ({
+    userId: s.userId,
+    ...(s.userName ? { userName: s.userName } : {}),
+    ...(s.body ? { body: s.body } : {}),
+  });
+  const row = (s: Submission) => ({ ...person(s), ...(s.secrets ? { secrets: JSON.stringify(s.secrets) } : {}) });
   const get = async (workspace: string, experiment: string, job: string): Promise<Submission | undefined> => {
-    const e = await getIfExists<Submission>(table, encodeKey(workspace), rk(experiment, job));
-    return e
-      ? { userId: e.userId, ...(e.userName ? { userName: e.userName } : {}), ...(e.body ? { body: e.body } : {}) }
-      : undefined;
+    type Row = Omit<Submission, 'secrets'> & { secrets?: string };
+    const e = await getIfExists<Row>(table, encodeKey(workspace), rk(experiment, job));
+    if (!e) return undefined;
+    const { secrets, ...rest } = e;
+    const kept = person(rest);
+    if (secrets) kept.secrets = parseJson(secrets, 'submission secrets') as Submission['secrets'];
+    return kept;
   };
   return {
     async claim(s) {
-      const own = {
-        userId: s.userId,
-        ...(s.userName ? { userName: s.userName } : {}),
-        ...(s.body ? { body: s.body } : {}),
-      };
+      const own: Submission = { ...person(s), ...(s.secrets ? { secrets: s.secrets } : {}) };
       try {
         await table.createEntity({
           partitionKey: encodeKey(s.workspace),
           rowKey: rk(s.experiment, s.job),
           experiment: s.experiment,
           job: s.job,
-          ...own,
+          ...row(own),
         });
         return own;
       } catch (e) {

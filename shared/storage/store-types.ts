@@ -24,11 +24,15 @@ export interface StoredSubscription {
   createdBy?: string;
   createdAt: string;
 }
+import type { SecretPrints } from '../core/secret-prints';
+
 /** Who submitted a job, and a digest of the body they sent (secrets masked first): a re-submit must match it. */
 export interface Submission {
   userId: string;
   userName?: string;
   body?: string;
+  /** The prints of the secrets the submit knew: tails mask them (never the secrets themselves). */
+  secrets?: SecretPrints;
 }
 
 export interface Stores {
