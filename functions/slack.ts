@@ -5,7 +5,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ChatBot, ChatTransport } from '../bot/transport';
 import { toChatRequest, toHttpResponse } from './chat-http';
-import type { FunctionDefinition } from './definition';
+import { CHAT_BODY_BYTES, type FunctionDefinition } from './definition';
 
 export interface SlackServices {
   bot: ChatBot;
@@ -37,6 +37,7 @@ export function createSlackFunction(
   return {
     name: 'slack',
     trigger: { type: 'http', methods: ['POST'], route: 'slack/events', authLevel: 'anonymous' },
+    maxBodyBytes: CHAT_BODY_BYTES,
     handler: createSlackHandler(services),
   };
 }
