@@ -152,7 +152,8 @@ export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveO
       );
       // botbuilder answers a reply it could not post (a serviceUrl that is no Connector) with a 500 carrying
       // the failure's text, which may be another service's answer: it is said without that text.
-      if (res.statusCode === 500) return { status: 400, body: { error: { code: 'BadRequest', message: NO_CONNECTOR } } };
+      if (res.statusCode === 500)
+        return { status: 400, body: { error: { code: 'BadRequest', message: NO_CONNECTOR } } };
       return res.toResponse();
     },
   };
