@@ -68,7 +68,7 @@ export interface Engine {
   shareDir(account: string, share: string): string;
   /** The Azure Batch facade, when started with `batch`. */
   batch?: EngineBatchAccount;
-  /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
+  /** In process only: no request reaches it. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
   seedFinishedJobs(
