@@ -7,7 +7,7 @@ import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/templates/job-file-fill';
-import { REDACTED, redactJobRequest, redactText, secretFieldValues } from '../../shared/core/redact';
+import { maskValues, REDACTED, redactJobRequest, redactText, secretFieldValues } from '../../shared/core/redact';
 import { secretPrints } from '../../shared/core/secret-prints';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import {
@@ -240,7 +240,10 @@ async function submitJob(
     await ctx.deps.stores.submissions.release({ ...ref, ...mine }).catch((r: unknown) => {
       ctx.deps.log(`[bot] could not release the name ${ref.experiment}/${ref.job}: ${redactText(toError(r).message)}`);
     });
-    throw e;
+    // A service may echo part of the body it refused: the submit's secrets never reach the error card.
+    const err = toError(e);
+    err.message = maskValues(err.message, secrets);
+    throw err;
   }
   const subscription = await subscribeSubmitter(ctx, ref, created.cluster);
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;
