@@ -244,7 +244,7 @@ describe('HTTP', () => {
     expect(logs.some((l) => l.includes('[crash] failed: secret detail'))).toBe(true);
   });
 
-  it("refuses a body above the function's limit with 413 (declared or streamed) and a bad %-path with 400", async () => {
+  it("refuses a body above its function's limit with 413 (declared or streamed), a bad %-path with 400", async () => {
     const h = await host(defs);
     expect(await (await fetch(`${h.url}/api/small/a`, { method: 'POST', body: 'x'.repeat(1024) })).text()).toBe('1024');
     const declared = await fetch(`${h.url}/api/small/b`, { method: 'POST', body: 'x'.repeat(1025) });
