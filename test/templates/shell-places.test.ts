@@ -1,3 +1,4 @@
+// Runs rendered command lines in bash and python: the integration lane (child processes).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
