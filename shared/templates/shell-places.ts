@@ -137,10 +137,11 @@ function classify(c: Command): boolean {
 
 /**
  * The placeholders of a command line, each with its quotes and, where it may not go, why. `args`: the text is
- * the arguments of a command the service puts in front (a script path, `commandLineArgs`).
+ * the arguments of a command the service puts in front (a script path, `commandLineArgs`). References to the
+ * `tainted` variables (whose values hold a placeholder's) are sites too, held to a string placeholder's rules.
  */
-export function shellSites(text: string, args = false): Site[] {
-  const scan = scanShell(args ? `: ${text}` : text);
+export function shellSites(text: string, args = false, tainted: ReadonlySet<string> = new Set()): Site[] {
+  const scan = scanShell(args ? `: ${text}` : text, tainted);
   for (const pipeline of scan.pipelines) {
     const fed = pipeline.map(classify).some(Boolean);
     if (!fed) continue;

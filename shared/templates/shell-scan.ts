@@ -8,7 +8,10 @@ import { PLACEHOLDER } from './template-types';
 export type Quote = 'bare' | 'double' | 'single' | 'ansi';
 
 export interface Site {
+  /** The parameter, or for a variable site the variable's name. */
   name: string;
+  /** A reference to a variable whose value holds a placeholder's (`$GREETING` where GREETING = {{greeting}}). */
+  variable?: true;
   quote: Quote;
   /** Why no placeholder may go here (bash reads the text again): the first enclosing reason. */
   refuse?: string;
@@ -43,8 +46,12 @@ class Lexer {
   pos = 0;
   readonly sites: Site[] = [];
   readonly pipelines: Command[][] = [];
-  /** Reasons of the constructs around the position that make bash read their text again. */
-  private readonly frames: string[] = [];
+  /**
+   * The constructs around the position that make bash read their text again, and whether a variable's value
+   * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
+   */
+  private readonly frames: Array<{ why: string; values: boolean }> = [];
+  private placeholders = 0;
   /** Every word being built around the position: a placeholder belongs to each (a $( ) is part of its word). */
   private readonly open: Word[] = [];
   private heredocs: Array<{ delimiter: string; tabs: boolean }> = [];
@@ -52,18 +59,22 @@ class Lexer {
   constructor(
     private readonly s: string,
     private readonly names: string[],
+    private readonly tainted: ReadonlySet<string>,
   ) {}
 
-  private site(quote: Quote, refuse?: string): void {
-    const site: Site = { name: this.names[this.sites.length] ?? '', quote };
-    const why = refuse ?? this.frames[this.frames.length - 1];
+  private site(quote: Quote, refuse?: string, variable?: string): void {
+    const site: Site = variable
+      ? { name: variable, quote, variable: true }
+      : { name: this.names[this.placeholders++] ?? '', quote };
+    const frame = variable ? this.frames.findLast((f) => f.values) : this.frames[this.frames.length - 1];
+    const why = refuse ?? frame?.why;
     if (why) site.refuse = why;
     this.sites.push(site);
     for (const w of this.open) w.sites.push({ site, at: w.text.length });
   }
 
-  private inFrame<T>(why: string, f: () => T): T {
-    this.frames.push(why);
+  private inFrame<T>(why: string, values: boolean, f: () => T): T {
+    this.frames.push({ why, values });
     try {
       return f();
     } finally {
@@ -86,6 +97,8 @@ class Lexer {
     let cond = false;
     const endWord = (): void => {
       if (!word) return;
+      // A bare name is a reference where bash evaluates words as arithmetic or names ([[ N -gt 0 ]], let N).
+      if (this.tainted.has(word.text)) this.site('bare', undefined, word.text);
       this.open.splice(this.open.indexOf(word), 1);
       if (redirect) cmd.redirects.push(word);
       else {
@@ -230,7 +243,10 @@ class Lexer {
         const line = this.s.slice(this.pos, end < 0 ? this.s.length : end);
         this.pos = end < 0 ? this.s.length : end + 1;
         if ((h.tabs ? line.replace(/^\t+/, '') : line) === h.delimiter) break;
-        for (const c of line) if (c === MARK) this.site('bare', 'in a here-document, whose text bash expands again');
+        const why = 'in a here-document, whose text bash expands again';
+        for (const c of line) if (c === MARK) this.site('bare', why);
+        for (const m of line.matchAll(/\$\{?([A-Za-z_]\w*)/g))
+          if (this.tainted.has(m[1]!)) this.site('bare', why, m[1]);
       }
     }
   }
@@ -247,7 +263,7 @@ class Lexer {
     } else if (c === '$') this.dollar(quote);
     else if (c === '`') {
       this.pos++;
-      this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', () => this.list('`'));
+      this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () => this.list('`'));
     } else if (c === MARK) {
       this.site(quote);
       this.append(MARK);
@@ -310,11 +326,18 @@ class Lexer {
     } else {
       this.append('$');
       this.pos++;
+      this.variable(quote);
     }
   }
 
+  /** A variable's name at the position: a site when its value holds a placeholder's. */
+  private variable(quote: Quote): void {
+    const name = /^[A-Za-z_]\w*/.exec(this.s.slice(this.pos, this.pos + 256))?.[0];
+    if (name && this.tainted.has(name)) this.site(quote, undefined, name);
+  }
+
   private arithmetic(close: '))' | ']'): void {
-    this.inFrame('in arithmetic, which bash evaluates (a value there can run commands)', () => {
+    this.inFrame('in arithmetic, which bash evaluates (a value there can run commands)', true, () => {
       let depth = 0;
       while (this.pos < this.s.length) {
         const c = this.s[this.pos]!;
@@ -324,13 +347,16 @@ class Lexer {
         }
         if (c === '(') depth++;
         if (c === ')') depth--;
+        // Arithmetic reads a bare name as a variable, and evaluates its value in turn.
+        if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(this.s[this.pos - 1] ?? '')) this.variable('bare');
         this.wordPart('bare');
       }
     });
   }
 
   private parameter(quote: 'bare' | 'double'): void {
-    this.inFrame('inside ${…}, whose words bash expands again', () => {
+    this.inFrame('inside ${…}, whose words bash expands again', false, () => {
+      this.variable(quote);
       while (this.pos < this.s.length && this.s[this.pos] !== '}') {
         if (this.s[this.pos] === '\\') {
           if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
@@ -342,10 +368,10 @@ class Lexer {
   }
 }
 
-/** Scans shell text with `{{placeholders}}` in it. */
-export function scanShell(text: string): Scan {
+/** Scans shell text with `{{placeholders}}` in it; `tainted`: variables whose values hold a placeholder's. */
+export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()): Scan {
   const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-  const lexer = new Lexer(text.replaceAll(MARK, '\uFFFD').replace(PLACEHOLDER, MARK), names);
+  const lexer = new Lexer(text.replaceAll(MARK, '\uFFFD').replace(PLACEHOLDER, MARK), names, tainted);
   lexer.list();
   return { sites: lexer.sites, pipelines: lexer.pipelines };
 }

@@ -78,7 +78,7 @@ function fill(v: Json, key: string, path: string, f: Filling): Json {
   const whole = WHOLE_PLACEHOLDER.exec(v);
   if (whole && f.typedNames.has(whole[1]!)) return f.values.get(whole[1]!)?.typed ?? v;
   // Checked when the template was loaded: every placeholder here may take a reference.
-  const sites = isShellField(key) ? shellSites(v, isArgsField(key)) : [];
+  const sites = isShellField(key) ? shellSites(v, isArgsField(key)).filter((x) => !x.variable) : [];
   let n = 0;
   return v.replace(PLACEHOLDER, (_, name: string) => {
     const value = f.values.get(name);

@@ -104,28 +104,44 @@ const INERT_TYPES: readonly ParamType[] = ['int', 'number', 'bool', 'choice'];
 
 type Types = Map<string, ParamType>;
 
+interface Places {
+  types: Types;
+  /** Variables of the job whose values hold a placeholder's: a reference to one is held to a string's rules. */
+  tainted: ReadonlySet<string>;
+}
+
 /** Where a placeholder may not go in a command line (shell-places.ts says why), as the load error. */
-function checkShellPlaces(text: string, key: string, path: string, types: Types): void {
-  for (const site of shellSites(text, isArgsField(key))) {
-    if (site.refuse) throw shapeError(path, `no {{${site.name}}} ${site.refuse}`);
-    if (site.program && !INERT_TYPES.includes(types.get(site.name) ?? 'string')) {
+function checkShellPlaces(text: string, key: string, path: string, places: Places): void {
+  for (const site of shellSites(text, isArgsField(key), places.tainted)) {
+    const what = site.variable ? `$${site.name} (it holds a parameter's value)` : `{{${site.name}}}`;
+    if (site.refuse) throw shapeError(path, `no ${what} ${site.refuse}`);
+    const type = site.variable ? 'string' : (places.types.get(site.name) ?? 'string');
+    if (site.program && !INERT_TYPES.includes(type)) {
       throw shapeError(
         path,
-        `no string parameter {{${site.name}}} ${site.program}: only int, number, bool or choice parameters go there`,
+        `no string parameter ${what} ${site.program}: only int, number, bool or choice parameters go there`,
       );
     }
   }
 }
 
-function placeholders(v: Json, key: string, path: string, types: Types, out: Array<{ name: string; path: string }>) {
+/** The job's variables whose values hold a placeholder's, and the P_<name> variables that hold the values. */
+function taintedVariables(p: TemplateJobProperties, names: string[]): Set<string> {
+  const out = new Set(names.map(valueVariable));
+  for (const e of [...(p.environmentVariables ?? []), ...(p.secrets ?? [])])
+    if (typeof e.value === 'string' && new RegExp(PLACEHOLDER.source).test(e.value)) out.add(e.name);
+  return out;
+}
+
+function placeholders(v: Json, key: string, path: string, places: Places, out: Array<{ name: string; path: string }>) {
   if (typeof v === 'string') {
     const found = [...v.matchAll(PLACEHOLDER)];
     for (const m of found) out.push({ name: m[1]!, path });
     if (found.length && (isMountField(key) || /\.(environmentVariables|secrets)\[\d+\]\.name$/.test(path)))
       throw shapeError(path, 'no {{placeholder}} here (a value never names a variable or a mount command)');
-    if (isShellField(key)) checkShellPlaces(v, key, path, types);
-  } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, types, out));
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, types, out);
+    if (isShellField(key)) checkShellPlaces(v, key, path, places);
+  } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, places, out));
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, places, out);
 }
 
 /** The job's own variables may not take the names that hold parameter values (P_<name>). */
@@ -163,8 +179,11 @@ export function parseTemplate(json: unknown, name: string): Template {
     seen.add(p.name);
   }
   const used: Array<{ name: string; path: string }> = [];
-  const types: Types = new Map(parameters.map((p) => [p.name, p.type]));
-  placeholders(root.properties as Json, 'properties', `${name}.properties`, types, used);
+  const places: Places = {
+    types: new Map(parameters.map((p) => [p.name, p.type])),
+    tainted: taintedVariables(properties, [...seen, ...RESERVED_PLACEHOLDERS]),
+  };
+  placeholders(root.properties as Json, 'properties', `${name}.properties`, places, used);
   checkVariableNames(properties, `${name}.properties`, [...seen, ...RESERVED_PLACEHOLDERS]);
   for (const u of used) {
     if (!seen.has(u.name) && !(RESERVED_PLACEHOLDERS as readonly string[]).includes(u.name)) {

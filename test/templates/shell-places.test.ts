@@ -145,3 +145,30 @@ test('the shipped train template still runs: epochs and lr inside single and dou
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe("a variable that holds a parameter's value is held to a string placeholder's rules", () => {
+  const withEnv = (commandLine: string) =>
+    load(commandLine, 'string', { environmentVariables: [{ name: 'GREETING', value: 'say {{m}}' }] });
+
+  test.each([
+    ['eval "echo $GREETING"', 'eval'],
+    ['bash -c "echo $GREETING"', 'bash -c'],
+    ['python3 -c "print(${GREETING})"', 'python'],
+    ['echo $(( GREETING + 1 ))', 'arithmetic'],
+    ['[[ GREETING -gt 0 ]]', 'test with -gt'],
+    ['echo "$GREETING" | sh', 'piped'],
+    ['$GREETING --x', 'command name'],
+    ['echo "$P_m" | bash', 'piped'],
+  ])('%j is refused', (commandLine, why) => {
+    expect(refusal(() => withEnv(commandLine))).toContain(why);
+  });
+
+  test.each([
+    'echo "$GREETING from $AZ_BATCHAI_JOB_NAME"',
+    'bash -c \'echo "$GREETING"\'',
+    'printf "%s\\n" "${GREETING:-none}"',
+    'X=$GREETING; echo "$X"',
+  ])('%j is taken: bash expands it once', (commandLine) => {
+    expect(() => withEnv(commandLine)).not.toThrow();
+  });
+});

@@ -48,6 +48,7 @@ const DATA: Array<(w: string) => string> = [
   (w) => `export Y=${w}; echo "$Y"`,
   (w) => `python3 -c 'import sys; print(sys.argv[1])' ${w}`,
   (w) => `awk -v x=${w} 'BEGIN { print x }'`,
+  (w) => `echo ${w} "$V" "\${V:-none}"; bash -c 'echo "$V"'`,
 ];
 
 /** Places where bash or another program reads the text again: a string placeholder must be refused. */
@@ -94,6 +95,12 @@ const EVALUATED: Array<(h: string) => string> = [
   (h) => `echo \\${h}`,
   (h) => `echo "\\${h}"`,
   (h) => `echo $[ ${h} ]`,
+  // $V holds the value too (the template sets V = {{v}}): it is held to the placeholder's rules.
+  (h) => `: ${h}; eval "echo $V"`,
+  (h) => `: ${h}; bash -c "echo $V"`,
+  (h) => `: ${h}; echo $(( V + 1 ))`,
+  (h) => `: ${h}; python3 -c "print('$V')"`,
+  (h) => `: ${h}; echo "$V" | sh`,
 ];
 
 /** Text before the command that a quoter without bash's rules misreads. */
