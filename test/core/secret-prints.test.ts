@@ -1,3 +1,4 @@
+import { secretFieldValues } from '../../shared/core/redact';
 import { maskPrinted, secretPrints } from '../../shared/core/secret-prints';
 
 describe('secrets masked by their prints', () => {
@@ -24,5 +25,21 @@ describe('secrets masked by their prints', () => {
     const started = Date.now();
     expect(maskPrinted(line, many).endsWith('***')).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('the secrets a submit knows', () => {
+  test('secrets[].value, keys and passwords, and variables named like credentials; not other values', () => {
+    const body = {
+      properties: {
+        secrets: [{ name: 'API_TOKEN', value: 'tok-123456' }],
+        environmentVariables: [
+          { name: 'DB_PASSWORD', value: 'pw-abcdef' },
+          { name: 'GREETING', value: 'hello world' },
+        ],
+        mountVolumes: { azureFileShares: [{ credentials: { accountKey: 'a2V5LXZhbHVl' } }] },
+      },
+    };
+    expect(secretFieldValues(body).sort()).toEqual(['a2V5LXZhbHVl', 'pw-abcdef', 'tok-123456']);
   });
 });
