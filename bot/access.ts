@@ -29,9 +29,12 @@ export async function accessOf(ctx: HandlerContext): Promise<Access> {
   return { role: effectiveRole(ctx.turn.userId, workspace, policy, grants), workspace, policy, grants };
 }
 
-/** The role a row needs with these grants (approving depends on whether anyone is named an approver). */
+/**
+ * The role a row needs with these grants (approving depends on whether anyone is named an approver). Rejecting
+ * someone else's request needs the same, which the handler checks once it knows whose request it is.
+ */
 export function neededRole(spec: CommandSpec, a: Access): Role {
-  return spec.kind === 'approve' || spec.kind === 'reject' ? approvalRole(a.policy, a.grants) : spec.role;
+  return spec.kind === 'approve' ? approvalRole(a.policy, a.grants) : spec.role;
 }
 
 export function specOf(cmd: Command): CommandSpec {

@@ -2,6 +2,8 @@
 // completed after with the outcome (ok, failed with its code, or waiting for an approval). A failed audit
 // write stops the command: an operation that cannot be recorded is not run.
 import { commandText } from '../shared/core/command-text';
+import { REDACTED } from '../shared/core/redact';
+import { parseTemplate, secretParameters } from '../shared/templates/templates';
 import type { Command } from '../shared/core/commands';
 import type { AuditResult } from '../shared/storage';
 import { CodedError, toError } from '../shared/errors';
@@ -30,12 +32,31 @@ function targetOf(cmd: Command): { target: string; cluster?: string } {
   }
 }
 
-function firstRecord(cmd: Command, ctx: HandlerContext, workspace: string) {
+/** The names of the submit's parameters that fill a secret; all of them when the template cannot be read. */
+async function secretNames(cmd: Extract<Command, { kind: 'submit' }>, ctx: HandlerContext): Promise<Set<string>> {
+  const all = new Set(Object.keys(cmd.params));
+  try {
+    const raw = await ctx.deps.stores.templates.get(cmd.template);
+    return raw === undefined ? all : secretParameters(parseTemplate(raw, cmd.template));
+  } catch {
+    return all;
+  }
+}
+
+/** The command as the row keeps it: a submit's secret values masked (the row is read by `audit`). */
+async function shownCommand(cmd: Command, ctx: HandlerContext): Promise<string> {
+  if (cmd.kind !== 'submit') return commandText(cmd);
+  const secret = await secretNames(cmd, ctx);
+  const params = Object.fromEntries(Object.entries(cmd.params).map(([k, v]) => [k, secret.has(k) ? REDACTED : v]));
+  return commandText({ ...cmd, params });
+}
+
+async function firstRecord(cmd: Command, ctx: HandlerContext, workspace: string) {
   return {
     at: ctx.deps.now().toISOString(),
     userId: ctx.turn.userId,
     ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}),
-    command: commandText(cmd),
+    command: await shownCommand(cmd, ctx),
     kind: cmd.kind,
     ...targetOf(cmd),
     workspace,
@@ -45,7 +66,11 @@ function firstRecord(cmd: Command, ctx: HandlerContext, workspace: string) {
 
 /** A change that was not run (the person lacks the role): one complete row. */
 export async function auditRefusal(cmd: Command, ctx: HandlerContext, workspace: string, code: string): Promise<void> {
-  await ctx.deps.stores.audit.start({ ...firstRecord(cmd, ctx, workspace), result: 'refused', errorCode: code });
+  await ctx.deps.stores.audit.start({
+    ...(await firstRecord(cmd, ctx, workspace)),
+    result: 'refused',
+    errorCode: code,
+  });
 }
 
 export async function audited(
@@ -56,7 +81,7 @@ export async function audited(
 ): Promise<Reply> {
   const { audit } = ctx.deps.stores;
   const now = () => ctx.deps.now().toISOString();
-  const id = await audit.start(firstRecord(cmd, ctx, workspace));
+  const id = await audit.start(await firstRecord(cmd, ctx, workspace));
   let reply: Reply;
   try {
     reply = await run();

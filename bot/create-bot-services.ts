@@ -4,6 +4,7 @@
 // `followups` queue function runs. The messages and followups functions (and the local host through them) use this;
 // tests pass overrides but the same real parts.
 import { createCompute } from '../shared/create-compute';
+import { maskingTails } from '../shared/services/masked-tails';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
@@ -36,12 +37,13 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
 };
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const compute = overrides.compute ?? (await createCompute(config));
   const [stores, followUps, inbox] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
   ]);
+  // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
+  const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
   const transport = createBotFrameworkTransport(config.bot);
   const slack =
     config.slack &&

@@ -4,6 +4,7 @@
 import { createCompute } from '../shared/create-compute';
 import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
+import { maskingTails } from '../shared/services/masked-tails';
 import { createPoller, type Poller } from '../shared/services/poller';
 import {
   createBackendStores,
@@ -33,12 +34,13 @@ export async function createBackendServices(
   config: Config,
   overrides: BackendOverrides = {},
 ): Promise<BackendServices> {
-  const compute = overrides.compute ?? (await createCompute(config));
   const conn = config.storage;
   const [stores, backend] = await Promise.all([
     createStores(conn, overrides.storage),
     createBackendStores(conn, overrides.storage),
   ]);
+  // Every tail the product shows passes here: the job's secrets are masked by value.
+  const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
   const poller = createPoller({
     compute,
     workspaces: config.compute.workspaces,

@@ -17,8 +17,13 @@ export type FunctionDefinition =
   | {
       name: string;
       trigger: { type: 'http'; methods: Array<'GET' | 'POST'>; route: string; authLevel: 'anonymous' | 'function' };
+      /** The largest body the function needs: the local host reads no more (Azure's own cap is 100 MB). */
+      maxBodyBytes?: number;
       handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
     };
+
+/** A chat activity or a Slack event is far below this: a larger body is no request of theirs. */
+export const CHAT_BODY_BYTES = 1024 * 1024;
 
 export type TriggerType = FunctionDefinition['trigger']['type'];
 export type DefinitionOf<T extends TriggerType> = Extract<FunctionDefinition, { trigger: { type: T } }>;

@@ -3,7 +3,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { ChatBot, ChatTransport } from '../bot/transport';
 import { toChatRequest, toHttpResponse } from './chat-http';
-import type { FunctionDefinition } from './definition';
+import { CHAT_BODY_BYTES, type FunctionDefinition } from './definition';
 
 export interface MessagesServices {
   bot: ChatBot;
@@ -24,6 +24,7 @@ export function createMessagesFunction(
   return {
     name: 'messages',
     trigger: { type: 'http', methods: ['POST'], route: 'messages', authLevel: 'anonymous' },
+    maxBodyBytes: CHAT_BODY_BYTES,
     handler: createMessagesHandler(services),
   };
 }

@@ -5,7 +5,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { SlackIntake } from '../bot/slack/intake';
 import { toChatRequest, toHttpResponse } from './chat-http';
-import type { FunctionDefinition } from './definition';
+import { CHAT_BODY_BYTES, type FunctionDefinition } from './definition';
 
 /** Undefined when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set. */
 export type SlackIntakeProvider = () => Promise<SlackIntake | undefined>;
@@ -34,6 +34,7 @@ export function createSlackFunction(
   return {
     name: 'slack',
     trigger: { type: 'http', methods: ['POST'], route: 'slack/events', authLevel: 'anonymous' },
+    maxBodyBytes: CHAT_BODY_BYTES,
     handler: createSlackHandler(intake),
   };
 }

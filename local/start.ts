@@ -22,6 +22,7 @@ import { startAzurite, type AzuritePorts } from './azurite';
 import { startChatServer } from './chat/server';
 import { repoRoot } from './chat/static-files';
 import { startEngine, type EngineOptions } from './engine';
+import type { FaultInjector } from './engine/rest/faults';
 import { installExamples } from './example-share';
 import { startLocalSlack } from './slack/local-slack';
 import { readHostJson, startFunctionsHost } from './functions-host';
@@ -69,6 +70,8 @@ export interface LocalStack {
   templates: string[];
   /** The functions host's key: `x-functions-key` for /api/health/details (a new one each start). */
   functionKey: string;
+  /** The engine's fault injector: in process only, for tests (hold points, slow or failing answers). */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -282,6 +285,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ...(engine.azureml ? { azureml: engine.azureml } : {}),
       templates: loaded.map((t) => t.name),
       functionKey: host.functionKey,
+      faults: engine.faults,
       stop: stopAll,
     };
   } catch (e) {

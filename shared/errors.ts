@@ -29,6 +29,7 @@ export const ErrorCode = {
   InvalidPath: 'InvalidPath',
   InvalidTailOptions: 'InvalidTailOptions',
   JobFileUnfilled: 'JobFileUnfilled',
+  JobNameTaken: 'JobNameTaken',
   JobNotFound: 'JobNotFound',
   JobNotTranslatable: 'JobNotTranslatable',
   MessageInvalid: 'MessageInvalid',

@@ -11,6 +11,9 @@ export function activityShapeProblem(body: unknown): string | undefined {
   if (!isObject(body.conversation) || typeof body.conversation.id !== 'string' || !body.conversation.id) {
     return 'an activity with "conversation": { "id": "<string>" }';
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it refuses control characters on purpose
+  if (/[\x00-\x1f\x7f]/.test(body.conversation.id) || body.conversation.id.length > 1024)
+    return 'an activity whose "conversation.id" is at most 1,024 printable characters';
   if (
     typeof body.serviceUrl !== 'string' ||
     !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl) ||

@@ -119,6 +119,9 @@ class CollectedResponse {
   }
 }
 
+const NO_CONNECTOR =
+  "Expected a serviceUrl where the channel's Bot Connector takes the reply: posting the reply there failed.";
+
 function parseActivity(body: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(body);
@@ -147,6 +150,10 @@ export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveO
         res,
         (ctx) => runTurn(ctx, chatBot),
       );
+      // botbuilder answers a reply it could not post (a serviceUrl that is no Connector) with a 500 carrying
+      // the failure's text, which may be another service's answer: it is said without that text.
+      if (res.statusCode === 500)
+        return { status: 400, body: { error: { code: 'BadRequest', message: NO_CONNECTOR } } };
       return res.toResponse();
     },
   };

@@ -77,7 +77,9 @@ async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promis
     const there = row.value.workspace.workspace.toLowerCase();
     const role = effectiveRole(ctx.turn.userId, there, access.policy, access.grants);
     const need = approvalRole(access.policy, access.grants);
-    if (!atLeast(role, need))
+    // A requester may always withdraw their own request; any other answer takes the approver role there.
+    const cancels = verdict === 'reject' && row.value.requestedBy.id === ctx.turn.userId;
+    if (!cancels && !atLeast(role, need))
       return {
         view: refusal(
           specOf({ kind: verdict, approval: id }),

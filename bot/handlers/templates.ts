@@ -1,12 +1,14 @@
 // `templates`, `template <name>`, `submit <template> [k=v ...]`. Submit checks every value before any request to
 // the compute service (renderTemplate), creates the experiment if missing, submits the job without waiting,
-// records who submitted it, answers at once with the job card, and keeps that card in step until the job ends.
-import type { JobRef } from '../../shared/compute/model';
+// claims the job name for its submitter (bot/job-ownership.ts), answers at once with the job card, and keeps
+// that card in step until the job ends.
+import type { ComputeJob, JobRef } from '../../shared/compute/model';
 import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
 import { fillJobFile } from '../../shared/templates/job-file-fill';
-import { REDACTED, redactJobRequest, redactText } from '../../shared/core/redact';
+import { maskValues, REDACTED, redactJobRequest, redactText, secretFieldValues } from '../../shared/core/redact';
+import { secretPrints } from '../../shared/core/secret-prints';
 import { matchesJob, type JobFacts } from '../../shared/core/subscription-match';
 import {
   parseTemplate,
@@ -23,6 +25,7 @@ import { priceTable } from '../../shared/prices-file';
 import { costRule, requestApproval } from '../approval-request';
 import type { Handler, HandlerContext, Reply, TurnInfo } from '../handler';
 import { jobView } from '../job-card';
+import { bodyDigest, checkJobName, claimJobName } from '../job-ownership';
 import { followJob } from '../job-watch';
 import { withCluster } from '../not-found';
 
@@ -169,9 +172,11 @@ async function submitJob(
     );
   }
   const body = fill.body;
+  // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
+  const secrets = [...secretValues(t, cmd.params), ...secretFieldValues(body)];
   if (cmd.dryRun) {
-    // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
-    const secrets = [...secretValues(t, cmd.params), ...(body.properties?.secrets ?? []).flatMap((s) => s.value ?? [])];
+    const secretNames = secretParameters(t);
+    const givesSecret = Object.keys(cmd.params).find((k) => secretNames.has(k));
     const requests = compute
       .describeSubmit(ref, body)
       .requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`);
@@ -183,6 +188,9 @@ async function submitJob(
           `${requests.length === 1 ? 'This request' : 'These requests'} would be sent to ${compute.labels.service} ` +
             '(secrets masked). Nothing was submitted.',
           ...(fill.filled.length ? ['Filled in as az batchai did:', ...fill.filled.map((f) => `- ${f}`)] : []),
+          ...(givesSecret
+            ? [`To submit, send the command again without --dry-run (no button: it would carry ${givesSecret}).`]
+            : []),
         ].join('\n'),
         facts: [
           { title: 'Experiment', value: ref.experiment },
@@ -191,15 +199,20 @@ async function submitJob(
         ],
         code: requests.join('\n\n'),
         codeLabel: requests.length === 1 ? 'Request' : 'Requests',
-        actions: [
-          { title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' },
-        ],
+        // A button carries its command to whoever presses it and through the chat service: never a secret value.
+        actions: givesSecret
+          ? []
+          : [{ title: 'Submit', command: commandText({ ...cmd, dryRun: false, name: ref.job }), style: 'positive' }],
       },
     };
   }
   // A missing cluster is named with the clusters that exist, rather than as the service's 400/404. A cluster
   // the template names by id may live elsewhere: then it is not priced, and only the node threshold applies.
   const clusterOf = lastSegment(body.properties?.cluster.id) ?? '';
+  const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
+  const prints = secretPrints(secrets);
+  const mine = { ...who, body: bodyDigest(body, secrets), ...(prints ? { secrets: prints } : {}) };
+  await checkJobName(ctx, ref, mine);
   const found = clusterName
     ? await withCluster(ctx, clusterName, (c) => compute.getCluster(c))
     : await compute.getCluster({ ...scope.ref, cluster: clusterOf }).catch(() => undefined);
@@ -217,21 +230,20 @@ async function submitJob(
     const reason = approvalReason(request, config.policy.resizeApprovalThreshold, costRule(ctx, cost));
     if (reason) return requestApproval(ctx, request, { ...scope.ref, cluster: clusterOf }, reason, cost);
   }
-  await compute.ensureExperiment(ref);
-  const created = await compute.submitJob(ref, body);
-  const who = { userId: ctx.turn.userId, ...(ctx.turn.userName ? { userName: ctx.turn.userName } : {}) };
+  // The name is claimed before the job exists, so two people submitting it at once cannot both own it.
+  await claimJobName(ctx, ref, mine);
+  let created: ComputeJob;
   try {
-    await ctx.deps.stores.submissions.record({
-      workspace: ref.workspace,
-      experiment: ref.experiment,
-      job: ref.job,
-      ...who,
-    });
+    await compute.ensureExperiment(ref);
+    created = await compute.submitJob(ref, body);
   } catch (e) {
-    // The job is already running: answer "Submitted" anyway; only `jobs --mine` will miss it.
-    ctx.deps.log(
-      `[bot] could not record the submitter of ${ref.experiment}/${ref.job}: ${redactText(toError(e).message)}`,
-    );
+    await ctx.deps.stores.submissions.release({ ...ref, ...mine }).catch((r: unknown) => {
+      ctx.deps.log(`[bot] could not release the name ${ref.experiment}/${ref.job}: ${redactText(toError(r).message)}`);
+    });
+    // A service may echo part of the body it refused: the submit's secrets never reach the error card.
+    const err = toError(e);
+    err.message = maskValues(err.message, secrets);
+    throw err;
   }
   const subscription = await subscribeSubmitter(ctx, ref, created.cluster);
   const submittedBy = ctx.turn.userName ?? ctx.turn.userId;

@@ -80,7 +80,7 @@ export interface Engine {
   batch?: EngineBatchAccount;
   /** The Azure ML facade, when started with `azureml`. */
   azureml?: EngineAzureMl;
-  /** Also reachable over HTTP: POST `${url}/_engine/faults` (JSON Fault, path as a regex string), DELETE to clear. */
+  /** In process only: no request reaches it. */
   faults: FaultInjector;
   /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
   seedFinishedJobs(

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { HttpRequest, HttpResponse } from '@azure/functions';
 import type { FunctionDefinition } from '../../functions/definition';
 import { toError } from '../../shared/errors';
+import { readBody } from '../http-body';
 import { createContext, type HostLog, type InFlight } from './invocation';
+
+class BodyTooLarge extends Error {}
 
 type HttpDefinition = Extract<FunctionDefinition, { trigger: { type: 'http' } }>;
 
@@ -33,14 +36,8 @@ function compileRoute(route: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${segments.map((s) => s.re).join('')}/?$`, 'i'), names };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/** Azure's limit on an HTTP-triggered function's request body. */
+export const HOST_MAX_BODY_BYTES = 100 * 1024 * 1024;
 
 function headersOf(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -99,10 +96,28 @@ export async function startHttpServer(
       return;
     }
     const params: Record<string, string> = {};
-    hit.r.names.forEach((n, i) => {
-      if (hit.m[i + 1] !== undefined) params[n] = decodeURIComponent(hit.m[i + 1]);
-    });
-    const body = await readBody(req);
+    try {
+      hit.r.names.forEach((n, i) => {
+        if (hit.m[i + 1] !== undefined) params[n] = decodeURIComponent(hit.m[i + 1]);
+      });
+    } catch {
+      return plain(res, 400, `Expected a path with valid %-encoding, got ${url.pathname.slice(0, 200)}`);
+    }
+    // A body above what the function takes is refused as Azure refuses one above 100 MB: unread when its
+    // length is declared, else read no further than the limit.
+    const max = Math.min(hit.r.def.maxBodyBytes ?? HOST_MAX_BODY_BYTES, HOST_MAX_BODY_BYTES);
+    const tooLarge = `The request body is larger than ${max} bytes, the most /api/${hit.r.def.trigger.route} takes.`;
+    if (Number(req.headers['content-length'] ?? 0) > max) {
+      req.resume();
+      return plain(res, 413, tooLarge, { connection: 'close' });
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, max, () => new BodyTooLarge(tooLarge));
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return plain(res, 413, e.message, { connection: 'close' });
+      throw e;
+    }
     const request = new HttpRequest({
       method,
       url: url.toString(),

@@ -161,7 +161,7 @@ export async function startBotStack(
       // Azure Batch: the compute port from the config, as production builds it. Batch AI: the same client with a
       // short LRO poll interval.
       const compute =
-        opts.backend === 'azurebatch' || opts.backend === 'azureml' ? {} : { batchAi: batchAiCompute(batchAi) };
+        opts.backend === 'azurebatch' || opts.backend === 'azureml' ? {} : { compute: batchAiCompute(batchAi) };
       services = await createBotServices(config, { ...compute, log: (l) => logLines.push(l) });
       host = await startFunctionsHost({
         definitions: [createFollowUpsFunction(async () => running())],

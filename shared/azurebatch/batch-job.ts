@@ -76,12 +76,17 @@ function checkMappable(p: JobBaseProperties): void {
   }
   if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1)
     refuse(`nodeCount=${p.nodeCount}: expected a whole number of at least 1.`);
-  for (const d of p.outputDirectories ?? []) {
-    if (!/^[A-Za-z0-9_]+$/.test(d.id))
-      refuse(
-        `outputDirectories id ${JSON.stringify(d.id)}: ` +
-          'expected letters, digits and _ (it names $AZ_BATCHAI_OUTPUT_<id>).',
-      );
+  // An id goes into the task's script as part of a variable name: it must be nothing else.
+  for (const [list, name] of [
+    ['inputDirectories', 'INPUT'],
+    ['outputDirectories', 'OUTPUT'],
+  ] as const) {
+    for (const d of p[list] ?? []) {
+      if (!/^[A-Za-z0-9_]+$/.test(d.id))
+        refuse(
+          `${list} id ${JSON.stringify(d.id)}: expected letters, digits and _ (it names $AZ_BATCHAI_${name}_<id>).`,
+        );
+    }
   }
 }
 

@@ -44,7 +44,7 @@ export interface CommandSpec {
   build(p: Parsed): Command;
   /** A rule across values (min ≤ max): returns "expected …" when broken, else undefined. */
   check?(p: Parsed): string | undefined;
-  /** The least role that may run it (roles.ts); approve/reject ask roles.ts approvalRole instead. */
+  /** The least role that may run it (roles.ts); approve asks roles.ts approvalRole instead. */
   role: Role;
   /** Changes something (a cluster, a job, a request, a grant): one audit row before, completed after. */
   audited?: boolean;
@@ -353,10 +353,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     kind: 'reject',
-    role: 'approver',
+    // The requester cancels their own request with it; anyone else's takes the approver role (approvals.ts).
+    role: 'operator',
     audited: true,
     verb: 'reject',
-    summary: 'Reject a pending request.',
+    summary: 'Reject a pending request, or cancel your own.',
     examples: ['reject 7c1e'],
     args: [{ name: 'approval', type: 'id', label: 'id' }],
     flags: [],

@@ -12,6 +12,25 @@ export function isSecretField(key: string, inSecrets: boolean): boolean {
   return SECRET_KEY.test(key) || (inSecrets && key === 'value');
 }
 
+/** An environment variable named like a credential (API_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY). */
+const SECRET_VARIABLE = /(token|secret|passw(or)?d|pwd|credential|api_?key|access_?key|private_?key)/i;
+
+/**
+ * The values of a body's secret fields (`secrets[].value`, keys, passwords, environment variables named like a
+ * credential): what its job might print, to be masked wherever the product shows its output.
+ */
+export function secretFieldValues(v: unknown, key = '', inSecrets = false): string[] {
+  if (Array.isArray(v)) return v.flatMap((x) => secretFieldValues(x, key, inSecrets));
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const named = key === 'environmentVariables' && typeof o.name === 'string' && SECRET_VARIABLE.test(o.name);
+    return Object.entries(o).flatMap(([k, x]) =>
+      named && k === 'value' && typeof x === 'string' ? [x] : secretFieldValues(x, k, inSecrets || k === 'secrets'),
+    );
+  }
+  return typeof v === 'string' && isSecretField(key, inSecrets) ? [v] : [];
+}
+
 /** `text` with every occurrence of the given secret values masked (values under 3 characters are left alone). */
 export function maskValues(text: string, values: readonly string[]): string {
   let out = text;

@@ -3,8 +3,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { ProtocolError } from '../errors';
 import { encodeKey, decodeKey } from './keys';
-import { getIfExists } from './table';
-import type { StoredConversation, Stores } from './store-types';
+import { getIfExists, statusOf } from './table';
+import type { StoredConversation, Stores, Submission } from './store-types';
 
 function parseJson(raw: unknown, what: string): unknown {
   if (typeof raw !== 'string') throw new ProtocolError(`${what}: expected a JSON string column.`);
@@ -84,28 +84,47 @@ export function templateStore(table: TableClient): Stores['templates'] {
 
 export function submissionStore(table: TableClient): Stores['submissions'] {
   const rk = (experiment: string, job: string) => `${encodeKey(experiment)}:${encodeKey(job)}`;
+  const person = (s: Omit<Submission, 'secrets'>): Submission => ({
+    userId: s.userId,
+    ...(s.userName ? { userName: s.userName } : {}),
+    ...(s.body ? { body: s.body } : {}),
+  });
+  const row = (s: Submission) => ({ ...person(s), ...(s.secrets ? { secrets: JSON.stringify(s.secrets) } : {}) });
+  const get = async (workspace: string, experiment: string, job: string): Promise<Submission | undefined> => {
+    type Row = Omit<Submission, 'secrets'> & { secrets?: string };
+    const e = await getIfExists<Row>(table, encodeKey(workspace), rk(experiment, job));
+    if (!e) return undefined;
+    const { secrets, ...rest } = e;
+    const kept = person(rest);
+    if (secrets) kept.secrets = parseJson(secrets, 'submission secrets') as Submission['secrets'];
+    return kept;
+  };
   return {
-    async record(s) {
-      await table.upsertEntity(
-        {
+    async claim(s) {
+      const own: Submission = { ...person(s), ...(s.secrets ? { secrets: s.secrets } : {}) };
+      try {
+        await table.createEntity({
           partitionKey: encodeKey(s.workspace),
           rowKey: rk(s.experiment, s.job),
           experiment: s.experiment,
           job: s.job,
-          userId: s.userId,
-          ...(s.userName ? { userName: s.userName } : {}),
-        },
-        'Replace',
-      );
+          ...row(own),
+        });
+        return own;
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+        // Someone was first (or this person before): theirs stays, whoever asks now.
+        return (await get(s.workspace, s.experiment, s.job)) ?? own;
+      }
     },
-    async get(workspace, experiment, job) {
-      const e = await getIfExists<{ userId: string; userName?: string }>(
-        table,
-        encodeKey(workspace),
-        rk(experiment, job),
-      );
-      return e ? { userId: e.userId, ...(e.userName ? { userName: e.userName } : {}) } : undefined;
+    async release(s) {
+      const kept = await get(s.workspace, s.experiment, s.job);
+      if (kept?.userId !== s.userId || kept.body !== s.body) return;
+      await table.deleteEntity(encodeKey(s.workspace), rk(s.experiment, s.job)).catch((e: unknown) => {
+        if (statusOf(e) !== 404) throw e;
+      });
     },
+    get,
     async listByUser(workspace, userId) {
       const out: Array<{ experiment: string; job: string }> = [];
       const filter = odata`PartitionKey eq ${encodeKey(workspace)} and userId eq ${userId}`;

@@ -24,6 +24,17 @@ export interface StoredSubscription {
   createdBy?: string;
   createdAt: string;
 }
+import type { SecretPrints } from '../core/secret-prints';
+
+/** Who submitted a job, and a digest of the body they sent (secrets masked first): a re-submit must match it. */
+export interface Submission {
+  userId: string;
+  userName?: string;
+  body?: string;
+  /** The prints of the secrets the submit knew: tails mask them (never the secrets themselves). */
+  secrets?: SecretPrints;
+}
+
 export interface Stores {
   conversations: {
     save(c: StoredConversation): Promise<void>;
@@ -47,10 +58,15 @@ export interface Stores {
     get(name: string): Promise<unknown | undefined>;
     list(): Promise<Array<{ name: string; body: unknown }>>;
   };
-  /** Who submitted which job from chat (for `jobs --mine` and subscriptions by submitter). */
+  /**
+   * Who submitted which job from chat (for `jobs --mine`, subscriptions by submitter and who may terminate it).
+   * The first record of a job name stays: `claim` writes it only when none exists and answers the one kept.
+   */
   submissions: {
-    record(s: { workspace: string; experiment: string; job: string; userId: string; userName?: string }): Promise<void>;
-    get(workspace: string, experiment: string, job: string): Promise<{ userId: string; userName?: string } | undefined>;
+    claim(s: Submission & { workspace: string; experiment: string; job: string }): Promise<Submission>;
+    /** Drops a claim whose submit failed, only if it is still `s` (the same person and body). */
+    release(s: Submission & { workspace: string; experiment: string; job: string }): Promise<void>;
+    get(workspace: string, experiment: string, job: string): Promise<Submission | undefined>;
     listByUser(workspace: string, userId: string): Promise<Array<{ experiment: string; job: string }>>;
   };
   /** Large scale requests waiting for (or answered by) an approver: the ETag-guarded state machine of flow 4. */

@@ -13,3 +13,18 @@ export function isShellField(key: string): boolean {
 export function isPathField(key: string): boolean {
   return PATH_FIELD.test(key);
 }
+
+/** Shell fields the service puts after a command of its own (python3 <script> <args>): arguments, not commands. */
+export function isArgsField(key: string): boolean {
+  return /(commandlineargs|filepath)$/i.test(key);
+}
+
+/** A script path is a path too: a value there follows the path rule as well as the command line's. */
+export function isScriptPathField(key: string): boolean {
+  return /filepath$/i.test(key);
+}
+
+/** Commands the service runs before the job's environment exists: no value can reach them as a variable. */
+export function isMountField(key: string): boolean {
+  return /^(mountcommand|mountoptions)$/i.test(key);
+}

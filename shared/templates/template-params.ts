@@ -67,7 +67,13 @@ function inBounds(p: TemplateParameter, n: number): boolean {
 }
 
 export function checkParam(p: TemplateParameter, raw: string): ParamValue {
-  if (raw.length > MAX_VALUE_LENGTH) throw bad(p, `at most ${MAX_VALUE_LENGTH} characters`, `${raw.slice(0, 20)}…`);
+  // Said by its length only: the value may be a secret, and a prefix of it is not masked where it is shown.
+  if (raw.length > MAX_VALUE_LENGTH) {
+    throw new InputError(
+      'TemplateBadValue',
+      `Parameter ${p.name}: expected at most ${MAX_VALUE_LENGTH} characters, got ${raw.length}.`,
+    );
+  }
   switch (p.type) {
     case 'int': {
       const n = /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : NaN;

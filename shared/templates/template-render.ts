@@ -1,13 +1,14 @@
 // Template + a person's values → the JobCreateParameters body to PUT. Every value is checked before anything
-// is built. A value that lands in a command line becomes one quoted word: it can fill a slot, never add a
-// command, a redirection or a substitution, and an option only where the template allows it. A value that
-// lands in a path stays inside the directory the template put it under.
+// is built. A value never becomes shell text: a placeholder in a command line becomes a reference to the job's
+// environment variable P_<name>, which holds the value (among the job's secrets when the parameter fills one),
+// so it fills a slot as one word and never adds a command, a redirection or a substitution; it may read as an
+// option only where the template allows it. A value that lands in a path stays under the template's directory.
 import type { JobCreateParameters, ResourceId } from '../compute/job-file';
 import { InputError } from '../errors';
 import { isObject, type Json } from '../core/json-shape';
 import { WHOLE_PLACEHOLDER } from './template-job-shape';
-import { placeholderContexts, quoteFor } from './shell-quote';
-import { isPathField, isShellField } from './template-fields';
+import { shellSites, valueReference, valueVariable } from './shell-places';
+import { isArgsField, isPathField, isScriptPathField, isShellField } from './template-fields';
 import { resolveParam, type ParamValue } from './template-params';
 import { maskValues } from '../core/redact';
 import { secretParameters } from './template-secrets';
@@ -39,6 +40,13 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: it refuses control characters on purpose
   if (/[\x00-\x1f\x7f]/.test(text) && (isShellField(key) || isPathField(key)))
     throw unsafe(name, text, path, 'expected printable text (no control characters)');
+  if (key === 'id' && !/^\w+$/.test(text))
+    throw unsafe(
+      name,
+      text,
+      path,
+      'expected letters, digits and _ (an id names $AZ_BATCHAI_INPUT_<id> or _OUTPUT_<id>)',
+    );
   if (isShellField(key) && text.startsWith('-') && !value.allowOption) {
     throw unsafe(
       name,
@@ -48,24 +56,33 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
         'the template can allow it with "allowOption": true)',
     );
   }
-  if (isPathField(key) && (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))) {
+  if (
+    (isPathField(key) || isScriptPathField(key)) &&
+    (!PATH_SAFE.test(text) || text.startsWith('/') || text.includes('..'))
+  ) {
     throw unsafe(name, text, path, "expected a relative path of letters, digits, . - _ and / (no '..', no leading /)");
   }
 }
 
-function fill(v: Json, key: string, path: string, values: Resolved, typedNames: Set<string>): Json {
-  if (Array.isArray(v)) return v.map((x, i) => fill(x, key, `${path}[${i}]`, values, typedNames));
-  if (isObject(v))
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, values, typedNames)]));
+interface Filling {
+  values: Resolved;
+  typedNames: Set<string>;
+  /** Parameters referenced from a command line: each becomes the environment variable P_<name>. */
+  referenced: Set<string>;
+}
+
+function fill(v: Json, key: string, path: string, f: Filling): Json {
+  if (Array.isArray(v)) return v.map((x, i) => fill(x, key, `${path}[${i}]`, f));
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, k, `${path}.${k}`, f)]));
   if (typeof v !== 'string') return v;
   const whole = WHOLE_PLACEHOLDER.exec(v);
-  if (whole && typedNames.has(whole[1]!)) return values.get(whole[1]!)?.typed ?? v;
-  // Checked when the template was loaded: every placeholder here has a quoting context.
-  const contexts = isShellField(key) ? placeholderContexts(v) : [];
+  if (whole && f.typedNames.has(whole[1]!)) return f.values.get(whole[1]!)?.typed ?? v;
+  // Checked when the template was loaded: every placeholder here may take a reference.
+  const sites = isShellField(key) ? shellSites(v, isArgsField(key)).filter((x) => !x.variable) : [];
   let n = 0;
   return v.replace(PLACEHOLDER, (_, name: string) => {
-    const value = values.get(name);
-    const context = contexts[n++]?.context;
+    const value = f.values.get(name);
+    const site = sites[n++];
     if (!value) {
       const flag = { cluster: '--cluster', experiment: '--experiment', job: '--name' }[name] ?? name;
       throw new InputError(
@@ -74,8 +91,22 @@ function fill(v: Json, key: string, path: string, values: Resolved, typedNames: 
       );
     }
     checkPlaced(name, value, key, path);
-    return context ? quoteFor(value.text, context) : value.text;
+    if (!site) return value.text;
+    f.referenced.add(name);
+    return valueReference(name, site.quote);
   });
+}
+
+/** The environment variables that hold the referenced values: secrets where the parameter fills a secret. */
+function holdValues(properties: Record<string, Json>, f: Filling, secret: Set<string>): void {
+  const add = (list: 'environmentVariables' | 'secrets', name: string, value: string): void => {
+    const items = (Array.isArray(properties[list]) ? properties[list] : []) as Json[];
+    properties[list] = [...items, { name: valueVariable(name), value }];
+  };
+  for (const name of f.referenced) {
+    const text = f.values.get(name)!.text;
+    add(secret.has(name) ? 'secrets' : 'environmentVariables', name, text);
+  }
 }
 
 function reserved(overrides: RenderOverrides): Resolved {
@@ -142,13 +173,12 @@ function render(t: Template, values: Record<string, string>, overrides: RenderOv
     resolved.set(p.name, p.allowOption ? { ...v, allowOption: true } : v);
     if (p.type !== 'string' && p.type !== 'choice') typedNames.add(p.name);
   }
-  const properties = fill(
-    t.job.properties as unknown as Json,
-    'properties',
-    'properties',
-    resolved,
-    typedNames,
-  ) as Record<string, Json>;
+  const filling: Filling = { values: resolved, typedNames, referenced: new Set() };
+  const properties = fill(t.job.properties as unknown as Json, 'properties', 'properties', filling) as Record<
+    string,
+    Json
+  >;
+  holdValues(properties, filling, secretParameters(t));
   const cluster = resolved.get('cluster')?.text;
   if (cluster) properties.cluster = { id: cluster };
   if (!isObject(properties.cluster) || typeof properties.cluster.id !== 'string') {

@@ -21,9 +21,9 @@ import {
   type TemplateParameter,
 } from './template-params';
 import { checkJobProperties } from './template-job-shape';
-import { placeholderContexts, UnquotablePlaceholder } from './shell-quote';
-import { isShellField } from './template-fields';
-import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template } from './template-types';
+import { shellSites, valueVariable } from './shell-places';
+import { isArgsField, isMountField, isShellField } from './template-fields';
+import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template, type TemplateJobProperties } from './template-types';
 
 export type { TemplateParameter, ParamType } from './template-params';
 export { renderTemplate, secretValues, type RenderOverrides } from './template-render';
@@ -99,19 +99,60 @@ function parseParameter(v: unknown, path: string): TemplateParameter {
   return p;
 }
 
-function placeholders(v: Json, key: string, path: string, out: Array<{ name: string; path: string }>): void {
-  if (typeof v === 'string') {
-    for (const m of v.matchAll(PLACEHOLDER)) out.push({ name: m[1]!, path });
-    if (isShellField(key)) {
-      try {
-        placeholderContexts(v);
-      } catch (e) {
-        if (!(e instanceof UnquotablePlaceholder)) throw e;
-        throw shapeError(path, `placeholders where a value can be quoted as one word, not ${e.message}`);
-      }
+/** Parameter types whose values cannot be code: they may go into another language's program text. */
+const INERT_TYPES: readonly ParamType[] = ['int', 'number', 'bool', 'choice'];
+
+type Types = Map<string, ParamType>;
+
+interface Places {
+  types: Types;
+  /** Variables of the job whose values hold a placeholder's: a reference to one is held to a string's rules. */
+  tainted: ReadonlySet<string>;
+}
+
+/** Where a placeholder may not go in a command line (shell-places.ts says why), as the load error. */
+function checkShellPlaces(text: string, key: string, path: string, places: Places): void {
+  for (const site of shellSites(text, isArgsField(key), places.tainted)) {
+    const what = site.variable ? `$${site.name} (it holds a parameter's value)` : `{{${site.name}}}`;
+    if (site.refuse) throw shapeError(path, `no ${what} ${site.refuse}`);
+    const type = site.variable ? 'string' : (places.types.get(site.name) ?? 'string');
+    if (site.program && !INERT_TYPES.includes(type)) {
+      throw shapeError(
+        path,
+        `no string parameter ${what} ${site.program}: only int, number, bool or choice parameters go there`,
+      );
     }
-  } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, out));
-  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, out);
+  }
+}
+
+/** The job's variables whose values hold a placeholder's, and the P_<name> variables that hold the values. */
+function taintedVariables(p: TemplateJobProperties, names: string[]): Set<string> {
+  const out = new Set(names.map(valueVariable));
+  for (const e of [...(p.environmentVariables ?? []), ...(p.secrets ?? [])])
+    if (typeof e.value === 'string' && new RegExp(PLACEHOLDER.source).test(e.value)) out.add(e.name);
+  return out;
+}
+
+function placeholders(v: Json, key: string, path: string, places: Places, out: Array<{ name: string; path: string }>) {
+  if (typeof v === 'string') {
+    const found = [...v.matchAll(PLACEHOLDER)];
+    for (const m of found) out.push({ name: m[1]!, path });
+    if (found.length && (isMountField(key) || /\.(environmentVariables|secrets)\[\d+\]\.name$/.test(path)))
+      throw shapeError(path, 'no {{placeholder}} here (a value never names a variable or a mount command)');
+    if (isShellField(key)) checkShellPlaces(v, key, path, places);
+  } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, places, out));
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, places, out);
+}
+
+/** The job's own variables may not take the names that hold parameter values (P_<name>). */
+function checkVariableNames(p: TemplateJobProperties, path: string, names: string[]): void {
+  const taken = new Set(names.map(valueVariable));
+  for (const list of ['environmentVariables', 'secrets'] as const) {
+    for (const [i, e] of (p[list] ?? []).entries()) {
+      if (taken.has(e.name))
+        throw shapeError(`${path}.${list}[${i}].name`, `a name other than ${e.name} (it holds a parameter's value)`);
+    }
+  }
 }
 
 /**
@@ -138,7 +179,12 @@ export function parseTemplate(json: unknown, name: string): Template {
     seen.add(p.name);
   }
   const used: Array<{ name: string; path: string }> = [];
-  placeholders(root.properties as Json, 'properties', `${name}.properties`, used);
+  const places: Places = {
+    types: new Map(parameters.map((p) => [p.name, p.type])),
+    tainted: taintedVariables(properties, [...seen, ...RESERVED_PLACEHOLDERS]),
+  };
+  placeholders(root.properties as Json, 'properties', `${name}.properties`, places, used);
+  checkVariableNames(properties, `${name}.properties`, [...seen, ...RESERVED_PLACEHOLDERS]);
   for (const u of used) {
     if (!seen.has(u.name) && !(RESERVED_PLACEHOLDERS as readonly string[]).includes(u.name)) {
       throw shapeError(

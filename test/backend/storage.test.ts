@@ -58,10 +58,23 @@ describe('chat stores', () => {
     await stores.templates.put('mnist', { jobName: 'x' });
     expect(await stores.templates.get('mnist')).toEqual({ jobName: 'x' });
     expect(await stores.templates.list()).toEqual([{ name: 'mnist', body: { jobName: 'x' } }]);
-    await stores.submissions.record({ workspace: 'ws', experiment: 'e', job: 'j1', userId: 'u1', userName: 'Ann' });
-    await stores.submissions.record({ workspace: 'ws', experiment: 'e', job: 'j2', userId: 'u2' });
-    expect(await stores.submissions.get('ws', 'e', 'j1')).toEqual({ userId: 'u1', userName: 'Ann' });
+    const ann = { workspace: 'ws', experiment: 'e', job: 'j1', userId: 'u1', userName: 'Ann', body: 'd1' };
+    expect(await stores.submissions.claim(ann)).toEqual({ userId: 'u1', userName: 'Ann', body: 'd1' });
+    await stores.submissions.claim({ workspace: 'ws', experiment: 'e', job: 'j2', userId: 'u2' });
+    // The first record stays: a later claim of the name answers the holder and changes nothing.
+    expect(await stores.submissions.claim({ ...ann, userId: 'mallory', userName: 'M' })).toEqual({
+      userId: 'u1',
+      userName: 'Ann',
+      body: 'd1',
+    });
+    expect(await stores.submissions.get('ws', 'e', 'j1')).toEqual({ userId: 'u1', userName: 'Ann', body: 'd1' });
     expect(await stores.submissions.listByUser('ws', 'u1')).toEqual([{ experiment: 'e', job: 'j1' }]);
+    // Only the holder's own claim with the same body is released (its submit failed).
+    await stores.submissions.release({ ...ann, userId: 'mallory' });
+    await stores.submissions.release({ ...ann, body: 'other' });
+    expect(await stores.submissions.get('ws', 'e', 'j1')).toBeDefined();
+    await stores.submissions.release(ann);
+    expect(await stores.submissions.get('ws', 'e', 'j1')).toBeUndefined();
   });
 });
 

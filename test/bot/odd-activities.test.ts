@@ -1,5 +1,7 @@
 // Activities of any shape get a clear answer or are ignored: the messages endpoint never answers 500 (with an
 // exception's text) for a body it can parse. Real ChatBot and CloudAdapter; the fake channel takes replies.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { createBotFrameworkTransport } from '../../bot/botframework/adapter';
 import { createBot } from '../../bot/bot';
@@ -81,6 +83,8 @@ test.each([
   ['from.id is a number', { type: 'message', text: 'help', from: { id: 7 } }, '"from"'],
   ['an invoke without an action', { type: 'invoke', name: 'adaptiveCard/action', value: {} }, '"action"'],
   ['an invoke with a null value', { type: 'invoke', name: 'adaptiveCard/action', value: null }, '"action"'],
+  ['a NUL in conversation.id', { type: 'message', text: 'help', conversation: { id: 'a\u0000b' } }, 'printable'],
+  ['a huge conversation.id', { type: 'message', text: 'help', conversation: { id: 'c'.repeat(5000) } }, '1,024'],
 ])('%s: 400 saying what was expected, nothing sent', async (_name, extra, words) => {
   const conv = `bad-${++n}`;
   const res = await post({ ...base(conv), ...extra });
@@ -104,4 +108,25 @@ test("an invoke with an action of another verb gets the bot's own 400, not a 500
   });
   expect(res.status).toBe(400);
   expect(JSON.stringify(res.jsonBody)).toContain("with verb 'command'");
+});
+
+test('a serviceUrl where some other service answers: 400 saying what was expected, none of its text', async () => {
+  const other = createServer((_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('internal detail of another service: db=prod-7');
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = other.address() as AddressInfo;
+    const res = await post({
+      ...base('elsewhere'),
+      type: 'message',
+      text: 'help',
+      serviceUrl: `http://127.0.0.1:${port}`,
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.jsonBody)).toContain("Expected a serviceUrl where the channel's Bot Connector");
+    expect(JSON.stringify(res.jsonBody)).not.toMatch(/internal detail|prod-7|127\.0\.0\.1/);
+  } finally {
+    await new Promise((r) => other.close(r));
+  }
 });

@@ -85,6 +85,7 @@ test('the shipped hello template: one task, ends the job itself, uploads stdout/
     environmentSettings: [
       { name: 'AZ_BATCHAI_JOB_NAME', value: 'hello-1' },
       { name: 'GREETING', value: "it's me" },
+      { name: 'P_seconds', value: '3' },
     ],
     exitConditions: {
       default: { jobAction: 'terminate' },
@@ -323,6 +324,11 @@ describe('what cannot map is refused, saying what to change', () => {
       'an output id that cannot name a variable',
       props({ customToolkitSettings: {}, outputDirectories: [{ id: 'a-b', pathPrefix: 'p' }] }),
       ['"a-b"', 'letters, digits and _'],
+    ],
+    [
+      'an input id that would be shell text in the task script',
+      props({ customToolkitSettings: {}, inputDirectories: [{ id: 'X=1;touch${IFS}m;Y', path: 'p' }] }),
+      ['inputDirectories id', '$AZ_BATCHAI_INPUT_<id>'],
     ],
   ] as const)('%s', (_n, p, words) => {
     const e = refusal(p as JobBaseProperties);

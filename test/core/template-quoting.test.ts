@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
 import { InputError } from '../../shared/errors';
+import type { JobCreateParameters } from '../../shared/compute/job-file';
 
 const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/gpu';
 const HOSTILE = [
@@ -33,9 +34,13 @@ const template = (commandLine: string, settings = 'customToolkitSettings', key =
     't',
   );
 
-/** What bash prints for the rendered command line: the test of "one literal word". */
-const run = (cmd: string): string =>
-  execFileSync('bash', ['-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nowhere' } });
+/** What bash prints for a rendered command line, run with the job's environment as the engine runs it. */
+const run = (body: JobCreateParameters, cmd = body.properties!.customToolkitSettings!.commandLine!): string => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nowhere' };
+  for (const v of [...(body.properties!.environmentVariables ?? []), ...(body.properties!.secrets ?? [])])
+    env[v.name] = v.value ?? '';
+  return execFileSync('bash', ['-c', cmd], { encoding: 'utf8', env });
+};
 
 describe('a value in a command line is one literal word, wherever the template put it', () => {
   const places: Array<[string, string, (v: string) => string]> = [
@@ -44,11 +49,15 @@ describe('a value in a command line is one literal word, wherever the template p
     ['inside single quotes', `printf '[%s]' '<{{v}}>'`, (v) => `[<${v}>]`],
     ['inside $( ) inside double quotes', `printf '[%s]' "$(printf '%s' {{v}})"`, (v) => `[${v}]`],
     ['glued to an option', `printf '[%s]' --name={{v}}`, (v) => `[--name=${v}]`],
+    ["inside $'…'", `printf '[%s]' $'<\\t{{v}}>'`, (v) => `[<\t${v}>]`],
+    ['after a comment with an apostrophe', `# don't worry, it's quoted\nprintf '[%s]' {{v}}`, (v) => `[${v}]`],
+    ['after a here-document', `cat <<'EOF' >/dev/null\ndon't\nEOF\nprintf '[%s]' "{{v}}"`, (v) => `[${v}]`],
+    ['after a line continuation', `printf '[%s]' \\\n  '<{{v}}>'`, (v) => `[<${v}>]`],
   ];
   for (const [where, cmd, expected] of places) {
     test.each(HOSTILE)(`${where}: %j`, (v) => {
       const body = renderTemplate(template(cmd), { v }, { cluster: CLUSTER });
-      expect(run(body.properties!.customToolkitSettings!.commandLine!)).toBe(expected(v));
+      expect(run(body)).toBe(expected(v));
     });
   }
 
@@ -61,7 +70,8 @@ describe('a value in a command line is one literal word, wherever the template p
       );
       expect(
         (body.properties as unknown as Record<string, { commandLineArgs: string }>)[settings]!.commandLineArgs,
-      ).toBe("--x 'x; echo pwned'");
+      ).toBe('--x "${P_v}"');
+      expect(body.properties!.environmentVariables).toEqual([{ name: 'P_v', value: 'x; echo pwned' }]);
     }
   });
 
@@ -88,7 +98,7 @@ describe('a value in a command line is one literal word, wherever the template p
       p.tensorFlowSettings!.workerCommandLineArgs,
       p.tensorFlowSettings!.parameterServerCommandLineArgs,
       p.jobPreparation!.commandLine,
-    ]).toEqual(["'a b'", "'a b'", "'a b'", "echo 'a b'"]);
+    ]).toEqual(['"${P_v}"', '"${P_v}"', '"${P_v}"', 'echo "${P_v}"']);
   });
 
   test('control characters are refused', () => {
@@ -107,9 +117,9 @@ describe('a value in a command line is one literal word, wherever the template p
       },
       't',
     );
-    expect(
-      renderTemplate(t, { v: '--fast' }, { cluster: CLUSTER }).properties!.customToolkitSettings!.commandLine,
-    ).toBe('run --fast');
+    expect(renderTemplate(t, { v: '--fast' }, { cluster: CLUSTER }).properties!.environmentVariables).toEqual([
+      { name: 'P_v', value: '--fast' },
+    ]);
   });
 });
 

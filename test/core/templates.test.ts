@@ -52,8 +52,12 @@ describe('shipped templates', () => {
     expect(body.properties?.nodeCount).toBe(3);
     expect(body.properties?.pyTorchSettings).toEqual({
       pythonScriptFilePath: '$AZ_BATCHAI_MOUNT_ROOT/afs/examples/ddp-linear/train.py',
-      commandLineArgs: '--epochs 7 --lr 0.5 --out $AZ_BATCHAI_OUTPUT_MODEL',
+      commandLineArgs: '--epochs "${P_epochs}" --lr "${P_lr}" --out $AZ_BATCHAI_OUTPUT_MODEL',
     });
+    expect(body.properties?.environmentVariables).toEqual([
+      { name: 'P_epochs', value: '7' },
+      { name: 'P_lr', value: '0.5' },
+    ]);
     expectInputError(
       () => renderTemplate(shipped('ddp-linear'), { nodes: '9' }, { cluster: CLUSTER }),
       'TemplateBadValue',
@@ -65,13 +69,16 @@ describe('shipped templates', () => {
     const t = shipped('hello');
     expect(t.parameters.map((p) => p.name)).toEqual(['greeting', 'seconds']);
     const body = renderTemplate(t, {}, { cluster: { id: CLUSTER } });
-    expect(body.properties?.customToolkitSettings?.commandLine).toContain('sleep 3;');
-    expect(body.properties?.environmentVariables).toEqual([{ name: 'GREETING', value: 'hello' }]);
+    expect(body.properties?.customToolkitSettings?.commandLine).toContain('sleep "${P_seconds}";');
+    expect(body.properties?.environmentVariables).toEqual([
+      { name: 'GREETING', value: 'hello' },
+      { name: 'P_seconds', value: '3' },
+    ]);
     expect(body.properties?.stdOutErrPathPrefix).toBe('$AZ_BATCHAI_MOUNT_ROOT/afs');
     // Free text goes through an environment variable, so it may hold shell characters harmlessly.
     const custom = renderTemplate(t, { greeting: 'hi "there"; rm -rf /', seconds: '10' }, { cluster: CLUSTER });
     expect(custom.properties?.environmentVariables?.[0].value).toBe('hi "there"; rm -rf /');
-    expect(custom.properties?.customToolkitSettings?.commandLine).toContain('sleep 10;');
+    expect(custom.properties?.environmentVariables?.[1]).toEqual({ name: 'P_seconds', value: '10' });
     expectInputError(
       () => renderTemplate(t, { seconds: '61' }, { cluster: CLUSTER }),
       'TemplateBadValue',
@@ -83,9 +90,14 @@ describe('shipped templates', () => {
   test('train renders epochs and lr into its command line and has a MODEL output', () => {
     const body = renderTemplate(shipped('train'), { epochs: '2', lr: '0.1' }, { cluster: CLUSTER });
     const cmd = body.properties?.customToolkitSettings?.commandLine ?? '';
-    expect(cmd).toContain('seq 1 2)');
-    expect(cmd).toContain('-v lr=0.1 ');
+    expect(cmd).toContain('seq 1 "${P_epochs}")');
+    expect(cmd).toContain('-v lr="${P_lr}" ');
+    expect(cmd).toContain(`printf 'epochs='"\${P_epochs}"'\\nlr='"\${P_lr}"'`);
     expect(cmd).not.toContain('{{');
+    expect(body.properties?.environmentVariables).toEqual([
+      { name: 'P_epochs', value: '2' },
+      { name: 'P_lr', value: '0.1' },
+    ]);
     expect(body.properties?.outputDirectories?.[0].id).toBe('MODEL');
     expectInputError(
       () => renderTemplate(shipped('train'), { lr: '$(reboot)' }, { cluster: CLUSTER }),
@@ -231,11 +243,16 @@ describe('renderTemplate refuses values before building anything', () => {
     );
     expect(body.properties?.nodeCount).toBe(3);
     expect(body.properties?.customToolkitSettings?.commandLine).toBe(
-      'run --mode fast --tag v1 --note x --fast true --rate 0.25',
+      'run --mode "${P_mode}" --tag "${P_tag}" --note "${P_note}" --fast "${P_fast}" --rate "${P_rate}"',
     );
     expect(body.properties?.environmentVariables).toEqual([
       { name: 'TITLE', value: 'a b & c' },
       { name: 'EXP', value: 'exp/job1' },
+      { name: 'P_mode', value: 'fast' },
+      { name: 'P_tag', value: 'v1' },
+      { name: 'P_note', value: 'x' },
+      { name: 'P_fast', value: 'true' },
+      { name: 'P_rate', value: '0.25' },
     ]);
   });
 

@@ -2,6 +2,7 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { Timer } from '@azure/functions';
 import type { FunctionDefinition } from '../../functions/definition';
+import { Readable } from 'node:stream';
 import { encodeQueueMessage, startFunctionsHost, type FunctionsHost } from '../../local/functions-host';
 import { useAzurite } from '../support/azurite';
 import { waitFor } from '../support/wait-for';
@@ -183,6 +184,7 @@ describe('queue triggers', () => {
 });
 
 describe('HTTP', () => {
+  const ran: string[] = [];
   const defs: FunctionDefinition[] = [
     httpFn({
       name: 'health',
@@ -197,6 +199,15 @@ describe('HTTP', () => {
         headers: { 'x-seen': req.params.id },
         body: `${req.params.id}/${req.params.part ?? '-'}:${await req.text()}:${req.query.get('q')}`,
       }),
+    }),
+    httpFn({
+      name: 'small',
+      trigger: { type: 'http', methods: ['POST'], route: 'small/{id}', authLevel: 'anonymous' },
+      maxBodyBytes: 1024,
+      handler: async (req) => {
+        ran.push(req.params.id!);
+        return { body: String((await req.text()).length) };
+      },
     }),
     httpFn({
       name: 'crash',
@@ -231,6 +242,26 @@ describe('HTTP', () => {
     expect(crash.status).toBe(500);
     expect(await crash.text()).not.toMatch(/secret/);
     expect(logs.some((l) => l.includes('[crash] failed: secret detail'))).toBe(true);
+  });
+
+  it("refuses a body above its function's limit with 413 (declared or streamed), a bad %-path with 400", async () => {
+    const h = await host(defs);
+    expect(await (await fetch(`${h.url}/api/small/a`, { method: 'POST', body: 'x'.repeat(1024) })).text()).toBe('1024');
+    const declared = await fetch(`${h.url}/api/small/b`, { method: 'POST', body: 'x'.repeat(1025) });
+    expect(declared.status).toBe(413);
+    expect(await declared.text()).toMatch(/larger than 1024 bytes, the most \/api\/small\/\{id\} takes/);
+    // No Content-Length: read up to the limit, then refused.
+    const chunks = Readable.from([Buffer.alloc(800), Buffer.alloc(800)]);
+    const streamed = await fetch(`${h.url}/api/small/c`, {
+      method: 'POST',
+      body: chunks as never,
+      duplex: 'half',
+    } as never);
+    expect(streamed.status).toBe(413);
+    const bad = await fetch(`${h.url}/api/small/%E0%A4%A`, { method: 'POST', body: 'x' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/valid %-encoding/);
+    expect(ran).toEqual(['a']);
   });
 });
 

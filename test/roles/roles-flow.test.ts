@@ -73,3 +73,18 @@ test('an approver of another workspace cannot approve a request here, whatever t
   expect(await nodes()).not.toBe(5);
   expect(cardText(await as('boss', 'c-boss', `approve ${id}`))).toMatch(/Approved by boss/);
 }, 60_000);
+
+test('a requester cancels their own pending request without the approver role; others still need it', async () => {
+  await as('boss', 'c-boss', 'roles grant eve operator');
+  await as('boss', 'c-boss', 'roles grant bob operator');
+  const asked = cardText(await as('eve', 'c-eve', 'resize gpu 4'));
+  expect(asked).toMatch(/waits for/);
+  const id = /\ba[0-9a-f]{6}\b/.exec(asked)?.[0];
+  expect(id).toBeDefined();
+  expect(cardText(await as('bob', 'c-bob', `reject ${id}`))).toMatch(/reject needs the approver role/);
+  const cancelled = cardText(await as('eve', 'c-eve', `reject ${id}`));
+  expect(cancelled).not.toMatch(/needs the approver role/);
+  expect(cancelled).toMatch(/Cancelled by eve/);
+  expect((await stack.services.deps.stores.approvals.get(id!))?.value.state).toBe('rejected');
+  expect(await nodes()).not.toBe(4);
+}, 60_000);

@@ -50,16 +50,11 @@ async function say(who: typeof DM, text: string): Promise<{ status: number; ackM
   return ((await res.json()) as { app: { status: number; ackMs: number } }).app;
 }
 
-/** Holds the engine's answer to matching ARM calls until release(). */
+/** Holds the engine's answer to matching ARM calls until release() (the in-process fault injector). */
 async function hold(method: string, path: string): Promise<void> {
-  const res = await fetch(`${stack.urls.engine}/_engine/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ method, path, hold: true }),
-  });
-  expect(res.status).toBe(201);
+  stack.faults.add({ method, path: new RegExp(path), hold: true });
 }
-const release = () => fetch(`${stack.urls.engine}/_engine/faults`, { method: 'DELETE' });
+const release = async () => stack.faults.clear();
 
 test('a DM submit and a slash command are acknowledged while their backend calls are held; then answered', async () => {
   await hold('PUT', '/jobs/[^/]+$');

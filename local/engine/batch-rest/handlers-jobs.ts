@@ -1,5 +1,6 @@
 // Jobs and their tasks. A job is a record of this facade; each task runs as a core job on the pool's cluster
 // (task-runs.ts). Terminate and delete stop the tasks' processes; the job completes (or goes) once they have.
+import { MAX_NODES } from '../quota';
 import type { BatchJobCreateOptions, BatchTaskCreateOptions } from '../../../shared/azurebatch/types';
 import { BatchHttpError, invalidProperty, missingProperty, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type Handler } from './facade';
@@ -133,8 +134,12 @@ export function addTaskTo(f: BatchFacade, j: StoredJob, body: unknown): StoredTa
   checkTaskSpec(b);
   checkResourceFiles(b.resourceFiles, 'resourceFiles');
   const n = b.multiInstanceSettings?.numberOfInstances;
-  if (n !== undefined && (!Number.isInteger(n) || n < 1))
-    throw invalidProperty('multiInstanceSettings.numberOfInstances', 'expected a whole number of at least 1');
+  if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > MAX_NODES)) {
+    throw invalidProperty(
+      'multiInstanceSettings.numberOfInstances',
+      `expected a whole number from 1 to ${MAX_NODES} (the local engine's quota of nodes)`,
+    );
+  }
   if (j.tasks.some((t) => t.id.toLowerCase() === id.toLowerCase()))
     throw new BatchHttpError(409, 'TaskExists', 'The specified task already exists.', [{ key: 'TaskId', value: id }]);
   const t = newTask(j, b, f.core.now());

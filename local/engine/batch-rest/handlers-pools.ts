@@ -1,6 +1,7 @@
 // Pools (= the account workspace's clusters) and the account's node counts. Resizing while auto-scale is on
 // is refused with 409, as the service does; auto-scale runs the core's demand-following scale between the
 // bounds of the formula (ours, or a constant target).
+import { MAX_NODES } from '../quota';
 import type { BatchObject, EnableAutoScaleOptions, PoolResizeOptions } from '../../../shared/azurebatch/types';
 import type { DeallocationOption, ScaleSettings } from '../../../shared/batchai/types';
 import { autoScaleBounds } from '../../../shared/core/autoscale-formula';
@@ -24,7 +25,8 @@ export function poolOf(f: BatchFacade, id: string): ClusterRec {
 function count(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name];
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || (v as number) < 0) throw invalidProperty(name, 'expected a whole number of 0 or more');
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > MAX_NODES)
+    throw invalidProperty(name, `expected a whole number from 0 to ${MAX_NODES} (the local engine's quota per pool)`);
   return v as number;
 }
 
@@ -46,6 +48,11 @@ function boundsOf(formula: unknown): { min: number; max: number } {
         "expected the product's formula (minNodes = N; maxNodes = M; ...) or a constant $TargetDedicatedNodes = N.",
     );
   }
+  if (b.max > MAX_NODES)
+    throw invalidProperty(
+      'autoScaleFormula',
+      `expected at most ${MAX_NODES} nodes (the local engine's quota per pool)`,
+    );
   return b;
 }
 

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatchHttpError } from './batch-http-error';
 import { readBody } from '../../http-body';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../quota';
 
 export interface Reply {
   status: number;
@@ -27,6 +28,13 @@ export function readRawBody(req: IncomingMessage): Promise<Buffer> {
 export function parseJson(raw: Buffer): unknown {
   const text = raw.toString('utf8');
   if (!text.trim()) return undefined;
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new BatchHttpError(
+      400,
+      'InvalidRequestBody',
+      `The specified Request Body is not syntactically valid: expected JSON nested at most ${MAX_JSON_DEPTH} levels.`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {

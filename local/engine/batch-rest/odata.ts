@@ -2,6 +2,7 @@
 // not, parentheses, startswith(prop,'x'), DateTime'…' literals), $select (top-level properties), and paging
 // with maxresults and an `odata.nextLink` that carries a $skiptoken plus the original query.
 import { BatchHttpError } from './batch-http-error';
+import { MAX_FILTER_DEPTH, MAX_FILTER_TERMS } from '../quota';
 
 type Entity = Record<string, unknown>;
 type Predicate = (e: Entity) => boolean;
@@ -71,18 +72,28 @@ export function parseFilter(text: string | null): Predicate {
       throw badFilter(filter, want ? `expected '${want}'` : 'unexpected end');
     return x;
   };
+  let depth = 0;
+  let terms = 0;
+  // The local quota: a nesting or a chain this long is no list query, and evaluating it would recurse as deep.
+  const nested = <T>(f: () => T): T => {
+    if (++depth > MAX_FILTER_DEPTH) throw badFilter(filter, `expected at most ${MAX_FILTER_DEPTH} levels of nesting`);
+    const p = f();
+    depth--;
+    return p;
+  };
   function primary(): Predicate {
     if (peek() === '(') {
       take('(');
-      const p = or();
+      const p = nested(or);
       take(')');
       return p;
     }
     if (peek()?.toLowerCase() === 'not') {
       take();
-      const p = primary();
+      const p = nested(primary);
       return (e) => !p(e);
     }
+    if (++terms > MAX_FILTER_TERMS) throw badFilter(filter, `expected at most ${MAX_FILTER_TERMS} comparisons`);
     const name = take();
     if (name.toLowerCase() === 'startswith') {
       take('(');

@@ -77,6 +77,18 @@ const ROUTES = [
   ...notHereRoutes,
 ].map(compile);
 
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new BatchHttpError(
+      400,
+      'InvalidUri',
+      `The requested URI is not valid: expected %-encoding of UTF-8 bytes, got ${JSON.stringify(part.slice(0, 80))}.`,
+    );
+  }
+}
+
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } {
   let pathMatched = false;
   for (const r of ROUTES) {
@@ -84,7 +96,7 @@ function route(method: string, path: string): { handler: Handler; params: Record
     if (!m) continue;
     pathMatched = true;
     if (r.method !== method) continue;
-    return { handler: r.handler, params: Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    return { handler: r.handler, params: Object.fromEntries(r.names.map((n, i) => [n, decodePart(m[i + 1]!)])) };
   }
   if (pathMatched)
     throw new BatchHttpError(

@@ -1,6 +1,7 @@
-// Fault injection for tests: chosen requests answer 429/500 (with Retry-After), answer slowly, or are held (a
-// hold point: the request waits until the faults are cleared, so a test sees what happens meanwhile without
-// depending on how fast anything is).
+// Fault injection for tests and benchmarks: chosen requests answer 429/500 (with Retry-After), answer slowly, or
+// are held (a hold point: the request waits until the faults are cleared, so a test sees what happens meanwhile
+// without depending on how fast anything is). In process only (`engine.faults`): no request can reach it, so no
+// caller's pattern runs on every path.
 import type { Reply } from './http-io';
 
 export interface Fault {
@@ -11,7 +12,7 @@ export interface Fault {
   delayMs?: number;
   /** How many matching requests to fault (default 1). */
   times?: number;
-  /** The request waits until clear() (DELETE /_engine/faults), then goes on (or gets `status`). */
+  /** The request waits until clear(), then goes on (or gets `status`). */
   hold?: boolean;
 }
 
@@ -72,34 +73,4 @@ export class Faults implements FaultInjector {
       },
     };
   }
-}
-
-/** A fault from JSON (`path` as a regular expression string), as POSTed to /_engine/faults. */
-export function faultFromJson(v: unknown): Fault {
-  if (typeof v !== 'object' || v === null)
-    throw new Error('expected a JSON object {path, method?, status?, retryAfterSeconds?, delayMs?, times?, hold?}');
-  const o = v as Record<string, unknown>;
-  if (typeof o.path !== 'string') throw new Error("'path' must be a string holding a regular expression");
-  const num = (k: string): number | undefined => {
-    if (o[k] === undefined) return undefined;
-    if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) throw new Error(`'${k}' must be a number`);
-    return o[k] as number;
-  };
-  if (o.method !== undefined && typeof o.method !== 'string') throw new Error("'method' must be a string");
-  if (o.hold !== undefined && typeof o.hold !== 'boolean') throw new Error("'hold' must be true or false");
-  let path: RegExp;
-  try {
-    path = new RegExp(o.path);
-  } catch {
-    throw new Error(`'path' is not a valid regular expression: ${o.path}`);
-  }
-  return {
-    path,
-    method: o.method as string | undefined,
-    status: num('status'),
-    retryAfterSeconds: num('retryAfterSeconds'),
-    delayMs: num('delayMs'),
-    times: num('times'),
-    ...(o.hold ? { hold: true } : {}),
-  };
 }

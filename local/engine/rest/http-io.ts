@@ -10,6 +10,8 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../quota';
+
 const MAX_BODY = 4 * 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
@@ -17,6 +19,13 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
   const text = (await readBodyText(req, MAX_BODY, tooLarge)).trim();
   if (!text) return undefined;
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new ArmHttpError(
+      400,
+      'InvalidRequestContent',
+      `The request content was invalid: expected JSON nested at most ${MAX_JSON_DEPTH} levels deep.`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

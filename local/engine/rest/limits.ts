@@ -1,8 +1,9 @@
 // Integer limits of request bodies, by property name, checked with the schema (validate.ts). The service's
 // limits were quota-bound per subscription; these are the local engine's, low enough that a hostile body
 // (`targetNodeCount: 2147483647`) is a 400 and never an allocation of that size.
-export const MAX_NODES = 100;
-export const MAX_PROCESSES = 64;
+import { MAX_NODES, MAX_PROCESSES } from '../quota';
+
+export { MAX_NODES, MAX_PROCESSES };
 
 export const INTEGER_LIMITS: Record<string, { min: number; max: number }> = {
   nodeCount: { min: 1, max: MAX_NODES },

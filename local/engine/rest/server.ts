@@ -1,4 +1,4 @@
-// The ARM REST facade over the core: node:http on 127.0.0.1. Order per request: test hooks (/_engine), faults,
+// The ARM REST facade over the core: node:http on 127.0.0.1. Order per request: injected faults (in process only),
 // authentication (any bearer token), api-version, route, body, handler; every failure is an ARM error body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,7 @@ import { errorReply, readJsonBody, send, type Reply } from './http-io';
 import { clusterRoutes } from './handlers-clusters';
 import { jobRoutes } from './handlers-jobs';
 import { workspaceRoutes } from './handlers-workspaces';
-import { faultFromJson, Faults } from './faults';
+import { Faults } from './faults';
 import { Operations } from './operations';
 import { match, type RequestCtx, type Route } from './router';
 import { GENERIC_RESOURCES_PATH, listGenericResources, type GenericResource } from './generic-resources';
@@ -65,34 +65,11 @@ export async function startArmServer(
   const ops = new Operations(core.now);
   let baseUrl = '';
 
-  async function engineHook(req: IncomingMessage, path: string): Promise<Reply> {
-    if (path.toLowerCase() !== '/_engine/faults')
-      throw new ArmHttpError(404, 'NotFound', `No engine hook at ${path}: expected /_engine/faults.`);
-    if (req.method === 'DELETE') {
-      faults.clear();
-      return { status: 204 };
-    }
-    if (req.method !== 'POST')
-      throw new ArmHttpError(
-        405,
-        'MethodNotAllowed',
-        '/_engine/faults takes POST (add a fault) or DELETE (clear all).',
-      );
-    try {
-      faults.add(faultFromJson(await readJsonBody(req)));
-    } catch (e) {
-      if (e instanceof ArmHttpError) throw e;
-      throw new ArmHttpError(400, 'InvalidFault', `Invalid fault: ${e instanceof Error ? e.message : String(e)}.`);
-    }
-    return { status: 201 };
-  }
-
   async function answer(req: IncomingMessage): Promise<Reply> {
     refuseDotSegments(req.url ?? '/');
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
-    if (path.toLowerCase().startsWith('/_engine/')) return engineHook(req, path);
     const fault = faults.take(method, path);
     if (fault) {
       if (fault.held) await fault.held;

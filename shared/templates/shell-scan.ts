@@ -1,0 +1,377 @@
+// A lexer for the shell text of a template's command line, precise enough to say, for each placeholder, which
+// quotes it sits in and which word of which simple command holds it; shell-places.ts decides from that where a
+// placeholder may go. It knows what bash knows about the text around a value: comments, line continuations,
+// '…', "…", $'…', $"…", backslashes, $( ), ( ), `…`, ${…}, $(( )), (( )), $[ ], <( ), here-documents and
+// here-strings, pipelines and `[[ … ]]`. A placeholder is one character (MARK) of the text it scans.
+import { PLACEHOLDER } from './template-types';
+
+export type Quote = 'bare' | 'double' | 'single' | 'ansi';
+
+export interface Site {
+  /** The parameter, or for a variable site the variable's name. */
+  name: string;
+  /** A reference to a variable whose value holds a placeholder's (`$GREETING` where GREETING = {{greeting}}). */
+  variable?: true;
+  quote: Quote;
+  /** Why no placeholder may go here (bash reads the text again): the first enclosing reason. */
+  refuse?: string;
+  /** Why only a number, bool or choice may go here (another program reads the text as its code). */
+  program?: string;
+}
+
+/** A word as bash sees it after quote removal; a placeholder is MARK, `at` is where in `text` it landed. */
+export interface Word {
+  text: string;
+  sites: Array<{ site: Site; at: number }>;
+}
+
+export interface Command {
+  words: Word[];
+  /** Here-strings and the targets of redirections: data, not arguments. */
+  redirects: Word[];
+}
+
+export const MARK = '\uE000';
+
+/** The sites of `text` in order, and its pipelines (outer and nested alike) with their commands. */
+export interface Scan {
+  sites: Site[];
+  pipelines: Command[][];
+}
+
+const BLANK = new Set([' ', '\t']);
+const ENDS_WORD = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
+
+class Lexer {
+  pos = 0;
+  readonly sites: Site[] = [];
+  readonly pipelines: Command[][] = [];
+  /**
+   * The constructs around the position that make bash read their text again, and whether a variable's value
+   * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
+   */
+  private readonly frames: Array<{ why: string; values: boolean }> = [];
+  private placeholders = 0;
+  /** Every word being built around the position: a placeholder belongs to each (a $( ) is part of its word). */
+  private readonly open: Word[] = [];
+  private heredocs: Array<{ delimiter: string; tabs: boolean }> = [];
+
+  constructor(
+    private readonly s: string,
+    private readonly names: string[],
+    private readonly tainted: ReadonlySet<string>,
+  ) {}
+
+  private site(quote: Quote, refuse?: string, variable?: string): void {
+    const site: Site = variable
+      ? { name: variable, quote, variable: true }
+      : { name: this.names[this.placeholders++] ?? '', quote };
+    const frame = variable ? this.frames.findLast((f) => f.values) : this.frames[this.frames.length - 1];
+    const why = refuse ?? frame?.why;
+    if (why) site.refuse = why;
+    this.sites.push(site);
+    for (const w of this.open) w.sites.push({ site, at: w.text.length });
+  }
+
+  private inFrame<T>(why: string, values: boolean, f: () => T): T {
+    this.frames.push({ why, values });
+    try {
+      return f();
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  private append(text: string): void {
+    const w = this.open[this.open.length - 1];
+    if (w) w.text += text;
+  }
+
+  /** A list of pipelines until `close` (or the end): the top level, $( ), ( ), <( ) and `…`. */
+  list(close?: ')' | '`'): void {
+    const depth = this.open.length;
+    let pipeline: Command[] = [];
+    let cmd: Command = { words: [], redirects: [] };
+    let word: Word | undefined;
+    let redirect = false;
+    let cond = false;
+    const endWord = (): void => {
+      if (!word) return;
+      // A bare name is a reference where bash evaluates words as arithmetic or names ([[ N -gt 0 ]], let N).
+      if (this.tainted.has(word.text)) this.site('bare', undefined, word.text);
+      this.open.splice(this.open.indexOf(word), 1);
+      if (redirect) cmd.redirects.push(word);
+      else {
+        if (cmd.words.length === 0 && word.text === '[[') cond = true;
+        if (cond && word.text === ']]') cond = false;
+        cmd.words.push(word);
+      }
+      redirect = false;
+      word = undefined;
+    };
+    const startWord = (): Word => {
+      if (!word) {
+        word = { text: '', sites: [] };
+        this.open.push(word);
+      }
+      return word;
+    };
+    const endCommand = (): void => {
+      endWord();
+      if (cmd.words.length || cmd.redirects.length) pipeline.push(cmd);
+      cmd = { words: [], redirects: [] };
+      cond = false;
+    };
+    const endPipeline = (): void => {
+      endCommand();
+      if (pipeline.length) this.pipelines.push(pipeline);
+      pipeline = [];
+    };
+    const s = this.s;
+    while (this.pos < s.length) {
+      const c = s[this.pos]!;
+      const next = s[this.pos + 1];
+      if (c === close) {
+        this.pos++;
+        break;
+      }
+      if (cond && ENDS_WORD.has(c) && !BLANK.has(c) && c !== '\n') {
+        // Inside [[ … ]], && || ( ) < > are the condition's own words.
+        endWord();
+        startWord().text = c;
+        this.pos++;
+        endWord();
+      } else if (c === '\\' && next === '\n') this.pos += 2;
+      else if (c === '\\') {
+        startWord();
+        if (next === MARK) this.site('bare', 'right after a backslash');
+        this.append(next ?? '');
+        this.pos += 2;
+      } else if (BLANK.has(c)) {
+        endWord();
+        this.pos++;
+      } else if (c === '\n') {
+        endPipeline();
+        this.pos++;
+        this.hereBodies();
+      } else if (c === '#' && !word) this.comment();
+      else if (c === ';' || (c === '&' && next !== '>')) {
+        endPipeline();
+        this.pos += next === c ? 2 : 1;
+      } else if (c === '|' && next === '|') {
+        endPipeline();
+        this.pos += 2;
+      } else if (c === '|') {
+        endCommand();
+        this.pos += next === '&' ? 2 : 1;
+      } else if ((c === '<' || c === '>') && next === '(') {
+        startWord();
+        this.pos += 2;
+        this.list(')');
+      } else if (c === '<' || c === '>' || c === '&') {
+        // A file descriptor number glued to the operator is part of the redirection, not a word.
+        if (word && /^\d+$/.test(word.text) && word.sites.length === 0) {
+          this.open.splice(this.open.indexOf(word), 1);
+          word = undefined;
+        }
+        endWord();
+        if (s.startsWith('<<<', this.pos)) this.pos += 3;
+        else if (s.startsWith('<<', this.pos)) {
+          this.pos += 2;
+          this.hereDocument();
+          continue;
+        } else this.pos += /^[<>&]+[&|-]?/.exec(s.slice(this.pos, this.pos + 4))![0].length;
+        redirect = true;
+      } else if (c === '(' && next === '(' && !word) {
+        this.pos += 2;
+        this.arithmetic('))');
+      } else if (c === '(') {
+        // An array assignment's ( … ) lists values; a subshell's lists commands.
+        const values = word?.text.endsWith('=');
+        endWord();
+        this.pos++;
+        if (values) this.values();
+        else this.list(')');
+      } else if (c === ')') {
+        // A case pattern's ) where no ( was opened.
+        endWord();
+        this.pos++;
+      } else {
+        startWord();
+        this.wordPart('bare');
+      }
+    }
+    endPipeline();
+    this.open.length = depth;
+  }
+
+  /** The values of `name=( … )`: words, none of them a command. */
+  private values(): void {
+    const start = this.pipelines.length;
+    this.list(')');
+    for (const p of this.pipelines.slice(start)) for (const c of p) c.words.unshift({ text: 'true', sites: [] });
+  }
+
+  private comment(): void {
+    while (this.pos < this.s.length && this.s[this.pos] !== '\n') {
+      if (this.s[this.pos] === MARK) this.site('bare', undefined);
+      this.pos++;
+    }
+  }
+
+  private hereDocument(): void {
+    const tabs = this.s[this.pos] === '-';
+    if (tabs) this.pos++;
+    while (BLANK.has(this.s[this.pos] ?? '')) this.pos++;
+    let delimiter = '';
+    while (this.pos < this.s.length && !ENDS_WORD.has(this.s[this.pos]!)) {
+      const c = this.s[this.pos]!;
+      if (c === MARK) this.site('bare', 'in a here-document delimiter');
+      if (c !== '"' && c !== "'" && c !== '\\') delimiter += c;
+      this.pos++;
+    }
+    this.heredocs.push({ delimiter, tabs });
+  }
+
+  /** The bodies of the here-documents opened on the line that just ended. */
+  private hereBodies(): void {
+    const pending = this.heredocs;
+    this.heredocs = [];
+    for (const h of pending) {
+      while (this.pos < this.s.length) {
+        const end = this.s.indexOf('\n', this.pos);
+        const line = this.s.slice(this.pos, end < 0 ? this.s.length : end);
+        this.pos = end < 0 ? this.s.length : end + 1;
+        if ((h.tabs ? line.replace(/^\t+/, '') : line) === h.delimiter) break;
+        const why = 'in a here-document, whose text bash expands again';
+        for (const c of line) if (c === MARK) this.site('bare', why);
+        for (const m of line.matchAll(/\$\{?([A-Za-z_]\w*)/g))
+          if (this.tainted.has(m[1]!)) this.site('bare', why, m[1]);
+      }
+    }
+  }
+
+  /** One piece of a word in `quote` context, advancing past it. */
+  private wordPart(quote: 'bare' | 'double'): void {
+    const c = this.s[this.pos]!;
+    if (c === "'" && quote === 'bare') {
+      this.pos++;
+      this.until("'", 'single', false);
+    } else if (c === '"' && quote === 'bare') {
+      this.pos++;
+      this.double();
+    } else if (c === '$') this.dollar(quote);
+    else if (c === '`') {
+      this.pos++;
+      this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () => this.list('`'));
+    } else if (c === MARK) {
+      this.site(quote);
+      this.append(MARK);
+      this.pos++;
+    } else {
+      this.append(c);
+      this.pos++;
+    }
+  }
+
+  /** Quoted text up to `end`: '…' (no escapes) or $'…' (backslash escapes). */
+  private until(end: string, quote: Quote, escapes: boolean): void {
+    while (this.pos < this.s.length && this.s[this.pos] !== end) {
+      const c = this.s[this.pos]!;
+      if (escapes && c === '\\') {
+        if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
+        this.pos += 2;
+        continue;
+      }
+      if (c === MARK) this.site(quote);
+      this.append(c);
+      this.pos++;
+    }
+    this.pos++;
+  }
+
+  private double(): void {
+    while (this.pos < this.s.length && this.s[this.pos] !== '"') {
+      const c = this.s[this.pos]!;
+      if (c === '\\') {
+        const next = this.s[this.pos + 1];
+        if (next === MARK) this.site('double', 'right after a backslash');
+        if (next !== '\n') this.append(next !== undefined && '$`"\\'.includes(next) ? next : `\\${next ?? ''}`);
+        this.pos += 2;
+      } else this.wordPart('double');
+    }
+    this.pos++;
+  }
+
+  private dollar(quote: 'bare' | 'double'): void {
+    const next = this.s[this.pos + 1];
+    if (next === "'" && quote === 'bare') {
+      this.pos += 2;
+      this.until("'", 'ansi', true);
+    } else if (next === '"' && quote === 'bare') {
+      this.pos += 2;
+      this.double();
+    } else if (next === '(' && this.s[this.pos + 2] === '(') {
+      this.pos += 3;
+      this.arithmetic('))');
+    } else if (next === '(') {
+      this.pos += 2;
+      this.list(')');
+    } else if (next === '[') {
+      this.pos += 2;
+      this.arithmetic(']');
+    } else if (next === '{') {
+      this.pos += 2;
+      this.parameter(quote);
+    } else {
+      this.append('$');
+      this.pos++;
+      this.variable(quote);
+    }
+  }
+
+  /** A variable's name at the position: a site when its value holds a placeholder's. */
+  private variable(quote: Quote): void {
+    const name = /^[A-Za-z_]\w*/.exec(this.s.slice(this.pos, this.pos + 256))?.[0];
+    if (name && this.tainted.has(name)) this.site(quote, undefined, name);
+  }
+
+  private arithmetic(close: '))' | ']'): void {
+    this.inFrame('in arithmetic, which bash evaluates (a value there can run commands)', true, () => {
+      let depth = 0;
+      while (this.pos < this.s.length) {
+        const c = this.s[this.pos]!;
+        if (depth === 0 && this.s.startsWith(close, this.pos)) {
+          this.pos += close.length;
+          return;
+        }
+        if (c === '(') depth++;
+        if (c === ')') depth--;
+        // Arithmetic reads a bare name as a variable, and evaluates its value in turn.
+        if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(this.s[this.pos - 1] ?? '')) this.variable('bare');
+        this.wordPart('bare');
+      }
+    });
+  }
+
+  private parameter(quote: 'bare' | 'double'): void {
+    this.inFrame('inside ${…}, whose words bash expands again', false, () => {
+      this.variable(quote);
+      while (this.pos < this.s.length && this.s[this.pos] !== '}') {
+        if (this.s[this.pos] === '\\') {
+          if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
+          this.pos += 2;
+        } else this.wordPart(quote);
+      }
+      this.pos++;
+    });
+  }
+}
+
+/** Scans shell text with `{{placeholders}}` in it; `tainted`: variables whose values hold a placeholder's. */
+export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()): Scan {
+  const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  const lexer = new Lexer(text.replaceAll(MARK, '\uFFFD').replace(PLACEHOLDER, MARK), names, tainted);
+  lexer.list();
+  return { sites: lexer.sites, pipelines: lexer.pipelines };
+}

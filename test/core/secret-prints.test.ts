@@ -1,0 +1,45 @@
+import { secretFieldValues } from '../../shared/core/redact';
+import { maskPrinted, secretPrints } from '../../shared/core/secret-prints';
+
+describe('secrets masked by their prints', () => {
+  const p = secretPrints(['S3cr3t-token', 'another-one', 'short'])!;
+
+  test('the prints hold lengths and keyed hashes, never the secrets; short values are left out', () => {
+    expect(p.prints.map((x) => x.length).sort()).toEqual([11, 12]);
+    expect(JSON.stringify(p)).not.toMatch(/S3cr3t|another|short/);
+  });
+
+  test('every occurrence is masked, also glued to other text and overlapping; other text stays', () => {
+    expect(maskPrinted('token=S3cr3t-token and another-one.', p)).toBe('token=*** and ***.');
+    expect(maskPrinted('S3cr3t-tokenS3cr3t-token', p)).toBe('***');
+    expect(maskPrinted('a short line with S3cr3t-toke', p)).toBe('a short line with S3cr3t-toke');
+  });
+
+  test('nothing long enough to mask: no prints', () => {
+    expect(secretPrints(['abc', 'xyz12'])).toBeUndefined();
+  });
+
+  test('a 4 KiB line with several lengths is masked in well under a second', () => {
+    const many = secretPrints(Array.from({ length: 8 }, (_, i) => `secret-${'x'.repeat(i * 7)}`))!;
+    const line = `${'a'.repeat(4000)}secret-${'x'.repeat(14)}`;
+    const started = Date.now();
+    expect(maskPrinted(line, many).endsWith('***')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('the secrets a submit knows', () => {
+  test('secrets[].value, keys and passwords, and variables named like credentials; not other values', () => {
+    const body = {
+      properties: {
+        secrets: [{ name: 'API_TOKEN', value: 'tok-123456' }],
+        environmentVariables: [
+          { name: 'DB_PASSWORD', value: 'pw-abcdef' },
+          { name: 'GREETING', value: 'hello world' },
+        ],
+        mountVolumes: { azureFileShares: [{ credentials: { accountKey: 'a2V5LXZhbHVl' } }] },
+      },
+    };
+    expect(secretFieldValues(body).sort()).toEqual(['a2V5LXZhbHVl', 'pw-abcdef', 'tok-123456']);
+  });
+});
