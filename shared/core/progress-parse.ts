@@ -1,0 +1,239 @@
+// Pure: a training log (or its tail) → how far the job is and its latest metrics. Reads what the common tools
+// print: tqdm bars (also PyTorch Lightning's and Hugging Face's, which are tqdm), Keras `Epoch 3/10` and
+// `450/938 [====>...] - ETA: 15s - loss: 0.12` (and Keras 3's `━━━` bars), Hugging Face Trainer's
+// `{'loss': 0.43, 'epoch': 0.5}` dicts, `key=value` / `key: value` lines, and the explicit convention the README
+// documents: `@@metrics {"step": 120, "total_steps": 1000, "loss": 0.42}` (one JSON object per line after the
+// marker). Later lines win. Each line is screened by a cheap character test before any regex, so a megabyte of
+// log is a few milliseconds (bench/progress-parse.ts).
+
+export interface TrainingProgress {
+  step?: number;
+  totalSteps?: number;
+  epoch?: number;
+  totalEpochs?: number;
+  /** Steps (or items) per second, as the tool measured it. */
+  ratePerSecond?: number;
+  /** Time left, as the tool said it or from the rate and the steps left. */
+  etaSeconds?: number;
+  /** The latest value of each metric, in the order they were first seen (at most MAX_METRICS names). */
+  metrics: Record<string, number>;
+  /** The main metric over steps (x is the step where known, else the epoch, else the line's order). */
+  series: Array<{ x: number; y: number }>;
+  /** The metric `series` follows (the one asked for, else the first whose name holds "loss"). */
+  mainMetric?: string;
+}
+
+export const METRICS_MARKER = '@@metrics ';
+const MAX_METRICS = 12;
+/** Points kept for a chart; older halves are thinned when the list fills, so any log length fits. */
+const MAX_POINTS = 400;
+
+const NUM = '[-+]?(?:\\d+\\.?\\d*(?:[eE][-+]?\\d+)?|\\.\\d+(?:[eE][-+]?\\d+)?|nan|inf)';
+const TQDM = /(?:^|\s)(\d+)\/(\d+) \[([\d:]+)<([\d:?]+)(?:,\s*([\d.]+|\?)(it|s)\/(s|it))?(?:,\s*(.*))?\]/;
+const TQDM_EPOCH = /\bEpoch (\d+)\b/i;
+const KERAS_EPOCH = /^\s*Epoch (\d+)\/(\d+)\s*$/;
+const KERAS_BAR = /^\s*(\d+)\/(\d+) (?:\[[=>.]*\]|[━─=>.\s]+?)(?= |$)/;
+const KERAS_ETA = /ETA: (?:(\d+):)?(\d+)(?::(\d+))?s?/;
+const KERAS_STEP_TIME = /(\d+(?:\.\d+)?)(ms|s|us)\/step/;
+const PAIR = new RegExp(`([A-Za-z_][\\w./-]*)\\s*(?:=|: )\\s*(${NUM})(?![\\w.])`, 'g');
+const DICT_PAIR = new RegExp(`'([^']+)': (${NUM})`, 'g');
+const FRACTION = /\b(epoch|step|iter(?:ation)?|global_step)\s*[=: ]\s*(\d+)\s*\/\s*(\d+)/gi;
+
+const PROGRESS_KEYS = new Set(['step', 'global_step', 'iter', 'iteration', 'epoch']);
+
+/** `00:15`, `1:02:03` → seconds. */
+function clock(s: string): number | undefined {
+  if (!/^[\d:]+$/.test(s)) return undefined;
+  return s.split(':').reduce((acc, p) => acc * 60 + Number(p), 0);
+}
+
+class Collector {
+  readonly p: TrainingProgress = { metrics: {}, series: [] };
+  private line = 0;
+  private stride = 1;
+  private pending = 0;
+  constructor(private readonly main: string | undefined) {}
+
+  metric(name: string, value: number): void {
+    const key = name.toLowerCase();
+    if (key === 'step' || key === 'global_step' || key === 'iter' || key === 'iteration') {
+      this.p.step = value;
+      return;
+    }
+    if (key === 'epoch') {
+      this.p.epoch = value;
+      return;
+    }
+    if (key === 'total_steps' || key === 'max_steps') {
+      this.p.totalSteps = value;
+      return;
+    }
+    if (key === 'total_epochs' || key === 'num_epochs' || key === 'epochs') {
+      this.p.totalEpochs = value;
+      return;
+    }
+    if (!Number.isFinite(value) && !Number.isNaN(value)) return;
+    if (!(name in this.p.metrics) && Object.keys(this.p.metrics).length >= MAX_METRICS) return;
+    this.p.metrics[name] = value;
+    if (this.p.mainMetric === undefined && (this.main ? name === this.main : key.includes('loss')))
+      this.p.mainMetric = name;
+    if (name === this.p.mainMetric) this.point(value);
+  }
+
+  private point(y: number): void {
+    if (!Number.isFinite(y)) return;
+    // Thinning: once full, keep every other point and take only every stride-th new one.
+    if (++this.pending < this.stride) return;
+    this.pending = 0;
+    const x = this.p.step ?? this.p.epoch ?? this.line;
+    const s = this.p.series;
+    if (s.length > 0 && s[s.length - 1]!.x === x) s[s.length - 1] = { x, y };
+    else s.push({ x, y });
+    if (s.length >= MAX_POINTS) {
+      this.p.series = s.filter((_, i) => i % 2 === 1);
+      this.stride *= 2;
+    }
+  }
+
+  /** Where the step or epoch comes after the metrics (Hugging Face puts `epoch` last), it is still their x. */
+  private many(entries: Array<[string, number]>): void {
+    const progress = (k: string) => PROGRESS_KEYS.has(k.toLowerCase());
+    for (const [k, v] of entries) if (progress(k)) this.metric(k, v);
+    for (const [k, v] of entries) if (!progress(k)) this.metric(k, v);
+  }
+
+  pairs(text: string, re: RegExp): void {
+    re.lastIndex = 0;
+    const entries: Array<[string, number]> = [];
+    for (let m = re.exec(text); m; m = re.exec(text)) entries.push([m[1]!, Number(m[2])]);
+    this.many(entries);
+  }
+
+  feed(line: string): void {
+    this.line++;
+    if (line.length < 3) return;
+    if (line.startsWith(METRICS_MARKER)) {
+      this.json(line.slice(METRICS_MARKER.length));
+      return;
+    }
+    if (line.includes('it/s') || line.includes('s/it') || line.includes('%|')) {
+      const m = TQDM.exec(line);
+      if (m) {
+        this.tqdm(line, m);
+        return;
+      }
+    }
+    if (line.includes('Epoch')) {
+      const m = KERAS_EPOCH.exec(line);
+      if (m) {
+        this.p.epoch = Number(m[1]);
+        this.p.totalEpochs = Number(m[2]);
+        return;
+      }
+    }
+    const c = line.charCodeAt(0);
+    if (c === 123 /* { */ && line.includes("': ")) {
+      this.pairs(line, DICT_PAIR);
+      return;
+    }
+    if ((c === 32 || (c >= 48 && c <= 57)) && line.includes('/')) {
+      const m = KERAS_BAR.exec(line);
+      if (m) {
+        this.keras(line, m);
+        return;
+      }
+    }
+    if (line.includes('=') || line.includes(': ')) {
+      FRACTION.lastIndex = 0;
+      for (let f = FRACTION.exec(line); f; f = FRACTION.exec(line)) this.fraction(f[1]!, Number(f[2]), Number(f[3]));
+      this.pairs(line, PAIR);
+    } else if (line.includes('/')) {
+      FRACTION.lastIndex = 0;
+      for (let f = FRACTION.exec(line); f; f = FRACTION.exec(line)) this.fraction(f[1]!, Number(f[2]), Number(f[3]));
+    }
+  }
+
+  private fraction(what: string, n: number, total: number): void {
+    if (what.toLowerCase() === 'epoch') {
+      this.p.epoch = n;
+      this.p.totalEpochs = total;
+    } else {
+      this.p.step = n;
+      this.p.totalSteps = total;
+    }
+  }
+
+  private json(text: string): void {
+    let o: unknown;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      return; // a line that only looks like the convention is not progress; the log keeps it as text
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return;
+    this.many(Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  }
+
+  private tqdm(line: string, m: RegExpExecArray): void {
+    const e = TQDM_EPOCH.exec(line.slice(0, m.index + 1));
+    if (e) this.p.epoch = Number(e[1]);
+    this.p.step = Number(m[1]);
+    this.p.totalSteps = Number(m[2]);
+    const eta = clock(m[4]!);
+    if (m[5] && m[5] !== '?') {
+      const r = Number(m[5]);
+      this.p.ratePerSecond = m[6] === 's' ? (r > 0 ? 1 / r : undefined) : r;
+    }
+    this.p.etaSeconds = eta;
+    if (m[8]) this.pairs(m[8], PAIR);
+  }
+
+  private keras(line: string, m: RegExpExecArray): void {
+    this.p.step = Number(m[1]);
+    this.p.totalSteps = Number(m[2]);
+    const rest = line.slice(m[0].length);
+    const eta = KERAS_ETA.exec(rest);
+    if (eta) {
+      const parts = [eta[1], eta[2], eta[3]].filter((x): x is string => x !== undefined).map(Number);
+      this.p.etaSeconds = parts.reduce((acc, p) => acc * 60 + p, 0);
+    } else this.p.etaSeconds = undefined;
+    const st = KERAS_STEP_TIME.exec(rest);
+    if (st) {
+      const secs = Number(st[1]) / (st[2] === 'ms' ? 1000 : st[2] === 'us' ? 1e6 : 1);
+      if (secs > 0) this.p.ratePerSecond = 1 / secs;
+    }
+    this.pairs(rest, PAIR);
+  }
+}
+
+/** Lines are split on CR as well as LF: a tqdm redraw is a line of its own, and the last one wins. */
+export function parseProgress(text: string, opts: { mainMetric?: string } = {}): TrainingProgress {
+  const c = new Collector(opts.mainMetric);
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) {
+      if (i > start) c.feed(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) c.feed(text.slice(start));
+  const p = c.p;
+  if (p.etaSeconds === undefined && p.ratePerSecond && p.step !== undefined && p.totalSteps !== undefined) {
+    p.etaSeconds = Math.max(0, (p.totalSteps - p.step) / p.ratePerSecond);
+  }
+  if (p.etaSeconds === undefined) delete p.etaSeconds;
+  if (p.ratePerSecond === undefined) delete p.ratePerSecond;
+  return p;
+}
+
+/** 0..1 of the run, from steps within epochs where both are known, else whichever is. */
+export function fractionDone(p: TrainingProgress): number | undefined {
+  const stepPart = p.step !== undefined && p.totalSteps ? Math.min(1, p.step / p.totalSteps) : undefined;
+  if (p.epoch !== undefined && p.totalEpochs) {
+    // Keras counts epochs from 1 and prints the bar of the current one; a dict's `epoch` is already fractional.
+    const whole = Number.isInteger(p.epoch) && stepPart !== undefined ? p.epoch - 1 + stepPart : p.epoch;
+    return Math.max(0, Math.min(1, whole / p.totalEpochs));
+  }
+  return stepPart;
+}
