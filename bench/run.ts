@@ -6,6 +6,7 @@ import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
+import { benchProgressParse } from './progress-parse';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   poll: benchPoll,
   'chat-latency': benchChatLatency,
   'azure-batch': benchAzureBatch,
+  'progress-parse': benchProgressParse,
 };
 
 async function main(): Promise<void> {

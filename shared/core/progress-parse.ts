@@ -35,11 +35,35 @@ const KERAS_EPOCH = /^\s*Epoch (\d+)\/(\d+)\s*$/;
 const KERAS_BAR = /^\s*(\d+)\/(\d+) (?:\[[=>.]*\]|[━─=>.\s]+?)(?= |$)/;
 const KERAS_ETA = /ETA: (?:(\d+):)?(\d+)(?::(\d+))?s?/;
 const KERAS_STEP_TIME = /(\d+(?:\.\d+)?)(ms|s|us)\/step/;
-const PAIR = new RegExp(`([A-Za-z_][\\w./-]*)\\s*(?:=|: )\\s*(${NUM})(?![\\w.])`, 'g');
-const DICT_PAIR = new RegExp(`'([^']+)': (${NUM})`, 'g');
+/** A number where a value starts (sticky: tried at one position only). */
+const VALUE = new RegExp(NUM, 'y');
 const FRACTION = /\b(epoch|step|iter(?:ation)?|global_step)\s*[=: ]\s*(\d+)\s*\/\s*(\d+)/gi;
 
 const PROGRESS_KEYS = new Set(['step', 'global_step', 'iter', 'iteration', 'epoch']);
+
+/** [A-Za-z0-9_.] : what may not follow a number for it to be a whole value. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46;
+}
+
+const isKeyChar = (c: number) => isWordChar(c) || c === 47 || c === 45; // also / and -
+
+/** The key ending just before `at` (spaces, then a quote, allowed between), or undefined. */
+function keyBefore(text: string, at: number): string | undefined {
+  let end = at;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  const quote = text.charCodeAt(end - 1);
+  const quoted = quote === 39 || quote === 34;
+  if (quoted) end--;
+  let start = end;
+  while (start > 0 && isKeyChar(text.charCodeAt(start - 1))) start--;
+  if (quoted && text.charCodeAt(start - 1) !== quote) return undefined;
+  const first = text.charCodeAt(start);
+  // A key starts with a letter or _; "3: 45%" or "00:15" are not keys.
+  if (start === end || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95))
+    return undefined;
+  return text.slice(start, end);
+}
 
 /** `00:15`, `1:02:03` → seconds. */
 function clock(s: string): number | undefined {
@@ -102,11 +126,28 @@ class Collector {
     for (const [k, v] of entries) if (!progress(k)) this.metric(k, v);
   }
 
-  pairs(text: string, re: RegExp): void {
-    re.lastIndex = 0;
+  /**
+   * Every `key=value`, `key: value` and `'key': value` with a numeric value. A scan from each `=` or `: `
+   * outwards, not a regex tried at every position: a long line of chatter costs one pass.
+   */
+  pairs(text: string): void {
     const entries: Array<[string, number]> = [];
-    for (let m = re.exec(text); m; m = re.exec(text)) entries.push([m[1]!, Number(m[2])]);
-    this.many(entries);
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      let valueAt: number;
+      if (ch === 61 /* = */) valueAt = i + 1;
+      else if (ch === 58 /* : */ && text.charCodeAt(i + 1) === 32) valueAt = i + 2;
+      else continue;
+      const key = keyBefore(text, i);
+      if (key === undefined) continue;
+      while (text.charCodeAt(valueAt) === 32) valueAt++;
+      VALUE.lastIndex = valueAt;
+      const m = VALUE.exec(text);
+      if (!m || isWordChar(text.charCodeAt(VALUE.lastIndex))) continue;
+      entries.push([key, Number(m[0])]);
+      i = VALUE.lastIndex - 1;
+    }
+    if (entries.length) this.many(entries);
   }
 
   feed(line: string): void {
@@ -133,7 +174,7 @@ class Collector {
     }
     const c = line.charCodeAt(0);
     if (c === 123 /* { */ && line.includes("': ")) {
-      this.pairs(line, DICT_PAIR);
+      this.pairs(line);
       return;
     }
     if ((c === 32 || (c >= 48 && c <= 57)) && line.includes('/')) {
@@ -143,14 +184,11 @@ class Collector {
         return;
       }
     }
-    if (line.includes('=') || line.includes(': ')) {
-      FRACTION.lastIndex = 0;
-      for (let f = FRACTION.exec(line); f; f = FRACTION.exec(line)) this.fraction(f[1]!, Number(f[2]), Number(f[3]));
-      this.pairs(line, PAIR);
-    } else if (line.includes('/')) {
+    if (line.includes('/')) {
       FRACTION.lastIndex = 0;
       for (let f = FRACTION.exec(line); f; f = FRACTION.exec(line)) this.fraction(f[1]!, Number(f[2]), Number(f[3]));
     }
+    this.pairs(line);
   }
 
   private fraction(what: string, n: number, total: number): void {
@@ -185,7 +223,7 @@ class Collector {
       this.p.ratePerSecond = m[6] === 's' ? (r > 0 ? 1 / r : undefined) : r;
     }
     this.p.etaSeconds = eta;
-    if (m[8]) this.pairs(m[8], PAIR);
+    if (m[8]) this.pairs(m[8]);
   }
 
   private keras(line: string, m: RegExpExecArray): void {
@@ -202,7 +240,7 @@ class Collector {
       const secs = Number(st[1]) / (st[2] === 'ms' ? 1000 : st[2] === 'us' ? 1e6 : 1);
       if (secs > 0) this.p.ratePerSecond = 1 / secs;
     }
-    this.pairs(rest, PAIR);
+    this.pairs(rest);
   }
 }
 
