@@ -134,15 +134,20 @@ export const CAUSE_RULES: readonly Rule[] = [
   { kind: 'oom', title: 'Out of memory (killed, exit code 137)', exitCodes: [137] },
 ];
 
+const FRAME = /^ {2}File ".*", line \d+/;
 const EXCEPTION = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit|Warning|Failure)\b.*|^[A-Za-z_][\w.]*: .+/;
 
-/** The exception line of the last Python traceback in `lines` (the first unindented line after it), if any. */
+/**
+ * The exception line of the last Python traceback in `lines`: the first unindented line after its header, or,
+ * where a tail starts inside a deep traceback (header cut off), after its last `File "…", line N` frame.
+ */
 export function lastExceptionLine(lines: readonly string[]): string | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (!untag(lines[i]!).startsWith('Traceback (most recent call last)')) continue;
+    const l = untag(lines[i]!);
+    if (!l.startsWith('Traceback (most recent call last)') && !FRAME.test(l)) continue;
     for (let j = i + 1; j < lines.length; j++) {
-      const l = untag(lines[j]!);
-      if (l !== '' && !/^\s/.test(l)) return EXCEPTION.test(l) ? l : undefined;
+      const next = untag(lines[j]!);
+      if (next !== '' && !/^\s/.test(next)) return EXCEPTION.test(next) ? next : undefined;
     }
     return undefined;
   }

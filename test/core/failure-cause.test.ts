@@ -182,4 +182,8 @@ describe('lastExceptionLine', () => {
     expect(lastExceptionLine(['loss=0.1'])).toBeUndefined();
     expect(lastExceptionLine(['Traceback (most recent call last):', '  File "x.py", line 1'])).toBeUndefined();
   });
+
+  it('finds the exception of a traceback whose header the tail cut off', () => {
+    expect(lastExceptionLine(MODULE.slice(1))).toBe("ModuleNotFoundError: No module named 'transformers'");
+  });
 });
