@@ -13,6 +13,7 @@ import {
 } from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from './format';
+import { progressBlocks } from './progress-layout';
 
 export const jobTitle = (j: JobSummaryView) => (j.experiment ? `${j.experiment}/${j.name}` : j.name);
 
@@ -100,6 +101,7 @@ export function layoutJob(v: JobView): CardModel {
   if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
   blocks.push({ type: 'text', text: stateLine(j), tone: stateTone(j.state), strong: true });
   if (v.cause) blocks.push(...causeBlocks(v.cause));
+  if (v.progress) blocks.push(...progressBlocks(v.progress));
   blocks.push({ type: 'facts', facts: jobFacts(j) }, ...errorBlocks(j.errors));
   blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
