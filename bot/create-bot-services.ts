@@ -7,10 +7,12 @@ import { createCompute } from '../shared/create-compute';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
+import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
+import { createProgressReader, type ProgressReader } from './progress-reader';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
 import { createSlackTransport, type SlackTransportOptions } from './slack/transport';
@@ -24,6 +26,8 @@ export interface BotServices {
   deps: BotDeps;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
+  /** One tick of the progress reader: what the `progress` timer runs. */
+  progressReader: ProgressReader;
 }
 
 export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 'log'>> & {
@@ -33,9 +37,10 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
   const compute = overrides.compute ?? (await createCompute(config));
-  const [stores, followUps] = await Promise.all([
+  const [stores, followUps, progressWatches] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
+    createProgressWatchStore(config.storage),
   ]);
   const transport = createBotFrameworkTransport(config.bot);
   const slack =
@@ -47,8 +52,25 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     config,
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
+    progressWatches,
     now: overrides.now ?? (() => new Date()),
     log: overrides.log ?? ((line) => console.error(line)),
   };
-  return { bot: createBot(deps), transport, ...(slack ? { slack } : {}), deps, followUpStep: createFollowUpStep(deps) };
+  const progressReader = createProgressReader({
+    ...deps,
+    watches: progressWatches,
+    budget: {
+      maxJobs: config.progress.maxJobsPerTick,
+      updateSeconds: config.progress.updateSeconds,
+      stallMinutes: config.progress.stallMinutes,
+    },
+  });
+  return {
+    bot: createBot(deps),
+    transport,
+    ...(slack ? { slack } : {}),
+    deps,
+    followUpStep: createFollowUpStep(deps),
+    progressReader,
+  };
 }

@@ -13,6 +13,7 @@ import { createIdleFunction } from './idle';
 import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
 import { createPollFunction } from './poll';
+import { createProgressFunction } from './progress';
 import { lazyServices, type ServiceProvider } from './service-provider';
 import { createSlackFunction } from './slack';
 
@@ -30,6 +31,7 @@ export function createDefinitions(
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),
     createFollowUpsFunction(services.all),
+    createProgressFunction(services.all, schedules.progress),
   ];
 }
 

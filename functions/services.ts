@@ -21,6 +21,7 @@ export interface Services extends BackendServices {
   sender: AlertPort;
   bot: BotServices['bot'];
   followUpStep: BotServices['followUpStep'];
+  progressReader: BotServices['progressReader'];
   notifier: Notifier;
   idle: IdleScaleDown;
   approvalExpiry: ApprovalExpiry;
@@ -56,6 +57,7 @@ export async function createServices(
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
+    progressReader: botServices.progressReader,
     notifier: createNotifier({
       stores,
       markers: backend.markers,
