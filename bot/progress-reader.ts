@@ -7,7 +7,14 @@
 import type { JobRef, OutputFile } from '../shared/compute/model';
 import { isFinalState } from '../shared/compute/model';
 import { parseProgress, type TrainingProgress } from '../shared/core/progress-parse';
-import { look, pickWatches, type ProgressBudget, toProgressView, updateDue } from '../shared/core/progress-plan';
+import {
+  look,
+  pickWatches,
+  type ProgressBudget,
+  toProgressView,
+  updateDue,
+  withRunEta,
+} from '../shared/core/progress-plan';
 import { pricePerNodeHour } from '../shared/core/prices';
 import { redactText } from '../shared/core/redact';
 import { stuckAlertView } from '../shared/core/stuck-view';
@@ -157,7 +164,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
           headline: 'Running',
           ...(w.submittedBy ? { submittedBy: w.submittedBy } : {}),
         });
-        view.progress = withChart(progress, next);
+        view.progress = withChart(withRunEta(progress, view.job.durationSeconds), next);
         await deps.sender.update(conv, w.activityId, view);
         outcome = 'updated';
       }

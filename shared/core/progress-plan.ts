@@ -103,3 +103,12 @@ export function mergePoints(
   const thinned = Array.from({ length: MAX_CHART_POINTS - 1 }, (_, i) => all[Math.floor(i * step)]!);
   return [...thinned, all[all.length - 1]!];
 }
+
+/**
+ * The run's time left from how far it is and how long it has run. A tool's own ETA is often its epoch's (Keras,
+ * Lightning and per-epoch tqdm bars), so where the fraction of the whole run is known, this one is shown.
+ */
+export function withRunEta(p: ProgressView, elapsedSeconds: number | undefined): ProgressView {
+  if (p.fraction === undefined || p.fraction <= 0 || p.fraction >= 1 || !elapsedSeconds) return p;
+  return { ...p, etaSeconds: (elapsedSeconds * (1 - p.fraction)) / p.fraction };
+}

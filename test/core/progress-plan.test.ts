@@ -12,6 +12,7 @@ import {
   toProgressView,
   updateDue,
   type WatchState,
+  withRunEta,
 } from '../../shared/core/progress-plan';
 
 const budget: ProgressBudget = { maxJobs: 2, updateSeconds: 60, stallMinutes: 30 };
@@ -101,5 +102,13 @@ describe('toProgressView and its card lines', () => {
     const merged = mergePoints(many.slice(0, 300), many.slice(250));
     expect(merged.length).toBe(MAX_CHART_POINTS);
     expect(merged[merged.length - 1]).toEqual({ x: 499, y: 1 / 500 });
+  });
+});
+
+describe('withRunEta', () => {
+  it("puts the run's time left over an epoch's ETA, where the run fraction is known", () => {
+    expect(withRunEta({ metrics: [], fraction: 0.25, etaSeconds: 3 }, 60).etaSeconds).toBe(180);
+    expect(withRunEta({ metrics: [], etaSeconds: 3 }, 60).etaSeconds).toBe(3);
+    expect(withRunEta({ metrics: [], fraction: 0.5, etaSeconds: 3 }, undefined).etaSeconds).toBe(3);
   });
 });
