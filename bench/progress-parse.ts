@@ -9,7 +9,7 @@ import { record } from './report';
 const MIB = 1024 * 1024;
 const BUDGET_MS = 50;
 
-function mixedLog(): string {
+export function mixedLog(): string {
   const parts: string[] = [];
   let size = 0;
   for (let i = 0; size < MIB; i++) {

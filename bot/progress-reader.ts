@@ -4,7 +4,7 @@
 // each), parses progress, and updates the card in place at most once per `updateSeconds` (one job GET then, to
 // show its state). A job whose logs stay quiet for its stall window gets one stuck alert. When the job has
 // ended, the card gets its final form (tails, cause, chart) and the watch is removed.
-import type { JobRef, OutputFile } from '../shared/compute/model';
+import type { ComputeJob, JobRef, OutputFile } from '../shared/compute/model';
 import { isFinalState } from '../shared/compute/model';
 import { parseProgress, type TrainingProgress } from '../shared/core/progress-parse';
 import {
@@ -69,9 +69,8 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     return t.lines.join('\n');
   }
 
-  async function finalCard(w: ProgressWatch, count: () => void): Promise<JobView> {
-    count();
-    const job = await compute.getJob(w.job);
+  /** The follow-up's final card (tails, cause), from the job just read. */
+  async function finalCard(w: ProgressWatch, job: ComputeJob): Promise<JobView> {
     const target = {
       kind: 'job' as const,
       job: w.job,
@@ -81,11 +80,11 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     return (await jobWatch(deps, target).render(job, 'done')) as JobView;
   }
 
-  async function stuckAlert(w: ProgressWatch, count: () => void): Promise<void> {
+  async function stuckAlert(w: ProgressWatch, read: ComputeJob | undefined, count: () => void): Promise<void> {
     const conv = await deps.stores.conversations.get(w.conversationId);
     if (!conv) return;
-    count();
-    const job = await compute.getJob(w.job);
+    if (!read) count();
+    const job = read ?? (await compute.getJob(w.job));
     let vmSize: string | undefined;
     let price: number | undefined;
     try {
@@ -145,13 +144,14 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     const quietDue =
       !reading && (!w.state.updatedAt || now.getTime() - Date.parse(w.state.updatedAt) >= budget.updateSeconds * 1000);
     let outcome: 'updated' | 'stuck' | 'ended' | 'quiet' = 'quiet';
+    let job: ComputeJob | undefined;
     if (due || quietDue) {
       count();
-      const job = await compute.getJob(w.job);
+      job = await compute.getJob(w.job);
       const conv = await deps.stores.conversations.get(w.conversationId);
       next.state = { ...next.state, updatedAt: now.toISOString() };
       if (isFinalState(job.state)) {
-        const view = await finalCard(next, count);
+        const view = await finalCard(next, job);
         if (progress) view.progress = withChart(progress, next);
         if (conv) await deps.sender.update(conv, w.activityId, view);
         await deps.watches.remove(w);
@@ -170,7 +170,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       }
     }
     if (seen.stuck) {
-      await stuckAlert(next, count);
+      await stuckAlert(next, job, count);
       outcome = 'stuck';
     }
     await deps.watches.save(next);

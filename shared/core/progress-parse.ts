@@ -39,7 +39,20 @@ const KERAS_STEP_TIME = /(\d+(?:\.\d+)?)(ms|s|us)\/step/;
 const VALUE = new RegExp(NUM, 'y');
 const FRACTION = /\b(epoch|step|iter(?:ation)?|global_step)\s*[=: ]\s*(\d+)\s*\/\s*(\d+)/gi;
 
-const PROGRESS_KEYS = new Set(['step', 'global_step', 'iter', 'iteration', 'epoch']);
+type Role = 'step' | 'epoch' | 'totalSteps' | 'totalEpochs' | 'loss' | 'metric';
+/** Key names (lower case) that say how far the run is rather than name a metric. */
+const ROLES: Record<string, Role> = {
+  step: 'step',
+  global_step: 'step',
+  iter: 'step',
+  iteration: 'step',
+  epoch: 'epoch',
+  total_steps: 'totalSteps',
+  max_steps: 'totalSteps',
+  total_epochs: 'totalEpochs',
+  num_epochs: 'totalEpochs',
+  epochs: 'totalEpochs',
+};
 
 /** [A-Za-z0-9_.] : what may not follow a number for it to be a whole value. */
 function isWordChar(c: number): boolean {
@@ -78,29 +91,41 @@ class Collector {
   private pending = 0;
   constructor(private readonly main: string | undefined) {}
 
-  metric(name: string, value: number): void {
-    const key = name.toLowerCase();
-    if (key === 'step' || key === 'global_step' || key === 'iter' || key === 'iteration') {
-      this.p.step = value;
-      return;
+  /** What each key name means, worked out once per distinct name (a log repeats the same few names). */
+  private readonly roles = new Map<string, Role>();
+  private metricCount = 0;
+
+  private role(name: string): Role {
+    let r = this.roles.get(name);
+    if (r === undefined) {
+      const key = name.toLowerCase();
+      r = ROLES[key] ?? (key.includes('loss') ? 'loss' : 'metric');
+      this.roles.set(name, r);
     }
-    if (key === 'epoch') {
-      this.p.epoch = value;
-      return;
+    return r;
+  }
+
+  metric(name: string, value: number, role = this.role(name)): void {
+    switch (role) {
+      case 'step':
+        this.p.step = value;
+        return;
+      case 'epoch':
+        this.p.epoch = value;
+        return;
+      case 'totalSteps':
+        this.p.totalSteps = value;
+        return;
+      case 'totalEpochs':
+        this.p.totalEpochs = value;
+        return;
     }
-    if (key === 'total_steps' || key === 'max_steps') {
-      this.p.totalSteps = value;
-      return;
+    if (!(name in this.p.metrics)) {
+      if (this.metricCount >= MAX_METRICS) return;
+      this.metricCount++;
     }
-    if (key === 'total_epochs' || key === 'num_epochs' || key === 'epochs') {
-      this.p.totalEpochs = value;
-      return;
-    }
-    if (!Number.isFinite(value) && !Number.isNaN(value)) return;
-    if (!(name in this.p.metrics) && Object.keys(this.p.metrics).length >= MAX_METRICS) return;
     this.p.metrics[name] = value;
-    if (this.p.mainMetric === undefined && (this.main ? name === this.main : key.includes('loss')))
-      this.p.mainMetric = name;
+    if (this.p.mainMetric === undefined && (this.main ? name === this.main : role === 'loss')) this.p.mainMetric = name;
     if (name === this.p.mainMetric) this.point(value);
   }
 
@@ -121,9 +146,15 @@ class Collector {
 
   /** Where the step or epoch comes after the metrics (Hugging Face puts `epoch` last), it is still their x. */
   private many(entries: Array<[string, number]>): void {
-    const progress = (k: string) => PROGRESS_KEYS.has(k.toLowerCase());
-    for (const [k, v] of entries) if (progress(k)) this.metric(k, v);
-    for (const [k, v] of entries) if (!progress(k)) this.metric(k, v);
+    const isProgress = (r: Role) => r === 'step' || r === 'epoch';
+    for (const [k, v] of entries) {
+      const r = this.role(k);
+      if (isProgress(r)) this.metric(k, v, r);
+    }
+    for (const [k, v] of entries) {
+      const r = this.role(k);
+      if (!isProgress(r)) this.metric(k, v, r);
+    }
   }
 
   /**

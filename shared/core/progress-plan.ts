@@ -1,13 +1,16 @@
 // Pure: what the progress reader does in one tick, within its stated budget. Per tick at most `maxJobs` watched
 // running jobs are looked at (the ones looked at longest ago first, so every job gets its turn); each costs one
-// listing of its stdouterr directory (sizes: the growth check) and at most two ranged reads (the ends of stdout
-// and stderr, only of a file that grew). A card is updated at most once per `updateSeconds`; a job whose logs did
-// not grow for its stall window gets one stuck alert, cleared when it speaks again.
+// listing of its stdouterr directory (sizes: the growth check), at most two ranged reads (the ends of stdout
+// and stderr, only of a file that grew) and, at most once per `updateSeconds`, one job GET (its state, for the
+// card) — or, once per stall, a job and a cluster GET for the stuck alert instead of reads: ≤ 4 requests per job
+// looked at. A card is updated at most once per `updateSeconds`; a job whose logs did not grow for its stall
+// window gets one stuck alert, cleared when it speaks again. Once per job, when it has ended, its final card
+// reads its tails as the follow-up's does.
 import { fractionDone, type TrainingProgress } from './progress-parse';
 import type { ProgressView } from './views';
 
 export interface ProgressBudget {
-  /** Jobs looked at per tick (each: 1 listing + at most 2 ranged reads). */
+  /** Jobs looked at per tick (each: 1 listing, at most 2 ranged reads, at most 1 job GET). */
   maxJobs: number;
   /** A card is updated at most this often. */
   updateSeconds: number;
@@ -16,7 +19,7 @@ export interface ProgressBudget {
 }
 
 /** Requests one tick may make at most: the figure bench/progress-reader.ts checks. */
-export const requestsPerTickAtMost = (b: ProgressBudget, watched: number) => Math.min(b.maxJobs, watched) * 3;
+export const requestsPerTickAtMost = (b: ProgressBudget, watched: number) => Math.min(b.maxJobs, watched) * 4;
 
 /** What the reader remembers of a watched job between ticks. */
 export interface WatchState {

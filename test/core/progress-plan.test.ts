@@ -28,7 +28,7 @@ describe('pickWatches', () => {
       { id: 'c', state: fresh },
     ];
     expect(pickWatches(ws, budget).map((w) => w.id)).toEqual(['c', 'b']);
-    expect(requestsPerTickAtMost(budget, 1000)).toBe(6);
+    expect(requestsPerTickAtMost(budget, 1000)).toBe(8);
   });
 });
 
