@@ -1,4 +1,5 @@
 // Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
+import { isFinalState } from '../shared/compute/model';
 import { redactText } from '../shared/core/redact';
 import {
   type CauseView,
@@ -101,7 +102,7 @@ export function layoutJob(v: JobView): CardModel {
   if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
   blocks.push({ type: 'text', text: stateLine(j), tone: stateTone(j.state), strong: true });
   if (v.cause) blocks.push(...causeBlocks(v.cause));
-  if (v.progress) blocks.push(...progressBlocks(v.progress));
+  if (v.progress) blocks.push(...progressBlocks(v.progress, isFinalState(j.state)));
   blocks.push({ type: 'facts', facts: jobFacts(j) }, ...errorBlocks(j.errors));
   blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });

@@ -65,6 +65,7 @@ export function createSlackTransport(opts: SlackTransportOptions): ChatTransport
   const sender = createSlackSender({
     client: opts.client ?? createSlackClient(botToken, apiUrl),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    log,
   });
   const receiver = new RequestReceiver();
   // One workspace token and no auth.test round trip on a cold start (the ack budget is 3 s): bolt's ignoreSelf

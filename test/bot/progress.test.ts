@@ -21,7 +21,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('progress on %s', (back
     installExamples(stack.engine.shareDir('acct', 'logs'));
   });
 
-  test('a training card shows the bar, the epoch and the loss while it runs, then ends with the cause-free card', async () => {
+  test('a training card shows the bar, the epoch and the loss while it runs, then its end with no cause', async () => {
     const c = `${backend}-train`;
     const reply = await stack.say(c, 'submit train-progress epochs=2 steps=6 stepSeconds=0.4 --name tp-one');
     expect(cardText(reply)).toMatch(/Submitted/);
