@@ -62,6 +62,7 @@ function memoryWatches(): ProgressWatchStore & { rows: Map<string, ProgressWatch
     add: async (w) => void rows.set(key(w), structuredClone(w)),
     save: async (w) => void rows.set(key(w), structuredClone(w)),
     list: async () => [...rows.values()].map((w) => structuredClone(w)),
+    get: async (w) => rows.get(key(w)),
     remove: async (w) => void rows.delete(key(w)),
   };
 }

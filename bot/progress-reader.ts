@@ -3,7 +3,9 @@
 // lists the job's stdouterr once (the sizes tell growth), reads the end of each log that grew (one ranged read
 // each), parses progress, and updates the card in place at most once per `updateSeconds` (one job GET then, to
 // show its state). A job whose logs stay quiet for its stall window gets one stuck alert. When the job has
-// ended, the card gets its final form (tails, cause, chart) and the watch is removed.
+// ended, the card gets its final form (tails, cause, chart); the watch is kept, marked ended, for an hour, so
+// that the follow-up's own final update of the same card (bot/follow-up-step.ts) shows the chart too, whichever
+// of the two comes last.
 import type { ComputeJob, JobRef, OutputFile } from '../shared/compute/model';
 import { isFinalState } from '../shared/compute/model';
 import { parseProgress, type TrainingProgress } from '../shared/core/progress-parse';
@@ -25,6 +27,9 @@ import type { ProgressWatch, ProgressWatchStore } from '../shared/storage/progre
 import type { BotDeps } from './deps';
 import { jobView } from './job-card';
 import { jobWatch } from './job-watch';
+
+/** An ended job's watch is kept this long (the follow-up's final update reads its chart), then removed. */
+const ENDED_KEPT_MS = 60 * 60_000;
 
 /** Bytes of each log's end read per look: enough for a few hundred progress lines. */
 export const PROGRESS_TAIL_BYTES = 64 * 1024;
@@ -154,7 +159,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
         const view = await finalCard(next, job);
         if (progress) view.progress = withChart(progress, next);
         if (conv) await deps.sender.update(conv, w.activityId, view);
-        await deps.watches.remove(w);
+        await deps.watches.save({ ...next, endedAt: now.toISOString() });
         return 'ended';
       }
       if (conv && progress && due) {
@@ -188,7 +193,11 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
         ended: 0,
         failures: [],
       };
-      const all = await deps.watches.list((key, why) => deps.log(`[progress] skipped watch ${key}: ${why}`));
+      const listed = await deps.watches.list((key, why) => deps.log(`[progress] skipped watch ${key}: ${why}`));
+      const now = deps.now().getTime();
+      const expired = listed.filter((w) => w.endedAt && now - Date.parse(w.endedAt) > ENDED_KEPT_MS);
+      await Promise.allSettled(expired.map((w) => deps.watches.remove(w)));
+      const all = listed.filter((w) => !w.endedAt);
       report.watched = all.length;
       const picked = pickWatches(all, budget);
       report.looked = picked.length;
@@ -213,6 +222,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
   };
 }
 
-function withChart(p: ProgressView, w: ProgressWatch): ProgressView {
+/** The watch's last reading with its chart, as a card shows it. */
+export function withChart(p: ProgressView, w: Pick<ProgressWatch, 'points' | 'chartMetric'>): ProgressView {
   return w.points.length && w.chartMetric ? { ...p, chart: { metric: w.chartMetric, points: w.points } } : p;
 }

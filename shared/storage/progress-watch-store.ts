@@ -25,6 +25,8 @@ export interface ProgressWatch {
   chartMetric?: string;
   /** The last reading, without its chart: a log that did not grow this tick keeps what it said. */
   progress?: ProgressView;
+  /** ISO: the job had ended and its card got its final form; the row stays a while for the follow-up. */
+  endedAt?: string;
 }
 
 export interface ProgressWatchStore {
@@ -33,6 +35,8 @@ export interface ProgressWatchStore {
   /** Every watch; a row that no longer parses is skipped with a log line by the caller's `onBad`. */
   list(onBad?: (key: string, why: string) => void): Promise<ProgressWatch[]>;
   save(w: ProgressWatch): Promise<void>;
+  /** The watch of one card, if any. */
+  get(w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>): Promise<ProgressWatch | undefined>;
   /** Stops watching; a row already gone is fine. */
   remove(w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>): Promise<void>;
 }
@@ -72,6 +76,16 @@ export function progressWatchStore(table: TableClient): ProgressWatchStore {
         }
       }
       return out;
+    },
+    async get(w) {
+      const k = keys(w);
+      try {
+        const e = await table.getEntity<{ data?: unknown }>(k.partitionKey, k.rowKey);
+        return parse(e.data);
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
     },
     async remove(w) {
       const k = keys(w);

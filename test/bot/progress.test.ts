@@ -44,17 +44,19 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('progress on %s', (back
       'the watch to end with the job',
       async () => {
         await reader.tick();
-        return (await watches.list()).length === 0;
+        return (await watches.list()).find((w) => w.job.job === 'tp-one')?.endedAt;
       },
       undefined,
       { intervalMs: 300 },
     );
-    const last = stack.channel
-      .activities(c)
-      .filter((a) => a.id === reply.id)
-      .pop()!;
-    expect(cardText(last)).toMatch(/Succeeded/);
+    // The reader's final card and the follow-up's both carry the chart: after both, the card still shows it.
+    const finals = () => stack.channel.activities(c).filter((a) => a.id === reply.id && /Succeeded/.test(cardText(a)));
+    await waitFor('both final updates (the reader and the follow-up)', () => finals().length >= 2);
+    const last = finals().pop()!;
+    expect(JSON.stringify(last)).toContain('Chart.Line');
     expect(cardText(last)).not.toMatch(/Cause:/);
+    expect(cardText(last)).not.toMatch(/[▰▱]/);
+    expect(JSON.stringify(last)).toMatch(/"legend":"loss"/);
   });
 
   test('the out-of-memory example: the card names the cause and quotes MemoryError', async () => {
