@@ -88,8 +88,14 @@ export function createBot(deps: BotDeps): ChatBot {
         conversationId,
         activityId,
         ...(t.submittedBy ? { submittedBy: t.submittedBy } : {}),
-        state: { stdoutSize: 0, stderrSize: 0, grewAt: deps.now().toISOString() },
+        state: {
+          stdoutSize: 0,
+          stderrSize: 0,
+          grewAt: deps.now().toISOString(),
+          ...(followUp.progress?.stallMinutes ? { stallMinutes: followUp.progress.stallMinutes } : {}),
+        },
         points: [],
+        ...(followUp.progress?.metric ? { mainMetric: followUp.progress.metric } : {}),
       });
     } catch (e) {
       deps.log(`[bot] could not watch the progress of card ${activityId}: ${redactText(toError(e).message)}`);

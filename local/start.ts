@@ -114,8 +114,6 @@ export function localEnv(
     SLACK_API_URL: parts.slack.apiUrl,
     // A card may show new progress every 5 s locally (once a minute in Azure).
     PROGRESS_UPDATE_SECONDS: base.PROGRESS_UPDATE_SECONDS || '5',
-    // The hang example is noticed after 2 quiet minutes here (30 in Azure).
-    STALL_MINUTES: base.STALL_MINUTES || '2',
   };
 }
 

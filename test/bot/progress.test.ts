@@ -99,10 +99,12 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('progress on %s', (back
       { intervalMs: 200 },
     );
     expect(stuck()).toHaveLength(0);
-    offset += 61_000;
-    const r = await reader.tick();
-    expect(r.stuck).toBe(1);
-    offset += 61_000;
+    // The template's own window (2 min) wins over the reader's default (1 min here).
+    offset += 100_000;
+    expect((await reader.tick()).stuck).toBe(0);
+    offset += 21_000;
+    expect((await reader.tick()).stuck).toBe(1);
+    offset += 300_000;
     expect((await reader.tick()).stuck).toBe(0);
     const alert = await waitFor('the stuck alert', () => stuck()[0]);
     expect(stuck()).toHaveLength(1);
