@@ -1,4 +1,6 @@
 // A template's `progress` options: its own stall window and chart metric, checked when it is loaded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseTemplate } from '../../shared/templates/templates';
 
 const job = {
@@ -22,8 +24,7 @@ describe('template progress options', () => {
   });
 
   it('the shipped hang example sets its own stall window', () => {
-    // biome-ignore lint/style/noCommonJs: a JSON file read as data
-    const hang = require('../../templates/hang.json') as unknown;
+    const hang = JSON.parse(readFileSync(join(__dirname, '..', '..', 'templates', 'hang.json'), 'utf8')) as unknown;
     expect(parseTemplate(hang, 'hang').progress).toEqual({ stallMinutes: 2 });
   });
 });
