@@ -11,6 +11,11 @@ export interface TrainingProgress {
   totalSteps?: number;
   epoch?: number;
   totalEpochs?: number;
+  /**
+   * `epoch` names the epoch under way (Keras' `Epoch 3/10`, a tqdm bar's `Epoch 3:`), not epochs done (a
+   * Trainer dict's `'epoch': 2.5`): epoch 3 of 10 just begun is 20% done, not 30%.
+   */
+  epochUnderWay?: boolean;
   /** Steps (or items) per second, as the tool measured it. */
   ratePerSecond?: number;
   /** Time left, as the tool said it or from the rate and the steps left. */
@@ -112,6 +117,7 @@ class Collector {
         return;
       case 'epoch':
         this.p.epoch = value;
+        this.p.epochUnderWay = false;
         return;
       case 'totalSteps':
         this.p.totalSteps = value;
@@ -200,6 +206,10 @@ class Collector {
       if (m) {
         this.p.epoch = Number(m[1]);
         this.p.totalEpochs = Number(m[2]);
+        this.p.epochUnderWay = true;
+        // A new epoch's bar starts from nothing: the last epoch's full bar is not this one's.
+        delete this.p.step;
+        delete this.p.etaSeconds;
         return;
       }
     }
@@ -224,8 +234,10 @@ class Collector {
 
   private fraction(what: string, n: number, total: number): void {
     if (what.toLowerCase() === 'epoch') {
+      // `epoch 2/5 loss=…` is most often printed as an epoch ends: epochs done.
       this.p.epoch = n;
       this.p.totalEpochs = total;
+      this.p.epochUnderWay = false;
     } else {
       this.p.step = n;
       this.p.totalSteps = total;
@@ -245,7 +257,10 @@ class Collector {
 
   private tqdm(line: string, m: RegExpExecArray): void {
     const e = TQDM_EPOCH.exec(line.slice(0, m.index + 1));
-    if (e) this.p.epoch = Number(e[1]);
+    if (e) {
+      this.p.epoch = Number(e[1]);
+      this.p.epochUnderWay = true;
+    }
     this.p.step = Number(m[1]);
     this.p.totalSteps = Number(m[2]);
     const eta = clock(m[4]!);
@@ -293,6 +308,7 @@ export function parseProgress(text: string, opts: { mainMetric?: string } = {}):
   }
   if (p.etaSeconds === undefined) delete p.etaSeconds;
   if (p.ratePerSecond === undefined) delete p.ratePerSecond;
+  if (!p.epochUnderWay) delete p.epochUnderWay;
   return p;
 }
 
@@ -300,8 +316,8 @@ export function parseProgress(text: string, opts: { mainMetric?: string } = {}):
 export function fractionDone(p: TrainingProgress): number | undefined {
   const stepPart = p.step !== undefined && p.totalSteps ? Math.min(1, p.step / p.totalSteps) : undefined;
   if (p.epoch !== undefined && p.totalEpochs) {
-    // Keras counts epochs from 1 and prints the bar of the current one; a dict's `epoch` is already fractional.
-    const whole = Number.isInteger(p.epoch) && stepPart !== undefined ? p.epoch - 1 + stepPart : p.epoch;
+    // Keras counts epochs from 1 and draws the current one's bar; a dict's `epoch` already counts epochs done.
+    const whole = p.epochUnderWay ? p.epoch - 1 + (stepPart ?? 0) : p.epoch;
     return Math.max(0, Math.min(1, whole / p.totalEpochs));
   }
   return stepPart;

@@ -37,6 +37,13 @@ describe('parseProgress', () => {
     expect(fractionDone(p)).toBeCloseTo((1 + 450 / 938) / 10);
   });
 
+  it("counts a Keras epoch just begun as under way, a dict's epoch as done", () => {
+    expect(fractionDone(parseProgress('Epoch 1/4'))).toBe(0);
+    expect(fractionDone(parseProgress('Epoch 3/4\n10/10 [====] - loss: 1\nEpoch 4/4'))).toBe(0.75);
+    expect(fractionDone(parseProgress("{'loss': 1.0, 'epoch': 2.0}\nnum_epochs=4"))).toBe(0.5);
+    expect(fractionDone(parseProgress('epoch 5/5 loss=0.2'))).toBe(1);
+  });
+
   it('reads a Keras 3 bar (━ and ms/step) for its rate', () => {
     const p = parseProgress('Epoch 3/5\n 120/469 ━━━━━━━━━━━━━━━━━━━━ 2s 6ms/step - accuracy: 0.9712 - loss: 0.0951');
     expect(p).toMatchObject({ epoch: 3, totalEpochs: 5, step: 120, totalSteps: 469 });

@@ -10,6 +10,7 @@ import { eventBody } from '../../local/slack/payloads';
 import { signSlackRequest } from '../../local/slack/signer';
 import type { SlackMessage } from '../../local/slack/web-api-fake';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { waitFor } from '../support/wait-for';
 
 let dataDir: string;
 let stack: LocalStack;
@@ -108,4 +109,27 @@ describe('the endpoint refuses what Slack did not sign just now: 401, and nothin
     expect((await post(signSlackRequest(secret, body, 'json'))).status).toBe(200);
     expect((await history('D0EVIL')).filter((m) => m.bot)).toHaveLength(1);
   });
+});
+
+test('the training example in Slack: its card shows the bar and the loss, then the uploaded loss chart', async () => {
+  const r = await chat('submit train-progress epochs=1 steps=14 stepSeconds=0.5 --name slack-train');
+  expect(r).toMatchObject({ code: 0, err: '' });
+  const card = async () =>
+    (await history('D0LOCAL')).find((m) => m.bot && /slack-train/.test(JSON.stringify(m.blocks)) && m.edits > 0);
+  // The progress timer runs every 5 s on the local stack: one tick falls inside the job's ~7 s.
+  const running = await waitFor('the card with progress', async () => {
+    const m = await card();
+    return m && /▰|▱/.test(JSON.stringify(m.blocks)) ? m : undefined;
+  });
+  expect(JSON.stringify(running.blocks)).toMatch(/epoch 1\/1 · step \d+\/14/);
+  expect(JSON.stringify(running.blocks)).toMatch(/\*loss\*\\n\d\.\d+/);
+  const ended = await waitFor('the card with the uploaded chart', async () => {
+    const m = await card();
+    return m?.blocks.find((b) => (b as { type?: string }).type === 'image') ? m : undefined;
+  });
+  const image = ended.blocks.find((b) => (b as { type?: string }).type === 'image') as { slack_file: { id: string } };
+  // The local Slack serves a completed upload: the PNG the card's image block names.
+  const png = await fetch(`${stack.urls.slack}/files/${image.slack_file.id}`);
+  expect(png.status).toBe(200);
+  expect(png.headers.get('content-type')).toBe('image/png');
 });
