@@ -85,11 +85,13 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     return (await jobWatch(deps, target).render(job, 'done')) as JobView;
   }
 
-  async function stuckAlert(w: ProgressWatch, read: ComputeJob | undefined, count: () => void): Promise<void> {
-    const conv = await deps.stores.conversations.get(w.conversationId);
-    if (!conv) return;
+  /** Sends the stuck alert; false when the job is not running (a queued job waiting for nodes is not stuck). */
+  async function stuckAlert(w: ProgressWatch, read: ComputeJob | undefined, count: () => void): Promise<boolean> {
     if (!read) count();
     const job = read ?? (await compute.getJob(w.job));
+    if (job.state !== 'running') return false;
+    const conv = await deps.stores.conversations.get(w.conversationId);
+    if (!conv) return true;
     let vmSize: string | undefined;
     let price: number | undefined;
     try {
@@ -110,6 +112,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       ...(price === undefined ? {} : { pricePerNodeHour: price }),
     });
     await deps.sender.send(conv, view);
+    return true;
   }
 
   /** One watched job: returns what happened; throws only for what the next tick should retry. */
@@ -175,8 +178,12 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       }
     }
     if (seen.stuck) {
-      await stuckAlert(next, job, count);
-      outcome = 'stuck';
+      if (await stuckAlert(next, job, count)) outcome = 'stuck';
+      else {
+        // Not running yet: its stall window starts when it does.
+        const { stallAlertedAt: _, ...state } = next.state;
+        next.state = { ...state, grewAt: now.toISOString() };
+      }
     }
     await deps.watches.save(next);
     return outcome;
