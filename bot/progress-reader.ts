@@ -148,16 +148,16 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       next.progress = progress;
     }
     // The job's state is read only when a card update is due (or the logs went quiet long enough to wonder).
-    const due = updateDue(w.state, reading !== undefined || !w.state.updatedAt, now, budget);
-    const quietDue =
-      !reading && (!w.state.updatedAt || now.getTime() - Date.parse(w.state.updatedAt) >= budget.updateSeconds * 1000);
+    const due = updateDue(w.state, reading !== undefined, now, budget);
+    const checked = w.state.checkedAt ?? w.state.updatedAt;
+    const quietDue = !reading && (!checked || now.getTime() - Date.parse(checked) >= budget.updateSeconds * 1000);
     let outcome: 'updated' | 'stuck' | 'ended' | 'quiet' = 'quiet';
     let job: ComputeJob | undefined;
     if (due || quietDue) {
       count();
       job = await compute.getJob(w.job);
       const conv = await deps.stores.conversations.get(w.conversationId);
-      next.state = { ...next.state, updatedAt: now.toISOString() };
+      next.state = { ...next.state, checkedAt: now.toISOString() };
       if (isFinalState(job.state)) {
         const view = await finalCard(next, job);
         if (progress) view.progress = withChart(progress, next);
@@ -174,6 +174,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
         });
         view.progress = withChart(withRunEta(progress, view.job.durationSeconds), next);
         await deps.sender.update(conv, w.activityId, view);
+        next.state = { ...next.state, updatedAt: now.toISOString() };
         outcome = 'updated';
       }
     }

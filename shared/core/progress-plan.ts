@@ -31,6 +31,8 @@ export interface WatchState {
   grewAt: string;
   /** ISO: when the card was last updated with progress. */
   updatedAt?: string;
+  /** ISO: when the job's state was last read (a quiet job's is read once per updateSeconds too). */
+  checkedAt?: string;
   /** ISO: the stuck alert of the current stall went out at this time. */
   stallAlertedAt?: string;
   /** The template's own stall window, if it set one. */
