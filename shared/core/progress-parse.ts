@@ -207,9 +207,10 @@ class Collector {
         this.p.epoch = Number(m[1]);
         this.p.totalEpochs = Number(m[2]);
         this.p.epochUnderWay = true;
-        // A new epoch's bar starts from nothing: the last epoch's full bar is not this one's.
-        delete this.p.step;
-        delete this.p.etaSeconds;
+        // A new epoch's bar starts from nothing: the last epoch's full bar is not this one's. (Set to undefined,
+        // not deleted: a delete turns the object into a slow dictionary for the rest of the parse.)
+        this.p.step = undefined;
+        this.p.etaSeconds = undefined;
         return;
       }
     }
@@ -218,14 +219,15 @@ class Collector {
       this.pairs(line);
       return;
     }
-    if ((c === 32 || (c >= 48 && c <= 57)) && line.includes('/')) {
+    const slash = line.includes('/');
+    if (slash && (c === 32 || (c >= 48 && c <= 57))) {
       const m = KERAS_BAR.exec(line);
       if (m) {
         this.keras(line, m);
         return;
       }
     }
-    if (line.includes('/')) {
+    if (slash) {
       FRACTION.lastIndex = 0;
       for (let f = FRACTION.exec(line); f; f = FRACTION.exec(line)) this.fraction(f[1]!, Number(f[2]), Number(f[3]));
     }
@@ -306,9 +308,9 @@ export function parseProgress(text: string, opts: { mainMetric?: string } = {}):
   if (p.etaSeconds === undefined && p.ratePerSecond && p.step !== undefined && p.totalSteps !== undefined) {
     p.etaSeconds = Math.max(0, (p.totalSteps - p.step) / p.ratePerSecond);
   }
-  if (p.etaSeconds === undefined) delete p.etaSeconds;
-  if (p.ratePerSecond === undefined) delete p.ratePerSecond;
-  if (!p.epochUnderWay) delete p.epochUnderWay;
+  if (!p.epochUnderWay) p.epochUnderWay = undefined;
+  // Fields a later line cleared are left out, as if never seen.
+  for (const k of Object.keys(p) as Array<keyof TrainingProgress>) if (p[k] === undefined) delete p[k];
   return p;
 }
 
