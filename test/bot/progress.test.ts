@@ -6,6 +6,10 @@ import { installExamples } from '../../local/example-share';
 import { buttonCommands, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import { createProgressReader } from '../../bot/progress-reader';
 import type { ComputeBackend } from '../../shared/compute/model';
+import { jobAlertView } from '../../shared/core/alert-view';
+import type { JobEvent } from '../../shared/core/events';
+import { toJobSummary } from '../../shared/core/job-view';
+import { jobAlertContent } from '../../shared/services/alert-content';
 import { useStarted } from '../support/use-started';
 import { waitFor } from '../support/wait-for';
 
@@ -70,6 +74,28 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('progress on %s', (back
       });
     expect(cardText(done)).toMatch(/Cause: Out of memory/);
     expect(cardText(done)).toMatch(/MemoryError/);
+    // The failure alert, built as the notifier builds it (its tails read through the same port): the same cause.
+    const { compute } = stack.services.deps;
+    const ref = { resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', job: 'oom-one' };
+    const job = await compute.getJob(ref);
+    const event: JobEvent = {
+      kind: 'job',
+      id: 'e1',
+      workspace: { resourceGroup: 'rg', workspace: 'ws' },
+      resourceId: job.id,
+      experiment: 'exp',
+      job: 'oom-one',
+      to: 'failed',
+      at: job.endedAt ?? '',
+      summary: toJobSummary(job, 'ws'),
+      outputDirectoryIds: job.outputDirectoryIds,
+    };
+    const content = await jobAlertContent(
+      { compute, logs: stack.config.logs, now: () => new Date(), log: () => undefined },
+      event,
+    );
+    const alert = jobAlertView(event, content);
+    expect(alert.cause).toEqual({ title: 'Out of memory (the process was killed)', quote: 'MemoryError' });
   });
 
   test('the hanging example: one stuck alert per stall, with Terminate and Keep waiting', async () => {
