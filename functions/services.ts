@@ -66,6 +66,7 @@ export async function createServices(
       sender,
       logs: config.logs,
       log,
+      ...(botServices.deps.progressWatches ? { progressWatches: botServices.deps.progressWatches } : {}),
     }),
     idle: createIdleScaleDown({
       compute,
