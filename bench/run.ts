@@ -7,6 +7,8 @@ import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
+import { benchProgressParse } from './progress-parse';
+import { benchProgressReader } from './progress-reader';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -17,6 +19,8 @@ const benches: Record<string, () => Promise<void>> = {
   'chat-latency': benchChatLatency,
   'azure-batch': benchAzureBatch,
   'azure-ml': benchAzureMl,
+  'progress-parse': benchProgressParse,
+  'progress-reader': benchProgressReader,
 };
 
 async function main(): Promise<void> {

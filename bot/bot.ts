@@ -75,6 +75,31 @@ export function createBot(deps: BotDeps): ChatBot {
     } catch (e) {
       deps.log(`[bot] could not follow card ${activityId}: ${redactText(toError(e).message)}`);
     }
+    await watchProgress(conversationId, activityId, followUp);
+  }
+
+  /** A submitted job's card also shows its progress for as long as it runs (bot/progress-reader.ts). */
+  async function watchProgress(conversationId: string, activityId: string, followUp: FollowUp): Promise<void> {
+    const t = followUp.target;
+    if (!deps.progressWatches || t.kind !== 'job' || t.headline !== 'submit') return;
+    try {
+      await deps.progressWatches.add({
+        job: t.job,
+        conversationId,
+        activityId,
+        ...(t.submittedBy ? { submittedBy: t.submittedBy } : {}),
+        state: {
+          stdoutSize: 0,
+          stderrSize: 0,
+          grewAt: deps.now().toISOString(),
+          ...(followUp.progress?.stallMinutes ? { stallMinutes: followUp.progress.stallMinutes } : {}),
+        },
+        points: [],
+        ...(followUp.progress?.metric ? { mainMetric: followUp.progress.metric } : {}),
+      });
+    } catch (e) {
+      deps.log(`[bot] could not watch the progress of card ${activityId}: ${redactText(toError(e).message)}`);
+    }
   }
 
   async function turn(input: TurnInput): Promise<TurnReply> {

@@ -9,10 +9,12 @@ import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
+import { createProgressReader, type ProgressReader } from './progress-reader';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
 import { createSlackTransport, type SlackTransport, type SlackTransportOptions } from './slack/transport';
@@ -29,6 +31,8 @@ export interface BotServices {
   deps: BotDeps;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
+  /** One tick of the progress reader: what the `progress` timer runs. */
+  progressReader: ProgressReader;
 }
 
 export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 'log'>> & {
@@ -37,10 +41,11 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
 };
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const [stores, followUps, inbox] = await Promise.all([
+  const [stores, followUps, inbox, progressWatches] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
+    createProgressWatchStore(config.storage),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
@@ -60,8 +65,25 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     config,
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
+    progressWatches,
     now: overrides.now ?? (() => new Date()),
     log: overrides.log ?? ((line) => console.error(line)),
   };
-  return { bot: createBot(deps), transport, ...(slack ? { slack } : {}), deps, followUpStep: createFollowUpStep(deps) };
+  const progressReader = createProgressReader({
+    ...deps,
+    watches: progressWatches,
+    budget: {
+      maxJobs: config.progress.maxJobsPerTick,
+      updateSeconds: config.progress.updateSeconds,
+      stallMinutes: config.progress.stallMinutes,
+    },
+  });
+  return {
+    bot: createBot(deps),
+    transport,
+    ...(slack ? { slack } : {}),
+    deps,
+    followUpStep: createFollowUpStep(deps),
+    progressReader,
+  };
 }

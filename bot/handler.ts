@@ -3,6 +3,7 @@
 import type { WorkspaceRef } from '../shared/compute/model';
 import type { Command, CommandKind } from '../shared/core/commands';
 import type { View } from '../shared/core/views';
+import type { TemplateProgress } from '../shared/templates/template-types';
 import type { FollowUpTarget } from '../shared/storage/followup-queue';
 import type { BotDeps } from './deps';
 
@@ -34,6 +35,8 @@ export interface FollowUp {
   key: string;
   /** Follow at least until this ISO time (e.g. an approval's expiry), even past the configured maximum. */
   until?: string;
+  /** A submitted job's card is also watched for progress: the template's own stall window and chart metric. */
+  progress?: TemplateProgress;
 }
 
 export interface Reply {

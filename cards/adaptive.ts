@@ -94,6 +94,18 @@ function block(b: Exclude<Block, { type: 'actions' }>, style: ActionStyle): Adap
         },
       ];
     }
+    case 'chart':
+      // Teams' native chart; a host without it (web chat, older clients) shows the summary line instead.
+      return [
+        {
+          type: 'Chart.Line',
+          title: b.title,
+          xAxisTitle: b.xTitle,
+          yAxisTitle: b.metric,
+          data: [{ legend: b.metric, values: b.points.map((p) => ({ x: p.x, y: p.y })) }],
+          fallback: textBlock(md(b.summary), { isSubtle: true }),
+        },
+      ];
     case 'items': {
       if (b.items.length === 0 && b.hiddenBelow === 0)
         return [textBlock(md(b.empty ?? 'Nothing to show.'), { isSubtle: true })];

@@ -31,6 +31,18 @@ export type Block =
       note?: string;
     }
   | { type: 'items'; items: Item[]; hiddenBelow: number; empty?: string }
+  /**
+   * A metric over steps: a native line chart in Teams (a text `summary` where the host has none), an uploaded
+   * PNG in Slack. `points` are already thinned to MAX_CHART_POINTS.
+   */
+  | {
+      type: 'chart';
+      title: string;
+      metric: string;
+      xTitle: string;
+      points: Array<{ x: number; y: number }>;
+      summary: string;
+    }
   | { type: 'actions'; actions: ActionView[] };
 
 export interface CardModel {
@@ -45,6 +57,9 @@ export const MAX_LINE = 400;
 export const MAX_TEXT = 2000;
 /** Lines of a document (a request body, a template) shown before "… N more lines". */
 export const MAX_CODE_LINES = 60;
+
+/** Points a chart block holds: Teams renders at most 50 of a line chart. */
+export const MAX_CHART_POINTS = 50;
 
 /** "… 1 more line" / "… N more lines": how every card says what it cut. */
 export function moreLines(n: number, where = ''): string {

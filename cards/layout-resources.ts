@@ -1,5 +1,8 @@
 // Layouts of the resource views: a job (facts, errors, tails, output links) and a cluster (facts, errors).
+import { isFinalState } from '../shared/compute/model';
+import { redactText } from '../shared/core/redact';
 import {
+  type CauseView,
   type ClusterFacts,
   type ClusterView,
   type ErrorItem,
@@ -11,6 +14,7 @@ import {
 } from '../shared/core/views';
 import { clip, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatBytes, formatDuration, formatTime, stateLabel, stateTone } from './format';
+import { progressBlocks } from './progress-layout';
 
 export const jobTitle = (j: JobSummaryView) => (j.experiment ? `${j.experiment}/${j.name}` : j.name);
 
@@ -58,9 +62,22 @@ export function errorBlocks(errors: ErrorItem[]): Block[] {
   }));
 }
 
+/** The named cause and the line that says so; the quote comes from a log, so it is masked like a tail. */
+function causeBlocks(c: CauseView): Block[] {
+  const blocks: Block[] = [
+    { type: 'text', text: clip(`Cause: ${c.title}`, MAX_TEXT), tone: 'attention', strong: true },
+  ];
+  if (c.quote) {
+    const line = clip(redactText(c.quote), MAX_LINE);
+    blocks.push({ type: 'code', label: 'The line that says so', lines: [line], hiddenAbove: 0 });
+  }
+  return blocks;
+}
+
 function tailBlock(t: LogTailView): Block {
   const note = t.truncated ? `The end of ${t.file} (${formatBytes(t.size)} in all): Logs shows more.` : undefined;
-  const lines = t.lines.length > 0 ? t.lines.map((l) => clip(l, MAX_LINE)) : ['(empty)'];
+  // A job prints what it likes, tokens included: a tail is masked like every other text a card shows.
+  const lines = t.lines.length > 0 ? t.lines.map((l) => clip(redactText(l), MAX_LINE)) : ['(empty)'];
   return { type: 'code', label: t.file, lines, hiddenAbove: 0, ...(note ? { note } : {}) };
 }
 
@@ -85,13 +102,16 @@ export function layoutJob(v: JobView): CardModel {
   const blocks: Block[] = [];
   if (v.headline) blocks.push({ type: 'text', text: clip(v.headline, MAX_TEXT), strong: true });
   blocks.push({ type: 'text', text: stateLine(j), tone: stateTone(j.state), strong: true });
+  if (v.cause) blocks.push(...causeBlocks(v.cause));
+  if (v.progress) blocks.push(...progressBlocks(v.progress, isFinalState(j.state)));
   blocks.push({ type: 'facts', facts: jobFacts(j) }, ...errorBlocks(j.errors));
   blocks.push(...v.tails.map(tailBlock), ...v.outputs.map(outputBlock));
   if (v.actions.length) blocks.push({ type: 'actions', actions: v.actions });
   const exit = j.exitCode === undefined ? '' : ` (exit code ${j.exitCode})`;
+  const cause = v.cause ? `: ${v.cause.title}` : '';
   return {
     title: `Job ${jobTitle(j)}`,
-    summary: `Job ${jobTitle(j)}: ${stateLabel(j.state).toLowerCase()}${exit}`,
+    summary: `Job ${jobTitle(j)}: ${stateLabel(j.state).toLowerCase()}${exit}${cause}`,
     blocks,
   };
 }

@@ -20,7 +20,8 @@ export type SlackBlock =
   | { type: 'section'; text?: SlackText; fields?: SlackText[]; accessory?: SlackButton }
   | { type: 'context'; elements: SlackText[] }
   | { type: 'actions'; elements: SlackButton[] }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  | { type: 'image'; slack_file: { id: string }; alt_text: string; title?: SlackText };
 
 export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION = 3000;
@@ -91,8 +92,21 @@ function linkBlocks(b: Extract<Block, { type: 'links' }>): SlackBlock[] {
   ];
 }
 
-function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[] {
+function blocksOf(b: Block, button: (a: ActionView) => SlackButton, chartFileId?: string): SlackBlock[] {
   switch (b.type) {
+    case 'chart':
+      // Slack shows an image only from a URL it can fetch or a file uploaded to it (a private link is neither):
+      // the sender uploads the chart's PNG first (bot/slack/chart-upload.ts) and names the file here.
+      return chartFileId
+        ? [
+            {
+              type: 'image',
+              slack_file: { id: chartFileId },
+              alt_text: clip(b.summary, 2000),
+              title: { type: 'plain_text', text: clip(b.title, 150) },
+            },
+          ]
+        : [context(b.summary)];
     case 'text': {
       const body = `${TONE_MARK[b.tone ?? 'default']}${esc(b.text)}`;
       return b.subtle ? [context(b.text)] : [{ type: 'section', text: mrkdwn(b.strong ? `*${body}*` : body) }];
@@ -129,20 +143,23 @@ function blocksOf(b: Block, button: (a: ActionView) => SlackButton): SlackBlock[
   }
 }
 
-function render(m: CardModel): { blocks: SlackBlock[]; text: string } {
+function render(m: CardModel, chartFileId?: string): { blocks: SlackBlock[]; text: string } {
   const button = buttonFactory();
   const blocks: SlackBlock[] = m.title
     ? [{ type: 'header', text: { type: 'plain_text', text: clip(m.title, 150), emoji: true } }]
     : [];
-  for (const b of m.blocks) blocks.push(...blocksOf(b, button));
+  for (const b of m.blocks) blocks.push(...blocksOf(b, button, chartFileId));
   return { blocks, text: escapeMrkdwn(m.summary) };
 }
 
-/** Block Kit for the view plus its notification text, trimmed to Slack's limits. */
-export function renderSlack(view: View): { blocks: SlackBlock[]; text: string } {
+/**
+ * Block Kit for the view plus its notification text, trimmed to Slack's limits. `chartFileId`: the Slack file
+ * holding the view's chart as an image (uploaded by the sender); without it the chart is its summary line.
+ */
+export function renderSlack(view: View, opts: { chartFileId?: string } = {}): { blocks: SlackBlock[]; text: string } {
   return fitCard(
     layoutView(view),
-    render,
+    (m) => render(m, opts.chartFileId),
     (out) => out.blocks.length <= SLACK_MAX_BLOCKS && byteSize(out) < MAX_CARD_BYTES,
   );
 }

@@ -14,6 +14,7 @@ import { createIdleFunction } from './idle';
 import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
 import { createPollFunction } from './poll';
+import { createProgressFunction } from './progress';
 import { lazyServices, type ServiceProvider } from './service-provider';
 import { createSlackFunction } from './slack';
 import { createSlackTurnsFunction } from './slack-turns';
@@ -34,6 +35,7 @@ export function createDefinitions(
     createExpireApprovalsFunction(services.all, { schedule: schedules.expireApprovals }),
     createIdleFunction(services.all, { schedule: schedules.idle }),
     createFollowUpsFunction(services.all),
+    createProgressFunction(services.all, schedules.progress),
   ];
 }
 

@@ -16,6 +16,7 @@ export interface Services extends BackendServices {
   sender: AlertPort;
   bot: BotServices['bot'];
   followUpStep: BotServices['followUpStep'];
+  progressReader: BotServices['progressReader'];
   notifier: Notifier;
   idle: IdleScaleDown;
   approvalExpiry: ApprovalExpiry;
@@ -51,6 +52,7 @@ export async function createServices(
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
     followUpStep: botServices.followUpStep,
+    progressReader: botServices.progressReader,
     notifier: createNotifier({
       stores,
       markers: backend.markers,
@@ -59,6 +61,7 @@ export async function createServices(
       sender,
       logs: config.logs,
       log,
+      ...(botServices.deps.progressWatches ? { progressWatches: botServices.deps.progressWatches } : {}),
     }),
     idle: createIdleScaleDown({
       compute,

@@ -125,6 +125,8 @@ export function localEnv(
     SLACK_SIGNING_SECRET: parts.slack.signingSecret,
     SLACK_BOT_TOKEN: LOCAL_SLACK_TOKEN,
     SLACK_API_URL: parts.slack.apiUrl,
+    // A card may show new progress every 5 s locally (once a minute in Azure).
+    PROGRESS_UPDATE_SECONDS: base.PROGRESS_UPDATE_SECONDS || '5',
   };
 }
 
@@ -250,7 +252,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // submit: otherwise a job that ends before the first timer tick of a fresh start would never be announced.
     await poller.tick();
     const definitions = createDefinitions(config, services);
-    const timerOverrides = { poll: (opts.pollSeconds ?? 3) * 1000 };
+    // The progress reader runs every 5 s here (a minute in Azure), so a two-minute example shows its bar moving.
+    const timerOverrides = { poll: (opts.pollSeconds ?? 3) * 1000, progress: 5000 };
     const host = await startFunctionsHost({
       definitions,
       connectionString: config.storage.connectionString,

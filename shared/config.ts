@@ -31,6 +31,8 @@ export interface Config {
     poll: string;
     idle: string;
     expireApprovals: string;
+    /** The progress reader (its own budget, apart from the poll tick). */
+    progress: string;
   };
   policy: {
     /** A resize to more nodes than this asks an approver first. */
@@ -67,6 +69,15 @@ export interface Config {
     botToken: string;
     /** Slack's Web API (https://slack.com/api/), or the local Slack. */
     apiUrl: string;
+  };
+  /** The progress reader's budget: shared/core/progress-plan.ts. */
+  progress: {
+    /** A job's card is updated with progress at most this often. */
+    updateSeconds: number;
+    /** Watched running jobs looked at per tick (each: one listing and at most two ranged reads). */
+    maxJobsPerTick: number;
+    /** No growth of stdout and stderr this long gets one stuck alert (a template may set its own). */
+    stallMinutes: number;
   };
   followUps: {
     /** Seconds between two checks of a long operation whose card is updated in place (a queue message's delay). */
@@ -450,6 +461,7 @@ export function loadConfig(given: Env = process.env): Config {
       poll: env.POLL_SCHEDULE?.trim() || '*/30 * * * * *',
       idle: env.IDLE_SCHEDULE?.trim() || '0 * * * * *',
       expireApprovals: env.EXPIRE_APPROVALS_SCHEDULE?.trim() || '0 * * * * *',
+      progress: env.PROGRESS_SCHEDULE?.trim() || '0 * * * * *',
     },
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
@@ -468,6 +480,11 @@ export function loadConfig(given: Env = process.env): Config {
       linkExpiryMinutes: int(env, 'LINK_EXPIRY_MINUTES', 60, 5),
     },
     ...(slack ? { slack } : {}),
+    progress: {
+      updateSeconds: int(env, 'PROGRESS_UPDATE_SECONDS', 60, 1),
+      maxJobsPerTick: int(env, 'PROGRESS_MAX_JOBS_PER_TICK', 200, 1),
+      stallMinutes: int(env, 'STALL_MINUTES', 30, 1),
+    },
     followUps: {
       delaySeconds: int(env, 'FOLLOWUP_DELAY_SECONDS', 3, 1),
       maxMinutes: int(env, 'FOLLOWUP_MAX_MINUTES', 30, 1),

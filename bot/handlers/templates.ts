@@ -257,6 +257,6 @@ async function submitJob(
       headline,
       submittedBy,
     }),
-    followUp: followJob(ref, created, 'submit', submittedBy),
+    followUp: { ...followJob(ref, created, 'submit', submittedBy), ...(t.progress ? { progress: t.progress } : {}) },
   };
 }

@@ -7,9 +7,12 @@
 // to the queue, whose markers say what was sent.
 import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
 import { renderSlack } from '../../cards/slack';
-import { ProtocolError } from '../../shared/errors';
+import { redactText } from '../../shared/core/redact';
+import type { View } from '../../shared/core/views';
+import { ProtocolError, toError } from '../../shared/errors';
 import type { ConversationSender } from '../../shared/services/conversation-sender';
 import type { StoredConversation } from '../../shared/storage/index';
+import { chartToUpload, uploadChart } from './chart-upload';
 import { slackTarget } from './conversation';
 import { createPacer, type PacerClock } from './pacer';
 
@@ -20,6 +23,8 @@ export interface SlackSenderOptions {
   throttleRetries?: number;
   /** Longest Retry-After waited for, in seconds (default 30); a longer one fails at once (the queue retries later). */
   maxRetryAfterSeconds?: number;
+  /** Where a failed chart upload is noted (the card still goes out). */
+  log?: (line: string) => void;
 }
 
 /** A WebClient for the sender: 429s come back as errors (the sender waits them), no retries of its own. */
@@ -58,15 +63,30 @@ export function createSlackSender(opts: SlackSenderOptions): ConversationSender 
     }
   }
 
+  /** Block Kit for the view, its chart uploaded first where it has one; a failed upload leaves the summary line. */
+  async function blocks(view: View): Promise<ReturnType<typeof renderSlack>> {
+    const chart = chartToUpload(view);
+    if (!chart || view.kind !== 'job') return renderSlack(view);
+    try {
+      const name = `${view.job.experiment}/${view.job.name}`;
+      return renderSlack(view, { chartFileId: await uploadChart(opts.client, chart, name) });
+    } catch (e) {
+      opts.log?.(`[slack] chart upload failed, the card shows its summary: ${redactText(toError(e).message)}`);
+      return renderSlack(view);
+    }
+  }
+
   return {
     async send(conv, view) {
       const { channel } = targetOf(conv);
-      const r = await paced(channel, () => opts.client.chat.postMessage({ channel, ...renderSlack(view) }));
+      const body = await blocks(view);
+      const r = await paced(channel, () => opts.client.chat.postMessage({ channel, ...body }));
       return r.ts ? { id: r.ts } : {};
     },
     async update(conv, ts, view) {
       const { channel } = targetOf(conv);
-      await paced(channel, () => opts.client.chat.update({ channel, ts, ...renderSlack(view) }));
+      const body = await blocks(view);
+      await paced(channel, () => opts.client.chat.update({ channel, ts, ...body }));
     },
   };
 }

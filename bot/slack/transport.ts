@@ -60,6 +60,7 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
   const sender = createSlackSender({
     client: opts.client ?? createSlackClient(botToken, apiUrl),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    log,
   });
   const receiver = new RequestReceiver();
   let app: App | undefined;

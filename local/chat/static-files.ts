@@ -32,6 +32,7 @@ export function staticFiles(): (path: string) => StaticFile | undefined {
     '/chat.css': join(page, 'chat.css'),
     '/markdown.js': join(page, 'markdown.js'),
     '/slack-blocks.js': join(page, 'slack-blocks.js'),
+    '/charts.js': join(page, 'charts.js'),
     '/host-configs/teams-light.json': join(page, 'host-configs', 'teams-light.json'),
     '/host-configs/teams-dark.json': join(page, 'host-configs', 'teams-dark.json'),
     '/vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),

@@ -1,8 +1,10 @@
 // A local fake of Slack's Web API on the wire (what @slack/web-api's WebClient and bolt's client talk to when
 // `slackApiUrl` points here): POST /api/<method> with a form-encoded or JSON body and `Authorization: Bearer`,
 // answering HTTP 200 `{ok: true, ...}` / `{ok: false, error}` as Slack does, or HTTP 429 + Retry-After when
-// throttled. Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral. Every call is recorded
-// for tests. Fakes only the cloud side that cannot run here: the SDKs under test are the real ones.
+// throttled. Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral, and the file upload
+// (files.getUploadURLExternal, a POST of the bytes to the upload URL it gave, files.completeUploadExternal; GET
+// /files/<id> serves an uploaded file to the local page). Every call is recorded for tests. Fakes only the cloud
+// side that cannot run here: the SDKs under test are the real ones.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyText } from '../http-body';
 
@@ -33,6 +35,17 @@ export interface SlackCall {
   at: number;
 }
 
+export interface SlackFile {
+  id: string;
+  filename: string;
+  /** The length files.getUploadURLExternal was told. */
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  /** files.completeUploadExternal was called for it. */
+  completed: boolean;
+}
+
 export interface SlackApiFakeOptions {
   /** The bot token calls must carry (`xoxb-...`); others get `invalid_auth`. */
   botToken: string;
@@ -51,6 +64,8 @@ export interface SlackApiFake {
   /** Handles /api/<method>; false when the path is not a Web API path. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean>;
   calls(method?: string): SlackCall[];
+  /** Files uploaded (or begun) through files.getUploadURLExternal. */
+  files(): SlackFile[];
   messages(channel: string): SlackMessage[];
   message(channel: string, ts: string): SlackMessage | undefined;
   /** Records a message a person wrote (the local Slack does, before it tells the app). */
@@ -67,7 +82,7 @@ export interface SlackApiFake {
 type Args = Record<string, unknown>;
 type Answer = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 
 function parseArgs(raw: string, contentType: string): Args {
   if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Args) : {};
@@ -88,6 +103,9 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
   const waiters = new Set<() => void>();
   let throttle = { times: 0, retryAfter: 1, method: undefined as string | undefined, skip: 0 };
   let seq = 0;
+  const files = new Map<string, SlackFile>();
+  /** Where upload URLs point: this server, as the request that asked for one reached it. */
+  let origin = 'http://127.0.0.1';
 
   // Unique, increasing message timestamps in Slack's "seconds.micro" form.
   const nextTs = () => {
@@ -154,6 +172,28 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       m.edits++;
       return ok({ channel: m.channel, ts: m.ts, text: m.text, message: view(m) });
     },
+    'files.getUploadURLExternal': (a) => {
+      const length = Number(a.length);
+      if (typeof a.filename !== 'string' || !a.filename || !Number.isInteger(length) || length <= 0)
+        return fail('invalid_arguments');
+      const id = `F0LOCAL${String(files.size + 1).padStart(4, '0')}`;
+      files.set(id, { id, filename: a.filename, length, completed: false });
+      return ok({ upload_url: `${origin}/upload/${id}`, file_id: id });
+    },
+    'files.completeUploadExternal': (a) => {
+      const list = typeof a.files === 'string' ? (JSON.parse(a.files) as unknown) : a.files;
+      if (!Array.isArray(list) || list.length === 0) return fail('invalid_arguments');
+      const done: Array<Record<string, unknown>> = [];
+      for (const f of list as Array<{ id?: unknown; title?: unknown }>) {
+        const file = typeof f.id === 'string' ? files.get(f.id) : undefined;
+        // Slack refuses to complete a file whose bytes never arrived, or arrived with another length.
+        if (!file?.bytes || file.bytes.length !== file.length) return fail('file_not_found');
+        file.completed = true;
+        if (typeof f.title === 'string') file.title = f.title;
+        done.push({ id: file.id, name: file.filename, title: file.title ?? file.filename, size: file.length });
+      }
+      return ok({ files: done });
+    },
     'chat.postEphemeral': (a) =>
       typeof a.channel === 'string' && typeof a.user === 'string' && hasContent(a)
         ? ok({ message_ts: nextTs() })
@@ -182,8 +222,25 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
   return {
     identity,
     async handle(req, res, path) {
+      const upload = /^\/upload\/(F\w+)$/.exec(path);
+      if (upload && req.method === 'POST') {
+        const file = files.get(upload[1]!);
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        if (file) file.bytes = Buffer.concat(chunks);
+        res.writeHead(file ? 200 : 404, { 'content-type': 'text/plain' }).end(file ? `OK - ${file.bytes!.length}` : '');
+        return true;
+      }
+      const served = /^\/files\/(F\w+)$/.exec(path);
+      if (served && req.method === 'GET') {
+        const file = files.get(served[1]!);
+        if (!file?.completed || !file.bytes) res.writeHead(404).end();
+        else res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.bytes.length }).end(file.bytes);
+        return true;
+      }
       const m = /^\/api\/([\w.]+)$/.exec(path);
       if (!m) return false;
+      if (req.headers.host) origin = `http://${req.headers.host}`;
       const raw = await readBodyText(req);
       let args: Args;
       try {
@@ -215,6 +272,7 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       return true;
     },
     calls: (method) => calls.filter((c) => !method || c.method === method),
+    files: () => [...files.values()],
     messages: (channel) => [...(byChannel.get(channel) ?? [])],
     message: find,
     addUserMessage(channel, user, text) {

@@ -2,7 +2,7 @@
 // what needs I/O (log tails, output links) before calling these.
 import { commandText } from './command-text';
 import type { BackendEvent, ClusterEvent, JobEvent } from './events';
-import { jobActions, jobNameOf } from './job-view';
+import { jobActions, jobCause, jobNameOf } from './job-view';
 import {
   type ClusterAlertView,
   type DigestView,
@@ -42,13 +42,16 @@ export function jobAlertView(
   extra: { tails?: LogTailView[]; outputs?: OutputDirectoryView[] } = {},
 ): JobView {
   const actions = e.to === 'deleted' ? [] : jobActions(e.summary);
+  const tails = extra.tails ?? [];
+  const cause = jobCause(e.summary, tails);
   return {
     kind: 'job',
     job: e.summary,
-    tails: extra.tails ?? [],
+    tails,
     outputs: extra.outputs ?? [],
     actions,
     headline: jobHeadline(e),
+    ...(cause ? { cause } : {}),
   };
 }
 

@@ -3,11 +3,14 @@ import type { ComputeJob, OutputFile } from '../compute/model';
 import type { JobName } from './commands';
 import { commandText } from './command-text';
 import { secondsBetween } from './arm-names';
+import { failureCause } from './failure-cause';
 import {
   type ActionView,
+  type CauseView,
   type JobSummaryView,
   type JobView,
   labelled,
+  type LogTailView,
   type OutputFileView,
   type ResourceLabels,
 } from './views';
@@ -68,6 +71,23 @@ export function jobActions(s: JobSummaryView): ActionView[] {
   return actions;
 }
 
+/**
+ * Why a failed job failed, from its summary and whatever log tails the view already holds (no read of its
+ * own). stderr goes last: the newest matching line wins, and a failure is usually said there.
+ */
+export function jobCause(s: JobSummaryView, tails: readonly LogTailView[]): CauseView | undefined {
+  if (s.state !== 'failed' && s.state !== 'terminated') return undefined;
+  const isErr = (t: LogTailView) => t.file.startsWith('stderr');
+  const ordered = [...tails.filter((t) => !isErr(t)), ...tails.filter(isErr)];
+  const c = failureCause({
+    state: s.state,
+    ...(s.exitCode === undefined ? {} : { exitCode: s.exitCode }),
+    errors: s.errors,
+    lines: ordered.flatMap((t) => t.lines),
+  });
+  return c && { title: c.title, ...(c.quote ? { quote: c.quote } : {}) };
+}
+
 export function toJobView(
   job: ComputeJob,
   workspace: string,
@@ -82,5 +102,7 @@ export function toJobView(
     actions: jobActions(summary),
   };
   if (extra.headline) view.headline = extra.headline;
+  const cause = jobCause(summary, view.tails);
+  if (cause) view.cause = cause;
   return view;
 }

@@ -80,12 +80,36 @@ export interface OutputDirectoryView {
   more: boolean;
 }
 
+/** Why a job failed, in one line, and the log line (or service message) that says so: failure-cause.ts. */
+export interface CauseView {
+  title: string;
+  quote?: string;
+}
+
+/** How far a running job is, read from its log (progress-parse.ts); every field is optional but `metrics`. */
+export interface ProgressView {
+  /** 0..1 of the run. */
+  fraction?: number;
+  step?: number;
+  totalSteps?: number;
+  epoch?: number;
+  totalEpochs?: number;
+  ratePerSecond?: number;
+  etaSeconds?: number;
+  /** Latest values, in the order the log first printed them. */
+  metrics: Array<{ name: string; value: number }>;
+  /** The main metric over steps, for a chart. */
+  chart?: { metric: string; points: Array<{ x: number; y: number }> };
+}
+
 export interface JobView {
   kind: 'job';
   job: JobSummaryView;
   tails: LogTailView[];
   outputs: OutputDirectoryView[];
   actions: ActionView[];
+  cause?: CauseView;
+  progress?: ProgressView;
   /** Shown above the state line: what the command did, e.g. "Submitted", "Terminate requested". */
   headline?: string;
 }

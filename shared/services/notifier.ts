@@ -11,11 +11,12 @@
 // claim held by another delivery, a failure) it stays for the retry, and the poller's sweep bounds its life.
 import { clusterAlertView, digestView, jobAlertView } from '../core/alert-view';
 import { workspaceLabel } from '../core/arm-names';
-import { parseEventsMessage, type BackendEvent, type EventsMessage } from '../core/events';
+import { parseEventsMessage, type BackendEvent, type EventsMessage, type JobEvent } from '../core/events';
 import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
 import { toError } from '../errors';
 import type { EventBatchStore, MarkerStore, Stores } from '../storage/index';
+import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
 import { deliverOnce } from './delivery';
@@ -30,6 +31,11 @@ export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
   sender: AlertPort;
   /** More alerts than this for one conversation in one message become one digest (default 3). */
   digestThreshold?: number;
+  /**
+   * Where a "running" alert's card is handed to the progress reader (bot/progress-reader.ts), so that a
+   * subscription that asks for running jobs gets their progress on that card; absent: no progress on alerts.
+   */
+  progressWatches?: Pick<ProgressWatchStore, 'add'>;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -107,6 +113,23 @@ export function createNotifier(deps: NotifierDeps) {
     };
   }
 
+  /** The running alert's card follows the job's progress; the alert went out, so a failure is only logged. */
+  async function watch(conversationId: string, activityId: string, e: JobEvent): Promise<void> {
+    if (!deps.progressWatches) return;
+    try {
+      await deps.progressWatches.add({
+        job: { ...e.workspace, experiment: e.experiment, job: e.job },
+        conversationId,
+        activityId,
+        ...(e.summary.submittedBy ? { submittedBy: e.summary.submittedBy } : {}),
+        state: { stdoutSize: 0, stderrSize: 0, grewAt: (deps.now?.() ?? new Date()).toISOString() },
+        points: [],
+      });
+    } catch (err) {
+      log(`notify: cannot watch the progress of ${e.experiment}/${e.job}: ${toError(err).message}`);
+    }
+  }
+
   async function deliver(
     conversationId: string,
     events: BackendEvent[],
@@ -120,8 +143,12 @@ export function createNotifier(deps: NotifierDeps) {
     }
     const r = await deliverOnce(deps.markers, conversationId, events, owner, {
       groups: (claimed) => (claimed.length > threshold ? [claimed] : claimed.map((e) => [e])),
-      send: async (group) =>
-        (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id,
+      send: async (group) => {
+        const id = (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id;
+        const e = group[0];
+        if (id && group.length === 1 && e?.kind === 'job' && e.to === 'running') await watch(conversationId, id, e);
+        return id;
+      },
       // Left pending, the marker still blocks other messages; a retry of this one would take it over and send a
       // duplicate, so this is logged and the message completes (the batch stays until the sweep).
       unmarked: (eventId, error) =>

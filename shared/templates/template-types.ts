@@ -9,11 +9,18 @@ export type TemplateJobProperties = Omit<JobBaseProperties, 'cluster' | 'nodeCou
   nodeCount?: number | string;
 };
 
+/** How the progress reader treats the template's jobs: its own stall window, the metric its chart follows. */
+export interface TemplateProgress {
+  stallMinutes?: number;
+  metric?: string;
+}
+
 export interface Template {
   name: string;
   description?: string;
   parameters: TemplateParameter[];
   job: { properties: TemplateJobProperties };
+  progress?: TemplateProgress;
 }
 
 /** Placeholders filled from the submit command rather than declared: the cluster id, experiment and job name. */

@@ -23,7 +23,13 @@ import {
 import { checkJobProperties } from './template-job-shape';
 import { shellSites, valueVariable } from './shell-places';
 import { isArgsField, isMountField, isShellField } from './template-fields';
-import { PLACEHOLDER, RESERVED_PLACEHOLDERS, type Template, type TemplateJobProperties } from './template-types';
+import {
+  PLACEHOLDER,
+  RESERVED_PLACEHOLDERS,
+  type Template,
+  type TemplateJobProperties,
+  type TemplateProgress,
+} from './template-types';
 
 export type { TemplateParameter, ParamType } from './template-params';
 export { renderTemplate, secretValues, type RenderOverrides } from './template-render';
@@ -166,7 +172,7 @@ export function parseTemplate(json: unknown, name: string): Template {
       `Template name ${JSON.stringify(name)}: expected 1-64 letters, digits, - or _.`,
     );
   const root: JsonObject = object(json, name);
-  onlyKeys(root, ['$schema', 'name', 'description', 'parameters', 'properties'], name);
+  onlyKeys(root, ['$schema', 'name', 'description', 'parameters', 'properties', 'progress'], name);
   const properties = checkJobProperties(root.properties, `${name}.properties`);
   const parameters =
     root.parameters === undefined
@@ -197,5 +203,23 @@ export function parseTemplate(json: unknown, name: string): Template {
   const t: Template = { name, parameters, job: { properties } };
   const description = optional(root, 'description', name, string);
   if (description !== undefined) t.description = description;
+  const progress = optional(root, 'progress', name, parseProgressOptions);
+  if (progress) t.progress = progress;
   return t;
+}
+
+/** `"progress": { "stallMinutes": 5, "metric": "val_loss" }` beside `properties`. */
+function parseProgressOptions(v: unknown, path: string): TemplateProgress {
+  const o = object(v, path);
+  onlyKeys(o, ['stallMinutes', 'metric'], path);
+  const out: TemplateProgress = {};
+  const stall = optional(o, 'stallMinutes', path, (x, at) => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 10_080)
+      throw shapeError(at, 'whole minutes from 1 to 10080', x);
+    return x;
+  });
+  if (stall !== undefined) out.stallMinutes = stall;
+  const metric = optional(o, 'metric', path, string);
+  if (metric !== undefined) out.metric = metric;
+  return out;
 }

@@ -18,6 +18,7 @@ test('defaults: anyone but the requester approves, requests live 60 min, 10 min 
     poll: '*/30 * * * * *',
     idle: '0 * * * * *',
     expireApprovals: '0 * * * * *',
+    progress: '0 * * * * *',
   });
   expect(loadConfig({ ...base, IDLE_SCHEDULE: '0 */5 * * * *' }).schedules.idle).toBe('0 */5 * * * *');
 });

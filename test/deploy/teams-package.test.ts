@@ -8,7 +8,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { COMMANDS } from '../../shared/core/command-table';
 import { outlineIcon } from '../../tools/package/icons';
-import { pngHeader } from '../../tools/package/png';
+import { pngHeader } from '../../cards/png';
 import { MANIFEST_VERSION, MENU_VERBS, teamsManifest } from '../../tools/package/teams-manifest';
 import { buildTeamsPackage, parseArgs } from '../../tools/package/teams-package';
 import { readZipEntry, zipEntryNames } from '../../tools/package/zip';

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { renderAdaptive } from '../../cards/adaptive';
 import { startChatServer, type ChatServer } from '../../local/chat/server';
 import { startEchoBot } from '../local/support/echo-bot';
 import { haveChromium, launch } from './browser';
@@ -68,5 +69,37 @@ suite('chat page', () => {
     await page.locator('.activity.alert', { hasText: 'job7 succeeded in 3 s' }).waitFor();
     expect(await page.locator('.activity.bot .ac-adaptiveCard').count()).toBe(2);
     expect(await page.inputValue('#conversation')).toBe('page1');
+  });
+
+  it("draws a card's Chart.Line (Teams' chart element) as a line", async () => {
+    const points = Array.from({ length: 20 }, (_, i) => ({ x: i + 1, y: 2 / (i + 1) }));
+    const card = renderAdaptive({
+      kind: 'job',
+      job: {
+        workspace: 'ws',
+        experiment: 'exp',
+        name: 'tp',
+        state: 'succeeded',
+        cluster: 'gpu',
+        nodeCount: 1,
+        errors: [],
+      },
+      tails: [],
+      outputs: [],
+      actions: [],
+      progress: { metrics: [{ name: 'loss', value: 0.1 }], chart: { metric: 'loss', points } },
+    });
+    await fetch(`${chat.url}/v3/conversations/page1/activities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+      }),
+    });
+    const chart = page.locator('.activity.alert .ac-chart-line').last();
+    await chart.waitFor();
+    expect(await chart.locator('polyline').getAttribute('points')).toMatch(/^(\d+\.\d,\d+\.\d ?){20}$/);
+    expect(await chart.textContent()).toMatch(/loss over steps/);
   });
 });

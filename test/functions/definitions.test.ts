@@ -12,6 +12,7 @@ const env = {
   POLL_SCHEDULE: '*/7 * * * * *',
   IDLE_SCHEDULE: '0 */9 * * * *',
   EXPIRE_APPROVALS_SCHEDULE: '0 */2 * * * *',
+  PROGRESS_SCHEDULE: '*/11 * * * * *',
 };
 
 test('every function once, with the schedules, queues and routes of the config it was given', () => {
@@ -25,13 +26,19 @@ test('every function once, with the schedules, queues and routes of the config i
     'messages',
     'notify',
     'poll',
+    'progress',
     'slack',
     'slack-turns',
   ]);
   const timers = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'timer') ? [[d.name, d.trigger.schedule]] : [])),
   );
-  expect(timers).toEqual({ poll: '*/7 * * * * *', idle: '0 */9 * * * *', 'expire-approvals': '0 */2 * * * *' });
+  expect(timers).toEqual({
+    poll: '*/7 * * * * *',
+    idle: '0 */9 * * * *',
+    'expire-approvals': '0 */2 * * * *',
+    progress: '*/11 * * * * *',
+  });
   const queues = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),
   );

@@ -1,6 +1,6 @@
 // The Teams app's icons, drawn by code: a colour icon (192×192, the accent colour with a white glyph) and an
 // outline icon (32×32, white on transparent, as Teams requires). The glyph is three bars of a node-count chart.
-import type { Image } from './png';
+import type { Image } from '../../cards/png';
 
 type Rgba = [number, number, number, number];
 

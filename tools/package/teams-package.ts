@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../local/chat/static-files';
 import { colorIcon, outlineIcon } from './icons';
-import { encodePng } from './png';
+import { encodePng } from '../../cards/png';
 import { ACCENT_COLOR, ICONS, teamsManifest, type ManifestInput } from './teams-manifest';
 import { writeZip } from './zip';
 

@@ -89,6 +89,12 @@
         );
       case 'divider':
         return el('hr', 'sk-divider');
+      case 'image': {
+        // A file uploaded to Slack: the page has no Slack session to fetch it with, so it shows what Slack would
+        // read aloud (the alt text) under the file's title.
+        const caption = el('figcaption', 'sk-context', [b.title?.text || '', ' ', b.alt_text || '']);
+        return el('figure', 'sk-image-block', [caption]);
+      }
       default:
         return el('div', 'sk-unknown', ['[' + b.type + ' block]']);
     }

@@ -1,5 +1,5 @@
-// A tiny PNG encoder (8-bit RGBA, no interlace) on node:zlib, for the Teams app icons, and the header reader the
-// test uses. Enough PNG for icons drawn by code; no image library is needed.
+// A tiny PNG encoder (8-bit RGBA, no interlace) on node:zlib: the Teams app icons (tools/package/) and the
+// metric charts uploaded to Slack (chart-png.ts), and the header reader the tests use. No image library needed.
 import { crc32, deflateSync } from 'node:zlib';
 
 export interface Image {

@@ -1,0 +1,104 @@
+// The `progresswatches` table: one row per job card the progress reader keeps up to date while its job runs
+// (PK the encoded workspace, RK the encoded conversation and card). The row carries what the reader remembers
+// between ticks (log sizes, when they last grew, the stuck alert of the current stall, the chart's points), so
+// the reader holds nothing in memory and any instance may run the next tick.
+import type { TableClient } from '@azure/data-tables';
+import type { JobRef } from '../compute/model';
+import type { WatchState } from '../core/progress-plan';
+import type { ProgressView } from '../core/views';
+import { ProtocolError } from '../errors';
+import { encodeKey, workspaceKey } from './keys';
+import { openTable, type StorageTarget, statusOf } from './table';
+
+export interface ProgressWatch {
+  job: JobRef;
+  conversationId: string;
+  /** The card updated in place. */
+  activityId: string;
+  submittedBy?: string;
+  state: WatchState;
+  /** The chart's points so far (a tail holds only the newest): progress-plan.ts mergePoints. */
+  points: Array<{ x: number; y: number }>;
+  /** The metric the template asks to chart (default: the first whose name holds "loss"). */
+  mainMetric?: string;
+  /** The metric `points` follow, as the parser found it. */
+  chartMetric?: string;
+  /** The last reading, without its chart: a log that did not grow this tick keeps what it said. */
+  progress?: ProgressView;
+  /** ISO: the job had ended and its card got its final form; the row stays a while for the follow-up. */
+  endedAt?: string;
+}
+
+export interface ProgressWatchStore {
+  /** Starts watching (replacing a watch of the same card). */
+  add(w: ProgressWatch): Promise<void>;
+  /** Every watch; a row that no longer parses is skipped with a log line by the caller's `onBad`. */
+  list(onBad?: (key: string, why: string) => void): Promise<ProgressWatch[]>;
+  save(w: ProgressWatch): Promise<void>;
+  /** The watch of one card, if any. */
+  get(w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>): Promise<ProgressWatch | undefined>;
+  /** Stops watching; a row already gone is fine. */
+  remove(w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>): Promise<void>;
+}
+
+export const PROGRESS_WATCHES_TABLE = 'progresswatches';
+
+const keys = (w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>) => ({
+  partitionKey: workspaceKey(w.job),
+  rowKey: encodeKey(`${w.conversationId}\n${w.activityId}`),
+});
+
+function parse(data: unknown): ProgressWatch {
+  if (typeof data !== 'string') throw new ProtocolError('data missing');
+  const w = JSON.parse(data) as ProgressWatch;
+  if (!w?.job?.job || !w.conversationId || !w.activityId || !w.state?.grewAt || !Array.isArray(w.points))
+    throw new ProtocolError('not a progress watch');
+  return w;
+}
+
+export function progressWatchStore(table: TableClient): ProgressWatchStore {
+  const put = (w: ProgressWatch) => table.upsertEntity({ ...keys(w), data: JSON.stringify(w) }, 'Replace');
+  return {
+    add: async (w) => {
+      await put(w);
+    },
+    save: async (w) => {
+      await put(w);
+    },
+    async list(onBad) {
+      const out: ProgressWatch[] = [];
+      // Every partition: one query per tick, paged by the SDK (1,000 rows a page).
+      for await (const e of table.listEntities<{ data?: unknown }>()) {
+        try {
+          out.push(parse(e.data));
+        } catch (err) {
+          onBad?.(`${e.partitionKey}/${e.rowKey}`, err instanceof Error ? err.message : String(err));
+        }
+      }
+      return out;
+    },
+    async get(w) {
+      const k = keys(w);
+      try {
+        const e = await table.getEntity<{ data?: unknown }>(k.partitionKey, k.rowKey);
+        return parse(e.data);
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    },
+    async remove(w) {
+      const k = keys(w);
+      try {
+        await table.deleteEntity(k.partitionKey, k.rowKey);
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+    },
+  };
+}
+
+/** Creates the table if missing. */
+export async function createProgressWatchStore(target: StorageTarget): Promise<ProgressWatchStore> {
+  return progressWatchStore(await openTable(target, PROGRESS_WATCHES_TABLE));
+}

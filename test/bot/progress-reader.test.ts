@@ -1,0 +1,158 @@
+// The progress reader's tick against a compute port that answers from memory and counts calls, an in-memory
+// watch store and a recording sender: the budget per tick, one card update per updateSeconds, no stuck alert for
+// a job still queued, one for a running job that went quiet. The clock is injected.
+import type { BotDeps } from '../../bot/deps';
+import { createProgressReader } from '../../bot/progress-reader';
+import type { ComputeJob, JobRef, JobState, OutputFile } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
+import { loadConfig } from '../../shared/config';
+import { requestsPerTickAtMost } from '../../shared/core/progress-plan';
+import type { View } from '../../shared/core/views';
+import type { ProgressWatch, ProgressWatchStore } from '../../shared/storage/progress-watch-store';
+
+const budget = { maxJobs: 3, updateSeconds: 60, stallMinutes: 30 };
+const config = loadConfig({
+  COMPUTE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
+  COMPUTE_WORKSPACES: 'rg/ws',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+});
+
+function setup(jobs: number) {
+  let t = Date.parse('2026-12-07T02:00:00Z');
+  const now = () => new Date(t);
+  const calls: string[] = [];
+  const state = new Map<string, JobState>();
+  const logs = new Map<string, string>();
+  const compute: Partial<ComputePort> = {
+    labels: { service: 'Batch AI', workspace: 'Workspace', cluster: 'Cluster' },
+    async getJob(ref: JobRef): Promise<ComputeJob> {
+      calls.push(`get ${ref.job}`);
+      return {
+        id: ref.job,
+        name: ref.job,
+        experiment: ref.experiment,
+        state: state.get(ref.job) ?? 'running',
+        cluster: 'gpu',
+        nodeCount: 2,
+        errors: [],
+        outputDirectoryIds: [],
+      };
+    },
+    async getCluster(ref) {
+      calls.push(`cluster ${ref.cluster}`);
+      return { vmSize: 'STANDARD_NC6' } as never;
+    },
+    async *listOutputFiles(ref) {
+      calls.push(`list ${ref.job}`);
+      const text = logs.get(ref.job) ?? '';
+      yield { name: 'stdout.txt', isDirectory: false, size: text.length } as OutputFile;
+    },
+    async readTail(ref) {
+      calls.push(`read ${ref.job}`);
+      return { lines: (logs.get(ref.job) ?? '').split('\n'), truncated: false };
+    },
+  };
+  const rows = new Map<string, ProgressWatch>();
+  const watches: ProgressWatchStore = {
+    add: async (w) => void rows.set(w.activityId, structuredClone(w)),
+    save: async (w) => void rows.set(w.activityId, structuredClone(w)),
+    get: async (w) => rows.get(w.activityId),
+    list: async () => [...rows.values()].map((w) => structuredClone(w)),
+    remove: async (w) => void rows.delete(w.activityId),
+  };
+  const sent: Array<{ kind: 'send' | 'update'; id?: string; view: View }> = [];
+  const deps = {
+    compute: compute as ComputePort,
+    stores: { conversations: { get: async (id: string) => ({ conversationId: id }) } },
+    sender: {
+      send: async (_c: unknown, view: View) => {
+        sent.push({ kind: 'send', view });
+        return {};
+      },
+      update: async (_c: unknown, id: string, view: View) => void sent.push({ kind: 'update', id, view }),
+    },
+    config,
+    now,
+    log: () => undefined,
+  } as unknown as BotDeps;
+  const reader = createProgressReader({ ...deps, watches, budget });
+  for (let i = 0; i < jobs; i++) {
+    rows.set(`card-${i}`, {
+      job: { resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', job: `job-${i}` },
+      conversationId: 'conv',
+      activityId: `card-${i}`,
+      state: { stdoutSize: 0, stderrSize: 0, grewAt: now().toISOString() },
+      points: [],
+    });
+  }
+  return { reader, calls, sent, state, logs, rows, advance: (s: number) => (t += s * 1000) };
+}
+
+test('within budget: at most maxJobs looked at, ≤ 4 requests each; every job gets its turn', async () => {
+  const s = setup(7);
+  for (let i = 0; i < 7; i++) s.logs.set(`job-${i}`, 'Epoch 1/2\n3/10 [=>...] - ETA: 7s - loss: 0.9');
+  const r = await s.reader.tick();
+  expect(r.looked).toBe(3);
+  expect(r.requests).toBe(s.calls.length);
+  expect(r.requests).toBeLessThanOrEqual(requestsPerTickAtMost(budget, 7));
+  expect(r.updated).toBe(3);
+  s.advance(5);
+  await s.reader.tick();
+  s.advance(5);
+  await s.reader.tick();
+  // Three ticks of three: all seven looked at, the first again only after the others.
+  const looked = new Set(s.calls.filter((c) => c.startsWith('list')).map((c) => c.slice(5)));
+  expect(looked.size).toBe(7);
+});
+
+test('a card is updated at most once per updateSeconds, however often its job prints', async () => {
+  const s = setup(1);
+  s.logs.set('job-0', 'step=1 loss=2');
+  await s.reader.tick();
+  s.advance(10);
+  s.logs.set('job-0', 'step=1 loss=2\nstep=2 loss=1.5');
+  await s.reader.tick();
+  expect(s.sent.filter((x) => x.kind === 'update')).toHaveLength(1);
+  s.advance(60);
+  s.logs.set('job-0', 'step=1 loss=2\nstep=2 loss=1.5\nstep=3 loss=1.1');
+  await s.reader.tick();
+  const updates = s.sent.filter((x) => x.kind === 'update');
+  expect(updates).toHaveLength(2);
+  const last = updates[1]!.view;
+  expect(last.kind === 'job' && last.progress?.metrics).toEqual([{ name: 'loss', value: 1.1 }]);
+  expect(last.kind === 'job' && last.progress?.chart?.points.map((p) => p.x)).toEqual([1, 2, 3]);
+});
+
+test('no stuck alert for a job still queued; one for a running job that went quiet', async () => {
+  const s = setup(1);
+  s.state.set('job-0', 'queued');
+  s.advance(31 * 60);
+  expect((await s.reader.tick()).stuck).toBe(0);
+  expect(s.sent.filter((x) => x.kind === 'send')).toHaveLength(0);
+  s.state.set('job-0', 'running');
+  s.advance(29 * 60);
+  expect((await s.reader.tick()).stuck).toBe(0);
+  s.advance(2 * 60);
+  expect((await s.reader.tick()).stuck).toBe(1);
+  s.advance(10 * 60);
+  expect((await s.reader.tick()).stuck).toBe(0);
+  const [alert] = s.sent.filter((x) => x.kind === 'send');
+  expect(alert!.view).toMatchObject({ kind: 'text', title: 'No output for 31 min: exp/job-0' });
+  expect(JSON.stringify(alert!.view)).toMatch(/2 nodes on gpu \(STANDARD_NC6\)/);
+});
+
+test('an ended job: its final card, then the watch kept (marked ended) and left alone', async () => {
+  const s = setup(1);
+  s.logs.set('job-0', 'step=1 loss=2\nstep=2 loss=1');
+  await s.reader.tick();
+  s.state.set('job-0', 'succeeded');
+  s.advance(61);
+  const r = await s.reader.tick();
+  expect(r.ended).toBe(1);
+  expect(s.rows.get('card-0')?.endedAt).toBeDefined();
+  s.advance(61);
+  expect((await s.reader.tick()).looked).toBe(0);
+  s.advance(3600);
+  await s.reader.tick();
+  expect(s.rows.size).toBe(0);
+});

@@ -1,0 +1,121 @@
+// The progress parser on logs as each tool prints them (tqdm redraws with a bare CR, Keras with backspaces
+// and a final newline per epoch, Hugging Face's dicts, plain key=value lines, the documented marker).
+import { fractionDone, METRICS_MARKER, parseProgress } from '../../shared/core/progress-parse';
+
+describe('parseProgress', () => {
+  it('reads a tqdm bar: the last redraw, its rate, ETA and postfix metrics', () => {
+    const log =
+      '  0%|          | 0/1000 [00:00<?, ?it/s]\r' +
+      ' 45%|████▌     | 450/1000 [00:12<00:15, 36.50it/s, loss=0.731, acc=0.61]\r' +
+      ' 46%|████▌     | 460/1000 [00:12<00:14, 36.80it/s, loss=0.702, acc=0.62]';
+    const p = parseProgress(log);
+    expect(p).toMatchObject({ step: 460, totalSteps: 1000, ratePerSecond: 36.8, etaSeconds: 14 });
+    expect(p.metrics).toEqual({ loss: 0.702, acc: 0.62 });
+    expect(p.mainMetric).toBe('loss');
+    expect(p.series).toEqual([
+      { x: 450, y: 0.731 },
+      { x: 460, y: 0.702 },
+    ]);
+    expect(fractionDone(p)).toBeCloseTo(0.46);
+  });
+
+  it('reads a slow tqdm bar in s/it', () => {
+    const p = parseProgress('Training:  10%|█         | 2/20 [00:10<01:30,  5.00s/it]');
+    expect(p).toMatchObject({ step: 2, totalSteps: 20, ratePerSecond: 0.2, etaSeconds: 90 });
+  });
+
+  it('reads Keras: Epoch n/N, the step bar with ETA and `- loss: …`', () => {
+    const log = [
+      'Epoch 1/10',
+      '938/938 [==============================] - 3s 3ms/step - loss: 0.2962 - accuracy: 0.9144',
+      'Epoch 2/10',
+      '\b\b\b 450/938 [=============>................] - ETA: 1s - loss: 0.1421 - accuracy: 0.9583',
+    ].join('\n');
+    const p = parseProgress(log.replace('\b\b\b ', ' '));
+    expect(p).toMatchObject({ epoch: 2, totalEpochs: 10, step: 450, totalSteps: 938, etaSeconds: 1 });
+    expect(p.metrics).toEqual({ loss: 0.1421, accuracy: 0.9583 });
+    expect(fractionDone(p)).toBeCloseTo((1 + 450 / 938) / 10);
+  });
+
+  it("counts a Keras epoch just begun as under way, a dict's epoch as done", () => {
+    expect(fractionDone(parseProgress('Epoch 1/4'))).toBe(0);
+    expect(fractionDone(parseProgress('Epoch 3/4\n10/10 [====] - loss: 1\nEpoch 4/4'))).toBe(0.75);
+    expect(fractionDone(parseProgress("{'loss': 1.0, 'epoch': 2.0}\nnum_epochs=4"))).toBe(0.5);
+    expect(fractionDone(parseProgress('epoch 5/5 loss=0.2'))).toBe(1);
+  });
+
+  it('reads a Keras 3 bar (━ and ms/step) for its rate', () => {
+    const p = parseProgress('Epoch 3/5\n 120/469 ━━━━━━━━━━━━━━━━━━━━ 2s 6ms/step - accuracy: 0.9712 - loss: 0.0951');
+    expect(p).toMatchObject({ epoch: 3, totalEpochs: 5, step: 120, totalSteps: 469 });
+    expect(p.ratePerSecond).toBeCloseTo(1000 / 6);
+    expect(p.etaSeconds).toBeCloseTo((469 - 120) / (1000 / 6));
+    expect(p.metrics.loss).toBe(0.0951);
+  });
+
+  it('reads PyTorch Lightning (tqdm with an `Epoch n:` description and v_num)', () => {
+    const p = parseProgress('Epoch 4:  37%|███▋      | 74/200 [00:05<00:08, 14.71it/s, v_num=3, train_loss=0.412]');
+    expect(p).toMatchObject({ epoch: 4, step: 74, totalSteps: 200, ratePerSecond: 14.71, etaSeconds: 8 });
+    expect(p.metrics).toEqual({ v_num: 3, train_loss: 0.412 });
+    expect(p.mainMetric).toBe('train_loss');
+  });
+
+  it("reads Hugging Face Trainer's dicts, with `epoch` (printed last) as the x of the loss", () => {
+    const log = [
+      "{'loss': 2.1034, 'grad_norm': 3.41, 'learning_rate': 4.5e-05, 'epoch': 0.25}",
+      "{'loss': 1.7712, 'grad_norm': 2.9, 'learning_rate': 4e-05, 'epoch': 0.5}",
+      ' 50%|█████     | 500/1000 [01:40<01:40,  5.00it/s]',
+    ].join('\n');
+    const p = parseProgress(log);
+    expect(p.metrics).toEqual({ loss: 1.7712, grad_norm: 2.9, learning_rate: 4e-5 });
+    expect(p.series).toEqual([
+      { x: 0.25, y: 2.1034 },
+      { x: 0.5, y: 1.7712 },
+    ]);
+    expect(p).toMatchObject({ epoch: 0.5, step: 500, totalSteps: 1000, etaSeconds: 100 });
+  });
+
+  it('reads key=value and key: value lines, with epoch n/N', () => {
+    const p = parseProgress('epoch 2/5 loss=1.25 lr=0.01\nstep: 300, val_loss: 1.31, note: fine');
+    expect(p).toMatchObject({ epoch: 2, totalEpochs: 5, step: 300 });
+    expect(p.metrics).toEqual({ loss: 1.25, lr: 0.01, val_loss: 1.31 });
+  });
+
+  it('reads the documented marker convention, and ignores a line that only looks like it', () => {
+    const log = [
+      `${METRICS_MARKER}{"step": 100, "total_steps": 400, "loss": 0.9, "tokens_per_s": 5120}`,
+      `${METRICS_MARKER}{"step": 200, "loss": 0.7}`,
+      `${METRICS_MARKER}{not json`,
+    ].join('\n');
+    const p = parseProgress(log);
+    expect(p).toMatchObject({ step: 200, totalSteps: 400, metrics: { loss: 0.7, tokens_per_s: 5120 } });
+    expect(p.series).toEqual([
+      { x: 100, y: 0.9 },
+      { x: 200, y: 0.7 },
+    ]);
+  });
+
+  it('follows the metric the template names', () => {
+    const p = parseProgress('step=1 loss=3 val_acc=0.5\nstep=2 loss=2 val_acc=0.6', { mainMetric: 'val_acc' });
+    expect(p.mainMetric).toBe('val_acc');
+    expect(p.series).toEqual([
+      { x: 1, y: 0.5 },
+      { x: 2, y: 0.6 },
+    ]);
+  });
+
+  it('keeps a bounded, evenly thinned series of any length', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `step=${i + 1} loss=${(1 / (i + 1)).toFixed(6)}`);
+    const p = parseProgress(lines.join('\n'));
+    expect(p.series.length).toBeLessThanOrEqual(400);
+    expect(p.series.length).toBeGreaterThan(100);
+    const xs = p.series.map((s) => s.x);
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    expect(p.step).toBe(5000);
+  });
+
+  it('finds nothing in a log without progress', () => {
+    const p = parseProgress('hello\nsaved /mnt/out/model.txt\n');
+    expect(p).toEqual({ metrics: {}, series: [] });
+    expect(fractionDone(p)).toBeUndefined();
+  });
+});
