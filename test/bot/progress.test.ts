@@ -13,7 +13,7 @@ import { jobAlertContent } from '../../shared/services/alert-content';
 import { useStarted } from '../support/use-started';
 import { waitFor } from '../support/wait-for';
 
-describe.each<ComputeBackend>(['batchai', 'azurebatch'])('progress on %s', (backend) => {
+describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on %s', (backend) => {
   let stack: BotStack;
   const started = useStarted(
     'bot stack',
