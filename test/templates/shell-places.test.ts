@@ -172,3 +172,20 @@ describe("a variable that holds a parameter's value is held to a string placehol
     expect(() => withEnv(commandLine)).not.toThrow();
   });
 });
+
+describe('a variable the shell or an interpreter reads as code takes no placeholder', () => {
+  test.each(['BASH_ENV', 'PATH', 'BASH_FUNC_echo%%', 'LD_PRELOAD', 'PYTHONSTARTUP', 'NODE_OPTIONS', 'PS4'])(
+    '%s',
+    (name) => {
+      const why = refusal(() => load('echo hi', 'string', { environmentVariables: [{ name, value: '{{m}}' }] }));
+      expect(why).toContain(`no {{placeholder}} in ${name}`);
+      // A fixed value there is the template author's own choice.
+      expect(() => load('echo hi', 'string', { environmentVariables: [{ name, value: '/opt/x' }] })).not.toThrow();
+    },
+  );
+
+  test('a placeholder in an ordinary variable is still taken, and bash reads it as data', () => {
+    const t = load('echo "$MSG"', 'string', { environmentVariables: [{ name: 'MSG', value: '{{m}}' }] });
+    expect(t.name).toBe('t');
+  });
+});
