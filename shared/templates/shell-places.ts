@@ -63,10 +63,12 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
   let k = 0;
   const flag = PROGRAM_FLAG[name];
   if (SHELLS.has(name) || flag) {
-    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++) {
-      if (SHELLS.has(name) ? /^-[A-Za-z]*c[A-Za-z]*$/.test(args[k]!.text) : flag!.test(args[k]!.text))
-        return args[k + 1];
-    }
+    // The code flag anywhere among the arguments, not only in the leading options: an option that takes a value
+    // (`bash -o errexit -c`, `python3 -W ignore -c`) would otherwise end the scan before it.
+    const codeFlag = (w: Word) => (SHELLS.has(name) ? /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) : flag!.test(w.text));
+    const at = args.findIndex(codeFlag);
+    if (at >= 0) return args[at + 1];
+    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++);
     // No code given: a script file (chosen by whoever names it) or the program text on standard input.
     return args[k] ?? 'stdin';
   }

@@ -189,3 +189,14 @@ describe('a variable the shell or an interpreter reads as code takes no placehol
     expect(t.name).toBe('t');
   });
 });
+
+describe('an option with a value before the code flag does not hide it', () => {
+  test.each([
+    ['bash -o errexit -c "echo {{m}}"', 'bash -c'],
+    ['bash --rcfile /dev/null -c "echo {{m}}"', 'bash -c'],
+    ['python3 -W ignore -c "print(\'{{m}}\')"', 'python'],
+    ['python3 -X utf8 -c "print({{m}})"', 'python'],
+  ])('%j is refused', (commandLine, why) => {
+    expect(refusal(() => load(commandLine))).toContain(why);
+  });
+});
