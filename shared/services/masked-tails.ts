@@ -2,6 +2,7 @@
 // masked by value, from the prints its submit stored (core/secret-prints.ts). One wrapper around the compute
 // port's readTail, so no path that shows a tail can skip it. The raw files behind output links stay as written.
 import type { ComputePort } from '../compute/port';
+import { REDACTED } from '../core/redact';
 import { maskPrinted } from '../core/secret-prints';
 import type { Stores } from '../storage/store-types';
 
@@ -18,7 +19,15 @@ export function maskingTails(compute: ComputePort, submissions: Pick<Stores['sub
         submissions.get(ref.workspace, ref.experiment, ref.job),
       ]);
       const prints = kept?.secrets;
-      return prints ? { ...tail, lines: tail.lines.map((l) => maskPrinted(l, prints)) } : tail;
+      if (!prints) return tail;
+      const lines = tail.lines.map((l) => maskPrinted(l, prints));
+      // A tail cut before its first line's start may begin inside a secret, which no whole-value print matches:
+      // its first characters, up to one shorter than the longest secret, are masked too.
+      const longest = Math.max(0, ...prints.prints.map((x) => x.length));
+      if (tail.truncated && lines.length > 0 && longest > 1 && !lines[0]!.startsWith(REDACTED)) {
+        lines[0] = REDACTED + lines[0]!.slice(longest - 1);
+      }
+      return { ...tail, lines };
     },
   };
   masking.add(wrapped);

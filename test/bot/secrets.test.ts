@@ -46,6 +46,31 @@ test('a printed secret is masked on the card tail and in logs; the audit row mas
   expect(JSON.stringify(kept)).not.toContain(SECRET);
 }, 60_000);
 
+test('a tail cut inside a secret shows none of it (the window starts past its first characters)', async () => {
+  await stack.services.deps.stores.templates.put('split', {
+    parameters: [{ name: 'token', pattern: '.+', required: true }],
+    properties: {
+      nodeCount: 1,
+      // The secret, then 4,090 bytes with no newline: a 4 KiB tail window starts inside the secret.
+      customToolkitSettings: { commandLine: 'printf "%s" "$API_TOKEN"; head -c 4090 /dev/zero | tr "\\0" x' },
+      secrets: [{ name: 'API_TOKEN', value: '{{token}}' }],
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    },
+  });
+  const token = 'ABCDEFGHIJKLMNOPQRSTUVWX';
+  const reply = await say(`submit split token=${token} --name split-1`);
+  const done = await stack.channel.waitFor(
+    'c-secrets',
+    (a) => a.id === reply.id && /Finished/.test(cardText(a)),
+    30_000,
+  );
+  const logs = cardText(await say('logs split-1'));
+  for (const text of [cardText(done), logs]) {
+    expect(text).toMatch(/xxxx/);
+    for (let n = 3; n < token.length; n++) expect(text).not.toContain(token.slice(-n) + 'x');
+  }
+}, 60_000);
+
 test('the dry-run card carries no secret, not even in a button', async () => {
   const dry = await say(`submit leaky token=${SECRET} --name leaky-dry --dry-run`);
   expect(JSON.stringify(dry)).not.toContain(SECRET);
