@@ -7,6 +7,8 @@
 export const MAX_NODES = 100;
 /** Processes of a distributed job (per node count), and workers or parameter servers. */
 export const MAX_PROCESSES = 64;
+/** Tasks kept per job (a task collection adds up to 100 at a time; an outsider added 20,300 and slowed all). */
+export const MAX_TASKS_PER_JOB = 1000;
 /** Nesting of a JSON request body (Batch AI and Batch bodies need about 8). */
 export const MAX_JSON_DEPTH = 64;
 /** Nesting of a $filter (parentheses and `not`), and its comparisons. */

@@ -112,3 +112,22 @@ test('a bad task in a collection gets its own error; the good ones are added', a
     }),
   ]);
 });
+
+test('a job keeps at most 1,000 tasks: the next one is refused with a 409 saying so, in a collection too', async () => {
+  await http.send('POST', '/jobs', { body: { id: 'q', poolInfo: { poolId: 'p' } } });
+  for (let c = 0; c < 10; c++) {
+    const value = Array.from({ length: 100 }, (_, i) => ({ id: `t${c * 100 + i}`, commandLine: 'true' }));
+    const r = await http.send('POST', '/jobs/q/addtaskcollection', { body: { value } });
+    expect((r.body as { value: Array<{ status: string }> }).value.every((x) => x.status === 'success')).toBe(true);
+  }
+  expect(await refusal('POST', '/jobs/q/tasks', { id: 'one-more', commandLine: 'true' })).toMatchObject({
+    status: 409,
+    code: 'TaskQuotaReached',
+  });
+  const r = await http.send('POST', '/jobs/q/addtaskcollection', {
+    body: { value: [{ id: 'x', commandLine: 'true' }] },
+  });
+  expect((r.body as { value: Array<{ status: string; error?: { code?: string } }> }).value).toEqual([
+    expect.objectContaining({ status: 'clienterror', error: expect.objectContaining({ code: 'TaskQuotaReached' }) }),
+  ]);
+}, 60_000);

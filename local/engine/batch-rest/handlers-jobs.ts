@@ -1,6 +1,6 @@
 // Jobs and their tasks. A job is a record of this facade; each task runs as a core job on the pool's cluster
 // (task-runs.ts). Terminate and delete stop the tasks' processes; the job completes (or goes) once they have.
-import { MAX_NODES } from '../quota';
+import { MAX_NODES, MAX_TASKS_PER_JOB } from '../quota';
 import type { BatchJobCreateOptions, BatchTaskCreateOptions } from '../../../shared/azurebatch/types';
 import { BatchHttpError, invalidProperty, missingProperty, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type Handler } from './facade';
@@ -142,6 +142,12 @@ export function addTaskTo(f: BatchFacade, j: StoredJob, body: unknown): StoredTa
   }
   if (j.tasks.some((t) => t.id.toLowerCase() === id.toLowerCase()))
     throw new BatchHttpError(409, 'TaskExists', 'The specified task already exists.', [{ key: 'TaskId', value: id }]);
+  // The spec names no code for this (the service's own quotas are per account): a 409 the SDKs surface as is.
+  if (j.tasks.length >= MAX_TASKS_PER_JOB) {
+    throw new BatchHttpError(409, 'TaskQuotaReached', `The job already has ${MAX_TASKS_PER_JOB} tasks.`, [
+      { key: 'Reason', value: `The local engine keeps at most ${MAX_TASKS_PER_JOB} tasks per job.` },
+    ]);
+  }
   const t = newTask(j, b, f.core.now());
   if (j.state === 'active') startTask(f, j, t);
   j.tasks.push(t);
