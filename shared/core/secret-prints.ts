@@ -1,7 +1,8 @@
 // Masking secrets in text that the product never saw them in: a job's log tail, read long after the submit.
 // At submit, each secret (at least 6 characters, so that masking never eats ordinary text) becomes a print:
 // its length and an HMAC of it under a random key kept beside the prints. Stored, the prints give no secret
-// back; later, every window of a line with a printed length is hashed the same way and masked on a match.
+// back; later, every window of a line with a printed length is hashed the same way and masked on a match (a
+// keyed rolling hash picks the windows worth an HMAC, so a long tail costs linear time, not an HMAC per window).
 import { createHmac, randomBytes } from 'node:crypto';
 import { REDACTED } from './redact';
 
@@ -13,29 +14,71 @@ const MAX_WINDOW = 1024;
 export interface SecretPrints {
   /** base64 HMAC key, random per submit. */
   key: string;
-  /** base64 HMAC-SHA256 of each secret's first MAX_WINDOW characters, by that length. */
-  prints: Array<{ length: number; hmac: string }>;
+  /**
+   * base64 HMAC-SHA256 of each secret's first MAX_WINDOW characters, by that length; `roll`, a rolling hash of the
+   * same characters keyed by the same key, lets a scan hash each window in constant time and run the HMAC only
+   * where it matches (rows written before it have none: every window is then HMACed, as before).
+   */
+  prints: Array<{ length: number; hmac: string; roll?: number }>;
 }
 
 const hmac = (key: Buffer, text: string): string => createHmac('sha256', key).update(text).digest('base64');
+
+/** A prime below 2^31: with a base below 2^21, products stay below 2^52, exact in a double. */
+const MOD = 2147483647;
+const baseOf = (key: Buffer): number => 2 + (key.readUIntBE(0, 3) % ((1 << 21) - 3));
+
+function rollOf(text: string, base: number): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * base + text.charCodeAt(i)) % MOD;
+  return h;
+}
+
+/** The starts of the windows of `length` in `line` whose rolling hash is one of `rolls`. */
+function rollingMatches(line: string, length: number, base: number, rolls: ReadonlySet<number>): number[] {
+  if (line.length < length) return [];
+  let top = 1; // base^(length-1): the weight of the character that leaves the window
+  for (let i = 1; i < length; i++) top = (top * base) % MOD;
+  let h = rollOf(line.slice(0, length), base);
+  const out = rolls.has(h) ? [0] : [];
+  for (let i = length; i < line.length; i++) {
+    h = (h - ((line.charCodeAt(i - length) * top) % MOD) + MOD) % MOD;
+    h = (h * base + line.charCodeAt(i)) % MOD;
+    if (rolls.has(h)) out.push(i - length + 1);
+  }
+  return out;
+}
 
 /** The prints of `values` (short ones and repeats left out); undefined when none is long enough. */
 export function secretPrints(values: readonly string[], key: Buffer = randomBytes(32)): SecretPrints | undefined {
   const kept = [...new Set(values.map((v) => v.slice(0, MAX_WINDOW)).filter((v) => v.length >= MIN_SECRET_LENGTH))];
   if (kept.length === 0) return undefined;
-  return { key: key.toString('base64'), prints: kept.map((v) => ({ length: v.length, hmac: hmac(key, v) })) };
+  const base = baseOf(key);
+  return {
+    key: key.toString('base64'),
+    prints: kept.map((v) => ({ length: v.length, hmac: hmac(key, v), roll: rollOf(v, base) })),
+  };
 }
 
 /** `line` with every stretch that one of the prints matches replaced by the mask. */
 export function maskPrinted(line: string, p: SecretPrints): string {
   const key = Buffer.from(p.key, 'base64');
-  const byLength = new Map<number, Set<string>>();
-  for (const x of p.prints) byLength.set(x.length, (byLength.get(x.length) ?? new Set()).add(x.hmac));
+  const base = baseOf(key);
+  const byLength = new Map<number, { hmacs: Set<string>; rolls: Set<number> | undefined }>();
+  for (const x of p.prints) {
+    const at = byLength.get(x.length) ?? { hmacs: new Set<string>(), rolls: new Set<number>() };
+    at.hmacs.add(x.hmac);
+    // One print without a rolling hash (an older row): that length is scanned window by window.
+    if (x.roll === undefined) at.rolls = undefined;
+    else at.rolls?.add(x.roll);
+    byLength.set(x.length, at);
+  }
   const covered: Array<[number, number]> = [];
-  for (const [length, set] of byLength) {
-    for (let i = 0; i + length <= line.length; i++) {
-      if (set.has(hmac(key, line.slice(i, i + length)))) covered.push([i, i + length]);
-    }
+  for (const [length, { hmacs, rolls }] of byLength) {
+    const starts = rolls
+      ? rollingMatches(line, length, base, rolls)
+      : Array.from({ length: Math.max(0, line.length - length + 1) }, (_, i) => i);
+    for (const i of starts) if (hmacs.has(hmac(key, line.slice(i, i + length)))) covered.push([i, i + length]);
   }
   if (covered.length === 0) return line;
   covered.sort((a, b) => a[0] - b[0]);
