@@ -5,7 +5,7 @@
 // shell-scan.ts found: bash code (eval, bash -c, trap, arithmetic, variable names) takes no placeholder at
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
-import { type Command, type Quote, type Site, scanShell, type Word } from './shell-scan';
+import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
 
@@ -137,13 +137,35 @@ function classify(c: Command): boolean {
   return false;
 }
 
+/** Names assigned (`X=…`, also as `export`/`local`/`declare` arguments) a value holding a placeholder's. */
+function assignedFrom(scan: Scan): string[] {
+  const names: string[] = [];
+  for (const pipeline of scan.pipelines)
+    for (const c of pipeline)
+      for (const w of c.words) {
+        const m = ASSIGNMENT.exec(w.text);
+        if (m && w.sites.some((x) => x.at >= m[0].length)) names.push(/^[A-Za-z_]\w*/.exec(w.text)![0]);
+      }
+  return names;
+}
+
 /**
  * The placeholders of a command line, each with its quotes and, where it may not go, why. `args`: the text is
  * the arguments of a command the service puts in front (a script path, `commandLineArgs`). References to the
  * `tainted` variables (whose values hold a placeholder's) are sites too, held to a string placeholder's rules.
  */
 export function shellSites(text: string, args = false, tainted: ReadonlySet<string> = new Set()): Site[] {
-  const scan = scanShell(args ? `: ${text}` : text, tainted);
+  const source = args ? `: ${text}` : text;
+  // A variable the command line itself sets from a placeholder (`X="{{msg}}"; eval "$X"`) holds its value too:
+  // scan again with it tainted, until no assignment adds a name.
+  let known = new Set(tainted);
+  let scan = scanShell(source, known);
+  for (;;) {
+    const more = assignedFrom(scan).filter((n) => !known.has(n));
+    if (more.length === 0) break;
+    known = new Set([...known, ...more]);
+    scan = scanShell(source, known);
+  }
   for (const pipeline of scan.pipelines) {
     const fed = pipeline.map(classify).some(Boolean);
     if (!fed) continue;

@@ -200,3 +200,17 @@ describe('an option with a value before the code flag does not hide it', () => {
     expect(refusal(() => load(commandLine))).toContain(why);
   });
 });
+
+describe('a variable the command line sets from a placeholder is held to its rules', () => {
+  test.each([
+    ['X="{{m}}"; eval "echo $X"', 'eval'],
+    ['export X={{m}}; bash -c "echo $X"', 'bash -c'],
+    ['X="a {{m}}"; Y="$X"; eval "$Y"', 'eval'],
+  ])('%j is refused', (commandLine, why) => {
+    expect(refusal(() => load(commandLine))).toContain(why);
+  });
+
+  test('and is data where bash expands it once', () => {
+    expect(() => load('X="{{m}}"; echo "$X"')).not.toThrow();
+  });
+});
