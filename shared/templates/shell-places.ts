@@ -25,7 +25,30 @@ export function valueReference(name: string, quote: Quote): string {
 
 const WRAPPERS = new Set(['command', 'builtin', 'exec', 'nohup', 'env', 'sudo', 'nice', 'setsid', 'stdbuf', 'time']);
 const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'coproc']);
-const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash']);
+// With the shells, the commands that hand an argument to a shell (`flock -c`, `su -c`, `script -c`, `runuser -c`,
+// `watch`) or evaluate it (`compgen -W`): their code is whatever follows `-c`, or their first other argument.
+const SHELLS = new Set([
+  'bash',
+  'sh',
+  'dash',
+  'zsh',
+  'ksh',
+  'mksh',
+  'ash',
+  'flock',
+  'su',
+  'script',
+  'runuser',
+  'watch',
+  'compgen',
+]);
+
+/**
+ * Variables that the shell, the dynamic loader or an interpreter read as code, or as where to find code: no value
+ * of a placeholder goes into one, whether the job's environment or the command line sets it.
+ */
+export const CODE_VARIABLES =
+  /^(BASH_ENV|ENV|PATH|IFS|PS[0-4]|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|GLOBIGNORE|CDPATH|BASH_FUNC_.*|LD_.*|DYLD_.*|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB|NODE_OPTIONS|NODE_PATH|JAVA_TOOL_OPTIONS)$/;
 const PROGRAM_FLAG: Record<string, RegExp> = {
   python: /^-[A-Za-z]*[cm]$/,
   perl: /^-[A-Za-z]*[eE]$/,
@@ -144,7 +167,10 @@ function assignedFrom(scan: Scan): string[] {
     for (const c of pipeline)
       for (const w of c.words) {
         const m = ASSIGNMENT.exec(w.text);
-        if (m && w.sites.some((x) => x.at >= m[0].length)) names.push(/^[A-Za-z_]\w*/.exec(w.text)![0]);
+        if (!m || !w.sites.some((x) => x.at >= m[0].length)) continue;
+        const name = /^[A-Za-z_]\w*/.exec(w.text)![0];
+        if (CODE_VARIABLES.test(name)) refuse(w, `in ${name}, which the shell or an interpreter reads as code`);
+        names.push(name);
       }
   return names;
 }

@@ -21,7 +21,7 @@ import {
   type TemplateParameter,
 } from './template-params';
 import { checkJobProperties } from './template-job-shape';
-import { shellSites, valueVariable } from './shell-places';
+import { CODE_VARIABLES, shellSites, valueVariable } from './shell-places';
 import { isArgsField, isMountField, isShellField } from './template-fields';
 import {
   PLACEHOLDER,
@@ -151,15 +151,6 @@ function placeholders(v: Json, key: string, path: string, places: Places, out: A
 }
 
 /**
- * Variables that the shell, the dynamic loader or an interpreter read as code, or as where to find code: a value
- * in one of them runs whatever command line the job has (an outsider's audit ran a marker through each).
- */
-const CODE_VARIABLES =
-  /^(BASH_ENV|ENV|PATH|IFS|PS4|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|GLOBIGNORE|CDPATH|BASH_FUNC_.*|LD_.*|DYLD_.*)$/;
-const INTERPRETER_VARIABLES =
-  /^(PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB|NODE_OPTIONS|NODE_PATH|JAVA_TOOL_OPTIONS)$/;
-
-/**
  * The job's own variables may not take the names that hold parameter values (P_<name>), and a variable the shell
  * or an interpreter reads as code takes no placeholder.
  */
@@ -169,8 +160,7 @@ function checkVariableNames(p: TemplateJobProperties, path: string, names: strin
     for (const [i, e] of (p[list] ?? []).entries()) {
       if (taken.has(e.name))
         throw shapeError(`${path}.${list}[${i}].name`, `a name other than ${e.name} (it holds a parameter's value)`);
-      const code = CODE_VARIABLES.test(e.name) || INTERPRETER_VARIABLES.test(e.name);
-      if (code && typeof e.value === 'string' && new RegExp(PLACEHOLDER.source).test(e.value))
+      if (CODE_VARIABLES.test(e.name) && typeof e.value === 'string' && new RegExp(PLACEHOLDER.source).test(e.value))
         throw shapeError(
           `${path}.${list}[${i}].value`,
           `no {{placeholder}} in ${e.name} (the shell or an interpreter reads it as code or as where to find code)`,

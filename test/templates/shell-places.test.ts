@@ -214,3 +214,17 @@ describe('a variable the command line sets from a placeholder is held to its rul
     expect(() => load('X="{{m}}"; echo "$X"')).not.toThrow();
   });
 });
+
+describe('commands that hand an argument to a shell, and code variables set on the command line', () => {
+  test.each([
+    ['flock /tmp/l -c "echo {{m}}"', 'flock'],
+    ['su root -c "echo {{m}}"', 'su'],
+    ['script -qc "echo {{m}}"', 'script'],
+    ['watch "echo {{m}}"', 'watch'],
+    ['compgen -W "{{m}}"', 'compgen'],
+    ['PS4="{{m}}"; set -x; echo', 'PS4'],
+    ['export BASH_ENV="{{m}}"; bash x.sh', 'BASH_ENV'],
+  ])('%j is refused', (commandLine, why) => {
+    expect(refusal(() => load(commandLine))).toContain(why);
+  });
+});
