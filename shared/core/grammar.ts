@@ -151,7 +151,20 @@ function describe(type: Parameters<typeof checkValue>[0], range?: [number, numbe
   return probe.ok ? type : probe.expected;
 }
 
+/**
+ * The longest command line taken: far above any real command (values are at most 1,000 characters each), and
+ * short enough that the command's audit row stays within a Table property (64 KiB).
+ */
+export const MAX_COMMAND_CHARS = 8000;
+
 export function parseCommand(text: string): Command | ParseFailure {
+  if (text.length > MAX_COMMAND_CHARS) {
+    const got = text.length.toLocaleString('en-US');
+    return {
+      kind: 'parse-error',
+      message: `A command is at most ${MAX_COMMAND_CHARS.toLocaleString('en-US')} characters, got ${got}.`,
+    };
+  }
   const line = text.trim().replace(/^\//, '');
   const tokens = tokenize(line);
   if ('error' in tokens) return { kind: 'parse-error', message: `Unclosed quote: expected ${tokens.error}.` };

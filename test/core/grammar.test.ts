@@ -210,3 +210,12 @@ describe('usage lines', () => {
     });
   });
 });
+
+test('a message longer than any command is refused by its length, before it is read', () => {
+  const long = `submit hello greeting=${'A'.repeat(40_000)}`;
+  expect(parseCommand(long)).toEqual({
+    kind: 'parse-error',
+    message: 'A command is at most 8,000 characters, got 40,022.',
+  });
+  expect(parseCommand(`submit hello greeting=${'A'.repeat(900)}`).kind).toBe('submit');
+});
