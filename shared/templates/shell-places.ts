@@ -47,8 +47,12 @@ const SHELLS = new Set([
  * Variables that the shell, the dynamic loader or an interpreter read as code, or as where to find code: no value
  * of a placeholder goes into one, whether the job's environment or the command line sets it.
  */
-export const CODE_VARIABLES =
-  /^(BASH_ENV|ENV|PATH|IFS|PS[0-4]|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|GLOBIGNORE|CDPATH|BASH_FUNC_.*|LD_.*|DYLD_.*|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB|NODE_OPTIONS|NODE_PATH|JAVA_TOOL_OPTIONS)$/;
+const SHELL_CODE_VARIABLES =
+  'BASH_ENV|ENV|PATH|IFS|PS[0-4]|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|GLOBIGNORE|CDPATH|BASH_FUNC_.*';
+const LOADER_CODE_VARIABLES = 'LD_.*|DYLD_.*|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB';
+export const CODE_VARIABLES = new RegExp(
+  `^(${SHELL_CODE_VARIABLES}|${LOADER_CODE_VARIABLES}|NODE_OPTIONS|NODE_PATH|JAVA_TOOL_OPTIONS)$`,
+);
 const PROGRAM_FLAG: Record<string, RegExp> = {
   python: /^-[A-Za-z]*[cm]$/,
   perl: /^-[A-Za-z]*[eE]$/,
