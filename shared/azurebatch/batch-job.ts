@@ -2,7 +2,7 @@
 // Batch AI job = one Batch job with one task, a multi-instance task when nodeCount > 1. The job ends by itself
 // (onAllTasksComplete: terminatejob; a failing task's exit options terminate it), so the job list alone tells
 // a poll which jobs ended and how. What cannot map is refused here, before anything is sent.
-import type { EnvironmentVariableWithSecretValue, JobBaseProperties } from '../compute/job-file';
+import { type EnvironmentVariableWithSecretValue, type JobBaseProperties, mountedKinds } from '../compute/job-file';
 import type {
   BatchJobCreateOptions,
   BatchTaskCreateOptions,
@@ -45,12 +45,7 @@ function refuse(message: string): never {
 }
 
 function checkMappable(p: JobBaseProperties): void {
-  const m = p.mountVolumes;
-  const kinds = m
-    ? (['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'] as const).filter(
-        (k) => (m[k]?.length ?? 0) > 0,
-      )
-    : [];
+  const kinds = mountedKinds(p);
   if (kinds.length > 0) {
     refuse(
       `mountVolumes.${kinds.join(', mountVolumes.')}: Azure Batch mounts file systems per pool, not per job. ` +

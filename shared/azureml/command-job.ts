@@ -5,7 +5,7 @@
 // the tool's command; a distributed tool becomes `distribution` over `instanceCount` nodes, and Azure ML starts
 // the ranks itself (PyTorch, TensorFlow: its launcher's environment; the MPI tools: mpirun).
 import { createHash } from 'node:crypto';
-import type { JobBaseProperties } from '../compute/job-file';
+import { type JobBaseProperties, mountedKinds } from '../compute/job-file';
 import { pythonCommand, type PythonTool } from '../core/python-command';
 import { InputError } from '../errors';
 import { toolKeyOf, type ToolKey } from '../templates/job-tool';
@@ -50,12 +50,7 @@ const TOOL_TYPE: Record<ToolKey, string> = {
 };
 
 function checkMappable(p: JobBaseProperties): void {
-  const m = p.mountVolumes;
-  const kinds = m
-    ? (['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'] as const).filter(
-        (k) => (m[k]?.length ?? 0) > 0,
-      )
-    : [];
+  const kinds = mountedKinds(p);
   if (kinds.length > 0) {
     refuse(
       `mountVolumes.${kinds.join(', mountVolumes.')}: Azure ML jobs mount data as inputs from datastores, not ` +

@@ -196,3 +196,12 @@ export interface TensorFlowSettings {
   workerCount?: number;
   parameterServerCount?: number;
 }
+
+/** The kinds of file systems a job.json mounts per job (no backend but Batch AI mounts any per job). */
+export function mountedKinds(p: Pick<JobBaseProperties, 'mountVolumes'>): string[] {
+  const m = p.mountVolumes;
+  if (!m) return [];
+  return (['azureFileShares', 'azureBlobFileSystems', 'fileServers', 'unmanagedFileSystems'] as const).filter(
+    (k) => (m[k]?.length ?? 0) > 0,
+  );
+}
