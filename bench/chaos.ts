@@ -1,0 +1,104 @@
+// `npm run bench -- chaos`: on each backend, seeded crash runs (the functions host killed at a step of a poll
+// tick or a notify batch while job transitions happen, then restarted on the same storage) and fault runs (20%
+// of compute, Table, queue and chat calls failing) against a fault-free run of the same seed. Prints the seed:
+// CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 20 × 100).
+import { startChaosLab, type ChaosLab, type ChaosOptions, type ChaosResult } from '../test/backend/chaos-run';
+import type { ComputeBackend } from '../shared/compute/model';
+import { record } from './report';
+
+const BACKENDS: ComputeBackend[] = ['batchai', 'azurebatch', 'azureml'];
+const FAULT_RUNS = 3;
+const RUN_LIMIT_MS = 120_000;
+
+/** A run that does not end in time fails the bench with its seed, rather than hanging it. */
+async function bounded(lab: ChaosLab, opts: ChaosOptions): Promise<ChaosResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`chaos run of seed ${opts.seed} took over ${RUN_LIMIT_MS} ms`)),
+      RUN_LIMIT_MS,
+    );
+  });
+  try {
+    return await Promise.race([lab.run(opts), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function benchChaos(): Promise<void> {
+  const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e6));
+  const runs = Number(process.env.CHAOS_RUNS ?? 20);
+  const transitions = Number(process.env.CHAOS_TRANSITIONS ?? 100);
+  const steps = 10;
+  console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays it): ${runs} crash runs × ${transitions} transitions`);
+  for (const backend of BACKENDS) {
+    const lab = await startChaosLab(backend);
+    try {
+      let lost = 0;
+      let duplicates = 0;
+      let worst = 0;
+      let poisoned = 0;
+      let kills = 0;
+      const where = new Map<string, number>();
+      const started = Date.now();
+      for (let i = 0; i < runs; i++) {
+        const r = await bounded(lab, { seed: seed + i, transitions, steps, kill: true });
+        if (r.diedAt) kills++;
+        const at = (r.diedAt ?? 'no kill').replace(/\/(table|compute|chat|queue)\..*/, '/$1');
+        where.set(at, (where.get(at) ?? 0) + 1);
+        lost += r.lost;
+        duplicates += r.duplicates;
+        worst = Math.max(worst, r.duplicates);
+        poisoned += r.poisoned;
+      }
+      const perRun = (Date.now() - started) / runs;
+      console.log(`${backend}: kills at ${[...where].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+      record({ name: `chaos ${backend}: crash runs (1 kill each)`, value: kills, unit: 'runs' });
+      record({
+        name: `chaos ${backend}: transitions lost`,
+        value: lost,
+        unit: 'alerts',
+        note: `of ${runs * transitions}`,
+      });
+      record({ name: `chaos ${backend}: duplicate alerts`, value: duplicates, unit: 'alerts', note: `≤ 1 per kill` });
+      record({ name: `chaos ${backend}: most duplicates in one kill`, value: worst, unit: 'alerts' });
+      record({ name: `chaos ${backend}: poisoned messages`, value: poisoned, unit: 'messages' });
+      record({ name: `chaos ${backend}: time per crash run`, value: Math.round(perRun), unit: 'ms' });
+
+      let converged = 0;
+      let faults = 0;
+      let faultLost = 0;
+      let faultDuplicates = 0;
+      let ambiguous = 0;
+      let faultPoisoned = 0;
+      for (let i = 0; i < FAULT_RUNS; i++) {
+        const clean = await bounded(lab, { seed: seed + i, transitions, steps });
+        const faulty = await bounded(lab, { seed: seed + i, transitions, steps, rate: 0.2 });
+        if (JSON.stringify(faulty.delivered) === JSON.stringify(clean.delivered) && faulty.lost === 0) converged++;
+        faults += faulty.faults;
+        faultLost += faulty.lost;
+        faultDuplicates += faulty.duplicates;
+        ambiguous += faulty.ambiguousSends;
+        faultPoisoned += faulty.poisoned;
+      }
+      record({ name: `chaos ${backend}: 20% fault runs converged`, value: converged, unit: `of ${FAULT_RUNS}` });
+      record({ name: `chaos ${backend}: faults injected`, value: faults, unit: 'faults' });
+      record({ name: `chaos ${backend}: fault runs lost`, value: faultLost, unit: 'alerts' });
+      record({
+        name: `chaos ${backend}: fault runs duplicates`,
+        value: faultDuplicates,
+        unit: 'alerts',
+        note: `${ambiguous} sends whose answer was lost`,
+      });
+      record({
+        name: `chaos ${backend}: fault runs poisoned`,
+        value: faultPoisoned,
+        unit: 'messages',
+        note: 'replayed from the poison queue',
+      });
+    } finally {
+      await lab.stop();
+    }
+  }
+}

@@ -1,0 +1,219 @@
+// The chaos harness shared by the integration test (test/backend/chaos.test.ts) and `npm run bench -- chaos`:
+// on a real stack (Azurite, the engine, the fake channel), job transitions happen in steps while a functions
+// host polls and notifies through the seeded fault plan (local/harness/chaos): in a crash run the host is
+// killed at a seeded step of a poll tick or a notify batch, and a fresh set of services on the same storage (the
+// restart) carries on; in a fault run a share of its calls fail. Then a fault-free host runs until nothing is
+// left, and the run counts what reached the channel against the jobs that exist.
+import type { QueueClient } from '@azure/storage-queue';
+import { decodeQueueMessage } from '../../local/functions-host/queue-message';
+import { draw, FaultPlan, HostDied, type Kill } from '../../local/harness/chaos/fault-plan';
+import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '../../local/harness/chaos/faulty-ports';
+import type { Services } from '../../functions/services';
+import type { ComputeBackend } from '../../shared/compute/model';
+import type { View } from '../../shared/core/views';
+import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
+import { createPoller, type Poller } from '../../shared/services/poller';
+import { conversation, setupWorkspace, startStack, SUB, WS, type Stack } from './harness';
+
+/** host.json's maxDequeueCount: a message failing this many times goes to the poison queue. */
+const MAX_DEQUEUE = 5;
+/** The phases a kill lands in, with about how many instrumented calls one run of each makes (a tick with news: 9). */
+const KILL_PHASES = { poll: 9, notify: 16 } as const;
+
+export interface ChaosOptions {
+  seed: number;
+  /** Job transitions (finished jobs appearing) over the run. */
+  transitions: number;
+  /** Steps they happen in: each adds its jobs, then the host ticks and drains the queue. */
+  steps: number;
+  /** Share of calls that fail (fault runs). */
+  rate?: number;
+  /** Kill the host once, at a step the seed chooses (crash runs). */
+  kill?: boolean;
+}
+
+export interface ChaosResult {
+  seed: number;
+  transitions: number;
+  /** Where the host died ('phase/point'), or undefined when it was not killed. */
+  diedAt?: string;
+  lost: number;
+  duplicates: number;
+  /** Sends the channel received whose answer was lost (a timeout, a cut body): each may be sent again. */
+  ambiguousSends: number;
+  /** Messages that failed MAX_DEQUEUE times (the poison queue); replayed once by a fault-free host. */
+  poisoned: number;
+  faults: number;
+  /** The (job, alert) pairs delivered, sorted: the end state two runs compare. */
+  delivered: string[];
+}
+
+export interface ChaosLab {
+  backend: ComputeBackend;
+  stack: Stack;
+  run(opts: ChaosOptions): Promise<ChaosResult>;
+  stop(): Promise<void>;
+}
+
+interface Host {
+  plan: FaultPlan;
+  poller: Poller;
+  notifier: Notifier;
+}
+
+export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> {
+  const stack = await startStack('rg/ws', backend);
+  try {
+    await setupWorkspace(stack.client);
+    await stack.services.poller.tick(); // the baseline: later ticks announce what changed since
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  let laps = 0;
+  const quiet = () => undefined;
+
+  const seedJobs = (experiment: string, n: number): Promise<void> =>
+    backend === 'azurebatch'
+      ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
+      : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
+
+  async function startHost(plan: FaultPlan, sender: AlertPort): Promise<Host> {
+    const s: Services = await stack.build({
+      compute: faultyCompute(stack.services.compute, plan),
+      sender: faultySender(sender, plan),
+      storage: { tablePolicies: [faultyTablePolicy(plan)] },
+      log: quiet,
+    });
+    const poller = createPoller({
+      compute: s.compute,
+      workspaces: [WS],
+      stores: { ...s.backend, events: faultyEvents(s.backend.events, plan) },
+      log: quiet,
+    });
+    // One card per alert (no digest), so that every card names its job and duplicates can be counted.
+    const notifier = createNotifier({
+      stores: s.stores,
+      markers: s.backend.markers,
+      batches: s.backend.batches,
+      compute: s.compute,
+      sender: s.sender,
+      logs: s.config.logs,
+      log: quiet,
+      digestThreshold: Number.POSITIVE_INFINITY,
+    });
+    return { plan, poller, notifier };
+  }
+
+  /** Delivers what the queue holds, as the Functions host does; stops at the host's death. */
+  async function drain(host: Host, queue: QueueClient, poison: { n: number; texts: string[] }): Promise<void> {
+    for (;;) {
+      const { receivedMessageItems: items } = await queue.receiveMessages({
+        numberOfMessages: 8,
+        visibilityTimeout: 30,
+      });
+      if (!items.length) return;
+      for (const m of items) {
+        try {
+          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64')));
+          await queue.deleteMessage(m.messageId, m.popReceipt);
+        } catch (e) {
+          if (!(e instanceof HostDied) && m.dequeueCount >= MAX_DEQUEUE) {
+            poison.n++;
+            poison.texts.push(m.messageText);
+            await queue.deleteMessage(m.messageId, m.popReceipt);
+            continue;
+          }
+          // The visibility timeout passes: the message is back for the next host (or the next try).
+          await queue.updateMessage(m.messageId, m.popReceipt, m.messageText, 0);
+          if (e instanceof HostDied) {
+            for (const rest of items.slice(items.indexOf(m) + 1)) {
+              await queue.updateMessage(rest.messageId, rest.popReceipt, rest.messageText, 0);
+            }
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  async function run(opts: ChaosOptions): Promise<ChaosResult> {
+    const lap = ++laps;
+    const experiment = `chaos${lap}`;
+    const conv = conversation(stack.channel, `chaos-${backend}-${lap}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { experiment });
+
+    const received = new Map<string, number>();
+    let ambiguousSends = 0;
+    // Below the faults: what really reached the channel.
+    const channel: AlertPort = {
+      async send(c, view) {
+        const r = await stack.services.sender.send(c, view);
+        const key = headline(view);
+        if (c.conversationId === conv.conversationId) received.set(key, (received.get(key) ?? 0) + 1);
+        return r;
+      },
+    };
+    const phases = Object.keys(KILL_PHASES) as Array<keyof typeof KILL_PHASES>;
+    const phase = phases[Math.floor(draw(opts.seed, 'phase') * phases.length)]!;
+    // Each step has one tick and at least one message (notify's last ones may merge into fewer: not the last step).
+    const kill: Kill | undefined = opts.kill
+      ? {
+          phase,
+          ordinal: Math.floor(draw(opts.seed, 'ordinal') * (opts.steps - 1)),
+          step: Math.floor(draw(opts.seed, 'step') * KILL_PHASES[phase]),
+        }
+      : undefined;
+    const plan = new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0, ...(kill ? { kill } : {}) });
+    let host = await startHost(plan, channel);
+    const poison = { n: 0, texts: [] as string[] };
+    const restart = async () => {
+      host = await startHost(new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0 }), channel);
+    };
+    const step = async (h: Host): Promise<number> => {
+      const tick = await h.plan.phase('poll', () => h.poller.tick());
+      await drain(h, stack.queue, poison);
+      return tick.workspaces.reduce((n, w) => n + w.messages + (w.ok ? 0 : 1), 0);
+    };
+    const perStep = Math.ceil(opts.transitions / opts.steps);
+    for (let i = 0, left = opts.transitions; i < opts.steps && left > 0; i++, left -= perStep) {
+      await seedJobs(experiment, Math.min(perStep, left));
+      try {
+        await step(host);
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        await restart();
+      }
+    }
+    // Faults stop; a fault-free host (a later restart) runs until nothing is left, poison replayed first.
+    const diedAt = plan.diedAt;
+    const faults = plan.rate ? Object.values(plan.injected).reduce((a, b) => a + b, 0) : 0;
+    ambiguousSends = plan.injected.timeout + plan.injected.truncated;
+    const clean = await startHost(new FaultPlan({ seed: opts.seed }), channel);
+    for (const text of poison.texts) await stack.queue.sendMessage(text);
+    for (let round = 0; round < 10 && (await step(clean)) > 0; round++);
+
+    const jobs: string[] = [];
+    for await (const j of stack.services.compute.listJobs({ ...WS, experiment })) jobs.push(`${experiment}/${j.name}`);
+    const delivered = [...received.keys()].sort();
+    const lost = jobs.filter((j) => !delivered.some((d) => d === `Job ${j} succeeded`)).length;
+    const duplicates = [...received.values()].reduce((a, n) => a + n - 1, 0);
+    return {
+      seed: opts.seed,
+      transitions: jobs.length,
+      ...(diedAt ? { diedAt } : {}),
+      lost,
+      duplicates,
+      ambiguousSends,
+      poisoned: poison.n,
+      faults,
+      delivered: delivered.map((d) => d.replace(experiment, 'exp')),
+    };
+  }
+
+  return { backend, stack, run, stop: () => stack.stop() };
+}
+
+const headline = (view: View): string =>
+  'headline' in view && typeof view.headline === 'string' ? view.headline : JSON.stringify(view).slice(0, 80);
