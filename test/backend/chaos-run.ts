@@ -11,6 +11,7 @@ import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '..
 import type { Services } from '../../functions/services';
 import type { ComputeBackend } from '../../shared/compute/model';
 import type { View } from '../../shared/core/views';
+import { toError } from '../../shared/errors';
 import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
 import { createPoller, type Poller } from '../../shared/services/poller';
 import { conversation, setupWorkspace, startStack, SUB, WS, type Stack } from './harness';
@@ -44,13 +45,19 @@ export interface ChaosResult {
   /** Messages that failed MAX_DEQUEUE times (the poison queue); replayed once by a fault-free host. */
   poisoned: number;
   faults: number;
-  /** The (job, alert) pairs delivered, sorted: the end state two runs compare. */
+  /** Alerts received that name no job of the run (other events): expected none. */
+  unexpected: string[];
+  /** The alerts delivered, by the job's place in the run: the end state two runs compare. */
   delivered: string[];
+  /** The killed or faulty host's instrumented calls, with the faults injected. */
+  trace: string[];
 }
 
 export interface ChaosLab {
   backend: ComputeBackend;
   stack: Stack;
+  /** What the hosts logged (poll and notify lines), for a failing run's report. */
+  hostLog: string[];
   run(opts: ChaosOptions): Promise<ChaosResult>;
   stop(): Promise<void>;
 }
@@ -71,7 +78,10 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     throw e;
   }
   let laps = 0;
-  const quiet = () => undefined;
+  const hostLog: string[] = [];
+  const quiet = (line: string) => {
+    hostLog.push(line);
+  };
 
   const seedJobs = (experiment: string, n: number): Promise<void> =>
     backend === 'azurebatch'
@@ -172,9 +182,16 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       host = await startHost(new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0 }), channel);
     };
     const step = async (h: Host): Promise<number> => {
-      const tick = await h.plan.phase('poll', () => h.poller.tick());
+      // A tick that throws fails that timer invocation (the host logs it); the next timer tick tries again.
+      const tick = await h.plan
+        .phase('poll', () => h.poller.tick())
+        .catch((e: unknown) => {
+          if (e instanceof HostDied) throw e;
+          quiet(`poll: the tick failed: ${toError(e).message}`);
+          return undefined;
+        });
       await drain(h, stack.queue, poison);
-      return tick.workspaces.reduce((n, w) => n + w.messages + (w.ok ? 0 : 1), 0);
+      return tick ? tick.workspaces.reduce((n, w) => n + w.messages + (w.ok ? 0 : 1), 0) : 1;
     };
     const perStep = Math.ceil(opts.transitions / opts.steps);
     for (let i = 0, left = opts.transitions; i < opts.steps && left > 0; i++, left -= perStep) {
@@ -189,30 +206,38 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     // Faults stop; a fault-free host (a later restart) runs until nothing is left, poison replayed first.
     const diedAt = plan.diedAt;
     const faults = plan.rate ? Object.values(plan.injected).reduce((a, b) => a + b, 0) : 0;
-    ambiguousSends = plan.injected.timeout + plan.injected.truncated;
+    // A send whose answer was lost (timeout, cut body) reached the channel: its retry may show it twice.
+    ambiguousSends = plan.trace.filter(
+      (t, i) => / chat\.send$/.test(t) && /\^ (timeout|truncated)/.test(plan.trace[i + 1] ?? ''),
+    ).length;
     const clean = await startHost(new FaultPlan({ seed: opts.seed }), channel);
     for (const text of poison.texts) await stack.queue.sendMessage(text);
     for (let round = 0; round < 10 && (await step(clean)) > 0; round++);
 
     const jobs: string[] = [];
     for await (const j of stack.services.compute.listJobs({ ...WS, experiment })) jobs.push(`${experiment}/${j.name}`);
-    const delivered = [...received.keys()].sort();
-    const lost = jobs.filter((j) => !delivered.some((d) => d === `Job ${j} succeeded`)).length;
-    const duplicates = [...received.values()].reduce((a, n) => a + n - 1, 0);
+    // Jobs in the order they were added (names count up; Azure Batch's across the account): the i-th job of a
+    // run is the same transition in every run of a seed.
+    jobs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const alertOf = (job: string) => `Job ${job} succeeded`;
+    const delivered = jobs.flatMap((j, i) => (received.has(alertOf(j)) ? [`job ${i + 1} succeeded`] : []));
+    const known = new Set(jobs.map(alertOf));
     return {
       seed: opts.seed,
       transitions: jobs.length,
       ...(diedAt ? { diedAt } : {}),
-      lost,
-      duplicates,
+      lost: jobs.length - delivered.length,
+      duplicates: [...received.values()].reduce((a, n) => a + n - 1, 0),
+      unexpected: [...received.keys()].filter((k) => !known.has(k)),
       ambiguousSends,
       poisoned: poison.n,
       faults,
-      delivered: delivered.map((d) => d.replace(experiment, 'exp')),
+      delivered,
+      trace: plan.trace,
     };
   }
 
-  return { backend, stack, run, stop: () => stack.stop() };
+  return { backend, stack, hostLog, run, stop: () => stack.stop() };
 }
 
 const headline = (view: View): string =>

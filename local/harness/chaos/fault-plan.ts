@@ -102,6 +102,7 @@ export class FaultPlan {
     if (draw(this.seed, `${id}|${n}`) >= this.rate) return {};
     const fault = FAULT_KINDS[Math.floor(draw(this.seed, `${id}|${n}|kind`) * FAULT_KINDS.length)]!;
     this.injected[fault]++;
+    this.trace.push(`  ^ ${fault}`);
     return { fault };
   }
 

@@ -88,8 +88,8 @@ export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
 }
 
 /**
- * A Table pipeline policy (per call, so the SDK's own retries do not hide the fault): status faults answer as
- * the service would; a reset or timeout throws as the transport would; a truncated body lets the request reach
+ * A Table pipeline policy (per call, so the SDK's own retries do not hide the fault): status faults throw the
+ * RestError the SDK gives for that answer; a reset or timeout throws as the transport would; a truncated body lets the request reach
  * the table (a write happens) and cuts the answer.
  */
 export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
@@ -100,13 +100,14 @@ export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
       const { fault, dieAfter } = plan.enter(`table.${request.method}`, `${url.pathname}${url.search}`);
       const status = fault && STATUS[fault];
       if (status) {
-        const body = JSON.stringify({ 'odata.error': { code: 'Injected', message: { value: `fault ${status}` } } });
-        return {
+        // Thrown as the SDK's deserializer throws an error answer (this policy sits before it, per call).
+        const bodyAsText = JSON.stringify({ 'odata.error': { code: 'Injected', message: { value: `fault ${status}` } } });
+        const headers = createHttpHeaders({ 'content-type': 'application/json', 'retry-after': '1' });
+        throw new RestError(`Injected fault: ${status}`, {
+          statusCode: status,
           request,
-          status,
-          headers: createHttpHeaders({ 'content-type': 'application/json', 'retry-after': '1' }),
-          bodyAsText: body,
-        };
+          response: { request, status, headers, bodyAsText },
+        });
       }
       if (fault === 'reset') throw new RestError('socket hang up (injected)', { code: 'ECONNRESET', request });
       if (fault === 'timeout') throw new RestError('request timed out (injected)', { code: 'ETIMEDOUT', request });
