@@ -89,8 +89,8 @@ export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
 
 /**
  * A Table pipeline policy (per call, so the SDK's own retries do not hide the fault): status faults throw the
- * RestError the SDK gives for that answer; a reset or timeout throws as the transport would; a truncated body lets the request reach
- * the table (a write happens) and cuts the answer.
+ * RestError the SDK gives for that answer; a reset or timeout throws as the transport would; a truncated body
+ * lets the request reach the table (a write happens) and cuts the answer.
  */
 export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
   return {
@@ -101,7 +101,9 @@ export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
       const status = fault && STATUS[fault];
       if (status) {
         // Thrown as the SDK's deserializer throws an error answer (this policy sits before it, per call).
-        const bodyAsText = JSON.stringify({ 'odata.error': { code: 'Injected', message: { value: `fault ${status}` } } });
+        const bodyAsText = JSON.stringify({
+          'odata.error': { code: 'Injected', message: { value: `fault ${status}` } },
+        });
         const headers = createHttpHeaders({ 'content-type': 'application/json', 'retry-after': '1' });
         throw new RestError(`Injected fault: ${status}`, {
           statusCode: status,
