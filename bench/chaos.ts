@@ -37,6 +37,7 @@ export async function benchChaos(): Promise<void> {
     try {
       let lost = 0;
       let duplicates = 0;
+      let outside = 0;
       let worst = 0;
       let poisoned = 0;
       let kills = 0;
@@ -49,6 +50,7 @@ export async function benchChaos(): Promise<void> {
         where.set(at, (where.get(at) ?? 0) + 1);
         lost += r.lost;
         duplicates += r.duplicates;
+        outside += r.duplicatesOutsideWindow;
         worst = Math.max(worst, r.duplicates);
         poisoned += r.poisoned;
       }
@@ -62,6 +64,7 @@ export async function benchChaos(): Promise<void> {
         note: `of ${runs * transitions}`,
       });
       record({ name: `chaos ${backend}: duplicate alerts`, value: duplicates, unit: 'alerts', note: `≤ 1 per kill` });
+      record({ name: `chaos ${backend}: duplicates outside send-to-mark`, value: outside, unit: 'alerts' });
       record({ name: `chaos ${backend}: most duplicates in one kill`, value: worst, unit: 'alerts' });
       record({ name: `chaos ${backend}: poisoned messages`, value: poisoned, unit: 'messages' });
       record({ name: `chaos ${backend}: time per crash run`, value: Math.round(perRun), unit: 'ms' });
@@ -70,6 +73,7 @@ export async function benchChaos(): Promise<void> {
       let faults = 0;
       let faultLost = 0;
       let faultDuplicates = 0;
+      let faultOutside = 0;
       let ambiguous = 0;
       let faultPoisoned = 0;
       for (let i = 0; i < FAULT_RUNS; i++) {
@@ -79,6 +83,7 @@ export async function benchChaos(): Promise<void> {
         faults += faulty.faults;
         faultLost += faulty.lost;
         faultDuplicates += faulty.duplicates;
+        faultOutside += faulty.duplicatesOutsideWindow;
         ambiguous += faulty.ambiguousSends;
         faultPoisoned += faulty.poisoned;
       }
@@ -89,13 +94,14 @@ export async function benchChaos(): Promise<void> {
         name: `chaos ${backend}: fault runs duplicates`,
         value: faultDuplicates,
         unit: 'alerts',
-        note: `${ambiguous} sends whose answer was lost`,
+        note: `${ambiguous} sends reached the channel unmarked`,
       });
+      record({ name: `chaos ${backend}: fault runs duplicates unexplained`, value: faultOutside, unit: 'alerts' });
       record({
         name: `chaos ${backend}: fault runs poisoned`,
         value: faultPoisoned,
         unit: 'messages',
-        note: 'replayed from the poison queue',
+        note: 'then replayed from the poison queue',
       });
     } finally {
       await lab.stop();

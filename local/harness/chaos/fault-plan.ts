@@ -40,8 +40,15 @@ export function draw(seed: number, text: string): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
-/** Ids and counters vary between runs of one seed (batch ids, job numbers): blanked, so the key is the call's shape. */
-const blank = (key: string) => key.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, 'U').replace(/\d+/g, '#');
+/**
+ * Ids, hashes and counters vary between runs of one seed (batch ids, event ids, job numbers, times): blanked, so
+ * the key is the call's shape.
+ */
+const blank = (key: string) =>
+  key
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, 'U')
+    .replace(/[0-9a-f]{16,}/gi, 'H')
+    .replace(/\d+/g, '#');
 
 export class FaultPlan {
   readonly seed: number;
@@ -74,7 +81,7 @@ export class FaultPlan {
     this.current = { phase, ordinal, steps: 0 };
     try {
       const result = await run();
-      if (this.armed()) this.die('end');
+      if (!this.dead && this.armed()) this.die('end');
       this.alive(phase);
       return result;
     } finally {
@@ -108,7 +115,7 @@ export class FaultPlan {
 
   /** Kills the host now (for a kill that lands after its call). */
   die(point: string): never {
-    this.diedAt = `${this.current?.phase ?? '-'}/${point}`;
+    this.diedAt ??= `${this.current?.phase ?? '-'}/${point}`;
     throw new HostDied(`host died at ${this.diedAt}`);
   }
 
