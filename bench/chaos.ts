@@ -69,6 +69,26 @@ export async function benchChaos(): Promise<void> {
       record({ name: `chaos ${backend}: poisoned messages`, value: poisoned, unit: 'messages' });
       record({ name: `chaos ${backend}: time per crash run`, value: Math.round(perRun), unit: 'ms' });
 
+      const idle = { kills: 0, doubleWarnings: 0, doubleScales: 0, notScaled: 0, cardsLost: 0 };
+      for (let i = 0; i < runs; i++) {
+        const r = await lab.runIdle(seed + i);
+        if (r.diedAt) idle.kills++;
+        idle.doubleWarnings += Math.max(0, r.warnings - 1);
+        idle.doubleScales += Math.max(0, r.scaleCalls - 1);
+        if (r.target !== 0) idle.notScaled++;
+        if (r.scaledCards === 0) idle.cardsLost++;
+      }
+      record({ name: `chaos ${backend}: idle crash runs (1 kill each)`, value: idle.kills, unit: 'runs' });
+      record({ name: `chaos ${backend}: idle scale-downs executed twice`, value: idle.doubleScales, unit: 'clusters' });
+      record({ name: `chaos ${backend}: idle clusters not scaled down`, value: idle.notScaled, unit: 'clusters' });
+      record({ name: `chaos ${backend}: idle warnings sent twice`, value: idle.doubleWarnings, unit: 'cards' });
+      record({
+        name: `chaos ${backend}: idle "scaled to zero" cards lost`,
+        value: idle.cardsLost,
+        unit: 'cards',
+        note: 'killed between the scale request and its card',
+      });
+
       let converged = 0;
       let faults = 0;
       let faultLost = 0;

@@ -10,18 +10,20 @@ import { draw, FaultPlan, HostDied, type Kill } from '../../local/harness/chaos/
 import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '../../local/harness/chaos/faulty-ports';
 import type { Services } from '../../functions/services';
 import type { ComputeBackend } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
 import type { View } from '../../shared/core/views';
 import { toError } from '../../shared/errors';
 import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
 import { createPoller, type Poller } from '../../shared/services/poller';
+import { waitFor } from '../support/wait-for';
 import { conversation, setupWorkspace, startStack, SUB, WS, type Stack } from './harness';
 
 /** host.json's maxDequeueCount: a message failing this many times goes to the poison queue. */
 const MAX_DEQUEUE = 5;
-/** The phases a kill lands in, with about how many instrumented calls one run of each makes (a tick with news: 9). */
+/** The phases a kill lands in, with about how many instrumented calls (listings aside) one run of each makes. */
 /** Where a kill leaves a card sent but not marked: at the send (after it reached the channel) or the marking. */
 const SEND_TO_MARK = /^notify\/(chat\.send|table\.)/;
-const KILL_PHASES = { poll: 9, notify: 16 } as const;
+const KILL_PHASES = { poll: 6, notify: 12 } as const;
 
 export interface ChaosOptions {
   seed: number;
@@ -66,11 +68,25 @@ export interface ChaosLab {
   /** What the hosts logged (poll and notify lines), for a failing run's report. */
   hostLog: string[];
   run(opts: ChaosOptions): Promise<ChaosResult>;
+  /** A cluster idles: one warning, then scale-down; the host killed at a seeded step of one of those idle passes. */
+  runIdle(seed: number): Promise<IdleChaosResult>;
   stop(): Promise<void>;
+}
+
+export interface IdleChaosResult {
+  seed: number;
+  diedAt?: string;
+  /** Idle warnings and "scaled to zero" cards the run's cluster got, and scale requests that reached the service. */
+  warnings: number;
+  scaledCards: number;
+  scaleCalls: number;
+  /** The cluster's target node count at the end (0: scaled down). */
+  target: number | undefined;
 }
 
 interface Host {
   plan: FaultPlan;
+  idle: Services['idle'];
   poller: Poller;
   notifier: Notifier;
 }
@@ -95,11 +111,23 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
       : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
 
-  async function startHost(plan: FaultPlan, sender: AlertPort): Promise<Host> {
+  // Below the faults: the scale requests that reached the service, per cluster.
+  const scales = new Map<string, number>();
+  const countingScales: ComputePort = {
+    ...stack.services.compute,
+    async scaleCluster(...args: Parameters<ComputePort['scaleCluster']>) {
+      const r = await stack.services.compute.scaleCluster(...args);
+      scales.set(args[0].cluster, (scales.get(args[0].cluster) ?? 0) + 1);
+      return r;
+    },
+  };
+
+  /** `markerLeaseMs`: 0 for a host that runs after the lease of a dead host's claims has passed. */
+  async function startHost(plan: FaultPlan, sender: AlertPort, markerLeaseMs?: number): Promise<Host> {
     const s: Services = await stack.build({
-      compute: faultyCompute(stack.services.compute, plan),
+      compute: faultyCompute(countingScales, plan),
       sender: faultySender(sender, plan),
-      storage: { tablePolicies: [faultyTablePolicy(plan)] },
+      storage: { tablePolicies: [faultyTablePolicy(plan)], ...(markerLeaseMs === undefined ? {} : { markerLeaseMs }) },
       log: quiet,
     });
     const poller = createPoller({
@@ -119,7 +147,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       log: quiet,
       digestThreshold: Number.POSITIVE_INFINITY,
     });
-    return { plan, poller, notifier };
+    return { plan, poller, notifier, idle: s.idle };
   }
 
   /** Delivers what the queue holds, as the Functions host does; stops at the host's death. */
@@ -252,7 +280,71 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     };
   }
 
-  return { backend, stack, hostLog, run, stop: () => stack.stop() };
+  async function runIdle(seed: number): Promise<IdleChaosResult> {
+    const lap = ++laps;
+    const cluster = `idle${lap}`;
+    const ref = { ...WS, cluster };
+    await stack.client.createCluster(ref, {
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        scaleSettings: { manual: { targetNodeCount: 1 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
+      },
+    });
+    await waitFor(
+      `cluster ${cluster} steady`,
+      () => stack.client.getCluster(ref),
+      (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1,
+    );
+    const t0 = Date.now();
+    const conv = conversation(stack.channel, `idle-${backend}-${lap}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { workspace: WS.workspace });
+    const cards = { warnings: 0, scaled: 0 };
+    const channel: AlertPort = {
+      async send(c, view) {
+        const r = await stack.services.sender.send(c, view);
+        const text = JSON.stringify(view);
+        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} is idle`).test(text))
+          cards.warnings++;
+        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} scaled to zero`).test(text)) {
+          cards.scaled++;
+        }
+        return r;
+      },
+    };
+    const kill: Kill = {
+      phase: 'idle',
+      ordinal: Math.floor(draw(seed, 'idle ordinal') * 2),
+      step: Math.floor(draw(seed, 'idle step') * 6),
+    };
+    const plan = new FaultPlan({ seed, kill });
+    let host = await startHost(plan, channel);
+    // The warning at 31 min idle, the scale-down 11 min later (the grace period), as test/idle/idle-flow.test.ts.
+    for (const at of [31, 42]) {
+      try {
+        await host.plan.phase('idle', () => host.idle.tick(new Date(t0 + at * 60_000)));
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        host = await startHost(new FaultPlan({ seed }), channel);
+      }
+    }
+    // Simulated time has passed the markers' lease (10 min of the store's own clock): claims a dead host left
+    // pending are taken over, as they would be by then.
+    const clean = await startHost(new FaultPlan({ seed }), channel, 0);
+    for (const at of [42, 43, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
+    const end = await stack.client.getCluster(ref);
+    return {
+      seed,
+      ...(plan.diedAt ? { diedAt: plan.diedAt } : {}),
+      warnings: cards.warnings,
+      scaledCards: cards.scaled,
+      scaleCalls: scales.get(cluster) ?? 0,
+      target: end.properties?.scaleSettings?.manual?.targetNodeCount,
+    };
+  }
+
+  return { backend, stack, hostLog, run, runIdle, stop: () => stack.stop() };
 }
 
 const headline = (view: View): string =>

@@ -56,6 +56,17 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('chaos on %s
     }
   }, 60_000);
 
+  test('idle pass killed at a seeded step: scaled down once, warned at most twice', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await lab.runIdle(SEED + i);
+      expect(r.diedAt).toBeDefined();
+      expect({ scaleCalls: r.scaleCalls, target: r.target }).toEqual({ scaleCalls: 1, target: 0 });
+      expect(r.warnings).toBeGreaterThanOrEqual(1);
+      expect(r.warnings).toBeLessThanOrEqual(2);
+      // Not asserted: a kill between the scale request and its card loses the card (bench figure, README).
+    }
+  }, 60_000);
+
   test('20% faults converge to the fault-free end state, duplicates only of unmarked sends', async () => {
     const clean = await lab.run({ seed: SEED, transitions: 12, steps: 4 });
     const faulty = await lab.run({ seed: SEED, transitions: 12, steps: 4, rate: 0.2 });
