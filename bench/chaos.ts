@@ -96,6 +96,7 @@ export async function benchChaos(): Promise<void> {
       let faultOutside = 0;
       let ambiguous = 0;
       let faultPoisoned = 0;
+      let late = 0;
       for (let i = 0; i < FAULT_RUNS; i++) {
         const clean = await bounded(lab, { seed: seed + i, transitions, steps });
         const faulty = await bounded(lab, { seed: seed + i, transitions, steps, rate: 0.2 });
@@ -106,6 +107,7 @@ export async function benchChaos(): Promise<void> {
         faultOutside += faulty.duplicatesOutsideWindow;
         ambiguous += faulty.ambiguousSends;
         faultPoisoned += faulty.poisoned;
+        late += faulty.leftForCleanHost;
       }
       record({ name: `chaos ${backend}: 20% fault runs converged`, value: converged, unit: `of ${FAULT_RUNS}` });
       record({ name: `chaos ${backend}: faults injected`, value: faults, unit: 'faults' });
@@ -115,6 +117,12 @@ export async function benchChaos(): Promise<void> {
         value: faultDuplicates,
         unit: 'alerts',
         note: `${ambiguous} sends reached the channel unmarked`,
+      });
+      record({
+        name: `chaos ${backend}: fault runs alerts left to a fault-free host`,
+        value: late,
+        unit: 'alerts',
+        note: 'the poisoned ones',
       });
       record({ name: `chaos ${backend}: fault runs duplicates unexplained`, value: faultOutside, unit: 'alerts' });
       record({

@@ -54,6 +54,8 @@ export interface ChaosResult {
   /** Messages that failed MAX_DEQUEUE times (the poison queue); replayed once by a fault-free host. */
   poisoned: number;
   faults: number;
+  /** Alerts the fault-free host sent at the end: what the host under test had not delivered (poison replayed). */
+  leftForCleanHost: number;
   /** Alerts received that name no job of the run (other events): expected none. */
   unexpected: string[];
   /** The alerts delivered, by the job's place in the run: the end state two runs compare. */
@@ -239,6 +241,16 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
         await restart();
       }
     }
+    // With faults, the timer and the queue go on retrying, as they would: until a tick finds nothing new.
+    for (let round = 0; opts.rate && round < 20; round++) {
+      try {
+        if ((await step(host)) === 0) break;
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        await restart();
+      }
+    }
+    const beforeClean = [...received.values()].reduce((a, n) => a + n, 0);
     // Faults stop; a fault-free host (a later restart) runs until nothing is left, poison replayed first.
     const diedAt = plan.diedAt;
     const faults = plan.rate ? Object.values(plan.injected).reduce((a, b) => a + b, 0) : 0;
@@ -253,6 +265,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     for (const text of poison.texts) await stack.queue.sendMessage(text);
     for (let round = 0; round < 10 && (await step(clean)) > 0; round++);
 
+    const leftForCleanHost = [...received.values()].reduce((a, n) => a + n, 0) - beforeClean;
     const jobs: string[] = [];
     for await (const j of stack.services.compute.listJobs({ ...WS, experiment })) jobs.push(`${experiment}/${j.name}`);
     // Jobs in the order they were added (names count up; Azure Batch's across the account): the i-th job of a
@@ -274,6 +287,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       unexpected: [...received.keys()].filter((k) => !known.has(k)),
       ambiguousSends,
       poisoned: poison.n,
+      leftForCleanHost,
       faults,
       delivered,
       trace: plan.trace,
