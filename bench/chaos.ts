@@ -70,7 +70,7 @@ export async function benchChaos(): Promise<void> {
         name: `chaos ${backend}: fault runs alerts left to a fault-free host`,
         value: late,
         unit: 'alerts',
-        note: 'the poisoned ones',
+        note: 'not delivered while the faults lasted',
       });
       record({ name: `chaos ${backend}: fault runs duplicates unexplained`, value: faultOutside, unit: 'alerts' });
       record({
