@@ -2,6 +2,7 @@
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
 import { benchAzureBatch } from './azure-batch';
 import { benchAzureMl } from './azure-ml';
+import { benchChaos } from './chaos';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
 import { benchListJobs } from './list-jobs';
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   'azure-ml': benchAzureMl,
   'progress-parse': benchProgressParse,
   'progress-reader': benchProgressReader,
+  chaos: benchChaos,
 };
 
 async function main(): Promise<void> {

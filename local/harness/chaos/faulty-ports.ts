@@ -1,0 +1,127 @@
+// The fault plan (fault-plan.ts) put in front of the ports the functions host calls, without touching a call
+// site: the compute port, the proactive sender, the events queue, and every Table request (a pipeline policy,
+// through the stores' `tablePolicies`). Each turns the plan's fault into what that transport would give.
+import { createHttpHeaders, RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { ComputePort } from '../../../shared/compute/port';
+import { ComputeError } from '../../../shared/errors';
+import type { AlertPort } from '../../../shared/services/notifier';
+import type { EventQueue } from '../../../shared/storage/event-queue';
+import type { FaultKind, FaultPlan } from './fault-plan';
+
+const STATUS: Partial<Record<FaultKind, number>> = { 429: 429, 500: 500, 503: 503 };
+
+/** What a compute adapter throws for the fault: its ComputeError, or the JSON parser's error for a cut body. */
+function computeFault(port: ComputePort, fault: FaultKind): Error {
+  const backend = port.backend;
+  if (fault === 'truncated') return new SyntaxError('Unexpected end of JSON input (injected truncated body)');
+  const status = STATUS[fault] ?? 0;
+  const code = status ? `Injected${status}` : fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT';
+  const retry = status === 429 ? ' Retry after 1 s.' : '';
+  return new ComputeError(code, `Injected fault: ${fault}.${retry}`, status, { backend });
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+/** Every method of the port asks the plan first; listings ask when their first page is read. */
+export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
+  const wrapped = {} as Record<string, unknown>;
+  for (const name of Object.keys(port) as Array<keyof ComputePort>) {
+    const member = port[name] as unknown;
+    if (typeof member !== 'function') {
+      wrapped[name] = member;
+      continue;
+    }
+    const fn = member as AnyFn;
+    if (name.startsWith('list')) {
+      wrapped[name] = (...args: unknown[]) => ({
+        async *[Symbol.asyncIterator]() {
+          const { fault, dieAfter } = plan.enter(`compute.${name}`, JSON.stringify(args));
+          if (fault) throw computeFault(port, fault);
+          yield* fn.apply(port, args) as AsyncIterable<unknown>;
+          if (dieAfter) plan.die(`compute.${name}`);
+        },
+      });
+    } else if (name === 'describeSubmit') {
+      wrapped[name] = fn.bind(port);
+    } else {
+      wrapped[name] = async (...args: unknown[]) => {
+        const { fault, dieAfter } = plan.enter(`compute.${name}`, JSON.stringify(args));
+        if (fault) throw computeFault(port, fault);
+        const result = await fn.apply(port, args);
+        if (dieAfter) plan.die(`compute.${name}`);
+        return result;
+      };
+    }
+  }
+  return wrapped as unknown as ComputePort;
+}
+
+/**
+ * Throttling, server errors and resets fail before the message reaches the channel; a timeout or a cut answer
+ * fails after it arrived (the sender cannot tell: a retry sends it again, as with the real connector).
+ */
+export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
+  return {
+    async send(conv, view) {
+      const { fault, dieAfter } = plan.enter('chat.send', conv.conversationId);
+      const failure = fault && new Error(`Injected fault on send: ${fault}`);
+      if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
+      const result = await sender.send(conv, view);
+      if (dieAfter) plan.die('chat.send');
+      if (failure) throw failure;
+      return result;
+    },
+  };
+}
+
+/** The enqueue of a tick's batch: a fault fails it before the message is sent. */
+export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
+  return {
+    async enqueue(workspace, evs, tickAt) {
+      const { fault, dieAfter } = plan.enter('queue.enqueue', workspace.workspace);
+      if (fault) throw new RestError(`Injected fault on enqueue: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
+      const ref = await events.enqueue(workspace, evs, tickAt);
+      if (dieAfter) plan.die('queue.enqueue');
+      return ref;
+    },
+  };
+}
+
+/**
+ * A Table pipeline policy (per call, so the SDK's own retries do not hide the fault): status faults throw the
+ * RestError the SDK gives for that answer; a reset or timeout throws as the transport would; a truncated body
+ * lets the request reach the table (a write happens) and cuts the answer.
+ */
+export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
+  return {
+    name: 'chaosFaults',
+    async sendRequest(request, next) {
+      const url = new URL(request.url);
+      const { fault, dieAfter } = plan.enter(`table.${request.method}`, `${url.pathname}${url.search}`);
+      const status = fault && STATUS[fault];
+      if (status) {
+        // Thrown as the SDK's deserializer throws an error answer (this policy sits before it, per call).
+        const bodyAsText = JSON.stringify({
+          'odata.error': { code: 'Injected', message: { value: `fault ${status}` } },
+        });
+        const headers = createHttpHeaders({ 'content-type': 'application/json', 'retry-after': '1' });
+        throw new RestError(`Injected fault: ${status}`, {
+          statusCode: status,
+          request,
+          response: { request, status, headers, bodyAsText },
+        });
+      }
+      if (fault === 'reset') throw new RestError('socket hang up (injected)', { code: 'ECONNRESET', request });
+      if (fault === 'timeout') throw new RestError('request timed out (injected)', { code: 'ETIMEDOUT', request });
+      const response = await next(request);
+      if (dieAfter) plan.die(`table.${request.method}`);
+      if (fault === 'truncated') {
+        throw new RestError('Unexpected end of JSON input (injected truncated body)', {
+          statusCode: response.status,
+          request,
+        });
+      }
+      return response;
+    },
+  };
+}

@@ -1,0 +1,365 @@
+// The chaos harness shared by the integration test (test/backend/chaos.test.ts) and `npm run bench -- chaos`:
+// on a real stack (Azurite, the engine, the fake channel), job transitions happen in steps while a functions
+// host polls and notifies through the seeded fault plan (local/harness/chaos): in a crash run the host is
+// killed at a seeded step of a poll tick or a notify batch, and a fresh set of services on the same storage (the
+// restart) carries on; in a fault run a share of its calls fail. Then a fault-free host runs until nothing is
+// left, and the run counts what reached the channel against the jobs that exist.
+import type { QueueClient } from '@azure/storage-queue';
+import { decodeQueueMessage } from '../../local/functions-host/queue-message';
+import { draw, FaultPlan, HostDied, type Kill } from '../../local/harness/chaos/fault-plan';
+import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '../../local/harness/chaos/faulty-ports';
+import type { Services } from '../../functions/services';
+import type { ComputeBackend } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
+import type { View } from '../../shared/core/views';
+import { toError } from '../../shared/errors';
+import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
+import { createPoller, type Poller } from '../../shared/services/poller';
+import { waitFor } from '../support/wait-for';
+import { conversation, setupWorkspace, startStack, SUB, WS, type Stack } from './harness';
+
+/** host.json's maxDequeueCount: a message failing this many times goes to the poison queue. */
+const MAX_DEQUEUE = 5;
+/** The phases a kill lands in, with about how many instrumented calls (listings aside) one run of each makes. */
+/** Where a kill leaves a card sent but not marked: at the send (after it reached the channel) or the marking. */
+const SEND_TO_MARK = /^notify\/(chat\.send|table\.)/;
+const KILL_PHASES = { poll: 6, notify: 12 } as const;
+
+export interface ChaosOptions {
+  seed: number;
+  /** Job transitions (finished jobs appearing) over the run. */
+  transitions: number;
+  /** Steps they happen in: each adds its jobs, then the host ticks and drains the queue. */
+  steps: number;
+  /** Share of calls that fail (fault runs). */
+  rate?: number;
+  /** Kill the host once, at a step the seed chooses (crash runs). */
+  kill?: boolean;
+}
+
+export interface ChaosResult {
+  seed: number;
+  transitions: number;
+  /** Where the host died ('phase/point'), or undefined when it was not killed. */
+  diedAt?: string;
+  lost: number;
+  duplicates: number;
+  /** Duplicates neither the kill (between a send and its marking) nor an unmarked send explains. */
+  duplicatesOutsideWindow: number;
+  /**
+   * Sends that reached the channel but were not marked sent: the answer was lost (a timeout, a cut body) or the
+   * marking failed. Each may be sent again, as at-least-once delivery allows.
+   */
+  ambiguousSends: number;
+  /** Messages that failed MAX_DEQUEUE times (the poison queue); replayed once by a fault-free host. */
+  poisoned: number;
+  faults: number;
+  /** Alerts the fault-free host sent at the end: what the host under test had not delivered (poison replayed). */
+  leftForCleanHost: number;
+  /** Alerts received that name no job of the run (other events): expected none. */
+  unexpected: string[];
+  /** The alerts delivered, by the job's place in the run: the end state two runs compare. */
+  delivered: string[];
+  /** The killed or faulty host's instrumented calls, with the faults injected. */
+  trace: string[];
+}
+
+export interface ChaosLab {
+  backend: ComputeBackend;
+  stack: Stack;
+  /** What the hosts logged (poll and notify lines), for a failing run's report. */
+  hostLog: string[];
+  run(opts: ChaosOptions): Promise<ChaosResult>;
+  /** A cluster idles: one warning, then scale-down; the host killed at a seeded step of one of those idle passes. */
+  runIdle(seed: number): Promise<IdleChaosResult>;
+  stop(): Promise<void>;
+}
+
+export interface IdleChaosResult {
+  seed: number;
+  diedAt?: string;
+  /** Idle warnings and "scaled to zero" cards the run's cluster got, and scale requests that reached the service. */
+  warnings: number;
+  scaledCards: number;
+  scaleCalls: number;
+  /** The cluster's target node count at the end (0: scaled down). */
+  target: number | undefined;
+}
+
+interface Host {
+  plan: FaultPlan;
+  idle: Services['idle'];
+  poller: Poller;
+  notifier: Notifier;
+}
+
+export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> {
+  const stack = await startStack('rg/ws', backend);
+  try {
+    await setupWorkspace(stack.client);
+    await stack.services.poller.tick(); // the baseline: later ticks announce what changed since
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  let laps = 0;
+  const hostLog: string[] = [];
+  const quiet = (line: string) => {
+    hostLog.push(line);
+  };
+
+  const seedJobs = (experiment: string, n: number): Promise<void> =>
+    backend === 'azurebatch'
+      ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
+      : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
+
+  // Below the faults: the scale requests that reached the service, per cluster.
+  const scales = new Map<string, number>();
+  const countingScales: ComputePort = {
+    ...stack.services.compute,
+    async scaleCluster(...args: Parameters<ComputePort['scaleCluster']>) {
+      const r = await stack.services.compute.scaleCluster(...args);
+      scales.set(args[0].cluster, (scales.get(args[0].cluster) ?? 0) + 1);
+      return r;
+    },
+  };
+
+  /** `markerLeaseMs`: 0 for a host that runs after the lease of a dead host's claims has passed. */
+  async function startHost(plan: FaultPlan, sender: AlertPort, markerLeaseMs?: number): Promise<Host> {
+    const s: Services = await stack.build({
+      compute: faultyCompute(countingScales, plan),
+      sender: faultySender(sender, plan),
+      storage: { tablePolicies: [faultyTablePolicy(plan)], ...(markerLeaseMs === undefined ? {} : { markerLeaseMs }) },
+      log: quiet,
+    });
+    const poller = createPoller({
+      compute: s.compute,
+      workspaces: [WS],
+      stores: { ...s.backend, events: faultyEvents(s.backend.events, plan) },
+      log: quiet,
+    });
+    // One card per alert (no digest), so that every card names its job and duplicates can be counted.
+    const notifier = createNotifier({
+      stores: s.stores,
+      markers: s.backend.markers,
+      batches: s.backend.batches,
+      compute: s.compute,
+      sender: s.sender,
+      logs: s.config.logs,
+      log: quiet,
+      digestThreshold: Number.POSITIVE_INFINITY,
+    });
+    return { plan, poller, notifier, idle: s.idle };
+  }
+
+  /** Delivers what the queue holds, as the Functions host does; stops at the host's death. */
+  async function drain(host: Host, queue: QueueClient, poison: { n: number; texts: string[] }): Promise<void> {
+    for (;;) {
+      const { receivedMessageItems: items } = await queue.receiveMessages({
+        numberOfMessages: 8,
+        visibilityTimeout: 30,
+      });
+      if (!items.length) return;
+      for (const m of items) {
+        try {
+          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64')));
+          await queue.deleteMessage(m.messageId, m.popReceipt);
+        } catch (e) {
+          if (!(e instanceof HostDied) && m.dequeueCount >= MAX_DEQUEUE) {
+            poison.n++;
+            poison.texts.push(m.messageText);
+            await queue.deleteMessage(m.messageId, m.popReceipt);
+            continue;
+          }
+          // The visibility timeout passes: the message is back for the next host (or the next try).
+          await queue.updateMessage(m.messageId, m.popReceipt, m.messageText, 0);
+          if (e instanceof HostDied) {
+            for (const rest of items.slice(items.indexOf(m) + 1)) {
+              await queue.updateMessage(rest.messageId, rest.popReceipt, rest.messageText, 0);
+            }
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  async function run(opts: ChaosOptions): Promise<ChaosResult> {
+    const lap = ++laps;
+    const experiment = `chaos${lap}`;
+    const conv = conversation(stack.channel, `chaos-${backend}-${lap}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { experiment });
+
+    const logFrom = hostLog.length;
+    const received = new Map<string, number>();
+    let ambiguousSends = 0;
+    // Below the faults: what really reached the channel.
+    const channel: AlertPort = {
+      async send(c, view) {
+        const r = await stack.services.sender.send(c, view);
+        const key = headline(view);
+        if (c.conversationId === conv.conversationId) received.set(key, (received.get(key) ?? 0) + 1);
+        return r;
+      },
+    };
+    const phases = Object.keys(KILL_PHASES) as Array<keyof typeof KILL_PHASES>;
+    const phase = phases[Math.floor(draw(opts.seed, 'phase') * phases.length)]!;
+    // Each step has one tick and at least one message (notify's last ones may merge into fewer: not the last step).
+    const kill: Kill | undefined = opts.kill
+      ? {
+          phase,
+          ordinal: Math.floor(draw(opts.seed, 'ordinal') * (opts.steps - 1)),
+          step: Math.floor(draw(opts.seed, 'step') * KILL_PHASES[phase]),
+        }
+      : undefined;
+    const plan = new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0, ...(kill ? { kill } : {}) });
+    let host = await startHost(plan, channel);
+    const poison = { n: 0, texts: [] as string[] };
+    const restart = async () => {
+      host = await startHost(new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0 }), channel);
+    };
+    const step = async (h: Host): Promise<number> => {
+      // A tick that throws fails that timer invocation (the host logs it); the next timer tick tries again.
+      const tick = await h.plan
+        .phase('poll', () => h.poller.tick())
+        .catch((e: unknown) => {
+          if (e instanceof HostDied) throw e;
+          quiet(`poll: the tick failed: ${toError(e).message}`);
+          return undefined;
+        });
+      await drain(h, stack.queue, poison);
+      return tick ? tick.workspaces.reduce((n, w) => n + w.messages + (w.ok ? 0 : 1), 0) : 1;
+    };
+    const perStep = Math.ceil(opts.transitions / opts.steps);
+    for (let i = 0, left = opts.transitions; i < opts.steps && left > 0; i++, left -= perStep) {
+      await seedJobs(experiment, Math.min(perStep, left));
+      try {
+        await step(host);
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        await restart();
+      }
+    }
+    // With faults, the timer and the queue go on retrying, as they would: until a tick finds nothing new.
+    for (let round = 0; opts.rate && round < 20; round++) {
+      try {
+        if ((await step(host)) === 0) break;
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        await restart();
+      }
+    }
+    const beforeClean = [...received.values()].reduce((a, n) => a + n, 0);
+    // Faults stop; a fault-free host (a later restart) runs until nothing is left, poison replayed first.
+    const diedAt = plan.diedAt;
+    const faults = plan.rate ? Object.values(plan.injected).reduce((a, b) => a + b, 0) : 0;
+    // A send whose answer was lost (timeout, cut body) reached the channel, as did one the notifier could not
+    // mark sent (it says so): a retry may show either twice.
+    const lostAnswers = plan.trace.filter(
+      (t, i) => / chat\.send$/.test(t) && /\^ (timeout|truncated)/.test(plan.trace[i + 1] ?? ''),
+    ).length;
+    const unmarked = hostLog.slice(logFrom).filter((l) => /could not mark it sent/.test(l)).length;
+    ambiguousSends = lostAnswers + unmarked;
+    const clean = await startHost(new FaultPlan({ seed: opts.seed }), channel);
+    for (const text of poison.texts) await stack.queue.sendMessage(text);
+    for (let round = 0; round < 10 && (await step(clean)) > 0; round++);
+
+    const leftForCleanHost = [...received.values()].reduce((a, n) => a + n, 0) - beforeClean;
+    const jobs: string[] = [];
+    for await (const j of stack.services.compute.listJobs({ ...WS, experiment })) jobs.push(`${experiment}/${j.name}`);
+    // Jobs in the order they were added (names count up; Azure Batch's across the account): the i-th job of a
+    // run is the same transition in every run of a seed.
+    jobs.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const alertOf = (job: string) => `Job ${job} succeeded`;
+    const delivered = jobs.flatMap((j, i) => (received.has(alertOf(j)) ? [`job ${i + 1} succeeded`] : []));
+    const known = new Set(jobs.map(alertOf));
+    const duplicates = [...received.values()].reduce((a, n) => a + n - 1, 0);
+    // What may show twice: the card a kill left between its send and its marking, and each send a fault left so.
+    const allowed = (diedAt && SEND_TO_MARK.test(diedAt) ? 1 : 0) + (opts.rate ? ambiguousSends : 0);
+    return {
+      seed: opts.seed,
+      transitions: jobs.length,
+      ...(diedAt ? { diedAt } : {}),
+      lost: jobs.length - delivered.length,
+      duplicates,
+      duplicatesOutsideWindow: Math.max(0, duplicates - allowed),
+      unexpected: [...received.keys()].filter((k) => !known.has(k)),
+      ambiguousSends,
+      poisoned: poison.n,
+      leftForCleanHost,
+      faults,
+      delivered,
+      trace: plan.trace,
+    };
+  }
+
+  async function runIdle(seed: number): Promise<IdleChaosResult> {
+    const lap = ++laps;
+    const cluster = `idle${lap}`;
+    const ref = { ...WS, cluster };
+    await stack.client.createCluster(ref, {
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        scaleSettings: { manual: { targetNodeCount: 1 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
+      },
+    });
+    await waitFor(
+      `cluster ${cluster} steady`,
+      () => stack.client.getCluster(ref),
+      (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1,
+    );
+    const t0 = Date.now();
+    const conv = conversation(stack.channel, `idle-${backend}-${lap}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { workspace: WS.workspace });
+    const cards = { warnings: 0, scaled: 0 };
+    const channel: AlertPort = {
+      async send(c, view) {
+        const r = await stack.services.sender.send(c, view);
+        const text = JSON.stringify(view);
+        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} is idle`).test(text))
+          cards.warnings++;
+        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} scaled to zero`).test(text)) {
+          cards.scaled++;
+        }
+        return r;
+      },
+    };
+    const kill: Kill = {
+      phase: 'idle',
+      ordinal: Math.floor(draw(seed, 'idle ordinal') * 2),
+      step: Math.floor(draw(seed, 'idle step') * 6),
+    };
+    const plan = new FaultPlan({ seed, kill });
+    let host = await startHost(plan, channel);
+    // The warning at 31 min idle, the scale-down 11 min later (the grace period), as test/idle/idle-flow.test.ts.
+    for (const at of [31, 42]) {
+      try {
+        await host.plan.phase('idle', () => host.idle.tick(new Date(t0 + at * 60_000)));
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        host = await startHost(new FaultPlan({ seed }), channel);
+      }
+    }
+    // Simulated time has passed the markers' lease (10 min of the store's own clock): claims a dead host left
+    // pending are taken over, as they would be by then.
+    const clean = await startHost(new FaultPlan({ seed }), channel, 0);
+    for (const at of [42, 43, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
+    const end = await stack.client.getCluster(ref);
+    return {
+      seed,
+      ...(plan.diedAt ? { diedAt: plan.diedAt } : {}),
+      warnings: cards.warnings,
+      scaledCards: cards.scaled,
+      scaleCalls: scales.get(cluster) ?? 0,
+      target: end.properties?.scaleSettings?.manual?.targetNodeCount,
+    };
+  }
+
+  return { backend, stack, hostLog, run, runIdle, stop: () => stack.stop() };
+}
+
+const headline = (view: View): string =>
+  'headline' in view && typeof view.headline === 'string' ? view.headline : JSON.stringify(view).slice(0, 80);
