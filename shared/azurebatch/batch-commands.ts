@@ -3,7 +3,7 @@
 // `$AZ_BATCHAI_...` references of existing job.json files expand as they did on a Batch AI node. Distributed
 // tools start under `mpirun` on the primary of a multi-instance task, over the hosts Batch lists in
 // $AZ_BATCH_HOST_LIST (the hostfile Batch AI offered as $AZ_BATCHAI_MPI_HOST_FILE).
-import { pythonCommand, type PythonTool } from '../core/python-command';
+import { cntkCommand, pythonCommand, type PythonTool } from '../core/python-command';
 import type { JobBaseProperties } from '../compute/job-file';
 import { toolKeyOf } from '../templates/job-tool';
 import { shellQuote } from '../templates/shell-quote';
@@ -76,11 +76,7 @@ export function toolCommand(p: JobBaseProperties): string {
       return mpi(p.chainerSettings!.processCount ?? n, n, python(p.chainerSettings!));
     case 'cntkSettings': {
       const c = p.cntkSettings!;
-      const brain = (c.languageType ?? 'Python').toLowerCase() === 'brainscript';
-      const command = brain
-        ? ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' ')
-        : python(c);
-      return mpi(c.processCount ?? n, n, command);
+      return mpi(c.processCount ?? n, n, cntkCommand(c, 'python'));
     }
     case 'caffeSettings': {
       const c = p.caffeSettings!;

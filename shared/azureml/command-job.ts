@@ -6,7 +6,7 @@
 // the ranks itself (PyTorch, TensorFlow: its launcher's environment; the MPI tools: mpirun).
 import { createHash } from 'node:crypto';
 import { type JobBaseProperties, mountedKinds } from '../compute/job-file';
-import { pythonCommand, type PythonTool } from '../core/python-command';
+import { cntkCommand, pythonCommand, type PythonTool } from '../core/python-command';
 import { InputError } from '../errors';
 import { toolKeyOf, type ToolKey } from '../templates/job-tool';
 import { shellQuote } from '../templates/shell-quote';
@@ -149,11 +149,7 @@ function toolOf(p: JobBaseProperties, key: ToolKey): { command: string; distribu
       return { command: python(p.chainerSettings!), distribution: mpi(p.chainerSettings!.processCount) };
     case 'cntkSettings': {
       const c = p.cntkSettings!;
-      const brain = (c.languageType ?? 'Python').toLowerCase() === 'brainscript';
-      const command = brain
-        ? ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' ')
-        : python(c);
-      return { command, distribution: mpi(c.processCount) };
+      return { command: cntkCommand(c, 'python'), distribution: mpi(c.processCount) };
     }
     case 'caffeSettings': {
       const c = p.caffeSettings!;

@@ -12,3 +12,13 @@ export interface PythonTool {
 export function pythonCommand(s: PythonTool, args: string | undefined, defaultInterpreter: string): string {
   return [s.pythonInterpreterPath || defaultInterpreter, s.pythonScriptFilePath, args].filter(Boolean).join(' ');
 }
+
+/** CNTK's command: BrainScript runs `cntk configFile=…`; Python runs its script as the other python tools do. */
+export function cntkCommand(
+  c: PythonTool & { languageType?: string; configFilePath?: string },
+  defaultInterpreter: string,
+): string {
+  if ((c.languageType ?? 'Python').toLowerCase() !== 'brainscript')
+    return pythonCommand(c, c.commandLineArgs, defaultInterpreter);
+  return ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' ');
+}

@@ -1,6 +1,6 @@
 // What a job runs, per tool: the shell command of each process and its role. Everything runs through `bash -c`
 // so `$AZ_BATCHAI_...` references in script paths and arguments expand as they did on a node.
-import { pythonCommand, type PythonTool } from '../../../shared/core/python-command';
+import { cntkCommand, pythonCommand, type PythonTool } from '../../../shared/core/python-command';
 import type { JobBaseProperties, ToolType } from '../../../shared/batchai/types';
 import { toolKeyOf, type ToolKey } from '../../../shared/templates/job-tool';
 import { InputError } from '../../../shared/errors';
@@ -71,13 +71,7 @@ export function tasksOf(p: JobBaseProperties): TaskSpec[] {
   }
   if (p.cntkSettings) {
     const c = p.cntkSettings;
-    if ((c.languageType ?? 'Python').toLowerCase() === 'brainscript') {
-      return replicas(
-        c.processCount ?? n,
-        ['cntk', `configFile=${c.configFilePath ?? ''}`, c.commandLineArgs].filter(Boolean).join(' '),
-      );
-    }
-    return replicas(c.processCount ?? n, python(c));
+    return replicas(c.processCount ?? n, cntkCommand(c, 'python3'));
   }
   if (p.caffeSettings) {
     const c = p.caffeSettings;
