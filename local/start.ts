@@ -127,6 +127,8 @@ export function localEnv(
     SLACK_API_URL: parts.slack.apiUrl,
     // A card may show new progress every 5 s locally (once a minute in Azure).
     PROGRESS_UPDATE_SECONDS: base.PROGRESS_UPDATE_SECONDS || '5',
+    // A running job's chart image goes to the local Slack every 20 s (every 5 min in Azure).
+    SLACK_CHART_SECONDS: base.SLACK_CHART_SECONDS || '20',
   };
 }
 

@@ -69,6 +69,10 @@ export interface Config {
     botToken: string;
     /** Slack's Web API (https://slack.com/api/), or the local Slack. */
     apiUrl: string;
+    /** A running job's chart is uploaded again at most this often (SLACK_CHART_SECONDS, default 300). */
+    chartEverySeconds: number;
+    /** Slack file calls per minute charts may make, uploads and deletes (SLACK_FILE_CALLS_PER_MINUTE, default 20). */
+    fileCallsPerMinute: number;
   };
   /** The progress reader's budget: shared/core/progress-plan.ts. */
   progress: {
@@ -390,7 +394,13 @@ export function slackConfig(env: Env): Config['slack'] {
       'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both (the Slack app on) or neither (off).',
     );
   }
-  return { signingSecret, botToken, apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/' };
+  return {
+    signingSecret,
+    botToken,
+    apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/',
+    chartEverySeconds: int(env, 'SLACK_CHART_SECONDS', 300, 10),
+    fileCallsPerMinute: int(env, 'SLACK_FILE_CALLS_PER_MINUTE', 20, 3),
+  };
 }
 
 function botSettings(env: Env): Config['bot'] {

@@ -61,6 +61,8 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
     client: opts.client ?? createSlackClient(botToken, apiUrl),
     ...(opts.clock ? { clock: opts.clock } : {}),
     log,
+    chartEverySeconds: opts.slack.chartEverySeconds,
+    fileCallsPerMinute: opts.slack.fileCallsPerMinute,
   });
   const receiver = new RequestReceiver();
   let app: App | undefined;

@@ -68,7 +68,7 @@ describe('the chart in Slack', () => {
     const plain = JSON.stringify(renderSlack(view).blocks);
     expect(plain).toMatch(/loss 2\.55 → 0\.\d+ over steps 1–120/);
     expect(plain).not.toMatch(/"image"/);
-    const withFile = renderSlack(view, { chartFileId: 'F0LOCAL0001' }).blocks;
+    const withFile = renderSlack(view, { chart: { source: { fileId: 'F0LOCAL0001' } } }).blocks;
     expect(withFile).toContainEqual(
       expect.objectContaining({ type: 'image', slack_file: { id: 'F0LOCAL0001' }, alt_text: expect.any(String) }),
     );

@@ -73,7 +73,13 @@ beforeEach(async () => {
   const log = (l: string) => logs.push(l);
   intake = createSlackIntake({ signingSecret: SIGNING_SECRET, inbox, now: clock.now, log });
   transport = createSlackTransport({
-    slack: { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.apiUrl },
+    slack: {
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      apiUrl: slack.apiUrl,
+      chartEverySeconds: 300,
+      fileCallsPerMinute: 20,
+    },
     inbox,
     clock,
     log,
