@@ -88,7 +88,7 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
     // Until the secrets are set the references do not resolve, and the app says which setting (config.ts).
     expect(() => loadConfig(settings)).toThrow(/SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET still read @Microsoft\.KeyVault/);
     const config = loadConfig(resolveKeyVaultReferences(settings, vaultUri, SECRETS));
-    expect(config.slack).toEqual({
+    expect(config.slack).toMatchObject({
       signingSecret: SECRETS['slack-signing-secret'],
       botToken: SECRETS['slack-bot-token'],
       apiUrl: 'https://slack.com/api/',
