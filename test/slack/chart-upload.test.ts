@@ -65,7 +65,7 @@ describe('a running job', () => {
     return { clock, sender, conv, image };
   };
 
-  test('its chart is uploaded when it changed and 5 min passed; between, the last one shows with its time', async () => {
+  test('a new chart when it changed and 5 min passed; between, the last one shows with its time', async () => {
     const { clock, sender, conv, image } = setup();
     const { id } = await sender.send(conv, running(10));
     const first = image(id!)!;
@@ -100,7 +100,7 @@ describe('a running job', () => {
     expect(slack.fake.files().map((f) => f.deleted ?? false)).toEqual([true, true, false]);
   });
 
-  test('one budget a minute for all jobs: running charts stop at their share and say so; a final still goes', async () => {
+  test('one budget a minute: running charts stop at their share and say so; a final still goes', async () => {
     // 10 calls a minute: running charts may spend 7 (three uploads of 2), a finished job's all 10.
     const { clock, sender, conv, image } = setup(10);
     const ids: string[] = [];
