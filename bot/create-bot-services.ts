@@ -9,9 +9,11 @@ import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createOutputBlobs } from '../shared/storage/output-blobs';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
+import { CHART_CONTAINER, createChartLinks } from './chart-links';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { createProgressReader, type ProgressReader } from './progress-reader';
@@ -49,7 +51,13 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
-  const transport = createBotFrameworkTransport(config.bot);
+  const log = overrides.log ?? ((line: string) => console.error(line));
+  // Bot Service's Slack channel shows a chart by link to a blob; with identity-based storage no blob container is
+  // wired yet, and its charts stay text (README).
+  const { connectionString } = config.storage;
+  const chartLink =
+    connectionString && createChartLinks(createOutputBlobs({ connectionString, container: CHART_CONTAINER }), log);
+  const transport = createBotFrameworkTransport(config.bot, chartLink ? { chartLink } : {});
   const slack =
     config.slack &&
     inbox &&
@@ -67,7 +75,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     followUps,
     progressWatches,
     now: overrides.now ?? (() => new Date()),
-    log: overrides.log ?? ((line) => console.error(line)),
+    log,
   };
   const progressReader = createProgressReader({
     ...deps,

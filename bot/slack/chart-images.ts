@@ -11,7 +11,8 @@ import type { SlackChartImage } from '../../cards/slack';
 import { redactText } from '../../shared/core/redact';
 import type { View } from '../../shared/core/views';
 import { toError } from '../../shared/errors';
-import { type Chart, chartOf, uploadChart } from './chart-upload';
+import { type Chart, chartOf } from '../chart-image';
+import { uploadChart } from './chart-upload';
 import type { FileBudget } from './file-budget';
 import type { PacerClock } from './pacer';
 

@@ -4,25 +4,10 @@
 // shared with no channel) and the card's image block names the file. How often, and within which budget, is
 // chart-images.ts's to decide.
 import type { WebClient } from '@slack/web-api';
-import { chartSummary, thin } from '../../cards/progress-layout';
-import { lineChartPng } from '../../cards/chart-png';
-import { isFinalState } from '../../shared/compute/model';
+import { chartSummary } from '../../cards/progress-layout';
 import { redactText } from '../../shared/core/redact';
-import type { View } from '../../shared/core/views';
 import { ProtocolError } from '../../shared/errors';
-
-/** Points drawn into the PNG (an image has room for more than Teams' 50). */
-const PNG_POINTS = 400;
-
-export type Chart = { metric: string; points: Array<{ x: number; y: number }> };
-
-/** The job view's chart, if it has one worth drawing (two points or more), and whether the job has ended. */
-export function chartOf(view: View): { chart: Chart; final: boolean; job: string } | undefined {
-  if (view.kind !== 'job') return undefined;
-  const c = view.progress?.chart;
-  if (!c || c.points.length < 2) return undefined;
-  return { chart: c, final: isFinalState(view.job.state), job: `${view.job.experiment}/${view.job.name}` };
-}
+import { type Chart, chartPng } from '../chart-image';
 
 /** Uploads the chart and answers its Slack file id. `post` sends the bytes (global fetch unless a test says). */
 export async function uploadChart(
@@ -31,7 +16,7 @@ export async function uploadChart(
   jobName: string,
   post: typeof fetch = fetch,
 ): Promise<string> {
-  const png = lineChartPng(thin(chart.points, PNG_POINTS));
+  const png = chartPng(chart);
   const metric = redactText(chart.metric);
   const filename = `${jobName.replace(/[^\w.-]+/g, '-')}-${metric.replace(/[^\w.-]+/g, '-')}.png`;
   const url = await client.files.getUploadURLExternal({ filename, length: png.length });
