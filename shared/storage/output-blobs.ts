@@ -1,9 +1,10 @@
 // The blob container Azure Batch tasks upload their outputs and stdout/stderr to (outputFiles), and the
 // expiring read links a card shows for them; the same kind of container holds chart images that Azure Bot
-// Service's Slack channel shows by link (bot/chart-links.ts). Locally (a connection string with the account key, Azurite):
-// SAS signed with the key, and the tasks upload through a write SAS. In Azure (an identity): the pools upload
-// with their user-assigned identity, and links are user delegation SAS signed with the Function App's identity
-// (it needs Storage Blob Data Contributor, or Reader plus "generate user delegation key", on the account).
+// Service's Slack channel shows by link (bot/chart-links.ts). Locally (a connection string with the account
+// key, Azurite): SAS signed with the key, and the tasks upload through a write SAS. In Azure (an identity): the
+// pools upload with their user-assigned identity, and links are user delegation SAS signed with the Function
+// App's identity (it needs Storage Blob Data Contributor, or Reader plus "generate user delegation key", on the
+// account).
 import type { TokenCredential } from '@azure/core-auth';
 import {
   BlobSASPermissions,

@@ -133,7 +133,7 @@ suite('the local product in a browser', () => {
     expect(await page.locator('.ac-adaptiveCard').count()).toBe(0);
   }, 30_000);
 
-  it("shows a training job's loss chart as an image in the Slack view (a blob link, as Bot Service's Slack gets)", async () => {
+  it("shows a training job's loss chart as an image in the Slack view (a blob link, as Bot Service's)", async () => {
     await page.goto(`${stack.urls.chat}/#conversation=e2e-slack-chart&user=ann&channel=slack&theme=light`);
     await send('submit train-progress epochs=1 steps=20 stepSeconds=0.5 --name page-chart');
     const card = page.locator('.activity.bot .sk-message', { hasText: 'page-chart' }).last();
