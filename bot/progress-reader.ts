@@ -198,7 +198,8 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       const alert = await stuckAlert(next, job, count);
       if (alert !== false) {
         outcome = 'stuck';
-        const { rearmedAt: _, ...state } = next.state;
+        // The alert of this stall replaces the last one's ([Keep waiting] updates the newest).
+        const { rearmedAt: _, stallAlert: _a, ...state } = next.state;
         next.state = alert ? { ...state, stallAlert: alert } : state;
       } else {
         // Not running yet: its stall window starts when it does.

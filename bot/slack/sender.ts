@@ -100,7 +100,7 @@ export function createSlackSender(opts: SlackSenderOptions): ConversationSender 
       const { channel } = targetOf(conv);
       const ts = await post(channel, view, undefined, async (body) => {
         const r = await opts.client.chat.postMessage({ channel, ...body });
-        return r.ts ?? '';
+        return r.ts;
       });
       return ts ? { id: ts } : {};
     },

@@ -25,7 +25,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
     installExamples(stack.engine.shareDir('acct', 'logs'));
   });
 
-  test('a training card shows the bar, the epoch and the loss while it runs, then its end with no cause', async () => {
+  test('a training card shows the bar, the epoch, the ETA and the loss while it runs, then its end', async () => {
     const c = `${backend}-train`;
     const reply = await stack.say(c, 'submit train-progress epochs=2 steps=6 stepSeconds=0.4 --name tp-one');
     expect(cardText(reply)).toMatch(/Submitted/);
@@ -36,7 +36,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
         await reader.tick();
         return stack.channel
           .activities(c)
-          .find((a) => a.id === reply.id && /epoch \d\/2/.test(cardText(a)) && /loss/.test(cardText(a)));
+          .find((a) => a.id === reply.id && /epoch \d\/2.*ETA/.test(cardText(a)) && /loss/.test(cardText(a)));
       },
       undefined,
       { intervalMs: 300 },

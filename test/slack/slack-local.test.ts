@@ -126,7 +126,10 @@ test('the training example in Slack: the bar, the loss and the chart image while
     'the running card with a progress bar and the chart image',
     async () => {
       const m = await card();
-      return m && /[▰▱]{10} \d+% · epoch 1\/1/.test(JSON.stringify(m.blocks)) && imageOf(m) ? m : undefined;
+      const text = m && JSON.stringify(m.blocks);
+      return m && /[▰▱]{10} \d+% · epoch 1\/1.* · ETA /.test(text!) && /\*loss\*/.test(text!) && imageOf(m)
+        ? m
+        : undefined;
     },
     undefined,
     { timeoutMs: 30_000 },
