@@ -1,9 +1,11 @@
 // A job card's chart for Azure Bot Service's Slack channel. That channel posts our Block Kit with Slack's own app,
 // whose token we never hold, so nothing can be uploaded to Slack; an image block can still name a URL, which
 // Slack fetches from the internet. So the PNG goes to a blob of the app's storage account and the card names a
-// read-only link to that one blob, signed to expire (CHART_LINK_MINUTES): internet-reachable in Azure, served by
-// Azurite locally (the local chat page's Slack view shows it). One blob per job and metric, replaced as the
-// chart grows: storage holds one image per charted job, and each update's link is new, so Slack fetches anew.
+// read-only link to that one blob, signed to expire (CHART_LINK_MINUTES; by the app's identity, a user
+// delegation SAS, as shared/storage/output-blobs.ts signs for Azure Batch outputs): internet-reachable in Azure,
+// served by Azurite locally (the local chat page's Slack view shows it). One blob per job and metric, replaced
+// as the chart grows: storage holds one image per charted job, and each update's link is new, so Slack fetches
+// anew.
 import { createHash } from 'node:crypto';
 import type { SlackChartImage } from '../cards/slack';
 import { redactText } from '../shared/core/redact';

@@ -9,7 +9,7 @@ import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createSlackInbox } from '../shared/storage/slack-inbox';
-import { createOutputBlobs } from '../shared/storage/output-blobs';
+import { createAppBlobs } from '../shared/storage/output-blobs';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
@@ -52,11 +52,9 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
   const log = overrides.log ?? ((line: string) => console.error(line));
-  // Bot Service's Slack channel shows a chart by link to a blob; with identity-based storage no blob container is
-  // wired yet, and its charts stay text (README).
-  const { connectionString } = config.storage;
-  const chartLink =
-    connectionString && createChartLinks(createOutputBlobs({ connectionString, container: CHART_CONTAINER }), log);
+  // Bot Service's Slack channel shows a chart by link to a blob of the app's storage account (when it has one).
+  const chartBlobs = createAppBlobs(config.storage, CHART_CONTAINER);
+  const chartLink = chartBlobs && createChartLinks(chartBlobs, log);
   const transport = createBotFrameworkTransport(config.bot, chartLink ? { chartLink } : {});
   const slack =
     config.slack &&

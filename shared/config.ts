@@ -360,7 +360,8 @@ const STORAGE_PREFIX = 'AzureWebJobsStorage__';
 /**
  * AzureWebJobsStorage as the Functions host reads it: a connection string, or (when that is unset) the
  * identity-based settings `__accountName` or `__tableServiceUri` + `__queueServiceUri`, with `__clientId` naming a
- * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code uses no blob.
+ * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code keeps chart
+ * images there (bot/chart-links.ts), and does without them when neither is set.
  */
 export function storageSettings(env: Env = process.env): StorageSettings {
   const connectionString = env.AzureWebJobsStorage?.trim();
@@ -379,7 +380,13 @@ export function storageSettings(env: Env = process.env): StorageSettings {
         `(or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`,
     );
   };
-  const identity = { tableServiceUri: uri('table'), queueServiceUri: uri('queue'), clientId: setting('clientId') };
+  const blob = setting('blobServiceUri') ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
+  const identity = {
+    tableServiceUri: uri('table'),
+    queueServiceUri: uri('queue'),
+    ...(blob ? { blobServiceUri: blob.replace(/\/+$/, '') } : {}),
+    clientId: setting('clientId'),
+  };
   return { connectionString: '', identity };
 }
 

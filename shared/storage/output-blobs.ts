@@ -14,13 +14,15 @@ import {
   generateBlobSASQueryParameters,
   type UserDelegationKey,
 } from '@azure/storage-blob';
+import { resolveStorage, type StorageSettings } from './table';
 
 export type OutputStorage =
   | { connectionString: string; container: string }
   | {
       containerUrl: string;
-      credential: TokenCredential /** Resource id of the pools' user-assigned identity. */;
-      identity: string;
+      credential: TokenCredential;
+      /** Resource id of the pools' user-assigned identity (Azure Batch outputs only). */
+      identity?: string;
     };
 
 export interface OutputBlob {
@@ -45,6 +47,17 @@ export interface OutputBlobs {
 export interface WritableBlobs extends OutputBlobs {
   /** Writes one blob (replacing it), creating the container first where the app may (a connection string). */
   put(blobName: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+/**
+ * A container of the app's own storage account (AzureWebJobsStorage): by its connection string (Azurite locally),
+ * or by the app's identity where the settings name a blob service; undefined when they name none.
+ */
+export function createAppBlobs(target: StorageSettings, container: string): WritableBlobs | undefined {
+  const r = resolveStorage(target);
+  if ('connectionString' in r) return r.connectionString ? createOutputBlobs({ ...r, container }) : undefined;
+  const service = r.identity.blobServiceUri;
+  return service ? createOutputBlobs({ containerUrl: `${service}/${container}`, credential: r.credential }) : undefined;
 }
 
 /** A task's upload SAS outlives any job we run: Batch AI's longest wall clock was 7 days. */
@@ -97,7 +110,7 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
   return {
     containerUrl: container.url,
     async put(blobName, bytes, contentType) {
-      if (local) await ensureContainer();
+      await ensureContainer();
       await container
         .getBlockBlobClient(blobName)
         .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });

@@ -24,6 +24,8 @@ export interface StorageOptions {
 export interface StorageIdentity {
   tableServiceUri: string;
   queueServiceUri: string;
+  /** Where the app keeps blobs of its own (chart images); absent: none. */
+  blobServiceUri?: string;
   clientId?: string;
 }
 
@@ -39,7 +41,7 @@ export type StorageTarget = string | StorageSettings;
 // One credential per identity: it caches its tokens, so every table and queue client shares them.
 const credentials = new WeakMap<StorageIdentity, TokenCredential>();
 
-function resolve(
+export function resolveStorage(
   target: StorageTarget,
 ): { connectionString: string } | { identity: StorageIdentity; credential: TokenCredential } {
   if (typeof target === 'string') return { connectionString: target };
@@ -59,7 +61,7 @@ const insecure = (connectionStringOrUrl: string) =>
   );
 
 export async function openTable(target: StorageTarget, name: string, opts: StorageOptions = {}): Promise<TableClient> {
-  const r = resolve(target);
+  const r = resolveStorage(target);
   const options: TableServiceClientOptions = {
     allowInsecureConnection: insecure('identity' in r ? r.identity.tableServiceUri : r.connectionString),
     additionalPolicies: (opts.tablePolicies ?? []).map((policy) => ({ policy, position: 'perCall' as const })),
@@ -77,7 +79,7 @@ export async function openQueue(
   name: string,
   options: StoragePipelineOptions = {},
 ): Promise<QueueClient> {
-  const r = resolve(target);
+  const r = resolveStorage(target);
   const client =
     'identity' in r
       ? new QueueClient(`${r.identity.queueServiceUri.replace(/\/+$/, '')}/${name}`, r.credential, options)
