@@ -143,8 +143,16 @@ suite('the local product in a browser', () => {
     expect(await image.getAttribute('src')).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/chart-images\/.*\?.*sig=/,
     );
-    // The browser fetched the PNG from Azurite and drew it at its size.
-    await page.waitForFunction((img) => (img as HTMLImageElement).naturalWidth === 640, await image.elementHandle());
+    // The browser fetched the PNG from Azurite and drew it at its size. Queried afresh each time: the card is
+    // replaced in place on every update, so an element held from before may never load.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLImageElement>('.activity.bot .sk-message img.sk-image')].some(
+          (img) => img.complete && img.naturalWidth === 640,
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await image.getAttribute('alt')).toMatch(/^loss [\d.]+ → [\d.]+ over steps/);
   }, 60_000);
 });
