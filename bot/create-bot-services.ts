@@ -17,7 +17,7 @@ import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { createProgressReader, type ProgressReader } from './progress-reader';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
-import { createSlackTransport, type SlackTransport, type SlackTransportOptions } from './slack/transport';
+import type { SlackTransport, SlackTransportOptions } from './slack/transport';
 import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
@@ -40,6 +40,20 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
   slack?: Pick<SlackTransportOptions, 'clock'>;
 };
 
+/**
+ * The Slack app's transport, built (and @slack/web-api required) on its first send, update or drain: a Teams
+ * turn shares this root and never loads it (bench cold-start).
+ */
+function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
+  let built: SlackTransport | undefined;
+  const get = () =>
+    (built ??= (require('./slack/transport') as typeof import('./slack/transport')).createSlackTransport(opts));
+  return {
+    sender: { send: (c, v) => get().sender.send(c, v), update: (c, id, v) => get().sender.update(c, id, v) },
+    drain: (message, bot) => get().drain(message, bot),
+  };
+}
+
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
   const [stores, followUps, inbox, progressWatches] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
@@ -53,7 +67,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
   const slack =
     config.slack &&
     inbox &&
-    createSlackTransport({
+    lazySlackTransport({
       slack: config.slack,
       inbox,
       ...overrides.slack,
