@@ -9,6 +9,7 @@ import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createCardActionClaims } from '../shared/storage/card-action-claims';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
 import { createBot } from './bot';
@@ -55,15 +56,18 @@ function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
 }
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const [stores, followUps, inbox, progressWatches] = await Promise.all([
+  const [stores, followUps, inbox, progressWatches, claims] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
     createProgressWatchStore(config.storage),
+    createCardActionClaims(config.storage),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
-  const transport = createBotFrameworkTransport(config.bot);
+  const now = overrides.now ?? (() => new Date());
+  const log = overrides.log ?? ((line: string) => console.error(line));
+  const transport = createBotFrameworkTransport(config.bot, { cardActions: { claims, now, log } });
   const slack =
     config.slack &&
     inbox &&
@@ -80,8 +84,8 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
     progressWatches,
-    now: overrides.now ?? (() => new Date()),
-    log: overrides.log ?? ((line) => console.error(line)),
+    now,
+    log,
   };
   const progressReader = createProgressReader({
     ...deps,
