@@ -9,13 +9,16 @@
 // change to these two files and package.json: see ARCHITECTURE.md.
 import {
   ActivityTypes,
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   TurnContext,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type InvokeResponse,
-} from 'botbuilder';
+} from 'botbuilder-core';
+// botbuilder's index loads its whole barrel (transcript stores on fs-extra, the speak middleware's HTML parser,
+// skills, Teams helpers: ~90 modules a turn never uses); CloudAdapter alone is its lib/cloudAdapter. botbuilder is
+// archived, so that path stays as it is.
+import { CloudAdapter } from 'botbuilder/lib/cloudAdapter';
 import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
 import type { Config } from '../../shared/config';
 import type { StoredConversation } from '../../shared/storage/index';
