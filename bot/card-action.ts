@@ -29,12 +29,8 @@ export interface CardAction {
   input: TurnInput;
 }
 
-export interface CardActionAnswer {
-  /** What the invoke answers: a card that replaces the clicked one, or a message that leaves it as it is. */
-  answer: { card: View } | { message: string };
-  /** The operation and the card's update; resolves when both ended (never rejects). */
-  settled: Promise<void>;
-}
+/** What the invoke answers: a card that replaces the clicked one, or a message that leaves it as it is. */
+export type CardActionAnswer = { card: View } | { message: string };
 
 /** What the working card names: the command up to its first option or parameter (a value may be a secret). */
 export function shownCommand(text: string): string {
@@ -59,17 +55,12 @@ export async function answerCardAction(
   const { input } = action;
   const shown = `\`${shownCommand(input.text)}\``;
   const claim = await deps.claims.claim(input.conversation.conversationId, action.id);
-  if (claim.status === 'done') {
-    return {
-      answer: { message: `${shown} already ran (once); its card shows the result.` },
-      settled: Promise.resolve(),
-    };
-  }
+  if (claim.status === 'done') return { message: `${shown} already ran (once); its card shows the result.` };
   if (claim.status === 'running') {
     const text =
       `${shown} was received before and runs once: this card shows its result when it ends. If it does not ` +
       'change, that run was interrupted: see `jobs` or `audit` before asking again.';
-    return { answer: { card: noticeView('Already received', text) }, settled: Promise.resolve() };
+    return { card: noticeView('Already received', text) };
   }
   const who = input.user.name ?? input.user.id;
   const working = noticeView('Working…', `${shown} for ${who}: this card shows the result when it ends.`, [
@@ -82,7 +73,8 @@ export async function answerCardAction(
     },
   ]);
   const conv = input.conversation;
-  const settled = (async () => {
+  // Runs on after the answer went out: in this process, which may be stopped; the claim covers that.
+  void (async () => {
     // Never rejects: a failure of the operation is its error view, which replaces the working card.
     const reply = await bot.turn(input);
     // The operation ended: from here a redelivery hears that it ran, whatever happens to the card's update.
@@ -98,5 +90,5 @@ export async function answerCardAction(
   })().catch((e: unknown) => {
     deps.log(`[bot] card action ${action.id}: ${redactText(toError(e).message)}`);
   });
-  return { answer: { card: working }, settled };
+  return { card: working };
 }

@@ -78,9 +78,10 @@ async function adaptiveCardAction(a: Activity, bot: ChatBot, actions: CardAction
     return invokeError(400, 'BadRequest', "Expected an Action.Execute with verb 'command' and data.command.");
   const { claims } = actions;
   if (!claims) return invokeError(503, 'NotConfigured', 'Card actions need the claims store: this bot has none.');
-  const { answer } = await answerCardAction(
+  if (!a.id) return invokeError(400, 'BadRequest', "Expected the invoke's activity id (a redelivery repeats it).");
+  const answer = await answerCardAction(
     { ...actions, claims },
-    { id: a.id ?? '', ...(a.replyToId ? { cardId: a.replyToId } : {}), input: turnInput(a, text) },
+    { id: a.id, ...(a.replyToId ? { cardId: a.replyToId } : {}), input: turnInput(a, text) },
     bot,
   );
   return invokeAnswer(

@@ -63,7 +63,6 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     if (stored) store.replace(t.cid, messageId, { ...stored, timing: { ...t.timing } });
     if (t.timing.ackMs !== undefined && t.timing.answerMs !== undefined) timings.delete(messageId);
   };
-  const since = (messageId: string) => Math.round(performance.now() - (timings.get(messageId)?.sent ?? 0));
 
   const activityBody = async (req: IncomingMessage) => {
     const body = await readJson(req);
@@ -76,8 +75,10 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
   const postActivity: Handler = async (req, res, [cid, replyToId]) => {
     const activity = await activityBody(req);
     const proactive = !inTurn.get(cid);
-    const answering = replyToId && timings.get(replyToId)?.timing.answerMs === undefined ? replyToId : undefined;
-    if (answering) record(answering, { answerMs: since(answering) });
+    // The bot's first reply to a user message is its answer.
+    const waiting = replyToId ? timings.get(replyToId) : undefined;
+    if (replyToId && waiting && waiting.timing.answerMs === undefined)
+      record(replyToId, { answerMs: Math.round(performance.now() - waiting.sent) });
     const stored = store.add(cid, {
       ...activity,
       from: activity.from ?? BOT_ACCOUNT,
@@ -102,7 +103,8 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     let ackMs: number;
     let answerMs: number | undefined;
     inTurn.set(cid, (inTurn.get(cid) ?? 0) + 1);
-    timings.set(stored.id, { cid, sent: performance.now(), timing: {} });
+    const sent = performance.now();
+    timings.set(stored.id, { cid, sent, timing: {} });
     // A message the bot never replies to is forgotten once many newer ones wait.
     if (timings.size > MAX_TIMED) timings.delete(timings.keys().next().value as string);
     try {
@@ -114,7 +116,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       });
       status = answer.status;
       await answer.arrayBuffer();
-      ackMs = since(stored.id);
+      ackMs = Math.round(performance.now() - sent);
       answerMs = timings.get(stored.id)?.timing.answerMs;
       record(stored.id, { ackMs });
     } catch (e) {

@@ -4,6 +4,7 @@
 // again runs nothing (the claim in the `sent` table), and says so; a failing call replaces the card with its
 // error card. Real CloudAdapter, Azurite and engine; the backend call is the real one once released.
 import type { Activity } from 'botbuilder';
+import { shownCommand } from '../../bot/card-action';
 import { cardText, message, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import type { ComputePort } from '../../shared/compute/port';
 import { ComputeError } from '../../shared/errors';
@@ -115,4 +116,14 @@ test('a failing backend call replaces the working card with its error card', asy
   const failed = await stack.channel.waitFor('teams-fails', (a) => a.id === 'card-2');
   expect(cardText(failed)).toMatch(/being resized/);
   expect(cardText(failed)).not.toMatch(/Working/);
+});
+
+test('an invoke without an activity id is refused with what was expected; the working card names no value', async () => {
+  const res = await stack.post({ ...invoke('teams-odd', 'x', 'card-3', 'clusters'), id: undefined });
+  expect(res.status).toBe(400);
+  expect(JSON.stringify(res.jsonBody)).toMatch(/activity id/);
+  // Parameters and options may carry secrets: the card names the command up to them.
+  expect(shownCommand('submit train token=s3cret --name run-1')).toBe('submit train');
+  expect(shownCommand('  resize gpu 8 ')).toBe('resize gpu 8');
+  expect(shownCommand('')).toBe('help');
 });
