@@ -138,7 +138,7 @@ test('two approves at once execute once: the second gets "already approved by"',
   expect(losers[0]).toContain(`already approved by ${row.decidedBy!.name}`);
 });
 
-test('reject: nothing runs, later approvals refused; requester may cancel; Teams: card updated after the invoke', async () => {
+test('reject: nothing runs, later approvals refused; requester may cancel; Teams: card updated in place', async () => {
   const c = conv();
   const id = approvalId(await say(c, ADA, 'autoscale gpu 0 9'));
   const before = patches();

@@ -118,7 +118,7 @@ test('a failing backend call replaces the working card with its error card', asy
   expect(cardText(failed)).not.toMatch(/Working/);
 });
 
-test('an invoke without an activity id is refused with what was expected; the working card names no value', async () => {
+test('an invoke without an activity id is refused, saying what is expected; the card names no value', async () => {
   const res = await stack.post({ ...invoke('teams-odd', 'x', 'card-3', 'clusters'), id: undefined });
   expect(res.status).toBe(400);
   expect(JSON.stringify(res.jsonBody)).toMatch(/activity id/);
