@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
+import { benchAck } from './ack';
 import { benchAzureBatch } from './azure-batch';
 import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   'list-jobs': benchListJobs,
   poll: benchPoll,
   'chat-latency': benchChatLatency,
+  ack: benchAck,
   'azure-batch': benchAzureBatch,
   'azure-ml': benchAzureMl,
   'progress-parse': benchProgressParse,

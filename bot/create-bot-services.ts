@@ -9,6 +9,7 @@ import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
 import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createCardActionClaims } from '../shared/storage/card-action-claims';
 import { createAppBlobs } from '../shared/storage/output-blobs';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
@@ -19,7 +20,7 @@ import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { createProgressReader, type ProgressReader } from './progress-reader';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
-import { createSlackTransport, type SlackTransport, type SlackTransportOptions } from './slack/transport';
+import type { SlackTransport, SlackTransportOptions } from './slack/transport';
 import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
@@ -42,24 +43,43 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
   slack?: Pick<SlackTransportOptions, 'clock'>;
 };
 
+/**
+ * The Slack app's transport, built (and @slack/web-api required) on its first send, update or drain: a Teams
+ * turn shares this root and never loads it (bench cold-start).
+ */
+function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
+  let built: SlackTransport | undefined;
+  const get = () =>
+    (built ??= (require('./slack/transport') as typeof import('./slack/transport')).createSlackTransport(opts));
+  return {
+    sender: { send: (c, v) => get().sender.send(c, v), update: (c, id, v) => get().sender.update(c, id, v) },
+    drain: (message, bot) => get().drain(message, bot),
+  };
+}
+
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const [stores, followUps, inbox, progressWatches] = await Promise.all([
+  const [stores, followUps, inbox, progressWatches, claims] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
     createProgressWatchStore(config.storage),
+    createCardActionClaims(config.storage),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
+  const now = overrides.now ?? (() => new Date());
   const log = overrides.log ?? ((line: string) => console.error(line));
   // Bot Service's Slack channel shows a chart by link to a blob of the app's storage account (when it has one).
   const chartBlobs = createAppBlobs(config.storage, CHART_CONTAINER);
   const chartLink = chartBlobs && createChartLinks(chartBlobs, log);
-  const transport = createBotFrameworkTransport(config.bot, chartLink ? { chartLink } : {});
+  const transport = createBotFrameworkTransport(config.bot, {
+    cardActions: { claims, now, log },
+    ...(chartLink ? { chartLink } : {}),
+  });
   const slack =
     config.slack &&
     inbox &&
-    createSlackTransport({
+    lazySlackTransport({
       slack: config.slack,
       inbox,
       ...overrides.slack,
@@ -72,7 +92,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
     progressWatches,
-    now: overrides.now ?? (() => new Date()),
+    now,
     log,
   };
   const progressReader = createProgressReader({

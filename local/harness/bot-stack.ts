@@ -22,6 +22,7 @@ import { httpClientTrusting } from '../../shared/http/trusted-ca';
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { batchAiCompute } from '../../shared/batchai/compute';
 import type { ComputeBackend } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
 import { loadConfig, type Config } from '../../shared/config';
 import { startFakeChannel, type FakeChannel } from './fake-channel';
 import { startOrStop } from './stoppers';
@@ -84,6 +85,8 @@ export async function startBotStack(
     resizeApprovalThreshold?: number;
     env?: Record<string, string>;
     backend?: ComputeBackend;
+    /** Wraps the bot's compute port (Batch AI only): tests hold or fail a backend call. */
+    wrapCompute?: (compute: ComputePort) => ComputePort;
   } = {},
 ): Promise<BotStack> {
   return startOrStop(async (stoppers) => {
@@ -161,7 +164,9 @@ export async function startBotStack(
       // Azure Batch: the compute port from the config, as production builds it. Batch AI: the same client with a
       // short LRO poll interval.
       const compute =
-        opts.backend === 'azurebatch' || opts.backend === 'azureml' ? {} : { compute: batchAiCompute(batchAi) };
+        opts.backend === 'azurebatch' || opts.backend === 'azureml'
+          ? {}
+          : { compute: (opts.wrapCompute ?? ((c) => c))(batchAiCompute(batchAi)) };
       services = await createBotServices(config, { ...compute, log: (l) => logLines.push(l) });
       host = await startFunctionsHost({
         definitions: [createFollowUpsFunction(async () => running())],

@@ -8,9 +8,9 @@ import {
   type TableServiceClientOptions,
   type TransactionAction,
 } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
 import { QueueClient, type StoragePipelineOptions } from '@azure/storage-queue';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { azureAdCredential } from '../azure-ad-credential';
 
 export interface StorageOptions {
   /** Extra pipeline policies added to every Table client (per call). */
@@ -49,7 +49,7 @@ export function resolveStorage(
   if (!identity) return { connectionString: target.connectionString };
   let credential = credentials.get(identity);
   if (!credential) {
-    credential = new DefaultAzureCredential(identity.clientId ? { managedIdentityClientId: identity.clientId } : {});
+    credential = azureAdCredential(identity.clientId);
     credentials.set(identity, credential);
   }
   return { identity, credential };
