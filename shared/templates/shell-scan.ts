@@ -197,6 +197,7 @@ class Lexer {
         } else if (s.startsWith('<<', this.pos)) {
           this.pos += 2;
           this.hereDocument();
+          redirect = false;
         } else this.pos += /^[<>&]+[&|-]?/.exec(s.slice(this.pos, this.pos + 4))![0].length;
       } else if (c === '(' && next === '(' && !word) {
         this.pos += 2;
