@@ -44,6 +44,9 @@ export interface Scan {
 }
 
 const PROMPT = 'in ${…@P}, which expands the value as a prompt string (that runs commands in it)';
+/** Words that may stand before a function definition in the same command (`then f() { … }`). */
+const leadingKeywords = (words: Word[]): boolean =>
+  words.every((w) => /^(if|then|else|elif|do|while|until|!|\{|time)$/.test(w.text) && w.sites.length === 0);
 const BLANK = new Set([' ', '\t']);
 const ENDS_WORD = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
 
@@ -119,8 +122,9 @@ class Lexer {
       redirect = false;
       word = undefined;
       // `function f`: the name is defined, and what follows is the body, a command of its own.
-      if (cmd.words.length === 2 && cmd.words[0]!.text === 'function') {
-        this.functions.add(cmd.words[1]!.text);
+      const n = cmd.words.length;
+      if (n >= 2 && cmd.words[n - 2]!.text === 'function' && leadingKeywords(cmd.words.slice(0, n - 2))) {
+        this.functions.add(cmd.words[n - 1]!.text);
         endPipeline();
       }
     };
@@ -205,9 +209,12 @@ class Lexer {
       } else if (c === '(') {
         // An array assignment's ( … ) lists values; a subshell's lists commands.
         const values = word?.text.endsWith('=');
-        const defines = !values && cmd.words.length === 0 && /^[ \t]*\)/.test(s.slice(this.pos + 1));
-        if (defines && word) this.functions.add(word.text);
         endWord();
+        // `f()` or `f ()`: the name is the command's last word so far, after keywords only.
+        const n = cmd.words.length;
+        const defines =
+          !values && n > 0 && leadingKeywords(cmd.words.slice(0, n - 1)) && /^[ \t]*\)/.test(s.slice(this.pos + 1));
+        if (defines) this.functions.add(cmd.words[n - 1]!.text);
         this.pos++;
         if (values) this.values();
         else this.list(')');
@@ -428,5 +435,8 @@ export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()
   const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
   const lexer = new Lexer(text.replaceAll(MARK, '\uFFFD').replace(PLACEHOLDER, MARK), names, tainted);
   lexer.list();
+  // Also any name that looks defined anywhere, quoted or not: a function missed would leave its $1 untainted.
+  for (const m of text.matchAll(/(?:^|[\s;&|(){}])(?:function\s+([^\s(){};&|]+)|([^\s(){};&|=]+)\s*\(\s*\))/g))
+    lexer.functions.add(m[1] ?? m[2]!);
   return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions };
 }

@@ -92,15 +92,27 @@ test.each([
     { type: 'message', text: 'help', conversation: { id: 'a\ud800b' } },
     '"conversation.id" as well-formed Unicode text',
   ],
-  ['a lone surrogate in from.id', { type: 'message', text: 'help', from: { id: '\udc00' } }, '"from.id" as well-formed'],
+  [
+    'a lone surrogate in from.id',
+    { type: 'message', text: 'help', from: { id: '\udc00' } },
+    '"from.id" as well-formed',
+  ],
   ['a lone surrogate in the text', { type: 'message', text: 'help \ud83d' }, '"text" as well-formed'],
   [
     'a lone surrogate in a channelData id',
     { type: 'message', text: 'help', channelData: { tenant: { id: 't\ud800' } } },
     '"channelData.tenant.id" as well-formed',
   ],
-  ['a NUL in recipient.id', { type: 'message', text: 'help', recipient: { id: 'b\u0000' } }, '"recipient.id" is at most'],
-  ['a NUL in channelData.team.id', { type: 'message', text: 'help', channelData: { team: { id: '\u0001' } } }, 'team.id'],
+  [
+    'a NUL in recipient.id',
+    { type: 'message', text: 'help', recipient: { id: 'b\u0000' } },
+    '"recipient.id" is at most',
+  ],
+  [
+    'a NUL in channelData.team.id',
+    { type: 'message', text: 'help', channelData: { team: { id: '\u0001' } } },
+    'team.id',
+  ],
 ])('%s: 400 saying what was expected, nothing sent', async (_name, extra, words) => {
   const conv = `bad-${++n}`;
   const res = await post({ ...base(conv), ...extra });
