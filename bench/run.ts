@@ -5,6 +5,7 @@ import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
+import { benchExhaustion } from './exhaustion';
 import { benchListJobs } from './list-jobs';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   'progress-parse': benchProgressParse,
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
+  exhaustion: benchExhaustion,
 };
 
 async function main(): Promise<void> {
