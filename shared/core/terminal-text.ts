@@ -5,9 +5,11 @@
 
 // CSI (ESC [ or the 8-bit 0x9b: parameters, intermediates, a final byte), OSC, DCS, SOS, PM and APC strings up
 // to their terminator (BEL or ESC \) or the end of the line, then any other two-character escape.
-const SEQUENCES =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control sequences on purpose
-  /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -~]?/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control sequences on purpose
+const CSI = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]/.source;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control sequences on purpose
+const STRING = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/.source;
+const SEQUENCES = new RegExp(`${CSI}|${STRING}|\\x1b[ -~]?`, 'g');
 // Every other control character but tab (a line has no newline left).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control characters on purpose
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;

@@ -57,7 +57,7 @@ test('an approval keeps its request sealed; the same key reads it back, another 
   expect((await store.due(new Date('2026-12-07T07:00:00Z'))).map((a) => a.value.id)).toEqual([value.id]);
 });
 
-test('a submit stored in plain text before sealing is refused, asking to submit again; other kinds still read', async () => {
+test('a submit stored in plain text before sealing is refused, asking to submit again; others still read', async () => {
   const table = await openTable(azurite.connectionString, `sealedapprovals${++n}`);
   const plain = (id: string, request: unknown) => ({
     partitionKey: 'approval',
