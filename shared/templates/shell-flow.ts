@@ -9,6 +9,11 @@ const WRAPPERS = new Set(['command', 'builtin', 'exec', 'nohup', 'env', 'sudo', 
 const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'coproc']);
 export const ASSIGNMENT = /^[A-Za-z_]\w*(\[[^=]*\])?\+?=/;
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
+/**
+ * Variables bash itself sets from what a command was given or read: `$_` (the last argument), REPLY, MAPFILE,
+ * OPTARG, BASH_REMATCH (`[[ $v =~ … ]]`), BASH_ARGV, and the directories `cd "$v"` leaves in PWD, OLDPWD, DIRSTACK.
+ */
+const SET_BY_BASH = ['_', 'REPLY', 'MAPFILE', 'OPTARG', 'BASH_REMATCH', 'BASH_ARGV', 'PWD', 'OLDPWD', 'DIRSTACK'];
 
 /** The command's name as bash would look it up (no placeholder in it), without its directory. */
 export function nameOf(w: Word | undefined): string {
@@ -68,6 +73,7 @@ export function taintedBy(scan: Scan): { names: string[]; assignments: Word[] } 
   const names: string[] = [];
   const assignments: Word[] = [];
   const any = scan.sites.length > 0;
+  if (any) names.push(...SET_BY_BASH);
   for (const pipeline of scan.pipelines)
     for (const c of pipeline) {
       for (const w of c.words) {

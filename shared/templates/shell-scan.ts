@@ -154,8 +154,8 @@ class Lexer {
         this.pos++;
         break;
       }
-      if (cond && ENDS_WORD.has(c) && !BLANK.has(c) && c !== '\n') {
-        // Inside [[ … ]], && || ( ) < > are the condition's own words.
+      // Inside [[ … ]], && || ( ) < > are the condition's own words; right after its `]]` (`]];`) they are not.
+      if (cond && ENDS_WORD.has(c) && !BLANK.has(c) && c !== '\n' && word?.text !== ']]') {
         endWord();
         startWord().text = c;
         this.pos++;
@@ -405,6 +405,8 @@ class Lexer {
       if (indirect || (s[this.pos] === '#' && /[\w@*]/.test(s[this.pos + 1] ?? ''))) this.pos++;
       const how = indirect ? 'in ${!…}, whose value names a variable (bash evaluates subscripts in names)' : undefined;
       const at = this.sites.length;
+      // ${!#}: the last positional parameter's value.
+      if (indirect && s[this.pos] === '#' && this.tainted.has('@')) this.site(quote, undefined, '@');
       const name = this.variable(quote, how, true);
       this.pos += name?.length ?? 0;
       // ${x@P} expands the value as a prompt string, which runs $( ) in it.

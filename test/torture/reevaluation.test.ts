@@ -70,6 +70,13 @@ describe('a value that bash would read again through a name, a function or neste
     ['source /dev/stdin <<< "{{msg}}"', /piped into a program/],
     ['bash /dev/stdin <<< "{{msg}}"', /piped into a program/],
     ['enable -f "{{msg}}" x', /enable/],
+    // Variables bash sets from what a command was given, and a command right after `]]`.
+    ['echo "{{msg}}"; eval "$_"', /\$_ /],
+    ['[[ "{{msg}}" =~ (.*) ]]; eval "${BASH_REMATCH[1]}"', /BASH_REMATCH/],
+    ['read <<< "{{msg}}"; eval "$REPLY"', /REPLY/],
+    ['cd "{{msg}}" && eval "$PWD"', /PWD/],
+    ['f(){ eval "${!#}"; }; f "{{msg}}"', /positional/],
+    ['X="{{msg}}"; [[ -n x ]]; eval "$X"', /\$X .*eval/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);

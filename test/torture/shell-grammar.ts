@@ -141,6 +141,12 @@ const EVALUATED: Array<(h: string) => string> = [
   (h) => `echo ${h} | while read -r l; do eval "$l"; done`,
   (h) => `for x in ${h}; do eval "$x"; done`,
   (h) => `source /dev/stdin <<< ${h}`,
+  (h) => `: ${h}; [[ -n x ]]; eval "$V"`,
+  (h) => `[[ ${h} =~ (.*) ]]; eval "\${BASH_REMATCH[1]}"`,
+  (h) => `echo ${h} >/dev/null; eval "$_"`,
+  (h) => `read -r <<< ${h}; eval "$REPLY"`,
+  (h) => `f(){ eval "\${!#}"; }; f ${h}`,
+  (h) => `cd /tmp; cd ${h} 2>/dev/null; eval "$OLDPWD"`,
 ];
 
 /** Text before the command that a quoter without bash's rules misreads. */
