@@ -7,6 +7,7 @@ import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
 import { benchExhaustion } from './exhaustion';
 import { benchListJobs } from './list-jobs';
+import { benchMasking } from './masking';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
   exhaustion: benchExhaustion,
+  masking: benchMasking,
 };
 
 async function main(): Promise<void> {
