@@ -25,6 +25,8 @@ export interface Site {
 export interface Word {
   text: string;
   sites: Array<{ site: Site; at: number }>;
+  /** Holds an expansion ($x, ${…}, $( ), `…`, $(( ))): what bash runs or passes is known only at run time. */
+  expanded?: true;
 }
 
 export interface Command {
@@ -291,6 +293,7 @@ class Lexer {
     } else if (c === '$') this.dollar(quote);
     else if (c === '`') {
       this.pos++;
+      for (const w of this.open) w.expanded = true;
       this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () => this.list('`'));
     } else if (c === MARK) {
       this.site(quote);
@@ -333,6 +336,7 @@ class Lexer {
 
   private dollar(quote: 'bare' | 'double'): void {
     const next = this.s[this.pos + 1];
+    if (next !== "'" && next !== '"') for (const w of this.open) w.expanded = true;
     if (next === "'" && quote === 'bare') {
       this.pos += 2;
       this.until("'", 'ansi', true);

@@ -77,6 +77,10 @@ describe('a value that bash would read again through a name, a function or neste
     ['cd "{{msg}}" && eval "$PWD"', /PWD/],
     ['f(){ eval "${!#}"; }; f "{{msg}}"', /positional/],
     ['X="{{msg}}"; [[ -n x ]]; eval "$X"', /\$X .*eval/],
+    // A command named by an expansion may be any interpreter: what follows its code flag is program text.
+    [`"$PYTHON" -c "print('{{msg}}')"`, /after a code flag of a command named by an expansion/],
+    ['${SHELL:-bash} -c "echo {{msg}}"', /code flag/],
+    [`$(command -v python3) -c 'print("{{msg}}")'`, /code flag/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);

@@ -147,6 +147,8 @@ const EVALUATED: Array<(h: string) => string> = [
   (h) => `read -r <<< ${h}; eval "$REPLY"`,
   (h) => `f(){ eval "\${!#}"; }; f ${h}`,
   (h) => `cd /tmp; cd ${h} 2>/dev/null; eval "$OLDPWD"`,
+  (h) => `"\${PY:-python3}" -c "print('${h}')"`,
+  (h) => `\${SH:-bash} -c "echo ${h}"`,
 ];
 
 /** Text before the command that a quoter without bash's rules misreads. */
