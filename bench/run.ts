@@ -6,7 +6,9 @@ import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
+import { benchExhaustion } from './exhaustion';
 import { benchListJobs } from './list-jobs';
+import { benchMasking } from './masking';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
@@ -25,6 +27,8 @@ const benches: Record<string, () => Promise<void>> = {
   'progress-parse': benchProgressParse,
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
+  exhaustion: benchExhaustion,
+  masking: benchMasking,
 };
 
 async function main(): Promise<void> {

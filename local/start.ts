@@ -9,6 +9,7 @@
 // Ctrl-C or SIGTERM stops it all. startLocalStack() is the same
 // thing for tests (free ports, temp data).
 import { randomBytes } from 'node:crypto';
+import { localSecretsKey } from './secrets-key';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDefinitions } from '../functions/index';
@@ -88,6 +89,8 @@ export function localEnv(
     connectionString: string;
     storageAccount: { name: string; key: string };
     slack: { apiUrl: string; signingSecret: string };
+    /** SECRETS_KEY from the data folder (secrets-key.ts), unless the environment sets one. */
+    secretsKey: string;
     batch?: { account: string; url: string; key: string };
     azureml?: { url: string; caFile: string };
   },
@@ -115,6 +118,7 @@ export function localEnv(
     COMPUTE_DEFAULT_EXPERIMENT: base.COMPUTE_DEFAULT_EXPERIMENT || 'default',
     COMPUTE_DEFAULT_CLUSTER: base.COMPUTE_DEFAULT_CLUSTER || 'cpu',
     AzureWebJobsStorage: parts.connectionString,
+    SECRETS_KEY: base.SECRETS_KEY || parts.secretsKey,
     ...account,
     ...compute,
     // No app id: the local chat sends unauthenticated activities, as the Bot Framework Emulator does.
@@ -230,6 +234,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         connectionString: azurite.connectionString,
         storageAccount: engine.storageAccount,
         slack: { apiUrl: slack.apiUrl, signingSecret },
+        secretsKey: localSecretsKey(opts.dataDir),
         batch: batchAccount,
         azureml: engine.azureml,
       }),

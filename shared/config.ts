@@ -363,7 +363,25 @@ const STORAGE_PREFIX = 'AzureWebJobsStorage__';
  * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code keeps chart
  * images there (bot/chart-links.ts), and does without them when neither is set.
  */
+/** SECRETS_KEY: 32 bytes in base64, which seal secret values at rest (shared/storage/sealed.ts). */
+export function secretsKey(env: Env): Buffer | undefined {
+  const raw = env.SECRETS_KEY?.trim();
+  if (!raw) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw))
+    throw new InputError(
+      'ConfigMissing',
+      `SECRETS_KEY: expected 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes.`,
+    );
+  return key;
+}
+
 export function storageSettings(env: Env = process.env): StorageSettings {
+  const key = secretsKey(env);
+  return key ? { ...storageTarget(env), secretsKey: key } : storageTarget(env);
+}
+
+function storageTarget(env: Env): StorageSettings {
   const connectionString = env.AzureWebJobsStorage?.trim();
   if (connectionString) return { connectionString };
   const setting = (name: string) => env[STORAGE_PREFIX + name]?.trim() || undefined;

@@ -8,6 +8,7 @@ import type { ComputeBackend } from './compute/model';
 export const ErrorCode = {
   ActivityInvalid: 'ActivityInvalid',
   ApprovalNotFound: 'ApprovalNotFound',
+  ApprovalUnreadable: 'ApprovalUnreadable',
   AzuriteNotRunning: 'AzuriteNotRunning',
   BadRequest: 'BadRequest',
   BodyInvalid: 'BodyInvalid',

@@ -16,6 +16,7 @@ import type { TableClient } from '@azure/data-tables';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
 import { SLACK_TURNS_QUEUE } from './queue-names';
+import { seal, sealingKey, unseal } from './sealed';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
 export { SLACK_TURNS_QUEUE };
@@ -46,6 +47,8 @@ export interface SlackInboxOptions {
   now?: () => number;
   /** Seconds before a busy conversation's message comes back (default 1). */
   busyDelaySeconds?: number;
+  /** SECRETS_KEY (sealed.ts): a turn's body is kept sealed (a submit typed in chat carries its values). */
+  secretsKey?: Buffer;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -77,6 +80,7 @@ export function parseSlackTurnsMessage(raw: unknown): string {
 
 export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackInboxOptions = {}): SlackInbox {
   const now = opts.now ?? Date.now;
+  const sealKey = opts.secretsKey ?? sealingKey({ connectionString: '' });
   const enqueue = (conversation: string, delaySeconds?: number) =>
     queue.sendMessage(Buffer.from(JSON.stringify({ conversation })).toString('base64'), {
       ...(delaySeconds ? { visibilityTimeout: delaySeconds } : {}),
@@ -103,12 +107,18 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
   async function next(partitionKey: string): Promise<(SlackTurn & { rowKey: string }) | undefined> {
     const filter = `PartitionKey eq '${partitionKey}' and RowKey lt '${LEASE_ROW}'`;
     for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const body = unseal(joined(row), sealKey, `${partitionKey}/${row.rowKey}`);
+      // Sealed under another key (an instance configured otherwise): it can never run here; dropped, not stuck.
+      if (body === undefined) {
+        await table.deleteEntity(partitionKey, row.rowKey as string);
+        return next(partitionKey);
+      }
       return {
         rowKey: row.rowKey as string,
         conversation: row.conversation as string,
         requestKey: row.requestKey as string,
         contentType: row.contentType as string,
-        body: joined(row),
+        body,
       };
     }
     return undefined;
@@ -133,7 +143,7 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
           conversation: turn.conversation,
           requestKey: turn.requestKey,
           contentType: turn.contentType,
-          ...split(turn.body),
+          ...split(seal(turn.body, sealKey, `${row.partitionKey}/${row.rowKey}`)),
         });
         await enqueue(turn.conversation);
       } catch (e) {
@@ -171,5 +181,5 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
 /** Opens (creating if missing) the `slack-turns` queue and the `slackturns` table. */
 export async function createSlackInbox(target: StorageTarget, opts: SlackInboxOptions = {}): Promise<SlackInbox> {
   const [queue, table] = await Promise.all([openQueue(target, SLACK_TURNS_QUEUE), openTable(target, TABLE)]);
-  return slackInbox(queue, table, opts);
+  return slackInbox(queue, table, { secretsKey: sealingKey(target), ...opts });
 }

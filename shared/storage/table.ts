@@ -33,6 +33,8 @@ export interface StorageIdentity {
 export interface StorageSettings {
   connectionString: string;
   identity?: StorageIdentity;
+  /** SECRETS_KEY: what seals secret values at rest (sealed.ts). */
+  secretsKey?: Buffer;
 }
 
 /** A connection string ('UseDevelopmentStorage=true', Azurite's explicit form, a real account) or the settings. */
