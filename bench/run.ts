@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
+import { benchAlertLatency } from './alert-latency';
 import { benchAzureBatch } from './azure-batch';
 import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
@@ -25,6 +26,7 @@ const benches: Record<string, () => Promise<void>> = {
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
   scale: benchScale,
+  alerts: benchAlertLatency,
 };
 
 async function main(): Promise<void> {

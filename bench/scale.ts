@@ -151,7 +151,7 @@ export async function benchScale(): Promise<void> {
           name: `${label}: ${what} peak RSS`,
           value: Math.round(r.peakRssMiB),
           unit: 'MiB',
-          note: 'goal ≤ 200; the child process running the tick',
+          note: `goal ≤ 200; the child process running the tick (${Math.round(r.startRssMiB)} MiB before it)`,
         });
         record({
           name: `${label}: ${what} requests`,

@@ -11,7 +11,7 @@ import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect } from '../core/collect';
-import { diffWorkspace, rowsDigest, type ObservedJob } from '../core/diff';
+import { diffWorkspace, rowsDigest, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
 import type { SnapshotChange, SnapshotIndex } from '../storage/snapshot-store';
@@ -25,7 +25,7 @@ export interface PollerDeps {
   now?: () => Date;
   /** Experiments listed (and ended jobs read) at once per workspace (default 8). */
   concurrency?: number;
-  /** Workspaces polled at once (default 8): a tick's memory is that many workspaces' listings, not all of them. */
+  /** Workspaces polled at once (default 4): a tick's memory is that many workspaces' listings, not all of them. */
   workspaceConcurrency?: number;
   /**
    * How long a stored event batch is kept when its message did not complete (default 8 days: longer than a
@@ -53,10 +53,18 @@ export interface TickReport {
   swept: number;
 }
 
-/** One experiment's part of a tick: what to announce and write, and why it stopped short if it did. */
+/** What a listing saw of an experiment whose digest moved (or that vanished, `listed` false). */
+interface Moved {
+  jobs: ObservedJob[];
+  listed: boolean;
+  /** '' after a listing that stopped part way: it matches no later listing. */
+  digest: string;
+}
+
+/** One experiment's listing in a tick: `moved` when its rows need a diff; why it stopped short if it did. */
 interface ExperimentPoll {
-  events?: BackendEvent[];
-  change?: SnapshotChange;
+  experiment: string;
+  moved?: Moved;
   failure?: string;
 }
 
@@ -86,8 +94,8 @@ export function createPoller(deps: PollerDeps): Poller {
     }
   }
 
-  /** Lists one experiment and diffs it against its stored rows, which are read only when its digest moved. */
-  async function pollExperiment(
+  /** Lists one experiment; its jobs are kept only when their digest moved from the stored one. */
+  async function observeExperiment(
     ws: WorkspaceRef,
     experiment: string,
     listed: boolean,
@@ -102,12 +110,23 @@ export function createPoller(deps: PollerDeps): Poller {
     } catch (e) {
       failure = `experiment ${experiment}: ${toError(e).message}`;
       // Nothing seen: nothing to commit; the stored rows and digest wait for a listing that completes.
-      if (jobs.length === 0) return { failure };
+      if (jobs.length === 0) return { experiment, failure };
     }
-    const stored = index.digests.get(experiment);
     const digest = failure ? '' : rowsDigest(jobs.map((o) => o.row));
-    if (listed && digest === stored) return {};
-    const previous = await snapshots.experiment(ws, experiment);
+    if (listed && digest === index.digests.get(experiment)) return { experiment };
+    return { experiment, moved: { jobs, listed, digest }, ...(failure ? { failure } : {}) };
+  }
+
+  /** Diffs a moved experiment against its stored rows → its events and its change (rows, then digest). */
+  function diffExperiment(
+    ws: WorkspaceRef,
+    p: ExperimentPoll & { moved: Moved },
+    previous: Map<string, SnapshotRow>,
+    index: SnapshotIndex,
+  ) {
+    const { experiment, failure } = p;
+    const { jobs, listed, digest } = p.moved;
+    const stored = index.digests.get(experiment);
     const baseline = !index.baselined && stored === undefined;
     const diff = diffWorkspace(ws, previous, { jobs, clusters: [] }, { baseline, partial: !!failure });
     // A vanished experiment's digest goes with its rows; one never digested (rows from before digests) has none.
@@ -117,7 +136,7 @@ export function createPoller(deps: PollerDeps): Poller {
       deletes: diff.deletes,
       ...(value === undefined ? {} : { digest: { experiment, value } }),
     };
-    return { events: diff.events, change, ...(failure ? { failure } : {}) };
+    return { events: diff.events, change };
   }
 
   async function pollWorkspace(ws: WorkspaceRef, at: string) {
@@ -138,10 +157,15 @@ export function createPoller(deps: PollerDeps): Poller {
     // Without the experiments' list, none is known to be gone.
     const gone = experiments ? [...known].filter((e) => !listed.has(e)) : [];
     const parts = await mapLimit([...listed, ...gone], concurrency, (e) =>
-      pollExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
+      observeExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
         failed(`experiment ${e}`)(err);
-        return {};
+        return { experiment: e };
       }),
+    );
+    const moved = parts.filter((p): p is ExperimentPoll & { moved: Moved } => p.moved !== undefined);
+    const stored = await snapshots.experimentRows(
+      ws,
+      moved.map((p) => p.experiment),
     );
     const found: BackendEvent[] = [];
     const changes: SnapshotChange[] = [];
@@ -152,10 +176,11 @@ export function createPoller(deps: PollerDeps): Poller {
       found.push(...diff.events);
       changes.push({ upserts: diff.upserts, deletes: diff.deletes });
     }
-    for (const p of parts) {
-      if (p.failure) failures.push(p.failure);
-      if (p.events) found.push(...p.events);
-      if (p.change) changes.push(p.change);
+    for (const p of parts) if (p.failure) failures.push(p.failure);
+    for (const p of moved) {
+      const d = diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index);
+      found.push(...d.events);
+      changes.push(d.change);
     }
     if (found.length > 0)
       await events.enqueue(ws, await mapLimit(found, concurrency, (e) => withEndDetails(ws, e)), at);
@@ -206,7 +231,7 @@ export function createPoller(deps: PollerDeps): Poller {
         .failing()
         .then((f) => new Set(f.map((x) => x.workspace)))
         .catch(() => undefined);
-      const results = await mapLimit(deps.workspaces, deps.workspaceConcurrency ?? 8, async (ws) => {
+      const results = await mapLimit(deps.workspaces, deps.workspaceConcurrency ?? 4, async (ws) => {
         const name = workspaceLabel(ws);
         let r: WorkspaceTick;
         try {

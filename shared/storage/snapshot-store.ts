@@ -42,8 +42,11 @@ export interface SnapshotStore {
   /** Every row of the workspace. `baselined` false: the workspace was never polled (no meta row yet). */
   load(ws: WorkspaceRef): Promise<{ rows: Map<string, SnapshotRow>; baselined: boolean }>;
   index(ws: WorkspaceRef): Promise<SnapshotIndex>;
-  /** The job rows of one experiment (one range query). */
-  experiment(ws: WorkspaceRef, experiment: string): Promise<Map<string, SnapshotRow>>;
+  /**
+   * The job rows of these experiments, by experiment: one range query for one experiment, one query of all the
+   * workspace's job rows for more (a query costs the service a scan of its range; Azurite scans its table).
+   */
+  experimentRows(ws: WorkspaceRef, experiments: string[]): Promise<Map<string, Map<string, SnapshotRow>>>;
   /** The experiments that have job rows (row keys only). */
   experiments(ws: WorkspaceRef): Promise<string[]>;
   /**
@@ -148,7 +151,15 @@ export function snapshotStore(table: TableClient): SnapshotStore {
       }
       return out;
     },
-    experiment: (ws, experiment) => rowsWhere(prefixFilter(workspaceKey(ws), `job:${experiment}:`)),
+    async experimentRows(ws, experiments) {
+      const out = new Map(experiments.map((e) => [e, new Map<string, SnapshotRow>()]));
+      if (experiments.length === 0) return out;
+      const prefix = experiments.length === 1 ? `job:${experiments[0]}:` : 'job:';
+      for (const [key, row] of await rowsWhere(prefixFilter(workspaceKey(ws), prefix))) {
+        out.get(experimentOf(key))?.set(key, row);
+      }
+      return out;
+    },
     async experiments(ws) {
       const names = new Set<string>();
       for await (const e of table.listEntities<Entity>({
