@@ -1,10 +1,13 @@
-// One poll tick: for every configured workspace, observe (observe.ts), diff against the snapshot rows
-// (core/diff.ts), enqueue the events (stored as one batch, one message: storage/event-queue.ts), then write
-// the changed rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick
-// (dropped by the notifier's markers) instead of losing them. At most once per `sweepEveryMs` a tick also
-// deletes stored event batches older than the retention (the ones no completed message cleaned up).
-// Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
-// failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
+// One poll tick: for every configured workspace (a few at once, so memory holds a few workspaces' listings),
+// list clusters, experiments and each experiment's jobs; an experiment whose rows hash to its stored digest is
+// done, the others are diffed against their snapshot rows (core/diff.ts); then the events are enqueued (stored
+// as one batch, one message: storage/event-queue.ts) and the changed rows written, each experiment's digest
+// after its rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick (dropped
+// by the notifier's markers) instead of losing them. A tick commits what succeeded: a listing that fails (the
+// clusters, one experiment, or one experiment's later page) leaves what it did not show for the next tick.
+// At most once per `sweepEveryMs` a tick also deletes stored event batches older than the retention.
+// Workspaces are independent: one failing (in whole or in part) is recorded once (pollstatus row) and logged
+// when it starts failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
 // Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
 import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
