@@ -7,8 +7,8 @@
 // clusters, one experiment, or one experiment's later page) leaves what it did not show for the next tick.
 // At most once per `sweepEveryMs` a tick also deletes stored event batches older than the retention.
 // Workspaces are independent: one failing (in whole or in part) is recorded once (pollstatus row) and logged
-// when it starts failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
-// Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
+// when it starts failing and when it recovers, not every tick. A job that ended without its exit code in the
+// listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
 import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
