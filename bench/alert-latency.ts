@@ -124,7 +124,7 @@ export async function benchAlertLatency(): Promise<void> {
     });
     const notify = createNotifyFunction(async () => ({ notifier }));
     await poller.tick(); // the baseline: the background jobs are known before the host starts
-    const host = await stoppers.track(
+    await stoppers.track(
       'functions host',
       startFunctionsHost({
         definitions: [
@@ -157,7 +157,6 @@ export async function benchAlertLatency(): Promise<void> {
       }),
       (h) => h.stop(),
     );
-    void host;
 
     // 1. Bursts, each at a seeded phase after a tick started.
     const ends = new Map<string, number>();
