@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
 import { benchAck } from './ack';
+import { benchAlertLatency } from './alert-latency';
 import { benchAzureBatch } from './azure-batch';
 import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
@@ -13,6 +14,7 @@ import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
 import { benchProgressReader } from './progress-reader';
+import { benchScale } from './scale';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -29,6 +31,8 @@ const benches: Record<string, () => Promise<void>> = {
   chaos: benchChaos,
   exhaustion: benchExhaustion,
   masking: benchMasking,
+  scale: benchScale,
+  alerts: benchAlertLatency,
 };
 
 async function main(): Promise<void> {
