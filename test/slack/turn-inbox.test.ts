@@ -1,14 +1,14 @@
-// The Slack inbox on Azurite: a request key is accepted once; a request that could not be queued is not
+// The chat turns inbox on Azurite: a request key is accepted once; a request that could not be queued is not
 // remembered (Slack's retry after our 500 is accepted); a long body survives the table's property limit.
 import { QueueClient } from '@azure/storage-queue';
-import { slackInbox, type SlackTurn } from '../../shared/storage/slack-inbox';
+import { turnInbox, type QueuedTurn } from '../../shared/storage/turn-inbox';
 import { openTable } from '../../shared/storage/table';
 import { useAzurite } from '../support/azurite';
 
 const azurite = useAzurite();
 let n = 0;
 
-const turn = (over: Partial<SlackTurn> = {}): SlackTurn => ({
+const turn = (over: Partial<QueuedTurn> = {}): QueuedTurn => ({
   conversation: 'T0TEAM:C0GENERAL',
   requestKey: 'event:Ev1',
   body: '{"type":"event_callback"}',
@@ -20,7 +20,7 @@ async function fresh() {
   n++;
   const queue = new QueueClient(azurite.connectionString, `inbox-${n}`);
   const table = await openTable(azurite.connectionString, `inbox${n}`);
-  return { queue, inbox: slackInbox(queue, table) };
+  return { queue, inbox: turnInbox(queue, table) };
 }
 
 test('a request that could not be queued is forgotten, so that its retry is accepted, and then only once', async () => {
