@@ -46,7 +46,7 @@ export function shownCommand(text: string): string {
     words.push(w);
   }
   const shown = words.join(' ') || 'help';
-  return `\`${shown.length > 80 ? `${shown.slice(0, 79)}…` : shown}\``;
+  return shown.length > 80 ? `${shown.slice(0, 79)}…` : shown;
 }
 
 export function noticeView(title: string, text: string, facts: Array<{ title: string; value: string }> = []): View {
@@ -55,7 +55,7 @@ export function noticeView(title: string, text: string, facts: Array<{ title: st
 
 export async function answerCardAction(deps: CardActionDeps, action: CardAction): Promise<CardActionAnswer> {
   const { input } = action;
-  const shown = shownCommand(input.text);
+  const shown = `\`${shownCommand(input.text)}\``;
   const conversation = input.conversation.conversationId;
   let outcome: 'queued' | 'duplicate';
   try {
@@ -71,7 +71,7 @@ export async function answerCardAction(deps: CardActionDeps, action: CardAction)
   }
   if (outcome === 'duplicate') {
     if ((await deps.claims.state(conversation, action.id)) === 'done')
-      return { message: `${shown} already ran (once); its card shows the result.` };
+      return { message: `${shown} already ran (once); its card shows how it ended.` };
     const text = `${shown} was received before and runs once: this card shows its result when it ends.`;
     return { card: noticeView('Already received', text) };
   }
