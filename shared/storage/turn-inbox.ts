@@ -195,6 +195,6 @@ async function createTurnInbox(
 export const createSlackInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
   createTurnInbox(target, SLACK_TURNS_QUEUE, 'slackturns', opts);
 
-/** Teams card actions' inbox: the `card-actions` queue and the `cardactions` table; a row stays until its run returns. */
+/** Teams card actions' inbox: the `card-actions` queue and the `cardactions` table; rows stay until run. */
 export const createCardActionInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
   createTurnInbox(target, CARD_ACTIONS_QUEUE, 'cardactions', { keepUntilRun: true, ...opts });

@@ -182,7 +182,7 @@ test('a run that died mid-way: the queue delivers it again, nothing runs twice, 
   expect(scaleCalls.length).toBe(before);
 });
 
-test('an action that could not be enqueued is refused with an error, runs nothing, and its retry runs once', async () => {
+test('not enqueued: the invoke is refused with an error and nothing runs; its retry runs once', async () => {
   await ackOnlyInstance();
   const before = scaleCalls.length;
   const queue = new QueueClient(stack.config.storage.connectionString, CARD_ACTIONS_QUEUE);
