@@ -33,8 +33,8 @@ function earlierRunView(action: CardAction, status: 'running' | 'done'): View {
   return status === 'running'
     ? noticeView(
         'Interrupted',
-        `${shown} started and was interrupted before it ended; it does not run again. See \`jobs\` or \`audit\` ` +
-          'for what it did before asking again.',
+        `${shown} started, and its run was interrupted before this card could show how it ended; it does not run ` +
+          'again. See `jobs` or `audit` for what it did before asking again.',
       )
     : noticeView('Ran once', `${shown} ran once, but its result could not be shown here: see \`jobs\` or \`audit\`.`);
 }

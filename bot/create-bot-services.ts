@@ -1,8 +1,9 @@
 // The bot's composition root: from one Config to the compute port (COMPUTE_BACKEND), Table stores, the `followups`
-// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the Slack app transport when its secrets
-// are set, one sender routing each conversation to the transport that stored it, the bot, and the step that the
-// `followups` queue function runs. The messages and followups functions (and the local host through them) use this;
-// tests pass overrides but the same real parts.
+// queue, the card actions' inbox and runner (the `card-actions` queue), the Bot Framework transport (CloudAdapter
+// and its proactive sender), the Slack app transport when its secrets are set, one sender routing each
+// conversation to the transport that stored it, the bot, and the step that the `followups` queue function runs.
+// The messages, followups and card-actions functions (and the local host through them) use this; tests pass
+// overrides but the same real parts.
 import { createCompute } from '../shared/create-compute';
 import { maskingTails } from '../shared/services/masked-tails';
 import type { Config } from '../shared/config';
