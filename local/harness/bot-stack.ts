@@ -1,8 +1,9 @@
 // The whole chat stack for bot tests and the chat-latency benchmark (a harness, not part of the product): the REAL
 // local engine (jobs run as processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function,
 // the `followups` and `card-actions` queue functions in the Functions dev host (cards updated in place), and a fake
-// channel (the only fake: Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests. `backend: 'azurebatch'`: the same
-// stack with the product on the engine's Azure Batch facade (account = the workspace, pool = cluster gpu).
+// channel (the only fake: Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
+// `backend: 'azurebatch'`: the same stack with the product on the engine's Azure Batch facade (account = the
+// workspace, pool = cluster gpu).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
