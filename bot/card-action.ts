@@ -3,20 +3,23 @@
 // error ("Your app has five seconds to respond to the invoke": Microsoft Learn, Teams platform docs, "Respond to
 // the dialog submit action", learn.microsoft.com/microsoftteams/platform/messaging-extensions/how-to/
 // action-commands/respond-to-task-module-submit), and one backend call can take longer than that (a cold start,
-// an ARM operation). So the answer is the clicked card in a working state (what runs, for whom, since when; no
-// buttons, so it cannot be pressed again); the turn runs after it, and the same card is updated in place with
-// the result, or with the error card, through the transport's sender (as follow-ups update cards).
-// The claim (shared/storage/card-action-claims.ts) makes a redelivered invoke run nothing: it is told that the
-// action was received before, or ran.
+// an ARM operation). Nothing runs after the answer in this process (a Functions instance may be stopped then):
+// the action is kept, sealed (its command may carry a secret value), in the card actions' inbox
+// (shared/storage/turn-inbox.ts) and its conversation enqueued on `card-actions`; only then is the invoke
+// answered with the clicked card in a working state (what runs, for whom, since when; no buttons, so it cannot
+// be pressed again). The queue function runs it (card-action-run.ts) and updates the same card in place.
+// Not kept or not enqueued: the invoke is answered with an error and nothing runs. The inbox accepts an invoke
+// id once, so a redelivered invoke runs nothing and is told where the first one is (card-action-claims.ts).
 import type { View } from '../shared/core/views';
 import { redactText } from '../shared/core/redact';
 import { toError } from '../shared/errors';
 import type { CardActionClaims } from '../shared/storage/card-action-claims';
-import type { ChatBot, ConversationSender, TurnInput } from './transport';
+import type { TurnInbox } from '../shared/storage/turn-inbox';
+import type { TurnInput } from './transport';
 
 export interface CardActionDeps {
-  claims: CardActionClaims;
-  sender: ConversationSender;
+  inbox: Pick<TurnInbox, 'accept'>;
+  claims: Pick<CardActionClaims, 'state'>;
   now(): Date;
   log(line: string): void;
 }
@@ -29,10 +32,13 @@ export interface CardAction {
   input: TurnInput;
 }
 
-/** What the invoke answers: a card that replaces the clicked one, or a message that leaves it as it is. */
-export type CardActionAnswer = { card: View } | { message: string };
+/**
+ * What the invoke answers: a card that replaces the clicked one, a message that leaves it as it is, or an error
+ * (the action was not kept: nothing runs).
+ */
+export type CardActionAnswer = { card: View } | { message: string } | { notAccepted: string };
 
-/** What the working card names: the command up to its first option or parameter (a value may be a secret). */
+/** What a card action's notices name: the command up to its first option or parameter (a value may be a secret). */
 export function shownCommand(text: string): string {
   const words: string[] = [];
   for (const w of text.trim().split(/\s+/)) {
@@ -43,52 +49,40 @@ export function shownCommand(text: string): string {
   return shown.length > 80 ? `${shown.slice(0, 79)}…` : shown;
 }
 
-function noticeView(title: string, text: string, facts: Array<{ title: string; value: string }> = []): View {
+export function noticeView(title: string, text: string, facts: Array<{ title: string; value: string }> = []): View {
   return { kind: 'text', title, text, facts, actions: [] };
 }
 
-export async function answerCardAction(
-  deps: CardActionDeps,
-  action: CardAction,
-  bot: ChatBot,
-): Promise<CardActionAnswer> {
+export async function answerCardAction(deps: CardActionDeps, action: CardAction): Promise<CardActionAnswer> {
   const { input } = action;
   const shown = `\`${shownCommand(input.text)}\``;
-  const claim = await deps.claims.claim(input.conversation.conversationId, action.id);
-  if (claim.status === 'done') return { message: `${shown} already ran (once); its card shows the result.` };
-  if (claim.status === 'running') {
-    const text =
-      `${shown} was received before and runs once: this card shows its result when it ends. If it does not ` +
-      'change, that run was interrupted: see `jobs` or `audit` before asking again.';
+  const conversation = input.conversation.conversationId;
+  let outcome: 'queued' | 'duplicate';
+  try {
+    outcome = await deps.inbox.accept({
+      conversation,
+      requestKey: `${conversation}\n${action.id}`,
+      body: JSON.stringify(action),
+      contentType: 'application/json',
+    });
+  } catch (e) {
+    deps.log(`[bot] card action ${action.id} not accepted: ${redactText(toError(e).message)}`);
+    return { notAccepted: `${shown} was not accepted (storage did not answer) and did not run: try again.` };
+  }
+  if (outcome === 'duplicate') {
+    if ((await deps.claims.state(conversation, action.id)) === 'done')
+      return { message: `${shown} already ran (once); its card shows how it ended.` };
+    const text = `${shown} was received before and runs once: this card shows its result when it ends.`;
     return { card: noticeView('Already received', text) };
   }
   const who = input.user.name ?? input.user.id;
-  const working = noticeView('Working…', `${shown} for ${who}: this card shows the result when it ends.`, [
-    {
-      title: 'Started',
-      value: deps
-        .now()
-        .toISOString()
-        .replace(/\.\d+Z$/, 'Z'),
-    },
-  ]);
-  const conv = input.conversation;
-  // Runs on after the answer went out: in this process, which may be stopped; the claim covers that.
-  void (async () => {
-    // Never rejects: a failure of the operation is its error view, which replaces the working card.
-    const reply = await bot.turn(input);
-    // The operation ended: from here a redelivery hears that it ran, whatever happens to the card's update.
-    await claim.done();
-    let messageId = action.cardId;
-    try {
-      if (messageId) await deps.sender.update(conv, messageId, reply.view);
-      else messageId = (await deps.sender.send(conv, reply.view)).id;
-    } catch (e) {
-      deps.log(`[bot] card action ${action.id}: its result could not be shown: ${redactText(toError(e).message)}`);
-    }
-    if (messageId) await reply.posted(messageId);
-  })().catch((e: unknown) => {
-    deps.log(`[bot] card action ${action.id}: ${redactText(toError(e).message)}`);
-  });
-  return { card: working };
+  const started = deps
+    .now()
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z');
+  return {
+    card: noticeView('Working…', `${shown} for ${who}: this card shows the result when it ends.`, [
+      { title: 'Started', value: started },
+    ]),
+  };
 }

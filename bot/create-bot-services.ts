@@ -1,18 +1,20 @@
 // The bot's composition root: from one Config to the compute port (COMPUTE_BACKEND), Table stores, the `followups`
-// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the Slack app transport when its secrets
-// are set, one sender routing each conversation to the transport that stored it, the bot, and the step that the
-// `followups` queue function runs. The messages and followups functions (and the local host through them) use this;
-// tests pass overrides but the same real parts.
+// queue, the card actions' inbox and runner (the `card-actions` queue), the Bot Framework transport (CloudAdapter
+// and its proactive sender), the Slack app transport when its secrets are set, one sender routing each
+// conversation to the transport that stored it, the bot, and the step that the `followups` queue function runs.
+// The messages, followups and card-actions functions (and the local host through them) use this; tests pass
+// overrides but the same real parts.
 import { createCompute } from '../shared/create-compute';
 import { maskingTails } from '../shared/services/masked-tails';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
-import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createCardActionInbox, createSlackInbox } from '../shared/storage/turn-inbox';
 import { createCardActionClaims } from '../shared/storage/card-action-claims';
 import { createAppBlobs } from '../shared/storage/output-blobs';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
+import { createCardActionRunner, type CardActionRunner } from './card-action-run';
 import { createBot } from './bot';
 import { CHART_CONTAINER, createChartLinks } from './chart-links';
 import type { BotDeps } from './deps';
@@ -32,6 +34,8 @@ export interface BotServices {
    */
   slack?: SlackTransport;
   deps: BotDeps;
+  /** Teams card actions the `messages` function accepted: what the `card-actions` queue function runs. */
+  cardActions: CardActionRunner;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
   /** One tick of the progress reader: what the `progress` timer runs. */
@@ -58,12 +62,13 @@ function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
 }
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const [stores, followUps, inbox, progressWatches, claims] = await Promise.all([
+  const [stores, followUps, inbox, progressWatches, claims, cardInbox] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
     createProgressWatchStore(config.storage),
     createCardActionClaims(config.storage),
+    createCardActionInbox(config.storage),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
@@ -73,7 +78,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
   const chartBlobs = createAppBlobs(config.storage, CHART_CONTAINER);
   const chartLink = chartBlobs && createChartLinks(chartBlobs, log);
   const transport = createBotFrameworkTransport(config.bot, {
-    cardActions: { claims, now, log },
+    cardActions: { inbox: cardInbox, claims, now, log },
     ...(chartLink ? { chartLink } : {}),
   });
   const slack =
@@ -109,6 +114,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     transport,
     ...(slack ? { slack } : {}),
     deps,
+    cardActions: createCardActionRunner({ inbox: cardInbox, claims, sender: transport.sender, log }),
     followUpStep: createFollowUpStep(deps),
     progressReader,
   };

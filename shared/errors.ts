@@ -43,7 +43,7 @@ export const ErrorCode = {
   ScheduleInvalid: 'ScheduleInvalid',
   ScheduleNeverFires: 'ScheduleNeverFires',
   SlackAppRefused: 'SlackAppRefused',
-  SlackTurnsMessageInvalid: 'SlackTurnsMessageInvalid',
+  TurnsMessageInvalid: 'TurnsMessageInvalid',
   SlackUnreachable: 'SlackUnreachable',
   TemplateBadValue: 'TemplateBadValue',
   TemplateDuplicate: 'TemplateDuplicate',

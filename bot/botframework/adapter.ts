@@ -2,8 +2,9 @@
 // as under Express (an empty appId is the local/emulator mode: unauthenticated requests are accepted, so the
 // host must listen on 127.0.0.1 only; otherwise the channel's JWT is validated, 401 when it fails), and each
 // activity becomes a neutral turn: a message or card button → bot.turn → the reply rendered for the channel;
-// a Teams Action.Execute invoke → answered at once with the clicked card in a working state, the turn run after
-// and the card updated in place (bot/card-action.ts); a conversation update → bot.remember.
+// a Teams Action.Execute invoke → kept and enqueued, then answered at once with the clicked card in a working
+// state; the `card-actions` queue function runs it and updates the card in place (bot/card-action.ts,
+// bot/card-action-run.ts); a conversation update → bot.remember.
 // This file and proactive.ts are the only production code importing botbuilder. Moving to its successor,
 // @microsoft/agents-hosting (CloudAdapter, TurnContext, continueConversation, the same Activity JSON), is a
 // change to these two files and package.json: see ARCHITECTURE.md.
@@ -22,7 +23,7 @@ import { CloudAdapter } from 'botbuilder/lib/cloudAdapter';
 import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
 import type { Config } from '../../shared/config';
 import type { StoredConversation } from '../../shared/storage/index';
-import { answerCardAction, type CardActionDeps } from '../card-action';
+import { answerCardAction, type CardActionAnswer, type CardActionDeps } from '../card-action';
 import type { ChatBot, ChatResponse, ChatTransport, ConversationSender, TurnInput } from '../transport';
 import { activityShapeProblem } from './activity-shape';
 import { createProactiveSender, type ProactiveOptions } from './proactive';
@@ -58,38 +59,41 @@ function turnInput(a: Activity, text: string): TurnInput {
   };
 }
 
-/** The invoke answer Teams reads: a card that replaces the clicked one, or a message shown beside it. */
-function invokeAnswer(answer: { card: unknown } | { message: string }): InvokeResponse {
-  const body =
-    'card' in answer
-      ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card }
-      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message };
-  return { status: 200, body };
-}
-
 function invokeError(status: number, code: string, message: string): InvokeResponse {
   return { status, body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } } };
 }
 
-/** Teams Universal Actions: answered at once with the working card; the result replaces it when the turn ends. */
-async function adaptiveCardAction(a: Activity, bot: ChatBot, actions: CardActions): Promise<InvokeResponse> {
+/** The invoke answer Teams reads: a card that replaces the clicked one, a message shown beside it, or an error. */
+function invokeAnswer(answer: CardActionAnswer): InvokeResponse {
+  if ('notAccepted' in answer) return invokeError(503, 'ServiceUnavailable', answer.notAccepted);
+  const body =
+    'card' in answer
+      ? {
+          statusCode: 200,
+          type: ADAPTIVE_CARD_CONTENT_TYPE,
+          value: toActivity(answer.card, 'msteams').attachments?.[0]?.content,
+        }
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message };
+  return { status: 200, body };
+}
+
+/** Teams Universal Actions: kept and enqueued, answered at once with the working card (bot/card-action.ts). */
+async function adaptiveCardAction(a: Activity, actions: CardActionDeps | undefined): Promise<InvokeResponse> {
   const text = executeCommand(a.value);
   if (text === undefined)
     return invokeError(400, 'BadRequest', "Expected an Action.Execute with verb 'command' and data.command.");
-  const { claims } = actions;
-  if (!claims) return invokeError(503, 'NotConfigured', 'Card actions need the claims store: this bot has none.');
+  if (!actions) return invokeError(503, 'NotConfigured', 'Card actions need their inbox: this bot has none.');
   if (!a.id) return invokeError(400, 'BadRequest', "Expected the invoke's activity id (a redelivery repeats it).");
-  const answer = await answerCardAction(
-    { ...actions, claims },
-    { id: a.id, ...(a.replyToId ? { cardId: a.replyToId } : {}), input: turnInput(a, text) },
-    bot,
-  );
   return invokeAnswer(
-    'card' in answer ? { card: toActivity(answer.card, 'msteams').attachments?.[0]?.content } : answer,
+    await answerCardAction(actions, {
+      id: a.id,
+      ...(a.replyToId ? { cardId: a.replyToId } : {}),
+      input: turnInput(a, text),
+    }),
   );
 }
 
-async function runTurn(ctx: TurnContext, bot: ChatBot, actions: CardActions): Promise<void> {
+async function runTurn(ctx: TurnContext, bot: ChatBot, actions: CardActionDeps | undefined): Promise<void> {
   const a = ctx.activity;
   switch (a.type) {
     case ActivityTypes.Message: {
@@ -100,7 +104,7 @@ async function runTurn(ctx: TurnContext, bot: ChatBot, actions: CardActions): Pr
     }
     case ActivityTypes.Invoke: {
       // Other invokes (search, sign-in) are not ours: 501, as botbuilder's ActivityHandler answers them.
-      const response = a.name === 'adaptiveCard/action' ? await adaptiveCardAction(a, bot, actions) : { status: 501 };
+      const response = a.name === 'adaptiveCard/action' ? await adaptiveCardAction(a, actions) : { status: 501 };
       await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
       return;
     }
@@ -150,12 +154,12 @@ function parseActivity(body: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Without claims (a transport built for sending only) a card action is refused, saying so. */
-type CardActions = Omit<CardActionDeps, 'claims'> & { claims?: CardActionDeps['claims'] };
-
 export interface BotFrameworkTransportOptions extends ProactiveOptions {
-  /** Card actions' claims (one run per invoke), clock and log; the card is updated by this transport's sender. */
-  cardActions?: Omit<CardActionDeps, 'sender'>;
+  /**
+   * Card actions' inbox (where an invoke waits for the `card-actions` queue function), claims, clock and log;
+   * without them (a transport built for sending only) a card action is refused, saying so.
+   */
+  cardActions?: CardActionDeps;
 }
 
 export function createBotFrameworkTransport(
@@ -164,12 +168,7 @@ export function createBotFrameworkTransport(
 ): ChatTransport {
   const adapter = createCloudAdapter(bot);
   const sender: ConversationSender = createProactiveSender(adapter, bot.appId, opts);
-  const actions: CardActions = {
-    now: () => new Date(),
-    log: (line) => console.error(line),
-    ...opts.cardActions,
-    sender,
-  };
+  const actions = opts.cardActions;
   return {
     sender,
     async handle(request, chatBot) {

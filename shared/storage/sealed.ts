@@ -1,8 +1,8 @@
 // Secret values at rest: AES-256-GCM under the app's SECRETS_KEY (32 bytes; a Key Vault reference in Azure,
 // generated into the local settings on the first local start). Used for what a table keeps that may hold a
-// secret value: a waiting submit's request (the approvals table) and a Slack turn's raw body (the slackturns
-// table: a submit typed in chat carries its parameter values). The row's own key is bound in as associated data,
-// so a sealed value copied into another row does not open there.
+// secret value: a waiting submit's request (the approvals table) and a chat turn's body (the slackturns and
+// cardactions tables: a submit typed in chat or on a card carries its parameter values). The row's own key is
+// bound in as associated data, so a sealed value copied into another row does not open there.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { StorageTarget } from './table';
 

@@ -6,7 +6,7 @@ import { QueueClient } from '@azure/storage-queue';
 import type { Approval } from '../../shared/core/approval-policy';
 import { InputError } from '../../shared/errors';
 import { approvalStore } from '../../shared/storage/approval-store';
-import { slackInbox } from '../../shared/storage/slack-inbox';
+import { turnInbox } from '../../shared/storage/turn-inbox';
 import { openTable } from '../../shared/storage/table';
 import { useAzurite } from '../support/azurite';
 
@@ -77,7 +77,7 @@ test('a Slack turn (a submit typed in chat) is kept sealed, and read back whole 
   const queue = new QueueClient(azurite.connectionString, `sealedturns-${++n}`);
   await queue.create();
   const table = await openTable(azurite.connectionString, `sealedturns${n}`);
-  const inbox = slackInbox(queue, table, { secretsKey: KEY });
+  const inbox = turnInbox(queue, table, { secretsKey: KEY });
   const body = JSON.stringify({ type: 'event_callback', event: { text: `submit train api_token=${SECRET}` } });
   await inbox.accept({ conversation: 'T1:D1', requestKey: 'event:Ev1', body, contentType: 'application/json' });
   expect(await rawRows(table)).not.toContain(SECRET);
@@ -91,9 +91,9 @@ test('a Slack turn sealed under another key is dropped, not run and not stuck', 
   await queue.create();
   const table = await openTable(azurite.connectionString, `sealedturns${n}`);
   const turn = { conversation: 'T1:D2', requestKey: 'event:Ev2', body: '{}', contentType: 'application/json' };
-  await slackInbox(queue, table, { secretsKey: randomBytes(32) }).accept(turn);
+  await turnInbox(queue, table, { secretsKey: randomBytes(32) }).accept(turn);
   const ran: string[] = [];
-  const inbox = slackInbox(queue, table, { secretsKey: KEY });
+  const inbox = turnInbox(queue, table, { secretsKey: KEY });
   expect(await inbox.drain('T1:D2', async (t) => void ran.push(t.body))).toBe('drained');
   expect(ran).toEqual([]);
   await inbox.accept({ ...turn, requestKey: 'event:Ev3' });

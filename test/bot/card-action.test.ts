@@ -1,13 +1,20 @@
-// Teams card actions are answered before the operation runs: the compute port's scale call is held (a hold point:
-// it waits until the test releases it), and the Action.Execute invoke is answered meanwhile with the clicked card
-// in a working state; released, the same card is updated in place with the result. The same invoke delivered
-// again runs nothing (the claim in the `sent` table), and says so; a failing call replaces the card with its
-// error card. Real CloudAdapter, Azurite and engine; the backend call is the real one once released.
+// Teams card actions are answered before the operation runs, and the operation runs from the `card-actions` queue
+// (in the stack's Functions host), never in the process that answered: the compute port's scale call is held (a
+// hold point: it waits until the test releases it), and the Action.Execute invoke is answered meanwhile with the
+// clicked card in a working state; released, the same card is updated in place with the result. The same invoke
+// delivered again runs nothing (the inbox and the claim in the `sent` table), and says so; a failing call replaces
+// the card with its error card. An instance stopped after the ack, or a run that died mid-way, still ends with
+// the card updated and the operation run at most once; an action that could not be enqueued is refused and does
+// not run. Real CloudAdapter, Azurite, Functions host and engine; the backend call is the real one once released.
+import { QueueClient } from '@azure/storage-queue';
 import type { Activity } from 'botbuilder';
 import { shownCommand } from '../../bot/card-action';
 import { cardText, message, startBotStack, type BotStack } from '../../local/harness/bot-stack';
 import type { ComputePort } from '../../shared/compute/port';
 import { ComputeError } from '../../shared/errors';
+import { createCardActionClaims } from '../../shared/storage/card-action-claims';
+import { CARD_ACTIONS_QUEUE } from '../../shared/storage/queue-names';
+import { openTable } from '../../shared/storage/table';
 import { useStarted } from '../support/use-started';
 
 /** The scale calls that reached the backend, and the hold point they wait at while `held` is set. */
@@ -126,4 +133,68 @@ test('an invoke without an activity id is refused, saying what is expected; the 
   expect(shownCommand('submit train token=s3cret --name run-1')).toBe('submit train');
   expect(shownCommand('  resize gpu 8 ')).toBe('resize gpu 8');
   expect(shownCommand('')).toBe('help');
+});
+
+/** An instance that answers the invoke and is stopped before it runs any queue message (no host). */
+async function ackOnlyInstance(): Promise<void> {
+  await stack.stopBot();
+  await stack.startBot({ queues: false });
+}
+
+/** That instance dropped; fresh services and host on the same storage. */
+async function freshInstance(): Promise<void> {
+  await stack.stopBot();
+  await stack.startBot();
+}
+
+test('stopped after the ack: fresh services on the same storage run it once and update the card', async () => {
+  await ackOnlyInstance();
+  const before = scaleCalls.length;
+  const first = invoke('teams-killed', 'invoke-4', 'card-4', 'resize gpu 1');
+  expect((await answer(first)).card).toMatch(/Working/);
+  await freshInstance();
+  const updated = await stack.channel.waitFor('teams-killed', (a) => a.id === 'card-4');
+  expect(cardText(updated)).toMatch(/Resiz/);
+  expect(cardText(updated)).not.toMatch(/Working|Interrupted/);
+  // The run marked it done before the update: delivered again, the invoke runs nothing.
+  expect((await answer(first)).message).toMatch(/already ran/);
+  expect(scaleCalls.length - before).toBe(1);
+});
+
+test('a run that died mid-way: the queue delivers it again, nothing runs twice, the card says so', async () => {
+  await ackOnlyInstance();
+  const before = scaleCalls.length;
+  expect((await answer(invoke('teams-died', 'invoke-5', 'card-5', 'resize gpu 2'))).card).toMatch(/Working/);
+  // What a run leaves when its instance stops during the operation: the action's claim taken, its row and its
+  // queue message still there (the queue makes the message visible again).
+  const claims = await createCardActionClaims(stack.config.storage);
+  expect((await claims.claim('teams-died', 'invoke-5')).status).toBe('claimed');
+  // The waiting action is kept sealed: its command (which may carry a secret value) is not in the table.
+  const rows = (await openTable(stack.config.storage, 'cardactions')).listEntities();
+  const kept: unknown[] = [];
+  for await (const row of rows) kept.push(row);
+  expect(JSON.stringify(kept)).toMatch(/sealed:v1:/);
+  expect(JSON.stringify(kept)).not.toMatch(/resize gpu/);
+  await freshInstance();
+  const card = await stack.channel.waitFor('teams-died', (a) => a.id === 'card-5');
+  expect(cardText(card)).toMatch(/Interrupted/);
+  expect(cardText(card)).toMatch(/does not run again/);
+  expect(scaleCalls.length).toBe(before);
+});
+
+test('not enqueued: the invoke is refused with an error and nothing runs; its retry runs once', async () => {
+  await ackOnlyInstance();
+  const before = scaleCalls.length;
+  const queue = new QueueClient(stack.config.storage.connectionString, CARD_ACTIONS_QUEUE);
+  await queue.delete();
+  const first = invoke('teams-no-queue', 'invoke-6', 'card-6', 'resize gpu 1');
+  const refused = await stack.post(first);
+  expect(refused.status).toBe(503);
+  expect(JSON.stringify(refused.jsonBody)).toMatch(/not accepted.*did not run/);
+  await freshInstance();
+  // Nothing was kept: the same invoke, delivered again, is accepted and runs once.
+  expect((await answer(first)).card).toMatch(/Working/);
+  const updated = await stack.channel.waitFor('teams-no-queue', (a) => a.id === 'card-6');
+  expect(cardText(updated)).toMatch(/Resiz/);
+  expect(scaleCalls.length - before).toBe(1);
 });
