@@ -157,12 +157,9 @@ function classify(c: Command, ctx: Context): boolean {
   const all = (f: (w: Word) => void) => {
     for (const w of args) f(w);
   };
-  // A command named by an expansion ("$PYTHON", ${SHELL}, $(which python)) may be any interpreter: what follows
-  // a code flag of any of them (-c, -e, -m, -p, --eval) is program text.
-  if (head.expanded) {
-    const at = args.findIndex((w) => /^(-[A-Za-z]*[cemp]|--eval|--command)$/.test(w.text));
-    if (at >= 0) program(args[at + 1], 'after a code flag of a command named by an expansion (it may run it)');
-  }
+  // A command named by an expansion ("$CMD", ${X:-eval}, $(which python), `printf eval`) cannot be known: it may
+  // be eval, a shell or an interpreter, and any of its arguments code.
+  if (head.expanded) all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
   if (['eval', 'trap', 'source', '.', 'enable'].includes(name))
     all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
   if (ctx.aliases.has(name)) all((w) => refuse(w, `in the arguments of the alias ${name}, ${CODE}`));

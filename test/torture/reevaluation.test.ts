@@ -77,10 +77,16 @@ describe('a value that bash would read again through a name, a function or neste
     ['cd "{{msg}}" && eval "$PWD"', /PWD/],
     ['f(){ eval "${!#}"; }; f "{{msg}}"', /positional/],
     ['X="{{msg}}"; [[ -n x ]]; eval "$X"', /\$X .*eval/],
-    // A command named by an expansion may be any interpreter: what follows its code flag is program text.
-    [`"$PYTHON" -c "print('{{msg}}')"`, /after a code flag of a command named by an expansion/],
-    ['${SHELL:-bash} -c "echo {{msg}}"', /code flag/],
-    [`$(command -v python3) -c 'print("{{msg}}")'`, /code flag/],
+    // A command named by an expansion may be eval, a shell or an interpreter: its arguments may be code.
+    [`"$PYTHON" -c "print('{{msg}}')"`, /arguments of a command named by an expansion/],
+    ['${SHELL:-bash} -c "echo {{msg}}"', /named by an expansion/],
+    [`$(command -v python3) -c 'print("{{msg}}")'`, /named by an expansion/],
+    ['E=eval; $E "{{msg}}"', /named by an expansion/],
+    ['"$CMD" "{{msg}}"', /named by an expansion/],
+    ['${X:-eval} {{msg}}', /named by an expansion/],
+    ['$(echo eval) {{msg}}', /named by an expansion/],
+    ['`printf eval` {{msg}}', /named by an expansion/],
+    ['X="{{msg}}"; E=eval; env $E "$X"', /\$X .*named by an expansion/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);
@@ -142,5 +148,11 @@ describe('a value that continues a path in a redirection or after a / follows th
     ['cp a data/{{msg}}', 'b..c'],
   ])('%s ← %j is taken', (commandLine, msg) => {
     expect(() => render(commandLine, msg)).not.toThrow();
+  });
+});
+
+describe('a command named by an expansion still takes numbers and choices', () => {
+  test.each(['E=eval; $E {{n}}', '"$CMD" --steps {{n}}', '$(command -v python3) -c "print({{n}})"'])('%s', (line) => {
+    expect(() => template(line)).not.toThrow();
   });
 });
