@@ -16,10 +16,16 @@ const SEQUENCES = new RegExp(`${CSI}|${STRING}|\\x1b[ -~]?`, 'g');
 // biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control characters on purpose
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
+/**
+ * What a terminal shows of a line redrawn with carriage returns (tqdm and friends): its last redraw. Carriage
+ * returns at its end (CR LF, a redraw to nothing) draw nothing: the text before them stays.
+ */
+export function lastRedraw(line: string): string {
+  let end = line.length;
+  while (line[end - 1] === '\r') end--;
+  return line.slice(line.lastIndexOf('\r', end - 1) + 1, end);
+}
+
 export function stripControls(line: string): string {
-  const plain = line.replace(SEQUENCES, '');
-  // The last redraw that has text: a line ended by CR LF keeps its text.
-  let end = plain.length;
-  while (plain[end - 1] === '\r') end--;
-  return plain.slice(plain.lastIndexOf('\r', end - 1) + 1, end).replace(CONTROLS, '');
+  return lastRedraw(line.replace(SEQUENCES, '')).replace(CONTROLS, '');
 }

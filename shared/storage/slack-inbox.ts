@@ -16,7 +16,7 @@ import type { TableClient } from '@azure/data-tables';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
 import { SLACK_TURNS_QUEUE } from './queue-names';
-import { seal, sealingKey, unseal } from './sealed';
+import { isSealed, seal, sealingKey, unseal } from './sealed';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
 export { SLACK_TURNS_QUEUE };
@@ -49,6 +49,8 @@ export interface SlackInboxOptions {
   busyDelaySeconds?: number;
   /** SECRETS_KEY (sealed.ts): a turn's body is kept sealed (a submit typed in chat carries its values). */
   secretsKey?: Buffer;
+  /** Where a turn dropped unopened is said (its id and why, never its content). */
+  log?: (line: string) => void;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -81,6 +83,7 @@ export function parseSlackTurnsMessage(raw: unknown): string {
 export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackInboxOptions = {}): SlackInbox {
   const now = opts.now ?? Date.now;
   const sealKey = opts.secretsKey ?? sealingKey({ connectionString: '' });
+  const log = opts.log ?? ((line: string) => console.error(line));
   const enqueue = (conversation: string, delaySeconds?: number) =>
     queue.sendMessage(Buffer.from(JSON.stringify({ conversation })).toString('base64'), {
       ...(delaySeconds ? { visibilityTimeout: delaySeconds } : {}),
@@ -107,9 +110,15 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
   async function next(partitionKey: string): Promise<(SlackTurn & { rowKey: string }) | undefined> {
     const filter = `PartitionKey eq '${partitionKey}' and RowKey lt '${LEASE_ROW}'`;
     for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      const body = unseal(joined(row), sealKey, `${partitionKey}/${row.rowKey}`);
-      // Sealed under another key (an instance configured otherwise): it can never run here; dropped, not stuck.
+      const stored = joined(row);
+      const body = unseal(stored, sealKey, `${partitionKey}/${row.rowKey}`);
+      // Sealed under another key (an instance configured otherwise) or kept in plain text before turns were
+      // sealed: it can never run here; dropped, not stuck, and said so.
       if (body === undefined) {
+        const why = isSealed(stored)
+          ? 'it was sealed under another SECRETS_KEY than this app has'
+          : 'it was stored in plain text before turns were sealed';
+        log(`[slack] turn ${partitionKey}/${row.rowKey} dropped unrun: ${why}`);
         await table.deleteEntity(partitionKey, row.rowKey as string);
         return next(partitionKey);
       }

@@ -93,10 +93,39 @@ test('a Slack turn sealed under another key is dropped, not run and not stuck', 
   const turn = { conversation: 'T1:D2', requestKey: 'event:Ev2', body: '{}', contentType: 'application/json' };
   await slackInbox(queue, table, { secretsKey: randomBytes(32) }).accept(turn);
   const ran: string[] = [];
-  const inbox = slackInbox(queue, table, { secretsKey: KEY });
+  const lines: string[] = [];
+  const inbox = slackInbox(queue, table, { secretsKey: KEY, log: (l) => void lines.push(l) });
   expect(await inbox.drain('T1:D2', async (t) => void ran.push(t.body))).toBe('drained');
   expect(ran).toEqual([]);
+  expect(lines).toEqual([
+    expect.stringMatching(/^\[slack\] turn turn-\S+\/\d+-\w+ dropped unrun: .*another SECRETS_KEY/),
+  ]);
   await inbox.accept({ ...turn, requestKey: 'event:Ev3' });
   await inbox.drain('T1:D2', async (t) => void ran.push(t.body));
   expect(ran).toEqual(['{}']);
+});
+
+test('a Slack turn stored in plain text before sealing is dropped with one log line naming it, not its content', async () => {
+  const queue = new QueueClient(azurite.connectionString, `sealedturns-${++n}`);
+  await queue.create();
+  const table = await openTable(azurite.connectionString, `sealedturns${n}`);
+  const body = JSON.stringify({ event: { text: `submit train api_token=${SECRET}` } });
+  await table.createEntity({
+    partitionKey: 'turn-T1:D4',
+    rowKey: '000000000000001-old',
+    conversation: 'T1:D4',
+    requestKey: 'event:Ev4',
+    contentType: 'application/json',
+    body0: body,
+  });
+  const lines: string[] = [];
+  const ran: string[] = [];
+  const inbox = slackInbox(queue, table, { secretsKey: KEY, log: (l) => void lines.push(l) });
+  expect(await inbox.drain('T1:D4', async (t) => void ran.push(t.body))).toBe('drained');
+  expect(ran).toEqual([]);
+  expect(lines).toEqual([
+    '[slack] turn turn-T1:D4/000000000000001-old dropped unrun: it was stored in plain text before turns were sealed',
+  ]);
+  expect(lines.join('\n')).not.toContain(SECRET);
+  expect(await rawRows(table)).not.toContain(SECRET);
 });
