@@ -158,16 +158,16 @@ describe('a command named by an expansion still takes numbers and choices', () =
 });
 
 describe('a value written to a file does not come back as code through that file', () => {
-  const run = (commandLine: string, msg: string, dir: string, marker: string, stubs: string) =>
-    execFileSync('bash', ['-c', commandLine], {
-      encoding: 'utf8',
-      env: { ...stubEnv(), M: marker, P_msg: msg },
-      cwd: dir,
-    });
   let dir: string;
   let stubs: string;
+  const marker = () => join(dir, 'RAN');
   // HOME away from the machine's own: a ~/.bashrc that bash reads may put another `activate` first in PATH.
-  const stubEnv = () => ({ PATH: `${stubs}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir });
+  const bash = (commandLine: string, env: Record<string, string>) =>
+    execFileSync('bash', ['-c', commandLine], {
+      encoding: 'utf8',
+      env: { PATH: `${stubs}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, M: marker(), ...env },
+      cwd: dir,
+    });
   beforeAll(() => {
     dir = tempDir();
     stubs = tempDir();
@@ -199,12 +199,12 @@ describe('a value written to a file does not come back as code through that file
   test.each(runsTheFile)('%s is refused at load, and would have run the value in bash', (commandLine) => {
     expect(refusal(commandLine)).toMatch(/in a file this command line writes and then .* \(a value written there runs/);
     // Without the refusal: the value, referenced as the renderer would, runs in real bash.
-    const marker = join(dir, 'RAN');
-    rmSync(marker, { force: true });
+    rmSync(marker(), { force: true });
     mkdirSync(join(dir, 'out'), { recursive: true });
     const line = commandLine.replaceAll('{{msg}}', '${P_msg}').replaceAll('{{n}}', '${P_msg}');
-    run(line, 'P_x=$(touch "$M"); touch "$M"', dir, marker, stubs);
-    expect(existsSync(marker)).toBe(true);
+    bash(line, { P_msg: 'P_x=$(touch "$M"); touch "$M"' });
+    expect(existsSync(marker())).toBe(true);
+    rmSync(marker());
   });
 
   const HOSTILE = ['$(touch $M)', '`touch $M`', "'; touch $M; '", 'touch $M'];
@@ -213,14 +213,9 @@ describe('a value written to a file does not come back as code through that file
       'echo "{{msg}}" > log.txt; eval "$(conda shell.bash hook)"; source activate env; ' +
       'printf "[%s][%s][%s]" "$hooked" "$activated" "$(cat log.txt)"';
     const body = renderTemplate(template(commandLine), { msg, n: '1' }, { cluster: CLUSTER });
-    const marker = join(dir, 'INJECTED');
     const env = Object.fromEntries((body.properties!.environmentVariables ?? []).map((e) => [e.name, e.value ?? '']));
-    const out = execFileSync('bash', ['-c', body.properties!.customToolkitSettings!.commandLine!], {
-      encoding: 'utf8',
-      env: { ...stubEnv(), M: marker, ...env },
-      cwd: dir,
-    });
-    expect(existsSync(marker)).toBe(false);
+    const out = bash(body.properties!.customToolkitSettings!.commandLine!, env);
+    expect(existsSync(marker())).toBe(false);
     expect(out).toBe(`[yes][env][${msg}]`);
   });
 });
