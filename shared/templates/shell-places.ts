@@ -140,21 +140,21 @@ function nested(ctx: Context, text: string, where: string, positional = false): 
     return;
   }
   const tainted = positional ? new Set([...ctx.tainted, '@']) : ctx.tainted;
-  for (const site of analyse(text, tainted, ctx.depth + 1)) {
+  for (const site of analyse(text, tainted, ctx.depth + 1, ctx.written)) {
     if (site.refuse) refused(ctx, site.name, `${where}: ${site.refuse}`);
     else if (site.program) ctx.extra.push({ name: site.name, variable: true, quote: 'bare', program: site.program });
   }
 }
 
-const baseName = (w: Word): string => w.text.replace(/\/+$/, '').slice(w.text.lastIndexOf('/') + 1);
+const baseName = (w: Word): string => w.text.slice(w.text.lastIndexOf('/') + 1);
 
 /**
  * The files a text writes: its output redirections and tee's files (not /dev/…). Matched by name without the
  * directory, so `> out/f.sh` and `./f.sh` are the same file (sound rather than clever: an unrelated file of the
  * same name is refused too).
  */
-function writtenFiles(pipelines: Command[][]): Set<string> {
-  const out = new Set<string>();
+function writtenFiles(pipelines: Command[][], around: ReadonlySet<string>): Set<string> {
+  const out = new Set(around);
   for (const p of pipelines)
     for (const c of p) {
       const i = headAt(c);
@@ -267,7 +267,13 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
   return out;
 }
 
-function analyse(source: string, tainted: ReadonlySet<string>, depth: number): Site[] {
+/** `written`: the files the text around this code writes (`echo … > f; bash -c 'source f'`). */
+function analyse(
+  source: string,
+  tainted: ReadonlySet<string>,
+  depth: number,
+  written: ReadonlySet<string> = new Set(),
+): Site[] {
   // A variable the command line itself sets from a value (`X="{{msg}}"; eval "$X"`) holds the value too: scan
   // again with it tainted, until no name is added.
   let known = new Set(tainted);
@@ -289,7 +295,7 @@ function analyse(source: string, tainted: ReadonlySet<string>, depth: number): S
     aliases: aliasesOf(scan.pipelines),
     holds: scan.sites.length > 0,
     depth,
-    written: scan.sites.length > 0 || tainted.size > 0 ? writtenFiles(scan.pipelines) : new Set(),
+    written: scan.sites.length > 0 || tainted.size > 0 ? writtenFiles(scan.pipelines, written) : written,
     extra: [],
   };
   for (const pipeline of scan.pipelines) {

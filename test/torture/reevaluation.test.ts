@@ -192,6 +192,7 @@ describe('a value written to a file does not come back as code through that file
     'echo "{{msg}}" > f.sh; bash < f.sh',
     'echo "{{msg}}" > f.sh; cat f.sh | bash',
     'echo "{{msg}}" > f; bash -c "$(cat f)"',
+    `echo "{{msg}}" > f; bash -c 'source f'`,
     'echo "{{n}}" > f; source f',
     // The value need not be in the text: the job's environment holds it.
     'env > f; source f',
