@@ -13,7 +13,7 @@ export async function benchMasking(): Promise<void> {
   const prints = secretPrints(secrets)!;
   const lines = Array.from(
     { length: LINES },
-    (_, i) => `\x1b[32mstep ${i}\x1b[0m loss=0.${i % 997} ${'x'.repeat(150)} tok-3f9a\x1b[0m81c2d7 \r done`,
+    (_, i) => `\r\x1b[32mstep ${i}\x1b[0m loss=0.${i % 997} ${'x'.repeat(150)} tok-3f9a\x1b[0m81c2d7 done\r`,
   );
   const time = (f: (l: string) => string): number => {
     const t0 = performance.now();

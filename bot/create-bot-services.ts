@@ -62,18 +62,18 @@ function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
 }
 
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
+  const log = overrides.log ?? ((line: string) => console.error(line));
   const [stores, followUps, inbox, progressWatches, claims, cardInbox] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
-    config.slack ? createSlackInbox(config.storage) : undefined,
+    config.slack ? createSlackInbox(config.storage, { log }) : undefined,
     createProgressWatchStore(config.storage),
     createCardActionClaims(config.storage),
-    createCardActionInbox(config.storage),
+    createCardActionInbox(config.storage, { log }),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
   const now = overrides.now ?? (() => new Date());
-  const log = overrides.log ?? ((line: string) => console.error(line));
   // Bot Service's Slack channel shows a chart by link to a blob of the app's storage account (when it has one).
   const chartBlobs = createAppBlobs(config.storage, CHART_CONTAINER);
   const chartLink = chartBlobs && createChartLinks(chartBlobs, log);

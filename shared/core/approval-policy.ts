@@ -45,6 +45,13 @@ export interface Approval {
   estimate?: CostEstimate;
 }
 
+/**
+ * A request this app cannot open (sealed under another SECRETS_KEY, or a submit kept in plain text before requests
+ * were sealed): it never runs, but it expires like any other and is shown without its details. `unreadable` says why.
+ */
+export type UnreadableApproval = Omit<Approval, 'request'> & { request?: undefined; unreadable: string };
+export type StoredApproval = Approval | UnreadableApproval;
+
 export type Verdict = 'approve' | 'reject';
 
 export type Decision =
@@ -102,12 +109,12 @@ export function describeRequest(r: ApprovalRequest): string {
 }
 
 /** A pending request past its expiry is expired, even before the timer wrote it so. */
-export function effectiveState(a: Approval, now: Date): ApprovalState {
+export function effectiveState(a: Pick<Approval, 'state' | 'expiresAt'>, now: Date): ApprovalState {
   return a.state === 'pending' && now.getTime() >= Date.parse(a.expiresAt) ? 'expired' : a.state;
 }
 
 /** Marks an overdue pending request expired; undefined when it is not (or no longer) pending and overdue. */
-export function expire(a: Approval, now: Date): Approval | undefined {
+export function expire<A extends StoredApproval>(a: A, now: Date): A | undefined {
   if (a.state !== 'pending' || effectiveState(a, now) !== 'expired') return undefined;
   return { ...a, state: 'expired', decidedAt: now.toISOString() };
 }
@@ -173,7 +180,7 @@ export function shortTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function statusLine(a: Approval, state: ApprovalState): string {
+function statusLine(a: StoredApproval, state: ApprovalState): string {
   const by = a.decidedBy ? nameOf(a.decidedBy) : '';
   switch (state) {
     case 'pending':
@@ -194,9 +201,9 @@ function statusLine(a: Approval, state: ApprovalState): string {
 }
 
 /** The approval card: what, who asked, until when; Approve / Reject while pending. `note` leads (e.g. a refusal). */
-export function approvalView(a: Approval, now: Date, note?: string): TextView {
+export function approvalView(a: StoredApproval, now: Date, note?: string): TextView {
   const state = effectiveState(a, now);
-  const what = describeRequest(a.request);
+  const what = a.request ? describeRequest(a.request) : `Request ${a.id}`;
   const facts = [
     { title: 'Request', value: a.id },
     { title: 'Workspace', value: a.workspace.workspace },
@@ -218,8 +225,11 @@ export function approvalView(a: Approval, now: Date, note?: string): TextView {
           { title: 'Approve', command: commandText({ kind: 'approve', approval: a.id }), style: 'positive' },
           { title: 'Reject', command: commandText({ kind: 'reject', approval: a.id }), style: 'destructive' },
         ]
-      : [{ title: 'Cluster', command: commandText({ kind: 'cluster', cluster: a.request.cluster }) }];
-  const text = statusLine(a, state);
+      : a.request
+        ? [{ title: 'Cluster', command: commandText({ kind: 'cluster', cluster: a.request.cluster }) }]
+        : [];
+  const unread = a.request ? '' : `\n\nIts details cannot be read here: it ${a.unreadable}.`;
+  const text = statusLine(a, state) + unread;
   return {
     kind: 'text',
     title: state === 'pending' ? `${what}?` : `${what}: ${state}`,

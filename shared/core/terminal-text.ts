@@ -1,7 +1,9 @@
 // Pure: a line of a job's output as text to show, without what a terminal would act on. Escape sequences
 // (colours, cursor moves, titles), carriage returns and backspaces are the job's own formatting; left in, they
-// break cards and logs, and they split a printed secret (`abc\e[0mdef`) so that no print matches it. One pass of
-// regular expressions without nested repetition: linear in the line.
+// break cards and logs, and they split a printed secret (`abc\e[0mdef`) so that no print matches it. A carriage
+// return starts the line again (a progress bar redraws itself so): only the text after the last one is shown, as a
+// terminal shows it, never the redraws joined into one long line; a secret split by one is then cut, not shown.
+// Regular expressions without nested repetition: linear in the line.
 
 // CSI (ESC [ or the 8-bit 0x9b: parameters, intermediates, a final byte), OSC, DCS, SOS, PM and APC strings up
 // to their terminator (BEL or ESC \) or the end of the line, then any other two-character escape.
@@ -14,6 +16,16 @@ const SEQUENCES = new RegExp(`${CSI}|${STRING}|\\x1b[ -~]?`, 'g');
 // biome-ignore lint/suspicious/noControlCharactersInRegex: it removes control characters on purpose
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
+/**
+ * What a terminal shows of a line redrawn with carriage returns (tqdm and friends): its last redraw. Carriage
+ * returns at its end (CR LF, a redraw to nothing) draw nothing: the text before them stays.
+ */
+export function lastRedraw(line: string): string {
+  let end = line.length;
+  while (line[end - 1] === '\r') end--;
+  return line.slice(line.lastIndexOf('\r', end - 1) + 1, end);
+}
+
 export function stripControls(line: string): string {
-  return line.replace(SEQUENCES, '').replace(CONTROLS, '');
+  return lastRedraw(line.replace(SEQUENCES, '')).replace(CONTROLS, '');
 }

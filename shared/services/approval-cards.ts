@@ -3,7 +3,7 @@
 // card where they last talked to the bot (core/reach.ts: personal first), and each card sent is recorded with
 // the request. Whenever the request changes (answered, run, expired) every recorded card is updated in place.
 // One conversation failing never stops the others: each send or update stands alone and a failure is logged.
-import { approvalView, type Approval } from '../core/approval-policy';
+import { type Approval, approvalView, type StoredApproval } from '../core/approval-policy';
 import { planCards } from '../core/reach';
 import { redactText } from '../core/redact';
 import { holders, type RolePolicy } from '../core/roles';
@@ -78,7 +78,7 @@ export async function tellApprovers(
 }
 
 /** Updates every approver's card of `a` in place to what `a` is now. Never rejects: the row stays the truth. */
-export async function updateApprovalCards(deps: CardUpdateDeps, a: Approval, now: Date): Promise<FanOutReport> {
+export async function updateApprovalCards(deps: CardUpdateDeps, a: StoredApproval, now: Date): Promise<FanOutReport> {
   let cards: ApprovalCard[];
   try {
     cards = await deps.stores.approvalCards.list(a.id);

@@ -2,7 +2,8 @@
 // answered in time become `expired` (an ETag-guarded write, so an approve landing at the same moment wins or
 // loses cleanly), and the conversation that asked gets the expired card. Only the tick that wrote the expiry
 // sends it; a failed send is logged, not retried (the row stays the truth: `approve <id>` answers "expired").
-// Every approver's card of the request is updated in place to say it expired.
+// Every approver's card of the request is updated in place to say it expired. A request this app cannot open
+// (another SECRETS_KEY, or kept in plain text before sealing) expires the same way: expiry needs no content.
 import { approvalView, expire } from '../core/approval-policy';
 import { toError } from '../errors';
 import type { Stores } from '../storage/index';
@@ -38,7 +39,7 @@ async function expireDue(deps: ExpireDeps, now: Date): Promise<ExpireReport> {
         command: `expire ${next.id}`,
         kind: 'expire',
         target: next.id,
-        ...(next.request.cluster ? { cluster: next.request.cluster } : {}),
+        ...(next.request?.cluster ? { cluster: next.request.cluster } : {}),
         workspace: next.workspace.workspace.toLowerCase(),
         conversationId: next.conversationId,
         result: 'ok',

@@ -4,7 +4,7 @@
 // The request is sealed (sealed.ts): a waiting submit holds its secret parameters' values until it runs.
 import { randomBytes } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
-import type { Approval } from '../core/approval-policy';
+import type { Approval, StoredApproval } from '../core/approval-policy';
 import { InputError, ProtocolError } from '../errors';
 import { isSealed, seal, unseal } from './sealed';
 import { getIfExists, statusOf, type Versioned } from './table';
@@ -13,10 +13,13 @@ export interface ApprovalStore {
   /** Inserts a new request under a fresh id. */
   create(a: Omit<Approval, 'id'>): Promise<Versioned<Approval>>;
   get(id: string): Promise<Versioned<Approval> | undefined>;
-  /** Writes `a` only if the row still has `etag`: the new ETag, or undefined when someone else wrote first. */
-  replace(a: Approval, etag: string): Promise<string | undefined>;
-  /** Pending requests whose expiry is at or before `now`. */
-  due(now: Date): Promise<Array<Versioned<Approval>>>;
+  /**
+   * Writes `a` only if the row still has `etag`: the new ETag, or undefined when someone else wrote first. An
+   * unreadable request is written without its request: it never runs, and a plain one's values leave the table.
+   */
+  replace(a: StoredApproval, etag: string): Promise<string | undefined>;
+  /** Pending requests whose expiry is at or before `now`, those this app cannot open too (expiry needs no request). */
+  due(now: Date): Promise<Array<Versioned<StoredApproval>>>;
 }
 
 const PK = 'approval';
@@ -32,43 +35,43 @@ interface Row {
 const unreadable = (id: string | undefined, why: string) =>
   new InputError('ApprovalUnreadable', `Request ${id} ${why}: it cannot be run. Ask for it again (submit it again).`);
 
-/** The stored body with its request opened: a row that does not open is refused, never shown. */
-function opened(e: Row, key: Buffer): Partial<Approval> {
-  const a = JSON.parse(e.body) as Partial<Approval> & { request?: unknown };
-  if (typeof a.request === 'string' && isSealed(a.request)) {
-    const request = unseal(a.request, key, `approval/${e.rowKey}`);
-    if (request === undefined) throw unreadable(e.rowKey, 'was sealed under another SECRETS_KEY than this app has');
-    return { ...a, request: JSON.parse(request) };
+/** The stored body with its request opened, or what is left of it with why it does not open. */
+function opened(e: Row, key: Buffer): Partial<StoredApproval> {
+  const { request, ...a } = JSON.parse(e.body) as Partial<Approval> & { request?: unknown; unreadable?: string };
+  if (typeof request === 'string' && isSealed(request)) {
+    const text = unseal(request, key, `approval/${e.rowKey}`);
+    if (text === undefined) return { ...a, unreadable: 'was sealed under another SECRETS_KEY than this app has' };
+    return { ...a, request: JSON.parse(text) };
   }
   // Written before requests were sealed: a submit's may hold secret values in plain text, and is not run.
-  if ((a.request as { kind?: unknown } | undefined)?.kind === 'submit')
-    throw unreadable(e.rowKey, 'was stored before requests were encrypted at rest');
-  return a as Partial<Approval>;
+  if ((request as { kind?: unknown } | undefined)?.kind === 'submit')
+    return { ...a, unreadable: 'was stored before requests were encrypted at rest' };
+  return (request === undefined ? a : { ...a, request }) as Partial<StoredApproval>;
 }
 
-function toVersioned(e: Row, key: Buffer): Versioned<Approval> {
+function toVersioned(e: Row, key: Buffer): Versioned<StoredApproval> {
   const a = opened(e, key);
   if (
     typeof a !== 'object' ||
     a === null ||
     a.id !== e.rowKey ||
     typeof a.state !== 'string' ||
-    !a.request ||
+    !(a.request || ('unreadable' in a && typeof a.unreadable === 'string')) ||
     !a.requestedBy
   ) {
     throw new ProtocolError(
       `approval ${e.rowKey}: expected a stored Approval with id, state, request and requestedBy.`,
     );
   }
-  return { value: a as Approval, etag: e.etag ?? '*' };
+  return { value: a as StoredApproval, etag: e.etag ?? '*' };
 }
 
-const columns = (a: Approval, key: Buffer) => ({
+const columns = (a: StoredApproval, key: Buffer) => ({
   partitionKey: PK,
   rowKey: a.id,
   state: a.state,
   expiresAt: a.expiresAt,
-  body: JSON.stringify({ ...a, request: seal(JSON.stringify(a.request), key, `approval/${a.id}`) }),
+  body: JSON.stringify(a.request ? { ...a, request: seal(JSON.stringify(a.request), key, `approval/${a.id}`) } : a),
 });
 
 /** `key`: SECRETS_KEY (sealed.ts), which seals each request. */
@@ -88,7 +91,11 @@ export function approvalStore(table: TableClient, key: Buffer): ApprovalStore {
     },
     async get(id) {
       const e = await getIfExists<Row>(table, PK, id);
-      return e && toVersioned(e, key);
+      if (!e) return undefined;
+      // A row that does not open is refused, never shown or run.
+      const v = toVersioned(e, key);
+      if (!v.value.request) throw unreadable(id, v.value.unreadable);
+      return v as Versioned<Approval>;
     },
     async replace(a, etag) {
       try {
@@ -100,16 +107,9 @@ export function approvalStore(table: TableClient, key: Buffer): ApprovalStore {
       }
     },
     async due(now) {
-      const out: Array<Versioned<Approval>> = [];
+      const out: Array<Versioned<StoredApproval>> = [];
       const filter = odata`PartitionKey eq ${PK} and state eq 'pending' and expiresAt le ${now.toISOString()}`;
-      for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) {
-        // A row this app cannot open is refused when someone answers it; expiry passes it by.
-        try {
-          out.push(toVersioned(e, key));
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err;
-        }
-      }
+      for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) out.push(toVersioned(e, key));
       return out;
     },
   };

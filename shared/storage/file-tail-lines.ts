@@ -1,5 +1,6 @@
 // Pure: the bytes at the end of a log file → its last whole lines. No I/O, so every boundary case is a
-// plain unit test.
+// plain unit test. A line is what a terminal shows of it (terminal-text.ts): its last redraw.
+import { lastRedraw } from '../core/terminal-text';
 
 export interface TailLines {
   lines: string[];
@@ -26,17 +27,7 @@ export function tailLines(bytes: Uint8Array, offset: number, maxLines: number): 
   const text = new TextDecoder('utf-8').decode(bytes.subarray(start));
   const all = text.split('\n');
   if (all[all.length - 1] === '') all.pop(); // the final newline ends the last line; it starts none
-  const lines = all.map(screenLine);
+  const lines = all.map(lastRedraw);
   const kept = lines.length > maxLines ? lines.slice(lines.length - maxLines) : lines;
   return { lines: kept, truncated: offset > 0 || kept.length < lines.length };
-}
-
-/**
- * What a terminal shows for one line: CRLF's CR is dropped, and progress bars (tqdm and friends redraw with
- * a bare CR) show their last state instead of every redraw.
- */
-function screenLine(line: string): string {
-  const body = line.endsWith('\r') ? line.slice(0, -1) : line;
-  const cr = body.lastIndexOf('\r');
-  return cr < 0 ? body : body.slice(cr + 1);
 }

@@ -21,7 +21,7 @@ import type { TableClient } from '@azure/data-tables';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
 import { CARD_ACTIONS_QUEUE, SLACK_TURNS_QUEUE } from './queue-names';
-import { seal, sealingKey, unseal } from './sealed';
+import { isSealed, seal, sealingKey, unseal } from './sealed';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
 const LEASE_ROW = '~lease'; // sorts after every turn row (digits)
@@ -54,6 +54,8 @@ export interface TurnInboxOptions {
   secretsKey?: Buffer;
   /** The row is removed after its run rather than before: the runner keeps the operation at most once. */
   keepUntilRun?: boolean;
+  /** Where a turn dropped unopened is said (its id and why, never its content). */
+  log?: (line: string) => void;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -83,6 +85,7 @@ export function parseTurnsMessage(raw: unknown, queueName: string): string {
 export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInboxOptions = {}): TurnInbox {
   const now = opts.now ?? Date.now;
   const sealKey = opts.secretsKey ?? sealingKey({ connectionString: '' });
+  const log = opts.log ?? ((line: string) => console.error(line));
   const enqueue = (conversation: string, delaySeconds?: number) =>
     queue.sendMessage(Buffer.from(JSON.stringify({ conversation })).toString('base64'), {
       ...(delaySeconds ? { visibilityTimeout: delaySeconds } : {}),
@@ -109,9 +112,15 @@ export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInbo
   async function next(partitionKey: string): Promise<(QueuedTurn & { rowKey: string }) | undefined> {
     const filter = `PartitionKey eq '${partitionKey}' and RowKey lt '${LEASE_ROW}'`;
     for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      const body = unseal(joined(row), sealKey, `${partitionKey}/${row.rowKey}`);
-      // Sealed under another key (an instance configured otherwise): it can never run here; dropped, not stuck.
+      const stored = joined(row);
+      const body = unseal(stored, sealKey, `${partitionKey}/${row.rowKey}`);
+      // Sealed under another key (an instance configured otherwise) or kept in plain text before turns were
+      // sealed: it can never run here; dropped, not stuck, and said so.
       if (body === undefined) {
+        const why = isSealed(stored)
+          ? 'it was sealed under another SECRETS_KEY than this app has'
+          : 'it was stored in plain text before turns were sealed';
+        log(`[${table.tableName}] turn ${partitionKey}/${row.rowKey} dropped unrun: ${why}`);
         await table.deleteEntity(partitionKey, row.rowKey as string);
         return next(partitionKey);
       }

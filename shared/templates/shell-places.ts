@@ -114,6 +114,8 @@ interface Context {
   /** Whether the text holds a value at all (a placeholder or a reference to a tainted variable). */
   holds: boolean;
   depth: number;
+  /** The names (without directories) of the files the text writes, when the job holds values at all. */
+  written: ReadonlySet<string>;
   /** Sites found beyond the scan's own: names in arithmetic words, references in code that code runs. */
   extra: Site[];
 }
@@ -138,10 +140,45 @@ function nested(ctx: Context, text: string, where: string, positional = false): 
     return;
   }
   const tainted = positional ? new Set([...ctx.tainted, '@']) : ctx.tainted;
-  for (const site of analyse(text, tainted, ctx.depth + 1)) {
+  for (const site of analyse(text, tainted, ctx.depth + 1, ctx.written)) {
     if (site.refuse) refused(ctx, site.name, `${where}: ${site.refuse}`);
     else if (site.program) ctx.extra.push({ name: site.name, variable: true, quote: 'bare', program: site.program });
   }
+}
+
+const baseName = (w: Word): string => w.text.slice(w.text.lastIndexOf('/') + 1);
+
+/**
+ * The files a text writes: its output redirections and tee's files (not /dev/…). Matched by name without the
+ * directory, so `> out/f.sh` and `./f.sh` are the same file (sound rather than clever: an unrelated file of the
+ * same name is refused too).
+ */
+function writtenFiles(pipelines: Command[][], around: ReadonlySet<string>): Set<string> {
+  const out = new Set(around);
+  for (const p of pipelines)
+    for (const c of p) {
+      const i = headAt(c);
+      const tee = nameOf(c.words[i]) === 'tee' ? c.words.slice(i + 1).filter((w) => !isOption(w)) : [];
+      for (const w of [...c.writes, ...tee]) if (!w.text.startsWith('/dev/')) out.add(baseName(w));
+    }
+  out.delete('');
+  return out;
+}
+
+/** Whether `w` names a file the text writes, or its substitutions ($(cat f), <(cat f)) read one. */
+function readsWritten(ctx: Context, w: Word | undefined): boolean {
+  if (!w || ctx.written.size === 0) return false;
+  const read = (c: Command) => [...c.words, ...c.redirects].some((x) => !c.writes.includes(x) && readsWritten(ctx, x));
+  return ctx.written.has(baseName(w)) || (w.runs ?? []).some(read);
+}
+
+/**
+ * A value written to a file comes back as code when the text runs that file (`./f.sh`, `bash f.sh`, `source f`,
+ * `bash < f.sh`) or evaluates what reads it (`eval "$(cat f)"`): refused whatever the value's type.
+ */
+function runsWritten(ctx: Context, w: Word | undefined, how: string): void {
+  if (readsWritten(ctx, w))
+    refused(ctx, '', `in a file this command line writes and then ${how} (a value written there runs as code)`);
 }
 
 /** Marks the sites of one simple command; true when it reads program text from its input. */
@@ -153,18 +190,18 @@ function classify(c: Command, ctx: Context): boolean {
   const name = nameOf(head);
   if (['for', 'select', 'case', 'function'].includes(name)) return false;
   program(head, 'as the command name (a value would choose the program that runs)');
+  runsWritten(ctx, head, 'runs');
   const args = words.slice(i + 1);
   const all = (f: (w: Word) => void) => {
     for (const w of args) f(w);
   };
-  // A command named by an expansion ("$PYTHON", ${SHELL}, $(which python)) may be any interpreter: what follows
-  // a code flag of any of them (-c, -e, -m, -p, --eval) is program text.
-  if (head.expanded) {
-    const at = args.findIndex((w) => /^(-[A-Za-z]*[cemp]|--eval|--command)$/.test(w.text));
-    if (at >= 0) program(args[at + 1], 'after a code flag of a command named by an expansion (it may run it)');
-  }
-  if (['eval', 'trap', 'source', '.', 'enable'].includes(name))
+  // A command named by an expansion ("$CMD", ${X:-eval}, $(which python), `printf eval`) cannot be known: it may
+  // be eval, a shell or an interpreter, and any of its arguments code.
+  if (head.expanded) all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
+  if (['eval', 'trap', 'source', '.', 'enable'].includes(name)) {
     all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
+    all((w) => runsWritten(ctx, w, `hands to ${name}`));
+  }
   if (ctx.aliases.has(name)) all((w) => refuse(w, `in the arguments of the alias ${name}, ${CODE}`));
   if (name === 'eval') nested(ctx, args.map((w) => w.text).join(' '), 'in the code eval runs');
   if (name === 'trap' && args[0] && !isOption(args[0])) nested(ctx, args[0].text, 'in the code trap runs');
@@ -202,6 +239,7 @@ function classify(c: Command, ctx: Context): boolean {
     const code = programWord(tool, rest);
     if (code === undefined) continue;
     if (code === 'stdin') return true;
+    runsWritten(ctx, code, `hands to ${tool}`);
     if (SHELLS.has(tool)) {
       refuse(code, `in the code of ${tool} -c, ${CODE}`);
       const after = rest.slice(rest.indexOf(code) + 1);
@@ -229,7 +267,13 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
   return out;
 }
 
-function analyse(source: string, tainted: ReadonlySet<string>, depth: number): Site[] {
+/** `written`: the files the text around this code writes (`echo … > f; bash -c 'source f'`). */
+function analyse(
+  source: string,
+  tainted: ReadonlySet<string>,
+  depth: number,
+  written: ReadonlySet<string> = new Set(),
+): Site[] {
   // A variable the command line itself sets from a value (`X="{{msg}}"; eval "$X"`) holds the value too: scan
   // again with it tainted, until no name is added.
   let known = new Set(tainted);
@@ -251,6 +295,7 @@ function analyse(source: string, tainted: ReadonlySet<string>, depth: number): S
     aliases: aliasesOf(scan.pipelines),
     holds: scan.sites.length > 0,
     depth,
+    written: scan.sites.length > 0 || tainted.size > 0 ? writtenFiles(scan.pipelines, written) : written,
     extra: [],
   };
   for (const pipeline of scan.pipelines) {
@@ -258,7 +303,10 @@ function analyse(source: string, tainted: ReadonlySet<string>, depth: number): S
     if (!fed) continue;
     // An interpreter reading its input as code: whatever the pipeline or a here-string says is program text.
     for (const c of pipeline)
-      for (const w of [...c.words, ...c.redirects]) program(w, 'in text piped into a program that runs it');
+      for (const w of [...c.words, ...c.redirects]) {
+        program(w, 'in text piped into a program that runs it');
+        if (!c.writes.includes(w)) runsWritten(ctx, w, 'pipes into a program that runs it');
+      }
   }
   return [...scan.sites, ...ctx.extra];
 }

@@ -27,12 +27,16 @@ export interface Word {
   sites: Array<{ site: Site; at: number }>;
   /** Holds an expansion ($x, ${…}, $( ), `…`, $(( ))): what bash runs or passes is known only at run time. */
   expanded?: true;
+  /** The commands its substitutions run ($( ), `…`, <( )): what they read becomes part of the word. */
+  runs?: Command[];
 }
 
 export interface Command {
   words: Word[];
   /** Here-strings and the targets of redirections: data, not arguments. */
   redirects: Word[];
+  /** The targets of its output redirections (`> f`, `>> f`, `&> f`): files it writes. */
+  writes: Word[];
 }
 
 export const MARK = '\uE000';
@@ -102,9 +106,9 @@ class Lexer {
   list(close?: ')' | '`'): void {
     const depth = this.open.length;
     let pipeline: Command[] = [];
-    let cmd: Command = { words: [], redirects: [] };
+    let cmd: Command = { words: [], redirects: [], writes: [] };
     let word: Word | undefined;
-    let redirect: false | 'file' | 'string' = false;
+    let redirect: false | 'file' | 'write' | 'string' = false;
     let cond = false;
     const endWord = (): void => {
       if (!word) return;
@@ -113,8 +117,9 @@ class Lexer {
       this.subscripts(word.text);
       this.open.splice(this.open.indexOf(word), 1);
       for (const { site, at } of word.sites)
-        if (redirect === 'file') site.path ??= at === 0 ? 'start' : 'inside';
+        if (redirect === 'file' || redirect === 'write') site.path ??= at === 0 ? 'start' : 'inside';
         else if (word.text[at - 1] === '/') site.path ??= 'inside';
+      if (redirect === 'write') cmd.writes.push(word);
       if (redirect) cmd.redirects.push(word);
       else {
         if (cmd.words.length === 0 && word.text === '[[') cond = true;
@@ -140,7 +145,7 @@ class Lexer {
     const endCommand = (): void => {
       endWord();
       if (cmd.words.length || cmd.redirects.length) pipeline.push(cmd);
-      cmd = { words: [], redirects: [] };
+      cmd = { words: [], redirects: [], writes: [] };
       cond = false;
     };
     const endPipeline = (): void => {
@@ -188,7 +193,7 @@ class Lexer {
       } else if ((c === '<' || c === '>') && next === '(') {
         startWord();
         this.pos += 2;
-        this.list(')');
+        this.substitution(')');
       } else if (c === '<' || c === '>' || c === '&') {
         // A file descriptor number glued to the operator is part of the redirection, not a word.
         if (word && /^\d+$/.test(word.text) && word.sites.length === 0) {
@@ -204,7 +209,11 @@ class Lexer {
           this.pos += 2;
           this.hereDocument();
           redirect = false;
-        } else this.pos += /^[<>&]+[&|-]?/.exec(s.slice(this.pos, this.pos + 4))![0].length;
+        } else {
+          const op = /^[<>&]+[&|-]?/.exec(s.slice(this.pos, this.pos + 4))![0];
+          if (op.includes('>')) redirect = 'write';
+          this.pos += op.length;
+        }
       } else if (c === '(' && next === '(' && !word) {
         this.pos += 2;
         this.arithmetic('))');
@@ -233,6 +242,15 @@ class Lexer {
     }
     endPipeline();
     this.open.length = depth;
+  }
+
+  /** The commands of a substitution, up to `close`: each word around it runs them. */
+  private substitution(close: ')' | '`'): void {
+    const start = this.pipelines.length;
+    const around = [...this.open];
+    this.list(close);
+    const run = this.pipelines.slice(start).flat();
+    for (const w of around) (w.runs ??= []).push(...run);
   }
 
   /** The values of `name=( … )`: words, none of them a command. */
@@ -294,7 +312,9 @@ class Lexer {
     else if (c === '`') {
       this.pos++;
       for (const w of this.open) w.expanded = true;
-      this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () => this.list('`'));
+      this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () =>
+        this.substitution('`'),
+      );
     } else if (c === MARK) {
       this.site(quote);
       this.append(MARK);
@@ -348,7 +368,7 @@ class Lexer {
       this.arithmetic('))');
     } else if (next === '(') {
       this.pos += 2;
-      this.list(')');
+      this.substitution(')');
     } else if (next === '[') {
       this.pos += 2;
       this.arithmetic(']');

@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { QueueClient } from '@azure/storage-queue';
 import type { Approval } from '../../shared/core/approval-policy';
 import { InputError } from '../../shared/errors';
+import type { View } from '../../shared/core/views';
+import { createApprovalExpiry } from '../../shared/services/approval-expiry';
 import { approvalStore } from '../../shared/storage/approval-store';
+import { createStores } from '../../shared/storage/index';
 import { turnInbox } from '../../shared/storage/turn-inbox';
 import { openTable } from '../../shared/storage/table';
 import { useAzurite } from '../support/azurite';
@@ -52,8 +55,10 @@ test('an approval keeps its request sealed; the same key reads it back, another 
   expect((refused as InputError).code).toBe('ApprovalUnreadable');
   expect((refused as Error).message).toMatch(/another SECRETS_KEY.*submit it again/);
   expect((refused as Error).message).not.toMatch(/sealed:|tok-/);
-  // Expiry passes a row it cannot open by; the reader with the key still sees it due.
-  expect(await other.due(new Date('2026-12-07T07:00:00Z'))).toEqual([]);
+  // Expiry sees a row it cannot open as due, without its request; the reader with the key sees it whole.
+  const unread = (await other.due(new Date('2026-12-07T07:00:00Z'))).map((a) => a.value);
+  expect(unread).toEqual([expect.objectContaining({ id: value.id, unreadable: expect.stringMatching(/another/) })]);
+  expect(unread[0]).not.toHaveProperty('request');
   expect((await store.due(new Date('2026-12-07T07:00:00Z'))).map((a) => a.value.id)).toEqual([value.id]);
 });
 
@@ -93,10 +98,82 @@ test('a Slack turn sealed under another key is dropped, not run and not stuck', 
   const turn = { conversation: 'T1:D2', requestKey: 'event:Ev2', body: '{}', contentType: 'application/json' };
   await turnInbox(queue, table, { secretsKey: randomBytes(32) }).accept(turn);
   const ran: string[] = [];
-  const inbox = turnInbox(queue, table, { secretsKey: KEY });
+  const lines: string[] = [];
+  const inbox = turnInbox(queue, table, { secretsKey: KEY, log: (l) => void lines.push(l) });
   expect(await inbox.drain('T1:D2', async (t) => void ran.push(t.body))).toBe('drained');
   expect(ran).toEqual([]);
+  expect(lines).toEqual([
+    expect.stringMatching(/^\[sealedturns\d+\] turn turn-\S+\/\d+-\w+ dropped unrun: .*another SECRETS_KEY/),
+  ]);
   await inbox.accept({ ...turn, requestKey: 'event:Ev3' });
   await inbox.drain('T1:D2', async (t) => void ran.push(t.body));
   expect(ran).toEqual(['{}']);
+});
+
+test('a turn stored in plain text before sealing is dropped with one log line naming it, not its content', async () => {
+  const queue = new QueueClient(azurite.connectionString, `sealedturns-${++n}`);
+  await queue.create();
+  const table = await openTable(azurite.connectionString, `sealedturns${n}`);
+  const body = JSON.stringify({ event: { text: `submit train api_token=${SECRET}` } });
+  await table.createEntity({
+    partitionKey: 'turn-T1:D4',
+    rowKey: '000000000000001-old',
+    conversation: 'T1:D4',
+    requestKey: 'event:Ev4',
+    contentType: 'application/json',
+    body0: body,
+  });
+  const lines: string[] = [];
+  const ran: string[] = [];
+  const inbox = turnInbox(queue, table, { secretsKey: KEY, log: (l) => void lines.push(l) });
+  expect(await inbox.drain('T1:D4', async (t) => void ran.push(t.body))).toBe('drained');
+  expect(ran).toEqual([]);
+  expect(lines).toEqual([
+    `[${table.tableName}] turn turn-T1:D4/000000000000001-old dropped unrun: ` +
+      'it was stored in plain text before turns were sealed',
+  ]);
+  expect(lines.join('\n')).not.toContain(SECRET);
+  expect(await rawRows(table)).not.toContain(SECRET);
+});
+
+test('expiry ends requests it cannot open (another key, plain text) like any other, saying they expired', async () => {
+  const stores = await createStores({ connectionString: azurite.connectionString, secretsKey: KEY });
+  const table = await openTable(azurite.connectionString, 'approvals');
+  const { value: other } = await approvalStore(table, randomBytes(32)).create(submit);
+  await table.createEntity({
+    partitionKey: 'approval',
+    rowKey: 'aold09',
+    state: 'pending',
+    expiresAt: submit.expiresAt,
+    body: JSON.stringify({ ...submit, id: 'aold09' }),
+  });
+  const conv = { conversationId: 'c1', channelId: 'msteams', serviceUrl: 'http://x', reference: {} };
+  await stores.conversations.save(conv);
+  await stores.approvalCards.add(other.id, { conversationId: 'c1', activityId: 'm1', userId: 'u-bob' });
+  const sent: View[] = [];
+  const updated: View[] = [];
+  const sender = {
+    send: async (_c: unknown, v: View) => {
+      sent.push(v);
+      return {};
+    },
+    update: async (_c: unknown, _id: string, v: View) => void updated.push(v),
+  };
+  const lines: string[] = [];
+  const expiry = createApprovalExpiry({ stores, sender, log: (l) => void lines.push(l) });
+  const now = new Date('2026-12-07T07:00:00Z');
+  expect(await expiry.run(now)).toEqual({ due: 2, expired: 2, notified: 2 });
+  const texts = [...sent, ...updated].map((v) => JSON.stringify(v));
+  expect(texts).toHaveLength(3);
+  expect(lines).toEqual([]);
+  for (const t of texts)
+    expect(t).toMatch(/: expired.*Expired at 2026-12-07 06:00 UTC: nobody answered\..*cannot be read here/);
+  expect(texts.join('\n')).toMatch(/another SECRETS_KEY/);
+  expect(texts.join('\n')).toMatch(/stored before requests were encrypted at rest/);
+  expect(texts.join('\n')).not.toMatch(/tok-|sealed:/);
+  // Expired for good: nothing is due again, `approve` still refuses it, and the plain values left the table.
+  expect(await expiry.run(now)).toEqual({ due: 0, expired: 0, notified: 0 });
+  await expect(stores.approvals.get('aold09')).rejects.toThrow(/stored before requests were encrypted/);
+  expect(await rawRows(table)).not.toContain(SECRET);
+  expect((await table.getEntity('approval', other.id)).state).toBe('expired');
 });

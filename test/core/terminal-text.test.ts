@@ -1,5 +1,5 @@
-// A tail line loses what a terminal would act on before it is masked: a secret split by a colour code, a
-// carriage return or a backspace is whole again, and masked.
+// A tail line loses what a terminal would act on before it is masked: a secret split by a colour code or a
+// backspace is whole again, and masked; a carriage return starts the line again, so what came before it is gone.
 import { maskPrinted, secretPrints } from '../../shared/core/secret-prints';
 import { stripControls } from '../../shared/core/terminal-text';
 
@@ -12,13 +12,26 @@ test.each([
   ['an 8-bit CSI', 'abc\x9b1;2Hdef'],
   ['an OSC title ended by BEL', 'abc\x1b]0;title\x07def'],
   ['an OSC hyperlink ended by ESC \\', 'abc\x1b]8;;http://x\x1b\\def'],
-  ['a carriage return', 'abc\rdef'],
   ['a backspace', 'abc\bdef'],
   ['a NUL and a DEL', 'abc\x00\x7fdef'],
   ['a two-character escape', 'abc\x1b7def'],
   ['a cursor move split over the secret twice', 'a\x1b[1Cbc\x1b[Kd\x1b[2Jef'],
 ])('%s: masked', (_what, line) => {
   expect(shown(`key=${line}!`)).toBe('key=***!');
+});
+
+test('a carriage return resets the line: only the last redraw is shown, and a secret split by one is not', () => {
+  expect(stripControls('abc\rdef')).toBe('def');
+  expect(stripControls(' 10% [#    ]\r 50% [###  ]\r100% [#####]')).toBe('100% [#####]');
+  // A line ended by CR LF (the LF already split off) keeps its text; a redraw to nothing shows nothing.
+  expect(stripControls('epoch 1 done\r')).toBe('epoch 1 done');
+  expect(stripControls('a\r\r')).toBe('a');
+  for (const line of ['key=abc\rdef!', 'key=ab\rcdef!', 'key=abcde\rf!', 'key=a\rbc\x1b[0mdef!']) {
+    expect(shown(line)).not.toContain('abcdef');
+    expect(shown(line)).toBe(line.slice(line.lastIndexOf('\r') + 1).replace('\x1b[0m', ''));
+  }
+  // Whole after the last carriage return: masked.
+  expect(shown('50%\rkey=abc\x1b[0mdef!')).toBe('key=***!');
 });
 
 test('tabs and ordinary text stay; an unterminated OSC ends at the line end', () => {
@@ -28,7 +41,7 @@ test('tabs and ordinary text stay; an unterminated OSC ends at the line end', ()
 });
 
 test('linear: a long line of escapes is stripped at once', () => {
-  const line = '\x1b['.repeat(100_000) + '\x1b]'.repeat(100_000);
+  const line = '\x1b['.repeat(100_000) + '\x1b]'.repeat(100_000) + '\r'.repeat(100_000);
   const started = process.hrtime.bigint();
   expect(stripControls(line)).toBe('');
   // A backtracking pattern would take seconds here; the bound is far above the linear time.

@@ -3,7 +3,7 @@
 // redirection or after a `/` follows the path rule. What is accepted runs for real in bash with hostile values,
 // and a marker file shows whether anything ran.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../shared/errors';
 import { parseTemplate, renderTemplate } from '../../shared/templates/templates';
@@ -77,10 +77,16 @@ describe('a value that bash would read again through a name, a function or neste
     ['cd "{{msg}}" && eval "$PWD"', /PWD/],
     ['f(){ eval "${!#}"; }; f "{{msg}}"', /positional/],
     ['X="{{msg}}"; [[ -n x ]]; eval "$X"', /\$X .*eval/],
-    // A command named by an expansion may be any interpreter: what follows its code flag is program text.
-    [`"$PYTHON" -c "print('{{msg}}')"`, /after a code flag of a command named by an expansion/],
-    ['${SHELL:-bash} -c "echo {{msg}}"', /code flag/],
-    [`$(command -v python3) -c 'print("{{msg}}")'`, /code flag/],
+    // A command named by an expansion may be eval, a shell or an interpreter: its arguments may be code.
+    [`"$PYTHON" -c "print('{{msg}}')"`, /arguments of a command named by an expansion/],
+    ['${SHELL:-bash} -c "echo {{msg}}"', /named by an expansion/],
+    [`$(command -v python3) -c 'print("{{msg}}")'`, /named by an expansion/],
+    ['E=eval; $E "{{msg}}"', /named by an expansion/],
+    ['"$CMD" "{{msg}}"', /named by an expansion/],
+    ['${X:-eval} {{msg}}', /named by an expansion/],
+    ['$(echo eval) {{msg}}', /named by an expansion/],
+    ['`printf eval` {{msg}}', /named by an expansion/],
+    ['X="{{msg}}"; E=eval; env $E "$X"', /\$X .*named by an expansion/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);
@@ -142,5 +148,75 @@ describe('a value that continues a path in a redirection or after a / follows th
     ['cp a data/{{msg}}', 'b..c'],
   ])('%s ← %j is taken', (commandLine, msg) => {
     expect(() => render(commandLine, msg)).not.toThrow();
+  });
+});
+
+describe('a command named by an expansion still takes numbers and choices', () => {
+  test.each(['E=eval; $E {{n}}', '"$CMD" --steps {{n}}', '$(command -v python3) -c "print({{n}})"'])('%s', (line) => {
+    expect(() => template(line)).not.toThrow();
+  });
+});
+
+describe('a value written to a file does not come back as code through that file', () => {
+  let dir: string;
+  let stubs: string;
+  const marker = () => join(dir, 'RAN');
+  // HOME away from the machine's own: a ~/.bashrc that bash reads may put another `activate` first in PATH.
+  const bash = (commandLine: string, env: Record<string, string>) =>
+    execFileSync('bash', ['-c', commandLine], {
+      encoding: 'utf8',
+      env: { PATH: `${stubs}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, M: marker(), ...env },
+      cwd: dir,
+    });
+  beforeAll(() => {
+    dir = tempDir();
+    stubs = tempDir();
+    // Stand-ins for conda's hook and activate script: what they print or do is the tool's own text.
+    writeFileSync(join(stubs, 'conda'), "#!/bin/sh\necho 'hooked=yes'\n", { mode: 0o755 });
+    writeFileSync(join(stubs, 'activate'), 'activated="$1"\n');
+  });
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(stubs);
+  });
+
+  const runsTheFile = [
+    'echo "{{msg}}" > f; eval "$(cat f)"',
+    'echo "{{msg}}" > f; eval "$(< ./f)"',
+    'echo "{{msg}}" > f.sh; bash f.sh',
+    'printf "%s\\n" "{{msg}}" >> out/f.sh; sh ./out/f.sh',
+    'echo "{{msg}}" > f; source f',
+    'echo "{{msg}}" > f; . ./f',
+    'echo "{{msg}}" | tee f >/dev/null; source <(cat f)',
+    'echo "{{msg}}" > f.sh; chmod +x f.sh; ./f.sh',
+    'echo "{{msg}}" > f.sh; bash < f.sh',
+    'echo "{{msg}}" > f.sh; cat f.sh | bash',
+    'echo "{{msg}}" > f; bash -c "$(cat f)"',
+    `echo "{{msg}}" > f; bash -c 'source f'`,
+    'echo "{{n}}" > f; source f',
+    // The value need not be in the text: the job's environment holds it.
+    'env > f; source f',
+  ];
+  test.each(runsTheFile)('%s is refused at load, and would have run the value in bash', (commandLine) => {
+    expect(refusal(commandLine)).toMatch(/in a file this command line writes and then .* \(a value written there runs/);
+    // Without the refusal: the value, referenced as the renderer would, runs in real bash.
+    rmSync(marker(), { force: true });
+    mkdirSync(join(dir, 'out'), { recursive: true });
+    const line = commandLine.replaceAll('{{msg}}', '${P_msg}').replaceAll('{{n}}', '${P_msg}');
+    bash(line, { P_msg: 'P_x=$(touch "$M"); touch "$M"' });
+    expect(existsSync(marker())).toBe(true);
+    rmSync(marker());
+  });
+
+  const HOSTILE = ['$(touch $M)', '`touch $M`', "'; touch $M; '", 'touch $M'];
+  test.each(HOSTILE)("conda's hook and activate still run beside a written value ← %j", (msg) => {
+    const commandLine =
+      'echo "{{msg}}" > log.txt; eval "$(conda shell.bash hook)"; source activate env; ' +
+      'printf "[%s][%s][%s]" "$hooked" "$activated" "$(cat log.txt)"';
+    const body = renderTemplate(template(commandLine), { msg, n: '1' }, { cluster: CLUSTER });
+    const env = Object.fromEntries((body.properties!.environmentVariables ?? []).map((e) => [e.name, e.value ?? '']));
+    const out = bash(body.properties!.customToolkitSettings!.commandLine!, env);
+    expect(existsSync(marker())).toBe(false);
+    expect(out).toBe(`[yes][env][${msg}]`);
   });
 });
