@@ -19,7 +19,7 @@ import { SLACK_TURNS_QUEUE } from './queue-names';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
 export { SLACK_TURNS_QUEUE };
-const TABLE = 'slackturns';
+export const SLACK_TURNS_TABLE = 'slackturns';
 const LEASE_ROW = '~lease'; // sorts after every turn row (digits)
 const LEASE_MS = 6 * 60_000;
 // A table string property holds 64 KiB (32 K UTF-16 units): a long body is kept in parts.
@@ -50,6 +50,8 @@ export interface SlackInboxOptions {
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const turnPartition = (conversation: string) => `turn-${encodeKey(conversation)}`;
+/** A turn's row key starts with its arrival (ms, 15 digits): a conversation's turns sort in arrival order. */
+export const turnKeyPrefix = (ms: number): string => String(ms).padStart(15, '0');
 
 function split(body: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -125,7 +127,7 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
       }
       const row = {
         partitionKey: turnPartition(turn.conversation),
-        rowKey: `${String(now()).padStart(15, '0')}-${key}`,
+        rowKey: `${turnKeyPrefix(now())}-${key}`,
       };
       try {
         await table.createEntity({
@@ -170,6 +172,9 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
 
 /** Opens (creating if missing) the `slack-turns` queue and the `slackturns` table. */
 export async function createSlackInbox(target: StorageTarget, opts: SlackInboxOptions = {}): Promise<SlackInbox> {
-  const [queue, table] = await Promise.all([openQueue(target, SLACK_TURNS_QUEUE), openTable(target, TABLE)]);
+  const [queue, table] = await Promise.all([
+    openQueue(target, SLACK_TURNS_QUEUE),
+    openTable(target, SLACK_TURNS_TABLE),
+  ]);
   return slackInbox(queue, table, opts);
 }

@@ -1,0 +1,130 @@
+// The housekeeping pass over the tables that are caches or queues (retention.ts says which and for how long): each
+// table's expired rows are found by one filtered listing and deleted in bounded batches (expiry.ts). Where the
+// key holds the time (a Slack turn's row key is its arrival) or the rows sit in known partitions (Slack's `seen-`
+// partitions, the `approval` partition), the filter says so, so the service reads only that range. A table that
+// fails is logged and the others still run; its rows wait for the next pass.
+import { odata, type TableClient } from '@azure/data-tables';
+import { toError } from '../errors';
+import { deleteRows, expireRows, type ExpiryPass } from './expiry';
+import { EXPIRING, type ExpiringTable, type RetentionMs } from './retention';
+import { FOLLOWUPS_TABLE } from './followup-queue';
+import { SLACK_TURNS_TABLE, turnKeyPrefix } from './slack-inbox';
+import { openTable, type StorageTarget } from './table';
+
+export interface HousekeepingReport {
+  at: string;
+  tables: Partial<Record<ExpiringTable, ExpiryPass>>;
+  /** Tables whose pass failed as a whole (listing refused): what was said. */
+  failures: string[];
+}
+
+export interface Housekeeping {
+  /** One pass at `now`: at most `maxRows` rows per table. */
+  run(now: Date): Promise<HousekeepingReport>;
+}
+
+export interface HousekeepingTables {
+  sent: TableClient;
+  slackturns: TableClient;
+  followups: TableClient;
+  approvals: TableClient;
+  approvalcards: TableClient;
+}
+
+/** Rows of partitions whose key starts with `prefix` (a range of the partition index). */
+function prefixed(prefix: string): string {
+  const next = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return odata`PartitionKey ge ${prefix} and PartitionKey lt ${next}`;
+}
+
+const ENDED = ['rejected', 'expired', 'executed', 'failed'];
+
+export function housekeeping(
+  tables: HousekeepingTables,
+  opts: { retention: RetentionMs; maxRows?: number; log: (line: string) => void },
+): Housekeeping {
+  const maxRows = opts.maxRows ?? 1000;
+  const log = opts.log;
+  const pass = (table: TableClient, filter: string) => expireRows(table, filter, { maxRows, log });
+
+  /** Ended approvals: their cards first (a partition each), then the request, so no card outlives its row. */
+  async function approvals(before: Date): Promise<ExpiryPass> {
+    const states = ENDED.map((s) => odata`state eq ${s}`).join(' or ');
+    const filter = `${odata`PartitionKey eq ${'approval'} and expiresAt lt ${before.toISOString()}`} and (${states})`;
+    const ids: string[] = [];
+    for await (const r of tables.approvals.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
+      ids.push(r.rowKey!);
+      if (ids.length >= maxRows) break;
+    }
+    let deleted = 0;
+    let failed = 0;
+    for (const id of ids) {
+      const cards: Array<{ partitionKey: string; rowKey: string }> = [];
+      for await (const c of tables.approvalcards.listEntities({
+        queryOptions: { filter: odata`PartitionKey eq ${id}`, select: ['RowKey'] },
+      })) {
+        cards.push({ partitionKey: id, rowKey: c.rowKey! });
+      }
+      const c = await deleteRows(tables.approvalcards, cards, log);
+      // A card left behind keeps its request: the next pass tries both again.
+      const r =
+        c.failed > 0
+          ? { deleted: 0, failed: 1 }
+          : await deleteRows(tables.approvals, [{ partitionKey: 'approval', rowKey: id }], log);
+      deleted += r.deleted;
+      failed += r.failed;
+    }
+    return { deleted, failed, more: ids.length >= maxRows };
+  }
+
+  const rules: Record<ExpiringTable, (now: number) => Promise<ExpiryPass>> = {
+    sent: (now) => pass(tables.sent, odata`claimedAt lt ${new Date(now - opts.retention.sent).toISOString()}`),
+    slackseen: (now) =>
+      pass(tables.slackturns, `${prefixed('seen-')} and ${odata`at lt ${now - opts.retention.slackseen}`}`),
+    slackturns: async (now) => {
+      const before = now - opts.retention.slackturns;
+      const turns = await pass(
+        tables.slackturns,
+        `${prefixed('turn-')} and ${odata`RowKey lt ${turnKeyPrefix(before)}`}`,
+      );
+      // A lease left by a dead drainer (its `until` long past): a live one is always in the future.
+      const leases = await pass(
+        tables.slackturns,
+        `${prefixed('turn-')} and ${odata`RowKey eq ${'~lease'} and until lt ${before}`}`,
+      );
+      return {
+        deleted: turns.deleted + leases.deleted,
+        failed: turns.failed + leases.failed,
+        more: turns.more || leases.more,
+      };
+    },
+    followups: (now) => pass(tables.followups, odata`Timestamp lt ${new Date(now - opts.retention.followups)}`),
+    approvals: (now) => approvals(new Date(now - opts.retention.approvals)),
+  };
+
+  return {
+    async run(now) {
+      const report: HousekeepingReport = { at: now.toISOString(), tables: {}, failures: [] };
+      for (const t of EXPIRING) {
+        try {
+          report.tables[t] = await rules[t](now.getTime());
+        } catch (e) {
+          report.failures.push(`${t}: ${toError(e).message}`);
+          log(`housekeeping: ${t} failed (the next pass retries): ${toError(e).message}`);
+        }
+      }
+      return report;
+    },
+  };
+}
+
+/** Opens (creating if missing) the tables housekeeping expires. */
+export async function createHousekeeping(
+  target: StorageTarget,
+  opts: { retention: RetentionMs; maxRows?: number; log: (line: string) => void },
+): Promise<Housekeeping> {
+  const [sent, slackturns, followups, approvals, approvalcards] = await Promise.all(
+    ['sent', SLACK_TURNS_TABLE, FOLLOWUPS_TABLE, 'approvals', 'approvalcards'].map((t) => openTable(target, t)),
+  );
+  return housekeeping({ sent, slackturns, followups, approvals, approvalcards }, opts);
+}
