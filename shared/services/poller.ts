@@ -13,6 +13,7 @@ import { workspaceLabel } from '../core/arm-names';
 import { diffWorkspace } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
+import { RETENTION } from '../storage/retention';
 import { mapLimit, observeJob, observeWorkspace, type ListingPort } from './observe';
 
 export interface PollerDeps {
@@ -57,7 +58,7 @@ export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
   const { snapshots, pollStatus, events, batches } = deps.stores;
-  const retentionMs = deps.batchRetentionMs ?? 8 * 24 * 3600_000;
+  const retentionMs = deps.batchRetentionMs ?? RETENTION.eventbatches.keepMs;
   const sweepEveryMs = deps.sweepEveryMs ?? 3600_000;
   // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
   let lastSweep = -Infinity;
