@@ -10,6 +10,7 @@ import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
 import { benchProgressReader } from './progress-reader';
+import { benchSoak } from './soak';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   'progress-parse': benchProgressParse,
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
+  soak: benchSoak,
 };
 
 async function main(): Promise<void> {

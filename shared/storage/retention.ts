@@ -20,9 +20,12 @@ export interface Retention {
   why: string;
 }
 
-/** The tables that expire on the housekeeping timer: their retention can be overridden (RETENTION). */
+/** The tables that expire on the housekeeping timer. */
 export const EXPIRING = ['sent', 'slackseen', 'slackturns', 'followups', 'approvals'] as const;
 export type ExpiringTable = (typeof EXPIRING)[number];
+/** The retentions RETENTION may override: housekeeping's and the progress reader's. */
+const CONFIGURABLE = [...EXPIRING, 'progresswatches'] as const;
+type ConfigurableTable = (typeof CONFIGURABLE)[number];
 
 export const RETENTION = {
   eventbatches: {
@@ -75,7 +78,7 @@ export const RETENTION = {
   progresswatches: {
     kind: 'cache',
     keepMs: 1 * HOUR,
-    age: 'endedAt',
+    age: "endedAt (the job's end)",
     by: 'progress',
     why: "the follow-up's final update reads an ended job's chart, then the reader removes the row",
   },
@@ -91,11 +94,11 @@ export const RETENTION = {
   submissions: { kind: 'record', by: 'never', why: 'who submitted which job (who may terminate it, `jobs --mine`)' },
 } satisfies Record<string, Retention>;
 
-export type RetentionMs = Record<ExpiringTable, number>;
+export type RetentionMs = Record<ConfigurableTable, number>;
 
-/** The housekeeping timer's retentions: the table's, with any override. */
+/** The retentions the timers apply: the table's, before any override. */
 export const defaultRetentionMs = (): RetentionMs =>
-  Object.fromEntries(EXPIRING.map((t) => [t, RETENTION[t].keepMs])) as RetentionMs;
+  Object.fromEntries(CONFIGURABLE.map((t) => [t, RETENTION[t].keepMs])) as RetentionMs;
 
 const UNITS: Record<string, number> = { s: 1000, m: MINUTE, h: HOUR, d: DAY };
 
@@ -110,11 +113,11 @@ export function parseRetention(text: string | undefined): RetentionMs {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const m = /^([a-z]+)=(\d+)([smhd])$/.exec(part);
-    const table = m?.[1] as ExpiringTable | undefined;
-    if (!m || !table || !EXPIRING.includes(table) || Number(m[2]) <= 0) {
+    const table = m?.[1] as ConfigurableTable | undefined;
+    if (!m || !table || !CONFIGURABLE.includes(table) || Number(m[2]) <= 0) {
       throw new InputError(
         'ConfigInvalid',
-        `RETENTION: "${part}": expected <table>=<number><s|m|h|d> with table one of ${EXPIRING.join(', ')}.`,
+        `RETENTION: "${part}": expected <table>=<number><s|m|h|d> with table one of ${CONFIGURABLE.join(', ')}.`,
       );
     }
     out[table] = Number(m[2]) * UNITS[m[3]!]!;
