@@ -5,7 +5,7 @@
 // fails is logged and the others still run; its rows wait for the next pass.
 import { odata, type TableClient } from '@azure/data-tables';
 import { toError } from '../errors';
-import { deleteRows, expireRows, type ExpiryPass } from './expiry';
+import { deleteRows, expireRows, type ExpiryCursor, type ExpiryPass } from './expiry';
 import { EXPIRING, type ExpiringTable, type RetentionMs } from './retention';
 import { FOLLOWUPS_TABLE } from './followup-queue';
 import { SLACK_TURNS_TABLE, turnKeyPrefix } from './slack-inbox';
@@ -19,8 +19,18 @@ export interface HousekeepingReport {
 }
 
 export interface Housekeeping {
-  /** One pass at `now`: at most `maxRows` rows per table. */
+  /** One pass at `now`: at most `maxRows` rows deleted and `maxPages` pages read per table. */
   run(now: Date): Promise<HousekeepingReport>;
+}
+
+export interface HousekeepingOptions {
+  retention: RetentionMs;
+  /** Rows deleted per table and pass (default 1,000). */
+  maxRows?: number;
+  /** Pages of a listing read per table and pass (default 20): bounds a scan that matches little. */
+  maxPages?: number;
+  pageSize?: number;
+  log: (line: string) => void;
 }
 
 export interface HousekeepingTables {
@@ -39,13 +49,17 @@ function prefixed(prefix: string): string {
 
 const ENDED = ['rejected', 'expired', 'executed', 'failed'];
 
-export function housekeeping(
-  tables: HousekeepingTables,
-  opts: { retention: RetentionMs; maxRows?: number; log: (line: string) => void },
-): Housekeeping {
+export function housekeeping(tables: HousekeepingTables, opts: HousekeepingOptions): Housekeeping {
   const maxRows = opts.maxRows ?? 1000;
+  const maxPages = opts.maxPages ?? 20;
   const log = opts.log;
-  const pass = (table: TableClient, filter: string) => expireRows(table, filter, { maxRows, log });
+  // One cursor per listing, in memory only: losing it (a restart) costs a scan from the start, nothing more.
+  const cursors = new Map<string, ExpiryCursor>();
+  const pass = (name: string, table: TableClient, filter: string) => {
+    let cursor = cursors.get(name);
+    if (!cursor) cursors.set(name, (cursor = {}));
+    return expireRows(table, filter, { maxRows, maxPages, pageSize: opts.pageSize, cursor, log });
+  };
 
   /** Ended approvals: their cards first (a partition each), then the request, so no card outlives its row. */
   async function approvals(before: Date): Promise<ExpiryPass> {
@@ -78,17 +92,23 @@ export function housekeeping(
   }
 
   const rules: Record<ExpiringTable, (now: number) => Promise<ExpiryPass>> = {
-    sent: (now) => pass(tables.sent, odata`claimedAt lt ${new Date(now - opts.retention.sent).toISOString()}`),
+    sent: (now) => pass('sent', tables.sent, odata`claimedAt lt ${new Date(now - opts.retention.sent).toISOString()}`),
     slackseen: (now) =>
-      pass(tables.slackturns, `${prefixed('seen-')} and ${odata`at lt ${now - opts.retention.slackseen}`}`),
+      pass(
+        'slackseen',
+        tables.slackturns,
+        `${prefixed('seen-')} and ${odata`at lt ${now - opts.retention.slackseen}`}`,
+      ),
     slackturns: async (now) => {
       const before = now - opts.retention.slackturns;
       const turns = await pass(
+        'slackturns',
         tables.slackturns,
         `${prefixed('turn-')} and ${odata`RowKey lt ${turnKeyPrefix(before)}`}`,
       );
       // A lease left by a dead drainer (its `until` long past): a live one is always in the future.
       const leases = await pass(
+        'slackleases',
         tables.slackturns,
         `${prefixed('turn-')} and ${odata`RowKey eq ${'~lease'} and until lt ${before}`}`,
       );
@@ -98,7 +118,8 @@ export function housekeeping(
         more: turns.more || leases.more,
       };
     },
-    followups: (now) => pass(tables.followups, odata`Timestamp lt ${new Date(now - opts.retention.followups)}`),
+    followups: (now) =>
+      pass('followups', tables.followups, odata`Timestamp lt ${new Date(now - opts.retention.followups)}`),
     approvals: (now) => approvals(new Date(now - opts.retention.approvals)),
   };
 
@@ -119,10 +140,7 @@ export function housekeeping(
 }
 
 /** Opens (creating if missing) the tables housekeeping expires. */
-export async function createHousekeeping(
-  target: StorageTarget,
-  opts: { retention: RetentionMs; maxRows?: number; log: (line: string) => void },
-): Promise<Housekeeping> {
+export async function createHousekeeping(target: StorageTarget, opts: HousekeepingOptions): Promise<Housekeeping> {
   const [sent, slackturns, followups, approvals, approvalcards] = await Promise.all(
     ['sent', SLACK_TURNS_TABLE, FOLLOWUPS_TABLE, 'approvals', 'approvalcards'].map((t) => openTable(target, t)),
   );

@@ -135,6 +135,17 @@ test('a pass deletes at most its budget; the next pass goes on', async () => {
   expect(await keys(t.sent)).toEqual([]);
 });
 
+test('a pass reads at most its pages; the next pass goes on from where it stopped', async () => {
+  const t = await tables();
+  await markers(t.sent, T0, 'conv', 5);
+  const hk = housekeeping(t, { retention: defaultRetentionMs(), maxPages: 1, pageSize: 2, log });
+  const now = new Date(T0 + defaultRetentionMs().sent + 1);
+  expect((await hk.run(now)).tables.sent).toEqual({ deleted: 2, failed: 0, more: true });
+  expect((await hk.run(now)).tables.sent).toEqual({ deleted: 2, failed: 0, more: true });
+  expect((await hk.run(now)).tables.sent).toEqual({ deleted: 1, failed: 0, more: false });
+  expect(await keys(t.sent)).toEqual([]);
+});
+
 test('failing deletes of one table are counted and logged; the pass goes on and nothing is lost', async () => {
   // Every delete of the `sent` table fails (a transaction and each row alone); its reads work.
   const failing: PipelinePolicy = {
