@@ -25,6 +25,8 @@ export interface SoakSample {
   type: 'sample';
   rssMiB: number;
   heapMiB: number;
+  /** Memory of Buffers and other objects outside the JS heap. */
+  externalMiB: number;
   handles: number;
   fds: number;
   /** Host log lines that said something failed, since the start. */
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         type: 'sample',
         rssMiB: mem.rss / 2 ** 20,
         heapMiB: mem.heapUsed / 2 ** 20,
+        externalMiB: mem.external / 2 ** 20,
         handles: process.getActiveResourcesInfo().length,
         fds: readdirSync('/proc/self/fd').length,
         failures,

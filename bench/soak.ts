@@ -1,7 +1,8 @@
 // `npm run bench -- soak`: the product on the local default under a steady load for SOAK_MINUTES real minutes
 // (default 10) with the clock at ×6: a simulated minute is 10 s, and the timers and retentions that shape the
 // load are divided by 6 (housekeeping every 2 simulated minutes, cache and queue rows kept 12-30 simulated
-// minutes), so one run is a simulated hour. All three backends run at once, each in its own functions host process
+// minutes), so one run is a simulated hour. Each backend (one after the other; SOAK_TOGETHER=1: all at once;
+// SOAK_BACKENDS=batchai,azureml: some) runs in its own functions host process
 // (bench/soak-host.ts: the local stack without the chat fakes); this process runs their local chat and Slack and
 // the load: every simulated minute two submits, a `jobs` listing and a resize in a Teams conversation subscribed
 // to the jobs' alerts, and two turns on the Slack app (a DM and a channel mention). Each simulated minute it samples
@@ -201,6 +202,10 @@ async function runLane(backend: ComputeBackend, simMinutes: number, lane: Lane):
       const rows: Record<string, number> = {};
       for (const t of TABLES) rows[t] = await countRows(ready.connectionString, t);
       lane.samples.push({ ...sample, atMin: m + 1, rows });
+      if (process.env.SOAK_TRACE === '1') {
+        const mem = `rss ${sample.rssMiB.toFixed(0)} heap ${sample.heapMiB.toFixed(0)} ext ${sample.externalMiB.toFixed(0)}`;
+        console.log(`  ${backend} min ${m + 1}: ${mem} handles ${sample.handles} fds ${sample.fds}`);
+      }
       await sleep(Math.max(0, minuteStart + SIM_MINUTE_MS - Date.now()));
     }
     await Promise.all(inFlight);
@@ -235,7 +240,10 @@ function report(lane: Lane, simMinutes: number): void {
     name: `soak ${b}: host RSS slope, last 3/4`,
     value: Number(rssSlope.toFixed(2)),
     unit: 'MiB/min',
-    note: `goal < 1; RSS ${first?.rssMiB.toFixed(0)} → ${lastS?.rssMiB.toFixed(0)} MiB over ${simMinutes} sim. min`,
+    note:
+      `goal < 1; RSS ${first?.rssMiB.toFixed(0)} → ${lastS?.rssMiB.toFixed(0)} MiB over ${simMinutes} sim. min; ` +
+      `JS heap ${atQuarters.map((q) => q?.heapMiB.toFixed(0)).join(' → ')} MiB, ` +
+      `external ${atQuarters.map((q) => q?.externalMiB.toFixed(0)).join(' → ')} MiB`,
   });
   record({
     name: `soak ${b}: host handles at each quarter`,
@@ -285,21 +293,23 @@ function report(lane: Lane, simMinutes: number): void {
 export async function benchSoak(): Promise<void> {
   const realMinutes = Number(process.env.SOAK_MINUTES ?? 10);
   const simMinutes = Math.max(4, Math.round(realMinutes * SPEED));
+  // One after the other by default: on a shared 2-CPU machine three stacks at once measure each other.
+  const together = process.env.SOAK_TOGETHER === '1';
   console.log(
-    `soak: ${realMinutes} real minutes at ×${SPEED} (${simMinutes} simulated minutes), ` +
-      `backends ${BACKENDS.join(', ')} at once, each in its own host process`,
+    `soak: ${realMinutes} real minutes at ×${SPEED} (${simMinutes} simulated minutes) per backend, ` +
+      `${BACKENDS.join(', ')} ${together ? 'at once' : 'one after the other'}, each in its own host process`,
   );
   const lanes = BACKENDS.map(
     (backend): Lane => ({ backend, samples: [], latencies: [], errors: [], lastFailures: [] }),
   );
-  const results = await Promise.allSettled(lanes.map((lane) => runLane(lane.backend, simMinutes, lane)));
+  const results: Array<PromiseSettledResult<void>> = [];
+  if (together) results.push(...(await Promise.allSettled(lanes.map((l) => runLane(l.backend, simMinutes, l)))));
+  else for (const l of lanes) results.push(...(await Promise.allSettled([runLane(l.backend, simMinutes, l)])));
   results.forEach((r, i) => {
     if (r.status === 'rejected') lanes[i]!.errors.unshift(`lane failed: ${String(r.reason)}`);
   });
   for (const lane of lanes) report(lane, simMinutes);
   const failed = results.filter((r) => r.status === 'rejected');
-  if (failed.length > 0)
-    throw new Error(
-      `soak: ${failed.length} backends failed: ${failed.map((r) => String((r as PromiseRejectedResult).reason)).join('; ')}`,
-    );
+  const reasons = failed.map((r) => String((r as PromiseRejectedResult).reason));
+  if (failed.length > 0) throw new Error(`soak: ${failed.length} backends failed: ${reasons.join('; ')}`);
 }
