@@ -1,9 +1,9 @@
 // Deleting rows past their retention, with bounded work: one filtered listing that returns keys only, stopped
 // after `maxRows` matches or `maxPages` pages (a filter on a column that is not a key makes the service scan, a
 // page at a time: the cursor lets the next pass go on from where this one stopped); the rows deleted in
-// transactions of one partition (up to 100 a request). A transaction that
-// fails (a row deleted or written meanwhile, a throttled request) is retried row by row, and a row that still
-// fails is left for the next pass: the pass goes on, and nothing but the listed rows is ever deleted.
+// transactions of one partition (up to 100 a request). A transaction that fails (a row deleted or written
+// meanwhile, a throttled request) is retried row by row, and a row that still fails is left for the next pass:
+// the pass goes on, and nothing but the listed rows is ever deleted.
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { toError } from '../errors';
 import { statusOf, transactionGroups } from './table';
@@ -65,7 +65,11 @@ export async function deleteRows(
   log: (line: string) => void,
 ): Promise<{ deleted: number; failed: number }> {
   const byPartition = new Map<string, Keys[]>();
-  for (const k of keys) byPartition.set(k.partitionKey, [...(byPartition.get(k.partitionKey) ?? []), k]);
+  for (const k of keys) {
+    const rows = byPartition.get(k.partitionKey);
+    if (rows) rows.push(k);
+    else byPartition.set(k.partitionKey, [k]);
+  }
   let deleted = 0;
   let failed = 0;
   for (const rows of byPartition.values()) {
@@ -76,7 +80,8 @@ export async function deleteRows(
         deleted += group.length;
         continue;
       } catch {
-        // One row of the group is gone or the request failed as a whole: each row on its own below.
+        // Atomic: one row gone (404) or the request failing fails the group, so each row goes on its own below,
+        // where what failed is logged row by row.
       }
       for (const [, row] of group) {
         try {
