@@ -203,7 +203,8 @@ async function runLane(backend: ComputeBackend, simMinutes: number, lane: Lane):
       for (const t of TABLES) rows[t] = await countRows(ready.connectionString, t);
       lane.samples.push({ ...sample, atMin: m + 1, rows });
       if (process.env.SOAK_TRACE === '1') {
-        const mem = `rss ${sample.rssMiB.toFixed(0)} heap ${sample.heapMiB.toFixed(0)} ext ${sample.externalMiB.toFixed(0)}`;
+        const [rss, heap, ext] = [sample.rssMiB, sample.heapMiB, sample.externalMiB].map((v) => v.toFixed(0));
+        const mem = `rss ${rss} heap ${heap} ext ${ext}`;
         console.log(`  ${backend} min ${m + 1}: ${mem} handles ${sample.handles} fds ${sample.fds}`);
       }
       await sleep(Math.max(0, minuteStart + SIM_MINUTE_MS - Date.now()));
@@ -284,7 +285,9 @@ function report(lane: Lane, simMinutes: number): void {
     name: `soak ${b}: errors`,
     value: lane.errors.length,
     unit: 'errors',
-    note: `${lastS?.failures ?? 0} host log lines reporting a failure${lane.errors[0] ? `; first: ${lane.errors[0]}` : ''}`,
+    note:
+      `${lastS?.failures ?? 0} host log lines reporting a failure` +
+      (lane.errors[0] ? `; first: ${lane.errors[0]}` : ''),
   });
   for (const e of lane.errors.slice(0, 8)) console.log(`  ${b}: ${e}`);
   for (const line of lane.lastFailures.slice(-3)) console.log(`  ${b} host: ${line}`);

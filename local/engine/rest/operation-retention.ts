@@ -3,7 +3,7 @@
 // of a long-running engine (npm start, the soak) would stay in memory for good.
 export const OPERATION_KEEP_MS = 60 * 60_000;
 
-/** Drops the operations started before `now - keepMs`; the map is in start order, so it stops at the first young one. */
+/** Drops the operations started before `now - keepMs`; the map is in start order: it stops at the first young one. */
 export function dropOldOperations(
   ops: Map<string, { startTime: number }>,
   now: number,
