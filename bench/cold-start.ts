@@ -36,7 +36,11 @@ async function child(args: string[], env: Record<string, string>): Promise<Recor
   return JSON.parse(last) as Record<string, number>;
 }
 
-async function median(args: string[], env: Record<string, string>): Promise<Record<string, number>> {
+/** The median of RUNS fresh processes per figure, and the runs' `ms` (the spread on a busy machine). */
+async function median(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ figures: Record<string, number>; runs: number[] }> {
   const runs: Array<Record<string, number>> = [];
   for (let i = 0; i < RUNS; i++) runs.push(await child(args, env));
   const of = (k: string) =>
@@ -44,7 +48,10 @@ async function median(args: string[], env: Record<string, string>): Promise<Reco
       runs.map((r) => r[k]).sort((a, b) => a - b),
       50,
     );
-  return Object.fromEntries(Object.keys(runs[0]).map((k) => [k, of(k)]));
+  return {
+    figures: Object.fromEntries(Object.keys(runs[0]).map((k) => [k, of(k)])),
+    runs: runs.map((r) => Math.round(r.ms)).sort((a, b) => a - b),
+  };
 }
 
 export async function benchColdStart(): Promise<void> {
@@ -68,8 +75,8 @@ async function measure(): Promise<void> {
     COMPUTE_SUBSCRIPTION_ID: SUB,
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   };
-  const lazy = await median(['register', 'lazy'], worker);
-  const eager = await median(['register', 'eager'], worker);
+  const lazy = (await median(['register', 'lazy'], worker)).figures;
+  const eager = (await median(['register', 'eager'], worker)).figures;
   record({
     name: 'cold start: register functions',
     value: Math.round(lazy.ms),
@@ -105,7 +112,8 @@ async function measure(): Promise<void> {
         SLACK_BOT_TOKEN: 'xoxb-bench',
       };
       for (const name of FUNCTIONS) {
-        const { ms, botbuilderLoaded, boltLoaded } = await median(['first-call', name], env);
+        const { figures, runs } = await median(['first-call', name], env);
+        const { ms, cpuMs, botbuilderLoaded, boltLoaded } = figures;
         if (WITHOUT_CHAT_SDK.has(name) && (botbuilderLoaded || boltLoaded))
           throw new Error(
             `the first call of ${name} loaded botbuilder or bolt: its service graph should not need a chat SDK`,
@@ -117,7 +125,7 @@ async function measure(): Promise<void> {
           unit: 'ms',
           note:
             `median of ${RUNS} fresh processes from the deploy package: loads its services, opens its tables` +
-            (chat ? `; goal ≤ ${CHAT_GOAL_MS}` : ''),
+            (chat ? `; goal ≤ ${CHAT_GOAL_MS}; runs ${runs.join(', ')}; CPU ${Math.round(cpuMs)} ms` : ''),
         });
       }
     } finally {

@@ -1,24 +1,18 @@
-// The poll/notify backend at scale, on the real engine and a real Azurite: 10,000 finished jobs in 50
-// experiments across 5 workspaces. Figures: ARM requests per tick (counted on the wire), Table writes on a
-// tick where nothing changed, tick time, peak memory; then alert latency with the local Functions dev host
-// polling every 5 s while 1,000 jobs finish at once (one stored batch, one queue message, one digest card).
+// The poll backend on the real engine and a real Azurite: 10,000 finished jobs in 50 experiments across 5
+// workspaces. Figures: ARM requests per tick (counted on the wire), Table writes on a tick where nothing changed,
+// tick time, peak memory. Alert latency is `npm run bench -- alerts` (alert-latency.ts); 100,000 jobs `scale`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite } from '../local/azurite';
 import { startEngine, type Engine } from '../local/engine/index';
-import { startFunctionsHost } from '../local/functions-host/index';
-import { createNotifyFunction } from '../functions/notify';
-import { createPollFunction } from '../functions/poll';
 import { createServices, type Services } from '../functions/services';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { staticTokenCredential } from '../shared/http/credential';
 import { loadConfig } from '../shared/config';
-import { parseEventsMessage, type BackendEvent } from '../shared/core/events';
 import { createWriteCounter } from '../shared/storage/write-counter';
-import { startFakeChannel } from '../local/harness/fake-channel';
 import { createStoppers } from '../local/harness/stoppers';
-import { countingTransport, percentile } from './measure';
+import { countingTransport } from './measure';
 import { record } from './report';
 import { batchAiCompute } from '../shared/batchai/compute';
 
@@ -26,7 +20,6 @@ const SUB = '00000000-0000-0000-0000-0000000b0011';
 const WORKSPACES = 5;
 const EXPERIMENTS_PER_WS = 10;
 const JOBS_PER_EXPERIMENT = 200;
-const BURST = 1_000;
 
 /** Runs `fn` while sampling RSS every 5 ms; returns its result, duration and the peak RSS above the start. */
 async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakMiB: number }> {
@@ -60,74 +53,17 @@ async function seed(engine: Engine): Promise<string[]> {
   return names;
 }
 
-async function alertLatency(
-  services: Services,
-  engine: Engine,
-  connectionString: string,
-  serviceUrl: string,
-): Promise<number[]> {
-  await services.stores.conversations.save({
-    conversationId: 'bench-conv',
-    channelId: 'webchat',
-    serviceUrl,
-    reference: { channelId: 'webchat', serviceUrl, conversation: { id: 'bench-conv' }, bot: { id: 'bot' } },
-  });
-  await services.stores.subscriptions.add('bench-conv', { workspace: 'ws0', experiment: 'burst' });
-  let seededAt = 0;
-  const latencies: number[] = [];
-  const notify = createNotifyFunction(async () => services);
-  // Which events a message carries, read before the handler (which deletes the stored batch when done).
-  const eventsOf = async (message: unknown): Promise<BackendEvent[]> => {
-    const m = parseEventsMessage(message);
-    return m.v === 1 ? m.events : ((await services.backend.batches.get(m.batchId, m.ref.chunks)) ?? []);
-  };
-  // Wraps the real handler: when it returns, every card of the message has been accepted by the channel.
-  const timed = {
-    ...notify,
-    handler: async (message: unknown, ctx: Parameters<typeof notify.handler>[1]) => {
-      const events = await eventsOf(message);
-      await notify.handler(message, ctx);
-      const done = Date.now();
-      for (const e of events) if (e.kind === 'job' && e.to === 'succeeded') latencies.push(done - seededAt);
-    },
-  };
-  const host = await startFunctionsHost({
-    definitions: [createPollFunction(async () => services, services.config.schedules.poll), timed],
-    connectionString,
-    httpPort: 0,
-    hostJson: { extensions: { queues: { maxPollingInterval: 200 } } },
-    timerOverrides: { poll: 5000 },
-    log: () => {},
-  });
-  try {
-    await new Promise((r) => setTimeout(r, 1200)); // land the burst at an arbitrary point of the 5 s cycle
-    seededAt = Date.now();
-    await engine.seedFinishedJobs(
-      { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment: 'burst' },
-      BURST,
-      { cluster: 'gpu' },
-    );
-    const deadline = Date.now() + 60_000;
-    while (latencies.length < BURST && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  } finally {
-    await host.stop();
-  }
-  return latencies.sort((a, b) => a - b);
-}
-
 export async function benchPoll(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-poll-'));
-  // The channel is the tests' fake Bot Framework Connector (wire protocol only): Teams cannot run here.
   const stoppers = createStoppers();
   stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   const arm = countingTransport();
   const writes = createWriteCounter();
   let services: Services | undefined;
   try {
-    const [azurite, engine, channel] = await Promise.all([
+    const [azurite, engine] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
       stoppers.track('engine', startEngine({ dataDir }), (e) => e.stop()),
-      stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
     const workspaces = await seed(engine);
     const config = loadConfig({
@@ -180,14 +116,6 @@ export async function benchPoll(): Promise<void> {
     });
     record({ name: 'poll: tick time (10,000 jobs, nothing changed)', value: idle.ms, unit: 'ms' });
     record({ name: 'poll: peak memory during that tick (RSS delta)', value: idle.peakMiB, unit: 'MiB' });
-
-    const lat = await alertLatency(services, engine, azurite.connectionString, channel.serviceUrl);
-    const cards = channel.activities('bench-conv').length;
-    const note =
-      `${lat.length}/${BURST} delivered in ${cards} card(s) to the one subscribed conversation; ` +
-      '5 s poll interval; the 1,000 jobs are seeded finished at once (job end = seed time)';
-    record({ name: 'alert latency p50 (job end → card accepted)', value: percentile(lat, 50), unit: 'ms', note });
-    record({ name: 'alert latency p99 (job end → card accepted)', value: percentile(lat, 99), unit: 'ms', note });
   } finally {
     await stoppers.stopAll();
   }

@@ -63,6 +63,8 @@ function memoryWatches(): ProgressWatchStore & { rows: Map<string, ProgressWatch
     save: async (w) => void rows.set(key(w), structuredClone(w)),
     list: async () => [...rows.values()].map((w) => structuredClone(w)),
     get: async (w) => rows.get(key(w)),
+    forJob: async (j, conv) =>
+      [...rows.values()].filter((w) => w.conversationId === conv && w.job.job === j.job).map((w) => structuredClone(w)),
     remove: async (w) => void rows.delete(key(w)),
   };
 }

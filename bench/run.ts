@@ -1,15 +1,20 @@
 // `npm run bench`: runs every benchmark in turn, prints each figure beside the naive way's, and writes them all
 // to bench/results.json. `npm run bench -- <name>` runs only the named ones.
+import { benchAck } from './ack';
+import { benchAlertLatency } from './alert-latency';
 import { benchAzureBatch } from './azure-batch';
 import { benchAzureMl } from './azure-ml';
 import { benchChaos } from './chaos';
 import { benchChatLatency } from './chat-latency';
 import { benchColdStart } from './cold-start';
+import { benchExhaustion } from './exhaustion';
 import { benchListJobs } from './list-jobs';
+import { benchMasking } from './masking';
 import { benchLogTail } from './log-tail';
 import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
 import { benchProgressReader } from './progress-reader';
+import { benchScale } from './scale';
 import { benchSoak } from './soak';
 import { writeResults } from './report';
 
@@ -19,11 +24,16 @@ const benches: Record<string, () => Promise<void>> = {
   'list-jobs': benchListJobs,
   poll: benchPoll,
   'chat-latency': benchChatLatency,
+  ack: benchAck,
   'azure-batch': benchAzureBatch,
   'azure-ml': benchAzureMl,
   'progress-parse': benchProgressParse,
   'progress-reader': benchProgressReader,
   chaos: benchChaos,
+  exhaustion: benchExhaustion,
+  masking: benchMasking,
+  scale: benchScale,
+  alerts: benchAlertLatency,
   soak: benchSoak,
 };
 

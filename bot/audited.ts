@@ -18,6 +18,7 @@ function targetOf(cmd: Command): { target: string; cluster?: string } {
     case 'keep-up':
       return { target: cmd.cluster, cluster: cmd.cluster };
     case 'terminate':
+    case 'keep-waiting':
       return { target: cmd.job.experiment ? `${cmd.job.experiment}/${cmd.job.job}` : cmd.job.job };
     case 'submit':
       return cmd.cluster ? { target: cmd.template, cluster: cmd.cluster } : { target: cmd.template };

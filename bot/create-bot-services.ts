@@ -1,23 +1,28 @@
 // The bot's composition root: from one Config to the compute port (COMPUTE_BACKEND), Table stores, the `followups`
-// queue, the Bot Framework transport (CloudAdapter and its proactive sender), the Slack app transport when its secrets
-// are set, one sender routing each conversation to the transport that stored it, the bot, and the step that the
-// `followups` queue function runs. The messages and followups functions (and the local host through them) use this;
-// tests pass overrides but the same real parts.
+// queue, the card actions' inbox and runner (the `card-actions` queue), the Bot Framework transport (CloudAdapter
+// and its proactive sender), the Slack app transport when its secrets are set, one sender routing each
+// conversation to the transport that stored it, the bot, and the step that the `followups` queue function runs.
+// The messages, followups and card-actions functions (and the local host through them) use this; tests pass
+// overrides but the same real parts.
 import { createCompute } from '../shared/create-compute';
 import { maskingTails } from '../shared/services/masked-tails';
 import type { Config } from '../shared/config';
 import { createStores } from '../shared/storage';
 import { createFollowUpQueue } from '../shared/storage/followup-queue';
-import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createCardActionInbox, createSlackInbox } from '../shared/storage/turn-inbox';
+import { createCardActionClaims } from '../shared/storage/card-action-claims';
+import { createAppBlobs } from '../shared/storage/output-blobs';
 import { createProgressWatchStore } from '../shared/storage/progress-watch-store';
 import { createBotFrameworkTransport } from './botframework/adapter';
+import { createCardActionRunner, type CardActionRunner } from './card-action-run';
 import { createBot } from './bot';
+import { CHART_CONTAINER, createChartLinks } from './chart-links';
 import type { BotDeps } from './deps';
 import { createFollowUpStep, type FollowUpStep } from './follow-up-step';
 import { createProgressReader, type ProgressReader } from './progress-reader';
 import { routeByChannel } from './route-sender';
 import { SLACK_APP_CHANNEL } from './slack/conversation';
-import { createSlackTransport, type SlackTransport, type SlackTransportOptions } from './slack/transport';
+import type { SlackTransport, SlackTransportOptions } from './slack/transport';
 import type { ChatBot, ChatTransport } from './transport';
 
 export interface BotServices {
@@ -29,6 +34,8 @@ export interface BotServices {
    */
   slack?: SlackTransport;
   deps: BotDeps;
+  /** Teams card actions the `messages` function accepted: what the `card-actions` queue function runs. */
+  cardActions: CardActionRunner;
   /** One step of a followed card: what the `followups` queue function runs per message. */
   followUpStep: FollowUpStep;
   /** One tick of the progress reader: what the `progress` timer runs. */
@@ -40,20 +47,44 @@ export type BotOverrides = Partial<Pick<BotDeps, 'compute' | 'stores' | 'now' | 
   slack?: Pick<SlackTransportOptions, 'clock'>;
 };
 
+/**
+ * The Slack app's transport, built (and @slack/web-api required) on its first send, update or drain: a Teams
+ * turn shares this root and never loads it (bench cold-start).
+ */
+function lazySlackTransport(opts: SlackTransportOptions): SlackTransport {
+  let built: SlackTransport | undefined;
+  const get = () =>
+    (built ??= (require('./slack/transport') as typeof import('./slack/transport')).createSlackTransport(opts));
+  return {
+    sender: { send: (c, v) => get().sender.send(c, v), update: (c, id, v) => get().sender.update(c, id, v) },
+    drain: (message, bot) => get().drain(message, bot),
+  };
+}
+
 export async function createBotServices(config: Config, overrides: BotOverrides = {}): Promise<BotServices> {
-  const [stores, followUps, inbox, progressWatches] = await Promise.all([
+  const [stores, followUps, inbox, progressWatches, claims, cardInbox] = await Promise.all([
     overrides.stores ?? createStores(config.storage),
     createFollowUpQueue(config.storage, { delaySeconds: config.followUps.delaySeconds }),
     config.slack ? createSlackInbox(config.storage) : undefined,
     createProgressWatchStore(config.storage),
+    createCardActionClaims(config.storage),
+    createCardActionInbox(config.storage),
   ]);
   // Every tail the bot shows (logs, job cards) passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
-  const transport = createBotFrameworkTransport(config.bot);
+  const now = overrides.now ?? (() => new Date());
+  const log = overrides.log ?? ((line: string) => console.error(line));
+  // Bot Service's Slack channel shows a chart by link to a blob of the app's storage account (when it has one).
+  const chartBlobs = createAppBlobs(config.storage, CHART_CONTAINER);
+  const chartLink = chartBlobs && createChartLinks(chartBlobs, log);
+  const transport = createBotFrameworkTransport(config.bot, {
+    cardActions: { inbox: cardInbox, claims, now, log },
+    ...(chartLink ? { chartLink } : {}),
+  });
   const slack =
     config.slack &&
     inbox &&
-    createSlackTransport({
+    lazySlackTransport({
       slack: config.slack,
       inbox,
       ...overrides.slack,
@@ -66,8 +97,8 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     sender: slack ? routeByChannel({ [SLACK_APP_CHANNEL]: slack.sender }, transport.sender) : transport.sender,
     followUps,
     progressWatches,
-    now: overrides.now ?? (() => new Date()),
-    log: overrides.log ?? ((line) => console.error(line)),
+    now,
+    log,
   };
   const progressReader = createProgressReader({
     ...deps,
@@ -84,6 +115,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
     transport,
     ...(slack ? { slack } : {}),
     deps,
+    cardActions: createCardActionRunner({ inbox: cardInbox, claims, sender: transport.sender, log }),
     followUpStep: createFollowUpStep(deps),
     progressReader,
   };

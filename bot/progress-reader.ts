@@ -13,6 +13,7 @@ import {
   look,
   pickWatches,
   type ProgressBudget,
+  type StallAlert,
   toProgressView,
   updateDue,
   withRunEta,
@@ -23,7 +24,7 @@ import { stuckAlertView } from '../shared/core/stuck-view';
 import type { JobView, ProgressView } from '../shared/core/views';
 import { isNotFound, toError } from '../shared/errors';
 import { priceTable } from '../shared/prices-file';
-import type { ProgressWatch, ProgressWatchStore } from '../shared/storage/progress-watch-store';
+import { type ProgressWatch, type ProgressWatchStore, WatchChangedError } from '../shared/storage/progress-watch-store';
 import type { BotDeps } from './deps';
 import { jobView } from './job-card';
 import { jobWatch } from './job-watch';
@@ -85,13 +86,20 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     return (await jobWatch(deps, target).render(job, 'done')) as JobView;
   }
 
-  /** Sends the stuck alert; false when the job is not running (a queued job waiting for nodes is not stuck). */
-  async function stuckAlert(w: ProgressWatch, read: ComputeJob | undefined, count: () => void): Promise<boolean> {
+  /**
+   * Sends the stuck alert and answers what it said and its message id (undefined when the channel gave none);
+   * false when the job is not running (a queued job waiting for nodes is not stuck).
+   */
+  async function stuckAlert(
+    w: ProgressWatch,
+    read: ComputeJob | undefined,
+    count: () => void,
+  ): Promise<StallAlert | undefined | false> {
     if (!read) count();
     const job = read ?? (await compute.getJob(w.job));
     if (job.state !== 'running') return false;
     const conv = await deps.stores.conversations.get(w.conversationId);
-    if (!conv) return true;
+    if (!conv) return undefined;
     let vmSize: string | undefined;
     let price: number | undefined;
     try {
@@ -102,17 +110,25 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     } catch (e) {
       deps.log(`[progress] cluster of ${w.job.job} unknown for the stuck alert: ${redactText(toError(e).message)}`);
     }
-    const view = stuckAlertView({
-      job: jobName(w.job),
+    const facts: StallAlert['facts'] = {
       quietSince: w.state.grewAt,
-      now: deps.now(),
       cluster: job.cluster,
       nodeCount: job.nodeCount,
       ...(vmSize ? { vmSize } : {}),
       ...(price === undefined ? {} : { pricePerNodeHour: price }),
-    });
-    await deps.sender.send(conv, view);
-    return true;
+    };
+    const { id } = await deps.sender.send(conv, stuckAlertView({ ...facts, job: jobName(w.job), now: deps.now() }));
+    return id ? { id, facts } : undefined;
+  }
+
+  /** A watch written since this tick read it ([Keep waiting] chose): that write stands; the next tick looks again. */
+  async function save(w: ProgressWatch): Promise<void> {
+    try {
+      await deps.watches.save(w);
+    } catch (e) {
+      if (!(e instanceof WatchChangedError)) throw e;
+      deps.log(`[progress] ${w.job.experiment}/${w.job.job}: its watch changed during the tick; kept that change`);
+    }
   }
 
   /** One watched job: returns what happened; throws only for what the next tick should retry. */
@@ -162,7 +178,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
         const view = await finalCard(next, job);
         if (progress) view.progress = withChart(progress, next);
         if (conv) await deps.sender.update(conv, w.activityId, view);
-        await deps.watches.save({ ...next, endedAt: now.toISOString() });
+        await save({ ...next, endedAt: now.toISOString() });
         return 'ended';
       }
       if (conv && progress && due) {
@@ -179,14 +195,19 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       }
     }
     if (seen.stuck) {
-      if (await stuckAlert(next, job, count)) outcome = 'stuck';
-      else {
+      const alert = await stuckAlert(next, job, count);
+      if (alert !== false) {
+        outcome = 'stuck';
+        // The alert of this stall replaces the last one's ([Keep waiting] updates the newest).
+        const { rearmedAt: _, stallAlert: _a, ...state } = next.state;
+        next.state = alert ? { ...state, stallAlert: alert } : state;
+      } else {
         // Not running yet: its stall window starts when it does.
-        const { stallAlertedAt: _, ...state } = next.state;
+        const { stallAlertedAt: _, rearmedAt: _r, ...state } = next.state;
         next.state = { ...state, grewAt: now.toISOString() };
       }
     }
-    await deps.watches.save(next);
+    await save(next);
     return outcome;
   }
 

@@ -7,6 +7,7 @@ import { cluster, clusters } from './handlers/clusters';
 import { logs, outputs } from './handlers/files';
 import { help } from './handlers/help';
 import { job, jobs } from './handlers/jobs';
+import { keepWaiting } from './handlers/keep-waiting';
 import { use } from './handlers/prefs';
 import { autoscale, resize, scaleToZero } from './handlers/scale';
 import { subscribe, subscriptions, unsubscribe } from './handlers/subscriptions';
@@ -35,6 +36,7 @@ export const handlers: HandlerTable = {
   approve,
   reject,
   'keep-up': keepUp,
+  'keep-waiting': keepWaiting,
   roles,
   'roles-grant': rolesGrant,
   'roles-revoke': rolesRevoke,

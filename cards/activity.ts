@@ -3,7 +3,7 @@
 import type { Channel, View } from '../shared/core/views';
 import { renderAdaptive, type AdaptiveCardJson } from './adaptive';
 import { layoutView } from './layout';
-import { renderSlack, type SlackBlock } from './slack';
+import { renderSlack, type SlackBlock, type SlackChartImage } from './slack';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -20,9 +20,10 @@ export interface CardActivity {
   channelData?: { blocks: SlackBlock[] };
 }
 
-export function toActivity(view: View, channel: Channel): CardActivity {
+/** `chart`: Slack only: where the view's chart is as an image (else its summary line). */
+export function toActivity(view: View, channel: Channel, opts: { chart?: SlackChartImage } = {}): CardActivity {
   if (channel === 'slack') {
-    const { blocks, text } = renderSlack(view);
+    const { blocks, text } = renderSlack(view, opts);
     return { type: 'message', text, channelData: { blocks } };
   }
   const content = renderAdaptive(view, channel === 'msteams' ? 'execute' : 'submit');

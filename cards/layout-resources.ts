@@ -62,6 +62,15 @@ export function errorBlocks(errors: ErrorItem[]): Block[] {
   }));
 }
 
+/** A quote in a one-line cause (a digest's item) is cut to this many characters. */
+const CAUSE_QUOTE_CHARS = 160;
+
+/** `Cause: GPU out of memory (torch.OutOfMemoryError: CUDA out of memory…)`: a digest item's line; masked. */
+export function causeLine(c: CauseView): string {
+  const quote = c.quote ? ` (${clip(redactText(c.quote), CAUSE_QUOTE_CHARS)})` : '';
+  return `Cause: ${c.title}${quote}`;
+}
+
 /** The named cause and the line that says so; the quote comes from a log, so it is masked like a tail. */
 function causeBlocks(c: CauseView): Block[] {
   const blocks: Block[] = [

@@ -4,7 +4,7 @@ import { jobNameOf } from '../shared/core/job-view';
 import type { View } from '../shared/core/views';
 import { clip, MAX_CODE_LINES, MAX_LINE, MAX_TEXT, type Block, type CardModel } from './card-model';
 import { formatDuration, stateLabel, stateTone } from './format';
-import { clusterFacts, jobTitle, layoutCluster, layoutJob, nodesText, scaleText } from './layout-resources';
+import { causeLine, clusterFacts, jobTitle, layoutCluster, layoutJob, nodesText, scaleText } from './layout-resources';
 
 const text = (t: string, extra: Partial<Extract<Block, { type: 'text' }>> = {}): Block => ({
   type: 'text',
@@ -137,7 +137,7 @@ export function layoutView(view: View): CardModel {
     case 'digest': {
       const items = view.items.map((i) => ({
         title: i.title,
-        text: i.text,
+        text: i.cause ? `${i.text} · ${causeLine(i.cause)}` : i.text,
         ...(i.state ? { tone: stateTone(i.state) } : {}),
         ...(i.command ? { command: i.command, commandTitle: 'Open' } : {}),
       }));

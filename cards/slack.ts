@@ -21,7 +21,20 @@ export type SlackBlock =
   | { type: 'context'; elements: SlackText[] }
   | { type: 'actions'; elements: SlackButton[] }
   | { type: 'divider' }
-  | { type: 'image'; slack_file: { id: string }; alt_text: string; title?: SlackText };
+  | ({ type: 'image'; alt_text: string; title?: SlackText } & ({ slack_file: { id: string } } | { image_url: string }));
+
+/**
+ * A view's chart as an image: a file uploaded to Slack (the Slack app: bot/slack/chart-images.ts) or a URL Slack
+ * fetches itself (a short-lived read link: Azure Bot Service's Slack channel). Without a source the chart is its
+ * summary line.
+ */
+export interface SlackChartImage {
+  source?: { fileId: string } | { url: string };
+  /** ISO: the image shows the chart as it was then (a running job's, drawn earlier); absent: as it is now. */
+  asOf?: string;
+  /** Why the image is missing or older than the card, shown with it. */
+  note?: string;
+}
 
 export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION = 3000;
@@ -92,21 +105,29 @@ function linkBlocks(b: Extract<Block, { type: 'links' }>): SlackBlock[] {
   ];
 }
 
-function blocksOf(b: Block, button: (a: ActionView) => SlackButton, chartFileId?: string): SlackBlock[] {
+/** `14:05 UTC` */
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+function chartBlocks(b: Extract<Block, { type: 'chart' }>, image: SlackChartImage = {}): SlackBlock[] {
+  // Slack shows an image only from a URL it can fetch or a file uploaded to it (a private link is neither).
+  const src = image.source;
+  if (!src) return [context(image.note ? `${b.summary} (${image.note})` : b.summary)];
+  const title = image.asOf ? `${b.title}, as of ${hhmm(image.asOf)}` : b.title;
+  return [
+    {
+      type: 'image',
+      ...('fileId' in src ? { slack_file: { id: src.fileId } } : { image_url: src.url }),
+      alt_text: clip(b.summary, 2000),
+      title: { type: 'plain_text', text: clip(title, 150) },
+    },
+    ...(image.note ? [context(image.note)] : []),
+  ];
+}
+
+function blocksOf(b: Block, button: (a: ActionView) => SlackButton, chart?: SlackChartImage): SlackBlock[] {
   switch (b.type) {
     case 'chart':
-      // Slack shows an image only from a URL it can fetch or a file uploaded to it (a private link is neither):
-      // the sender uploads the chart's PNG first (bot/slack/chart-upload.ts) and names the file here.
-      return chartFileId
-        ? [
-            {
-              type: 'image',
-              slack_file: { id: chartFileId },
-              alt_text: clip(b.summary, 2000),
-              title: { type: 'plain_text', text: clip(b.title, 150) },
-            },
-          ]
-        : [context(b.summary)];
+      return chartBlocks(b, chart);
     case 'text': {
       const body = `${TONE_MARK[b.tone ?? 'default']}${esc(b.text)}`;
       return b.subtle ? [context(b.text)] : [{ type: 'section', text: mrkdwn(b.strong ? `*${body}*` : body) }];
@@ -143,23 +164,26 @@ function blocksOf(b: Block, button: (a: ActionView) => SlackButton, chartFileId?
   }
 }
 
-function render(m: CardModel, chartFileId?: string): { blocks: SlackBlock[]; text: string } {
+function render(m: CardModel, chart?: SlackChartImage): { blocks: SlackBlock[]; text: string } {
   const button = buttonFactory();
   const blocks: SlackBlock[] = m.title
     ? [{ type: 'header', text: { type: 'plain_text', text: clip(m.title, 150), emoji: true } }]
     : [];
-  for (const b of m.blocks) blocks.push(...blocksOf(b, button, chartFileId));
+  for (const b of m.blocks) blocks.push(...blocksOf(b, button, chart));
   return { blocks, text: escapeMrkdwn(m.summary) };
 }
 
 /**
- * Block Kit for the view plus its notification text, trimmed to Slack's limits. `chartFileId`: the Slack file
- * holding the view's chart as an image (uploaded by the sender); without it the chart is its summary line.
+ * Block Kit for the view plus its notification text, trimmed to Slack's limits. `chart`: where the view's chart
+ * is as an image (uploaded or linked by the transport); without it the chart is its summary line.
  */
-export function renderSlack(view: View, opts: { chartFileId?: string } = {}): { blocks: SlackBlock[]; text: string } {
+export function renderSlack(
+  view: View,
+  opts: { chart?: SlackChartImage } = {},
+): { blocks: SlackBlock[]; text: string } {
   return fitCard(
     layoutView(view),
-    (m) => render(m, opts.chartFileId),
+    (m) => render(m, opts.chart),
     (out) => out.blocks.length <= SLACK_MAX_BLOCKS && byteSize(out) < MAX_CARD_BYTES,
   );
 }

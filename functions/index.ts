@@ -6,6 +6,7 @@
 import { app } from '@azure/functions';
 import { loadConfig, type Config } from '../shared/config';
 import { hasTrigger, type FunctionDefinition } from './definition';
+import { createCardActionsFunction } from './card-actions';
 import { createExpireApprovalsFunction } from './expire-approvals';
 import { createFollowUpsFunction } from './followups';
 import { createHealthFunction } from './health';
@@ -29,6 +30,7 @@ export function createDefinitions(
     createPollFunction(services.backend, schedules.poll),
     createNotifyFunction(services.all),
     createMessagesFunction(services.all),
+    createCardActionsFunction(services.all),
     createSlackFunction(services.slackIntake),
     createSlackTurnsFunction(services.all),
     createHealthFunction(services.backend),

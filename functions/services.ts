@@ -15,6 +15,7 @@ export interface Services extends BackendServices {
   slack?: BotServices['slack'];
   sender: AlertPort;
   bot: BotServices['bot'];
+  cardActions: BotServices['cardActions'];
   followUpStep: BotServices['followUpStep'];
   progressReader: BotServices['progressReader'];
   notifier: Notifier;
@@ -51,6 +52,7 @@ export async function createServices(
     transport: botServices.transport,
     ...(botServices.slack ? { slack: botServices.slack } : {}),
     bot: botServices.bot,
+    cardActions: botServices.cardActions,
     followUpStep: botServices.followUpStep,
     progressReader: botServices.progressReader,
     notifier: createNotifier({

@@ -3,7 +3,7 @@
 // start never waits for bolt, botbuilder or the compute backend; the `slack-turns` queue function builds those.
 import { createSlackIntake, type SlackIntake } from '../bot/slack/intake';
 import type { Config } from '../shared/config';
-import { createSlackInbox } from '../shared/storage/slack-inbox';
+import { createSlackInbox } from '../shared/storage/turn-inbox';
 import { defaultLog, redacting } from './log';
 
 /** Undefined when the Slack app is off (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN not set). */

@@ -207,6 +207,10 @@ var azureMlSettings = {
 }
 // Key Vault references (no version: the newest secret, picked up on restart). The secrets are a person's to set
 // (az keyvault secret set); the template only points at them.
+// SECRETS_KEY seals secret values at rest (a waiting submit's parameters, a Slack turn): always a reference.
+var secretsKeySetting = {
+  SECRETS_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/secrets-key/)'
+}
 var slackSettings = slackApp ? {
   SLACK_SIGNING_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/slack-signing-secret/)'
   SLACK_BOT_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/slack-bot-token/)'
@@ -234,6 +238,7 @@ module functionApp './modules/function-app.bicep' = {
         MicrosoftAppTenantId: identity.outputs.tenantId
       },
       useBatch ? azureBatchSettings : azureMlSettings,
+      secretsKeySetting,
       slackSettings
     )
   }

@@ -9,6 +9,7 @@
 // Ctrl-C or SIGTERM stops it all. startLocalStack() is the same
 // thing for tests (free ports, temp data).
 import { randomBytes } from 'node:crypto';
+import { localSecretsKey } from './secrets-key';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDefinitions } from '../functions/index';
@@ -94,6 +95,8 @@ export function localEnv(
     connectionString: string;
     storageAccount: { name: string; key: string };
     slack: { apiUrl: string; signingSecret: string };
+    /** SECRETS_KEY from the data folder (secrets-key.ts), unless the environment sets one. */
+    secretsKey: string;
     batch?: { account: string; url: string; key: string };
     azureml?: { url: string; caFile: string };
   },
@@ -121,6 +124,7 @@ export function localEnv(
     COMPUTE_DEFAULT_EXPERIMENT: base.COMPUTE_DEFAULT_EXPERIMENT || 'default',
     COMPUTE_DEFAULT_CLUSTER: base.COMPUTE_DEFAULT_CLUSTER || 'cpu',
     AzureWebJobsStorage: parts.connectionString,
+    SECRETS_KEY: base.SECRETS_KEY || parts.secretsKey,
     ...account,
     ...compute,
     // No app id: the local chat sends unauthenticated activities, as the Bot Framework Emulator does.
@@ -133,6 +137,8 @@ export function localEnv(
     SLACK_API_URL: parts.slack.apiUrl,
     // A card may show new progress every 5 s locally (once a minute in Azure).
     PROGRESS_UPDATE_SECONDS: base.PROGRESS_UPDATE_SECONDS || '5',
+    // A running job's chart image goes to the local Slack every 20 s (every 5 min in Azure).
+    SLACK_CHART_SECONDS: base.SLACK_CHART_SECONDS || '20',
   };
 }
 
@@ -237,6 +243,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         connectionString: azurite.connectionString,
         storageAccount: engine.storageAccount,
         slack: { apiUrl: slackApiUrl, signingSecret },
+        secretsKey: localSecretsKey(opts.dataDir),
         batch: batchAccount,
         azureml: engine.azureml,
       }),

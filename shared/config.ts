@@ -74,6 +74,10 @@ export interface Config {
     botToken: string;
     /** Slack's Web API (https://slack.com/api/), or the local Slack. */
     apiUrl: string;
+    /** A running job's chart is uploaded again at most this often (SLACK_CHART_SECONDS, default 300). */
+    chartEverySeconds: number;
+    /** Slack file calls per minute charts may make, uploads and deletes (SLACK_FILE_CALLS_PER_MINUTE, default 20). */
+    fileCallsPerMinute: number;
   };
   /** The progress reader's budget: shared/core/progress-plan.ts. */
   progress: {
@@ -361,9 +365,28 @@ const STORAGE_PREFIX = 'AzureWebJobsStorage__';
 /**
  * AzureWebJobsStorage as the Functions host reads it: a connection string, or (when that is unset) the
  * identity-based settings `__accountName` or `__tableServiceUri` + `__queueServiceUri`, with `__clientId` naming a
- * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code uses no blob.
+ * user-assigned identity. The host itself also needs `__blobServiceUri` (or the account name); our code keeps chart
+ * images there (bot/chart-links.ts), and does without them when neither is set.
  */
+/** SECRETS_KEY: 32 bytes in base64, which seal secret values at rest (shared/storage/sealed.ts). */
+export function secretsKey(env: Env): Buffer | undefined {
+  const raw = env.SECRETS_KEY?.trim();
+  if (!raw) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw))
+    throw new InputError(
+      'ConfigMissing',
+      `SECRETS_KEY: expected 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes.`,
+    );
+  return key;
+}
+
 export function storageSettings(env: Env = process.env): StorageSettings {
+  const key = secretsKey(env);
+  return key ? { ...storageTarget(env), secretsKey: key } : storageTarget(env);
+}
+
+function storageTarget(env: Env): StorageSettings {
   const connectionString = env.AzureWebJobsStorage?.trim();
   if (connectionString) return { connectionString };
   const setting = (name: string) => env[STORAGE_PREFIX + name]?.trim() || undefined;
@@ -380,7 +403,13 @@ export function storageSettings(env: Env = process.env): StorageSettings {
         `(or ${STORAGE_PREFIX}tableServiceUri and ${STORAGE_PREFIX}queueServiceUri) for identity-based access.`,
     );
   };
-  const identity = { tableServiceUri: uri('table'), queueServiceUri: uri('queue'), clientId: setting('clientId') };
+  const blob = setting('blobServiceUri') ?? (account ? `https://${account}.blob.core.windows.net` : undefined);
+  const identity = {
+    tableServiceUri: uri('table'),
+    queueServiceUri: uri('queue'),
+    ...(blob ? { blobServiceUri: blob.replace(/\/+$/, '') } : {}),
+    clientId: setting('clientId'),
+  };
   return { connectionString: '', identity };
 }
 
@@ -395,7 +424,13 @@ export function slackConfig(env: Env): Config['slack'] {
       'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN: expected both (the Slack app on) or neither (off).',
     );
   }
-  return { signingSecret, botToken, apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/' };
+  return {
+    signingSecret,
+    botToken,
+    apiUrl: env.SLACK_API_URL?.trim() || 'https://slack.com/api/',
+    chartEverySeconds: int(env, 'SLACK_CHART_SECONDS', 300, 10),
+    fileCallsPerMinute: int(env, 'SLACK_FILE_CALLS_PER_MINUTE', 20, 3),
+  };
 }
 
 function botSettings(env: Env): Config['bot'] {

@@ -2,19 +2,14 @@
 // that the workspaces name (listed in AZURE_BATCH_ACCOUNTS, or found through ARM with `*`), their outputs in
 // a blob container, or the Azure ML workspaces over ARM (trusting COMPUTE_CA_FILE when set). The one place the
 // composition roots build compute from, and so the one module outside the backend folders that imports them.
-import { createAzureBatchAdapter } from './azurebatch/adapter';
-import { createBatchClient } from './azurebatch/client';
-import { discoverBatchAccounts } from './azurebatch/discovery';
-import { createAzureMlAdapter } from './azureml/adapter';
-import { createAmlClient } from './azureml/client';
-import { createBatchAiClient } from './batchai/client';
-import { batchAiCompute } from './batchai/compute';
+// Only the chosen backend is required, when it is built (and ARM discovery only when asked for): a cold start
+// loads neither the other backends nor their SDKs (@azure/storage-blob, @azure/arm-resources).
+import type { TokenCredential } from '@azure/core-auth';
 import type { ComputePort } from './compute/port';
 import type { AzureBatchAccountSetting, Config } from './config';
 import { InputError } from './errors';
 import { credentialFor } from './http/credential';
-import { httpClientTrusting, readCaFile } from './http/trusted-ca';
-import { createOutputBlobs, type OutputStorage } from './storage/output-blobs';
+import type { OutputStorage } from './storage/output-blobs';
 
 export type ComputeConfig = Pick<Config, 'compute' | 'storage'>;
 
@@ -28,11 +23,16 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
   const credential = credentialFor(compute);
   const { endpoint, subscriptionId } = compute;
   if (compute.backend === 'batchai') {
+    const { createBatchAiClient } = require('./batchai/client') as typeof import('./batchai/client');
+    const { batchAiCompute } = require('./batchai/compute') as typeof import('./batchai/compute');
     return batchAiCompute(
       createBatchAiClient({ endpoint, subscriptionId, credential, pollIntervalMs: o.pollIntervalMs }),
     );
   }
   if (compute.backend === 'azureml') {
+    const { createAzureMlAdapter } = require('./azureml/adapter') as typeof import('./azureml/adapter');
+    const { createAmlClient } = require('./azureml/client') as typeof import('./azureml/client');
+    const { httpClientTrusting, readCaFile } = require('./http/trusted-ca') as typeof import('./http/trusted-ca');
     // Read when the client is built, so a facade's certificate made after this process started is trusted.
     const ca = compute.caFile ? readCaFile(compute.caFile) : undefined;
     return createAzureMlAdapter({
@@ -40,9 +40,23 @@ export async function createCompute(config: ComputeConfig, o: ComputeOptions = {
       fileHttpClient: httpClientTrusting(ca),
     });
   }
+  return azureBatchCompute(compute, storage, credential);
+}
+
+async function azureBatchCompute(
+  compute: Extract<Config['compute'], { backend: 'azurebatch' }>,
+  storage: Config['storage'],
+  credential: TokenCredential,
+): Promise<ComputePort> {
+  const { endpoint, subscriptionId } = compute;
+  const { createAzureBatchAdapter } = require('./azurebatch/adapter') as typeof import('./azurebatch/adapter');
+  const { createBatchClient } = require('./azurebatch/client') as typeof import('./azurebatch/client');
+  const { createOutputBlobs } = require('./storage/output-blobs') as typeof import('./storage/output-blobs');
+  const discover = () =>
+    (require('./azurebatch/discovery') as typeof import('./azurebatch/discovery')).discoverBatchAccounts;
   const listed: Array<AzureBatchAccountSetting & { resourceGroup?: string }> =
     compute.accounts === 'discover'
-      ? (await discoverBatchAccounts({ credential, subscriptionId, armEndpoint: endpoint })).map((a) => ({
+      ? (await discover()({ credential, subscriptionId, armEndpoint: endpoint })).map((a) => ({
           account: a.name.toLowerCase(),
           endpoint: a.endpoint,
           resourceGroup: a.resourceGroup,

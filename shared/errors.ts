@@ -8,6 +8,7 @@ import type { ComputeBackend } from './compute/model';
 export const ErrorCode = {
   ActivityInvalid: 'ActivityInvalid',
   ApprovalNotFound: 'ApprovalNotFound',
+  ApprovalUnreadable: 'ApprovalUnreadable',
   AzuriteNotRunning: 'AzuriteNotRunning',
   BadRequest: 'BadRequest',
   BodyInvalid: 'BodyInvalid',
@@ -42,7 +43,7 @@ export const ErrorCode = {
   ScheduleInvalid: 'ScheduleInvalid',
   ScheduleNeverFires: 'ScheduleNeverFires',
   SlackAppRefused: 'SlackAppRefused',
-  SlackTurnsMessageInvalid: 'SlackTurnsMessageInvalid',
+  TurnsMessageInvalid: 'TurnsMessageInvalid',
   SlackUnreachable: 'SlackUnreachable',
   TemplateBadValue: 'TemplateBadValue',
   TemplateDuplicate: 'TemplateDuplicate',

@@ -2,24 +2,29 @@
 // as under Express (an empty appId is the local/emulator mode: unauthenticated requests are accepted, so the
 // host must listen on 127.0.0.1 only; otherwise the channel's JWT is validated, 401 when it fails), and each
 // activity becomes a neutral turn: a message or card button → bot.turn → the reply rendered for the channel;
-// a Teams Action.Execute invoke → the new card in the invoke response, replacing the clicked one; a
-// conversation update → bot.remember.
+// a Teams Action.Execute invoke → kept and enqueued, then answered at once with the clicked card in a working
+// state; the `card-actions` queue function runs it and updates the card in place (bot/card-action.ts,
+// bot/card-action-run.ts); a conversation update → bot.remember.
 // This file and proactive.ts are the only production code importing botbuilder. Moving to its successor,
 // @microsoft/agents-hosting (CloudAdapter, TurnContext, continueConversation, the same Activity JSON), is a
 // change to these two files and package.json: see ARCHITECTURE.md.
 import {
   ActivityTypes,
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   TurnContext,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type InvokeResponse,
-} from 'botbuilder';
+} from 'botbuilder-core';
+// botbuilder's index loads its whole barrel (transcript stores on fs-extra, the speak middleware's HTML parser,
+// skills, Teams helpers: ~90 modules a turn never uses); CloudAdapter alone is its lib/cloudAdapter. botbuilder is
+// archived, so that path stays as it is.
+import { CloudAdapter } from 'botbuilder/lib/cloudAdapter';
 import { ADAPTIVE_CARD_CONTENT_TYPE, toActivity } from '../../cards/activity';
 import type { Config } from '../../shared/config';
 import type { StoredConversation } from '../../shared/storage/index';
-import type { ChatBot, ChatResponse, ChatTransport, TurnInput } from '../transport';
+import { answerCardAction, type CardActionAnswer, type CardActionDeps } from '../card-action';
+import type { ChatBot, ChatResponse, ChatTransport, ConversationSender, TurnInput } from '../transport';
 import { activityShapeProblem } from './activity-shape';
 import { createProactiveSender, type ProactiveOptions } from './proactive';
 import { activityFor } from './render';
@@ -54,23 +59,41 @@ function turnInput(a: Activity, text: string): TurnInput {
   };
 }
 
-/** Teams Universal Actions: the invoke response carries the new card, which replaces the clicked one. */
-async function adaptiveCardAction(a: Activity, bot: ChatBot): Promise<InvokeResponse> {
-  const text = executeCommand(a.value);
-  if (text === undefined) {
-    const message = "Expected an Action.Execute with verb 'command' and data.command.";
-    return {
-      status: 400,
-      body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } },
-    };
-  }
-  const reply = await bot.turn(turnInput(a, text));
-  const card = toActivity(reply.view, 'msteams').attachments?.[0]?.content;
-  if (a.replyToId) await reply.posted(a.replyToId);
-  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } };
+function invokeError(status: number, code: string, message: string): InvokeResponse {
+  return { status, body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } } };
 }
 
-async function runTurn(ctx: TurnContext, bot: ChatBot): Promise<void> {
+/** The invoke answer Teams reads: a card that replaces the clicked one, a message shown beside it, or an error. */
+function invokeAnswer(answer: CardActionAnswer): InvokeResponse {
+  if ('notAccepted' in answer) return invokeError(503, 'ServiceUnavailable', answer.notAccepted);
+  const body =
+    'card' in answer
+      ? {
+          statusCode: 200,
+          type: ADAPTIVE_CARD_CONTENT_TYPE,
+          value: toActivity(answer.card, 'msteams').attachments?.[0]?.content,
+        }
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message };
+  return { status: 200, body };
+}
+
+/** Teams Universal Actions: kept and enqueued, answered at once with the working card (bot/card-action.ts). */
+async function adaptiveCardAction(a: Activity, actions: CardActionDeps | undefined): Promise<InvokeResponse> {
+  const text = executeCommand(a.value);
+  if (text === undefined)
+    return invokeError(400, 'BadRequest', "Expected an Action.Execute with verb 'command' and data.command.");
+  if (!actions) return invokeError(503, 'NotConfigured', 'Card actions need their inbox: this bot has none.');
+  if (!a.id) return invokeError(400, 'BadRequest', "Expected the invoke's activity id (a redelivery repeats it).");
+  return invokeAnswer(
+    await answerCardAction(actions, {
+      id: a.id,
+      ...(a.replyToId ? { cardId: a.replyToId } : {}),
+      input: turnInput(a, text),
+    }),
+  );
+}
+
+async function runTurn(ctx: TurnContext, bot: ChatBot, actions: CardActionDeps | undefined): Promise<void> {
   const a = ctx.activity;
   switch (a.type) {
     case ActivityTypes.Message: {
@@ -81,7 +104,7 @@ async function runTurn(ctx: TurnContext, bot: ChatBot): Promise<void> {
     }
     case ActivityTypes.Invoke: {
       // Other invokes (search, sign-in) are not ours: 501, as botbuilder's ActivityHandler answers them.
-      const response = a.name === 'adaptiveCard/action' ? await adaptiveCardAction(a, bot) : { status: 501 };
+      const response = a.name === 'adaptiveCard/action' ? await adaptiveCardAction(a, actions) : { status: 501 };
       await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: response });
       return;
     }
@@ -131,10 +154,23 @@ function parseActivity(body: string): Record<string, unknown> | undefined {
   }
 }
 
-export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveOptions = {}): ChatTransport {
+export interface BotFrameworkTransportOptions extends ProactiveOptions {
+  /**
+   * Card actions' inbox (where an invoke waits for the `card-actions` queue function), claims, clock and log;
+   * without them (a transport built for sending only) a card action is refused, saying so.
+   */
+  cardActions?: CardActionDeps;
+}
+
+export function createBotFrameworkTransport(
+  bot: Config['bot'],
+  opts: BotFrameworkTransportOptions = {},
+): ChatTransport {
   const adapter = createCloudAdapter(bot);
+  const sender: ConversationSender = createProactiveSender(adapter, bot.appId, opts);
+  const actions = opts.cardActions;
   return {
-    sender: createProactiveSender(adapter, bot.appId, opts),
+    sender,
     async handle(request, chatBot) {
       const activity = parseActivity(request.body);
       if (!activity)
@@ -148,7 +184,7 @@ export function createBotFrameworkTransport(bot: Config['bot'], opts: ProactiveO
       await adapter.process(
         { method: request.method, headers: { authorization: request.headers.authorization }, body: activity },
         res,
-        (ctx) => runTurn(ctx, chatBot),
+        (ctx) => runTurn(ctx, chatBot, actions),
       );
       // botbuilder answers a reply it could not post (a serviceUrl that is no Connector) with a 500 carrying
       // the failure's text, which may be another service's answer: it is said without that text.

@@ -6,13 +6,16 @@
 import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { ConversationSender } from '../../shared/services/conversation-sender';
 import type { StoredConversation } from '../../shared/storage/index';
-import { activityFor } from './render';
+import type { ChartLinker } from '../chart-links';
+import { activityWithChart } from './render';
 
 export interface ProactiveOptions {
   /** Extra tries after the connector's own 429 retries gave up (default 2). */
   throttleRetries?: number;
   /** Longest Retry-After honoured, in seconds (default 60); a longer one fails at once. */
   maxRetryAfterSeconds?: number;
+  /** Stores a Slack conversation's chart image and answers its link (bot/chart-links.ts); absent: text. */
+  chartLink?: ChartLinker;
 }
 
 function retryAfterMs(e: unknown): number | undefined {
@@ -62,11 +65,13 @@ export function createProactiveSender(
 
   return {
     async send(conv, view) {
-      const r = await inConversation(conv, (ctx) => ctx.sendActivity(activityFor(conv.channelId, view)));
+      const activity = await activityWithChart(conv.channelId, view, opts.chartLink);
+      const r = await inConversation(conv, (ctx) => ctx.sendActivity(activity));
       return r?.id ? { id: r.id } : {};
     },
     async update(conv, messageId, view) {
-      await inConversation(conv, (ctx) => ctx.updateActivity({ ...activityFor(conv.channelId, view), id: messageId }));
+      const activity = await activityWithChart(conv.channelId, view, opts.chartLink);
+      await inConversation(conv, (ctx) => ctx.updateActivity({ ...activity, id: messageId }));
     },
   };
 }

@@ -19,7 +19,7 @@ import { InputError, ProtocolError, toError } from '../../shared/errors';
 import { redactText } from '../../shared/core/redact';
 import type { Handler, HandlerContext, Reply } from '../handler';
 import { withCluster } from '../not-found';
-import { approvalRole, atLeast, effectiveRole } from '../../shared/core/roles';
+import { approvalRole, atLeast, effectiveRole, sameUser } from '../../shared/core/roles';
 import { accessOf, refusal, specOf } from '../access';
 import { applyScale, scaleLabels } from './scale';
 import { submitApproved } from './templates';
@@ -78,7 +78,7 @@ async function answer(id: string, verdict: Verdict, ctx: HandlerContext): Promis
     const role = effectiveRole(ctx.turn.userId, there, access.policy, access.grants);
     const need = approvalRole(access.policy, access.grants);
     // A requester may always withdraw their own request; any other answer takes the approver role there.
-    const cancels = verdict === 'reject' && row.value.requestedBy.id === ctx.turn.userId;
+    const cancels = verdict === 'reject' && sameUser(row.value.requestedBy.id, ctx.turn.userId);
     if (!cancels && !atLeast(role, need))
       return {
         view: refusal(

@@ -1,13 +1,13 @@
 // The Slack app's HTTP side: one endpoint for the Events API, the `/batchai` slash command and interactivity.
 // Per request: refuse anything not signed by Slack with the signing secret within 5 minutes (401, nothing runs),
 // answer Slack's url_verification and ssl_check, and leave every other request in the inbox
-// (shared/storage/slack-inbox.ts), acknowledging it at once with an empty 200: Slack shows a timeout and
+// (shared/storage/turn-inbox.ts), acknowledging it at once with an empty 200: Slack shows a timeout and
 // retries after 3 s, and a cold start or one slow backend call takes longer than that. The inbox accepts a
 // request key once, so a retried or replayed request runs nothing. The `slack-turns` queue function runs the
 // turns (transport.ts). No bolt and no bot here: a cold start of this function loads node:crypto and the queue.
 import { redactText } from '../../shared/core/redact';
 import { type InputError, toError } from '../../shared/errors';
-import type { SlackInbox } from '../../shared/storage/slack-inbox';
+import type { TurnInbox } from '../../shared/storage/turn-inbox';
 import type { ChatRequest, ChatResponse } from '../transport';
 import { parseSlackBody, type SlackBody } from './body';
 import { conversationOf, requestKeyOf } from './turn-key';
@@ -15,7 +15,7 @@ import { verifySlackSignature } from './verify';
 
 export interface SlackIntakeOptions {
   signingSecret: string;
-  inbox: Pick<SlackInbox, 'accept'>;
+  inbox: Pick<TurnInbox, 'accept'>;
   /** Milliseconds, for the 5-minute signature window (tests replay old requests). */
   now?: () => number;
   log?: (line: string) => void;

@@ -7,14 +7,16 @@
 // to the queue, whose markers say what was sent.
 import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
 import { renderSlack } from '../../cards/slack';
-import { redactText } from '../../shared/core/redact';
 import type { View } from '../../shared/core/views';
-import { ProtocolError, toError } from '../../shared/errors';
+import { ProtocolError } from '../../shared/errors';
 import type { ConversationSender } from '../../shared/services/conversation-sender';
 import type { StoredConversation } from '../../shared/storage/index';
-import { chartToUpload, uploadChart } from './chart-upload';
+import { createChartImages } from './chart-images';
 import { slackTarget } from './conversation';
+import { createFileBudget } from './file-budget';
 import { createPacer, type PacerClock } from './pacer';
+
+type Body = ReturnType<typeof renderSlack>;
 
 export interface SlackSenderOptions {
   client: WebClient;
@@ -25,6 +27,10 @@ export interface SlackSenderOptions {
   maxRetryAfterSeconds?: number;
   /** Where a failed chart upload is noted (the card still goes out). */
   log?: (line: string) => void;
+  /** Slack file calls per minute for charts (default 20): file-budget.ts. */
+  fileCallsPerMinute?: number;
+  /** A running job's chart is uploaded again at most this often (default 300 s): chart-images.ts. */
+  chartEverySeconds?: number;
 }
 
 /** A WebClient for the sender: 429s come back as errors (the sender waits them), no retries of its own. */
@@ -63,30 +69,47 @@ export function createSlackSender(opts: SlackSenderOptions): ConversationSender 
     }
   }
 
-  /** Block Kit for the view, its chart uploaded first where it has one; a failed upload leaves the summary line. */
-  async function blocks(view: View): Promise<ReturnType<typeof renderSlack>> {
-    const chart = chartToUpload(view);
-    if (!chart || view.kind !== 'job') return renderSlack(view);
+  const charts = createChartImages({
+    client: opts.client,
+    budget: createFileBudget(opts.fileCallsPerMinute ?? 20, clock),
+    clock,
+    everyMs: (opts.chartEverySeconds ?? 300) * 1000,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+
+  /** Posts (or updates) with the chart's image as chart-images.ts decides; tells it which message shows it. */
+  async function post(
+    channel: string,
+    view: View,
+    ts: string | undefined,
+    call: (body: Body) => Promise<string | undefined>,
+  ) {
+    const key = (t: string) => `${channel}/${t}`;
+    const chart = await charts.prepare(view, ts === undefined ? undefined : key(ts));
+    let posted: string | undefined;
     try {
-      const name = `${view.job.experiment}/${view.job.name}`;
-      return renderSlack(view, { chartFileId: await uploadChart(opts.client, chart, name) });
-    } catch (e) {
-      opts.log?.(`[slack] chart upload failed, the card shows its summary: ${redactText(toError(e).message)}`);
-      return renderSlack(view);
+      posted = await paced(channel, () => call(renderSlack(view, chart.image ? { chart: chart.image } : {})));
+      return posted;
+    } finally {
+      await chart.done(posted === undefined ? undefined : key(posted));
     }
   }
 
   return {
     async send(conv, view) {
       const { channel } = targetOf(conv);
-      const body = await blocks(view);
-      const r = await paced(channel, () => opts.client.chat.postMessage({ channel, ...body }));
-      return r.ts ? { id: r.ts } : {};
+      const ts = await post(channel, view, undefined, async (body) => {
+        const r = await opts.client.chat.postMessage({ channel, ...body });
+        return r.ts;
+      });
+      return ts ? { id: ts } : {};
     },
     async update(conv, ts, view) {
       const { channel } = targetOf(conv);
-      const body = await blocks(view);
-      await paced(channel, () => opts.client.chat.update({ channel, ts, ...body }));
+      await post(channel, view, ts, async (body) => {
+        await opts.client.chat.update({ channel, ts, ...body });
+        return ts;
+      });
     },
   };
 }

@@ -8,7 +8,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../shared/config';
 import { redactText } from '../../shared/core/redact';
 import { toError } from '../../shared/errors';
-import { parseSlackTurnsMessage, type SlackInbox, type SlackTurn } from '../../shared/storage/slack-inbox';
+import { SLACK_TURNS_QUEUE } from '../../shared/storage/queue-names';
+import { parseTurnsMessage, type TurnInbox, type QueuedTurn } from '../../shared/storage/turn-inbox';
 import type { ChatBot, ConversationSender } from '../transport';
 import { parseSlackBody } from './body';
 import { BOT_CONTEXT_KEY, registerListeners } from './listeners';
@@ -19,7 +20,7 @@ import { createSlackClient, createSlackSender } from './sender';
 export interface SlackTransportOptions {
   slack: NonNullable<Config['slack']>;
   /** Where acknowledged requests wait for the `slack-turns` queue function. */
-  inbox: Pick<SlackInbox, 'drain'>;
+  inbox: Pick<TurnInbox, 'drain'>;
   /** The sender's pacing clock (tests run a storm without waiting). */
   clock?: PacerClock;
   /** The sender's Web API client (default: one with the bot token against `slack.apiUrl`). */
@@ -61,6 +62,8 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
     client: opts.client ?? createSlackClient(botToken, apiUrl),
     ...(opts.clock ? { clock: opts.clock } : {}),
     log,
+    chartEverySeconds: opts.slack.chartEverySeconds,
+    fileCallsPerMinute: opts.slack.fileCallsPerMinute,
   });
   const receiver = new RequestReceiver();
   let app: App | undefined;
@@ -85,7 +88,7 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
   let ready: Promise<void> | undefined;
 
   /** One waiting turn through bolt; the request was acknowledged long ago, so what ack() is given goes nowhere. */
-  async function run(turn: SlackTurn, bot: ChatBot): Promise<void> {
+  async function run(turn: QueuedTurn, bot: ChatBot): Promise<void> {
     try {
       ready ??= boltApp()
         .init()
@@ -106,7 +109,7 @@ export function createSlackTransport(opts: SlackTransportOptions): SlackTranspor
   return {
     sender,
     async drain(message, bot) {
-      const conversation = parseSlackTurnsMessage(message);
+      const conversation = parseTurnsMessage(message, SLACK_TURNS_QUEUE);
       return { conversation, outcome: await opts.inbox.drain(conversation, (turn) => run(turn, bot)) };
     },
   };

@@ -1,4 +1,5 @@
-// The Key Vault of the app's secrets (the Slack app's signing secret and bot token). Access by Azure RBAC only:
+// The Key Vault of the app's secrets (secrets-key, which seals secret values at rest, and the Slack app's
+// signing secret and bot token). Access by Azure RBAC only:
 // the app's identity may read secrets (Key Vault Secrets User); a person puts them there with
 // `az keyvault secret set` (README "Deploy to Azure"). The template creates no secret, so a redeploy never
 // replaces one a person set; the app reads them through Key Vault references in its settings.

@@ -7,6 +7,7 @@ import { InputError, toError } from '../../shared/errors';
 import { runSlackChat } from '../slack/chat-slack';
 import { activityToText } from './card-text';
 import { chatClient, type ChatActivity } from './client';
+import type { Timing } from './server';
 
 export interface CliOptions {
   conversation: string;
@@ -89,6 +90,12 @@ function describe(a: ChatActivity, seen: Set<string>): string {
   return `${head}\n${body}\n`;
 }
 
+/** The bot's acknowledgement (its HTTP answer) and its first reply, as the chat server measured them. */
+export function timingLine(t: Timing): string {
+  const answer = t.answerMs === undefined ? 'no reply yet' : `answer ${t.answerMs} ms`;
+  return `(ack ${t.ackMs ?? '?'} ms · ${answer})`;
+}
+
 export async function runCli(
   argv: string[],
   io: { out(s: string): void; err(s: string): void; env?: Record<string, string | undefined> },
@@ -131,6 +138,7 @@ export async function runCli(
       const sent = await client.send(opts.conversation, { text: opts.text, user: { id: opts.user, name: opts.user } });
       const replies = await client.changes(opts.conversation, sent.seq);
       print(replies.activities, sent.id);
+      if (!opts.json) io.out(timingLine(sent));
       cursor = replies.last;
     } else if (opts.waitSeconds > 0) {
       cursor = (await client.changes(opts.conversation, Number.MAX_SAFE_INTEGER)).last;

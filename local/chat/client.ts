@@ -1,6 +1,7 @@
 // A small HTTP client for the chat server's user side (used by the CLI and the tests).
 import type { ChatActivity, Changes } from './store';
 import type { UserInput } from './inbound';
+import type { Timing } from './server';
 
 export class ChatUnreachableError extends Error {
   override readonly name = 'ChatUnreachableError';
@@ -19,7 +20,8 @@ export class ChatRequestError extends Error {
 }
 
 export interface ChatClient {
-  send(conversationId: string, input: UserInput): Promise<{ id: string; seq: number }>;
+  /** Posts a user message; `ackMs`: how long the bot took to acknowledge it, `answerMs`: to reply (if it did). */
+  send(conversationId: string, input: UserInput): Promise<{ id: string; seq: number } & Timing>;
   /** New and updated activities after `after`; waits up to `waitSeconds` (≤ 30) if there are none yet. */
   changes(conversationId: string, after: number, waitSeconds?: number): Promise<Changes>;
 }

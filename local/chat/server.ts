@@ -1,9 +1,12 @@
 // The local channel: plays the part Teams or Slack play. Connector side (the bot's serviceUrl): the bot POSTs
 // replies and proactive messages and PUTs card updates. User side (the page and the CLI): post a message,
 // which becomes an activity POSTed to the bot endpoint, and read new and updated activities (long-poll).
+// Each user message records how long the bot took to acknowledge it (its HTTP answer) and to answer it (its
+// first reply): `timing` on the stored message, which the page shows beside it and the CLI prints.
 // Listens on 127.0.0.1 only: there is no authentication, as in the Bot Framework Emulator.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { isRecord } from '../../shared/core/json-shape';
 import { InputError, toError } from '../../shared/errors';
 import { readJson, sendError, sendJson } from './http-util';
@@ -30,6 +33,13 @@ export interface ChatServer {
 
 const MAX_WAIT_SECONDS = 30;
 const BOT_TIMEOUT_MS = 120_000;
+const MAX_TIMED = 1000;
+
+/** Milliseconds from posting a user message to the bot until its HTTP answer, and until its first reply. */
+export interface Timing {
+  ackMs?: number;
+  answerMs?: number;
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
 
@@ -43,6 +53,16 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
   // Conversations with a user message at the bot right now: what the bot posts then is a reply; what it posts
   // at any other time is proactive (an alert). replyToId cannot tell: proactive sends carry the reference's.
   const inTurn = new Map<string, number>();
+  // User messages waiting for their first reply: when each was posted to the bot, and what was measured so far.
+  const timings = new Map<string, { cid: string; sent: number; timing: Timing }>();
+  const record = (messageId: string, measured: Timing) => {
+    const t = timings.get(messageId);
+    if (!t) return;
+    Object.assign(t.timing, measured);
+    const stored = store.get(t.cid, messageId);
+    if (stored) store.replace(t.cid, messageId, { ...stored, timing: { ...t.timing } });
+    if (t.timing.ackMs !== undefined && t.timing.answerMs !== undefined) timings.delete(messageId);
+  };
 
   const activityBody = async (req: IncomingMessage) => {
     const body = await readJson(req);
@@ -55,6 +75,10 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
   const postActivity: Handler = async (req, res, [cid, replyToId]) => {
     const activity = await activityBody(req);
     const proactive = !inTurn.get(cid);
+    // The bot's first reply to a user message is its answer.
+    const waiting = replyToId ? timings.get(replyToId) : undefined;
+    if (replyToId && waiting && waiting.timing.answerMs === undefined)
+      record(replyToId, { answerMs: Math.round(performance.now() - waiting.sent) });
     const stored = store.add(cid, {
       ...activity,
       from: activity.from ?? BOT_ACCOUNT,
@@ -76,7 +100,13 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const stored = store.add(cid, buildMessageActivity(input, { conversationId: cid, serviceUrl }));
     const seq = store.changes(cid, Number.MAX_SAFE_INTEGER).last;
     let status: number;
+    let ackMs: number;
+    let answerMs: number | undefined;
     inTurn.set(cid, (inTurn.get(cid) ?? 0) + 1);
+    const sent = performance.now();
+    timings.set(stored.id, { cid, sent, timing: {} });
+    // A message the bot never replies to is forgotten once many newer ones wait.
+    if (timings.size > MAX_TIMED) timings.delete(timings.keys().next().value as string);
     try {
       const answer = await fetch(botUrl, {
         method: 'POST',
@@ -86,7 +116,11 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       });
       status = answer.status;
       await answer.arrayBuffer();
+      ackMs = Math.round(performance.now() - sent);
+      answerMs = timings.get(stored.id)?.timing.answerMs;
+      record(stored.id, { ackMs });
     } catch (e) {
+      timings.delete(stored.id);
       log(`chat: the bot at ${botUrl} is unreachable: ${toError(e).message}`);
       return sendError(
         res,
@@ -101,7 +135,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     }
     if (status >= 300) return sendError(res, 502, 'BotError', `The bot at ${botUrl} answered HTTP ${status}.`);
     // seq: read activities after this to get the bot's replies (and whatever else came since).
-    sendJson(res, 200, { id: stored.id, seq });
+    sendJson(res, 200, { id: stored.id, seq, ackMs, ...(answerMs === undefined ? {} : { answerMs }) });
   };
 
   const getActivities: Handler = async (_req, res, [cid], url) => {

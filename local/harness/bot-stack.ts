@@ -1,14 +1,16 @@
 // The whole chat stack for bot tests and the chat-latency benchmark (a harness, not part of the product): the REAL
 // local engine (jobs run as processes), REAL Azurite, botbuilder's real CloudAdapter behind the `messages` function,
-// the `followups` queue function in the Functions dev host (cards updated in place), and a fake channel (the only fake:
-// Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests. `backend: 'azurebatch'`: the same
-// stack with the product on the engine's Azure Batch facade (account = the workspace, pool = cluster gpu).
+// the `followups` and `card-actions` queue functions in the Functions dev host (cards updated in place), and a fake
+// channel (the only fake: Teams/Slack's cloud) as serviceUrl. Activities go in as Functions HttpRequests.
+// `backend: 'azurebatch'`: the same stack with the product on the engine's Azure Batch facade (account = the
+// workspace, pool = cluster gpu).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Activity } from 'botbuilder';
 import { createBotServices, type BotServices } from '../../bot/create-bot-services';
+import { createCardActionsFunction } from '../../functions/card-actions';
 import { createFollowUpsFunction } from '../../functions/followups';
 import { createMessagesHandler } from '../../functions/messages';
 import { startAzurite } from '../azurite';
@@ -22,6 +24,7 @@ import { httpClientTrusting } from '../../shared/http/trusted-ca';
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { batchAiCompute } from '../../shared/batchai/compute';
 import type { ComputeBackend } from '../../shared/compute/model';
+import type { ComputePort } from '../../shared/compute/port';
 import { loadConfig, type Config } from '../../shared/config';
 import { startFakeChannel, type FakeChannel } from './fake-channel';
 import { startOrStop } from './stoppers';
@@ -47,10 +50,13 @@ export interface BotStack {
   post(activity: Partial<Activity>): Promise<HttpResponseInit>;
   /** Sends text (or a card button's value) as a message and waits for the bot's reply to it. */
   say(conversationId: string, text: string, extra?: Partial<Activity>): Promise<Activity>;
-  /** Stops the bot's host (the `followups` function) and drops its services, as a host restart would. */
+  /** Stops the bot's host (its queue functions) and drops its services, as a host restart would. */
   stopBot(): Promise<void>;
-  /** Builds new services and a new host from the same config and storage. */
-  startBot(): Promise<void>;
+  /**
+   * Builds new services and a new host from the same config and storage; `queues: false`: services without the
+   * host, an instance that answers chat requests and runs no queue message (it is stopped before it would).
+   */
+  startBot(opts?: { queues?: boolean }): Promise<void>;
   /** GETs a link from a card as a person's browser would (trusting the engine's Azure ML certificate). */
   fetchText(url: string): Promise<string>;
   stop(): Promise<void>;
@@ -84,6 +90,8 @@ export async function startBotStack(
     resizeApprovalThreshold?: number;
     env?: Record<string, string>;
     backend?: ComputeBackend;
+    /** Wraps the bot's compute port (Batch AI only): tests hold or fail a backend call. */
+    wrapCompute?: (compute: ComputePort) => ComputePort;
   } = {},
 ): Promise<BotStack> {
   return startOrStop(async (stoppers) => {
@@ -157,14 +165,17 @@ export async function startBotStack(
       if (!services) throw new Error('the bot is stopped (stopBot): startBot first');
       return services;
     };
-    const startBot = async () => {
+    const startBot = async ({ queues = true } = {}) => {
       // Azure Batch: the compute port from the config, as production builds it. Batch AI: the same client with a
       // short LRO poll interval.
       const compute =
-        opts.backend === 'azurebatch' || opts.backend === 'azureml' ? {} : { compute: batchAiCompute(batchAi) };
+        opts.backend === 'azurebatch' || opts.backend === 'azureml'
+          ? {}
+          : { compute: (opts.wrapCompute ?? ((c) => c))(batchAiCompute(batchAi)) };
       services = await createBotServices(config, { ...compute, log: (l) => logLines.push(l) });
+      if (!queues) return;
       host = await startFunctionsHost({
-        definitions: [createFollowUpsFunction(async () => running())],
+        definitions: [createFollowUpsFunction(async () => running()), createCardActionsFunction(async () => running())],
         connectionString: config.storage.connectionString,
         httpPort: 0,
         // Polled often, so that a follow-up's update arrives soon after its message becomes visible.

@@ -2,9 +2,9 @@
 // `slackApiUrl` points here): POST /api/<method> with a form-encoded or JSON body and `Authorization: Bearer`,
 // answering HTTP 200 `{ok: true, ...}` / `{ok: false, error}` as Slack does, or HTTP 429 + Retry-After when
 // throttled. Methods: auth.test, chat.postMessage, chat.update, chat.postEphemeral, and the file upload
-// (files.getUploadURLExternal, a POST of the bytes to the upload URL it gave, files.completeUploadExternal; GET
-// /files/<id> serves an uploaded file to the local page). Every call is recorded for tests. Fakes only the cloud
-// side that cannot run here: the SDKs under test are the real ones.
+// (files.getUploadURLExternal, a POST of the bytes to the upload URL it gave, files.completeUploadExternal,
+// files.delete; GET /files/<id> serves an uploaded file to the local page). Every call is recorded for tests.
+// Fakes only the cloud side that cannot run here: the SDKs under test are the real ones.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyText } from '../http-body';
 
@@ -44,6 +44,8 @@ export interface SlackFile {
   title?: string;
   /** files.completeUploadExternal was called for it. */
   completed: boolean;
+  /** files.delete removed it. */
+  deleted?: boolean;
 }
 
 export interface SlackApiFakeOptions {
@@ -194,6 +196,13 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       }
       return ok({ files: done });
     },
+    'files.delete': (a) => {
+      const file = typeof a.file === 'string' ? files.get(a.file) : undefined;
+      if (!file) return fail('file_not_found');
+      if (file.deleted) return fail('file_deleted');
+      file.deleted = true;
+      return ok({});
+    },
     'chat.postEphemeral': (a) =>
       typeof a.channel === 'string' && typeof a.user === 'string' && hasContent(a)
         ? ok({ message_ts: nextTs() })
@@ -234,7 +243,7 @@ export function createSlackApiFake(opts: SlackApiFakeOptions): SlackApiFake {
       const served = /^\/files\/(F\w+)$/.exec(path);
       if (served && req.method === 'GET') {
         const file = files.get(served[1]!);
-        if (!file?.completed || !file.bytes) res.writeHead(404).end();
+        if (!file?.completed || file.deleted || !file.bytes) res.writeHead(404).end();
         else res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.bytes.length }).end(file.bytes);
         return true;
       }

@@ -102,8 +102,11 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
 
   /** `fresh`: a new listing whatever its age (a poll starts with listExperiments, so each poll reads the service). */
   function listing(a: AzureBatchAccount, fresh = false): Listing {
+    const ttl = o.listingTtlMs ?? 2000;
     const cur = listings.get(a.account);
-    if (cur && !fresh && now() - cur.at < (o.listingTtlMs ?? 2000)) return cur;
+    if (cur && !fresh && now() - cur.at < ttl) return cur;
+    // Listings past their age serve nobody: dropped, so a tick over many accounts holds the few in use, not all.
+    for (const [k, l] of listings) if (now() - l.at >= ttl) listings.delete(k);
     const jobs = collect(a.client.listJobs({ select: JOB_FIELDS }));
     const next: Listing = { at: now(), jobs, tasks: new Map() };
     listings.set(a.account, next);

@@ -63,9 +63,12 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
   const key = (ws: WorkspaceRef): string => `${ws.resourceGroup}/${ws.workspace}`.toLowerCase();
 
   function listing(ws: WorkspaceRef, fresh = false): Listing {
+    const ttl = o.listingTtlMs ?? 2000;
     const cur = listings.get(key(ws));
     // A listing still being paged serves too: its age counts from when it was complete.
-    if (cur && !fresh && (cur.at === undefined || now() - cur.at < (o.listingTtlMs ?? 2000))) return cur;
+    if (cur && !fresh && (cur.at === undefined || now() - cur.at < ttl)) return cur;
+    // Listings past their age serve nobody: dropped, so a tick over many workspaces holds the few in use, not all.
+    for (const [k, l] of listings) if (l.at !== undefined && now() - l.at >= ttl) listings.delete(k);
     const jobs = collect(client.listJobs(ws));
     const next: Listing = { jobs };
     listings.set(key(ws), next);

@@ -4,6 +4,7 @@ import { commandText } from './command-text';
 import type { BackendEvent, ClusterEvent, JobEvent } from './events';
 import { jobActions, jobCause, jobNameOf } from './job-view';
 import {
+  type CauseView,
   type ClusterAlertView,
   type DigestView,
   type JobView,
@@ -95,7 +96,7 @@ export function clusterAlertView(e: ClusterEvent): ClusterAlertView {
   };
 }
 
-function digestItem(e: BackendEvent): DigestView['items'][number] {
+function digestItem(e: BackendEvent, causes: ReadonlyMap<string, CauseView>): DigestView['items'][number] {
   if (e.kind === 'cluster')
     return {
       title: `cluster ${e.cluster}`,
@@ -109,16 +110,19 @@ function digestItem(e: BackendEvent): DigestView['items'][number] {
     duration(s.durationSeconds),
     s.errors[0] ? `${s.errors[0].code}: ${s.errors[0].message}` : '',
   ].filter(Boolean);
+  const cause = causes.get(e.id);
   return {
     title: jobName(e),
     ...(e.to === 'created' || e.to === 'deleted' ? {} : { state: e.to }),
+    ...(cause ? { cause } : {}),
     text: facts.join(' · '),
     ...(e.to === 'deleted' ? {} : { command: commandText({ kind: 'job', job: jobNameOf(s) }) }),
   };
 }
 
-export function digestView(events: BackendEvent[]): DigestView {
-  const shown = events.slice(0, DIGEST_MAX_ITEMS).map(digestItem);
+/** `causes`: event id → the named cause of a failed job (the notifier works it out from the job's tails). */
+export function digestView(events: BackendEvent[], causes: ReadonlyMap<string, CauseView> = new Map()): DigestView {
+  const shown = events.slice(0, DIGEST_MAX_ITEMS).map((e) => digestItem(e, causes));
   const rest = events.length - shown.length;
   const where = events[0] ? ` in ${events[0].workspace.workspace}` : '';
   return {

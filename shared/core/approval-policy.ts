@@ -7,6 +7,7 @@ import type { ScaleMode } from '../compute/model';
 import type { Command } from './commands';
 import { commandText } from './command-text';
 import { costText, type CostEstimate } from './prices';
+import { sameUser } from './roles';
 import type { TextView } from './views';
 
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed';
@@ -113,7 +114,12 @@ export function expire(a: Approval, now: Date): Approval | undefined {
 
 function alreadyDecided(a: Approval): Decision {
   const by = a.decidedBy ? nameOf(a.decidedBy) : 'someone';
-  const what = a.state === 'rejected' ? (a.decidedBy?.id === a.requestedBy.id ? 'cancelled' : 'rejected') : 'approved';
+  const what =
+    a.state === 'rejected'
+      ? a.decidedBy !== undefined && sameUser(a.decidedBy.id, a.requestedBy.id)
+        ? 'cancelled'
+        : 'rejected'
+      : 'approved';
   return { ok: false, code: 'AlreadyDecided', message: `Request ${a.id} was already ${what} by ${by}.` };
 }
 
@@ -134,7 +140,7 @@ export function decide(a: Approval, verdict: Verdict, by: Person, now: Date, app
     };
   }
   if (state !== 'pending') return alreadyDecided(a);
-  const isRequester = by.id === a.requestedBy.id;
+  const isRequester = sameUser(by.id, a.requestedBy.id);
   if (verdict === 'approve' && isRequester) {
     return {
       ok: false,
@@ -179,7 +185,9 @@ function statusLine(a: Approval, state: ApprovalState): string {
     case 'failed':
       return `Approved by ${by}, but it failed: ${a.error ?? 'unknown error'}`;
     case 'rejected':
-      return a.decidedBy?.id === a.requestedBy.id ? `Cancelled by ${by}.` : `Rejected by ${by}.`;
+      return a.decidedBy !== undefined && sameUser(a.decidedBy.id, a.requestedBy.id)
+        ? `Cancelled by ${by}.`
+        : `Rejected by ${by}.`;
     case 'expired':
       return `Expired at ${shortTime(a.expiresAt)}: nobody answered.`;
   }

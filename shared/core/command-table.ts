@@ -379,6 +379,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     }),
   },
   {
+    kind: 'keep-waiting',
+    role: 'operator',
+    audited: true,
+    verb: 'keep-waiting',
+    summary: 'From a stuck-job alert: wait one more stall window before alerting again.',
+    examples: ['keep-waiting mnist/job7'],
+    args: [jobArg],
+    flags: [],
+    build: (p) => ({ kind: 'keep-waiting', job: job(p.args.job) }),
+  },
+  {
     kind: 'roles',
     verb: 'roles',
     role: 'admin',

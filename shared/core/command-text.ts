@@ -67,6 +67,8 @@ function words(c: Command): Array<string | number> {
       return [c.kind, c.approval];
     case 'keep-up':
       return ['keep-up', c.cluster, c.hours];
+    case 'keep-waiting':
+      return ['keep-waiting', jobText(c.job)];
     case 'roles':
       return ['roles'];
     case 'roles-grant':

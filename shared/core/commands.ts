@@ -56,6 +56,8 @@ export type Command =
   | { kind: 'reject'; approval: string }
   /** From the idle warning card: keep the cluster up for `hours` more. */
   | { kind: 'keep-up'; cluster: string; hours: number }
+  /** From a stuck-job alert: wait one more stall window before alerting again. */
+  | { kind: 'keep-waiting'; job: JobName }
   | { kind: 'roles' }
   /** `workspace` absent = a global grant. */
   | { kind: 'roles-grant'; user: string; role: Role; workspace?: string }

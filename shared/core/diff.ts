@@ -1,6 +1,7 @@
 // Pure diff of one workspace: the snapshot rows stored last tick against what the listing returned now →
 // the events to enqueue and the rows to write. Only the fields that make an event are in a row, so a job
 // whose other properties change costs no write.
+import { createHash } from 'node:crypto';
 import type { WorkspaceRef } from '../compute/model';
 import type { JobState } from './commands';
 import { eventId, type BackendEvent, type ClusterChange, type ClusterEvent, type JobEvent } from './events';
@@ -146,14 +147,29 @@ function goneEvent(ws: WorkspaceRef, row: SnapshotRow): BackendEvent {
 }
 
 /**
- * `baseline`: the workspace was never polled before — record what is there without announcing every existing
- * job and cluster as new.
+ * One hash of rows, whatever order they were listed in: a listing that hashes to the stored digest has the
+ * stored rows, so the tick reads none of them.
  */
+export function rowsDigest(rows: readonly SnapshotRow[]): string {
+  const lines = rows.map((r) => JSON.stringify(r)).sort();
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line).update('\n');
+  return hash.digest('base64');
+}
+
+export interface DiffOptions {
+  /** The workspace was never polled before: record what is there without announcing it all as new. */
+  baseline?: boolean;
+  /** The listing stopped part way (a page failed): what it did not show is not gone. */
+  partial?: boolean;
+}
+
+/** `previous`: the stored rows the observation covers (a workspace's, or one experiment's). */
 export function diffWorkspace(
   ws: WorkspaceRef,
   previous: ReadonlyMap<string, SnapshotRow>,
   observed: { jobs: ObservedJob[]; clusters: ObservedCluster[] },
-  baseline = false,
+  { baseline = false, partial = false }: DiffOptions = {},
 ): WorkspaceDiff {
   const out: WorkspaceDiff = { events: [], upserts: [], deletes: [] };
   const seen = new Set<string>();
@@ -167,7 +183,7 @@ export function diffWorkspace(
     else out.events.push(...clusterEvents(ws, prev?.kind === 'cluster' ? prev : undefined, o));
   }
   for (const [key, row] of previous) {
-    if (seen.has(key)) continue;
+    if (partial || seen.has(key)) continue;
     out.deletes.push(row);
     if (!baseline) out.events.push(goneEvent(ws, row));
   }

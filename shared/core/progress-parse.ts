@@ -13,7 +13,8 @@ export interface TrainingProgress {
   totalEpochs?: number;
   /**
    * `epoch` names the epoch under way (Keras' `Epoch 3/10`, a tqdm bar's `Epoch 3:`), not epochs done (a
-   * Trainer dict's `'epoch': 2.5`): epoch 3 of 10 just begun is 20% done, not 30%.
+   * Trainer dict's `'epoch': 2.5`): epoch 3 of 10 just begun is 20% done, not 30%. Counted from 1 whatever the
+   * tool prints: PyTorch Lightning's `Epoch 0:` (it counts from 0) is read as epoch 1.
    */
   epochUnderWay?: boolean;
   /** Steps (or items) per second, as the tool measured it. */
@@ -35,7 +36,7 @@ const MAX_POINTS = 400;
 
 const NUM = '[-+]?(?:\\d+\\.?\\d*(?:[eE][-+]?\\d+)?|\\.\\d+(?:[eE][-+]?\\d+)?|nan|inf)';
 const TQDM = /(?:^|\s)(\d+)\/(\d+) \[([\d:]+)<([\d:?]+)(?:,\s*([\d.]+|\?)(it|s)\/(s|it))?(?:,\s*(.*))?\]/;
-const TQDM_EPOCH = /\bEpoch (\d+)\b/i;
+const TQDM_EPOCH = /\bEpoch (\d+)(?:\/(\d+))?\b/i;
 const KERAS_EPOCH = /^\s*Epoch (\d+)\/(\d+)\s*$/;
 const KERAS_BAR = /^\s*(\d+)\/(\d+) (?:\[[=>.]*\]|[━─=>.\s]+?)(?= |$)/;
 const KERAS_ETA = /ETA: (?:(\d+):)?(\d+)(?::(\d+))?s?/;
@@ -56,6 +57,7 @@ const ROLES: Record<string, Role> = {
   max_steps: 'totalSteps',
   total_epochs: 'totalEpochs',
   num_epochs: 'totalEpochs',
+  max_epochs: 'totalEpochs',
   epochs: 'totalEpochs',
 };
 
@@ -92,6 +94,8 @@ function clock(s: string): number | undefined {
 class Collector {
   readonly p: TrainingProgress = { metrics: {}, series: [] };
   private line = 0;
+  /** The log's tqdm bars count epochs from 0 (PyTorch Lightning's do). */
+  private epochsFromZero = false;
   private stride = 1;
   private pending = 0;
   constructor(private readonly main: string | undefined) {}
@@ -260,7 +264,15 @@ class Collector {
   private tqdm(line: string, m: RegExpExecArray): void {
     const e = TQDM_EPOCH.exec(line.slice(0, m.index + 1));
     if (e) {
-      this.p.epoch = Number(e[1]);
+      // Lightning counts epochs from 0 and puts its logger's `v_num` in every bar's postfix; a bar at `Epoch 0`
+      // counts from 0 too. Either sign, once seen, holds for the rest of the log. Lightning's `Epoch 4/9` names
+      // the last epoch's index (max_epochs - 1); anyone else's `/N` is taken as the count.
+      const n = Number(e[1]);
+      const lightning = m[8]?.includes('v_num=') === true;
+      if (n === 0 || lightning) this.epochsFromZero = true;
+      const base = this.epochsFromZero ? 1 : 0;
+      this.p.epoch = n + base;
+      if (e[2] !== undefined) this.p.totalEpochs = Number(e[2]) + (lightning ? 1 : 0);
       this.p.epochUnderWay = true;
     }
     this.p.step = Number(m[1]);

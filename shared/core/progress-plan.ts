@@ -7,6 +7,7 @@
 // window gets one stuck alert, cleared when it speaks again. Once per job, when it has ended, its final card
 // reads its tails as the follow-up's does.
 import { fractionDone, type TrainingProgress } from './progress-parse';
+import type { StuckFacts } from './stuck-view';
 import type { ProgressView } from './views';
 
 export interface ProgressBudget {
@@ -35,8 +36,34 @@ export interface WatchState {
   checkedAt?: string;
   /** ISO: the stuck alert of the current stall went out at this time. */
   stallAlertedAt?: string;
+  /** The current stall's alert (its message, to update in place when someone chooses to keep waiting). */
+  stallAlert?: StallAlert;
+  /** ISO: someone chose [Keep waiting]: the stall window counts again from here (one more alert at most). */
+  rearmedAt?: string;
   /** The template's own stall window, if it set one. */
   stallMinutes?: number;
+}
+
+/** A sent stuck alert: its message id and what it said (the card is drawn again from these). */
+export interface StallAlert {
+  id: string;
+  facts: Omit<StuckFacts, 'now' | 'job'>;
+  /** Who chose to keep waiting, and when (ISO). */
+  keptWaiting?: { by: string; at: string };
+}
+
+/**
+ * [Keep waiting] on a stuck alert: recorded on the alert, and the stall re-armed so that a job still silent one
+ * more stall window from now gets exactly one more alert (look() sends it once; a job that speaks clears it).
+ */
+export function keepWaiting(s: WatchState, by: string, now: Date): WatchState {
+  const { stallAlertedAt: _, ...rest } = s;
+  const at = now.toISOString();
+  return {
+    ...rest,
+    rearmedAt: at,
+    ...(s.stallAlert ? { stallAlert: { ...s.stallAlert, keptWaiting: { by, at } } } : {}),
+  };
 }
 
 /** The watches to look at this tick: least recently looked at first, at most `maxJobs`. */
@@ -66,9 +93,12 @@ export function look(prev: WatchState, sizes: { stdout: number; stderr: number }
   if (grew) {
     state.grewAt = iso;
     delete state.stallAlertedAt;
+    delete state.stallAlert;
+    delete state.rearmedAt;
     return { state, read, stuck: false, spokeAgain: prev.stallAlertedAt !== undefined };
   }
-  const quietMs = now.getTime() - Date.parse(prev.grewAt);
+  const since = Math.max(Date.parse(prev.grewAt), prev.rearmedAt ? Date.parse(prev.rearmedAt) : 0);
+  const quietMs = now.getTime() - since;
   const stuck = prev.stallAlertedAt === undefined && quietMs >= (prev.stallMinutes ?? b.stallMinutes) * 60_000;
   if (stuck) state.stallAlertedAt = iso;
   return { state, read, stuck, spokeAgain: false };

@@ -2,6 +2,8 @@
 // conversations they last talked to the bot in, one per kind. A personal (1:1) conversation is theirs alone,
 // so it is preferred; a channel they used is the fallback. Pure: the table is read by the caller.
 
+import { sameUser } from './roles';
+
 export type ConversationKind = 'personal' | 'channel';
 
 /** The latest conversation of each kind a person talked to the bot in. */
@@ -36,7 +38,7 @@ export function planCards(
   const plan: CardPlan = { send: [], unreachable: [] };
   const covered = new Set([alreadyThere]);
   for (const userId of people) {
-    if (userId === requester) continue;
+    if (sameUser(userId, requester)) continue;
     const where = whereToTell(known.get(userId) ?? {});
     if (where === undefined) plan.unreachable.push(userId);
     else if (!covered.has(where)) {

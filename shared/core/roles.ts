@@ -28,6 +28,14 @@ export interface RolePolicy {
   defaultRole: Role;
 }
 
+/**
+ * Whether two chat user ids name the same person, as a requester check needs: without regard to case or
+ * surrounding space (ADMINS and APPROVERS are trimmed the same way), because one person's id reaches us in more than
+ * one spelling (an AAD object id in either case; a Slack id typed in lower case). Used where treating two ids as one
+ * person only takes rights away (no self-approval; cancelling one's own request), never to grant a role.
+ */
+export const sameUser = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+
 const applies = (g: RoleGrant, workspace: string) => g.workspace === undefined || g.workspace === workspace;
 
 export function effectiveRole(

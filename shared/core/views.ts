@@ -205,7 +205,8 @@ export interface ClusterAlertView {
 export interface DigestView {
   kind: 'digest';
   title: string;
-  items: Array<{ title: string; state?: JobState; text: string; command?: string }>;
+  /** `cause`: a failed job's named cause (failure-cause.ts), shown in one line. */
+  items: Array<{ title: string; state?: JobState; text: string; command?: string; cause?: CauseView }>;
 }
 
 export type View =

@@ -2,7 +2,7 @@
 // fixed token for the local engine, which accepts any bearer token. The choice is made once, from config, at
 // composition roots.
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureAdCredential } from '../azure-ad-credential';
 import { InputError } from '../errors';
 import type { Config } from '../config';
 
@@ -19,5 +19,5 @@ export function staticTokenCredential(token: string): TokenCredential {
 }
 
 export function credentialFor(compute: Pick<Config['compute'], 'localToken'>): TokenCredential {
-  return compute.localToken ? staticTokenCredential(compute.localToken) : new DefaultAzureCredential();
+  return compute.localToken ? staticTokenCredential(compute.localToken) : azureAdCredential();
 }

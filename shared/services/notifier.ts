@@ -20,6 +20,7 @@ import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
 import { deliverOnce } from './delivery';
+import { digestCauses } from './digest-causes';
 
 /** What alerts need of the proactive port: to post a new message. */
 export type AlertPort = Pick<ConversationSender, 'send'>;
@@ -144,7 +145,8 @@ export function createNotifier(deps: NotifierDeps) {
     const r = await deliverOnce(deps.markers, conversationId, events, owner, {
       groups: (claimed) => (claimed.length > threshold ? [claimed] : claimed.map((e) => [e])),
       send: async (group) => {
-        const id = (await deps.sender.send(conv, group.length > 1 ? digestView(group) : await viewOf(group[0]))).id;
+        const view = group.length > 1 ? digestView(group, await digestCauses(group, viewOf)) : await viewOf(group[0]);
+        const id = (await deps.sender.send(conv, view)).id;
         const e = group[0];
         if (id && group.length === 1 && e?.kind === 'job' && e.to === 'running') await watch(conversationId, id, e);
         return id;

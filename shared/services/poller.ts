@@ -1,20 +1,25 @@
-// One poll tick: for every configured workspace, observe (observe.ts), diff against the snapshot rows
-// (core/diff.ts), enqueue the events (stored as one batch, one message: storage/event-queue.ts), then write
-// the changed rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick
-// (dropped by the notifier's markers) instead of losing them. At most once per `sweepEveryMs` a tick also
-// deletes stored event batches older than the retention (the ones no completed message cleaned up).
-// Workspaces are independent: one failing is recorded once (pollstatus row) and logged when it starts
-// failing and when it recovers, not every tick. A job that ended without its exit code in the listing (Azure
-// Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
+// One poll tick: for every configured workspace (a few at once, so memory holds a few workspaces' listings),
+// list clusters, experiments and each experiment's jobs; an experiment whose rows hash to its stored digest is
+// done, the others are diffed against their snapshot rows (core/diff.ts); then the events are enqueued (stored
+// as one batch, one message: storage/event-queue.ts) and the changed rows written, each experiment's digest
+// after its rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick (dropped
+// by the notifier's markers) instead of losing them. A tick commits what succeeded: a listing that fails (the
+// clusters, one experiment, or one experiment's later page) leaves what it did not show for the next tick.
+// At most once per `sweepEveryMs` a tick also deletes stored event batches older than the retention.
+// Workspaces are independent: one failing (in whole or in part) is recorded once (pollstatus row) and logged
+// when it starts failing and when it recovers, not every tick. A job that ended without its exit code in the
+// listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended.
 import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
-import type { JobEvent } from '../core/events';
+import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
-import { diffWorkspace } from '../core/diff';
+import { collect } from '../core/collect';
+import { diffWorkspace, rowsDigest, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
 import { RETENTION } from '../storage/retention';
-import { mapLimit, observeJob, observeWorkspace, type ListingPort } from './observe';
+import type { SnapshotChange, SnapshotIndex } from '../storage/snapshot-store';
+import { mapLimit, observeCluster, observeJob, type ListingPort } from './observe';
 
 export interface PollerDeps {
   compute: ListingPort & Pick<ComputePort, 'getJob'>;
@@ -24,6 +29,8 @@ export interface PollerDeps {
   now?: () => Date;
   /** Experiments listed (and ended jobs read) at once per workspace (default 8). */
   concurrency?: number;
+  /** Workspaces polled at once (default 4): a tick's memory is that many workspaces' listings, not all of them. */
+  workspaceConcurrency?: number;
   /**
    * How long a stored event batch is kept when its message did not complete (default 8 days: longer than a
    * queue message lives, 7 days, so a message replayed from the poison queue still finds its batch).
@@ -48,6 +55,21 @@ export interface TickReport {
   at: string;
   workspaces: WorkspaceTick[] /** Old event batches deleted by this tick. */;
   swept: number;
+}
+
+/** What a listing saw of an experiment whose digest moved (or that vanished, `listed` false). */
+interface Moved {
+  jobs: ObservedJob[];
+  listed: boolean;
+  /** '' after a listing that stopped part way: it matches no later listing. */
+  digest: string;
+}
+
+/** One experiment's listing in a tick: `moved` when its rows need a diff; why it stopped short if it did. */
+interface ExperimentPoll {
+  experiment: string;
+  moved?: Moved;
+  failure?: string;
 }
 
 export interface Poller {
@@ -76,18 +98,99 @@ export function createPoller(deps: PollerDeps): Poller {
     }
   }
 
-  async function pollWorkspace(ws: WorkspaceRef, at: string): Promise<Omit<WorkspaceTick, 'workspace' | 'ok'>> {
-    const observed = await observeWorkspace(deps.compute, ws, deps.concurrency ?? 8);
-    const previous = await snapshots.load(ws);
-    const diff = diffWorkspace(ws, previous.rows, observed, !previous.baselined);
-    if (diff.events.length > 0)
-      await events.enqueue(ws, await mapLimit(diff.events, deps.concurrency ?? 8, (e) => withEndDetails(ws, e)), at);
-    const transactions = await snapshots.write(ws, {
+  /** Lists one experiment; its jobs are kept only when their digest moved from the stored one. */
+  async function observeExperiment(
+    ws: WorkspaceRef,
+    experiment: string,
+    listed: boolean,
+    index: SnapshotIndex,
+  ): Promise<ExperimentPoll> {
+    const jobs: ObservedJob[] = [];
+    let failure: string | undefined;
+    try {
+      if (listed)
+        for await (const j of deps.compute.listJobs({ ...ws, experiment }))
+          jobs.push(observeJob(j, ws, experiment, deps.compute.labels));
+    } catch (e) {
+      failure = `experiment ${experiment}: ${toError(e).message}`;
+      // Nothing seen: nothing to commit; the stored rows and digest wait for a listing that completes.
+      if (jobs.length === 0) return { experiment, failure };
+    }
+    const digest = failure ? '' : rowsDigest(jobs.map((o) => o.row));
+    if (listed && digest === index.digests.get(experiment)) return { experiment };
+    return { experiment, moved: { jobs, listed, digest }, ...(failure ? { failure } : {}) };
+  }
+
+  /** Diffs a moved experiment against its stored rows → its events and its change (rows, then digest). */
+  function diffExperiment(
+    ws: WorkspaceRef,
+    p: ExperimentPoll & { moved: Moved },
+    previous: Map<string, SnapshotRow>,
+    index: SnapshotIndex,
+  ) {
+    const { experiment, failure } = p;
+    const { jobs, listed, digest } = p.moved;
+    const stored = index.digests.get(experiment);
+    const baseline = !index.baselined && stored === undefined;
+    const diff = diffWorkspace(ws, previous, { jobs, clusters: [] }, { baseline, partial: !!failure });
+    // A vanished experiment's digest goes with its rows; one never digested (rows from before digests) has none.
+    const value = listed ? digest : stored === undefined ? undefined : null;
+    const change: SnapshotChange = {
       upserts: diff.upserts,
       deletes: diff.deletes,
-      markBaselined: !previous.baselined,
-    });
-    return { events: diff.events.length, messages: diff.events.length > 0 ? 1 : 0, transactions };
+      ...(value === undefined ? {} : { digest: { experiment, value } }),
+    };
+    return { events: diff.events, change };
+  }
+
+  async function pollWorkspace(ws: WorkspaceRef, at: string) {
+    const concurrency = deps.concurrency ?? 8;
+    const failures: string[] = [];
+    const failed = (what: string) => (e: unknown) => {
+      failures.push(`${what}: ${toError(e).message}`);
+      return undefined;
+    };
+    const [index, clusters, experiments] = await Promise.all([
+      snapshots.index(ws),
+      collect(deps.compute.listClusters(ws)).catch(failed('clusters')),
+      collect(deps.compute.listExperiments(ws)).catch(failed('experiments')),
+    ]);
+    const known = new Set(index.digests.keys());
+    if (!index.indexed && experiments) for (const e of await snapshots.experiments(ws)) known.add(e);
+    const listed = new Set(experiments ?? []);
+    // Without the experiments' list, none is known to be gone.
+    const gone = experiments ? [...known].filter((e) => !listed.has(e)) : [];
+    const parts = await mapLimit([...listed, ...gone], concurrency, (e) =>
+      observeExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
+        failed(`experiment ${e}`)(err);
+        return { experiment: e };
+      }),
+    );
+    const moved = parts.filter((p): p is ExperimentPoll & { moved: Moved } => p.moved !== undefined);
+    const stored = await snapshots.experimentRows(
+      ws,
+      moved.map((p) => p.experiment),
+    );
+    const found: BackendEvent[] = [];
+    const changes: SnapshotChange[] = [];
+    if (clusters) {
+      const observed = clusters.map((c) => observeCluster(c, ws, deps.compute.labels));
+      const baseline = !index.baselined && index.clusters.size === 0;
+      const diff = diffWorkspace(ws, index.clusters, { jobs: [], clusters: observed }, { baseline });
+      found.push(...diff.events);
+      changes.push({ upserts: diff.upserts, deletes: diff.deletes });
+    }
+    for (const p of parts) if (p.failure) failures.push(p.failure);
+    for (const p of moved) {
+      const d = diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index);
+      found.push(...d.events);
+      changes.push(d.change);
+    }
+    if (found.length > 0)
+      await events.enqueue(ws, await mapLimit(found, concurrency, (e) => withEndDetails(ws, e)), at);
+    const complete = failures.length === 0;
+    const transactions = await snapshots.write(ws, changes, { markIndexed: complete && !index.indexed });
+    return { events: found.length, messages: found.length > 0 ? 1 : 0, transactions, failures };
   }
 
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
@@ -111,29 +214,46 @@ export function createPoller(deps: PollerDeps): Poller {
     }
   }
 
+  /** Reports a workspace's failure when it starts and its recovery when it ends: once each, not every tick. */
+  async function status(ws: WorkspaceRef, failing: Set<string> | undefined, error: string | undefined) {
+    const name = workspaceLabel(ws);
+    // `failing` unknown (its read failed): insert-if-absent and delete-if-present still say what changed.
+    if (error === undefined) {
+      if ((!failing || failing.has(name)) && (await pollStatus.recover(ws))) log(`poll: workspace ${name} recovered`);
+    } else if (!failing?.has(name)) {
+      // Recording the failure must not hide it: if even that fails, the tick's report still carries it.
+      const first = await pollStatus.startFailing(ws, error).catch(() => true);
+      if (first) log(`poll: workspace ${name} is failing: ${error}`);
+    }
+  }
+
   return {
     async tick() {
       const started = now();
       const at = started.toISOString();
-      const failing = new Set((await pollStatus.failing()).map((f) => f.workspace));
-      const results = await Promise.all(
-        deps.workspaces.map(async (ws): Promise<WorkspaceTick> => {
-          const name = workspaceLabel(ws);
-          try {
-            const r = await pollWorkspace(ws, at);
-            if (failing.has(name) && (await pollStatus.recover(ws))) log(`poll: workspace ${name} recovered`);
-            return { workspace: name, ok: true, ...r };
-          } catch (e) {
-            const error = toError(e).message;
-            // Recording the failure must not hide it: if even that fails, the tick's report still carries it.
-            if (!failing.has(name)) {
-              const first = await pollStatus.startFailing(ws, error).catch(() => true);
-              if (first) log(`poll: workspace ${name} is failing: ${error}`);
-            }
-            return { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error };
-          }
-        }),
-      );
+      const failing = await pollStatus
+        .failing()
+        .then((f) => new Set(f.map((x) => x.workspace)))
+        .catch(() => undefined);
+      const results = await mapLimit(deps.workspaces, deps.workspaceConcurrency ?? 4, async (ws) => {
+        const name = workspaceLabel(ws);
+        let r: WorkspaceTick;
+        try {
+          const { failures, ...counts } = await pollWorkspace(ws, at);
+          r = {
+            workspace: name,
+            ok: failures.length === 0,
+            ...counts,
+            ...(failures.length ? { error: failures.join('; ') } : {}),
+          };
+        } catch (e) {
+          r = { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error: toError(e).message };
+        }
+        await status(ws, failing, r.error).catch((e: unknown) =>
+          log(`poll: cannot record the poll status of ${name}: ${toError(e).message}`),
+        );
+        return r;
+      });
       return { at, workspaces: results, swept: await sweep(started) };
     },
   };

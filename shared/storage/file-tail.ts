@@ -1,7 +1,8 @@
 // The product's one way to read the end of a log file (stdout.txt, stderr.txt): exactly one ranged GET of
 // the last `maxBytes` of the file, sized from the length listOutputFiles reported, cut to whole lines.
-// Never a download of the whole file: a training log can be gigabytes.
-import { ShareFileClient, type IHttpClient } from '@azure/storage-file-share';
+// Never a download of the whole file: a training log can be gigabytes. The Files SDK is required on the first
+// tail read, not when the Batch AI backend loads: a chat turn that shows no log never pays for it.
+import type { IHttpClient } from '@azure/storage-file-share';
 import { InputError, ProtocolError } from '../errors';
 import { tailLines } from './file-tail-lines';
 
@@ -41,6 +42,7 @@ export async function readTail(downloadUrl: string, size: number, opts: ReadTail
 
   const count = Math.min(size, opts.maxBytes);
   const offset = size - count;
+  const { ShareFileClient } = require('@azure/storage-file-share') as typeof import('@azure/storage-file-share');
   const client = new ShareFileClient(downloadUrl, undefined, opts.httpClient ? { httpClient: opts.httpClient } : {});
   const response = await client.download(offset, count);
   // A server that ignored the range would send the head of the file: worse than no tail.

@@ -8,7 +8,7 @@ import { toError } from '../errors';
 import { deleteRows, expireRows, type ExpiryCursor, type ExpiryPass } from './expiry';
 import { EXPIRING, type ExpiringTable, type RetentionMs } from './retention';
 import { FOLLOWUPS_TABLE } from './followup-queue';
-import { SLACK_TURNS_TABLE, turnKeyPrefix } from './slack-inbox';
+import { TURN_TABLES, turnKeyPrefix } from './turn-inbox';
 import { openTable, type StorageTarget } from './table';
 
 export interface HousekeepingReport {
@@ -35,7 +35,8 @@ export interface HousekeepingOptions {
 
 export interface HousekeepingTables {
   sent: TableClient;
-  slackturns: TableClient;
+  /** The turn inboxes (`slackturns`, `cardactions`): their seen, turn and lease rows. */
+  inboxes: TableClient[];
   followups: TableClient;
   approvals: TableClient;
   approvalcards: TableClient;
@@ -48,6 +49,12 @@ function prefixed(prefix: string): string {
 }
 
 const ENDED = ['rejected', 'expired', 'executed', 'failed'];
+
+const sum = (passes: ExpiryPass[]): ExpiryPass => ({
+  deleted: passes.reduce((n, p) => n + p.deleted, 0),
+  failed: passes.reduce((n, p) => n + p.failed, 0),
+  more: passes.some((p) => p.more),
+});
 
 export function housekeeping(tables: HousekeepingTables, opts: HousekeepingOptions): Housekeeping {
   const maxRows = opts.maxRows ?? 1000;
@@ -93,30 +100,30 @@ export function housekeeping(tables: HousekeepingTables, opts: HousekeepingOptio
 
   const rules: Record<ExpiringTable, (now: number) => Promise<ExpiryPass>> = {
     sent: (now) => pass('sent', tables.sent, odata`claimedAt lt ${new Date(now - opts.retention.sent).toISOString()}`),
-    slackseen: (now) =>
-      pass(
-        'slackseen',
-        tables.slackturns,
-        `${prefixed('seen-')} and ${odata`at lt ${now - opts.retention.slackseen}`}`,
+    slackseen: async (now) =>
+      sum(
+        await Promise.all(
+          tables.inboxes.map((t) =>
+            pass(
+              `${t.tableName}/seen`,
+              t,
+              `${prefixed('seen-')} and ${odata`at lt ${now - opts.retention.slackseen}`}`,
+            ),
+          ),
+        ),
       ),
     slackturns: async (now) => {
       const before = now - opts.retention.slackturns;
-      const turns = await pass(
-        'slackturns',
-        tables.slackturns,
-        `${prefixed('turn-')} and ${odata`RowKey lt ${turnKeyPrefix(before)}`}`,
-      );
-      // A lease left by a dead drainer (its `until` long past): a live one is always in the future.
-      const leases = await pass(
-        'slackleases',
-        tables.slackturns,
-        `${prefixed('turn-')} and ${odata`RowKey eq ${'~lease'} and until lt ${before}`}`,
-      );
-      return {
-        deleted: turns.deleted + leases.deleted,
-        failed: turns.failed + leases.failed,
-        more: turns.more || leases.more,
-      };
+      const passes = tables.inboxes.flatMap((t) => [
+        pass(`${t.tableName}/turns`, t, `${prefixed('turn-')} and ${odata`RowKey lt ${turnKeyPrefix(before)}`}`),
+        // A lease left by a dead drainer (its `until` long past): a live one is always in the future.
+        pass(
+          `${t.tableName}/leases`,
+          t,
+          `${prefixed('turn-')} and ${odata`RowKey eq ${'~lease'} and until lt ${before}`}`,
+        ),
+      ]);
+      return sum(await Promise.all(passes));
     },
     followups: (now) =>
       pass('followups', tables.followups, odata`Timestamp lt ${new Date(now - opts.retention.followups)}`),
@@ -141,8 +148,8 @@ export function housekeeping(tables: HousekeepingTables, opts: HousekeepingOptio
 
 /** Opens (creating if missing) the tables housekeeping expires. */
 export async function createHousekeeping(target: StorageTarget, opts: HousekeepingOptions): Promise<Housekeeping> {
-  const [sent, slackturns, followups, approvals, approvalcards] = await Promise.all(
-    ['sent', SLACK_TURNS_TABLE, FOLLOWUPS_TABLE, 'approvals', 'approvalcards'].map((t) => openTable(target, t)),
+  const [sent, followups, approvals, approvalcards, ...inboxes] = await Promise.all(
+    ['sent', FOLLOWUPS_TABLE, 'approvals', 'approvalcards', ...TURN_TABLES].map((t) => openTable(target, t)),
   );
-  return housekeeping({ sent, slackturns, followups, approvals, approvalcards }, opts);
+  return housekeeping({ sent, inboxes, followups, approvals, approvalcards }, opts);
 }

@@ -1,6 +1,7 @@
 // Storage ports: the chat side's Stores (contract shared with the bot) and the backend's stores (snapshots,
 // sent markers, poll status, the events queue). The only code importing the Azure storage SDKs.
 import { approvalStore } from './approval-store';
+import { sealingKey } from './sealed';
 import { approvalCardStore } from './approval-card-store';
 import { auditStore } from './audit-store';
 import { roleStore } from './role-store';
@@ -54,7 +55,7 @@ export async function createStores(target: StorageTarget, opts: StorageOptions =
     subscriptions: subscriptionStore(subscriptions),
     templates: templateStore(templates),
     submissions: submissionStore(submissions),
-    approvals: approvalStore(approvals),
+    approvals: approvalStore(approvals, sealingKey(target)),
     approvalCards: approvalCardStore(approvalcards),
     people: peopleStore(people),
     policies: policyStore(policies),

@@ -1,8 +1,10 @@
 // The blob container Azure Batch tasks upload their outputs and stdout/stderr to (outputFiles), and the
-// expiring read links a card shows for them. Locally (a connection string with the account key, Azurite):
-// SAS signed with the key, and the tasks upload through a write SAS. In Azure (an identity): the pools upload
-// with their user-assigned identity, and links are user delegation SAS signed with the Function App's identity
-// (it needs Storage Blob Data Contributor, or Reader plus "generate user delegation key", on the account).
+// expiring read links a card shows for them; the same kind of container holds chart images that Azure Bot
+// Service's Slack channel shows by link (bot/chart-links.ts). Locally (a connection string with the account
+// key, Azurite): SAS signed with the key, and the tasks upload through a write SAS. In Azure (an identity): the
+// pools upload with their user-assigned identity, and links are user delegation SAS signed with the Function
+// App's identity (it needs Storage Blob Data Contributor, or Reader plus "generate user delegation key", on the
+// account).
 import type { TokenCredential } from '@azure/core-auth';
 import {
   BlobSASPermissions,
@@ -12,13 +14,15 @@ import {
   generateBlobSASQueryParameters,
   type UserDelegationKey,
 } from '@azure/storage-blob';
+import { resolveStorage, type StorageSettings } from './table';
 
 export type OutputStorage =
   | { connectionString: string; container: string }
   | {
       containerUrl: string;
-      credential: TokenCredential /** Resource id of the pools' user-assigned identity. */;
-      identity: string;
+      credential: TokenCredential;
+      /** Resource id of the pools' user-assigned identity (Azure Batch outputs only). */
+      identity?: string;
     };
 
 export interface OutputBlob {
@@ -39,12 +43,29 @@ export interface OutputBlobs {
   link(blobName: string, expiryMinutes: number): Promise<string>;
 }
 
+/** The container as the app writes to it too (chart images). */
+export interface WritableBlobs extends OutputBlobs {
+  /** Writes one blob (replacing it), creating the container first where the app may (a connection string). */
+  put(blobName: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+/**
+ * A container of the app's own storage account (AzureWebJobsStorage): by its connection string (Azurite locally),
+ * or by the app's identity where the settings name a blob service; undefined when they name none.
+ */
+export function createAppBlobs(target: StorageSettings, container: string): WritableBlobs | undefined {
+  const r = resolveStorage(target);
+  if ('connectionString' in r) return r.connectionString ? createOutputBlobs({ ...r, container }) : undefined;
+  const service = r.identity.blobServiceUri;
+  return service ? createOutputBlobs({ containerUrl: `${service}/${container}`, credential: r.credential }) : undefined;
+}
+
 /** A task's upload SAS outlives any job we run: Batch AI's longest wall clock was 7 days. */
 const UPLOAD_SAS_MS = 7 * 24 * 3_600_000;
 /** A user delegation key is reused while it has this long left (they are valid up to 7 days). */
 const KEY_MS = 24 * 3_600_000;
 
-export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now): OutputBlobs {
+export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now): WritableBlobs {
   const local = 'connectionString' in s;
   const container = local
     ? BlobServiceClient.fromConnectionString(s.connectionString).getContainerClient(s.container)
@@ -80,14 +101,23 @@ export function createOutputBlobs(s: OutputStorage, now: () => number = Date.now
     return `${blob.url}?${sas.toString()}`;
   }
 
+  const ensureContainer = () =>
+    (created ??= container.createIfNotExists().catch((e: unknown) => {
+      created = undefined;
+      throw e;
+    }));
+
   return {
     containerUrl: container.url,
+    async put(blobName, bytes, contentType) {
+      await ensureContainer();
+      await container
+        .getBlockBlobClient(blobName)
+        .uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } });
+    },
     async uploadTarget() {
       if (!local) return { url: container.url, identity: s.identity };
-      await (created ??= container.createIfNotExists().catch((e: unknown) => {
-        created = undefined;
-        throw e;
-      }));
+      await ensureContainer();
       const url = await container.generateSasUrl({
         permissions: ContainerSASPermissions.parse('racwl'),
         expiresOn: new Date(now() + UPLOAD_SAS_MS),

@@ -2,7 +2,7 @@
 // (PK the encoded workspace, RK the encoded conversation and card). The row carries what the reader remembers
 // between ticks (log sizes, when they last grew, the stuck alert of the current stall, the chart's points), so
 // the reader holds nothing in memory and any instance may run the next tick.
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { JobRef } from '../compute/model';
 import type { WatchState } from '../core/progress-plan';
 import type { ProgressView } from '../core/views';
@@ -27,6 +27,14 @@ export interface ProgressWatch {
   progress?: ProgressView;
   /** ISO: the job had ended and its card got its final form; the row stays a while for the follow-up. */
   endedAt?: string;
+  /** The row's ETag as read (not stored): save() with it refuses to overwrite a row written since. */
+  etag?: string;
+}
+
+/** save() of a watch read before someone else wrote its row (the reader's tick and [Keep waiting] race). */
+export class WatchChangedError extends Error {
+  override readonly name = 'WatchChangedError';
+  readonly code = 'WatchChanged';
 }
 
 export interface ProgressWatchStore {
@@ -34,7 +42,10 @@ export interface ProgressWatchStore {
   add(w: ProgressWatch): Promise<void>;
   /** Every watch; a row that no longer parses is skipped with a log line by the caller's `onBad`. */
   list(onBad?: (key: string, why: string) => void): Promise<ProgressWatch[]>;
+  /** Writes the watch; with its `etag`, only over the row as read (else WatchChangedError). */
   save(w: ProgressWatch): Promise<void>;
+  /** The watches of one job's cards in one conversation. */
+  forJob(job: JobRef, conversationId: string): Promise<ProgressWatch[]>;
   /** The watch of one card, if any. */
   get(w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>): Promise<ProgressWatch | undefined>;
   /** Stops watching; a row already gone is fine. */
@@ -48,29 +59,50 @@ const keys = (w: Pick<ProgressWatch, 'job' | 'conversationId' | 'activityId'>) =
   rowKey: encodeKey(`${w.conversationId}\n${w.activityId}`),
 });
 
-function parse(data: unknown): ProgressWatch {
+function parse(data: unknown, etag?: string): ProgressWatch {
   if (typeof data !== 'string') throw new ProtocolError('data missing');
   const w = JSON.parse(data) as ProgressWatch;
   if (!w?.job?.job || !w.conversationId || !w.activityId || !w.state?.grewAt || !Array.isArray(w.points))
     throw new ProtocolError('not a progress watch');
-  return w;
+  return etag ? { ...w, etag } : w;
 }
 
+type Row = { data?: unknown; etag?: string };
+
 export function progressWatchStore(table: TableClient): ProgressWatchStore {
-  const put = (w: ProgressWatch) => table.upsertEntity({ ...keys(w), data: JSON.stringify(w) }, 'Replace');
+  const entity = ({ etag: _, ...w }: ProgressWatch) => ({ ...keys(w), data: JSON.stringify(w) });
   return {
     add: async (w) => {
-      await put(w);
+      await table.upsertEntity(entity(w), 'Replace');
     },
     save: async (w) => {
-      await put(w);
+      if (!w.etag) return void (await table.upsertEntity(entity(w), 'Replace'));
+      try {
+        await table.updateEntity(entity(w), 'Replace', { etag: w.etag });
+      } catch (e) {
+        if (statusOf(e) === 412 || statusOf(e) === 404)
+          throw new WatchChangedError(`the watch of ${w.job.job} changed since it was read`);
+        throw e;
+      }
+    },
+    async forJob(job, conversationId) {
+      // The row key starts with the encoded conversation and an encoded newline (%0A): a range of one partition.
+      const from = `${encodeKey(conversationId)}%0A`;
+      const to = `${from.slice(0, -1)}B`;
+      const filter = odata`PartitionKey eq ${workspaceKey(job)} and RowKey ge ${from} and RowKey lt ${to}`;
+      const out: ProgressWatch[] = [];
+      for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) {
+        const w = parse(e.data, e.etag);
+        if (w.job.experiment === job.experiment && w.job.job === job.job) out.push(w);
+      }
+      return out;
     },
     async list(onBad) {
       const out: ProgressWatch[] = [];
       // Every partition: one query per tick, paged by the SDK (1,000 rows a page).
-      for await (const e of table.listEntities<{ data?: unknown }>()) {
+      for await (const e of table.listEntities<Row>()) {
         try {
-          out.push(parse(e.data));
+          out.push(parse(e.data, e.etag));
         } catch (err) {
           onBad?.(`${e.partitionKey}/${e.rowKey}`, err instanceof Error ? err.message : String(err));
         }
@@ -80,8 +112,8 @@ export function progressWatchStore(table: TableClient): ProgressWatchStore {
     async get(w) {
       const k = keys(w);
       try {
-        const e = await table.getEntity<{ data?: unknown }>(k.partitionKey, k.rowKey);
-        return parse(e.data);
+        const e = await table.getEntity<Row>(k.partitionKey, k.rowKey);
+        return parse(e.data, e.etag);
       } catch (e) {
         if (statusOf(e) === 404) return undefined;
         throw e;

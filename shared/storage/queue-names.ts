@@ -3,3 +3,4 @@
 export const EVENTS_QUEUE = 'events';
 export const FOLLOWUPS_QUEUE = 'followups';
 export const SLACK_TURNS_QUEUE = 'slack-turns';
+export const CARD_ACTIONS_QUEUE = 'card-actions';

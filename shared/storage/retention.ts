@@ -54,7 +54,7 @@ export const RETENTION = {
     keepMs: 1 * DAY,
     age: 'arrival (row key); a lease row from its `until`',
     by: 'housekeeping',
-    why: 'a turn is run within seconds; one a day old was orphaned (its message poisoned) and nobody waits for it',
+    why: 'both inboxes: a turn runs within seconds; one a day old was orphaned (its message poisoned)',
   },
   followups: {
     kind: 'queue',

@@ -1,24 +1,59 @@
 // The `snapshots` table: one partition per workspace (encoded "rg/workspace"), one row per job
-// (`job:{experiment}:{job}`) and cluster (`cluster:{name}`), plus a `meta` row saying the workspace had its
-// first (baseline) tick. Writes go in transactions of at most 100 actions, all within the one partition.
+// (`job:{experiment}:{job}`) and cluster (`cluster:{name}`), one `digest:{experiment}` row per experiment (a hash
+// of its job rows: a tick whose listing hashes the same reads none of them), plus a `meta` row saying the
+// workspace had its first (baseline) tick and has a digest for every experiment with rows (`indexed`: a partition
+// written before digests lacks it, and its experiments are found once from the row keys).
+// Writes go in transactions of at most 100 actions, all within the one partition, in the order given: an
+// experiment's digest goes after its rows, so a digest never claims rows a failed transaction did not write.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { WorkspaceRef } from '../compute/model';
 import type { JobState } from '../core/commands';
-import type { SnapshotRow } from '../core/diff';
+import type { ClusterRow, SnapshotRow } from '../core/diff';
 import { ProtocolError } from '../errors';
 import { decodeKey, encodeKey, workspaceKey } from './keys';
 import { transactionGroups } from './table';
 
 const META = 'meta';
 
+const DIGEST = 'digest:';
+
+/** What a tick reads of a workspace before its listings: small, whatever the number of jobs. */
+export interface SnapshotIndex {
+  /** False: the workspace was never polled (no meta row yet). */
+  baselined: boolean;
+  /** False: written before digests, so experiments with rows may lack one (SnapshotStore.experiments finds them). */
+  indexed: boolean;
+  clusters: Map<string, ClusterRow>;
+  /** Experiment → the digest of its stored job rows (core/diff.ts rowsDigest). */
+  digests: Map<string, string>;
+}
+
+/**
+ * Rows to write; `digest`: the experiment's digest to set after them ('' matches no listing: the rows are not
+ * all up to date; null deletes the digest row, which must exist).
+ */
+export interface SnapshotChange {
+  upserts: SnapshotRow[];
+  deletes: SnapshotRow[];
+  digest?: { experiment: string; value: string | null };
+}
+
 export interface SnapshotStore {
-  /** `baselined` false: the workspace was never polled (no meta row yet). */
+  /** Every row of the workspace. `baselined` false: the workspace was never polled (no meta row yet). */
   load(ws: WorkspaceRef): Promise<{ rows: Map<string, SnapshotRow>; baselined: boolean }>;
-  /** Returns the number of transactions submitted (0 when there was nothing to write). */
-  write(
-    ws: WorkspaceRef,
-    change: { upserts: SnapshotRow[]; deletes: SnapshotRow[]; markBaselined?: boolean },
-  ): Promise<number>;
+  index(ws: WorkspaceRef): Promise<SnapshotIndex>;
+  /**
+   * The job rows of these experiments, by experiment: one range query for one experiment, one query of all the
+   * workspace's job rows for more (a query costs the service a scan of its range; Azurite scans its table).
+   */
+  experimentRows(ws: WorkspaceRef, experiments: string[]): Promise<Map<string, Map<string, SnapshotRow>>>;
+  /** The experiments that have job rows (row keys only). */
+  experiments(ws: WorkspaceRef): Promise<string[]>;
+  /**
+   * Writes the changes in order (a digest after its rows), then, with `markIndexed`, the meta row (baselined and
+   * indexed). Stops at the first failing transaction (what went before stays). Returns the transactions submitted.
+   */
+  write(ws: WorkspaceRef, changes: SnapshotChange[], opts?: { markIndexed?: boolean }): Promise<number>;
 }
 
 type Entity = Record<string, unknown> & { rowKey?: string };
@@ -61,7 +96,26 @@ function toRow(e: Entity): SnapshotRow {
   throw new ProtocolError(`snapshot row ${key}: expected kind job or cluster, got ${String(e.kind)}`);
 }
 
+/** Row keys from `prefix` (inclusive) up to the next prefix: `job:exp:` → the jobs of exp only. */
+function prefixFilter(partitionKey: string, prefix: string): string {
+  const from = encodeKey(prefix);
+  const to = from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1);
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`;
+}
+
+/** `job:{experiment}:{job}` → experiment (a job name holds no colon; an experiment's name might). */
+const experimentOf = (key: string) => key.slice(4, key.lastIndexOf(':'));
+
 export function snapshotStore(table: TableClient): SnapshotStore {
+  async function rowsWhere(filter: string): Promise<Map<string, SnapshotRow>> {
+    const rows = new Map<string, SnapshotRow>();
+    for await (const e of table.listEntities<Entity>({ queryOptions: { filter } })) {
+      const row = toRow(e);
+      rows.set(row.key, row);
+    }
+    return rows;
+  }
+
   return {
     async load(ws) {
       const rows = new Map<string, SnapshotRow>();
@@ -70,31 +124,72 @@ export function snapshotStore(table: TableClient): SnapshotStore {
         queryOptions: { filter: odata`PartitionKey eq ${workspaceKey(ws)}` },
       })) {
         if (e.rowKey === META) baselined = true;
-        else {
+        else if (!e.rowKey?.startsWith(DIGEST)) {
           const row = toRow(e);
           rows.set(row.key, row);
         }
       }
       return { rows, baselined };
     },
-    async write(ws, change) {
+    async index(ws) {
+      const pk = workspaceKey(ws);
+      // Every row key below `job:` (clusters, digests) and the meta row: one query.
+      const filter = odata`PartitionKey eq ${pk} and (RowKey lt ${'job:'} or RowKey eq ${META})`;
+      const out: SnapshotIndex = { baselined: false, indexed: false, clusters: new Map(), digests: new Map() };
+      for await (const e of table.listEntities<Entity>({ queryOptions: { filter } })) {
+        const key = e.rowKey ?? '';
+        if (key === META) {
+          out.baselined = true;
+          out.indexed = e.indexed === true;
+        } else if (key.startsWith(DIGEST)) {
+          if (typeof e.digest !== 'string') throw new ProtocolError(`snapshot row ${key}: digest missing`);
+          out.digests.set(decodeKey(key.slice(DIGEST.length)), e.digest);
+        } else {
+          const row = toRow(e);
+          if (row.kind === 'cluster') out.clusters.set(row.key, row);
+        }
+      }
+      return out;
+    },
+    async experimentRows(ws, experiments) {
+      const out = new Map(experiments.map((e) => [e, new Map<string, SnapshotRow>()]));
+      if (experiments.length === 0) return out;
+      const prefix = experiments.length === 1 ? `job:${experiments[0]}:` : 'job:';
+      for (const [key, row] of await rowsWhere(prefixFilter(workspaceKey(ws), prefix))) {
+        out.get(experimentOf(key))?.set(key, row);
+      }
+      return out;
+    },
+    async experiments(ws) {
+      const names = new Set<string>();
+      for await (const e of table.listEntities<Entity>({
+        queryOptions: { filter: prefixFilter(workspaceKey(ws), 'job:'), select: ['RowKey'] },
+      })) {
+        names.add(experimentOf(decodeKey(e.rowKey ?? '')));
+      }
+      return [...names];
+    },
+    async write(ws, changes, opts = {}) {
       const partitionKey = workspaceKey(ws);
-      const actions: TransactionAction[] = [
-        ...change.upserts.map((r): TransactionAction => {
+      const actions: TransactionAction[] = [];
+      for (const change of changes) {
+        for (const r of change.upserts) {
           const { key, ...fields } = r;
-          return ['upsert', { partitionKey, rowKey: encodeKey(key), ...fields }, 'Replace'];
-        }),
-        ...change.deletes.map((r): TransactionAction => ['delete', { partitionKey, rowKey: encodeKey(r.key) }]),
-        ...(change.markBaselined
-          ? [
-              [
-                'upsert',
-                { partitionKey, rowKey: META, baselinedAt: new Date().toISOString() },
-                'Replace',
-              ] as TransactionAction,
-            ]
-          : []),
-      ];
+          actions.push(['upsert', { partitionKey, rowKey: encodeKey(key), ...fields }, 'Replace']);
+        }
+        for (const r of change.deletes) actions.push(['delete', { partitionKey, rowKey: encodeKey(r.key) }]);
+        const d = change.digest;
+        if (!d) continue;
+        const rowKey = encodeKey(DIGEST + d.experiment);
+        actions.push(
+          d.value === null
+            ? ['delete', { partitionKey, rowKey }]
+            : ['upsert', { partitionKey, rowKey, digest: d.value }, 'Replace'],
+        );
+      }
+      if (opts.markIndexed) {
+        actions.push(['upsert', { partitionKey, rowKey: META, baselinedAt: new Date().toISOString(), indexed: true }]);
+      }
       const groups = transactionGroups(actions);
       for (const t of groups) await table.submitTransaction(t);
       return groups.length;

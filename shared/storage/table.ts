@@ -8,9 +8,9 @@ import {
   type TableServiceClientOptions,
   type TransactionAction,
 } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
 import { QueueClient, type StoragePipelineOptions } from '@azure/storage-queue';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { azureAdCredential } from '../azure-ad-credential';
 
 export interface StorageOptions {
   /** Extra pipeline policies added to every Table client (per call). */
@@ -24,6 +24,8 @@ export interface StorageOptions {
 export interface StorageIdentity {
   tableServiceUri: string;
   queueServiceUri: string;
+  /** Where the app keeps blobs of its own (chart images); absent: none. */
+  blobServiceUri?: string;
   clientId?: string;
 }
 
@@ -31,6 +33,8 @@ export interface StorageIdentity {
 export interface StorageSettings {
   connectionString: string;
   identity?: StorageIdentity;
+  /** SECRETS_KEY: what seals secret values at rest (sealed.ts). */
+  secretsKey?: Buffer;
 }
 
 /** A connection string ('UseDevelopmentStorage=true', Azurite's explicit form, a real account) or the settings. */
@@ -39,7 +43,7 @@ export type StorageTarget = string | StorageSettings;
 // One credential per identity: it caches its tokens, so every table and queue client shares them.
 const credentials = new WeakMap<StorageIdentity, TokenCredential>();
 
-function resolve(
+export function resolveStorage(
   target: StorageTarget,
 ): { connectionString: string } | { identity: StorageIdentity; credential: TokenCredential } {
   if (typeof target === 'string') return { connectionString: target };
@@ -47,7 +51,7 @@ function resolve(
   if (!identity) return { connectionString: target.connectionString };
   let credential = credentials.get(identity);
   if (!credential) {
-    credential = new DefaultAzureCredential(identity.clientId ? { managedIdentityClientId: identity.clientId } : {});
+    credential = azureAdCredential(identity.clientId);
     credentials.set(identity, credential);
   }
   return { identity, credential };
@@ -59,7 +63,7 @@ const insecure = (connectionStringOrUrl: string) =>
   );
 
 export async function openTable(target: StorageTarget, name: string, opts: StorageOptions = {}): Promise<TableClient> {
-  const r = resolve(target);
+  const r = resolveStorage(target);
   const options: TableServiceClientOptions = {
     allowInsecureConnection: insecure('identity' in r ? r.identity.tableServiceUri : r.connectionString),
     additionalPolicies: (opts.tablePolicies ?? []).map((policy) => ({ policy, position: 'perCall' as const })),
@@ -77,7 +81,7 @@ export async function openQueue(
   name: string,
   options: StoragePipelineOptions = {},
 ): Promise<QueueClient> {
-  const r = resolve(target);
+  const r = resolveStorage(target);
   const client =
     'identity' in r
       ? new QueueClient(`${r.identity.queueServiceUri.replace(/\/+$/, '')}/${name}`, r.credential, options)

@@ -5,7 +5,8 @@
 // shell-scan.ts found: bash code (eval, bash -c, trap, arithmetic, variable names) takes no placeholder at
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
-import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
+import { headAt, isOption, nameOf, taintedBy } from './shell-flow';
+import { type Command, type Quote, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
 
@@ -23,8 +24,6 @@ export function valueReference(name: string, quote: Quote): string {
   return `"${v}"`;
 }
 
-const WRAPPERS = new Set(['command', 'builtin', 'exec', 'nohup', 'env', 'sudo', 'nice', 'setsid', 'stdbuf', 'time']);
-const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'coproc']);
 // With the shells, the commands that hand an argument to a shell (`flock -c`, `su -c`, `script -c`, `runuser -c`,
 // `watch`) or evaluate it (`compgen -W`): their code is whatever follows `-c`, or their first other argument.
 const SHELLS = new Set([
@@ -61,7 +60,9 @@ const PROGRAM_FLAG: Record<string, RegExp> = {
 };
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk']);
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-v', '-R']);
-const ASSIGNMENT = /^[A-Za-z_]\w*(\[[^=]*\])?\+?=/;
+const STDIN = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+/** How deep code handed to code (`eval "bash -c '…'"`) is read before the template is refused as too nested. */
+const MAX_NESTING = 6;
 
 const CODE = 'which bash runs as code';
 const NAME = 'where a value would name a variable (bash evaluates subscripts in names)';
@@ -73,17 +74,6 @@ function refuse(w: Word | undefined, why: string, before = Infinity): void {
 function program(w: Word | undefined, why: string): void {
   for (const { site } of w?.sites ?? []) site.program ??= why;
 }
-
-/** The command's name as bash would look it up (no placeholder in it), without its directory. */
-function nameOf(w: Word | undefined): string {
-  if (!w || w.sites.length > 0) return '';
-  const base = w.text.slice(w.text.lastIndexOf('/') + 1);
-  if (/^python[\d.]*$/.test(base) || base === 'pypy3') return 'python';
-  if (base === 'nodejs') return 'node';
-  return base;
-}
-
-const isOption = (w: Word): boolean => w.text.startsWith('-') && w.text !== '-' && w.sites.length === 0;
 
 /** The word an interpreter reads as its program, or 'stdin' when it reads its program from its input. */
 function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
@@ -97,7 +87,7 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
     if (at >= 0) return args[at + 1];
     for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++);
     // No code given: a script file (chosen by whoever names it) or the program text on standard input.
-    return args[k] ?? 'stdin';
+    return args[k] && !STDIN.has(args[k]!.text) ? args[k] : 'stdin';
   }
   if (AWKS.has(name) || name === 'sed') {
     const takesArg = AWKS.has(name)
@@ -117,21 +107,47 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
   return name === 'xargs' ? 'stdin' : undefined;
 }
 
-/** Marks the sites of one simple command; true when it reads program text from its input. */
-function classify(c: Command): boolean {
-  const words = c.words;
-  let i = 0;
-  while (i < words.length) {
-    const w = words[i]!;
-    if (ASSIGNMENT.test(w.text)) refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('='));
-    else if (!KEYWORDS.has(w.text) && !WRAPPERS.has(nameOf(w))) break;
-    const env = w.text === 'env';
-    for (
-      i++;
-      WRAPPERS.has(nameOf(w)) && i < words.length && (isOption(words[i]!) || (env && ASSIGNMENT.test(words[i]!.text)));
-      i++
-    );
+/** What classifying a command needs beyond the command: the text's taint, aliases, and where to add sites. */
+interface Context {
+  tainted: ReadonlySet<string>;
+  aliases: ReadonlySet<string>;
+  /** Whether the text holds a value at all (a placeholder or a reference to a tainted variable). */
+  holds: boolean;
+  depth: number;
+  /** Sites found beyond the scan's own: names in arithmetic words, references in code that code runs. */
+  extra: Site[];
+}
+
+const refused = (ctx: Context, name: string, why: string): void => {
+  ctx.extra.push({ name, variable: true, quote: 'bare', refuse: why });
+};
+
+/** Bare names of tainted variables in a word bash evaluates as arithmetic (`let "y=i+1"`, `[[ i -gt 0 ]]`). */
+function arithmeticNames(ctx: Context, w: Word, why: string): void {
+  for (const m of w.text.matchAll(/(?<![\w$])[A-Za-z_]\w*/g)) if (ctx.tainted.has(m[0])) refused(ctx, m[0], why);
+}
+
+/**
+ * Code that a command hands to bash (eval's words, bash -c's code, trap's action, an alias's value), read as a
+ * command line of its own: a tainted reference where that code evaluates it is refused here. `positional`: the
+ * code runs with values as its $1… (`bash -c '…' _ "{{v}}"`).
+ */
+function nested(ctx: Context, text: string, where: string, positional = false): void {
+  if (ctx.depth >= MAX_NESTING) {
+    refused(ctx, '', `${where}, nested more than ${MAX_NESTING} deep (too deep to check)`);
+    return;
   }
+  const tainted = positional ? new Set([...ctx.tainted, '@']) : ctx.tainted;
+  for (const site of analyse(text, tainted, ctx.depth + 1)) {
+    if (site.refuse) refused(ctx, site.name, `${where}: ${site.refuse}`);
+    else if (site.program) ctx.extra.push({ name: site.name, variable: true, quote: 'bare', program: site.program });
+  }
+}
+
+/** Marks the sites of one simple command; true when it reads program text from its input. */
+function classify(c: Command, ctx: Context): boolean {
+  const words = c.words;
+  const i = headAt(c, (w) => refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('=')));
   const head = words[i];
   if (!head) return false;
   const name = nameOf(head);
@@ -141,67 +157,118 @@ function classify(c: Command): boolean {
   const all = (f: (w: Word) => void) => {
     for (const w of args) f(w);
   };
-  if (['eval', 'trap', 'source', '.'].includes(name)) all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
-  if (name === 'let') all((w) => refuse(w, `in let, ${CODE} (arithmetic)`));
+  // A command named by an expansion ("$PYTHON", ${SHELL}, $(which python)) may be any interpreter: what follows
+  // a code flag of any of them (-c, -e, -m, -p, --eval) is program text.
+  if (head.expanded) {
+    const at = args.findIndex((w) => /^(-[A-Za-z]*[cemp]|--eval|--command)$/.test(w.text));
+    if (at >= 0) program(args[at + 1], 'after a code flag of a command named by an expansion (it may run it)');
+  }
+  if (['eval', 'trap', 'source', '.', 'enable'].includes(name))
+    all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
+  if (ctx.aliases.has(name)) all((w) => refuse(w, `in the arguments of the alias ${name}, ${CODE}`));
+  if (name === 'eval') nested(ctx, args.map((w) => w.text).join(' '), 'in the code eval runs');
+  if (name === 'trap' && args[0] && !isOption(args[0])) nested(ctx, args[0].text, 'in the code trap runs');
+  if (name === 'alias')
+    for (const w of args) nested(ctx, w.text.slice(w.text.indexOf('=') + 1), 'in the code an alias stands for');
+  if (name === 'let') {
+    all((w) => refuse(w, `in let, ${CODE} (arithmetic)`));
+    all((w) => arithmeticNames(ctx, w, `in let, ${CODE} (arithmetic)`));
+  }
+  // A tainted variable's own name (`local x`, `read x`) names it, not its value: only references are refused.
+  const names = (w: Word, why: string, before?: number) => {
+    if (!w.sites.every(({ site }) => site.variable && site.name === w.text)) refuse(w, why, before);
+  };
   if (['unset', 'read', 'mapfile', 'readarray', 'getopts', 'declare', 'typeset', 'local'].includes(name))
-    all((w) => refuse(w, `in the arguments of ${name}, ${NAME}`));
+    all((w) => names(w, `in the arguments of ${name}, ${NAME}`));
+  if (['declare', 'typeset', 'local', 'export', 'readonly'].includes(name) && ctx.holds) {
+    // An integer variable evaluates every value later assigned to it; a nameref makes a name of one.
+    const attribute = args.find((w) => /^[-+][A-Za-z]*[in]/.test(w.text));
+    if (attribute)
+      refused(ctx, '', `in ${name} ${attribute.text}: an integer or nameref variable reads later values as code`);
+  }
   if (name === 'export' || name === 'readonly') {
     const options = args.some(isOption);
-    all((w) => refuse(w, `in ${name}, ${NAME}`, options ? Infinity : w.text.indexOf('=') + 1 || Infinity));
+    all((w) => names(w, `in ${name}, ${NAME}`, options ? Infinity : w.text.indexOf('=') + 1 || Infinity));
   }
-  if (['[[', '[', 'test'].includes(name) && args.some((w) => ARITHMETIC_TESTS.has(w.text)))
-    all((w) => refuse(w, `in a test with ${args.find((a) => ARITHMETIC_TESTS.has(a.text))!.text}, ${CODE}`));
+  if (['[[', '[', 'test'].includes(name) && args.some((w) => ARITHMETIC_TESTS.has(w.text))) {
+    const why = `in a test with ${args.find((a) => ARITHMETIC_TESTS.has(a.text))!.text}, ${CODE}`;
+    all((w) => refuse(w, why));
+    all((w) => arithmeticNames(ctx, w, why));
+  }
   // The first interpreter named, also behind a launcher (mpirun -np 2 python -c …, timeout 5 sh -c …).
   for (let j = i; j < words.length; j++) {
     const tool = nameOf(words[j]);
-    const code = programWord(tool, words.slice(j + 1));
+    const rest = words.slice(j + 1);
+    const code = programWord(tool, rest);
     if (code === undefined) continue;
     if (code === 'stdin') return true;
-    if (SHELLS.has(tool)) refuse(code, `in the code of ${tool} -c, ${CODE}`);
-    else program(code, `in the program text ${tool} runs`);
+    if (SHELLS.has(tool)) {
+      refuse(code, `in the code of ${tool} -c, ${CODE}`);
+      const after = rest.slice(rest.indexOf(code) + 1);
+      nested(
+        ctx,
+        code.text,
+        `in the code of ${tool} -c`,
+        after.some((w) => w.sites.length > 0),
+      );
+    } else program(code, `in the program text ${tool} runs`);
     return false;
   }
-  return false;
+  return ['source', '.'].includes(name);
 }
 
-/** Names assigned (`X=…`, also as `export`/`local`/`declare` arguments) a value holding a placeholder's. */
-function assignedFrom(scan: Scan): string[] {
-  const names: string[] = [];
-  for (const pipeline of scan.pipelines)
-    for (const c of pipeline)
-      for (const w of c.words) {
-        const m = ASSIGNMENT.exec(w.text);
-        if (!m || !w.sites.some((x) => x.at >= m[0].length)) continue;
-        const name = /^[A-Za-z_]\w*/.exec(w.text)![0];
-        if (CODE_VARIABLES.test(name)) refuse(w, `in ${name}, which the shell or an interpreter reads as code`);
-        names.push(name);
-      }
-  return names;
+/** Aliases the text defines: bash may expand each to code (eval, a shell) that runs the alias's arguments. */
+function aliasesOf(pipelines: Command[][]): Set<string> {
+  const out = new Set<string>();
+  for (const p of pipelines)
+    for (const c of p) {
+      const i = headAt(c);
+      if (nameOf(c.words[i]) !== 'alias') continue;
+      for (const w of c.words.slice(i + 1)) if (w.text.includes('=')) out.add(w.text.slice(0, w.text.indexOf('=')));
+    }
+  return out;
 }
 
-/**
- * The placeholders of a command line, each with its quotes and, where it may not go, why. `args`: the text is
- * the arguments of a command the service puts in front (a script path, `commandLineArgs`). References to the
- * `tainted` variables (whose values hold a placeholder's) are sites too, held to a string placeholder's rules.
- */
-export function shellSites(text: string, args = false, tainted: ReadonlySet<string> = new Set()): Site[] {
-  const source = args ? `: ${text}` : text;
-  // A variable the command line itself sets from a placeholder (`X="{{msg}}"; eval "$X"`) holds its value too:
-  // scan again with it tainted, until no assignment adds a name.
+function analyse(source: string, tainted: ReadonlySet<string>, depth: number): Site[] {
+  // A variable the command line itself sets from a value (`X="{{msg}}"; eval "$X"`) holds the value too: scan
+  // again with it tainted, until no name is added.
   let known = new Set(tainted);
   let scan = scanShell(source, known);
+  let flow = taintedBy(scan);
   for (;;) {
-    const more = assignedFrom(scan).filter((n) => !known.has(n));
+    const more = flow.names.filter((n) => !known.has(n));
     if (more.length === 0) break;
     known = new Set([...known, ...more]);
     scan = scanShell(source, known);
+    flow = taintedBy(scan);
   }
+  for (const w of flow.assignments) {
+    const name = /^[A-Za-z_]\w*/.exec(w.text)![0];
+    if (CODE_VARIABLES.test(name)) refuse(w, `in ${name}, which the shell or an interpreter reads as code`);
+  }
+  const ctx: Context = {
+    tainted: known,
+    aliases: aliasesOf(scan.pipelines),
+    holds: scan.sites.length > 0,
+    depth,
+    extra: [],
+  };
   for (const pipeline of scan.pipelines) {
-    const fed = pipeline.map(classify).some(Boolean);
+    const fed = pipeline.map((c) => classify(c, ctx)).some(Boolean);
     if (!fed) continue;
     // An interpreter reading its input as code: whatever the pipeline or a here-string says is program text.
     for (const c of pipeline)
       for (const w of [...c.words, ...c.redirects]) program(w, 'in text piped into a program that runs it');
   }
-  return scan.sites;
+  return [...scan.sites, ...ctx.extra];
+}
+
+/**
+ * The placeholders of a command line, each with its quotes and, where it may not go, why. `args`: the text is
+ * the arguments of a command the service puts in front (a script path, `commandLineArgs`). References to the
+ * `tainted` variables (whose values hold a placeholder's) are sites too, held to a string placeholder's rules;
+ * so are references in code the command line hands to bash (eval, bash -c, trap, aliases).
+ */
+export function shellSites(text: string, args = false, tainted: ReadonlySet<string> = new Set()): Site[] {
+  return analyse(args ? `: ${text}` : text, tainted, 0);
 }

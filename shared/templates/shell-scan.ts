@@ -17,12 +17,16 @@ export interface Site {
   refuse?: string;
   /** Why only a number, bool or choice may go here (another program reads the text as its code). */
   program?: string;
+  /** In the target of a redirection (`> out/{{name}}`) or after a `/` of a word: the value continues a path. */
+  path?: 'start' | 'inside';
 }
 
 /** A word as bash sees it after quote removal; a placeholder is MARK, `at` is where in `text` it landed. */
 export interface Word {
   text: string;
   sites: Array<{ site: Site; at: number }>;
+  /** Holds an expansion ($x, ${…}, $( ), `…`, $(( ))): what bash runs or passes is known only at run time. */
+  expanded?: true;
 }
 
 export interface Command {
@@ -37,8 +41,14 @@ export const MARK = '\uE000';
 export interface Scan {
   sites: Site[];
   pipelines: Command[][];
+  /** The names of the functions the text defines (`f() …`, `function f …`). */
+  functions: Set<string>;
 }
 
+const PROMPT = 'in ${…@P}, which expands the value as a prompt string (that runs commands in it)';
+/** Words that may stand before a function definition in the same command (`then f() { … }`). */
+const leadingKeywords = (words: Word[]): boolean =>
+  words.every((w) => /^(if|then|else|elif|do|while|until|!|\{|time)$/.test(w.text) && w.sites.length === 0);
 const BLANK = new Set([' ', '\t']);
 const ENDS_WORD = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
 
@@ -46,6 +56,7 @@ class Lexer {
   pos = 0;
   readonly sites: Site[] = [];
   readonly pipelines: Command[][] = [];
+  readonly functions = new Set<string>();
   /**
    * The constructs around the position that make bash read their text again, and whether a variable's value
    * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
@@ -93,13 +104,17 @@ class Lexer {
     let pipeline: Command[] = [];
     let cmd: Command = { words: [], redirects: [] };
     let word: Word | undefined;
-    let redirect = false;
+    let redirect: false | 'file' | 'string' = false;
     let cond = false;
     const endWord = (): void => {
       if (!word) return;
       // A bare name is a reference where bash evaluates words as arithmetic or names ([[ N -gt 0 ]], let N).
       if (this.tainted.has(word.text)) this.site('bare', undefined, word.text);
+      this.subscripts(word.text);
       this.open.splice(this.open.indexOf(word), 1);
+      for (const { site, at } of word.sites)
+        if (redirect === 'file') site.path ??= at === 0 ? 'start' : 'inside';
+        else if (word.text[at - 1] === '/') site.path ??= 'inside';
       if (redirect) cmd.redirects.push(word);
       else {
         if (cmd.words.length === 0 && word.text === '[[') cond = true;
@@ -108,6 +123,12 @@ class Lexer {
       }
       redirect = false;
       word = undefined;
+      // `function f`: the name is defined, and what follows is the body, a command of its own.
+      const n = cmd.words.length;
+      if (n >= 2 && cmd.words[n - 2]!.text === 'function' && leadingKeywords(cmd.words.slice(0, n - 2))) {
+        this.functions.add(cmd.words[n - 1]!.text);
+        endPipeline();
+      }
     };
     const startWord = (): Word => {
       if (!word) {
@@ -135,8 +156,8 @@ class Lexer {
         this.pos++;
         break;
       }
-      if (cond && ENDS_WORD.has(c) && !BLANK.has(c) && c !== '\n') {
-        // Inside [[ … ]], && || ( ) < > are the condition's own words.
+      // Inside [[ … ]], && || ( ) < > are the condition's own words; right after its `]]` (`]];`) they are not.
+      if (cond && ENDS_WORD.has(c) && !BLANK.has(c) && c !== '\n' && word?.text !== ']]') {
         endWord();
         startWord().text = c;
         this.pos++;
@@ -175,13 +196,15 @@ class Lexer {
           word = undefined;
         }
         endWord();
-        if (s.startsWith('<<<', this.pos)) this.pos += 3;
-        else if (s.startsWith('<<', this.pos)) {
+        redirect = 'file';
+        if (s.startsWith('<<<', this.pos)) {
+          this.pos += 3;
+          redirect = 'string';
+        } else if (s.startsWith('<<', this.pos)) {
           this.pos += 2;
           this.hereDocument();
-          continue;
+          redirect = false;
         } else this.pos += /^[<>&]+[&|-]?/.exec(s.slice(this.pos, this.pos + 4))![0].length;
-        redirect = true;
       } else if (c === '(' && next === '(' && !word) {
         this.pos += 2;
         this.arithmetic('))');
@@ -189,9 +212,16 @@ class Lexer {
         // An array assignment's ( … ) lists values; a subshell's lists commands.
         const values = word?.text.endsWith('=');
         endWord();
+        // `f()` or `f ()`: the name is the command's last word so far, after keywords only.
+        const n = cmd.words.length;
+        const defines =
+          !values && n > 0 && leadingKeywords(cmd.words.slice(0, n - 1)) && /^[ \t]*\)/.test(s.slice(this.pos + 1));
+        if (defines) this.functions.add(cmd.words[n - 1]!.text);
         this.pos++;
         if (values) this.values();
         else this.list(')');
+        // `f()`: what follows is the function's body, a command of its own.
+        if (defines) endPipeline();
       } else if (c === ')') {
         // A case pattern's ) where no ( was opened.
         endWord();
@@ -263,6 +293,7 @@ class Lexer {
     } else if (c === '$') this.dollar(quote);
     else if (c === '`') {
       this.pos++;
+      for (const w of this.open) w.expanded = true;
       this.inFrame('inside backticks, whose text bash parses again (use $( ) instead)', false, () => this.list('`'));
     } else if (c === MARK) {
       this.site(quote);
@@ -305,6 +336,7 @@ class Lexer {
 
   private dollar(quote: 'bare' | 'double'): void {
     const next = this.s[this.pos + 1];
+    if (next !== "'" && next !== '"') for (const w of this.open) w.expanded = true;
     if (next === "'" && quote === 'bare') {
       this.pos += 2;
       this.until("'", 'ansi', true);
@@ -330,13 +362,29 @@ class Lexer {
     }
   }
 
-  /** A variable's name at the position: a site when its value holds a placeholder's. */
-  private variable(quote: Quote): void {
-    const name = /^[A-Za-z_]\w*/.exec(this.s.slice(this.pos, this.pos + 256))?.[0];
-    if (name && this.tainted.has(name)) this.site(quote, undefined, name);
+  /**
+   * A variable's name at the position: a site when its value holds a placeholder's. The positional parameters
+   * ($1, ${10}, $@, $*) count as the one name `@`: a placeholder handed to a function or `set --` taints them all.
+   */
+  private variable(quote: Quote, refuse?: string, braced = false): string | undefined {
+    const name = (braced ? /^([A-Za-z_]\w*|\d+|[@*])/ : /^([A-Za-z_]\w*|\d|[@*])/).exec(
+      this.s.slice(this.pos, this.pos + 256),
+    )?.[0];
+    if (!name) return undefined;
+    const key = /^[A-Za-z_]/.test(name) ? name : '@';
+    if (this.tainted.has(key)) this.site(quote, refuse, key);
+    return name;
   }
 
-  private arithmetic(close: '))' | ']'): void {
+  /** Bare names inside a word's `[…]` (`a[i]=1`, `unset a[i]`, `[[ -v a[i] ]]`): bash evaluates subscripts. */
+  private subscripts(text: string): void {
+    const why = 'in an array subscript, which bash evaluates as arithmetic (a value there can run commands)';
+    for (const m of text.matchAll(/^[A-Za-z_]\w*\[([^\]]*)\]/g))
+      for (const n of m[1]!.matchAll(/(?<![\w$])[A-Za-z_]\w*/g))
+        if (this.tainted.has(n[0])) this.site('bare', why, n[0]);
+  }
+
+  private arithmetic(close: '))' | ']' | '}'): void {
     this.inFrame('in arithmetic, which bash evaluates (a value there can run commands)', true, () => {
       let depth = 0;
       while (this.pos < this.s.length) {
@@ -356,7 +404,27 @@ class Lexer {
 
   private parameter(quote: 'bare' | 'double'): void {
     this.inFrame('inside ${…}, whose words bash expands again', false, () => {
-      this.variable(quote);
+      const s = this.s;
+      const indirect = s[this.pos] === '!' && s[this.pos + 1] !== '}';
+      if (indirect || (s[this.pos] === '#' && /[\w@*]/.test(s[this.pos + 1] ?? ''))) this.pos++;
+      const how = indirect ? 'in ${!…}, whose value names a variable (bash evaluates subscripts in names)' : undefined;
+      const at = this.sites.length;
+      // ${!#}: the last positional parameter's value.
+      if (indirect && s[this.pos] === '#' && this.tainted.has('@')) this.site(quote, undefined, '@');
+      const name = this.variable(quote, how, true);
+      this.pos += name?.length ?? 0;
+      // ${x@P} expands the value as a prompt string, which runs $( ) in it.
+      if (s.startsWith('@P', this.pos)) for (const x of this.sites.slice(at)) x.refuse ??= PROMPT;
+      if (s[this.pos] === '[') {
+        this.pos++;
+        this.arithmetic(']');
+      }
+      // An offset and a length (${s:i:j}) are arithmetic; ${s:-…}, ${s:=…}, ${s:?…} and ${s:+…} are words.
+      if (s[this.pos] === ':' && !/[-=?+]/.test(s[this.pos + 1] ?? '')) {
+        this.pos++;
+        this.arithmetic('}');
+        return;
+      }
       while (this.pos < this.s.length && this.s[this.pos] !== '}') {
         if (this.s[this.pos] === '\\') {
           if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
@@ -373,5 +441,8 @@ export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()
   const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
   const lexer = new Lexer(text.replaceAll(MARK, '\uFFFD').replace(PLACEHOLDER, MARK), names, tainted);
   lexer.list();
-  return { sites: lexer.sites, pipelines: lexer.pipelines };
+  // Also any name that looks defined anywhere, quoted or not: a function missed would leave its $1 untainted.
+  for (const m of text.matchAll(/(?:^|[\s;&|(){}])(?:function\s+([^\s(){};&|]+)|([^\s(){};&|=]+)\s*\(\s*\))/g))
+    lexer.functions.add(m[1] ?? m[2]!);
+  return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions };
 }

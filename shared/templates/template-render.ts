@@ -64,6 +64,18 @@ function checkPlaced(name: string, value: ParamValue & { allowOption?: boolean }
   }
 }
 
+/**
+ * A value in a redirection's target (`> out/{{name}}.txt`) or after a `/` of a word (`data/{{file}}`) continues a
+ * path: the path rule holds there too, whatever the parameter's pattern allows.
+ */
+function checkPathPiece(name: string, text: string, path: string, where: 'start' | 'inside'): void {
+  const what = where === 'start' ? 'a redirection target' : 'a path';
+  if (/(^|\/)\.\.(\/|$)/.test(text))
+    throw unsafe(name, text, path, `expected no '..' segment in ${what} (it would climb out of the job's directory)`);
+  if (where === 'start' && text.startsWith('/'))
+    throw unsafe(name, text, path, `expected a relative path in ${what}, not one starting with /`);
+}
+
 interface Filling {
   values: Resolved;
   typedNames: Set<string>;
@@ -92,6 +104,7 @@ function fill(v: Json, key: string, path: string, f: Filling): Json {
     }
     checkPlaced(name, value, key, path);
     if (!site) return value.text;
+    if (site.path) checkPathPiece(name, value.text, path, site.path);
     f.referenced.add(name);
     return valueReference(name, site.quote);
   });

@@ -119,7 +119,13 @@ interface Places {
 /** Where a placeholder may not go in a command line (shell-places.ts says why), as the load error. */
 function checkShellPlaces(text: string, key: string, path: string, places: Places): void {
   for (const site of shellSites(text, isArgsField(key), places.tainted)) {
-    const what = site.variable ? `$${site.name} (it holds a parameter's value)` : `{{${site.name}}}`;
+    const what = !site.variable
+      ? `{{${site.name}}}`
+      : site.name === '@'
+        ? "$1, $@ or $* (the positional parameters hold a parameter's value)"
+        : site.name
+          ? `$${site.name} (it holds a parameter's value)`
+          : "parameter's value";
     if (site.refuse) throw shapeError(path, `no ${what} ${site.refuse}`);
     const type = site.variable ? 'string' : (places.types.get(site.name) ?? 'string');
     if (site.program && !INERT_TYPES.includes(type)) {

@@ -47,6 +47,25 @@ describe('decide', () => {
       /someone else must approve/,
     ],
     ['the requester may reject (cancel)', approval('pending'), 'reject', ADA, BEFORE, ['u-bob'], 'rejected'],
+    // One person's id reaches us in more than one spelling: the requester check ignores case and outer space.
+    [
+      'the requester under another case cannot approve',
+      approval('pending'),
+      'approve',
+      { id: ' U-ADA' },
+      BEFORE,
+      [],
+      /someone else must approve/,
+    ],
+    [
+      'the requester under another case may cancel',
+      approval('pending'),
+      'reject',
+      { id: 'U-Ada' },
+      BEFORE,
+      ['u-bob'],
+      'rejected',
+    ],
     ['another user rejects', approval('pending'), 'reject', BOB, BEFORE, [], 'rejected'],
     ['a listed approver approves', approval('pending'), 'approve', BOB, BEFORE, ['u-bob'], 'approved'],
     [

@@ -138,7 +138,7 @@ test('two approves at once execute once: the second gets "already approved by"',
   expect(losers[0]).toContain(`already approved by ${row.decidedBy!.name}`);
 });
 
-test('reject: nothing runs, later approvals refused; requester may cancel; Teams: card in invoke reply', async () => {
+test('reject: nothing runs, later approvals refused; requester may cancel; Teams: card updated in place', async () => {
   const c = conv();
   const id = approvalId(await say(c, ADA, 'autoscale gpu 0 9'));
   const before = patches();
@@ -148,12 +148,16 @@ test('reject: nothing runs, later approvals refused; requester may cancel; Teams
       name: 'adaptiveCard/action',
       channelId: 'msteams',
       from: BOB,
+      replyToId: 'approval-card',
       value: { action: { type: 'Action.Execute', verb: 'command', data: { command: `reject ${id}` } } },
     }),
   );
-  const card = (res.jsonBody as { value: Record<string, unknown> }).value;
-  expect(JSON.stringify(card)).toMatch(/Rejected by Bob/);
-  expect(validateAdaptiveCard(card)).toEqual([]);
+  expect(JSON.stringify(res.jsonBody)).toMatch(/Working/);
+  const updated = await stack.channel.waitFor(
+    c,
+    (a) => a.id === 'approval-card' && /Rejected by Bob/.test(cardText(a)),
+  );
+  expect(validateAdaptiveCard(cardOf(updated))).toEqual([]);
   expect(cardText(await say(c, CAROL, `approve ${id}`))).toMatch(/already rejected by Bob/);
   expect(patches()).toBe(before);
   expect((await gpu()).properties?.scaleSettings?.autoScale).toBeUndefined();

@@ -71,6 +71,8 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('chaos on %s
     const clean = await lab.run({ seed: SEED, transitions: 12, steps: 4 });
     const faulty = await lab.run({ seed: SEED, transitions: 12, steps: 4, rate: 0.2 });
     expect(faulty.faults).toBeGreaterThan(0);
+    // Alerts flow while the faults last: a tick commits the experiments whose calls succeeded.
+    expect(faulty.leftForCleanHost).toBeLessThan(faulty.transitions);
     expect(faulty.delivered).toEqual(clean.delivered);
     expect(faulty.lost).toBe(0);
     expect(faulty.duplicatesOutsideWindow).toBe(0);

@@ -86,7 +86,7 @@ describe('diffWorkspace', () => {
       ws,
       new Map(),
       { jobs: [job('a', 'succeeded', 't1')], clusters: [cluster('gpu', 'steady', 2, 't1')] },
-      true,
+      { baseline: true },
     );
     expect(d.events).toEqual([]);
     expect(d.upserts).toHaveLength(2);

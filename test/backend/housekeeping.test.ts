@@ -8,7 +8,7 @@ import { followUpQueue } from '../../shared/storage/followup-queue';
 import { housekeeping } from '../../shared/storage/housekeeping-store';
 import { markerStore } from '../../shared/storage/marker-store';
 import { defaultRetentionMs, parseRetention } from '../../shared/storage/retention';
-import { slackInbox } from '../../shared/storage/slack-inbox';
+import { turnInbox } from '../../shared/storage/turn-inbox';
 import { openTable } from '../../shared/storage/table';
 import { useAzurite } from '../support/azurite';
 
@@ -29,7 +29,7 @@ async function tables(policies: Record<string, PipelinePolicy[]> = {}) {
   const [sent, slackturns, followups, approvals, approvalcards, audit, roles] = await Promise.all(
     ['sent', 'slackturns', 'followups', 'approvals', 'approvalcards', 'audit', 'roles'].map(open),
   );
-  return { sent, slackturns, followups, approvals, approvalcards, audit, roles };
+  return { sent, slackturns, inboxes: [slackturns], followups, approvals, approvalcards, audit, roles };
 }
 
 async function keys(t: TableClient): Promise<string[]> {
@@ -64,7 +64,7 @@ test('rows past retention go; newer rows, pending approvals, audit and roles sta
   await markers(t.sent, T0 + keep.sent, 'conv-new', 2);
   const queue = new QueueClient(azurite.connectionString, `q${n}x`);
   await queue.createIfNotExists();
-  const inbox = (at: number) => slackInbox(queue, t.slackturns, { now: () => at });
+  const inbox = (at: number) => turnInbox(queue, t.slackturns, { now: () => at });
   // An old turn nobody drained (its seen row and turn row), and one accepted a minute ago.
   await inbox(T0).accept({ conversation: 'T1:C1', requestKey: 'old', body: 'x', contentType: 'text/plain' });
   await inbox(T0 + 2 * DAY - 60_000).accept({

@@ -64,7 +64,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (ba
       stores: {
         ...stack.services.backend,
         snapshots: {
-          load: (ws) => stack.services.backend.snapshots.load(ws),
+          ...stack.services.backend.snapshots,
           write: async () => {
             throw new Error('host stopped');
           },

@@ -94,19 +94,19 @@ describe('snapshots', () => {
   it('writes 250 rows in transactions of at most 100 and reads them back', async () => {
     counter.reset();
     const upserts = Array.from({ length: 250 }, (_, i) => row(i));
-    expect(await backend.snapshots.write(ws, { upserts, deletes: [], markBaselined: true })).toBe(3);
+    expect(await backend.snapshots.write(ws, [{ upserts, deletes: [] }], { markIndexed: true })).toBe(3);
     expect(counter.requests()).toBe(3);
     const loaded = await backend.snapshots.load(ws);
     expect(loaded.baselined).toBe(true);
     expect(loaded.rows.size).toBe(250);
     expect(loaded.rows.get('job:exp:j7')).toEqual(row(7));
-    expect(await backend.snapshots.write(ws, { upserts: [], deletes: [row(1)] })).toBe(1);
+    expect(await backend.snapshots.write(ws, [{ upserts: [], deletes: [row(1)] }])).toBe(1);
     expect((await backend.snapshots.load(ws)).rows.has('job:exp:j1')).toBe(false);
   });
 
   it('writes nothing when there is nothing to write', async () => {
     counter.reset();
-    expect(await backend.snapshots.write(ws, { upserts: [], deletes: [] })).toBe(0);
+    expect(await backend.snapshots.write(ws, [{ upserts: [], deletes: [] }])).toBe(0);
     expect(counter.requests()).toBe(0);
   });
 });

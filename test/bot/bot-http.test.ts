@@ -98,7 +98,7 @@ test('bad template values are refused before anything is sent', async () => {
   expect(cardText(jobs)).not.toMatch(/refused-one/);
 });
 
-test('Teams Action.Execute: the invoke response carries the new card', async () => {
+test('Teams Action.Execute: the invoke response is the working card; the answer follows', async () => {
   const c = conv();
   const res = await stack.post(
     message(c, '', stack.channel.serviceUrl, {
@@ -113,7 +113,9 @@ test('Teams Action.Execute: the invoke response carries the new card', async () 
   const body = res.jsonBody as { statusCode: number; type: string; value: Record<string, unknown> };
   expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
   expect(validateAdaptiveCard(body.value)).toEqual([]);
-  expect(JSON.stringify(body.value)).toMatch(/gpu/);
+  expect(JSON.stringify(body.value)).toMatch(/Working/);
+  // No clicked card to update (no replyToId): the answer comes as a new message.
+  await stack.channel.waitFor(c, (a) => /gpu/.test(cardText(a)));
 });
 
 test('dry run shows the exact request with secrets masked, and sends nothing', async () => {
@@ -164,7 +166,7 @@ test('Teams Action.Execute on a long operation: invoke answers at once, clicked 
     }),
   );
   invokeBodies.push(res.jsonBody);
-  expect(JSON.stringify(res.jsonBody)).toMatch(/Submitted/);
+  expect(JSON.stringify(res.jsonBody)).toMatch(/Working/);
   const updated = await stack.channel.waitFor(c, (a) => a.id === 'card-7' && /Finished/.test(cardText(a)), 20_000);
   expect(JSON.stringify(updated)).toMatch(/Action\.Execute/);
 });

@@ -80,11 +80,39 @@ test.each([
   ['conversation is null', { type: 'message', text: 'help', conversation: null }, '"conversation"'],
   ['no serviceUrl', { type: 'message', text: 'help', serviceUrl: undefined }, 'serviceUrl'],
   ['serviceUrl is not a URL', { type: 'message', text: 'help', serviceUrl: 'not a url' }, 'serviceUrl'],
-  ['from.id is a number', { type: 'message', text: 'help', from: { id: 7 } }, '"from"'],
+  ['from.id is a number', { type: 'message', text: 'help', from: { id: 7 } }, '"from.id" is a string'],
+  ['from is a number', { type: 'message', text: 'help', from: 7 }, '"from"'],
   ['an invoke without an action', { type: 'invoke', name: 'adaptiveCard/action', value: {} }, '"action"'],
   ['an invoke with a null value', { type: 'invoke', name: 'adaptiveCard/action', value: null }, '"action"'],
   ['a NUL in conversation.id', { type: 'message', text: 'help', conversation: { id: 'a\u0000b' } }, 'printable'],
   ['a huge conversation.id', { type: 'message', text: 'help', conversation: { id: 'c'.repeat(5000) } }, '1,024'],
+  // A lone surrogate passes JSON.parse and broke the reply's URL later, which was blamed on serviceUrl.
+  [
+    'a lone surrogate in conversation.id',
+    { type: 'message', text: 'help', conversation: { id: 'a\ud800b' } },
+    '"conversation.id" as well-formed Unicode text',
+  ],
+  [
+    'a lone surrogate in from.id',
+    { type: 'message', text: 'help', from: { id: '\udc00' } },
+    '"from.id" as well-formed',
+  ],
+  ['a lone surrogate in the text', { type: 'message', text: 'help \ud83d' }, '"text" as well-formed'],
+  [
+    'a lone surrogate in a channelData id',
+    { type: 'message', text: 'help', channelData: { tenant: { id: 't\ud800' } } },
+    '"channelData.tenant.id" as well-formed',
+  ],
+  [
+    'a NUL in recipient.id',
+    { type: 'message', text: 'help', recipient: { id: 'b\u0000' } },
+    '"recipient.id" is at most',
+  ],
+  [
+    'a NUL in channelData.team.id',
+    { type: 'message', text: 'help', channelData: { team: { id: '\u0001' } } },
+    'team.id',
+  ],
 ])('%s: 400 saying what was expected, nothing sent', async (_name, extra, words) => {
   const conv = `bad-${++n}`;
   const res = await post({ ...base(conv), ...extra });

@@ -1,7 +1,10 @@
 // The progress reader's tick against a compute port that answers from memory and counts calls, an in-memory
 // watch store and a recording sender: the budget per tick, one card update per updateSeconds, no stuck alert for
-// a job still queued, one for a running job that went quiet. The clock is injected.
+// a job still queued, one for a running job that went quiet, [Keep waiting] re-arming it once. The clock is
+// injected.
 import type { BotDeps } from '../../bot/deps';
+import type { HandlerContext } from '../../bot/handler';
+import { keepWaiting } from '../../bot/handlers/keep-waiting';
 import { createProgressReader } from '../../bot/progress-reader';
 import type { ComputeJob, JobRef, JobState, OutputFile } from '../../shared/compute/model';
 import type { ComputePort } from '../../shared/compute/port';
@@ -56,8 +59,10 @@ function setup(jobs: number) {
   const watches: ProgressWatchStore = {
     add: async (w) => void rows.set(w.activityId, structuredClone(w)),
     save: async (w) => void rows.set(w.activityId, structuredClone(w)),
-    get: async (w) => rows.get(w.activityId),
+    get: async (w) => structuredClone(rows.get(w.activityId)),
     list: async () => [...rows.values()].map((w) => structuredClone(w)),
+    forJob: async (j, conv) =>
+      [...rows.values()].filter((w) => w.conversationId === conv && w.job.job === j.job).map((w) => structuredClone(w)),
     remove: async (w) => void rows.delete(w.activityId),
   };
   const sent: Array<{ kind: 'send' | 'update'; id?: string; view: View }> = [];
@@ -67,7 +72,7 @@ function setup(jobs: number) {
     sender: {
       send: async (_c: unknown, view: View) => {
         sent.push({ kind: 'send', view });
-        return {};
+        return { id: `alert-${sent.length}` };
       },
       update: async (_c: unknown, id: string, view: View) => void sent.push({ kind: 'update', id, view }),
     },
@@ -75,6 +80,7 @@ function setup(jobs: number) {
     now,
     log: () => undefined,
   } as unknown as BotDeps;
+  deps.progressWatches = watches;
   const reader = createProgressReader({ ...deps, watches, budget });
   for (let i = 0; i < jobs; i++) {
     rows.set(`card-${i}`, {
@@ -85,7 +91,7 @@ function setup(jobs: number) {
       points: [],
     });
   }
-  return { reader, calls, sent, state, logs, rows, advance: (s: number) => (t += s * 1000) };
+  return { reader, deps, calls, sent, state, logs, rows, advance: (s: number) => (t += s * 1000) };
 }
 
 test('within budget: at most maxJobs looked at, ≤ 4 requests each; every job gets its turn', async () => {
@@ -155,4 +161,69 @@ test('an ended job: its final card, then the watch kept (marked ended) and left 
   s.advance(3600);
   await s.reader.tick();
   expect(s.rows.size).toBe(0);
+});
+
+describe('[Keep waiting]', () => {
+  const press = (s: ReturnType<typeof setup>, userName = 'Ann') => {
+    const ctx = {
+      deps: s.deps,
+      turn: { conversationId: 'conv', userId: 'u-ann', userName },
+      scope: async () => ({ ref: { resourceGroup: 'rg', workspace: 'ws' }, experiment: 'exp' }),
+    } as unknown as HandlerContext;
+    return keepWaiting({ kind: 'keep-waiting', job: { experiment: 'exp', job: 'job-0' } }, ctx);
+  };
+  const alerts = (s: ReturnType<typeof setup>) => s.sent.filter((x) => x.kind === 'send');
+
+  async function stalled() {
+    const s = setup(1);
+    s.advance(31 * 60);
+    expect((await s.reader.tick()).stuck).toBe(1);
+    return s;
+  }
+
+  test('records who, updates the alert in place, and one more alert comes after another stall window', async () => {
+    const s = await stalled();
+    s.advance(5 * 60);
+    const reply = await press(s);
+    const text = JSON.stringify(reply.view);
+    expect(text).toContain('Ann chose to keep waiting at 2026-12-07 02:36 UTC');
+    expect(text).toContain('still silent at 2026-12-07 03:06 UTC, one more alert comes');
+    expect(reply.view.kind === 'text' && reply.view.actions?.map((a) => a.title)).toEqual(['Terminate']);
+    const update = s.sent.find((x) => x.kind === 'update' && x.id === 'alert-1');
+    expect(update?.view).toEqual(reply.view);
+    expect(s.rows.get('card-0')?.state.stallAlert?.keptWaiting).toEqual({ by: 'Ann', at: '2026-12-07T02:36:00.000Z' });
+    // Quiet ticks: nothing until the new window ends, then exactly one alert, then none however long it stays quiet.
+    for (const minutes of [10, 19]) {
+      s.advance(minutes * 60);
+      expect((await s.reader.tick()).stuck).toBe(0);
+    }
+    s.advance(60);
+    expect((await s.reader.tick()).stuck).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      s.advance(30 * 60);
+      expect((await s.reader.tick()).stuck).toBe(0);
+    }
+    expect(alerts(s)).toHaveLength(2);
+    expect(alerts(s)[1]!.view).toMatchObject({ title: 'No output for 66 min: exp/job-0' });
+    // The second alert is a fresh one: its own [Keep waiting] again.
+    expect(JSON.stringify(alerts(s)[1]!.view)).toContain('keep-waiting exp/job-0');
+  });
+
+  test('a job that speaks clears it: no re-armed alert; the button then finds nothing to wait for', async () => {
+    const s = await stalled();
+    await press(s);
+    s.advance(60);
+    s.logs.set('job-0', 'step=1 loss=2');
+    await s.reader.tick();
+    expect(s.rows.get('card-0')?.state.rearmedAt).toBeUndefined();
+    expect(s.rows.get('card-0')?.state.stallAlert).toBeUndefined();
+    // Quiet again: a new stall counts from when it spoke, a full window.
+    s.advance(29 * 60);
+    expect((await s.reader.tick()).stuck).toBe(0);
+    const late = await press(s, 'Bob');
+    expect(late.view).toMatchObject({ kind: 'text', title: 'Nothing to wait for: exp/job-0' });
+    s.advance(60);
+    expect((await s.reader.tick()).stuck).toBe(1);
+    expect(alerts(s)).toHaveLength(2);
+  });
 });

@@ -25,7 +25,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
     installExamples(stack.engine.shareDir('acct', 'logs'));
   });
 
-  test('a training card shows the bar, the epoch and the loss while it runs, then its end with no cause', async () => {
+  test('a training card shows the bar, the epoch, the ETA and the loss while it runs, then its end', async () => {
     const c = `${backend}-train`;
     const reply = await stack.say(c, 'submit train-progress epochs=2 steps=6 stepSeconds=0.4 --name tp-one');
     expect(cardText(reply)).toMatch(/Submitted/);
@@ -36,7 +36,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
         await reader.tick();
         return stack.channel
           .activities(c)
-          .find((a) => a.id === reply.id && /epoch \d\/2/.test(cardText(a)) && /loss/.test(cardText(a)));
+          .find((a) => a.id === reply.id && /epoch \d\/2.*ETA/.test(cardText(a)) && /loss/.test(cardText(a)));
       },
       undefined,
       { intervalMs: 300 },
@@ -98,7 +98,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
     expect(alert.cause).toEqual({ title: 'Out of memory (the process was killed)', quote: 'MemoryError' });
   });
 
-  test('the hanging example: one stuck alert per stall, with Terminate and Keep waiting', async () => {
+  test('the hanging example: one stuck alert per stall, with Terminate and a working Keep waiting', async () => {
     const c = `${backend}-hang`;
     const reply = await stack.say(c, 'submit hang --name hang-one');
     expect(cardText(reply)).toMatch(/Submitted/);
@@ -135,7 +135,31 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
     const alert = await waitFor('the stuck alert', () => stuck()[0]);
     expect(stuck()).toHaveLength(1);
     expect(cardText(alert)).toMatch(/1 node on gpu \(STANDARD_NC6\)/i);
-    expect(buttonCommands(alert)).toEqual(['terminate exp/hang-one', 'job exp/hang-one']);
+    expect(buttonCommands(alert)).toEqual(['terminate exp/hang-one', 'keep-waiting exp/hang-one']);
+    // [Keep waiting]: the alert says who chose it, in place; the stall is re-armed from now (the reader's clock
+    // back on the bot's), so one more alert comes after the template's window, and only one.
+    const kept = await stack.say(c, '', { value: { command: 'keep-waiting exp/hang-one' } });
+    expect(cardText(kept)).toMatch(/chose to keep waiting/);
+    const inPlace = await waitFor('the alert updated in place', () =>
+      stack.channel.activities(c).find((a) => a.id === alert.id && /chose to keep waiting/.test(cardText(a))),
+    );
+    expect(buttonCommands(inPlace)).toEqual(['terminate exp/hang-one']);
+    offset = 0;
+    offset += 100_000;
+    expect((await reader.tick()).stuck).toBe(0);
+    offset += 21_000;
+    expect((await reader.tick()).stuck).toBe(1);
+    offset += 300_000;
+    expect((await reader.tick()).stuck).toBe(0);
+    // The answer to the press shows the same card (web chat posts a button's answer as a message of its own).
+    const alerts = () =>
+      new Set(
+        stuck()
+          .map((a) => a.id)
+          .filter((id) => id !== kept.id),
+      );
+    await waitFor('the second stuck alert', () => (alerts().size > 1 ? true : undefined));
+    expect(alerts().size).toBe(2);
     const confirm = await stack.say(c, '', { value: { command: 'terminate exp/hang-one' } });
     expect(cardText(confirm)).toMatch(/[Tt]erminate/);
     await stack.say(c, 'terminate hang-one --yes');

@@ -4,6 +4,7 @@ import { renderAdaptive, type AdaptiveElement } from '../../cards/adaptive';
 import { lineChartPng } from '../../cards/chart-png';
 import { MAX_CHART_POINTS } from '../../cards/card-model';
 import { pngHeader } from '../../cards/png';
+import { toActivity } from '../../cards/activity';
 import { renderSlack } from '../../cards/slack';
 import { validateAdaptiveCard } from '../../cards/validate';
 import type { JobView } from '../../shared/core/views';
@@ -68,10 +69,29 @@ describe('the chart in Slack', () => {
     const plain = JSON.stringify(renderSlack(view).blocks);
     expect(plain).toMatch(/loss 2\.55 → 0\.\d+ over steps 1–120/);
     expect(plain).not.toMatch(/"image"/);
-    const withFile = renderSlack(view, { chartFileId: 'F0LOCAL0001' }).blocks;
+    const withFile = renderSlack(view, { chart: { source: { fileId: 'F0LOCAL0001' } } }).blocks;
     expect(withFile).toContainEqual(
       expect.objectContaining({ type: 'image', slack_file: { id: 'F0LOCAL0001' }, alt_text: expect.any(String) }),
     );
+  });
+
+  it('names a linked image by URL (Bot Service), says when an older one is shown, and why one is missing', () => {
+    const url = 'https://acct.blob.core.windows.net/chart-images/a.png?sig=x';
+    const linked = toActivity(view, 'slack', { chart: { source: { url } } }).channelData!.blocks;
+    expect(linked).toContainEqual(expect.objectContaining({ type: 'image', image_url: url }));
+    const older = renderSlack(view, {
+      chart: { source: { fileId: 'F1' }, asOf: '2026-12-07T10:05:00.000Z', note: 'budget spent' },
+    }).blocks;
+    expect(older).toContainEqual(
+      expect.objectContaining({
+        type: 'image',
+        title: { type: 'plain_text', text: 'loss over steps, as of 10:05 UTC' },
+      }),
+    );
+    expect(JSON.stringify(older)).toContain('budget spent');
+    const none = JSON.stringify(renderSlack(view, { chart: { note: 'budget spent' } }).blocks);
+    expect(none).toMatch(/loss 2\.55 → 0\.\d+ over steps 1–120 \(lowest [\d.]+\) \(budget spent\)/);
+    expect(none).not.toContain('"image"');
   });
 });
 

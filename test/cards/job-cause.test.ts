@@ -4,7 +4,8 @@ import { renderSlack } from '../../cards/slack';
 import { validateAdaptiveCard } from '../../cards/validate';
 import { jobFromBatchAi } from '../../shared/batchai/compute';
 import type { Job } from '../../shared/batchai/types';
-import { jobAlertView } from '../../shared/core/alert-view';
+import { DIGEST_MAX_ITEMS, digestView, jobAlertView } from '../../shared/core/alert-view';
+import { digestCauses } from '../../shared/services/digest-causes';
 import type { JobEvent } from '../../shared/core/events';
 import { toJobView } from '../../shared/core/job-view';
 import { example } from './fixtures';
@@ -74,6 +75,49 @@ describe('a failed job card with its cause', () => {
   it('a succeeded job has no cause', () => {
     const ok = toJobView({ ...failedJob, state: 'succeeded', exitCode: 0, errors: [] }, 'w', { tails });
     expect(ok.cause).toBeUndefined();
+  });
+});
+
+describe('a digest of failures', () => {
+  const failedEvent = (job: string) =>
+    ({
+      id: `e-${job}`,
+      kind: 'job',
+      to: 'failed',
+      workspace: { resourceGroup: 'rg', workspace: 'demo_workspace' },
+      experiment: 'exp',
+      job,
+      summary: { ...toJobView(failedJob, 'demo_workspace').job, name: job },
+      outputDirectoryIds: [],
+    }) as unknown as JobEvent;
+  const events = ['a', 'b', 'c', 'd'].map(failedEvent);
+  // The notifier works each cause out from the job's own alert content (shared/services/digest-causes.ts).
+  const causes = new Map([['e-a', toJobView(failedJob, 'demo_workspace', { tails }).cause!]]);
+  const view = digestView(events, causes);
+
+  it("names a failed job's cause in its item, on one line, its quote masked, on both platforms", () => {
+    expect(view.items[0]!.cause?.title).toBe('GPU out of memory');
+    expect(view.items[1]!.cause).toBeUndefined();
+    const card = renderAdaptive(view, 'execute');
+    expect(validateAdaptiveCard(card)).toEqual([]);
+    for (const json of [JSON.stringify(card), JSON.stringify(renderSlack(view))]) {
+      expect(json).toContain('failed · exit 1');
+      expect(json).toMatch(/Cause: GPU out of memory \(torch\.OutOfMemoryError: CUDA out of memory/);
+      expect(json).not.toContain('hunter2');
+      expect(json.match(/Cause: /g)).toHaveLength(1);
+    }
+  });
+
+  it("takes each failed job's cause from its alert view, for the items shown only", async () => {
+    const seen: string[] = [];
+    const many = [...events, ...Array.from({ length: DIGEST_MAX_ITEMS }, (_, i) => failedEvent(`z${i}`))];
+    const got = await digestCauses(many, async (e) => {
+      seen.push(e.id);
+      return toJobView(failedJob, 'demo_workspace', e.id === 'e-b' ? { tails } : {});
+    });
+    expect(seen).toHaveLength(DIGEST_MAX_ITEMS);
+    // Without a tail, exit code 1 names no cause; with one, the tail does.
+    expect([...got.keys()]).toEqual(['e-b']);
   });
 });
 

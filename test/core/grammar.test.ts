@@ -69,6 +69,7 @@ const GOOD: Array<[string, Command]> = [
   ['reject 7c1e', { kind: 'reject', approval: '7c1e' }],
   ['keep-up gpu', { kind: 'keep-up', cluster: 'gpu', hours: 1 }],
   ['keep-up gpu 3', { kind: 'keep-up', cluster: 'gpu', hours: 3 }],
+  ['keep-waiting exp/job7', { kind: 'keep-waiting', job: { experiment: 'exp', job: 'job7' } }],
   ['roles', { kind: 'roles' }],
   ['roles grant eve Operator', { kind: 'roles-grant', user: 'eve', role: 'operator' }],
   [
@@ -142,6 +143,7 @@ const BAD: Array<[string, CommandKind | undefined, string[]]> = [
   ['reject a b', 'reject', ['unexpected "b"']],
   ['keep-up gpu 0', 'keep-up', ['from 1 to 72']],
   ['keep-up', 'keep-up', ['missing <cluster>']],
+  ['keep-waiting', 'keep-waiting', ['missing <job>']],
   ['roles grant eve boss', 'roles-grant', ['one of viewer, operator, approver, admin']],
   ['roles grant "e ve" operator', 'roles-grant', ['a user id']],
   ['roles revoke', 'roles-revoke', ['missing <user>']],

@@ -54,9 +54,39 @@ describe('parseProgress', () => {
 
   it('reads PyTorch Lightning (tqdm with an `Epoch n:` description and v_num)', () => {
     const p = parseProgress('Epoch 4:  37%|███▋      | 74/200 [00:05<00:08, 14.71it/s, v_num=3, train_loss=0.412]');
-    expect(p).toMatchObject({ epoch: 4, step: 74, totalSteps: 200, ratePerSecond: 14.71, etaSeconds: 8 });
+    // Lightning counts epochs from 0: its `Epoch 4` is the fifth.
+    expect(p).toMatchObject({ epoch: 5, step: 74, totalSteps: 200, ratePerSecond: 14.71, etaSeconds: 8 });
     expect(p.metrics).toEqual({ v_num: 3, train_loss: 0.412 });
     expect(p.mainMetric).toBe('train_loss');
+  });
+
+  it("counts Lightning's epochs from 0, so its fraction of the run is right", () => {
+    // As Lightning 2.x prints a fit with max_epochs=5 (the script prints its arguments first), bars redrawn
+    // with CR; epoch 0 ended with validation, epoch 1 is 37% through.
+    const bar = (e: number, pct: number, n: number, loss: number, tail = '') =>
+      `Epoch ${e}:  ${pct}%|████      | ${n}/200 [00:05<00:08, 14.71it/s, v_num=3, train_loss=${loss}${tail}]`;
+    const log = [
+      'args: max_epochs=5 lr=0.001 batch_size=64',
+      'GPU available: True (cuda), used: True',
+      'TPU available: False, using: 0 TPU cores',
+      'LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]',
+      '  | Name  | Type   | Params | Mode ',
+      '0 | model | ResNet | 11.2 M | train',
+      `Sanity Checking: |          | 0/? [00:00<?, ?it/s]\r${bar(0, 50, 100, 1.92)}\r${bar(0, 100, 200, 1.41)}`,
+      `${bar(0, 100, 200, 1.41, ', val_loss=1.38')}`,
+      `${bar(1, 10, 20, 1.33, ', val_loss=1.38')}\r${bar(1, 37, 74, 1.21, ', val_loss=1.38')}`,
+    ].join('\n');
+    const p = parseProgress(log);
+    expect(p).toMatchObject({ epoch: 2, totalEpochs: 5, step: 74, totalSteps: 200 });
+    expect(fractionDone(p)).toBeCloseTo((1 + 74 / 200) / 5);
+    // Lightning's rich bar names the last epoch's index: `Epoch 1/4` of max_epochs=5.
+    const rich = parseProgress('Epoch 1/4:  37%|███▋      | 74/200 [00:05<00:08, 14.71it/s, v_num=0, loss=1.2]');
+    expect(rich).toMatchObject({ epoch: 2, totalEpochs: 5 });
+    // A bar counting from 1 is read as printed.
+    expect(parseProgress('Epoch 2/5:  50%|█████     | 10/20 [00:01<00:01, 9.5it/s]')).toMatchObject({
+      epoch: 2,
+      totalEpochs: 5,
+    });
   });
 
   it("reads Hugging Face Trainer's dicts, with `epoch` (printed last) as the x of the loss", () => {

@@ -7,7 +7,17 @@ import { loadConfig } from '../../shared/config';
 import { BicepFail } from './support/bicep-tree';
 import { deployment, INFRA, resolveKeyVaultReferences, RESOURCE_GROUP, SUBSCRIPTION } from './support/deployment';
 
-const SECRETS = { 'slack-signing-secret': 'signing-secret-from-the-vault', 'slack-bot-token': 'xoxb-from-the-vault' };
+const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+const SECRETS = {
+  'secrets-key': SECRETS_KEY,
+  'slack-signing-secret': 'signing-secret-from-the-vault',
+  'slack-bot-token': 'xoxb-from-the-vault',
+};
+/** The settings as the app reads them once the secrets are set: SECRETS_KEY is always a Key Vault reference. */
+const resolved = (settings: Record<string, string>) => ({
+  ...settings,
+  SECRETS_KEY: settings.SECRETS_KEY?.endsWith('/secrets/secrets-key/)') ? SECRETS_KEY : 'not the reference',
+});
 /** Read by the Functions platform (host storage credential, identity, monitoring), not by loadConfig. */
 const PLATFORM = [
   'AzureWebJobsStorage__credential',
@@ -46,7 +56,8 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
       ),
       AZURE_BATCH_OUTPUT_IDENTITY: expect.stringMatching(/\/userAssignedIdentities\/batchaiops-upload-/),
     });
-    const config = loadConfig(settings);
+    const config = loadConfig(resolved(settings));
+    expect(config.storage.secretsKey?.toString('base64')).toBe(SECRETS_KEY);
     expect(config.compute).toMatchObject({
       backend: 'azurebatch',
       workspaces: [{ resourceGroup: RESOURCE_GROUP, workspace: account }],
@@ -69,7 +80,7 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
       '/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/gpu-rg' +
       '/providers/Microsoft.Batch/batchAccounts/teamgpu';
     const settings = deployment('main.azurebatch.parameters.json', { batchAccountId: id }).appSettings();
-    expect(loadConfig(settings).compute).toMatchObject({
+    expect(loadConfig(resolved(settings)).compute).toMatchObject({
       backend: 'azurebatch',
       subscriptionId: '99999999-8888-7777-6666-555555555555',
       workspaces: [{ resourceGroup: 'gpu-rg', workspace: 'teamgpu' }],
@@ -86,14 +97,16 @@ describe('Azure Batch (infra/main.azurebatch.parameters.json)', () => {
     );
     expect(settings.SLACK_BOT_TOKEN).toBe(`@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/slack-bot-token/)`);
     // Until the secrets are set the references do not resolve, and the app says which setting (config.ts).
-    expect(() => loadConfig(settings)).toThrow(/SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET still read @Microsoft\.KeyVault/);
+    expect(() => loadConfig(settings)).toThrow(
+      /SECRETS_KEY, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET still read @Microsoft\.KeyVault/,
+    );
     const config = loadConfig(resolveKeyVaultReferences(settings, vaultUri, SECRETS));
-    expect(config.slack).toEqual({
+    expect(config.slack).toMatchObject({
       signingSecret: SECRETS['slack-signing-secret'],
       botToken: SECRETS['slack-bot-token'],
       apiUrl: 'https://slack.com/api/',
     });
-    // The README says to set exactly these two secrets.
+    // The README says to set exactly these secrets.
     const readme = readFileSync(join(INFRA, '..', 'README.md'), 'utf8');
     for (const name of Object.keys(SECRETS))
       expect(readme).toMatch(new RegExp(`az keyvault secret set[^\\n]*--name ${name}`));
@@ -122,7 +135,7 @@ describe('Azure ML (infra/main.azureml.parameters.json)', () => {
     const documented = readmeSettings();
     expect(documented.size).toBeGreaterThan(20);
     expect(Object.keys(settings).filter((k) => !documented.has(k) && !PLATFORM.includes(k))).toEqual([]);
-    expect(loadConfig(settings).compute).toMatchObject({
+    expect(loadConfig(resolved(settings)).compute).toMatchObject({
       backend: 'azureml',
       subscriptionId: SUBSCRIPTION,
       workspaces: [{ resourceGroup: 'ml-team', workspace: 'vision' }],

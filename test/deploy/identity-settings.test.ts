@@ -3,6 +3,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { loadConfig, storageSettings } from '../../shared/config';
 import { createHealthDetailsFunction } from '../../functions/health-details';
+import { createAppBlobs } from '../../shared/storage/output-blobs';
 import type { Services } from '../../functions/services';
 
 const base = { COMPUTE_WORKSPACES: 'rg/ws', COMPUTE_SUBSCRIPTION_ID: 'sub' };
@@ -28,9 +29,22 @@ describe('storage settings', () => {
       identity: {
         tableServiceUri: 'https://acct.table.core.windows.net',
         queueServiceUri: 'https://acct.queue.core.windows.net',
+        blobServiceUri: 'https://acct.blob.core.windows.net',
         clientId: CLIENT_ID,
       },
     });
+  });
+
+  it("keeps chart images in the account's blob service, by the identity; without one, nowhere", () => {
+    const settings = storageSettings({ AzureWebJobsStorage__accountName: 'acct' });
+    expect(createAppBlobs(settings, 'chart-images')?.containerUrl).toBe(
+      'https://acct.blob.core.windows.net/chart-images',
+    );
+    const noBlob = storageSettings({
+      AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.windows.net',
+      AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.windows.net',
+    });
+    expect(createAppBlobs(noBlob, 'chart-images')).toBeUndefined();
   });
 
   it('takes explicit service URIs (other clouds, private endpoints) over the account name', () => {
@@ -42,6 +56,7 @@ describe('storage settings', () => {
     expect(s.identity).toEqual({
       tableServiceUri: 'https://acct.table.core.chinacloudapi.cn',
       queueServiceUri: 'https://acct.queue.core.chinacloudapi.cn',
+      blobServiceUri: 'https://acct.blob.core.windows.net',
       clientId: undefined,
     });
   });

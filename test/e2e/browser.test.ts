@@ -1,6 +1,6 @@
 // The whole local stack in one process (Azurite, the engine, the functions host with the real definitions,
 // the chat) and a person in Chromium: help → card; subscribe; submit hello → job card; Refresh and Logs
-// buttons; the completion alert arrives with the stdout tail.
+// buttons; the completion alert arrives with the stdout tail; a Slack view's training card shows its chart image.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,4 +132,27 @@ suite('the local product in a browser', () => {
     expect(await dryRun.locator('.sk-code').first().textContent()).toMatch(/^PUT \/subscriptions\//);
     expect(await page.locator('.ac-adaptiveCard').count()).toBe(0);
   }, 30_000);
+
+  it("shows a training job's loss chart as an image in the Slack view (a blob link, as Bot Service's)", async () => {
+    await page.goto(`${stack.urls.chat}/#conversation=e2e-slack-chart&user=ann&channel=slack&theme=light`);
+    await send('submit train-progress epochs=1 steps=20 stepSeconds=0.5 --name page-chart');
+    const card = page.locator('.activity.bot .sk-message', { hasText: 'page-chart' }).last();
+    // The progress timer (5 s here) updates the card while it runs; the follow-up gives it its final form.
+    const image = card.locator('img.sk-image');
+    await image.waitFor({ timeout: 40_000 });
+    expect(await image.getAttribute('src')).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/chart-images\/.*\?.*sig=/,
+    );
+    // The browser fetched the PNG from Azurite and drew it at its size. Queried afresh each time: the card is
+    // replaced in place on every update, so an element held from before may never load.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLImageElement>('.activity.bot .sk-message img.sk-image')].some(
+          (img) => img.complete && img.naturalWidth === 640,
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await image.getAttribute('alt')).toMatch(/^loss [\d.]+ → [\d.]+ over steps/);
+  }, 60_000);
 });

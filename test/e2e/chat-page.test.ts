@@ -48,6 +48,11 @@ suite('chat page', () => {
     await page.locator('.activity.bot', { hasText: 'pressed logs job7' }).waitFor();
     // The press shows as the user's message with its command.
     await page.locator('.activity.user', { hasText: '▸ logs job7' }).waitFor();
+    // Beside each message, how long the bot took to acknowledge it and to answer (the chat server measures).
+    await page
+      .locator('.activity.user .timing', { hasText: /ack \d+ ms · answer \d+ ms/ })
+      .first()
+      .waitFor();
   });
 
   it('updates a card in place', async () => {

@@ -19,6 +19,7 @@ const env = {
 test('every function once, with the schedules, queues and routes of the config it was given', () => {
   const defs = createDefinitions(loadConfig(env));
   expect(defs.map((d) => d.name).sort()).toEqual([
+    'card-actions',
     'expire-approvals',
     'followups',
     'health',
@@ -45,7 +46,12 @@ test('every function once, with the schedules, queues and routes of the config i
   const queues = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),
   );
-  expect(queues).toEqual({ notify: 'events', followups: 'followups', 'slack-turns': 'slack-turns' });
+  expect(queues).toEqual({
+    notify: 'events',
+    followups: 'followups',
+    'slack-turns': 'slack-turns',
+    'card-actions': 'card-actions',
+  });
   const routes = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'http') ? [[d.name, `${d.trigger.methods.join(',')} ${d.trigger.route}`]] : [])),
   );

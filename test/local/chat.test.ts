@@ -100,13 +100,17 @@ describe('user side', () => {
     });
     expect(reply).toMatchObject({ text: 'echo: hello', replyToId: sent.id });
     expect(reply.proactive).toBeUndefined(); // sent during the user's turn: a reply, not an alert
+    // The bot's acknowledgement (its HTTP answer) and its reply, measured and kept on the message for the page.
+    expect(sent).toMatchObject({ ackMs: expect.any(Number), answerMs: expect.any(Number) });
+    expect(mine.timing).toEqual({ ackMs: sent.ackMs, answerMs: sent.answerMs });
   });
 
   it('sends a button press as value with empty text', async () => {
     const client = chatClient(chat.url);
     const sent = await client.send('c3', { value: { command: 'logs job7' } });
     const { activities } = await client.changes('c3', sent.seq);
-    expect(activities.map((a) => a.text)).toEqual(['pressed logs job7']);
+    // The press itself comes again only to carry its timing.
+    expect(activities.filter((a) => a.id !== sent.id).map((a) => a.text)).toEqual(['pressed logs job7']);
   });
 
   it('long-polls: a waiting read returns as soon as something arrives', async () => {
@@ -166,6 +170,7 @@ describe('CLI', () => {
     expect(r.out).toContain('[Refresh] [Logs]');
     expect(r.out).toContain('stdout.txt: http://127.0.0.1/files/stdout.txt');
     expect(r.out).not.toContain('── bob'); // its own message is not echoed back
+    expect(r.out).toMatch(/\(ack \d+ ms · answer \d+ ms\)/);
   });
 
   it('--json prints the activities themselves, one per line', async () => {
@@ -180,6 +185,8 @@ describe('CLI', () => {
       600,
     );
     const r = await cli('-c', 'cli3', '--wait', '1.5', 'slow card');
+    expect(r.lines.filter((l) => l.startsWith('(ack '))).toHaveLength(1);
+    r.lines = r.lines.filter((l) => !l.startsWith('(ack '));
     const heads = r.lines.map((l) => l.split('\n')[0]);
     expect(heads).toHaveLength(3);
     expect(r.lines[0]).toMatch(/State\s+queued/);

@@ -47,7 +47,10 @@ async function say(conversation: string, text: string): Promise<string> {
   const client = chatClient(stack.urls.chat);
   const sent = await client.send(conversation, { text, user: { id: 'ann', name: 'ann' } });
   const { activities } = await client.changes(conversation, sent.seq);
-  return activities.map((a) => activityToText(a)).join('\n');
+  return activities
+    .filter((a) => a.id !== sent.id)
+    .map((a) => activityToText(a))
+    .join('\n');
 }
 
 test("the start command configures the engine's storage account for job files", () => {

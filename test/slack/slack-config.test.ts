@@ -14,7 +14,17 @@ test("both Slack secrets turn the app on, with Slack's Web API unless SLACK_API_
     signingSecret: 's',
     botToken: 'xoxb-1',
     apiUrl: 'https://slack.com/api/',
+    chartEverySeconds: 300,
+    fileCallsPerMinute: 20,
   });
+  const charts = { SLACK_CHART_SECONDS: '60', SLACK_FILE_CALLS_PER_MINUTE: '40' };
+  expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'x', ...charts }).slack).toMatchObject({
+    chartEverySeconds: 60,
+    fileCallsPerMinute: 40,
+  });
+  expect(() =>
+    loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'x', SLACK_CHART_SECONDS: '1' }),
+  ).toThrow(/SLACK_CHART_SECONDS=1: expected a whole number ≥ 10/);
   expect(
     loadConfig({
       ...base,

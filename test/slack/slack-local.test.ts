@@ -112,25 +112,36 @@ describe('the endpoint refuses what Slack did not sign just now: 401, and nothin
   });
 });
 
-test('the training example in Slack: its card shows the bar and the loss, then the uploaded loss chart', async () => {
-  const r = await chat('submit train-progress epochs=1 steps=20 stepSeconds=0.5 --name slack-train');
+test('the training example in Slack: the bar, the loss and the chart image while it runs, then its end', async () => {
+  const r = await chat('submit train-progress epochs=1 steps=30 stepSeconds=0.5 --name slack-train');
   expect(r).toMatchObject({ code: 0, err: '' });
   const card = async () =>
     (await history('D0LOCAL')).find((m) => m.bot && /slack-train/.test(JSON.stringify(m.blocks)) && m.edits > 0);
-  // The progress timer runs every 5 s on the local stack: one tick falls inside the job's ~10 s, and shows the bar
-  // (how far it got by then is the timer's luck: test/bot/progress.test.ts ticks by hand for the exact fields).
-  await waitFor('the card with a progress bar', async () => {
+  const imageOf = (m: SlackMessage) =>
+    m.blocks.find((b) => (b as { type?: string }).type === 'image') as { slack_file: { id: string } } | undefined;
+  // The progress timer runs every 5 s on the local stack: ticks fall inside the job's ~15 s and show the bar with
+  // the chart uploaded so far (how far it got by then is the timer's luck: test/bot/progress.test.ts ticks by hand
+  // for the exact fields).
+  const running = await waitFor(
+    'the running card with a progress bar and the chart image',
+    async () => {
+      const m = await card();
+      const text = m && JSON.stringify(m.blocks);
+      return m && /[▰▱]{10} \d+% · epoch 1\/1.* · ETA /.test(text!) && /\*loss\*/.test(text!) && imageOf(m)
+        ? m
+        : undefined;
+    },
+    undefined,
+    { timeoutMs: 30_000 },
+  );
+  const ended = await waitFor('the final card with the uploaded chart', async () => {
     const m = await card();
-    return m && /[▰▱]{10} \d+% · epoch 1\/1/.test(JSON.stringify(m.blocks)) ? m : undefined;
-  });
-  const ended = await waitFor('the card with the uploaded chart', async () => {
-    const m = await card();
-    return m?.blocks.find((b) => (b as { type?: string }).type === 'image') ? m : undefined;
+    return m && /Succeeded/.test(JSON.stringify(m.blocks)) && imageOf(m) ? m : undefined;
   });
   expect(JSON.stringify(ended.blocks)).toMatch(/\*loss\*\\n\d\.\d+/);
-  const image = ended.blocks.find((b) => (b as { type?: string }).type === 'image') as { slack_file: { id: string } };
+  expect(imageOf(ended)!.slack_file.id).not.toBe(imageOf(running)!.slack_file.id);
   // The local Slack serves a completed upload: the PNG the card's image block names.
-  const png = await fetch(`${stack.urls.slack}/files/${image.slack_file.id}`);
+  const png = await fetch(`${stack.urls.slack}/files/${imageOf(ended)!.slack_file.id}`);
   expect(png.status).toBe(200);
   expect(png.headers.get('content-type')).toBe('image/png');
-});
+}, 60_000);

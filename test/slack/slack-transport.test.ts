@@ -8,7 +8,7 @@ import { createSlackTransport, type SlackTransport } from '../../bot/slack/trans
 import type { ChatBot, ChatRequest, ChatResponse, TurnInput } from '../../bot/transport';
 import { urlVerificationBody } from '../../local/slack/payloads';
 import { startLocalSlack, type LocalSlack } from '../../local/slack/local-slack';
-import { slackInbox } from '../../shared/storage/slack-inbox';
+import { turnInbox } from '../../shared/storage/turn-inbox';
 import { openQueue, openTable } from '../../shared/storage/table';
 import type { QueueClient } from '@azure/storage-queue';
 import { useAzurite } from '../support/azurite';
@@ -69,11 +69,17 @@ beforeEach(async () => {
   // A queue and table of its own per test: the same request signed at the same virtual time is one request.
   n++;
   queue = await openQueue(azurite.connectionString, `slack-turns-${n}`);
-  const inbox = slackInbox(queue, await openTable(azurite.connectionString, `slackturns${n}`), { now: clock.now });
+  const inbox = turnInbox(queue, await openTable(azurite.connectionString, `slackturns${n}`), { now: clock.now });
   const log = (l: string) => logs.push(l);
   intake = createSlackIntake({ signingSecret: SIGNING_SECRET, inbox, now: clock.now, log });
   transport = createSlackTransport({
-    slack: { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: slack.apiUrl },
+    slack: {
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      apiUrl: slack.apiUrl,
+      chartEverySeconds: 300,
+      fileCallsPerMinute: 20,
+    },
     inbox,
     clock,
     log,

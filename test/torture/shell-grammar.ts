@@ -22,6 +22,17 @@ const WORDS: Array<(h: string) => string> = [
   (h) => `$(echo '${h}')`,
 ];
 
+/** Issue 17, second audit: functions, positional parameters, redirection targets, expansions that stay data. */
+const DATA_17: Array<(w: string) => string> = [
+  (w) => `f() { printf '[%s]\\n' "$1"; }; f ${w}`,
+  (w) => `f() { local x; x="$1"; echo "$x"; }; f ${w}`,
+  (w) => `set -- ${w}; printf '[%s]\\n' "$@"`,
+  (w) => `X=${w}; printf '%s\\n' "\${#X}" "\${X:0:2}" "\${X/a/b}"`,
+  (w) => `echo x > ${w}`,
+  (w) => `mkdir -p out && echo x >> out/${w}`,
+  (w) => `X=${w}; eval 'echo "$X"'`,
+];
+
 /** Commands that take the word as data: the value must arrive as one literal word. */
 const DATA: Array<(w: string) => string> = [
   (w) => `printf '[%s]\\n' ${w}`,
@@ -49,6 +60,7 @@ const DATA: Array<(w: string) => string> = [
   (w) => `python3 -c 'import sys; print(sys.argv[1])' ${w}`,
   (w) => `awk -v x=${w} 'BEGIN { print x }'`,
   (w) => `echo ${w} "$V" "\${V:-none}"; bash -c 'echo "$V"'`,
+  ...DATA_17,
 ];
 
 /** Places where bash or another program reads the text again: a string placeholder must be refused. */
@@ -101,6 +113,42 @@ const EVALUATED: Array<(h: string) => string> = [
   (h) => `: ${h}; echo $(( V + 1 ))`,
   (h) => `: ${h}; python3 -c "print('$V')"`,
   (h) => `: ${h}; echo "$V" | sh`,
+  // Issue 17, second audit: bash evaluates the value again through a function, $@, a name or nested code.
+  (h) => `f(){ eval "$1"; }; f ${h}`,
+  (h) => `function f { bash -c "$1"; }; f ${h}`,
+  (h) => `set -- ${h}; eval "$1"`,
+  (h) => `f(){ eval "$@"; }; f "${h}"`,
+  (h) => `f(){ eval $*; }; f ${h}`,
+  (h) => `g(){ eval "$1"; }; f(){ g "$1"; }; f ${h}`,
+  (h) => `f(){ printf -v "$1" x; }; f ${h}`,
+  (h) => `f(){ read -r "$1" <<< x; }; f ${h}`,
+  (h) => `f(){ declare "$1=1"; }; f ${h}`,
+  (h) => `f(){ export "$1"=1; }; f ${h}`,
+  (h) => `shopt -s expand_aliases; alias e=eval; e ${h}`,
+  (h) => `X=${h}; echo "\${!X}"`,
+  (h) => `i=${h}; a=(1 2); echo "\${a[i]}"`,
+  (h) => `i=${h}; s=abc; echo "\${s:i:1}"`,
+  (h) => `i=${h}; let "y=i+1"`,
+  (h) => `i=${h}; [[ -v a[i] ]] || true`,
+  (h) => `i=${h}; test -v "a[i]" || true`,
+  (h) => `i=${h}; a[i]=1`,
+  (h) => `declare -i k; k=${h}`,
+  (h) => `X=${h}; trap 'eval "$X"' EXIT`,
+  (h) => `X=${h}; mapfile -C "$X" -c 1 a <<< x`,
+  (h) => `: ${h}; bash -c 'eval "$P_v"'`,
+  (h) => `bash -c 'eval "$1"' _ ${h}`,
+  (h) => `X=${h}; echo "\${X@P}"`,
+  (h) => `echo ${h} | while read -r l; do eval "$l"; done`,
+  (h) => `for x in ${h}; do eval "$x"; done`,
+  (h) => `source /dev/stdin <<< ${h}`,
+  (h) => `: ${h}; [[ -n x ]]; eval "$V"`,
+  (h) => `[[ ${h} =~ (.*) ]]; eval "\${BASH_REMATCH[1]}"`,
+  (h) => `echo ${h} >/dev/null; eval "$_"`,
+  (h) => `read -r <<< ${h}; eval "$REPLY"`,
+  (h) => `f(){ eval "\${!#}"; }; f ${h}`,
+  (h) => `cd /tmp; cd ${h} 2>/dev/null; eval "$OLDPWD"`,
+  (h) => `"\${PY:-python3}" -c "print('${h}')"`,
+  (h) => `\${SH:-bash} -c "echo ${h}"`,
 ];
 
 /** Text before the command that a quoter without bash's rules misreads. */
@@ -125,18 +173,27 @@ const AFTER = ['', '; echo end', " # trailing '", '\n# "', ' && true', ' | cat']
 /** Wrapping the command: nested in a substitution, a subshell, a group, a condition or a loop. */
 const NESTS: Array<(c: string) => string> = [
   (c) => c,
-  (c) => `echo "$(${c})"`,
+  // A space after $( : `$((` followed by a subshell would be arithmetic, as bash reads it (and the lexer too).
+  (c) => `echo "$( ${c})"`,
   (c) => `( ${c} )`,
   (c) => `{ ${c}; }`,
   (c) => `if true; then ${c}; fi`,
   (c) => `for _ in 1; do ${c}; done`,
-  (c) => `X=$(${c}); echo "$X"`,
+  (c) => `X=$( ${c}); echo "$X"`,
 ];
 
 export interface ShellCase {
   commandLine: string;
   /** A string placeholder goes where bash or a program reads text again: the template must be refused. */
   evaluated: boolean;
+}
+
+/** Every evaluating context and issue 17's data contexts once, plainly: tried whatever the seed draws. */
+export function everyContextOnce(): ShellCase[] {
+  return [
+    ...EVALUATED.map((f) => ({ commandLine: f('{{v}}'), evaluated: true })),
+    ...DATA_17.map((f) => ({ commandLine: f('{{v}}'), evaluated: false })),
+  ];
 }
 
 export function shellCases(rng: Rng, count: number): ShellCase[] {

@@ -14,11 +14,11 @@ import { InputError } from '../../shared/errors';
 import { parseTemplate, renderTemplate, type Template } from '../../shared/templates/templates';
 import { removeDir, tempDir } from '../engine/helpers';
 import { mulberry32 } from './generate';
-import { INJECTIONS, shellCases } from './shell-grammar';
+import { everyContextOnce, INJECTIONS, shellCases } from './shell-grammar';
 
 const SEED = 20261207;
 const CLUSTER = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/clusters/cpu';
-const cases = shellCases(mulberry32(SEED), 100);
+const cases = [...shellCases(mulberry32(SEED), 100), ...everyContextOnce()];
 
 let dir: string;
 beforeAll(() => {

@@ -88,12 +88,25 @@
     node.className = 'activity ' + (fromUser ? 'user' : 'bot');
     // The chat server marks what the bot sent outside a user's turn: an alert.
     if (activity.proactive) node.classList.add('alert');
-    if (updated) node.classList.add('updated');
+    // A user's message is replaced only to add its timing: not an update worth saying.
+    if (updated && !fromUser) node.classList.add('updated');
     node.dataset.id = activity.id;
     const meta = document.createElement('div');
     meta.className = 'meta';
     const when = activity.timestamp ? new Date(activity.timestamp).toLocaleTimeString() : '';
     meta.textContent = ((activity.from && (activity.from.name || activity.from.id)) || '?') + ' · ' + when;
+    // How long the bot took to acknowledge this message (its HTTP answer) and to reply: measured by the chat server.
+    const timing = fromUser && activity.timing;
+    if (timing && typeof timing.ackMs === 'number') {
+      const figure = document.createElement('span');
+      figure.className = 'timing';
+      figure.textContent =
+        ' · ack ' +
+        timing.ackMs +
+        ' ms' +
+        (typeof timing.answerMs === 'number' ? ' · answer ' + timing.answerMs + ' ms' : '');
+      meta.appendChild(figure);
+    }
     node.appendChild(meta);
     const blocks =
       activity.channelData && Array.isArray(activity.channelData.blocks) ? activity.channelData.blocks : null;

@@ -90,10 +90,16 @@
       case 'divider':
         return el('hr', 'sk-divider');
       case 'image': {
-        // A file uploaded to Slack: the page has no Slack session to fetch it with, so it shows what Slack would
-        // read aloud (the alt text) under the file's title.
-        const caption = el('figcaption', 'sk-context', [b.title?.text || '', ' ', b.alt_text || '']);
-        return el('figure', 'sk-image-block', [caption]);
+        // An image by URL (a chart's short-lived blob link) is shown as Slack shows it, under its title. A file
+        // uploaded to Slack (slack_file) needs a Slack session the page does not have: its alt text stands in.
+        const title = el('figcaption', 'sk-context', [b.title?.text || '']);
+        if (typeof b.image_url === 'string' && /^https?:\/\//.test(b.image_url)) {
+          const img = el('img', 'sk-image');
+          img.src = b.image_url;
+          img.alt = b.alt_text || '';
+          return el('figure', 'sk-image-block', [title, img]);
+        }
+        return el('figure', 'sk-image-block', [title, el('div', 'sk-context', [b.alt_text || ''])]);
       }
       default:
         return el('div', 'sk-unknown', ['[' + b.type + ' block]']);

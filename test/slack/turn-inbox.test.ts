@@ -1,14 +1,15 @@
-// The Slack inbox on Azurite: a request key is accepted once; a request that could not be queued is not
-// remembered (Slack's retry after our 500 is accepted); a long body survives the table's property limit.
+// The chat turns inbox on Azurite: a request key is accepted once; a request that could not be queued is not
+// remembered (Slack's retry after our 500 is accepted); a long body survives the table's property limit; a turn
+// whose run failed is gone (Slack) or delivered again (card actions: keepUntilRun).
 import { QueueClient } from '@azure/storage-queue';
-import { slackInbox, type SlackTurn } from '../../shared/storage/slack-inbox';
+import { turnInbox, type QueuedTurn, type TurnInboxOptions } from '../../shared/storage/turn-inbox';
 import { openTable } from '../../shared/storage/table';
 import { useAzurite } from '../support/azurite';
 
 const azurite = useAzurite();
 let n = 0;
 
-const turn = (over: Partial<SlackTurn> = {}): SlackTurn => ({
+const turn = (over: Partial<QueuedTurn> = {}): QueuedTurn => ({
   conversation: 'T0TEAM:C0GENERAL',
   requestKey: 'event:Ev1',
   body: '{"type":"event_callback"}',
@@ -16,11 +17,11 @@ const turn = (over: Partial<SlackTurn> = {}): SlackTurn => ({
   ...over,
 });
 
-async function fresh() {
+async function fresh(opts: TurnInboxOptions = {}) {
   n++;
   const queue = new QueueClient(azurite.connectionString, `inbox-${n}`);
   const table = await openTable(azurite.connectionString, `inbox${n}`);
-  return { queue, inbox: slackInbox(queue, table) };
+  return { queue, inbox: turnInbox(queue, table, opts) };
 }
 
 test('a request that could not be queued is forgotten, so that its retry is accepted, and then only once', async () => {
@@ -43,4 +44,20 @@ test('a body longer than a table property holds comes back whole', async () => {
   const bodies: string[] = [];
   await inbox.drain('T0TEAM:C0GENERAL', async (t) => void bodies.push(t.body));
   expect(bodies).toEqual([body]);
+});
+
+test.each([
+  [{}, []],
+  [{ keepUntilRun: true }, ['event:Ev1']],
+])('a turn whose run failed (%j) is delivered again: %j', async (opts, again) => {
+  const { queue, inbox } = await fresh(opts);
+  await queue.create();
+  await inbox.accept(turn());
+  const failing = inbox.drain('T0TEAM:C0GENERAL', async () => {
+    throw new Error('the instance stopped');
+  });
+  await expect(failing).rejects.toThrow('the instance stopped');
+  const ran: string[] = [];
+  await inbox.drain('T0TEAM:C0GENERAL', async (t) => void ran.push(t.requestKey));
+  expect(ran).toEqual(again);
 });

@@ -1,57 +1,67 @@
-// The Slack app's inbox: the HTTP function acknowledges Slack at once and leaves the turn here; the
-// `slack-turns` queue function runs it. Table `slackturns` holds, per conversation, the turns waiting (row key =
-// arrival time, so a conversation's turns run in the order they came) and one lease row; the queue carries only
-// "conversation X has work". Guarantees:
-// - a request key (Slack's event_id, or signature + timestamp for commands and button presses) is accepted once:
-//   insert-if-absent of a `seen` row, so a retried or replayed request is answered 200 and runs nothing. Slack
-//   refuses nothing older than its 5-minute signature window, so a key never needs to be accepted again.
+// The chat turns' inbox: an HTTP function acknowledges the chat at once and leaves the turn here; a queue function
+// runs it. Two inboxes, one per queue, with the same rules: the Slack app's requests (`slack-turns`, table
+// `slackturns`, bot/slack/intake.ts) and Teams card actions (`card-actions`, table `cardactions`,
+// bot/card-action.ts). The table holds, per conversation, the turns waiting (row key = arrival time, so a
+// conversation's turns run in the order they came) and one lease row; the queue carries only "conversation X has
+// work". Guarantees:
+// - a request key (Slack's event_id, or signature + timestamp for commands and button presses; a Teams invoke's
+//   activity id) is accepted once: insert-if-absent of a `seen` row, so a retried or replayed request runs
+//   nothing. Slack refuses nothing older than its 5-minute signature window, so a key never needs to be accepted
+//   again.
 // - one drainer per conversation across instances (the lease, ETag-guarded); a message that finds the lease
 //   held is sent again, delayed, rather than thrown (throwing would count towards the poison queue).
-// - a turn is removed before it runs: at most once. A crash mid-turn loses that turn (the person asks again)
-//   rather than running a submit twice.
+// - a Slack turn is removed before it runs: at most once. A crash mid-turn loses that turn (the person asks
+//   again) rather than running a submit twice. A card action's row stays until its run returns (keepUntilRun):
+//   a run that died is delivered again, and the runner's own claim keeps the operation at most once and tells
+//   the card what happened.
 // A lease left by a dead instance is taken over after LEASE_MS (longer than the function timeout).
 import { createHash } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { TableClient } from '@azure/data-tables';
 import { InputError } from '../errors';
 import { encodeKey } from './keys';
-import { SLACK_TURNS_QUEUE } from './queue-names';
+import { CARD_ACTIONS_QUEUE, SLACK_TURNS_QUEUE } from './queue-names';
+import { seal, sealingKey, unseal } from './sealed';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
-export { SLACK_TURNS_QUEUE };
-export const SLACK_TURNS_TABLE = 'slackturns';
 const LEASE_ROW = '~lease'; // sorts after every turn row (digits)
 const LEASE_MS = 6 * 60_000;
 // A table string property holds 64 KiB (32 K UTF-16 units): a long body is kept in parts.
 const PART = 30_000;
 
-export interface SlackTurn {
-  /** Where the turn happens (team and channel): turns of one conversation run one at a time, in order. */
+export interface QueuedTurn {
+  /** Where the turn happens (Slack team and channel, Teams conversation): one at a time, in order. */
   conversation: string;
-  /** Slack's event_id, or the request's signature and timestamp: what makes a redelivery the same request. */
+  /** What makes a redelivery the same request (Slack's event_id; signature and timestamp; an invoke's id). */
   requestKey: string;
-  /** The verified raw body and its content type, as bolt reads them. */
+  /** The turn as its runner reads it (Slack: the verified raw body, as bolt reads it). */
   body: string;
   contentType: string;
 }
 
-export interface SlackInbox {
+export interface TurnInbox {
   /** Keeps the turn and enqueues its conversation; 'duplicate' when its request key was accepted before. */
-  accept(turn: SlackTurn): Promise<'queued' | 'duplicate'>;
+  accept(turn: QueuedTurn): Promise<'queued' | 'duplicate'>;
   /** Runs the conversation's waiting turns in arrival order; 'busy' = another instance holds it (retried later). */
-  drain(conversation: string, run: (turn: SlackTurn) => Promise<void>): Promise<'drained' | 'busy'>;
+  drain(conversation: string, run: (turn: QueuedTurn) => Promise<void>): Promise<'drained' | 'busy'>;
 }
 
-export interface SlackInboxOptions {
+export interface TurnInboxOptions {
   now?: () => number;
   /** Seconds before a busy conversation's message comes back (default 1). */
   busyDelaySeconds?: number;
+  /** SECRETS_KEY (sealed.ts): a turn's body is kept sealed (a submit typed in chat carries its values). */
+  secretsKey?: Buffer;
+  /** The row is removed after its run rather than before: the runner keeps the operation at most once. */
+  keepUntilRun?: boolean;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const turnPartition = (conversation: string) => `turn-${encodeKey(conversation)}`;
 /** A turn's row key starts with its arrival (ms, 15 digits): a conversation's turns sort in arrival order. */
 export const turnKeyPrefix = (ms: number): string => String(ms).padStart(15, '0');
+/** The inboxes' tables (housekeeping expires their old rows). */
+export const TURN_TABLES = ['slackturns', 'cardactions'] as const;
 
 function split(body: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -65,20 +75,18 @@ function joined(row: Record<string, unknown>): string {
   return body;
 }
 
-/** A `slack-turns` queue message → the conversation it names; anything else is refused with what was expected. */
-export function parseSlackTurnsMessage(raw: unknown): string {
+/** An inbox queue's message → the conversation it names; anything else is refused with what was expected. */
+export function parseTurnsMessage(raw: unknown, queueName: string): string {
   const c = (raw as { conversation?: unknown } | null)?.conversation;
   if (typeof c !== 'string' || !c) {
-    throw new InputError(
-      'SlackTurnsMessageInvalid',
-      'Expected a slack-turns message {conversation: "<team>:<channel>"}.',
-    );
+    throw new InputError('TurnsMessageInvalid', `Expected a ${queueName} message {conversation: "<conversation>"}.`);
   }
   return c;
 }
 
-export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackInboxOptions = {}): SlackInbox {
+export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInboxOptions = {}): TurnInbox {
   const now = opts.now ?? Date.now;
+  const sealKey = opts.secretsKey ?? sealingKey({ connectionString: '' });
   const enqueue = (conversation: string, delaySeconds?: number) =>
     queue.sendMessage(Buffer.from(JSON.stringify({ conversation })).toString('base64'), {
       ...(delaySeconds ? { visibilityTimeout: delaySeconds } : {}),
@@ -102,15 +110,21 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
     }
   }
 
-  async function next(partitionKey: string): Promise<(SlackTurn & { rowKey: string }) | undefined> {
+  async function next(partitionKey: string): Promise<(QueuedTurn & { rowKey: string }) | undefined> {
     const filter = `PartitionKey eq '${partitionKey}' and RowKey lt '${LEASE_ROW}'`;
     for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const body = unseal(joined(row), sealKey, `${partitionKey}/${row.rowKey}`);
+      // Sealed under another key (an instance configured otherwise): it can never run here; dropped, not stuck.
+      if (body === undefined) {
+        await table.deleteEntity(partitionKey, row.rowKey as string);
+        return next(partitionKey);
+      }
       return {
         rowKey: row.rowKey as string,
         conversation: row.conversation as string,
         requestKey: row.requestKey as string,
         contentType: row.contentType as string,
-        body: joined(row),
+        body,
       };
     }
     return undefined;
@@ -135,7 +149,7 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
           conversation: turn.conversation,
           requestKey: turn.requestKey,
           contentType: turn.contentType,
-          ...split(turn.body),
+          ...split(seal(turn.body, sealKey, `${row.partitionKey}/${row.rowKey}`)),
         });
         await enqueue(turn.conversation);
       } catch (e) {
@@ -157,8 +171,9 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
       }
       try {
         for (let turn = await next(partitionKey); turn; turn = await next(partitionKey)) {
-          await table.deleteEntity(partitionKey, turn.rowKey);
+          if (!opts.keepUntilRun) await table.deleteEntity(partitionKey, turn.rowKey);
           await run(turn);
+          if (opts.keepUntilRun) await table.deleteEntity(partitionKey, turn.rowKey);
         }
       } finally {
         await table.deleteEntity(partitionKey, LEASE_ROW, { etag }).catch((e: unknown) => {
@@ -170,11 +185,20 @@ export function slackInbox(queue: QueueClient, table: TableClient, opts: SlackIn
   };
 }
 
-/** Opens (creating if missing) the `slack-turns` queue and the `slackturns` table. */
-export async function createSlackInbox(target: StorageTarget, opts: SlackInboxOptions = {}): Promise<SlackInbox> {
-  const [queue, table] = await Promise.all([
-    openQueue(target, SLACK_TURNS_QUEUE),
-    openTable(target, SLACK_TURNS_TABLE),
-  ]);
-  return slackInbox(queue, table, opts);
+async function createTurnInbox(
+  target: StorageTarget,
+  queueName: string,
+  tableName: string,
+  opts: TurnInboxOptions,
+): Promise<TurnInbox> {
+  const [queue, table] = await Promise.all([openQueue(target, queueName), openTable(target, tableName)]);
+  return turnInbox(queue, table, { secretsKey: sealingKey(target), ...opts });
 }
+
+/** The Slack app's inbox: the `slack-turns` queue and the `slackturns` table (created if missing). */
+export const createSlackInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
+  createTurnInbox(target, SLACK_TURNS_QUEUE, TURN_TABLES[0], opts);
+
+/** Teams card actions' inbox: the `card-actions` queue and the `cardactions` table; rows stay until run. */
+export const createCardActionInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
+  createTurnInbox(target, CARD_ACTIONS_QUEUE, TURN_TABLES[1], { keepUntilRun: true, ...opts });
