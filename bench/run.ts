@@ -15,6 +15,7 @@ import { benchPoll } from './poll';
 import { benchProgressParse } from './progress-parse';
 import { benchProgressReader } from './progress-reader';
 import { benchScale } from './scale';
+import { benchSoak } from './soak';
 import { writeResults } from './report';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -33,6 +34,7 @@ const benches: Record<string, () => Promise<void>> = {
   masking: benchMasking,
   scale: benchScale,
   alerts: benchAlertLatency,
+  soak: benchSoak,
 };
 
 async function main(): Promise<void> {

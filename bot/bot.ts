@@ -16,8 +16,14 @@ import { handlers } from './router';
 import { resolveScope } from './scope';
 import type { ChatBot, TurnInput, TurnReply } from './transport';
 
+const SAVED_MAX = 10_000;
+
 export function createBot(deps: BotDeps): ChatBot {
-  /** Conversations this instance already saved: an optimization only, the table stays the truth. */
+  /**
+   * Conversations this instance already saved: an optimization only, the table stays the truth. Bounded: past
+   * SAVED_MAX it starts over (each conversation then costs one more upsert), so a host that lives for months
+   * does not keep every conversation it ever saw.
+   */
   const saved = new Set<string>();
 
   async function remember(conversation: StoredConversation): Promise<void> {
@@ -25,6 +31,7 @@ export function createBot(deps: BotDeps): ChatBot {
     if (!id || saved.has(id)) return;
     try {
       await deps.stores.conversations.save(conversation);
+      if (saved.size >= SAVED_MAX) saved.clear();
       saved.add(id);
     } catch (e) {
       // The answer still goes out; only later alerts to this conversation depend on the row.

@@ -108,6 +108,7 @@ export async function createBotServices(config: Config, overrides: BotOverrides 
       updateSeconds: config.progress.updateSeconds,
       stallMinutes: config.progress.stallMinutes,
     },
+    endedKeptMs: config.retention.progresswatches,
   });
   return {
     bot: createBot(deps),

@@ -28,9 +28,7 @@ import { type ProgressWatch, type ProgressWatchStore, WatchChangedError } from '
 import type { BotDeps } from './deps';
 import { jobView } from './job-card';
 import { jobWatch } from './job-watch';
-
-/** An ended job's watch is kept this long (the follow-up's final update reads its chart), then removed. */
-const ENDED_KEPT_MS = 60 * 60_000;
+import { RETENTION } from '../shared/storage/retention';
 
 /** Bytes of each log's end read per look: enough for a few hundred progress lines. */
 export const PROGRESS_TAIL_BYTES = 64 * 1024;
@@ -49,6 +47,8 @@ export interface ProgressTickReport {
 export interface ProgressReaderDeps extends BotDeps {
   watches: ProgressWatchStore;
   budget: ProgressBudget;
+  /** How long an ended job's watch is kept (RETENTION's progresswatches; default the retention table's). */
+  endedKeptMs?: number;
 }
 
 export interface ProgressReader {
@@ -224,7 +224,9 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       };
       const listed = await deps.watches.list((key, why) => deps.log(`[progress] skipped watch ${key}: ${why}`));
       const now = deps.now().getTime();
-      const expired = listed.filter((w) => w.endedAt && now - Date.parse(w.endedAt) > ENDED_KEPT_MS);
+      // An ended job's watch is kept a while (the follow-up's final update reads its chart), then removed.
+      const kept = deps.endedKeptMs ?? RETENTION.progresswatches.keepMs;
+      const expired = listed.filter((w) => w.endedAt && now - Date.parse(w.endedAt) > kept);
       await Promise.allSettled(expired.map((w) => deps.watches.remove(w)));
       const all = listed.filter((w) => !w.endedAt);
       report.watched = all.length;

@@ -13,6 +13,7 @@ import {
   type StorageOptions,
   type Stores,
 } from '../shared/storage/index';
+import { createHousekeeping, type Housekeeping } from '../shared/storage/housekeeping-store';
 import { defaultLog, redacting } from './log';
 
 export interface BackendServices {
@@ -21,6 +22,8 @@ export interface BackendServices {
   stores: Stores;
   backend: BackendStores;
   poller: Poller;
+  /** Expires the cache and queue tables (the `housekeeping` timer). */
+  housekeeping: Housekeeping;
 }
 
 export interface BackendOverrides {
@@ -35,9 +38,11 @@ export async function createBackendServices(
   overrides: BackendOverrides = {},
 ): Promise<BackendServices> {
   const conn = config.storage;
-  const [stores, backend] = await Promise.all([
+  const log = redacting(overrides.log ?? defaultLog);
+  const [stores, backend, housekeeping] = await Promise.all([
     createStores(conn, overrides.storage),
     createBackendStores(conn, overrides.storage),
+    createHousekeeping(conn, { retention: config.retention, log }),
   ]);
   // Every tail the product shows passes here: the job's secrets are masked by value.
   const compute = maskingTails(overrides.compute ?? (await createCompute(config)), stores.submissions);
@@ -45,7 +50,7 @@ export async function createBackendServices(
     compute,
     workspaces: config.compute.workspaces,
     stores: backend,
-    log: redacting(overrides.log ?? defaultLog),
+    log,
   });
-  return { config, compute, stores, backend, poller };
+  return { config, compute, stores, backend, poller, housekeeping };
 }

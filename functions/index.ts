@@ -11,6 +11,7 @@ import { createExpireApprovalsFunction } from './expire-approvals';
 import { createFollowUpsFunction } from './followups';
 import { createHealthFunction } from './health';
 import { createHealthDetailsFunction } from './health-details';
+import { createHousekeepingFunction } from './housekeeping';
 import { createIdleFunction } from './idle';
 import { createMessagesFunction } from './messages';
 import { createNotifyFunction } from './notify';
@@ -38,6 +39,7 @@ export function createDefinitions(
     createIdleFunction(services.all, { schedule: schedules.idle }),
     createFollowUpsFunction(services.all),
     createProgressFunction(services.all, schedules.progress),
+    createHousekeepingFunction(services.backend, { schedule: schedules.housekeeping }),
   ];
 }
 

@@ -47,6 +47,11 @@ export interface LocalStackOptions {
   pollSeconds?: number;
   azuriteInMemory?: boolean;
   engineTiming?: EngineOptions['timing'];
+  /**
+   * The local chat and Slack run in another process (the soak bench's driver, so that their transcripts do not
+   * count in this process's memory): this one starts neither, and the product talks to that Slack.
+   */
+  externalChat?: { slackApiUrl: string; slackSigningSecret: string };
   /** The environment to start from (default process.env); the local settings are laid over it. */
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
@@ -54,6 +59,7 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   config: Config;
+  /** `chat` and `slack` are '' with externalChat. */
   urls: {
     chat: string;
     functions: string;
@@ -78,7 +84,7 @@ export interface LocalStack {
 
 const LOCAL_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 /** The local Slack accepts this bot token only; the app gets it as SLACK_BOT_TOKEN. */
-const LOCAL_SLACK_TOKEN = 'xoxb-local-slack';
+export const LOCAL_SLACK_TOKEN = 'xoxb-local-slack';
 const WORKSPACE = { resourceGroup: 'local', workspace: 'local' };
 
 /** The settings that make the product talk to the local parts; everything else comes from `base`. */
@@ -223,9 +229,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       url: engine.batch.url,
       key: engine.batch.accountKey,
     };
-    const signingSecret = randomBytes(24).toString('hex');
-    const slack = await startLocalSlack({ botToken: LOCAL_SLACK_TOKEN, signingSecret, port: ports.slack ?? 0 });
-    stops.push(['local Slack', () => slack.stop()]);
+    const signingSecret = opts.externalChat?.slackSigningSecret ?? randomBytes(24).toString('hex');
+    const slack = opts.externalChat
+      ? undefined
+      : await startLocalSlack({ botToken: LOCAL_SLACK_TOKEN, signingSecret, port: ports.slack ?? 0 });
+    if (slack) stops.push(['local Slack', () => slack.stop()]);
+    const slackApiUrl = opts.externalChat?.slackApiUrl ?? slack!.apiUrl;
 
     // The product's configuration as a value: nothing here or in the functions reads process.env.
     const config = loadConfig(
@@ -233,7 +242,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         engineUrl: engine.url,
         connectionString: azurite.connectionString,
         storageAccount: engine.storageAccount,
-        slack: { apiUrl: slack.apiUrl, signingSecret },
+        slack: { apiUrl: slackApiUrl, signingSecret },
         secretsKey: localSecretsKey(opts.dataDir),
         batch: batchAccount,
         azureml: engine.azureml,
@@ -272,23 +281,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     stops.push(['functions host', () => host.stop()]);
     const messages = `${host.url}/api/messages`;
     const slackEvents = `${host.url}/api/slack/events`;
-    slack.connect(slackEvents);
-    const chat = await startChatServer({
-      dataDir: join(opts.dataDir, 'chat'),
-      port: ports.chat ?? 0,
-      botUrl: messages,
-      log,
-    });
-    stops.push(['chat', () => chat.stop()]);
+    slack?.connect(slackEvents);
+    const chat = opts.externalChat
+      ? undefined
+      : await startChatServer({ dataDir: join(opts.dataDir, 'chat'), port: ports.chat ?? 0, botUrl: messages, log });
+    if (chat) stops.push(['chat', () => chat.stop()]);
     return {
       config,
       urls: {
-        chat: chat.url,
+        chat: chat?.url ?? '',
         functions: host.url,
         messages,
         engine: engine.url,
         files: engine.filesUrl,
-        slack: slack.url,
+        slack: slack?.url ?? '',
         slackEvents,
       },
       batchAccount,

@@ -7,6 +7,7 @@ import type { WorkspaceRef } from './compute/model';
 import type { StorageAccountSetting } from './templates/job-file-fill';
 
 export type { StorageAccountSetting } from './templates/job-file-fill';
+import { parseRetention, type RetentionMs } from './storage/retention';
 import type { StorageSettings } from './storage/table';
 import { isRole, ROLES, type Role } from './core/roles';
 
@@ -33,7 +34,11 @@ export interface Config {
     expireApprovals: string;
     /** The progress reader (its own budget, apart from the poll tick). */
     progress: string;
+    /** Expiry of cache and queue tables (shared/storage/housekeeping-store.ts). */
+    housekeeping: string;
   };
+  /** Retention of the tables the housekeeping timer expires (shared/storage/retention.ts; RETENTION overrides). */
+  retention: RetentionMs;
   policy: {
     /** A resize to more nodes than this asks an approver first. */
     resizeApprovalThreshold: number;
@@ -497,7 +502,9 @@ export function loadConfig(given: Env = process.env): Config {
       idle: env.IDLE_SCHEDULE?.trim() || '0 * * * * *',
       expireApprovals: env.EXPIRE_APPROVALS_SCHEDULE?.trim() || '0 * * * * *',
       progress: env.PROGRESS_SCHEDULE?.trim() || '0 * * * * *',
+      housekeeping: env.HOUSEKEEPING_SCHEDULE?.trim() || '0 */10 * * * *',
     },
+    retention: parseRetention(env.RETENTION),
     policy: {
       resizeApprovalThreshold: int(env, 'RESIZE_APPROVAL_THRESHOLD', 8, 0),
       idleMinutes: int(env, 'IDLE_MINUTES', 30, 1),

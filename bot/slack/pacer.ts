@@ -14,11 +14,20 @@ export interface Pacer {
   holdOff(key: string, ms: number): void;
 }
 
+/** Channels whose slot is remembered before the past ones are dropped (a slot in the past says nothing). */
+const SLOTS_MAX = 1000;
+
 export function createPacer(intervalMs: number, clock: PacerClock): Pacer {
   const nextAt = new Map<string, number>();
   const tails = new Map<string, Promise<unknown>>();
+  const dropPastSlots = () => {
+    if (nextAt.size < SLOTS_MAX) return;
+    const now = clock.now();
+    for (const [k, at] of nextAt) if (at <= now && !tails.has(k)) nextAt.delete(k);
+  };
   return {
     run(key, fn) {
+      dropPastSlots();
       const turn = (tails.get(key) ?? Promise.resolve())
         .catch(() => undefined)
         .then(async () => {

@@ -4,7 +4,7 @@
 import { Agent } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { InputError } from '../errors';
 
 /** The PEM text of `file` (COMPUTE_CA_FILE), checked to hold a certificate. */
@@ -28,7 +28,11 @@ export function readCaFile(file: string): string {
  */
 export function httpClientTrusting(ca: string | undefined): HttpClient | undefined {
   if (!ca) return undefined;
-  const agent = new Agent({ ca: [...rootCertificates, ca], keepAlive: true });
+  // One secure context for every connection. Given `ca` itself, each new TLS connection builds its own context
+  // (parsing ~140 root certificates into native memory the JS heap does not see, so GC frees it late): the soak
+  // measured the Azure ML host's RSS growing ~20 MiB per real minute that way.
+  const secureContext = createSecureContext({ ca: [...rootCertificates, ca] });
+  const agent = new Agent({ secureContext, keepAlive: true });
   const inner = createDefaultHttpClient();
   return {
     sendRequest(request) {

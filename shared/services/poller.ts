@@ -17,6 +17,7 @@ import { collect } from '../core/collect';
 import { diffWorkspace, rowsDigest, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
+import { RETENTION } from '../storage/retention';
 import type { SnapshotChange, SnapshotIndex } from '../storage/snapshot-store';
 import { mapLimit, observeCluster, observeJob, type ListingPort } from './observe';
 
@@ -79,7 +80,7 @@ export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
   const { snapshots, pollStatus, events, batches } = deps.stores;
-  const retentionMs = deps.batchRetentionMs ?? 8 * 24 * 3600_000;
+  const retentionMs = deps.batchRetentionMs ?? RETENTION.eventbatches.keepMs;
   const sweepEveryMs = deps.sweepEveryMs ?? 3600_000;
   // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
   let lastSweep = -Infinity;

@@ -15,7 +15,7 @@ import { FOLLOWUPS_QUEUE } from './queue-names';
 import { getIfExists, openQueue, openTable, statusOf, type StorageTarget, type Versioned } from './table';
 
 export { FOLLOWUPS_QUEUE };
-const FOLLOWUPS_TABLE = 'followups';
+export const FOLLOWUPS_TABLE = 'followups';
 
 /** What is followed, and what the card's headline says about it. */
 export type FollowUpTarget =

@@ -60,6 +60,10 @@ export interface TurnInboxOptions {
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const turnPartition = (conversation: string) => `turn-${encodeKey(conversation)}`;
+/** A turn's row key starts with its arrival (ms, 15 digits): a conversation's turns sort in arrival order. */
+export const turnKeyPrefix = (ms: number): string => String(ms).padStart(15, '0');
+/** The inboxes' tables (housekeeping expires their old rows). */
+export const TURN_TABLES = ['slackturns', 'cardactions'] as const;
 
 function split(body: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -146,7 +150,7 @@ export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInbo
       }
       const row = {
         partitionKey: turnPartition(turn.conversation),
-        rowKey: `${String(now()).padStart(15, '0')}-${key}`,
+        rowKey: `${turnKeyPrefix(now())}-${key}`,
       };
       try {
         await table.createEntity({
@@ -202,8 +206,8 @@ async function createTurnInbox(
 
 /** The Slack app's inbox: the `slack-turns` queue and the `slackturns` table (created if missing). */
 export const createSlackInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
-  createTurnInbox(target, SLACK_TURNS_QUEUE, 'slackturns', opts);
+  createTurnInbox(target, SLACK_TURNS_QUEUE, TURN_TABLES[0], opts);
 
 /** Teams card actions' inbox: the `card-actions` queue and the `cardactions` table; rows stay until run. */
 export const createCardActionInbox = (target: StorageTarget, opts: TurnInboxOptions = {}) =>
-  createTurnInbox(target, CARD_ACTIONS_QUEUE, 'cardactions', { keepUntilRun: true, ...opts });
+  createTurnInbox(target, CARD_ACTIONS_QUEUE, TURN_TABLES[1], { keepUntilRun: true, ...opts });

@@ -19,6 +19,7 @@ test('defaults: anyone but the requester approves, requests live 60 min, 10 min 
     idle: '0 * * * * *',
     expireApprovals: '0 * * * * *',
     progress: '0 * * * * *',
+    housekeeping: '0 */10 * * * *',
   });
   expect(loadConfig({ ...base, IDLE_SCHEDULE: '0 */5 * * * *' }).schedules.idle).toBe('0 */5 * * * *');
 });

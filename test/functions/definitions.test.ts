@@ -13,6 +13,7 @@ const env = {
   IDLE_SCHEDULE: '0 */9 * * * *',
   EXPIRE_APPROVALS_SCHEDULE: '0 */2 * * * *',
   PROGRESS_SCHEDULE: '*/11 * * * * *',
+  HOUSEKEEPING_SCHEDULE: '0 */13 * * * *',
 };
 
 test('every function once, with the schedules, queues and routes of the config it was given', () => {
@@ -23,6 +24,7 @@ test('every function once, with the schedules, queues and routes of the config i
     'followups',
     'health',
     'health-details',
+    'housekeeping',
     'idle',
     'messages',
     'notify',
@@ -39,6 +41,7 @@ test('every function once, with the schedules, queues and routes of the config i
     idle: '0 */9 * * * *',
     'expire-approvals': '0 */2 * * * *',
     progress: '*/11 * * * * *',
+    housekeeping: '0 */13 * * * *',
   });
   const queues = Object.fromEntries(
     defs.flatMap((d) => (hasTrigger(d, 'queue') ? [[d.name, d.trigger.queueName]] : [])),

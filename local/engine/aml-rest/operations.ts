@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArmHttpError } from '../rest/arm-error';
 import type { Reply } from '../rest/http-io';
+import { dropOldOperations } from '../rest/operation-retention';
 
 export type AmlOpStatus = 'InProgress' | 'Succeeded' | 'Failed';
 
@@ -27,6 +28,7 @@ export class AmlOperations {
     check: () => AmlOpStatus,
   ): string {
     const id = randomUUID();
+    dropOldOperations(this.ops, this.now());
     this.ops.set(id, { startTime: this.now(), check });
     return `${base}/${kind}/${id}?api-version=${apiVersion}`;
   }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { API_VERSION } from '../../../shared/core/batchai-paths';
 import { ArmHttpError } from './arm-error';
+import { dropOldOperations } from './operation-retention';
 import type { Reply } from './http-io';
 import { iso } from './views';
 
@@ -29,6 +30,7 @@ export class Operations {
   /** Registers an operation and returns the 202 answer that points at it. */
   accepted(baseUrl: string, sub: string, region: string, check: () => OpStatus): Reply {
     const id = randomUUID();
+    dropOldOperations(this.ops, this.now());
     this.ops.set(id, { id, startTime: this.now(), check });
     const base = `${baseUrl}/subscriptions/${sub}/providers/Microsoft.BatchAI/locations/${region}`;
     return {
