@@ -47,6 +47,10 @@ test('a resize or a pool beyond the quota is refused, and the pool keeps its siz
     await call('POST', '/pools', { id: 'huge', vmSize: 'x', targetDedicatedNodes: 101 }),
     'InvalidPropertyValue',
   );
+  // Dedicated and low-priority count together: 100 + 100 is 200 nodes of one pool.
+  const both = { targetDedicatedNodes: 100, targetLowPriorityNodes: 100 };
+  expectRefused(await call('POST', '/pools/cpu/resize', both), 'InvalidPropertyValue');
+  expectRefused(await call('POST', '/pools', { id: 'huge', vmSize: 'x', ...both }), 'InvalidPropertyValue');
   const pool = (await call('GET', '/pools/cpu')).json;
   expect(pool.targetDedicatedNodes).toBe(1);
   expect((await call('GET', '/pools/huge')).status).toBe(404);
