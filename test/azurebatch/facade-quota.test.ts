@@ -68,6 +68,16 @@ test('a task of a million instances is refused, and no task is kept', async () =
   expect((await call('GET', '/jobs/j1/tasks')).json.value).toEqual([]);
 });
 
+test('a task or job with more than 1,000 environment settings is refused, and nothing is kept', async () => {
+  const settings = Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' }));
+  const task = { id: 't-env', commandLine: '/bin/true', environmentSettings: settings };
+  expectRefused(await call('POST', '/jobs/j1/tasks', task), 'InvalidPropertyValue');
+  expect((await call('GET', '/jobs/j1/tasks')).json.value).toEqual([]);
+  const job = { id: 'j-env', poolInfo: { poolId: 'cpu' }, commonEnvironmentSettings: settings };
+  expectRefused(await call('POST', '/jobs', job), 'InvalidPropertyValue');
+  expect((await call('GET', '/jobs/j-env')).status).toBe(404);
+});
+
 test('a body nested 100,000 deep is refused, and job lists still answer', async () => {
   const deep = `{"id":"deep","poolInfo":{"poolId":"cpu"},"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
   expectRefused(await call('POST', '/jobs', undefined, deep), 'InvalidRequestBody');

@@ -65,11 +65,22 @@ describe('integers above the limits are a 400, not an allocation', () => {
       { customToolkitSettings: undefined, tensorFlowSettings: { pythonScriptFilePath: 'x.py', workerCount: 65 } },
     ],
     ['nodeCount', { nodeCount: 1e300 }],
+    [
+      'environmentVariables',
+      { environmentVariables: Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' })) },
+    ],
   ])('job %s', async (field, extra) => {
     const r = await arm(engine, 'PUT', `${EXP}/jobs/big`, jobBody('true', extra));
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('InvalidRequestContent');
     expect(r.body.error.message).toContain(field);
+    expect((await arm(engine, 'GET', `${EXP}/jobs/big`)).status).toBe(404);
+  });
+  test('a job PUT above 1 MiB is a 413, and no job is kept', async () => {
+    const r = await arm(engine, 'PUT', `${EXP}/jobs/huge`, jobBody('x'.repeat(1024 * 1024)));
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('RequestEntityTooLarge');
+    expect((await arm(engine, 'GET', `${EXP}/jobs/huge`)).status).toBe(404);
   });
 });
 
