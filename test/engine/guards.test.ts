@@ -174,3 +174,29 @@ describe('links a job made are not followed out', () => {
     expect(into.body.error.code).toBe('InvalidDirectory');
   });
 });
+
+describe('a directory of many files is listed a page at a time', () => {
+  test('listOutputFiles pages 2,500 files 1,000 at a time, each once; the first page says more follow', async () => {
+    const job = await runJob(
+      engine,
+      'many-files',
+      jobBody('mkdir "$AZ_BATCHAI_STDOUTERR_DIR/many" && cd "$AZ_BATCHAI_STDOUTERR_DIR/many" && touch $(seq 1 2500)'),
+    );
+    expect(job.properties.executionState).toBe('succeeded');
+    const names: string[] = [];
+    let url = `${EXP}/jobs/many-files/listOutputFiles?${API}&outputdirectoryid=stdouterr&directory=many`;
+    for (let pages = 1; ; pages++) {
+      const page = await arm(engine, 'POST', url);
+      expect(page.status).toBe(200);
+      expect(page.body.value.length).toBeLessThanOrEqual(1000);
+      names.push(...page.body.value.map((e: { name: string }) => e.name));
+      if (!page.body.nextLink) {
+        expect(pages).toBe(3);
+        break;
+      }
+      url = page.body.nextLink;
+    }
+    expect(names).toHaveLength(2500);
+    expect(new Set(names).size).toBe(2500);
+  });
+});
