@@ -98,3 +98,27 @@ test('a $filter nested 2,000 deep, or with hundreds of terms, is refused', async
 test('a path with bad %-encoding is a 400 saying what was expected', async () => {
   expectRefused(await call('GET', '/pools/%E0%A4%A'), 'InvalidUri');
 });
+
+test('a task directory of many files is listed a page at a time, each file once', async () => {
+  await call('POST', '/jobs', { id: 'j-files', poolInfo: { poolId: 'cpu' } });
+  await call('POST', '/jobs/j-files/tasks', {
+    id: 't',
+    commandLine: '/bin/bash -c "cd .. && seq 1 1500 | xargs touch"',
+  });
+  await waitFor(
+    'task t completed',
+    async () => (await call('GET', '/jobs/j-files/tasks/t')).json.state === 'completed',
+  );
+  const first = await call('GET', '/jobs/j-files/tasks/t/files?maxresults=1000');
+  expect(first.json.value).toHaveLength(1000);
+  const next = new URL(first.json['odata.nextLink']);
+  const second = await call(
+    'GET',
+    `/jobs/j-files/tasks/t/files?${next.searchParams.toString().replace(/&?api-version=[^&]*/, '')}`,
+  );
+  expect(second.json['odata.nextLink']).toBeUndefined();
+  const names = [...first.json.value, ...second.json.value].map((e: { name: string }) => e.name);
+  expect(new Set(names).size).toBe(names.length);
+  expect(names.filter((n) => /^\d+$/.test(n))).toHaveLength(1500);
+  expect(names).toContain('stdout.txt');
+});
