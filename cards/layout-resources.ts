@@ -96,7 +96,8 @@ function outputBlock(d: OutputDirectoryView): Block {
     ...(f.isDirectory ? {} : { url: f.url }),
     ...(f.size === undefined ? {} : { detail: formatBytes(f.size) }),
   }));
-  const note = `Links expire ${formatTime(d.expiresAt)}.${d.more ? ' More files exist than are listed.' : ''}`;
+  const more = d.more ? ` Showing ${d.files.length} of more: the directory holds more files than are listed.` : '';
+  const note = `Links expire ${formatTime(d.expiresAt)}.${more}`;
   return {
     type: 'links',
     label: d.id === 'stdouterr' ? 'Logs and output files' : `Output ${d.id}`,

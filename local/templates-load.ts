@@ -4,14 +4,15 @@
 // checked for what submit will fill in as az batchai did (the storage account and its key): a file needing an
 // account or key that is not configured is refused now, with the setting that would fill it.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
-import { parseStorageAccount, storageSettings, type StorageAccountSetting } from '../shared/config';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseStorageAccount, secretsKey, storageSettings, type StorageAccountSetting } from '../shared/config';
 import { fillJobFile } from '../shared/templates/job-file-fill';
 import { redactText } from '../shared/core/redact';
 import { parseTemplate } from '../shared/templates/templates';
 import { InputError } from '../shared/errors';
 import { createStores, type Stores } from '../shared/storage';
 import { ENGINE_STORAGE_ACCOUNT } from './engine/storage-account';
+import { localSecretsKey } from './secrets-key';
 
 export interface LoadedTemplate {
   name: string;
@@ -143,7 +144,6 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const local =
       !env.AzureWebJobsStorage?.trim() &&
       !Object.keys(env).some((k) => k.startsWith('AzureWebJobsStorage__') && env[k]?.trim());
-    const storage = local ? 'UseDevelopmentStorage=true' : storageSettings(env);
     const storageAccount = parseStorageAccount(env) ?? (local ? ENGINE_STORAGE_ACCOUNT : undefined);
     if (local)
       console.log(
@@ -155,6 +155,13 @@ export async function main(argv: string[], env: Record<string, string | undefine
       );
     // Every file is checked before storage is touched: a bad file is reported without waiting for a connection.
     const checked = await checkTemplates(args.target, { ...args, storageAccount });
+    // Locally the stack's own SECRETS_KEY (secrets-key.ts), so that the bot opens the templates sealed here.
+    const storage = local
+      ? {
+          connectionString: 'UseDevelopmentStorage=true',
+          secretsKey: secretsKey(env) ?? Buffer.from(localSecretsKey(resolve(env.LOCAL_DATA_DIR ?? '.data')), 'base64'),
+        }
+      : storageSettings(env);
     const stores = await createStores(storage).catch((e: unknown) => {
       if (local && /ECONNREFUSED/.test(String((e as Error)?.message))) {
         throw new InputError(

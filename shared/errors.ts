@@ -58,6 +58,7 @@ export const ErrorCode = {
   TemplateUnsafeValue: 'TemplateUnsafeValue',
   TemplatesInvalid: 'TemplatesInvalid',
   TimerOverrideInvalid: 'TimerOverrideInvalid',
+  TooManyEnvironmentVariables: 'TooManyEnvironmentVariables',
   UnknownTimer: 'UnknownTimer',
   UsageError: 'UsageError',
   WorkspaceNotFound: 'WorkspaceNotFound',

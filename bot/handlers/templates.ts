@@ -6,6 +6,7 @@ import type { ComputeJob, JobRef } from '../../shared/compute/model';
 import { clusterPath } from '../../shared/core/batchai-paths';
 import { lastSegment } from '../../shared/core/arm-names';
 import { commandText } from '../../shared/core/command-text';
+import { checkJobLimits } from '../../shared/core/job-limits';
 import { fillJobFile } from '../../shared/templates/job-file-fill';
 import { maskValues, REDACTED, redactJobRequest, redactText, secretFieldValues } from '../../shared/core/redact';
 import { secretPrints } from '../../shared/core/secret-prints';
@@ -172,14 +173,18 @@ async function submitJob(
     );
   }
   const body = fill.body;
+  if (body.properties) checkJobLimits(body.properties);
   // Secrets by value too: a template's literal `secrets` may land elsewhere in the request (an environment).
   const secrets = [...secretValues(t, cmd.params), ...secretFieldValues(body)];
+  // The backend's translation checks the whole job (its node limit too) before anything is written: an approval,
+  // the name's claim, or (Azure ML) an environment version that a refused job would leave behind.
+  const described = compute.describeSubmit(ref, body);
   if (cmd.dryRun) {
     const secretNames = secretParameters(t);
     const givesSecret = Object.keys(cmd.params).find((k) => secretNames.has(k));
-    const requests = compute
-      .describeSubmit(ref, body)
-      .requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`);
+    const requests = described.requests.map(
+      (r) => `${r.method} ${r.path}\n${JSON.stringify(redactJobRequest(r.body, secrets), null, 2)}`,
+    );
     return {
       view: {
         kind: 'text',

@@ -9,6 +9,10 @@ export const MAX_NODES = 100;
 export const MAX_PROCESSES = 64;
 /** Tasks kept per job (a task collection adds up to 100 at a time; an outsider added 20,300 and slowed all). */
 export const MAX_TASKS_PER_JOB = 1000;
+/** Environment variables (and secrets) of one job or task: 300,000 in one job stalled every later poll. */
+export const MAX_ENVIRONMENT_VARIABLES = 1000;
+/** Bytes of one job PUT or task add (a real job body is a few KiB; the general body limit is larger). */
+export const MAX_JOB_BODY_BYTES = 1024 * 1024;
 /** Nesting of a JSON request body (Batch AI and Batch bodies need about 8). */
 export const MAX_JSON_DEPTH = 64;
 /** Nesting of a $filter (parentheses and `not`), and its comparisons. */

@@ -6,12 +6,19 @@
 // the ranks itself (PyTorch, TensorFlow: its launcher's environment; the MPI tools: mpirun).
 import { createHash } from 'node:crypto';
 import { type JobBaseProperties, mountedKinds } from '../compute/job-file';
+import { checkJobLimits } from '../core/job-limits';
 import { cntkCommand, pythonCommand, type PythonTool } from '../core/python-command';
 import { InputError } from '../errors';
 import { toolKeyOf, type ToolKey } from '../templates/job-tool';
 import { shellQuote } from '../templates/shell-quote';
 import { TOOL_TAG } from './to-model';
 import type { CommandJobProperties, Distribution, EnvironmentVersionResource, JobOutput } from './types';
+
+/**
+ * The most nodes (instanceCount) a command job is sent with: the local facade's quota, and a check here so that
+ * a job it would refuse is refused before its environment version is made.
+ */
+export const MAX_INSTANCE_COUNT = 100;
 
 /** Used when the job file names no container: a curated environment of Azure ML's own registry. */
 export const DEFAULT_ENVIRONMENT_ID = 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest';
@@ -78,8 +85,9 @@ function checkMappable(p: JobBaseProperties): void {
         'Remove schedulingPriority, or give important jobs their own compute.',
     );
   }
-  if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1)
-    refuse(`nodeCount=${p.nodeCount}: expected a whole number of at least 1.`);
+  if (!Number.isInteger(p.nodeCount) || p.nodeCount < 1 || p.nodeCount > MAX_INSTANCE_COUNT)
+    refuse(`nodeCount=${p.nodeCount}: expected a whole number from 1 to ${MAX_INSTANCE_COUNT}.`);
+  checkJobLimits(p);
   if (p.customMpiSettings && p.nodeCount > 1) {
     refuse(
       'customMpiSettings on more than one node: Azure ML starts MPI itself. Put the program without mpirun in ' +

@@ -12,8 +12,12 @@ export function isSecretField(key: string, inSecrets: boolean): boolean {
   return SECRET_KEY.test(key) || (inSecrets && key === 'value');
 }
 
-/** An environment variable named like a credential (API_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY). */
-const SECRET_VARIABLE = /(token|secret|passw(or)?d|pwd|credential|api_?key|access_?key|private_?key)/i;
+/** An environment variable named like a credential (API_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY, SAS_URL). */
+const SECRET_VARIABLE = /(token|secret|passw(or)?d|pwd|credential|key|conn\w*string|sas|auth)/i;
+
+/** True when `o`, an entry of `environmentVariables`, is named like a credential: its `value` is a secret. */
+export const isSecretVariable = (key: string, o: Record<string, unknown>): boolean =>
+  key === 'environmentVariables' && typeof o.name === 'string' && SECRET_VARIABLE.test(o.name);
 
 /**
  * The values of a body's secret fields (`secrets[].value`, keys, passwords, environment variables named like a
@@ -23,7 +27,7 @@ export function secretFieldValues(v: unknown, key = '', inSecrets = false): stri
   if (Array.isArray(v)) return v.flatMap((x) => secretFieldValues(x, key, inSecrets));
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    const named = key === 'environmentVariables' && typeof o.name === 'string' && SECRET_VARIABLE.test(o.name);
+    const named = isSecretVariable(key, o);
     return Object.entries(o).flatMap(([k, x]) =>
       named && k === 'value' && typeof x === 'string' ? [x] : secretFieldValues(x, k, inSecrets || k === 'secrets'),
     );
@@ -41,8 +45,12 @@ export function maskValues(text: string, values: readonly string[]): string {
 function redact(v: unknown, key: string, inSecrets: boolean, values: readonly string[]): unknown {
   if (Array.isArray(v)) return v.map((x) => redact(x, key, inSecrets, values));
   if (v && typeof v === 'object') {
+    const named = isSecretVariable(key, v as Record<string, unknown>);
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, redact(x, k, inSecrets || k === 'secrets', values)]),
+      Object.entries(v).map(([k, x]) => [
+        k,
+        named && k === 'value' ? REDACTED : redact(x, k, inSecrets || k === 'secrets', values),
+      ]),
     );
   }
   if (typeof v !== 'string') return v;

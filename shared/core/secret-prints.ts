@@ -60,8 +60,8 @@ export function secretPrints(values: readonly string[], key: Buffer = randomByte
   };
 }
 
-/** `line` with every stretch that one of the prints matches replaced by the mask. */
-export function maskPrinted(line: string, p: SecretPrints): string {
+/** The stretches of `text` that one of the prints matches, sorted and merged. */
+function coveredRanges(text: string, p: SecretPrints): Array<[number, number]> {
   const key = Buffer.from(p.key, 'base64');
   const base = baseOf(key);
   const byLength = new Map<number, { hmacs: Set<string>; rolls: Set<number> | undefined }>();
@@ -76,11 +76,10 @@ export function maskPrinted(line: string, p: SecretPrints): string {
   const covered: Array<[number, number]> = [];
   for (const [length, { hmacs, rolls }] of byLength) {
     const starts = rolls
-      ? rollingMatches(line, length, base, rolls)
-      : Array.from({ length: Math.max(0, line.length - length + 1) }, (_, i) => i);
-    for (const i of starts) if (hmacs.has(hmac(key, line.slice(i, i + length)))) covered.push([i, i + length]);
+      ? rollingMatches(text, length, base, rolls)
+      : Array.from({ length: Math.max(0, text.length - length + 1) }, (_, i) => i);
+    for (const i of starts) if (hmacs.has(hmac(key, text.slice(i, i + length)))) covered.push([i, i + length]);
   }
-  if (covered.length === 0) return line;
   covered.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [from, to] of covered) {
@@ -88,11 +87,39 @@ export function maskPrinted(line: string, p: SecretPrints): string {
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else merged.push([from, to]);
   }
-  let out = '';
-  let at = 0;
-  for (const [from, to] of merged) {
-    out += `${line.slice(at, from)}${REDACTED}`;
-    at = to;
-  }
-  return out + line.slice(at);
+  return merged;
 }
+
+/**
+ * `lines` (adjacent lines of one output) with every stretch one of the prints matches replaced by the mask. The
+ * lines are scanned as one text with their line breaks left out, so a secret a job printed split across lines
+ * (`printf '%s\n%s\n' "${S:0:5}" "${S:5}"`) is found too, and each of its pieces masked where it stands.
+ * Deliberate encodings (reversed, upper-cased, base64) are not matched.
+ */
+export function maskPrintedLines(lines: readonly string[], p: SecretPrints): string[] {
+  const text = lines.join('');
+  const covered = coveredRanges(text, p);
+  if (covered.length === 0) return [...lines];
+  const out: string[] = [];
+  let start = 0;
+  let k = 0;
+  for (const line of lines) {
+    const end = start + line.length;
+    while (k < covered.length && covered[k]![1] <= start) k++;
+    let shown = '';
+    let at = start;
+    for (let j = k; j < covered.length && covered[j]![0] < end; j++) {
+      const from = Math.max(covered[j]![0], start);
+      const to = Math.min(covered[j]![1], end);
+      if (to <= from) continue;
+      shown += `${text.slice(at, from)}${REDACTED}`;
+      at = to;
+    }
+    out.push(shown + text.slice(at, end));
+    start = end;
+  }
+  return out;
+}
+
+/** One line on its own: `line` with every stretch one of the prints matches masked. */
+export const maskPrinted = (line: string, p: SecretPrints): string => maskPrintedLines([line], p)[0]!;

@@ -4,7 +4,7 @@
 // port's readTail, so no path that shows a tail can skip it. The raw files behind output links stay as written.
 import type { ComputePort } from '../compute/port';
 import { REDACTED } from '../core/redact';
-import { maskPrinted } from '../core/secret-prints';
+import { maskPrintedLines } from '../core/secret-prints';
 import { stripControls } from '../core/terminal-text';
 import type { Stores } from '../storage/store-types';
 
@@ -24,7 +24,7 @@ export function maskingTails(compute: ComputePort, submissions: Pick<Stores['sub
       const plain = tail.lines.map(stripControls);
       const prints = kept?.secrets;
       if (!prints) return { ...tail, lines: plain };
-      const lines = plain.map((l) => maskPrinted(l, prints));
+      const lines = maskPrintedLines(plain, prints);
       // A tail cut before its first line's start may begin inside a secret, which no whole-value print matches:
       // its first characters, up to one shorter than the longest secret, are masked too.
       const longest = Math.max(0, ...prints.prints.map((x) => x.length));

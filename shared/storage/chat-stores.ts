@@ -3,6 +3,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { ProtocolError } from '../errors';
 import { encodeKey, decodeKey } from './keys';
+import { seal, unseal } from './sealed';
+import { joinedColumns, splitColumns } from './split-column';
 import { getIfExists, statusOf } from './table';
 import type { StoredConversation, Stores, Submission } from './store-types';
 
@@ -58,24 +60,40 @@ export function prefsStore(table: TableClient): Stores['prefs'] {
   };
 }
 
-export function templateStore(table: TableClient): Stores['templates'] {
+/**
+ * Templates are kept sealed (sealed.ts): a parameter's default may be a secret's (a password a template fills
+ * in). Sealed, a template is a third longer, so it is kept across columns (split-column.ts). A row stored
+ * before that, plain JSON in `body`, still reads.
+ */
+export function templateStore(table: TableClient, key: Buffer): Stores['templates'] {
+  const open = (rowKey: string, row: Record<string, unknown>): unknown => {
+    if (typeof row.body === 'string') return parseJson(row.body, `template ${decodeKey(rowKey)}`);
+    const body = joinedColumns(row);
+    const text = unseal(body, key, `template/${rowKey}`);
+    if (text === undefined)
+      throw new ProtocolError(
+        `template ${decodeKey(rowKey)}: sealed under another SECRETS_KEY; load it again (npm run templates:load).`,
+      );
+    return JSON.parse(text);
+  };
   return {
     async put(name, body) {
+      const rowKey = encodeKey(name);
       await table.upsertEntity(
-        { partitionKey: 'template', rowKey: encodeKey(name), body: JSON.stringify(body) },
+        { partitionKey: 'template', rowKey, ...splitColumns(seal(JSON.stringify(body), key, `template/${rowKey}`)) },
         'Replace',
       );
     },
     async get(name) {
-      const e = await getIfExists<{ body: string }>(table, 'template', encodeKey(name));
-      return e ? parseJson(e.body, `template ${name}`) : undefined;
+      const e = await getIfExists<Record<string, unknown>>(table, 'template', encodeKey(name));
+      return e ? open(encodeKey(name), e) : undefined;
     },
     async list() {
       const out: Array<{ name: string; body: unknown }> = [];
-      for await (const e of table.listEntities<{ body: string }>({
+      for await (const e of table.listEntities<Record<string, unknown>>({
         queryOptions: { filter: odata`PartitionKey eq 'template'` },
       })) {
-        out.push({ name: decodeKey(e.rowKey ?? ''), body: parseJson(e.body, `template ${e.rowKey}`) });
+        out.push({ name: decodeKey(e.rowKey ?? ''), body: open(e.rowKey ?? '', e) });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name));
     },

@@ -53,7 +53,7 @@ export async function createStores(target: StorageTarget, opts: StorageOptions =
     conversations: conversationStore(conversations),
     prefs: prefsStore(prefs),
     subscriptions: subscriptionStore(subscriptions),
-    templates: templateStore(templates),
+    templates: templateStore(templates, sealingKey(target)),
     submissions: submissionStore(submissions),
     approvals: approvalStore(approvals, sealingKey(target)),
     approvalCards: approvalCardStore(approvalcards),

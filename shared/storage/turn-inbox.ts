@@ -22,12 +22,11 @@ import { InputError } from '../errors';
 import { encodeKey } from './keys';
 import { CARD_ACTIONS_QUEUE, SLACK_TURNS_QUEUE } from './queue-names';
 import { isSealed, seal, sealingKey, unseal } from './sealed';
+import { joinedColumns, splitColumns } from './split-column';
 import { openQueue, openTable, statusOf, type StorageTarget } from './table';
 
 const LEASE_ROW = '~lease'; // sorts after every turn row (digits)
 const LEASE_MS = 6 * 60_000;
-// A table string property holds 64 KiB (32 K UTF-16 units): a long body is kept in parts.
-const PART = 30_000;
 
 export interface QueuedTurn {
   /** Where the turn happens (Slack team and channel, Teams conversation): one at a time, in order. */
@@ -64,18 +63,6 @@ const turnPartition = (conversation: string) => `turn-${encodeKey(conversation)}
 export const turnKeyPrefix = (ms: number): string => String(ms).padStart(15, '0');
 /** The inboxes' tables (housekeeping expires their old rows). */
 export const TURN_TABLES = ['slackturns', 'cardactions'] as const;
-
-function split(body: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i * PART < body.length || i === 0; i++) out[`body${i}`] = body.slice(i * PART, (i + 1) * PART);
-  return out;
-}
-
-function joined(row: Record<string, unknown>): string {
-  let body = '';
-  for (let i = 0; typeof row[`body${i}`] === 'string'; i++) body += row[`body${i}`] as string;
-  return body;
-}
 
 /** An inbox queue's message → the conversation it names; anything else is refused with what was expected. */
 export function parseTurnsMessage(raw: unknown, queueName: string): string {
@@ -116,7 +103,7 @@ export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInbo
   async function next(partitionKey: string): Promise<(QueuedTurn & { rowKey: string }) | undefined> {
     const filter = `PartitionKey eq '${partitionKey}' and RowKey lt '${LEASE_ROW}'`;
     for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      const stored = joined(row);
+      const stored = joinedColumns(row);
       const body = unseal(stored, sealKey, `${partitionKey}/${row.rowKey}`);
       // Sealed under another key (an instance configured otherwise) or kept in plain text before turns were
       // sealed: it can never run here; dropped, not stuck, and said so.
@@ -158,7 +145,7 @@ export function turnInbox(queue: QueueClient, table: TableClient, opts: TurnInbo
           conversation: turn.conversation,
           requestKey: turn.requestKey,
           contentType: turn.contentType,
-          ...split(seal(turn.body, sealKey, `${row.partitionKey}/${row.rowKey}`)),
+          ...splitColumns(seal(turn.body, sealKey, `${row.partitionKey}/${row.rowKey}`)),
         });
         await enqueue(turn.conversation);
       } catch (e) {

@@ -47,6 +47,10 @@ test('a resize or a pool beyond the quota is refused, and the pool keeps its siz
     await call('POST', '/pools', { id: 'huge', vmSize: 'x', targetDedicatedNodes: 101 }),
     'InvalidPropertyValue',
   );
+  // Dedicated and low-priority count together: 100 + 100 is 200 nodes of one pool.
+  const both = { targetDedicatedNodes: 100, targetLowPriorityNodes: 100 };
+  expectRefused(await call('POST', '/pools/cpu/resize', both), 'InvalidPropertyValue');
+  expectRefused(await call('POST', '/pools', { id: 'huge', vmSize: 'x', ...both }), 'InvalidPropertyValue');
   const pool = (await call('GET', '/pools/cpu')).json;
   expect(pool.targetDedicatedNodes).toBe(1);
   expect((await call('GET', '/pools/huge')).status).toBe(404);
@@ -62,6 +66,16 @@ test('a task of a million instances is refused, and no task is kept', async () =
     'InvalidPropertyValue',
   );
   expect((await call('GET', '/jobs/j1/tasks')).json.value).toEqual([]);
+});
+
+test('a task or job with more than 1,000 environment settings is refused, and nothing is kept', async () => {
+  const settings = Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' }));
+  const task = { id: 't-env', commandLine: '/bin/true', environmentSettings: settings };
+  expectRefused(await call('POST', '/jobs/j1/tasks', task), 'InvalidPropertyValue');
+  expect((await call('GET', '/jobs/j1/tasks')).json.value).toEqual([]);
+  const job = { id: 'j-env', poolInfo: { poolId: 'cpu' }, commonEnvironmentSettings: settings };
+  expectRefused(await call('POST', '/jobs', job), 'InvalidPropertyValue');
+  expect((await call('GET', '/jobs/j-env')).status).toBe(404);
 });
 
 test('a body nested 100,000 deep is refused, and job lists still answer', async () => {
@@ -83,4 +97,28 @@ test('a $filter nested 2,000 deep, or with hundreds of terms, is refused', async
 
 test('a path with bad %-encoding is a 400 saying what was expected', async () => {
   expectRefused(await call('GET', '/pools/%E0%A4%A'), 'InvalidUri');
+});
+
+test('a task directory of many files is listed a page at a time, each file once', async () => {
+  await call('POST', '/jobs', { id: 'j-files', poolInfo: { poolId: 'cpu' } });
+  await call('POST', '/jobs/j-files/tasks', {
+    id: 't',
+    commandLine: '/bin/bash -c "cd .. && seq 1 1500 | xargs touch"',
+  });
+  await waitFor(
+    'task t completed',
+    async () => (await call('GET', '/jobs/j-files/tasks/t')).json.state === 'completed',
+  );
+  const first = await call('GET', '/jobs/j-files/tasks/t/files?maxresults=1000');
+  expect(first.json.value).toHaveLength(1000);
+  const next = new URL(first.json['odata.nextLink']);
+  const second = await call(
+    'GET',
+    `/jobs/j-files/tasks/t/files?${next.searchParams.toString().replace(/&?api-version=[^&]*/, '')}`,
+  );
+  expect(second.json['odata.nextLink']).toBeUndefined();
+  const names = [...first.json.value, ...second.json.value].map((e: { name: string }) => e.name);
+  expect(new Set(names).size).toBe(names.length);
+  expect(names.filter((n) => /^\d+$/.test(n))).toHaveLength(1500);
+  expect(names).toContain('stdout.txt');
 });

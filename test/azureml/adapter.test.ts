@@ -175,6 +175,21 @@ test('what cannot map is refused before anything is sent', async () => {
   expect(sent).toEqual([]);
 });
 
+test('a job beyond the node or variable limits is refused before its environment version is made', async () => {
+  sent.length = 0;
+  const image = { containerSettings: { imageSourceRegistry: { image: 'pytorch/pytorch:2.4.0' } } };
+  const wide = job('true', image);
+  wide.properties!.nodeCount = 120;
+  await expect(compute.submitJob({ ...WS, experiment: 'e', job: 'wide' }, wide)).rejects.toThrow(
+    /nodeCount=120: expected a whole number from 1 to 100/,
+  );
+  const env = Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' }));
+  await expect(
+    compute.submitJob({ ...WS, experiment: 'e', job: 'vars' }, job('true', { ...image, environmentVariables: env })),
+  ).rejects.toThrow(/1001 in all, expected at most 1000/);
+  expect(sent).toEqual([]);
+});
+
 test('a container image becomes an environment version PUT before the job', () => {
   const d = compute.describeSubmit(
     { ...WS, experiment: 'e', job: 'img' },

@@ -22,6 +22,15 @@ afterAll(async () => {
   if (engine) removeDir(engine.dataDir);
 });
 
+/** A job PUT with the given body text: what the facade answers, and whether it kept the job. */
+async function putJob(name: string, body: string) {
+  const url = `${engine.azureml!.url}${WS}/jobs/${name}?api-version=2025-12-01`;
+  const headers = createHttpHeaders({ authorization: 'Bearer t', 'content-type': 'application/json' });
+  const r = await http.sendRequest(createPipelineRequest({ url, method: 'PUT', headers, body }));
+  const kept = (await call('GET', `${WS}/jobs/${name}?api-version=2025-12-01`)).status === 200;
+  return { status: r.status, error: r.bodyAsText ? JSON.parse(r.bodyAsText).error : undefined, kept };
+}
+
 /** `token` '' sends no Authorization header. */
 async function call(method: 'GET' | 'POST', path: string, token = 't') {
   const headers = createHttpHeaders(token ? { authorization: `Bearer ${token}` } : {});
@@ -63,4 +72,25 @@ test.each([
   const r = await call('GET', path);
   expect(r.status).toBe(status);
   if (r.body) expect(r.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+});
+
+test('a job PUT beyond the local quota (variables, body size, instances) is refused and nothing is kept', async () => {
+  const props = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      properties: {
+        jobType: 'Command',
+        command: 'true',
+        environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
+        computeId: `${WS}/computes/c1`,
+        ...extra,
+      },
+    });
+  const vars = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`V${i}`, 'x']));
+  const many = await putJob('many-vars', props({ environmentVariables: vars }));
+  expect(many).toMatchObject({ status: 400, error: { code: 'UserError' }, kept: false });
+  expect(many.error.message).toMatch(/1001 variables, expected at most 1000/);
+  const big = await putJob('big-body', props({ description: 'x'.repeat(1024 * 1024) }));
+  expect(big).toMatchObject({ status: 413, error: { code: 'RequestEntityTooLarge' }, kept: false });
+  const wide = await putJob('wide', props({ resources: { instanceCount: 101 } }));
+  expect(wide).toMatchObject({ status: 400, kept: false });
 });

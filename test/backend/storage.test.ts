@@ -1,4 +1,5 @@
 // Stores, snapshots and sent markers on a real Azurite.
+import { TableClient } from '@azure/data-tables';
 import { createBackendStores, createStores, type BackendStores, type Stores } from '../../shared/storage';
 import type { JobRow } from '../../shared/core/diff';
 import { createWriteCounter } from '../../shared/storage/write-counter';
@@ -58,6 +59,17 @@ describe('chat stores', () => {
     await stores.templates.put('mnist', { jobName: 'x' });
     expect(await stores.templates.get('mnist')).toEqual({ jobName: 'x' });
     expect(await stores.templates.list()).toEqual([{ name: 'mnist', body: { jobName: 'x' } }]);
+    // A default may be a secret's: the row keeps the template sealed; an older plain row still reads.
+    const table = TableClient.fromConnectionString(azurite.connectionString, 'templates', {
+      allowInsecureConnection: true,
+    });
+    await stores.templates.put('pw', { parameters: [{ name: 'pw', default: 'HiddenDefault0042' }] });
+    const row = await table.getEntity<{ body0: string }>('template', 'pw');
+    expect(row.body0).toMatch(/^sealed:v1:/);
+    expect(JSON.stringify(row)).not.toContain('HiddenDefault0042');
+    expect(await stores.templates.get('pw')).toEqual({ parameters: [{ name: 'pw', default: 'HiddenDefault0042' }] });
+    await table.upsertEntity({ partitionKey: 'template', rowKey: 'old', body: '{"jobName":"o"}' }, 'Replace');
+    expect(await stores.templates.get('old')).toEqual({ jobName: 'o' });
     const ann = { workspace: 'ws', experiment: 'e', job: 'j1', userId: 'u1', userName: 'Ann', body: 'd1' };
     expect(await stores.submissions.claim(ann)).toEqual({ userId: 'u1', userName: 'Ann', body: 'd1' });
     await stores.submissions.claim({ workspace: 'ws', experiment: 'e', job: 'j2', userId: 'u2' });

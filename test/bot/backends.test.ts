@@ -1,6 +1,8 @@
 // The end-to-end chat flows on both compute backends (COMPUTE_BACKEND): the same bot, the same commands and
 // the same cards against the engine's Batch AI ARM API and its Azure Batch data plane. Activities go to the
 // `messages` function (real CloudAdapter), jobs run as processes, cards update in place through `followups`.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { ComputeBackend } from '../../shared/compute/model';
 import { buttonCommands, cardOf, cardText, startBotStack, type BotStack } from '../../local/harness/bot-stack';
@@ -103,6 +105,31 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (ba
       });
     },
   );
+
+  test('a job beyond the limits is refused before any write: no approval, no claim, no environment', async () => {
+    const c = conv();
+    const properties = {
+      nodeCount: 120,
+      containerSettings: { imageSourceRegistry: { image: 'busybox:1.36' } },
+      customToolkitSettings: { commandLine: 'true' },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+    };
+    await stack.services.deps.stores.templates.put('too-wide', { properties });
+    const env = Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' }));
+    await stack.services.deps.stores.templates.put('too-many', {
+      properties: { ...properties, nodeCount: 1, environmentVariables: env },
+    });
+    const many = cardText(await say(c, 'submit too-many --name too-many-1'));
+    expect(many).toMatch(/1001 in all, expected at most 1000/);
+    if (backend === 'azureml') {
+      expect(cardText(await say(c, 'submit too-wide --name too-wide-1'))).toMatch(/expected a whole number from 1/);
+      const state = join(stack.engine.dataDir, 'azureml', 'state.json');
+      expect(existsSync(state) ? readFileSync(state, 'utf8') : '').not.toMatch(/chatops-[0-9a-f]{16}/);
+    }
+    for (const job of ['too-many-1', 'too-wide-1'])
+      expect(await stack.services.deps.stores.submissions.get('ws', 'exp', job)).toBeUndefined();
+    expect(await stack.services.deps.stores.approvals.due(new Date(8.64e15))).toEqual([]);
+  });
 
   test('terminate asks to confirm; Confirm terminates and the card updates in place', async () => {
     const c = conv();

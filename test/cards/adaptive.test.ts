@@ -84,6 +84,14 @@ describe('renderAdaptive', () => {
     expect(facts.map((f) => f.title)).toEqual(['Cluster', 'Tool', 'Ran']);
   });
 
+  test('a cut output listing says how many files it shows of more', () => {
+    const job = views.job as JobView;
+    const outputs = job.outputs!.map((o) => ({ ...o, more: true }));
+    const texts = walk(renderAdaptive({ ...job, outputs })).map((e) => e.text);
+    const n = outputs[0]!.files.length;
+    expect(texts.join('\n')).toContain(`Showing ${n} of more: the directory holds more files than are listed.`);
+  });
+
   test('a long document (dry run, template) is cut at the bottom with "… N more lines"', () => {
     const code = JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => i) }, null, 2);
     const card = renderAdaptive({ kind: 'text', title: 'Dry run', text: 'x', code, codeLabel: 'Request', actions: [] });

@@ -84,3 +84,33 @@ test('the template card masks a default that fills a secret and every secret in 
   for (const s of SECRETS) expect(shown).not.toContain(s);
   expect(shown).toContain('= ***');
 });
+
+test('the template card masks environment values named like a credential and the defaults they take', async () => {
+  const job = {
+    parameters: [
+      { name: 'dbPassword', default: 'HiddenDefault0042' },
+      { name: 'msg', default: 'hello-there' },
+    ],
+    properties: {
+      customToolkitSettings: { commandLine: 'echo {{msg}}' },
+      stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+      environmentVariables: [
+        { name: 'DB_PASSWORD', value: 'PwInTemplate77' },
+        { name: 'STORAGE_CONN_STRING', value: 'conn-plain-8' },
+        { name: 'BLOB_SAS', value: 'sas-plain-9' },
+        { name: 'X_AUTH', value: 'auth-plain-10' },
+        { name: 'ADMIN_PASSWD', value: '{{dbPassword}}' },
+        { name: 'GREETING', value: '{{msg}}' },
+      ],
+    },
+  };
+  expect([...secretParameters(parseTemplate(job, 'e'))]).toEqual(['dbPassword']);
+  const ctx = {
+    deps: { stores: { templates: { get: async () => job, list: async () => [] } } },
+  } as unknown as HandlerContext;
+  const shown = JSON.stringify((await templateHandler({ kind: 'template', template: 'e' }, ctx)).view);
+  for (const s of ['PwInTemplate77', 'HiddenDefault0042', 'conn-plain-8', 'sas-plain-9', 'auth-plain-10'])
+    expect(shown).not.toContain(s);
+  expect(shown).toContain('hello-there');
+  expect(shown).toContain('GREETING');
+});

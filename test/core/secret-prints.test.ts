@@ -1,5 +1,5 @@
 import { secretFieldValues } from '../../shared/core/redact';
-import { maskPrinted, secretPrints } from '../../shared/core/secret-prints';
+import { maskPrinted, maskPrintedLines, secretPrints } from '../../shared/core/secret-prints';
 
 describe('secrets masked by their prints', () => {
   const p = secretPrints(['S3cr3t-token', 'another-one', 'short'])!;
@@ -13,6 +13,15 @@ describe('secrets masked by their prints', () => {
     expect(maskPrinted('token=S3cr3t-token and another-one.', p)).toBe('token=*** and ***.');
     expect(maskPrinted('S3cr3t-tokenS3cr3t-token', p)).toBe('***');
     expect(maskPrinted('a short line with S3cr3t-toke', p)).toBe('a short line with S3cr3t-toke');
+  });
+
+  test('a secret printed split across lines is masked piece by piece; other lines stay', () => {
+    // printf '%s\n%s\n' "${S:0:5}" "${S:5}", and a split over three lines, one of them empty.
+    expect(maskPrintedLines(['before', 'S3cr3', 't-token', 'after'], p)).toEqual(['before', '***', '***', 'after']);
+    expect(maskPrintedLines(['x=S3c', '', 'r3t-tok', 'en y'], p)).toEqual(['x=***', '', '***', '*** y']);
+    expect(maskPrintedLines(['S3cr3', 'another-one'], p)).toEqual(['S3cr3', '***']);
+    // Deliberate encodings are out of scope: reversed or upper-cased, it is not found.
+    expect(maskPrintedLines(['nekot-t3rc3S', 'S3CR3T-TOKEN'], p)).toEqual(['nekot-t3rc3S', 'S3CR3T-TOKEN']);
   });
 
   test('nothing long enough to mask: no prints', () => {

@@ -65,11 +65,22 @@ describe('integers above the limits are a 400, not an allocation', () => {
       { customToolkitSettings: undefined, tensorFlowSettings: { pythonScriptFilePath: 'x.py', workerCount: 65 } },
     ],
     ['nodeCount', { nodeCount: 1e300 }],
+    [
+      'environmentVariables',
+      { environmentVariables: Array.from({ length: 1001 }, (_, i) => ({ name: `V${i}`, value: 'x' })) },
+    ],
   ])('job %s', async (field, extra) => {
     const r = await arm(engine, 'PUT', `${EXP}/jobs/big`, jobBody('true', extra));
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('InvalidRequestContent');
     expect(r.body.error.message).toContain(field);
+    expect((await arm(engine, 'GET', `${EXP}/jobs/big`)).status).toBe(404);
+  });
+  test('a job PUT above 1 MiB is a 413, and no job is kept', async () => {
+    const r = await arm(engine, 'PUT', `${EXP}/jobs/huge`, jobBody('x'.repeat(1024 * 1024)));
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('RequestEntityTooLarge');
+    expect((await arm(engine, 'GET', `${EXP}/jobs/huge`)).status).toBe(404);
   });
 });
 
@@ -161,5 +172,31 @@ describe('links a job made are not followed out', () => {
     );
     expect(into.status).toBe(400);
     expect(into.body.error.code).toBe('InvalidDirectory');
+  });
+});
+
+describe('a directory of many files is listed a page at a time', () => {
+  test('listOutputFiles pages 2,500 files 1,000 at a time, each once; the first page says more follow', async () => {
+    const job = await runJob(
+      engine,
+      'many-files',
+      jobBody('mkdir "$AZ_BATCHAI_STDOUTERR_DIR/many" && cd "$AZ_BATCHAI_STDOUTERR_DIR/many" && touch $(seq 1 2500)'),
+    );
+    expect(job.properties.executionState).toBe('succeeded');
+    const names: string[] = [];
+    let url = `${EXP}/jobs/many-files/listOutputFiles?${API}&outputdirectoryid=stdouterr&directory=many`;
+    for (let pages = 1; ; pages++) {
+      const page = await arm(engine, 'POST', url);
+      expect(page.status).toBe(200);
+      expect(page.body.value.length).toBeLessThanOrEqual(1000);
+      names.push(...page.body.value.map((e: { name: string }) => e.name));
+      if (!page.body.nextLink) {
+        expect(pages).toBe(3);
+        break;
+      }
+      url = page.body.nextLink;
+    }
+    expect(names).toHaveLength(2500);
+    expect(new Set(names).size).toBe(2500);
   });
 });

@@ -7,6 +7,7 @@ import type { JobBaseProperties } from '../../../shared/batchai/types';
 import type { CommandJobProperties, Distribution } from '../../../shared/azureml/types';
 import { shellQuote } from '../../../shared/templates/shell-quote';
 import { ArmHttpError } from '../rest/arm-error';
+import { MAX_ENVIRONMENT_VARIABLES, MAX_NODES } from '../quota';
 
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -42,6 +43,9 @@ export function commandJobOf(body: unknown): CommandJobProperties {
   const env = p.environmentVariables;
   if (env !== undefined && env !== null) {
     if (!isRecord(env)) bad('properties.environmentVariables: expected an object of names to strings.');
+    const n = Object.keys(env).length;
+    if (n > MAX_ENVIRONMENT_VARIABLES)
+      bad(`properties.environmentVariables: ${n} variables, expected at most ${MAX_ENVIRONMENT_VARIABLES}.`);
     for (const [k, v] of Object.entries(env)) {
       if (!ENV_NAME.test(k) || (typeof v !== 'string' && v !== null))
         bad(`properties.environmentVariables.${k.slice(0, 64)}: expected a variable name and a string value.`);
@@ -52,7 +56,7 @@ export function commandJobOf(body: unknown): CommandJobProperties {
       bad(`properties.outputs.${name.slice(0, 64)}: expected a letter or _ then letters, digits, _.`);
   }
   const r = isRecord(p.resources) ? p.resources : {};
-  count(r.instanceCount, 'properties.resources.instanceCount', 1, 100, 1);
+  count(r.instanceCount, 'properties.resources.instanceCount', 1, MAX_NODES, 1);
   const d = isRecord(p.distribution) ? p.distribution : undefined;
   if (d && !['PyTorch', 'Mpi', 'TensorFlow'].includes(d.distributionType as string))
     bad(

@@ -57,11 +57,16 @@ function workspaceView(f: AmlFacade, r: AmlRequest): unknown {
 }
 
 /** The files of a core job's directory, walked (bounded), with links. */
-function filesBelow(f: AmlFacade, k: JobKey, dir: string, sub: string): Array<{ path: string; url: string }> {
+async function filesBelow(
+  f: AmlFacade,
+  k: JobKey,
+  dir: string,
+  sub: string,
+): Promise<Array<{ path: string; url: string }>> {
   const out: Array<{ path: string; url: string }> = [];
-  const walk = (rel: string): void => {
+  const walk = async (rel: string): Promise<void> => {
     if (out.length >= MAX_ARTIFACTS) return;
-    const { entries } = listOutputFiles(f.core, k, {
+    const { entries } = await listOutputFiles(f.core, k, {
       outputDirectoryId: dir,
       directory: rel || undefined,
       linkExpiryInMinutes: LINK_MINUTES,
@@ -70,13 +75,13 @@ function filesBelow(f: AmlFacade, k: JobKey, dir: string, sub: string): Array<{ 
     });
     for (const e of entries) {
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.fileType === 'directory') walk(path);
+      if (e.fileType === 'directory') await walk(path);
       else if (out.length < MAX_ARTIFACTS)
         out.push({ path, url: f.files.sign(k, dir, path, f.core.now() + LINK_MINUTES * 60_000) });
     }
   };
   try {
-    walk(sub);
+    await walk(sub);
   } catch (e) {
     // Not started yet, or no such directory: nothing to show, as the service shows an empty listing.
     if (!(e instanceof EngineError)) throw e;
@@ -84,12 +89,12 @@ function filesBelow(f: AmlFacade, k: JobKey, dir: string, sub: string): Array<{ 
   return out;
 }
 
-function runDetails(f: AmlFacade, r: AmlRequest): unknown {
+async function runDetails(f: AmlFacade, r: AmlRequest): Promise<unknown> {
   const k = wsKey(r);
   const found = getJobOr404(f, k, r.params.runId!);
   const jk = coreJobKey(k, found.rec.exp, found.rec.job);
   const logFiles: Record<string, string> = {};
-  for (const file of filesBelow(f, jk, 'stdouterr', '')) {
+  for (const file of await filesBelow(f, jk, 'stdouterr', '')) {
     if (file.path === 'stdout.txt') logFiles['user_logs/std_log.txt'] = file.url;
     const worker = /^stdout-worker-(\d+)\.txt$/.exec(file.path);
     if (worker) logFiles[`user_logs/std_log_process_${worker[1]}.txt`] = file.url;
@@ -122,7 +127,7 @@ function runDetails(f: AmlFacade, r: AmlRequest): unknown {
 }
 
 /** `…/prefix/contentinfo/ExperimentRun/dcid.<run>/outputs/<name>[/<path>]`: the output's files with links. */
-function artifacts(f: AmlFacade, r: AmlRequest): Reply {
+async function artifacts(f: AmlFacade, r: AmlRequest): Promise<Reply> {
   const k = wsKey(r);
   // The server decoded the path once (it checked it then).
   const rest = decodeURIComponent(r.path).split('/contentinfo/ExperimentRun/')[1] ?? '';
@@ -134,7 +139,7 @@ function artifacts(f: AmlFacade, r: AmlRequest): Reply {
   const output = p ? outputNames(p).find((o) => o.toLowerCase() === name?.toLowerCase()) : undefined;
   if (top !== 'outputs' || !output) return { status: 200, body: { value: [], continuationToken: null } };
   const jk = coreJobKey(k, found.rec.exp, found.rec.job);
-  const value = filesBelow(f, jk, output, sub.join('/')).map((file) => ({
+  const value = (await filesBelow(f, jk, output, sub.join('/'))).map((file) => ({
     contentUri: file.url,
     origin: 'ExperimentRun',
     container,
@@ -150,7 +155,7 @@ const OPS = '/subscriptions/{subscriptionId}/providers/Microsoft.MachineLearning
 
 export const workspaceRoutes: AmlRoute[] = [
   { method: 'GET', template: WS, handler: (f, r) => ({ status: 200, body: workspaceView(f, r) }) },
-  { method: 'GET', template: HISTORY, handler: (f, r) => ({ status: 200, body: runDetails(f, r) }) },
+  { method: 'GET', template: HISTORY, handler: async (f, r) => ({ status: 200, body: await runDetails(f, r) }) },
   {
     method: 'PUT',
     template: `${WS}/environments/{environmentName}/versions/{version}`,

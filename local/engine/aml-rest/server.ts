@@ -167,7 +167,8 @@ export async function startAmlServer(o: AmlServerOptions): Promise<AmlServer> {
       handler = m.route.handler;
       params = m.params;
     }
-    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? await readJsonBody(req) : undefined;
+    const body =
+      method === 'PUT' || method === 'PATCH' || method === 'POST' ? await readJsonBody(req, path) : undefined;
     const r: AmlRequest = { method, params, query: url.searchParams, headers: req.headers, body, path, apiVersion };
     return handler(f, r);
   }

@@ -2,12 +2,14 @@
 // directory is `wd/`. Reads honour `ocp-range: bytes=a-b` (or `bytes=a-`) and stream only those bytes (200, as
 // the service answers), so a tail of a large stdout.txt costs what it returns. Paths may use / or \ and never
 // leave the task directory.
-import { readdirSync, rmSync, statSync, type Stats } from 'node:fs';
+import { rmSync, statSync, type Stats } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { BatchHttpError, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type BatchRequest, type Handler } from './facade';
 import { jobOf, taskOf } from './handlers-jobs';
 import type { Reply } from './http-io';
+import { pageWindow } from './odata';
 import { listReply } from './replies';
 
 function taskDir(f: BatchFacade, r: BatchRequest): { dir: string; base: string } {
@@ -69,17 +71,32 @@ function fileReply(f: BatchFacade, r: BatchRequest, head: boolean): Reply {
   };
 }
 
-function walk(dir: string, recursive: boolean): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return recursive && statSync(p).isDirectory() ? [p, ...walk(p, true)] : [p];
-  });
+/**
+ * Paths below `dir` in directory order (depth first when recursive), at most `limit`: read with an async, paged
+ * readdir (opendir), so a task directory of 700,000 files is neither held nor read in one blocking call.
+ */
+async function walk(dir: string, recursive: boolean, limit: number): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (d: string): Promise<void> => {
+    for await (const e of await opendir(d, { bufferSize: 256 })) {
+      if (out.length >= limit) return;
+      const p = join(d, e.name);
+      out.push(p);
+      if (recursive && e.isDirectory()) await visit(p);
+    }
+  };
+  await visit(dir);
+  return out;
 }
 
-const listFiles: Handler = (f, r) => {
+const listFiles: Handler = async (f, r) => {
   const { dir, base } = taskDir(f, r);
   const recursive = r.url.searchParams.get('recursive') === 'true';
-  const entries = walk(dir, recursive).map((p) => {
+  // Without a $filter a page needs the entries up to its end and one more (whether a next page exists); a
+  // $filter is applied to every entry, so then all are read (still a batch at a time).
+  const { skip, size } = pageWindow(r.url);
+  const limit = r.url.searchParams.get('$filter') ? Infinity : skip + size + 1;
+  const entries = (await walk(dir, recursive, limit)).map((p) => {
     const name = relative(dir, p).split(sep).join('/');
     const stat = statSync(p);
     return {

@@ -1,6 +1,6 @@
 // Jobs and their tasks. A job is a record of this facade; each task runs as a core job on the pool's cluster
 // (task-runs.ts). Terminate and delete stop the tasks' processes; the job completes (or goes) once they have.
-import { MAX_NODES, MAX_TASKS_PER_JOB } from '../quota';
+import { MAX_ENVIRONMENT_VARIABLES, MAX_NODES, MAX_TASKS_PER_JOB } from '../quota';
 import type { BatchJobCreateOptions, BatchTaskCreateOptions } from '../../../shared/azurebatch/types';
 import { BatchHttpError, invalidProperty, missingProperty, notFound } from './batch-http-error';
 import { coreJobOf, type BatchFacade, type Handler } from './facade';
@@ -45,10 +45,21 @@ export function notActive(j: StoredJob): BatchHttpError {
       );
 }
 
+/** The local quota of environment settings per job or task: each is a variable of every process it starts. */
+function checkEnvironmentSettings(v: unknown, name: string): void {
+  if (Array.isArray(v) && v.length > MAX_ENVIRONMENT_VARIABLES)
+    throw invalidProperty(
+      name,
+      `expected at most ${MAX_ENVIRONMENT_VARIABLES} settings (the local engine's quota), got ${v.length}`,
+    );
+}
+
 const addJob: Handler = (f, r) => {
   const b = record(r.body, 'job') as BatchJobCreateOptions;
   const id = checkId(b.id);
   checkJobSpec(b);
+  checkEnvironmentSettings(b.commonEnvironmentSettings, 'commonEnvironmentSettings');
+  checkEnvironmentSettings(b.jobPreparationTask?.environmentSettings, 'jobPreparationTask.environmentSettings');
   if (!b.poolInfo?.poolId) {
     throw b.poolInfo?.autoPoolSpecification
       ? invalidProperty(
@@ -132,6 +143,7 @@ export function addTaskTo(f: BatchFacade, j: StoredJob, body: unknown): StoredTa
   const id = checkId(b.id);
   if (typeof b.commandLine !== 'string' || !b.commandLine.trim()) throw missingProperty('commandLine');
   checkTaskSpec(b);
+  checkEnvironmentSettings(b.environmentSettings, 'environmentSettings');
   checkResourceFiles(b.resourceFiles, 'resourceFiles');
   const n = b.multiInstanceSettings?.numberOfInstances;
   if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > MAX_NODES)) {

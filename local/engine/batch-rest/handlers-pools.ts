@@ -30,6 +30,22 @@ function count(body: Record<string, unknown>, name: string): number | undefined 
   return v as number;
 }
 
+/**
+ * A pool's target: dedicated plus low-priority nodes, each and together within the local quota per pool (a
+ * resize to 100 + 100 was 200 nodes).
+ */
+function target(body: Record<string, unknown>): { dedicated: number; low: number } {
+  const dedicated = count(body, 'targetDedicatedNodes') ?? 0;
+  const low = count(body, 'targetLowPriorityNodes') ?? 0;
+  if (dedicated + low > MAX_NODES)
+    throw invalidProperty(
+      'targetLowPriorityNodes',
+      `expected targetDedicatedNodes + targetLowPriorityNodes at most ${MAX_NODES} ` +
+        `(the local engine's quota per pool), got ${dedicated} + ${low}`,
+    );
+  return { dedicated, low };
+}
+
 const DEALLOCATION: Record<string, DeallocationOption> = {
   requeue: 'requeue',
   terminate: 'terminate',
@@ -85,8 +101,7 @@ const addPool: Handler = (f, r) => {
   if (typeof b.vmSize !== 'string') throw missingProperty('vmSize');
   if (f.core.state.cluster(clusterKey(f, id)))
     throw new BatchHttpError(409, 'PoolExists', 'The specified pool already exists.', [{ key: 'PoolId', value: id }]);
-  const dedicated = count(b, 'targetDedicatedNodes') ?? 0;
-  const low = count(b, 'targetLowPriorityNodes') ?? 0;
+  const { dedicated, low } = target(b);
   const auto = b.enableAutoScale === true;
   const spec = checkPoolSpec(b);
   const scaleSettings = auto
@@ -123,11 +138,11 @@ const resize: Handler = (f, r) => {
     );
   }
   const b = record(r.body, 'resizeOptions') as PoolResizeOptions & Record<string, unknown>;
-  const target = (count(b, 'targetDedicatedNodes') ?? 0) + (count(b, 'targetLowPriorityNodes') ?? 0);
+  const { dedicated, low } = target(b);
   const option = b.nodeDeallocationOption === undefined ? 'requeue' : DEALLOCATION[String(b.nodeDeallocationOption)];
   if (!option)
     throw invalidProperty('nodeDeallocationOption', 'expected requeue, terminate, taskcompletion or retaineddata');
-  updateScale(f.core, c, { manual: { targetNodeCount: target, nodeDeallocationOption: option } });
+  updateScale(f.core, c, { manual: { targetNodeCount: dedicated + low, nodeDeallocationOption: option } });
   touch(f, c.cluster, {});
   return accepted(f, `/pools/${c.cluster}`);
 };

@@ -153,8 +153,8 @@ export interface PageOf<T> {
   nextLink?: string;
 }
 
-/** One page: maxresults (1..1000, default 1000) from $skiptoken; the next link repeats the query. */
-export function page<T>(items: T[], url: URL, baseUrl: string): PageOf<T> {
+/** The window a list request asks for: $skiptoken (from) and maxresults (1..1000, default 1000). */
+export function pageWindow(url: URL): { skip: number; size: number } {
   const max = url.searchParams.get('maxresults');
   const size = max === null ? 1000 : Number(max);
   if (!Number.isInteger(size) || size < 1 || size > 1000) {
@@ -169,7 +169,12 @@ export function page<T>(items: T[], url: URL, baseUrl: string): PageOf<T> {
       ],
     );
   }
-  const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+  return { skip: Number(url.searchParams.get('$skiptoken') ?? 0) || 0, size };
+}
+
+/** One page of `items` (pageWindow); the next link repeats the query. */
+export function page<T>(items: T[], url: URL, baseUrl: string): PageOf<T> {
+  const { skip, size } = pageWindow(url);
   const slice = items.slice(skip, skip + size);
   if (skip + size >= items.length) return { items: slice };
   const next = new URL(url.pathname + url.search, baseUrl);

@@ -1,7 +1,11 @@
 // listOutputFiles: the entries of a job's output directory (or 'stdouterr'), with expiring download URLs on the
 // Files endpoint for files that live on a mounted file share. Files elsewhere (blob containers, file servers,
 // the job's temp dir) are listed without a downloadUrl: the service could not hand out a share URL for them.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+// A page is read with an async, paged readdir (opendir) and stops one entry past its end: a directory of
+// 700,000 files never sits in memory nor blocks the event loop (readdirSync of it held it 2.5 s). Pages follow
+// the directory's own order (sorted within a page): a sort over all names would need them all.
+import { realpathSync, statSync } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Core } from './core';
 import { EngineError } from './errors';
@@ -87,15 +91,28 @@ function sharePath(core: Core, file: string): string | undefined {
   return rel.length >= 3 ? rel.join('/') : undefined;
 }
 
-export function listOutputFiles(
+/** The names from `offset` on, at most `max`, and whether more follow; the directory is read in batches. */
+async function namesPage(dir: string, offset: number, max: number): Promise<{ page: string[]; more: boolean }> {
+  const page: string[] = [];
+  let seen = 0;
+  // A for-await over the Dir closes it when the loop ends or breaks.
+  for await (const e of await opendir(dir, { bufferSize: 256 })) {
+    if (seen++ < offset) continue;
+    if (page.length === max) return { page: page.sort(), more: true };
+    page.push(e.name);
+  }
+  return { page: page.sort(), more: false };
+}
+
+export async function listOutputFiles(
   core: Core,
   k: JobKey,
   o: OutputListOptions,
-): { entries: OutputEntry[]; nextOffset?: number } {
+): Promise<{ entries: OutputEntry[]; nextOffset?: number }> {
   const { dir, baseReal } = inside(outputRoot(core, k, o.outputDirectoryId), o.directory);
-  let names: string[];
+  let listed: { page: string[]; more: boolean };
   try {
-    names = readdirSync(dir).sort();
+    listed = await namesPage(dir, o.offset, o.maxResults);
   } catch {
     throw new EngineError(
       'notFound',
@@ -103,7 +120,7 @@ export function listOutputFiles(
       `The directory '${o.directory ?? '.'}' does not exist in output directory '${o.outputDirectoryId}'.`,
     );
   }
-  const page = names.slice(o.offset, o.offset + o.maxResults);
+  const { page, more } = listed;
   const expiresAt = new Date(core.now() + o.linkExpiryInMinutes * 60_000);
   const entries: OutputEntry[] = [];
   for (const name of page) {
@@ -129,6 +146,5 @@ export function listOutputFiles(
       lastModified: st.mtimeMs,
     });
   }
-  const next = o.offset + o.maxResults;
-  return { entries, ...(next < names.length ? { nextOffset: next } : {}) };
+  return { entries, ...(more ? { nextOffset: o.offset + o.maxResults } : {}) };
 }

@@ -66,7 +66,7 @@ export const jobRoutes: Route[] = [
     (method): Route => ({
       method,
       template: `${J}/{jobName}/listOutputFiles`,
-      handler: (ctx) => {
+      handler: async (ctx) => {
         const outputDirectoryId = ctx.query.get('outputdirectoryid');
         if (!outputDirectoryId) {
           throw new ArmHttpError(
@@ -77,7 +77,7 @@ export const jobRoutes: Route[] = [
           );
         }
         const { offset, max } = pageWindow(ctx);
-        const { entries, nextOffset } = listOutputFiles(ctx.core, jobKey(ctx), {
+        const { entries, nextOffset } = await listOutputFiles(ctx.core, jobKey(ctx), {
           outputDirectoryId,
           directory: ctx.query.get('directory'),
           linkExpiryInMinutes: intQuery(ctx, 'linkexpiryinminutes', 60, 5, 600),

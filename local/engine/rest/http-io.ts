@@ -10,14 +10,18 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../quota';
+import { MAX_JOB_BODY_BYTES, MAX_JSON_DEPTH, nestedDeeperThan } from '../quota';
 
 const MAX_BODY = 4 * 1024 * 1024;
 
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** A job PUT (Batch AI's …/experiments/{e}/jobs/{j}, Azure ML's …/jobs/{j}) gets the smaller limit. */
+const JOB_PATH = /\/jobs\/[^/]+$/i;
+
+export async function readJsonBody(req: IncomingMessage, path: string): Promise<unknown> {
+  const max = JOB_PATH.test(path) ? MAX_JOB_BODY_BYTES : MAX_BODY;
   const tooLarge = () =>
-    new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
-  const text = (await readBodyText(req, MAX_BODY, tooLarge)).trim();
+    new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${max} bytes.`);
+  const text = (await readBodyText(req, max, tooLarge)).trim();
   if (!text) return undefined;
   if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new ArmHttpError(

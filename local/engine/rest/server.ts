@@ -116,7 +116,8 @@ export async function startArmServer(
         'InvalidResourceType',
         `No Microsoft.BatchAI ${API_VERSION} resource answers at ${path}.`,
       );
-    const body = method === 'PUT' || method === 'PATCH' || method === 'POST' ? await readJsonBody(req) : undefined;
+    const body =
+      method === 'PUT' || method === 'PATCH' || method === 'POST' ? await readJsonBody(req, path) : undefined;
     const ctx: RequestCtx = { core, ops, params: m.params, query, body, baseUrl, path };
     return m.route.handler(ctx);
   }

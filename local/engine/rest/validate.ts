@@ -2,7 +2,7 @@
 // expected, as the service's InvalidRequestContent answers did. Unknown properties are ignored (ARM did too).
 import { definitions, type SchemaNode } from './request-schema';
 import { ArmHttpError } from './arm-error';
-import { INTEGER_LIMITS } from './limits';
+import { ARRAY_LIMITS, INTEGER_LIMITS } from './limits';
 
 function resolve(node: SchemaNode): Exclude<SchemaNode, string> {
   if (typeof node !== 'string') return node;
@@ -54,6 +54,11 @@ function check(value: unknown, node: SchemaNode, path: string): void {
       return;
     case 'array':
       if (!Array.isArray(value)) throw bad(path, `must be an array, got ${typeName(value)}`);
+      {
+        const max = ARRAY_LIMITS[path.slice(path.lastIndexOf('.') + 1)];
+        if (max !== undefined && value.length > max)
+          throw bad(path, `must have at most ${max} items, got ${value.length} (the local engine's limit)`);
+      }
       value.forEach((item, i) => check(item, s.items ?? { t: 'string' }, `${path}[${i}]`));
       return;
     case 'map':
