@@ -78,6 +78,9 @@ export interface ChaosLab {
 export interface IdleChaosResult {
   seed: number;
   diedAt?: string;
+  /** A job ran on the cluster right after the kill; scale requests made by the passes that followed it. */
+  busy: boolean;
+  scalesWhileBusy: number;
   /** Idle warnings and "scaled to zero" cards the run's cluster got, and scale requests that reached the service. */
   warnings: number;
   scaledCards: number;
@@ -112,6 +115,12 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     backend === 'azurebatch'
       ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
       : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
+
+  /** A job that ran on the cluster and ended just now (the engine's clock: after the idle passes' simulated start). */
+  const seedClusterJob = (cluster: string): Promise<void> =>
+    backend === 'azurebatch'
+      ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(1, [cluster], `busy-${cluster}`))
+      : stack.engine.seedFinishedJobs({ ...WS, experiment: `busy-${cluster}`, subscriptionId: SUB }, 1, { cluster });
 
   // Below the faults: the scale requests that reached the service, per cluster.
   const scales = new Map<string, number>();
@@ -334,23 +343,34 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     };
     const plan = new FaultPlan({ seed, kill });
     let host = await startHost(plan, channel);
+    // In half the runs a job runs on the cluster right after the kill: the cluster got busy, so a scale-down the
+    // dead host had not requested yet must not happen (its intent is dropped), and one it had requested owes its card.
+    const busy = draw(seed, 'idle busy') < 0.5;
+    let scalesAtKill: number | undefined;
     // The warning at 31 min idle, the scale-down 11 min later (the grace period), as test/idle/idle-flow.test.ts.
     for (const at of [31, 42]) {
       try {
         await host.plan.phase('idle', () => host.idle.tick(new Date(t0 + at * 60_000)));
       } catch (e) {
         if (!(e instanceof HostDied)) throw e;
+        scalesAtKill = scales.get(cluster) ?? 0;
+        if (busy) await seedClusterJob(cluster);
         host = await startHost(new FaultPlan({ seed }), channel);
       }
     }
     // Simulated time has passed the markers' lease (10 min of the store's own clock): claims a dead host left
     // pending are taken over, as they would be by then.
     const clean = await startHost(new FaultPlan({ seed }), channel, 0);
-    for (const at of [42, 43, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
+    await clean.idle.tick(new Date(t0 + 43 * 60_000));
+    const scalesWhileBusy = busy && scalesAtKill !== undefined ? (scales.get(cluster) ?? 0) - scalesAtKill : 0;
+    // A busy cluster idles again from its job's end: warned, then scaled down after the grace period.
+    for (const at of [44, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
     const end = await stack.client.getCluster(ref);
     return {
       seed,
       ...(plan.diedAt ? { diedAt: plan.diedAt } : {}),
+      busy,
+      scalesWhileBusy,
       warnings: cards.warnings,
       scaledCards: cards.scaled,
       scaleCalls: scales.get(cluster) ?? 0,
