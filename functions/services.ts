@@ -61,6 +61,8 @@ export async function createServices(
       sender,
       logs: config.logs,
       log,
+      // After host.json's visibilityTimeout, as a retry of the message would come.
+      requeue: { queue: backend.events, delaySeconds: 10 },
       ...(botServices.deps.progressWatches ? { progressWatches: botServices.deps.progressWatches } : {}),
     }),
     idle: createIdleScaleDown({

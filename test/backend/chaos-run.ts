@@ -141,12 +141,8 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       storage: { tablePolicies: [faultyTablePolicy(plan)], ...(markerLeaseMs === undefined ? {} : { markerLeaseMs }) },
       log: quiet,
     });
-    const poller = createPoller({
-      compute: s.compute,
-      workspaces: [WS],
-      stores: { ...s.backend, events: faultyEvents(s.backend.events, plan) },
-      log: quiet,
-    });
+    const events = faultyEvents(s.backend.events, plan);
+    const poller = createPoller({ compute: s.compute, workspaces: [WS], stores: { ...s.backend, events }, log: quiet });
     // One card per alert (no digest), so that every card names its job and duplicates can be counted.
     const notifier = createNotifier({
       stores: s.stores,
@@ -157,6 +153,8 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       logs: s.config.logs,
       log: quiet,
       digestThreshold: Number.POSITIVE_INFINITY,
+      requeue: { queue: events, delaySeconds: 0 },
+      transientPauseMs: 0,
     });
     return { plan, poller, notifier, idle: s.idle };
   }
@@ -171,7 +169,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       if (!items.length) return;
       for (const m of items) {
         try {
-          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64')));
+          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64'), m));
           await queue.deleteMessage(m.messageId, m.popReceipt);
         } catch (e) {
           if (!(e instanceof HostDied) && m.dequeueCount >= MAX_DEQUEUE) {

@@ -64,7 +64,13 @@ export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
   return {
     async send(conv, view) {
       const { fault, dieAfter } = plan.enter('chat.send', conv.conversationId);
-      const failure = fault && new Error(`Injected fault on send: ${fault}`);
+      // As the connector's client throws: a RestError with the answer's status, or the transport's code.
+      const failure =
+        fault &&
+        new RestError(`Injected fault on send: ${fault}`, {
+          statusCode: STATUS[fault] ?? 0,
+          ...(STATUS[fault] ? {} : { code: fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT' }),
+        });
       if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
       const result = await sender.send(conv, view);
       if (dieAfter) plan.die('chat.send');
@@ -74,16 +80,20 @@ export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
   };
 }
 
-/** The enqueue of a tick's batch: a fault fails it before the message is sent. */
+/** The enqueue of a tick's batch, or of a message again: a fault fails it before the message is sent. */
 export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
+  const send = async <T>(point: string, key: string, call: () => Promise<T>): Promise<T> => {
+    const { fault, dieAfter } = plan.enter(point, key);
+    if (fault) throw new RestError(`Injected fault on ${point}: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
+    const result = await call();
+    if (dieAfter) plan.die(point);
+    return result;
+  };
   return {
-    async enqueue(workspace, evs, tickAt) {
-      const { fault, dieAfter } = plan.enter('queue.enqueue', workspace.workspace);
-      if (fault) throw new RestError(`Injected fault on enqueue: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
-      const ref = await events.enqueue(workspace, evs, tickAt);
-      if (dieAfter) plan.die('queue.enqueue');
-      return ref;
-    },
+    enqueue: (workspace, evs, tickAt) =>
+      send('queue.enqueue', workspace.workspace, () => events.enqueue(workspace, evs, tickAt)),
+    requeue: (message, delay) =>
+      send('queue.requeue', message.workspace.workspace, () => events.requeue(message, delay)),
   };
 }
 
@@ -116,7 +126,9 @@ export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
       const response = await next(request);
       if (dieAfter) plan.die(`table.${request.method}`);
       if (fault === 'truncated') {
+        // As the SDK's deserializer reports a body it cannot parse.
         throw new RestError('Unexpected end of JSON input (injected truncated body)', {
+          code: 'PARSE_ERROR',
           statusCode: response.status,
           request,
         });
