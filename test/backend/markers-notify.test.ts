@@ -81,7 +81,7 @@ test('refused 250-event digest: released in batch; retry claims, sends once, mar
   expect(digests()).toHaveLength(1);
 });
 
-test('a retry that sends some and fails on the rest enqueues the message again; a first try is left to the queue', async () => {
+test('a retry that sends some, then fails, enqueues the message again; a first try is left to the queue', async () => {
   const requeued: EventsMessage[] = [];
   let sends = 0;
   const notifier = createNotifier({
