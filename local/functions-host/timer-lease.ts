@@ -24,8 +24,12 @@ export interface LeaseOptions {
 export interface TimerLease {
   /** This instance holds the lease now: its timer may run. */
   held(): boolean;
+  /** Renews or tries to take the lease now (not waiting for the next renewal or try); resolves with held(). */
+  refresh(): Promise<boolean>;
   /** Stops renewing and trying; releases the lease if held. */
   stop(): Promise<void>;
+  /** Stops renewing and trying, as a process that died: the lease stays until it expires. */
+  abandon(): void;
 }
 
 const isStatus = (e: unknown, status: number) => (e as { statusCode?: number } | undefined)?.statusCode === status;
@@ -83,11 +87,22 @@ export async function startTimerLease(functionName: string, opts: LeaseOptions):
   current = step();
   await current;
 
+  const halt = () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
   return {
     held: () => holding && !stopped,
-    async stop() {
-      stopped = true;
+    async refresh() {
+      await current;
       if (timer) clearTimeout(timer);
+      current = step();
+      await current;
+      return holding && !stopped;
+    },
+    abandon: halt,
+    async stop() {
+      halt();
       await current; // a try under way may take the lease: released below
       if (!holding) return;
       holding = false;
