@@ -77,6 +77,7 @@ export async function createServices(
     // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
     approvalExpiry: createApprovalExpiry({
       stores,
+      compute,
       sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) },
       log,
     }),

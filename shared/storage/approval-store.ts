@@ -15,6 +15,8 @@ export interface ApprovalStore {
   replace(a: Approval, etag: string): Promise<string | undefined>;
   /** Pending requests whose expiry is at or before `now`. */
   due(now: Date): Promise<Array<Versioned<Approval>>>;
+  /** Requests approved and not yet finished (executed or failed): running now, or cut off by a dead host. */
+  approved(): Promise<Array<Versioned<Approval>>>;
 }
 
 const PK = 'approval';
@@ -82,6 +84,12 @@ export function approvalStore(table: TableClient): ApprovalStore {
     async due(now) {
       const out: Array<Versioned<Approval>> = [];
       const filter = odata`PartitionKey eq ${PK} and state eq 'pending' and expiresAt le ${now.toISOString()}`;
+      for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) out.push(toVersioned(e));
+      return out;
+    },
+    async approved() {
+      const out: Array<Versioned<Approval>> = [];
+      const filter = odata`PartitionKey eq ${PK} and state eq 'approved'`;
       for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) out.push(toVersioned(e));
       return out;
     },

@@ -22,6 +22,15 @@ function computeFault(port: ComputePort, fault: FaultKind): Error {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** Makes the call; a kill that lands after it does so whatever the call's answer (an error answer too). */
+async function after<T>(plan: FaultPlan, dieAfter: boolean | undefined, point: string, call: () => Promise<T>) {
+  try {
+    return await call();
+  } finally {
+    if (dieAfter) plan.die(point);
+  }
+}
+
 /** Every method of the port asks the plan first; listings ask when their first page is read. */
 export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
   const wrapped = {} as Record<string, unknown>;
@@ -47,9 +56,7 @@ export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
       wrapped[name] = async (...args: unknown[]) => {
         const { fault, dieAfter } = plan.enter(`compute.${name}`, JSON.stringify(args));
         if (fault) throw computeFault(port, fault);
-        const result = await fn.apply(port, args);
-        if (dieAfter) plan.die(`compute.${name}`);
-        return result;
+        return after(plan, dieAfter, `compute.${name}`, () => fn.apply(port, args) as Promise<unknown>);
       };
     }
   }
@@ -72,8 +79,7 @@ export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
           ...(STATUS[fault] ? {} : { code: fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT' }),
         });
       if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
-      const result = await sender.send(conv, view);
-      if (dieAfter) plan.die('chat.send');
+      const result = await after(plan, dieAfter, 'chat.send', () => sender.send(conv, view));
       if (failure) throw failure;
       return result;
     },
@@ -85,9 +91,7 @@ export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
   const send = async <T>(point: string, key: string, call: () => Promise<T>): Promise<T> => {
     const { fault, dieAfter } = plan.enter(point, key);
     if (fault) throw new RestError(`Injected fault on ${point}: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
-    const result = await call();
-    if (dieAfter) plan.die(point);
-    return result;
+    return after(plan, dieAfter, point, call);
   };
   return {
     enqueue: (workspace, evs, tickAt) =>
@@ -123,8 +127,7 @@ export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
       }
       if (fault === 'reset') throw new RestError('socket hang up (injected)', { code: 'ECONNRESET', request });
       if (fault === 'timeout') throw new RestError('request timed out (injected)', { code: 'ETIMEDOUT', request });
-      const response = await next(request);
-      if (dieAfter) plan.die(`table.${request.method}`);
+      const response = await after(plan, dieAfter, `table.${request.method}`, () => next(request));
       if (fault === 'truncated') {
         // As the SDK's deserializer reports a body it cannot parse.
         throw new RestError('Unexpected end of JSON input (injected truncated body)', {
