@@ -2,7 +2,8 @@
 // tick or a notify batch while job transitions happen, then restarted on the same storage), fault runs (20% of
 // compute, Table, queue and chat calls failing) against a fault-free run of the same seed, idle crash runs and
 // two-instance runs. Prints the seed: CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS
-// size it (default 100 × 100), CHAOS_IDLE_RUNS (20) and CHAOS_TWO_RUNS (10) the others.
+// size it (default 100 × 100), CHAOS_IDLE_RUNS (20) and CHAOS_TWO_RUNS (10) the others; CHAOS_BACKENDS picks
+// backends.
 import { startChaosLab, type ChaosLab, type ChaosOptions, type ChaosResult } from '../test/backend/chaos-run';
 import type { ComputeBackend } from '../shared/compute/model';
 import { record } from './report';
@@ -42,7 +43,9 @@ export async function benchChaos(): Promise<void> {
     `chaos seed ${seed} (CHAOS_SEED=${seed} replays it): ${runs} crash runs × ${transitions} transitions, ` +
       `${idleRuns} idle crash runs, ${twoRuns} two-instance runs`,
   );
-  for (const backend of BACKENDS) {
+  // CHAOS_BACKENDS=azureml,azurebatch runs only those (one process per backend, side by side).
+  const only = process.env.CHAOS_BACKENDS?.split(',');
+  for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
     const lab = await startChaosLab(backend);
     try {
       // Fault runs first, while the workspace has few experiments: a tick fails whole when one of its listings

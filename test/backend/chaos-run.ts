@@ -546,11 +546,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       const at = idleAt.get(i);
       if (at !== undefined) await timer('idle', (h) => h.idle.tick(new Date(t0 + at * 60_000)));
     }
-    for (const inst of instances) {
-      inst.poll.abandon();
-      inst.idle.abandon();
-      await Promise.all([inst.poll.stop(), inst.idle.stop()]);
-    }
+    for (const inst of instances) await Promise.all([inst.poll.stop(), inst.idle.stop()]);
     // Then one fault-free instance, past the markers' lease, until nothing is left.
     const clean = await startHost(new FaultPlan({ seed: opts.seed }), channel, 0);
     for (const text of poison.texts) await stack.queue.sendMessage(text);
