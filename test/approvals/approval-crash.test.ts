@@ -100,7 +100,6 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (ba
       conversation: c,
       diedAt: plan.diedAt,
       steps: plan.trace.length,
-      trace: plan.trace.join(' / '),
       runs: executions - counted,
       state: row.state,
       error: row.error,
@@ -138,7 +137,6 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('on %s', (ba
         }
         // Killed before the approve was written: still pending, nothing ran (Bob may approve again).
         if (r.state === 'pending') expect(r.runs).toBe(0);
-        console.log('STEP', seed, step, r.diedAt, r.state, r.runs, r.settled, r.trace);
         outcomes.add(`${r.state}${r.settled ? ' (settled by the later pass)' : ''}`);
         if (r.diedAt?.endsWith('/end')) break; // past its last call
       }
