@@ -101,6 +101,7 @@ export async function benchAlertLatency(): Promise<void> {
             trace.batches.set(m.batchId, { enqueuedAt: Date.now(), tickStart, jobs });
             return m;
           },
+          requeue: (message, delaySeconds) => services.backend.events.requeue(message, delaySeconds),
         },
       },
       log: () => {},

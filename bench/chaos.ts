@@ -1,7 +1,9 @@
 // `npm run bench -- chaos`: on each backend, seeded crash runs (the functions host killed at a step of a poll
-// tick or a notify batch while job transitions happen, then restarted on the same storage) and fault runs (20%
-// of compute, Table, queue and chat calls failing) against a fault-free run of the same seed. Prints the seed:
-// CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 20 × 100).
+// tick or a notify batch while job transitions happen, then restarted on the same storage), fault runs (20% of
+// compute, Table, queue and chat calls failing) against a fault-free run of the same seed, idle crash runs and
+// two-instance runs. Prints the seed: CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS
+// size it (default 100 × 100), CHAOS_IDLE_RUNS (20) and CHAOS_TWO_RUNS (10) the others; CHAOS_BACKENDS picks
+// backends.
 import { startChaosLab, type ChaosLab, type ChaosOptions, type ChaosResult } from '../test/backend/chaos-run';
 import type { ComputeBackend } from '../shared/compute/model';
 import { record } from './report';
@@ -11,7 +13,11 @@ const FAULT_RUNS = 3;
 const RUN_LIMIT_MS = 120_000;
 
 /** A run that does not end in time fails the bench with its seed, rather than hanging it. */
-async function bounded(lab: ChaosLab, opts: ChaosOptions): Promise<ChaosResult> {
+async function bounded<T = ChaosResult>(
+  lab: ChaosLab,
+  opts: ChaosOptions,
+  run: () => Promise<T> = () => lab.run(opts) as Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -20,7 +26,7 @@ async function bounded(lab: ChaosLab, opts: ChaosOptions): Promise<ChaosResult> 
     );
   });
   try {
-    return await Promise.race([lab.run(opts), limit]);
+    return await Promise.race([run(), limit]);
   } finally {
     clearTimeout(timer);
   }
@@ -28,11 +34,18 @@ async function bounded(lab: ChaosLab, opts: ChaosOptions): Promise<ChaosResult> 
 
 export async function benchChaos(): Promise<void> {
   const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e6));
-  const runs = Number(process.env.CHAOS_RUNS ?? 20);
+  const runs = Number(process.env.CHAOS_RUNS ?? 100);
+  const idleRuns = Number(process.env.CHAOS_IDLE_RUNS ?? 20);
+  const twoRuns = Number(process.env.CHAOS_TWO_RUNS ?? 10);
   const transitions = Number(process.env.CHAOS_TRANSITIONS ?? 100);
   const steps = 10;
-  console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays it): ${runs} crash runs × ${transitions} transitions`);
-  for (const backend of BACKENDS) {
+  console.log(
+    `chaos seed ${seed} (CHAOS_SEED=${seed} replays it): ${runs} crash runs × ${transitions} transitions, ` +
+      `${idleRuns} idle crash runs, ${twoRuns} two-instance runs`,
+  );
+  // CHAOS_BACKENDS=azureml,azurebatch runs only those (one process per backend, side by side).
+  const only = process.env.CHAOS_BACKENDS?.split(',');
+  for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
     const lab = await startChaosLab(backend);
     try {
       // Fault runs first, while the workspace has few experiments: a tick fails whole when one of its listings
@@ -44,6 +57,7 @@ export async function benchChaos(): Promise<void> {
       let faultOutside = 0;
       let ambiguous = 0;
       let faultPoisoned = 0;
+      const poisonErrors: string[] = [];
       let late = 0;
       for (let i = 0; i < FAULT_RUNS; i++) {
         const clean = await bounded(lab, { seed: seed + i, transitions, steps });
@@ -55,6 +69,7 @@ export async function benchChaos(): Promise<void> {
         faultOutside += faulty.duplicatesOutsideWindow;
         ambiguous += faulty.ambiguousSends;
         faultPoisoned += faulty.poisoned;
+        poisonErrors.push(...faulty.poisonErrors);
         late += faulty.leftForCleanHost;
       }
       record({ name: `chaos ${backend}: 20% fault runs converged`, value: converged, unit: `of ${FAULT_RUNS}` });
@@ -77,7 +92,7 @@ export async function benchChaos(): Promise<void> {
         name: `chaos ${backend}: fault runs poisoned`,
         value: faultPoisoned,
         unit: 'messages',
-        note: 'then replayed from the poison queue',
+        note: poisonErrors.length ? `then replayed; first: ${poisonErrors[0]!.slice(0, 160)}` : 'none',
       });
       let lost = 0;
       let duplicates = 0;
@@ -113,25 +128,87 @@ export async function benchChaos(): Promise<void> {
       record({ name: `chaos ${backend}: poisoned messages`, value: poisoned, unit: 'messages' });
       record({ name: `chaos ${backend}: time per crash run`, value: Math.round(perRun), unit: 'ms' });
 
-      const idle = { kills: 0, doubleWarnings: 0, doubleScales: 0, notScaled: 0, cardsLost: 0 };
-      for (let i = 0; i < runs; i++) {
+      const idle = { kills: 0, busy: 0, scalesWhileBusy: 0, doubleScales: 0, notScaled: 0, cardsLost: 0, extra: 0 };
+      for (let i = 0; i < idleRuns; i++) {
         const r = await lab.runIdle(seed + i);
         if (r.diedAt) idle.kills++;
-        idle.doubleWarnings += Math.max(0, r.warnings - 1);
+        if (r.busy) idle.busy++;
+        idle.scalesWhileBusy += r.scalesWhileBusy;
+        // One warning per idle period: two when the cluster got busy after the kill (a new period began).
+        idle.extra += Math.max(0, r.warnings - (r.busy ? 2 : 1));
         idle.doubleScales += Math.max(0, r.scaleCalls - 1);
         if (r.target !== 0) idle.notScaled++;
         if (r.scaledCards === 0) idle.cardsLost++;
       }
-      record({ name: `chaos ${backend}: idle crash runs (1 kill each)`, value: idle.kills, unit: 'runs' });
+      record({
+        name: `chaos ${backend}: idle crash runs (1 kill each)`,
+        value: idle.kills,
+        unit: 'runs',
+        note: `${idle.busy} with the cluster busy after the kill`,
+      });
       record({ name: `chaos ${backend}: idle scale-downs executed twice`, value: idle.doubleScales, unit: 'clusters' });
+      record({
+        name: `chaos ${backend}: idle scale-downs of a busy cluster`,
+        value: idle.scalesWhileBusy,
+        unit: 'clusters',
+      });
       record({ name: `chaos ${backend}: idle clusters not scaled down`, value: idle.notScaled, unit: 'clusters' });
-      record({ name: `chaos ${backend}: idle warnings sent twice`, value: idle.doubleWarnings, unit: 'cards' });
+      record({ name: `chaos ${backend}: idle warnings sent twice`, value: idle.extra, unit: 'cards' });
       record({
         name: `chaos ${backend}: idle "scaled to zero" cards lost`,
         value: idle.cardsLost,
         unit: 'cards',
-        note: 'killed between the scale request and its card',
+        note: 'an intent before the scale request; a later pass sends the card',
       });
+
+      const two = { kills: 0, lost: 0, duplicates: 0, outside: 0, worst: 0, warnings: 0, scales: 0, cards: 0 };
+      const twoMore = { bothHeld: 0, poisoned: 0, takeovers: 0 };
+      for (let i = 0; i < twoRuns; i++) {
+        const r = await bounded(lab, { seed: seed + i, transitions, steps }, () =>
+          lab.runTwo({ seed: seed + i, transitions, steps }),
+        );
+        if (r.diedAt) two.kills++;
+        two.lost += r.lost;
+        two.duplicates += r.duplicates;
+        two.outside += r.duplicatesOutsideWindow;
+        two.worst = Math.max(two.worst, r.duplicates);
+        two.warnings += Math.max(0, r.warnings - 1);
+        two.scales += Math.max(0, r.scaleCalls - 1);
+        if (r.scaledCards !== 1) two.cards++;
+        twoMore.bothHeld += r.timerRuns.both;
+        twoMore.poisoned += r.poisoned;
+        if (r.timerRuns.poll.every((n) => n > 0)) twoMore.takeovers++;
+      }
+      record({
+        name: `chaos ${backend}: two-instance runs (one instance killed)`,
+        value: two.kills,
+        unit: 'runs',
+        note: `of ${twoRuns}; in ${twoMore.takeovers} the other instance took the timers over`,
+      });
+      record({ name: `chaos ${backend}: two-instance alerts lost`, value: two.lost, unit: 'alerts' });
+      record({
+        name: `chaos ${backend}: two-instance duplicate alerts`,
+        value: two.duplicates,
+        unit: 'alerts',
+        note: `${two.outside} outside send-to-mark, at most ${two.worst} per kill`,
+      });
+      record({ name: `chaos ${backend}: two-instance idle warnings sent twice`, value: two.warnings, unit: 'cards' });
+      record({
+        name: `chaos ${backend}: two-instance scale-to-zero executed twice`,
+        value: two.scales,
+        unit: 'clusters',
+      });
+      record({
+        name: `chaos ${backend}: two-instance "scaled to zero" cards not once`,
+        value: two.cards,
+        unit: 'cards',
+      });
+      record({
+        name: `chaos ${backend}: two-instance timer runs on both at once`,
+        value: twoMore.bothHeld,
+        unit: 'runs',
+      });
+      record({ name: `chaos ${backend}: two-instance poisoned messages`, value: twoMore.poisoned, unit: 'messages' });
     } finally {
       await lab.stop();
     }

@@ -1,4 +1,5 @@
-// Timer `expire-approvals`: expires approval requests nobody answered in time (shared/services/approval-expiry.ts).
+// Timer `expire-approvals`: expires approval requests nobody answered in time, and settles approved ones a dead
+// host cut off (shared/services/approval-expiry.ts).
 import type { FunctionDefinition } from './definition';
 import type { Services } from './services';
 
@@ -13,6 +14,7 @@ export function createExpireApprovalsFunction(
       const r = await (await services()).approvalExpiry.run(opts.now?.() ?? new Date());
       if (r.due > 0)
         context.log(`expire-approvals: ${r.expired} of ${r.due} due requests expired, ${r.notified} cards sent`);
+      if (r.settled) context.log(`expire-approvals: ${r.settled} approved requests cut off by a dead host settled`);
     },
   };
 }

@@ -1,7 +1,8 @@
 // Queue trigger on `events`: one message per workspace tick, referencing its stored event batch → alerts, one
 // digest per conversation for a burst (shared/services/notifier.ts). Any failed delivery throws, so the host
 // retries the message (markers keep the retry from repeating what was sent) and moves it to `events-poison`
-// after host.json's maxDequeueCount.
+// after host.json's maxDequeueCount; a retry that sent something before failing enqueues the message again
+// instead (its count starts over), so only tries that made no progress use the message's tries up.
 import type { FunctionDefinition } from './definition';
 import { EVENTS_QUEUE } from '../shared/storage/queue-names';
 import type { Services } from './services';
@@ -13,11 +14,14 @@ export function createNotifyFunction(
     name: 'notify',
     trigger: { type: 'queue', queueName: EVENTS_QUEUE },
     handler: async (message, context) => {
-      const r = await (await services()).notifier.handle(message);
+      const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+      const r = await (await services()).notifier.handle(message, { dequeueCount });
       context.log(
         r.gone
           ? `notify ${r.batchId}: batch already delivered (or past its retention); nothing to send`
-          : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ` +
+          : r.requeued
+            ? `notify ${r.batchId}: ${r.requeued}; enqueued again for the rest`
+            : `notify ${r.batchId}: ${r.events} events, ${r.sent} sent in ${r.cards} cards, ` +
               `${r.alreadySent} already sent or in flight, ${r.conversations} conversations`,
       );
     },

@@ -63,6 +63,8 @@ export async function createServices(
       sender,
       logs: config.logs,
       log,
+      // After host.json's visibilityTimeout, as a retry of the message would come.
+      requeue: { queue: backend.events, delaySeconds: 10 },
       ...(botServices.deps.progressWatches ? { progressWatches: botServices.deps.progressWatches } : {}),
     }),
     idle: createIdleScaleDown({
@@ -77,6 +79,7 @@ export async function createServices(
     // An overridden sender replaces the sending of notices; cards are updated by the bot's own sender.
     approvalExpiry: createApprovalExpiry({
       stores,
+      compute,
       sender: { send: (c, v) => sender.send(c, v), update: (c, id, v) => botServices.deps.sender.update(c, id, v) },
       log,
     }),

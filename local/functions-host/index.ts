@@ -8,6 +8,7 @@ import { queueSettings } from './host-json';
 import { startHttpServer } from './http-server';
 import { InFlight, type HostLog } from './invocation';
 import { startQueueListener, type QueueRunner } from './queue-trigger';
+import { startTimerLease, type LeaseOptions, type TimerLease } from './timer-lease';
 import { startTimer, type TimerRunner } from './timer-trigger';
 
 export { readHostJson } from './host-json';
@@ -23,6 +24,11 @@ export interface FunctionsHostOptions {
   hostJson?: unknown;
   /** The key HTTP functions of authLevel `function` ask for (default: a random one, see FunctionsHost). */
   functionKey?: string;
+  /**
+   * Each timer runs on one instance of the app at a time, through a blob lease as Azure's singleton lock
+   * (timer-lease.ts); needs connectionString. Absent: every timer runs here (one local instance).
+   */
+  timerLease?: Omit<LeaseOptions, 'connectionString' | 'log'>;
   /** Timer name → interval in ms, replacing its schedule (POLL_INTERVAL_SECONDS locally). */
   timerOverrides?: Record<string, number>;
   log?: HostLog;
@@ -58,6 +64,12 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
       throw new InputError('TimerOverrideInvalid', `timerOverrides.${name}=${ms}: expected milliseconds ≥ 10.`);
   }
   const queues = byTrigger(opts.definitions, 'queue');
+  if (opts.timerLease && !opts.connectionString) {
+    throw new InputError(
+      'ConfigMissing',
+      'timerLease needs connectionString (AzureWebJobsStorage), where the locks are.',
+    );
+  }
   if (queues.length > 0 && !opts.connectionString) {
     throw new InputError(
       'ConfigMissing',
@@ -79,10 +91,12 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
   });
   const queueRunners: QueueRunner[] = [];
   const timers: TimerRunner[] = [];
+  const leases: TimerLease[] = [];
   const stopTriggers = () => {
     timers.forEach((t) => t.stop());
     queueRunners.forEach((q) => q.stop());
   };
+  const releaseLeases = () => Promise.allSettled(leases.map((l) => l.stop()));
   try {
     for (const def of queues) {
       queueRunners.push(
@@ -90,10 +104,17 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
       );
     }
     for (const def of byTrigger(opts.definitions, 'timer')) {
-      timers.push(startTimer(def, { overrideMs: opts.timerOverrides?.[def.name], log, inFlight }));
+      const lease =
+        opts.timerLease &&
+        (await startTimerLease(def.name, { ...opts.timerLease, connectionString: opts.connectionString!, log }));
+      if (lease) leases.push(lease);
+      timers.push(
+        startTimer(def, { overrideMs: opts.timerOverrides?.[def.name], log, inFlight, ...(lease ? { lease } : {}) }),
+      );
     }
   } catch (e) {
     stopTriggers();
+    await releaseLeases();
     await http.close();
     throw e;
   }
@@ -107,6 +128,8 @@ export async function startFunctionsHost(opts: FunctionsHostOptions): Promise<Fu
         stopTriggers();
         await http.close();
         await inFlight.drain();
+        // After the running invocations: a timer's run ends before another instance may take it over.
+        await releaseLeases();
       })();
       return stopping;
     },

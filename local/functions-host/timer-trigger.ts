@@ -6,6 +6,7 @@ import type { FunctionDefinition } from '../../functions/definition';
 import { toError } from '../../shared/errors';
 import { createContext, type HostLog, type InFlight } from './invocation';
 import { nextOccurrence, parseSchedule, type Schedule } from './ncrontab';
+import type { TimerLease } from './timer-lease';
 
 type TimerDefinition = Extract<FunctionDefinition, { trigger: { type: 'timer' } }>;
 
@@ -20,7 +21,7 @@ export interface TimerRunner {
 
 export function startTimer(
   def: TimerDefinition,
-  opts: { overrideMs?: number; log: HostLog; inFlight: InFlight },
+  opts: { overrideMs?: number; log: HostLog; inFlight: InFlight; lease?: Pick<TimerLease, 'held'> },
 ): TimerRunner {
   const schedule: Schedule =
     opts.overrideMs !== undefined ? { kind: 'interval', ms: opts.overrideMs } : parseSchedule(def.trigger.schedule);
@@ -39,6 +40,8 @@ export function startTimer(
 
   const fire = async (slot: Date) => {
     if (stopped) return;
+    // Another instance holds the timer's lease (timer-lease.ts): it runs this slot, this instance does not.
+    if (opts.lease && !opts.lease.held()) return plan(nextOccurrence(schedule, new Date()));
     const startedAt = new Date();
     const next = nextOccurrence(schedule, slot);
     const timer: Timer = {

@@ -175,6 +175,22 @@ export function finish(a: Approval, outcome: { ok: true } | { ok: false; error: 
   return next;
 }
 
+/**
+ * An approved request whose run was cut off (the host died after `approved` was written, before the outcome was):
+ * no one runs it again (at most once), so a later pass settles it by what it finds. `done`: the cluster has the
+ * requested scale, or the job exists; `not-run`: it has not, so nothing was changed.
+ */
+export function settleInterrupted(a: Approval, found: 'done' | 'not-run', now: Date): Approval | undefined {
+  if (a.state !== 'approved') return undefined;
+  return finish(
+    a,
+    found === 'done'
+      ? { ok: true }
+      : { ok: false, error: 'the service stopped before carrying it out, and nothing was changed. Ask again.' },
+    now,
+  );
+}
+
 /** "2024-05-01 14:02 UTC": a time a person reads on a card. */
 export function shortTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;

@@ -14,8 +14,16 @@ export interface ClusterPolicy {
   /** When the last warning went out, and for which idle period (its idleSince). */
   warnedAt?: string;
   warnedFor?: string;
+  /** The scale-down intent, written before the scale request: when, and for which idle period. */
   scaledAt?: string;
   scaledFor?: string;
+  /** The nodes it held then (a number, as text): what a card sent later offers to resize back to. */
+  scaledFrom?: string;
+  /**
+   * The idle period whose scale-down is settled: its "scaled to zero" card went out everywhere, or it never
+   * happened (the cluster got busy before the scale request). Behind `scaledFor`: an intent a later pass completes.
+   */
+  scaleSettledFor?: string;
 }
 
 export interface IdleInput {
@@ -46,6 +54,28 @@ function later(a: string | undefined, b: string | undefined): string | undefined
 /** Latest of several ISO times (empty strings and absent values ignored). */
 export function latest(times: Array<string | undefined>): string | undefined {
   return times.reduce<string | undefined>((acc, t) => later(acc, t || undefined), undefined);
+}
+
+/** The cluster's scale settings already give its nodes back (manual target 0, or auto-scale with minimum 0). */
+export const scaledToZero = (scale: ScaleMode): boolean =>
+  scale.mode === 'manual' ? scale.targetNodeCount === 0 : scale.min === 0;
+
+/**
+ * A scale-down whose card is owed: the intent was written (the scale request may have gone out, and the host died
+ * before the card, or a send failed) and not settled. `card`: the cluster is at zero, so the card goes out now;
+ * `drop`: the cluster is not at zero and this pass does not scale it for that idle period (it got busy, or
+ * someone kept it up): the scale never happened, and no card is owed.
+ */
+export function owedScaleCard(
+  policy: ClusterPolicy,
+  scale: ScaleMode,
+  decision: IdleDecision,
+): { action: 'card' | 'drop'; idleSince: string } | undefined {
+  const idleSince = policy.scaledFor;
+  if (!idleSince || policy.scaleSettledFor === idleSince) return undefined;
+  if (scaledToZero(scale)) return { action: 'card', idleSince };
+  if (decision.action === 'scale' && decision.idleSince === idleSince) return undefined;
+  return { action: 'drop', idleSince };
 }
 
 /** What scaling to zero means for this cluster, or why it does not apply. */

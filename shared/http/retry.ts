@@ -33,6 +33,18 @@ function isTransientError(e: unknown): boolean {
   return isRestError(e) && e.response === undefined && e.code !== undefined && TRANSIENT_CODES.has(e.code);
 }
 
+/**
+ * A failure that trying again may mend, from whichever client threw it: an error answer with a retryable status
+ * (a RestError's statusCode, a ComputeError's status), a dropped connection, or an answer cut short (JSON that
+ * ends early).
+ */
+export function isTransientFailure(e: unknown): boolean {
+  if (isTransientError(e) || e instanceof SyntaxError || (isRestError(e) && e.code === 'PARSE_ERROR')) return true;
+  const status = (e as { statusCode?: unknown; status?: unknown } | undefined) ?? {};
+  const code = typeof status.statusCode === 'number' ? status.statusCode : status.status;
+  return typeof code === 'number' && (code === 0 || isRetryableStatus(code));
+}
+
 export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: number, random = Math.random): number {
   const exp = baseDelayMs * 2 ** attempt;
   return Math.min(maxDelayMs, exp * (0.8 + 0.4 * random()));

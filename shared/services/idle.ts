@@ -5,8 +5,10 @@
 //   marker keyed by (conversation, hash(cluster, idle period)) (delivery.ts, as alerts); the warning is
 //   recorded only once every conversation has it, so a failed or retried tick re-sends to the missing ones and
 //   never twice.
-// - scale: the `policies` row is written with the ETag read at the start of the tick (a keep-up pressed since, or a
-//   concurrent tick, makes that write fail and the cluster stays), then one PATCH, then the "scaled" card.
+// - scale: the intent (`scaledFor`) is written to the `policies` row with the ETag read at the start of the tick (a
+//   keep-up pressed since, or a concurrent tick, makes that write fail and the cluster stays), then one PATCH, then
+//   the "scaled" card, then `scaleSettledFor`. A pass that finds an unsettled intent sends the card if the cluster is
+//   at zero, or drops the intent if the cluster got busy first (core/idle-policy.ts owedScaleCard).
 import { randomUUID } from 'node:crypto';
 import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
@@ -14,7 +16,14 @@ import { workspaceLabel } from '../core/arm-names';
 import type { ObservedCluster, ObservedJob } from '../core/diff';
 import { eventId, type ClusterEvent } from '../core/events';
 import { priceTable } from '../prices-file';
-import { decideIdle, idleWarningView, latest, scaledToZeroView, type ClusterPolicy } from '../core/idle-policy';
+import {
+  decideIdle,
+  idleWarningView,
+  latest,
+  owedScaleCard,
+  scaledToZeroView,
+  type ClusterPolicy,
+} from '../core/idle-policy';
 import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
 import { toError } from '../errors';
@@ -119,7 +128,17 @@ async function tickCluster(
     idleMinutes: deps.policy.idleMinutes,
     graceMinutes: deps.policy.idleGraceMinutes,
   });
-  if (d.action === 'none') return { action: 'none', detail: d.reason };
+  const owed = row && owedScaleCard(row.value, c.view.scale, d);
+  if (owed?.action === 'card') {
+    const sent = await scaledCard(t, ws, c, owed.idleSince, row!.value);
+    return { action: 'scale', detail: sent ? 'scaled-to-zero card of an earlier pass sent' : 'card not yet sent' };
+  }
+  // Merged into this pass's own write, or written alone when it has none.
+  const dropped: ClusterPolicy = owed ? { scaleSettledFor: owed.idleSince } : {};
+  if (d.action === 'none') {
+    if (owed) await deps.stores.policies.update(ws, name, dropped, row!.etag);
+    return { action: 'none', detail: d.reason };
+  }
   if (d.action === 'warn') {
     const complete = await deliver(
       t,
@@ -131,26 +150,51 @@ async function tickCluster(
     );
     const recorded =
       complete &&
-      (await deps.stores.policies.update(ws, name, { warnedAt: now.toISOString(), warnedFor: d.idleSince }, row?.etag));
+      (await deps.stores.policies.update(
+        ws,
+        name,
+        { ...dropped, warnedAt: now.toISOString(), warnedFor: d.idleSince },
+        row?.etag,
+      ));
     return recorded
       ? { action: 'warn', detail: `scale-down at ${d.scaleAt}` }
       : { action: 'skipped', detail: 'warning not yet delivered everywhere, or the row changed' };
   }
-  if (
-    !(await deps.stores.policies.update(ws, name, { scaledAt: now.toISOString(), scaledFor: d.idleSince }, row?.etag))
-  ) {
+  // The intent, before the scale request: a host that dies after the request leaves it for a later pass, which
+  // sends the card once the cluster is at zero (owedScaleCard).
+  const intent: ClusterPolicy = {
+    scaledAt: now.toISOString(),
+    scaledFor: d.idleSince,
+    scaledFrom: String(c.view.currentNodeCount),
+  };
+  if (!(await deps.stores.policies.update(ws, name, intent, row?.etag))) {
     return { action: 'skipped', detail: 'the policy row changed since it was read (keep-up or another tick)' };
   }
   await deps.compute.scaleCluster({ ...ws, cluster: name }, d.scale);
-  await deliver(
-    t,
-    ws,
-    c,
-    'idle-scaled',
-    d.idleSince,
-    scaledToZeroView(c.view, d.idleSince, now, priceTable(deps.policy.pricesFile)),
-  );
+  await scaledCard(t, ws, c, d.idleSince, intent);
   return { action: 'scale', detail: `idle since ${d.idleSince}` };
+}
+
+/** The "scaled to zero" card of an intent, to every subscribed conversation; the intent settles once all have it. */
+async function scaledCard(
+  t: Tick,
+  ws: WorkspaceRef,
+  c: ObservedCluster,
+  idleSince: string,
+  intent: ClusterPolicy,
+): Promise<boolean> {
+  const at = intent.scaledAt ? new Date(intent.scaledAt) : t.now;
+  // As the cluster was when it was scaled: a card sent by a later pass may find it at zero nodes already.
+  const nodes = Number(intent.scaledFrom ?? c.view.currentNodeCount) || c.view.currentNodeCount;
+  const view = scaledToZeroView(
+    { ...c.view, currentNodeCount: nodes },
+    idleSince,
+    at,
+    priceTable(t.deps.policy.pricesFile),
+  );
+  const complete = await deliver(t, ws, c, 'idle-scaled', idleSince, view);
+  // '*': it only adds that the card went out, whatever was written since (a keep-up pressed meanwhile).
+  return complete && (await t.deps.stores.policies.update(ws, c.row.cluster, { scaleSettledFor: idleSince }, '*'));
 }
 
 async function tickWorkspace(t: Tick, ws: WorkspaceRef): Promise<ClusterOutcome[]> {

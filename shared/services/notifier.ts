@@ -15,7 +15,8 @@ import { parseEventsMessage, type BackendEvent, type EventsMessage, type JobEven
 import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
 import { toError } from '../errors';
-import type { EventBatchStore, MarkerStore, Stores } from '../storage/index';
+import { isTransientFailure } from '../http/retry';
+import type { EventBatchStore, EventQueue, MarkerStore, Stores } from '../storage/index';
 import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
@@ -37,6 +38,19 @@ export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
    * subscription that asks for running jobs gets their progress on that card; absent: no progress on alerts.
    */
   progressWatches?: Pick<ProgressWatchStore, 'add'>;
+  /**
+   * Attempts at a message within one try of the queue while it fails transiently (default 8), paused 0.5 s, 1 s,
+   * 1.5 s… (at most 5 s): about 14 s at worst, far inside the function's timeout.
+   */
+  transientTries?: number;
+  transientPauseMs?: number;
+  /**
+   * Where a message goes again when a retry of it sent something and failed on the rest: as a new message, so that
+   * the queue's tries (maxDequeueCount) run out only on attempts that made no progress. A batch that grew while ticks
+   * failed needs more tries at a steady fault rate than the queue gives one message, yet each try gets further.
+   * Absent: every failure counts a try.
+   */
+  requeue?: { queue: Pick<EventQueue, 'requeue'>; delaySeconds: number };
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -53,6 +67,8 @@ export interface NotifyReport {
   cards: number;
   /** The referenced batch no longer exists: it was completed (and deleted) by an earlier delivery, or swept. */
   gone?: true;
+  /** Part of it failed after progress: enqueued again for the rest (see NotifierDeps.requeue). */
+  requeued?: string;
 }
 
 interface Delivery {
@@ -65,7 +81,16 @@ interface Delivery {
 export class NotifyError extends Error {
   override readonly name = 'NotifyError';
   readonly code = 'NotifyFailed';
+  constructor(
+    message: string,
+    /** Every failure behind it may mend on a retry (throttled, a server error, a dropped or cut answer). */
+    readonly transient = false,
+  ) {
+    super(message);
+  }
 }
+
+const none = { sent: 0, alreadySent: 0, cards: 0 };
 
 export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -136,6 +161,7 @@ export function createNotifier(deps: NotifierDeps) {
     events: BackendEvent[],
     owner: string,
     viewOf: (e: BackendEvent) => Promise<View>,
+    progress: { cards: number },
   ): Promise<Delivery> {
     const conv = await deps.stores.conversations.get(conversationId);
     if (!conv) {
@@ -147,6 +173,7 @@ export function createNotifier(deps: NotifierDeps) {
       send: async (group) => {
         const view = group.length > 1 ? digestView(group, await digestCauses(group, viewOf)) : await viewOf(group[0]);
         const id = (await deps.sender.send(conv, view)).id;
+        progress.cards++;
         const e = group[0];
         if (id && group.length === 1 && e?.kind === 'job' && e.to === 'running') await watch(conversationId, id, e);
         return id;
@@ -172,50 +199,79 @@ export function createNotifier(deps: NotifierDeps) {
     return events;
   }
 
-  return {
-    async handle(raw: unknown): Promise<NotifyReport> {
-      const message = parseEventsMessage(raw);
-      const { batchId } = message;
-      const events = await eventsOf(message);
-      if (!events) {
-        // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
-        log(
-          `notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: ` +
-            'already delivered, or older than the retention',
-        );
-        return { batchId, events: 0, sent: 0, alreadySent: 0, conversations: 0, cards: 0, gone: true };
-      }
-      const viewOf = viewMaker();
-      const routes = [...(await route(events))];
-      const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf)));
-      const failures = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : [],
+  async function deliverMessage(message: EventsMessage, retry: boolean): Promise<NotifyReport> {
+    const { batchId } = message;
+    const events = await eventsOf(message);
+    if (!events) {
+      // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
+      log(
+        `notify: batch ${batchId} (${workspaceLabel(message.workspace)}) is gone: ` +
+          'already delivered, or older than the retention',
       );
-      failures.forEach((f) => log(`notify: batch ${batchId} (${workspaceLabel(message.workspace)}) failed for ${f}`));
-      if (failures.length > 0) {
-        throw new NotifyError(
-          `${failures.length} of ${routes.length} conversations failed; ` +
-            `the message will be retried. First: ${failures[0]}`,
-        );
+      return { batchId, events: 0, conversations: 0, ...none, gone: true };
+    }
+    const viewOf = viewMaker();
+    const routes = [...(await route(events))];
+    const progress = { cards: 0 };
+    const results = await Promise.allSettled(
+      routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf, progress)),
+    );
+    const failures = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : [],
+    );
+    // A first try that fails is retried by the queue as usual; a retry that got further renews the count.
+    if (failures.length > 0 && progress.cards > 0 && retry && deps.requeue) {
+      // The markers keep what went out from going again; the new message carries on with the rest.
+      await deps.requeue.queue.requeue(message, deps.requeue.delaySeconds);
+      const requeued = `${progress.cards} cards sent, then ${failures.length} of ${routes.length} conversations failed`;
+      return { batchId, events: events.length, conversations: routes.length, ...none, requeued };
+    }
+    if (failures.length > 0) {
+      // Reported by whoever gives up on it (the queue's try, once the retries here are spent), not per attempt.
+      throw new NotifyError(
+        `batch ${batchId} (${workspaceLabel(message.workspace)}): ${failures.length} of ${routes.length} ` +
+          `conversations failed; the message will be retried. ${failures.join('; ')}`,
+        results.every((r) => r.status === 'fulfilled' || isTransientFailure(r.reason)),
+      );
+    }
+    const ok = results
+      .filter((r): r is PromiseFulfilledResult<Delivery> => r.status === 'fulfilled')
+      .map((r) => r.value);
+    if (message.v === 2 && ok.every((d) => d.complete)) {
+      // The work is done either way: a batch left behind is removed by the poller's sweep.
+      await deps.batches
+        .delete(batchId)
+        .catch((e: unknown) => log(`notify: batch ${batchId} delivered but not deleted: ${toError(e).message}`));
+    }
+    const sum = (k: 'sent' | 'alreadySent' | 'cards') => ok.reduce((n, d) => n + d[k], 0);
+    return {
+      batchId,
+      events: events.length,
+      conversations: routes.length,
+      sent: sum('sent'),
+      alreadySent: sum('alreadySent'),
+      cards: sum('cards'),
+    };
+  }
+
+  const tries = deps.transientTries ?? 8;
+  const pause = deps.transientPauseMs ?? 500;
+  return {
+    /** `dequeueCount`: the queue's count of this message's tries (1 = the first). */
+    async handle(raw: unknown, opts?: { dequeueCount?: number }): Promise<NotifyReport> {
+      const message = parseEventsMessage(raw);
+      // A transient failure (a throttled or failed call that its client's own retries did not mend) is tried
+      // again here before the queue counts a try: at a steady rate of such failures, an attempt makes several
+      // calls before its first send, and the queue's few tries would poison messages that a retry delivers.
+      for (let n = 1; ; n++) {
+        try {
+          return await deliverMessage(message, (opts?.dequeueCount ?? 1) > 1 || n > 1);
+        } catch (e) {
+          const transient = e instanceof NotifyError ? e.transient : isTransientFailure(e);
+          if (!transient || n >= tries) throw e;
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause * n, 5000)));
+        }
       }
-      const ok = results
-        .filter((r): r is PromiseFulfilledResult<Delivery> => r.status === 'fulfilled')
-        .map((r) => r.value);
-      if (message.v === 2 && ok.every((d) => d.complete)) {
-        // The work is done either way: a batch left behind is removed by the poller's sweep.
-        await deps.batches
-          .delete(batchId)
-          .catch((e: unknown) => log(`notify: batch ${batchId} delivered but not deleted: ${toError(e).message}`));
-      }
-      const sum = (k: 'sent' | 'alreadySent' | 'cards') => ok.reduce((n, d) => n + d[k], 0);
-      return {
-        batchId,
-        events: events.length,
-        conversations: routes.length,
-        sent: sum('sent'),
-        alreadySent: sum('alreadySent'),
-        cards: sum('cards'),
-      };
     },
   };
 }

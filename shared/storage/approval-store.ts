@@ -20,6 +20,11 @@ export interface ApprovalStore {
   replace(a: StoredApproval, etag: string): Promise<string | undefined>;
   /** Pending requests whose expiry is at or before `now`, those this app cannot open too (expiry needs no request). */
   due(now: Date): Promise<Array<Versioned<StoredApproval>>>;
+  /**
+   * Requests approved and not yet finished (executed or failed): running now, or cut off by a dead host (those this
+   * app can open).
+   */
+  approved(): Promise<Array<Versioned<Approval>>>;
 }
 
 const PK = 'approval';
@@ -110,6 +115,16 @@ export function approvalStore(table: TableClient, key: Buffer): ApprovalStore {
       const out: Array<Versioned<StoredApproval>> = [];
       const filter = odata`PartitionKey eq ${PK} and state eq 'pending' and expiresAt le ${now.toISOString()}`;
       for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) out.push(toVersioned(e, key));
+      return out;
+    },
+    async approved() {
+      const out: Array<Versioned<Approval>> = [];
+      const filter = odata`PartitionKey eq ${PK} and state eq 'approved'`;
+      for await (const e of table.listEntities<Row>({ queryOptions: { filter } })) {
+        // One that cannot be opened (SECRETS_KEY changed since it was approved) cannot be checked: left as it is.
+        const v = toVersioned(e, key);
+        if (v.value.request) out.push(v as Versioned<Approval>);
+      }
       return out;
     },
   };

@@ -7,13 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { WorkspaceRef } from '../compute/model';
-import type { BackendEvent, EventBatchRef } from '../core/events';
+import type { BackendEvent, EventBatchRef, EventsMessage } from '../core/events';
 import { EVENT_BATCHES_TABLE, type EventBatchStore } from './event-batch-store';
 
 export interface EventQueue {
   /** Stores the events and enqueues one message referencing them; returns the message. */
   enqueue(workspace: WorkspaceRef, events: BackendEvent[], tickAt: string): Promise<EventBatchRef>;
+  /**
+   * Enqueues a message again, as a new one (its tries start over), visible after `delaySeconds`: for a delivery
+   * that made progress and failed on the rest (notifier.ts).
+   */
+  requeue(message: EventsMessage, delaySeconds: number): Promise<void>;
 }
+
+const encode = (message: EventsMessage) => Buffer.from(JSON.stringify(message)).toString('base64');
 
 export function eventQueue(queue: QueueClient, batches: Pick<EventBatchStore, 'put'>): EventQueue {
   return {
@@ -28,8 +35,11 @@ export function eventQueue(queue: QueueClient, batches: Pick<EventBatchStore, 'p
         count: events.length,
         ref: { table: EVENT_BATCHES_TABLE, chunks },
       };
-      await queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
+      await queue.sendMessage(encode(message));
       return message;
+    },
+    async requeue(message, delaySeconds) {
+      await queue.sendMessage(encode(message), { visibilityTimeout: delaySeconds });
     },
   };
 }

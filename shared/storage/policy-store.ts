@@ -30,6 +30,8 @@ const FIELDS: ReadonlyArray<keyof ClusterPolicy> = [
   'warnedFor',
   'scaledAt',
   'scaledFor',
+  'scaledFrom',
+  'scaleSettledFor',
 ];
 
 function toPolicy(e: Record<string, unknown>): ClusterPolicy {

@@ -1,5 +1,6 @@
 // The approval state machine, table-driven: who may approve or reject what, in which state, and when.
 import {
+  settleInterrupted,
   approvalView,
   decide,
   effectiveState,
@@ -163,6 +164,15 @@ describe('thresholds, expiry and results', () => {
     const a = approval('approved', { decidedBy: BOB });
     expect(finish(a, { ok: true }, AFTER)).toMatchObject({ state: 'executed', finishedAt: AFTER.toISOString() });
     expect(finish(a, { ok: false, error: 'quota' }, AFTER)).toMatchObject({ state: 'failed', error: 'quota' });
+  });
+  test('a run cut off is settled by what it did: executed, or failed saying nothing changed; only if approved', () => {
+    const a = approval('approved', { decidedBy: BOB });
+    expect(settleInterrupted(a, 'done', AFTER)).toMatchObject({ state: 'executed', finishedAt: AFTER.toISOString() });
+    expect(settleInterrupted(a, 'not-run', AFTER)).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/stopped before carrying it out, and nothing was changed/),
+    });
+    expect(settleInterrupted(approval('executed', { decidedBy: BOB }), 'not-run', AFTER)).toBeUndefined();
   });
 });
 

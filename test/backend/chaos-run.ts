@@ -4,8 +4,10 @@
 // killed at a seeded step of a poll tick or a notify batch, and a fresh set of services on the same storage (the
 // restart) carries on; in a fault run a share of its calls fail. Then a fault-free host runs until nothing is
 // left, and the run counts what reached the channel against the jobs that exist.
+import { BlobServiceClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
+import { LOCKS_CONTAINER, lockBlobName, startTimerLease } from '../../local/functions-host/timer-lease';
 import { draw, FaultPlan, HostDied, type Kill } from '../../local/harness/chaos/fault-plan';
 import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '../../local/harness/chaos/faulty-ports';
 import type { Services } from '../../functions/services';
@@ -53,6 +55,8 @@ export interface ChaosResult {
   ambiguousSends: number;
   /** Messages that failed MAX_DEQUEUE times (the poison queue); replayed once by a fault-free host. */
   poisoned: number;
+  /** Their last errors. */
+  poisonErrors: string[];
   faults: number;
   /** Alerts the fault-free host sent at the end: what the host under test had not delivered (poison replayed). */
   leftForCleanHost: number;
@@ -70,6 +74,11 @@ export interface ChaosLab {
   /** What the hosts logged (poll and notify lines), for a failing run's report. */
   hostLog: string[];
   run(opts: ChaosOptions): Promise<ChaosResult>;
+  /**
+   * Two instances (two functions hosts on the same storage, as Flex scales out) over one seeded workload: each
+   * timer runs on the instance holding its blob lease, queue messages on both; one instance killed once.
+   */
+  runTwo(opts: TwoInstanceOptions): Promise<TwoInstanceResult>;
   /** A cluster idles: one warning, then scale-down; the host killed at a seeded step of one of those idle passes. */
   runIdle(seed: number): Promise<IdleChaosResult>;
   stop(): Promise<void>;
@@ -78,12 +87,45 @@ export interface ChaosLab {
 export interface IdleChaosResult {
   seed: number;
   diedAt?: string;
+  /** A job ran on the cluster right after the kill; scale requests made by the passes that followed it. */
+  busy: boolean;
+  scalesWhileBusy: number;
   /** Idle warnings and "scaled to zero" cards the run's cluster got, and scale requests that reached the service. */
   warnings: number;
   scaledCards: number;
   scaleCalls: number;
   /** The cluster's target node count at the end (0: scaled down). */
   target: number | undefined;
+}
+
+export interface TwoInstanceOptions {
+  seed: number;
+  transitions: number;
+  steps: number;
+}
+
+export interface TwoInstanceResult {
+  seed: number;
+  diedAt?: string;
+  transitions: number;
+  lost: number;
+  duplicates: number;
+  /** Duplicates the kill (between a send and its marking) does not explain. */
+  duplicatesOutsideWindow: number;
+  poisoned: number;
+  /** The idle cluster's warnings and "scaled to zero" cards, and the scale requests that reached the service. */
+  warnings: number;
+  scaledCards: number;
+  scaleCalls: number;
+  /** Timer runs per instance, and steps where both instances held a timer's lease (expected none). */
+  timerRuns: { poll: number[]; idle: number[]; both: number };
+}
+
+/** Messages that failed MAX_DEQUEUE times: their texts (replayed later) and their last errors. */
+interface Poison {
+  n: number;
+  texts: string[];
+  errors: string[];
 }
 
 interface Host {
@@ -94,7 +136,9 @@ interface Host {
 }
 
 export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> {
-  const stack = await startStack('rg/ws', backend);
+  // The engine's clock runs ahead only while a job that must end after everything before it is seeded.
+  let engineAhead = 0;
+  const stack = await startStack('rg/ws', backend, () => Date.now() + engineAhead);
   try {
     await setupWorkspace(stack.client);
     await stack.services.poller.tick(); // the baseline: later ticks announce what changed since
@@ -112,6 +156,23 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     backend === 'azurebatch'
       ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
       : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
+
+  /**
+   * A job that ran on the cluster and ended after its last transition: a seeded job ends a moment before the
+   * engine's now, and the cluster may have become steady within that moment, so the engine's clock runs ahead.
+   */
+  const seedClusterJob = async (cluster: string): Promise<void> => {
+    engineAhead = 5000;
+    try {
+      if (backend === 'azurebatch') stack.engine.batch!.seedFinishedJobs(1, [cluster], `busy-${cluster}`);
+      else
+        await stack.engine.seedFinishedJobs({ ...WS, experiment: `busy-${cluster}`, subscriptionId: SUB }, 1, {
+          cluster,
+        });
+    } finally {
+      engineAhead = 0;
+    }
+  };
 
   // Below the faults: the scale requests that reached the service, per cluster.
   const scales = new Map<string, number>();
@@ -132,12 +193,8 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       storage: { tablePolicies: [faultyTablePolicy(plan)], ...(markerLeaseMs === undefined ? {} : { markerLeaseMs }) },
       log: quiet,
     });
-    const poller = createPoller({
-      compute: s.compute,
-      workspaces: [WS],
-      stores: { ...s.backend, events: faultyEvents(s.backend.events, plan) },
-      log: quiet,
-    });
+    const events = faultyEvents(s.backend.events, plan);
+    const poller = createPoller({ compute: s.compute, workspaces: [WS], stores: { ...s.backend, events }, log: quiet });
     // One card per alert (no digest), so that every card names its job and duplicates can be counted.
     const notifier = createNotifier({
       stores: s.stores,
@@ -148,12 +205,14 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       logs: s.config.logs,
       log: quiet,
       digestThreshold: Number.POSITIVE_INFINITY,
+      requeue: { queue: events, delaySeconds: 0 },
+      transientPauseMs: 0,
     });
     return { plan, poller, notifier, idle: s.idle };
   }
 
   /** Delivers what the queue holds, as the Functions host does; stops at the host's death. */
-  async function drain(host: Host, queue: QueueClient, poison: { n: number; texts: string[] }): Promise<void> {
+  async function drain(host: Host, queue: QueueClient, poison: Poison): Promise<void> {
     for (;;) {
       const { receivedMessageItems: items } = await queue.receiveMessages({
         numberOfMessages: 8,
@@ -162,11 +221,12 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       if (!items.length) return;
       for (const m of items) {
         try {
-          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64')));
+          await host.plan.phase('notify', () => host.notifier.handle(decodeQueueMessage(m.messageText, 'base64'), m));
           await queue.deleteMessage(m.messageId, m.popReceipt);
         } catch (e) {
           if (!(e instanceof HostDied) && m.dequeueCount >= MAX_DEQUEUE) {
             poison.n++;
+            poison.errors.push(toError(e).message);
             poison.texts.push(m.messageText);
             await queue.deleteMessage(m.messageId, m.popReceipt);
             continue;
@@ -215,7 +275,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       : undefined;
     const plan = new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0, ...(kill ? { kill } : {}) });
     let host = await startHost(plan, channel);
-    const poison = { n: 0, texts: [] as string[] };
+    const poison: Poison = { n: 0, texts: [], errors: [] };
     const restart = async () => {
       host = await startHost(new FaultPlan({ seed: opts.seed, rate: opts.rate ?? 0 }), channel);
     };
@@ -287,6 +347,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       unexpected: [...received.keys()].filter((k) => !known.has(k)),
       ambiguousSends,
       poisoned: poison.n,
+      poisonErrors: poison.errors,
       leftForCleanHost,
       faults,
       delivered,
@@ -297,33 +358,12 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
   async function runIdle(seed: number): Promise<IdleChaosResult> {
     const lap = ++laps;
     const cluster = `idle${lap}`;
-    const ref = { ...WS, cluster };
-    await stack.client.createCluster(ref, {
-      properties: {
-        vmSize: 'STANDARD_NC6',
-        scaleSettings: { manual: { targetNodeCount: 1 } },
-        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
-      },
-    });
-    await waitFor(
-      `cluster ${cluster} steady`,
-      () => stack.client.getCluster(ref),
-      (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1,
-    );
+    const { ref, cards, count } = await idleCluster(cluster);
     const t0 = Date.now();
-    const conv = conversation(stack.channel, `idle-${backend}-${lap}`);
-    await stack.services.stores.conversations.save(conv);
-    await stack.services.stores.subscriptions.add(conv.conversationId, { workspace: WS.workspace });
-    const cards = { warnings: 0, scaled: 0 };
     const channel: AlertPort = {
       async send(c, view) {
         const r = await stack.services.sender.send(c, view);
-        const text = JSON.stringify(view);
-        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} is idle`).test(text))
-          cards.warnings++;
-        if (c.conversationId === conv.conversationId && new RegExp(`\\b${cluster} scaled to zero`).test(text)) {
-          cards.scaled++;
-        }
+        count(c, view);
         return r;
       },
     };
@@ -334,23 +374,34 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     };
     const plan = new FaultPlan({ seed, kill });
     let host = await startHost(plan, channel);
+    // In half the runs a job runs on the cluster right after the kill: the cluster got busy, so a scale-down the
+    // dead host had not requested yet must not happen (its intent is dropped), and one it had requested owes its card.
+    const busy = draw(seed, 'idle busy') < 0.5;
+    let scalesAtKill: number | undefined;
     // The warning at 31 min idle, the scale-down 11 min later (the grace period), as test/idle/idle-flow.test.ts.
     for (const at of [31, 42]) {
       try {
         await host.plan.phase('idle', () => host.idle.tick(new Date(t0 + at * 60_000)));
       } catch (e) {
         if (!(e instanceof HostDied)) throw e;
+        scalesAtKill = scales.get(cluster) ?? 0;
+        if (busy) await seedClusterJob(cluster);
         host = await startHost(new FaultPlan({ seed }), channel);
       }
     }
     // Simulated time has passed the markers' lease (10 min of the store's own clock): claims a dead host left
     // pending are taken over, as they would be by then.
     const clean = await startHost(new FaultPlan({ seed }), channel, 0);
-    for (const at of [42, 43, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
+    await clean.idle.tick(new Date(t0 + 43 * 60_000));
+    const scalesWhileBusy = busy && scalesAtKill !== undefined ? (scales.get(cluster) ?? 0) - scalesAtKill : 0;
+    // A busy cluster idles again from its job's end: warned, then scaled down after the grace period.
+    for (const at of [44, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
     const end = await stack.client.getCluster(ref);
     return {
       seed,
       ...(plan.diedAt ? { diedAt: plan.diedAt } : {}),
+      busy,
+      scalesWhileBusy,
       warnings: cards.warnings,
       scaledCards: cards.scaled,
       scaleCalls: scales.get(cluster) ?? 0,
@@ -358,7 +409,175 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     };
   }
 
-  return { backend, stack, hostLog, run, runIdle, stop: () => stack.stop() };
+  /** A new cluster at one node, steady, whose idle notices go to a conversation of its own. */
+  async function idleCluster(name: string) {
+    const ref = { ...WS, cluster: name };
+    await stack.client.createCluster(ref, {
+      properties: {
+        vmSize: 'STANDARD_NC6',
+        scaleSettings: { manual: { targetNodeCount: 1 } },
+        userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
+      },
+    });
+    await waitFor(
+      `cluster ${name} steady`,
+      () => stack.client.getCluster(ref),
+      (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === 1,
+    );
+    const conv = conversation(stack.channel, `idle-${backend}-${name}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { workspace: WS.workspace });
+    const cards = { warnings: 0, scaled: 0 };
+    const count = (c: { conversationId: string }, view: View) => {
+      const text = JSON.stringify(view);
+      if (c.conversationId !== conv.conversationId) return;
+      if (new RegExp(`\\b${name} is idle`).test(text)) cards.warnings++;
+      if (new RegExp(`\\b${name} scaled to zero`).test(text)) cards.scaled++;
+    };
+    return { ref, cards, count };
+  }
+
+  async function runTwo(opts: TwoInstanceOptions): Promise<TwoInstanceResult> {
+    const lap = ++laps;
+    const experiment = `two${lap}`;
+    const conv = conversation(stack.channel, `two-${backend}-${lap}`);
+    await stack.services.stores.conversations.save(conv);
+    await stack.services.stores.subscriptions.add(conv.conversationId, { experiment });
+    const idle = await idleCluster(`twoidle${lap}`);
+    const t0 = Date.now();
+    const received = new Map<string, number>();
+    const channel: AlertPort = {
+      async send(c, view) {
+        const r = await stack.services.sender.send(c, view);
+        const key = headline(view);
+        if (c.conversationId === conv.conversationId) received.set(key, (received.get(key) ?? 0) + 1);
+        idle.count(c, view);
+        return r;
+      },
+    };
+    // One instance is killed once: at a seeded step of one of its poll ticks, notify batches or idle passes.
+    const phases = ['poll', 'notify', 'idle'] as const;
+    const phase = phases[Math.floor(draw(opts.seed, 'two phase') * phases.length)]!;
+    const victim = draw(opts.seed, 'two victim') < 0.5 ? 0 : 1;
+    const kill: Kill = {
+      phase,
+      ordinal: Math.floor(draw(opts.seed, 'two ordinal') * (phase === 'idle' ? 2 : 3)),
+      step: Math.floor(draw(opts.seed, 'two step') * (phase === 'poll' ? 6 : phase === 'notify' ? 12 : 6)),
+    };
+    const leaseOpts = {
+      connectionString: stack.azurite.connectionString,
+      hostId: `chaos-${backend}-${lap}`,
+      log: quiet,
+    };
+    // An instance: its services and its leases of the two timers (real blob leases on Azurite).
+    const instance = async (plan: FaultPlan) => ({
+      host: await startHost(plan, channel),
+      poll: await startTimerLease('poll', leaseOpts),
+      idle: await startTimerLease('idle', leaseOpts),
+    });
+    const instances = [
+      await instance(new FaultPlan({ seed: opts.seed, ...(victim === 0 ? { kill } : {}) })),
+      await instance(new FaultPlan({ seed: opts.seed + 1, ...(victim === 1 ? { kill } : {}) })),
+    ];
+    const killedPlan = instances[victim]!.host.plan;
+    const runs = { poll: [0, 0], idle: [0, 0], both: 0 };
+    const poison: Poison = { n: 0, texts: [], errors: [] };
+    // The dead instance's leases are left to expire (broken here: simulated time passes their period), and Flex
+    // starts a fresh instance in its place.
+    const replaceDead = async () => {
+      for (const [i, inst] of instances.entries()) {
+        if (!inst.host.plan.dead) continue;
+        inst.poll.abandon();
+        inst.idle.abandon();
+        for (const timer of ['poll', 'idle']) {
+          await BlobServiceClient.fromConnectionString(stack.azurite.connectionString)
+            .getContainerClient(LOCKS_CONTAINER)
+            .getBlobClient(lockBlobName(leaseOpts.hostId, timer))
+            .getBlobLeaseClient()
+            .breakLease(0)
+            .catch(() => undefined); // not leased: nothing to break
+        }
+        // The survivor's next try may come before the new instance starts (seeded): either may take the timers over.
+        const survivor = instances[1 - i]!;
+        if (draw(opts.seed, 'takeover') < 0.5) await Promise.all([survivor.poll.refresh(), survivor.idle.refresh()]);
+        instances[i] = await instance(new FaultPlan({ seed: opts.seed + 2 + i }));
+      }
+    };
+    const survive = async (work: Promise<unknown>) =>
+      work.catch((e: unknown) => {
+        if (!(e instanceof HostDied)) throw e;
+      });
+    /** The timer runs on the instance holding its lease, if any (each instance tries, as on its own schedule). */
+    const timer = async (which: 'poll' | 'idle', run: (h: Host) => Promise<unknown>) => {
+      const holders = [];
+      // Which instance's timer comes first is seeded: after a lease expires, either may take it.
+      const first = draw(opts.seed, `${which} ${runs[which].join()}`) < 0.5 ? 0 : 1;
+      for (const i of [first, 1 - first]) if (await instances[i]![which].refresh()) holders.push(i);
+      if (holders.length > 1) runs.both++;
+      for (const i of holders) {
+        runs[which][i]!++;
+        const h = instances[i]!.host;
+        await survive(
+          h.plan
+            .phase(which, () => run(h))
+            .catch((e: unknown) => {
+              if (e instanceof HostDied) throw e;
+              quiet(`${which}: failed: ${toError(e).message}`);
+            }),
+        );
+      }
+      await replaceDead();
+    };
+    const drainBoth = async () => {
+      await Promise.all(instances.map((inst) => survive(drain(inst.host, stack.queue, poison))));
+      await replaceDead();
+    };
+    const perStep = Math.ceil(opts.transitions / opts.steps);
+    // The idle timer at 31 min idle (warning), 42 (scale-down after the grace period), then later passes.
+    const idleAt = new Map([
+      [2, 31],
+      [5, 42],
+      [7, 43],
+    ]);
+    for (let i = 0, left = opts.transitions; i < opts.steps && left > 0; i++, left -= perStep) {
+      await seedJobs(experiment, Math.min(perStep, left));
+      await timer('poll', (h) => h.poller.tick());
+      await drainBoth();
+      const at = idleAt.get(i);
+      if (at !== undefined) await timer('idle', (h) => h.idle.tick(new Date(t0 + at * 60_000)));
+    }
+    for (const inst of instances) await Promise.all([inst.poll.stop(), inst.idle.stop()]);
+    // Then one fault-free instance, past the markers' lease, until nothing is left.
+    const clean = await startHost(new FaultPlan({ seed: opts.seed }), channel, 0);
+    for (const text of poison.texts) await stack.queue.sendMessage(text);
+    for (let round = 0; round < 10; round++) {
+      const tick = await clean.poller.tick();
+      await drain(clean, stack.queue, poison);
+      if (tick.workspaces.every((w) => w.ok && w.messages === 0)) break;
+    }
+    for (const at of [44, 90, 91]) await clean.idle.tick(new Date(t0 + at * 60_000));
+
+    const jobs: string[] = [];
+    for await (const j of stack.services.compute.listJobs({ ...WS, experiment })) jobs.push(j.name);
+    const lost = jobs.filter((j) => !received.has(`Job ${experiment}/${j} succeeded`)).length;
+    const duplicates = [...received.values()].reduce((a, n) => a + n - 1, 0);
+    const diedAt = killedPlan.diedAt;
+    return {
+      seed: opts.seed,
+      ...(diedAt ? { diedAt: `instance ${victim === 0 ? 'a' : 'b'}: ${diedAt}` } : {}),
+      transitions: jobs.length,
+      lost,
+      duplicates,
+      duplicatesOutsideWindow: Math.max(0, duplicates - (diedAt && SEND_TO_MARK.test(diedAt) ? 1 : 0)),
+      poisoned: poison.n,
+      warnings: idle.cards.warnings,
+      scaledCards: idle.cards.scaled,
+      scaleCalls: scales.get(idle.ref.cluster) ?? 0,
+      timerRuns: runs,
+    };
+  }
+
+  return { backend, stack, hostLog, run, runIdle, runTwo, stop: () => stack.stop() };
 }
 
 const headline = (view: View): string =>

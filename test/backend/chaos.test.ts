@@ -1,7 +1,8 @@
 // The short form of `npm run bench -- chaos`: on each backend, a few seeded crash runs (the host killed at a
 // step of a poll tick or a notify batch, then restarted on the same storage) lose no alert and duplicate at most
-// the one in flight; a run with 20% of calls failing ends where a fault-free run ends; and the same seed
-// gives the same result.
+// the one in flight; an idle pass killed anywhere scales down once and sends its card once; two instances on the
+// same storage (one killed) send and scale nothing twice; a run with 20% of calls failing ends where a fault-free
+// run ends, nothing poisoned; and the same seed gives the same result.
 import type { ComputeBackend } from '../../shared/compute/model';
 import { useStarted } from '../support/use-started';
 import { startChaosLab, type ChaosLab, type ChaosResult } from './chaos-run';
@@ -56,15 +57,36 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('chaos on %s
     }
   }, 60_000);
 
-  test('idle pass killed at a seeded step: scaled down once, warned at most twice', async () => {
+  test('idle pass killed at a seeded step: scaled down once, its card sent once, a busy cluster kept', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await lab.runIdle(SEED + i);
       expect(r.diedAt).toBeDefined();
-      expect({ scaleCalls: r.scaleCalls, target: r.target }).toEqual({ scaleCalls: 1, target: 0 });
+      expect({ scaleCalls: r.scaleCalls, target: r.target, scaledCards: r.scaledCards }).toEqual({
+        scaleCalls: 1,
+        target: 0,
+        scaledCards: 1,
+      });
+      expect(r.scalesWhileBusy).toBe(0);
       expect(r.warnings).toBeGreaterThanOrEqual(1);
-      expect(r.warnings).toBeLessThanOrEqual(2);
-      // Not asserted: a kill between the scale request and its card loses the card (bench figure, README).
+      // A second warning only for a second idle period (the cluster got busy after the kill).
+      expect(r.warnings).toBeLessThanOrEqual(r.busy ? 2 : 1);
     }
+  }, 60_000);
+
+  test('two instances, one killed: timers on one at a time (blob lease), nothing sent or scaled twice', async () => {
+    const r = await lab.runTwo({ seed: SEED, transitions: 12, steps: 8 });
+    expect(r.timerRuns.both).toBe(0);
+    expect({ lost: r.lost, outside: r.duplicatesOutsideWindow, poisoned: r.poisoned }).toEqual({
+      lost: 0,
+      outside: 0,
+      poisoned: 0,
+    });
+    expect(r.duplicates).toBeLessThanOrEqual(1);
+    expect({ warnings: r.warnings, scaleCalls: r.scaleCalls, scaledCards: r.scaledCards }).toEqual({
+      warnings: 1,
+      scaleCalls: 1,
+      scaledCards: 1,
+    });
   }, 60_000);
 
   test('20% faults converge to the fault-free end state, duplicates only of unmarked sends', async () => {
@@ -76,5 +98,7 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('chaos on %s
     expect(faulty.delivered).toEqual(clean.delivered);
     expect(faulty.lost).toBe(0);
     expect(faulty.duplicatesOutsideWindow).toBe(0);
+    // Transient failures are retried within a try, and a retry that got further starts the count over.
+    expect({ poisoned: faulty.poisoned, errors: faulty.poisonErrors }).toEqual({ poisoned: 0, errors: [] });
   }, 60_000);
 });

@@ -47,7 +47,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend = 'batchai'): Promise<Stack> {
+/** `engineNow`: the engine's clock (default the wall clock). */
+export async function startStack(
+  workspaces = 'rg/ws',
+  backend: ComputeBackend = 'batchai',
+  engineNow?: () => number,
+): Promise<Stack> {
   return startOrStop(async (stoppers) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
     stoppers.add('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -61,6 +66,7 @@ export async function startStack(workspaces = 'rg/ws', backend: ComputeBackend =
           batch:
             backend === 'azurebatch' ? { workspace: { ...WS, subscriptionId: SUB }, account: WS.workspace } : undefined,
           azureml: backend === 'azureml' ? {} : undefined,
+          ...(engineNow ? { now: engineNow } : {}),
         }),
         (e) => e.stop(),
       ),

@@ -1,7 +1,8 @@
 // The notifier's digest on batched markers, on the real stack (Azurite, botbuilder's sender, a fake channel):
 // a 250-event digest costs 3 claim and 3 mark transactions; a refused send releases them in 3 and the retry
 // takes them over; a repeat of the events under another batchId writes nothing and sends nothing.
-import type { EventBatch, JobEvent } from '../../shared/core/events';
+import type { EventBatch, EventsMessage, JobEvent } from '../../shared/core/events';
+import { createNotifier } from '../../shared/services/notifier';
 import { cardText, conversation, startStack, WS, type Stack } from './harness';
 import { useStarted } from '../support/use-started';
 
@@ -78,4 +79,32 @@ test('refused 250-event digest: released in batch; retry claims, sends once, mar
   });
   expect(stack.writes.requests()).toBe(3); // the failed inserts only
   expect(digests()).toHaveLength(1);
+});
+
+test('a retry that sends some, then fails, enqueues the message again; a first try is left to the queue', async () => {
+  const requeued: EventsMessage[] = [];
+  let sends = 0;
+  const notifier = createNotifier({
+    stores: stack.services.stores,
+    markers: stack.services.backend.markers,
+    batches: stack.services.backend.batches,
+    compute: stack.services.compute,
+    logs: stack.services.config.logs,
+    log: () => {},
+    // The second and the fourth post are refused (an answer, not a transient failure: not tried again here).
+    sender: {
+      send: (c, v) => (++sends % 2 === 0 ? Promise.reject(new Error('refused')) : stack.services.sender.send(c, v)),
+    },
+    requeue: { queue: { requeue: async (m) => void requeued.push(m) }, delaySeconds: 0 },
+  });
+  const three = events(3).map((e) => ({ ...e, id: `rq-${e.id}` }));
+  await expect(notifier.handle(message('rq', three))).rejects.toThrow(/refused/);
+  expect(requeued).toEqual([]);
+  // The queue's retry sends one more, then fails: the message goes again as a new one and this try succeeds.
+  expect(await notifier.handle(message('rq', three), { dequeueCount: 2 })).toMatchObject({
+    requeued: '1 cards sent, then 1 of 1 conversations failed',
+  });
+  expect(requeued).toEqual([message('rq', three)]);
+  expect(await notifier.handle(requeued[0])).toMatchObject({ sent: 1, alreadySent: 2 });
+  expect(sends).toBe(5);
 });

@@ -1,5 +1,12 @@
 // The idle decision, table-driven: (cluster state, last activity, keep-up, warning, now) → none | warn | scale.
-import { decideIdle, idleWarningView, latest, scaledToZeroView, type IdleInput } from '../../shared/core/idle-policy';
+import {
+  decideIdle,
+  idleWarningView,
+  latest,
+  owedScaleCard,
+  scaledToZeroView,
+  type IdleInput,
+} from '../../shared/core/idle-policy';
 import type { ClusterView } from '../../shared/core/views';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -139,5 +146,35 @@ describe('cards', () => {
     expect(scaledToZeroView({ ...c, vmSize: 'odd_size' }, ago(55), NOW).message).not.toMatch(/saves/);
     const auto = scaledToZeroView({ ...c, scale: { mode: 'auto', min: 1, max: 4 } }, ago(55), NOW);
     expect(auto.message).toMatch(/auto-scale minimum set to 0, maximum stays 4/);
+  });
+});
+
+describe('a scale-down intent left unsettled (the host died between the scale request and its card)', () => {
+  const intent = { scaledAt: ago(5), scaledFor: ago(50), scaledFrom: '2' };
+  const scale = decideIdle(
+    input({ lastActivity: ago(50), policy: { warnedAt: ago(15), warnedFor: ago(50), ...intent } }),
+  );
+  const none = decideIdle(input({ activeJobs: 1 }));
+  test('the card is owed once the cluster is at zero (manual target 0, or auto-scale with minimum 0)', () => {
+    expect(owedScaleCard(intent, { mode: 'manual', targetNodeCount: 0 }, none)).toEqual({
+      action: 'card',
+      idleSince: ago(50),
+    });
+    expect(owedScaleCard(intent, { mode: 'auto', min: 0, max: 4 }, none)?.action).toBe('card');
+  });
+  test('a cluster not at zero that this pass scales for the same idle period: the scale goes on, nothing owed', () => {
+    expect(scale.action).toBe('scale');
+    expect(owedScaleCard(intent, manual2.scale, scale)).toBeUndefined();
+  });
+  test('a cluster that got busy (or a new idle period) before the scale request: the intent is dropped', () => {
+    expect(owedScaleCard(intent, manual2.scale, none)).toEqual({ action: 'drop', idleSince: ago(50) });
+    const warn = decideIdle(input({ lastActivity: ago(35) }));
+    expect(owedScaleCard(intent, manual2.scale, warn)?.action).toBe('drop');
+  });
+  test('settled (card sent, or dropped) or no intent: nothing owed', () => {
+    expect(owedScaleCard({ ...intent, scaleSettledFor: ago(50) }, { mode: 'manual', targetNodeCount: 0 }, none)).toBe(
+      undefined,
+    );
+    expect(owedScaleCard({}, { mode: 'manual', targetNodeCount: 0 }, none)).toBeUndefined();
   });
 });

@@ -3,7 +3,9 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import type { Timer } from '@azure/functions';
 import type { FunctionDefinition } from '../../functions/definition';
 import { Readable } from 'node:stream';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { encodeQueueMessage, startFunctionsHost, type FunctionsHost } from '../../local/functions-host';
+import { LOCKS_CONTAINER, lockBlobName } from '../../local/functions-host/timer-lease';
 import { useAzurite } from '../support/azurite';
 import { waitFor } from '../support/wait-for';
 
@@ -109,6 +111,45 @@ describe('timers', () => {
 
   it('refuse an override for a function that is not a timer', async () => {
     await expect(host([], { timerOverrides: { nope: 100 } })).rejects.toThrow(/"nope", which is not a timer/);
+  });
+});
+
+describe('timers on two instances (a blob lease, as the singleton lock in Azure)', () => {
+  const runsOf = { a: 0, b: 0 };
+  const ticking = (instance: 'a' | 'b') =>
+    timerFn({
+      name: 'poll',
+      trigger: { type: 'timer', schedule: '0 0 0 1 1 *' },
+      handler: async () => {
+        runsOf[instance]++;
+      },
+    });
+  const instance = (name: 'a' | 'b') =>
+    host([ticking(name)], {
+      timerOverrides: { poll: 20 },
+      timerLease: { hostId: 'lease-app', periodSeconds: 15, recoveryMs: 50 },
+    });
+
+  it('run the timer on the instance holding the lease only; another takes it over once that one stops', async () => {
+    const a = await instance('a');
+    await instance('b');
+    await waitFor('3 runs on a', () => runsOf.a >= 3);
+    expect(runsOf.b).toBe(0);
+    const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(LOCKS_CONTAINER)
+      .getBlobClient(lockBlobName('lease-app', 'poll'));
+    expect((await blob.getProperties()).leaseState).toBe('leased');
+
+    await a.stop(); // releases the lease after its last run
+    const afterStop = runsOf.a;
+    await waitFor('3 runs on b', () => runsOf.b >= 3);
+    expect(runsOf.a).toBe(afterStop);
+  });
+
+  it('needs the storage where the locks are', async () => {
+    await expect(
+      startFunctionsHost({ definitions: [ticking('a')], httpPort: 0, timerLease: { hostId: 'x' } }),
+    ).rejects.toThrow(/timerLease needs connectionString/);
   });
 });
 

@@ -22,6 +22,15 @@ function computeFault(port: ComputePort, fault: FaultKind): Error {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** Makes the call; a kill that lands after it does so whatever the call's answer (an error answer too). */
+async function after<T>(plan: FaultPlan, dieAfter: boolean | undefined, point: string, call: () => Promise<T>) {
+  try {
+    return await call();
+  } finally {
+    if (dieAfter) plan.die(point);
+  }
+}
+
 /** Every method of the port asks the plan first; listings ask when their first page is read. */
 export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
   const wrapped = {} as Record<string, unknown>;
@@ -47,9 +56,7 @@ export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
       wrapped[name] = async (...args: unknown[]) => {
         const { fault, dieAfter } = plan.enter(`compute.${name}`, JSON.stringify(args));
         if (fault) throw computeFault(port, fault);
-        const result = await fn.apply(port, args);
-        if (dieAfter) plan.die(`compute.${name}`);
-        return result;
+        return after(plan, dieAfter, `compute.${name}`, () => fn.apply(port, args) as Promise<unknown>);
       };
     }
   }
@@ -64,26 +71,33 @@ export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
   return {
     async send(conv, view) {
       const { fault, dieAfter } = plan.enter('chat.send', conv.conversationId);
-      const failure = fault && new Error(`Injected fault on send: ${fault}`);
+      // As the connector's client throws: a RestError with the answer's status, or the transport's code.
+      const failure =
+        fault &&
+        new RestError(`Injected fault on send: ${fault}`, {
+          statusCode: STATUS[fault] ?? 0,
+          ...(STATUS[fault] ? {} : { code: fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT' }),
+        });
       if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
-      const result = await sender.send(conv, view);
-      if (dieAfter) plan.die('chat.send');
+      const result = await after(plan, dieAfter, 'chat.send', () => sender.send(conv, view));
       if (failure) throw failure;
       return result;
     },
   };
 }
 
-/** The enqueue of a tick's batch: a fault fails it before the message is sent. */
+/** The enqueue of a tick's batch, or of a message again: a fault fails it before the message is sent. */
 export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
+  const send = async <T>(point: string, key: string, call: () => Promise<T>): Promise<T> => {
+    const { fault, dieAfter } = plan.enter(point, key);
+    if (fault) throw new RestError(`Injected fault on ${point}: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
+    return after(plan, dieAfter, point, call);
+  };
   return {
-    async enqueue(workspace, evs, tickAt) {
-      const { fault, dieAfter } = plan.enter('queue.enqueue', workspace.workspace);
-      if (fault) throw new RestError(`Injected fault on enqueue: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
-      const ref = await events.enqueue(workspace, evs, tickAt);
-      if (dieAfter) plan.die('queue.enqueue');
-      return ref;
-    },
+    enqueue: (workspace, evs, tickAt) =>
+      send('queue.enqueue', workspace.workspace, () => events.enqueue(workspace, evs, tickAt)),
+    requeue: (message, delay) =>
+      send('queue.requeue', message.workspace.workspace, () => events.requeue(message, delay)),
   };
 }
 
@@ -113,10 +127,11 @@ export function faultyTablePolicy(plan: FaultPlan): PipelinePolicy {
       }
       if (fault === 'reset') throw new RestError('socket hang up (injected)', { code: 'ECONNRESET', request });
       if (fault === 'timeout') throw new RestError('request timed out (injected)', { code: 'ETIMEDOUT', request });
-      const response = await next(request);
-      if (dieAfter) plan.die(`table.${request.method}`);
+      const response = await after(plan, dieAfter, `table.${request.method}`, () => next(request));
       if (fault === 'truncated') {
+        // As the SDK's deserializer reports a body it cannot parse.
         throw new RestError('Unexpected end of JSON input (injected truncated body)', {
+          code: 'PARSE_ERROR',
           statusCode: response.status,
           request,
         });
