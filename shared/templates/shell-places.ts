@@ -59,6 +59,10 @@ const PROGRAM_FLAG: Record<string, RegExp> = {
   node: /^(-[ep]|--eval|--print)$/,
 };
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk']);
+/** Programs whose fixed program text may still run what they read (`awk '{system($0)}'`, `sed e`, `xargs`). */
+const RUN_INPUT = new Set([...AWKS, ...SHELLS, 'sed', 'perl', 'python', 'ruby', 'node', 'php', 'xargs']);
+/** A command word bash may expand into another command's name: brace expansion or a glob (`{eval,}`, `ev?l`). */
+const EXPANDS_TO_NAME = /\{[^}]*(,|\.\.)[^}]*\}|[*?]|\[.*\]/;
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-v', '-R']);
 const STDIN = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 /** How deep code handed to code (`eval "bash -c '…'"`) is read before the template is refused as too nested. */
@@ -197,7 +201,18 @@ function classify(c: Command, ctx: Context): boolean {
   };
   // A command named by an expansion ("$CMD", ${X:-eval}, $(which python), `printf eval`) cannot be known: it may
   // be eval, a shell or an interpreter, and any of its arguments code.
-  if (head.expanded) all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
+  if (head.expanded || EXPANDS_TO_NAME.test(head.text))
+    all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
+  // fc runs commands from the history, which `history -s` fills with text.
+  if (ctx.holds && (name === 'fc' || (name === 'history' && args.some((w) => /^-[A-Za-z]*s/.test(w.text)))))
+    refused(ctx, '', `in a command line holding values, ${name} (it runs text from the history as commands)`);
+  for (const w of words) {
+    const m = /^([A-Za-z_]\w*)\+?=/.exec(w.text);
+    if (!m || !CODE_VARIABLES.test(m[1]!)) continue;
+    if (ctx.holds && /^(BASH_ENV|ENV)$/.test(m[1]!))
+      refused(ctx, '', `in a command line holding values, ${m[1]} (bash runs the file it names)`);
+    runsWritten(ctx, { ...w, text: w.text.slice(m[0].length) }, `names in ${m[1]}`);
+  }
   if (['eval', 'trap', 'source', '.', 'enable'].includes(name)) {
     all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
     all((w) => runsWritten(ctx, w, `hands to ${name}`));
@@ -267,6 +282,24 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
   return out;
 }
 
+/**
+ * A program that may run what it reads, downstream of text (a stage before it, or its here-string): whatever
+ * that text holds is its input, and its own program may run it (`echo … | awk '{system($0)}'`, `| sed e`).
+ */
+function pipedInto(pipeline: Command[]): void {
+  pipeline.forEach((c, k) => {
+    const tool = c.words
+      .slice(headAt(c))
+      .map(nameOf)
+      .find((n) => RUN_INPUT.has(n));
+    if (!tool) return;
+    const why = `in text piped into ${tool}, which may run it`;
+    for (const w of c.redirects) if (w.herestring) program(w, why);
+    for (const up of pipeline.slice(0, k))
+      for (const w of [...up.words, ...up.redirects]) if (!up.writes.includes(w)) program(w, why);
+  });
+}
+
 /** `written`: the files the text around this code writes (`echo … > f; bash -c 'source f'`). */
 function analyse(
   source: string,
@@ -300,6 +333,10 @@ function analyse(
   };
   for (const pipeline of scan.pipelines) {
     const fed = pipeline.map((c) => classify(c, ctx)).some(Boolean);
+    // A shell reading what a command line holding values writes into >( … ) or a coprocess.
+    const coproc = pipeline.some((c) => c.words.some((w) => w.text === 'coproc'));
+    if (fed && ctx.holds && (coproc || scan.feeds.has(pipeline)))
+      refused(ctx, '', 'in a command line holding values, a >( … ) or coproc shell that runs it as code');
     if (!fed) continue;
     // An interpreter reading its input as code: whatever the pipeline or a here-string says is program text.
     for (const c of pipeline)
@@ -308,6 +345,7 @@ function analyse(
         if (!c.writes.includes(w)) runsWritten(ctx, w, 'pipes into a program that runs it');
       }
   }
+  for (const pipeline of scan.pipelines) pipedInto(pipeline);
   return [...scan.sites, ...ctx.extra];
 }
 

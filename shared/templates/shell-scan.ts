@@ -29,6 +29,8 @@ export interface Word {
   expanded?: true;
   /** The commands its substitutions run ($( ), `…`, <( )): what they read becomes part of the word. */
   runs?: Command[];
+  /** A here-string (`<<< text`): the command reads the word as its input. */
+  herestring?: true;
 }
 
 export interface Command {
@@ -47,6 +49,8 @@ export interface Scan {
   pipelines: Command[][];
   /** The names of the functions the text defines (`f() …`, `function f …`). */
   functions: Set<string>;
+  /** The pipelines of output process substitutions (`>( … )`): they read what the command around them writes. */
+  feeds: Set<Command[]>;
 }
 
 const PROMPT = 'in ${…@P}, which expands the value as a prompt string (that runs commands in it)';
@@ -61,6 +65,7 @@ class Lexer {
   readonly sites: Site[] = [];
   readonly pipelines: Command[][] = [];
   readonly functions = new Set<string>();
+  readonly feeds = new Set<Command[]>();
   /**
    * The constructs around the position that make bash read their text again, and whether a variable's value
    * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
@@ -110,8 +115,16 @@ class Lexer {
     let word: Word | undefined;
     let redirect: false | 'file' | 'write' | 'string' = false;
     let cond = false;
+    // Open `case … in`s of this list, and whether the position is in a case pattern (`a|b)`, `(a)`): a pattern
+    // is no command, and what follows its `)` is in command position.
+    let cases = 0;
+    let pattern = false;
     const endWord = (): void => {
       if (!word) return;
+      if (word.text === 'esac' && cases > 0 && cmd.words.length === 0 && word.sites.length === 0) {
+        cases--;
+        pattern = false;
+      }
       // A bare name is a reference where bash evaluates words as arithmetic or names ([[ N -gt 0 ]], let N).
       if (this.tainted.has(word.text)) this.site('bare', undefined, word.text);
       this.subscripts(word.text);
@@ -120,6 +133,7 @@ class Lexer {
         if (redirect === 'file' || redirect === 'write') site.path ??= at === 0 ? 'start' : 'inside';
         else if (word.text[at - 1] === '/') site.path ??= 'inside';
       if (redirect === 'write') cmd.writes.push(word);
+      if (redirect === 'string') word.herestring = true;
       if (redirect) cmd.redirects.push(word);
       else {
         if (cmd.words.length === 0 && word.text === '[[') cond = true;
@@ -128,6 +142,13 @@ class Lexer {
       }
       redirect = false;
       word = undefined;
+      const k = cmd.words.length;
+      if (k >= 3 && cmd.words[k - 1]!.text === 'in' && cmd.words[k - 3]!.text === 'case' && !pattern) {
+        cases++;
+        pattern = true;
+        endPipeline();
+        return;
+      }
       // `function f`: the name is defined, and what follows is the body, a command of its own.
       const n = cmd.words.length;
       if (n >= 2 && cmd.words[n - 2]!.text === 'function' && leadingKeywords(cmd.words.slice(0, n - 2))) {
@@ -157,6 +178,19 @@ class Lexer {
     while (this.pos < s.length) {
       const c = s[this.pos]!;
       const next = s[this.pos + 1];
+      if (pattern && c === ')') {
+        // The end of a case pattern: its words were globs, and the arm's commands follow.
+        endWord();
+        pipeline = [];
+        cmd = { words: [], redirects: [], writes: [] };
+        pattern = false;
+        this.pos++;
+        continue;
+      }
+      if (pattern && c === '(' && !word && cmd.words.length === 0 && pipeline.length === 0) {
+        this.pos++;
+        continue;
+      }
       if (c === close) {
         this.pos++;
         break;
@@ -181,7 +215,12 @@ class Lexer {
         this.pos++;
         this.hereBodies();
       } else if (c === '#' && !word) this.comment();
-      else if (c === ';' || (c === '&' && next !== '>')) {
+      else if (c === ';' && cases > 0 && (next === ';' || next === '&')) {
+        // `;;`, `;&`, `;;&`: the arm ends and the next pattern (or esac) follows.
+        endPipeline();
+        this.pos += s.startsWith(';;&', this.pos) ? 3 : 2;
+        pattern = true;
+      } else if (c === ';' || (c === '&' && next !== '>')) {
         endPipeline();
         this.pos += next === c ? 2 : 1;
       } else if (c === '|' && next === '|') {
@@ -193,7 +232,9 @@ class Lexer {
       } else if ((c === '<' || c === '>') && next === '(') {
         startWord();
         this.pos += 2;
+        const start = this.pipelines.length;
         this.substitution(')');
+        if (c === '>') for (const p of this.pipelines.slice(start)) this.feeds.add(p);
       } else if (c === '<' || c === '>' || c === '&') {
         // A file descriptor number glued to the operator is part of the redirection, not a word.
         if (word && /^\d+$/.test(word.text) && word.sites.length === 0) {
@@ -218,9 +259,10 @@ class Lexer {
         this.pos += 2;
         this.arithmetic('))');
       } else if (c === '(') {
-        // An array assignment's ( … ) lists values; a subshell's lists commands.
+        // An array assignment's ( … ) lists values, which stay part of its word (`a=({{v}})` taints a); a
+        // subshell's lists commands.
         const values = word?.text.endsWith('=');
-        endWord();
+        if (!values) endWord();
         // `f()` or `f ()`: the name is the command's last word so far, after keywords only.
         const n = cmd.words.length;
         const defines =
@@ -464,5 +506,5 @@ export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()
   // Also any name that looks defined anywhere, quoted or not: a function missed would leave its $1 untainted.
   for (const m of text.matchAll(/(?:^|[\s;&|(){}])(?:function\s+([^\s(){};&|]+)|([^\s(){};&|=]+)\s*\(\s*\))/g))
     lexer.functions.add(m[1] ?? m[2]!);
-  return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions };
+  return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions, feeds: lexer.feeds };
 }

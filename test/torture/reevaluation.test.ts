@@ -93,6 +93,64 @@ describe('a value that bash would read again through a name, a function or neste
   });
 });
 
+// The third audit: case arms, coprocs, brace-expanded command names, arrays, BASH_ENV/fc/process substitutions
+// into shells, and text piped into an interpreter whose own program runs its input.
+describe('a value reaching bash again through case arms, coprocs, arrays or pipes is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['case go in go) eval {{msg}};; esac', /eval/],
+    ['case go in (go) eval {{msg}};; esac', /eval/],
+    ['case go in a) :;& go) bash -c {{msg}};; esac', /bash -c/],
+    ['case go in a) :;;& go) trap {{msg}} EXIT;; esac', /trap/],
+    ['case go in go) [[ {{msg}} -gt 0 ]];; esac', /-gt/],
+    ['case go in go) declare -i n={{msg}};; esac', /declare/],
+    ['case go in go) [ -v {{msg}} ];; esac', /-v/],
+    ['case go in go) source <(echo {{msg}});; esac', /source/],
+    ['case go in go) python3 -c {{msg}};; esac', /python/],
+    ['case go in go) perl -e {{msg}};; esac', /perl/],
+    ['case go in go) awk {{msg}};; esac', /awk/],
+    ['x=$(case go in go) eval {{msg}};; esac); echo "$x"', /eval/],
+    ['f() { case go in go) eval {{msg}};; esac; }; f', /eval/],
+    ['case go in\n  go)\n    eval {{msg}}\n    ;;\nesac', /eval/],
+    ['coproc N { eval {{msg}}; }', /eval/],
+    ['coproc bash; echo {{msg}} >&${COPROC[1]}', /coproc|runs it/],
+    ['{eval,} {{msg}}', /named by an expansion/],
+    ['{bash,} -c {{msg}}', /named by an expansion/],
+    ['/usr/bin/ev?l {{msg}}', /named by an expansion/],
+    ['a=({{msg}}); eval "${a[0]}"', /\$a .*eval/],
+    ['a=(x); a+=({{msg}}); eval "${a[1]}"', /\$a .*eval/],
+    ['a[0]={{msg}}; eval "${a[0]}"', /\$a .*eval/],
+    ['declare -a a=({{msg}}); eval "${a[0]}"', /declare|\$a .*eval/],
+    ['declare -A m=([k]={{msg}}); eval "${m[k]}"', /declare|\$m .*eval/],
+    ['declare -a a; a=("{{msg}}"); eval "${a[0]}"', /\$a .*eval/],
+    ['echo {{msg}} > f; BASH_ENV=f bash -c :', /BASH_ENV/],
+    ['echo {{msg}}; BASH_ENV=/tmp/x bash -c :', /BASH_ENV/],
+    ['history -s {{msg}}; fc -s', /fc|history/],
+    ['exec 3> >(bash); echo {{msg}} >&3', /coproc shell that runs it/],
+    ['echo {{msg}} | tee >(bash)', /coproc shell that runs it/],
+    [`echo {{msg}} | awk '{system($0)}'`, /piped into awk/],
+    [`echo {{msg}} | perl -ne 'system $_'`, /piped into perl/],
+    ['echo {{msg}} | sed e', /piped into sed/],
+    [`echo {{msg}} | sed 's/x/y/e'`, /piped into sed/],
+    ['echo {{msg}} | xargs', /piped into/],
+    ['echo {{msg}} | xargs -I{} sh -c {}', /piped into/],
+    [`awk '{system($0)}' <<< {{msg}}`, /awk/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    'echo {{msg}} | tee log.txt',
+    'python train.py --msg {{msg}} | tee out.log',
+    'case "$x" in a) echo {{msg}};; esac',
+    'case "{{msg}}" in a|b) echo one;; (c) echo two;; *) echo {{msg}};; esac',
+    "echo {{n}} | awk '{ print $1 * 2 }'",
+    'a=(x y); echo "${a[@]}" {{msg}}',
+  ])('%s is accepted', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
+
 describe('what is accepted runs in bash with hostile values and nothing else runs', () => {
   let dir: string;
   beforeAll(() => {
