@@ -143,7 +143,8 @@ class Lexer {
       redirect = false;
       word = undefined;
       const k = cmd.words.length;
-      if (k >= 3 && cmd.words[k - 1]!.text === 'in' && cmd.words[k - 3]!.text === 'case' && !pattern) {
+      const opensCase = k >= 3 && cmd.words[k - 3]!.text === 'case' && leadingKeywords(cmd.words.slice(0, k - 3));
+      if (opensCase && cmd.words[k - 1]!.text === 'in' && !pattern) {
         cases++;
         pattern = true;
         endPipeline();
