@@ -374,6 +374,8 @@ class Lexer {
       const c = this.s[this.pos]!;
       if (escapes && c === '\\') {
         if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
+        // $'ev\x61l': what the escape stands for is not kept, so the word is as unknown as an expansion.
+        for (const w of this.open) w.expanded = true;
         this.pos += 2;
         continue;
       }
