@@ -283,7 +283,7 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
 }
 
 /**
- * A program that may run what it reads, downstream of text (a stage before it, or its here-string): whatever
+ * A program that may run what it reads, downstream of text (a stage before it, its here-string or <( )): whatever
  * that text holds is its input, and its own program may run it (`echo … | awk '{system($0)}'`, `| sed e`).
  */
 function pipedInto(pipeline: Command[]): void {
@@ -294,7 +294,7 @@ function pipedInto(pipeline: Command[]): void {
       .find((n) => RUN_INPUT.has(n));
     if (!tool) return;
     const why = `in text piped into ${tool}, which may run it`;
-    for (const w of c.redirects) if (w.herestring) program(w, why);
+    for (const w of [...c.words, ...c.redirects]) if (w.input) program(w, why);
     for (const up of pipeline.slice(0, k))
       for (const w of [...up.words, ...up.redirects]) if (!up.writes.includes(w)) program(w, why);
   });

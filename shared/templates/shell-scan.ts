@@ -29,8 +29,8 @@ export interface Word {
   expanded?: true;
   /** The commands its substitutions run ($( ), `…`, <( )): what they read becomes part of the word. */
   runs?: Command[];
-  /** A here-string (`<<< text`): the command reads the word as its input. */
-  herestring?: true;
+  /** A here-string (`<<< text`) or a `<( … )` (a file to read): the command reads what the word holds. */
+  input?: true;
 }
 
 export interface Command {
@@ -133,7 +133,7 @@ class Lexer {
         if (redirect === 'file' || redirect === 'write') site.path ??= at === 0 ? 'start' : 'inside';
         else if (word.text[at - 1] === '/') site.path ??= 'inside';
       if (redirect === 'write') cmd.writes.push(word);
-      if (redirect === 'string') word.herestring = true;
+      if (redirect === 'string') word.input = true;
       if (redirect) cmd.redirects.push(word);
       else {
         if (cmd.words.length === 0 && word.text === '[[') cond = true;
@@ -231,7 +231,8 @@ class Lexer {
         endCommand();
         this.pos += next === '&' ? 2 : 1;
       } else if ((c === '<' || c === '>') && next === '(') {
-        startWord();
+        const w = startWord();
+        if (c === '<') w.input = true;
         this.pos += 2;
         const start = this.pipelines.length;
         this.substitution(')');

@@ -135,6 +135,8 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
     ['echo {{msg}} | xargs', /piped into/],
     ['echo {{msg}} | xargs -I{} sh -c {}', /piped into/],
     [`awk '{system($0)}' <<< {{msg}}`, /awk/],
+    [`awk '{system($0)}' < <(echo {{msg}})`, /piped into awk/],
+    ['sed e <(echo {{msg}})', /piped into sed/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);
@@ -152,6 +154,7 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
     'echo {{msg}} > f; BASH_ENV=f bash -c :',
     `echo {{msg}} | awk '{system($0)}'`,
     'echo {{msg}} | sed e',
+    'sed e <(echo {{msg}})',
     'echo {{msg}} | xargs -I{} sh -c {}',
   ];
   test.each(runs)('%s would have run the value', (commandLine) => {
