@@ -6,7 +6,7 @@
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
 import { headAt, isOption, nameOf, taintedBy } from './shell-flow';
-import { type Command, type Quote, type Site, scanShell, type Word } from './shell-scan';
+import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
 
@@ -60,7 +60,12 @@ const PROGRAM_FLAG: Record<string, RegExp> = {
 };
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk']);
 /** Programs whose fixed program text may still run what they read (`awk '{system($0)}'`, `sed e`, `xargs`). */
-const RUN_INPUT = new Set([...AWKS, ...SHELLS, 'sed', 'perl', 'python', 'ruby', 'node', 'php', 'xargs']);
+const RUN_INPUT = new Set([
+  ...AWKS,
+  ...SHELLS,
+  ...['sed', 'perl', 'python', 'ruby', 'node', 'php', 'xargs', 'parallel', 'tclsh', 'lua', 'dc', 'm4', 'ed', 'ex'],
+  ...['vim', 'gdb', 'expect', 'R', 'Rscript', 'julia', 'make', 'busybox'],
+]);
 /** A command word bash may expand into another command's name: brace expansion or a glob (`{eval,}`, `ev?l`). */
 const EXPANDS_TO_NAME = /\{[^}]*(,|\.\.)[^}]*\}|[*?]|\[.*\]/;
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-v', '-R']);
@@ -152,6 +157,12 @@ function nested(ctx: Context, text: string, where: string, positional = false): 
 
 const baseName = (w: Word): string => w.text.slice(w.text.lastIndexOf('/') + 1);
 
+/** The files tee writes. */
+function teeFiles(c: Command): Word[] {
+  const i = headAt(c);
+  return nameOf(c.words[i]) === 'tee' ? c.words.slice(i + 1).filter((w) => !isOption(w)) : [];
+}
+
 /**
  * The files a text writes: its output redirections and tee's files (not /dev/…). Matched by name without the
  * directory, so `> out/f.sh` and `./f.sh` are the same file (sound rather than clever: an unrelated file of the
@@ -161,9 +172,7 @@ function writtenFiles(pipelines: Command[][], around: ReadonlySet<string>): Set<
   const out = new Set(around);
   for (const p of pipelines)
     for (const c of p) {
-      const i = headAt(c);
-      const tee = nameOf(c.words[i]) === 'tee' ? c.words.slice(i + 1).filter((w) => !isOption(w)) : [];
-      for (const w of [...c.writes, ...tee]) if (!w.text.startsWith('/dev/')) out.add(baseName(w));
+      for (const w of [...c.writes, ...teeFiles(c)]) if (!w.text.startsWith('/dev/')) out.add(baseName(w));
     }
   out.delete('');
   return out;
@@ -286,17 +295,30 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
  * A program that may run what it reads, downstream of text (a stage before it, its here-string or <( )): whatever
  * that text holds is its input, and its own program may run it (`echo … | awk '{system($0)}'`, `| sed e`).
  */
-function pipedInto(pipeline: Command[]): void {
+function pipedInto(pipeline: Command[], scan: Scan): void {
+  // The first such program in a command, in a subshell it runs, or a function of the text (it may run one).
+  const toolOf = (c: Command): string | undefined => {
+    const words = c.words.slice(headAt(c));
+    if (scan.functions.has(nameOf(words[0]))) return `the function ${words[0]!.text}`;
+    const inner = words.flatMap((w) => (w.text === '(' ? (w.runs ?? []) : []));
+    return words.map(nameOf).find((n) => RUN_INPUT.has(n)) ?? inner.map(toolOf).find(Boolean);
+  };
   pipeline.forEach((c, k) => {
-    const tool = c.words
-      .slice(headAt(c))
-      .map(nameOf)
-      .find((n) => RUN_INPUT.has(n));
+    const tool = toolOf(c);
     if (!tool) return;
     const why = `in text piped into ${tool}, which may run it`;
     for (const w of [...c.words, ...c.redirects]) if (w.input) program(w, why);
     for (const up of pipeline.slice(0, k))
       for (const w of [...up.words, ...up.redirects]) if (!up.writes.includes(w)) program(w, why);
+    // A file the text writes and this program reads (`echo … > f; awk '{system($0)}' f`): what wrote it. (A shell
+    // running such a file is refused whatever the value's type, by runsWritten.)
+    if (SHELLS.has(tool)) return;
+    const file = (w: Word) => !w.text.startsWith('/dev/');
+    const reads = new Set([...c.words, ...c.redirects].filter((w) => !c.writes.includes(w) && file(w)).map(baseName));
+    for (const p of scan.pipelines)
+      for (const w of p)
+        if ([...w.writes, ...teeFiles(w)].some((f) => file(f) && reads.has(baseName(f))))
+          for (const x of [...w.words, ...w.redirects]) program(x, `in a file ${tool} reads, ${why.slice(3)}`);
   });
 }
 
@@ -345,7 +367,7 @@ function analyse(
         if (!c.writes.includes(w)) runsWritten(ctx, w, 'pipes into a program that runs it');
       }
   }
-  for (const pipeline of scan.pipelines) pipedInto(pipeline);
+  for (const pipeline of scan.pipelines) pipedInto(pipeline, scan);
   return [...scan.sites, ...ctx.extra];
 }
 

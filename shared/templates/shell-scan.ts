@@ -271,8 +271,11 @@ class Lexer {
           !values && n > 0 && leadingKeywords(cmd.words.slice(0, n - 1)) && /^[ \t]*\)/.test(s.slice(this.pos + 1));
         if (defines) this.functions.add(cmd.words[n - 1]!.text);
         this.pos++;
+        const start = this.pipelines.length;
         if (values) this.values();
         else this.list(')');
+        // A subshell stands in its pipeline as the word `(` running its commands (`echo … | (bash)`).
+        if (!values && !defines) cmd.words.push({ text: '(', sites: [], runs: this.pipelines.slice(start).flat() });
         // `f()`: what follows is the function's body, a command of its own.
         if (defines) endPipeline();
       } else if (c === ')') {

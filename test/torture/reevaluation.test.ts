@@ -137,6 +137,12 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
     [`awk '{system($0)}' <<< {{msg}}`, /awk/],
     [`awk '{system($0)}' < <(echo {{msg}})`, /piped into awk/],
     ['sed e <(echo {{msg}})', /piped into sed/],
+    ['echo {{msg}} | (bash)', /piped into bash/],
+    [`echo {{msg}} | (awk '{system($0)}')`, /piped into awk/],
+    ['f(){ bash; }; echo {{msg}} | f', /piped into the function f/],
+    [`echo {{msg}} > f; awk '{system($0)}' f`, /in a file awk reads/],
+    ['echo {{msg}} | ed', /piped into ed/],
+    ['echo {{msg}} | m4', /piped into m4/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);
@@ -172,6 +178,8 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
   test.each([
     'echo {{msg}} | tee log.txt',
     'python train.py --msg {{msg}} | tee out.log',
+    'echo {{msg}} > /dev/null; python3 train.py < /dev/null',
+    '(echo {{msg}}) | cat',
     'case "$x" in a) echo {{msg}};; esac',
     'case "{{msg}}" in a|b) echo one;; (c) echo two;; *) echo {{msg}};; esac',
     "echo {{n}} | awk '{ print $1 * 2 }'",
