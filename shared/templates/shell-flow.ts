@@ -77,6 +77,7 @@ export function taintedBy(scan: Scan): { names: string[]; assignments: Word[] } 
   const assignments: Word[] = [];
   const any = scan.sites.length > 0;
   if (any) names.push(...SET_BY_BASH);
+  names.push(...scan.defaulted);
   for (const pipeline of scan.pipelines)
     for (const c of pipeline) {
       for (const w of c.words) {

@@ -51,6 +51,8 @@ export interface Scan {
   functions: Set<string>;
   /** The pipelines of output process substitutions (`>( … )`): they read what the command around them writes. */
   feeds: Set<Command[]>;
+  /** Variables `${name:=word}` assigns from a word holding a value. */
+  defaulted: Set<string>;
 }
 
 const PROMPT = 'in ${…@P}, which expands the value as a prompt string (that runs commands in it)';
@@ -66,6 +68,7 @@ class Lexer {
   readonly pipelines: Command[][] = [];
   readonly functions = new Set<string>();
   readonly feeds = new Set<Command[]>();
+  readonly defaulted = new Set<string>();
   /**
    * The constructs around the position that make bash read their text again, and whether a variable's value
    * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
@@ -494,12 +497,15 @@ class Lexer {
         this.arithmetic('}');
         return;
       }
+      // ${y:=word} and ${y=word} assign the word to y.
+      const assigns = /^:?=/.test(s.slice(this.pos, this.pos + 2)) ? this.sites.length : -1;
       while (this.pos < this.s.length && this.s[this.pos] !== '}') {
         if (this.s[this.pos] === '\\') {
           if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
           this.pos += 2;
         } else this.wordPart(quote);
       }
+      if (name && assigns >= 0 && this.sites.length > assigns) this.defaulted.add(name);
       this.pos++;
     });
   }
@@ -513,5 +519,6 @@ export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()
   // Also any name that looks defined anywhere, quoted or not: a function missed would leave its $1 untainted.
   for (const m of text.matchAll(/(?:^|[\s;&|(){}])(?:function\s+([^\s(){};&|]+)|([^\s(){};&|=]+)\s*\(\s*\))/g))
     lexer.functions.add(m[1] ?? m[2]!);
-  return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions, feeds: lexer.feeds };
+  const { sites, pipelines, functions, feeds, defaulted } = lexer;
+  return { sites, pipelines, functions, feeds, defaulted };
 }

@@ -143,6 +143,7 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
     [`echo {{msg}} > f; awk '{system($0)}' f`, /in a file awk reads/],
     ['echo {{msg}} | ed', /piped into ed/],
     ['echo {{msg}} | m4', /piped into m4/],
+    ['X={{msg}}; : "${Y:=$X}"; eval "$Y"', /\$Y .*eval/],
   ];
   test.each(cases)('%s', (commandLine, why) => {
     expect(refusal(commandLine)).toMatch(why);
