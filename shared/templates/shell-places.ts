@@ -300,7 +300,7 @@ function pipedInto(pipeline: Command[], scan: Scan): void {
   const toolOf = (c: Command): string | undefined => {
     const words = c.words.slice(headAt(c));
     if (scan.functions.has(nameOf(words[0]))) return `the function ${words[0]!.text}`;
-    const inner = words.flatMap((w) => (w.text === '(' ? (w.runs ?? []) : []));
+    const inner = words.flatMap((w) => w.subshell ?? []);
     return words.map(nameOf).find((n) => RUN_INPUT.has(n)) ?? inner.map(toolOf).find(Boolean);
   };
   pipeline.forEach((c, k) => {

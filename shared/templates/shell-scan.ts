@@ -29,6 +29,8 @@ export interface Word {
   expanded?: true;
   /** The commands its substitutions run ($( ), `…`, <( )): what they read becomes part of the word. */
   runs?: Command[];
+  /** The commands of a subshell `( … )` that stands in a pipeline as this word (`(`). */
+  subshell?: Command[];
   /** A here-string (`<<< text`) or a `<( … )` (a file to read): the command reads what the word holds. */
   input?: true;
 }
@@ -278,7 +280,7 @@ class Lexer {
         if (values) this.values();
         else this.list(')');
         // A subshell stands in its pipeline as the word `(` running its commands (`echo … | (bash)`).
-        if (!values && !defines) cmd.words.push({ text: '(', sites: [], runs: this.pipelines.slice(start).flat() });
+        if (!values && !defines) cmd.words.push({ text: '(', sites: [], subshell: this.pipelines.slice(start).flat() });
         // `f()`: what follows is the function's body, a command of its own.
         if (defines) endPipeline();
       } else if (c === ')') {

@@ -181,6 +181,7 @@ describe('a value reaching bash again through case arms, coprocs, arrays or pipe
     'python train.py --msg {{msg}} | tee out.log',
     'echo {{msg}} > /dev/null; python3 train.py < /dev/null',
     '(echo {{msg}}) | cat',
+    'echo {{msg}} > f; (cat f)',
     'case "$x" in a) echo {{msg}};; esac',
     'case "{{msg}}" in a|b) echo one;; (c) echo two;; *) echo {{msg}};; esac',
     "echo {{n}} | awk '{ print $1 * 2 }'",
