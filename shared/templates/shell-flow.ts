@@ -9,6 +9,7 @@ const WRAPPERS = new Set(['command', 'builtin', 'exec', 'nohup', 'env', 'sudo', 
 const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'coproc']);
 export const ASSIGNMENT = /^[A-Za-z_]\w*(\[[^=]*\])?\+?=/;
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
+const COMPOUND = new Set(['{', '(', 'if', 'while', 'until', 'for', 'case', 'select']);
 /**
  * Variables bash itself sets from what a command was given or read: `$_` (the last argument), REPLY, MAPFILE,
  * OPTARG, BASH_REMATCH (`[[ $v =~ … ]]`), BASH_ARGV, and the directories `cd "$v"` leaves in PWD, OLDPWD, DIRSTACK.
@@ -38,6 +39,8 @@ export function headAt(c: Command, assignment: (w: Word) => void = () => {}): nu
     if (ASSIGNMENT.test(w.text)) assignment(w);
     else if (!KEYWORDS.has(w.text) && !WRAPPERS.has(nameOf(w))) break;
     const env = w.text === 'env';
+    // `coproc NAME { … }`: the name is the coprocess's, and its body's first command follows.
+    if (w.text === 'coproc' && IDENTIFIER.test(words[i + 1]?.text ?? '') && COMPOUND.has(words[i + 2]?.text ?? '')) i++;
     for (
       i++;
       WRAPPERS.has(nameOf(w)) && i < words.length && (isOption(words[i]!) || (env && ASSIGNMENT.test(words[i]!.text)));
@@ -74,6 +77,7 @@ export function taintedBy(scan: Scan): { names: string[]; assignments: Word[] } 
   const assignments: Word[] = [];
   const any = scan.sites.length > 0;
   if (any) names.push(...SET_BY_BASH);
+  names.push(...scan.defaulted);
   for (const pipeline of scan.pipelines)
     for (const c of pipeline) {
       for (const w of c.words) {

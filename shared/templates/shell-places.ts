@@ -6,7 +6,7 @@
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
 import { headAt, isOption, nameOf, taintedBy } from './shell-flow';
-import { type Command, type Quote, type Site, scanShell, type Word } from './shell-scan';
+import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
 
@@ -59,6 +59,15 @@ const PROGRAM_FLAG: Record<string, RegExp> = {
   node: /^(-[ep]|--eval|--print)$/,
 };
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk']);
+/** Programs whose fixed program text may still run what they read (`awk '{system($0)}'`, `sed e`, `xargs`). */
+const RUN_INPUT = new Set([
+  ...AWKS,
+  ...SHELLS,
+  ...['sed', 'perl', 'python', 'ruby', 'node', 'php', 'xargs', 'parallel', 'tclsh', 'lua', 'dc', 'm4', 'ed', 'ex'],
+  ...['vim', 'gdb', 'expect', 'R', 'Rscript', 'julia', 'make', 'busybox'],
+]);
+/** A command word bash may expand into another command's name: brace expansion or a glob (`{eval,}`, `ev?l`). */
+const EXPANDS_TO_NAME = /\{[^}]*(,|\.\.)[^}]*\}|[*?]|\[.*\]/;
 const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-v', '-R']);
 const STDIN = new Set(['-', '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
 /** How deep code handed to code (`eval "bash -c '…'"`) is read before the template is refused as too nested. */
@@ -148,6 +157,12 @@ function nested(ctx: Context, text: string, where: string, positional = false): 
 
 const baseName = (w: Word): string => w.text.slice(w.text.lastIndexOf('/') + 1);
 
+/** The files tee writes. */
+function teeFiles(c: Command): Word[] {
+  const i = headAt(c);
+  return nameOf(c.words[i]) === 'tee' ? c.words.slice(i + 1).filter((w) => !isOption(w)) : [];
+}
+
 /**
  * The files a text writes: its output redirections and tee's files (not /dev/…). Matched by name without the
  * directory, so `> out/f.sh` and `./f.sh` are the same file (sound rather than clever: an unrelated file of the
@@ -157,9 +172,7 @@ function writtenFiles(pipelines: Command[][], around: ReadonlySet<string>): Set<
   const out = new Set(around);
   for (const p of pipelines)
     for (const c of p) {
-      const i = headAt(c);
-      const tee = nameOf(c.words[i]) === 'tee' ? c.words.slice(i + 1).filter((w) => !isOption(w)) : [];
-      for (const w of [...c.writes, ...tee]) if (!w.text.startsWith('/dev/')) out.add(baseName(w));
+      for (const w of [...c.writes, ...teeFiles(c)]) if (!w.text.startsWith('/dev/')) out.add(baseName(w));
     }
   out.delete('');
   return out;
@@ -197,7 +210,18 @@ function classify(c: Command, ctx: Context): boolean {
   };
   // A command named by an expansion ("$CMD", ${X:-eval}, $(which python), `printf eval`) cannot be known: it may
   // be eval, a shell or an interpreter, and any of its arguments code.
-  if (head.expanded) all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
+  if (head.expanded || EXPANDS_TO_NAME.test(head.text))
+    all((w) => program(w, 'in the arguments of a command named by an expansion (it may run them)'));
+  // fc runs commands from the history, which `history -s` fills with text.
+  if (ctx.holds && (name === 'fc' || (name === 'history' && args.some((w) => /^-[A-Za-z]*s/.test(w.text)))))
+    refused(ctx, '', `in a command line holding values, ${name} (it runs text from the history as commands)`);
+  for (const w of words) {
+    const m = /^([A-Za-z_]\w*)\+?=/.exec(w.text);
+    if (!m || !CODE_VARIABLES.test(m[1]!)) continue;
+    if (ctx.holds && /^(BASH_ENV|ENV)$/.test(m[1]!))
+      refused(ctx, '', `in a command line holding values, ${m[1]} (bash runs the file it names)`);
+    runsWritten(ctx, { ...w, text: w.text.slice(m[0].length) }, `names in ${m[1]}`);
+  }
   if (['eval', 'trap', 'source', '.', 'enable'].includes(name)) {
     all((w) => refuse(w, `in the arguments of ${name}, ${CODE}`));
     all((w) => runsWritten(ctx, w, `hands to ${name}`));
@@ -267,6 +291,37 @@ function aliasesOf(pipelines: Command[][]): Set<string> {
   return out;
 }
 
+/**
+ * A program that may run what it reads, downstream of text (a stage before it, its here-string or <( )): whatever
+ * that text holds is its input, and its own program may run it (`echo … | awk '{system($0)}'`, `| sed e`).
+ */
+function pipedInto(pipeline: Command[], scan: Scan): void {
+  // The first such program in a command, in a subshell it runs, or a function of the text (it may run one).
+  const toolOf = (c: Command): string | undefined => {
+    const words = c.words.slice(headAt(c));
+    if (scan.functions.has(nameOf(words[0]))) return `the function ${words[0]!.text}`;
+    const inner = words.flatMap((w) => w.subshell ?? []);
+    return words.map(nameOf).find((n) => RUN_INPUT.has(n)) ?? inner.map(toolOf).find(Boolean);
+  };
+  pipeline.forEach((c, k) => {
+    const tool = toolOf(c);
+    if (!tool) return;
+    const why = `in text piped into ${tool}, which may run it`;
+    for (const w of [...c.words, ...c.redirects]) if (w.input) program(w, why);
+    for (const up of pipeline.slice(0, k))
+      for (const w of [...up.words, ...up.redirects]) if (!up.writes.includes(w)) program(w, why);
+    // A file the text writes and this program reads (`echo … > f; awk '{system($0)}' f`): what wrote it. (A shell
+    // running such a file is refused whatever the value's type, by runsWritten.)
+    if (SHELLS.has(tool)) return;
+    const file = (w: Word) => !w.text.startsWith('/dev/');
+    const reads = new Set([...c.words, ...c.redirects].filter((w) => !c.writes.includes(w) && file(w)).map(baseName));
+    for (const p of scan.pipelines)
+      for (const w of p)
+        if ([...w.writes, ...teeFiles(w)].some((f) => file(f) && reads.has(baseName(f))))
+          for (const x of [...w.words, ...w.redirects]) program(x, `in a file ${tool} reads, ${why.slice(3)}`);
+  });
+}
+
 /** `written`: the files the text around this code writes (`echo … > f; bash -c 'source f'`). */
 function analyse(
   source: string,
@@ -300,6 +355,10 @@ function analyse(
   };
   for (const pipeline of scan.pipelines) {
     const fed = pipeline.map((c) => classify(c, ctx)).some(Boolean);
+    // A shell reading what a command line holding values writes into >( … ) or a coprocess.
+    const coproc = pipeline.some((c) => c.words.some((w) => w.text === 'coproc'));
+    if (fed && ctx.holds && (coproc || scan.feeds.has(pipeline)))
+      refused(ctx, '', 'in a command line holding values, a >( … ) or coproc shell that runs it as code');
     if (!fed) continue;
     // An interpreter reading its input as code: whatever the pipeline or a here-string says is program text.
     for (const c of pipeline)
@@ -308,6 +367,7 @@ function analyse(
         if (!c.writes.includes(w)) runsWritten(ctx, w, 'pipes into a program that runs it');
       }
   }
+  for (const pipeline of scan.pipelines) pipedInto(pipeline, scan);
   return [...scan.sites, ...ctx.extra];
 }
 

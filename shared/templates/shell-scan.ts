@@ -29,6 +29,10 @@ export interface Word {
   expanded?: true;
   /** The commands its substitutions run ($( ), `…`, <( )): what they read becomes part of the word. */
   runs?: Command[];
+  /** The commands of a subshell `( … )` that stands in a pipeline as this word (`(`). */
+  subshell?: Command[];
+  /** A here-string (`<<< text`) or a `<( … )` (a file to read): the command reads what the word holds. */
+  input?: true;
 }
 
 export interface Command {
@@ -47,6 +51,10 @@ export interface Scan {
   pipelines: Command[][];
   /** The names of the functions the text defines (`f() …`, `function f …`). */
   functions: Set<string>;
+  /** The pipelines of output process substitutions (`>( … )`): they read what the command around them writes. */
+  feeds: Set<Command[]>;
+  /** Variables `${name:=word}` assigns from a word holding a value. */
+  defaulted: Set<string>;
 }
 
 const PROMPT = 'in ${…@P}, which expands the value as a prompt string (that runs commands in it)';
@@ -61,6 +69,8 @@ class Lexer {
   readonly sites: Site[] = [];
   readonly pipelines: Command[][] = [];
   readonly functions = new Set<string>();
+  readonly feeds = new Set<Command[]>();
+  readonly defaulted = new Set<string>();
   /**
    * The constructs around the position that make bash read their text again, and whether a variable's value
    * is read again there too (arithmetic, here-documents) or only the template's own text (backticks, ${…}).
@@ -110,8 +120,16 @@ class Lexer {
     let word: Word | undefined;
     let redirect: false | 'file' | 'write' | 'string' = false;
     let cond = false;
+    // Open `case … in`s of this list, and whether the position is in a case pattern (`a|b)`, `(a)`): a pattern
+    // is no command, and what follows its `)` is in command position.
+    let cases = 0;
+    let pattern = false;
     const endWord = (): void => {
       if (!word) return;
+      if (word.text === 'esac' && cases > 0 && cmd.words.length === 0 && word.sites.length === 0) {
+        cases--;
+        pattern = false;
+      }
       // A bare name is a reference where bash evaluates words as arithmetic or names ([[ N -gt 0 ]], let N).
       if (this.tainted.has(word.text)) this.site('bare', undefined, word.text);
       this.subscripts(word.text);
@@ -120,6 +138,7 @@ class Lexer {
         if (redirect === 'file' || redirect === 'write') site.path ??= at === 0 ? 'start' : 'inside';
         else if (word.text[at - 1] === '/') site.path ??= 'inside';
       if (redirect === 'write') cmd.writes.push(word);
+      if (redirect === 'string') word.input = true;
       if (redirect) cmd.redirects.push(word);
       else {
         if (cmd.words.length === 0 && word.text === '[[') cond = true;
@@ -128,6 +147,14 @@ class Lexer {
       }
       redirect = false;
       word = undefined;
+      const k = cmd.words.length;
+      const opensCase = k >= 3 && cmd.words[k - 3]!.text === 'case' && leadingKeywords(cmd.words.slice(0, k - 3));
+      if (opensCase && cmd.words[k - 1]!.text === 'in' && !pattern) {
+        cases++;
+        pattern = true;
+        endPipeline();
+        return;
+      }
       // `function f`: the name is defined, and what follows is the body, a command of its own.
       const n = cmd.words.length;
       if (n >= 2 && cmd.words[n - 2]!.text === 'function' && leadingKeywords(cmd.words.slice(0, n - 2))) {
@@ -157,6 +184,19 @@ class Lexer {
     while (this.pos < s.length) {
       const c = s[this.pos]!;
       const next = s[this.pos + 1];
+      if (pattern && c === ')') {
+        // The end of a case pattern: its words were globs, and the arm's commands follow.
+        endWord();
+        pipeline = [];
+        cmd = { words: [], redirects: [], writes: [] };
+        pattern = false;
+        this.pos++;
+        continue;
+      }
+      if (pattern && c === '(' && !word && cmd.words.length === 0 && pipeline.length === 0) {
+        this.pos++;
+        continue;
+      }
       if (c === close) {
         this.pos++;
         break;
@@ -181,7 +221,12 @@ class Lexer {
         this.pos++;
         this.hereBodies();
       } else if (c === '#' && !word) this.comment();
-      else if (c === ';' || (c === '&' && next !== '>')) {
+      else if (c === ';' && cases > 0 && (next === ';' || next === '&')) {
+        // `;;`, `;&`, `;;&`: the arm ends and the next pattern (or esac) follows.
+        endPipeline();
+        this.pos += s.startsWith(';;&', this.pos) ? 3 : 2;
+        pattern = true;
+      } else if (c === ';' || (c === '&' && next !== '>')) {
         endPipeline();
         this.pos += next === c ? 2 : 1;
       } else if (c === '|' && next === '|') {
@@ -191,9 +236,12 @@ class Lexer {
         endCommand();
         this.pos += next === '&' ? 2 : 1;
       } else if ((c === '<' || c === '>') && next === '(') {
-        startWord();
+        const w = startWord();
+        if (c === '<') w.input = true;
         this.pos += 2;
+        const start = this.pipelines.length;
         this.substitution(')');
+        if (c === '>') for (const p of this.pipelines.slice(start)) this.feeds.add(p);
       } else if (c === '<' || c === '>' || c === '&') {
         // A file descriptor number glued to the operator is part of the redirection, not a word.
         if (word && /^\d+$/.test(word.text) && word.sites.length === 0) {
@@ -218,17 +266,21 @@ class Lexer {
         this.pos += 2;
         this.arithmetic('))');
       } else if (c === '(') {
-        // An array assignment's ( … ) lists values; a subshell's lists commands.
+        // An array assignment's ( … ) lists values, which stay part of its word (`a=({{v}})` taints a); a
+        // subshell's lists commands.
         const values = word?.text.endsWith('=');
-        endWord();
+        if (!values) endWord();
         // `f()` or `f ()`: the name is the command's last word so far, after keywords only.
         const n = cmd.words.length;
         const defines =
           !values && n > 0 && leadingKeywords(cmd.words.slice(0, n - 1)) && /^[ \t]*\)/.test(s.slice(this.pos + 1));
         if (defines) this.functions.add(cmd.words[n - 1]!.text);
         this.pos++;
+        const start = this.pipelines.length;
         if (values) this.values();
         else this.list(')');
+        // A subshell stands in its pipeline as the word `(` running its commands (`echo … | (bash)`).
+        if (!values && !defines) cmd.words.push({ text: '(', sites: [], subshell: this.pipelines.slice(start).flat() });
         // `f()`: what follows is the function's body, a command of its own.
         if (defines) endPipeline();
       } else if (c === ')') {
@@ -331,6 +383,8 @@ class Lexer {
       const c = this.s[this.pos]!;
       if (escapes && c === '\\') {
         if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
+        // $'ev\x61l': what the escape stands for is not kept, so the word is as unknown as an expansion.
+        for (const w of this.open) w.expanded = true;
         this.pos += 2;
         continue;
       }
@@ -445,12 +499,15 @@ class Lexer {
         this.arithmetic('}');
         return;
       }
+      // ${y:=word} and ${y=word} assign the word to y.
+      const assigns = /^:?=/.test(s.slice(this.pos, this.pos + 2)) ? this.sites.length : -1;
       while (this.pos < this.s.length && this.s[this.pos] !== '}') {
         if (this.s[this.pos] === '\\') {
           if (this.s[this.pos + 1] === MARK) this.site(quote, 'right after a backslash');
           this.pos += 2;
         } else this.wordPart(quote);
       }
+      if (name && assigns >= 0 && this.sites.length > assigns) this.defaulted.add(name);
       this.pos++;
     });
   }
@@ -464,5 +521,6 @@ export function scanShell(text: string, tainted: ReadonlySet<string> = new Set()
   // Also any name that looks defined anywhere, quoted or not: a function missed would leave its $1 untainted.
   for (const m of text.matchAll(/(?:^|[\s;&|(){}])(?:function\s+([^\s(){};&|]+)|([^\s(){};&|=]+)\s*\(\s*\))/g))
     lexer.functions.add(m[1] ?? m[2]!);
-  return { sites: lexer.sites, pipelines: lexer.pipelines, functions: lexer.functions };
+  const { sites, pipelines, functions, feeds, defaulted } = lexer;
+  return { sites, pipelines, functions, feeds, defaulted };
 }

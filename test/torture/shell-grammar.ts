@@ -61,6 +61,8 @@ const DATA: Array<(w: string) => string> = [
   (w) => `awk -v x=${w} 'BEGIN { print x }'`,
   (w) => `echo ${w} "$V" "\${V:-none}"; bash -c 'echo "$V"'`,
   ...DATA_17,
+  (w) => `case go in (a|b) :;; go) echo ${w};; esac`,
+  (w) => `arr=(x); arr+=(${w}); echo "\${arr[1]}"`,
 ];
 
 /** Places where bash or another program reads the text again: a string placeholder must be refused. */
@@ -149,6 +151,16 @@ const EVALUATED: Array<(h: string) => string> = [
   (h) => `cd /tmp; cd ${h} 2>/dev/null; eval "$OLDPWD"`,
   (h) => `"\${PY:-python3}" -c "print('${h}')"`,
   (h) => `\${SH:-bash} -c "echo ${h}"`,
+  // Issue 17, third audit: case arms, coprocs, brace-expanded names, arrays, BASH_ENV, piped programs.
+  (h) => `case go in go) eval ${h};; esac`,
+  (h) => `case go in (a) :;;& go) bash -c ${h};; esac`,
+  (h) => `x=$(case go in go) eval ${h};; esac); echo "$x"`,
+  (h) => `coproc N { eval ${h}; }; wait`,
+  (h) => `{eval,} ${h}`,
+  (h) => `a=(${h}); eval "\${a[0]}"`,
+  (h) => `echo ${h} > f; BASH_ENV=f bash -c :`,
+  (h) => `echo ${h} | awk '{ system($0) }'`,
+  (h) => `echo ${h} | sed e`,
 ];
 
 /** Text before the command that a quoter without bash's rules misreads. */
