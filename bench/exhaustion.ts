@@ -127,6 +127,22 @@ function classes(): Classes {
         }
       },
     ],
+    [
+      'engine: a task with 150,000 environment settings (3.7 MB)',
+      (r) => {
+        const environmentSettings = Array.from({ length: 150_000 }, (_, i) => ({ name: `V${i}`, value: 'x' }));
+        return batch(
+          r,
+          'POST',
+          '/jobs/j1/tasks',
+          JSON.stringify({ id: 'envs', commandLine: '/bin/true', environmentSettings }),
+        );
+      },
+    ],
+    [
+      'engine: a pool resized to 100 dedicated + 100 low-priority nodes',
+      (r) => batch(r, 'POST', '/pools/cpu/resize', '{"targetDedicatedNodes":100,"targetLowPriorityNodes":100}'),
+    ],
     ['functions host: 101 MB to /api/messages', (r) => send(r.urls.messages, 'POST', { bytes: 101 * 1_000_000 })],
     ['functions host: 101 MB to /api/slack', (r) => send(r.urls.slackEvents, 'POST', { bytes: 101 * 1_000_000 })],
     [
