@@ -32,7 +32,7 @@ beforeAll(async () => {
     mkdirSync(join(folder, s.name), { recursive: true });
     writeFileSync(join(folder, s.name, 'job.json'), JSON.stringify(s.json));
   }
-  await loadTemplates(await createStores(stack.config.storage.connectionString), folder, {
+  await loadTemplates(await createStores(stack.config.storage), folder, {
     storageAccount: stack.config.compute.storageAccount,
   });
 }, 60_000);
