@@ -321,3 +321,18 @@ describe('a value written to a file does not come back as code through that file
     expect(out).toBe(`[yes][env][${msg}]`);
   });
 });
+
+// The re-audit: values reached by name (P_<name>, ${!n}), options whose value a program runs as a command, a
+// value as the command behind a launcher, and inline code that runs its arguments.
+describe('a value reached by name, run by an option or a launcher, or handed to code that runs it is refused', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['n=P_msg; eval "${!n}"; echo {{msg}}', /no P_… name/],
+    [`bash -c 'n=P_msg; eval "\${!n}"'; echo {{msg}}`, /no P_… name/],
+    ['echo "$P_msg"', /no P_… name/],
+    ['a=P; n=${a}_msg; eval "${!n}"; echo {{msg}}', /no \$\{!…\}/],
+    [`bash -c 'a=P; n=\${a}_msg; eval "\${!n}"'; echo {{n}}`, /no \$\{!…\}/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+});
