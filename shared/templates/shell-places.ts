@@ -6,6 +6,7 @@
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
 import { headAt, isOption, nameOf, taintedBy } from './shell-flow';
+import { commandOptionWords, runsCommandOptions } from './shell-run-options';
 import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
@@ -94,7 +95,9 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
     const codeFlag = (w: Word) => (SHELLS.has(name) ? /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) : flag!.test(w.text));
     const at = args.findIndex(codeFlag);
     if (at >= 0) return args[at + 1];
-    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++);
+    // watch's interval is a number, not its command.
+    const valued = (w: Word) => name === 'watch' && /^(-n|--interval)$/.test(w.text);
+    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++) if (valued(args[k]!)) k++;
     // No code given: a script file (chosen by whoever names it) or the program text on standard input.
     return args[k] && !STDIN.has(args[k]!.text) ? args[k] : 'stdin';
   }
@@ -255,6 +258,13 @@ function classify(c: Command, ctx: Context): boolean {
     const why = `in a test with ${args.find((a) => ARITHMETIC_TESTS.has(a.text))!.text}, ${CODE}`;
     all((w) => refuse(w, why));
     all((w) => arithmeticNames(ctx, w, why));
+  }
+  // Options whose value a program runs as a command, also behind a launcher (`timeout 5 tar --to-command=…`).
+  const runner = words.findIndex((w, j) => j >= i && runsCommandOptions(nameOf(w)));
+  if (runner >= 0) {
+    const tool = nameOf(words[runner]);
+    for (const { word, option } of commandOptionWords(tool, words.slice(runner + 1)))
+      program(word, `in ${tool} ${option}, which ${tool} runs as a command`);
   }
   // The first interpreter named, also behind a launcher (mpirun -np 2 python -c …, timeout 5 sh -c …).
   for (let j = i; j < words.length; j++) {

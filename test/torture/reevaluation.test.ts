@@ -336,3 +336,40 @@ describe('a value reached by name, run by an option or a launcher, or handed to 
     expect(refusal(commandLine)).toMatch(why);
   });
 });
+
+describe('a value in an option whose value a program runs as a command is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['tar -cf x.tar --checkpoint=1 --checkpoint-action=exec={{msg}} .', /tar --checkpoint-action/],
+    ['tar -I {{msg}} -cf x.tar .', /tar -I/],
+    ['tar --use-compress-program={{msg}} -cf x.tar .', /tar --use-compress-program/],
+    ['tar -xf x.tar --to-command {{msg}}', /tar --to-command/],
+    ['tar -cf x.tar -F {{msg}} .', /tar -F/],
+    ['ssh -o ProxyCommand={{msg}} host true', /ssh -o/],
+    ['ssh -o {{msg}} host true', /ssh -o/],
+    ['git -c core.sshCommand={{msg}} fetch', /git -c/],
+    ['make --eval {{msg}}', /make --eval/],
+    ['make -E {{msg}}', /make -E/],
+    ['rsync -e {{msg}} a host:b', /rsync -e/],
+    ['rsync --rsh={{msg}} a host:b', /rsync --rsh/],
+    ['find . -exec {{msg}} {} ;', /find -exec/],
+    ['find . -name x -execdir sh -c {{msg}} +', /find -execdir|sh -c/],
+    ['zip -T -TT {{msg}} x.zip f', /zip -TT/],
+    ['man -P {{msg}} ls', /man -P/],
+    ['less -P {{msg}} f', /less -P/],
+    ['watch -n 1 {{msg}}', /watch/],
+    ['timeout 5 tar -I {{msg}} -cf x.tar .', /tar -I/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    'tar -czf out.tar.gz --checkpoint={{n}} {{msg}}',
+    'ssh -o ConnectTimeout={{n}} host true',
+    'find {{msg}} -name x -exec wc -l {} +',
+    'rsync -av {{msg}} host:b',
+    'watch -n {{n}} nvidia-smi',
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});

@@ -1,0 +1,51 @@
+// Options whose value a program runs as a command (`tar --to-command=…`, `ssh -o ProxyCommand=…`, `git -c
+// core.sshCommand=…`, `find -exec …`): a value there is code, as in another language's program text.
+import type { Word } from './shell-scan';
+
+/** Per program: the options (with a joined `=value` or short `-Xvalue`, or the next word) that name a command. */
+const RUNS_COMMAND: Record<string, RegExp> = {
+  tar: /^(--(checkpoint-action|use-compress-program|to-command|info-script|new-volume-script|rsh-command)|-\w*[IF])/,
+  ssh: /^-[A-Za-z]*[oF]/,
+  scp: /^-[A-Za-z]*[oFS]/,
+  sftp: /^-[A-Za-z]*[oFS]/,
+  git: /^(-c|--config-env|--exec-path|--upload-pack|--receive-pack|--exec)/,
+  make: /^(-[A-Za-z]*E|--eval)/,
+  rsync: /^(-[A-Za-z]*e|--(rsh|rsync-path))/,
+  zip: /^(-TT|--unzip-command)/,
+  less: /^(-[A-Za-z]*P|--prompt)/,
+  man: /^(-[A-Za-z]*[PH]|--(pager|html))/,
+};
+/** find's actions that run the words after them, up to `;` or `+`. */
+const FIND_RUNS = /^-(exec|execdir|ok|okdir)$/;
+
+/** The words of `args` (a `tool`'s arguments) that a program runs as a command, each with the option it follows. */
+export function commandOptionWords(tool: string, args: Word[]): Array<{ word: Word; option: string }> {
+  const out: Array<{ word: Word; option: string }> = [];
+  // watch runs all its arguments as one shell command: only its option values (numbers) may be values.
+  if (tool === 'watch') return args.map((word) => ({ word, option: 'its command' }));
+  if (tool === 'find') {
+    let option = '';
+    for (const word of args) {
+      if (option && /^[;+]$/.test(word.text)) option = '';
+      else if (option) out.push({ word, option });
+      else if (FIND_RUNS.test(word.text)) option = word.text;
+    }
+    return out;
+  }
+  const runs = RUNS_COMMAND[tool];
+  if (!runs) return out;
+  args.forEach((word, k) => {
+    const m = runs.exec(word.text);
+    if (!m || !word.text.startsWith('-')) return;
+    const option = m[0];
+    out.push({ word, option });
+    // A value in the next word unless it came joined (`--to-command=…`, `-Icmd`).
+    const next = args[k + 1];
+    if (word.text.length === option.length && next) out.push({ word: next, option });
+  });
+  return out;
+}
+
+/** Whether `tool` has options whose value it runs as a command. */
+export const runsCommandOptions = (tool: string): boolean =>
+  tool === 'watch' || tool === 'find' || tool in RUNS_COMMAND;
