@@ -200,7 +200,11 @@ function runsWritten(ctx: Context, w: Word | undefined, how: string): void {
 /** Marks the sites of one simple command; true when it reads program text from its input. */
 function classify(c: Command, ctx: Context): boolean {
   const words = c.words;
-  const i = headAt(c, (w) => refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('=')));
+  const i = headAt(
+    c,
+    (w) => refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('=')),
+    (w) => program(w, 'where a launcher (timeout, nice, sudo, mpirun, …) may take it as the command to run'),
+  );
   const head = words[i];
   if (!head) return false;
   const name = nameOf(head);

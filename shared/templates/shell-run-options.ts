@@ -9,6 +9,7 @@ const RUNS_COMMAND: Record<string, RegExp> = {
   scp: /^-[A-Za-z]*[oFS]/,
   sftp: /^-[A-Za-z]*[oFS]/,
   git: /^(-c|--config-env|--exec-path|--upload-pack|--receive-pack|--exec)/,
+  env: /^(-\w*S|--split-string)/,
   make: /^(-[A-Za-z]*E|--eval)/,
   rsync: /^(-[A-Za-z]*e|--(rsh|rsync-path))/,
   zip: /^(-TT|--unzip-command)/,
@@ -21,8 +22,8 @@ const FIND_RUNS = /^-(exec|execdir|ok|okdir)$/;
 /** The words of `args` (a `tool`'s arguments) that a program runs as a command, each with the option it follows. */
 export function commandOptionWords(tool: string, args: Word[]): Array<{ word: Word; option: string }> {
   const out: Array<{ word: Word; option: string }> = [];
-  // watch runs all its arguments as one shell command: only its option values (numbers) may be values.
-  if (tool === 'watch') return args.map((word) => ({ word, option: 'its command' }));
+  // watch and parallel run their arguments as shell commands: only their option values (numbers) may be values.
+  if (tool === 'watch' || tool === 'parallel') return args.map((word) => ({ word, option: 'its command' }));
   if (tool === 'find') {
     let option = '';
     for (const word of args) {
@@ -48,4 +49,4 @@ export function commandOptionWords(tool: string, args: Word[]): Array<{ word: Wo
 
 /** Whether `tool` has options whose value it runs as a command. */
 export const runsCommandOptions = (tool: string): boolean =>
-  tool === 'watch' || tool === 'find' || tool in RUNS_COMMAND;
+  ['watch', 'parallel', 'find'].includes(tool) || Object.hasOwn(RUNS_COMMAND, tool);

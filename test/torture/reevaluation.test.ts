@@ -373,3 +373,52 @@ describe('a value in an option whose value a program runs as a command is refuse
     expect(() => template(commandLine)).not.toThrow();
   });
 });
+
+describe('a value as the command a launcher runs is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['timeout 5 {{msg}} /tmp/x', /command name/],
+    ['timeout -s KILL 5s {{msg}}', /command name/],
+    ['nice -n 5 {{msg}}', /command name/],
+    ['nohup {{msg}} &', /command name/],
+    ['env -u X A=1 {{msg}}', /command name/],
+    ['env -S {{msg}}', /env -S|command name/],
+    ['env -S "x {{msg}}"', /env -S|command name/],
+    ['setsid stdbuf -oL {{msg}}', /command name/],
+    ['time -p {{msg}}', /command name/],
+    ['command {{msg}}', /command name/],
+    ['exec -a x {{msg}}', /command name/],
+    ['chrt 10 {{msg}}', /command name/],
+    ['taskset 0x3 {{msg}}', /command name/],
+    ['taskset -c 0-3 {{msg}}', /command name/],
+    ['ionice -c 2 -n 7 {{msg}}', /command name/],
+    ['strace -f -o /tmp/t {{msg}}', /command name/],
+    ['ltrace {{msg}}', /command name/],
+    ['valgrind --tool=memcheck {{msg}}', /command name/],
+    ['sudo -u alice {{msg}}', /command name/],
+    ['doas -u alice {{msg}}', /command name/],
+    ['runuser -u alice -- {{msg}}', /command name/],
+    ['nohup timeout 5 {{msg}}', /command name/],
+    ['mpirun -np 4 {{msg}}', /command name/],
+    ['mpirun --hostfile h --mca btl tcp {{msg}}', /command name/],
+    ['srun --partition gpu {{msg}}', /launcher|command name/],
+    ['torchrun --nproc_per_node=2 {{msg}}', /command name/],
+    ['horovodrun -np 2 -H a:1,b:1 {{msg}}', /launcher|command name/],
+    ['timeout {{msg}} sleep 1', /launcher/],
+    ['parallel {{msg}} ::: a b', /parallel/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    'torchrun train.py --lr {{msg}}',
+    'torchrun --standalone --nproc_per_node {{n}} train.py --name {{msg}}',
+    'mpirun -np {{n}} python train.py --tag {{msg}}',
+    'timeout {{n}} python train.py {{msg}}',
+    'nice -n {{n}} ./run.sh {{msg}}',
+    'sudo -u alice ./run.sh {{msg}}',
+    'srun -N {{n}} python train.py {{msg}}',
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
