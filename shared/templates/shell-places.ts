@@ -130,6 +130,8 @@ interface Context {
   written: ReadonlySet<string>;
   /** Sites found beyond the scan's own: names in arithmetic words, references in code that code runs. */
   extra: Site[];
+  /** Set when fixed program text of an interpreter runs commands: why every value of the text is held to it. */
+  runsCommands?: string;
 }
 
 const refused = (ctx: Context, name: string, why: string): void => {
@@ -195,6 +197,27 @@ function readsWritten(ctx: Context, w: Word | undefined): boolean {
 function runsWritten(ctx: Context, w: Word | undefined, how: string): void {
   if (readsWritten(ctx, w))
     refused(ctx, '', `in a file this command line writes and then ${how} (a value written there runs as code)`);
+}
+
+/**
+ * What in inline program text runs a command or code: system, exec, popen, subprocess, spawn, eval, getline,
+ * backticks and qx in perl and ruby.
+ */
+const RUNS_CODE =
+  /\b(system|exec\w*|popen|Popen|subprocess|spawn\w*|eval|getline|pty|child_process|__import__|importlib|qx|fork)\b|`/;
+/** A pipe to a command in awk (`print | "sh"`, `"cmd" | getline`), or perl's `open(F, "… |")`. */
+const PIPES_TO_COMMAND = (tool: string, text: string) => (AWKS.has(tool) ? /\|/ : /open\s*\([^)]*\|/).test(text);
+
+/**
+ * Fixed program text that runs commands (`awk 'BEGIN{system(x)}' `, `python3 -c 'os.system(sys.argv[1])'`) runs
+ * whatever reaches it: its arguments (`-v x=…`, argv) and the environment. Its arguments take no string value, and
+ * in a text holding values, no value at all may be a string (the environment holds them all, P_<name> included).
+ */
+function runsArguments(ctx: Context, tool: string, code: Word, words: Word[]): void {
+  if (code.sites.length > 0 || !(RUNS_CODE.test(code.text) || PIPES_TO_COMMAND(tool, code.text))) return;
+  const why = `where ${tool} code that runs commands (system, exec, eval, …) may read it`;
+  for (const w of words) if (w !== code) program(w, why);
+  ctx.runsCommands ??= why;
 }
 
 /** Marks the sites of one simple command; true when it reads program text from its input. */
@@ -287,7 +310,10 @@ function classify(c: Command, ctx: Context): boolean {
         `in the code of ${tool} -c`,
         after.some((w) => w.sites.length > 0),
       );
-    } else program(code, `in the program text ${tool} runs`);
+    } else {
+      program(code, `in the program text ${tool} runs`);
+      runsArguments(ctx, tool, code, words);
+    }
     return false;
   }
   return ['source', '.'].includes(name);
@@ -382,6 +408,12 @@ function analyse(
       }
   }
   for (const pipeline of scan.pipelines) pipedInto(pipeline, scan);
+  if (ctx.runsCommands) {
+    for (const site of scan.sites) site.program ??= ctx.runsCommands;
+    // The job's own variables that hold a value (set in the template from a placeholder) are in its environment.
+    for (const name of tainted)
+      if (!/^P_|^@$/.test(name)) ctx.extra.push({ name, variable: true, quote: 'bare', program: ctx.runsCommands });
+  }
   return [...scan.sites, ...ctx.extra];
 }
 

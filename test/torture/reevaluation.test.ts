@@ -422,3 +422,28 @@ describe('a value as the command a launcher runs is refused at load', () => {
     expect(() => template(commandLine)).not.toThrow();
   });
 });
+
+describe('a value reaching inline program code that runs commands is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    [`python3 -c 'import os,sys; os.system(sys.argv[1])' {{msg}}`, /python code that runs commands/],
+    [`awk -v x={{msg}} 'BEGIN{system(x)}'`, /awk code that runs commands/],
+    [`perl -s -e 'system $x' -- -x={{msg}}`, /perl code that runs commands/],
+    [`node -e 'require("child_process").execSync(process.argv[1])' {{msg}}`, /node code that runs commands/],
+    [`MSG={{msg}} awk 'BEGIN{system(ENVIRON["MSG"])}'`, /awk code that runs commands/],
+    [`export MSG={{msg}}; awk 'BEGIN{system(ENVIRON["MSG"])}'`, /awk code that runs commands/],
+    [`echo {{msg}}; python3 -c 'import os; os.system(os.environ["P_" + "msg"])'`, /python code that runs commands/],
+    [`perl -e 'print \`$ARGV[0]\`' {{msg}}`, /perl code that runs commands/],
+    [`awk 'BEGIN{print "x" | ARGV[1]}' {{msg}}`, /awk code that runs commands/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    `python3 -c 'import os,sys; os.system("nvidia-smi")' {{n}}`,
+    `awk -v x={{msg}} 'BEGIN{print x}'`,
+    `python3 -c 'import sys; print(sys.argv[1])' {{msg}}`,
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
