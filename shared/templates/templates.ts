@@ -137,6 +137,9 @@ function checkShellPlaces(text: string, key: string, path: string, places: Place
   }
 }
 
+/** The path of a job variable's own name (`…environmentVariables[0].name`). */
+const VARIABLE_NAME = /\.(environmentVariables|secrets)\[\d+\]\.name$/;
+
 /**
  * The variables that hold the values are reached only through the placeholders the renderer writes: the text never
  * names one (`n=P_msg; eval "${!n}"` would read a value by name where no placeholder stands), and in a template
@@ -146,8 +149,7 @@ function checkShellPlaces(text: string, key: string, path: string, places: Place
 function checkValueNames(text: string, key: string, path: string, places: Places): void {
   const outside = text.replace(PLACEHOLDER, ' ');
   // A variable's own name is checkVariableNames' to judge (it names which P_<name> are taken).
-  const isName = /\.(environmentVariables|secrets)\[\d+\]\.name$/.test(path);
-  if (!isName && /(?<![A-Za-z0-9_])P_/.test(outside))
+  if (!VARIABLE_NAME.test(path) && /(?<![A-Za-z0-9_])P_/.test(outside))
     throw shapeError(path, 'no P_… name (P_<parameter> variables hold the values: use the {{placeholder}})');
   const holds = places.types.size > 0 || outside !== text;
   if (holds && isShellField(key) && outside.includes('${!'))
@@ -166,7 +168,7 @@ function placeholders(v: Json, key: string, path: string, places: Places, out: A
   if (typeof v === 'string') {
     const found = [...v.matchAll(PLACEHOLDER)];
     for (const m of found) out.push({ name: m[1]!, path });
-    if (found.length && (isMountField(key) || /\.(environmentVariables|secrets)\[\d+\]\.name$/.test(path)))
+    if (found.length && (isMountField(key) || VARIABLE_NAME.test(path)))
       throw shapeError(path, 'no {{placeholder}} here (a value never names a variable or a mount command)');
     if (isShellField(key)) checkShellPlaces(v, key, path, places);
     checkValueNames(v, key, path, places);
