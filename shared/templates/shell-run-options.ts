@@ -35,6 +35,7 @@ export function commandOptionWords(tool: string, args: Word[]): Array<{ word: Wo
   }
   const runs = RUNS_COMMAND[tool];
   if (!runs) return out;
+  if (tool === 'ssh') out.push(...remoteCommand(args));
   args.forEach((word, k) => {
     const m = runs.exec(word.text);
     if (!m || !word.text.startsWith('-')) return;
@@ -45,6 +46,17 @@ export function commandOptionWords(tool: string, args: Word[]): Array<{ word: Wo
     if (word.text.length === option.length && next) out.push({ word: next, option });
   });
   return out;
+}
+
+/** ssh's options that take the next word as their value. */
+const SSH_VALUED = /^-[A-Za-z]*[BbcDEeFIiJLlmOopQRSWw]$/;
+
+/** The words after ssh's destination: the remote shell runs them as one command line. */
+function remoteCommand(args: Word[]): Array<{ word: Word; option: string }> {
+  let k = 0;
+  for (; k < args.length && args[k]!.text.startsWith('-') && args[k]!.sites.length === 0; k++)
+    if (SSH_VALUED.test(args[k]!.text)) k++;
+  return args.slice(k + 1).map((word) => ({ word, option: 'after the destination (its remote command)' }));
 }
 
 /** Whether `tool` has options whose value it runs as a command. */

@@ -346,6 +346,7 @@ describe('a value in an option whose value a program runs as a command is refuse
     ['tar -cf x.tar -F {{msg}} .', /tar -F/],
     ['ssh -o ProxyCommand={{msg}} host true', /ssh -o/],
     ['ssh -o {{msg}} host true', /ssh -o/],
+    ['ssh -p 22 host echo {{msg}}', /ssh after the destination/],
     ['git -c core.sshCommand={{msg}} fetch', /git -c/],
     ['make --eval {{msg}}', /make --eval/],
     ['make -E {{msg}}', /make -E/],
@@ -366,6 +367,7 @@ describe('a value in an option whose value a program runs as a command is refuse
   test.each([
     'tar -czf out.tar.gz --checkpoint={{n}} {{msg}}',
     'ssh -o ConnectTimeout={{n}} host true',
+    'ssh -i key {{msg}} true',
     'find {{msg}} -name x -exec wc -l {} +',
     'rsync -av {{msg}} host:b',
     'watch -n {{n}} nvidia-smi',
