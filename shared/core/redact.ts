@@ -12,8 +12,12 @@ export function isSecretField(key: string, inSecrets: boolean): boolean {
   return SECRET_KEY.test(key) || (inSecrets && key === 'value');
 }
 
-/** An environment variable named like a credential (API_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY, SAS_URL). */
-const SECRET_VARIABLE = /(token|secret|passw(or)?d|pwd|credential|key|conn\w*string|sas|auth)/i;
+/**
+ * An environment variable named like a credential (API_TOKEN, DB_PASSWORD, DBPASS, AWS_SECRET_ACCESS_KEY, SAS_URL,
+ * GITHUB_PAT, PASSPHRASE, CREDS, COOKIE, PRIVATE_KEY, TLS_CERT). PAT only as a whole part (not PATH or COMPAT).
+ */
+const SECRET_VARIABLE =
+  /(token|secret|pass|pwd|cred|key|conn\w*string|sas|auth|phrase|cookie|private|cert|(^|_)pat(_|$))/i;
 
 /** True when `o`, an entry of `environmentVariables`, is named like a credential: its `value` is a secret. */
 export const isSecretVariable = (key: string, o: Record<string, unknown>): boolean =>
@@ -67,7 +71,8 @@ export function redactJobRequest<T>(body: T, values: readonly string[] = []): T 
 
 /** The names a credential goes by in `k=v`, connection-string and JSON form (a regex alternation). */
 const CREDENTIAL_NAMES =
-  'sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token';
+  'sig|accountkey|account_key|password|passwd|pwd|secret|sharedaccesskey|access_token|client_secret|token|' +
+  'dbpass|passphrase|creds|credentials|cookie|private_key|github_pat';
 
 /**
  * Text that may reach a log line or an error message, with what must not: bearer and basic credentials, SAS

@@ -3,9 +3,9 @@
 // anything holding a value could reach it (assigned from one, read by `read`/`mapfile`/`for`/`printf -v` in a
 // text that has a value at all), and the positional parameters ($1, $@, $*: the one name `@`) are tainted as
 // soon as a value is handed to a function the text defines, to `set` or to `source`.
+import { isLauncher, launchedAt } from './shell-launchers';
 import type { Command, Scan, Word } from './shell-scan';
 
-const WRAPPERS = new Set(['command', 'builtin', 'exec', 'nohup', 'env', 'sudo', 'nice', 'setsid', 'stdbuf', 'time']);
 const KEYWORDS = new Set(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'coproc']);
 export const ASSIGNMENT = /^[A-Za-z_]\w*(\[[^=]*\])?\+?=/;
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
@@ -28,24 +28,24 @@ export function nameOf(w: Word | undefined): string {
 export const isOption = (w: Word): boolean => w.text.startsWith('-') && w.text !== '-' && w.sites.length === 0;
 
 /**
- * Where the command's name is: past leading assignments, keywords and wrappers (`env X=1 nice -n 5 cmd`).
- * `assignment` sees each leading assignment word.
+ * Where the command's name is: past leading assignments, keywords and launchers (`env X=1 nice -n 5 cmd`,
+ * `timeout 5 cmd`). `assignment` sees each leading assignment word; `maybe` each word with a value that a
+ * launcher's options or leading arguments took, which might be the command name instead.
  */
-export function headAt(c: Command, assignment: (w: Word) => void = () => {}): number {
+export function headAt(
+  c: Command,
+  assignment: (w: Word) => void = () => {},
+  maybe: (w: Word) => void = () => {},
+): number {
   const words = c.words;
   let i = 0;
   while (i < words.length) {
     const w = words[i]!;
     if (ASSIGNMENT.test(w.text)) assignment(w);
-    else if (!KEYWORDS.has(w.text) && !WRAPPERS.has(nameOf(w))) break;
-    const env = w.text === 'env';
+    else if (!KEYWORDS.has(w.text) && !isLauncher(nameOf(w))) break;
     // `coproc NAME { … }`: the name is the coprocess's, and its body's first command follows.
     if (w.text === 'coproc' && IDENTIFIER.test(words[i + 1]?.text ?? '') && COMPOUND.has(words[i + 2]?.text ?? '')) i++;
-    for (
-      i++;
-      WRAPPERS.has(nameOf(w)) && i < words.length && (isOption(words[i]!) || (env && ASSIGNMENT.test(words[i]!.text)));
-      i++
-    );
+    i = isLauncher(nameOf(w)) ? launchedAt(nameOf(w), words, i, maybe) : i + 1;
   }
   return i;
 }

@@ -6,6 +6,7 @@
 // all; another language's program text (python -c, awk, sed, perl -e, printf's format) takes only values
 // that cannot be code: numbers, bools and the template's own choices.
 import { headAt, isOption, nameOf, taintedBy } from './shell-flow';
+import { commandOptionWords, runsCommandOptions } from './shell-run-options';
 import { type Command, type Quote, type Scan, type Site, scanShell, type Word } from './shell-scan';
 
 export type { Site } from './shell-scan';
@@ -94,7 +95,9 @@ function programWord(name: string, args: Word[]): Word | 'stdin' | undefined {
     const codeFlag = (w: Word) => (SHELLS.has(name) ? /^-[A-Za-z]*c[A-Za-z]*$/.test(w.text) : flag!.test(w.text));
     const at = args.findIndex(codeFlag);
     if (at >= 0) return args[at + 1];
-    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++);
+    // watch's interval is a number, not its command.
+    const valued = (w: Word) => name === 'watch' && /^(-n|--interval)$/.test(w.text);
+    for (; k < args.length && (isOption(args[k]!) || args[k]!.text.startsWith('+')); k++) if (valued(args[k]!)) k++;
     // No code given: a script file (chosen by whoever names it) or the program text on standard input.
     return args[k] && !STDIN.has(args[k]!.text) ? args[k] : 'stdin';
   }
@@ -127,6 +130,8 @@ interface Context {
   written: ReadonlySet<string>;
   /** Sites found beyond the scan's own: names in arithmetic words, references in code that code runs. */
   extra: Site[];
+  /** Set when fixed program text of an interpreter runs commands: why every value of the text is held to it. */
+  runsCommands?: string;
 }
 
 const refused = (ctx: Context, name: string, why: string): void => {
@@ -194,10 +199,35 @@ function runsWritten(ctx: Context, w: Word | undefined, how: string): void {
     refused(ctx, '', `in a file this command line writes and then ${how} (a value written there runs as code)`);
 }
 
+/**
+ * What in inline program text runs a command or code: system, exec, popen, subprocess, spawn, eval, getline,
+ * backticks and qx in perl and ruby.
+ */
+const RUNS_CODE =
+  /\b(system|exec\w*|popen|Popen|subprocess|spawn\w*|eval|getline|pty|child_process|__import__|importlib|qx|fork)\b|`/;
+/** A pipe to a command in awk (`print | "sh"`, `"cmd" | getline`), or perl's `open(F, "… |")`. */
+const PIPES_TO_COMMAND = (tool: string, text: string) => (AWKS.has(tool) ? /\|/ : /open\s*\([^)]*\|/).test(text);
+
+/**
+ * Fixed program text that runs commands (`awk 'BEGIN{system(x)}' `, `python3 -c 'os.system(sys.argv[1])'`) runs
+ * whatever reaches it: its arguments (`-v x=…`, argv) and the environment. Its arguments take no string value, and
+ * in a text holding values, no value at all may be a string (the environment holds them all, P_<name> included).
+ */
+function runsArguments(ctx: Context, tool: string, code: Word, words: Word[]): void {
+  if (code.sites.length > 0 || !(RUNS_CODE.test(code.text) || PIPES_TO_COMMAND(tool, code.text))) return;
+  const why = `where ${tool} code that runs commands (system, exec, eval, …) may read it`;
+  for (const w of words) if (w !== code) program(w, why);
+  ctx.runsCommands ??= why;
+}
+
 /** Marks the sites of one simple command; true when it reads program text from its input. */
 function classify(c: Command, ctx: Context): boolean {
   const words = c.words;
-  const i = headAt(c, (w) => refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('=')));
+  const i = headAt(
+    c,
+    (w) => refuse(w, `in an array subscript, ${CODE} (arithmetic)`, w.text.indexOf('=')),
+    (w) => program(w, 'where a launcher (timeout, nice, sudo, mpirun, …) may take it as the command to run'),
+  );
   const head = words[i];
   if (!head) return false;
   const name = nameOf(head);
@@ -256,6 +286,13 @@ function classify(c: Command, ctx: Context): boolean {
     all((w) => refuse(w, why));
     all((w) => arithmeticNames(ctx, w, why));
   }
+  // Options whose value a program runs as a command, also behind a launcher (`timeout 5 tar --to-command=…`).
+  const runner = words.findIndex((w, j) => j >= i && runsCommandOptions(nameOf(w)));
+  if (runner >= 0) {
+    const tool = nameOf(words[runner]);
+    for (const { word, option } of commandOptionWords(tool, words.slice(runner + 1)))
+      program(word, `in ${tool} ${option}, which ${tool} runs as a command`);
+  }
   // The first interpreter named, also behind a launcher (mpirun -np 2 python -c …, timeout 5 sh -c …).
   for (let j = i; j < words.length; j++) {
     const tool = nameOf(words[j]);
@@ -273,7 +310,10 @@ function classify(c: Command, ctx: Context): boolean {
         `in the code of ${tool} -c`,
         after.some((w) => w.sites.length > 0),
       );
-    } else program(code, `in the program text ${tool} runs`);
+    } else {
+      program(code, `in the program text ${tool} runs`);
+      runsArguments(ctx, tool, code, words);
+    }
     return false;
   }
   return ['source', '.'].includes(name);
@@ -368,6 +408,12 @@ function analyse(
       }
   }
   for (const pipeline of scan.pipelines) pipedInto(pipeline, scan);
+  if (ctx.runsCommands) {
+    for (const site of scan.sites) site.program ??= ctx.runsCommands;
+    // The job's own variables that hold a value (set in the template from a placeholder) are in its environment.
+    for (const name of tainted)
+      if (!/^P_|^@$/.test(name)) ctx.extra.push({ name, variable: true, quote: 'bare', program: ctx.runsCommands });
+  }
   return [...scan.sites, ...ctx.extra];
 }
 

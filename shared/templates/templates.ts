@@ -137,6 +137,25 @@ function checkShellPlaces(text: string, key: string, path: string, places: Place
   }
 }
 
+/** The path of a job variable's own name (`…environmentVariables[0].name`). */
+const VARIABLE_NAME = /\.(environmentVariables|secrets)\[\d+\]\.name$/;
+
+/**
+ * The variables that hold the values are reached only through the placeholders the renderer writes: the text never
+ * names one (`n=P_msg; eval "${!n}"` would read a value by name where no placeholder stands), and in a template
+ * with values no shell text reads a variable through a name held in another (`${!n}`), which the checks above
+ * cannot follow.
+ */
+function checkValueNames(text: string, key: string, path: string, places: Places): void {
+  const outside = text.replace(PLACEHOLDER, ' ');
+  // A variable's own name is checkVariableNames' to judge (it names which P_<name> are taken).
+  if (!VARIABLE_NAME.test(path) && /(?<![A-Za-z0-9_])P_/.test(outside))
+    throw shapeError(path, 'no P_… name (P_<parameter> variables hold the values: use the {{placeholder}})');
+  const holds = places.types.size > 0 || outside !== text;
+  if (holds && isShellField(key) && outside.includes('${!'))
+    throw shapeError(path, 'no ${!…} in a template with values (it reads a variable named by another, unchecked)');
+}
+
 /** The job's variables whose values hold a placeholder's, and the P_<name> variables that hold the values. */
 function taintedVariables(p: TemplateJobProperties, names: string[]): Set<string> {
   const out = new Set(names.map(valueVariable));
@@ -149,9 +168,10 @@ function placeholders(v: Json, key: string, path: string, places: Places, out: A
   if (typeof v === 'string') {
     const found = [...v.matchAll(PLACEHOLDER)];
     for (const m of found) out.push({ name: m[1]!, path });
-    if (found.length && (isMountField(key) || /\.(environmentVariables|secrets)\[\d+\]\.name$/.test(path)))
+    if (found.length && (isMountField(key) || VARIABLE_NAME.test(path)))
       throw shapeError(path, 'no {{placeholder}} here (a value never names a variable or a mount command)');
     if (isShellField(key)) checkShellPlaces(v, key, path, places);
+    checkValueNames(v, key, path, places);
   } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, key, `${path}[${i}]`, places, out));
   else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, k, `${path}.${k}`, places, out);
 }

@@ -1,5 +1,5 @@
 // Redaction by value as well as by key: what a template card, a dry run or an error text may show.
-import { redactJobRequest, redactText } from '../../shared/core/redact';
+import { isSecretVariable, redactJobRequest, redactText } from '../../shared/core/redact';
 import { parseTemplate, renderTemplate, secretParameters, secretValues } from '../../shared/templates/templates';
 import { template as templateHandler } from '../../bot/handlers/templates';
 import type { HandlerContext } from '../../bot/handler';
@@ -113,4 +113,16 @@ test('the template card masks environment values named like a credential and the
     expect(shown).not.toContain(s);
   expect(shown).toContain('hello-there');
   expect(shown).toContain('GREETING');
+});
+
+test('variables named DBPASS, GITHUB_PAT, PASSPHRASE, CREDS, COOKIE, PRIVATE_KEY or TLS_CERT hold secrets', () => {
+  const named = ['DBPASS', 'GITHUB_PAT', 'PAT_TOKEN', 'PASSPHRASE', 'CREDS', 'COOKIE', 'PGPASSFILE_CONTENT'];
+  for (const name of [...named, 'PRIVATE_KEY_PEM', 'TLS_CERT', 'ssh_passphrase'])
+    expect(isSecretVariable('environmentVariables', { name, value: 'x' })).toBe(true);
+  for (const name of ['PATH', 'COMPAT_MODE', 'EPOCHS', 'OUTPUT_DIR'])
+    expect(isSecretVariable('environmentVariables', { name, value: 'x' })).toBe(false);
+  const body = { environmentVariables: [{ name: 'GITHUB_PAT', value: 'ghp-secret-1' }] };
+  expect(JSON.stringify(redactJobRequest(body))).not.toContain('ghp-secret-1');
+  const s = redactText('DBPASS=db-2 passphrase: pp-3 cookie=ck-4 GITHUB_PAT=gh-5 creds=cr-6');
+  for (const x of ['db-2', 'pp-3', 'ck-4', 'gh-5', 'cr-6']) expect(s).not.toContain(x);
 });

@@ -159,6 +159,7 @@ describe("a variable that holds a parameter's value is held to a string placehol
     ['echo "$GREETING" | sh', 'piped'],
     ['$GREETING --x', 'command name'],
     ['echo "$P_m" | bash', 'piped'],
+    [`awk 'BEGIN{system(ENVIRON["GREETING"])}'`, 'awk code that runs commands'],
   ])('%j is refused', (commandLine, why) => {
     expect(refusal(() => withEnv(commandLine))).toContain(why);
   });

@@ -321,3 +321,131 @@ describe('a value written to a file does not come back as code through that file
     expect(out).toBe(`[yes][env][${msg}]`);
   });
 });
+
+// The re-audit: values reached by name (P_<name>, ${!n}), options whose value a program runs as a command, a
+// value as the command behind a launcher, and inline code that runs its arguments.
+describe('a value reached by name, run by an option or a launcher, or handed to code that runs it is refused', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['n=P_msg; eval "${!n}"; echo {{msg}}', /no P_… name/],
+    [`bash -c 'n=P_msg; eval "\${!n}"'; echo {{msg}}`, /no P_… name/],
+    ['echo "$P_msg"', /no P_… name/],
+    ['a=P; n=${a}_msg; eval "${!n}"; echo {{msg}}', /no \$\{!…\}/],
+    [`bash -c 'a=P; n=\${a}_msg; eval "\${!n}"'; echo {{n}}`, /no \$\{!…\}/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+});
+
+describe('a value in an option whose value a program runs as a command is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['tar -cf x.tar --checkpoint=1 --checkpoint-action=exec={{msg}} .', /tar --checkpoint-action/],
+    ['tar -I {{msg}} -cf x.tar .', /tar -I/],
+    ['tar --use-compress-program={{msg}} -cf x.tar .', /tar --use-compress-program/],
+    ['tar -xf x.tar --to-command {{msg}}', /tar --to-command/],
+    ['tar -cf x.tar -F {{msg}} .', /tar -F/],
+    ['ssh -o ProxyCommand={{msg}} host true', /ssh -o/],
+    ['ssh -o {{msg}} host true', /ssh -o/],
+    ['ssh -p 22 host echo {{msg}}', /ssh after the destination/],
+    ['git -c core.sshCommand={{msg}} fetch', /git -c/],
+    ['make --eval {{msg}}', /make --eval/],
+    ['make -E {{msg}}', /make -E/],
+    ['rsync -e {{msg}} a host:b', /rsync -e/],
+    ['rsync --rsh={{msg}} a host:b', /rsync --rsh/],
+    ['find . -exec {{msg}} {} ;', /find -exec/],
+    ['find . -name x -execdir sh -c {{msg}} +', /find -execdir|sh -c/],
+    ['zip -T -TT {{msg}} x.zip f', /zip -TT/],
+    ['man -P {{msg}} ls', /man -P/],
+    ['less -P {{msg}} f', /less -P/],
+    ['watch -n 1 {{msg}}', /watch/],
+    ['timeout 5 tar -I {{msg}} -cf x.tar .', /tar -I/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    'tar -czf out.tar.gz --checkpoint={{n}} {{msg}}',
+    'ssh -o ConnectTimeout={{n}} host true',
+    'ssh -i key {{msg}} true',
+    'find {{msg}} -name x -exec wc -l {} +',
+    'rsync -av {{msg}} host:b',
+    'watch -n {{n}} nvidia-smi',
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
+
+describe('a value as the command a launcher runs is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['timeout 5 {{msg}} /tmp/x', /command name/],
+    ['timeout -s KILL 5s {{msg}}', /command name/],
+    ['nice -n 5 {{msg}}', /command name/],
+    ['nohup {{msg}} &', /command name/],
+    ['env -u X A=1 {{msg}}', /command name/],
+    ['env -S {{msg}}', /env -S|command name/],
+    ['env -S "x {{msg}}"', /env -S|command name/],
+    ['setsid stdbuf -oL {{msg}}', /command name/],
+    ['time -p {{msg}}', /command name/],
+    ['command {{msg}}', /command name/],
+    ['exec -a x {{msg}}', /command name/],
+    ['chrt 10 {{msg}}', /command name/],
+    ['taskset 0x3 {{msg}}', /command name/],
+    ['taskset -c 0-3 {{msg}}', /command name/],
+    ['ionice -c 2 -n 7 {{msg}}', /command name/],
+    ['strace -f -o /tmp/t {{msg}}', /command name/],
+    ['ltrace {{msg}}', /command name/],
+    ['valgrind --tool=memcheck {{msg}}', /command name/],
+    ['sudo -u alice {{msg}}', /command name/],
+    ['doas -u alice {{msg}}', /command name/],
+    ['runuser -u alice -- {{msg}}', /command name/],
+    ['nohup timeout 5 {{msg}}', /command name/],
+    ['mpirun -np 4 {{msg}}', /command name/],
+    ['mpirun --hostfile h --mca btl tcp {{msg}}', /command name/],
+    ['srun --partition gpu {{msg}}', /launcher|command name/],
+    ['torchrun --nproc_per_node=2 {{msg}}', /command name/],
+    ['horovodrun -np 2 -H a:1,b:1 {{msg}}', /launcher|command name/],
+    ['timeout {{msg}} sleep 1', /launcher/],
+    ['parallel {{msg}} ::: a b', /parallel/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    'torchrun train.py --lr {{msg}}',
+    'torchrun --standalone --nproc_per_node {{n}} train.py --name {{msg}}',
+    'mpirun -np {{n}} python train.py --tag {{msg}}',
+    'timeout {{n}} python train.py {{msg}}',
+    'nice -n {{n}} ./run.sh {{msg}}',
+    'sudo -u alice ./run.sh {{msg}}',
+    'srun -N {{n}} python train.py {{msg}}',
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
+
+describe('a value reaching inline program code that runs commands is refused at load', () => {
+  const cases: Array<[string, RegExp]> = [
+    [`python3 -c 'import os,sys; os.system(sys.argv[1])' {{msg}}`, /python code that runs commands/],
+    [`awk -v x={{msg}} 'BEGIN{system(x)}'`, /awk code that runs commands/],
+    [`perl -s -e 'system $x' -- -x={{msg}}`, /perl code that runs commands/],
+    [`node -e 'require("child_process").execSync(process.argv[1])' {{msg}}`, /node code that runs commands/],
+    [`MSG={{msg}} awk 'BEGIN{system(ENVIRON["MSG"])}'`, /awk code that runs commands/],
+    [`export MSG={{msg}}; awk 'BEGIN{system(ENVIRON["MSG"])}'`, /awk code that runs commands/],
+    [`echo {{msg}}; python3 -c 'import os; os.system(os.environ["P_" + "msg"])'`, /python code that runs commands/],
+    [`perl -e 'print \`$ARGV[0]\`' {{msg}}`, /perl code that runs commands/],
+    [`awk 'BEGIN{print "x" | ARGV[1]}' {{msg}}`, /awk code that runs commands/],
+  ];
+  test.each(cases)('%s', (commandLine, why) => {
+    expect(refusal(commandLine)).toMatch(why);
+  });
+
+  test.each([
+    `python3 -c 'import os,sys; os.system("nvidia-smi")' {{n}}`,
+    `awk -v x={{msg}} 'BEGIN{print x}'`,
+    `python3 -c 'import sys; print(sys.argv[1])' {{msg}}`,
+  ])('%s is taken', (commandLine) => {
+    expect(() => template(commandLine)).not.toThrow();
+  });
+});
