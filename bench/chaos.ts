@@ -48,8 +48,8 @@ export async function benchChaos(): Promise<void> {
   for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
     const lab = await startChaosLab(backend);
     try {
-      // Fault runs first, while the workspace has few experiments: a tick fails whole when one of its listings
-      // fails, so at 20% per call a tick over the 40-odd experiments the crash runs leave never completes.
+      // Fault runs first, while the workspace has few experiments and subscribed conversations: the crash runs
+      // leave theirs behind, and every later batch reaches them (at 20% per call, more calls per message).
       let converged = 0;
       let faults = 0;
       let faultLost = 0;
