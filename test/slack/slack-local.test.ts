@@ -134,14 +134,21 @@ test('the training example in Slack: the bar, the loss and the chart image while
     undefined,
     { timeoutMs: 30_000 },
   );
-  const ended = await waitFor('the final card with the uploaded chart', async () => {
-    const m = await card();
-    return m && /Succeeded/.test(JSON.stringify(m.blocks)) && imageOf(m) ? m : undefined;
-  });
+  // The job runs ~15 s; the running card may be seen in its first second, and a loaded CI machine (two lanes at
+  // once) stretches steps and the poll after the end: the bound leaves room for that, it measures nothing.
+  const ended = await waitFor(
+    'the final card with the uploaded chart',
+    async () => {
+      const m = await card();
+      return m && /Succeeded/.test(JSON.stringify(m.blocks)) && imageOf(m) ? m : undefined;
+    },
+    undefined,
+    { timeoutMs: 60_000 },
+  );
   expect(JSON.stringify(ended.blocks)).toMatch(/\*loss\*\\n\d\.\d+/);
   expect(imageOf(ended)!.slack_file.id).not.toBe(imageOf(running)!.slack_file.id);
   // The local Slack serves a completed upload: the PNG the card's image block names.
   const png = await fetch(`${stack.urls.slack}/files/${imageOf(ended)!.slack_file.id}`);
   expect(png.status).toBe(200);
   expect(png.headers.get('content-type')).toBe('image/png');
-}, 60_000);
+}, 120_000);
