@@ -156,11 +156,13 @@ export async function runJob(
   compute: Pick<ComputePort, 'submitJob' | 'getJob'>,
   clusterId: string,
   job: string,
-  opts: { lines?: number; exitCode?: number } = {},
+  /** `print`: a line the job writes to stdout and stderr before its numbered lines. */
+  opts: { lines?: number; exitCode?: number; print?: string } = {},
 ): Promise<ComputeJob> {
   const ref: JobRef = { ...WS, experiment: 'exp', job };
   const n = opts.lines ?? 30;
   const commandLine =
+    (opts.print ? `echo '${opts.print}'; echo '${opts.print}' >&2; ` : '') +
     `for i in $(seq -f %03g 1 ${n}); do echo line-$i; done; echo oops >&2;` +
     ` echo w > $AZ_BATCHAI_OUTPUT_MODEL/weights.bin; exit ${opts.exitCode ?? 0}`;
   await compute.submitJob(ref, {
