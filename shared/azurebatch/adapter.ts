@@ -3,7 +3,9 @@
 // - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
 //   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
 //   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET
-//   each: only the task tells queued from running. Not safe across instances: each instance lists for itself.
+//   each: only the task tells queued from running. A job read while a complete listing is that young takes the
+//   job from it and reads only its task (a poll reads how a listed job ended right after listing it). Not safe
+//   across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';
@@ -70,8 +72,11 @@ export const JOB_FIELDS = [
 ];
 
 interface Listing {
-  at: number;
+  /** When the listing was complete (undefined while its pages are still being read). */
+  at?: number;
   jobs: Promise<BatchJob[]>;
+  /** Job id → job, made on the first single read that asks. */
+  byId?: Map<string, BatchJob>;
   tasks: Map<string, Promise<BatchTask | undefined>>;
 }
 
@@ -101,17 +106,36 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   }
 
   /** `fresh`: a new listing whatever its age (a poll starts with listExperiments, so each poll reads the service). */
+  const ttl = o.listingTtlMs ?? 2000;
+  const young = (l: Listing) => l.at !== undefined && now() - l.at < ttl;
+
   function listing(a: AzureBatchAccount, fresh = false): Listing {
-    const ttl = o.listingTtlMs ?? 2000;
     const cur = listings.get(a.account);
-    if (cur && !fresh && now() - cur.at < ttl) return cur;
+    // A listing still being paged serves too: its age counts from when it was complete.
+    if (cur && !fresh && (cur.at === undefined || young(cur))) return cur;
     // Listings past their age serve nobody: dropped, so a tick over many accounts holds the few in use, not all.
-    for (const [k, l] of listings) if (now() - l.at >= ttl) listings.delete(k);
+    for (const [k, l] of listings) if (l.at !== undefined && !young(l)) listings.delete(k);
     const jobs = collect(a.client.listJobs({ select: JOB_FIELDS }));
-    const next: Listing = { at: now(), jobs, tasks: new Map() };
+    const next: Listing = { jobs, tasks: new Map() };
     listings.set(a.account, next);
-    jobs.catch(() => listings.delete(a.account));
+    jobs.then(
+      () => {
+        next.at = now();
+      },
+      () => {
+        if (listings.get(a.account) === next) listings.delete(a.account);
+      },
+    );
     return next;
+  }
+
+  /** The job as a complete listing younger than `ttl` has it, with that listing. */
+  async function listedJob(a: AzureBatchAccount, id: string): Promise<{ job: BatchJob; l: Listing } | undefined> {
+    const l = listings.get(a.account);
+    if (!l || !young(l)) return undefined;
+    l.byId ??= new Map((await l.jobs).map((j) => [j.id, j]));
+    const job = l.byId.get(id);
+    return job && { job, l };
   }
 
   /** The task of an active job, once per listing. */
@@ -165,11 +189,12 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
 
   async function getJob(ref: JobRef): Promise<ComputeJob> {
     const a = accountOf(ref);
-    const job = await a.client.getJob(ref.job);
+    const listed = await listedJob(a, ref.job);
+    const job = listed?.job ?? (await a.client.getJob(ref.job));
     if ((experimentOf(job) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) {
       throw batchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
     }
-    return jobOf(a, job, await taskOf(a, ref.job));
+    return jobOf(a, job, await (listed ? listedTask(a, listed.l, ref.job) : taskOf(a, ref.job)));
   }
 
   /**

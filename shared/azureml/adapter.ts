@@ -2,14 +2,16 @@
 // experimentName, job = a command job named `<experiment>--<job>` (to-model.ts; Azure ML's names are unique per
 // workspace). Limits, written down:
 // - the workspace's jobs are listed once per poll (one paged list made anew by listExperiments, which a poll calls
-//   first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write) and filtered by
-//   experiment here: the ARM list has no experiment filter. Not safe across instances: each lists for itself.
+//   first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write) and grouped by
+//   experiment here: the ARM list has no experiment filter. A listing keeps each job in the model's form, not the
+//   service's resource (a poll holds a few workspaces' listings at once). A job read while a complete listing is
+//   that young takes the job from it and asks only run history (a poll reads how a listed job ended right after
+//   listing it). Not safe across instances: each lists for itself.
 // - a scale change is accepted by the service (202) and answered with the compute as it reads right after.
 // - log tails and output links come from the run-history data plane: the run's log file URLs and its artifacts'
 //   content URLs (expiring links), read by byte range (log-tail.ts).
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { collect } from '../core/collect';
-import type { JobRef, OutputFile, ScaleMode, WorkspaceRef } from '../compute/model';
+import type { ComputeJob, JobRef, OutputFile, ScaleMode, WorkspaceRef } from '../compute/model';
 import { isFinalState } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { JobCreateParameters } from '../compute/job-file';
@@ -40,7 +42,20 @@ export interface AzureMlAdapterOptions {
 interface Listing {
   /** When the listing was complete (undefined while its pages are still being read). */
   at?: number;
-  jobs: Promise<JobResource[]>;
+  /** Lower-cased experiment name → its jobs, experiments in the order the service listed them first. */
+  jobs: Promise<Map<string, ComputeJob[]>>;
+}
+
+async function byExperiment(resources: AsyncIterable<JobResource>): Promise<Map<string, ComputeJob[]>> {
+  const out = new Map<string, ComputeJob[]>();
+  for await (const r of resources) {
+    const job = jobOf(r);
+    const key = job.experiment.toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(job);
+    else out.set(key, [job]);
+  }
+  return out;
 }
 
 /** Where the product's output directory `id` of the Azure ML job `name` is kept: the run's own artifacts. */
@@ -62,14 +77,16 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
   const listings = new Map<string, Listing>();
   const key = (ws: WorkspaceRef): string => `${ws.resourceGroup}/${ws.workspace}`.toLowerCase();
 
+  const ttl = o.listingTtlMs ?? 2000;
+  const young = (l: Listing) => l.at !== undefined && now() - l.at < ttl;
+
   function listing(ws: WorkspaceRef, fresh = false): Listing {
-    const ttl = o.listingTtlMs ?? 2000;
     const cur = listings.get(key(ws));
     // A listing still being paged serves too: its age counts from when it was complete.
-    if (cur && !fresh && (cur.at === undefined || now() - cur.at < ttl)) return cur;
+    if (cur && !fresh && (cur.at === undefined || young(cur))) return cur;
     // Listings past their age serve nobody: dropped, so a tick over many workspaces holds the few in use, not all.
-    for (const [k, l] of listings) if (l.at !== undefined && now() - l.at >= ttl) listings.delete(k);
-    const jobs = collect(client.listJobs(ws));
+    for (const [k, l] of listings) if (l.at !== undefined && !young(l)) listings.delete(k);
+    const jobs = byExperiment(client.listJobs(ws));
     const next: Listing = { jobs };
     listings.set(key(ws), next);
     jobs.then(
@@ -111,6 +128,14 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
       if ((own.properties.experimentName ?? 'Default').toLowerCase() !== ref.experiment.toLowerCase()) throw e;
       return own;
     }
+  }
+
+  /** The job as a complete listing younger than `ttl` has it. */
+  async function listedJob(ref: JobRef): Promise<ComputeJob | undefined> {
+    const l = listings.get(key(ref));
+    if (!l || !young(l)) return undefined;
+    const name = ref.job.toLowerCase();
+    return (await l.jobs).get(ref.experiment.toLowerCase())?.find((j) => j.name.toLowerCase() === name);
   }
 
   const amlNameOf = async (ref: JobRef): Promise<string> => (await jobResource(ref)).name ?? ref.job;
@@ -173,30 +198,20 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
       return clusterOf(await client.getCompute(ref));
     },
     async *listExperiments(ws) {
-      const seen = new Set<string>();
-      for (const j of await listing(ws, true).jobs) {
-        const e = j.properties.experimentName ?? 'Default';
-        if (!seen.has(e)) {
-          seen.add(e);
-          yield e;
-        }
-      }
+      for (const [first] of (await listing(ws, true).jobs).values()) yield first!.experiment;
     },
     // An experiment is a label on jobs: it exists as soon as a job names it.
     getExperiment: async () => undefined,
     ensureExperiment: async () => undefined,
     async *listJobs(ref) {
-      for (const j of await listing(ref).jobs) {
-        if ((j.properties.experimentName ?? 'Default').toLowerCase() === ref.experiment.toLowerCase()) yield jobOf(j);
-      }
+      yield* (await listing(ref).jobs).get(ref.experiment.toLowerCase()) ?? [];
     },
     // One job read also asks run history when it ran and how it ended (the poller reads an ended job once so).
     async getJob(ref) {
-      const r = await jobResource(ref);
-      const job = jobOf(r);
+      const job = (await listedJob(ref)) ?? jobOf(await jobResource(ref));
       if (job.state === 'queued') return job;
       try {
-        return withRunDetails(job, await client.runDetails(ref, r.name ?? ref.job));
+        return withRunDetails(job, await client.runDetails(ref, job.serviceName ?? job.name));
       } catch (e) {
         // The job as ARM has it is still the answer: run history adds detail, it is not the source of truth.
         if (e instanceof ComputeError || e instanceof ProtocolError) return job;

@@ -171,6 +171,29 @@ test('one poll (experiments, then the jobs of each) lists the jobs of the accoun
   expect(new URL(sent[0].url).searchParams.get('$select')).toContain('executionInfo');
 });
 
+test('a job read right after a listing takes the job from it and reads only its task; after the TTL, both', async () => {
+  const ref = { ...WS, experiment: 'demo', job: 'hello-1' };
+  const { compute: polled, sent } = makeAdapter(60_000);
+  for await (const _ of polled.listExperiments(WS)) {
+    /* drained */
+  }
+  sent.length = 0;
+  const listed = await polled.getJob(ref);
+  expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /jobs/hello-1/tasks/main']);
+  expect(listed).toEqual(await compute.getJob(ref));
+  expect(listed).toMatchObject({ state: 'succeeded', exitCode: 0 });
+  // Another experiment's job of that name is not this one, listed or not.
+  await expect(polled.getJob({ ...ref, experiment: 'other' })).rejects.toThrow(/not in experiment 'other'/);
+
+  const { compute: aged, sent: agedSent } = makeAdapter(0);
+  for await (const _ of aged.listExperiments(WS)) {
+    /* drained */
+  }
+  agedSent.length = 0;
+  await aged.getJob(ref);
+  expect(agedSent.map((r) => new URL(r.url).pathname)).toEqual(['/jobs/hello-1', '/jobs/hello-1/tasks/main']);
+});
+
 test('an account that is not configured is not found', async () => {
   expect(
     isNotFound(

@@ -22,6 +22,8 @@ const CLUSTER_ID =
 let engine: Engine;
 let compute: ComputePort;
 let sent: Array<{ method: string; url: string }>;
+/** An adapter on the counted wire whose listings serve `ttlMs` by the clock `now`. */
+let adapter: (ttlMs: number, now?: () => number) => ComputePort;
 
 function counting(inner: HttpClient): HttpClient {
   return {
@@ -38,17 +40,16 @@ beforeAll(async () => {
   sent = [];
   const ca = readFileSync(engine.azureml!.caFile, 'utf8');
   const http = counting(httpClientTrusting(ca)!);
-  compute = createAzureMlAdapter({
-    client: createAmlClient({
-      endpoint: engine.azureml!.url,
-      subscriptionId: SUB,
-      credential: staticTokenCredential('test-token'),
-      httpClient: http,
-      retry: { maxRetries: 0 },
-    }),
-    fileHttpClient: http,
-    listingTtlMs: 0,
+  const client = createAmlClient({
+    endpoint: engine.azureml!.url,
+    subscriptionId: SUB,
+    credential: staticTokenCredential('test-token'),
+    httpClient: http,
+    retry: { maxRetries: 0 },
   });
+  adapter = (ttlMs, now) =>
+    createAzureMlAdapter({ client, fileHttpClient: http, listingTtlMs: ttlMs, ...(now ? { now } : {}) });
+  compute = adapter(0);
 }, 30_000);
 afterAll(async () => {
   await engine?.stop();
@@ -124,6 +125,25 @@ test('a job.json runs as a command job: derived name, experiment kept, tail by r
     createPipelineRequest({ url: outputs[0]!.url!, method: 'GET' }),
   );
   expect(res.bodyAsText).toBe('model\n');
+});
+
+test('a job read right after a listing takes the job from it and asks only run history; after the TTL, ARM too', async () => {
+  const ref = { ...WS, experiment: 'exp1', job: 'hello' };
+  let now = 0;
+  const polled = adapter(1000, () => now);
+  await all(polled.listExperiments(WS));
+  sent.length = 0;
+  const listed = await polled.getJob(ref);
+  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([expect.stringMatching(/\/runs\/exp1--hello\/details$/)]);
+  expect(listed).toEqual(await compute.getJob(ref));
+  expect(listed).toMatchObject({ state: 'succeeded', exitCode: 0 });
+  now = 1000;
+  sent.length = 0;
+  await polled.getJob(ref);
+  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([
+    expect.stringMatching(/\/jobs\/exp1--hello$/),
+    expect.stringMatching(/\/runs\/exp1--hello\/details$/),
+  ]);
 });
 
 test('a tail reads only the end of a big log', async () => {
