@@ -1,6 +1,21 @@
-// Drains an async iterable (a paged list) into an array: for callers that need the whole list at once.
+// Drains an async iterable (a paged list) into an array: for callers that need the whole list at once; and runs
+// work over a list with a bound on what is in flight.
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }

@@ -1,6 +1,6 @@
 // What the poller sees of one workspace, with one request per list page: clusters (1), experiments (1) and
 // the jobs of each experiment (1 per page of up to 1000) — never a GET per job.
-import { collect } from '../core/collect';
+import { collect, mapLimit } from '../core/collect';
 import type { WorkspaceRef } from '../compute/model';
 import type { ComputeCluster, ComputeJob } from '../compute/model';
 import type { ComputePort } from '../compute/port';
@@ -10,20 +10,6 @@ import { toJobSummary } from '../core/job-view';
 import type { ResourceLabels } from '../core/views';
 
 export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs' | 'labels'>;
-
-/** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** `experiment`: the one the listing was for (a job filed under it, whatever its id says). */
 export function observeJob(

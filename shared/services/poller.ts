@@ -1,7 +1,8 @@
 // One poll tick: for every configured workspace (a few at once, so memory holds a few workspaces' listings),
 // list clusters, experiments and each experiment's jobs; an experiment whose rows hash to its stored digest is
-// done, the others are diffed against their snapshot rows (core/diff.ts); then the events are enqueued (stored
-// as one batch, one message: storage/event-queue.ts) and the changed rows written, each experiment's digest
+// done; of the others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read
+// then: a tick reads the rows that changed, not every row of a moved experiment. Then the events are enqueued
+// (stored as one batch, one message: storage/event-queue.ts) and the changed rows written, each experiment's digest
 // after its rows. Enqueue comes first: a crash between the two re-emits the same event ids next tick (dropped
 // by the notifier's markers) instead of losing them. A tick commits what succeeded: a listing that fails (the
 // clusters, one experiment, or one experiment's later page) leaves what it did not show for the next tick.
@@ -13,13 +14,13 @@ import type { WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
-import { collect } from '../core/collect';
-import { diffWorkspace, rowsDigest, type ObservedJob, type SnapshotRow } from '../core/diff';
+import { collect, mapLimit } from '../core/collect';
+import { diffWorkspace, rowHash, rowsDigest, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
 import { RETENTION } from '../storage/retention';
 import type { SnapshotChange, SnapshotIndex } from '../storage/snapshot-store';
-import { mapLimit, observeCluster, observeJob, type ListingPort } from './observe';
+import { observeCluster, observeJob, type ListingPort } from './observe';
 
 export interface PollerDeps {
   compute: ListingPort & Pick<ComputePort, 'getJob'>;
@@ -121,24 +122,40 @@ export function createPoller(deps: PollerDeps): Poller {
     return { experiment, moved: { jobs, listed, digest }, ...(failure ? { failure } : {}) };
   }
 
-  /** Diffs a moved experiment against its stored rows → its events and its change (rows, then digest). */
-  function diffExperiment(
+  /**
+   * Diffs a moved experiment → its events and its change (rows, then digest with the rows' hashes). With the row
+   * hashes its digest row holds, only the jobs whose hash moved (or that are new) are diffed, against their rows
+   * read now, as are the rows of jobs gone from a complete listing; without them (`hashes` undefined), every job
+   * against `storedRows`, all its rows.
+   */
+  async function diffExperiment(
     ws: WorkspaceRef,
     p: ExperimentPoll & { moved: Moved },
-    previous: Map<string, SnapshotRow>,
+    hashes: Map<string, string> | undefined,
+    storedRows: Map<string, SnapshotRow>,
     index: SnapshotIndex,
   ) {
     const { experiment, failure } = p;
     const { jobs, listed, digest } = p.moved;
+    const now = new Map(jobs.map((o) => [o.row.key, rowHash(o.row)]));
+    let touched = jobs;
+    let previous = storedRows;
+    if (hashes) {
+      touched = jobs.filter((o) => hashes.get(o.row.key) !== now.get(o.row.key));
+      const read = touched.flatMap((o) => (hashes.has(o.row.key) ? [o.row.key] : []));
+      // A listing that stopped part way says nothing of the jobs it did not show.
+      if (!failure) for (const key of hashes.keys()) if (!now.has(key)) read.push(key);
+      previous = await snapshots.rows(ws, experiment, read);
+    }
     const stored = index.digests.get(experiment);
     const baseline = !index.baselined && stored === undefined;
-    const diff = diffWorkspace(ws, previous, { jobs, clusters: [] }, { baseline, partial: !!failure });
+    const diff = diffWorkspace(ws, previous, { jobs: touched, clusters: [] }, { baseline, partial: !!failure });
     // A vanished experiment's digest goes with its rows; one never digested (rows from before digests) has none.
     const value = listed ? digest : stored === undefined ? undefined : null;
     const change: SnapshotChange = {
       upserts: diff.upserts,
       deletes: diff.deletes,
-      ...(value === undefined ? {} : { digest: { experiment, value } }),
+      ...(value === undefined ? {} : { digest: { experiment, value, ...(value ? { hashes: now } : {}) } }),
     };
     return { events: diff.events, change };
   }
@@ -167,9 +184,18 @@ export function createPoller(deps: PollerDeps): Poller {
       }),
     );
     const moved = parts.filter((p): p is ExperimentPoll & { moved: Moved } => p.moved !== undefined);
+    // An experiment without a digest row has no rows in an indexed partition; one whose digest row holds no hashes
+    // (written before them) has every row read, in one query for all such experiments.
+    const hashes = await mapLimit(moved, concurrency, async (p) =>
+      index.digests.has(p.experiment)
+        ? snapshots.rowHashes(ws, p.experiment)
+        : index.indexed
+          ? new Map<string, string>()
+          : undefined,
+    );
     const stored = await snapshots.experimentRows(
       ws,
-      moved.map((p) => p.experiment),
+      moved.filter((_, i) => !hashes[i]).map((p) => p.experiment),
     );
     const found: BackendEvent[] = [];
     const changes: SnapshotChange[] = [];
@@ -181,8 +207,10 @@ export function createPoller(deps: PollerDeps): Poller {
       changes.push({ upserts: diff.upserts, deletes: diff.deletes });
     }
     for (const p of parts) if (p.failure) failures.push(p.failure);
-    for (const p of moved) {
-      const d = diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index);
+    const diffs = await mapLimit(moved, concurrency, (p, i) =>
+      diffExperiment(ws, p, hashes[i], stored.get(p.experiment) ?? new Map(), index),
+    );
+    for (const d of diffs) {
       found.push(...d.events);
       changes.push(d.change);
     }

@@ -3,19 +3,31 @@
 // of its job rows: a tick whose listing hashes the same reads none of them), plus a `meta` row saying the
 // workspace had its first (baseline) tick and has a digest for every experiment with rows (`indexed`: a partition
 // written before digests lacks it, and its experiments are found once from the row keys).
+// A digest row also holds the hash of each of its experiment's rows (core/diff.ts rowHash, in columns body0…, up to
+// MAX_HASHES_TEXT): of an experiment whose digest moved, a tick reads that one row and then only the rows whose hash
+// moved, not every row; the index query leaves those columns out. Digest and hashes are one entity: they agree.
 // Writes go in transactions of at most 100 actions, all within the one partition, in the order given: an
 // experiment's digest goes after its rows, so a digest never claims rows a failed transaction did not write.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { WorkspaceRef } from '../compute/model';
 import type { JobState } from '../core/commands';
-import type { ClusterRow, SnapshotRow } from '../core/diff';
+import { mapLimit } from '../core/collect';
+import { jobKey, type ClusterRow, type SnapshotRow } from '../core/diff';
+import { isRecord } from '../core/json-shape';
 import { ProtocolError } from '../errors';
 import { decodeKey, encodeKey, workspaceKey } from './keys';
-import { transactionGroups } from './table';
+import { joinedColumns, splitColumns } from './split-column';
+import { getIfExists, transactionGroups } from './table';
 
 const META = 'meta';
 
 const DIGEST = 'digest:';
+/** More rows than this of one experiment are read with one range query rather than a read each. */
+const POINT_READS = 50;
+/** Characters of row hashes a digest row holds at most (a row holds 1 MiB): about 20,000 jobs of 20-character names. */
+const MAX_HASHES_TEXT = 480_000;
+/** What the index reads of its rows: a cluster row's fields, a digest, the meta row's flag; not the row hashes. */
+const INDEX_COLUMNS = ['RowKey', 'kind', 'resourceId', 'cluster', 'vmSize', 'allocationState', 'nodeCount', 'at'];
 
 /** What a tick reads of a workspace before its listings: small, whatever the number of jobs. */
 export interface SnapshotIndex {
@@ -30,12 +42,13 @@ export interface SnapshotIndex {
 
 /**
  * Rows to write; `digest`: the experiment's digest to set after them ('' matches no listing: the rows are not
- * all up to date; null deletes the digest row, which must exist).
+ * all up to date; null deletes the digest row, which must exist), with the hash of each of its rows by key when
+ * known (a digest row without them makes the next tick that sees it move read every row of the experiment).
  */
 export interface SnapshotChange {
   upserts: SnapshotRow[];
   deletes: SnapshotRow[];
-  digest?: { experiment: string; value: string | null };
+  digest?: { experiment: string; value: string | null; hashes?: Map<string, string> };
 }
 
 export interface SnapshotStore {
@@ -47,6 +60,13 @@ export interface SnapshotStore {
    * workspace's job rows for more (a query costs the service a scan of its range; Azurite scans its table).
    */
   experimentRows(ws: WorkspaceRef, experiments: string[]): Promise<Map<string, Map<string, SnapshotRow>>>;
+  /**
+   * The hash of each job row of the experiment, by key, as its digest row holds them (a read of that row);
+   * undefined when it holds none (written before hashes, or too many rows).
+   */
+  rowHashes(ws: WorkspaceRef, experiment: string): Promise<Map<string, string> | undefined>;
+  /** These job rows of one experiment (a read each, or one range query for many); a missing one is left out. */
+  rows(ws: WorkspaceRef, experiment: string, keys: string[]): Promise<Map<string, SnapshotRow>>;
   /** The experiments that have job rows (row keys only). */
   experiments(ws: WorkspaceRef): Promise<string[]>;
   /**
@@ -106,6 +126,15 @@ function prefixFilter(partitionKey: string, prefix: string): string {
 /** `job:{experiment}:{job}` → experiment (a job name holds no colon; an experiment's name might). */
 const experimentOf = (key: string) => key.slice(4, key.lastIndexOf(':'));
 
+/** A digest row's row-hash columns: {job: hash} as JSON, none when unknown or too long for a row. */
+function hashColumns(hashes: Map<string, string> | undefined): Record<string, string> {
+  if (!hashes) return {};
+  const byJob: Record<string, string> = {};
+  for (const [key, h] of hashes) byJob[key.slice(key.lastIndexOf(':') + 1)] = h;
+  const text = JSON.stringify(byJob);
+  return text.length > MAX_HASHES_TEXT ? {} : splitColumns(text);
+}
+
 export function snapshotStore(table: TableClient): SnapshotStore {
   async function rowsWhere(filter: string): Promise<Map<string, SnapshotRow>> {
     const rows = new Map<string, SnapshotRow>();
@@ -136,7 +165,8 @@ export function snapshotStore(table: TableClient): SnapshotStore {
       // Every row key below `job:` (clusters, digests) and the meta row: one query.
       const filter = odata`PartitionKey eq ${pk} and (RowKey lt ${'job:'} or RowKey eq ${META})`;
       const out: SnapshotIndex = { baselined: false, indexed: false, clusters: new Map(), digests: new Map() };
-      for await (const e of table.listEntities<Entity>({ queryOptions: { filter } })) {
+      const select = [...INDEX_COLUMNS, 'digest', 'indexed'];
+      for await (const e of table.listEntities<Entity>({ queryOptions: { filter, select } })) {
         const key = e.rowKey ?? '';
         if (key === META) {
           out.baselined = true;
@@ -159,6 +189,23 @@ export function snapshotStore(table: TableClient): SnapshotStore {
         out.get(experimentOf(key))?.set(key, row);
       }
       return out;
+    },
+    async rowHashes(ws, experiment) {
+      const e = await getIfExists<Entity>(table, workspaceKey(ws), encodeKey(DIGEST + experiment));
+      const text = e ? joinedColumns(e) : '';
+      if (!text) return undefined;
+      const parsed: unknown = JSON.parse(text);
+      if (!isRecord(parsed)) throw new ProtocolError(`snapshot row ${DIGEST}${experiment}: row hashes unreadable`);
+      return new Map(Object.entries(parsed).map(([job, h]) => [jobKey(experiment, job), String(h)]));
+    },
+    async rows(ws, experiment, keys) {
+      const pk = workspaceKey(ws);
+      if (keys.length > POINT_READS) {
+        const all = await rowsWhere(prefixFilter(pk, `job:${experiment}:`));
+        return new Map(keys.flatMap((k) => (all.has(k) ? [[k, all.get(k)!] as const] : [])));
+      }
+      const found = await mapLimit(keys, 8, (key) => getIfExists<Entity>(table, pk, encodeKey(key)));
+      return new Map(found.flatMap((e, i) => (e ? [[keys[i]!, toRow(e)] as const] : [])));
     },
     async experiments(ws) {
       const names = new Set<string>();
@@ -184,7 +231,7 @@ export function snapshotStore(table: TableClient): SnapshotStore {
         actions.push(
           d.value === null
             ? ['delete', { partitionKey, rowKey }]
-            : ['upsert', { partitionKey, rowKey, digest: d.value }, 'Replace'],
+            : ['upsert', { partitionKey, rowKey, digest: d.value, ...hashColumns(d.hashes) }, 'Replace'],
         );
       }
       if (opts.markIndexed) {

@@ -1,8 +1,9 @@
 // A poll tick commits what succeeded: an experiment whose listing fails leaves its rows for the next tick while
 // the others' events go out now; the workspace's failure is reported once, however many ticks it lasts, and
 // its recovery once. And Table writes follow the changes: a tick where nothing changed writes nothing and reads
-// no job row; a tick where a few jobs ended writes their rows and one batch. Counted on a real Azurite, on the
-// engine's Batch AI API (the poller's logic is the same for every backend).
+// no job row; a tick where a few jobs ended writes their rows and one batch, and of a moved experiment reads only
+// the rows whose hash moved. Counted on a real Azurite, on the engine's Batch AI API (the poller's logic is the
+// same for every backend).
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { ComputePort } from '../../shared/compute/port';
 import { ComputeError } from '../../shared/errors';
@@ -88,5 +89,23 @@ describe('a poll tick under failures', () => {
     // One transaction for the batch of 10 events, one for the 5 rows and the experiment's digest.
     expect(writes().filter((w) => /\$batch/.test(w))).toHaveLength(2);
     expect(writes()).toHaveLength(2);
+
+    // Of an experiment of 40 whose digest moved, the tick reads its row hashes and only the rows it must: none for
+    // 3 new jobs, one for the job deleted (its row makes the "deleted" event).
+    await seed('wide-exp', 40);
+    await s.poller.tick();
+    await seed('wide-exp', 3);
+    await stack.client.deleteJob({ ...WS, experiment: 'wide-exp', job: 'seed-07' });
+    requests.length = 0;
+    const moved = await s.poller.tick();
+    expect(moved.workspaces[0]).toMatchObject({ ok: true, events: 7 });
+    // One query (the index), two reads: the moved experiment's digest row with its row hashes, then seed-07's row.
+    expect(requests.filter((q) => q === 'GET snapshots()')).toHaveLength(1);
+    expect(requests.filter((q) => /^GET snapshots\(PartitionKey/.test(q))).toEqual([
+      expect.stringMatching(/RowKey='digest%3Awide-exp'\)$/),
+      expect.stringMatching(/RowKey='job%3Awide-exp%3Aseed-07'\)$/),
+    ]);
+    const deleted = (await peekEvents(stack)).at(-1)!.events.filter((e) => e.kind === 'job' && e.to === 'deleted');
+    expect(deleted).toEqual([expect.objectContaining({ job: 'seed-07', from: 'succeeded' })]);
   }, 30_000);
 });

@@ -154,9 +154,9 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch'])('upgrade from fccbd8d o
       const poll = await services.poller.tick();
       const ws = poll.workspaces.find((w) => w.workspace === 'rg/ws');
       expect(ws).toMatchObject({ ok: true, events: 0, messages: 0 });
-      // The first tick writes each experiment's digest and marks the partition indexed (one transaction; Azure Batch
-      // rows also get the account's own ids in it); Batch AI's job rows stay as they were. The next tick writes
-      // nothing.
+      // The first tick writes each experiment's digest, each job row again with its hash (same fields) and marks the
+      // partition indexed (one transaction; Azure Batch rows also get the account's own ids in it). The next tick
+      // writes nothing.
       expect(ws?.transactions).toBeLessThanOrEqual(1);
       if (backend === 'batchai') expect(writes.requests()).toBe(1);
       const delivered = await notifyAll(azurite.connectionString, services);
