@@ -3,8 +3,8 @@
 // - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
 //   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
 //   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET
-//   each: only the task tells queued from running. A job read while a complete listing is that young takes the
-//   job from it and reads only its task (a poll reads how a listed job ended right after listing it). Not safe
+//   each: only the task tells queued from running. An ended job read while a complete listing is that young is
+//   taken from it and only its task read (a poll reads how a listed job ended right after listing it). Not safe
 //   across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
@@ -129,13 +129,16 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     return next;
   }
 
-  /** The job as a complete listing younger than `ttl` has it, with that listing. */
+  /**
+   * An ended job as a complete listing younger than `ttl` has it, with that listing: an ended job's fields no longer
+   * change, so a read of it gains nothing over the listing; a job still going is read live.
+   */
   async function listedJob(a: AzureBatchAccount, id: string): Promise<{ job: BatchJob; l: Listing } | undefined> {
     const l = listings.get(a.account);
     if (!l || !young(l)) return undefined;
     l.byId ??= new Map((await l.jobs).map((j) => [j.id, j]));
     const job = l.byId.get(id);
-    return job && { job, l };
+    return job?.state === 'completed' ? { job, l } : undefined;
   }
 
   /** The task of an active job, once per listing. */

@@ -4,9 +4,9 @@
 // - the workspace's jobs are listed once per poll (one paged list made anew by listExperiments, which a poll calls
 //   first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write) and grouped by
 //   experiment here: the ARM list has no experiment filter. A listing keeps each job in the model's form, not the
-//   service's resource (a poll holds a few workspaces' listings at once). A job read while a complete listing is
-//   that young takes the job from it and asks only run history (a poll reads how a listed job ended right after
-//   listing it). Not safe across instances: each lists for itself.
+//   service's resource (a poll holds a few workspaces' listings at once). An ended job read while a complete
+//   listing is that young is taken from it and only run history asked (a poll reads how a listed job ended right
+//   after listing it). Not safe across instances: each lists for itself.
 // - a scale change is accepted by the service (202) and answered with the compute as it reads right after.
 // - log tails and output links come from the run-history data plane: the run's log file URLs and its artifacts'
 //   content URLs (expiring links), read by byte range (log-tail.ts).
@@ -130,12 +130,16 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
     }
   }
 
-  /** The job as a complete listing younger than `ttl` has it. */
+  /**
+   * An ended job as a complete listing younger than `ttl` has it: an ended job's resource no longer changes, so a
+   * read of it gains nothing over the listing; a job still going is read live.
+   */
   async function listedJob(ref: JobRef): Promise<ComputeJob | undefined> {
     const l = listings.get(key(ref));
     if (!l || !young(l)) return undefined;
     const name = ref.job.toLowerCase();
-    return (await l.jobs).get(ref.experiment.toLowerCase())?.find((j) => j.name.toLowerCase() === name);
+    const job = (await l.jobs).get(ref.experiment.toLowerCase())?.find((j) => j.name.toLowerCase() === name);
+    return job && isFinalState(job.state) ? job : undefined;
   }
 
   const amlNameOf = async (ref: JobRef): Promise<string> => (await jobResource(ref)).name ?? ref.job;

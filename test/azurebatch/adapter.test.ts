@@ -171,7 +171,7 @@ test('one poll (experiments, then the jobs of each) lists the jobs of the accoun
   expect(new URL(sent[0].url).searchParams.get('$select')).toContain('executionInfo');
 });
 
-test('a job read right after a listing takes the job from it and reads only its task; after the TTL, both', async () => {
+test('an ended job read right after a listing is taken from it, only its task read; after the TTL, both', async () => {
   const ref = { ...WS, experiment: 'demo', job: 'hello-1' };
   const { compute: polled, sent } = makeAdapter(60_000);
   for await (const _ of polled.listExperiments(WS)) {
