@@ -127,7 +127,7 @@ test('a job.json runs as a command job: derived name, experiment kept, tail by r
   expect(res.bodyAsText).toBe('model\n');
 });
 
-test('an ended job read right after a listing is taken from it, only run history read; after the TTL, ARM', async () => {
+test('an ended job read right after a listing is taken from it, only run history read; later, ARM too', async () => {
   const ref = { ...WS, experiment: 'exp1', job: 'hello' };
   let now = 0;
   const polled = adapter(1000, () => now);
