@@ -44,9 +44,11 @@ async function loadTemplate(ctx: HandlerContext, name: string): Promise<Template
 
 export const templates: Handler<'templates'> = async (_cmd, ctx) => {
   const rows = await ctx.deps.stores.templates.list();
-  const list = rows.map(({ name, body }) => {
+  const list = rows.map((row) => {
+    const { name } = row;
+    if ('unreadable' in row) return { name, description: `Unreadable: ${row.unreadable}`, parameters: [] };
     try {
-      const t = parseTemplate(body, name);
+      const t = parseTemplate(row.body, name);
       const item: { name: string; description?: string; parameters: string[] } = {
         name,
         parameters: t.parameters.map((p) => p.name),

@@ -89,11 +89,18 @@ export function templateStore(table: TableClient, key: Buffer): Stores['template
       return e ? open(encodeKey(name), e) : undefined;
     },
     async list() {
-      const out: Array<{ name: string; body: unknown }> = [];
+      const out: Awaited<ReturnType<Stores['templates']['list']>> = [];
       for await (const e of table.listEntities<Record<string, unknown>>({
         queryOptions: { filter: odata`PartitionKey eq 'template'` },
       })) {
-        out.push({ name: decodeKey(e.rowKey ?? ''), body: open(e.rowKey ?? '', e) });
+        const name = decodeKey(e.rowKey ?? '');
+        // One row that cannot be opened must not hide the others: it is listed with why.
+        try {
+          out.push({ name, body: open(e.rowKey ?? '', e) });
+        } catch (err) {
+          if (!(err instanceof ProtocolError || err instanceof SyntaxError)) throw err;
+          out.push({ name, unreadable: err.message });
+        }
       }
       return out.sort((a, b) => a.name.localeCompare(b.name));
     },

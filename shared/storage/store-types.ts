@@ -56,7 +56,8 @@ export interface Stores {
   templates: {
     put(name: string, body: unknown): Promise<void>;
     get(name: string): Promise<unknown | undefined>;
-    list(): Promise<Array<{ name: string; body: unknown }>>;
+    /** Every template; one that cannot be read (sealed under another key, not JSON) comes with why, not its body. */
+    list(): Promise<Array<{ name: string; body: unknown } | { name: string; unreadable: string }>>;
   };
   /**
    * Who submitted which job from chat (for `jobs --mine`, subscriptions by submitter and who may terminate it).

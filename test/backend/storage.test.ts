@@ -1,4 +1,5 @@
 // Stores, snapshots and sent markers on a real Azurite.
+import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { createBackendStores, createStores, type BackendStores, type Stores } from '../../shared/storage';
 import type { JobRow } from '../../shared/core/diff';
@@ -70,6 +71,15 @@ describe('chat stores', () => {
     expect(await stores.templates.get('pw')).toEqual({ parameters: [{ name: 'pw', default: 'HiddenDefault0042' }] });
     await table.upsertEntity({ partitionKey: 'template', rowKey: 'old', body: '{"jobName":"o"}' }, 'Replace');
     expect(await stores.templates.get('old')).toEqual({ jobName: 'o' });
+    // A row sealed under another SECRETS_KEY is listed with why, and the others still read.
+    const other = (await createStores({ connectionString: azurite.connectionString, secretsKey: randomBytes(32) }))
+      .templates;
+    await other.put('foreign', { jobName: 'f' });
+    const listed = await stores.templates.list();
+    expect(listed.map((t) => t.name)).toEqual(['foreign', 'mnist', 'old', 'pw']);
+    expect(listed[0]).toEqual({ name: 'foreign', unreadable: expect.stringMatching(/another SECRETS_KEY/) });
+    expect(listed[1]).toEqual({ name: 'mnist', body: { jobName: 'x' } });
+    await table.deleteEntity('template', 'foreign');
     const ann = { workspace: 'ws', experiment: 'e', job: 'j1', userId: 'u1', userName: 'Ann', body: 'd1' };
     expect(await stores.submissions.claim(ann)).toEqual({ userId: 'u1', userName: 'Ann', body: 'd1' });
     await stores.submissions.claim({ workspace: 'ws', experiment: 'e', job: 'j2', userId: 'u2' });
