@@ -148,6 +148,9 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const changes = await store.waitForChanges(cid, after, wait * 1000, AbortSignal.any([gone.signal, closing.signal]));
+    // While stopping, a page's next long-poll would come at once on the same kept-alive connection, answered at
+    // once too: a busy loop until the connections are cut. Closed, the page has to reconnect, which is refused.
+    if (closing.signal.aborted) res.setHeader('connection', 'close');
     sendJson(res, 200, changes);
   };
 

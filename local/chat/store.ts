@@ -147,10 +147,13 @@ export class ConversationStore {
     return { activities: changed.map((e) => e.activity), last: conv.seq };
   }
 
-  /** As changes(), but if nothing changed yet, waits up to `waitMs` for something to. */
+  /** As changes(), but if nothing changed yet, waits up to `waitMs` for something to (or for `signal`). */
   async waitForChanges(conversationId: string, after: number, waitMs: number, signal?: AbortSignal): Promise<Changes> {
     const now = this.changes(conversationId, after);
-    if (now.activities.length > 0 || waitMs <= 0) return now;
+    // An already aborted signal never fires 'abort' again: a read arriving after the server began stopping (a
+    // browser's next long-poll on its kept-alive connection) would otherwise hold its timer, and the process,
+    // for the whole wait.
+    if (now.activities.length > 0 || waitMs <= 0 || signal?.aborted) return now;
     const conv = this.conversation(checkConversationId(conversationId));
     await new Promise<void>((resolve) => {
       const done = () => {

@@ -1,12 +1,14 @@
 // The local channel: connector endpoints, user messages reaching a real botbuilder CloudAdapter bot,
 // persistence across restarts, long-polling, and the CLI.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChatServer, type ChatServer } from '../../local/chat/server';
 import { runCli } from '../../local/chat/cli';
 import { cardToText } from '../../local/chat/card-text';
 import { chatClient } from '../../local/chat/client';
+import { ConversationStore } from '../../local/chat/store';
 import { jobCard, startEchoBot } from './support/echo-bot';
 
 let dataDir: string;
@@ -122,6 +124,35 @@ describe('user side', () => {
     expect(activities.map((a) => a.text)).toEqual(['late alert']);
     expect(last).toBe(1);
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('stopping answers a waiting read at once and closes its connection, so that a page cannot poll on', async () => {
+    const stopping = await startChatServer({ dataDir: join(dataDir, 'stopping'), port: 0, log: () => undefined });
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answered = new Promise<IncomingMessage>((resolve, reject) =>
+        get(`${stopping.url}/api/conversations/c9/activities?wait=25`, { agent }, resolve).on('error', reject),
+      );
+      await new Promise((r) => setTimeout(r, 200)); // the read is waiting
+      const t0 = Date.now();
+      await stopping.stop();
+      const res = await answered;
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.connection).toBe('close');
+      res.resume();
+      expect(Date.now() - t0).toBeLessThan(900); // not held until the connections are cut (1 s)
+    } finally {
+      agent.destroy();
+      await stopping.stop();
+    }
+  });
+
+  it('a read that comes while the server stops does not wait (its signal is already aborted)', async () => {
+    const store = new ConversationStore(join(dataDir, 'aborted'));
+    const t0 = Date.now();
+    const changes = await store.waitForChanges('c10', 0, 25_000, AbortSignal.abort());
+    expect(changes).toEqual({ activities: [], last: 0 });
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it('refuses bad input with what was expected, and says when the bot is unreachable', async () => {
