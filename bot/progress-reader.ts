@@ -4,8 +4,8 @@
 // each), parses progress, and updates the card in place at most once per `updateSeconds` (one job GET then, to
 // show its state). A job whose logs stay quiet for its stall window gets one stuck alert. When the job has
 // ended, the card gets its final form (tails, cause, chart); the watch is kept, marked ended, for an hour, so
-// that the follow-up's own final update of the same card (bot/follow-up-step.ts) shows the chart too, whichever
-// of the two comes last.
+// that the follow-up's own updates of the same card (bot/follow-up-step.ts) show the same progress and chart
+// (cardProgress), whichever of the two comes last.
 import type { ComputeJob, JobRef, OutputFile } from '../shared/compute/model';
 import { isFinalState } from '../shared/compute/model';
 import { parseProgress, type TrainingProgress } from '../shared/core/progress-parse';
@@ -176,7 +176,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       next.state = { ...next.state, checkedAt: now.toISOString() };
       if (isFinalState(job.state)) {
         const view = await finalCard(next, job);
-        if (progress) view.progress = withChart(progress, next);
+        if (progress) view.progress = cardProgress(progress, next, view);
         if (conv) await deps.sender.update(conv, w.activityId, view);
         await save({ ...next, endedAt: now.toISOString() });
         return 'ended';
@@ -188,7 +188,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
           headline: 'Running',
           ...(w.submittedBy ? { submittedBy: w.submittedBy } : {}),
         });
-        view.progress = withChart(withRunEta(progress, view.job.durationSeconds), next);
+        view.progress = cardProgress(progress, next, view);
         await deps.sender.update(conv, w.activityId, view);
         next.state = { ...next.state, updatedAt: now.toISOString() };
         outcome = 'updated';
@@ -254,6 +254,18 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
 }
 
 /** The watch's last reading with its chart, as a card shows it. */
-export function withChart(p: ProgressView, w: Pick<ProgressWatch, 'points' | 'chartMetric'>): ProgressView {
+function withChart(p: ProgressView, w: Pick<ProgressWatch, 'points' | 'chartMetric'>): ProgressView {
   return w.points.length && w.chartMetric ? { ...p, chart: { metric: w.chartMetric, points: w.points } } : p;
+}
+
+/**
+ * The progress a job card shows, drawn the same way by both writers of the card (this reader and the follow-up,
+ * bot/follow-up-step.ts): the watch's last reading with its chart and, while the job runs, the run's ETA.
+ */
+export function cardProgress(
+  progress: ProgressView,
+  w: Pick<ProgressWatch, 'points' | 'chartMetric'>,
+  view: JobView,
+): ProgressView {
+  return withChart(isFinalState(view.job.state) ? progress : withRunEta(progress, view.job.durationSeconds), w);
 }
