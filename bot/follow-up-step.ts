@@ -49,7 +49,14 @@ export function createFollowUpStep(deps: BotDeps): FollowUpStep {
     // The bot saves the conversation before it answers: a missing row is worth a retry, then the poison queue.
     if (!conv)
       throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
-    await deps.sender.update(conv, m.activityId, await withProgress(m, await seen.render(phase)));
+    const view = await seen.render(phase);
+    const sent = await withProgress(m, view);
+    await deps.sender.update(conv, m.activityId, sent);
+    // The progress reader's update may have reached the card while this one was on its way, and been overwritten
+    // by it. The reader writes its reading to the watch before it sends (bot/progress-reader.ts), so a read now
+    // sees every reading a card was sent before this update: if the card should show something else, send that.
+    const again = await withProgress(m, view);
+    if (JSON.stringify(again) !== JSON.stringify(sent)) await deps.sender.update(conv, m.activityId, again);
   }
 
   /**

@@ -131,6 +131,25 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     }
   }
 
+  /**
+   * Writes this tick's reading to the watch before a card shows it: the follow-up, the card's other writer, draws
+   * its updates from the watch and reads it again after each (bot/follow-up-step.ts), so whichever of the two
+   * sends last, a card that showed progress keeps it. With the state as read (a send that then fails leaves the
+   * logs to be read again next tick); `next` takes the row's new ETag for the tick's own save. False: the row
+   * changed since this tick read it ([Keep waiting]); then nothing is sent and the next tick looks again.
+   */
+  async function publish(w: ProgressWatch, next: ProgressWatch): Promise<boolean> {
+    try {
+      const etag = await deps.watches.save({ ...next, state: w.state });
+      if (etag) next.etag = etag;
+      return true;
+    } catch (e) {
+      if (!(e instanceof WatchChangedError)) throw e;
+      deps.log(`[progress] ${w.job.experiment}/${w.job.job}: its watch changed during the tick; looks again next tick`);
+      return false;
+    }
+  }
+
   /** One watched job: returns what happened; throws only for what the next tick should retry. */
   async function lookAt(w: ProgressWatch, count: () => void): Promise<'updated' | 'stuck' | 'ended' | 'quiet'> {
     const now = deps.now();
@@ -177,6 +196,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       if (isFinalState(job.state)) {
         const view = await finalCard(next, job);
         if (progress) view.progress = cardProgress(progress, next, view);
+        if (reading && !(await publish(w, next))) return 'quiet';
         if (conv) await deps.sender.update(conv, w.activityId, view);
         await save({ ...next, endedAt: now.toISOString() });
         return 'ended';
@@ -189,6 +209,7 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
           ...(w.submittedBy ? { submittedBy: w.submittedBy } : {}),
         });
         view.progress = cardProgress(progress, next, view);
+        if (!(await publish(w, next))) return 'quiet';
         await deps.sender.update(conv, w.activityId, view);
         next.state = { ...next.state, updatedAt: now.toISOString() };
         outcome = 'updated';
