@@ -112,7 +112,8 @@ describe('parseProgress', () => {
       `\rEpoch ${e}: ${String(n * 20).padStart(3)}%|${'█'.repeat(n * 2).padEnd(10)}| ${n}/5 ` +
       `[00:0${n}<00:0${5 - n}, 1.00it/s, loss=${loss}]`;
     const keras = (n: number, loss: string, acc: string) =>
-      `${n}/5 [${'='.repeat(6 * n - 1)}>${'.'.repeat(30 - 6 * n)}] - ETA: ${5 - n}s - loss: ${loss} - accuracy: ${acc}\n`;
+      `${n}/5 [${'='.repeat(6 * n - 1)}>${'.'.repeat(30 - 6 * n)}] - ETA: ${5 - n}s - ` +
+      `loss: ${loss} - accuracy: ${acc}\n`;
     const steps: Array<[string, string]> = [
       ['2.2031', '0.1526'],
       ['1.4081', '0.4584'],
