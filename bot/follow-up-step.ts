@@ -14,7 +14,7 @@ import type { BotDeps } from './deps';
 import { observe, type Observation, type Phase } from './follow-up';
 import { approvalWatch, clusterWatch } from './handlers/scale';
 import { jobWatch } from './job-watch';
-import { withChart } from './progress-reader';
+import { cardProgress } from './progress-reader';
 import type { View } from '../shared/core/views';
 
 export type FollowUpOutcome = 'updated' | 'unchanged' | 'done' | 'stopped' | 'duplicate' | 'superseded' | 'recovered';
@@ -49,21 +49,30 @@ export function createFollowUpStep(deps: BotDeps): FollowUpStep {
     // The bot saves the conversation before it answers: a missing row is worth a retry, then the poison queue.
     if (!conv)
       throw new ProtocolError(`conversation ${m.conversationId} is not stored: cannot update card ${m.activityId}`);
-    await deps.sender.update(conv, m.activityId, await withProgress(m, await seen.render(phase), phase));
+    const view = await seen.render(phase);
+    const sent = await withProgress(m, view);
+    await deps.sender.update(conv, m.activityId, sent);
+    // The progress reader's update may have reached the card while this one was on its way, and been overwritten
+    // by it. The reader writes its reading to the watch before it sends (bot/progress-reader.ts), so a read now
+    // sees every reading a card was sent before this update: if the card should show something else, send that.
+    const again = await withProgress(m, view);
+    if (JSON.stringify(again) !== JSON.stringify(sent)) await deps.sender.update(conv, m.activityId, again);
   }
 
   /**
-   * A submitted job's final card keeps what the progress reader last read (metrics, the chart), so that this
-   * update and the reader's own final one show the same, whichever comes last.
+   * A submitted job's card shows what the progress reader last read (bar, metrics, chart) in every update of this
+   * follow-up, not only its final one: both write the same card, and an update without it (the job's state
+   * changed while it runs, the deadline passed) took the bar and chart away until the reader's next update, a
+   * minute later, or for good once the job ended before it. Whichever of the two writes last, the card keeps them.
    */
-  async function withProgress(m: FollowUpMessage, view: View, phase: Phase): Promise<View> {
-    if (phase !== 'done' || m.target.kind !== 'job' || view.kind !== 'job' || !deps.progressWatches) return view;
+  async function withProgress(m: FollowUpMessage, view: View): Promise<View> {
+    if (m.target.kind !== 'job' || view.kind !== 'job' || !deps.progressWatches) return view;
     const w = await deps.progressWatches.get({
       job: m.target.job,
       conversationId: m.conversationId,
       activityId: m.activityId,
     });
-    return w?.progress ? { ...view, progress: withChart(w.progress, w) } : view;
+    return w?.progress ? { ...view, progress: cardProgress(w.progress, w, view) } : view;
   }
 
   return async (raw, deliveryId) => {

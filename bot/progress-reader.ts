@@ -4,8 +4,8 @@
 // each), parses progress, and updates the card in place at most once per `updateSeconds` (one job GET then, to
 // show its state). A job whose logs stay quiet for its stall window gets one stuck alert. When the job has
 // ended, the card gets its final form (tails, cause, chart); the watch is kept, marked ended, for an hour, so
-// that the follow-up's own final update of the same card (bot/follow-up-step.ts) shows the chart too, whichever
-// of the two comes last.
+// that the follow-up's own updates of the same card (bot/follow-up-step.ts) show the same progress and chart
+// (cardProgress), whichever of the two comes last.
 import type { ComputeJob, JobRef, OutputFile } from '../shared/compute/model';
 import { isFinalState } from '../shared/compute/model';
 import { parseProgress, type TrainingProgress } from '../shared/core/progress-parse';
@@ -131,6 +131,25 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
     }
   }
 
+  /**
+   * Writes this tick's reading to the watch before a card shows it: the follow-up, the card's other writer, draws
+   * its updates from the watch and reads it again after each (bot/follow-up-step.ts), so whichever of the two
+   * sends last, a card that showed progress keeps it. With the state as read (a send that then fails leaves the
+   * logs to be read again next tick); `next` takes the row's new ETag for the tick's own save. False: the row
+   * changed since this tick read it ([Keep waiting]); then nothing is sent and the next tick looks again.
+   */
+  async function publish(w: ProgressWatch, next: ProgressWatch): Promise<boolean> {
+    try {
+      const etag = await deps.watches.save({ ...next, state: w.state });
+      if (etag) next.etag = etag;
+      return true;
+    } catch (e) {
+      if (!(e instanceof WatchChangedError)) throw e;
+      deps.log(`[progress] ${w.job.experiment}/${w.job.job}: its watch changed during the tick; looks again next tick`);
+      return false;
+    }
+  }
+
   /** One watched job: returns what happened; throws only for what the next tick should retry. */
   async function lookAt(w: ProgressWatch, count: () => void): Promise<'updated' | 'stuck' | 'ended' | 'quiet'> {
     const now = deps.now();
@@ -176,7 +195,8 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
       next.state = { ...next.state, checkedAt: now.toISOString() };
       if (isFinalState(job.state)) {
         const view = await finalCard(next, job);
-        if (progress) view.progress = withChart(progress, next);
+        if (progress) view.progress = cardProgress(progress, next, view);
+        if (reading && !(await publish(w, next))) return 'quiet';
         if (conv) await deps.sender.update(conv, w.activityId, view);
         await save({ ...next, endedAt: now.toISOString() });
         return 'ended';
@@ -188,7 +208,8 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
           headline: 'Running',
           ...(w.submittedBy ? { submittedBy: w.submittedBy } : {}),
         });
-        view.progress = withChart(withRunEta(progress, view.job.durationSeconds), next);
+        view.progress = cardProgress(progress, next, view);
+        if (!(await publish(w, next))) return 'quiet';
         await deps.sender.update(conv, w.activityId, view);
         next.state = { ...next.state, updatedAt: now.toISOString() };
         outcome = 'updated';
@@ -254,6 +275,18 @@ export function createProgressReader(deps: ProgressReaderDeps): ProgressReader {
 }
 
 /** The watch's last reading with its chart, as a card shows it. */
-export function withChart(p: ProgressView, w: Pick<ProgressWatch, 'points' | 'chartMetric'>): ProgressView {
+function withChart(p: ProgressView, w: Pick<ProgressWatch, 'points' | 'chartMetric'>): ProgressView {
   return w.points.length && w.chartMetric ? { ...p, chart: { metric: w.chartMetric, points: w.points } } : p;
+}
+
+/**
+ * The progress a job card shows, drawn the same way by both writers of the card (this reader and the follow-up,
+ * bot/follow-up-step.ts): the watch's last reading with its chart and, while the job runs, the run's ETA.
+ */
+export function cardProgress(
+  progress: ProgressView,
+  w: Pick<ProgressWatch, 'points' | 'chartMetric'>,
+  view: JobView,
+): ProgressView {
+  return withChart(isFinalState(view.job.state) ? progress : withRunEta(progress, view.job.durationSeconds), w);
 }

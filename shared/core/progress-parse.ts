@@ -35,7 +35,8 @@ const MAX_METRICS = 12;
 const MAX_POINTS = 400;
 
 const NUM = '[-+]?(?:\\d+\\.?\\d*(?:[eE][-+]?\\d+)?|\\.\\d+(?:[eE][-+]?\\d+)?|nan|inf)';
-const TQDM = /(?:^|\s)(\d+)\/(\d+) \[([\d:]+)<([\d:?]+)(?:,\s*([\d.]+|\?)(it|s)\/(s|it))?(?:,\s*(.*))?\]/;
+/** The bar ends at its first `]`: what follows may be another line (see `feed`), whose own `]` is not the bar's. */
+const TQDM = /(?:^|\s)(\d+)\/(\d+) \[([\d:]+)<([\d:?]+)(?:,\s*([\d.]+|\?)(it|s)\/(s|it))?(?:,\s*(.*?))?\]/;
 const TQDM_EPOCH = /\bEpoch (\d+)(?:\/(\d+))?\b/i;
 const KERAS_EPOCH = /^\s*Epoch (\d+)\/(\d+)\s*$/;
 const KERAS_BAR = /^\s*(\d+)\/(\d+) (?:\[[=>.]*\]|[━─=>.\s]+?)(?= |$)/;
@@ -202,6 +203,11 @@ class Collector {
       const m = TQDM.exec(line);
       if (m) {
         this.tqdm(line, m);
+        // A log of stdout and stderr in one file (Azure ML's std_log.txt, any `2>&1`) puts the next stdout line
+        // right after a bar redrawn with a bare CR, which ends in no newline: what follows the bar is a line of
+        // its own, read as one (else a Keras line's metrics after the bar would never be read again).
+        const rest = line.slice(m.index + m[0].length);
+        if (rest.length) this.feed(rest);
         return;
       }
     }

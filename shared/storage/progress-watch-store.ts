@@ -42,8 +42,11 @@ export interface ProgressWatchStore {
   add(w: ProgressWatch): Promise<void>;
   /** Every watch; a row that no longer parses is skipped with a log line by the caller's `onBad`. */
   list(onBad?: (key: string, why: string) => void): Promise<ProgressWatch[]>;
-  /** Writes the watch; with its `etag`, only over the row as read (else WatchChangedError). */
-  save(w: ProgressWatch): Promise<void>;
+  /**
+   * Writes the watch; with its `etag`, only over the row as read (else WatchChangedError). Answers the row's new
+   * ETag, for a writer that writes the same row again (the reader writes a reading before a card shows it).
+   */
+  save(w: ProgressWatch): Promise<string | undefined>;
   /** The watches of one job's cards in one conversation. */
   forJob(job: JobRef, conversationId: string): Promise<ProgressWatch[]>;
   /** The watch of one card, if any. */
@@ -76,9 +79,9 @@ export function progressWatchStore(table: TableClient): ProgressWatchStore {
       await table.upsertEntity(entity(w), 'Replace');
     },
     save: async (w) => {
-      if (!w.etag) return void (await table.upsertEntity(entity(w), 'Replace'));
+      if (!w.etag) return (await table.upsertEntity(entity(w), 'Replace')).etag;
       try {
-        await table.updateEntity(entity(w), 'Replace', { etag: w.etag });
+        return (await table.updateEntity(entity(w), 'Replace', { etag: w.etag })).etag;
       } catch (e) {
         if (statusOf(e) === 412 || statusOf(e) === 404)
           throw new WatchChangedError(`the watch of ${w.job.job} changed since it was read`);

@@ -5,6 +5,7 @@
 import type { BotDeps } from '../../bot/deps';
 import type { HandlerContext } from '../../bot/handler';
 import { keepWaiting } from '../../bot/handlers/keep-waiting';
+import { createFollowUpStep } from '../../bot/follow-up-step';
 import { createProgressReader } from '../../bot/progress-reader';
 import type { ComputeJob, JobRef, JobState, OutputFile } from '../../shared/compute/model';
 import type { ComputePort } from '../../shared/compute/port';
@@ -225,5 +226,94 @@ describe('[Keep waiting]', () => {
     s.advance(60);
     expect((await s.reader.tick()).stuck).toBe(1);
     expect(alerts(s)).toHaveLength(2);
+  });
+});
+
+// The progress reader and the card's follow-up (bot/follow-up-step.ts) both update a submitted job's card. Held
+// at the worst points: the follow-up has read the watch (no progress yet) and is about to send; the reader sends
+// its card with the bar and chart meanwhile and is held before its own save of the tick; then the follow-up's
+// send lands last. The card must still show the progress: a card never loses it once shown.
+describe('two writers of one card', () => {
+  const gate = () => {
+    let open = () => {};
+    const opened = new Promise<void>((r) => {
+      open = r;
+    });
+    return { open, opened };
+  };
+
+  test("the follow-up's update that lands after the reader's keeps the progress the reader showed", async () => {
+    const s = setup(1);
+    s.logs.set('job-0', 'Epoch 1/2\nstep=3 loss=0.9\nstep=4 loss=0.8');
+    const card = () => s.sent.filter((x) => x.kind === 'update' && x.id === 'card-0').map((x) => x.view);
+    const shows = (v: View | undefined) => v?.kind === 'job' && v.progress?.chart !== undefined;
+    const followUpAtSend = gate();
+    const followUpSends = gate();
+    const readerSent = gate();
+    const readerSaves = gate();
+    const sender = s.deps.sender;
+    const step = createFollowUpStep({
+      ...s.deps,
+      followUps: {
+        current: async (m) => ({ value: { chain: m.chain, seq: m.seq, key: m.key, claimedBy: '' }, etag: 'e' }),
+        claim: async () => true,
+        enqueue: async () => undefined,
+        finish: async () => undefined,
+        start: async () => {
+          throw new Error('not here');
+        },
+      },
+      sender: {
+        ...sender,
+        update: async (c, id, view) => {
+          followUpAtSend.open();
+          await followUpSends.opened;
+          return sender.update(c, id, view);
+        },
+      },
+    });
+    const reader = createProgressReader({
+      ...s.deps,
+      sender: {
+        ...sender,
+        update: async (c, id, view) => {
+          await sender.update(c, id, view);
+          readerSent.open();
+        },
+      },
+      watches: {
+        ...s.deps.progressWatches!,
+        save: async (w) => {
+          // The tick's own save, after its card went out (a write before it is not held).
+          if (card().length > 0) await readerSaves.opened;
+          return s.deps.progressWatches!.save(w);
+        },
+      },
+      budget,
+    });
+    // The job was queued when submitted; it runs now: the follow-up redraws the card for that change.
+    const message = {
+      v: 1,
+      chain: 'c1',
+      seq: 0,
+      target: { kind: 'job', job: s.rows.get('card-0')!.job, headline: 'submit' },
+      conversationId: 'conv',
+      activityId: 'card-0',
+      key: 'queued',
+      deadline: '2026-12-07T03:00:00Z',
+    };
+    const followUp = step(message, 'delivery-1');
+    await followUpAtSend.opened;
+    const tick = reader.tick();
+    await readerSent.opened;
+    expect(shows(card().at(-1))).toBe(true);
+    followUpSends.open();
+    expect((await followUp).outcome).toBe('updated');
+    readerSaves.open();
+    expect((await tick).updated).toBe(1);
+    const last = card().at(-1);
+    expect(last?.kind === 'job' && last.job.state).toBe('running');
+    expect(shows(last)).toBe(true);
+    expect(last?.kind === 'job' && last.progress?.metrics).toEqual([{ name: 'loss', value: 0.8 }]);
   });
 });

@@ -163,4 +163,48 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('progress on
     expect(cardText(confirm)).toMatch(/[Tt]erminate/);
     await stack.say(c, 'terminate hang-one --yes');
   });
+
+  // Two writers update a submitted job's card: the progress reader and the card's follow-up (bot/follow-up-step.ts),
+  // which redraws it when the job's state changes. The follow-up is held here (its host stopped) until the reader
+  // has shown the bar and the chart, then let go: it sees queued → running and redraws the card. Its card must keep
+  // what the reader showed: before, it was the plain job card, and the bar and chart were gone until the reader's
+  // next update (where that state change came after the reader's first update, on Azure Batch and Azure ML, the
+  // completion alert could arrive before a card with a chart again).
+  test("the follow-up's redraw of a running card keeps the bar, the loss and the chart the reader showed", async () => {
+    const c = `${backend}-held`;
+    const ref = { resourceGroup: 'rg', workspace: 'ws', experiment: 'exp', job: 'tp-held' };
+    const updates = () => stack.channel.activities(c).filter((a) => a.id === reply.id);
+    const shows = (a: unknown) => /[▰▱]{10}/.test(cardText(a as never)) && JSON.stringify(a).includes('Chart.Line');
+    await stack.stopBot();
+    await stack.startBot({ queues: false });
+    let reply: Awaited<ReturnType<BotStack['say']>>;
+    try {
+      reply = await stack.say(c, 'submit train-progress epochs=1 steps=200 stepSeconds=0.2 --name tp-held');
+      // The follow-up's key is the state the submit answered: a later "running" is a change it redraws for.
+      expect(cardText(reply)).toMatch(/Queued/);
+      const reader = stack.services.progressReader;
+      await waitFor(
+        "the reader's card with the bar and the chart",
+        async () => {
+          await reader.tick();
+          return updates().find((a) => /Running/.test(cardText(a)) && shows(a));
+        },
+        undefined,
+        { intervalMs: 300 },
+      );
+    } finally {
+      await stack.stopBot();
+      await stack.startBot();
+    }
+    try {
+      // The reader ticks only when this test calls it: an update from here on is the follow-up's.
+      const seen = updates().length;
+      const redrawn = await waitFor("the follow-up's redraw", () => updates()[seen]);
+      expect(cardText(redrawn)).toMatch(/Running/);
+      expect(shows(redrawn)).toBe(true);
+      expect(cardText(redrawn)).toMatch(/loss/);
+    } finally {
+      await stack.services.deps.compute.terminateJob(ref);
+    }
+  });
 });

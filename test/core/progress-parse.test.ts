@@ -104,6 +104,51 @@ describe('parseProgress', () => {
     expect(p).toMatchObject({ epoch: 0.5, step: 500, totalSteps: 1000, etaSeconds: 100 });
   });
 
+  // Azure ML's std_log.txt is stdout and stderr in one file: a tqdm bar redrawn with a bare CR (stderr) has no
+  // newline of its own, so the next stdout line is written right after the bar's closing bracket. Shaped as
+  // local/example-share/training/train_progress.py writes it under `2>&1`.
+  it('reads a merged stdout+stderr log: the Keras line after a tqdm redraw is a line of its own', () => {
+    const bar = (e: number, n: number, loss: string) =>
+      `\rEpoch ${e}: ${String(n * 20).padStart(3)}%|${'█'.repeat(n * 2).padEnd(10)}| ${n}/5 ` +
+      `[00:0${n}<00:0${5 - n}, 1.00it/s, loss=${loss}]`;
+    const keras = (n: number, loss: string, acc: string) =>
+      `${n}/5 [${'='.repeat(6 * n - 1)}>${'.'.repeat(30 - 6 * n)}] - ETA: ${5 - n}s - ` +
+      `loss: ${loss} - accuracy: ${acc}\n`;
+    const steps: Array<[string, string]> = [
+      ['2.2031', '0.1526'],
+      ['1.4081', '0.4584'],
+      ['1.0725', '0.5875'],
+      ['0.7859', '0.6977'],
+      ['0.6093', '0.7657'],
+    ];
+    let log = 'Epoch 1/2\n';
+    steps.forEach(([loss, acc], i) => {
+      log += keras(i + 1, loss, acc) + bar(1, i + 1, loss);
+    });
+    log += 'Epoch 2/2\n';
+    const second: Array<[string, string]> = [
+      ['0.4579', '0.8239'],
+      ['0.3385', '0.8698'],
+      ['0.2771', '0.8934'],
+    ];
+    second.forEach(([loss, acc], i) => {
+      log += keras(i + 1, loss, acc) + bar(2, i + 1, loss);
+    });
+    const p = parseProgress(log, { mainMetric: 'loss' });
+    expect(p.metrics).toEqual({ loss: 0.2771, accuracy: 0.8934 });
+    expect(p).toMatchObject({ epoch: 2, totalEpochs: 2, step: 3, totalSteps: 5, etaSeconds: 2 });
+    expect(p.series.map((s) => s.y).slice(-3)).toEqual([0.4579, 0.3385, 0.2771]);
+  });
+
+  it("reads a Hugging Face dict printed right after a tqdm bar, and a postfix holding a ']'", () => {
+    const log =
+      " 10%|█         | 100/1000 [00:20<03:00,  5.00it/s]{'loss': 1.9, 'learning_rate': 4.5e-05, 'epoch': 0.1}\n" +
+      '\r 20%|██        | 200/1000 [00:40<02:40,  5.00it/s, lr=[0.001], acc=0.7]';
+    const p = parseProgress(log);
+    expect(p.metrics).toEqual({ loss: 1.9, learning_rate: 4.5e-5, acc: 0.7 });
+    expect(p).toMatchObject({ step: 200, totalSteps: 1000, etaSeconds: 160 });
+  });
+
   it('reads key=value and key: value lines, with epoch n/N', () => {
     const p = parseProgress('epoch 2/5 loss=1.25 lr=0.01\nstep: 300, val_loss: 1.31, note: fine');
     expect(p).toMatchObject({ epoch: 2, totalEpochs: 5, step: 300 });

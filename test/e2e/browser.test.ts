@@ -136,7 +136,9 @@ suite('the local product in a browser', () => {
   it("shows a training job's loss chart as an image in the Slack view (a blob link, as Bot Service's)", async () => {
     await page.goto(`${stack.urls.chat}/#conversation=e2e-slack-chart&user=ann&channel=slack&theme=light`);
     await send('submit train-progress epochs=1 steps=20 stepSeconds=0.5 --name page-chart');
-    const card = page.locator('.activity.bot .sk-message', { hasText: 'page-chart' }).last();
+    // The submit's answer, not the last message naming the job: the completion alert names it too, and may come
+    // before the card's last update.
+    const card = page.locator('.activity.bot .sk-message', { hasText: 'page-chart' }).first();
     // The progress timer (5 s here) updates the card while it runs; the follow-up gives it its final form.
     const image = card.locator('img.sk-image');
     await image.waitFor({ timeout: 40_000 });
