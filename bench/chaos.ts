@@ -3,7 +3,7 @@
 // compute, Table, queue and chat calls failing) against a fault-free run of the same seed, idle crash runs,
 // two-instance runs and follow-up crash runs (killed inside a step of a followed job card). Prints the seed:
 // CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 100 × 100),
-// CHAOS_faultRuns (3), CHAOS_IDLE_RUNS (20), CHAOS_TWO_RUNS (10) and CHAOS_FOLLOWUP_RUNS (20) the others (0 skips
+// CHAOS_FAULT_RUNS (3), CHAOS_IDLE_RUNS (20), CHAOS_TWO_RUNS (10) and CHAOS_FOLLOWUP_RUNS (20) the others (0 skips
 // a kind); CHAOS_BACKENDS picks backends.
 import {
   FOLLOWUP_NODES,
@@ -43,7 +43,7 @@ export async function benchChaos(): Promise<void> {
   const runs = Number(process.env.CHAOS_RUNS ?? 100);
   const idleRuns = Number(process.env.CHAOS_IDLE_RUNS ?? 20);
   const twoRuns = Number(process.env.CHAOS_TWO_RUNS ?? 10);
-  const faultRuns = Number(process.env.CHAOS_faultRuns ?? 3);
+  const faultRuns = Number(process.env.CHAOS_FAULT_RUNS ?? 3);
   const followUpRuns = Number(process.env.CHAOS_FOLLOWUP_RUNS ?? 20);
   const transitions = Number(process.env.CHAOS_TRANSITIONS ?? 100);
   const steps = 10;
