@@ -752,20 +752,23 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     // Through the bot, as a turn: the job submitted, the card posted, then handed to the followups queue. The
     // jobs' creation is held meanwhile, so that every card is posted showing its job queued, in every run.
     const creation = stack.engine.hold('create');
-    for (const name of names) {
-      const reply = await host.bot.turn({
-        text: `submit chaoswait --cluster ${FOLLOWUP_CLUSTER} --experiment followups --name ${name}`,
-        user: { id: 'u1', name: 'Ada' },
-        conversation: conv,
-      });
-      const { id } = await channel.send(conv, reply.view);
-      if (!id) throw new Error(`runFollowUps: the channel gave card ${name} no id`);
-      if (reply.view.kind !== 'job')
-        throw new Error(`runFollowUps: submit ${name} answered ${JSON.stringify(reply.view)}`);
-      show(id, reply.view);
-      await reply.posted(id);
+    try {
+      for (const name of names) {
+        const reply = await host.bot.turn({
+          text: `submit chaoswait --cluster ${FOLLOWUP_CLUSTER} --experiment followups --name ${name}`,
+          user: { id: 'u1', name: 'Ada' },
+          conversation: conv,
+        });
+        const { id } = await channel.send(conv, reply.view);
+        if (!id) throw new Error(`runFollowUps: the channel gave card ${name} no id`);
+        if (reply.view.kind !== 'job')
+          throw new Error(`runFollowUps: submit ${name} answered ${JSON.stringify(reply.view)}`);
+        show(id, reply.view);
+        await reply.posted(id);
+      }
+    } finally {
+      creation.release();
     }
-    creation.release();
     const jobRef = (name: string) => ({ ...WS, experiment: 'followups', job: name });
     const state = (name: string, want: string[]) =>
       waitFor(
