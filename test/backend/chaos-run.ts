@@ -3,20 +3,45 @@
 // host polls and notifies through the seeded fault plan (local/harness/chaos): in a crash run the host is
 // killed at a seeded step of a poll tick or a notify batch, and a fresh set of services on the same storage (the
 // restart) carries on; in a fault run a share of its calls fail. Then a fault-free host runs until nothing is
-// left, and the run counts what reached the channel against the jobs that exist.
+// left, and the run counts what reached the channel against the jobs that exist. The idle, two-instance and
+// follow-up runs do the same for an idle pass, two hosts on one storage, and the steps of followed job cards.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { QueueClient } from '@azure/storage-queue';
+import { QueueClient } from '@azure/storage-queue';
 import { decodeQueueMessage } from '../../local/functions-host/queue-message';
 import { LOCKS_CONTAINER, lockBlobName, startTimerLease } from '../../local/functions-host/timer-lease';
 import { draw, FaultPlan, HostDied, type Kill } from '../../local/harness/chaos/fault-plan';
-import { faultyCompute, faultyEvents, faultySender, faultyTablePolicy } from '../../local/harness/chaos/faulty-ports';
+import {
+  faultyCardSender,
+  faultyCompute,
+  faultyEvents,
+  faultyFollowUps,
+  faultySender,
+  faultyTablePolicy,
+} from '../../local/harness/chaos/faulty-ports';
+import { createBot } from '../../bot/bot';
+import type { BotDeps } from '../../bot/deps';
+import { createFollowUpStep, type FollowUpOutcome, type FollowUpStep } from '../../bot/follow-up-step';
+import type { ChatBot } from '../../bot/transport';
 import type { Services } from '../../functions/services';
 import type { ComputeBackend } from '../../shared/compute/model';
 import type { ComputePort } from '../../shared/compute/port';
 import type { View } from '../../shared/core/views';
 import { toError } from '../../shared/errors';
+import type { ConversationSender } from '../../shared/services/conversation-sender';
 import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
 import { createPoller, type Poller } from '../../shared/services/poller';
+import {
+  FOLLOWUPS_QUEUE,
+  FOLLOWUPS_TABLE,
+  followUpQueue,
+  type FollowUpMessage,
+} from '../../shared/storage/followup-queue';
+import { encodeKey } from '../../shared/storage/keys';
+import { PROGRESS_WATCHES_TABLE, progressWatchStore } from '../../shared/storage/progress-watch-store';
+import { openTable } from '../../shared/storage/table';
 import { waitFor } from '../support/wait-for';
 import { conversation, setupWorkspace, startStack, SUB, WS, type Stack } from './harness';
 
@@ -81,7 +106,43 @@ export interface ChaosLab {
   runTwo(opts: TwoInstanceOptions): Promise<TwoInstanceResult>;
   /** A cluster idles: one warning, then scale-down; the host killed at a seeded step of one of those idle passes. */
   runIdle(seed: number): Promise<IdleChaosResult>;
+  /**
+   * Cards of submitted jobs followed in place (the `followups` queue) while the jobs run to their end; the host
+   * killed at a seeded step of one follow-up message.
+   */
+  runFollowUps(opts: FollowUpChaosOptions): Promise<FollowUpChaosResult>;
   stop(): Promise<void>;
+}
+
+export interface FollowUpChaosOptions {
+  seed: number;
+  /** Jobs submitted (one card each), at most FOLLOWUP_NODES. */
+  jobs: number;
+}
+
+export interface FollowUpChaosResult {
+  seed: number;
+  diedAt?: string;
+  cards: number;
+  /** Cards whose last update does not show the job finished (expected none). */
+  stale: number;
+  /** Each card's states as it showed them: the posted card, then each update that reached the channel. */
+  shown: string[][];
+  updates: number;
+  /** Updates showing what the card already showed. */
+  duplicates: number;
+  /** Duplicates the kill does not explain: one is, when an update reached the channel in the killed step. */
+  duplicatesOutsideKill: number;
+  /** Messages that failed MAX_DEQUEUE times (the poison queue). */
+  poisoned: number;
+  poisonErrors: string[];
+  /** Chains (the `followups` table's rows) and messages left once nothing more runs (expected none). */
+  chainsLeft: number;
+  messagesLeft: number;
+  /** What the steps reported, by outcome (a redelivered step 'recovered', copies 'duplicate' or 'superseded'). */
+  outcomes: Partial<Record<FollowUpOutcome, number>>;
+  /** The killed host's instrumented calls inside follow-up steps. */
+  trace: string[];
 }
 
 export interface IdleChaosResult {
@@ -127,6 +188,23 @@ interface Poison {
   texts: string[];
   errors: string[];
 }
+
+/** A follow-up host: the bot (to submit and post cards) and the `followups` step, on one fault plan. */
+interface FollowUpHost {
+  plan: FaultPlan;
+  bot: ChatBot;
+  step: FollowUpStep;
+}
+
+/** The follow-up runs' cluster: one node per job, so that every job runs at once. */
+const FOLLOWUP_CLUSTER = 'fu';
+export const FOLLOWUP_NODES = 4;
+/**
+ * The most instrumented calls a follow-up step makes: a finished job's (its row, the job, the conversation, the
+ * tail, the tail's secrets, the progress watch, the update, the row's delete). A step that makes fewer (4 for an
+ * unchanged one, 6 for an update) dies past its last call: after its work, before the host deletes its message.
+ */
+const FOLLOWUP_STEP_CALLS = 8;
 
 interface Host {
   plan: FaultPlan;
@@ -577,7 +655,229 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     };
   }
 
-  return { backend, stack, hostLog, run, runIdle, runTwo, stop: () => stack.stop() };
+  // The follow-up runs' jobs wait for a file of their name in `releases`: the run ends each at a step it chooses.
+  let releases: string | undefined;
+  const followUpQueueClient = new QueueClient(stack.azurite.connectionString, FOLLOWUPS_QUEUE);
+  let followUpSetup: Promise<void> | undefined;
+  const setUpFollowUps = () =>
+    (followUpSetup ??= (async () => {
+      releases = mkdtempSync(join(tmpdir(), 'chaos-releases-'));
+      await stack.client.createCluster(
+        { ...WS, cluster: FOLLOWUP_CLUSTER },
+        {
+          properties: {
+            vmSize: 'STANDARD_NC6',
+            scaleSettings: { manual: { targetNodeCount: FOLLOWUP_NODES } },
+            userAccountSettings: { adminUserName: 'demo', adminUserPassword: 'not-used' },
+          },
+        },
+      );
+      await waitFor(
+        `cluster ${FOLLOWUP_CLUSTER} steady`,
+        () => stack.client.getCluster({ ...WS, cluster: FOLLOWUP_CLUSTER }),
+        (c) => c.properties?.allocationState === 'steady' && c.properties.currentNodeCount === FOLLOWUP_NODES,
+      );
+      await stack.services.stores.templates.put('chaoswait', {
+        description: 'Runs until the chaos run releases it, then prints a line.',
+        properties: {
+          nodeCount: 1,
+          customToolkitSettings: {
+            commandLine: `while [ ! -e ${releases}/$AZ_BATCHAI_JOB_NAME ]; do sleep 0.05; done; echo released`,
+          },
+          stdOutErrPathPrefix: '$AZ_BATCHAI_MOUNT_ROOT/afs',
+        },
+      });
+    })());
+
+  /**
+   * The bot and the follow-up step as the functions host composes them (bot/create-bot-services.ts), on ports
+   * that ask the plan: compute, every Table (stores, the followups rows, progress watches), the followups queue
+   * and the card sender. Steps follow each other with no delay: the run says when the next one is due.
+   */
+  async function startFollowUpHost(plan: FaultPlan, sender: ConversationSender): Promise<FollowUpHost> {
+    const storage = { tablePolicies: [faultyTablePolicy(plan)] };
+    const s = await stack.build({ compute: faultyCompute(stack.services.compute, plan), storage, log: quiet });
+    const [rows, watches] = await Promise.all([
+      openTable(s.config.storage, FOLLOWUPS_TABLE, storage),
+      openTable(s.config.storage, PROGRESS_WATCHES_TABLE, storage),
+    ]);
+    const deps: BotDeps = {
+      compute: s.compute,
+      stores: s.stores,
+      config: s.config,
+      sender: faultyCardSender(sender, plan),
+      followUps: faultyFollowUps(followUpQueue(followUpQueueClient, rows, { delaySeconds: 0 }), plan),
+      progressWatches: progressWatchStore(watches),
+      now: () => new Date(),
+      log: quiet,
+    };
+    return { plan, bot: createBot(deps), step: createFollowUpStep(deps) };
+  }
+
+  async function runFollowUps(opts: FollowUpChaosOptions): Promise<FollowUpChaosResult> {
+    if (opts.jobs > FOLLOWUP_NODES) throw new Error(`runFollowUps: at most ${FOLLOWUP_NODES} jobs`);
+    await setUpFollowUps();
+    const lap = ++laps;
+    const conv = conversation(stack.channel, `followup-${backend}-${lap}`);
+    const names = Array.from({ length: opts.jobs }, (_, i) => `fu${lap}-${i + 1}`);
+    // Below the faults: what each card showed, as the channel got it.
+    const shown = new Map<string, string[]>();
+    let updatesSent = 0;
+    const show = (id: string, view: View) => {
+      // The headline's first sentence: the posted card's goes on to name the subscription the submit made.
+      const s = view.kind === 'job' ? `${view.headline?.split('.')[0] ?? ''} ${view.job.state}`.trim() : view.kind;
+      shown.set(id, [...(shown.get(id) ?? []), s]);
+    };
+    const real = stack.services.transport.sender;
+    const channel: ConversationSender = {
+      send: (c, view) => real.send(c, view),
+      async update(c, id, view) {
+        await real.update(c, id, view);
+        if (c.conversationId !== conv.conversationId) return;
+        updatesSent++;
+        show(id, view);
+      },
+    };
+    // Job i ends before round i + 1: round 0 sees them all running, each later round one more finished.
+    const rounds = opts.jobs + 1;
+    const steps = (opts.jobs * (opts.jobs + 3)) / 2; // job i's card takes i + 2 steps
+    const kill: Kill = {
+      phase: 'followup',
+      ordinal: Math.floor(draw(opts.seed, 'followup ordinal') * steps),
+      step: Math.floor(draw(opts.seed, 'followup step') * FOLLOWUP_STEP_CALLS),
+    };
+    const plan = new FaultPlan({ seed: opts.seed, kill });
+    let host = await startFollowUpHost(plan, channel);
+
+    // Through the bot, as a turn: the job submitted, the card posted, then handed to the followups queue. The
+    // jobs' creation is held meanwhile, so that every card is posted showing its job queued, in every run.
+    const creation = stack.engine.hold('create');
+    try {
+      for (const name of names) {
+        const reply = await host.bot.turn({
+          text: `submit chaoswait --cluster ${FOLLOWUP_CLUSTER} --experiment followups --name ${name}`,
+          user: { id: 'u1', name: 'Ada' },
+          conversation: conv,
+        });
+        const { id } = await channel.send(conv, reply.view);
+        if (!id) throw new Error(`runFollowUps: the channel gave card ${name} no id`);
+        if (reply.view.kind !== 'job')
+          throw new Error(`runFollowUps: submit ${name} answered ${JSON.stringify(reply.view)}`);
+        show(id, reply.view);
+        await reply.posted(id);
+      }
+    } finally {
+      creation.release();
+    }
+    const jobRef = (name: string) => ({ ...WS, experiment: 'followups', job: name });
+    const state = (name: string, want: string[]) =>
+      waitFor(
+        `job ${name} ${want.join(' or ')}`,
+        () => stack.services.compute.getJob(jobRef(name)),
+        (j) => want.includes(j.state),
+      );
+    for (const name of names) await state(name, ['running']);
+
+    const poison: Poison = { n: 0, texts: [], errors: [] };
+    const outcomes: Partial<Record<FollowUpOutcome, number>> = {};
+    let sentInKilledStep = false;
+    /** One step of each message visible now, as the Functions host runs them; returns how many ran. */
+    const round = async (h: FollowUpHost): Promise<number> => {
+      const items = [];
+      for (;;) {
+        const { receivedMessageItems: got } = await followUpQueueClient.receiveMessages({
+          numberOfMessages: 32,
+          visibilityTimeout: 30,
+        });
+        if (!got.length) break;
+        items.push(...got);
+      }
+      // The queue's order of messages sent together varies (and the channel's activity ids do): by the card's
+      // place in the run, then step, so that a seed kills the same step.
+      const decoded = items.map((m) => ({ m, msg: decodeQueueMessage(m.messageText, 'base64') as FollowUpMessage }));
+      const place = (msg: FollowUpMessage) => [...shown.keys()].indexOf(msg.activityId);
+      decoded.sort((a, b) => place(a.msg) - place(b.msg) || a.msg.seq - b.msg.seq);
+      for (const [i, { m, msg }] of decoded.entries()) {
+        const before = updatesSent;
+        try {
+          const r = await h.plan.phase('followup', () => h.step(msg, m.messageId));
+          outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+          await followUpQueueClient.deleteMessage(m.messageId, m.popReceipt);
+        } catch (e) {
+          if (!(e instanceof HostDied) && m.dequeueCount >= MAX_DEQUEUE) {
+            poison.n++;
+            poison.errors.push(toError(e).message);
+            await followUpQueueClient.deleteMessage(m.messageId, m.popReceipt);
+            continue;
+          }
+          // The visibility timeout passes: the message (and the batch's rest, at a kill) is back for the next round.
+          const back = e instanceof HostDied ? decoded.slice(i) : [{ m }];
+          for (const { m: b } of back)
+            await followUpQueueClient.updateMessage(b.messageId, b.popReceipt, b.messageText, 0);
+          if (e instanceof HostDied) {
+            sentInKilledStep = updatesSent > before;
+            throw e;
+          }
+          quiet(`followups: step failed: ${toError(e).message}`);
+        }
+      }
+      return decoded.length;
+    };
+    for (let r = 0; r < rounds; r++) {
+      if (r > 0) {
+        writeFileSync(join(releases!, names[r - 1]!), '');
+        await state(names[r - 1]!, ['succeeded', 'failed']);
+      }
+      try {
+        await round(host);
+      } catch (e) {
+        if (!(e instanceof HostDied)) throw e;
+        host = await startFollowUpHost(new FaultPlan({ seed: opts.seed }), channel);
+      }
+    }
+    // A fault-free host (a later restart) runs the steps until nothing is left.
+    const clean = await startFollowUpHost(new FaultPlan({ seed: opts.seed }), channel);
+    for (let r = 0; r < 10 && (await round(clean)) > 0; r++);
+
+    const rows = await openTable(stack.azurite.connectionString, FOLLOWUPS_TABLE);
+    let chainsLeft = 0;
+    const pk = encodeKey(conv.conversationId).replace(/'/g, "''");
+    for await (const _ of rows.listEntities({ queryOptions: { filter: `PartitionKey eq '${pk}'` } })) chainsLeft++;
+    const { approximateMessagesCount } = await followUpQueueClient.getProperties();
+    const cards = [...shown.values()];
+    const stale = cards.filter((c) => c[c.length - 1] !== 'Finished succeeded').length;
+    const duplicates = cards.reduce((n, c) => n + c.filter((x, i) => i > 0 && x === c[i - 1]).length, 0);
+    return {
+      seed: opts.seed,
+      ...(plan.diedAt ? { diedAt: plan.diedAt } : {}),
+      cards: cards.length,
+      stale,
+      shown: cards,
+      updates: cards.reduce((n, c) => n + c.length - 1, 0),
+      duplicates,
+      duplicatesOutsideKill: Math.max(0, duplicates - (sentInKilledStep ? 1 : 0)),
+      poisoned: poison.n,
+      poisonErrors: poison.errors,
+      chainsLeft,
+      messagesLeft: approximateMessagesCount ?? 0,
+      outcomes,
+      trace: plan.trace.filter((t) => t.startsWith('followup#')),
+    };
+  }
+
+  return {
+    backend,
+    stack,
+    hostLog,
+    run,
+    runIdle,
+    runTwo,
+    runFollowUps,
+    stop: async () => {
+      await stack.stop();
+      if (releases) rmSync(releases, { recursive: true, force: true });
+    },
+  };
 }
 
 const headline = (view: View): string =>

@@ -1,11 +1,12 @@
 // The short form of `npm run bench -- chaos`: on each backend, a few seeded crash runs (the host killed at a
 // step of a poll tick or a notify batch, then restarted on the same storage) lose no alert and duplicate at most
 // the one in flight; an idle pass killed anywhere scales down once and sends its card once; two instances on the
-// same storage (one killed) send and scale nothing twice; a run with 20% of calls failing ends where a fault-free
-// run ends, nothing poisoned; and the same seed gives the same result.
+// same storage (one killed) send and scale nothing twice; followed job cards reach their final state when the
+// host is killed inside a follow-up step, with at most one update shown twice; a run with 20% of calls failing
+// ends where a fault-free run ends, nothing poisoned; and the same seed gives the same result.
 import type { ComputeBackend } from '../../shared/compute/model';
 import { useStarted } from '../support/use-started';
-import { startChaosLab, type ChaosLab, type ChaosResult } from './chaos-run';
+import { startChaosLab, type ChaosLab, type ChaosResult, type FollowUpChaosResult } from './chaos-run';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 2126);
 const shape = ({ diedAt, lost, duplicates, poisoned, delivered }: ChaosResult) => ({
@@ -87,6 +88,32 @@ describe.each<ComputeBackend>(['batchai', 'azurebatch', 'azureml'])('chaos on %s
       scaleCalls: 1,
       scaledCards: 1,
     });
+  }, 60_000);
+
+  test('follow-up killed at a seeded step: every card ends final, at most one duplicate update, a replay', async () => {
+    // The run is self-contained (its own conversation and jobs): the same seed on this lab replays it, step for step.
+    const first = await lab.runFollowUps({ seed: SEED, jobs: 3 });
+    const again = await lab.runFollowUps({ seed: SEED, jobs: 3 });
+    for (const r of [first, again]) {
+      expect(r.diedAt).toBeDefined();
+      expect(r.cards).toBe(3);
+      expect({
+        stale: r.stale,
+        outside: r.duplicatesOutsideKill,
+        poisoned: r.poisoned,
+        chainsLeft: r.chainsLeft,
+        messagesLeft: r.messagesLeft,
+      }).toEqual({ stale: 0, outside: 0, poisoned: 0, chainsLeft: 0, messagesLeft: 0 });
+      expect(r.duplicates).toBeLessThanOrEqual(1);
+    }
+    const replayed = ({ diedAt, shown, duplicates, outcomes, trace }: FollowUpChaosResult) => ({
+      diedAt,
+      shown,
+      duplicates,
+      outcomes,
+      trace,
+    });
+    expect(replayed(again)).toEqual(replayed(first));
   }, 60_000);
 
   test('20% faults converge to the fault-free end state, duplicates only of unmarked sends', async () => {

@@ -1,10 +1,13 @@
 // The fault plan (fault-plan.ts) put in front of the ports the functions host calls, without touching a call
-// site: the compute port, the proactive sender, the events queue, and every Table request (a pipeline policy,
-// through the stores' `tablePolicies`). Each turns the plan's fault into what that transport would give.
+// site: the compute port, the proactive sender (sends and card updates), the events and followups queues, and
+// every Table request (a pipeline policy, through the stores' `tablePolicies`). Each turns the plan's fault into
+// what that transport would give.
 import { createHttpHeaders, RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { ComputePort } from '../../../shared/compute/port';
 import { ComputeError } from '../../../shared/errors';
+import type { ConversationSender } from '../../../shared/services/conversation-sender';
 import type { AlertPort } from '../../../shared/services/notifier';
+import type { FollowUpQueue } from '../../../shared/storage/followup-queue';
 import type { EventQueue } from '../../../shared/storage/event-queue';
 import type { FaultKind, FaultPlan } from './fault-plan';
 
@@ -68,22 +71,30 @@ export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
  * fails after it arrived (the sender cannot tell: a retry sends it again, as with the real connector).
  */
 export function faultySender(sender: AlertPort, plan: FaultPlan): AlertPort {
+  return { send: (conv, view) => chatCall(plan, 'chat.send', conv.conversationId, () => sender.send(conv, view)) };
+}
+
+/** A card's sends and in-place updates (a follow-up's), each asking the plan as faultySender's sends do. */
+export function faultyCardSender(sender: ConversationSender, plan: FaultPlan): ConversationSender {
   return {
-    async send(conv, view) {
-      const { fault, dieAfter } = plan.enter('chat.send', conv.conversationId);
-      // As the connector's client throws: a RestError with the answer's status, or the transport's code.
-      const failure =
-        fault &&
-        new RestError(`Injected fault on send: ${fault}`, {
-          statusCode: STATUS[fault] ?? 0,
-          ...(STATUS[fault] ? {} : { code: fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT' }),
-        });
-      if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
-      const result = await after(plan, dieAfter, 'chat.send', () => sender.send(conv, view));
-      if (failure) throw failure;
-      return result;
-    },
+    send: (conv, view) => chatCall(plan, 'chat.send', conv.conversationId, () => sender.send(conv, view)),
+    update: (conv, id, view) => chatCall(plan, 'chat.update', conv.conversationId, () => sender.update(conv, id, view)),
   };
+}
+
+async function chatCall<T>(plan: FaultPlan, point: string, key: string, call: () => Promise<T>): Promise<T> {
+  const { fault, dieAfter } = plan.enter(point, key);
+  // As the connector's client throws: a RestError with the answer's status, or the transport's code.
+  const failure =
+    fault &&
+    new RestError(`Injected fault on ${point}: ${fault}`, {
+      statusCode: STATUS[fault] ?? 0,
+      ...(STATUS[fault] ? {} : { code: fault === 'reset' ? 'ECONNRESET' : 'ETIMEDOUT' }),
+    });
+  if (failure && fault !== 'timeout' && fault !== 'truncated') throw failure;
+  const result = await after(plan, dieAfter, point, call);
+  if (failure) throw failure;
+  return result;
 }
 
 /** The enqueue of a tick's batch, or of a message again: a fault fails it before the message is sent. */
@@ -98,6 +109,23 @@ export function faultyEvents(events: EventQueue, plan: FaultPlan): EventQueue {
       send('queue.enqueue', workspace.workspace, () => events.enqueue(workspace, evs, tickAt)),
     requeue: (message, delay) =>
       send('queue.requeue', message.workspace.workspace, () => events.requeue(message, delay)),
+  };
+}
+
+/**
+ * The `followups` queue's sends (a chain's first step, a step's successor); its table calls (the chain's row) go
+ * through the Table policy below.
+ */
+export function faultyFollowUps(followUps: FollowUpQueue, plan: FaultPlan): FollowUpQueue {
+  const send = async <T>(key: string, call: () => Promise<T>): Promise<T> => {
+    const { fault, dieAfter } = plan.enter('queue.followup', key);
+    if (fault) throw new RestError(`Injected fault on queue.followup: ${fault}`, { statusCode: STATUS[fault] ?? 0 });
+    return after(plan, dieAfter, 'queue.followup', call);
+  };
+  return {
+    ...followUps,
+    start: (m) => send(m.activityId, () => followUps.start(m)),
+    enqueue: (m) => send(m.activityId, () => followUps.enqueue(m)),
   };
 }
 
