@@ -18,6 +18,7 @@ import type {
   OutputFile,
   WorkspaceRef,
 } from '../compute/model';
+import { createListings, type Listing as ListingOf } from '../compute/listings';
 import type { ComputePort } from '../compute/port';
 import type { JobCreateParameters } from '../compute/job-file';
 import { tailLines } from '../storage/file-tail-lines';
@@ -71,10 +72,7 @@ export const JOB_FIELDS = [
   'constraints',
 ];
 
-interface Listing {
-  /** When the listing was complete (undefined while its pages are still being read). */
-  at?: number;
-  jobs: Promise<BatchJob[]>;
+interface Listing extends ListingOf<BatchJob[]> {
   /** Job id → job, made on the first single read that asks. */
   byId?: Map<string, BatchJob>;
   tasks: Map<string, Promise<BatchTask | undefined>>;
@@ -82,7 +80,7 @@ interface Listing {
 
 export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOperations {
   const now = o.now ?? Date.now;
-  const listings = new Map<string, Listing>();
+  const listings = createListings<Listing>(o.listingTtlMs ?? 2000, now);
   function accountOf(ref: WorkspaceRef): AzureBatchAccount {
     const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
     if (!a) {
@@ -106,36 +104,20 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   }
 
   /** `fresh`: a new listing whatever its age (a poll starts with listExperiments, so each poll reads the service). */
-  const ttl = o.listingTtlMs ?? 2000;
-  const young = (l: Listing) => l.at !== undefined && now() - l.at < ttl;
-
   function listing(a: AzureBatchAccount, fresh = false): Listing {
-    const cur = listings.get(a.account);
-    // A listing still being paged serves too: its age counts from when it was complete.
-    if (cur && !fresh && (cur.at === undefined || young(cur))) return cur;
-    // Listings past their age serve nobody: dropped, so a tick over many accounts holds the few in use, not all.
-    for (const [k, l] of listings) if (l.at !== undefined && !young(l)) listings.delete(k);
-    const jobs = collect(a.client.listJobs({ select: JOB_FIELDS }));
-    const next: Listing = { jobs, tasks: new Map() };
-    listings.set(a.account, next);
-    jobs.then(
-      () => {
-        next.at = now();
-      },
-      () => {
-        if (listings.get(a.account) === next) listings.delete(a.account);
-      },
-    );
-    return next;
+    return listings.get(a.account, fresh, () => ({
+      jobs: collect(a.client.listJobs({ select: JOB_FIELDS })),
+      tasks: new Map(),
+    }));
   }
 
   /**
-   * An ended job as a complete listing younger than `ttl` has it, with that listing: an ended job's fields no longer
-   * change, so a read of it gains nothing over the listing; a job still going is read live.
+   * An ended job as a complete listing younger than its TTL has it, with that listing: an ended job's fields no
+   * longer change, so a read of it gains nothing over the listing; a job still going is read live.
    */
   async function listedJob(a: AzureBatchAccount, id: string): Promise<{ job: BatchJob; l: Listing } | undefined> {
-    const l = listings.get(a.account);
-    if (!l || !young(l)) return undefined;
+    const l = listings.young(a.account);
+    if (!l) return undefined;
     l.byId ??= new Map((await l.jobs).map((j) => [j.id, j]));
     const job = l.byId.get(id);
     return job?.state === 'completed' ? { job, l } : undefined;
@@ -162,7 +144,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
   }
 
   async function write<T>(a: AzureBatchAccount, fn: () => Promise<T>): Promise<T> {
-    listings.delete(a.account);
+    listings.drop(a.account);
     return fn();
   }
 

@@ -13,6 +13,7 @@
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { ComputeJob, JobRef, OutputFile, ScaleMode, WorkspaceRef } from '../compute/model';
 import { isFinalState } from '../compute/model';
+import { createListings, type Listing as ListingOf } from '../compute/listings';
 import type { ComputePort } from '../compute/port';
 import type { JobCreateParameters } from '../compute/job-file';
 import { ComputeError, InputError, isNotFound, ProtocolError } from '../errors';
@@ -39,12 +40,8 @@ export interface AzureMlAdapterOptions {
   now?: () => number;
 }
 
-interface Listing {
-  /** When the listing was complete (undefined while its pages are still being read). */
-  at?: number;
-  /** Lower-cased experiment name → its jobs, experiments in the order the service listed them first. */
-  jobs: Promise<Map<string, ComputeJob[]>>;
-}
+/** Its jobs by lower-cased experiment name, experiments in the order the service listed them first. */
+type Listing = ListingOf<Map<string, ComputeJob[]>>;
 
 async function byExperiment(resources: AsyncIterable<JobResource>): Promise<Map<string, ComputeJob[]>> {
   const out = new Map<string, ComputeJob[]>();
@@ -74,30 +71,11 @@ function logName(path: string): string | undefined {
 export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
   const { client } = o;
   const now = o.now ?? Date.now;
-  const listings = new Map<string, Listing>();
+  const listings = createListings<Listing>(o.listingTtlMs ?? 2000, now);
   const key = (ws: WorkspaceRef): string => `${ws.resourceGroup}/${ws.workspace}`.toLowerCase();
 
-  const ttl = o.listingTtlMs ?? 2000;
-  const young = (l: Listing) => l.at !== undefined && now() - l.at < ttl;
-
   function listing(ws: WorkspaceRef, fresh = false): Listing {
-    const cur = listings.get(key(ws));
-    // A listing still being paged serves too: its age counts from when it was complete.
-    if (cur && !fresh && (cur.at === undefined || young(cur))) return cur;
-    // Listings past their age serve nobody: dropped, so a tick over many workspaces holds the few in use, not all.
-    for (const [k, l] of listings) if (l.at !== undefined && !young(l)) listings.delete(k);
-    const jobs = byExperiment(client.listJobs(ws));
-    const next: Listing = { jobs };
-    listings.set(key(ws), next);
-    jobs.then(
-      () => {
-        next.at = now();
-      },
-      () => {
-        if (listings.get(key(ws)) === next) listings.delete(key(ws));
-      },
-    );
-    return next;
+    return listings.get(key(ws), fresh, () => ({ jobs: byExperiment(client.listJobs(ws)) }));
   }
 
   function translate(ref: JobRef, params: JobCreateParameters): TranslatedCommandJob {
@@ -131,12 +109,12 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
   }
 
   /**
-   * An ended job as a complete listing younger than `ttl` has it: an ended job's resource no longer changes, so a
+   * An ended job as a complete listing younger than its TTL has it: an ended job's resource no longer changes, so a
    * read of it gains nothing over the listing; a job still going is read live.
    */
   async function listedJob(ref: JobRef): Promise<ComputeJob | undefined> {
-    const l = listings.get(key(ref));
-    if (!l || !young(l)) return undefined;
+    const l = listings.young(key(ref));
+    if (!l) return undefined;
     const name = ref.job.toLowerCase();
     const job = (await l.jobs).get(ref.experiment.toLowerCase())?.find((j) => j.name.toLowerCase() === name);
     return job && isFinalState(job.state) ? job : undefined;
@@ -247,13 +225,13 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
     },
     async submitJob(ref, params) {
       const t = translate(ref, params);
-      listings.delete(key(ref));
+      listings.drop(key(ref));
       if (t.environment)
         await client.putEnvironmentVersion(ref, t.environment.name, t.environment.version, t.environment.body);
       return jobOf(await client.putJob(ref, amlJobName(ref.experiment, ref.job), withOutputUris(ref, t)));
     },
     async terminateJob(ref) {
-      listings.delete(key(ref));
+      listings.drop(key(ref));
       await byName(ref, async (name) => {
         try {
           await client.cancelJob(ref, name);

@@ -27,7 +27,10 @@ const POINT_READS = 50;
 /** Characters of row hashes a digest row holds at most (a row holds 1 MiB): about 20,000 jobs of 20-character names. */
 const MAX_HASHES_TEXT = 480_000;
 /** What the index reads of its rows: a cluster row's fields, a digest, the meta row's flag; not the row hashes. */
-const INDEX_COLUMNS = ['RowKey', 'kind', 'resourceId', 'cluster', 'vmSize', 'allocationState', 'nodeCount', 'at'];
+const INDEX_COLUMNS = [
+  ...['RowKey', 'kind', 'resourceId', 'cluster', 'vmSize', 'allocationState', 'nodeCount', 'at'],
+  ...['digest', 'indexed'],
+];
 
 /** What a tick reads of a workspace before its listings: small, whatever the number of jobs. */
 export interface SnapshotIndex {
@@ -165,8 +168,7 @@ export function snapshotStore(table: TableClient): SnapshotStore {
       // Every row key below `job:` (clusters, digests) and the meta row: one query.
       const filter = odata`PartitionKey eq ${pk} and (RowKey lt ${'job:'} or RowKey eq ${META})`;
       const out: SnapshotIndex = { baselined: false, indexed: false, clusters: new Map(), digests: new Map() };
-      const select = [...INDEX_COLUMNS, 'digest', 'indexed'];
-      for await (const e of table.listEntities<Entity>({ queryOptions: { filter, select } })) {
+      for await (const e of table.listEntities<Entity>({ queryOptions: { filter, select: INDEX_COLUMNS } })) {
         const key = e.rowKey ?? '';
         if (key === META) {
           out.baselined = true;
