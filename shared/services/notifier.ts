@@ -16,7 +16,7 @@ import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
 import { toError } from '../errors';
 import { isTransientFailure } from '../http/retry';
-import type { EventBatchStore, EventQueue, MarkerStore, Stores } from '../storage/index';
+import type { EventBatchStore, EventQueue, MarkerStore, StoredConversation, Stores } from '../storage/index';
 import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
@@ -92,6 +92,19 @@ export class NotifyError extends Error {
 
 const none = { sent: 0, alreadySent: 0, cards: 0 };
 
+/**
+ * What one handling of a message keeps across its attempts: the batch's events, their routes and the
+ * conversations' references do not change between attempts seconds apart, so a retry starts at the claims, with
+ * fewer calls that may fail again before its first send; and the cards sent by any attempt, so that a try that
+ * made progress is not counted as a failed one when a later attempt (or the requeue itself) fails.
+ */
+interface Handling {
+  events?: BackendEvent[];
+  routes?: Array<[string, BackendEvent[]]>;
+  conversations: Map<string, StoredConversation | undefined>;
+  cards: number;
+}
+
 export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
@@ -161,9 +174,13 @@ export function createNotifier(deps: NotifierDeps) {
     events: BackendEvent[],
     owner: string,
     viewOf: (e: BackendEvent) => Promise<View>,
-    progress: { cards: number },
+    handling: Handling,
   ): Promise<Delivery> {
-    const conv = await deps.stores.conversations.get(conversationId);
+    const known = handling.conversations;
+    const conv = known.has(conversationId)
+      ? known.get(conversationId)
+      : await deps.stores.conversations.get(conversationId);
+    known.set(conversationId, conv);
     if (!conv) {
       log(`notify: conversation ${conversationId} has subscriptions but no stored reference; skipped`);
       return { sent: 0, alreadySent: 0, cards: 0, complete: true };
@@ -173,7 +190,7 @@ export function createNotifier(deps: NotifierDeps) {
       send: async (group) => {
         const view = group.length > 1 ? digestView(group, await digestCauses(group, viewOf)) : await viewOf(group[0]);
         const id = (await deps.sender.send(conv, view)).id;
-        progress.cards++;
+        handling.cards++;
         const e = group[0];
         if (id && group.length === 1 && e?.kind === 'job' && e.to === 'running') await watch(conversationId, id, e);
         return id;
@@ -199,9 +216,10 @@ export function createNotifier(deps: NotifierDeps) {
     return events;
   }
 
-  async function deliverMessage(message: EventsMessage, retry: boolean): Promise<NotifyReport> {
+  async function deliverMessage(message: EventsMessage, retry: boolean, handling: Handling): Promise<NotifyReport> {
     const { batchId } = message;
-    const events = await eventsOf(message);
+    handling.events ??= await eventsOf(message);
+    const events = handling.events;
     if (!events) {
       // Deleted only after every pair was marked sent, or swept after the retention: nothing is owed.
       log(
@@ -211,19 +229,19 @@ export function createNotifier(deps: NotifierDeps) {
       return { batchId, events: 0, conversations: 0, ...none, gone: true };
     }
     const viewOf = viewMaker();
-    const routes = [...(await route(events))];
-    const progress = { cards: 0 };
+    handling.routes ??= [...(await route(events))];
+    const routes = handling.routes;
     const results = await Promise.allSettled(
-      routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf, progress)),
+      routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf, handling)),
     );
     const failures = results.flatMap((r, i) =>
       r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : [],
     );
     // A first try that fails is retried by the queue as usual; a retry that got further renews the count.
-    if (failures.length > 0 && progress.cards > 0 && retry && deps.requeue) {
+    if (failures.length > 0 && handling.cards > 0 && retry && deps.requeue) {
       // The markers keep what went out from going again; the new message carries on with the rest.
       await deps.requeue.queue.requeue(message, deps.requeue.delaySeconds);
-      const requeued = `${progress.cards} cards sent, then ${failures.length} of ${routes.length} conversations failed`;
+      const requeued = `${handling.cards} cards sent, then ${failures.length} of ${routes.length} conversations failed`;
       return { batchId, events: events.length, conversations: routes.length, ...none, requeued };
     }
     if (failures.length > 0) {
@@ -260,12 +278,13 @@ export function createNotifier(deps: NotifierDeps) {
     /** `dequeueCount`: the queue's count of this message's tries (1 = the first). */
     async handle(raw: unknown, opts?: { dequeueCount?: number }): Promise<NotifyReport> {
       const message = parseEventsMessage(raw);
+      const handling: Handling = { conversations: new Map(), cards: 0 };
       // A transient failure (a throttled or failed call that its client's own retries did not mend) is tried
       // again here before the queue counts a try: at a steady rate of such failures, an attempt makes several
       // calls before its first send, and the queue's few tries would poison messages that a retry delivers.
       for (let n = 1; ; n++) {
         try {
-          return await deliverMessage(message, (opts?.dequeueCount ?? 1) > 1 || n > 1);
+          return await deliverMessage(message, (opts?.dequeueCount ?? 1) > 1 || n > 1, handling);
         } catch (e) {
           const transient = e instanceof NotifyError ? e.transient : isTransientFailure(e);
           if (!transient || n >= tries) throw e;
