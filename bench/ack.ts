@@ -140,7 +140,7 @@ export async function benchAck(): Promise<void> {
   try {
     const stack = await startLocalStack({ dataDir, azuriteInMemory: true, log: () => undefined });
     try {
-      slowBackend(stack.faults);
+      slowBackend(stack.faults!);
       await slack(stack, RUNS);
       await localChat(stack, 1);
     } finally {

@@ -59,7 +59,7 @@ export async function benchAlertLatency(): Promise<void> {
   try {
     const [azurite, engine, channel] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
-      stoppers.track('engine', startEngineChild(dataDir, SUB), (e) => e.stop()),
+      stoppers.track('engine', startEngineChild({ dataDir }), (e) => e.stop()),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
     const workspaces: string[] = [];
@@ -170,7 +170,7 @@ export async function benchAlertLatency(): Promise<void> {
       ends.set(experiment, Date.now());
       await seedJobs(engine, 'ws0', experiment, BURST);
       await until(() => delivered(trace, experiment) >= BURST, 60_000, `burst ${b} delivered`);
-      await engine.drop({ resourceGroup: 'bench', workspace: 'ws0', experiment });
+      await engine.drop({ subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment });
       const after = trace.tickStarts.length;
       await until(() => trace.tickStarts.length > after + 1, 30_000, 'a tick past the deletion');
     }

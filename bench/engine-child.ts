@@ -1,45 +1,54 @@
-// The engine in a process of its own for the alert latency bench, as the service is elsewhere in Azure: the
-// functions host's process then spends its time on the poll and the alerts, not on serving the ARM listing.
-// The parent seeds finished jobs and deletes experiments through IPC; `startEngineChild` is the parent's side.
+// The engine in a process of its own, as the service is elsewhere in Azure: the process that runs the product then
+// spends its time on the product (alert latency bench: the poll and the alerts, not serving the ARM listing) and
+// holds only the product's memory (soak bench: the engine keeps every job it ever ran). The parent seeds finished
+// jobs, deletes experiments and reads the child's RSS through IPC; `startEngineChild` is the parent's side.
 import { fork, type ChildProcess } from 'node:child_process';
-import { startEngine } from '../local/engine/index';
+import { engineShareDir, startEngine, type Engine, type EngineOptions } from '../local/engine/index';
+import type { StackEngine } from '../local/start';
 import type { ExperimentRef } from '../shared/compute/model';
 import { createBatchAiClient } from '../shared/batchai/client';
 import { staticTokenCredential } from '../shared/http/credential';
 
-type Ask = { id: number; seed?: { ref: ExperimentRef & { subscriptionId: string }; n: number }; drop?: ExperimentRef };
+type SubscriptionRef = ExperimentRef & { subscriptionId: string };
+/** Crosses IPC as JSON: no clock function. */
+export type EngineChildOptions = Omit<EngineOptions, 'now'>;
+type Ask = { id: number; seed?: { ref: SubscriptionRef; n: number }; drop?: SubscriptionRef; rss?: true };
+type Started = Pick<Engine, 'url' | 'filesUrl' | 'storageAccount' | 'azureml'> & { batch?: StackEngine['batch'] };
 
-export interface EngineChild {
-  url: string;
-  seed(ref: ExperimentRef & { subscriptionId: string }, n: number): Promise<void>;
+export interface EngineChild extends StackEngine {
+  seed(ref: SubscriptionRef, n: number): Promise<void>;
   /** Deletes an experiment with its jobs (through the engine's ARM API, waiting for the operation to end). */
-  drop(ref: ExperimentRef): Promise<void>;
-  stop(): Promise<void>;
+  drop(ref: SubscriptionRef): Promise<void>;
+  /** The engine process's resident set. */
+  rssMiB(): Promise<number>;
 }
 
-export function startEngineChild(dataDir: string, subscriptionId: string): Promise<EngineChild> {
-  const child: ChildProcess = fork(__filename, [dataDir, subscriptionId], {
+export function startEngineChild(opts: EngineChildOptions): Promise<EngineChild> {
+  const child: ChildProcess = fork(__filename, [JSON.stringify(opts)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (value?: number) => void; reject: (e: Error) => void }>();
   let next = 0;
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`engine child exited (${code}) before it started`)));
-    child.on('message', (m: { url?: string; id?: number; error?: string }) => {
-      if (m.url) {
+    child.on('message', (m: { started?: Started; id?: number; error?: string; value?: number }) => {
+      if (m.started) {
         const ask = (a: Omit<Ask, 'id'>) =>
-          new Promise<void>((res, rej) => {
+          new Promise<number | undefined>((res, rej) => {
             const id = ++next;
             waiting.set(id, { resolve: res, reject: rej });
             child.send({ ...a, id });
           });
         resolve({
-          url: m.url,
-          seed: (ref, n) => ask({ seed: { ref, n } }),
-          drop: (ref) => ask({ drop: ref }),
+          ...m.started,
+          shareDir: (account, share) => engineShareDir(opts.dataDir, account, share),
+          seed: (ref, n) => ask({ seed: { ref, n } }).then(() => undefined),
+          drop: (ref) => ask({ drop: ref }).then(() => undefined),
+          rssMiB: () => ask({ rss: true }).then((v) => v ?? Number.NaN),
           stop: () =>
             new Promise<void>((res) => {
+              if (child.exitCode !== null || child.signalCode !== null) return res();
               child.removeAllListeners('exit');
               child.once('exit', () => res());
               child.kill('SIGTERM');
@@ -50,34 +59,48 @@ export function startEngineChild(dataDir: string, subscriptionId: string): Promi
       const w = waiting.get(m.id ?? -1);
       waiting.delete(m.id ?? -1);
       if (m.error) w?.reject(new Error(m.error));
-      else w?.resolve();
+      else w?.resolve(m.value);
     });
   });
 }
 
 async function main(): Promise<void> {
-  const [dataDir, subscriptionId] = process.argv.slice(2) as [string, string];
-  const engine = await startEngine({ dataDir });
-  const client = createBatchAiClient({
-    endpoint: engine.url,
-    subscriptionId,
-    credential: staticTokenCredential('bench'),
-    pollIntervalMs: 20,
-  });
+  const opts = JSON.parse(process.argv[2] ?? '{}') as EngineChildOptions;
+  const engine = await startEngine(opts);
+  const client = (subscriptionId: string) =>
+    createBatchAiClient({
+      endpoint: engine.url,
+      subscriptionId,
+      credential: staticTokenCredential('bench'),
+      pollIntervalMs: 20,
+    });
   const stop = () => void engine.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   // The parent died without stopping it.
   process.on('disconnect', stop);
   process.on('message', (a: Ask) => {
-    const work = a.seed
-      ? engine.seedFinishedJobs(a.seed.ref, a.seed.n, { cluster: 'gpu' })
-      : client.deleteExperiment(a.drop!).then(() => undefined);
+    const work: Promise<number | undefined> = a.seed
+      ? engine.seedFinishedJobs(a.seed.ref, a.seed.n, { cluster: 'gpu' }).then(() => undefined)
+      : a.drop
+        ? client(a.drop.subscriptionId)
+            .deleteExperiment(a.drop)
+            .then(() => undefined)
+        : Promise.resolve(process.memoryUsage().rss / 2 ** 20);
     work.then(
-      () => process.send!({ id: a.id }),
+      (value) => process.send!({ id: a.id, value }),
       (e: unknown) => process.send!({ id: a.id, error: e instanceof Error ? e.message : String(e) }),
     );
   });
-  process.send!({ url: engine.url });
+  const started: Started = {
+    url: engine.url,
+    filesUrl: engine.filesUrl,
+    storageAccount: engine.storageAccount,
+    ...(engine.batch
+      ? { batch: { url: engine.batch.url, account: engine.batch.account, accountKey: engine.batch.accountKey } }
+      : {}),
+    ...(engine.azureml ? { azureml: engine.azureml } : {}),
+  };
+  process.send!({ started });
 }
 
 if (require.main === module) void main();

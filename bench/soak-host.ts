@@ -1,9 +1,11 @@
-// The soak's functions host (bench/soak.ts forks one per backend): the local default stack (local/start.ts: Azurite,
-// the engine, the Functions dev host with every timer and queue function) without the local chat and Slack, which
-// run in the driver, so this process's memory is the host's (and the engine core's) alone. It answers the
-// driver's `sample` with its RSS and open handles, and `stop` by stopping the stack.
+// The soak's functions host (bench/soak.ts forks one per backend): the local default stack (local/start.ts: the
+// Functions dev host with every timer and queue function) without the local chat and Slack, which run in the
+// driver, and with Azurite and the engine in child processes of their own (local/azurite.ts, engine-child.ts), so
+// this process's memory is the functions host's alone. It answers the driver's `sample` with its RSS and open
+// handles (and the engine's RSS, to show the stand-in's growth apart), and `stop` by stopping the stack.
 import { readdirSync } from 'node:fs';
 import { startLocalStack, type LocalStack } from '../local/start';
+import { startEngineChild, type EngineChild } from './engine-child';
 
 export interface SoakHostArgs {
   dataDir: string;
@@ -31,6 +33,8 @@ export interface SoakSample {
   fds: number;
   /** Host log lines that said something failed, since the start. */
   failures: number;
+  /** The engine process's RSS: the local stand-in for the compute service, not the product. */
+  engineRssMiB: number;
 }
 
 /** Lines the host logged that report a failure: counted, and the last few kept (not all: they would be a leak). */
@@ -42,9 +46,11 @@ async function main(): Promise<void> {
   let failures = 0;
   const lastFailures: string[] = [];
   let stack: LocalStack | undefined;
+  let engine: EngineChild | undefined;
   stack = await startLocalStack({
     dataDir: args.dataDir,
     azuriteInMemory: true,
+    startEngine: async (opts) => (engine = await startEngineChild(opts)),
     externalChat: { slackApiUrl: args.slackApiUrl, slackSigningSecret: args.slackSigningSecret },
     env: { ...process.env, ...args.env, COMPUTE_BACKEND: args.backend },
     log: (line) => {
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
   process.on('message', (m: { type: string }) => {
     if (m.type === 'sample') {
       const mem = process.memoryUsage();
-      const sample: SoakSample = {
+      const own = {
         type: 'sample',
         rssMiB: mem.rss / 2 ** 20,
         heapMiB: mem.heapUsed / 2 ** 20,
@@ -72,8 +78,11 @@ async function main(): Promise<void> {
         handles: process.getActiveResourcesInfo().length,
         fds: readdirSync('/proc/self/fd').length,
         failures,
-      };
-      process.send?.(sample);
+      } as const;
+      void engine!.rssMiB().then(
+        (engineRssMiB) => process.send?.({ ...own, engineRssMiB } satisfies SoakSample),
+        () => process.send?.({ ...own, engineRssMiB: Number.NaN } satisfies SoakSample),
+      );
     } else if (m.type === 'stop') {
       const s = stack;
       stack = undefined;

@@ -3,11 +3,13 @@
 // load are divided by 6 (housekeeping every 2 simulated minutes, cache and queue rows kept 12-30 simulated
 // minutes), so one run is a simulated hour. Each backend (one after the other; SOAK_TOGETHER=1: all at once;
 // SOAK_BACKENDS=batchai,azureml: some) runs in its own functions host process
-// (bench/soak-host.ts: the local stack without the chat fakes); this process runs their local chat and Slack and
-// the load: every simulated minute two submits, a `jobs` listing and a resize in a Teams conversation subscribed
-// to the jobs' alerts, and two turns on the Slack app (a DM and a channel mention). Each simulated minute it samples
-// the host's RSS, open handles and descriptors and the row counts of the cache and queue tables; it reports the
-// RSS slope over the last three quarters, handles at each quarter, p99 latency per quarter and the tables' rows.
+// (bench/soak-host.ts: the local stack without the chat fakes, with Azurite and the engine in processes of their
+// own); this process runs their local chat and Slack and the load: every simulated minute two submits, a `jobs`
+// listing and a resize in a Teams conversation subscribed to the jobs' alerts, and two turns on the Slack app (a DM
+// and a channel mention). Each simulated minute it samples the host's RSS, open handles and descriptors, the
+// engine's RSS and the row counts of the cache and queue tables; it reports the host's RSS slope over the last three
+// quarters, handles at each quarter, p99 latency per quarter, the tables' rows and the engine's RSS (the local
+// stand-in for the compute service keeps every job it ran: its growth is shown, not counted as the product's).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -204,7 +206,7 @@ async function runLane(backend: ComputeBackend, simMinutes: number, lane: Lane):
       lane.samples.push({ ...sample, atMin: m + 1, rows });
       if (process.env.SOAK_TRACE === '1') {
         const [rss, heap, ext] = [sample.rssMiB, sample.heapMiB, sample.externalMiB].map((v) => v.toFixed(0));
-        const mem = `rss ${rss} heap ${heap} ext ${ext}`;
+        const mem = `rss ${rss} heap ${heap} ext ${ext} engine rss ${sample.engineRssMiB.toFixed(0)}`;
         console.log(`  ${backend} min ${m + 1}: ${mem} handles ${sample.handles} fds ${sample.fds}`);
       }
       await sleep(Math.max(0, minuteStart + SIM_MINUTE_MS - Date.now()));
@@ -245,6 +247,14 @@ function report(lane: Lane, simMinutes: number): void {
       `goal < 1; RSS ${first?.rssMiB.toFixed(0)} → ${lastS?.rssMiB.toFixed(0)} MiB over ${simMinutes} sim. min; ` +
       `JS heap ${atQuarters.map((q) => q?.heapMiB.toFixed(0)).join(' → ')} MiB, ` +
       `external ${atQuarters.map((q) => q?.externalMiB.toFixed(0)).join(' → ')} MiB`,
+  });
+  record({
+    name: `soak ${b}: engine RSS at the end (not the product)`,
+    value: Math.round(lastS?.engineRssMiB ?? -1),
+    unit: 'MiB',
+    note:
+      `at each quarter ${atQuarters.map((q) => q?.engineRssMiB.toFixed(0)).join(' → ')} MiB; the local ` +
+      'stand-in for the compute service, in its own process: it keeps every job it ran',
   });
   record({
     name: `soak ${b}: host handles at each quarter`,

@@ -22,12 +22,19 @@ import { isNotFound, toError } from '../shared/errors';
 import { startAzurite, type AzuritePorts } from './azurite';
 import { startChatServer } from './chat/server';
 import { repoRoot } from './chat/static-files';
-import { startEngine, type EngineOptions } from './engine';
+import { startEngine, type Engine, type EngineBatchAccount, type EngineOptions } from './engine';
 import type { FaultInjector } from './engine/rest/faults';
 import { installExamples } from './example-share';
 import { startLocalSlack } from './slack/local-slack';
 import { readHostJson, startFunctionsHost } from './functions-host';
 import { loadTemplates } from './templates-load';
+
+/** What the stack uses of the engine, wherever it runs. */
+export type StackEngine = Pick<Engine, 'url' | 'filesUrl' | 'storageAccount' | 'shareDir' | 'azureml' | 'stop'> & {
+  batch?: Pick<EngineBatchAccount, 'url' | 'account' | 'accountKey'>;
+  /** In process only: absent when the engine runs in another process. */
+  faults?: FaultInjector;
+};
 
 export interface LocalStackOptions {
   /** .data/ for npm start: azurite/, engine/ and chat/ live below it and survive restarts. */
@@ -52,6 +59,11 @@ export interface LocalStackOptions {
    * count in this process's memory): this one starts neither, and the product talks to that Slack.
    */
   externalChat?: { slackApiUrl: string; slackSigningSecret: string };
+  /**
+   * Starts the engine (default startEngine, in this process). The soak bench starts it in a process of its own,
+   * so that this process's memory is the product's: the engine keeps every job it ever ran.
+   */
+  startEngine?: (opts: EngineOptions) => Promise<StackEngine>;
   /** The environment to start from (default process.env); the local settings are laid over it. */
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
@@ -77,8 +89,11 @@ export interface LocalStack {
   templates: string[];
   /** The functions host's key: `x-functions-key` for /api/health/details (a new one each start). */
   functionKey: string;
-  /** The engine's fault injector: in process only, for tests (hold points, slow or failing answers). */
-  faults: FaultInjector;
+  /**
+   * The engine's fault injector, for tests (hold points, slow or failing answers): in process only, so absent
+   * with an engine started elsewhere (startEngine).
+   */
+  faults?: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -209,7 +224,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const backend = env.COMPUTE_BACKEND?.trim() || 'batchai';
     if (backend !== 'batchai' && backend !== 'azurebatch' && backend !== 'azureml')
       throw new Error(`COMPUTE_BACKEND=${backend}: expected batchai, azurebatch or azureml.`);
-    const engine = await startEngine({
+    const engine = await (opts.startEngine ?? startEngine)({
       dataDir: join(opts.dataDir, 'engine'),
       port: ports.engine ?? 0,
       filesPort: ports.files ?? 0,

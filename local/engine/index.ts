@@ -99,6 +99,11 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+/** The folder of an Azure file share of the engine whose data is in `dataDir` (from any process). */
+export function engineShareDir(dataDir: string, account: string, share: string): string {
+  return join(resolve(dataDir), 'files', account, share);
+}
+
 /** The key that signs download URLs, kept in the data dir so links stay valid across restarts. */
 function signingKey(dataDir: string): string {
   const file = join(dataDir, 'state', 'signing-key');
@@ -169,7 +174,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     filesUrl: fileService.url,
     dataDir,
     storageAccount: ENGINE_STORAGE_ACCOUNT,
-    shareDir: (account, share) => join(dataDir, 'files', account, share),
+    shareDir: (account, share) => engineShareDir(dataDir, account, share),
     faults: armServer.faults,
     batch: batchServer && {
       url: batchServer.url,

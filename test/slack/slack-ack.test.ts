@@ -52,9 +52,9 @@ async function say(who: typeof DM, text: string): Promise<{ status: number; ackM
 
 /** Holds the engine's answer to matching ARM calls until release() (the in-process fault injector). */
 async function hold(method: string, path: string): Promise<void> {
-  stack.faults.add({ method, path: new RegExp(path), hold: true });
+  stack.faults!.add({ method, path: new RegExp(path), hold: true });
 }
-const release = async () => stack.faults.clear();
+const release = async () => stack.faults!.clear();
 
 test('a DM submit and a slash command are acknowledged while their backend calls are held; then answered', async () => {
   await hold('PUT', '/jobs/[^/]+$');
