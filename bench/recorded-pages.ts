@@ -50,16 +50,25 @@ export function recordingTransport(inner: HttpClient = createDefaultHttpClient()
 }
 
 /**
+ * Azure ML's reads that find a workspace's run history: the workspace, then its discovery document. The adapter
+ * makes them once per workspace (the document once per URL) in a process, and each measured tick is a new one.
+ */
+const DISCOVERY = /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+$|\/discovery$/i;
+
+/**
  * Serves `recording` for workspaces named like `template` with its digits changed (`wsa00` → `wsa17`), found in
- * the request's path or host. Counts requests, and pages among them (answers holding a `value` list).
+ * the request's path or host. Counts requests, pages among them (answers holding a `value` list) and Azure ML's
+ * run-history discovery reads.
  */
 export function replayTransport(
   recording: () => Recording,
   template: string,
-): { httpClient: HttpClient; requests: () => number; pages: () => number; reset: () => void } {
+): { httpClient: HttpClient; requests: () => number; pages: () => number; discovery: () => number; reset: () => void } {
   const pattern = new RegExp(template.replace(/\d+$/, '\\d+'));
+  const names = new RegExp(`${template}|${ORIGIN.replace(/[{}]/g, '\\$&')}`, 'g');
   let requests = 0;
   let pages = 0;
+  let discovery = 0;
   return {
     httpClient: {
       async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
@@ -70,19 +79,23 @@ export function replayTransport(
         const answer = recording()[key];
         if (!answer) throw new Error(`recorded pages: nothing recorded for GET ${key}`);
         if (answer.body.startsWith('{"value":') || answer.body.includes('"value":[')) pages++;
+        else if (DISCOVERY.test(url.pathname)) discovery++;
         return {
           request,
           status: answer.status,
           headers: createHttpHeaders(answer.headers),
-          bodyAsText: answer.body.replaceAll(template, name).replaceAll(ORIGIN, url.origin),
+          // One pass, one copy of the page, as a service's answer is read once: the tick's memory is the product's.
+          bodyAsText: answer.body.replace(names, (m) => (m === ORIGIN ? url.origin : name)),
         };
       },
     },
     requests: () => requests,
     pages: () => pages,
+    discovery: () => discovery,
     reset: () => {
       requests = 0;
       pages = 0;
+      discovery = 0;
     },
   };
 }

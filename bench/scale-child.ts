@@ -26,6 +26,8 @@ export interface ScaleChildOutput {
   startRssMiB: number;
   requests: number;
   pages: number;
+  /** Azure ML's run-history discovery reads among the requests: once per workspace (per URL) in a process. */
+  discovery: number;
   tableWrites: number;
   events: number;
   failed: string[];
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     startRssMiB,
     requests: wire.requests(),
     pages: wire.pages(),
+    discovery: wire.discovery(),
     tableWrites: writes.requests(),
     events: report.workspaces.reduce((n, w) => n + w.events, 0),
     failed: report.workspaces.filter((w) => !w.ok).map((w) => `${w.workspace}: ${w.error}`),

@@ -10,6 +10,8 @@ const UNIT = [
   'approvals/approval-policy.test.ts',
   'idle/idle-policy.test.ts',
   'backend/diff.test.ts',
+  'backend/poll-memory.test.ts',
+  'azurebatch/to-model.test.ts',
   'batchai/credential-delay.test.ts',
   'bot/error-view.test.ts',
   'bot/turn-input.test.ts',

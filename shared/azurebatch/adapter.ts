@@ -1,22 +1,24 @@
 // The compute port on Azure Batch: workspace = account, cluster = pool, experiment = a job metadata label, job =
 // one Batch job with one task (batch-job.ts translates the Batch AI job.json a template gives). Limits, written down:
 // - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
-//   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any
-//   write) and filtered by experiment here: Batch cannot filter on metadata. Active jobs cost one task GET
-//   each: only the task tells queued from running. An ended job read while a complete listing is that young is
-//   taken from it and only its task read (a poll reads how a listed job ended right after listing it). Not safe
-//   across instances: each instance lists for itself.
+//   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write and
+//   when the poll releases it) and grouped by experiment here: Batch cannot filter on metadata. A listing keeps
+//   each job in the model's form, not the service's resource (a poll holds a few accounts' listings at once).
+//   Active jobs cost one task GET each: only the task tells queued from running. An ended job read while a
+//   complete listing is that young is taken from it and only its task read (a poll reads how a listed job ended
+//   right after listing it). Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';
-import type {
-  ClusterRef,
-  ComputeCluster,
-  ComputeJob,
-  JobRef,
-  ListOutputFilesOptions,
-  OutputFile,
-  WorkspaceRef,
+import {
+  isFinalState,
+  type ClusterRef,
+  type ComputeCluster,
+  type ComputeJob,
+  type JobRef,
+  type ListOutputFilesOptions,
+  type OutputFile,
+  type WorkspaceRef,
 } from '../compute/model';
 import { createListings, type Listing as ListingOf } from '../compute/listings';
 import type { ComputePort } from '../compute/port';
@@ -28,7 +30,15 @@ import { ComputeError, InputError, isNotFound } from '../errors';
 import { batchError } from './batch-error';
 import type { BatchClient } from './client';
 import { BATCH_API_VERSION } from './pipeline';
-import { clusterOf, experimentOf, jobOf, lowPriorityPool, poolIdOf, type AccountRef } from './to-model';
+import {
+  clusterOf,
+  completedWithTask,
+  experimentOf,
+  jobOf,
+  lowPriorityPool,
+  poolIdOf,
+  type AccountRef,
+} from './to-model';
 import type { OutputBlobs } from '../storage/output-blobs';
 import type { BatchJob, BatchTask, NodeDeallocationOption, PoolNodeCounts } from './types';
 
@@ -72,9 +82,21 @@ export const JOB_FIELDS = [
   'constraints',
 ];
 
-interface Listing extends ListingOf<BatchJob[]> {
+/** A listed job in the model's form without its task; an active one also as the service has it (see listJobs). */
+interface ListedJob {
+  job: ComputeJob;
+  active?: BatchJob;
+}
+
+/** An account's jobs: by lower-cased experiment, in the order listed, and the experiments' names as listed. */
+interface AccountJobs {
+  experiments: string[];
+  byExperiment: Map<string, ListedJob[]>;
+}
+
+interface Listing extends ListingOf<AccountJobs> {
   /** Job id → job, made on the first single read that asks. */
-  byId?: Map<string, BatchJob>;
+  byId?: Map<string, ListedJob>;
   tasks: Map<string, Promise<BatchTask | undefined>>;
 }
 
@@ -103,24 +125,47 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     }
   }
 
+  /**
+   * The account's jobs, each kept in the model's form as its page is read (the service's resources go with their
+   * page); an active job's resource is kept too: its task, read when it is listed, tells queued from running.
+   */
+  async function accountJobs(a: AzureBatchAccount): Promise<AccountJobs> {
+    const out: AccountJobs = { experiments: [], byExperiment: new Map() };
+    const names = new Set<string>();
+    for await (const j of a.client.listJobs({ select: JOB_FIELDS })) {
+      const job = jobOf(a, j);
+      if (!names.has(job.experiment)) {
+        names.add(job.experiment);
+        out.experiments.push(job.experiment);
+      }
+      const key = job.experiment.toLowerCase();
+      const listed = j.state === 'active' ? { job, active: j } : { job };
+      const group = out.byExperiment.get(key);
+      if (group) group.push(listed);
+      else out.byExperiment.set(key, [listed]);
+    }
+    return out;
+  }
+
   /** `fresh`: a new listing whatever its age (a poll starts with listExperiments, so each poll reads the service). */
   function listing(a: AzureBatchAccount, fresh = false): Listing {
-    return listings.get(a.account, fresh, () => ({
-      jobs: collect(a.client.listJobs({ select: JOB_FIELDS })),
-      tasks: new Map(),
-    }));
+    return listings.get(a.account, fresh, () => ({ jobs: accountJobs(a), tasks: new Map() }));
   }
 
   /**
    * An ended job as a complete listing younger than its TTL has it, with that listing: an ended job's fields no
    * longer change, so a read of it gains nothing over the listing; a job still going is read live.
    */
-  async function listedJob(a: AzureBatchAccount, id: string): Promise<{ job: BatchJob; l: Listing } | undefined> {
+  async function listedJob(a: AzureBatchAccount, id: string): Promise<{ job: ComputeJob; l: Listing } | undefined> {
     const l = listings.young(a.account);
     if (!l) return undefined;
-    l.byId ??= new Map((await l.jobs).map((j) => [j.id, j]));
-    const job = l.byId.get(id);
-    return job?.state === 'completed' ? { job, l } : undefined;
+    if (!l.byId) {
+      const byId = new Map<string, ListedJob>();
+      for (const group of (await l.jobs).byExperiment.values()) for (const x of group) byId.set(x.job.name, x);
+      l.byId = byId;
+    }
+    const job = l.byId.get(id)?.job;
+    return job && isFinalState(job.state) ? { job, l } : undefined;
   }
 
   /** The task of an active job, once per listing. */
@@ -174,12 +219,16 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
 
   async function getJob(ref: JobRef): Promise<ComputeJob> {
     const a = accountOf(ref);
+    const notHere = () =>
+      batchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
     const listed = await listedJob(a, ref.job);
-    const job = listed?.job ?? (await a.client.getJob(ref.job));
-    if ((experimentOf(job) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) {
-      throw batchError('JobNotFound', `The job '${ref.job}' is not in experiment '${ref.experiment}'.`, 404);
+    if (listed) {
+      if (listed.job.experiment.toLowerCase() !== ref.experiment.toLowerCase()) throw notHere();
+      return completedWithTask(listed.job, await listedTask(a, listed.l, ref.job));
     }
-    return jobOf(a, job, await (listed ? listedTask(a, listed.l, ref.job) : taskOf(a, ref.job)));
+    const job = await a.client.getJob(ref.job);
+    if ((experimentOf(job) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) throw notHere();
+    return jobOf(a, job, await taskOf(a, ref.job));
   }
 
   /**
@@ -248,15 +297,7 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     },
 
     async *listExperiments(ref) {
-      const a = accountOf(ref);
-      const seen = new Set<string>();
-      for (const j of await listing(a, true).jobs) {
-        const e = experimentOf(j) ?? 'default';
-        if (!seen.has(e)) {
-          seen.add(e);
-          yield e;
-        }
-      }
+      yield* (await listing(accountOf(ref), true).jobs).experiments;
     },
     // An experiment is a label on jobs: it exists as soon as it is named.
     getExperiment: async () => undefined,
@@ -265,12 +306,15 @@ export function createAzureBatchAdapter(o: AzureBatchAdapterOptions): ComputeOpe
     async *listJobs(ref) {
       const a = accountOf(ref);
       const l = listing(a);
-      for (const j of await l.jobs) {
-        if ((experimentOf(j) ?? 'default').toLowerCase() !== ref.experiment.toLowerCase()) continue;
-        yield jobOf(a, j, j.state === 'active' ? await listedTask(a, l, j.id) : undefined);
+      for (const { job, active } of (await l.jobs).byExperiment.get(ref.experiment.toLowerCase()) ?? []) {
+        yield active ? jobOf(a, active, await listedTask(a, l, active.id)) : job;
       }
     },
     getJob,
+    releaseListing(ref) {
+      const a = o.accounts.find((x) => x.account.toLowerCase() === ref.workspace.toLowerCase());
+      if (a) listings.drop(a.account);
+    },
     describeSubmit(ref, params) {
       const { job, task } = translate(ref, params, { url: o.outputs.containerUrl });
       const a = accountOf(ref);

@@ -1,5 +1,6 @@
 // Batch lists as AsyncIterables: one request per page, following `odata.nextLink` (which carries the query,
 // so only the first request sends ours).
+import { releasing } from '../core/collect';
 import { describeRequest } from '../http/json-body';
 import { parsePage, type Page } from './parse';
 import type { BatchHttp, BatchSendOptions } from './pipeline';
@@ -35,14 +36,19 @@ export async function* listAll<T>(
   let first = true;
   while (target) {
     const query = first ? { ...listQuery(o), ...extraQuery } : undefined;
-    const r = await http.send('GET', target, { query, abortSignal: o.abortSignal });
-    const page: Page<T> = parsePage<T>(
-      r.body,
-      what,
-      describeRequest('GET', /^https?:\/\//i.test(target) ? target : http.endpoint + target),
-    );
-    yield* page.items;
+    const page: Page<T> = await pageAt<T>(http, target, what, { query, abortSignal: o.abortSignal });
+    yield* releasing<T>(page.items);
     target = page.nextLink;
     first = false;
   }
+}
+
+/** One page, parsed: the answer (its text, its JSON as sent) is not held while the page's items are handed out. */
+async function pageAt<T>(http: BatchHttp, target: string, what: string, opts: BatchSendOptions): Promise<Page<T>> {
+  const r = await http.send('GET', target, opts);
+  return parsePage<T>(
+    r.body,
+    what,
+    describeRequest('GET', /^https?:\/\//i.test(target) ? target : http.endpoint + target),
+  );
 }

@@ -124,3 +124,20 @@ export function jobOf(a: AccountRef, j: BatchJob, t?: BatchTask): ComputeJob {
   if (t?.executionInfo?.exitCode !== undefined) job.exitCode = t.executionInfo.exitCode;
   return job;
 }
+
+/**
+ * A completed job as listed (jobOf without its task) with what its task adds: the same as jobOf with both, so a
+ * listing keeps each job in the model's form (a third of the service's resource) and a read of how a listed job
+ * ended asks only for its task. How a completed job ended does not depend on its task: its state, times and the
+ * job's own reason stay; the task adds its node count, start, exit code and failure.
+ */
+export function completedWithTask(listed: ComputeJob, t: BatchTask | undefined): ComputeJob {
+  if (!t) return listed;
+  const job: ComputeJob = { ...listed, nodeCount: t.multiInstanceSettings?.numberOfInstances ?? 1 };
+  const failure = t.executionInfo?.failureInfo;
+  const [error] = listed.errors;
+  if (error && failure) job.errors = [{ code: failure.code ?? error.code, message: failure.message ?? error.message }];
+  if (t.executionInfo?.startTime) job.startedAt = t.executionInfo.startTime;
+  if (t.executionInfo?.exitCode !== undefined) job.exitCode = t.executionInfo.exitCode;
+  return job;
+}

@@ -1,8 +1,9 @@
 // The Azure ML ARM client (Microsoft.MachineLearningServices 2025-12-01): computes, command jobs, environment
-// versions, and the workspace's run-history data plane (found through its `discoveryUrl`) for log files and output
-// artifacts. Transport: the one ARM pipeline (../batchai/pipeline.ts) with Azure ML's api-version and error
-// backend; lists follow nextLink one request per page. The real service or the engine's facade: only the
-// endpoint, the credential and the CA trusted differ.
+// versions, and the workspace's run-history data plane for log files and output artifacts, found through its
+// `discoveryUrl` once per workspace (the discovery document once per URL: a region's workspaces share it).
+// Transport: the one ARM pipeline (../batchai/pipeline.ts) with Azure ML's api-version and error backend; lists
+// follow nextLink one request per page. The real service or the engine's facade: only the endpoint, the credential
+// and the CA trusted differ.
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import type { ClusterRef, WorkspaceRef } from '../compute/model';
@@ -83,6 +84,8 @@ export function createAmlClient(o: AmlClientOptions): AmlClient {
   const arm = createArmHttp({ ...common, endpoint: o.endpoint });
   const armHost = new URL(arm.endpoint).hostname;
   const historyOf = new Map<string, Promise<ArmHttp>>();
+  /** By discovery URL: a region's workspaces share one (https://<region>.api.azureml.ms/discovery), and its answer. */
+  const historyAt = new Map<string, Promise<ArmHttp>>();
 
   const wsPath = (ws: WorkspaceRef): string =>
     `/subscriptions/${enc(o.subscriptionId)}/resourceGroups/${enc(ws.resourceGroup)}` +
@@ -106,24 +109,19 @@ export function createAmlClient(o: AmlClientOptions): AmlClient {
     const discoveryUrl = w.properties?.discoveryUrl;
     if (!discoveryUrl) throw new ProtocolError(`Workspace ${ws.workspace}: the service sent no discoveryUrl.`);
     const d = dataPlane(discoveryUrl, 'discovery URL');
-    const discovery = createArmHttp({ ...common, endpoint: d.origin });
-    const services = (await discovery.send('GET', d.pathname + d.search)).body;
-    const history = isObject(services) ? pick(services, 'history') : undefined;
-    if (typeof history !== 'string')
-      throw new ProtocolError(`Workspace ${ws.workspace}: its discovery document names no history service.`);
-    return createArmHttp({ ...common, endpoint: dataPlane(history, 'history service').origin });
+    return once(historyAt, d.href, async () => {
+      const discovery = createArmHttp({ ...common, endpoint: d.origin });
+      const services = (await discovery.send('GET', d.pathname + d.search)).body;
+      const history = isObject(services) ? pick(services, 'history') : undefined;
+      if (typeof history !== 'string')
+        throw new ProtocolError(`The discovery document ${d.origin}${d.pathname} names no history service.`);
+      return createArmHttp({ ...common, endpoint: dataPlane(history, 'history service').origin });
+    });
   }
 
   /** The run-history client of a workspace, discovered once (a failed discovery is tried again next time). */
   function history(ws: WorkspaceRef): Promise<ArmHttp> {
-    const key = `${ws.resourceGroup}/${ws.workspace}`.toLowerCase();
-    let h = historyOf.get(key);
-    if (!h) {
-      h = discoverHistory(ws);
-      historyOf.set(key, h);
-      h.catch(() => historyOf.delete(key));
-    }
-    return h;
+    return once(historyOf, `${ws.resourceGroup}/${ws.workspace}`.toLowerCase(), () => discoverHistory(ws));
   }
 
   const client: AmlClient = {
@@ -182,6 +180,17 @@ export function createAmlClient(o: AmlClientOptions): AmlClient {
     },
   };
   return client;
+}
+
+/** `make`'s promise, shared by every call with the same key; one that fails is made anew by the next call. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
 }
 
 interface NodesPage {

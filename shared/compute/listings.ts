@@ -1,7 +1,9 @@
 // A backend adapter's listings of a whole workspace's (account's) jobs, for services whose list has no experiment
 // filter (Azure Batch, Azure ML): a poll makes one anew (listExperiments, first) and its every experiment's listJobs
-// share it while it is being paged and for `ttlMs` after it is complete; a write drops it. Listings past their age
-// are dropped when the next is made, so a tick over many workspaces holds the few in use, not all.
+// share it while it is being paged and for `ttlMs` after it is complete; a write drops it, and so does the poll
+// when it is done with the workspace (ComputePort.releaseListing): a tick over 50 workspaces otherwise held every
+// listing made in the last `ttlMs`, 25 of them, not the 4 it polls at once. Listings past their age are dropped
+// when the next is made (those of callers that release nothing).
 
 export interface Listing<T> {
   /** When the listing was complete (undefined while its pages are still being read). */

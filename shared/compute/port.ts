@@ -42,6 +42,13 @@ export interface ComputePort {
   /** One request per page, following the service's paging; never a GET per job. */
   listJobs(ref: ExperimentRef): AsyncIterable<ComputeJob>;
   getJob(ref: JobRef): Promise<ComputeJob>;
+  /**
+   * A poll (or idle pass) is done with the workspace: an adapter that shares one listing of its jobs between the
+   * poll's calls (Azure Batch, Azure ML) drops it now rather than when its age runs out, so a tick over many
+   * workspaces holds the listings of those it is polling, not of every workspace polled in the last `ttlMs`.
+   * Local memory only: no request, cannot fail.
+   */
+  releaseListing?(ws: WorkspaceRef): void;
   /** The requests submitJob would send for this Batch AI job.json (the template input of every backend). */
   describeSubmit(ref: JobRef, job: JobCreateParameters): SubmitDescription;
   /** Submits without waiting for the job to start; answers the job as the service shows it then. */

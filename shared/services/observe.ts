@@ -5,36 +5,40 @@ import type { WorkspaceRef } from '../compute/model';
 import type { ComputeCluster, ComputeJob } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import { toClusterFacts } from '../core/cluster-view';
-import { clusterKey, jobKey, type ObservedCluster, type ObservedJob } from '../core/diff';
+import { clusterKey, jobKey, type JobRow, type ObservedCluster, type ObservedJob } from '../core/diff';
 import { toJobSummary } from '../core/job-view';
 import type { ResourceLabels } from '../core/views';
 
-export type ListingPort = Pick<ComputePort, 'listClusters' | 'listExperiments' | 'listJobs' | 'labels'>;
+export type ListingPort = Pick<
+  ComputePort,
+  'listClusters' | 'listExperiments' | 'listJobs' | 'labels' | 'releaseListing'
+>;
 
 /** `experiment`: the one the listing was for (a job filed under it, whatever its id says). */
+export function jobRow(job: ComputeJob, ws: WorkspaceRef, experiment: string): JobRow {
+  return {
+    kind: 'job',
+    key: jobKey(experiment, job.name),
+    resourceId: job.id || `${ws.resourceGroup}/${ws.workspace}/${experiment}/${job.name}`,
+    experiment,
+    job: job.name,
+    state: job.state,
+    at: job.stateChangedAt ?? job.createdAt ?? '',
+    cluster: job.cluster,
+    nodeCount: job.nodeCount,
+  };
+}
+
+/** The job's row and what an event of it shows; `row`: its jobRow when already made. */
 export function observeJob(
   job: ComputeJob,
   ws: WorkspaceRef,
   experiment: string,
   labels?: ResourceLabels,
+  row: JobRow = jobRow(job, ws, experiment),
 ): ObservedJob {
   const summary = { ...toJobSummary(job, ws.workspace, undefined, labels), experiment };
-  return {
-    row: {
-      kind: 'job',
-      key: jobKey(experiment, job.name),
-      resourceId: job.id || `${ws.resourceGroup}/${ws.workspace}/${experiment}/${job.name}`,
-      experiment,
-      job: job.name,
-      state: job.state,
-      at: job.stateChangedAt ?? job.createdAt ?? '',
-      cluster: job.cluster,
-      nodeCount: job.nodeCount,
-    },
-    createdAt: job.createdAt ?? '',
-    summary,
-    outputDirectoryIds: job.outputDirectoryIds,
-  };
+  return { row, createdAt: job.createdAt ?? '', summary, outputDirectoryIds: job.outputDirectoryIds };
 }
 
 export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef, labels?: ResourceLabels): ObservedCluster {
@@ -59,12 +63,18 @@ export async function observeWorkspace(
   ws: WorkspaceRef,
   concurrency: number,
 ): Promise<{ jobs: ObservedJob[]; clusters: ObservedCluster[] }> {
-  const [clusters, experiments] = await Promise.all([
-    collect(compute.listClusters(ws)),
-    collect(compute.listExperiments(ws)),
-  ]);
-  const perExperiment = await mapLimit(experiments, concurrency, async (experiment) =>
-    (await collect(compute.listJobs({ ...ws, experiment }))).map((j) => observeJob(j, ws, experiment, compute.labels)),
-  );
-  return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws, compute.labels)) };
+  try {
+    const [clusters, experiments] = await Promise.all([
+      collect(compute.listClusters(ws)),
+      collect(compute.listExperiments(ws)),
+    ]);
+    const perExperiment = await mapLimit(experiments, concurrency, async (experiment) =>
+      (await collect(compute.listJobs({ ...ws, experiment }))).map((j) =>
+        observeJob(j, ws, experiment, compute.labels),
+      ),
+    );
+    return { jobs: perExperiment.flat(), clusters: clusters.map((c) => observeCluster(c, ws, compute.labels)) };
+  } finally {
+    compute.releaseListing?.(ws);
+  }
 }

@@ -171,7 +171,7 @@ test('one poll (experiments, then the jobs of each) lists the jobs of the accoun
   expect(new URL(sent[0].url).searchParams.get('$select')).toContain('executionInfo');
 });
 
-test('an ended job read right after a listing is taken from it, only its task read; after the TTL, both', async () => {
+test('an ended job read right after a listing is taken from it, its task read; released or too old, both', async () => {
   const ref = { ...WS, experiment: 'demo', job: 'hello-1' };
   const { compute: polled, sent } = makeAdapter(60_000);
   for await (const _ of polled.listExperiments(WS)) {
@@ -184,6 +184,12 @@ test('an ended job read right after a listing is taken from it, only its task re
   expect(listed).toMatchObject({ state: 'succeeded', exitCode: 0 });
   // Another experiment's job of that name is not this one, listed or not.
   await expect(polled.getJob({ ...ref, experiment: 'other' })).rejects.toThrow(/not in experiment 'other'/);
+
+  // Released by the poll that made it, the listing serves no more.
+  polled.releaseListing!(WS);
+  sent.length = 0;
+  await polled.getJob(ref);
+  expect(sent.map((r) => new URL(r.url).pathname)).toEqual(['/jobs/hello-1', '/jobs/hello-1/tasks/main']);
 
   const { compute: aged, sent: agedSent } = makeAdapter(0);
   for await (const _ of aged.listExperiments(WS)) {

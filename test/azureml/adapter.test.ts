@@ -146,6 +146,46 @@ test('an ended job read right after a listing is taken from it, only run history
   ]);
 });
 
+test('a released listing serves no more: an ended job is read from ARM again', async () => {
+  const ref = { ...WS, experiment: 'exp1', job: 'hello' };
+  const polled = adapter(60_000);
+  await all(polled.listExperiments(WS));
+  polled.releaseListing!(WS);
+  sent.length = 0;
+  await polled.getJob(ref);
+  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([
+    expect.stringMatching(/\/jobs\/exp1--hello$/),
+    expect.stringMatching(/\/runs\/exp1--hello\/details$/),
+  ]);
+});
+
+test("run history is found once per workspace, and a region's discovery document once for all of them", async () => {
+  // Workspaces of their own: demo_ws's job list is counted by a later test.
+  const [one, other] = ['one_ws', 'other_ws'].map((workspace) => ({ resourceGroup: 'demo_rg', workspace }));
+  for (const ws of [one!, other!])
+    await engine.seedFinishedJobs({ ...ws, subscriptionId: SUB, experiment: 'seeded' }, 1, { cluster: 'c1' });
+  const fresh = createAzureMlAdapter({
+    client: createAmlClient({
+      endpoint: engine.azureml!.url,
+      subscriptionId: SUB,
+      credential: staticTokenCredential('test-token'),
+      httpClient: counting(httpClientTrusting(readFileSync(engine.azureml!.caFile, 'utf8'))!),
+      retry: { maxRetries: 0 },
+    }),
+  });
+  sent.length = 0;
+  for (const ws of [one!, other!, one!, other!]) {
+    const [seeded] = await all(fresh.listJobs({ ...ws, experiment: 'seeded' }));
+    expect(await fresh.getJob({ ...ws, experiment: 'seeded', job: seeded!.name })).toMatchObject({ exitCode: 0 });
+  }
+  const paths = sent.map((s) => new URL(s.url).pathname);
+  expect(paths.filter((p) => /\/workspaces\/[^/]+$/.test(p))).toEqual([
+    expect.stringMatching(/\/one_ws$/),
+    expect.stringMatching(/\/other_ws$/),
+  ]);
+  expect(paths.filter((p) => p.endsWith('/discovery'))).toHaveLength(1);
+});
+
 test('a tail reads only the end of a big log', async () => {
   const ref = { ...WS, experiment: 'exp1', job: 'big' };
   await compute.submitJob(ref, job('head -c 3000000 /dev/zero | tr "\\0" "x"; echo; echo last line'));

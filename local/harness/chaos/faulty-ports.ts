@@ -34,7 +34,7 @@ async function after<T>(plan: FaultPlan, dieAfter: boolean | undefined, point: s
   }
 }
 
-/** Every method of the port asks the plan first; listings ask when their first page is read. */
+/** Every method of the port that calls the service asks the plan first; a listing, when its first page is read. */
 export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
   const wrapped = {} as Record<string, unknown>;
   for (const name of Object.keys(port) as Array<keyof ComputePort>) {
@@ -53,7 +53,8 @@ export function faultyCompute(port: ComputePort, plan: FaultPlan): ComputePort {
           if (dieAfter) plan.die(`compute.${name}`);
         },
       });
-    } else if (name === 'describeSubmit') {
+    } else if (name === 'describeSubmit' || name === 'releaseListing') {
+      // No request behind them (a description; dropping a listing held in memory): nothing to fail.
       wrapped[name] = fn.bind(port);
     } else {
       wrapped[name] = async (...args: unknown[]) => {
