@@ -127,6 +127,14 @@ test('a job.json runs as a command job: derived name, experiment kept, tail by r
   expect(res.bodyAsText).toBe('model\n');
 });
 
+/** The last reads were one job read from ARM: the job resource, then its run history. */
+function expectReadFromArm(): void {
+  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([
+    expect.stringMatching(/\/jobs\/exp1--hello$/),
+    expect.stringMatching(/\/runs\/exp1--hello\/details$/),
+  ]);
+}
+
 test('an ended job read right after a listing is taken from it, only run history read; later, ARM too', async () => {
   const ref = { ...WS, experiment: 'exp1', job: 'hello' };
   let now = 0;
@@ -140,10 +148,7 @@ test('an ended job read right after a listing is taken from it, only run history
   now = 1000;
   sent.length = 0;
   await polled.getJob(ref);
-  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([
-    expect.stringMatching(/\/jobs\/exp1--hello$/),
-    expect.stringMatching(/\/runs\/exp1--hello\/details$/),
-  ]);
+  expectReadFromArm();
 });
 
 test('a released listing serves no more: an ended job is read from ARM again', async () => {
@@ -153,10 +158,7 @@ test('a released listing serves no more: an ended job is read from ARM again', a
   polled.releaseListing!(WS);
   sent.length = 0;
   await polled.getJob(ref);
-  expect(sent.map((s) => new URL(s.url).pathname)).toEqual([
-    expect.stringMatching(/\/jobs\/exp1--hello$/),
-    expect.stringMatching(/\/runs\/exp1--hello\/details$/),
-  ]);
+  expectReadFromArm();
 });
 
 test("run history is found once per workspace, and a region's discovery document once for all of them", async () => {
