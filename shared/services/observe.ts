@@ -29,16 +29,20 @@ export function jobRow(job: ComputeJob, ws: WorkspaceRef, experiment: string): J
   };
 }
 
-/** The job's row and what an event of it shows; `row`: its jobRow when already made. */
+/** The job's row and what an event of it shows. */
 export function observeJob(
   job: ComputeJob,
   ws: WorkspaceRef,
   experiment: string,
   labels?: ResourceLabels,
-  row: JobRow = jobRow(job, ws, experiment),
 ): ObservedJob {
   const summary = { ...toJobSummary(job, ws.workspace, undefined, labels), experiment };
-  return { row, createdAt: job.createdAt ?? '', summary, outputDirectoryIds: job.outputDirectoryIds };
+  return {
+    row: jobRow(job, ws, experiment),
+    createdAt: job.createdAt ?? '',
+    summary,
+    outputDirectoryIds: job.outputDirectoryIds,
+  };
 }
 
 export function observeCluster(cluster: ComputeCluster, ws: WorkspaceRef, labels?: ResourceLabels): ObservedCluster {

@@ -16,7 +16,7 @@ import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect, mapLimit } from '../core/collect';
-import { diffWorkspace, rowHash, rowsDigest, rowText, type ObservedJob, type SnapshotRow } from '../core/diff';
+import { diffWorkspace, jobKey, rowHash, rowsDigest, rowText, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
 import { RETENTION } from '../storage/retention';
@@ -169,9 +169,8 @@ export function createPoller(deps: PollerDeps): Poller {
         : undefined;
     const jobs: ObservedJob[] = [];
     for (const job of listing.jobs) {
-      const row = jobRow(job, ws, experiment);
-      if (!hashes || hashes.get(row.key) !== now.get(row.key))
-        jobs.push(observeJob(job, ws, experiment, deps.compute.labels, row));
+      const key = jobKey(experiment, job.name);
+      if (!hashes || hashes.get(key) !== now.get(key)) jobs.push(observeJob(job, ws, experiment, deps.compute.labels));
     }
     const moved: Moved = { jobs, listed, digest, hashes, now };
     return { experiment, moved, ...(failure ? { failure } : {}) };
