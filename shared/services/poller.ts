@@ -1,9 +1,11 @@
 // One poll tick: for every configured workspace (a few at once, so memory holds a few workspaces' listings),
 // list clusters, experiments and each experiment's jobs; an experiment whose rows hash to its stored digest is
 // done; of the others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read
-// then: a tick reads the rows that changed, not every row of a moved experiment, and keeps only those jobs. Then
-// the events are enqueued (stored as one batch, one message: storage/event-queue.ts) and the changed rows written,
-// each experiment's digest after its rows. Enqueue comes first: a crash between the two re-emits the same event ids
+// then: a tick reads the rows that changed, not every row of a moved experiment, and keeps only those jobs. The
+// experiments that can have news (core/listing-order.ts: running jobs, new, moved lately) are listed first and their
+// events enqueued (stored as one batch, one message: storage/event-queue.ts) before the others are listed, whose
+// events make a second message if any. Then the changed rows are written, each experiment's digest after its rows.
+// Enqueue comes first: a crash between the two re-emits the same event ids
 // next tick (dropped by the notifier's markers) instead of losing them. A tick commits what succeeded: a listing
 // that fails (the clusters, one experiment, or one experiment's later page) leaves what it did not show for the
 // next tick. At most once per `sweepEveryMs` a tick also deletes stored event batches older than the retention.
@@ -11,11 +13,12 @@
 // when it starts failing and when it recovers, not every tick. A job that ended without its exit code in the
 // listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it ended;
 // then the workspace's listing is released (ComputePort.releaseListing), before its writes.
-import type { ComputeJob, WorkspaceRef } from '../compute/model';
+import { isFinalState, type ComputeJob, type WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect, mapLimit } from '../core/collect';
+import { listingOrder } from '../core/listing-order';
 import { diffWorkspace, jobKey, rowHash, rowsDigest, rowText, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
@@ -55,7 +58,7 @@ export interface WorkspaceTick {
   workspace: string;
   ok: boolean;
   events: number;
-  /** Queue messages sent (one when there were events). */
+  /** Queue messages sent: one for the experiments listed first, one for the rest, each when it had events. */
   messages: number;
   /** Table transactions submitted for snapshot rows. */
   transactions: number;
@@ -75,6 +78,8 @@ interface Listed {
   listed: boolean;
   /** '' after a listing that stopped part way: it matches no later listing. */
   digest: string;
+  /** Some job it listed is not final (or the listing stopped part way). */
+  active: boolean;
 }
 
 /** What a tick keeps of an experiment whose digest moved (or that vanished, `listed` false). */
@@ -83,6 +88,7 @@ interface Moved {
   jobs: ObservedJob[];
   listed: boolean;
   digest: string;
+  active: boolean;
   /** The row hashes its digest row holds, by key (undefined: not known, every row is read). */
   hashes: Map<string, string> | undefined;
   /** The hash of each listed job's row, by key. */
@@ -104,7 +110,7 @@ export interface Poller {
 export function createPoller(deps: PollerDeps): Poller {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
-  const { snapshots, pollStatus, events, batches } = deps.stores;
+  const { snapshots, pollStatus, batches } = deps.stores;
   const retentionMs = deps.batchRetentionMs ?? RETENTION.eventbatches.keepMs;
   const sweepEveryMs = deps.sweepEveryMs ?? 3600_000;
   // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
@@ -146,7 +152,8 @@ export function createPoller(deps: PollerDeps): Poller {
     const digest = failure ? '' : rowsDigest(texts);
     if (listed && digest === index.digests.get(experiment)) return { experiment };
     const now = new Map(rows.map((r, i) => [r.key, rowHash(texts[i]!)]));
-    return { experiment, listing: { jobs, now, listed, digest }, ...(failure ? { failure } : {}) };
+    const active = !!failure || jobs.some((j) => !isFinalState(j.state));
+    return { experiment, listing: { jobs, now, listed, digest, active }, ...(failure ? { failure } : {}) };
   }
 
   /**
@@ -161,7 +168,7 @@ export function createPoller(deps: PollerDeps): Poller {
     listing: Listed,
     index: SnapshotIndex,
   ): Promise<ExperimentPoll> {
-    const { now, listed, digest } = listing;
+    const { now, listed, digest, active } = listing;
     const hashes = index.digests.has(experiment)
       ? await snapshots.rowHashes(ws, experiment)
       : index.indexed
@@ -172,7 +179,7 @@ export function createPoller(deps: PollerDeps): Poller {
       const key = jobKey(experiment, job.name);
       if (!hashes || hashes.get(key) !== now.get(key)) jobs.push(observeJob(job, ws, experiment, deps.compute.labels));
     }
-    const moved: Moved = { jobs, listed, digest, hashes, now };
+    const moved: Moved = { jobs, listed, digest, active, hashes, now };
     return { experiment, moved, ...(failure ? { failure } : {}) };
   }
 
@@ -187,9 +194,10 @@ export function createPoller(deps: PollerDeps): Poller {
     p: ExperimentPoll & { moved: Moved },
     storedRows: Map<string, SnapshotRow>,
     index: SnapshotIndex,
+    at: string,
   ) {
     const { experiment, failure } = p;
-    const { jobs, listed, digest, hashes, now } = p.moved;
+    const { jobs, listed, digest, active, hashes, now } = p.moved;
     let previous = storedRows;
     if (hashes) {
       const read = jobs.flatMap((o) => (hashes.has(o.row.key) ? [o.row.key] : []));
@@ -202,15 +210,16 @@ export function createPoller(deps: PollerDeps): Poller {
     const diff = diffWorkspace(ws, previous, { jobs, clusters: [] }, { baseline, partial: !!failure });
     // A vanished experiment's digest goes with its rows; one never digested (rows from before digests) has none.
     const value = listed ? digest : stored === undefined ? undefined : null;
-    const change: SnapshotChange = {
-      upserts: diff.upserts,
-      deletes: diff.deletes,
-      ...(value === undefined ? {} : { digest: { experiment, value, ...(value ? { hashes: now } : {}) } }),
-    };
+    // Moved: from a stored digest. A first listing is no move, or every experiment would be recent after a baseline.
+    const activity = { active, ...(stored === undefined ? {} : { movedAt: at }) };
+    const change: SnapshotChange = { upserts: diff.upserts, deletes: diff.deletes };
+    if (value === null) change.digest = { experiment, value };
+    else if (value !== undefined) change.digest = { experiment, value, activity, ...(value ? { hashes: now } : {}) };
     return { events: diff.events, change };
   }
 
-  async function pollWorkspace(ws: WorkspaceRef, at: string) {
+  async function pollWorkspace(ws: WorkspaceRef, started: Date) {
+    const at = started.toISOString();
     const concurrency = deps.concurrency ?? 8;
     const failures: string[] = [];
     const failed = (what: string) => (e: unknown) => {
@@ -227,23 +236,8 @@ export function createPoller(deps: PollerDeps): Poller {
     const listed = new Set(experiments ?? []);
     // Without the experiments' list, none is known to be gone.
     const gone = experiments ? [...known].filter((e) => !listed.has(e)) : [];
-    const parts = await mapLimit([...listed, ...gone], LISTINGS_AT_ONCE, async (e) => {
-      const p = await observeExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
-        failed(`experiment ${e}`)(err);
-        return { experiment: e };
-      });
-      // Right after its listing, while the experiment's jobs are all there is of it: a failing read of the stored
-      // hashes fails the workspace's poll, as a failing read of its rows does.
-      return p.listing ? narrow(ws, p, p.listing, index) : p;
-    });
-    const moved = parts.filter((p): p is ExperimentPoll & { moved: Moved } => p.moved !== undefined);
-    // Experiments whose digest row holds no hashes have every row read, in one query for all of them.
-    const stored = await snapshots.experimentRows(
-      ws,
-      moved.filter((p) => !p.moved.hashes).map((p) => p.experiment),
-    );
-    const found: BackendEvent[] = [];
     const changes: SnapshotChange[] = [];
+    const found: BackendEvent[] = [];
     if (clusters) {
       const observed = clusters.map((c) => observeCluster(c, ws, deps.compute.labels));
       const baseline = !index.baselined && index.clusters.size === 0;
@@ -251,21 +245,56 @@ export function createPoller(deps: PollerDeps): Poller {
       found.push(...diff.events);
       changes.push({ upserts: diff.upserts, deletes: diff.deletes });
     }
-    for (const p of parts) if (p.failure) failures.push(p.failure);
-    const diffs = await mapLimit(moved, concurrency, (p) =>
-      diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index),
-    );
-    for (const d of diffs) {
-      found.push(...d.events);
-      changes.push(d.change);
+    const order = listingOrder([...listed], index.activity, started);
+    let events = 0;
+    let messages = 0;
+    for (const part of [order.first, [...order.rest, ...gone]]) {
+      const diffs = await pollExperiments(ws, part, listed, index, at, failures);
+      for (const d of diffs) {
+        found.push(...d.events);
+        changes.push(d.change);
+      }
+      const ready = await mapLimit(found.splice(0), concurrency, (e) => withEndDetails(ws, e));
+      // The listing served its last read (how the jobs ended): its memory goes before the writes, not after them.
+      if (part !== order.first) deps.compute.releaseListing?.(ws);
+      if (ready.length === 0) continue;
+      await deps.stores.events.enqueue(ws, ready, at);
+      events += ready.length;
+      messages++;
     }
-    const ready = await mapLimit(found, concurrency, (e) => withEndDetails(ws, e));
-    // The listing served its last read (how the jobs ended): its memory goes before the writes, not after them.
-    deps.compute.releaseListing?.(ws);
-    if (ready.length > 0) await events.enqueue(ws, ready, at);
     const complete = failures.length === 0;
     const transactions = await snapshots.write(ws, changes, { markIndexed: complete && !index.indexed });
-    return { events: found.length, messages: found.length > 0 ? 1 : 0, transactions, failures };
+    return { events, messages, transactions, failures };
+  }
+
+  /** Lists these experiments of a workspace (those of `listed` that are not gone) and diffs the moved ones. */
+  async function pollExperiments(
+    ws: WorkspaceRef,
+    experiments: string[],
+    listed: Set<string>,
+    index: SnapshotIndex,
+    at: string,
+    failures: string[],
+  ) {
+    const parts = await mapLimit(experiments, LISTINGS_AT_ONCE, async (e) => {
+      const p = await observeExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
+        failures.push(`experiment ${e}: ${toError(err).message}`);
+        return { experiment: e };
+      });
+      // Right after its listing, while the experiment's jobs are all there is of it: a failing read of the stored
+      // hashes fails the workspace's poll, as a failing read of its rows does.
+      return p.listing ? narrow(ws, p, p.listing, index) : p;
+    });
+    for (const p of parts) if (p.failure) failures.push(p.failure);
+    const moved = parts.filter((p): p is ExperimentPoll & { moved: Moved } => p.moved !== undefined);
+    // Experiments whose digest row holds no hashes have every row read, in one query for all of them.
+    const stored = await snapshots.experimentRows(
+      ws,
+      moved.filter((p) => !p.moved.hashes).map((p) => p.experiment),
+    );
+    return mapLimit(moved, deps.concurrency ?? 8, (p) =>
+      diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at),
+    );
   }
 
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
@@ -314,7 +343,7 @@ export function createPoller(deps: PollerDeps): Poller {
         const name = workspaceLabel(ws);
         let r: WorkspaceTick;
         try {
-          const { failures, ...counts } = await pollWorkspace(ws, at);
+          const { failures, ...counts } = await pollWorkspace(ws, started);
           r = {
             workspace: name,
             ok: failures.length === 0,

@@ -6,6 +6,8 @@
 // A digest row also holds the hash of each of its experiment's rows (core/diff.ts rowHash, in columns body0…, up to
 // MAX_HASHES_TEXT): of an experiment whose digest moved, a tick reads that one row and then only the rows whose hash
 // moved, not every row; the index query leaves those columns out. Digest and hashes are one entity: they agree.
+// It also says whether the experiment had a job not final and when its digest last moved (core/listing-order.ts:
+// the index carries both, so a tick knows which experiments to list first before it lists any).
 // Writes go in transactions of at most 100 actions, all within the one partition, in the order given: an
 // experiment's digest goes after its rows, so a digest never claims rows a failed transaction did not write.
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
@@ -14,6 +16,7 @@ import type { JobState } from '../core/commands';
 import { mapLimit } from '../core/collect';
 import { jobKey, type ClusterRow, type SnapshotRow } from '../core/diff';
 import { isRecord } from '../core/json-shape';
+import type { ExperimentActivity } from '../core/listing-order';
 import { ProtocolError } from '../errors';
 import { decodeKey, encodeKey, workspaceKey } from './keys';
 import { joinedColumns, splitColumns } from './split-column';
@@ -29,7 +32,7 @@ const MAX_HASHES_TEXT = 480_000;
 /** What the index reads of its rows: a cluster row's fields, a digest, the meta row's flag; not the row hashes. */
 const INDEX_COLUMNS = [
   ...['RowKey', 'kind', 'resourceId', 'cluster', 'vmSize', 'allocationState', 'nodeCount', 'at'],
-  ...['digest', 'indexed'],
+  ...['digest', 'active', 'movedAt', 'indexed'],
 ];
 
 /** What a tick reads of a workspace before its listings: small, whatever the number of jobs. */
@@ -41,6 +44,8 @@ export interface SnapshotIndex {
   clusters: Map<string, ClusterRow>;
   /** Experiment → the digest of its stored job rows (core/diff.ts rowsDigest). */
   digests: Map<string, string>;
+  /** Experiment → what its digest row says of its activity (core/listing-order.ts). */
+  activity: Map<string, ExperimentActivity>;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface SnapshotIndex {
 export interface SnapshotChange {
   upserts: SnapshotRow[];
   deletes: SnapshotRow[];
-  digest?: { experiment: string; value: string | null; hashes?: Map<string, string> };
+  digest?: { experiment: string; value: string | null; hashes?: Map<string, string>; activity?: ExperimentActivity };
 }
 
 export interface SnapshotStore {
@@ -167,7 +172,13 @@ export function snapshotStore(table: TableClient): SnapshotStore {
       const pk = workspaceKey(ws);
       // Every row key below `job:` (clusters, digests) and the meta row: one query.
       const filter = odata`PartitionKey eq ${pk} and (RowKey lt ${'job:'} or RowKey eq ${META})`;
-      const out: SnapshotIndex = { baselined: false, indexed: false, clusters: new Map(), digests: new Map() };
+      const out: SnapshotIndex = {
+        baselined: false,
+        indexed: false,
+        clusters: new Map(),
+        digests: new Map(),
+        activity: new Map(),
+      };
       for await (const e of table.listEntities<Entity>({ queryOptions: { filter, select: INDEX_COLUMNS } })) {
         const key = e.rowKey ?? '';
         if (key === META) {
@@ -175,7 +186,12 @@ export function snapshotStore(table: TableClient): SnapshotStore {
           out.indexed = e.indexed === true;
         } else if (key.startsWith(DIGEST)) {
           if (typeof e.digest !== 'string') throw new ProtocolError(`snapshot row ${key}: digest missing`);
-          out.digests.set(decodeKey(key.slice(DIGEST.length)), e.digest);
+          const experiment = decodeKey(key.slice(DIGEST.length));
+          out.digests.set(experiment, e.digest);
+          out.activity.set(experiment, {
+            ...(typeof e.active === 'boolean' ? { active: e.active } : {}),
+            ...(typeof e.movedAt === 'string' ? { movedAt: e.movedAt } : {}),
+          });
         } else {
           const row = toRow(e);
           if (row.kind === 'cluster') out.clusters.set(row.key, row);
@@ -233,7 +249,7 @@ export function snapshotStore(table: TableClient): SnapshotStore {
         actions.push(
           d.value === null
             ? ['delete', { partitionKey, rowKey }]
-            : ['upsert', { partitionKey, rowKey, digest: d.value, ...hashColumns(d.hashes) }, 'Replace'],
+            : ['upsert', { partitionKey, rowKey, digest: d.value, ...d.activity, ...hashColumns(d.hashes) }, 'Replace'],
         );
       }
       if (opts.markIndexed) {

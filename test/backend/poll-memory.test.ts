@@ -1,5 +1,5 @@
 // Pure (in-memory stores and compute): what a poll tick holds. Each workspace's shared listing (Azure Batch, Azure
-// ML) is released once the poll has read how its ended jobs ended, before its Table writes, and also when its
+// ML) is released once the poll has read how its last ended jobs ended, before its Table writes, and also when its
 // poll fails: a tick over many workspaces holds the listings of those it is polling, not every one made in the
 // adapter's TTL. A list page's items are let go as they are handed out. A row's hash is a string of its own, the
 // value stored hashes have (the first 16 characters of the row text's SHA-256 in base64).
@@ -54,7 +54,7 @@ test('each workspace releases its listing after its end details are read, before
     snapshots: {
       index: async (ws: WorkspaceRef) => {
         if (ws.workspace === 'broken') throw new Error('storage down');
-        return { baselined: true, indexed: true, clusters: new Map(), digests: new Map() };
+        return { baselined: true, indexed: true, clusters: new Map(), digests: new Map(), activity: new Map() };
       },
       experiments: async () => [],
       experimentRows: async () => new Map(),
@@ -79,7 +79,9 @@ test('each workspace releases its listing after its end details are read, before
   const report = await poller.tick();
 
   expect(report.workspaces.map((w) => w.ok)).toEqual([true, false]);
-  expect(calls.filter((c) => c.endsWith('ws1'))).toEqual(['release ws1', 'enqueue ws1', 'write ws1']);
+  // A new experiment is listed first, and its events go out before the rest is listed (none here): the listing
+  // is released after the last part's end details, before the writes.
+  expect(calls.filter((c) => c.endsWith('ws1'))).toEqual(['enqueue ws1', 'release ws1', 'write ws1']);
   expect(calls.indexOf('getJob ws1-a')).toBeLessThan(calls.indexOf('release ws1'));
   expect(calls.filter((c) => c.endsWith('broken'))).toEqual(['release broken']);
 });
