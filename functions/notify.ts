@@ -1,5 +1,6 @@
-// Queue trigger on `events`: one message per workspace tick, referencing its stored event batch → alerts, one
-// digest per conversation for a burst (shared/services/notifier.ts). Any failed delivery throws, so the host
+// Queue trigger on `events`: a message per workspace tick (two when its quiet experiments had news too),
+// referencing its stored event batch → alerts, one digest per conversation for a burst
+// (shared/services/notifier.ts). Any failed delivery throws, so the host
 // retries the message (markers keep the retry from repeating what was sent) and moves it to `events-poison`
 // after host.json's maxDequeueCount; a retry that sent something before failing enqueues the message again
 // instead (its count starts over), so only tries that made no progress use the message's tries up.
