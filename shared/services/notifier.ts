@@ -16,7 +16,14 @@ import { matchesSubscription } from '../core/subscription-match';
 import type { View } from '../core/views';
 import { toError } from '../errors';
 import { isTransientFailure } from '../http/retry';
-import type { EventBatchStore, EventQueue, MarkerStore, StoredConversation, Stores } from '../storage/index';
+import type {
+  EventBatchStore,
+  EventQueue,
+  MarkerStore,
+  StoredConversation,
+  StoredSubscription,
+  Stores,
+} from '../storage/index';
 import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
@@ -117,8 +124,7 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /** conversation → its matching events, in batch order, each once. */
-  async function route(events: BackendEvent[]): Promise<Map<string, BackendEvent[]>> {
-    const subs = await deps.stores.subscriptions.all();
+  async function route(events: BackendEvent[], subs: StoredSubscription[]): Promise<Map<string, BackendEvent[]>> {
     const out = new Map<string, BackendEvent[]>();
     if (subs.length === 0) return out;
     const needSubmitter = subs.some((s) => s.filter.submittedBy);
@@ -218,6 +224,10 @@ export function createNotifier(deps: NotifierDeps) {
 
   async function deliverMessage(message: EventsMessage, retry: boolean, handling: Handling): Promise<NotifyReport> {
     const { batchId } = message;
+    // Read while the batch loads: an alert waits for the slower of the two reads, not for both in turn. A batch
+    // that is gone needs no subscriptions (its read's failure then goes unheard).
+    const subscriptions = handling.routes ? undefined : deps.stores.subscriptions.all();
+    subscriptions?.catch(() => {});
     handling.events ??= await eventsOf(message);
     const events = handling.events;
     if (!events) {
@@ -229,7 +239,7 @@ export function createNotifier(deps: NotifierDeps) {
       return { batchId, events: 0, conversations: 0, ...none, gone: true };
     }
     const viewOf = viewMaker();
-    handling.routes ??= [...(await route(events))];
+    handling.routes ??= [...(await route(events, (await subscriptions) ?? []))];
     const routes = handling.routes;
     const results = await Promise.allSettled(
       routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf, handling)),
