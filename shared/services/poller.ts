@@ -112,6 +112,7 @@ export function createPoller(deps: PollerDeps): Poller {
   const { snapshots, pollStatus, batches } = deps.stores;
   const retentionMs = deps.batchRetentionMs ?? RETENTION.eventbatches.keepMs;
   const sweepEveryMs = deps.sweepEveryMs ?? 3600_000;
+  const concurrency = deps.concurrency ?? 8;
   // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
   let lastSweep = -Infinity;
 
@@ -219,7 +220,6 @@ export function createPoller(deps: PollerDeps): Poller {
 
   async function pollWorkspace(ws: WorkspaceRef, started: Date) {
     const at = started.toISOString();
-    const concurrency = deps.concurrency ?? 8;
     const failures: string[] = [];
     const failed = (what: string) => (e: unknown) => {
       failures.push(`${what}: ${toError(e).message}`);
@@ -266,7 +266,7 @@ export function createPoller(deps: PollerDeps): Poller {
     return { events, messages, transactions, failures };
   }
 
-  /** Lists these experiments of a workspace (those of `listed` that are not gone) and diffs the moved ones. */
+  /** Lists these experiments (one not in `listed` is gone: no jobs) and diffs those whose digest moved. */
   async function pollExperiments(
     ws: WorkspaceRef,
     experiments: string[],
@@ -291,9 +291,7 @@ export function createPoller(deps: PollerDeps): Poller {
       ws,
       moved.filter((p) => !p.moved.hashes).map((p) => p.experiment),
     );
-    return mapLimit(moved, deps.concurrency ?? 8, (p) =>
-      diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at),
-    );
+    return mapLimit(moved, concurrency, (p) => diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at));
   }
 
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
@@ -334,7 +332,8 @@ export function createPoller(deps: PollerDeps): Poller {
     async tick() {
       const started = now();
       const at = started.toISOString();
-      const failing = await pollStatus
+      // Needed only once a workspace is polled: read meanwhile, so the first events do not wait for it.
+      const failing = pollStatus
         .failing()
         .then((f) => new Set(f.map((x) => x.workspace)))
         .catch(() => undefined);
@@ -354,7 +353,7 @@ export function createPoller(deps: PollerDeps): Poller {
           deps.compute.releaseListing?.(ws);
           r = { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error: toError(e).message };
         }
-        await status(ws, failing, r.error).catch((e: unknown) =>
+        await status(ws, await failing, r.error).catch((e: unknown) =>
           log(`poll: cannot record the poll status of ${name}: ${toError(e).message}`),
         );
         return r;
