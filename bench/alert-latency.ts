@@ -2,12 +2,13 @@
 // jobs (5 workspaces × 10 experiments × 200, finished and steady), with the local Functions dev host running the
 // product's poll timer every 5 s and the notify queue trigger with the repo's host.json, on the real engine (in a
 // process of its own: engine-child.ts) and a real Azurite; the channel is the fake Bot Framework Connector.
-// 1. Bursts: 20 × 1,000 jobs ending together, each at a seeded random phase of the 5 s timer; each burst's
-//    experiment is deleted once delivered (a tick absorbs that), so every burst meets 10,000 other jobs. The phases
-//    are stratified: the timer's period is cut in 20 equal slices, each burst ends at a random point of its own
-//    slice, the slices in a seeded order. Each phase is still uniform over the period, but the 20 cover it evenly:
-//    20 independent draws have a median wait that swings by about ±0.5 s from seed to seed (2.83 s for seed 2121,
-//    against 2.5 s expected), which would measure the draw rather than the product.
+// 1. Bursts: 20 × 1,000 jobs ending together, each at a seeded random phase of the 5 s timer. The jobs run first
+//    (seeded running, no process) and a tick sees them run, as a sweep's jobs are; then they all end at once. Each
+//    burst's experiment is deleted once delivered (a tick absorbs that), so every burst meets 10,000 other jobs.
+//    The phases are stratified: the timer's period is cut in 20 equal slices, each burst ends at a random point of
+//    its own slice, the slices in a seeded order. Each phase is still uniform over the period, but the 20 cover it
+//    evenly: 20 independent draws have a median wait that swings by about ±0.5 s from seed to seed (2.83 s for seed
+//    2121, against 2.5 s expected), which would measure the draw rather than the product.
 // 2. Spread: 1,000 jobs ending at seeded uniform times over 10 minutes, compressed ×6 into 100 s (the timer stays
 //    5 s real: each tick finds six times the ends it would, a harder case than real time).
 // Per alert, where the time went: waiting for the tick, the tick (start → its batch enqueued), the queue
@@ -170,14 +171,18 @@ export async function benchAlertLatency(): Promise<void> {
     );
     for (let b = 0; b < BURSTS; b++) {
       const phase = Math.floor(((slices[b]! + draw(seed, `burst ${b}`)) / BURSTS) * TIMER_MS);
+      const experiment = `burst${b}`;
+      const burst = { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment };
+      await engine.seed(burst, BURST, { running: true });
+      const seen = trace.tickStarts.length;
+      await until(() => trace.tickStarts.length > seen + 1, 30_000, `a tick to see burst ${b} run`);
       const ticks = trace.tickStarts.length;
       await until(() => trace.tickStarts.length > ticks, 15_000, 'a tick to start');
       await sleep(Math.max(0, trace.tickStarts.at(-1)! + phase - Date.now()));
-      const experiment = `burst${b}`;
       ends.set(experiment, Date.now());
-      await seedJobs(engine, 'ws0', experiment, BURST);
+      if ((await engine.end(burst)) !== BURST) throw new Error(`alert latency bench: burst ${b} did not end whole`);
       await until(() => delivered(trace, experiment) >= BURST, 60_000, `burst ${b} delivered`);
-      await engine.drop({ subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0', experiment });
+      await engine.drop(burst);
       const after = trace.tickStarts.length;
       await until(() => trace.tickStarts.length > after + 1, 30_000, 'a tick past the deletion');
     }

@@ -1,7 +1,8 @@
 // The engine in a process of its own, as the service is elsewhere in Azure: the process that runs the product then
 // spends its time on the product (alert latency bench: the poll and the alerts, not serving the ARM listing) and
-// holds only the product's memory (soak bench: the engine keeps every job it ever ran). The parent seeds finished
-// jobs, deletes experiments and reads the child's RSS through IPC; `startEngineChild` is the parent's side.
+// holds only the product's memory (soak bench: the engine keeps every job it ever ran). The parent seeds jobs
+// (finished, or running until it ends them), deletes experiments and reads the child's RSS through IPC;
+// `startEngineChild` is the parent's side.
 import { fork, type ChildProcess } from 'node:child_process';
 import { engineShareDir, startEngine, type Engine, type EngineOptions } from '../local/engine/index';
 import type { StackEngine } from '../local/start';
@@ -12,11 +13,20 @@ import { staticTokenCredential } from '../shared/http/credential';
 type SubscriptionRef = ExperimentRef & { subscriptionId: string };
 /** Crosses IPC as JSON: no clock function. */
 export type EngineChildOptions = Omit<EngineOptions, 'now'>;
-type Ask = { id: number; seed?: { ref: SubscriptionRef; n: number }; drop?: SubscriptionRef; rss?: true };
+type Ask = {
+  id: number;
+  seed?: { ref: SubscriptionRef; n: number; running?: boolean };
+  end?: SubscriptionRef;
+  drop?: SubscriptionRef;
+  rss?: true;
+};
 type Started = Pick<Engine, 'url' | 'filesUrl' | 'storageAccount' | 'azureml'> & { batch?: StackEngine['batch'] };
 
 export interface EngineChild extends StackEngine {
-  seed(ref: SubscriptionRef, n: number): Promise<void>;
+  /** `running`: the jobs stay running (no process) until `end`. */
+  seed(ref: SubscriptionRef, n: number, opts?: { running?: boolean }): Promise<void>;
+  /** Ends the experiment's running jobs now, succeeded; resolves with how many. */
+  end(ref: SubscriptionRef): Promise<number>;
   /** Deletes an experiment with its jobs (through the engine's ARM API, waiting for the operation to end). */
   drop(ref: SubscriptionRef): Promise<void>;
   /** The engine process's resident set. */
@@ -43,7 +53,8 @@ export function startEngineChild(opts: EngineChildOptions): Promise<EngineChild>
         resolve({
           ...m.started,
           shareDir: (account, share) => engineShareDir(opts.dataDir, account, share),
-          seed: (ref, n) => ask({ seed: { ref, n } }).then(() => undefined),
+          seed: (ref, n, seedOpts) => ask({ seed: { ref, n, ...seedOpts } }).then(() => undefined),
+          end: (ref) => ask({ end: ref }).then((v) => v ?? 0),
           drop: (ref) => ask({ drop: ref }).then(() => undefined),
           rssMiB: () => ask({ rss: true }).then((v) => v ?? Number.NaN),
           stop: () =>
@@ -80,12 +91,14 @@ async function main(): Promise<void> {
   process.on('disconnect', stop);
   process.on('message', (a: Ask) => {
     const work: Promise<number | undefined> = a.seed
-      ? engine.seedFinishedJobs(a.seed.ref, a.seed.n, { cluster: 'gpu' }).then(() => undefined)
-      : a.drop
-        ? client(a.drop.subscriptionId)
-            .deleteExperiment(a.drop)
-            .then(() => undefined)
-        : Promise.resolve(process.memoryUsage().rss / 2 ** 20);
+      ? engine.seedFinishedJobs(a.seed.ref, a.seed.n, { cluster: 'gpu', running: a.seed.running }).then(() => undefined)
+      : a.end
+        ? engine.endSeededJobs(a.end)
+        : a.drop
+          ? client(a.drop.subscriptionId)
+              .deleteExperiment(a.drop)
+              .then(() => undefined)
+          : Promise.resolve(process.memoryUsage().rss / 2 ** 20);
     work.then(
       (value) => process.send!({ id: a.id, value }),
       (e: unknown) => process.send!({ id: a.id, error: e instanceof Error ? e.message : String(e) }),

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import type { ExperimentRef, WorkspaceRef } from '../../shared/compute/model';
 import { startFileService } from '../files';
 import type { Hold, OperationKind } from './core/holds';
-import { seedFinishedJobs } from './core/seed';
+import { endSeededJobs, seedJobs } from './core/seed';
+import type { ExperimentKey } from './core/model';
 import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
 import { LOCAL_BATCH_ACCOUNT, LOCAL_BATCH_KEY } from './batch-rest/local-account';
@@ -82,12 +83,17 @@ export interface Engine {
   azureml?: EngineAzureMl;
   /** In process only: no request reaches it. */
   faults: FaultInjector;
-  /** Bulk-insert finished (succeeded) jobs without running them; creates workspace/experiment/cluster if missing. */
+  /**
+   * Bulk-insert finished (succeeded) jobs without running them, or with `running` jobs that stay running (no
+   * process) until endSeededJobs; creates workspace/experiment/cluster if missing.
+   */
   seedFinishedJobs(
     ref: ExperimentRef & { subscriptionId: string },
     count: number,
-    opts?: { cluster?: string },
+    opts?: { cluster?: string; running?: boolean },
   ): Promise<void>;
+  /** Ends the experiment's running jobs (seeded running) now, all succeeded; resolves with how many. */
+  endSeededJobs(ref: ExperimentRef & { subscriptionId: string }): Promise<number>;
   /**
    * For tests: keeps long-running operations of these kinds (default: all) from completing, so their in-progress
    * answers (202, InProgress, 'creating', 'terminating', 'resizing') can be observed; `release()` lets them finish.
@@ -187,13 +193,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
-      const low = (s: string): string => s.toLowerCase();
-      seedFinishedJobs(
-        core,
-        { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) },
-        count,
-        seedOpts?.cluster,
-      );
+      seedJobs(core, experimentKey(ref), count, seedOpts);
+    },
+    async endSeededJobs(ref) {
+      return endSeededJobs(core, experimentKey(ref));
     },
     stop() {
       stopping ??= (async () => {
@@ -203,4 +206,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       return stopping;
     },
   };
+}
+
+function experimentKey(ref: ExperimentRef & { subscriptionId: string }): ExperimentKey {
+  const low = (s: string): string => s.toLowerCase();
+  return { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) };
 }

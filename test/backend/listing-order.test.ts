@@ -20,20 +20,18 @@ describe('a poll tick lists the experiments that can have news first', () => {
     await setupWorkspace(stack.client);
   }, 60_000);
 
-  const seed = (experiment: string, n: number) =>
-    stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });
+  const seed = (experiment: string, n: number, running = false) =>
+    stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu', running });
 
   test('news first, quiet later, recent moves first until RECENT_MS passes, running jobs first', async () => {
     let clock = new Date('2026-12-07T12:00:00Z');
-    let running = false; // the listing shows z-fresh's jobs as running
     const calls: string[] = [];
     const ours = (e: string) => e === 'a-quiet' || e === 'z-fresh';
     const compute: ComputePort = {
       ...stack.services.compute,
       async *listJobs(ref) {
         if (ours(ref.experiment)) calls.push(`list ${ref.experiment}`);
-        for await (const job of stack.services.compute.listJobs(ref))
-          yield running && ref.experiment === 'z-fresh' ? { ...job, state: 'running' } : job;
+        yield* stack.services.compute.listJobs(ref);
       },
     };
     const events: EventQueue = {
@@ -81,7 +79,7 @@ describe('a poll tick lists the experiments that can have news first', () => {
     expect(await tick()).toEqual({ messages: 1, calls: ['list a-quiet', 'list z-fresh', 'enqueue a-quiet'] });
 
     // A job not final keeps its experiment first however long ago it moved; stored with the digest.
-    running = true;
+    await seed('z-fresh', 1, true);
     expect(await tick()).toEqual({ messages: 1, calls: ['list a-quiet', 'list z-fresh', 'enqueue z-fresh'] });
     expect((await stack.services.backend.snapshots.index(WS)).activity.get('z-fresh')).toEqual({
       active: true,
@@ -90,5 +88,14 @@ describe('a poll tick lists the experiments that can have news first', () => {
     clock = new Date(clock.getTime() + 10 * RECENT_MS);
     await seed('a-quiet', 1);
     expect(await tick()).toEqual({ messages: 1, calls: ['list z-fresh', 'list a-quiet', 'enqueue a-quiet'] });
+
+    // Its job ends: listed first one last time (its row said active), and its row says so no more.
+    clock = new Date(clock.getTime() + RECENT_MS);
+    expect(await stack.engine.endSeededJobs({ ...WS, experiment: 'z-fresh', subscriptionId: SUB })).toBe(1);
+    expect(await tick()).toEqual({ messages: 1, calls: ['list z-fresh', 'enqueue z-fresh', 'list a-quiet'] });
+    expect((await stack.services.backend.snapshots.index(WS)).activity.get('z-fresh')).toEqual({
+      active: false,
+      movedAt: clock.toISOString(),
+    });
   }, 60_000);
 });

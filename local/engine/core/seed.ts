@@ -1,9 +1,17 @@
-// Bulk insertion of finished jobs for benchmarks of listing and polling: no processes, one journal append.
+// Bulk insertion of jobs for benchmarks of listing and polling: no processes, one journal append. Jobs are seeded
+// finished, or running (with no process: the scheduler starts only queued jobs) until endSeededJobs ends them all at
+// once, as a sweep's jobs end together after the poll has seen them run.
 import { randomUUID } from 'node:crypto';
 import type { Core } from './core';
 import { experimentId, type ClusterKey, type ExperimentKey, type JobRec } from './model';
 
-export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, clusterName = 'seed-cluster'): void {
+export function seedJobs(
+  core: Core,
+  k: ExperimentKey,
+  count: number,
+  opts: { cluster?: string; running?: boolean } = {},
+): void {
+  const clusterName = opts.cluster ?? 'seed-cluster';
   const { state } = core;
   const now = core.now();
   const tracked = { creationTime: now, provisioningState: 'succeeded' as const, provisioningStateTransitionTime: now };
@@ -52,12 +60,35 @@ export function seedFinishedJobs(core: Core, k: ExperimentKey, count: number, cl
       toolType: 'custom',
       ...tracked,
       creationTime: start - 500,
-      executionState: 'succeeded',
-      executionStateTransitionTime: start + 400,
       startTime: start,
-      endTime: start + 400,
-      exitCode: 0,
+      ...(opts.running
+        ? { executionState: 'running' as const, executionStateTransitionTime: start }
+        : {
+            executionState: 'succeeded' as const,
+            executionStateTransitionTime: start + 400,
+            endTime: start + 400,
+            exitCode: 0,
+          }),
     });
   }
   state.saveJobs(jobs);
+}
+
+/** Ends every running job of the experiment now, succeeded, in one journal append. */
+export function endSeededJobs(core: Core, k: ExperimentKey): number {
+  const now = core.now();
+  const ended = core.state
+    .jobsOf(k)
+    .filter((j) => j.executionState === 'running')
+    .map(
+      (j): JobRec => ({
+        ...j,
+        executionState: 'succeeded',
+        executionStateTransitionTime: now,
+        endTime: now,
+        exitCode: 0,
+      }),
+    );
+  core.state.saveJobs(ended);
+  return ended.length;
 }
