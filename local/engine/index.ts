@@ -8,7 +8,7 @@ import type { ExperimentRef, WorkspaceRef } from '../../shared/compute/model';
 import { startFileService } from '../files';
 import type { Hold, OperationKind } from './core/holds';
 import { endSeededJobs, seedJobs } from './core/seed';
-import type { ExperimentKey } from './core/model';
+import type { ExperimentKey, WorkspaceKey } from './core/model';
 import type { FaultInjector } from './rest/faults';
 import { startArmServer } from './rest/server';
 import { LOCAL_BATCH_ACCOUNT, LOCAL_BATCH_KEY } from './batch-rest/local-account';
@@ -156,12 +156,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
         : [],
     );
     if (w) {
-      const workspace = {
-        sub: w.subscriptionId.toLowerCase(),
-        rg: w.resourceGroup.toLowerCase(),
-        ws: w.workspace.toLowerCase(),
-      };
-      batch = await startBatchServer({ core, account, accountKey, workspace, port: opts.batch?.port });
+      batch = await startBatchServer({ core, account, accountKey, workspace: workspaceKey(w), port: opts.batch?.port });
     }
     if (opts.azureml) aml = await startAmlServer({ core, signingKey: signingKey(dataDir), ...opts.azureml });
   } catch (e) {
@@ -208,7 +203,15 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   };
 }
 
+/** The engine's keys are lower-cased, as ARM compares names. */
+function workspaceKey(ref: WorkspaceRef & { subscriptionId: string }): WorkspaceKey {
+  return {
+    sub: ref.subscriptionId.toLowerCase(),
+    rg: ref.resourceGroup.toLowerCase(),
+    ws: ref.workspace.toLowerCase(),
+  };
+}
+
 function experimentKey(ref: ExperimentRef & { subscriptionId: string }): ExperimentKey {
-  const low = (s: string): string => s.toLowerCase();
-  return { sub: low(ref.subscriptionId), rg: low(ref.resourceGroup), ws: low(ref.workspace), exp: low(ref.experiment) };
+  return { ...workspaceKey(ref), exp: ref.experiment.toLowerCase() };
 }
