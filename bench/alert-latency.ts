@@ -12,7 +12,7 @@
 // 2. Spread: 1,000 jobs ending at seeded uniform times over 10 minutes, compressed ×6 into 100 s (the timer stays
 //    5 s real: each tick finds six times the ends it would, a harder case than real time).
 // Per alert, where the time went: waiting for the tick, the tick (start → its batch enqueued), the queue
-// (enqueued → notify starts), notify (loading the batch, routing, claiming → the send starts), and the send
+// (enqueued → notify starts: about 0 when the tick's process delivers it, services/handoff.ts), notify (loading the batch, routing, claiming → the send starts), and the send
 // (rendering the card, posting it, the channel accepting it). AsyncLocalStorage ties a send to its message.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { startFakeChannel } from '../local/harness/fake-channel';
 import { createStoppers } from '../local/harness/stoppers';
 import { loadConfig } from '../shared/config';
 import { parseEventsMessage } from '../shared/core/events';
+import { createHandoff } from '../shared/services/handoff';
 import { createNotifier } from '../shared/services/notifier';
 import { createPoller } from '../shared/services/poller';
 import { startEngineChild, type EngineChild } from './engine-child';
@@ -98,19 +99,32 @@ export async function benchAlertLatency(): Promise<void> {
       stores: {
         ...services.backend,
         events: {
-          async enqueue(ws, events, at) {
-            const m = await services.backend.events.enqueue(ws, events, at);
+          ...services.backend.events,
+          async enqueue(ws, events, at, holdSeconds) {
+            const m = await services.backend.events.enqueue(ws, events, at, holdSeconds);
             const jobs = events.flatMap((e) =>
               e.kind === 'job' && e.to === 'succeeded' ? [`${e.experiment}/${e.job}`] : [],
             );
             trace.batches.set(m.batchId, { enqueuedAt: Date.now(), tickStart, jobs });
             return m;
           },
-          requeue: (message, delaySeconds) => services.backend.events.requeue(message, delaySeconds),
         },
       },
       log: () => {},
+      // As the product wires it (functions/services.ts): the news of a tick is delivered by the tick's process.
+      handoff: createHandoff({
+        notifier: async () => ({
+          handle: (message, opts) => traced(parseEventsMessage(message).batchId, () => notifier.handle(message, opts)),
+        }),
+        queue: services.backend.events,
+        log: () => {},
+      }),
     });
+    /** A delivery of this batch, traced: when it started, its sends by AsyncLocalStorage. */
+    function traced<T>(batchId: string, deliver: () => Promise<T>): Promise<T> {
+      trace.notify.set(batchId, { start: Date.now() });
+      return current.run(batchId, deliver);
+    }
     const notifier = createNotifier({
       stores: services.stores,
       markers: services.backend.markers,
@@ -148,11 +162,8 @@ export async function benchAlertLatency(): Promise<void> {
           ),
           {
             ...notify,
-            handler: (message: unknown, ctx: Parameters<typeof notify.handler>[1]) => {
-              const { batchId } = parseEventsMessage(message);
-              trace.notify.set(batchId, { start: Date.now() });
-              return current.run(batchId, () => notify.handler(message, ctx));
-            },
+            handler: (message: unknown, ctx: Parameters<typeof notify.handler>[1]) =>
+              traced(parseEventsMessage(message).batchId, () => notify.handler(message, ctx)),
           },
         ],
         connectionString: azurite.connectionString,

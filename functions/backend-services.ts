@@ -1,10 +1,14 @@
 // The backend's composition root without any chat SDK: one Config → the compute port (COMPUTE_BACKEND), Table stores,
 // the backend's stores and queue, and the poller. The poll and health functions need only this (so their
-// first call never loads botbuilder); functions/services.ts adds the chat side on top of it.
+// first call never loads botbuilder); functions/services.ts adds the chat side on top of it. The poller delivers
+// its news itself through a notifier it asks for when it has some (services/handoff.ts): a poll without news
+// loads no chat SDK.
 import { createCompute } from '../shared/create-compute';
 import type { ComputePort } from '../shared/compute/port';
 import type { Config } from '../shared/config';
 import { maskingTails } from '../shared/services/masked-tails';
+import { createHandoff } from '../shared/services/handoff';
+import type { Notifier } from '../shared/services/notifier';
 import { createPoller, type Poller } from '../shared/services/poller';
 import {
   createBackendStores,
@@ -31,6 +35,8 @@ export interface BackendOverrides {
   /** e.g. a Table write counter. */
   storage?: StorageOptions;
   log?: (line: string) => void;
+  /** The notifier the poller hands its news to (absent: the notify queue trigger delivers every message). */
+  notifier?: () => Promise<Pick<Notifier, 'handle'>>;
 }
 
 export async function createBackendServices(
@@ -51,6 +57,9 @@ export async function createBackendServices(
     workspaces: config.compute.workspaces,
     stores: backend,
     log,
+    ...(overrides.notifier
+      ? { handoff: createHandoff({ notifier: overrides.notifier, queue: backend.events, log }) }
+      : {}),
   });
   return { config, compute, stores, backend, poller, housekeeping };
 }

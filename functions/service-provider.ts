@@ -1,6 +1,7 @@
 // What the function definitions get instead of services: the service graphs, each required and built on the
 // first call that needs it, then shared. Registering the functions loads no SDK but @azure/functions (a cold
-// start of a Flex instance pays only that), and the poll and health functions never load the chat SDK.
+// start of a Flex instance pays only that); the health function never loads the chat SDK, the poll function only
+// once a tick has news to deliver.
 import type { Config } from '../shared/config';
 import type { BackendServices } from './backend-services';
 import type { Services } from './services';
@@ -27,10 +28,13 @@ function once<T>(build: () => Promise<T>): () => Promise<T> {
 
 export function lazyServices(config: Config): ServiceProvider {
   // require, not import: the modules (and the SDKs below them) load here, on first use, not with this file.
-  const backend = once(async () =>
-    (require('./backend-services') as typeof import('./backend-services')).createBackendServices(config),
+  // The poller's news goes to the whole graph's notifier, built on the first tick that has news.
+  const backend: () => Promise<BackendServices> = once(async () =>
+    (require('./backend-services') as typeof import('./backend-services')).createBackendServices(config, {
+      notifier: async () => (await all()).notifier,
+    }),
   );
-  const all = once(async () =>
+  const all: () => Promise<Services> = once(async () =>
     (require('./services') as typeof import('./services')).createServices(config, {}, await backend()),
   );
   const slackIntake = once(async () =>

@@ -28,6 +28,8 @@ export interface ServiceOverrides extends BackendOverrides {
   sender?: AlertPort;
   /** The Slack sender's clock (see createBotServices). */
   slack?: BotOverrides['slack'];
+  /** false: the poller leaves every message to the notify queue trigger (tests of that path). Default true. */
+  handoff?: boolean;
 }
 
 /** `base`: the backend's services when already built (the lazy provider shares them with poll and health). */
@@ -37,7 +39,21 @@ export async function createServices(
   base?: BackendServices,
 ): Promise<Services> {
   const log = redacting(overrides.log ?? defaultLog);
-  const backendServices = base ?? (await createBackendServices(config, overrides));
+  // The poller asks for the notifier only once it has news, after this has returned it.
+  let notifier: Notifier | undefined;
+  const backendServices =
+    base ??
+    (await createBackendServices(config, {
+      ...overrides,
+      ...(overrides.handoff === false
+        ? {}
+        : {
+            notifier: async () => {
+              if (!notifier) throw new Error('the notifier is asked for before the services are built');
+              return notifier;
+            },
+          }),
+    }));
   const { compute, stores, backend } = backendServices;
   const botServices = await createBotServices(config, {
     compute,
@@ -55,7 +71,7 @@ export async function createServices(
     cardActions: botServices.cardActions,
     followUpStep: botServices.followUpStep,
     progressReader: botServices.progressReader,
-    notifier: createNotifier({
+    notifier: (notifier = createNotifier({
       stores,
       markers: backend.markers,
       batches: backend.batches,
@@ -66,7 +82,7 @@ export async function createServices(
       // After host.json's visibilityTimeout, as a retry of the message would come.
       requeue: { queue: backend.events, delaySeconds: 10 },
       ...(botServices.deps.progressWatches ? { progressWatches: botServices.deps.progressWatches } : {}),
-    }),
+    })),
     idle: createIdleScaleDown({
       compute,
       workspaces: config.compute.workspaces,

@@ -285,8 +285,11 @@ export function createNotifier(deps: NotifierDeps) {
   const tries = deps.transientTries ?? 8;
   const pause = deps.transientPauseMs ?? 500;
   return {
-    /** `dequeueCount`: the queue's count of this message's tries (1 = the first). */
-    async handle(raw: unknown, opts?: { dequeueCount?: number }): Promise<NotifyReport> {
+    /**
+     * `dequeueCount`: the queue's count of this message's tries (1 = the first); `tries`: attempts while it fails
+     * transiently (default NotifierDeps.transientTries).
+     */
+    async handle(raw: unknown, opts?: { dequeueCount?: number; tries?: number }): Promise<NotifyReport> {
       const message = parseEventsMessage(raw);
       const handling: Handling = { conversations: new Map(), cards: 0 };
       // A transient failure (a throttled or failed call that its client's own retries did not mend) is tried
@@ -297,7 +300,7 @@ export function createNotifier(deps: NotifierDeps) {
           return await deliverMessage(message, (opts?.dequeueCount ?? 1) > 1 || n > 1, handling);
         } catch (e) {
           const transient = e instanceof NotifyError ? e.transient : isTransientFailure(e);
-          if (!transient || n >= tries) throw e;
+          if (!transient || n >= (opts?.tries ?? tries)) throw e;
           if (pause > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause * n, 5000)));
         }
       }

@@ -17,12 +17,13 @@ import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect, mapLimit } from '../core/collect';
-import { listingOrder } from '../core/listing-order';
+import { listingOrder, listsFirst } from '../core/listing-order';
 import { diffWorkspace, jobKey, rowHash, rowsDigest, rowText, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
 import { RETENTION } from '../storage/retention';
 import type { SnapshotChange, SnapshotIndex } from '../storage/snapshot-store';
+import { HOLD_SECONDS, type Handoff } from './handoff';
 import { jobRow, observeCluster, observeJob, type ListingPort } from './observe';
 
 /**
@@ -51,13 +52,21 @@ export interface PollerDeps {
   batchRetentionMs?: number;
   /** How often a tick sweeps old batches (default 1 h; the first tick of a process always does). */
   sweepEveryMs?: number;
+  /**
+   * Delivers the news of the experiments a tick lists first in this process, its message held as the fallback
+   * (services/handoff.ts); absent: the notify queue trigger delivers every message.
+   */
+  handoff?: Handoff;
 }
 
 export interface WorkspaceTick {
   workspace: string;
   ok: boolean;
   events: number;
-  /** Queue messages sent: one for the experiments listed first, one for the rest, each when it had events. */
+  /**
+   * Queue messages sent, each when it had events: one for the known experiments that can have news, one for the
+   * new ones, one for the rest.
+   */
   messages: number;
   /** Table transactions submitted for snapshot rows. */
   transactions: number;
@@ -92,6 +101,15 @@ interface Moved {
   hashes: Map<string, string> | undefined;
   /** The hash of each listed job's row, by key. */
   now: Map<string, string>;
+}
+
+/** What a tick's first pass did in a workspace (see tick): the index it read, the experiments it listed in full. */
+interface NewsPass {
+  index: SnapshotIndex;
+  done: Set<string>;
+  events: number;
+  messages: number;
+  transactions: number;
 }
 
 /** One experiment's listing in a tick: `moved` when its rows need a diff; why it stopped short if it did. */
@@ -218,7 +236,44 @@ export function createPoller(deps: PollerDeps): Poller {
     return { events: diff.events, change };
   }
 
-  async function pollWorkspace(ws: WorkspaceRef, started: Date) {
+  /**
+   * The first pass over a workspace: the experiments its index says can have news (core/listing-order.ts), listed,
+   * diffed, their events enqueued (and handed off), their rows written. Before the workspace's clusters and
+   * experiments are listed, so a new experiment waits for the second pass. Any failure leaves the whole workspace
+   * to the second pass, which reports it: the events it found again are dropped by the notifier's markers.
+   */
+  async function pollNews(ws: WorkspaceRef, started: Date): Promise<NewsPass> {
+    const at = started.toISOString();
+    const index = await snapshots.index(ws);
+    const pass: NewsPass = { index, done: new Set(), events: 0, messages: 0, transactions: 0 };
+    const known = [...index.activity.keys()].filter((e) => listsFirst(index.activity.get(e), started));
+    if (known.length === 0) return pass;
+    const failures: string[] = [];
+    const { diffs, complete } = await pollExperiments(ws, known, new Set(known), index, at, failures);
+    // A listing that failed (Batch AI answers 404 for a deleted experiment) is the second pass's.
+    const kept = diffs.filter((d) => complete.has(d.experiment));
+    const ready = await mapLimit(
+      kept.flatMap((d) => d.events),
+      concurrency,
+      (e) => withEndDetails(ws, e),
+    );
+    deps.compute.releaseListing?.(ws);
+    if (ready.length > 0) {
+      const message = await deps.stores.events.enqueue(ws, ready, at, deps.handoff ? HOLD_SECONDS : undefined);
+      if (deps.handoff && message.held) await deps.handoff({ ...message, held: message.held });
+      pass.events = ready.length;
+      pass.messages = 1;
+    }
+    pass.transactions = await snapshots.write(
+      ws,
+      kept.map((d) => d.change),
+    );
+    pass.done = complete;
+    return pass;
+  }
+
+  /** The second pass: the workspace's clusters, then its experiments but those the first pass listed in full. */
+  async function pollWorkspace(ws: WorkspaceRef, started: Date, pass: NewsPass | undefined) {
     const at = started.toISOString();
     const failures: string[] = [];
     const failed = (what: string) => (e: unknown) => {
@@ -226,7 +281,7 @@ export function createPoller(deps: PollerDeps): Poller {
       return undefined;
     };
     const [index, clusters, experiments] = await Promise.all([
-      snapshots.index(ws),
+      pass?.index ?? snapshots.index(ws),
       collect(deps.compute.listClusters(ws)).catch(failed('clusters')),
       collect(deps.compute.listExperiments(ws)).catch(failed('experiments')),
     ]);
@@ -244,11 +299,16 @@ export function createPoller(deps: PollerDeps): Poller {
       found.push(...diff.events);
       changes.push({ upserts: diff.upserts, deletes: diff.deletes });
     }
-    const order = listingOrder([...listed], index.activity, started);
-    let events = 0;
-    let messages = 0;
+    // The first pass's index is stale for the experiments it listed, and only for those: they are not listed again.
+    const order = listingOrder(
+      [...listed].filter((e) => !pass?.done.has(e)),
+      index.activity,
+      started,
+    );
+    let events = pass?.events ?? 0;
+    let messages = pass?.messages ?? 0;
     for (const part of [order.first, [...order.rest, ...gone]]) {
-      const diffs = await pollExperiments(ws, part, listed, index, at, failures);
+      const { diffs } = await pollExperiments(ws, part, listed, index, at, failures);
       for (const d of diffs) {
         found.push(...d.events);
         changes.push(d.change);
@@ -262,11 +322,15 @@ export function createPoller(deps: PollerDeps): Poller {
       messages++;
     }
     const complete = failures.length === 0;
-    const transactions = await snapshots.write(ws, changes, { markIndexed: complete && !index.indexed });
+    const transactions =
+      (pass?.transactions ?? 0) + (await snapshots.write(ws, changes, { markIndexed: complete && !index.indexed }));
     return { events, messages, transactions, failures };
   }
 
-  /** Lists these experiments (one not in `listed` is gone: no jobs) and diffs those whose digest moved. */
+  /**
+   * Lists these experiments (one not in `listed` is gone: no jobs) and diffs those whose digest moved; `complete`:
+   * the experiments listed in full.
+   */
   async function pollExperiments(
     ws: WorkspaceRef,
     experiments: string[],
@@ -276,10 +340,9 @@ export function createPoller(deps: PollerDeps): Poller {
     failures: string[],
   ) {
     const parts = await mapLimit(experiments, LISTINGS_AT_ONCE, async (e) => {
-      const p = await observeExperiment(ws, e, listed.has(e), index).catch((err: unknown): ExperimentPoll => {
-        failures.push(`experiment ${e}: ${toError(err).message}`);
-        return { experiment: e };
-      });
+      const p = await observeExperiment(ws, e, listed.has(e), index).catch(
+        (err: unknown): ExperimentPoll => ({ experiment: e, failure: `experiment ${e}: ${toError(err).message}` }),
+      );
       // Right after its listing, while the experiment's jobs are all there is of it: a failing read of the stored
       // hashes fails the workspace's poll, as a failing read of its rows does.
       return p.listing ? narrow(ws, p, p.listing, index) : p;
@@ -291,7 +354,11 @@ export function createPoller(deps: PollerDeps): Poller {
       ws,
       moved.filter((p) => !p.moved.hashes).map((p) => p.experiment),
     );
-    return mapLimit(moved, concurrency, (p) => diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at));
+    const diffs = await mapLimit(moved, concurrency, async (p) => ({
+      experiment: p.experiment,
+      ...(await diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at)),
+    }));
+    return { diffs, complete: new Set(parts.flatMap((p) => (p.failure ? [] : [p.experiment]))) };
   }
 
   async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
@@ -337,11 +404,20 @@ export function createPoller(deps: PollerDeps): Poller {
         .failing()
         .then((f) => new Set(f.map((x) => x.workspace)))
         .catch(() => undefined);
-      const results = await mapLimit(deps.workspaces, deps.workspaceConcurrency ?? 4, async (ws) => {
+      const workspaceConcurrency = deps.workspaceConcurrency ?? 4;
+      // Every workspace's news first, then the rest: the other workspaces' quiet listings would share the machine
+      // with the news on its way to the chat. A first pass that fails is silent: the second does it all again.
+      const passes = await mapLimit(deps.workspaces, workspaceConcurrency, (ws) =>
+        pollNews(ws, started).catch(() => {
+          deps.compute.releaseListing?.(ws);
+          return undefined;
+        }),
+      );
+      const results = await mapLimit(deps.workspaces, workspaceConcurrency, async (ws, i) => {
         const name = workspaceLabel(ws);
         let r: WorkspaceTick;
         try {
-          const { failures, ...counts } = await pollWorkspace(ws, started);
+          const { failures, ...counts } = await pollWorkspace(ws, started, passes[i]);
           r = {
             workspace: name,
             ok: failures.length === 0,

@@ -32,6 +32,7 @@ import type { View } from '../../shared/core/views';
 import { toError } from '../../shared/errors';
 import type { ConversationSender } from '../../shared/services/conversation-sender';
 import { createNotifier, type AlertPort, type Notifier } from '../../shared/services/notifier';
+import { createHandoff } from '../../shared/services/handoff';
 import { createPoller, type Poller } from '../../shared/services/poller';
 import {
   FOLLOWUPS_QUEUE,
@@ -272,7 +273,6 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       log: quiet,
     });
     const events = faultyEvents(s.backend.events, plan);
-    const poller = createPoller({ compute: s.compute, workspaces: [WS], stores: { ...s.backend, events }, log: quiet });
     // One card per alert (no digest), so that every card names its job and duplicates can be counted.
     const notifier = createNotifier({
       stores: s.stores,
@@ -285,6 +285,19 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
       digestThreshold: Number.POSITIVE_INFINITY,
       requeue: { queue: events, delaySeconds: 0 },
       transientPauseMs: 0,
+    });
+    // As the product wires it: a tick delivers its first pass's news, a notify run inside the poll run.
+    const handoff = createHandoff({
+      notifier: async () => ({ handle: (m, o) => plan.phase('notify', () => notifier.handle(m, o)) }),
+      queue: events,
+      log: quiet,
+    });
+    const poller = createPoller({
+      compute: s.compute,
+      workspaces: [WS],
+      stores: { ...s.backend, events },
+      log: quiet,
+      handoff,
     });
     return { plan, poller, notifier, idle: s.idle };
   }

@@ -47,11 +47,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** `engineNow`: the engine's clock (default the wall clock). */
+/** `engineNow`: the engine's clock (default the wall clock); `defaults`: the overrides of every build. */
 export async function startStack(
   workspaces = 'rg/ws',
   backend: ComputeBackend = 'batchai',
   engineNow?: () => number,
+  defaults: ServiceOverrides = {},
 ): Promise<Stack> {
   return startOrStop(async (stoppers) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'backend-test-'));
@@ -106,6 +107,7 @@ export async function startStack(
       return createServices(config, {
         storage: { tablePolicies: [writes.policy] },
         log: (l) => logs.push(l),
+        ...defaults,
         ...overrides,
       });
     };

@@ -35,6 +35,7 @@ describe('a poll tick lists the experiments that can have news first', () => {
       },
     };
     const events: EventQueue = {
+      ...stack.services.backend.events,
       enqueue(ws, found, at) {
         const experiments = new Set(
           found.flatMap((e) => (e.kind === 'job' && ours(e.experiment) ? [e.experiment] : [])),
@@ -42,7 +43,6 @@ describe('a poll tick lists the experiments that can have news first', () => {
         calls.push(`enqueue ${[...experiments].sort().join(' ')}`);
         return stack.services.backend.events.enqueue(ws, found, at);
       },
-      requeue: (m, delay) => stack.services.backend.events.requeue(m, delay),
     };
     const poller = createPoller({
       compute,

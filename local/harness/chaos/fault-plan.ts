@@ -76,11 +76,15 @@ export class FaultPlan {
     return this.diedAt !== undefined;
   }
 
-  /** Runs one phase (a tick, a message…): a killed host throws HostDied, also when the kill step is past its end. */
+  /**
+   * Runs one phase (a tick, a message…): a killed host throws HostDied, also when the kill step is past its end. A
+   * phase may run inside another (a tick delivering its news): the outer one goes on when it ends.
+   */
   async phase<T>(phase: string, run: () => Promise<T>): Promise<T> {
     this.alive(phase);
     const ordinal = this.phaseRuns.get(phase) ?? 0;
     this.phaseRuns.set(phase, ordinal + 1);
+    const outer = this.current;
     this.current = { phase, ordinal, steps: 0 };
     try {
       const result = await run();
@@ -88,7 +92,7 @@ export class FaultPlan {
       this.alive(phase);
       return result;
     } finally {
-      this.current = undefined;
+      this.current = outer;
     }
   }
 
