@@ -1,5 +1,6 @@
-// Queue trigger on `events`: a message per workspace tick (two when its quiet experiments had news too),
-// referencing its stored event batch → alerts, one digest per conversation for a burst
+// Queue trigger on `events`: a message per part of a workspace's tick with news, referencing its stored event batch
+// (the tick delivers the first part's itself, and leaves it here when that fails) → alerts, one digest per
+// conversation for a burst
 // (shared/services/notifier.ts). Any failed delivery throws, so the host
 // retries the message (markers keep the retry from repeating what was sent) and moves it to `events-poison`
 // after host.json's maxDequeueCount; a retry that sent something before failing enqueues the message again

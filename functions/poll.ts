@@ -1,5 +1,6 @@
-// Timer: one poll tick over every configured workspace (shared/services/poller.ts). A failing workspace does
-// not fail the tick: it is reported once by the poller; the tick fails only when storage itself does.
+// Timer: one poll tick over every configured workspace (shared/services/poller.ts), which delivers the news of its
+// first pass itself (shared/services/handoff.ts). A failing workspace does not fail the tick: it is reported once
+// by the poller; the tick fails only when storage itself does.
 import type { BackendServices } from './backend-services';
 import type { FunctionDefinition } from './definition';
 

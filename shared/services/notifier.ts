@@ -1,7 +1,8 @@
-// The queue-trigger side: one events message (a v2 reference to a stored batch, or an inline v1 batch) → the
-// conversations whose subscriptions match → one alert per (conversation, event), or one digest card when a
-// conversation has more than `digestThreshold` in the batch: a workspace's tick is one message for the
-// experiments it lists first and one for the rest (services/poller.ts), so a burst is one digest per conversation.
+// The delivering side, run by the queue trigger or by the tick that found the news (services/handoff.ts): one
+// events message (a v2 reference to a stored batch, or an inline v1 batch) → the conversations whose subscriptions
+// match → one alert per (conversation, event), or one digest card when a conversation has more than
+// `digestThreshold` in the batch: a workspace's tick is a message per part of its listings (services/poller.ts),
+// so a burst is one digest per conversation.
 // Exactly-once per conversation rests on the `sent` markers (storage/marker-store.ts), one per (conversation,
 // event id) — also for a digest, whose events are claimed together (owner = batchId), sent as one card and
 // marked sent together. Per event, not per batch: a retried tick stores the same events under a new batchId,

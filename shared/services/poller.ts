@@ -1,17 +1,21 @@
-// One poll tick: for every configured workspace (a few at once, so memory holds a few workspaces' listings), list
-// clusters, experiments and each experiment's jobs; an experiment whose rows hash to its stored digest is done; of the
-// others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read then: a tick reads
-// the rows that changed, not every row of a moved experiment, and keeps only those jobs. The experiments that can have
-// news (core/listing-order.ts: running jobs, new, moved lately) are listed first and their events enqueued (stored as
-// one batch, one message: storage/event-queue.ts) before the others are listed, whose events make a second message if
-// any. Then the changed rows are written, each experiment's digest after its rows. Enqueue comes first: a crash between
-// the two re-emits the same event ids next tick (dropped by the notifier's markers) instead of losing them. A tick
-// commits what succeeded: a listing that fails (the clusters, one experiment, or one experiment's later page) leaves
-// what it did not show for the next tick. At most once per `sweepEveryMs` a tick also deletes stored event batches
-// older than the retention. Workspaces are independent: one failing (in whole or in part) is recorded once (pollstatus
-// row) and logged when it starts failing and when it recovers, not every tick. A job that ended without its exit code
-// in the listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so that its alert says how it
-// ended; then the workspace's listing is released (ComputePort.releaseListing), before its writes.
+// One poll tick, in two passes over the configured workspaces (a few at once, so memory holds a few workspaces'
+// listings). The first lists, in every workspace, the known experiments that can have news (core/listing-order.ts:
+// running jobs, moved lately), enqueues their events and hands them to the notifier in this process (handoff.ts),
+// so the news goes out before any quiet experiment is listed. The second lists each workspace's clusters and
+// experiments, and each experiment but those the first pass listed: new ones first, their events enqueued, then the
+// rest, whose events make another message if any. An experiment whose rows hash to its stored digest is done; of the
+// others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read then: a tick
+// reads the rows that changed, not every row of a moved experiment, and keeps only those jobs. Then the changed rows
+// are written, each experiment's digest after its rows. Enqueue comes first: a crash between the two re-emits the
+// same event ids next tick (dropped by the notifier's markers) instead of losing them. A tick commits what
+// succeeded: a listing that fails (the clusters, one experiment, or one experiment's later page) leaves what it did
+// not show for the next tick; a first pass that fails leaves its workspace to the second. At most once per
+// `sweepEveryMs` a tick also deletes stored event batches older than the retention. Workspaces are independent: one
+// failing (in whole or in part) is recorded once (pollstatus row) and logged when it starts failing and when it
+// recovers, not every tick. A job that ended without its exit code in the listing (Azure Batch lists jobs, not their
+// tasks) is read once, when it ends, so that its alert says how it ended; then the workspace's listing is released
+// (ComputePort.releaseListing), before its writes: after each pass, so on Azure Batch and Azure ML a workspace with
+// news is listed twice in a tick.
 import { isFinalState, type ComputeJob, type WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
@@ -64,8 +68,8 @@ export interface WorkspaceTick {
   ok: boolean;
   events: number;
   /**
-   * Queue messages sent, each when it had events: one for the known experiments that can have news, one for the
-   * new ones, one for the rest.
+   * Queue messages sent, each when it had events: one for the first pass's experiments, one for the new ones (and
+   * any the first pass could not list), one for the rest.
    */
   messages: number;
   /** Table transactions submitted for snapshot rows. */

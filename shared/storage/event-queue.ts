@@ -1,9 +1,10 @@
-// The `events` queue: the poller's side. At most two messages per workspace and tick (its experiments listed first,
-// then the rest: services/poller.ts), whatever the burst: the events go to the `eventbatches` table first
+// The `events` queue: the poller's side. At most three messages per workspace and tick (one per part of its listings:
+// services/poller.ts), whatever the burst: the events go to the `eventbatches` table first
 // (event-batch-store.ts), then a small v2 message that references them (the claim-check pattern). Stored before
 // enqueued: the notifier never sees a reference to rows not yet written; a crash between the two leaves rows that
 // nobody references, which the sweep removes, while the retried tick emits the same event ids again under a new batch.
-// Messages are base64 JSON (the Functions queue trigger's default encoding).
+// Messages are base64 JSON (the Functions queue trigger's default encoding). A message the tick delivers itself is
+// sent hidden, and its receipt lets the tick keep it hidden, delete it, or hand it to the trigger (handoff.ts).
 import { randomUUID } from 'node:crypto';
 import type { QueueClient } from '@azure/storage-queue';
 import type { WorkspaceRef } from '../compute/model';
