@@ -12,8 +12,9 @@
 // 2. Spread: 1,000 jobs ending at seeded uniform times over 10 minutes, compressed ×6 into 100 s (the timer stays
 //    5 s real: each tick finds six times the ends it would, a harder case than real time).
 // Per alert, where the time went: waiting for the tick, the tick (start → its batch enqueued), the queue
-// (enqueued → notify starts: about 0 when the tick's process delivers it, services/handoff.ts), notify (loading the batch, routing, claiming → the send starts), and the send
-// (rendering the card, posting it, the channel accepting it). AsyncLocalStorage ties a send to its message.
+// (enqueued → notify starts: about 0 when the tick's process delivers it, services/handoff.ts), notify (loading
+// the batch, routing, claiming → the send starts), and the send (rendering the card, posting it, the channel
+// accepting it). AsyncLocalStorage ties a send to its message.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

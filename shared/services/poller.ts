@@ -252,16 +252,19 @@ export function createPoller(deps: PollerDeps): Poller {
     const pass: NewsPass = { index, done: new Set(), events: 0, messages: 0, transactions: 0 };
     const known = [...index.activity.keys()].filter((e) => listsFirst(index.activity.get(e), started));
     if (known.length === 0) return pass;
-    const failures: string[] = [];
-    const { diffs, complete } = await pollExperiments(ws, known, new Set(known), index, at, failures);
-    // A listing that failed (Batch AI answers 404 for a deleted experiment) is the second pass's.
-    const kept = diffs.filter((d) => complete.has(d.experiment));
-    const ready = await mapLimit(
-      kept.flatMap((d) => d.events),
-      concurrency,
-      (e) => withEndDetails(ws, e),
-    );
-    deps.compute.releaseListing?.(ws);
+    const listing = async () => {
+      // Its failures are the second pass's to report: it lists them again.
+      const { diffs, complete } = await pollExperiments(ws, known, new Set(known), index, at, []);
+      // A listing that failed (Batch AI answers 404 for a deleted experiment) is the second pass's.
+      const kept = diffs.filter((d) => complete.has(d.experiment));
+      const ready = await mapLimit(
+        kept.flatMap((d) => d.events),
+        concurrency,
+        (e) => withEndDetails(ws, e),
+      );
+      return { complete, kept, ready };
+    };
+    const { complete, kept, ready } = await listing().finally(() => deps.compute.releaseListing?.(ws));
     if (ready.length > 0) {
       const message = await deps.stores.events.enqueue(ws, ready, at, deps.handoff ? HOLD_SECONDS : undefined);
       if (deps.handoff && message.held) await deps.handoff({ ...message, held: message.held });
@@ -412,10 +415,7 @@ export function createPoller(deps: PollerDeps): Poller {
       // Every workspace's news first, then the rest: the other workspaces' quiet listings would share the machine
       // with the news on its way to the chat. A first pass that fails is silent: the second does it all again.
       const passes = await mapLimit(deps.workspaces, workspaceConcurrency, (ws) =>
-        pollNews(ws, started).catch(() => {
-          deps.compute.releaseListing?.(ws);
-          return undefined;
-        }),
+        pollNews(ws, started).catch(() => undefined),
       );
       const results = await mapLimit(deps.workspaces, workspaceConcurrency, async (ws, i) => {
         const name = workspaceLabel(ws);
