@@ -4,7 +4,8 @@
 // two-instance runs and follow-up crash runs (killed inside a step of a followed job card). Prints the seed:
 // CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 100 × 100),
 // CHAOS_FAULT_RUNS (3), CHAOS_IDLE_RUNS (20), CHAOS_TWO_RUNS (10) and CHAOS_FOLLOWUP_RUNS (20) the others (0 skips
-// a kind); CHAOS_BACKENDS picks backends.
+// a kind); CHAOS_BACKENDS picks backends. At its end, where each backend stands against every goal of the proof,
+// the soak's, the scale's and the alerts' figures as their own benchmarks last measured them (bench/goals.ts).
 import {
   FOLLOWUP_NODES,
   startChaosLab,
@@ -13,7 +14,8 @@ import {
   type ChaosResult,
 } from '../test/backend/chaos-run';
 import type { ComputeBackend } from '../shared/compute/model';
-import { record } from './report';
+import { formatGoals, goalRows } from './goals';
+import { allFigures, record } from './report';
 
 const BACKENDS: ComputeBackend[] = ['batchai', 'azurebatch', 'azureml'];
 const RUN_LIMIT_MS = 120_000;
@@ -54,7 +56,8 @@ export async function benchChaos(): Promise<void> {
   );
   // CHAOS_BACKENDS=azureml,azurebatch runs only those (one process per backend, side by side).
   const only = process.env.CHAOS_BACKENDS?.split(',');
-  for (const backend of BACKENDS.filter((b) => !only || only.includes(b))) {
+  const backends = BACKENDS.filter((b) => !only || only.includes(b));
+  for (const backend of backends) {
     const lab = await startChaosLab(backend);
     try {
       // Fault runs first, while the workspace has few experiments and subscribed conversations: the crash runs
@@ -233,6 +236,10 @@ export async function benchChaos(): Promise<void> {
       await lab.stop();
     }
   }
+  console.log(
+    '\nthe goals (chaos: this run; soak, scale, alerts: their last run in bench/results.json)\n' +
+      formatGoals(goalRows(allFigures(), backends)),
+  );
 }
 
 /**

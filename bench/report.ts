@@ -27,17 +27,25 @@ export function record(f: Figure): void {
   console.log(`${f.name.padEnd(58)} ${fmt(f.value).padStart(12)} ${f.unit}${naive}${f.note ? `   (${f.note})` : ''}`);
 }
 
+const RESULTS_DIR = __dirname.replace(/[\\/]dist[\\/]bench$/, '/bench');
+
 /**
- * Writes this run's figures into bench/results.json. A run of some benchmarks (`npm run bench -- cold-start`)
- * replaces only the figures it measured: the others keep their last measured values.
+ * This run's figures and, for what it did not measure, the last measured values in bench/results.json: a run of
+ * some benchmarks (`npm run bench -- cold-start`) replaces only the figures it measured.
  */
-export function writeResults(dir = __dirname.replace(/[\\/]dist[\\/]bench$/, '/bench')): string {
+export function allFigures(dir = RESULTS_DIR): Figure[] {
   const file = join(dir, 'results.json');
   const measured = new Set(figures.map((f) => f.name));
   const earlier: Figure[] = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures
     : [];
-  const all = [...earlier.filter((f) => !measured.has(f.name)), ...figures];
+  return [...earlier.filter((f) => !measured.has(f.name)), ...figures];
+}
+
+/** Writes allFigures() into bench/results.json. */
+export function writeResults(dir = RESULTS_DIR): string {
+  const file = join(dir, 'results.json');
+  const all = allFigures(dir);
   writeFileSync(
     file,
     JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: all }, null, 2) + '\n',

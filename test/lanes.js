@@ -6,6 +6,7 @@ const UNIT = [
   'core/',
   'cards/',
   'architecture/',
+  'bench/goals.test.ts',
   'approvals/approval-config.test.ts',
   'approvals/approval-policy.test.ts',
   'idle/idle-policy.test.ts',
