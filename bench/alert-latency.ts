@@ -38,7 +38,9 @@ import { record } from './report';
 
 const SUB = '00000000-0000-0000-0000-0000000b0012';
 const TIMER_MS = 5000;
-// ALERT_BURSTS, ALERT_SPREAD: fewer, for a quick look.
+// ALERT_BURSTS, ALERT_SPREAD: fewer, for a quick look. ALERT_BACKEND: batchai (default) or azureml, the engine's
+// Azure ML facade over the same jobs (Azure Batch's facade serves one account, not the 5 workspaces here).
+const BACKEND = process.env.ALERT_BACKEND ?? 'batchai';
 const BURSTS = Number(process.env.ALERT_BURSTS ?? 20);
 const BURST = 1000;
 const SPREAD = Number(process.env.ALERT_SPREAD ?? 1000);
@@ -58,6 +60,8 @@ interface Trace {
 }
 
 export async function benchAlertLatency(): Promise<void> {
+  if (BACKEND !== 'batchai' && BACKEND !== 'azureml')
+    throw new Error(`ALERT_BACKEND: batchai or azureml, not ${BACKEND}`);
   const seed = Number(process.env.ALERT_SEED ?? 2121);
   console.log(`alert latency seed ${seed} (ALERT_SEED=${seed} replays the phases and end times)`);
   const stoppers = createStoppers();
@@ -66,7 +70,9 @@ export async function benchAlertLatency(): Promise<void> {
   try {
     const [azurite, engine, channel] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
-      stoppers.track('engine', startEngineChild({ dataDir }), (e) => e.stop()),
+      stoppers.track('engine', startEngineChild({ dataDir, ...(BACKEND === 'azureml' ? { azureml: {} } : {}) }), (e) =>
+        e.stop(),
+      ),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
     const workspaces: string[] = [];
@@ -80,6 +86,13 @@ export async function benchAlertLatency(): Promise<void> {
       COMPUTE_WORKSPACES: workspaces.join(','),
       COMPUTE_LOCAL_TOKEN: 'bench',
       AzureWebJobsStorage: azurite.connectionString,
+      ...(BACKEND === 'azureml' && engine.azureml
+        ? {
+            COMPUTE_BACKEND: 'azureml',
+            COMPUTE_ARM_ENDPOINT: engine.azureml.url,
+            COMPUTE_CA_FILE: engine.azureml.caFile,
+          }
+        : {}),
     });
     const services = await createServices(config, { log: () => {} });
     const { serviceUrl } = channel;
@@ -219,16 +232,16 @@ export async function benchAlertLatency(): Promise<void> {
       const total = stages.total.sort((a, b) => a - b);
       const note = `${total.length} alerts; ${what}; 10,000 background jobs`;
       record({
-        name: `alerts ${kind}: latency p50 (job end → card accepted)`,
+        name: `alerts ${BACKEND} ${kind}: latency p50 (job end → card accepted)`,
         value: percentile(total, 50),
         unit: 'ms',
         note,
       });
-      record({ name: `alerts ${kind}: latency p99`, value: percentile(total, 99), unit: 'ms', note });
+      record({ name: `alerts ${BACKEND} ${kind}: latency p99`, value: percentile(total, 99), unit: 'ms', note });
       for (const s of STAGES) {
         const v = stages[s].sort((a, b) => a - b);
         record({
-          name: `alerts ${kind}: ${s} p50 / p99`,
+          name: `alerts ${BACKEND} ${kind}: ${s} p50 / p99`,
           value: percentile(v, 50),
           unit: 'ms',
           note: `p99 ${percentile(v, 99)} ms`,
