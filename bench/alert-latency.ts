@@ -1,7 +1,8 @@
 // `npm run bench -- alerts`: alert latency (job end → the card accepted by the channel) over 10,000 background
 // jobs (5 workspaces × 10 experiments × 200, finished and steady), with the local Functions dev host running the
 // product's poll timer every 5 s and the notify queue trigger with the repo's host.json, on the real engine (in a
-// process of its own: engine-child.ts) and a real Azurite; the channel is the fake Bot Framework Connector.
+// process of its own: engine-child.ts, its Batch AI API or its Azure ML facade) and a real Azurite; the channel is
+// the fake Bot Framework Connector.
 // 1. Bursts: 20 × 1,000 jobs ending together, each at a seeded random phase of the 5 s timer. The jobs run first
 //    (seeded running, no process) and a tick sees them run, as a sweep's jobs are; then they all end at once. Each
 //    burst's experiment is deleted once delivered (a tick absorbs that), so every burst meets 10,000 other jobs.
