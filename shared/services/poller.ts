@@ -1,27 +1,27 @@
 // One poll tick, in two passes over the configured workspaces (a few at once, so memory holds a few workspaces'
-// listings). The first lists, in every workspace, the known experiments that can have news (core/listing-order.ts:
-// running jobs, moved lately), enqueues their events and hands them to the notifier in this process (handoff.ts),
-// so the news goes out before any quiet experiment is listed. The second lists each workspace's clusters and
-// experiments, and each experiment but those the first pass listed: new ones first, their events enqueued, then the
+// listings). The first lists, in each workspace whose last tick in this process left some, the known experiments that
+// can have news (core/listing-order.ts: running jobs, moved lately), enqueues their events and hands them to the
+// notifier in this process (handoff.ts), so the news goes out before any quiet experiment is listed; the other
+// workspaces' indexes are read in the second pass, beside their listings. The second lists each workspace's clusters
+// and experiments, and each experiment but those the first pass listed: new ones first, their events enqueued, then the
 // rest, whose events make another message if any. An experiment whose rows hash to its stored digest is done; of the
-// others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read then: a tick
-// reads the rows that changed, not every row of a moved experiment, and keeps only those jobs. Then the changed rows
-// are written, each experiment's digest after its rows. Enqueue comes first: a crash between the two re-emits the
-// same event ids next tick (dropped by the notifier's markers) instead of losing them. A tick commits what
-// succeeded: a listing that fails (the clusters, one experiment, or one experiment's later page) leaves what it did
-// not show for the next tick; a first pass that fails leaves its workspace to the second. At most once per
-// `sweepEveryMs` a tick also deletes stored event batches older than the retention. Workspaces are independent: one
-// failing (in whole or in part) is recorded once (pollstatus row) and logged when it starts failing and when it
-// recovers, not every tick. A job that ended without its exit code in the listing (Azure Batch lists jobs, not their
-// tasks) is read once, when it ends, so that its alert says how it ended; then the workspace's listing is released
-// (ComputePort.releaseListing), before its writes: after each pass, so on Azure Batch and Azure ML a workspace with
-// news is listed twice in a tick.
+// others, the jobs whose row hash moved are diffed against their snapshot rows (core/diff.ts), read then: a tick reads
+// the rows that changed, not every row of a moved experiment, and keeps only those jobs. Then the changed rows are
+// written, each experiment's digest after its rows. Enqueue comes first: a crash between the two re-emits the same
+// event ids next tick (dropped by the notifier's markers) instead of losing them. A tick commits what succeeded: a
+// listing that fails (the clusters, one experiment, or one experiment's later page) leaves what it did not show for the
+// next tick; a first pass that fails leaves its workspace to the second. At most once per `sweepEveryMs` a tick also
+// deletes stored event batches older than the retention. Workspaces are independent: one failing (in whole or in part)
+// is recorded once (pollstatus row) and logged when it starts failing and when it recovers, not every tick. A job that
+// ended without its exit code in the listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so
+// that its alert says how it ended; then the workspace's listing is released (ComputePort.releaseListing), before its
+// writes: after each pass, so on Azure Batch and Azure ML a workspace with news is listed twice in a tick.
 import { isFinalState, type ComputeJob, type WorkspaceRef } from '../compute/model';
 import type { ComputePort } from '../compute/port';
 import type { BackendEvent, JobEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect, mapLimit } from '../core/collect';
-import { listingOrder, listsFirst } from '../core/listing-order';
+import { listingOrder, listsFirst, type ExperimentActivity } from '../core/listing-order';
 import { diffWorkspace, jobKey, rowHash, rowsDigest, rowText, type ObservedJob, type SnapshotRow } from '../core/diff';
 import { toError } from '../errors';
 import type { BackendStores } from '../storage/index';
@@ -111,9 +111,21 @@ interface Moved {
 interface NewsPass {
   index: SnapshotIndex;
   done: Set<string>;
+  /** What it wrote: its experiments' activity after the tick. */
+  changes: SnapshotChange[];
   events: number;
   messages: number;
   transactions: number;
+}
+
+/** The workspace has first-pass work for a tick at `at`: an experiment with a job not final, or moved lately. */
+function hasNews(activity: ReadonlyMap<string, ExperimentActivity>, changes: SnapshotChange[], at: Date): boolean {
+  const after = new Map(activity);
+  for (const { digest } of changes) {
+    if (digest?.value === null) after.delete(digest.experiment);
+    else if (digest?.activity) after.set(digest.experiment, digest.activity);
+  }
+  return [...after.values()].some((a) => listsFirst(a, at));
 }
 
 /** One experiment's listing in a tick: `moved` when its rows need a diff; why it stopped short if it did. */
@@ -137,6 +149,10 @@ export function createPoller(deps: PollerDeps): Poller {
   const concurrency = deps.concurrency ?? 8;
   // Only paces the sweep (a read of the table); losing it on restart costs one extra sweep, nothing more.
   let lastSweep = -Infinity;
+  // The workspaces whose last tick here left first-pass work (hasNews). Only a hint of what to read first: the first
+  // tick of a process, or one after another instance's, lists such a workspace's news in its second pass (first
+  // there, through the queue), so a tick does not read every workspace's index before it lists anything.
+  const withNews = new Set<string>();
 
   async function sweep(at: Date): Promise<number> {
     if (at.getTime() - lastSweep < sweepEveryMs) return 0;
@@ -249,7 +265,7 @@ export function createPoller(deps: PollerDeps): Poller {
   async function pollNews(ws: WorkspaceRef, started: Date): Promise<NewsPass> {
     const at = started.toISOString();
     const index = await snapshots.index(ws);
-    const pass: NewsPass = { index, done: new Set(), events: 0, messages: 0, transactions: 0 };
+    const pass: NewsPass = { index, done: new Set(), changes: [], events: 0, messages: 0, transactions: 0 };
     const known = [...index.activity.keys()].filter((e) => listsFirst(index.activity.get(e), started));
     if (known.length === 0) return pass;
     const listing = async () => {
@@ -271,10 +287,8 @@ export function createPoller(deps: PollerDeps): Poller {
       pass.events = ready.length;
       pass.messages = 1;
     }
-    pass.transactions = await snapshots.write(
-      ws,
-      kept.map((d) => d.change),
-    );
+    pass.changes = kept.map((d) => d.change);
+    pass.transactions = await snapshots.write(ws, pass.changes);
     pass.done = complete;
     return pass;
   }
@@ -331,7 +345,8 @@ export function createPoller(deps: PollerDeps): Poller {
     const complete = failures.length === 0;
     const transactions =
       (pass?.transactions ?? 0) + (await snapshots.write(ws, changes, { markIndexed: complete && !index.indexed }));
-    return { events, messages, transactions, failures };
+    const news = hasNews(index.activity, [...(pass?.changes ?? []), ...changes], started);
+    return { events, messages, transactions, failures, news };
   }
 
   /**
@@ -414,14 +429,20 @@ export function createPoller(deps: PollerDeps): Poller {
       const workspaceConcurrency = deps.workspaceConcurrency ?? 4;
       // Every workspace's news first, then the rest: the other workspaces' quiet listings would share the machine
       // with the news on its way to the chat. A first pass that fails is silent: the second does it all again.
-      const passes = await mapLimit(deps.workspaces, workspaceConcurrency, (ws) =>
-        pollNews(ws, started).catch(() => undefined),
+      const newsFirst = deps.workspaces.filter((ws) => withNews.has(workspaceLabel(ws)));
+      const passes = new Map(
+        await mapLimit(newsFirst, workspaceConcurrency, async (ws) => {
+          const pass = await pollNews(ws, started).catch(() => undefined);
+          return [ws, pass] as const;
+        }),
       );
-      const results = await mapLimit(deps.workspaces, workspaceConcurrency, async (ws, i) => {
+      const results = await mapLimit(deps.workspaces, workspaceConcurrency, async (ws) => {
         const name = workspaceLabel(ws);
         let r: WorkspaceTick;
         try {
-          const { failures, ...counts } = await pollWorkspace(ws, started, passes[i]);
+          const { failures, news, ...counts } = await pollWorkspace(ws, started, passes.get(ws));
+          if (news) withNews.add(name);
+          else withNews.delete(name);
           r = {
             workspace: name,
             ok: failures.length === 0,

@@ -88,7 +88,9 @@ describe('a tick hands its news to the notifier before it lists the quiet experi
     const refuse = { times: 1 };
     const tick = await poller(calls, refuse);
     await seed(WS, 'sweep', 1, true);
+    // A poller's first tick has no first pass (it knows no workspace with news yet): its news go through the queue.
     await tick();
+    expect(await drain(stack.queue, (m) => stack.services.notifier.handle(m))).toEqual({ ok: 1, failed: 0 });
     const before = stack.channel.activities('handoff').length;
     expect(await stack.engine.endSeededJobs({ ...WS, experiment: 'sweep', subscriptionId: SUB })).toBe(1);
     calls.length = 0;
