@@ -12,6 +12,7 @@ const UNIT = [
   'idle/idle-policy.test.ts',
   'backend/diff.test.ts',
   'backend/poll-memory.test.ts',
+  'backend/first-pass.test.ts',
   'azurebatch/to-model.test.ts',
   'batchai/credential-delay.test.ts',
   'bot/error-view.test.ts',
