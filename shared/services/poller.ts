@@ -427,8 +427,9 @@ export function createPoller(deps: PollerDeps): Poller {
         .then((f) => new Set(f.map((x) => x.workspace)))
         .catch(() => undefined);
       const workspaceConcurrency = deps.workspaceConcurrency ?? 4;
-      // Every workspace's news first, then the rest: the other workspaces' quiet listings would share the machine
-      // with the news on its way to the chat. A first pass that fails is silent: the second does it all again.
+      // The news of the workspaces known to have some first, then the rest: the other workspaces' quiet listings
+      // would share the machine with the news on its way to the chat. A first pass that fails is silent: the second
+      // does it all again.
       const newsFirst = deps.workspaces.filter((ws) => withNews.has(workspaceLabel(ws)));
       const passes = new Map(
         await mapLimit(newsFirst, workspaceConcurrency, async (ws) => {
