@@ -266,7 +266,7 @@ export function createPoller(deps: PollerDeps): Poller {
     const at = started.toISOString();
     const index = await snapshots.index(ws);
     const pass: NewsPass = { index, done: new Set(), changes: [], events: 0, messages: 0, transactions: 0 };
-    const known = [...index.activity.keys()].filter((e) => listsFirst(index.activity.get(e), started));
+    const known = listingOrder([...index.activity.keys()], index.activity, started).first;
     if (known.length === 0) return pass;
     const listing = async () => {
       // Its failures are the second pass's to report: it lists them again.
