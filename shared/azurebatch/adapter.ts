@@ -1,12 +1,12 @@
 // The compute port on Azure Batch: workspace = account, cluster = pool, experiment = a job metadata label, job =
 // one Batch job with one task (batch-job.ts translates the Batch AI job.json a template gives). Limits, written down:
-// - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments,
-//   which a poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write and
-//   when the poll releases it) and grouped by experiment here: Batch cannot filter on metadata. A listing keeps
-//   each job in the model's form, not the service's resource (a poll holds a few accounts' listings at once).
-//   Active jobs cost one task GET each: only the task tells queued from running. An ended job read while a
-//   complete listing is that young is taken from it and only its task read (a poll reads how a listed job ended
-//   right after listing it). Not safe across instances: each instance lists for itself.
+// - the account's jobs are listed once per poll (one paged list with $select, made anew by listExperiments, which a
+//   poll calls first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write and when the
+//   poll releases it) and grouped by experiment here: Batch cannot filter on metadata. A listing keeps each job in the
+//   model's form, not the service's resource (a poll holds a few accounts' listings at once). Active jobs cost one task
+//   GET each: only the task tells queued from running. An ended job read while a complete listing is that young is
+//   taken from it and only its task read (the cards a tick delivers itself read how their jobs ended before it releases
+//   the listing: services/end-details.ts). Not safe across instances: each instance lists for itself.
 // - a manual resize of an auto-scaled pool disables auto-scale first (Batch answers 409 otherwise), and a
 //   409 from a resize already under way stops it and retries once.
 import { collect } from '../core/collect';

@@ -2,11 +2,12 @@
 // experimentName, job = a command job named `<experiment>--<job>` (to-model.ts; Azure ML's names are unique per
 // workspace). Limits, written down:
 // - the workspace's jobs are listed once per poll (one paged list made anew by listExperiments, which a poll calls
-//   first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write and when the poll
-//   releases it) and grouped by experiment here: the ARM list has no experiment filter. A listing keeps each job in
-//   the model's form, not the service's resource (a poll holds a few workspaces' listings at once). An ended job
-//   read while a complete listing is that young is taken from it and only run history asked (a poll reads how a
-//   listed job ended right after listing it). Not safe across instances: each lists for itself.
+//   first, shared with every experiment's listJobs for `listingTtlMs`, dropped on any write and when the poll releases
+//   it) and grouped by experiment here: the ARM list has no experiment filter. A listing keeps each job in the model's
+//   form, not the service's resource (a poll holds a few workspaces' listings at once). An ended job read while a
+//   complete listing is that young is taken from it and only run history asked (the cards a tick delivers itself read
+//   how their jobs ended before it releases the listing: services/end-details.ts). Not safe across instances: each
+//   lists for itself.
 // - a scale change is accepted by the service (202) and answered with the compute as it reads right after.
 // - log tails and output links come from the run-history data plane: the run's log file URLs and its artifacts'
 //   content URLs (expiring links), read by byte range (log-tail.ts).
@@ -189,7 +190,7 @@ export function createAzureMlAdapter(o: AzureMlAdapterOptions): ComputePort {
       yield* (await listing(ref).jobs).get(ref.experiment.toLowerCase()) ?? [];
     },
     releaseListing: (ws) => listings.drop(key(ws)),
-    // One job read also asks run history when it ran and how it ended (the poller reads an ended job once so).
+    // One job read also asks run history when it ran and how it ended (a card reads an ended job so).
     async getJob(ref) {
       const job = (await listedJob(ref)) ?? jobOf(await jobResource(ref));
       if (job.state === 'queued') return job;

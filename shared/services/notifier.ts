@@ -10,7 +10,7 @@
 // throws so the queue retries the message; a host that dies mid-send leaves claims its own redelivery takes
 // over. The stored batch is deleted once every matching (conversation, event) is marked sent; until then (a
 // claim held by another delivery, a failure) it stays for the retry, and the poller's sweep bounds its life.
-import { clusterAlertView, digestView, jobAlertView } from '../core/alert-view';
+import { clusterAlertView, jobAlertView } from '../core/alert-view';
 import { workspaceLabel } from '../core/arm-names';
 import { parseEventsMessage, type BackendEvent, type EventsMessage, type JobEvent } from '../core/events';
 import { matchesSubscription } from '../core/subscription-match';
@@ -29,12 +29,14 @@ import type { ProgressWatchStore } from '../storage/progress-watch-store';
 import { jobAlertContent, type AlertContentDeps } from './alert-content';
 import type { ConversationSender } from './conversation-sender';
 import { deliverOnce } from './delivery';
-import { digestCauses } from './digest-causes';
+import { digestCard, type EventReads } from './digest-card';
+import { withEndDetails, type EndDetailsDeps } from './end-details';
 
 /** What alerts need of the proactive port: to post a new message. */
 export type AlertPort = Pick<ConversationSender, 'send'>;
 
-export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log'> {
+export interface NotifierDeps extends Omit<AlertContentDeps, 'now' | 'log' | 'compute'> {
+  compute: AlertContentDeps['compute'] & EndDetailsDeps['compute'];
   stores: Pick<Stores, 'subscriptions' | 'conversations' | 'submissions'>;
   markers: MarkerStore;
   batches: Pick<EventBatchStore, 'get' | 'delete'>;
@@ -117,7 +119,7 @@ export function createNotifier(deps: NotifierDeps) {
   const log = deps.log ?? ((line: string) => console.log(line));
   const now = deps.now ?? (() => new Date());
   const threshold = deps.digestThreshold ?? 3;
-  const content: AlertContentDeps = { ...deps, now, log };
+  const content: AlertContentDeps & EndDetailsDeps = { ...deps, now, log };
 
   async function submitterOf(e: BackendEvent): Promise<{ userId: string; userName?: string } | undefined> {
     if (e.kind !== 'job') return undefined;
@@ -143,20 +145,22 @@ export function createNotifier(deps: NotifierDeps) {
     return out;
   }
 
-  // One view per event per message, however many conversations get it (ARM and file reads happen once).
-  function viewMaker(): (e: BackendEvent) => Promise<View> {
-    const cache = new Map<string, Promise<View>>();
-    return (e) => {
+  // One read of each kind per event per message, however many conversations get it (ARM and file reads happen once).
+  function readsOf(): EventReads {
+    const once = <T>(cache: Map<string, Promise<T>>, e: BackendEvent, read: () => Promise<T>): Promise<T> => {
       let v = cache.get(e.id);
-      if (!v) {
-        v =
-          e.kind === 'cluster'
-            ? Promise.resolve(clusterAlertView(e))
-            : jobAlertContent(content, e).then((x) => jobAlertView(e, x));
-        cache.set(e.id, v);
-      }
+      if (!v) cache.set(e.id, (v = read()));
       return v;
     };
+    const details = new Map<string, Promise<BackendEvent>>();
+    const views = new Map<string, Promise<View>>();
+    const detailed = (e: BackendEvent) => once(details, e, () => withEndDetails(content, e));
+    const viewOf = (e: BackendEvent) =>
+      once(views, e, async () => {
+        const d = await detailed(e);
+        return d.kind === 'cluster' ? clusterAlertView(d) : jobAlertView(d, await jobAlertContent(content, d));
+      });
+    return { detailed, viewOf };
   }
 
   /** The running alert's card follows the job's progress; the alert went out, so a failure is only logged. */
@@ -180,7 +184,7 @@ export function createNotifier(deps: NotifierDeps) {
     conversationId: string,
     events: BackendEvent[],
     owner: string,
-    viewOf: (e: BackendEvent) => Promise<View>,
+    reads: EventReads,
     handling: Handling,
   ): Promise<Delivery> {
     const known = handling.conversations;
@@ -195,7 +199,7 @@ export function createNotifier(deps: NotifierDeps) {
     const r = await deliverOnce(deps.markers, conversationId, events, owner, {
       groups: (claimed) => (claimed.length > threshold ? [claimed] : claimed.map((e) => [e])),
       send: async (group) => {
-        const view = group.length > 1 ? digestView(group, await digestCauses(group, viewOf)) : await viewOf(group[0]);
+        const view = group.length > 1 ? await digestCard(group, reads) : await reads.viewOf(group[0]);
         const id = (await deps.sender.send(conv, view)).id;
         handling.cards++;
         const e = group[0];
@@ -239,12 +243,10 @@ export function createNotifier(deps: NotifierDeps) {
       );
       return { batchId, events: 0, conversations: 0, ...none, gone: true };
     }
-    const viewOf = viewMaker();
+    const reads = readsOf();
     handling.routes ??= [...(await route(events, (await subscriptions) ?? []))];
     const routes = handling.routes;
-    const results = await Promise.allSettled(
-      routes.map(([conv, evs]) => deliver(conv, evs, batchId, viewOf, handling)),
-    );
+    const results = await Promise.allSettled(routes.map(([conv, evs]) => deliver(conv, evs, batchId, reads, handling)));
     const failures = results.flatMap((r, i) =>
       r.status === 'rejected' ? [`${routes[i][0]}: ${toError(r.reason).message}`] : [],
     );

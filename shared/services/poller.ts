@@ -12,13 +12,13 @@
 // listing that fails (the clusters, one experiment, or one experiment's later page) leaves what it did not show for the
 // next tick; a first pass that fails leaves its workspace to the second. At most once per `sweepEveryMs` a tick also
 // deletes stored event batches older than the retention. Workspaces are independent: one failing (in whole or in part)
-// is recorded once (pollstatus row) and logged when it starts failing and when it recovers, not every tick. A job that
-// ended without its exit code in the listing (Azure Batch lists jobs, not their tasks) is read once, when it ends, so
-// that its alert says how it ended; then the workspace's listing is released (ComputePort.releaseListing), before its
-// writes: after each pass, so on Azure Batch and Azure ML a workspace with news is listed twice in a tick.
+// is recorded once (pollstatus row) and logged when it starts failing and when it recovers, not every tick. A tick
+// reads no job: how a job ended, where the listing does not say, is read by the card that shows it
+// (services/end-details.ts). A workspace's listing is released (ComputePort.releaseListing) before its writes and
+// after each pass (the first's after its handoff, whose cards read from it), so on Azure Batch and Azure ML a
+// workspace with news is listed twice in a tick.
 import { isFinalState, type ComputeJob, type WorkspaceRef } from '../compute/model';
-import type { ComputePort } from '../compute/port';
-import type { BackendEvent, JobEvent } from '../core/events';
+import type { BackendEvent } from '../core/events';
 import { workspaceLabel } from '../core/arm-names';
 import { collect, mapLimit } from '../core/collect';
 import { listingOrder, listsFirst, type ExperimentActivity } from '../core/listing-order';
@@ -40,12 +40,12 @@ import { jobRow, observeCluster, observeJob, type ListingPort } from './observe'
 const LISTINGS_AT_ONCE = 2;
 
 export interface PollerDeps {
-  compute: ListingPort & Pick<ComputePort, 'getJob'>;
+  compute: ListingPort;
   workspaces: WorkspaceRef[];
   stores: Pick<BackendStores, 'snapshots' | 'pollStatus' | 'events' | 'batches'>;
   log?: (line: string) => void;
   now?: () => Date;
-  /** Moved experiments' rows and ended jobs read at once per workspace (default 8); listings: LISTINGS_AT_ONCE. */
+  /** Moved experiments' rows read at once per workspace (default 8); listings: LISTINGS_AT_ONCE. */
   concurrency?: number;
   /** Workspaces polled at once (default 4): a tick's memory is that many workspaces' listings, not all of them. */
   workspaceConcurrency?: number;
@@ -268,22 +268,21 @@ export function createPoller(deps: PollerDeps): Poller {
     const pass: NewsPass = { index, done: new Set(), changes: [], events: 0, messages: 0, transactions: 0 };
     const known = listingOrder([...index.activity.keys()], index.activity, started).first;
     if (known.length === 0) return pass;
-    const listing = async () => {
-      // Its failures are the second pass's to report: it lists them again.
+    // Its failures are the second pass's to report: it lists them again.
+    const deliver = async () => {
       const { diffs, complete } = await pollExperiments(ws, known, new Set(known), index, at, []);
       // A listing that failed (Batch AI answers 404 for a deleted experiment) is the second pass's.
       const kept = diffs.filter((d) => complete.has(d.experiment));
-      const ready = await mapLimit(
-        kept.flatMap((d) => d.events),
-        concurrency,
-        (e) => withEndDetails(ws, e),
-      );
+      const ready = kept.flatMap((d) => d.events);
+      if (ready.length > 0) {
+        const message = await deps.stores.events.enqueue(ws, ready, at, deps.handoff ? HOLD_SECONDS : undefined);
+        if (deps.handoff && message.held) await deps.handoff({ ...message, held: message.held });
+      }
       return { complete, kept, ready };
     };
-    const { complete, kept, ready } = await listing().finally(() => deps.compute.releaseListing?.(ws));
+    // Released after the handoff: the cards read how their jobs ended from the listing (Azure Batch, Azure ML).
+    const { complete, kept, ready } = await deliver().finally(() => deps.compute.releaseListing?.(ws));
     if (ready.length > 0) {
-      const message = await deps.stores.events.enqueue(ws, ready, at, deps.handoff ? HOLD_SECONDS : undefined);
-      if (deps.handoff && message.held) await deps.handoff({ ...message, held: message.held });
       pass.events = ready.length;
       pass.messages = 1;
     }
@@ -334,8 +333,8 @@ export function createPoller(deps: PollerDeps): Poller {
         found.push(...d.events);
         changes.push(d.change);
       }
-      const ready = await mapLimit(found.splice(0), concurrency, (e) => withEndDetails(ws, e));
-      // The listing served its last read (how the jobs ended): its memory goes before the writes, not after them.
+      const ready = found.splice(0);
+      // The listing's memory goes before the writes, not after them.
       if (part !== order.first) deps.compute.releaseListing?.(ws);
       if (ready.length === 0) continue;
       await deps.stores.events.enqueue(ws, ready, at);
@@ -381,27 +380,6 @@ export function createPoller(deps: PollerDeps): Poller {
       ...(await diffExperiment(ws, p, stored.get(p.experiment) ?? new Map(), index, at)),
     }));
     return { diffs, complete: new Set(parts.flatMap((p) => (p.failure ? [] : [p.experiment]))) };
-  }
-
-  async function withEndDetails(ws: WorkspaceRef, e: ReturnType<typeof diffWorkspace>['events'][number]) {
-    if (e.kind !== 'job' || (e.to !== 'succeeded' && e.to !== 'failed') || e.summary.exitCode !== undefined) return e;
-    try {
-      const o = observeJob(
-        await deps.compute.getJob({ ...ws, experiment: e.experiment, job: e.job }),
-        ws,
-        e.experiment,
-        deps.compute.labels,
-      );
-      return {
-        ...e,
-        summary: { ...o.summary, state: e.summary.state },
-        outputDirectoryIds: o.outputDirectoryIds,
-      } satisfies JobEvent;
-    } catch (err) {
-      // The ending is the news: announce it as listed rather than hold it back.
-      log(`poll: cannot read how ${e.experiment}/${e.job} ended: ${toError(err).message}`);
-      return e;
-    }
   }
 
   /** Reports a workspace's failure when it starts and its recovery when it ends: once each, not every tick. */
@@ -451,7 +429,7 @@ export function createPoller(deps: PollerDeps): Poller {
             ...(failures.length ? { error: failures.join('; ') } : {}),
           };
         } catch (e) {
-          // A poll that failed before its end details were read lets its listing go too.
+          // A poll that failed before its last part was listed lets its listing go too.
           deps.compute.releaseListing?.(ws);
           r = { workspace: name, ok: false, events: 0, messages: 0, transactions: 0, error: toError(e).message };
         }

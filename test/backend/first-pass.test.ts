@@ -36,7 +36,6 @@ test('the first pass reads the workspaces whose last tick left news, and only th
       calls.push(`list ${ref.workspace}`);
       yield job(ref.workspace === 'busy' && !ended ? 'running' : 'succeeded');
     },
-    getJob: async () => job('succeeded'),
   };
   const stores = {
     snapshots: {

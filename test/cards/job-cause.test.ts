@@ -5,7 +5,7 @@ import { validateAdaptiveCard } from '../../cards/validate';
 import { jobFromBatchAi } from '../../shared/batchai/compute';
 import type { Job } from '../../shared/batchai/types';
 import { DIGEST_MAX_ITEMS, digestView, jobAlertView } from '../../shared/core/alert-view';
-import { digestCauses } from '../../shared/services/digest-causes';
+import { digestCard } from '../../shared/services/digest-card';
 import type { JobEvent } from '../../shared/core/events';
 import { toJobView } from '../../shared/core/job-view';
 import { example } from './fixtures';
@@ -91,7 +91,7 @@ describe('a digest of failures', () => {
       outputDirectoryIds: [],
     }) as unknown as JobEvent;
   const events = ['a', 'b', 'c', 'd'].map(failedEvent);
-  // The notifier works each cause out from the job's own alert content (shared/services/digest-causes.ts).
+  // The notifier works each cause out from the job's own alert content (shared/services/digest-card.ts).
   const causes = new Map([['e-a', toJobView(failedJob, 'demo_workspace', { tails }).cause!]]);
   const view = digestView(events, causes);
 
@@ -108,16 +108,27 @@ describe('a digest of failures', () => {
     }
   });
 
-  it("takes each failed job's cause from its alert view, for the items shown only", async () => {
+  it("reads how each shown job ended and each failed one's cause, for the items shown only", async () => {
     const seen: string[] = [];
+    const detailed: string[] = [];
     const many = [...events, ...Array.from({ length: DIGEST_MAX_ITEMS }, (_, i) => failedEvent(`z${i}`))];
-    const got = await digestCauses(many, async (e) => {
-      seen.push(e.id);
-      return toJobView(failedJob, 'demo_workspace', e.id === 'e-b' ? { tails } : {});
+    const card = await digestCard(many, {
+      detailed: async (e) => {
+        detailed.push(e.id);
+        return e.id === 'e-a' ? { ...e, summary: { ...(e as JobEvent).summary, exitCode: 137 } } : e;
+      },
+      viewOf: async (e) => {
+        seen.push(e.id);
+        return toJobView(failedJob, 'demo_workspace', e.id === 'e-b' ? { tails } : {});
+      },
     });
     expect(seen).toHaveLength(DIGEST_MAX_ITEMS);
+    expect(detailed).toEqual(many.slice(0, DIGEST_MAX_ITEMS).map((e) => e.id));
     // Without a tail, exit code 1 names no cause; with one, the tail does.
-    expect([...got.keys()]).toEqual(['e-b']);
+    expect(card.items.map((i) => i.cause?.title ?? '')).toEqual(['', 'GPU out of memory', ...Array(19).fill('')]);
+    // The read ending is the one shown; the rest are counted.
+    expect(card.items[0]!.text).toContain('exit 137');
+    expect(card.items.at(-1)!.title).toBe(`… and ${many.length - DIGEST_MAX_ITEMS} more`);
   });
 });
 
