@@ -1,8 +1,8 @@
 // `npm run bench -- alerts`: alert latency (job end → the card accepted by the channel) over 10,000 background
-// jobs (5 workspaces × 10 experiments × 200, finished and steady), with the local Functions dev host running the
-// product's poll timer every 5 s and the notify queue trigger with the repo's host.json, on the real engine (in a
-// process of its own: engine-child.ts, its Batch AI API or its Azure ML facade) and a real Azurite; the channel is
-// the fake Bot Framework Connector.
+// jobs (5 workspaces × 10 experiments × 200, finished and steady; on Azure Batch one account × 50 experiments × 200),
+// with the local Functions dev host running the product's poll timer every 5 s and the notify queue trigger with the
+// repo's host.json, on the real engine (in a process of its own: engine-child.ts, its Batch AI API, its Azure Batch
+// facade or its Azure ML facade) and a real Azurite; the channel is the fake Bot Framework Connector.
 // 1. Bursts: 20 × 1,000 jobs ending together, each at a seeded random phase of the 5 s timer. The jobs run first
 //    (seeded running, no process) and a tick sees them run, as a sweep's jobs are; then they all end at once. Each
 //    burst's experiment is deleted once delivered (a tick absorbs that), so every burst meets 10,000 other jobs.
@@ -33,15 +33,16 @@ import { parseEventsMessage } from '../shared/core/events';
 import { createHandoff } from '../shared/services/handoff';
 import { createNotifier } from '../shared/services/notifier';
 import { createPoller } from '../shared/services/poller';
-import { startEngineChild, type EngineChild } from './engine-child';
+import { startEngineChild, type EngineChild, type EngineChildOptions } from './engine-child';
 import { percentile } from './measure';
 import { record } from './report';
 
 const SUB = '00000000-0000-0000-0000-0000000b0012';
 const TIMER_MS = 5000;
-// ALERT_BURSTS, ALERT_SPREAD: fewer, for a quick look. ALERT_BACKEND: batchai (default) or azureml, the engine's
-// Azure ML facade over the same jobs (Azure Batch's facade serves one account, not the 5 workspaces here).
+// ALERT_BURSTS, ALERT_SPREAD: fewer, for a quick look. ALERT_BACKEND: batchai (default), azurebatch (the engine's
+// Batch facade serves one account: the background is its 50 experiments) or azureml.
 const BACKEND = process.env.ALERT_BACKEND ?? 'batchai';
+const BACKENDS = ['batchai', 'azurebatch', 'azureml'];
 const BURSTS = Number(process.env.ALERT_BURSTS ?? 20);
 const BURST = 1000;
 const SPREAD = Number(process.env.ALERT_SPREAD ?? 1000);
@@ -61,8 +62,7 @@ interface Trace {
 }
 
 export async function benchAlertLatency(): Promise<void> {
-  if (BACKEND !== 'batchai' && BACKEND !== 'azureml')
-    throw new Error(`ALERT_BACKEND: batchai or azureml, not ${BACKEND}`);
+  if (!BACKENDS.includes(BACKEND)) throw new Error(`ALERT_BACKEND: one of ${BACKENDS.join(', ')}, not ${BACKEND}`);
   const seed = Number(process.env.ALERT_SEED ?? 2121);
   console.log(`alert latency seed ${seed} (ALERT_SEED=${seed} replays the phases and end times)`);
   const stoppers = createStoppers();
@@ -71,15 +71,14 @@ export async function benchAlertLatency(): Promise<void> {
   try {
     const [azurite, engine, channel] = await Promise.all([
       stoppers.track('Azurite', startAzurite(), (a) => a.stop()),
-      stoppers.track('engine', startEngineChild({ dataDir, ...(BACKEND === 'azureml' ? { azureml: {} } : {}) }), (e) =>
-        e.stop(),
-      ),
+      stoppers.track('engine', startEngineChild({ dataDir, ...ENGINE_OPTIONS[BACKEND] }), (e) => e.stop()),
       stoppers.track('fake channel', startFakeChannel(), (c) => c.stop()),
     ]);
+    const accounts = BACKEND === 'azurebatch' ? 1 : 5;
     const workspaces: string[] = [];
-    for (let w = 0; w < 5; w++) {
+    for (let w = 0; w < accounts; w++) {
       workspaces.push(`bench/ws${w}`);
-      for (let e = 0; e < 10; e++) await seedJobs(engine, `ws${w}`, `exp${e}`, 200);
+      for (let e = 0; e < 50 / accounts; e++) await seedJobs(engine, `ws${w}`, `exp${e}`, 200);
     }
     const config = loadConfig({
       COMPUTE_ARM_ENDPOINT: engine.url,
@@ -87,7 +86,14 @@ export async function benchAlertLatency(): Promise<void> {
       COMPUTE_WORKSPACES: workspaces.join(','),
       COMPUTE_LOCAL_TOKEN: 'bench',
       AzureWebJobsStorage: azurite.connectionString,
-      ...(BACKEND === 'azureml' && engine.azureml
+      ...(engine.batch
+        ? {
+            COMPUTE_BACKEND: 'azurebatch',
+            AZURE_BATCH_ACCOUNTS: `${engine.batch.account}=${engine.batch.url}`,
+            AZURE_BATCH_ACCOUNT_KEY: engine.batch.accountKey,
+          }
+        : {}),
+      ...(engine.azureml
         ? {
             COMPUTE_BACKEND: 'azureml',
             COMPUTE_ARM_ENDPOINT: engine.azureml.url,
@@ -219,8 +225,8 @@ export async function benchAlertLatency(): Promise<void> {
     const t0 = Date.now();
     for (let i = 0; i < SPREAD; i++) {
       await sleep(Math.max(0, t0 + times[i] - Date.now()));
-      ends.set(`spread/seed-${i + 1}`, Date.now());
-      await seedJobs(engine, 'ws0', 'spread', 1);
+      const end = Date.now();
+      for (const name of await seedJobs(engine, 'ws0', 'spread', 1)) ends.set(`spread/${name}`, end);
     }
     await until(() => delivered(trace, 'spread') >= SPREAD, 60_000, 'the spread delivered');
     report(
@@ -254,7 +260,15 @@ export async function benchAlertLatency(): Promise<void> {
   }
 }
 
-function seedJobs(engine: EngineChild, workspace: string, experiment: string, n: number): Promise<void> {
+const ENGINE_OPTIONS: Record<string, Omit<EngineChildOptions, 'dataDir'>> = {
+  batchai: {},
+  azurebatch: {
+    batch: { workspace: { subscriptionId: SUB, resourceGroup: 'bench', workspace: 'ws0' }, account: 'ws0' },
+  },
+  azureml: { azureml: {} },
+};
+
+function seedJobs(engine: EngineChild, workspace: string, experiment: string, n: number): Promise<string[]> {
   return engine.seed({ subscriptionId: SUB, resourceGroup: 'bench', workspace, experiment }, n);
 }
 

@@ -62,9 +62,10 @@ export interface EngineBatchAccount {
   accountKey: string;
   /** For tests: resolves once ended tasks' output uploads are done. */
   settle(): Promise<void>;
-  /** For benchmarks: finished jobs (one succeeded task each) over `pools`, without running them. */
-  /** Finished Batch jobs in `experiment` (default: spread over exp0..exp9). */
-  seedFinishedJobs(count: number, pools: readonly string[], experiment?: string): void;
+  /** For benchmarks (batch-rest/seed.ts): jobs over `pools` without running them; `experiment` default exp0..exp9. */
+  seedFinishedJobs: BatchServer['seedFinishedJobs'];
+  endSeededJobs: BatchServer['endSeededJobs'];
+  dropExperiment: BatchServer['dropExperiment'];
 }
 
 export interface Engine {
@@ -91,7 +92,7 @@ export interface Engine {
     ref: ExperimentRef & { subscriptionId: string },
     count: number,
     opts?: { cluster?: string; running?: boolean },
-  ): Promise<void>;
+  ): Promise<string[]>;
   /** Ends the experiment's running jobs (seeded running) now, all succeeded; resolves with how many. */
   endSeededJobs(ref: ExperimentRef & { subscriptionId: string }): Promise<number>;
   /**
@@ -183,12 +184,14 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       accountKey,
       settle: () => batchServer.settle(),
       seedFinishedJobs: batchServer.seedFinishedJobs,
+      endSeededJobs: batchServer.endSeededJobs,
+      dropExperiment: batchServer.dropExperiment,
     },
     azureml: aml && { url: aml.url, caFile: aml.caFile },
     hold: running.hold,
     tick: running.tick,
     async seedFinishedJobs(ref, count, seedOpts) {
-      seedJobs(core, experimentKey(ref), count, seedOpts);
+      return seedJobs(core, experimentKey(ref), count, seedOpts);
     },
     async endSeededJobs(ref) {
       return endSeededJobs(core, experimentKey(ref));

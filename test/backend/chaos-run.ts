@@ -231,7 +231,7 @@ export async function startChaosLab(backend: ComputeBackend): Promise<ChaosLab> 
     hostLog.push(line);
   };
 
-  const seedJobs = (experiment: string, n: number): Promise<void> =>
+  const seedJobs = (experiment: string, n: number): Promise<string[]> =>
     backend === 'azurebatch'
       ? Promise.resolve(stack.engine.batch!.seedFinishedJobs(n, ['gpu'], experiment))
       : stack.engine.seedFinishedJobs({ ...WS, experiment, subscriptionId: SUB }, n, { cluster: 'gpu' });

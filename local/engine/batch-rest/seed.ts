@@ -1,49 +1,65 @@
-// Bulk insertion of finished Batch jobs (each with one succeeded task) for benchmarks of polling: no
-// processes, one store write. Pools are created steady with no nodes if missing.
-import { clusterKey, coreJobName, type BatchFacade } from './facade';
+// Bulk insertion of Batch jobs (each with one task) for benchmarks of polling: no processes, one store write.
+// Finished (the task succeeded), or running (its core job running with no process: the scheduler starts only queued
+// jobs) until endSeededBatchJobs ends them all at once, as a sweep's jobs end together after the poll saw them run.
+// Pools are created steady with no nodes if missing.
+import { endSeededJobs, seedJobs } from '../core/seed';
+import { experimentOf } from '../../../shared/azurebatch/to-model';
+import { BATCH_EXPERIMENT, clusterKey, coreJobName, type BatchFacade } from './facade';
+import { deleteTaskRun } from './task-runs';
 import type { StoredJob } from './store';
 
-export function seedFinishedBatchJobs(
+/** Ids are never reused within a process, though dropped jobs shrink the store: a reused id is another job. */
+let seeded = 0;
+
+function ensurePool(f: BatchFacade, pool: string, now: number): void {
+  const k = clusterKey(f, pool);
+  if (f.core.state.cluster(k)) return;
+  f.core.state.saveCluster({
+    ...k,
+    creationTime: now,
+    provisioningState: 'succeeded',
+    provisioningStateTransitionTime: now,
+    props: {
+      vmSize: 'STANDARD_D2S_V3',
+      vmPriority: 'dedicated',
+      scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
+      userAccountSettings: { adminUserName: 'seed' },
+    },
+    allocationState: 'steady',
+    allocationStateTransitionTime: now,
+    currentNodeCount: 0,
+    preparingNodeCount: 0,
+    leavingNodeCount: 0,
+  });
+}
+
+/** The seeded jobs' ids; `experiment` absent: spread over exp0..exp9. */
+export function seedBatchJobs(
   f: BatchFacade,
   count: number,
   pools: readonly string[],
   experiment?: string,
-): void {
+  opts: { running?: boolean } = {},
+): string[] {
   const now = f.core.now();
-  for (const p of pools) {
-    const k = clusterKey(f, p);
-    if (f.core.state.cluster(k)) continue;
-    f.core.state.saveCluster({
-      ...k,
-      creationTime: now,
-      provisioningState: 'succeeded',
-      provisioningStateTransitionTime: now,
-      props: {
-        vmSize: 'STANDARD_D2S_V3',
-        vmPriority: 'dedicated',
-        scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
-        userAccountSettings: { adminUserName: 'seed' },
-      },
-      allocationState: 'steady',
-      allocationStateTransitionTime: now,
-      currentNodeCount: 0,
-      preparingNodeCount: 0,
-      leavingNodeCount: 0,
-    });
-  }
-  const width = String(f.store.jobs.size + count).length;
-  for (let i = 0; i < count; i++) {
-    const id = `seed-${String(f.store.jobs.size + 1).padStart(width, '0')}`;
+  for (const p of pools) ensurePool(f, p, now);
+  seeded = Math.max(seeded, f.store.jobs.size);
+  const width = String(seeded + count).length;
+  const jobs: StoredJob[] = [];
+  while (jobs.length < count) {
+    const id = `seed-${String(++seeded).padStart(width, '0')}`;
+    if (f.store.job(id)) continue;
+    const i = jobs.length;
     const at = now - (count - i) * 1000;
-    const job: StoredJob = {
+    const created = { creationTime: at - 500, lastModified: opts.running ? at : at + 400 };
+    const ended = { endTime: at + 400, exitCode: 0, result: 'success' as const };
+    jobs.push({
       id,
-      creationTime: at - 500,
-      lastModified: at + 400,
-      state: 'completed',
-      stateTransitionTime: at + 400,
-      previousState: 'active',
-      endTime: at + 400,
-      terminateReason: 'AllTasksComplete',
+      ...created,
+      ...(opts.running
+        ? { state: 'active', stateTransitionTime: at - 500 }
+        : { state: 'completed', stateTransitionTime: at + 400, previousState: 'active', endTime: at + 400 }),
+      ...(opts.running ? {} : { terminateReason: 'AllTasksComplete' }),
       options: {
         id,
         poolInfo: { poolId: pools[i % pools.length] },
@@ -55,14 +71,59 @@ export function seedFinishedBatchJobs(
         {
           id: 'main',
           options: { id: 'main', commandLine: "/bin/bash -c 'echo seeded'" },
-          creationTime: at - 500,
-          lastModified: at + 400,
+          ...created,
           coreJob: coreJobName(id, 'main'),
-          outcome: { endTime: at + 400, exitCode: 0, result: 'success' },
+          ...(opts.running ? {} : { outcome: ended }),
         },
       ],
-    };
-    f.store.jobs.set(id, job);
+    });
   }
+  if (opts.running) {
+    // The task reads its state from its core job: running, with no process.
+    const k = { ...f.ws, exp: BATCH_EXPERIMENT };
+    const names = jobs.map((j) => j.tasks[0]!.coreJob);
+    seedJobs(f.core, k, count, {
+      cluster: String(jobs[0]?.options.poolInfo?.poolId ?? pools[0]),
+      running: true,
+      names,
+    });
+  }
+  for (const j of jobs) f.store.jobs.set(j.id, j);
+  f.store.save();
+  return jobs.map((j) => j.id);
+}
+
+const inExperiment = (j: StoredJob, experiment: string) => experimentOf(j.options) === experiment;
+
+/** Ends the experiment's seeded running jobs now, their tasks succeeded; how many. */
+export function endSeededBatchJobs(f: BatchFacade, experiment: string): number {
+  const now = f.core.now();
+  const running = [...f.store.jobs.values()].filter((j) => j.state === 'active' && inExperiment(j, experiment));
+  for (const j of running) {
+    Object.assign(j, {
+      previousState: j.state,
+      state: 'completed',
+      stateTransitionTime: now,
+      lastModified: now,
+      endTime: now,
+      terminateReason: 'AllTasksComplete',
+    });
+    for (const t of j.tasks)
+      Object.assign(t, { lastModified: now, outcome: { endTime: now, exitCode: 0, result: 'success' } });
+  }
+  endSeededJobs(
+    f.core,
+    { ...f.ws, exp: BATCH_EXPERIMENT },
+    new Set(running.flatMap((j) => j.tasks.map((t) => t.coreJob))),
+  );
+  f.store.save();
+  return running.length;
+}
+
+/** Deletes the experiment's jobs at once (the service's delete, ended). */
+export function dropBatchExperiment(f: BatchFacade, experiment: string): void {
+  const gone = [...f.store.jobs.values()].filter((j) => inExperiment(j, experiment));
+  for (const t of gone.flatMap((j) => j.tasks)) deleteTaskRun(f, t);
+  for (const j of gone) f.store.jobs.delete(j.id.toLowerCase());
   f.store.save();
 }

@@ -22,7 +22,7 @@ import { poolRoutes } from './handlers-pools';
 import { taskCollectionRoutes } from './handlers-task-collection';
 import { errorReply, parseJson, readRawBody, send, type Reply } from './http-io';
 import { BATCH_API_VERSIONS } from './local-account';
-import { seedFinishedBatchJobs } from './seed';
+import { dropBatchExperiment, endSeededBatchJobs, seedBatchJobs } from './seed';
 import { BatchStore } from './store';
 import { resumeTasks } from './resume-tasks';
 import { reconcile } from './task-runs';
@@ -41,8 +41,17 @@ export interface BatchServer {
   url: string;
   /** Resolves once the uploads of tasks that have ended are done (tests; shutdown). */
   settle(): Promise<void>;
-  /** For benchmarks: `count` finished jobs (one succeeded task each) spread over `pools` (created if missing). */
-  seedFinishedJobs(count: number, pools: readonly string[], experiment?: string): void;
+  /** For benchmarks: batch-rest/seed.ts's jobs (finished, or running until ended), their ids; pools created if missing. */
+  seedFinishedJobs(
+    count: number,
+    pools: readonly string[],
+    experiment?: string,
+    opts?: { running?: boolean },
+  ): string[];
+  /** Ends the experiment's seeded running jobs now, succeeded; how many. */
+  endSeededJobs(experiment: string): number;
+  /** Deletes the experiment's jobs at once. */
+  dropExperiment(experiment: string): void;
   stop(): Promise<void>;
 }
 
@@ -231,7 +240,9 @@ export async function startBatchServer(o: BatchServerOptions): Promise<BatchServ
   return {
     url: f.baseUrl,
     settle,
-    seedFinishedJobs: (count, pools, experiment) => seedFinishedBatchJobs(f, count, pools, experiment),
+    seedFinishedJobs: (count, pools, experiment, opts) => seedBatchJobs(f, count, pools, experiment, opts),
+    endSeededJobs: (experiment) => endSeededBatchJobs(f, experiment),
+    dropExperiment: (experiment) => dropBatchExperiment(f, experiment),
     async stop() {
       clearInterval(timer);
       // Fetches of resource files end now; their tasks start again from the fetch at the next start.

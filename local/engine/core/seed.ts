@@ -9,8 +9,8 @@ export function seedJobs(
   core: Core,
   k: ExperimentKey,
   count: number,
-  opts: { cluster?: string; running?: boolean } = {},
-): void {
+  opts: { cluster?: string; running?: boolean; names?: readonly string[] } = {},
+): string[] {
   const clusterName = opts.cluster ?? 'seed-cluster';
   const { state } = core;
   const now = core.now();
@@ -45,7 +45,7 @@ export function seedJobs(
     const start = now - (count - i) * 1000;
     jobs.push({
       ...k,
-      job: `seed-${String(existing + i + 1).padStart(width, '0')}`,
+      job: opts.names?.[i] ?? `seed-${String(existing + i + 1).padStart(width, '0')}`,
       uuid: randomUUID(),
       seq: state.takeSeq(),
       props: {
@@ -72,14 +72,15 @@ export function seedJobs(
     });
   }
   state.saveJobs(jobs);
+  return jobs.map((j) => j.job);
 }
 
-/** Ends every running job of the experiment now, succeeded, in one journal append. */
-export function endSeededJobs(core: Core, k: ExperimentKey): number {
+/** Ends every running job of the experiment (or those of `only`) now, succeeded, in one journal append. */
+export function endSeededJobs(core: Core, k: ExperimentKey, only?: ReadonlySet<string>): number {
   const now = core.now();
   const ended = core.state
     .jobsOf(k)
-    .filter((j) => j.executionState === 'running')
+    .filter((j) => j.executionState === 'running' && (!only || only.has(j.job)))
     .map(
       (j): JobRec => ({
         ...j,
