@@ -80,3 +80,32 @@ test('customMpi: one command line, its mpirun starts -np ranked copies; a failin
   );
   expect(failed.properties).toMatchObject({ executionState: 'failed', executionInfo: { exitCode: 7 } });
 }, 70_000);
+
+test('customMpi: ranks that write a line in pieces at the same moment still get a line each', async () => {
+  // A hold point in the job itself: every rank writes the start of its line (to stdout and stderr), waits until
+  // all three have, then writes the end. Ranks writing to the shared files directly splice the three starts into
+  // one line every time; that is what PYTHONUNBUFFERED=1 (print: the text, then the newline) did now and then.
+  const started = (r: string) => `"$AZ_BATCHAI_JOB_TEMP/started-${r}"`;
+  const all = ['0', '1', '2'].map((r) => `[ -e ${started(r)} ]`).join(' && ');
+  const rank =
+    `printf "rank %s" "$RANK"; printf "rank %s" "$RANK" >&2; : > ${started('$RANK')};` +
+    ` until ${all}; do sleep 0.05; done; echo " of $WORLD_SIZE"; echo " of $WORLD_SIZE" >&2`;
+  const job = await runJob(
+    engine,
+    'mpi-pieces',
+    jobBody('', {
+      customToolkitSettings: undefined,
+      nodeCount: 2,
+      customMpiSettings: { commandLine: `mpirun -np 3 bash -c '${rank}'`, processCount: 3 },
+    }),
+    SLOW,
+  );
+  expect(job.properties.executionState).toBe('succeeded');
+  const lines = (f: string) =>
+    readFileSync(join(stdouterr(job), f), 'utf8')
+      .split('\n')
+      .sort();
+  const expected = ['', 'rank 0 of 3', 'rank 1 of 3', 'rank 2 of 3'];
+  expect(lines('stdout.txt')).toEqual(expected);
+  expect(lines('stderr.txt')).toEqual(expected);
+}, 40_000);
