@@ -1,11 +1,12 @@
 // `npm run bench -- chaos`: on each backend, seeded crash runs (the functions host killed at a step of a poll
 // tick or a notify batch while job transitions happen, then restarted on the same storage), fault runs (20% of
 // compute, Table, queue and chat calls failing) against a fault-free run of the same seed, idle crash runs,
-// two-instance runs and follow-up crash runs (killed inside a step of a followed job card). Prints the seed:
-// CHAOS_SEED=<seed> replays the same runs. CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 100 × 100),
-// CHAOS_FAULT_RUNS (3), CHAOS_IDLE_RUNS (20), CHAOS_TWO_RUNS (10) and CHAOS_FOLLOWUP_RUNS (20) the others (0 skips
-// a kind); CHAOS_BACKENDS picks backends. At its end, where each backend stands against every goal of the proof,
-// the soak's, the scale's and the alerts' figures as their own benchmarks last measured them (bench/goals.ts).
+// two-instance runs, follow-up crash runs (killed inside a step of a followed job card) and approval crash runs
+// (killed at a step of an approval's execution). Prints the seed: CHAOS_SEED=<seed> replays the same runs.
+// CHAOS_RUNS and CHAOS_TRANSITIONS size it (default 100 × 100), CHAOS_FAULT_RUNS (3), CHAOS_IDLE_RUNS (20),
+// CHAOS_TWO_RUNS (10), CHAOS_FOLLOWUP_RUNS (20) and CHAOS_APPROVAL_RUNS (40) the others (0 skips a kind);
+// CHAOS_BACKENDS picks backends. At its end, where each backend stands against every goal of the proof, the
+// soak's, the scale's and the alerts' figures as their own benchmarks last measured them (bench/goals.ts).
 import {
   FOLLOWUP_NODES,
   startChaosLab,
@@ -14,30 +15,20 @@ import {
   type ChaosResult,
 } from '../test/backend/chaos-run';
 import type { ComputeBackend } from '../shared/compute/model';
+import { approvalFigures } from './chaos-approvals';
 import { formatGoals, goalRows } from './goals';
 import { allFigures, record } from './report';
+import { withinLimit } from './run-limit';
 
 const BACKENDS: ComputeBackend[] = ['batchai', 'azurebatch', 'azureml'];
-const RUN_LIMIT_MS = 120_000;
 
-/** A run that does not end in time fails the bench with its seed, rather than hanging it. */
-async function bounded<T = ChaosResult>(
+/** A lab run (by default a crash or fault run) under the bench's time limit, named by its seed if it hangs. */
+function bounded<T = ChaosResult>(
   lab: ChaosLab,
   opts: ChaosOptions,
   run: () => Promise<T> = () => lab.run(opts) as Promise<T>,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`chaos run of seed ${opts.seed} took over ${RUN_LIMIT_MS} ms`)),
-      RUN_LIMIT_MS,
-    );
-  });
-  try {
-    return await Promise.race([run(), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinLimit(opts.seed, run);
 }
 
 export async function benchChaos(): Promise<void> {
@@ -47,12 +38,13 @@ export async function benchChaos(): Promise<void> {
   const twoRuns = Number(process.env.CHAOS_TWO_RUNS ?? 10);
   const faultRuns = Number(process.env.CHAOS_FAULT_RUNS ?? 3);
   const followUpRuns = Number(process.env.CHAOS_FOLLOWUP_RUNS ?? 20);
+  const approvalRuns = Number(process.env.CHAOS_APPROVAL_RUNS ?? 40);
   const transitions = Number(process.env.CHAOS_TRANSITIONS ?? 100);
   const steps = 10;
   console.log(
     `chaos seed ${seed} (CHAOS_SEED=${seed} replays it): ${runs} crash runs × ${transitions} transitions, ` +
       `${faultRuns} fault runs, ${idleRuns} idle crash runs, ${twoRuns} two-instance runs, ` +
-      `${followUpRuns} follow-up crash runs`,
+      `${followUpRuns} follow-up crash runs, ${approvalRuns} approval crash runs`,
   );
   // CHAOS_BACKENDS=azureml,azurebatch runs only those (one process per backend, side by side).
   const only = process.env.CHAOS_BACKENDS?.split(',');
@@ -235,6 +227,8 @@ export async function benchChaos(): Promise<void> {
     } finally {
       await lab.stop();
     }
+    // On a stack of its own (the bot's), started once the lab's is down: the two side by side would share the cores.
+    if (approvalRuns > 0) await approvalFigures(backend, seed, approvalRuns);
   }
   console.log(
     '\nthe goals (chaos: this run; soak, scale, alerts: their last run in bench/results.json)\n' +

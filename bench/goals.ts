@@ -46,14 +46,26 @@ const GOALS: Goal[] = [
     met: ([outside, worst]) => outside === 0 && worst! <= 1,
   },
   {
-    goal: 'double executions 0 (idle, two instances)',
+    goal: 'double executions 0 (idle, two instances, approvals)',
     bench: 'chaos',
     names: (b) => [
       `chaos ${b}: idle scale-downs executed twice`,
       `chaos ${b}: two-instance scale-to-zero executed twice`,
       `chaos ${b}: two-instance idle warnings sent twice`,
+      `chaos ${b}: approvals executed twice`,
     ],
     met: (values) => values.every((v) => v === 0),
+  },
+  {
+    goal: 'approval crash runs: each approval executed at most once, none broken',
+    bench: 'chaos',
+    names: (b) => [
+      `chaos ${b}: approval crash runs (1 kill each)`,
+      `chaos ${b}: approvals executed twice`,
+      `chaos ${b}: approvals broken`,
+    ],
+    // No kill, no proof: a run with none says nothing of approvals.
+    met: ([kills, twice, broken]) => kills! > 0 && twice === 0 && broken === 0,
   },
   {
     goal: '20% fault runs converge, 0 lost',

@@ -61,3 +61,34 @@ test('alert latency is per backend, and a backend without its figures says so', 
   expect(printed).toMatch(/^batchai +met +alerts: .* — 2835 ms, 5246 ms, 2727 ms$/m);
   expect(printed).toMatch(/^azurebatch +not measured +alerts: .* — no figure \(npm run bench -- alerts\)$/m);
 });
+
+test('double executions count the approvals run twice, and without that figure the goal is not measured', () => {
+  const runs = (approvals?: number) => [
+    fig('chaos azureml: idle scale-downs executed twice', 0, 'clusters'),
+    fig('chaos azureml: two-instance scale-to-zero executed twice', 0, 'clusters'),
+    fig('chaos azureml: two-instance idle warnings sent twice', 0, 'cards'),
+    ...(approvals === undefined ? [] : [fig('chaos azureml: approvals executed twice', approvals, 'approvals')]),
+  ];
+  expect(verdict(runs(0), 'azureml', /^double executions/)).toBe(true);
+  expect(verdict(runs(1), 'azureml', /^double executions/)).toBe(false);
+  expect(verdict(runs(), 'azureml', /^double executions/)).toBeUndefined();
+  expect(formatGoals(goalRows(runs(), ['azureml']))).toMatch(
+    /^azureml +not measured +double executions 0 \(.*approvals\) — no figure \(npm run bench -- chaos\)$/m,
+  );
+});
+
+test('approval crash runs: some kills, none executed twice, none broken', () => {
+  const runs = (kills: number, twice: number, broken: number) => [
+    fig('chaos batchai: approval crash runs (1 kill each)', kills, 'runs'),
+    fig('chaos batchai: approvals executed twice', twice, 'approvals'),
+    fig('chaos batchai: approvals broken', broken, 'approvals'),
+  ];
+  expect(verdict(runs(30, 0, 0), 'batchai', /^approval crash runs/)).toBe(true);
+  expect(verdict(runs(30, 1, 0), 'batchai', /^approval crash runs/)).toBe(false);
+  expect(verdict(runs(30, 0, 1), 'batchai', /^approval crash runs/)).toBe(false);
+  expect(verdict(runs(0, 0, 0), 'batchai', /^approval crash runs/)).toBe(false);
+  expect(verdict(runs(30, 0, 0), 'azurebatch', /^approval crash runs/)).toBeUndefined();
+  expect(formatGoals(goalRows(runs(30, 0, 0), ['batchai']))).toMatch(
+    /^batchai +met +approval crash runs: .* — 30 runs, 0 approvals, 0 approvals$/m,
+  );
+});
