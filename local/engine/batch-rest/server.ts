@@ -41,7 +41,7 @@ export interface BatchServer {
   url: string;
   /** Resolves once the uploads of tasks that have ended are done (tests; shutdown). */
   settle(): Promise<void>;
-  /** For benchmarks: batch-rest/seed.ts's jobs (finished, or running until ended), their ids; pools created if missing. */
+  /** For benchmarks: jobs seeded finished, or running until ended (batch-rest/seed.ts); their ids. */
   seedFinishedJobs(
     count: number,
     pools: readonly string[],
