@@ -200,6 +200,22 @@ test('an ended job read right after a listing is taken from it, its task read; r
   expect(agedSent.map((r) => new URL(r.url).pathname)).toEqual(['/jobs/hello-1', '/jobs/hello-1/tasks/main']);
 });
 
+test("the benches' seeded jobs: running until ended together (exit code 0), then dropped; ids never reused", async () => {
+  const b = engine.batch!;
+  const ids = b.seedFinishedJobs(3, ['gpu'], 'sweep', { running: true });
+  expect((await jobsOf('sweep')).map((j) => [j.name, j.state])).toEqual(ids.map((id) => [id, 'running']));
+  expect(b.endSeededJobs('sweep')).toBe(3);
+  expect(b.endSeededJobs('sweep')).toBe(0);
+  const ended = await compute.getJob({ ...WS, experiment: 'sweep', job: ids[0]! });
+  expect(ended).toMatchObject({ state: 'succeeded', exitCode: 0 });
+  b.dropExperiment('sweep');
+  expect(await jobsOf('sweep')).toEqual([]);
+  const again = b.seedFinishedJobs(3, ['gpu'], 'sweep');
+  expect(again.filter((id) => ids.includes(id))).toEqual([]);
+  expect((await jobsOf('sweep')).map((j) => j.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  b.dropExperiment('sweep');
+});
+
 test('an account that is not configured is not found', async () => {
   expect(
     isNotFound(

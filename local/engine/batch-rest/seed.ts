@@ -2,36 +2,14 @@
 // Finished (the task succeeded), or running (its core job running with no process: the scheduler starts only queued
 // jobs) until endSeededBatchJobs ends them all at once, as a sweep's jobs end together after the poll saw them run.
 // Pools are created steady with no nodes if missing.
-import { endSeededJobs, seedJobs } from '../core/seed';
+import { endSeededJobs, seedCluster, seedJobs } from '../core/seed';
 import { experimentOf } from '../../../shared/azurebatch/to-model';
 import { BATCH_EXPERIMENT, clusterKey, coreJobName, type BatchFacade } from './facade';
-import { deleteTaskRun } from './task-runs';
+import { completeJob, deleteTaskRun } from './task-runs';
 import type { StoredJob } from './store';
 
 /** Ids are never reused within a process, though dropped jobs shrink the store: a reused id is another job. */
 let seeded = 0;
-
-function ensurePool(f: BatchFacade, pool: string, now: number): void {
-  const k = clusterKey(f, pool);
-  if (f.core.state.cluster(k)) return;
-  f.core.state.saveCluster({
-    ...k,
-    creationTime: now,
-    provisioningState: 'succeeded',
-    provisioningStateTransitionTime: now,
-    props: {
-      vmSize: 'STANDARD_D2S_V3',
-      vmPriority: 'dedicated',
-      scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
-      userAccountSettings: { adminUserName: 'seed' },
-    },
-    allocationState: 'steady',
-    allocationStateTransitionTime: now,
-    currentNodeCount: 0,
-    preparingNodeCount: 0,
-    leavingNodeCount: 0,
-  });
-}
 
 /** The seeded jobs' ids; `experiment` absent: spread over exp0..exp9. */
 export function seedBatchJobs(
@@ -42,7 +20,7 @@ export function seedBatchJobs(
   opts: { running?: boolean } = {},
 ): string[] {
   const now = f.core.now();
-  for (const p of pools) ensurePool(f, p, now);
+  for (const p of pools) seedCluster(f.core, clusterKey(f, p), 'STANDARD_D2S_V3');
   seeded = Math.max(seeded, f.store.jobs.size);
   const width = String(seeded + count).length;
   const jobs: StoredJob[] = [];
@@ -83,7 +61,8 @@ export function seedBatchJobs(
     const k = { ...f.ws, exp: BATCH_EXPERIMENT };
     const names = jobs.map((j) => j.tasks[0]!.coreJob);
     seedJobs(f.core, k, count, {
-      cluster: String(jobs[0]?.options.poolInfo?.poolId ?? pools[0]),
+      // On the first pool: a core job's cluster only places its process, and these have none.
+      cluster: pools[0],
       running: true,
       names,
     });
@@ -100,16 +79,9 @@ export function endSeededBatchJobs(f: BatchFacade, experiment: string): number {
   const now = f.core.now();
   const running = [...f.store.jobs.values()].filter((j) => j.state === 'active' && inExperiment(j, experiment));
   for (const j of running) {
-    Object.assign(j, {
-      previousState: j.state,
-      state: 'completed',
-      stateTransitionTime: now,
-      lastModified: now,
-      endTime: now,
-      terminateReason: 'AllTasksComplete',
-    });
     for (const t of j.tasks)
       Object.assign(t, { lastModified: now, outcome: { endTime: now, exitCode: 0, result: 'success' } });
+    completeJob(f, j, 'AllTasksComplete');
   }
   endSeededJobs(
     f.core,

@@ -5,6 +5,29 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from './core';
 import { experimentId, type ClusterKey, type ExperimentKey, type JobRec } from './model';
 
+/** A steady cluster with no nodes, unless it exists. */
+export function seedCluster(core: Core, cluster: ClusterKey, vmSize: string): void {
+  if (core.state.cluster(cluster)) return;
+  const now = core.now();
+  core.state.saveCluster({
+    ...cluster,
+    creationTime: now,
+    provisioningState: 'succeeded',
+    provisioningStateTransitionTime: now,
+    props: {
+      vmSize,
+      vmPriority: 'dedicated',
+      scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
+      userAccountSettings: { adminUserName: 'seed' },
+    },
+    allocationState: 'steady',
+    allocationStateTransitionTime: now,
+    currentNodeCount: 0,
+    preparingNodeCount: 0,
+    leavingNodeCount: 0,
+  });
+}
+
 export function seedJobs(
   core: Core,
   k: ExperimentKey,
@@ -18,23 +41,7 @@ export function seedJobs(
   if (!state.workspace(k)) state.saveWorkspace({ sub: k.sub, rg: k.rg, ws: k.ws, location: core.region, ...tracked });
   if (!state.experiment(k)) state.saveExperiment({ sub: k.sub, rg: k.rg, ws: k.ws, exp: k.exp, ...tracked });
   const cluster: ClusterKey = { sub: k.sub, rg: k.rg, ws: k.ws, cluster: clusterName.toLowerCase() };
-  if (!state.cluster(cluster)) {
-    state.saveCluster({
-      ...cluster,
-      ...tracked,
-      props: {
-        vmSize: 'STANDARD_NC6',
-        vmPriority: 'dedicated',
-        scaleSettings: { manual: { targetNodeCount: 0, nodeDeallocationOption: 'requeue' } },
-        userAccountSettings: { adminUserName: 'seed' },
-      },
-      allocationState: 'steady',
-      allocationStateTransitionTime: now,
-      currentNodeCount: 0,
-      preparingNodeCount: 0,
-      leavingNodeCount: 0,
-    });
-  }
+  seedCluster(core, cluster, 'STANDARD_NC6');
   const clusterIdText =
     `/subscriptions/${k.sub}/resourceGroups/${k.rg}` +
     `/providers/Microsoft.BatchAI/workspaces/${k.ws}/clusters/${cluster.cluster}`;
