@@ -200,7 +200,7 @@ test('an ended job read right after a listing is taken from it, its task read; r
   expect(agedSent.map((r) => new URL(r.url).pathname)).toEqual(['/jobs/hello-1', '/jobs/hello-1/tasks/main']);
 });
 
-test("the benches' seeded jobs: running until ended together (exit code 0), then dropped; ids never reused", async () => {
+test("the benches' seeded jobs: running until ended together (exit 0), then dropped; ids never reused", async () => {
   const b = engine.batch!;
   const ids = b.seedFinishedJobs(3, ['gpu'], 'sweep', { running: true });
   expect((await jobsOf('sweep')).map((j) => [j.name, j.state])).toEqual(ids.map((id) => [id, 'running']));
