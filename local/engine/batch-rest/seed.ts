@@ -6,10 +6,12 @@ import { endSeededJobs, seedCluster, seedJobs } from '../core/seed';
 import { experimentOf } from '../../../shared/azurebatch/to-model';
 import { BATCH_EXPERIMENT, clusterKey, coreJobName, type BatchFacade } from './facade';
 import { completeJob, deleteTaskRun } from './task-runs';
-import type { StoredJob } from './store';
+import type { StoredJob, TaskOutcome } from './store';
 
 /** Ids are never reused within a process, though dropped jobs shrink the store: a reused id is another job. */
 let seeded = 0;
+
+const succeeded = (endTime: number): TaskOutcome => ({ endTime, exitCode: 0, result: 'success' });
 
 /** The seeded jobs' ids; `experiment` absent: spread over exp0..exp9. */
 export function seedBatchJobs(
@@ -30,14 +32,18 @@ export function seedBatchJobs(
     const i = jobs.length;
     const at = now - (count - i) * 1000;
     const created = { creationTime: at - 500, lastModified: opts.running ? at : at + 400 };
-    const ended = { endTime: at + 400, exitCode: 0, result: 'success' as const };
     jobs.push({
       id,
       ...created,
       ...(opts.running
         ? { state: 'active', stateTransitionTime: at - 500 }
-        : { state: 'completed', stateTransitionTime: at + 400, previousState: 'active', endTime: at + 400 }),
-      ...(opts.running ? {} : { terminateReason: 'AllTasksComplete' }),
+        : {
+            state: 'completed',
+            stateTransitionTime: at + 400,
+            previousState: 'active',
+            endTime: at + 400,
+            terminateReason: 'AllTasksComplete',
+          }),
       options: {
         id,
         poolInfo: { poolId: pools[i % pools.length] },
@@ -51,7 +57,7 @@ export function seedBatchJobs(
           options: { id: 'main', commandLine: "/bin/bash -c 'echo seeded'" },
           ...created,
           coreJob: coreJobName(id, 'main'),
-          ...(opts.running ? {} : { outcome: ended }),
+          ...(opts.running ? {} : { outcome: succeeded(at + 400) }),
         },
       ],
     });
@@ -79,8 +85,7 @@ export function endSeededBatchJobs(f: BatchFacade, experiment: string): number {
   const now = f.core.now();
   const running = [...f.store.jobs.values()].filter((j) => j.state === 'active' && inExperiment(j, experiment));
   for (const j of running) {
-    for (const t of j.tasks)
-      Object.assign(t, { lastModified: now, outcome: { endTime: now, exitCode: 0, result: 'success' } });
+    for (const t of j.tasks) Object.assign(t, { lastModified: now, outcome: succeeded(now) });
     completeJob(f, j, 'AllTasksComplete');
   }
   endSeededJobs(
